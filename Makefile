@@ -1,0 +1,139 @@
+# elbsim build.  `make help` lists the targets.
+#
+# Variants build into their own folders: build/ (normal), build-asan/ (ASan+UBSan),
+# build-o0/ (-O0, for the determinism check), build-dbg/ (POOL_DEBUG=1, for valgrind).
+
+PKGS     := gsl cunit yaml-0.1
+# Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
+DEB_PKGS := build-essential pkg-config libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
+            gnuplot-nox valgrind
+
+BUILD    ?= build
+OPT      ?= -O2
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef \
+            -Wwrite-strings -Wformat=2 -Wcast-function-type -Wdouble-promotion
+CFLAGS   ?=
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -g $(OPT) -ffp-contract=off $(WARN) \
+            -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP $(EXTRA_CFLAGS)
+LDFLAGS  += $(EXTRA_LDFLAGS)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+ifeq ($(POOL_DEBUG),1)
+CFLAGS   += -DPOOL_DEBUG=1
+endif
+
+SIM_SRC      := $(wildcard sim/*.c)
+MODELS_SRC   := $(wildcard models/*.c)
+ANALYSIS_SRC := $(wildcard analysis/*.c)
+CLI_SRC      := $(wildcard sim/cli/*.c)
+LIB_SRC      := $(SIM_SRC) $(MODELS_SRC) $(ANALYSIS_SRC) $(filter-out sim/cli/main.c,$(CLI_SRC))
+TEST_SRC     := $(wildcard tests/test_*.c) tests/unit_main.c tests/unit_util.c
+BENCH_SRC    := tests/bench.c
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
+BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o)
+
+ELBSIM    := $(BUILD)/elbsim
+UNIT      := $(BUILD)/unit_tests
+BENCHBIN  := $(BUILD)/bench
+LIBA      := $(BUILD)/libelbsim.a
+
+.PHONY: all deps run test unit e2e asan asan-unit valgrind bench lint check-headers \
+        determinism clean help plots
+
+all: $(ELBSIM)
+
+help:
+	@echo "make deps        install the Debian packages elbsim needs (apt-get)"
+	@echo "make             build build/elbsim"
+	@echo "make run         deps + build + run the quickstart"
+	@echo "make test        lint, headers, unit tests, end-to-end, ASan+UBSan unit tests"
+	@echo "make bench       benchmarks; prints figures and writes build/bench.csv"
+	@echo "make asan        ASan+UBSan build running the unit tests"
+	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
+	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
+	@echo "make clean       remove build folders"
+
+# Installs only what is missing, so a second run is quick and quiet.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
+	        || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	        $$missing >/dev/null || exit 1; \
+	fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(ELBSIM): $(BUILD)/sim/cli/main.o $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(UNIT): $(TEST_OBJ) $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BENCHBIN): $(BENCH_OBJ) $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@bash tests/run_quickstart.sh $(ELBSIM)
+
+unit: $(UNIT) $(ELBSIM)
+	cd $(CURDIR) && ELBSIM=$(CURDIR)/$(ELBSIM) $(UNIT)
+
+e2e: $(ELBSIM)
+	bash tests/e2e.sh $(ELBSIM)
+
+test: lint check-headers
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory determinism
+	@$(MAKE) --no-print-directory asan
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
+
+# -O0 against -O2: the same scenario must print the same bytes (STYLE.md §9).
+determinism: $(ELBSIM)
+	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
+	bash tests/determinism.sh $(ELBSIM) build-o0/elbsim
+
+valgrind:
+	@$(MAKE) --no-print-directory BUILD=build-dbg POOL_DEBUG=1 build-dbg/unit_tests build-dbg/elbsim
+	ELBSIM_QUICK=1 ELBSIM=$(CURDIR)/build-dbg/elbsim valgrind --error-exitcode=1 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect -q build-dbg/unit_tests
+
+bench: $(BENCHBIN) $(ELBSIM)
+	$(BENCHBIN) $(BUILD)/bench.csv
+
+# The simulator must not read the wall clock or use libc randomness (STYLE.md §9).
+lint:
+	@if grep -nE '\brand\(|\bsrand\(|\btime\(|clock_gettime|gettimeofday|gsl_rng_env_setup|getenv\(' \
+	    sim/*.c sim/*.h models/*.c models/*.h 2>/dev/null; then \
+	    echo "lint: forbidden call in sim/ or models/ (wall clock, rand, environment)"; exit 1; \
+	else echo "lint: ok"; fi
+
+# Every header compiles on its own.
+check-headers:
+	@set -e; for h in sim/*.h models/*.h analysis/*.h sim/cli/*.h; do \
+	    [ -f "$$h" ] || continue; \
+	    echo "#include \"$$h\"" | $(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -I. \
+	        $$(pkg-config --cflags $(PKGS)) -x c -fsyntax-only - || { echo "header $$h"; exit 1; }; \
+	done; echo "check-headers: ok"
+
+clean:
+	rm -rf build build-asan build-o0 build-dbg build-cov
+
+-include $(shell find build build-asan build-o0 build-dbg -name '*.d' 2>/dev/null)

@@ -1,0 +1,27 @@
+/*
+ * commands — the subcommands of `elbsim`.  Each takes the arguments after its own name
+ * (argv[0] is the subcommand) and returns the process exit status:
+ * 0 success, 1 environment failure (I/O), 2 bad input, 3 a scenario SLO was broken.
+ */
+#ifndef ELBSIM_SIM_CLI_COMMANDS_H
+#define ELBSIM_SIM_CLI_COMMANDS_H
+
+#include <stdio.h>
+
+enum {
+    EXIT_OK = 0,
+    EXIT_ENV = 1,
+    EXIT_BAD_INPUT = 2,
+    EXIT_SLO = 3,
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+/* Print the top-level usage to f. */
+void cli_usage(FILE *f);
+
+#endif

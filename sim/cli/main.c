@@ -1,0 +1,51 @@
+/* elbsim: discrete-event simulation of AWS load balancing and auto scaling. */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "sim/cli/commands.h"
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"run", cmd_run, "run a scenario and write CSV outputs"},
+    {"validate", cmd_validate, "check a scenario without running it"},
+    {"list", cmd_list, "list algorithms, distributions, instance types, ..."},
+    {"sample", cmd_sample, "draw from a distribution and print its percentiles"},
+    {"demo", cmd_demo, "a short built-in demonstration of the engine (an M/M/1 queue)"},
+};
+
+void cli_usage(FILE *f)
+{
+    fputs("usage: elbsim COMMAND [ARGS]\n\ncommands:\n", f);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fputs("\n`elbsim COMMAND --help` describes one command.\n"
+          "exit status: 0 ok, 1 I/O failure, 2 bad input, 3 SLO broken\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL errors are checked through return codes, never by aborting (STYLE.md §5). */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        cli_usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        cli_usage(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "elbsim: error: unknown command '%s'\n", argv[1]);
+    cli_usage(stderr);
+    return EXIT_BAD_INPUT;
+}

@@ -1,0 +1,108 @@
+#include "sim/diag.h"
+
+#include <string.h>
+
+static FILE *diag_out;
+static unsigned diag_errors;
+
+FILE *diag_set_stream(FILE *f)
+{
+    FILE *old = diag_out ? diag_out : stderr;
+    diag_out = f;
+    return old;
+}
+
+static FILE *out(void)
+{
+    return diag_out ? diag_out : stderr;
+}
+
+unsigned diag_error_count(void)
+{
+    return diag_errors;
+}
+
+void diag_reset(void)
+{
+    diag_errors = 0;
+}
+
+static void print_where(const struct loc *loc)
+{
+    if (loc && loc->file) {
+        fprintf(out(), "%s:", loc->file);
+        if (loc->line > 0) {
+            fprintf(out(), "%d:", loc->line);
+            if (loc->col > 0)
+                fprintf(out(), "%d:", loc->col);
+        }
+        fputc(' ', out());
+    } else {
+        fputs("elbsim: ", out());
+    }
+}
+
+int diag_verror(const struct loc *loc, const char *fmt, va_list ap)
+{
+    print_where(loc);
+    fputs("error: ", out());
+    vfprintf(out(), fmt, ap);
+    fputc('\n', out());
+    fflush(out());
+    diag_errors++;
+    return -1;
+}
+
+int diag_error(const struct loc *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(loc, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int diag_error_text(const struct loc *base, const char *text, size_t offset, size_t len,
+                    const char *fmt, ...)
+{
+    struct loc at = {NULL, 0, 0};
+    if (base) {
+        at = *base;
+        if (at.col > 0)
+            at.col += (int)offset;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(&at, fmt, ap);
+    va_end(ap);
+
+    /* Echo the text on one line and underline the offending part. */
+    size_t n = strlen(text);
+    if (offset > n)
+        offset = n;
+    if (len == 0)
+        len = 1;
+    fputs("    ", out());
+    for (size_t i = 0; i < n; i++)
+        fputc(text[i] == '\n' || text[i] == '\t' ? ' ' : text[i], out());
+    fputs("\n    ", out());
+    for (size_t i = 0; i < offset; i++)
+        fputc(' ', out());
+    fputc('^', out());
+    for (size_t i = 1; i < len && offset + i <= n; i++)
+        fputc('~', out());
+    fputc('\n', out());
+    fflush(out());
+    return -1;
+}
+
+void diag_warning(const struct loc *loc, const char *fmt, ...)
+{
+    va_list ap;
+    print_where(loc);
+    fputs("warning: ", out());
+    va_start(ap, fmt);
+    vfprintf(out(), fmt, ap);
+    va_end(ap);
+    fputc('\n', out());
+}

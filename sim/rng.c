@@ -1,0 +1,62 @@
+#include "sim/rng.h"
+
+#include "sim/xalloc.h"
+
+uint64_t sim_rng_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+uint64_t sim_rng_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+uint64_t sim_rng_mix(uint64_t run_seed, const char *name)
+{
+    uint64_t a = run_seed, b = sim_rng_hash(name);
+    uint64_t x = sim_rng_splitmix64(&a) ^ sim_rng_splitmix64(&b);
+    return sim_rng_splitmix64(&x);
+}
+
+/* taus2's state as GSL lays it out (gsl/rng/taus.c: taus_state_t). */
+struct taus_state {
+    unsigned long s1, s2, s3;
+};
+
+void sim_rng_seed(gsl_rng *r, uint64_t run_seed, const char *name)
+{
+    ELB_ASSERT(r->type == gsl_rng_taus2);
+    ELB_ASSERT(gsl_rng_size(r) == sizeof(struct taus_state));
+    uint64_t x = sim_rng_mix(run_seed, name);
+    struct taus_state *st = gsl_rng_state(r);
+    /* taus2 requires s1 > 1, s2 > 7, s3 > 15 (32-bit words). */
+    do
+        st->s1 = sim_rng_splitmix64(&x) & 0xffffffffUL;
+    while (st->s1 < 2);
+    do
+        st->s2 = sim_rng_splitmix64(&x) & 0xffffffffUL;
+    while (st->s2 < 8);
+    do
+        st->s3 = sim_rng_splitmix64(&x) & 0xffffffffUL;
+    while (st->s3 < 16);
+    for (int i = 0; i < 10; i++)
+        (void)gsl_rng_get(r);
+}
+
+gsl_rng *sim_rng_new(uint64_t run_seed, const char *name)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    if (!r)
+        elb_assert_fail(__FILE__, __LINE__, "gsl_rng_alloc");
+    sim_rng_seed(r, run_seed, name);
+    return r;
+}

@@ -1,0 +1,27 @@
+/*
+ * xalloc — allocation that never returns NULL (Redis zmalloc style).
+ *
+ * On failure the size is printed and the process aborts, so call sites need no NULL
+ * checks.  ELB_ASSERT is the invariant check used throughout: a broken invariant is a bug,
+ * never a user error, and aborts with file:line:expression.
+ */
+#ifndef ELBSIM_SIM_XALLOC_H
+#define ELBSIM_SIM_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Abort with file:line and the expression text. */
+_Noreturn void elb_assert_fail(const char *file, int line, const char *expr);
+
+#define ELB_ASSERT(e) ((e) ? (void)0 : elb_assert_fail(__FILE__, __LINE__, #e))
+
+#define container_of(ptr, type, member) \
+    ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+#endif

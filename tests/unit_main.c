@@ -1,0 +1,51 @@
+/*
+ * The CUnit runner: registers every module's suites and exits non-zero on any failure
+ * (CU_get_error() alone only reports framework errors, not failed assertions).
+ *
+ * Each tests/test_<module>.c exports `CU_SuiteInfo test_<module>_suites[]`, terminated by
+ * CU_SUITE_INFO_NULL.  Add one line below per module.
+ *
+ * Usage: unit_tests [SUITE-NAME-SUBSTRING]   runs only the suites whose name contains it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "tests/unit.h"
+
+static CU_SuiteInfo *all_suites[] = {
+    test_queue_suites,
+    test_rng_suites,
+    test_units_suites,
+    test_dist_suites,
+    test_theory_suites,
+    NULL,
+};
+
+int main(int argc, char **argv)
+{
+    const char *only = argc > 1 ? argv[1] : NULL;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
+    for (CU_SuiteInfo **s = all_suites; *s; s++) {
+        for (CU_SuiteInfo *si = *s; si->pName; si++) {
+            if (only && !strstr(si->pName, only))
+                continue;
+            CU_SuiteInfo one[2] = {*si, CU_SUITE_INFO_NULL};
+            if (CU_register_suites(one) != CUE_SUCCESS) {
+                fprintf(stderr, "cannot register suite %s: %s\n", si->pName, CU_get_error_msg());
+                return 1;
+            }
+        }
+    }
+    CU_basic_set_mode(CU_BRM_NORMAL);
+    CU_basic_run_tests();
+    unsigned failures = CU_get_number_of_failures();
+    unsigned run = CU_get_number_of_tests_run();
+    unsigned failed_tests = CU_get_number_of_tests_failed();
+    int err = CU_get_error();
+    CU_cleanup_registry();
+    printf("\n%u passed, %u failed\n", run - failed_tests, failed_tests);
+    return (failures || err) ? 1 : 0;
+}
