@@ -38,7 +38,7 @@ UNIT      := $(BUILD)/unit_tests
 BENCHBIN  := $(BUILD)/bench
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test unit e2e asan asan-unit valgrind bench lint check-headers \
+.PHONY: all deps run test unit validation e2e asan asan-unit valgrind bench lint check-headers \
         determinism clean help plots
 
 all: $(ELBSIM)
@@ -49,6 +49,7 @@ help:
 	@echo "make run         deps + build + run the quickstart"
 	@echo "make test        lint, headers, unit tests, end-to-end, ASan+UBSan unit tests"
 	@echo "make bench       benchmarks; prints figures and writes build/bench.csv"
+	@echo "make validation  compare the simulator with queueing theory"
 	@echo "make asan        ASan+UBSan build running the unit tests"
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
@@ -89,7 +90,11 @@ run: deps
 	@bash tests/run_quickstart.sh $(ELBSIM)
 
 unit: $(UNIT) $(ELBSIM)
-	cd $(CURDIR) && ELBSIM=$(CURDIR)/$(ELBSIM) $(UNIT)
+	cd $(CURDIR) && ELBSIM=$(CURDIR)/$(ELBSIM) $(UNIT) --skip validation
+
+# Queueing theory against the full binary (tests/test_validation.c).
+validation: $(UNIT) $(ELBSIM)
+	cd $(CURDIR) && ELBSIM=$(CURDIR)/$(ELBSIM) $(UNIT) validation
 
 e2e: $(ELBSIM)
 	bash tests/e2e.sh $(ELBSIM)
@@ -97,6 +102,7 @@ e2e: $(ELBSIM)
 test: lint check-headers
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory validation
 	@$(MAKE) --no-print-directory determinism
 	@$(MAKE) --no-print-directory asan
 

@@ -49,7 +49,9 @@ void sim_event_stop(struct sim *sim)
 void sim_event_run_until(struct sim *sim, double t_end)
 {
     struct sim_queue_item it;
-    while (!sim->stopping && sim_queue_peek_time(&sim->q) <= t_end) {
+    /* An empty queue peeks as +INFINITY, which is <= an infinite t_end: test the size. */
+    while (!sim->stopping && sim_queue_size(&sim->q) > 0 &&
+           sim_queue_peek_time(&sim->q) <= t_end) {
         sim_queue_pop(&sim->q, &it);
         sim->now = it.time;
         sim->events_run++;

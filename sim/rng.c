@@ -32,11 +32,8 @@ struct taus_state {
     unsigned long s1, s2, s3;
 };
 
-void sim_rng_seed(gsl_rng *r, uint64_t run_seed, const char *name)
+static void seed_state(gsl_rng *r, uint64_t x)
 {
-    ELB_ASSERT(r->type == gsl_rng_taus2);
-    ELB_ASSERT(gsl_rng_size(r) == sizeof(struct taus_state));
-    uint64_t x = sim_rng_mix(run_seed, name);
     struct taus_state *st = gsl_rng_state(r);
     /* taus2 requires s1 > 1, s2 > 7, s3 > 15 (32-bit words). */
     do
@@ -50,6 +47,22 @@ void sim_rng_seed(gsl_rng *r, uint64_t run_seed, const char *name)
     while (st->s3 < 16);
     for (int i = 0; i < 10; i++)
         (void)gsl_rng_get(r);
+}
+
+void sim_rng_seed(gsl_rng *r, uint64_t run_seed, const char *name)
+{
+    ELB_ASSERT(r->type == gsl_rng_taus2);
+    ELB_ASSERT(gsl_rng_size(r) == sizeof(struct taus_state));
+    seed_state(r, sim_rng_mix(run_seed, name));
+}
+
+void sim_rng_small_init(struct sim_rng_small *s, uint64_t seed)
+{
+    _Static_assert(sizeof s->st == sizeof(struct taus_state), "taus2 state layout");
+    s->r.type = gsl_rng_taus2;
+    s->r.state = s->st;
+    uint64_t x = seed;
+    seed_state(&s->r, sim_rng_splitmix64(&x));
 }
 
 gsl_rng *sim_rng_new(uint64_t run_seed, const char *name)

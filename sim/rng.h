@@ -27,6 +27,17 @@
 
 #include <gsl/gsl_rng.h>
 
+/* A stream embedded in caller storage, for objects that come and go by the thousand
+ * (connections, users) and must not allocate.  Same generator (taus2); seeded from a
+ * 64-bit value with splitmix64.  The struct must not be copied or moved once initialised
+ * (r.state points into it). */
+struct sim_rng_small {
+    gsl_rng r;             /* use &s->r wherever a gsl_rng * is wanted */
+    unsigned long st[3];   /* taus2 state */
+};
+
+void sim_rng_small_init(struct sim_rng_small *s, uint64_t seed);
+
 /* A new stream for (run_seed, name).  Caller frees with gsl_rng_free. */
 gsl_rng *sim_rng_new(uint64_t run_seed, const char *name);
 

@@ -1,1 +1,246 @@
-int main(void){return 0;}
+/*
+ * bench — throughput of the engine (sim/event.h over sim/queue.h).
+ *
+ * Usage: bench [OUT.csv]     (`make bench` writes build/bench.csv)
+ *
+ * Prints a table and writes CSV rows `benchmark,param,value,unit`.  Never fails on speed:
+ * the figures are for people.  Each timed figure is the best of ELBSIM_BENCH_REPS runs
+ * (default 3), since other processes on a small machine only ever make a run slower.
+ *
+ *   hold    the classic hold model: n events pending; each one, when it runs, schedules
+ *           its successor an Exp(1) increment later, so the queue keeps n entries.
+ *           Holds per second, at n = 10^3, 10^5, 10^6.
+ *   rss     peak RSS growth while 10^6 events are pending, per pending event.
+ *   mm1     M/M/1 at rho = 0.9 (arrivals and departures as events; a counter as the
+ *           waiting line); events per second.  mm16: 16 servers, rho = 0.9.
+ *   rng     Exp draws alone (gsl_ran_exponential on taus2), to say how much of mm1's time
+ *           is random numbers and logarithms rather than the engine.
+ *
+ * Wall clock (CLOCK_MONOTONIC) is read here, in tests/, never in sim/ or models/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "sim/event.h"
+#include "sim/rng.h"
+
+#define SEED 20240601u
+
+static int reps = 3;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static long maxrss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* ---- CSV -------------------------------------------------------------------------- */
+
+static FILE *csv;
+
+static void report(const char *bench, const char *param, double value, const char *unit)
+{
+    printf("  %-10s %-18s %14.4g %s\n", bench, param, value, unit);
+    fflush(stdout);
+    if (csv)
+        fprintf(csv, "%s,%s,%.6g,%s\n", bench, param, value, unit);
+}
+
+/* ---- hold ------------------------------------------------------------------------- */
+
+struct hold {
+    gsl_rng *r;
+    uint64_t left; /* holds until the loop is asked to stop */
+};
+
+static void hold_fn(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct hold *h = ctx;
+    sim_event_after(sim, gsl_ran_exponential(h->r, 1.0), hold_fn, ctx, arg);
+    if (--h->left == 0)
+        sim_event_stop(sim);
+}
+
+/* Runs `count` holds; returns the seconds they took. */
+static double hold_run(struct sim *sim, struct hold *h, uint64_t count)
+{
+    h->left = count;
+    double t0 = now_s();
+    sim_event_run(sim);
+    return now_s() - t0;
+}
+
+static void bench_hold(size_t n, uint64_t count, bool rss)
+{
+    long rss0 = maxrss_kib();
+    struct sim sim;
+    sim_event_init(&sim);
+    struct hold h = {sim_rng_new(SEED, "bench/hold"), 0};
+    for (size_t i = 0; i < n; i++)
+        sim_event_schedule(&sim, gsl_ran_exponential(h.r, 1.0), hold_fn, &h, i);
+    /* Warm-up: let the time distribution in the heap settle (several passes over it). */
+    uint64_t warm = 4 * (uint64_t)n < 2000000 ? 2000000 : 4 * (uint64_t)n;
+    hold_run(&sim, &h, warm);
+    double best = 1e300;
+    for (int k = 0; k < reps; k++) {
+        double dt = hold_run(&sim, &h, count);
+        if (dt < best)
+            best = dt;
+    }
+    char param[32];
+    snprintf(param, sizeof param, "%zu", n);
+    report("hold", param, (double)count / best, "holds_per_s");
+    report("hold_ns", param, 1e9 * best / (double)count, "ns_per_hold");
+    if (rss) {
+        long rss1 = maxrss_kib();
+        report("rss", param, (double)(rss1 - rss0) * 1024.0 / (double)n,
+               "bytes_per_pending_event");
+    }
+    sim_event_fini(&sim);
+    gsl_rng_free(h.r);
+}
+
+/* ---- M/M/c ------------------------------------------------------------------------ */
+
+struct mmc {
+    gsl_rng *ra, *rs;    /* arrival and service streams */
+    double ia_mean;      /* s, mean interarrival time */
+    double svc_mean;     /* s, mean service time */
+    unsigned c, busy;    /* servers, servers busy */
+    uint64_t waiting;    /* customers in line */
+    uint64_t left;       /* events until stop */
+};
+
+static void mmc_departure(struct sim *sim, void *ctx, uint64_t arg);
+
+static void mmc_arrival(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct mmc *m = ctx;
+    if (m->busy < m->c) {
+        m->busy++;
+        sim_event_after(sim, gsl_ran_exponential(m->rs, m->svc_mean), mmc_departure, m, arg);
+    } else {
+        m->waiting++;
+    }
+    sim_event_after(sim, gsl_ran_exponential(m->ra, m->ia_mean), mmc_arrival, m, arg);
+    if (--m->left == 0)
+        sim_event_stop(sim);
+}
+
+static void mmc_departure(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct mmc *m = ctx;
+    if (m->waiting > 0) {
+        m->waiting--;
+        sim_event_after(sim, gsl_ran_exponential(m->rs, m->svc_mean), mmc_departure, m, arg);
+    } else {
+        m->busy--;
+    }
+    if (--m->left == 0)
+        sim_event_stop(sim);
+}
+
+static void bench_mmc(const char *name, unsigned c, double rho, uint64_t events)
+{
+    struct sim sim;
+    sim_event_init(&sim);
+    struct mmc m = {
+        .ra = sim_rng_new(SEED, "bench/arrivals"),
+        .rs = sim_rng_new(SEED, "bench/service"),
+        .ia_mean = 1.0 / (rho * c),
+        .svc_mean = 1.0,
+        .c = c,
+    };
+    sim_event_schedule(&sim, 0.0, mmc_arrival, &m, 0);
+    m.left = 1000000;
+    sim_event_run(&sim);
+    double best = 1e300;
+    for (int k = 0; k < reps; k++) {
+        m.left = events;
+        double t0 = now_s();
+        sim_event_run(&sim);
+        double dt = now_s() - t0;
+        if (dt < best)
+            best = dt;
+    }
+    char param[32];
+    snprintf(param, sizeof param, "rho=%.2f", rho);
+    report(name, param, (double)events / best, "events_per_s");
+    report(name, "ns_per_event", 1e9 * best / (double)events, "ns");
+
+    /* The same number of Exp draws without the engine: one per event, from two streams. */
+    double sink = 0.0;
+    best = 1e300;
+    for (int k = 0; k < reps; k++) {
+        double t0 = now_s();
+        for (uint64_t i = 0; i < events / 2; i++) {
+            sink += gsl_ran_exponential(m.ra, m.ia_mean);
+            sink += gsl_ran_exponential(m.rs, m.svc_mean);
+        }
+        double dt = now_s() - t0;
+        if (dt < best)
+            best = dt;
+    }
+    char rparam[48];
+    snprintf(rparam, sizeof rparam, "%s_rng_ns", name);
+    report("rng_exp", rparam, 1e9 * best / (double)events, "ns_per_draw");
+    if (sink < 0.0) /* keeps the loop from being optimised away */
+        printf("%g\n", sink);
+    sim_event_fini(&sim);
+    gsl_rng_free(m.ra);
+    gsl_rng_free(m.rs);
+}
+
+int main(int argc, char **argv)
+{
+    const char *out = argc > 1 ? argv[1] : NULL;
+    const char *r = getenv("ELBSIM_BENCH_REPS");
+    if (r && atoi(r) > 0)
+        reps = atoi(r);
+    char tmp[4096];
+    if (out) {
+        snprintf(tmp, sizeof tmp, "%s.tmp", out);
+        csv = fopen(tmp, "w");
+        if (!csv) {
+            perror(tmp);
+            return 1;
+        }
+        fprintf(csv, "benchmark,param,value,unit\n");
+    }
+    /* ELBSIM_BENCH_ONLY=hold (or mm) runs one family, for quick A/B comparisons. */
+    const char *only = getenv("ELBSIM_BENCH_ONLY");
+    bool hold = !only || strstr("hold", only), mm = !only || strstr("mm1 mm16", only);
+    printf("elbsim engine benchmarks (best of %d)\n", reps);
+    if (hold) {
+        /* 10^6 first, so that peak RSS measures its queue and nothing before it. */
+        bench_hold(1000000, 5000000, true);
+        bench_hold(1000, 5000000, false);
+        bench_hold(100000, 5000000, false);
+    }
+    if (mm) {
+        bench_mmc("mm1", 1, 0.9, 20000000);
+        bench_mmc("mm16", 16, 0.9, 20000000);
+    }
+    if (csv) {
+        if (fclose(csv) != 0 || rename(tmp, out) != 0) {
+            perror(out);
+            return 1;
+        }
+        printf("wrote %s\n", out);
+    }
+    return 0;
+}

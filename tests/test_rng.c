@@ -1,5 +1,177 @@
+/*
+ * Tests for sim/rng.h: named streams are reproducible, independent of each other, and
+ * seeded by values that never change between runs, machines or releases.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+
+#include "sim/rng.h"
 #include "tests/unit.h"
 
+static void test_same_seed_and_name_give_identical_sequences(void)
+{
+    gsl_rng *a = sim_rng_new(42, "workload/shoppers");
+    gsl_rng *b = sim_rng_new(42, "workload/shoppers");
+    int diff = 0;
+    for (int i = 0; i < 10000; i++)
+        diff += gsl_rng_get(a) != gsl_rng_get(b);
+    CU_ASSERT_EQUAL(diff, 0);
+    /* Re-seeding in place restarts the same sequence. */
+    gsl_rng *c = sim_rng_new(42, "workload/shoppers");
+    unsigned long first = gsl_rng_get(c);
+    sim_rng_seed(a, 42, "workload/shoppers");
+    CU_ASSERT_EQUAL(gsl_rng_get(a), first);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+}
+
+static void test_different_names_or_seeds_give_different_sequences(void)
+{
+    gsl_rng *a = sim_rng_new(42, "target/1");
+    gsl_rng *b = sim_rng_new(42, "target/2");
+    gsl_rng *c = sim_rng_new(43, "target/1");
+    int same_ab = 0, same_ac = 0;
+    for (int i = 0; i < 1000; i++) {
+        unsigned long x = gsl_rng_get(a), y = gsl_rng_get(b), z = gsl_rng_get(c);
+        same_ab += x == y;
+        same_ac += x == z;
+    }
+    CU_ASSERT(same_ab < 3);
+    CU_ASSERT(same_ac < 3);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+}
+
+/* Pearson correlation of n paired uniforms from two streams. */
+static double correlation(gsl_rng *a, gsl_rng *b, int n)
+{
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    for (int i = 0; i < n; i++) {
+        double x = gsl_rng_uniform(a), y = gsl_rng_uniform(b);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        syy += y * y;
+        sxy += x * y;
+    }
+    double cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
+    return cov / sqrt(vx * vy);
+}
+
+static void test_streams_with_near_names_are_uncorrelated(void)
+{
+    /* Under independence r is about N(0, 1/n): |r| < z / sqrt(n) at 99.9 %. */
+    const int n = 100000;
+    const double bound = gsl_cdf_ugaussian_Pinv(0.9995) / sqrt((double)n);
+    struct {
+        uint64_t seed_a;
+        const char *a;
+        uint64_t seed_b;
+        const char *b;
+    } pairs[] = {
+        {42, "a", 42, "b"},
+        {42, "target/1", 42, "target/2"},
+        {42, "workload/shoppers/arrivals", 42, "workload/shoppers/demand"},
+        {1, "lb/front", 2, "lb/front"}, /* adjacent run seeds, same name */
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        gsl_rng *a = sim_rng_new(pairs[i].seed_a, pairs[i].a);
+        gsl_rng *b = sim_rng_new(pairs[i].seed_b, pairs[i].b);
+        double r = correlation(a, b, n);
+        if (!(fabs(r) < bound))
+            printf("\n    r(%s, %s) = %g, bound %g\n", pairs[i].a, pairs[i].b, r, bound);
+        CU_ASSERT(fabs(r) < bound);
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+}
+
+static void test_other_streams_do_not_shift_a_stream(void)
+{
+    enum { N = 2000 };
+    unsigned long alone[N];
+    gsl_rng *x = sim_rng_new(7, "workload/x");
+    for (int i = 0; i < N; i++)
+        alone[i] = gsl_rng_get(x);
+    gsl_rng_free(x);
+
+    /* Same stream, but with a new stream created before it, one created half-way, and a
+     * neighbour drawn from heavily in between. */
+    gsl_rng *before = sim_rng_new(7, "routing/new-component");
+    x = sim_rng_new(7, "workload/x");
+    gsl_rng *y = NULL;
+    int diff = 0;
+    for (int i = 0; i < N; i++) {
+        if (i == N / 2)
+            y = sim_rng_new(7, "workload/y");
+        for (int k = 0; k < (i % 7); k++) {
+            (void)gsl_rng_get(before);
+            if (y)
+                (void)gsl_rng_get(y);
+        }
+        diff += gsl_rng_get(x) != alone[i];
+    }
+    CU_ASSERT_EQUAL(diff, 0);
+    gsl_rng_free(before);
+    gsl_rng_free(x);
+    gsl_rng_free(y);
+}
+
+static void test_hash_and_seed_values_are_stable(void)
+{
+    /* FNV-1a 64 and splitmix64 against their published reference values. */
+    CU_ASSERT_EQUAL(sim_rng_hash(""), 0xcbf29ce484222325ull);
+    CU_ASSERT_EQUAL(sim_rng_hash("a"), 0xaf63dc4c8601ec8cull);
+    CU_ASSERT_EQUAL(sim_rng_hash("foobar"), 0x85944171f73967e8ull);
+    uint64_t s = 0;
+    CU_ASSERT_EQUAL(sim_rng_splitmix64(&s), 0xe220a8397b1dcdafull);
+    CU_ASSERT_EQUAL(sim_rng_splitmix64(&s), 0x6e789e6aa1b965f4ull);
+    CU_ASSERT_EQUAL(sim_rng_splitmix64(&s), 0x06c45d188009454full);
+    /* Golden values of elbsim's own seeding: changing them changes every run's output. */
+    CU_ASSERT_EQUAL(sim_rng_mix(42, "workload/shoppers"), 0x03e4c48eb2a436b8ull);
+    CU_ASSERT_EQUAL(sim_rng_mix(0, ""), 0x97a7e8de67b775bbull);
+    CU_ASSERT_EQUAL(sim_rng_mix(UINT64_MAX, "lb/front"), 0x8abef6cd4aeffedcull);
+    gsl_rng *r = sim_rng_new(42, "workload/shoppers");
+    CU_ASSERT_EQUAL(gsl_rng_get(r), 31703950ul);
+    CU_ASSERT_EQUAL(gsl_rng_get(r), 2783283012ul);
+    gsl_rng_free(r);
+}
+
+static void test_small_streams_repeat_by_seed_and_differ_across_seeds(void)
+{
+    struct sim_rng_small a, b, c;
+    sim_rng_small_init(&a, 99);
+    sim_rng_small_init(&b, 99);
+    sim_rng_small_init(&c, 100);
+    int diff_ab = 0, same_ac = 0;
+    for (int i = 0; i < 1000; i++) {
+        unsigned long x = gsl_rng_get(&a.r), y = gsl_rng_get(&b.r), z = gsl_rng_get(&c.r);
+        diff_ab += x != y;
+        same_ac += x == z;
+    }
+    CU_ASSERT_EQUAL(diff_ab, 0);
+    CU_ASSERT(same_ac < 3);
+}
+
+static CU_TestInfo rng_tests[] = {
+    {"same_seed_and_name_give_identical_sequences",
+     test_same_seed_and_name_give_identical_sequences},
+    {"different_names_or_seeds_give_different_sequences",
+     test_different_names_or_seeds_give_different_sequences},
+    {"streams_with_near_names_are_uncorrelated", test_streams_with_near_names_are_uncorrelated},
+    {"other_streams_do_not_shift_a_stream", test_other_streams_do_not_shift_a_stream},
+    {"hash_and_seed_values_are_stable", test_hash_and_seed_values_are_stable},
+    {"small_streams_repeat_by_seed_and_differ_across_seeds",
+     test_small_streams_repeat_by_seed_and_differ_across_seeds},
+    CU_TEST_INFO_NULL,
+};
+
 CU_SuiteInfo test_rng_suites[] = {
+    {"rng", NULL, NULL, NULL, NULL, rng_tests},
     CU_SUITE_INFO_NULL,
 };

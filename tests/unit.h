@@ -12,6 +12,17 @@ extern CU_SuiteInfo test_rng_suites[];
 extern CU_SuiteInfo test_units_suites[];
 extern CU_SuiteInfo test_dist_suites[];
 extern CU_SuiteInfo test_theory_suites[];
+extern CU_SuiteInfo test_histogram_suites[];
+extern CU_SuiteInfo test_csvout_suites[];
+extern CU_SuiteInfo test_series_suites[];
+extern CU_SuiteInfo test_summary_suites[];
+extern CU_SuiteInfo test_plot_suites[];
+extern CU_SuiteInfo test_yaml_suites[];
+extern CU_SuiteInfo test_scenario_suites[];
+extern CU_SuiteInfo test_models_suites[];
+extern CU_SuiteInfo test_arrivals_suites[];
+extern CU_SuiteInfo test_catalog_suites[];
+extern CU_SuiteInfo test_validation_suites[];
 
 /* Run a shell command line (the elbsim binary is in $ELBSIM) capturing stdout+stderr into
  * *out (caller frees); returns the exit status, or -1 if it could not run. */

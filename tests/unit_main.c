@@ -5,7 +5,9 @@
  * Each tests/test_<module>.c exports `CU_SuiteInfo test_<module>_suites[]`, terminated by
  * CU_SUITE_INFO_NULL.  Add one line below per module.
  *
- * Usage: unit_tests [SUITE-NAME-SUBSTRING]   runs only the suites whose name contains it.
+ * Usage: unit_tests [SUBSTRING] [--skip SUBSTRING]
+ *   runs the suites whose name contains SUBSTRING, leaving out those that contain the
+ *   --skip one (`make unit` skips "validation", which `make validation` runs alone).
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,17 +22,36 @@ static CU_SuiteInfo *all_suites[] = {
     test_units_suites,
     test_dist_suites,
     test_theory_suites,
+    test_histogram_suites,
+    test_csvout_suites,
+    test_series_suites,
+    test_summary_suites,
+    test_plot_suites,
+    test_yaml_suites,
+    test_scenario_suites,
+    test_models_suites,
+    test_arrivals_suites,
+    test_catalog_suites,
+    test_validation_suites,
     NULL,
 };
 
 int main(int argc, char **argv)
 {
-    const char *only = argc > 1 ? argv[1] : NULL;
+    const char *only = NULL, *skip = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--skip") && i + 1 < argc)
+            skip = argv[++i];
+        else
+            only = argv[i];
+    }
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 1;
     for (CU_SuiteInfo **s = all_suites; *s; s++) {
         for (CU_SuiteInfo *si = *s; si->pName; si++) {
             if (only && !strstr(si->pName, only))
+                continue;
+            if (skip && strstr(si->pName, skip))
                 continue;
             CU_SuiteInfo one[2] = {*si, CU_SUITE_INFO_NULL};
             if (CU_register_suites(one) != CUE_SUCCESS) {

@@ -1,22 +1,250 @@
+/* `elbsim run`, `elbsim validate` and `elbsim list`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/summary.h"
+#include "models/arrivals.h"
+#include "models/catalog.h"
+#include "models/routing.h"
+#include "models/scenario.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/run.h"
+#include "sim/dist.h"
+#include "sim/xalloc.h"
+
+struct scenario_args {
+    const char *file;
+    const char *out_dir;
+    char **sets;
+    int nsets;
+    bool have_seed;
+    uint64_t seed;
+    bool quiet;
+};
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || errno || s[0] == '-') {
+        fprintf(stderr, "elbsim: error: --seed takes a whole number from 0 to 2^64-1, got '%s'\n",
+                s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Returns 0, or an exit status. */
+static int parse_args(int argc, char **argv, const char *usage, struct scenario_args *a)
+{
+    *a = (struct scenario_args){0};
+    a->sets = xcalloc((size_t)argc, sizeof *a->sets);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(usage, stdout);
+            return -1;
+        } else if ((!strcmp(arg, "-o") || !strcmp(arg, "--output")) && i + 1 < argc) {
+            a->out_dir = argv[++i];
+        } else if (!strcmp(arg, "--seed") && i + 1 < argc) {
+            if (parse_seed(argv[++i], &a->seed))
+                return EXIT_BAD_INPUT;
+            a->have_seed = true;
+        } else if (!strncmp(arg, "--seed=", 7)) {
+            if (parse_seed(arg + 7, &a->seed))
+                return EXIT_BAD_INPUT;
+            a->have_seed = true;
+        } else if (!strcmp(arg, "--set") && i + 1 < argc) {
+            a->sets[a->nsets++] = argv[++i];
+        } else if (!strncmp(arg, "--set=", 6)) {
+            a->sets[a->nsets++] = (char *)arg + 6;
+        } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+            a->quiet = true;
+        } else if (arg[0] == '-' && arg[1]) {
+            fprintf(stderr, "elbsim: error: unknown or incomplete option '%s'\n%s", arg, usage);
+            return EXIT_BAD_INPUT;
+        } else if (!a->file) {
+            a->file = arg;
+        } else {
+            fprintf(stderr, "elbsim: error: one scenario at a time (got '%s' and '%s')\n",
+                    a->file, arg);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (!a->file) {
+        fprintf(stderr, "elbsim: error: no scenario file given\n%s", usage);
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+static const char run_usage[] =
+    "usage: elbsim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE ...] [-q]\n"
+    "  -o DIR           output folder (default out/<scenario name>)\n"
+    "  --seed N         run seed (default: the scenario's `seed`)\n"
+    "  --set PATH=VAL   override a scenario value, e.g.\n"
+    "                   --set target_groups.web.algorithm=least_outstanding_requests\n"
+    "  -q, --quiet      no summary table on stdout\n"
+    "exit status: 0 ok, 1 I/O failure, 2 bad input, 3 an SLO was broken\n";
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    return EXIT_ENV;
+    struct scenario_args a;
+    int rc = parse_args(argc, argv, run_usage, &a);
+    if (rc) {
+        free(a.sets);
+        return rc < 0 ? EXIT_OK : rc;
+    }
+    struct scenario *sc;
+    if (scenario_load(a.file, a.sets, a.nsets, &sc)) {
+        free(a.sets);
+        return EXIT_BAD_INPUT;
+    }
+    free(a.sets);
+    if (a.have_seed)
+        sc->seed = a.seed;
+    char dir[4096];
+    if (a.out_dir)
+        snprintf(dir, sizeof dir, "%s", a.out_dir);
+    else
+        snprintf(dir, sizeof dir, "out/%s", sc->name);
+    struct run_opts o = {.out_dir = dir, .seed = sc->seed, .quiet = a.quiet,
+                         .progress = isatty(2) != 0};
+    struct summary *s = NULL;
+    if (run_scenario(sc, &o, &s)) {
+        scenario_free(sc);
+        return EXIT_ENV;
+    }
+    if (!a.quiet) {
+        printf("elbsim %s: scenario '%s', seed %llu, %g s simulated (warm-up %g s excluded)\n\n",
+               ELBSIM_VERSION, sc->name, (unsigned long long)sc->seed, sc->duration_s,
+               sc->warmup_s);
+        summary_print_table(s, stdout);
+        printf("\noutputs in %s/ (timeseries.csv, timeseries_wide.csv, summary.csv, events.csv%s, "
+               "scenario.yaml)\n", dir, sc->log_requests ? ", requests.csv" : "");
+    }
+    int broken = run_check_slos(sc, s);
+    summary_free(s);
+    scenario_free(sc);
+    return broken ? EXIT_SLO : EXIT_OK;
 }
+
+static const char validate_usage[] =
+    "usage: elbsim validate SCENARIO.yaml [--set PATH=VALUE ...]\n"
+    "Checks the scenario exactly as `elbsim run` would, without running it.\n";
+
 int cmd_validate(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    return EXIT_ENV;
+    struct scenario_args a;
+    int rc = parse_args(argc, argv, validate_usage, &a);
+    if (rc) {
+        free(a.sets);
+        return rc < 0 ? EXIT_OK : rc;
+    }
+    struct scenario *sc;
+    rc = scenario_load(a.file, a.sets, a.nsets, &sc);
+    free(a.sets);
+    if (rc)
+        return EXIT_BAD_INPUT;
+    printf("%s: ok (%d workload%s, %d load balancer%s, %d target group%s)\n", a.file,
+           sc->nworkloads, sc->nworkloads == 1 ? "" : "s", sc->nlbs, sc->nlbs == 1 ? "" : "s",
+           sc->ntgs, sc->ntgs == 1 ? "" : "s");
+    scenario_free(sc);
+    return EXIT_OK;
 }
+
+/* ---- list ---- */
+
+static void list_algorithms(void)
+{
+    puts("Routing algorithms (target_groups.*.algorithm):");
+    for (size_t i = 0; route_table[i]; i++)
+        printf("  %-28s %s%s\n", route_table[i]->name, route_table[i]->summary,
+               route_table[i]->aws ? " [AWS]" : "");
+}
+
+static void list_distributions(void)
+{
+    puts("Distributions (demand, think, latency, ...; durations take ns, us, ms, s, m, h, d):");
+    for (size_t i = 0; sim_dist_table[i].name; i++)
+        printf("  %-36s %s\n", sim_dist_table[i].synopsis, sim_dist_table[i].help);
+}
+
+static void list_arrivals(void)
+{
+    puts("Arrival processes (workloads.*.arrivals; rates take /s, /m, /h):");
+    for (size_t i = 0; arrivals_table[i].name; i++)
+        printf("  %-44s %s\n", arrivals_table[i].synopsis, arrivals_table[i].help);
+}
+
+static void list_instance_types(void)
+{
+    puts("EC2 instance types (us-east-1 Linux on-demand; speed is per vCPU, c5 = 1.0):");
+    printf("  %-14s %6s %9s %9s %6s\n", "type", "vCPU", "memory", "$/hour", "speed");
+    for (size_t i = 0; catalog_instances[i].name; i++) {
+        const struct catalog_instance *c = &catalog_instances[i];
+        printf("  %-14s %6g %7g GB %9.4f %6.2f\n", c->name, c->vcpus, c->memory_gb,
+               c->price_per_hour_usd, c->speed);
+    }
+    puts("Fargate tasks: kind: fargate, cpu: 0.25..16 vCPU, memory per AWS's size table;\n"
+         "  $0.04048 per vCPU-hour + $0.004445 per GB-hour, billed per second, 60 s minimum.");
+}
+
+static void list_lb_types(void)
+{
+    puts("Load balancer types (load_balancers.*.type):");
+    puts("  alb    Application Load Balancer: routes every request (L7), listener rules,\n"
+         "         weighted target groups, cross-zone on.  Latency profiles: realistic\n"
+         "         (lognormal, median 2 ms, p99 10 ms), classroom (400 ms), none.");
+    puts("  nlb, gwlb, clb: not modelled yet.");
+}
+
+static void list_metrics(void)
+{
+    puts("Time-series metrics (timeseries.csv; one row per interval):");
+    puts("  workload      requests, completed, errors, timeouts, throughput_rps, in_flight,\n"
+         "                latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s");
+    puts("  lb            requests, errors, in_flight");
+    puts("  target_group  requests, no_target (503: no eligible target)");
+    puts("  target        utilization (busy vCPUs / vCPUs), in_flight, queue_length, completed");
+    puts("Summary metrics (summary.csv, after warm-up) add: retries, error_ratio,\n"
+         "  latency_p999_s, latency_max_s, instance_hours, cost_usd, requests_zone_<zone> (lb),\n"
+         "  rejected (target: turned away by queue_limit), simulated_s, events (run).");
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} lists[] = {
+    {"algorithms", list_algorithms},     {"distributions", list_distributions},
+    {"arrivals", list_arrivals},         {"instance-types", list_instance_types},
+    {"lb-types", list_lb_types},         {"metrics", list_metrics},
+};
+
 int cmd_list(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    return EXIT_ENV;
-}
-int cmd_demo(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    return EXIT_ENV;
+    size_t n = sizeof lists / sizeof lists[0];
+    if (argc < 2) {
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                putchar('\n');
+            lists[i].fn();
+        }
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(argv[1], lists[i].name)) {
+            lists[i].fn();
+            return EXIT_OK;
+        }
+    fprintf(stderr, "elbsim: error: unknown list '%s'; expected one of:", argv[1]);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", lists[i].name);
+    fputc('\n', stderr);
+    return EXIT_BAD_INPUT;
 }

@@ -19,7 +19,7 @@ int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
-int cmd_demo(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* Print the top-level usage to f. */
 void cli_usage(FILE *f);

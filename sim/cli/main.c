@@ -17,7 +17,7 @@ static const struct command commands[] = {
     {"validate", cmd_validate, "check a scenario without running it"},
     {"list", cmd_list, "list algorithms, distributions, instance types, ..."},
     {"sample", cmd_sample, "draw from a distribution and print its percentiles"},
-    {"demo", cmd_demo, "a short built-in demonstration of the engine (an M/M/1 queue)"},
+    {"plot", cmd_plot, "draw PNG plots of an output folder with gnuplot"},
 };
 
 void cli_usage(FILE *f)

@@ -1,0 +1,56 @@
+/*
+ * plot — PNG plots of an output folder, drawn by gnuplot from timeseries_wide.csv.
+ *
+ * plot_write_script reads the CSV once (O(file) time, O(columns) memory: the labels,
+ * which columns hold any value, the first two times to name the interval and the last
+ * time to pick seconds, minutes or hours for the time axis) and writes DIR/plots.gp, one
+ * plot per figure whose columns exist and hold at least one value:
+ *
+ *   latency.png      workload.*.latency_p50_s / _p90_s / _p99_s, in ms, log scale
+ *   throughput.png   workload.*.throughput_rps; workload.*.errors / .timeouts on the
+ *                    right-hand axis (counts per interval)
+ *   utilization.png  target.*.utilization (a fraction) in %
+ *   inflight.png     every *.in_flight and target.*.queue_length
+ *
+ * Column labels (`scope.name.metric`) contain dots and dashes, so the script refers to
+ * columns by number.  It picks the pngcairo terminal when gnuplot has it, else png, at
+ * 1200x700, and can be rerun by hand from DIR (`gnuplot plots.gp`).
+ * plot_run_gnuplot runs it with gnuplot's working directory set to DIR.
+ *
+ * Leaves out: SVG output, events.csv overlays (scaling activities, faults).
+ */
+#ifndef ELBSIM_ANALYSIS_PLOT_H
+#define ELBSIM_ANALYSIS_PLOT_H
+
+/* Error returns (0 is success). */
+enum {
+    PLOT_ERR_IO = -1,          /* a file could not be read or written (message printed) */
+    PLOT_ERR_DATA = -2,        /* the CSV has no header or no data rows (message printed) */
+    PLOT_ERR_NO_GNUPLOT = -3,  /* the gnuplot program could not be started (no message) */
+    PLOT_ERR_GNUPLOT = -4,     /* gnuplot ran and failed (message printed) */
+};
+
+#define PLOT_MAX 4
+
+/* What plot_write_script put into the script.  Strings are static. */
+struct plot_plan {
+    int nmade;
+    const char *made[PLOT_MAX];    /* PNG file names the script draws, e.g. "latency.png" */
+    int nskipped;
+    const char *skipped[PLOT_MAX]; /* PNG file names left out ... */
+    const char *skipped_why[PLOT_MAX]; /* ... and why: columns missing, or all empty */
+    double interval_s;             /* s, from the first two rows; NAN with one row */
+};
+
+/* Read DIR/timeseries_wide.csv and write DIR/plots.gp atomically, filling *plan.
+ * A script with no plots is still written (plan->nmade == 0).  Returns 0, PLOT_ERR_IO or
+ * PLOT_ERR_DATA, after printing the path and the reason. */
+int plot_write_script(const char *dir, struct plot_plan *plan);
+
+/* Run `GNUPLOT -e "cd 'DIR'; load 'plots.gp'"`, where GNUPLOT is a program name looked up
+ * in PATH or a path (NULL means "gnuplot"); gnuplot's own messages go to stderr.  Returns
+ * 0, PLOT_ERR_NO_GNUPLOT when it cannot be started (the caller explains how to install
+ * it), or PLOT_ERR_GNUPLOT. */
+int plot_run_gnuplot(const char *dir, const char *gnuplot);
+
+#endif

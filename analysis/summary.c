@@ -1,0 +1,312 @@
+#include "analysis/summary.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/csvout.h"
+#include "sim/xalloc.h"
+
+struct row {
+    char *scope, *name, *metric; /* owned */
+    double value;
+};
+
+/* Invariant: index[] is an open-addressing table (linear probing, -1 = empty) of the row
+ * numbers 0..n-1 keyed by (scope, name, metric); nindex is a power of two >= 2 n. */
+struct summary {
+    struct row *rows;
+    int n, cap;
+    int *index;
+    size_t nindex;
+};
+
+/* The fixed scope order of DESIGN.md "Outputs"; other scopes follow alphabetically. */
+static const char *const scope_order[] = {
+    "run", "workload", "lb", "target_group", "target", "asg", "ecs_service",
+};
+#define NSCOPES ((int)(sizeof scope_order / sizeof scope_order[0]))
+
+static uint64_t key_hash(const char *scope, const char *name, const char *metric)
+{
+    uint64_t h = 14695981039346656037ull;
+    const char *parts[3] = {scope, name, metric};
+    for (int k = 0; k < 3; k++) {
+        for (const unsigned char *c = (const unsigned char *)parts[k]; *c; c++)
+            h = (h ^ *c) * 1099511628211ull;
+        h = (h ^ 0x1f) * 1099511628211ull; /* separator, so ("ab","c") != ("a","bc") */
+    }
+    return h;
+}
+
+static void index_insert(struct summary *s, int i)
+{
+    const struct row *r = &s->rows[i];
+    size_t mask = s->nindex - 1;
+    size_t k = (size_t)key_hash(r->scope, r->name, r->metric) & mask;
+    while (s->index[k] >= 0)
+        k = (k + 1) & mask;
+    s->index[k] = i;
+}
+
+static void index_grow(struct summary *s)
+{
+    free(s->index);
+    s->nindex = s->nindex ? 2 * s->nindex : 64;
+    s->index = xmalloc(s->nindex * sizeof *s->index);
+    for (size_t k = 0; k < s->nindex; k++)
+        s->index[k] = -1;
+    for (int i = 0; i < s->n; i++)
+        index_insert(s, i);
+}
+
+/* Row number of (scope, name, metric), or -1. */
+static int find(const struct summary *s, const char *scope, const char *name,
+                const char *metric)
+{
+    size_t mask = s->nindex - 1;
+    for (size_t k = (size_t)key_hash(scope, name, metric) & mask; s->index[k] >= 0;
+         k = (k + 1) & mask) {
+        const struct row *r = &s->rows[s->index[k]];
+        if (!strcmp(r->scope, scope) && !strcmp(r->name, name) && !strcmp(r->metric, metric))
+            return s->index[k];
+    }
+    return -1;
+}
+
+struct summary *summary_new(void)
+{
+    struct summary *s = xcalloc(1, sizeof *s);
+    index_grow(s);
+    return s;
+}
+
+void summary_free(struct summary *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->n; i++) {
+        free(s->rows[i].scope);
+        free(s->rows[i].name);
+        free(s->rows[i].metric);
+    }
+    free(s->rows);
+    free(s->index);
+    free(s);
+}
+
+void summary_add(struct summary *s, const char *scope, const char *name, const char *metric,
+                 double v)
+{
+    int i = find(s, scope, name, metric);
+    if (i >= 0) {
+        s->rows[i].value = v;
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 32;
+        s->rows = xrealloc(s->rows, (size_t)s->cap * sizeof *s->rows);
+    }
+    i = s->n++;
+    s->rows[i] = (struct row){xstrdup(scope), xstrdup(name), xstrdup(metric), v};
+    if ((size_t)s->n * 2 > s->nindex)
+        index_grow(s);
+    else
+        index_insert(s, i);
+}
+
+double summary_get(const struct summary *s, const char *scope, const char *name,
+                   const char *metric)
+{
+    int i = find(s, scope, name, metric);
+    return i >= 0 ? s->rows[i].value : (double)NAN;
+}
+
+int summary_count(const struct summary *s)
+{
+    return s->n;
+}
+
+static int scope_rank(const char *scope)
+{
+    for (int k = 0; k < NSCOPES; k++)
+        if (!strcmp(scope, scope_order[k]))
+            return k;
+    return NSCOPES;
+}
+
+/* Natural order: runs of digits compare by value (web-2 < web-10), the rest bytewise;
+ * strings equal under that rule (leading zeros) fall back to strcmp, so it is total. */
+static int natcmp(const char *a, const char *b)
+{
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    while (*p && *q) {
+        if (isdigit(*p) && isdigit(*q)) {
+            while (*p == '0')
+                p++;
+            while (*q == '0')
+                q++;
+            size_t lp = 0, lq = 0;
+            while (isdigit(p[lp]))
+                lp++;
+            while (isdigit(q[lq]))
+                lq++;
+            if (lp != lq)
+                return lp < lq ? -1 : 1;
+            int c = memcmp(p, q, lp);
+            if (c)
+                return c;
+            p += lp;
+            q += lq;
+        } else {
+            if (*p != *q)
+                return *p < *q ? -1 : 1;
+            p++;
+            q++;
+        }
+    }
+    if (*p || *q)
+        return *p ? 1 : -1;
+    return strcmp(a, b);
+}
+
+static int row_cmp(const void *x, const void *y)
+{
+    const struct row *a = *(const struct row *const *)x, *b = *(const struct row *const *)y;
+    int ra = scope_rank(a->scope), rb = scope_rank(b->scope);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    int c = strcmp(a->scope, b->scope);
+    if (c)
+        return c;
+    c = natcmp(a->name, b->name);
+    if (c)
+        return c;
+    return natcmp(a->metric, b->metric);
+}
+
+/* The rows in output order, as an array of pointers the caller frees.  Keys are unique,
+ * so qsort's instability cannot show. */
+static const struct row **sorted(const struct summary *s)
+{
+    const struct row **v = xmalloc(((size_t)s->n + 1) * sizeof *v);
+    for (int i = 0; i < s->n; i++)
+        v[i] = &s->rows[i];
+    qsort(v, (size_t)s->n, sizeof *v, row_cmp);
+    return v;
+}
+
+int summary_write_csv(const struct summary *s, const char *path)
+{
+    struct csvout o;
+    if (csvout_open(&o, path) != 0)
+        return -1;
+    csvout_str(&o, "scope");
+    csvout_str(&o, "name");
+    csvout_str(&o, "metric");
+    csvout_str(&o, "value");
+    csvout_end_row(&o);
+    const struct row **v = sorted(s);
+    for (int i = 0; i < s->n; i++) {
+        csvout_str(&o, v[i]->scope);
+        csvout_str(&o, v[i]->name);
+        csvout_str(&o, v[i]->metric);
+        csvout_num(&o, v[i]->value);
+        csvout_end_row(&o);
+    }
+    free(v);
+    return csvout_commit(&o);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* About 4 significant digits without an exponent: 41.23, 0.05230, 12346. */
+static void fmt_sig(char *buf, size_t n, double x)
+{
+    int decimals = 0;
+    if (x != 0) {
+        int mag = (int)floor(log10(fabs(x)));
+        decimals = 3 - mag;
+        if (decimals < 0)
+            decimals = 0;
+        if (decimals > 9)
+            decimals = 9;
+    }
+    snprintf(buf, n, "%.*f", decimals, x);
+}
+
+/* The value of a row as a number string and a unit (possibly ""). */
+static void fmt_value(const struct row *r, char *num, size_t n, const char **unit)
+{
+    double v = r->value;
+    *unit = "";
+    if (isnan(v)) {
+        snprintf(num, n, "-");
+    } else if (ends_with(r->metric, "_s")) {
+        if (fabs(v) < 1) {
+            fmt_sig(num, n, v * 1000);
+            *unit = "ms";
+        } else {
+            fmt_sig(num, n, v);
+            *unit = "s";
+        }
+    } else if (ends_with(r->metric, "_usd")) {
+        if (v == 0 || fabs(v) >= 0.01)
+            snprintf(num, n, "$%.2f", v);
+        else
+            snprintf(num, n, "$%.4g", v);
+    } else if (!strcmp(r->metric, "utilization") || ends_with(r->metric, "_utilization")) {
+        fmt_sig(num, n, v * 100);
+        *unit = "%";
+    } else if (ends_with(r->metric, "_pct")) {
+        fmt_sig(num, n, v);
+        *unit = "%";
+    } else if (ends_with(r->metric, "_rps")) {
+        fmt_sig(num, n, v);
+        *unit = "req/s";
+    } else if (ends_with(r->metric, "_hours")) {
+        fmt_sig(num, n, v);
+        *unit = "h";
+    } else if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(num, n, "%.0f", v);
+    } else {
+        fmt_sig(num, n, v);
+    }
+    if (!strcmp(num, "-0"))
+        snprintf(num, n, "0");
+}
+
+void summary_print_table(const struct summary *s, FILE *f)
+{
+    const struct row **v = sorted(s);
+    int wm = 0, wv = 0;
+    char num[64];
+    const char *unit;
+    for (int i = 0; i < s->n; i++) {
+        int l = (int)strlen(v[i]->metric);
+        if (l > wm)
+            wm = l;
+        fmt_value(v[i], num, sizeof num, &unit);
+        l = (int)strlen(num);
+        if (l > wv)
+            wv = l;
+    }
+    for (int i = 0; i < s->n; i++) {
+        const struct row *r = v[i];
+        if (i == 0 || strcmp(r->scope, v[i - 1]->scope) || strcmp(r->name, v[i - 1]->name)) {
+            if (i)
+                fputc('\n', f);
+            fprintf(f, "%s%s%s\n", r->scope, *r->name ? " " : "", r->name);
+        }
+        fmt_value(r, num, sizeof num, &unit);
+        fprintf(f, "  %-*s  %*s%s%s\n", wm, r->metric, wv, num, *unit ? " " : "", unit);
+    }
+    free(v);
+}

@@ -1,0 +1,51 @@
+/*
+ * summary — the end-of-run numbers: `scope,name,metric,value` rows (DESIGN.md "Outputs"),
+ * written as summary.csv and as a readable table on stdout.
+ *
+ * Order (both outputs): scopes run, workload, lb, target_group, target, asg, ecs_service,
+ * then any other scope alphabetically; within a scope by name, then by metric, both in
+ * natural order (digit runs compare as numbers: web-2 before web-10, latency_p99_s before
+ * latency_p999_s).  Adding a row whose (scope, name, metric) exists replaces its value,
+ * so rows are unique and the order is total.
+ *
+ * Units come from the metric name: `_s` seconds, `_usd` dollars, `_rps` requests per
+ * second, `_hours` hours, `_pct` percent; `utilization` is a fraction in [0, 1].  The CSV
+ * keeps raw values; only the table converts (ms below 1 s, $, %).
+ *
+ * Memory: the rows and a hash index over them; lookups are O(1).
+ */
+#ifndef ELBSIM_ANALYSIS_SUMMARY_H
+#define ELBSIM_ANALYSIS_SUMMARY_H
+
+#include <stdio.h>
+
+struct summary; /* opaque */
+
+/* An empty summary; caller frees with summary_free. */
+struct summary *summary_new(void);
+
+/* Free s and its rows (NULL is fine). */
+void summary_free(struct summary *s);
+
+/* Add a row (strings copied), or replace the value of an existing one.  v may be NaN (no
+ * data: an empty CSV field, "-" in the table). */
+void summary_add(struct summary *s, const char *scope, const char *name, const char *metric,
+                 double v);
+
+/* The value of a row, NAN if absent. */
+double summary_get(const struct summary *s, const char *scope, const char *name,
+                   const char *metric);
+
+/* Number of rows. */
+int summary_count(const struct summary *s);
+
+/* Write path atomically (analysis/csvout): header `scope,name,metric,value`, rows in the
+ * order above.  Returns 0, or -1 after printing path and strerror(errno). */
+int summary_write_csv(const struct summary *s, const char *path);
+
+/* Print the table to f: one block per (scope, name) headed by "scope name", then one
+ * line per metric with aligned columns and units (seconds below 1 s shown in ms, dollars
+ * as $, utilization as %). */
+void summary_print_table(const struct summary *s, FILE *f);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * node — anything that can receive a request: load balancers, target groups, targets.
+ *
+ * One small interface makes chains compose without special cases (GWLB → appliance →
+ * ALB → EC2, NLB → ALB): a node accepts a request and later, as the response passes back,
+ * is told it completed.  The request carries the hops it passed through; request_respond()
+ * walks them in reverse and finally hands the response to the workload that sent it.
+ * `struct node` is the first member of each node type; container_of recovers the outer
+ * struct.
+ */
+#ifndef ELBSIM_MODELS_NODE_H
+#define ELBSIM_MODELS_NODE_H
+
+#include <stdint.h>
+
+struct node;
+struct request;
+struct world;
+
+struct node_ops {
+    const char *kind; /* "alb", "target_group", "target", ... */
+    /* Take the request.  The node either forwards it (node_send), serves it, or answers
+     * with request_respond(). */
+    void (*accept)(struct node *n, struct request *rq);
+    /* The response passes back through this node (status in rq->status).  May be NULL. */
+    void (*done)(struct node *n, struct request *rq);
+};
+
+struct node {
+    const struct node_ops *ops;
+    const char *name;    /* borrowed from the scenario arena */
+    struct world *world; /* the world the node lives in */
+};
+
+/* Record `to` as a hop of rq and let it accept the request. */
+void node_send(struct node *to, struct request *rq);
+
+#endif

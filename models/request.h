@@ -1,0 +1,71 @@
+/*
+ * request — one HTTP request (or one L4 message) from a client to a target and back.
+ *
+ * A request is created by its workload with its service demand already drawn (common
+ * random numbers: the routing algorithm cannot change what is asked), passes through nodes
+ * (node_send pushes each hop), is served by a target, and the response walks the hops back
+ * (request_respond).  The client may give up first (timeout): the request is then marked
+ * abandoned, keeps its place at the target (the server does not know), and its response is
+ * dropped on arrival.  Requests come from the world's pool.
+ */
+#ifndef ELBSIM_MODELS_REQUEST_H
+#define ELBSIM_MODELS_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/queue.h"
+
+struct node;
+struct workload;
+struct target;
+struct client;
+
+#define REQUEST_MAX_HOPS 8
+
+/* Status codes: HTTP where the model has one. */
+enum {
+    RQ_PENDING = 0,
+    RQ_OK = 200,
+    RQ_TARGET_ERROR = 500,  /* the target answered with a 5xx (injected fault) */
+    RQ_BAD_GATEWAY = 502,   /* the target failed mid-request */
+    RQ_NOT_FOUND = 404,     /* no listener rule matched */
+    RQ_UNAVAILABLE = 503,   /* no target could take it (none healthy, or queue full) */
+    RQ_GATEWAY_TIMEOUT = 504,
+};
+
+struct request {
+    struct request *next;      /* intrusive link: a target's FCFS queue */
+    uint64_t id;               /* creation order within the run, from 1 */
+    uint64_t flow_id;          /* the connection/flow carrying it */
+    uint64_t flow_hash;        /* hash of the flow's 5-tuple: L4 routing and LB-node choice */
+    struct workload *wl;       /* who sent it */
+    struct client *client;     /* connection or closed-loop user, NULL for a lone request */
+    double sent_s;             /* s: when the client sent this attempt */
+    double first_sent_s;       /* s: when the first attempt of this request was sent */
+    double demand_s;           /* CPU seconds on one vCPU of speed 1.0 */
+    const char *path;          /* request path for listener rules; NULL = "/" */
+    const char *host;          /* Host header for listener rules; NULL = none */
+    uint32_t attempt;          /* 0 for the first try, then retries */
+    int status;                /* RQ_* once answered */
+    bool abandoned;            /* the client timed out; drop the response */
+    uint8_t nhops;             /* entries used in hops[] */
+    uint8_t cur_hop;           /* while responding: the hop whose done() runs */
+    struct node *hops[REQUEST_MAX_HOPS];
+    uint64_t hop_arg[REQUEST_MAX_HOPS]; /* one word each node may keep for its hop */
+    /* Set by the LB and target group for bookkeeping on the way back. */
+    uint32_t lb_node;          /* index of the LB node (zone) that handled it */
+    uint32_t route_view;       /* set by an LB before sending to a target group: its view */
+    /* Set by the target while it holds the request. */
+    struct target *target;
+    double arrive_target_s;    /* s: reached the target */
+    double start_s;            /* s: service began (FCFS) */
+    double ps_finish;          /* processor sharing: finish tag in virtual time */
+    sim_handle done_ev;        /* completion event (FCFS) */
+    sim_handle timeout_ev;     /* client timeout */
+};
+
+/* The response: walk the hops back (each node's done), then give it to the workload. */
+void request_respond(struct request *rq, int status);
+
+#endif

@@ -1,0 +1,1070 @@
+#include "models/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/arrivals.h"
+#include "models/catalog.h"
+#include "models/routing.h"
+#include "sim/dist.h"
+#include "sim/units.h"
+#include "sim/xalloc.h"
+#include "sim/ytree.h"
+
+/* ---- reading values ---- */
+
+struct reader {
+    struct scenario *sc;
+    int errors;
+};
+
+static int fail(struct reader *r)
+{
+    r->errors++;
+    return -1;
+}
+
+static const struct ytree *scalar(struct reader *r, const struct ytree *v, const char *what)
+{
+    if (v->kind != YTREE_SCALAR) {
+        diag_error(&v->loc, "%s must be a single value, not %s", what, ytree_kind_name(v->kind));
+        fail(r);
+        return NULL;
+    }
+    return v;
+}
+
+/* A number with a unit of `kind` at key in map m; absent → *out keeps its default. */
+static int get_unit(struct reader *r, const struct ytree *m, const char *key,
+                    enum sim_unit kind, double *out)
+{
+    const struct ytree *v = ytree_get(m, key);
+    if (!v)
+        return 0;
+    if (!scalar(r, v, key))
+        return -1;
+    const char *why = NULL;
+    if (sim_units_parse(v->text, strlen(v->text), kind, out, &why)) {
+        diag_error_text(&v->loc, v->text, 0, strlen(v->text), "bad value '%s' for %s: %s",
+                        v->text, key, why);
+        return fail(r);
+    }
+    return 0;
+}
+
+static int get_positive(struct reader *r, const struct ytree *m, const char *key,
+                        enum sim_unit kind, double *out, bool zero_ok)
+{
+    double before = *out;
+    if (get_unit(r, m, key, kind, out))
+        return -1;
+    if (*out == before && !ytree_get(m, key))
+        return 0;
+    if (*out < 0 || (!zero_ok && *out == 0)) {
+        const struct ytree *v = ytree_get(m, key);
+        diag_error(&v->loc, "%s must be %s, got '%s'", key,
+                   zero_ok ? "zero or more" : "greater than zero", v->text);
+        return fail(r);
+    }
+    return 0;
+}
+
+static int get_int(struct reader *r, const struct ytree *m, const char *key, long min, long max,
+                   int *out)
+{
+    const struct ytree *v = ytree_get(m, key);
+    if (!v)
+        return 0;
+    if (!scalar(r, v, key))
+        return -1;
+    char *end;
+    errno = 0;
+    long x = strtol(v->text, &end, 10);
+    if (end == v->text || *end != '\0' || errno) {
+        diag_error(&v->loc, "%s must be a whole number, got '%s'", key, v->text);
+        return fail(r);
+    }
+    if (x < min || x > max) {
+        diag_error(&v->loc, "%s must be between %ld and %ld, got %ld", key, min, max, x);
+        return fail(r);
+    }
+    *out = (int)x;
+    return 0;
+}
+
+static int get_bool(struct reader *r, const struct ytree *m, const char *key, bool *out)
+{
+    const struct ytree *v = ytree_get(m, key);
+    if (!v)
+        return 0;
+    if (!scalar(r, v, key))
+        return -1;
+    if (!strcmp(v->text, "true") || !strcmp(v->text, "yes") || !strcmp(v->text, "on"))
+        *out = true;
+    else if (!strcmp(v->text, "false") || !strcmp(v->text, "no") || !strcmp(v->text, "off"))
+        *out = false;
+    else {
+        diag_error(&v->loc, "%s must be true or false, got '%s'", key, v->text);
+        return fail(r);
+    }
+    return 0;
+}
+
+static int get_string(struct reader *r, const struct ytree *m, const char *key, char **out)
+{
+    const struct ytree *v = ytree_get(m, key);
+    if (!v)
+        return 0;
+    if (!scalar(r, v, key))
+        return -1;
+    if (v->text[0] == '\0') {
+        diag_error(&v->loc, "%s must not be empty", key);
+        return fail(r);
+    }
+    free(*out);
+    *out = xstrdup(v->text);
+    return 0;
+}
+
+static int get_dist(struct reader *r, const struct ytree *m, const char *key,
+                    struct sim_dist **out)
+{
+    const struct ytree *v = ytree_get(m, key);
+    if (!v)
+        return 0;
+    if (!scalar(r, v, key))
+        return -1;
+    struct sim_dist *d;
+    if (sim_dist_parse(v->text, SIM_UNIT_SECONDS, &v->loc, r->sc->dir, &d))
+        return fail(r);
+    *out = d;
+    return 0;
+}
+
+static const struct ytree *get_list(struct reader *r, const struct ytree *m, const char *key)
+{
+    const struct ytree *v = ytree_get(m, key);
+    if (!v)
+        return NULL;
+    if (v->kind != YTREE_SEQ) {
+        diag_error(&v->loc, "%s must be a list (lines starting with '- '), not %s", key,
+                   ytree_kind_name(v->kind));
+        fail(r);
+        return NULL;
+    }
+    return v;
+}
+
+static int require(struct reader *r, const struct ytree *m, const char *key, const char *what)
+{
+    if (ytree_get(m, key))
+        return 0;
+    diag_error(&m->loc, "%s needs '%s'", what, key);
+    return fail(r);
+}
+
+/* Every list item is a mapping with a unique `name`. */
+static int check_names(struct reader *r, const struct ytree *list, const char *what)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        const struct ytree *it = list->items[i];
+        if (it->kind != YTREE_MAP) {
+            diag_error(&it->loc, "each of %s must be a mapping with a name", what);
+            return fail(r);
+        }
+        const struct ytree *nm = ytree_get(it, "name");
+        if (!nm || nm->kind != YTREE_SCALAR || !nm->text[0]) {
+            diag_error(&it->loc, "each of %s needs a 'name'", what);
+            return fail(r);
+        }
+        for (const char *c = nm->text; *c; c++)
+            if (!(*c == '-' || *c == '_' || (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
+                  (*c >= 'A' && *c <= 'Z'))) {
+                diag_error(&nm->loc, "name '%s' may use only letters, digits, '-' and '_'",
+                           nm->text);
+                return fail(r);
+            }
+        for (size_t j = 0; j < i; j++) {
+            const struct ytree *o = ytree_get(list->items[j], "name");
+            if (o && o->kind == YTREE_SCALAR && !strcmp(o->text, nm->text)) {
+                diag_error(&nm->loc, "duplicate name '%s' in %s (first at line %d)", nm->text,
+                           what, o->loc.line);
+                return fail(r);
+            }
+        }
+    }
+    return 0;
+}
+
+static int zone_index(struct scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->nzones; i++)
+        if (!strcmp(sc->zones[i], name))
+            return i;
+    sc->zones = xrealloc(sc->zones, (size_t)(sc->nzones + 1) * sizeof *sc->zones);
+    sc->zones[sc->nzones] = xstrdup(name);
+    return sc->nzones++;
+}
+
+/* ---- sections ---- */
+
+static const char *const workload_keys[] = {
+    "name", "entry", "arrivals", "users", "think", "demand", "connection", "timeout",
+    "retries", "backoff", "paths", "host", NULL};
+static const char *const connection_keys[] = {"requests", "think", NULL};
+static const char *const path_keys[] = {"path", "weight", NULL};
+
+static void read_workload(struct reader *r, const struct ytree *m, struct sc_workload *w)
+{
+    if (ytree_check_keys(m, "a workload", workload_keys)) {
+        fail(r);
+        return;
+    }
+    get_string(r, m, "name", &w->name);
+    w->conn_requests = 1;
+    w->backoff_s = 0.1;
+    if (!require(r, m, "entry", "a workload")) {
+        get_string(r, m, "entry", &w->entry);
+        w->entry_loc = ytree_get(m, "entry")->loc;
+    }
+    require(r, m, "demand", "a workload");
+    get_dist(r, m, "demand", &w->demand);
+    const struct ytree *arr = ytree_get(m, "arrivals");
+    const struct ytree *users = ytree_get(m, "users");
+    if (arr && users) {
+        diag_error(&users->loc, "a workload has either 'arrivals' (open loop) or 'users' "
+                                "(closed loop), not both");
+        fail(r);
+    } else if (!arr && !users) {
+        diag_error(&m->loc, "a workload needs 'arrivals' (open loop, e.g. "
+                            "poisson(rate=200/s)) or 'users' (closed loop)");
+        fail(r);
+    }
+    if (arr && scalar(r, arr, "arrivals")) {
+        if (arrivals_parse(arr->text, &arr->loc, r->sc->dir, &w->arrivals))
+            fail(r);
+    }
+    if (users) {
+        get_int(r, m, "users", 1, 10000000, &w->users);
+        require(r, m, "think", "a closed-loop workload (users)");
+        get_dist(r, m, "think", &w->think);
+    } else if (ytree_get(m, "think")) {
+        diag_error(ytree_key_loc(m, "think"), "'think' belongs to closed-loop workloads "
+                                              "(users) or to 'connection'");
+        fail(r);
+    }
+    const struct ytree *c = ytree_get(m, "connection");
+    if (c) {
+        if (ytree_check_keys(c, "connection", connection_keys))
+            fail(r);
+        else {
+            get_int(r, c, "requests", 1, 1000000, &w->conn_requests);
+            get_dist(r, c, "think", &w->conn_think);
+        }
+    }
+    get_positive(r, m, "timeout", SIM_UNIT_SECONDS, &w->timeout_s, true);
+    get_int(r, m, "retries", 0, 100, &w->retries);
+    get_positive(r, m, "backoff", SIM_UNIT_SECONDS, &w->backoff_s, true);
+    get_string(r, m, "host", &w->host);
+    const struct ytree *paths = get_list(r, m, "paths");
+    if (paths) {
+        w->paths = xcalloc(paths->n ? paths->n : 1, sizeof *w->paths);
+        double sum = 0;
+        for (size_t i = 0; i < paths->n; i++) {
+            const struct ytree *p = paths->items[i];
+            struct sc_path *sp = &w->paths[w->npaths++];
+            sp->weight = 1;
+            if (p->kind == YTREE_SCALAR) {
+                sp->path = xstrdup(p->text);
+            } else if (ytree_check_keys(p, "a path", path_keys)) {
+                fail(r);
+                continue;
+            } else {
+                require(r, p, "path", "a path entry");
+                get_string(r, p, "path", &sp->path);
+                get_positive(r, p, "weight", SIM_UNIT_NONE, &sp->weight, false);
+            }
+            if (sp->path && sp->path[0] != '/') {
+                diag_error(&p->loc, "a path starts with '/', got '%s'", sp->path);
+                fail(r);
+            }
+            sum += sp->weight;
+        }
+        for (int i = 0; i < w->npaths; i++)
+            w->paths[i].weight /= sum > 0 ? sum : 1;
+    }
+}
+
+static const char *const lb_keys[] = {"name", "type", "zones", "cross_zone", "latency",
+                                      "listeners", NULL};
+static const char *const listener_keys[] = {"port", "protocol", "rules", NULL};
+static const char *const rule_keys[] = {"path", "host", "forward", NULL};
+static const char *const fw_keys[] = {"target_group", "weight", NULL};
+
+static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule *rule)
+{
+    if (v->kind == YTREE_SCALAR) {
+        rule->fw = xcalloc(1, sizeof *rule->fw);
+        rule->nfw = 1;
+        rule->fw[0].target_group = xstrdup(v->text);
+        rule->fw[0].loc = v->loc;
+        rule->fw[0].weight = 1;
+        return;
+    }
+    if (v->kind != YTREE_SEQ || v->n == 0) {
+        diag_error(&v->loc, "forward takes a target group name, or a list of "
+                            "{ target_group: NAME, weight: W }");
+        fail(r);
+        return;
+    }
+    if (v->n > 5) {
+        diag_error(&v->loc, "a forward action takes at most 5 target groups (AWS quota), "
+                            "got %zu", v->n);
+        fail(r);
+    }
+    rule->fw = xcalloc(v->n, sizeof *rule->fw);
+    double sum = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct ytree *f = v->items[i];
+        struct sc_forward *fw = &rule->fw[rule->nfw++];
+        fw->weight = 1;
+        fw->loc = f->loc;
+        if (ytree_check_keys(f, "a weighted forward", fw_keys)) {
+            fail(r);
+            continue;
+        }
+        if (require(r, f, "target_group", "a weighted forward"))
+            continue;
+        get_string(r, f, "target_group", &fw->target_group);
+        fw->loc = ytree_get(f, "target_group")->loc;
+        get_positive(r, f, "weight", SIM_UNIT_NONE, &fw->weight, true);
+        if (fw->weight > 999) {
+            diag_error(&ytree_get(f, "weight")->loc, "weight must be 0 to 999 (AWS range)");
+            fail(r);
+        }
+        sum += fw->weight;
+    }
+    if (sum <= 0) {
+        diag_error(&v->loc, "the weights of a forward action add up to zero");
+        fail(r);
+    }
+}
+
+static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
+{
+    if (ytree_check_keys(m, "a load balancer", lb_keys)) {
+        fail(r);
+        return;
+    }
+    get_string(r, m, "name", &lb->name);
+    char *type = xstrdup("alb");
+    get_string(r, m, "type", &type);
+    if (strcmp(type, "alb") != 0) {
+        const struct ytree *v = ytree_get(m, "type");
+        diag_error(&v->loc, "unknown load balancer type '%s'; expected one of: alb "
+                            "(nlb, gwlb and clb are not modelled yet)", type);
+        fail(r);
+    }
+    free(type);
+    lb->type = SC_LB_ALB;
+    lb->cross_zone = true; /* ALB: always on at the LB level (AWS.md fact 7) */
+    get_bool(r, m, "cross_zone", &lb->cross_zone);
+    const struct ytree *zones = get_list(r, m, "zones");
+    if (zones && zones->n) {
+        lb->zones = xcalloc(zones->n, sizeof *lb->zones);
+        for (size_t i = 0; i < zones->n; i++) {
+            const struct ytree *z = scalar(r, zones->items[i], "a zone");
+            if (!z)
+                continue;
+            int zi = zone_index(r->sc, z->text);
+            for (int j = 0; j < lb->nzones; j++)
+                if (lb->zones[j] == zi) {
+                    diag_error(&z->loc, "zone '%s' is listed twice", z->text);
+                    fail(r);
+                }
+            lb->zones[lb->nzones++] = zi;
+        }
+    } else {
+        if (zones)
+            diag_error(&zones->loc, "a load balancer needs at least one zone");
+        else
+            diag_error(&m->loc, "a load balancer needs 'zones', e.g. zones: [a, b]");
+        fail(r);
+    }
+    lb->latency_text = xstrdup("realistic");
+    get_string(r, m, "latency", &lb->latency_text);
+    const char *lt = lb->latency_text;
+    const char *prof = NULL;
+    if (!strcmp(lt, "realistic"))
+        prof = "lognormal(median=2ms, p99=10ms)"; /* see README: "LB processing latency" */
+    else if (!strcmp(lt, "classroom"))
+        prof = "const(400ms)";
+    else if (strcmp(lt, "none") != 0)
+        prof = lt;
+    if (prof) {
+        const struct ytree *v = ytree_get(m, "latency");
+        if (sim_dist_parse(prof, SIM_UNIT_SECONDS, v ? &v->loc : NULL, r->sc->dir,
+                           &lb->latency))
+            fail(r);
+    }
+    const struct ytree *ls = get_list(r, m, "listeners");
+    if (!ls || ls->n == 0) {
+        if (!ls)
+            diag_error(&m->loc, "a load balancer needs 'listeners' with rules");
+        else
+            diag_error(&ls->loc, "a load balancer needs at least one listener");
+        fail(r);
+        return;
+    }
+    for (size_t li = 0; li < ls->n; li++) {
+        const struct ytree *l = ls->items[li];
+        if (ytree_check_keys(l, "a listener", listener_keys)) {
+            fail(r);
+            continue;
+        }
+        int port = 80;
+        get_int(r, l, "port", 1, 65535, &port);
+        const struct ytree *rules = get_list(r, l, "rules");
+        if (!rules || rules->n == 0) {
+            diag_error(&l->loc, "a listener needs 'rules' (the last one usually a default "
+                                "{ forward: NAME })");
+            fail(r);
+            continue;
+        }
+        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + (int)rules->n) * sizeof *lb->rules);
+        for (size_t ri = 0; ri < rules->n; ri++) {
+            const struct ytree *ru = rules->items[ri];
+            struct sc_rule *rule = &lb->rules[lb->nrules++];
+            *rule = (struct sc_rule){0};
+            if (ytree_check_keys(ru, "a rule", rule_keys)) {
+                fail(r);
+                continue;
+            }
+            get_string(r, ru, "path", &rule->path);
+            get_string(r, ru, "host", &rule->host);
+            if (require(r, ru, "forward", "a rule"))
+                continue;
+            read_forward(r, ytree_get(ru, "forward"), rule);
+        }
+    }
+}
+
+static const char *const tg_keys[] = {"name", "algorithm", "cross_zone", "targets", NULL};
+static const char *const targets_keys[] = {"kind", "instance_type", "vcpus", "speed", "memory",
+                                           "cpu", "count", "zone", "discipline",
+                                           "queue_limit", NULL};
+
+static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts)
+{
+    if (ytree_check_keys(m, "a targets entry", targets_keys)) {
+        fail(r);
+        return;
+    }
+    struct target_spec *sp = &ts->spec;
+    ts->count = 1;
+    ts->zone = -1;
+    sp->speed = 1.0;
+    sp->discipline = TARGET_FCFS;
+    char *kind = xstrdup("ec2");
+    get_string(r, m, "kind", &kind);
+    if (!strcmp(kind, "ec2"))
+        sp->kind = TARGET_EC2;
+    else if (!strcmp(kind, "fargate"))
+        sp->kind = TARGET_FARGATE;
+    else {
+        diag_error(&ytree_get(m, "kind")->loc, "unknown target kind '%s'; expected ec2 or "
+                                               "fargate", kind);
+        fail(r);
+    }
+    free(kind);
+    get_int(r, m, "count", 0, 100000, &ts->count);
+    get_int(r, m, "queue_limit", 0, 100000000, &sp->queue_limit);
+    char *disc = NULL;
+    get_string(r, m, "discipline", &disc);
+    if (disc) {
+        if (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing"))
+            sp->discipline = TARGET_PS;
+        else if (strcmp(disc, "fcfs") != 0) {
+            diag_error(&ytree_get(m, "discipline")->loc,
+                       "unknown discipline '%s'; expected fcfs or ps", disc);
+            fail(r);
+        }
+        free(disc);
+    }
+    const struct ytree *z = ytree_get(m, "zone");
+    if (z && scalar(r, z, "zone"))
+        ts->zone = zone_index(r->sc, z->text);
+
+    const struct ytree *it = ytree_get(m, "instance_type");
+    double mem_bytes = 0;
+    if (sp->kind == TARGET_EC2) {
+        if (ytree_get(m, "cpu")) {
+            diag_error(ytree_key_loc(m, "cpu"), "'cpu' is for Fargate tasks; EC2 targets take "
+                                               "instance_type or vcpus");
+            fail(r);
+        }
+        if (it && scalar(r, it, "instance_type")) {
+            const struct catalog_instance *ci = catalog_find(it->text);
+            if (!ci) {
+                diag_error(&it->loc, "unknown instance type '%s'; `elbsim list instance-types` "
+                                     "shows the catalog (t3, m5, c5, r5 families)", it->text);
+                fail(r);
+            } else {
+                sp->instance_type = ci->name;
+                sp->servers = (int)ci->vcpus;
+                sp->speed = ci->speed;
+                sp->memory_gb = ci->memory_gb;
+                sp->price_per_hour_usd = ci->price_per_hour_usd;
+            }
+            if (ytree_get(m, "vcpus")) {
+                diag_error(ytree_key_loc(m, "vcpus"), "give either instance_type or vcpus, "
+                                                     "not both");
+                fail(r);
+            }
+        } else if (!it) {
+            if (!ytree_get(m, "vcpus")) {
+                diag_error(&m->loc, "an EC2 target needs instance_type (e.g. c5.large) or an "
+                                    "explicit shape (vcpus: 2, speed: 1.0)");
+                fail(r);
+            }
+            sp->servers = 1;
+            get_int(r, m, "vcpus", 1, 1024, &sp->servers);
+            sp->memory_gb = 2.0 * sp->servers;
+            sp->price_per_hour_usd = 0.0425 * sp->servers; /* c5 price per vCPU */
+        }
+        if (get_unit(r, m, "memory", SIM_UNIT_BYTES, &mem_bytes) == 0 && mem_bytes > 0)
+            sp->memory_gb = mem_bytes / 1e9;
+    } else {
+        if (it || ytree_get(m, "vcpus")) {
+            diag_error(it ? &it->loc : ytree_key_loc(m, "vcpus"),
+                       "Fargate tasks take cpu and memory (e.g. cpu: 0.5, memory: 1GB)");
+            fail(r);
+        }
+        double cpu = 0.25;
+        mem_bytes = 0.5e9;
+        get_positive(r, m, "cpu", SIM_UNIT_NONE, &cpu, false);
+        get_unit(r, m, "memory", SIM_UNIT_BYTES, &mem_bytes);
+        double mem_gb = mem_bytes / 1e9;
+        if (!catalog_fargate_is_valid(cpu, mem_gb)) {
+            char valid[256];
+            catalog_fargate_valid_memory(cpu, valid, sizeof valid);
+            const struct ytree *v = ytree_get(m, "memory");
+            if (!v)
+                v = ytree_get(m, "cpu");
+            diag_error(v ? &v->loc : &m->loc, "no Fargate size has cpu %g with memory %g GB; "
+                                              "valid memory for cpu %g: %s", cpu, mem_gb, cpu,
+                       valid);
+            fail(r);
+        }
+        ts->fargate_cpu = cpu;
+        /* A task below one vCPU is one server running at that fraction of a vCPU. */
+        sp->servers = cpu < 1 ? 1 : (int)cpu;
+        sp->speed = cpu < 1 ? cpu : 1.0;
+        sp->memory_gb = mem_gb;
+        sp->price_per_hour_usd = catalog_fargate_price_per_hour(cpu, mem_gb);
+    }
+    double speed = sp->speed;
+    if (get_positive(r, m, "speed", SIM_UNIT_NONE, &speed, false) == 0 &&
+        ytree_get(m, "speed")) {
+        /* An explicit speed multiplies the type's own (1.0 = as the catalog says). */
+        sp->speed = sp->kind == TARGET_FARGATE ? sp->speed * speed
+                    : it                       ? sp->speed * speed
+                                               : speed;
+    }
+}
+
+static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
+{
+    if (ytree_check_keys(m, "a target group", tg_keys)) {
+        fail(r);
+        return;
+    }
+    get_string(r, m, "name", &g->name);
+    g->algorithm = xstrdup("round_robin");
+    const struct ytree *a = ytree_get(m, "algorithm");
+    if (a) {
+        get_string(r, m, "algorithm", &g->algorithm);
+        g->algorithm_loc = a->loc;
+        if (!route_find(g->algorithm)) {
+            char names[512];
+            route_names(names, sizeof names);
+            const char *cands[64];
+            size_t n = 0;
+            for (; route_table[n] && n < 63; n++)
+                cands[n] = route_table[n]->name;
+            cands[n] = NULL;
+            const char *near = ytree_nearest(g->algorithm, cands);
+            if (near)
+                diag_error(&a->loc, "unknown algorithm '%s'; did you mean '%s'? expected one "
+                                    "of: %s", g->algorithm, near, names);
+            else
+                diag_error(&a->loc, "unknown algorithm '%s'; expected one of: %s",
+                           g->algorithm, names);
+            fail(r);
+        }
+    }
+    const struct ytree *xz = ytree_get(m, "cross_zone");
+    if (xz && scalar(r, xz, "cross_zone")) {
+        if (!strcmp(xz->text, "true"))
+            g->cross_zone = SC_XZ_ON;
+        else if (!strcmp(xz->text, "false"))
+            g->cross_zone = SC_XZ_OFF;
+        else if (!strcmp(xz->text, "use_load_balancer_configuration"))
+            g->cross_zone = SC_XZ_INHERIT;
+        else {
+            diag_error(&xz->loc, "cross_zone must be true, false or "
+                                 "use_load_balancer_configuration, got '%s'", xz->text);
+            fail(r);
+        }
+    }
+    const struct ytree *ts = get_list(r, m, "targets");
+    if (ts) {
+        g->targets = xcalloc(ts->n ? ts->n : 1, sizeof *g->targets);
+        for (size_t i = 0; i < ts->n; i++)
+            read_targets(r, ts->items[i], &g->targets[g->ntargets++]);
+    }
+}
+
+static const char *const top_keys[] = {"name", "duration", "warmup", "seed", "output",
+                                       "workloads", "load_balancers", "target_groups", "slo",
+                                       NULL};
+static const char *const output_keys[] = {"interval", "requests", NULL};
+
+static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
+{
+    s->text = xstrdup(v->text);
+    s->loc = v->loc;
+    s->loc.file = r->sc->file; /* the tree's copy of the name goes when the tree does */
+    char path[256], op[3] = "";
+    double val;
+    int used = 0;
+    const char *t = v->text;
+    if (sscanf(t, " %255[A-Za-z0-9_.-] %2[<>=] %lf %n", path, op, &val, &used) < 3 ||
+        t[used] != '\0' || (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") &&
+                            strcmp(op, ">="))) {
+        diag_error(&v->loc, "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER, e.g. "
+                            "\"workload.shoppers.latency_p99_s < 0.5\" (OP: <, <=, >, >=)", t);
+        fail(r);
+        return;
+    }
+    char *d1 = strchr(path, '.');
+    char *d2 = d1 ? strrchr(path, '.') : NULL;
+    if (!d1 || d1 == d2) {
+        if (d1 && !strncmp(path, "run.", 4)) {
+            s->scope = xstrdup("run");
+            s->name = xstrdup("run");
+            s->metric = xstrdup(d1 + 1);
+        } else {
+            diag_error(&v->loc, "SLO path '%s' must be SCOPE.NAME.METRIC (or run.METRIC)", path);
+            fail(r);
+            return;
+        }
+    } else {
+        s->scope = xstrndup(path, (size_t)(d1 - path));
+        s->name = xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
+        s->metric = xstrdup(d2 + 1);
+    }
+    memcpy(s->op, op, sizeof s->op);
+    s->value = val;
+}
+
+static void read_top(struct reader *r, const struct ytree *root)
+{
+    struct scenario *sc = r->sc;
+    if (ytree_check_keys(root, "the scenario", top_keys)) {
+        fail(r);
+        return;
+    }
+    sc->duration_s = 600;
+    sc->warmup_s = 0;
+    sc->seed = 1;
+    sc->interval_s = 1;
+    get_string(r, root, "name", &sc->name);
+    if (!sc->name) {
+        /* Default: the file name without folder and extension. */
+        const char *b = strrchr(sc->file, '/');
+        b = b ? b + 1 : sc->file;
+        const char *dot = strrchr(b, '.');
+        sc->name = xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
+    }
+    get_positive(r, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s, false);
+    get_positive(r, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s, true);
+    if (sc->warmup_s >= sc->duration_s) {
+        diag_error(ytree_key_loc(root, "warmup"), "warmup (%gs) must be shorter than duration "
+                                                  "(%gs)", sc->warmup_s, sc->duration_s);
+        fail(r);
+    }
+    const struct ytree *seed = ytree_get(root, "seed");
+    if (seed && scalar(r, seed, "seed")) {
+        char *end;
+        errno = 0;
+        unsigned long long s = strtoull(seed->text, &end, 10);
+        if (end == seed->text || *end || errno || seed->text[0] == '-') {
+            diag_error(&seed->loc, "seed must be a whole number from 0 to 2^64-1, got '%s'",
+                       seed->text);
+            fail(r);
+        } else
+            sc->seed = s;
+    }
+    const struct ytree *out = ytree_get(root, "output");
+    if (out) {
+        if (ytree_check_keys(out, "output", output_keys))
+            fail(r);
+        else {
+            get_positive(r, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s, false);
+            get_bool(r, out, "requests", &sc->log_requests);
+        }
+    }
+    if (sc->duration_s / sc->interval_s > 1e7) {
+        diag_error(ytree_key_loc(out, "interval"), "interval %gs over %gs makes more than 10 "
+                                                   "million rows; use a longer interval",
+                   sc->interval_s, sc->duration_s);
+        fail(r);
+    }
+
+    const struct ytree *lbs = get_list(r, root, "load_balancers");
+    if (lbs && !check_names(r, lbs, "load_balancers")) {
+        sc->lbs = xcalloc(lbs->n ? lbs->n : 1, sizeof *sc->lbs);
+        for (size_t i = 0; i < lbs->n; i++)
+            read_lb(r, lbs->items[i], &sc->lbs[sc->nlbs++]);
+    }
+    const struct ytree *tgs = get_list(r, root, "target_groups");
+    if (tgs && !check_names(r, tgs, "target_groups")) {
+        sc->tgs = xcalloc(tgs->n ? tgs->n : 1, sizeof *sc->tgs);
+        for (size_t i = 0; i < tgs->n; i++)
+            read_tg(r, tgs->items[i], &sc->tgs[sc->ntgs++]);
+    }
+    const struct ytree *wls = get_list(r, root, "workloads");
+    if (!wls || wls->n == 0) {
+        diag_error(wls ? &wls->loc : &root->loc, "a scenario needs at least one workload");
+        fail(r);
+    } else if (!check_names(r, wls, "workloads")) {
+        sc->workloads = xcalloc(wls->n, sizeof *sc->workloads);
+        for (size_t i = 0; i < wls->n; i++)
+            read_workload(r, wls->items[i], &sc->workloads[sc->nworkloads++]);
+    }
+    const struct ytree *slo = get_list(r, root, "slo");
+    if (slo) {
+        sc->slos = xcalloc(slo->n ? slo->n : 1, sizeof *sc->slos);
+        for (size_t i = 0; i < slo->n; i++)
+            if (scalar(r, slo->items[i], "an SLO"))
+                read_slo(r, slo->items[i], &sc->slos[sc->nslos++]);
+    }
+}
+
+int scenario_tg_index(const struct scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->ntgs; i++)
+        if (sc->tgs[i].name && !strcmp(sc->tgs[i].name, name))
+            return i;
+    return -1;
+}
+
+int scenario_lb_index(const struct scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->nlbs; i++)
+        if (sc->lbs[i].name && !strcmp(sc->lbs[i].name, name))
+            return i;
+    return -1;
+}
+
+/* Cross references: entries, forwards. */
+static void check_refs(struct reader *r)
+{
+    struct scenario *sc = r->sc;
+    char names[1024];
+    for (int i = 0; i < sc->nlbs; i++)
+        for (int j = 0; j < sc->lbs[i].nrules; j++)
+            for (int k = 0; k < sc->lbs[i].rules[j].nfw; k++) {
+                struct sc_forward *f = &sc->lbs[i].rules[j].fw[k];
+                if (f->target_group && scenario_tg_index(sc, f->target_group) < 0) {
+                    size_t used = 0;
+                    names[0] = '\0';
+                    for (int g = 0; g < sc->ntgs && used + 1 < sizeof names; g++)
+                        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                                 g ? ", " : "", sc->tgs[g].name);
+                    diag_error(&f->loc, "rule forwards to target group '%s', which does not "
+                                        "exist; target groups: %s", f->target_group,
+                               sc->ntgs ? names : "(none)");
+                    fail(r);
+                }
+            }
+    for (int i = 0; i < sc->nworkloads; i++) {
+        struct sc_workload *w = &sc->workloads[i];
+        if (w->entry && scenario_lb_index(sc, w->entry) < 0) {
+            size_t used = 0;
+            names[0] = '\0';
+            for (int g = 0; g < sc->nlbs && used + 1 < sizeof names; g++)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                         g ? ", " : "", sc->lbs[g].name);
+            diag_error(&w->entry_loc, "entry '%s' is not a load balancer of this scenario; "
+                                      "load balancers: %s", w->entry, sc->nlbs ? names : "(none)");
+            fail(r);
+        }
+    }
+    if (sc->nzones == 0)
+        zone_index(sc, "a");
+}
+
+static int finish(struct ytree *root, const char *name, char *const *sets, int nsets,
+                  struct scenario **out)
+{
+    struct scenario *sc = xcalloc(1, sizeof *sc);
+    sc->file = xstrdup(name);
+    const char *slash = strrchr(name, '/');
+    sc->dir = slash ? xstrndup(name, (size_t)(slash - name)) : xstrdup(".");
+    struct reader r = {sc, 0};
+    for (int i = 0; i < nsets; i++)
+        if (ytree_set(root, sets[i]))
+            r.errors++;
+    if (r.errors == 0) {
+        read_top(&r, root);
+        if (r.errors == 0)
+            check_refs(&r);
+    }
+    ytree_free(root);
+    if (r.errors) {
+        scenario_free(sc);
+        return -1;
+    }
+    *out = sc;
+    return 0;
+}
+
+int scenario_load(const char *path, char *const *sets, int nsets, struct scenario **out)
+{
+    struct ytree *root;
+    if (ytree_load_file(path, &root))
+        return -1;
+    return finish(root, path, sets, nsets, out);
+}
+
+int scenario_load_string(const char *text, const char *name, char *const *sets, int nsets,
+                         struct scenario **out)
+{
+    struct ytree *root;
+    if (ytree_load_string(text, name, &root))
+        return -1;
+    return finish(root, name, sets, nsets, out);
+}
+
+void scenario_free(struct scenario *sc)
+{
+    if (!sc)
+        return;
+    for (int i = 0; i < sc->nworkloads; i++) {
+        struct sc_workload *w = &sc->workloads[i];
+        free(w->name);
+        free(w->entry);
+        arrivals_free(w->arrivals);
+        sim_dist_free(w->think);
+        sim_dist_free(w->demand);
+        sim_dist_free(w->conn_think);
+        for (int j = 0; j < w->npaths; j++)
+            free(w->paths[j].path);
+        free(w->paths);
+        free(w->host);
+    }
+    free(sc->workloads);
+    for (int i = 0; i < sc->nlbs; i++) {
+        struct sc_lb *lb = &sc->lbs[i];
+        free(lb->name);
+        free(lb->zones);
+        free(lb->latency_text);
+        sim_dist_free(lb->latency);
+        for (int j = 0; j < lb->nrules; j++) {
+            free(lb->rules[j].path);
+            free(lb->rules[j].host);
+            for (int k = 0; k < lb->rules[j].nfw; k++)
+                free(lb->rules[j].fw[k].target_group);
+            free(lb->rules[j].fw);
+        }
+        free(lb->rules);
+    }
+    free(sc->lbs);
+    for (int i = 0; i < sc->ntgs; i++) {
+        free(sc->tgs[i].name);
+        free(sc->tgs[i].algorithm);
+        free(sc->tgs[i].targets);
+    }
+    free(sc->tgs);
+    for (int i = 0; i < sc->nslos; i++) {
+        free(sc->slos[i].text);
+        free(sc->slos[i].scope);
+        free(sc->slos[i].name);
+        free(sc->slos[i].metric);
+    }
+    free(sc->slos);
+    for (int i = 0; i < sc->nzones; i++)
+        free(sc->zones[i]);
+    free(sc->zones);
+    free(sc->file);
+    free(sc->dir);
+    free(sc->name);
+    free(sc);
+}
+
+/* ---- the resolved scenario ---- */
+
+/* A YAML scalar, quoted when it could be misread. */
+static void yq(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void ydist(FILE *f, const struct sim_dist *d)
+{
+    char buf[1024];
+    sim_dist_format(d, buf, sizeof buf);
+    yq(f, buf);
+}
+
+static void ysec(FILE *f, double v, enum sim_unit u)
+{
+    char buf[64];
+    sim_units_format(v, u, buf, sizeof buf);
+    fputs(buf, f);
+}
+
+void scenario_write_resolved(const struct scenario *sc, FILE *f)
+{
+    fprintf(f, "# Resolved by elbsim %s: every default filled in.\n", ELBSIM_VERSION);
+    fprintf(f, "# Run it again with: elbsim run scenario.yaml\n");
+    fputs("name: ", f);
+    yq(f, sc->name);
+    fputs("\nelbsim_version: " ELBSIM_VERSION "\n", f);
+    fputs("duration: ", f);
+    ysec(f, sc->duration_s, SIM_UNIT_SECONDS);
+    fputs("\nwarmup: ", f);
+    ysec(f, sc->warmup_s, SIM_UNIT_SECONDS);
+    fprintf(f, "\nseed: %llu\n", (unsigned long long)sc->seed);
+    fputs("output: { interval: ", f);
+    ysec(f, sc->interval_s, SIM_UNIT_SECONDS);
+    fprintf(f, ", requests: %s }\n", sc->log_requests ? "true" : "false");
+    fputs("workloads:\n", f);
+    for (int i = 0; i < sc->nworkloads; i++) {
+        const struct sc_workload *w = &sc->workloads[i];
+        fputs("  - name: ", f);
+        yq(f, w->name);
+        fputs("\n    entry: ", f);
+        yq(f, w->entry);
+        if (w->arrivals) {
+            char buf[2048];
+            arrivals_format(w->arrivals, buf, sizeof buf);
+            fputs("\n    arrivals: ", f);
+            yq(f, buf);
+        } else {
+            fprintf(f, "\n    users: %d\n    think: ", w->users);
+            ydist(f, w->think);
+        }
+        fputs("\n    demand: ", f);
+        ydist(f, w->demand);
+        fprintf(f, "\n    connection: { requests: %d", w->conn_requests);
+        if (w->conn_think) {
+            fputs(", think: ", f);
+            ydist(f, w->conn_think);
+        }
+        fputs(" }\n    timeout: ", f);
+        ysec(f, w->timeout_s, SIM_UNIT_SECONDS);
+        fprintf(f, "\n    retries: %d\n    backoff: ", w->retries);
+        ysec(f, w->backoff_s, SIM_UNIT_SECONDS);
+        fputc('\n', f);
+        if (w->npaths) {
+            fputs("    paths:\n", f);
+            for (int j = 0; j < w->npaths; j++) {
+                fputs("      - { path: ", f);
+                yq(f, w->paths[j].path);
+                fprintf(f, ", weight: %.10g }\n", w->paths[j].weight);
+            }
+        }
+        if (w->host) {
+            fputs("    host: ", f);
+            yq(f, w->host);
+            fputc('\n', f);
+        }
+    }
+    fputs("load_balancers:\n", f);
+    for (int i = 0; i < sc->nlbs; i++) {
+        const struct sc_lb *lb = &sc->lbs[i];
+        fputs("  - name: ", f);
+        yq(f, lb->name);
+        fputs("\n    type: alb\n    zones: [", f);
+        for (int z = 0; z < lb->nzones; z++) {
+            if (z)
+                fputs(", ", f);
+            yq(f, sc->zones[lb->zones[z]]);
+        }
+        fprintf(f, "]\n    cross_zone: %s\n    latency: ", lb->cross_zone ? "true" : "false");
+        if (lb->latency)
+            ydist(f, lb->latency);
+        else
+            fputs("none", f);
+        fputs("\n    listeners:\n      - rules:\n", f);
+        for (int j = 0; j < lb->nrules; j++) {
+            const struct sc_rule *ru = &lb->rules[j];
+            fputs("          - { ", f);
+            if (ru->path) {
+                fputs("path: ", f);
+                yq(f, ru->path);
+                fputs(", ", f);
+            }
+            if (ru->host) {
+                fputs("host: ", f);
+                yq(f, ru->host);
+                fputs(", ", f);
+            }
+            fputs("forward: [", f);
+            for (int k = 0; k < ru->nfw; k++) {
+                fprintf(f, "%s{ target_group: ", k ? ", " : "");
+                yq(f, ru->fw[k].target_group);
+                fprintf(f, ", weight: %.10g }", ru->fw[k].weight);
+            }
+            fputs("] }\n", f);
+        }
+    }
+    fputs("target_groups:\n", f);
+    for (int i = 0; i < sc->ntgs; i++) {
+        const struct sc_tg *g = &sc->tgs[i];
+        fputs("  - name: ", f);
+        yq(f, g->name);
+        fprintf(f, "\n    algorithm: %s\n    cross_zone: %s\n    targets:\n", g->algorithm,
+                g->cross_zone == SC_XZ_ON    ? "true"
+                : g->cross_zone == SC_XZ_OFF ? "false"
+                                             : "use_load_balancer_configuration");
+        for (int k = 0; k < g->ntargets; k++) {
+            const struct sc_targets *t = &g->targets[k];
+            const struct target_spec *sp = &t->spec;
+            if (sp->kind == TARGET_FARGATE)
+                fprintf(f, "      - { kind: fargate, cpu: %.10g, memory: %.10gGB", t->fargate_cpu,
+                        sp->memory_gb);
+            else if (sp->instance_type)
+                fprintf(f, "      - { kind: ec2, instance_type: %s", sp->instance_type);
+            else
+                fprintf(f, "      - { kind: ec2, vcpus: %d, speed: %.10g, memory: %.10gGB",
+                        sp->servers, sp->speed, sp->memory_gb);
+            fprintf(f, ", count: %d", t->count);
+            if (t->zone >= 0) {
+                fputs(", zone: ", f);
+                yq(f, sc->zones[t->zone]);
+            }
+            fprintf(f, ", discipline: %s, queue_limit: %d }\n",
+                    sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
+        }
+    }
+    if (sc->nslos) {
+        fputs("slo:\n", f);
+        for (int i = 0; i < sc->nslos; i++) {
+            fputs("  - ", f);
+            yq(f, sc->slos[i].text);
+            fputc('\n', f);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/*
+ * scenario — a scenario file read, checked and resolved into plain configuration.
+ *
+ * This is the user's language (DESIGN.md "Scenario files"; README documents every key and
+ * its default).  scenario_load reads the YAML (sim/ytree), applies `--set` overrides,
+ * checks every key and value — reporting file:line:column, the value and what was
+ * expected — and fills in defaults, so the models may assume a valid configuration.
+ * scenario_write_resolved prints the fully resolved scenario back as YAML.
+ *
+ * Ownership: everything hangs off struct scenario and is freed by scenario_free.
+ */
+#ifndef ELBSIM_MODELS_SCENARIO_H
+#define ELBSIM_MODELS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/target.h"
+#include "sim/diag.h"
+
+struct sim_dist;
+struct arrivals;
+
+struct sc_path {
+    char *path;
+    double weight;
+};
+
+struct sc_workload {
+    char *name;
+    char *entry;                 /* name of the node requests enter */
+    struct loc entry_loc;
+    struct arrivals *arrivals;   /* open loop; NULL for closed-loop users */
+    int users;                   /* closed loop: concurrent users (0 = open loop) */
+    struct sim_dist *think;      /* closed loop: think time between a response and the next */
+    struct sim_dist *demand;     /* CPU seconds per request at speed 1.0 */
+    int conn_requests;           /* requests per connection (1 = a connection per request) */
+    struct sim_dist *conn_think; /* pause between requests on a connection; NULL = none */
+    double timeout_s;            /* client timeout per attempt; 0 = none */
+    int retries;                 /* extra attempts after a timeout or 5xx */
+    double backoff_s;            /* base of the exponential backoff with full jitter */
+    struct sc_path *paths;       /* request paths with weights; none = "/" */
+    int npaths;
+    char *host;                  /* Host header; NULL = none */
+};
+
+struct sc_forward {
+    char *target_group;
+    struct loc loc;
+    double weight;
+};
+
+struct sc_rule {
+    char *path;                  /* glob, NULL = any */
+    char *host;                  /* glob, NULL = any */
+    struct sc_forward *fw;
+    int nfw;
+};
+
+enum sc_lb_type { SC_LB_ALB };
+
+struct sc_lb {
+    char *name;
+    enum sc_lb_type type;
+    int *zones;                  /* indices into scenario zones */
+    int nzones;
+    bool cross_zone;
+    char *latency_text;          /* "realistic", "classroom", "none" or a distribution */
+    struct sim_dist *latency;    /* NULL = no added latency */
+    struct sc_rule *rules;
+    int nrules;
+};
+
+struct sc_targets {
+    struct target_spec spec;
+    int count;
+    int zone;                    /* -1 = spread over the scenario's zones */
+    double fargate_cpu;          /* Fargate: vCPU of the task (spec.servers is its ceiling) */
+};
+
+enum sc_cross_zone { SC_XZ_INHERIT, SC_XZ_ON, SC_XZ_OFF };
+
+struct sc_tg {
+    char *name;
+    char *algorithm;
+    struct loc algorithm_loc;
+    enum sc_cross_zone cross_zone;
+    struct sc_targets *targets;
+    int ntargets;
+};
+
+struct sc_slo {
+    char *text;                  /* "workload.shoppers.latency_p99_s < 0.5" */
+    char *scope, *name, *metric; /* parsed path */
+    char op[3];                  /* "<", "<=", ">", ">=" */
+    double value;
+    struct loc loc;
+};
+
+struct scenario {
+    char *file;                  /* path as given */
+    char *dir;                   /* its folder, for relative trace/empirical paths */
+    char *name;
+    double duration_s;
+    double warmup_s;
+    uint64_t seed;
+    double interval_s;
+    bool log_requests;
+    char **zones;                /* zone names in order of first appearance */
+    int nzones;
+    struct sc_workload *workloads;
+    int nworkloads;
+    struct sc_lb *lbs;
+    int nlbs;
+    struct sc_tg *tgs;
+    int ntgs;
+    struct sc_slo *slos;
+    int nslos;
+};
+
+/* Read path, apply the `--set` overrides (nset of them), check and resolve.  Returns 0
+ * and *out, or -1 after reporting every problem found through diag. */
+int scenario_load(const char *path, char *const *sets, int nsets, struct scenario **out);
+
+/* Same from text (tests); `name` stands for the file name in messages. */
+int scenario_load_string(const char *text, const char *name, char *const *sets, int nsets,
+                         struct scenario **out);
+
+void scenario_free(struct scenario *sc);
+
+/* The resolved scenario as YAML, defaults filled in, with seed and elbsim version. */
+void scenario_write_resolved(const struct scenario *sc, FILE *f);
+
+/* Index of a target group / LB / zone by name, or -1. */
+int scenario_tg_index(const struct scenario *sc, const char *name);
+int scenario_lb_index(const struct scenario *sc, const char *name);
+
+#define ELBSIM_VERSION "0.1.0"
+
+#endif

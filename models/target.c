@@ -1,0 +1,234 @@
+#include "models/target.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/request.h"
+#include "models/world.h"
+#include "sim/xalloc.h"
+
+static void target_accept(struct node *n, struct request *rq);
+
+static const struct node_ops target_ops = {
+    .kind = "target",
+    .accept = target_accept,
+    .done = NULL,
+};
+
+void target_init(struct target *t, struct world *w, uint32_t id, const char *name,
+                 const struct target_spec *spec, double now)
+{
+    *t = (struct target){0};
+    t->node.ops = &target_ops;
+    t->node.name = name;
+    t->node.world = w;
+    t->id = id;
+    t->spec = *spec;
+    t->state = TARGET_IN_SERVICE;
+    t->launched_s = now;
+    t->stopped_s = INFINITY;
+    t->busy_since = now;
+    t->ps_vtime_at = now;
+}
+
+void target_fini(struct target *t)
+{
+    free(t->ps);
+    t->ps = NULL;
+}
+
+/* Busy servers changed: add the area under the old level. */
+static void busy_update(struct target *t, double now, int busy)
+{
+    t->busy_area += (double)t->busy * (now - t->busy_since);
+    t->busy_since = now;
+    t->busy = busy;
+}
+
+double target_busy_area(struct target *t, double now)
+{
+    busy_update(t, now, t->busy);
+    return t->busy_area;
+}
+
+int target_queue_length(const struct target *t)
+{
+    return t->spec.discipline == TARGET_FCFS ? t->qlen : 0;
+}
+
+double target_cost_usd(const struct target *t, double now)
+{
+    double end = t->stopped_s < now ? t->stopped_s : now;
+    double run = end - t->launched_s;
+    if (run <= 0)
+        return 0;
+    if (run < 60.0)
+        run = 60.0; /* EC2 and Fargate bill per second with a 60 s minimum (AWS.md §8) */
+    return t->spec.price_per_hour_usd * run / 3600.0;
+}
+
+/* ---- FCFS: servers fed from one queue ---- */
+
+static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg);
+
+static void fcfs_start(struct target *t, struct request *rq, double now)
+{
+    struct world *w = t->node.world;
+    rq->start_s = now;
+    rq->done_ev = sim_event_schedule(&w->sim, now + rq->demand_s / t->spec.speed, fcfs_done, t,
+                                     (uint64_t)(uintptr_t)rq);
+}
+
+static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct target *t = ctx;
+    struct request *rq = (struct request *)(uintptr_t)arg;
+    double now = sim_now(sim);
+    rq->done_ev = 0;
+    if (t->qhead) {
+        /* The freed server takes the next request at once: busy count unchanged. */
+        struct request *next = t->qhead;
+        t->qhead = next->next;
+        if (!t->qhead)
+            t->qtail = NULL;
+        t->qlen--;
+        next->next = NULL;
+        fcfs_start(t, next, now);
+    } else {
+        busy_update(t, now, t->busy - 1);
+    }
+    t->held--;
+    t->completed++;
+    request_respond(rq, RQ_OK);
+}
+
+/* ---- PS: egalitarian processor sharing over `servers` servers ---- */
+
+static double ps_rate(const struct target *t, int n)
+{
+    /* Service each job receives per second. */
+    return n <= t->spec.servers ? t->spec.speed : t->spec.speed * t->spec.servers / n;
+}
+
+static void ps_advance(struct target *t, double now)
+{
+    if (t->ps_n > 0)
+        t->ps_vtime += ps_rate(t, t->ps_n) * (now - t->ps_vtime_at);
+    t->ps_vtime_at = now;
+}
+
+static void ps_swap(struct request **a, int i, int j)
+{
+    struct request *x = a[i];
+    a[i] = a[j];
+    a[j] = x;
+}
+
+static void ps_push(struct target *t, struct request *rq)
+{
+    if (t->ps_n == t->ps_cap) {
+        t->ps_cap = t->ps_cap ? 2 * t->ps_cap : 16;
+        t->ps = xrealloc(t->ps, (size_t)t->ps_cap * sizeof *t->ps);
+    }
+    int i = t->ps_n++;
+    t->ps[i] = rq;
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (t->ps[p]->ps_finish <= t->ps[i]->ps_finish)
+            break;
+        ps_swap(t->ps, i, p);
+        i = p;
+    }
+}
+
+static struct request *ps_pop(struct target *t)
+{
+    struct request *top = t->ps[0];
+    t->ps[0] = t->ps[--t->ps_n];
+    int i = 0;
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < t->ps_n && t->ps[l]->ps_finish < t->ps[m]->ps_finish)
+            m = l;
+        if (r < t->ps_n && t->ps[r]->ps_finish < t->ps[m]->ps_finish)
+            m = r;
+        if (m == i)
+            break;
+        ps_swap(t->ps, i, m);
+        i = m;
+    }
+    return top;
+}
+
+static void ps_done(struct sim *sim, void *ctx, uint64_t arg);
+
+/* (Re)schedule the next PS completion after the job count changed. */
+static void ps_schedule(struct target *t, double now)
+{
+    struct world *w = t->node.world;
+    sim_event_cancel(&w->sim, t->ps_ev);
+    t->ps_ev = 0;
+    if (t->ps_n == 0)
+        return;
+    double left = t->ps[0]->ps_finish - t->ps_vtime;
+    if (left < 0)
+        left = 0;
+    t->ps_ev = sim_event_schedule(&w->sim, now + left / ps_rate(t, t->ps_n), ps_done, t, 0);
+}
+
+static void ps_done(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct target *t = ctx;
+    double now = sim_now(sim);
+    t->ps_ev = 0;
+    ps_advance(t, now);
+    struct request *rq = ps_pop(t);
+    busy_update(t, now, t->ps_n < t->spec.servers ? t->ps_n : t->spec.servers);
+    ps_schedule(t, now);
+    t->held--;
+    t->completed++;
+    request_respond(rq, RQ_OK);
+}
+
+/* ---- accepting ---- */
+
+static void target_accept(struct node *n, struct request *rq)
+{
+    struct target *t = container_of(n, struct target, node);
+    struct world *w = n->world;
+    double now = sim_now(&w->sim);
+    if (t->state != TARGET_IN_SERVICE && t->state != TARGET_DRAINING) {
+        request_respond(rq, RQ_BAD_GATEWAY);
+        return;
+    }
+    if (t->spec.queue_limit > 0 && t->held >= t->spec.queue_limit) {
+        t->rejected++;
+        request_respond(rq, RQ_UNAVAILABLE);
+        return;
+    }
+    rq->target = t;
+    rq->arrive_target_s = now;
+    t->accepted++;
+    t->held++;
+    if (t->spec.discipline == TARGET_PS) {
+        ps_advance(t, now);
+        rq->ps_finish = t->ps_vtime + rq->demand_s;
+        ps_push(t, rq);
+        busy_update(t, now, t->ps_n < t->spec.servers ? t->ps_n : t->spec.servers);
+        ps_schedule(t, now);
+        return;
+    }
+    if (t->busy < t->spec.servers) {
+        busy_update(t, now, t->busy + 1);
+        fcfs_start(t, rq, now);
+    } else {
+        rq->next = NULL;
+        if (t->qtail)
+            t->qtail->next = rq;
+        else
+            t->qhead = rq;
+        t->qtail = rq;
+        t->qlen++;
+    }
+}

@@ -1,0 +1,142 @@
+#include "models/world.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/lb.h"
+#include "models/node.h"
+#include "models/request.h"
+#include "models/target.h"
+#include "models/target_group.h"
+#include "models/workload.h"
+#include "sim/rng.h"
+#include "sim/xalloc.h"
+
+void node_send(struct node *to, struct request *rq)
+{
+    ELB_ASSERT(rq->nhops < REQUEST_MAX_HOPS);
+    rq->hop_arg[rq->nhops] = 0;
+    rq->hops[rq->nhops++] = to;
+    to->ops->accept(to, rq);
+}
+
+void request_respond(struct request *rq, int status)
+{
+    rq->status = status;
+    for (int i = rq->nhops - 1; i >= 0; i--) {
+        rq->cur_hop = (uint8_t)i;
+        if (rq->hops[i]->ops->done)
+            rq->hops[i]->ops->done(rq->hops[i], rq);
+    }
+    workload_response(rq->wl, rq);
+}
+
+struct request *world_request_new(struct world *w)
+{
+    struct request *rq = sim_pool_get(&w->requests);
+    rq->id = ++w->next_request_id;
+    return rq;
+}
+
+void world_request_free(struct world *w, struct request *rq)
+{
+    sim_pool_put(&w->requests, rq);
+}
+
+static gsl_rng *stream(struct world *w, const char *kind, const char *name)
+{
+    char full[512];
+    snprintf(full, sizeof full, "%s.%s", kind, name);
+    return sim_rng_new(w->seed, full);
+}
+
+static struct target *add_target(struct world *w, const char *name,
+                                 const struct target_spec *spec)
+{
+    if (w->ntargets == w->targets_cap) {
+        w->targets_cap = w->targets_cap ? 2 * w->targets_cap : 16;
+        w->targets = xrealloc(w->targets, w->targets_cap * sizeof *w->targets);
+    }
+    struct target *t = xmalloc(sizeof *t);
+    target_init(t, w, w->ntargets, xstrdup(name), spec, sim_now(&w->sim));
+    w->targets[w->ntargets++] = t;
+    return t;
+}
+
+struct world *world_new(const struct scenario *sc, uint64_t seed)
+{
+    struct world *w = xcalloc(1, sizeof *w);
+    sim_event_init(&w->sim);
+    w->sc = sc;
+    w->seed = seed;
+    sim_pool_init(&w->requests, sizeof(struct request));
+
+    /* Target groups and their static targets, named "<group>/<n>". */
+    w->ntgs = sc->ntgs;
+    w->tgs = xcalloc((size_t)(sc->ntgs ? sc->ntgs : 1), sizeof *w->tgs);
+    for (int i = 0; i < sc->ntgs; i++) {
+        const struct sc_tg *g = &sc->tgs[i];
+        w->tgs[i] = xmalloc(sizeof *w->tgs[i]);
+        tg_init(w->tgs[i], w, (uint32_t)i, g->name, route_find(g->algorithm),
+                stream(w, "target_group", g->name));
+        int n = 0, spread = 0;
+        for (int k = 0; k < g->ntargets; k++) {
+            const struct sc_targets *ts = &g->targets[k];
+            for (int c = 0; c < ts->count; c++) {
+                struct target_spec spec = ts->spec;
+                /* Targets without a zone are spread over the scenario's zones in turn. */
+                spec.zone = ts->zone >= 0 ? ts->zone : spread++ % sc->nzones;
+                char name[512];
+                snprintf(name, sizeof name, "%s/%d", g->name, n++);
+                tg_target_register(w->tgs[i], add_target(w, name, &spec));
+            }
+        }
+    }
+    w->nlbs = sc->nlbs;
+    w->lbs = xcalloc((size_t)(sc->nlbs ? sc->nlbs : 1), sizeof *w->lbs);
+    for (int i = 0; i < sc->nlbs; i++)
+        w->lbs[i] = lb_new(w, (uint32_t)i, &sc->lbs[i], w->tgs, stream(w, "lb", sc->lbs[i].name));
+    w->nworkloads = sc->nworkloads;
+    w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
+    for (int i = 0; i < sc->nworkloads; i++) {
+        const struct sc_workload *c = &sc->workloads[i];
+        int li = scenario_lb_index(sc, c->entry);
+        ELB_ASSERT(li >= 0);
+        w->workloads[i] = workload_new(w, (uint32_t)i, c, &w->lbs[li]->node);
+    }
+    return w;
+}
+
+void world_start(struct world *w)
+{
+    for (int i = 0; i < w->nworkloads; i++)
+        workload_start(w->workloads[i]);
+}
+
+void world_free(struct world *w)
+{
+    if (!w)
+        return;
+    /* The engine first: pending events point into the entities below. */
+    sim_event_fini(&w->sim);
+    for (int i = 0; i < w->nworkloads; i++)
+        workload_free(w->workloads[i]);
+    free(w->workloads);
+    for (int i = 0; i < w->nlbs; i++)
+        lb_free(w->lbs[i]);
+    free(w->lbs);
+    for (int i = 0; i < w->ntgs; i++) {
+        tg_fini(w->tgs[i]);
+        free(w->tgs[i]);
+    }
+    free(w->tgs);
+    for (uint32_t i = 0; i < w->ntargets; i++) {
+        free((char *)w->targets[i]->node.name);
+        target_fini(w->targets[i]);
+        free(w->targets[i]);
+    }
+    free(w->targets);
+    sim_pool_fini(&w->requests);
+    free(w);
+}

@@ -1,0 +1,94 @@
+/*
+ * `elbsim plot DIR` — PNG plots of an output folder (analysis/plot does the work).
+ *
+ * The gnuplot program is `gnuplot` from PATH unless ELBSIM_GNUPLOT names another.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analysis/plot.h"
+#include "sim/cli/commands.h"
+#include "sim/diag.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: elbsim plot DIR\n"
+          "\n"
+          "Draw PNG plots of the output folder DIR (written by `elbsim run`) with gnuplot:\n"
+          "  latency.png      client-observed latency percentiles (p50, p90, p99) over time\n"
+          "  throughput.png   completed requests per second, errors and timeouts\n"
+          "  utilization.png  CPU utilization of each target in %\n"
+          "  inflight.png     requests in flight and waiting in target queues\n"
+          "A plot whose columns are missing from DIR/timeseries_wide.csv is skipped.  The\n"
+          "gnuplot script is kept as DIR/plots.gp; rerun it with `cd DIR && gnuplot plots.gp`.\n"
+          "\n"
+          "environment: ELBSIM_GNUPLOT  the gnuplot program to run (default: gnuplot)\n"
+          "exit status: 0 ok, 1 I/O failure or gnuplot missing/failed, 2 bad input\n",
+          f);
+}
+
+int cmd_plot(int argc, char **argv)
+{
+    const char *dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            diag_error(NULL, "plot: unknown option '%s'", argv[i]);
+            usage(stderr);
+            return EXIT_BAD_INPUT;
+        }
+        if (dir) {
+            diag_error(NULL, "plot: expected one folder, got '%s' and '%s'", dir, argv[i]);
+            return EXIT_BAD_INPUT;
+        }
+        dir = argv[i];
+    }
+    if (!dir) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        diag_error(NULL, "cannot open '%s': %s", dir, strerror(errno));
+        return EXIT_ENV;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        diag_error(NULL, "cannot open '%s': %s", dir, strerror(ENOTDIR));
+        return EXIT_ENV;
+    }
+
+    struct plot_plan plan;
+    int rc = plot_write_script(dir, &plan);
+    if (rc == PLOT_ERR_DATA)
+        return EXIT_BAD_INPUT;
+    if (rc != 0)
+        return EXIT_ENV;
+    for (int i = 0; i < plan.nskipped; i++)
+        fprintf(stderr, "elbsim: skipping %s: %s\n", plan.skipped[i], plan.skipped_why[i]);
+    if (plan.nmade == 0) {
+        diag_error(NULL, "%s/timeseries_wide.csv has nothing to plot (no values in workload "
+                   "latency, throughput, target utilization or in-flight columns)", dir);
+        return EXIT_BAD_INPUT;
+    }
+
+    const char *gnuplot = getenv("ELBSIM_GNUPLOT");
+    rc = plot_run_gnuplot(dir, gnuplot);
+    if (rc == PLOT_ERR_NO_GNUPLOT) {
+        fputs("elbsim: gnuplot not found; install it with `make deps` "
+              "(Debian package gnuplot-nox)\n", stderr);
+        if (gnuplot && *gnuplot)
+            fprintf(stderr, "elbsim: (ELBSIM_GNUPLOT is set to '%s')\n", gnuplot);
+        return EXIT_ENV;
+    }
+    if (rc != 0)
+        return EXIT_ENV;
+    for (int i = 0; i < plan.nmade; i++)
+        printf("wrote %s/%s\n", dir, plan.made[i]);
+    return EXIT_OK;
+}

@@ -1,0 +1,576 @@
+#include "sim/cli/run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analysis/csvout.h"
+#include "analysis/histogram.h"
+#include "analysis/series.h"
+#include "analysis/summary.h"
+#include "models/lb.h"
+#include "models/request.h"
+#include "models/scenario.h"
+#include "models/target.h"
+#include "models/target_group.h"
+#include "models/workload.h"
+#include "models/world.h"
+#include "sim/xalloc.h"
+
+/* Per-workload measurement state. */
+struct wl_meas {
+    struct run *run;
+    struct hist interval;   /* latencies completed in the current interval */
+    struct hist total;      /* latencies completed after warm-up */
+    uint64_t prev_requests, prev_completed, prev_errors, prev_timeouts, prev_retries;
+    uint64_t w_requests, w_completed, w_errors, w_timeouts, w_retries, w_failed; /* at warm-up */
+    int id_requests, id_completed, id_errors, id_timeouts, id_tput, id_mean, id_p50, id_p90,
+        id_p99, id_inflight;
+};
+
+struct tgt_meas {
+    double prev_busy;       /* busy server-seconds at the previous interval */
+    uint64_t prev_completed;
+    double w_busy;          /* at warm-up */
+    uint64_t w_accepted, w_completed, w_rejected;
+    int id_util, id_inflight, id_queue, id_completed;
+};
+
+struct lb_meas {
+    uint64_t prev_requests, prev_errors;
+    uint64_t w_requests, w_errors;
+    int id_requests, id_errors, id_inflight;
+};
+
+struct tg_meas {
+    uint64_t prev_requests, prev_no_target;
+    uint64_t w_requests, w_no_target;
+    int id_requests, id_no_target;
+};
+
+struct run {
+    const struct scenario *sc;
+    const struct run_opts *o;
+    struct world *w;
+    struct series_set *series;
+    struct csvout events;
+    struct csvout requests;
+    bool requests_open;
+    struct wl_meas *wl;
+    struct tgt_meas *tg_t; /* per target */
+    uint32_t ntgt_meas;
+    struct lb_meas *lb;
+    struct tg_meas *tg;
+    bool warm;             /* warm-up is over */
+    double next_progress;
+};
+
+static void latency_record(void *ctx, double v)
+{
+    struct wl_meas *m = ctx;
+    hist_record(&m->interval, v);
+    if (m->run->warm)
+        hist_record(&m->total, v);
+}
+
+static void event_row(void *ctx, double t, const char *kind, const char *name,
+                      const char *detail)
+{
+    struct run *r = ctx;
+    csvout_num(&r->events, t);
+    csvout_str(&r->events, kind);
+    csvout_str(&r->events, name);
+    csvout_str(&r->events, detail);
+    csvout_end_row(&r->events);
+}
+
+static void request_row(void *ctx, const struct request *rq, double now)
+{
+    struct run *r = ctx;
+    struct csvout *o = &r->requests;
+    csvout_int(o, (long long)rq->id);
+    csvout_str(o, rq->wl->name);
+    csvout_int(o, (long long)rq->flow_id);
+    csvout_int(o, rq->attempt);
+    csvout_num(o, rq->first_sent_s);
+    csvout_num(o, rq->sent_s);
+    csvout_num(o, rq->demand_s);
+    csvout_str(o, rq->path ? rq->path : "/");
+    /* Entries are load balancers: the zone of the LB node that took the request. */
+    const struct lb *lb = container_of(rq->wl->entry, struct lb, node);
+    csvout_str(o, rq->nhops > 0 ? r->sc->zones[lb->node_zone[rq->lb_node]] : "");
+    csvout_str(o, rq->target ? rq->target->node.name : "");
+    csvout_num(o, rq->target ? rq->arrive_target_s : (double)NAN);
+    csvout_num(o, now);
+    csvout_num(o, now - rq->sent_s);
+    csvout_int(o, rq->status);
+    csvout_int(o, rq->abandoned ? 1 : 0);
+    csvout_end_row(o);
+}
+
+static int define(struct run *r, const char *scope, const char *name, const char *metric)
+{
+    return series_add(r->series, scope, name, metric);
+}
+
+static void setup_series(struct run *r)
+{
+    struct world *w = r->w;
+    r->wl = xcalloc((size_t)w->nworkloads, sizeof *r->wl);
+    for (int i = 0; i < w->nworkloads; i++) {
+        struct wl_meas *m = &r->wl[i];
+        const char *n = w->workloads[i]->name;
+        m->run = r;
+        hist_init(&m->interval);
+        hist_init(&m->total);
+        m->id_requests = define(r, "workload", n, "requests");
+        m->id_completed = define(r, "workload", n, "completed");
+        m->id_errors = define(r, "workload", n, "errors");
+        m->id_timeouts = define(r, "workload", n, "timeouts");
+        m->id_tput = define(r, "workload", n, "throughput_rps");
+        m->id_mean = define(r, "workload", n, "latency_mean_s");
+        m->id_p50 = define(r, "workload", n, "latency_p50_s");
+        m->id_p90 = define(r, "workload", n, "latency_p90_s");
+        m->id_p99 = define(r, "workload", n, "latency_p99_s");
+        m->id_inflight = define(r, "workload", n, "in_flight");
+        w->workloads[i]->latency = (struct sim_sink){latency_record, m};
+    }
+    r->lb = xcalloc((size_t)(w->nlbs ? w->nlbs : 1), sizeof *r->lb);
+    for (int i = 0; i < w->nlbs; i++) {
+        const char *n = w->lbs[i]->node.name;
+        r->lb[i].id_requests = define(r, "lb", n, "requests");
+        r->lb[i].id_errors = define(r, "lb", n, "errors");
+        r->lb[i].id_inflight = define(r, "lb", n, "in_flight");
+    }
+    r->tg = xcalloc((size_t)(w->ntgs ? w->ntgs : 1), sizeof *r->tg);
+    for (int i = 0; i < w->ntgs; i++) {
+        const char *n = w->tgs[i]->node.name;
+        r->tg[i].id_requests = define(r, "target_group", n, "requests");
+        r->tg[i].id_no_target = define(r, "target_group", n, "no_target");
+    }
+    r->ntgt_meas = w->ntargets;
+    r->tg_t = xcalloc(w->ntargets ? w->ntargets : 1, sizeof *r->tg_t);
+    for (uint32_t i = 0; i < w->ntargets; i++) {
+        const char *n = w->targets[i]->node.name;
+        r->tg_t[i].id_util = define(r, "target", n, "utilization");
+        r->tg_t[i].id_inflight = define(r, "target", n, "in_flight");
+        r->tg_t[i].id_queue = define(r, "target", n, "queue_length");
+        r->tg_t[i].id_completed = define(r, "target", n, "completed");
+    }
+}
+
+/* One row per interval per series. */
+static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct run *r = ctx;
+    struct world *w = r->w;
+    double now = sim_now(sim), dt = r->sc->interval_s;
+    for (int i = 0; i < w->nworkloads; i++) {
+        struct workload *wl = w->workloads[i];
+        struct wl_meas *m = &r->wl[i];
+        series_set(r->series, m->id_requests, (double)(wl->requests - m->prev_requests));
+        series_set(r->series, m->id_completed, (double)(wl->completed - m->prev_completed));
+        series_set(r->series, m->id_errors, (double)(wl->errors - m->prev_errors));
+        series_set(r->series, m->id_timeouts, (double)(wl->timeouts - m->prev_timeouts));
+        series_set(r->series, m->id_tput, (double)(wl->completed - m->prev_completed) / dt);
+        series_set(r->series, m->id_inflight, (double)wl->in_flight);
+        if (hist_count(&m->interval)) {
+            series_set(r->series, m->id_mean, hist_mean(&m->interval));
+            series_set(r->series, m->id_p50, hist_quantile(&m->interval, 0.50));
+            series_set(r->series, m->id_p90, hist_quantile(&m->interval, 0.90));
+            series_set(r->series, m->id_p99, hist_quantile(&m->interval, 0.99));
+        }
+        hist_reset(&m->interval);
+        m->prev_requests = wl->requests;
+        m->prev_completed = wl->completed;
+        m->prev_errors = wl->errors;
+        m->prev_timeouts = wl->timeouts;
+    }
+    for (int i = 0; i < w->nlbs; i++) {
+        struct lb *lb = w->lbs[i];
+        struct lb_meas *m = &r->lb[i];
+        series_set(r->series, m->id_requests, (double)(lb->requests - m->prev_requests));
+        series_set(r->series, m->id_errors, (double)(lb->errors - m->prev_errors));
+        series_set(r->series, m->id_inflight, (double)lb->in_flight);
+        m->prev_requests = lb->requests;
+        m->prev_errors = lb->errors;
+    }
+    for (int i = 0; i < w->ntgs; i++) {
+        struct target_group *g = w->tgs[i];
+        struct tg_meas *m = &r->tg[i];
+        series_set(r->series, m->id_requests, (double)(g->requests - m->prev_requests));
+        series_set(r->series, m->id_no_target, (double)(g->no_target - m->prev_no_target));
+        m->prev_requests = g->requests;
+        m->prev_no_target = g->no_target;
+    }
+    for (uint32_t i = 0; i < r->ntgt_meas; i++) {
+        struct target *t = w->targets[i];
+        struct tgt_meas *m = &r->tg_t[i];
+        double busy = target_busy_area(t, now);
+        series_set(r->series, m->id_util, (busy - m->prev_busy) / (t->spec.servers * dt));
+        series_set(r->series, m->id_inflight, (double)t->held);
+        series_set(r->series, m->id_queue, (double)target_queue_length(t));
+        series_set(r->series, m->id_completed, (double)(t->completed - m->prev_completed));
+        m->prev_busy = busy;
+        m->prev_completed = t->completed;
+    }
+    series_flush(r->series, now);
+    double next = now + dt;
+    /* Rounding: the last interval ends exactly at the duration. */
+    if (next > r->sc->duration_s - 1e-9 * dt && now < r->sc->duration_s)
+        next = r->sc->duration_s;
+    if (next <= r->sc->duration_s && now < r->sc->duration_s)
+        sim_event_schedule(sim, next, on_interval, r, 0);
+    if (r->o->progress && now >= r->next_progress) {
+        fprintf(stderr, "\r  simulated %.0f of %.0f s (%.0f%%)", now, r->sc->duration_s,
+                100.0 * now / r->sc->duration_s);
+        r->next_progress = now + r->sc->duration_s / 100;
+    }
+}
+
+/* Warm-up ends: remember every counter so the summary counts only what follows. */
+static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct run *r = ctx;
+    struct world *w = r->w;
+    double now = sim_now(sim);
+    r->warm = true;
+    for (int i = 0; i < w->nworkloads; i++) {
+        struct workload *wl = w->workloads[i];
+        struct wl_meas *m = &r->wl[i];
+        m->w_requests = wl->requests;
+        m->w_completed = wl->completed;
+        m->w_errors = wl->errors;
+        m->w_timeouts = wl->timeouts;
+        m->w_retries = wl->retries;
+        m->w_failed = wl->failed;
+    }
+    for (int i = 0; i < w->nlbs; i++) {
+        r->lb[i].w_requests = w->lbs[i]->requests;
+        r->lb[i].w_errors = w->lbs[i]->errors;
+    }
+    for (int i = 0; i < w->ntgs; i++) {
+        r->tg[i].w_requests = w->tgs[i]->requests;
+        r->tg[i].w_no_target = w->tgs[i]->no_target;
+    }
+    for (uint32_t i = 0; i < r->ntgt_meas; i++) {
+        struct target *t = w->targets[i];
+        r->tg_t[i].w_busy = target_busy_area(t, now);
+        r->tg_t[i].w_accepted = t->accepted;
+        r->tg_t[i].w_completed = t->completed;
+        r->tg_t[i].w_rejected = t->rejected;
+    }
+}
+
+static void latency_rows(struct summary *s, const char *scope, const char *name,
+                         const struct hist *h)
+{
+    if (!hist_count(h))
+        return;
+    summary_add(s, scope, name, "latency_mean_s", hist_mean(h));
+    summary_add(s, scope, name, "latency_p50_s", hist_quantile(h, 0.50));
+    summary_add(s, scope, name, "latency_p90_s", hist_quantile(h, 0.90));
+    summary_add(s, scope, name, "latency_p99_s", hist_quantile(h, 0.99));
+    summary_add(s, scope, name, "latency_p999_s", hist_quantile(h, 0.999));
+    summary_add(s, scope, name, "latency_max_s", hist_max(h));
+}
+
+/* ALB hourly charge (AWS.md §1); LCU charges come with the load-balancer issue. */
+#define ALB_PER_HOUR_USD 0.0225
+
+static struct summary *make_summary(struct run *r)
+{
+    const struct scenario *sc = r->sc;
+    struct world *w = r->w;
+    double now = sim_now(&w->sim);
+    double span = sc->duration_s - sc->warmup_s;
+    struct summary *s = summary_new();
+    struct hist all;
+    hist_init(&all);
+    uint64_t tot_req = 0, tot_ok = 0, tot_err = 0, tot_to = 0, tot_fail = 0;
+    for (int i = 0; i < w->nworkloads; i++) {
+        struct workload *wl = w->workloads[i];
+        struct wl_meas *m = &r->wl[i];
+        uint64_t req = wl->requests - m->w_requests, ok = wl->completed - m->w_completed;
+        uint64_t err = wl->errors - m->w_errors, to = wl->timeouts - m->w_timeouts;
+        uint64_t fail = wl->failed - m->w_failed;
+        summary_add(s, "workload", wl->name, "requests", (double)req);
+        summary_add(s, "workload", wl->name, "completed", (double)ok);
+        summary_add(s, "workload", wl->name, "errors", (double)err);
+        summary_add(s, "workload", wl->name, "timeouts", (double)to);
+        summary_add(s, "workload", wl->name, "retries", (double)(wl->retries - m->w_retries));
+        summary_add(s, "workload", wl->name, "throughput_rps", (double)ok / span);
+        summary_add(s, "workload", wl->name, "error_ratio",
+                    req ? (double)fail / (double)req : 0.0);
+        latency_rows(s, "workload", wl->name, &m->total);
+        hist_merge(&all, &m->total);
+        tot_req += req;
+        tot_ok += ok;
+        tot_err += err;
+        tot_to += to;
+        tot_fail += fail;
+    }
+    double cost = 0, hours = 0;
+    for (int i = 0; i < w->nlbs; i++) {
+        struct lb *lb = w->lbs[i];
+        summary_add(s, "lb", lb->node.name, "requests", (double)(lb->requests - r->lb[i].w_requests));
+        summary_add(s, "lb", lb->node.name, "errors", (double)(lb->errors - r->lb[i].w_errors));
+        double c = ALB_PER_HOUR_USD * sc->duration_s / 3600.0;
+        summary_add(s, "lb", lb->node.name, "cost_usd", c);
+        cost += c;
+        for (int nd = 0; nd < lb->nnodes; nd++) {
+            char metric[128];
+            snprintf(metric, sizeof metric, "requests_zone_%s", sc->zones[lb->node_zone[nd]]);
+            summary_add(s, "lb", lb->node.name, metric, (double)lb->node_requests[nd]);
+        }
+    }
+    for (int i = 0; i < w->ntgs; i++) {
+        struct target_group *g = w->tgs[i];
+        summary_add(s, "target_group", g->node.name, "requests",
+                    (double)(g->requests - r->tg[i].w_requests));
+        summary_add(s, "target_group", g->node.name, "no_target",
+                    (double)(g->no_target - r->tg[i].w_no_target));
+    }
+    for (uint32_t i = 0; i < r->ntgt_meas; i++) {
+        struct target *t = w->targets[i];
+        struct tgt_meas *m = &r->tg_t[i];
+        const char *n = t->node.name;
+        summary_add(s, "target", n, "requests", (double)(t->accepted - m->w_accepted));
+        summary_add(s, "target", n, "completed", (double)(t->completed - m->w_completed));
+        summary_add(s, "target", n, "rejected", (double)(t->rejected - m->w_rejected));
+        summary_add(s, "target", n, "utilization",
+                    (target_busy_area(t, now) - m->w_busy) / (t->spec.servers * span));
+        double end = t->stopped_s < now ? t->stopped_s : now;
+        double h = (end - t->launched_s) / 3600.0;
+        double c = target_cost_usd(t, now);
+        summary_add(s, "target", n, "instance_hours", h);
+        summary_add(s, "target", n, "cost_usd", c);
+        hours += h;
+        cost += c;
+    }
+    summary_add(s, "run", "run", "requests", (double)tot_req);
+    summary_add(s, "run", "run", "completed", (double)tot_ok);
+    summary_add(s, "run", "run", "errors", (double)tot_err);
+    summary_add(s, "run", "run", "timeouts", (double)tot_to);
+    summary_add(s, "run", "run", "throughput_rps", (double)tot_ok / span);
+    summary_add(s, "run", "run", "error_ratio", tot_req ? (double)tot_fail / (double)tot_req : 0.0);
+    latency_rows(s, "run", "run", &all);
+    summary_add(s, "run", "run", "instance_hours", hours);
+    summary_add(s, "run", "run", "cost_usd", cost);
+    summary_add(s, "run", "run", "simulated_s", sc->duration_s);
+    summary_add(s, "run", "run", "events", (double)w->sim.events_run);
+    hist_fini(&all);
+    return s;
+}
+
+static int mkdir_p(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *c = p + 1; *c; c++) {
+        if (*c != '/')
+            continue;
+        *c = '\0';
+        if (mkdir(p, 0777) && errno != EEXIST) {
+            fprintf(stderr, "elbsim: cannot create folder %s: %s\n", p, strerror(errno));
+            free(p);
+            return -1;
+        }
+        *c = '/';
+    }
+    int rc = 0;
+    if (mkdir(p, 0777) && errno != EEXIST) {
+        fprintf(stderr, "elbsim: cannot create folder %s: %s\n", p, strerror(errno));
+        rc = -1;
+    }
+    free(p);
+    return rc;
+}
+
+static int rm_rf(const char *dir)
+{
+    /* Only ever called on folders elbsim wrote: a flat folder of files. */
+    char cmd[4096 + 32];
+    if (strlen(dir) > 4096 || strchr(dir, '\''))
+        return -1;
+    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int write_resolved(const struct scenario *sc, const char *dir)
+{
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/scenario.yaml", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "elbsim: cannot write %s: %s\n", tmp, strerror(errno));
+        return -1;
+    }
+    scenario_write_resolved(sc, f);
+    if (ferror(f) | fclose(f) || rename(tmp, path)) {
+        fprintf(stderr, "elbsim: cannot write %s: %s\n", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int run_scenario(const struct scenario *sc, const struct run_opts *o, struct summary **out)
+{
+    int rc = 1;
+    char partial[4096];
+    if (strlen(o->out_dir) > sizeof partial - 16) {
+        fprintf(stderr, "elbsim: output folder name too long\n");
+        return 1;
+    }
+    snprintf(partial, sizeof partial, "%s.partial", o->out_dir);
+    rm_rf(partial);
+    if (mkdir_p(partial))
+        return 1;
+
+    struct run r = {.sc = sc, .o = o};
+    r.w = world_new(sc, o->seed);
+    r.series = series_new(partial);
+    if (series_open(r.series))
+        goto out_world;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/events.csv", partial);
+    if (csvout_open(&r.events, path))
+        goto out_series;
+    csvout_str(&r.events, "time_s");
+    csvout_str(&r.events, "kind");
+    csvout_str(&r.events, "name");
+    csvout_str(&r.events, "detail");
+    csvout_end_row(&r.events);
+    if (sc->log_requests) {
+        snprintf(path, sizeof path, "%s/requests.csv", partial);
+        if (csvout_open(&r.requests, path))
+            goto out_events;
+        r.requests_open = true;
+        static const char *const cols[] = {
+            "id", "workload", "flow", "attempt", "first_sent_s", "sent_s", "demand_s", "path",
+            "lb_zone", "target", "arrive_target_s", "end_s", "latency_s", "status",
+            "abandoned"};
+        for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+            csvout_str(&r.requests, cols[i]);
+        csvout_end_row(&r.requests);
+        r.w->on_request = request_row;
+        r.w->on_request_ctx = &r;
+    }
+    r.w->events = (struct sim_event_log){event_row, &r};
+    setup_series(&r);
+
+    world_start(r.w);
+    sim_event_schedule(&r.w->sim, sc->interval_s < sc->duration_s ? sc->interval_s
+                                                                   : sc->duration_s,
+                       on_interval, &r, 0);
+    if (sc->warmup_s > 0)
+        sim_event_schedule(&r.w->sim, sc->warmup_s, on_warm, &r, 0);
+    else
+        r.warm = true;
+    sim_event_run_until(&r.w->sim, sc->duration_s);
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+
+    struct summary *s = make_summary(&r);
+    snprintf(path, sizeof path, "%s/summary.csv", partial);
+    if (summary_write_csv(s, path) || write_resolved(sc, partial)) {
+        summary_free(s);
+        goto out_requests;
+    }
+    if (r.requests_open && csvout_commit(&r.requests)) {
+        r.requests_open = false;
+        summary_free(s);
+        goto out_events;
+    }
+    r.requests_open = false;
+    if (csvout_commit(&r.events)) {
+        summary_free(s);
+        goto out_series;
+    }
+    if (series_commit(r.series)) {
+        summary_free(s);
+        goto out_world_only;
+    }
+    /* Replace the old folder with the complete new one. */
+    char old[4200];
+    snprintf(old, sizeof old, "%s.old", o->out_dir);
+    rm_rf(old);
+    struct stat st;
+    if (stat(o->out_dir, &st) == 0 && rename(o->out_dir, old)) {
+        fprintf(stderr, "elbsim: cannot replace %s: %s\n", o->out_dir, strerror(errno));
+        summary_free(s);
+        goto out_world_only;
+    }
+    if (rename(partial, o->out_dir)) {
+        fprintf(stderr, "elbsim: cannot rename %s to %s: %s\n", partial, o->out_dir,
+                strerror(errno));
+        summary_free(s);
+        goto out_world_only;
+    }
+    rm_rf(old);
+    if (out)
+        *out = s;
+    else
+        summary_free(s);
+    rc = 0;
+    goto out_world_only;
+
+out_requests:
+    if (r.requests_open)
+        csvout_abort(&r.requests);
+out_events:
+    csvout_abort(&r.events);
+out_series:
+    series_abort(r.series);
+out_world_only:
+    series_free(r.series);
+    rm_rf(partial);
+    for (int i = 0; r.wl && i < r.w->nworkloads; i++) {
+        hist_fini(&r.wl[i].interval);
+        hist_fini(&r.wl[i].total);
+    }
+    free(r.wl);
+    free(r.lb);
+    free(r.tg);
+    free(r.tg_t);
+out_world:
+    world_free(r.w);
+    return rc;
+}
+
+int run_check_slos(const struct scenario *sc, const struct summary *s)
+{
+    int broken = 0;
+    for (int i = 0; i < sc->nslos; i++) {
+        const struct sc_slo *slo = &sc->slos[i];
+        double v = summary_get(s, slo->scope, slo->name, slo->metric);
+        bool ok;
+        if (isnan(v))
+            ok = false;
+        else if (!strcmp(slo->op, "<"))
+            ok = v < slo->value;
+        else if (!strcmp(slo->op, "<="))
+            ok = v <= slo->value;
+        else if (!strcmp(slo->op, ">"))
+            ok = v > slo->value;
+        else
+            ok = v >= slo->value;
+        if (!ok) {
+            broken++;
+            if (isnan(v))
+                fprintf(stderr, "%s:%d:%d: SLO broken: %s (no such value in the summary)\n",
+                        slo->loc.file, slo->loc.line, slo->loc.col, slo->text);
+            else
+                fprintf(stderr, "%s:%d:%d: SLO broken: %s (measured %.6g)\n", slo->loc.file,
+                        slo->loc.line, slo->loc.col, slo->text, v);
+        }
+    }
+    return broken;
+}

@@ -1,0 +1,122 @@
+#include "sim/pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/xalloc.h"
+
+#ifdef POOL_DEBUG
+/* Each object gets its own allocation with a header linking the live ones, so fini can
+ * free what is still out (requests in flight when a run ends) and tools see the rest. */
+struct dbg_hdr {
+    struct dbg_hdr *prev, *next;
+    max_align_t obj[];
+};
+#endif
+
+struct sim_pool_chunk {
+    struct sim_pool_chunk *next;
+    max_align_t data[]; /* objects follow */
+};
+
+void sim_pool_init(struct sim_pool *p, size_t obj_size)
+{
+    size_t a = sizeof(max_align_t);
+    if (obj_size < sizeof(void *))
+        obj_size = sizeof(void *);
+    p->obj_size = (obj_size + a - 1) / a * a;
+    p->free_list = NULL;
+    p->chunks = NULL;
+    p->next_chunk_objs = 64;
+    p->live = 0;
+}
+
+void sim_pool_fini(struct sim_pool *p)
+{
+#ifdef POOL_DEBUG
+    struct dbg_hdr *h = p->free_list;
+    while (h) {
+        struct dbg_hdr *next = h->next;
+        free(h);
+        h = next;
+    }
+    p->free_list = NULL;
+    p->live = 0;
+    return;
+#endif
+    struct sim_pool_chunk *c = p->chunks;
+    while (c) {
+        struct sim_pool_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    p->chunks = NULL;
+    p->free_list = NULL;
+}
+
+#ifdef POOL_DEBUG
+
+void *sim_pool_get(struct sim_pool *p)
+{
+    struct dbg_hdr *h = xcalloc(1, sizeof *h + p->obj_size);
+    h->next = p->free_list; /* free_list holds the live list in debug builds */
+    if (h->next)
+        ((struct dbg_hdr *)h->next)->prev = h;
+    p->free_list = h;
+    p->live++;
+    return h->obj;
+}
+
+void sim_pool_put(struct sim_pool *p, void *obj)
+{
+    ELB_ASSERT(p->live > 0);
+    struct dbg_hdr *h = container_of(obj, struct dbg_hdr, obj);
+    if (h->prev)
+        h->prev->next = h->next;
+    else
+        p->free_list = h->next;
+    if (h->next)
+        h->next->prev = h->prev;
+    p->live--;
+    free(h);
+}
+
+#else
+
+static void grow(struct sim_pool *p)
+{
+    size_t n = p->next_chunk_objs;
+    struct sim_pool_chunk *c = xmalloc(sizeof *c + n * p->obj_size);
+    c->next = p->chunks;
+    p->chunks = c;
+    char *base = (char *)c->data;
+    /* Thread the new objects onto the free list in address order. */
+    for (size_t i = n; i-- > 0;) {
+        void **obj = (void **)(void *)(base + i * p->obj_size);
+        *obj = p->free_list;
+        p->free_list = obj;
+    }
+    if (p->next_chunk_objs < 65536)
+        p->next_chunk_objs *= 2;
+}
+
+void *sim_pool_get(struct sim_pool *p)
+{
+    if (!p->free_list)
+        grow(p);
+    void **obj = p->free_list;
+    p->free_list = *obj;
+    memset(obj, 0, p->obj_size);
+    p->live++;
+    return obj;
+}
+
+void sim_pool_put(struct sim_pool *p, void *obj)
+{
+    ELB_ASSERT(p->live > 0);
+    p->live--;
+    *(void **)obj = p->free_list;
+    p->free_list = obj;
+}
+
+#endif

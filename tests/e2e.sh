@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# End-to-end tests: run the elbsim binary on scenarios and check exit codes, messages and
+# the CSV files.  Usage: tests/e2e.sh build/elbsim
+set -u
+ELBSIM=${1:-build/elbsim}
+TMP=$(mktemp -d /tmp/elbsim-e2e-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "  ok   $1"; }
+ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; }
+
+# expect_error NAME EXPECTED_EXIT PATTERN -- ARGS...: the command fails with that status,
+# its message matches PATTERN (grep -E), and it leaves no output folder behind.
+expect_error() {
+    local name=$1 code=$2 pat=$3
+    shift 4
+    local out rc
+    out=$("$ELBSIM" "$@" -o "$TMP/err_$name" 2>&1)
+    rc=$?
+    if [ $rc -ne "$code" ]; then ko "$name: exit $rc, wanted $code" "$out"; return; fi
+    if ! echo "$out" | grep -Eq -- "$pat"; then ko "$name: message" "$out"; return; fi
+    if [ -e "$TMP/err_$name" ] || [ -e "$TMP/err_$name.partial" ]; then
+        ko "$name: output folder left behind"; return; fi
+    ok "$name"
+}
+
+echo "e2e: $ELBSIM"
+
+# --- a run writes every output, and the summary is sane ---
+out=$("$ELBSIM" run tests/data/e2e_small.yaml -o "$TMP/a" 2>&1); rc=$?
+if [ $rc -eq 0 ]; then ok "run exits 0"; else ko "run exits 0 (got $rc)" "$out"; fi
+for f in timeseries.csv timeseries_wide.csv summary.csv events.csv requests.csv scenario.yaml; do
+    if [ -s "$TMP/a/$f" ]; then ok "writes $f"; else ko "writes $f"; fi
+done
+[ "$(head -1 "$TMP/a/timeseries.csv")" = "time_s,scope,name,metric,value" ] \
+    && ok "timeseries.csv header" || ko "timeseries.csv header" "$(head -1 "$TMP/a/timeseries.csv")"
+[ "$(head -1 "$TMP/a/summary.csv")" = "scope,name,metric,value" ] \
+    && ok "summary.csv header" || ko "summary.csv header"
+echo "$out" | grep -q "latency" && ok "summary table on stdout" || ko "summary table on stdout" "$out"
+get() { awk -F, -v s="$2" -v n="$3" -v m="$4" '$1==s && $2==n && $3==m {print $4}' "$1/summary.csv"; }
+req=$(get "$TMP/a" run run requests)
+# 300/s over 55 s after warm-up: about 16500 requests (Poisson: sd ~ 130).
+awk -v r="$req" 'BEGIN { exit !(r > 16000 && r < 17000) }' && ok "request count matches the rate ($req)" \
+    || ko "request count matches the rate ($req)"
+# Time series: 60 intervals, each with the workload's requests.
+rows=$(awk -F, '$2=="workload" && $4=="requests"' "$TMP/a/timeseries.csv" | wc -l)
+[ "$rows" -eq 60 ] && ok "one row per interval (60)" || ko "one row per interval ($rows)"
+# Weighted forward 90/10 between web and canary: canary gets about 10 % of non-api traffic.
+web=$(get "$TMP/a" target_group web requests); can=$(get "$TMP/a" target_group canary requests)
+awk -v w="$web" -v c="$can" 'BEGIN { f = c / (w + c); exit !(f > 0.085 && f < 0.115) }' \
+    && ok "weighted forward 90/10 (canary $can of $((web + can)))" || ko "weighted forward 90/10 ($web/$can)"
+# Path rule: /api/* goes to api (40 %).
+api=$(get "$TMP/a" target_group api requests)
+awk -v a="$api" -v w="$web" -v c="$can" 'BEGIN { f = a / (a + w + c); exit !(f > 0.38 && f < 0.42) }' \
+    && ok "path rule sends /api/* to api" || ko "path rule ($api)"
+# The resolved scenario runs again and gives the same summary.
+"$ELBSIM" run "$TMP/a/scenario.yaml" -q -o "$TMP/resolved" >/dev/null 2>&1 \
+    && cmp -s "$TMP/a/summary.csv" "$TMP/resolved/summary.csv" \
+    && ok "resolved scenario.yaml reproduces the run" || ko "resolved scenario.yaml reproduces the run"
+
+# --- determinism ---
+"$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/b" >/dev/null 2>&1
+same=1
+for f in timeseries.csv timeseries_wide.csv summary.csv events.csv requests.csv scenario.yaml; do
+    cmp -s "$TMP/a/$f" "$TMP/b/$f" || { same=0; ko "same seed, same bytes: $f"; }
+done
+[ $same -eq 1 ] && ok "same seed gives byte-identical files"
+"$ELBSIM" run tests/data/e2e_small.yaml -q --seed 8 -o "$TMP/c" >/dev/null 2>&1
+cmp -s "$TMP/a/summary.csv" "$TMP/c/summary.csv" && ko "another seed gives other numbers" \
+    || ok "another seed gives other numbers"
+# Common random numbers: only the algorithm changes, the first attempts are the same requests.
+"$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/lor" \
+    --set target_groups.web.algorithm=least_outstanding_requests >/dev/null 2>&1
+firsts() { awk -F, 'NR > 1 && $4 == 0 { print $5 "," $7 "," $8 }' "$1/requests.csv" | sort; }
+firsts "$TMP/a" > "$TMP/a.first"; firsts "$TMP/lor" > "$TMP/lor.first"
+if [ -s "$TMP/a.first" ] && cmp -s "$TMP/a.first" "$TMP/lor.first"; then
+    ok "changing the algorithm leaves arrivals and demands unchanged"
+else ko "changing the algorithm leaves arrivals and demands unchanged"; fi
+cmp -s "$TMP/a/summary.csv" "$TMP/lor/summary.csv" && ko "changing the algorithm changes the outcome" \
+    || ok "changing the algorithm changes the outcome"
+
+# --- validate, list ---
+"$ELBSIM" validate scenarios/quickstart.yaml >/dev/null 2>&1 && ok "validate quickstart" || ko "validate quickstart"
+for s in scenarios/validation/*.yaml; do
+    "$ELBSIM" validate "$s" >/dev/null 2>&1 || ko "validate $s"
+done
+ok "validate every validation scenario"
+for l in algorithms distributions arrivals instance-types lb-types metrics; do
+    "$ELBSIM" list "$l" | grep -q . || ko "list $l"
+done
+ok "list every table"
+"$ELBSIM" list algorithms | grep -q least_outstanding_requests && ok "list algorithms names LOR" \
+    || ko "list algorithms names LOR"
+
+# --- bad input: file:line:col, the value, what was expected, exit 2, no output ---
+B=tests/data/bad
+expect_error syntax 2 "syntax.yaml:[0-9]+:[0-9]+: error: YAML syntax" -- run $B/syntax.yaml
+expect_error unknown_key 2 "unknown_key.yaml:6:5: error: unknown key 'arivals'.*did you mean 'arrivals'" -- run $B/unknown_key.yaml
+expect_error wrong_unit 2 "wrong_unit.yaml:2:11: error: .*'10 parsecs'.*duration" -- run $B/wrong_unit.yaml
+expect_error negative_rate 2 "negative_rate.yaml:6:.*error: .*rate" -- run $B/negative_rate.yaml
+expect_error zero_rate 2 "zero_rate.yaml:6:.*error: .*rate" -- run $B/zero_rate.yaml
+expect_error unknown_algorithm 2 "unknown_algorithm.yaml:15:16: error: unknown algorithm 'least_outstanding'.*least_outstanding_requests.*round_robin" -- run $B/unknown_algorithm.yaml
+expect_error missing_tg 2 "missing_tg.yaml:12:.*error: .*'tgg'.*does not exist.*tg" -- run $B/missing_tg.yaml
+expect_error bad_trace 2 "bad_trace.csv:4.*zero.3" -- run $B/bad_trace.yaml
+expect_error set_path 2 "no item named 'wbe'.*web" -- run tests/data/e2e_small.yaml --set target_groups.wbe.algorithm=random
+expect_error set_value 2 "unknown algorithm 'fastest'" -- run tests/data/e2e_small.yaml --set target_groups.web.algorithm=fastest
+expect_error missing_file 2 "nope.yaml.*No such file" -- run tests/data/nope.yaml
+expect_error bad_seed 2 "seed" -- run tests/data/e2e_small.yaml --seed -3
+expect_error validate_bad 2 "unknown key 'arivals'" -- validate $B/unknown_key.yaml
+# An SLO broken: exit 3 and say which.
+out=$("$ELBSIM" run $B/slo_broken.yaml -q -o "$TMP/slo" 2>&1); rc=$?
+[ $rc -eq 3 ] && echo "$out" | grep -q "SLO broken: workload.w.latency_p99_s < 0.001" \
+    && ok "broken SLO exits 3" || ko "broken SLO exits 3 (exit $rc)" "$out"
+
+# --- plot ---
+if command -v gnuplot >/dev/null; then
+    out=$("$ELBSIM" plot "$TMP/a" 2>&1); rc=$?
+    if [ $rc -eq 0 ] && [ -s "$TMP/a/latency.png" ] && [ -s "$TMP/a/utilization.png" ]; then
+        ok "plot writes PNGs"; else ko "plot writes PNGs (exit $rc)" "$out"; fi
+else
+    echo "  skip plot: gnuplot not installed"
+fi
+
+echo
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,777 @@
+/* Tests of models/arrivals: each process against its rate function, with tolerances from
+ * Poisson / normal confidence intervals (99.9 %, Bonferroni-corrected where several windows
+ * are checked at once), trace replay, determinism, canonical text, and every bad-input
+ * message the brief names.
+ *
+ * All runs use fixed seeds, so each check is deterministic; the intervals say why the
+ * tolerance is what it is, and a correct sampler passes them with probability >= 99.9 %. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "models/arrivals.h"
+#include "sim/diag.h"
+#include "sim/rng.h"
+#include "tests/unit.h"
+
+#define DATA "tests/data"
+#define ALPHA 0.001 /* every statistical check: false-failure probability */
+
+static const struct loc where = {"scenario.yaml", 7, 15};
+
+static struct arrivals *parse(const char *text)
+{
+    struct arrivals *a = NULL;
+    int rc = arrivals_parse(text, &where, DATA, &a);
+    CU_ASSERT_EQUAL(rc, 0);
+    if (rc)
+        fprintf(stderr, "\nparse failed: %s\n", text);
+    return a;
+}
+
+/* Parse text expecting an error: returns the message (caller frees); checks -1, *out
+ * untouched and exactly one error reported. */
+static char *parse_error(const char *text)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    FILE *old = diag_set_stream(m);
+    unsigned before = diag_error_count();
+    static char sentinel;
+    struct arrivals *const mark = (struct arrivals *)(void *)&sentinel;
+    struct arrivals *a = mark; /* must stay untouched */
+    int rc = arrivals_parse(text, &where, DATA, &a);
+    unsigned errors = diag_error_count() - before;
+    diag_set_stream(old);
+    fclose(m);
+    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_PTR_EQUAL(a, mark);
+    CU_ASSERT_EQUAL(errors, 1);
+    if (rc == 0 && a != mark)
+        arrivals_free(a);
+    return buf;
+}
+
+static void expect_error(const char *text, const char *want1, const char *want2)
+{
+    char *msg = parse_error(text);
+    bool ok = strstr(msg, want1) && (!want2 || strstr(msg, want2));
+    CU_ASSERT_TRUE(ok);
+    if (!ok)
+        fprintf(stderr, "\n%s\n  wanted '%s'%s%s%s, got:\n%s", text, want1, want2 ? " and '" : "",
+                want2 ? want2 : "", want2 ? "'" : "", msg);
+    free(msg);
+}
+
+/* Two-sided normal quantile for a false-failure probability alpha shared by k checks. */
+static double z_for(double alpha, int k)
+{
+    return gsl_cdf_ugaussian_Qinv(alpha / (2.0 * k));
+}
+
+/* Arrivals of one run over [0, t_end), counted in windows edges[0..nw] (edges[0] = 0). */
+static void count_windows(const struct arrivals *a, gsl_rng *r, const double *edges, int nw,
+                          double *counts)
+{
+    struct arrivals_state st;
+    arrivals_start(a, &st);
+    int w = 0;
+    double prev = 0;
+    bool increasing = true;
+    for (double t = arrivals_next(a, &st, r, 0, NULL, NULL); t < edges[nw];
+         t = arrivals_next(a, &st, r, t, NULL, NULL)) {
+        increasing &= t > prev;
+        prev = t;
+        while (t >= edges[w + 1])
+            w++;
+        counts[w]++;
+    }
+    CU_ASSERT_TRUE(increasing);
+}
+
+/* Check Poisson counts (summed over reps runs) against expected ones: each within its
+ * normal interval (Bonferroni over nw), and the Pearson statistic below its chi-square
+ * quantile. */
+static void check_poisson_counts(const double *counts, const double *expected, int nw)
+{
+    double z = z_for(ALPHA, nw), chi2 = 0;
+    for (int i = 0; i < nw; i++) {
+        double dev = fabs(counts[i] - expected[i]);
+        CU_ASSERT_TRUE(dev <= z * sqrt(expected[i]));
+        if (dev > z * sqrt(expected[i]))
+            fprintf(stderr, "\nwindow %d: %g arrivals, expected %g +- %g\n", i, counts[i],
+                    expected[i], z * sqrt(expected[i]));
+        chi2 += (counts[i] - expected[i]) * (counts[i] - expected[i]) / expected[i];
+    }
+    if (nw > 1)
+        CU_ASSERT_TRUE(chi2 <= gsl_cdf_chisq_Pinv(1 - ALPHA, nw));
+}
+
+/* --- poisson ---------------------------------------------------------------------------- */
+
+static void poisson_count_over_T_is_within_its_ci(void)
+{
+    struct arrivals *a = parse("poisson(rate=200/s)");
+    gsl_rng *r = sim_rng_new(1, "test/poisson");
+    double edges[2] = {0, 1000}, n = 0, expected = 200 * 1000.0;
+    count_windows(a, r, edges, 1, &n);
+    check_poisson_counts(&n, &expected, 1);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 123), 200, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 10, 20), 200, 1e-12);
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+/* For exponential gaps the sample coefficient of variation has asymptotic variance 1/n (delta
+ * method with Var s² = 8θ⁴/n, Cov(x̄, s²) = 2θ³/n), so |CV - 1| <= z / sqrt(n). */
+static void poisson_interarrival_cv_is_one(void)
+{
+    struct arrivals *a = parse("poisson(rate=50/m)");
+    gsl_rng *r = sim_rng_new(2, "test/poisson-cv");
+    struct arrivals_state st;
+    arrivals_start(a, &st);
+    const int n = 200000;
+    double t = 0, sum = 0, sum2 = 0;
+    for (int i = 0; i < n; i++) {
+        double demand = 0;
+        const char *path = "x";
+        double next = arrivals_next(a, &st, r, t, &demand, &path);
+        CU_ASSERT_TRUE_FATAL(next > t);
+        CU_ASSERT_TRUE(isnan(demand));
+        CU_ASSERT_PTR_NULL(path);
+        sum += next - t;
+        sum2 += (next - t) * (next - t);
+        t = next;
+    }
+    double mean = sum / n, var = (sum2 - n * mean * mean) / (n - 1);
+    double z = z_for(ALPHA, 2);
+    CU_ASSERT_TRUE(fabs(sqrt(var) / mean - 1) <= z / sqrt(n));
+    /* Mean gap 1/λ = 1.2 s, standard error 1.2 / sqrt(n). */
+    CU_ASSERT_TRUE(fabs(mean - 1.2) <= z * 1.2 / sqrt(n));
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+/* --- steps and spike -------------------------------------------------------------------- */
+
+static void steps_counts_per_window_match_rate_times_length(void)
+{
+    struct arrivals *a = parse("steps(0s: 10/s, 30m: 40/s, 1h: 10/s)");
+    gsl_rng *r = sim_rng_new(3, "test/steps");
+    double edges[4] = {0, 1800, 3600, 7200}, counts[3] = {0};
+    double expected[3] = {10 * 1800.0, 40 * 1800.0, 10 * 3600.0};
+    count_windows(a, r, edges, 3, counts);
+    check_poisson_counts(counts, expected, 3);
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, edges[i], edges[i + 1]) *
+                                   (edges[i + 1] - edges[i]),
+                               expected[i], 1e-9 * expected[i]);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 1799.9), 10, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 1800), 40, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 1e6), 10, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, -1), 0, 0);
+    /* Over a window straddling a change: 10 s at 10/s and 20 s at 40/s. */
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 1790, 1820), (100 + 800) / 30.0, 1e-9);
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+static void steps_that_fall_to_zero_end_the_process(void)
+{
+    struct arrivals *a = parse("steps(0s: 0/s, 1m: 20/s, 2m: 0/s)");
+    gsl_rng *r = sim_rng_new(4, "test/steps-zero");
+    struct arrivals_state st;
+    arrivals_start(a, &st);
+    double t = 0;
+    int n = 0;
+    for (;;) {
+        double next = arrivals_next(a, &st, r, t, NULL, NULL);
+        if (isinf(next))
+            break;
+        CU_ASSERT_TRUE(next > 60 && next < 120);
+        t = next;
+        n++;
+    }
+    double z = z_for(ALPHA, 1);
+    CU_ASSERT_TRUE(fabs(n - 1200.0) <= z * sqrt(1200));
+    CU_ASSERT_TRUE(isinf(arrivals_next(a, &st, r, 200, NULL, NULL)));
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+/* spike(base=10/s, peak=80/s, at=10m, duration=2m, ramp=30s), summed over 40 runs.  Expected
+ * counts worked out by hand: the ramp up [600, 630) goes 10 -> 80/s, so its first half holds
+ * 15·10 + (70/30)·15²/2 = 412.5 and its second half 1350 - 412.5 = 937.5; the plateau
+ * [630, 690) 4800; the ramp down mirrors the ramp up. */
+static void spike_counts_follow_base_ramps_and_peak(void)
+{
+    struct arrivals *a = parse("spike(base=10/s, peak=80/s, at=10m, duration=2m, ramp=30s)");
+    double edges[8] = {0, 600, 615, 630, 690, 705, 720, 1800};
+    double one[7] = {6000, 412.5, 937.5, 4800, 937.5, 412.5, 10800};
+    double counts[7] = {0}, expected[7];
+    const int reps = 40;
+    char name[64];
+    for (int k = 0; k < reps; k++) {
+        snprintf(name, sizeof name, "test/spike/%d", k);
+        gsl_rng *r = sim_rng_new(5, name);
+        count_windows(a, r, edges, 7, counts);
+        gsl_rng_free(r);
+    }
+    for (int i = 0; i < 7; i++) {
+        expected[i] = reps * one[i];
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, edges[i], edges[i + 1]) *
+                                   (edges[i + 1] - edges[i]),
+                               one[i], 1e-9 * one[i]);
+    }
+    check_poisson_counts(counts, expected, 7);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 615), 45, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 660), 80, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 705), 45, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 720), 10, 0);
+    arrivals_free(a);
+}
+
+static void spike_without_ramp_is_a_rectangle(void)
+{
+    struct arrivals *a = parse("spike(base=5/s, peak=50/s, at=0s, duration=100s)");
+    gsl_rng *r = sim_rng_new(6, "test/spike-rect");
+    double edges[3] = {0, 100, 1000}, counts[2] = {0}, expected[2] = {5000, 4500};
+    count_windows(a, r, edges, 2, counts);
+    check_poisson_counts(counts, expected, 2);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 0), 50, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 100), 5, 0);
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+/* --- diurnal ---------------------------------------------------------------------------- */
+
+/* The documented formula, written out again independently of the model. */
+static double diurnal_formula(double t, double mean, double amp, double peak_s, double weekly,
+                              int peak_day)
+{
+    const double pi2 = 2 * 3.14159265358979323846;
+    return mean * (1 + amp * cos(pi2 * (t - peak_s) / 86400)) *
+           (1 + weekly * cos(pi2 * (t - (peak_day * 86400 + peak_s)) / 604800));
+}
+
+/* ∫ over [t0, t1) by composite Simpson with 1-minute steps (error far below 1e-9 relative
+ * for a curve whose shortest period is 1/8 of a week... and 1 day). */
+static double diurnal_integral(double t0, double t1, double mean, double amp, double peak_s,
+                               double weekly, int peak_day)
+{
+    int n = (int)((t1 - t0) / 60);
+    n += n % 2;
+    double h = (t1 - t0) / n, s = 0;
+    for (int i = 0; i <= n; i++) {
+        double w = (i == 0 || i == n) ? 1 : (i % 2 ? 4 : 2);
+        s += w * diurnal_formula(t0 + i * h, mean, amp, peak_s, weekly, peak_day);
+    }
+    return s * h / 3;
+}
+
+static void diurnal_rate_follows_the_documented_formula(void)
+{
+    struct arrivals *a = parse("diurnal(mean=1000/s, amplitude=0.6, peak=14:00, weekly=0.2)");
+    /* Defaults: peak_day = Wednesday.  Peak: Wednesday 14:00 = 2 d + 14 h. */
+    double peak = 2 * 86400 + 14 * 3600;
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, peak), 1000 * 1.6 * 1.2, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, peak + 43200),
+                           diurnal_formula(peak + 43200, 1000, 0.6, 50400, 0.2, 2), 1e-9);
+    for (double t = 0; t < 604800; t += 3917)
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, t), diurnal_formula(t, 1000, 0.6, 50400, 0.2, 2),
+                               1e-9);
+    /* mean is the average over a whole week, starting anywhere. */
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 0, 604800), 1000, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 12345, 12345 + 604800), 1000, 1e-9);
+    /* The closed-form integral against Simpson, over an odd window. */
+    double t0 = 5000, t1 = 5000 + 3 * 86400 + 7200;
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, t0, t1) * (t1 - t0),
+                           diurnal_integral(t0, t1, 1000, 0.6, 50400, 0.2, 2),
+                           1e-9 * 1000 * (t1 - t0));
+    arrivals_free(a);
+
+    a = parse("diurnal(mean=10/s, amplitude=0.5, peak=6h, peak_day=sun)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 6 * 3600), 15, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 18 * 3600), 5, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 0, 86400), 10, 1e-9);
+    arrivals_free(a);
+}
+
+/* One week at mean 5/s: the count of every hour against ∫λ over that hour (Simpson). */
+static void diurnal_counts_per_hour_match_the_integral(void)
+{
+    struct arrivals *a = parse("diurnal(mean=5/s, amplitude=0.6, peak=14:00, weekly=0.3, "
+                               "peak_day=thu)");
+    gsl_rng *r = sim_rng_new(7, "test/diurnal");
+    enum { H = 168 };
+    double edges[H + 1], counts[H] = {0}, expected[H];
+    for (int h = 0; h <= H; h++)
+        edges[h] = h * 3600.0;
+    count_windows(a, r, edges, H, counts);
+    for (int h = 0; h < H; h++) {
+        expected[h] = diurnal_integral(edges[h], edges[h + 1], 5, 0.6, 50400, 0.3, 3);
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, edges[h], edges[h + 1]) * 3600,
+                               expected[h], 1e-9 * expected[h]);
+    }
+    check_poisson_counts(counts, expected, H);
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+static const double hourly[24] = {2, 1.5, 1, 1, 1, 2, 4, 8, 12, 14, 15, 16,
+                                  16, 17, 18, 17, 15, 12, 10, 8, 6, 5, 4, 3};
+
+static void diurnal_file_interpolates_between_hour_midpoints(void)
+{
+    struct arrivals *a = parse("diurnal(file=arrivals_diurnal_rates.csv)");
+    struct arrivals *b = parse("diurnal(file=arrivals_diurnal_perminute.csv)");
+    for (int h = 0; h < 24; h++) {
+        double mid = (h + 0.5) * 3600, next = hourly[(h + 1) % 24];
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, mid), hourly[h], 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(b, mid), hourly[h], 1e-12);
+        /* A quarter of the way to the next midpoint, and at the hour's end. */
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, mid + 900), 0.75 * hourly[h] + 0.25 * next,
+                               1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, (h + 1) * 3600.0), (hourly[h] + next) / 2,
+                               1e-12);
+        /* Periodic: the same a day and a week later. */
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, mid + 86400), hourly[h], 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, mid + 7 * 86400 + 900),
+                               0.75 * hourly[h] + 0.25 * next, 1e-9);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 0), (3 + 2) / 2.0, 1e-12);
+    arrivals_free(b);
+
+    /* Counts per hour over 10 days against the integral of the interpolated curve: the two
+     * half-hours of hour h average (r[h-1] + 3 r[h]) / 4 and (3 r[h] + r[h+1]) / 4, so
+     * hour h holds 450 (r[h-1] + 6 r[h] + r[h+1]). */
+    enum { DAYS = 10, H = 24 * DAYS };
+    double edges[H + 1], counts[H] = {0}, expected[H];
+    for (int h = 0; h <= H; h++)
+        edges[h] = h * 3600.0;
+    gsl_rng *r = sim_rng_new(8, "test/diurnal-file");
+    count_windows(a, r, edges, H, counts);
+    for (int h = 0; h < H; h++) {
+        int k = h % 24;
+        expected[h] = 450 * (hourly[(k + 23) % 24] + 6 * hourly[k] + hourly[(k + 1) % 24]);
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, edges[h], edges[h + 1]) * 3600,
+                               expected[h], 1e-9 * expected[h]);
+    }
+    check_poisson_counts(counts, expected, H);
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+/* --- mmpp ------------------------------------------------------------------------------- */
+
+/* Long-run rate by batch means.  For a two-state MMPP with rates l1, l2 and leaving rates
+ * r1 = 1/mean_on, r2 = 1/mean_off (k = r1 + r2, pi1 = r2/k, pi2 = r1/k), the stationary count
+ * in a window of length L has (integrating the rate covariance (l1-l2)² pi1 pi2 exp(-k tau);
+ * its limit is the index of dispersion in Fischer & Meier-Hellstern 1993):
+ *     Var N(L) = lbar L + 2 (l1-l2)² pi1 pi2 [L/k - (1 - exp(-k L))/k²].
+ * With L = 2000 s >> 1/k = 24 s, batches are nearly independent (adjacent-batch correlation
+ * about 1 %) and each spans ~13 on/off cycles, so the batch means are close to normal:
+ * a t interval on their mean, and a chi-square interval on their variance, which must
+ * show the over-dispersion (about 1100 times the Poisson variance here). */
+static void mmpp_long_run_rate_matches_theory_by_batch_means(void)
+{
+    const double l1 = 50, l2 = 5, mon = 30, moff = 120;
+    struct arrivals *a = parse("mmpp(on=50/s, off=5/s, mean_on=30s, mean_off=2m)");
+    const double lbar = (l1 * mon + l2 * moff) / (mon + moff);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 0), lbar, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(lbar, 14, 1e-12);
+
+    enum { B = 100 };
+    const double L = 2000;
+    double edges[B + 1], counts[B] = {0};
+    for (int i = 0; i <= B; i++)
+        edges[i] = i * L;
+    gsl_rng *r = sim_rng_new(9, "test/mmpp");
+    count_windows(a, r, edges, B, counts);
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < B; i++) {
+        sum += counts[i] / L;
+        sum2 += (counts[i] / L) * (counts[i] / L);
+    }
+    double mean = sum / B, var = (sum2 - B * mean * mean) / (B - 1);
+    double half = gsl_cdf_tdist_Qinv(ALPHA / 2, B - 1) * sqrt(var / B);
+    CU_ASSERT_TRUE(fabs(mean - lbar) <= half);
+
+    double k = 1 / mon + 1 / moff, pi1 = (1 / moff) / k, pi2 = (1 / mon) / k;
+    double var_n = lbar * L + 2 * (l1 - l2) * (l1 - l2) * pi1 * pi2 *
+                                  (L / k - (1 - exp(-k * L)) / (k * k));
+    double ratio = var * L * L / var_n; /* sample / theoretical variance of a batch count */
+    CU_ASSERT_TRUE(ratio >= gsl_cdf_chisq_Pinv(ALPHA / 2, B - 1) / (B - 1));
+    CU_ASSERT_TRUE(ratio <= gsl_cdf_chisq_Qinv(ALPHA / 2, B - 1) / (B - 1));
+    CU_ASSERT_TRUE(var * L * L > 100 * lbar * L); /* far from Poisson */
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+/* The expected count over the first minute depends on the start state; arrivals_mean_rate
+ * has the exact transient, checked against 3000 independent runs per start state (sample
+ * mean with a normal interval from the sample variance). */
+static void mmpp_start_state_sets_the_transient(void)
+{
+    const char *texts[2] = {"mmpp(on=20/s, off=2/s, mean_on=30s, mean_off=2m)",
+                            "mmpp(on=20/s, off=2/s, mean_on=30s, mean_off=2m, start=off)"};
+    double means[2];
+    for (int s = 0; s < 2; s++) {
+        struct arrivals *a = parse(texts[s]);
+        const int reps = 3000;
+        double sum = 0, sum2 = 0;
+        char name[64];
+        for (int k = 0; k < reps; k++) {
+            snprintf(name, sizeof name, "test/mmpp-start/%d", k);
+            gsl_rng *r = sim_rng_new(10, name);
+            double edges[2] = {0, 60}, n = 0;
+            count_windows(a, r, edges, 1, &n);
+            sum += n;
+            sum2 += n * n;
+            gsl_rng_free(r);
+        }
+        double mean = sum / reps, var = (sum2 - reps * mean * mean) / (reps - 1);
+        double expected = arrivals_mean_rate(a, 0, 60) * 60;
+        CU_ASSERT_TRUE(fabs(mean - expected) <= z_for(ALPHA, 2) * sqrt(var / reps));
+        means[s] = expected;
+        /* The long-run rate stays what it is. */
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 0), (20 * 30 + 2 * 120) / 150.0, 1e-12);
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 1e7, 1e7 + 60), 5.6, 1e-6);
+        arrivals_free(a);
+    }
+    /* By hand: P(on at t) = 0.2 + 0.8 exp(-t/24) from on, 0.2 - 0.2 exp(-t/24) from off. */
+    double decay = 24 * (1 - exp(-60.0 / 24));
+    CU_ASSERT_DOUBLE_EQUAL(means[0], 2 * 60 + 18 * (0.2 * 60 + 0.8 * decay), 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(means[1], 2 * 60 + 18 * (0.2 * 60 - 0.2 * decay), 1e-9);
+}
+
+/* --- trace ------------------------------------------------------------------------------ */
+
+static void trace_replays_rows_exactly(void)
+{
+    struct arrivals *a = parse("trace(arrivals_trace.csv)");
+    static const struct {
+        double t, demand;
+        const char *path;
+    } rows[] = {
+        {0, 0.010, "/api/a"}, {0.5, NAN, "/home"}, {0.5, 0.2, NULL},
+        {1.25, 0.03, "/q?x=1,2"}, {3, 0.04, "/x"},
+    };
+    struct arrivals_state st;
+    arrivals_start(a, &st);
+    double t = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double demand = 0;
+        const char *path = "unset";
+        t = arrivals_next(a, &st, NULL, t, &demand, &path);
+        CU_ASSERT_EQUAL(t, rows[i].t);
+        if (isnan(rows[i].demand)) {
+            CU_ASSERT_TRUE(isnan(demand));
+        } else {
+            CU_ASSERT_EQUAL(demand, rows[i].demand);
+        }
+        if (rows[i].path) {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+            CU_ASSERT_STRING_EQUAL(path, rows[i].path);
+        } else {
+            CU_ASSERT_PTR_NULL(path);
+        }
+    }
+    CU_ASSERT_TRUE(isinf(arrivals_next(a, &st, NULL, t, NULL, NULL)));
+    CU_ASSERT_TRUE(isinf(arrivals_next(a, &st, NULL, t, NULL, NULL)));
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 0.7), 3, 0);  /* rows in [0, 1) */
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 2.5), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 0.5, 2.5), 3 / 2.0, 0);
+
+    /* A run that starts late skips the earlier rows. */
+    arrivals_start(a, &st);
+    double demand;
+    const char *path;
+    CU_ASSERT_EQUAL(arrivals_next(a, &st, NULL, 1, &demand, &path), 1.25);
+    CU_ASSERT_STRING_EQUAL(path, "/q?x=1,2");
+    arrivals_free(a);
+
+    /* Without demand_s and path columns: NAN and NULL. */
+    a = parse("trace(file=arrivals_trace_times.csv)");
+    arrivals_start(a, &st);
+    static const double times[] = {0.25, 1.5, 1.5, 2.75};
+    t = 0;
+    for (size_t i = 0; i < 4; i++) {
+        t = arrivals_next(a, &st, NULL, t, &demand, &path);
+        CU_ASSERT_EQUAL(t, times[i]);
+        CU_ASSERT_TRUE(isnan(demand));
+        CU_ASSERT_PTR_NULL(path);
+    }
+    CU_ASSERT_TRUE(isinf(arrivals_next(a, &st, NULL, t, &demand, &path)));
+    arrivals_free(a);
+}
+
+/* Files written by spreadsheet tools: a byte-order mark and CRLF line ends; a quoted field
+ * spanning two lines still leaves later rows with their true line numbers. */
+static void trace_reads_crlf_bom_and_multiline_fields(void)
+{
+    struct arrivals *a = parse("trace(arrivals_trace_crlf.csv)");
+    struct arrivals_state st;
+    arrivals_start(a, &st);
+    double demand;
+    CU_ASSERT_EQUAL(arrivals_next(a, &st, NULL, 0, &demand, NULL), 0.5);
+    CU_ASSERT_EQUAL(demand, 0.1);
+    CU_ASSERT_EQUAL(arrivals_next(a, &st, NULL, 0.5, &demand, NULL), 1.5);
+    CU_ASSERT_TRUE(isnan(demand));
+    CU_ASSERT_TRUE(isinf(arrivals_next(a, &st, NULL, 1.5, &demand, NULL)));
+    arrivals_free(a);
+    expect_error("trace(arrivals_trace_multiline.csv)",
+                 DATA "/arrivals_trace_multiline.csv:5:1: error: time_s 'oops' is not a number",
+                 "    oops,/d\n    ^~~~\n");
+}
+
+/* --- determinism, text, table ----------------------------------------------------------- */
+
+static const char *const every_process[] = {
+    "poisson(rate=200/s)",
+    "mmpp(on=500/s, off=50/s, mean_on=30s, mean_off=2m)",
+    "steps(0s: 100/s, 30m: 400/s, 1h: 100/s)",
+    "spike(base=100/s, peak=800/s, at=10m, duration=2m, ramp=30s)",
+    "diurnal(mean=1000/s, amplitude=0.6, peak=14:00, weekly=0.2)",
+    "diurnal(file=arrivals_diurnal_rates.csv)",
+    "trace(arrivals_trace.csv)",
+    NULL,
+};
+
+static void draw(const struct arrivals *a, uint64_t seed, double *out, int n)
+{
+    gsl_rng *r = sim_rng_new(seed, "test/determinism");
+    struct arrivals_state st;
+    arrivals_start(a, &st);
+    double t = 0;
+    for (int i = 0; i < n; i++)
+        out[i] = t = arrivals_next(a, &st, r, t, NULL, NULL);
+    gsl_rng_free(r);
+}
+
+static void same_seed_gives_the_same_sequence(void)
+{
+    enum { N = 2000 };
+    static double x[N], y[N], z[N];
+    for (int i = 0; every_process[i]; i++) {
+        struct arrivals *a = parse(every_process[i]);
+        struct arrivals *b = parse(every_process[i]);
+        draw(a, 42, x, N);
+        draw(b, 42, y, N); /* a second parse, a second stream of the same seed */
+        draw(a, 43, z, N);
+        CU_ASSERT_EQUAL(memcmp(x, y, sizeof x), 0);
+        if (strncmp(every_process[i], "trace", 5))
+            CU_ASSERT_NOT_EQUAL(memcmp(x, z, sizeof x), 0);
+        arrivals_free(a);
+        arrivals_free(b);
+    }
+}
+
+static void format_is_canonical_and_reads_back(void)
+{
+    static const char *const canon[][2] = {
+        {"poisson(200/s)", "poisson(rate=200/s)"},
+        {"poisson( rate = 12000/m )", "poisson(rate=200/s)"},
+        {"mmpp(on=500/s, off=50/s, mean_on=30s, mean_off=2m)",
+         "mmpp(on=500/s, off=50/s, mean_on=30s, mean_off=2m, start=on)"},
+        {"steps(0s: 100/s, 30m: 400/s, 1h: 100/s)", "steps(0s: 100/s, 30m: 400/s, 1h: 100/s)"},
+        {"spike(base=100/s, peak=800/s, at=10m, duration=2m)",
+         "spike(base=100/s, peak=800/s, at=10m, duration=2m, ramp=0s)"},
+        {"diurnal(mean=20/s)",
+         "diurnal(mean=20/s, amplitude=0.5, peak=14:00, weekly=0, peak_day=wed)"},
+        {"diurnal(mean=1200/m, amplitude=0.6, peak=9:30, weekly=0.2, peak_day=fri)",
+         "diurnal(mean=20/s, amplitude=0.6, peak=09:30, weekly=0.2, peak_day=fri)"},
+        {"diurnal(mean=20/s, peak=30000s)",
+         "diurnal(mean=20/s, amplitude=0.5, peak=08:20, weekly=0, peak_day=wed)"},
+        {"diurnal(mean=20/s, peak=30001s)",
+         "diurnal(mean=20/s, amplitude=0.5, peak=30001s, weekly=0, peak_day=wed)"},
+        {"diurnal(file=arrivals_diurnal_rates.csv)", "diurnal(file=arrivals_diurnal_rates.csv)"},
+        {"trace(file=arrivals_trace.csv)", "trace(arrivals_trace.csv)"},
+    };
+    for (size_t i = 0; i < sizeof canon / sizeof canon[0]; i++) {
+        struct arrivals *a = parse(canon[i][0]);
+        if (!a)
+            continue;
+        char buf[256], again[256];
+        arrivals_format(a, buf, sizeof buf);
+        CU_ASSERT_STRING_EQUAL(buf, canon[i][1]);
+        if (strcmp(buf, canon[i][1]))
+            fprintf(stderr, "\nformat: got '%s', want '%s'\n", buf, canon[i][1]);
+        struct arrivals *b = parse(buf);
+        if (b) {
+            arrivals_format(b, again, sizeof again);
+            CU_ASSERT_STRING_EQUAL(again, buf);
+            CU_ASSERT_EQUAL(arrivals_rate_at(a, 1234.5), arrivals_rate_at(b, 1234.5));
+            arrivals_free(b);
+        }
+        arrivals_free(a);
+    }
+    /* Truncation keeps the string terminated. */
+    struct arrivals *a = parse("poisson(rate=200/s)");
+    char tiny[8];
+    arrivals_format(a, tiny, sizeof tiny);
+    CU_ASSERT_STRING_EQUAL(tiny, "poisson");
+    CU_ASSERT_STRING_EQUAL(arrivals_name(a), "poisson");
+    arrivals_free(a);
+}
+
+static void table_lists_every_process(void)
+{
+    char names[128];
+    arrivals_names(names, sizeof names);
+    CU_ASSERT_STRING_EQUAL(names, "poisson, mmpp, steps, spike, diurnal, trace");
+    size_t n = 0;
+    for (const struct arrivals_info *i = arrivals_table; i->name; i++, n++) {
+        CU_ASSERT_TRUE(strncmp(i->synopsis, i->name, strlen(i->name)) == 0);
+        CU_ASSERT_TRUE(strlen(i->help) > 20);
+    }
+    CU_ASSERT_EQUAL(n, 6);
+    /* Every listed name is a process the parser knows. */
+    for (int i = 0; every_process[i]; i++) {
+        struct arrivals *a = parse(every_process[i]);
+        bool listed = false;
+        for (const struct arrivals_info *in = arrivals_table; in->name; in++)
+            listed |= !strcmp(in->name, arrivals_name(a));
+        CU_ASSERT_TRUE(listed);
+        arrivals_free(a);
+    }
+}
+
+/* --- bad input -------------------------------------------------------------------------- */
+
+static void zero_or_negative_rate_is_an_error(void)
+{
+    /* The caret column: "poisson(rate=0/s)" starts at column 15, its value at offset 13. */
+    expect_error("poisson(rate=0/s)", "scenario.yaml:7:28: error: poisson rate must be > 0",
+                 "'0/s'");
+    expect_error("poisson(rate=-5/s)", "poisson rate must be > 0, got '-5/s'", NULL);
+    expect_error("mmpp(on=0/s, off=1/s, mean_on=1s, mean_off=1s)", "mmpp on must be > 0", NULL);
+    expect_error("mmpp(on=1/s, off=-1/s, mean_on=1s, mean_off=1s)", "mmpp off must be >= 0",
+                 NULL);
+    expect_error("mmpp(on=1/s, off=1/s, mean_on=0s, mean_off=1s)", "mean_on must be > 0", NULL);
+    expect_error("steps(0s: 10/s, 1m: -1/s)", "a step rate must be >= 0, got '-1/s'", NULL);
+    expect_error("steps(0s: 0/s, 1m: 0/s)", "every step rate is 0", NULL);
+    expect_error("spike(base=0/s, peak=0/s, at=1m, duration=1m)", "spike peak must be > 0",
+                 NULL);
+    expect_error("diurnal(mean=0/s)", "diurnal mean must be > 0", NULL);
+}
+
+static void unknown_process_lists_the_valid_ones(void)
+{
+    expect_error("poison(rate=1/s)",
+                 "scenario.yaml:7:15: error: unknown arrival process 'poison'; expected one of: "
+                 "poisson, mmpp, steps, spike, diurnal, trace",
+                 NULL);
+    expect_error("200/s", "expected an arrival process such as poisson(rate=200/s)", NULL);
+    expect_error("poisson(rate=1/s", "", NULL); /* the call parser's own message */
+}
+
+static void steps_times_must_start_at_zero_and_increase(void)
+{
+    expect_error("steps(0s: 1/s, 10m: 2/s, 5m: 3/s)",
+                 "step times must increase: '5m' does not come after '10m'", NULL);
+    expect_error("steps(0s: 1/s, 10m: 2/s, 600s: 3/s)", "step times must increase", NULL);
+    expect_error("steps(1m: 1/s, 2m: 2/s)", "the first step must start at 0s, got '1m'", NULL);
+    expect_error("steps(0s=1/s)", "steps are written TIME: RATE", NULL);
+    expect_error("steps(0x: 1/s)", "step time '0x'", NULL);
+    expect_error("steps()", "steps() needs at least one step", NULL);
+}
+
+static void diurnal_amplitude_must_be_below_one(void)
+{
+    expect_error("diurnal(mean=10/s, amplitude=1)",
+                 "diurnal amplitude must be in [0, 1) so that the rate stays above 0, got '1'",
+                 NULL);
+    expect_error("diurnal(mean=10/s, amplitude=1.5)", "amplitude must be in [0, 1)", NULL);
+    expect_error("diurnal(mean=10/s, amplitude=-0.1)", "amplitude must be in [0, 1)", NULL);
+    expect_error("diurnal(mean=10/s, weekly=1)", "weekly must be in [0, 1)", NULL);
+    expect_error("diurnal(mean=10/s, peak=25:00)", "diurnal peak '25:00'", NULL);
+    expect_error("diurnal(mean=10/s, peak=1d)", "diurnal peak '1d'", NULL);
+    expect_error("diurnal(mean=10/s, peak_day=someday)", "expected mon, tue, wed", NULL);
+}
+
+static void trace_errors_name_file_line_and_column(void)
+{
+    expect_error("trace(arrivals_trace_bad_time.csv)",
+                 DATA "/arrivals_trace_bad_time.csv:4:1: error: time_s 'abc' is not a number",
+                 "\n    abc,0.01\n    ^~~\n");
+    expect_error("trace(arrivals_trace_decreasing.csv)",
+                 DATA "/arrivals_trace_decreasing.csv:4:1: error: time_s 0.3 comes before 0.5 "
+                      "on line 3; times must not decrease",
+                 NULL);
+    expect_error("trace(arrivals_no_such_file.csv)",
+                 "scenario.yaml:7:21: error: cannot open '" DATA "/arrivals_no_such_file.csv': "
+                 "No such file or directory",
+                 NULL);
+    expect_error("trace(arrivals_trace_bad_column.csv)",
+                 DATA "/arrivals_trace_bad_column.csv:1:8: error: unknown trace column 'demand'",
+                 NULL);
+    expect_error("trace(arrivals_trace_fields.csv)",
+                 DATA "/arrivals_trace_fields.csv:3:", "row has 3 fields, the header has 2");
+    expect_error("trace(arrivals_trace_empty.csv)", "has a header but no rows", NULL);
+    expect_error("trace()", "trace() needs a CSV file name", NULL);
+    expect_error("diurnal(file=arrivals_no_such_file.csv)", "cannot open", NULL);
+    expect_error("diurnal(file=arrivals_diurnal_hours.csv)", "has 23 hours", NULL);
+    expect_error("diurnal(file=arrivals_trace.csv)", "unknown column 'path'", NULL);
+}
+
+static void parameters_are_checked(void)
+{
+    expect_error("poisson(rate=1/s, burst=2)",
+                 "unknown parameter 'burst' of poisson(); expected one of: rate", NULL);
+    expect_error("poisson(rate=1/s, rate=2/s)", "parameter 'rate' of poisson() given twice",
+                 NULL);
+    expect_error("poisson()", "poisson() needs rate (e.g. rate=200/s)", NULL);
+    expect_error("poisson(rate=5ms)", "rate=5ms: expected", NULL);
+    expect_error("poisson(rate=exp(mean=1s))", "is a call", NULL);
+    expect_error("mmpp(on=1/s)", "mmpp() needs off", NULL);
+    expect_error("mmpp(on=1/s, off=1/s, mean_on=1s, mean_off=1s, start=maybe)",
+                 "mmpp start must be 'on' or 'off', got 'maybe'", NULL);
+    expect_error("mmpp(1/s, off=1/s, mean_on=1s, mean_off=1s)", "written name=value", NULL);
+    expect_error("spike(base=1/s, peak=2/s, at=1m, duration=1m, ramp=31s)",
+                 "spike ramp must be at most half the duration", NULL);
+    expect_error("spike(base=1/s, peak=2/s, at=1m, duration=0s)", "spike duration must be > 0",
+                 NULL);
+    expect_error("diurnal(file=arrivals_diurnal_rates.csv, mean=1/s)",
+                 "unknown parameter 'mean'", NULL);
+}
+
+static CU_TestInfo arrivals_tests[] = {
+    {"poisson_count_over_T_is_within_its_ci", poisson_count_over_T_is_within_its_ci},
+    {"poisson_interarrival_cv_is_one", poisson_interarrival_cv_is_one},
+    {"steps_counts_per_window_match_rate_times_length",
+     steps_counts_per_window_match_rate_times_length},
+    {"steps_that_fall_to_zero_end_the_process", steps_that_fall_to_zero_end_the_process},
+    {"spike_counts_follow_base_ramps_and_peak", spike_counts_follow_base_ramps_and_peak},
+    {"spike_without_ramp_is_a_rectangle", spike_without_ramp_is_a_rectangle},
+    {"diurnal_rate_follows_the_documented_formula", diurnal_rate_follows_the_documented_formula},
+    {"diurnal_counts_per_hour_match_the_integral", diurnal_counts_per_hour_match_the_integral},
+    {"diurnal_file_interpolates_between_hour_midpoints",
+     diurnal_file_interpolates_between_hour_midpoints},
+    {"mmpp_long_run_rate_matches_theory_by_batch_means",
+     mmpp_long_run_rate_matches_theory_by_batch_means},
+    {"mmpp_start_state_sets_the_transient", mmpp_start_state_sets_the_transient},
+    {"trace_replays_rows_exactly", trace_replays_rows_exactly},
+    {"trace_reads_crlf_bom_and_multiline_fields", trace_reads_crlf_bom_and_multiline_fields},
+    {"same_seed_gives_the_same_sequence", same_seed_gives_the_same_sequence},
+    {"format_is_canonical_and_reads_back", format_is_canonical_and_reads_back},
+    {"table_lists_every_process", table_lists_every_process},
+    {"zero_or_negative_rate_is_an_error", zero_or_negative_rate_is_an_error},
+    {"unknown_process_lists_the_valid_ones", unknown_process_lists_the_valid_ones},
+    {"steps_times_must_start_at_zero_and_increase", steps_times_must_start_at_zero_and_increase},
+    {"diurnal_amplitude_must_be_below_one", diurnal_amplitude_must_be_below_one},
+    {"trace_errors_name_file_line_and_column", trace_errors_name_file_line_and_column},
+    {"parameters_are_checked", parameters_are_checked},
+    CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo test_arrivals_suites[] = {
+    {"arrivals", NULL, NULL, NULL, NULL, arrivals_tests},
+    CU_SUITE_INFO_NULL,
+};

@@ -1,0 +1,5 @@
+#include "tests/unit.h"
+
+CU_SuiteInfo test_models_suites[] = {
+    CU_SUITE_INFO_NULL,
+};

@@ -1,0 +1,338 @@
+/* Tests of analysis/plot and `elbsim plot`: the script's columns, skipped plots, PNGs drawn
+ * by the real gnuplot, and the exit codes for a missing gnuplot, folder or CSV. */
+#include <dirent.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analysis/plot.h"
+#include "sim/cli/commands.h"
+#include "sim/diag.h"
+#include "sim/xalloc.h"
+#include "tests/unit.h"
+
+static char tmpdir[64];
+
+static int make_tmpdir(void)
+{
+    strcpy(tmpdir, "/tmp/elbsim-plot-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static void empty_tmpdir(void)
+{
+    DIR *d = opendir(tmpdir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char p[512];
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+}
+
+static int remove_tmpdir(void)
+{
+    empty_tmpdir();
+    return rmdir(tmpdir);
+}
+
+static char *path_in(const char *file)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, file);
+    return p;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = xmalloc(1 << 16);
+    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* A wide CSV as `elbsim run` writes it: 2 minutes of 1 s intervals for one workload, two
+ * targets (one launched at 60 s, so its early cells are empty) and one load balancer. */
+static void write_full_csv(void)
+{
+    FILE *f = fopen(path_in("timeseries_wide.csv"), "w");
+    fputs("time_s,workload.shoppers.latency_p50_s,workload.shoppers.latency_p90_s,"
+          "workload.shoppers.latency_p99_s,workload.shoppers.throughput_rps,"
+          "workload.shoppers.errors,workload.shoppers.timeouts,target.web/1.utilization,"
+          "target.web/1.queue_length,lb.front-door.in_flight,target.web-asg/i-2.utilization\n",
+          f);
+    for (int t = 1; t <= 120; t++) {
+        double load = t < 60 ? 0.4 + t * 0.008 : 0.5;
+        fprintf(f, "%d,%g,%g,%g,%g,%d,%d,%g,%d,%d,", t, 0.04 / (1 - load), 0.09 / (1 - load),
+                0.4 / (1 - load), 200.0 + t, t % 17 == 0, t % 29 == 0, load, t % 5, 8 + t % 7);
+        if (t >= 60)
+            fprintf(f, "%g", load * 0.9);
+        fputc('\n', f);
+    }
+    fclose(f);
+}
+
+static void write_text(const char *file, const char *text)
+{
+    FILE *f = fopen(path_in(file), "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static bool have_gnuplot(void)
+{
+    char *out = NULL;
+    int rc = unit_run_capture("command -v gnuplot", &out);
+    free(out);
+    return rc == 0;
+}
+
+/* Run cmd_plot with the process's stdout and stderr (file descriptors 1 and 2) sent to a
+ * temporary file, and diag messages too; *out gets all of it (caller frees). */
+static int run_plot_quiet(int argc, char **argv, char **out)
+{
+    char path[] = "/tmp/elbsim-plot-out-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    fflush(stdout);
+    fflush(stderr);
+    int old1 = dup(1), old2 = dup(2);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    int rc = cmd_plot(argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(old1, 1);
+    dup2(old2, 2);
+    close(old1);
+    close(old2);
+    close(fd);
+    *out = slurp(path);
+    unlink(path);
+    return rc;
+}
+
+static void script_refers_to_columns_by_number(void)
+{
+    empty_tmpdir();
+    write_full_csv();
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(tmpdir, &plan), 0);
+    CU_ASSERT_EQUAL(plan.nmade, 4);
+    CU_ASSERT_EQUAL(plan.nskipped, 0);
+    CU_ASSERT_DOUBLE_EQUAL(plan.interval_s, 1.0, 1e-12);
+    char *gp = slurp(path_in("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* latency in ms from columns 2-4, throughput 5, errors/timeouts 6-7 on the right axis,
+     * utilization in % from 8 and 11, in flight 10, queue 9 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(2)*1000) axes x1y1 with lines lw 2 "
+                                      "title 'shoppers p50'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(4)*1000)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:5 axes x1y1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:6 axes x1y2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:7 axes x1y2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(8)*100) axes x1y1 with lines lw 2 "
+                                      "title 'web/1'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(11)*100) axes x1y1 with lines lw 2 "
+                                      "title 'web-asg/i-2'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:9 axes x1y1 with lines lw 2 title 'web/1 queued'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:10 axes x1y1 with lines lw 2 "
+                                      "title 'lb front-door in flight'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "per 1 s interval"));
+    free(gp);
+}
+
+static void plots_without_columns_are_skipped(void)
+{
+    empty_tmpdir();
+    write_text("timeseries_wide.csv", "time_s,workload.w.latency_p99_s,target.t.cpu\n"
+                                      "0.5,0.1,3\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(tmpdir, &plan), 0);
+    CU_ASSERT_EQUAL(plan.nmade, 1);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "latency.png");
+    CU_ASSERT_EQUAL(plan.nskipped, 3);
+    CU_ASSERT_STRING_EQUAL(plan.skipped_why[0], "its columns are not in the CSV");
+    CU_ASSERT(isnan(plan.interval_s)); /* one row: interval unknown */
+    char *gp = slurp(path_in("plots.gp"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "throughput.png"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "per interval"));
+    free(gp);
+}
+
+/* A workload with no completed request has empty latency cells in every row: gnuplot
+ * would stop the whole script at such a plot, so it is left out, and the rest drawn. */
+static void figures_whose_columns_are_all_empty_are_skipped(void)
+{
+    empty_tmpdir();
+    write_text("timeseries_wide.csv", "time_s,workload.w.latency_p50_s,workload.w.throughput_rps,"
+                                      "workload.w.errors,target.t.utilization\n"
+                                      "1,,0,0,\n2,,0,0,\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(tmpdir, &plan), 0);
+    CU_ASSERT_EQUAL(plan.nmade, 1);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "throughput.png");
+    CU_ASSERT_EQUAL_FATAL(plan.nskipped, 3);
+    CU_ASSERT_STRING_EQUAL(plan.skipped[0], "latency.png");
+    CU_ASSERT_STRING_EQUAL(plan.skipped_why[0], "its columns hold no values");
+    CU_ASSERT_STRING_EQUAL(plan.skipped_why[2], "its columns are not in the CSV");
+    if (!have_gnuplot())
+        return;
+    char *argv[] = {(char *)"plot", tmpdir, NULL};
+    char *out = NULL;
+    CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_OK); /* all-zero values plot fine */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "skipping latency.png: its columns hold no values"));
+    free(out);
+    struct stat st;
+    CU_ASSERT(stat(path_in("throughput.png"), &st) == 0 && st.st_size > 0);
+}
+
+/* Long runs get the time axis in minutes or hours. */
+static void long_runs_plot_time_in_hours(void)
+{
+    empty_tmpdir();
+    write_text("timeseries_wide.csv", "time_s,workload.w.throughput_rps\n"
+                                      "60,1\n120,2\n86400,3\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(tmpdir, &plan), 0);
+    CU_ASSERT_DOUBLE_EQUAL(plan.interval_s, 60, 1e-9);
+    char *gp = slurp(path_in("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set xlabel 'simulated time (hours)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using (column(1)/3600):2 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "per 60 s interval"));
+    free(gp);
+}
+
+static void pngs_are_created_and_non_empty(void)
+{
+    if (!have_gnuplot()) {
+        printf("\n  skipped: gnuplot is not installed (make deps)\n");
+        return;
+    }
+    empty_tmpdir();
+    write_full_csv();
+    char *argv[] = {(char *)"plot", tmpdir, NULL};
+    char *out = NULL;
+    int rc = run_plot_quiet(2, argv, &out);
+    if (rc != EXIT_OK)
+        printf("\n%s", out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/latency.png"));
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(rc, EXIT_OK);
+    static const char *const png[] = {"latency.png", "throughput.png", "utilization.png",
+                                      "inflight.png"};
+    for (size_t i = 0; i < sizeof png / sizeof png[0]; i++) {
+        struct stat st;
+        CU_ASSERT_EQUAL(stat(path_in(png[i]), &st), 0);
+        CU_ASSERT(st.st_size > 1000);
+        char *head = slurp(path_in(png[i]));
+        CU_ASSERT(head && !memcmp(head, "\x89PNG", 4));
+        free(head);
+    }
+}
+
+static void missing_gnuplot_exits_1_with_install_hint(void)
+{
+    empty_tmpdir();
+    write_full_csv();
+    const char *prev = getenv("ELBSIM_GNUPLOT");
+    char *saved = prev ? xstrdup(prev) : NULL;
+    setenv("ELBSIM_GNUPLOT", "/nonexistent", 1);
+    char *argv[] = {(char *)"plot", tmpdir, NULL};
+    char *out = NULL;
+    CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_ENV);
+    if (saved)
+        setenv("ELBSIM_GNUPLOT", saved, 1);
+    else
+        unsetenv("ELBSIM_GNUPLOT");
+    free(saved);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "elbsim: gnuplot not found; install it with `make deps` "
+                                       "(Debian package gnuplot-nox)"));
+    free(out);
+}
+
+static void missing_folder_or_csv_exits_1_with_path(void)
+{
+    empty_tmpdir();
+    char *argv[] = {(char *)"plot", path_in("nope"), NULL};
+    char *msg = NULL;
+    int rc = run_plot_quiet(2, argv, &msg);
+    CU_ASSERT_EQUAL(rc, EXIT_ENV);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "nope"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "No such file or directory"));
+    free(msg);
+
+    char *argv2[] = {(char *)"plot", tmpdir, NULL}; /* folder without the CSV */
+    rc = run_plot_quiet(2, argv2, &msg);
+    CU_ASSERT_EQUAL(rc, EXIT_ENV);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "timeseries_wide.csv"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "No such file or directory"));
+    free(msg);
+}
+
+static void csv_without_rows_is_bad_input(void)
+{
+    empty_tmpdir();
+    write_text("timeseries_wide.csv", "time_s,workload.w.latency_p99_s\n");
+    char *argv[] = {(char *)"plot", tmpdir, NULL};
+    char *msg = NULL;
+    int rc = run_plot_quiet(2, argv, &msg);
+    CU_ASSERT_EQUAL(rc, EXIT_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no data rows"));
+    free(msg);
+
+    write_text("timeseries_wide.csv", "");
+    rc = run_plot_quiet(2, argv, &msg);
+    CU_ASSERT_EQUAL(rc, EXIT_BAD_INPUT);
+    free(msg);
+}
+
+static void help_and_usage_errors(void)
+{
+    char *help[] = {(char *)"plot", (char *)"--help", NULL};
+    char *none[] = {(char *)"plot", NULL};
+    char *bad[] = {(char *)"plot", (char *)"--bogus", NULL};
+    char *two[] = {(char *)"plot", (char *)"a", (char *)"b", NULL};
+    char *out = NULL;
+    CU_ASSERT_EQUAL(run_plot_quiet(2, help, &out), EXIT_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: elbsim plot DIR"));
+    free(out);
+    CU_ASSERT_EQUAL(run_plot_quiet(1, none, &out), EXIT_BAD_INPUT);
+    free(out);
+    CU_ASSERT_EQUAL(run_plot_quiet(2, bad, &out), EXIT_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown option '--bogus'"));
+    free(out);
+    CU_ASSERT_EQUAL(run_plot_quiet(3, two, &out), EXIT_BAD_INPUT);
+    free(out);
+}
+
+static CU_TestInfo plot_tests[] = {
+    {"script_refers_to_columns_by_number", script_refers_to_columns_by_number},
+    {"plots_without_columns_are_skipped", plots_without_columns_are_skipped},
+    {"figures_whose_columns_are_all_empty_are_skipped",
+     figures_whose_columns_are_all_empty_are_skipped},
+    {"long_runs_plot_time_in_hours", long_runs_plot_time_in_hours},
+    {"pngs_are_created_and_non_empty", pngs_are_created_and_non_empty},
+    {"missing_gnuplot_exits_1_with_install_hint", missing_gnuplot_exits_1_with_install_hint},
+    {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
+    {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},
+    {"help_and_usage_errors", help_and_usage_errors},
+    CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo test_plot_suites[] = {
+    {"plot", make_tmpdir, remove_tmpdir, NULL, NULL, plot_tests},
+    CU_SUITE_INFO_NULL,
+};

@@ -1,0 +1,164 @@
+/* Tests of analysis/summary: lookup, sort order, CSV bytes, the readable table. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/summary.h"
+#include "sim/diag.h"
+#include "sim/xalloc.h"
+#include "tests/unit.h"
+
+static char tmpdir[64];
+
+static int make_tmpdir(void)
+{
+    strcpy(tmpdir, "/tmp/elbsim-summary-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void)
+{
+    return rmdir(tmpdir);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = xmalloc(1 << 16);
+    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void get_returns_value_or_nan(void)
+{
+    struct summary *s = summary_new();
+    summary_add(s, "workload", "shoppers", "latency_p99_s", 0.25);
+    summary_add(s, "workload", "shop", "perslatency_p99_s", 1); /* same bytes joined */
+    CU_ASSERT_EQUAL(summary_get(s, "workload", "shoppers", "latency_p99_s"), 0.25);
+    CU_ASSERT_EQUAL(summary_get(s, "workload", "shop", "perslatency_p99_s"), 1);
+    CU_ASSERT(isnan(summary_get(s, "workload", "shoppers", "latency_p50_s")));
+    CU_ASSERT(isnan(summary_get(s, "target", "shoppers", "latency_p99_s")));
+    summary_add(s, "workload", "shoppers", "latency_p99_s", 0.5); /* replaces */
+    CU_ASSERT_EQUAL(summary_get(s, "workload", "shoppers", "latency_p99_s"), 0.5);
+    CU_ASSERT_EQUAL(summary_count(s), 2);
+
+    /* Many rows: the index grows and every row stays reachable. */
+    char name[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "web/%d", i);
+        summary_add(s, "target", name, "utilization", i / 1000.0);
+    }
+    CU_ASSERT_EQUAL(summary_count(s), 1002);
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "web/%d", i);
+        CU_ASSERT_EQUAL_FATAL(summary_get(s, "target", name, "utilization"), i / 1000.0);
+    }
+    summary_free(s);
+}
+
+static void csv_is_sorted_by_scope_order_then_natural_name_and_metric(void)
+{
+    struct summary *s = summary_new();
+    summary_add(s, "target", "web/10", "utilization", 0.5);
+    summary_add(s, "zeta", "x", "m", 1);
+    summary_add(s, "target", "web/2", "utilization", 0.25);
+    summary_add(s, "alpha", "x", "m", 2);
+    summary_add(s, "ecs_service", "api", "scaling_activities", 3);
+    summary_add(s, "asg", "web-asg", "instance_hours", 12.5);
+    summary_add(s, "target_group", "web", "requests", 1000);
+    summary_add(s, "lb", "front", "requests", 1000);
+    summary_add(s, "workload", "shoppers", "latency_p999_s", 0.9);
+    summary_add(s, "workload", "shoppers", "latency_p99_s", 0.4);
+    summary_add(s, "workload", "shoppers", "latency_p50_s", 0.04);
+    summary_add(s, "workload", "a,b", "errors", (double)NAN);
+    summary_add(s, "run", "", "cost_usd", 12.345);
+    char path[128];
+    snprintf(path, sizeof path, "%s/summary.csv", tmpdir);
+    CU_ASSERT_EQUAL_FATAL(summary_write_csv(s, path), 0);
+    char *got = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    CU_ASSERT_STRING_EQUAL(got, "scope,name,metric,value\n"
+                                "run,,cost_usd,12.345\n"
+                                "workload,\"a,b\",errors,\n"
+                                "workload,shoppers,latency_p50_s,0.04\n"
+                                "workload,shoppers,latency_p99_s,0.4\n"
+                                "workload,shoppers,latency_p999_s,0.9\n"
+                                "lb,front,requests,1000\n"
+                                "target_group,web,requests,1000\n"
+                                "target,web/2,utilization,0.25\n"
+                                "target,web/10,utilization,0.5\n"
+                                "asg,web-asg,instance_hours,12.5\n"
+                                "ecs_service,api,scaling_activities,3\n"
+                                "alpha,x,m,2\n"
+                                "zeta,x,m,1\n");
+    free(got);
+    unlink(path);
+    summary_free(s);
+}
+
+static void write_to_missing_folder_fails(void)
+{
+    struct summary *s = summary_new();
+    char path[128];
+    snprintf(path, sizeof path, "%s/missing/summary.csv", tmpdir);
+    char *msg = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&msg, &len);
+    FILE *old = diag_set_stream(m);
+    CU_ASSERT_EQUAL(summary_write_csv(s, path), -1);
+    diag_set_stream(old == stderr ? NULL : old);
+    fclose(m);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "No such file or directory"));
+    free(msg);
+    summary_free(s);
+}
+
+static void table_shows_units_and_aligns_columns(void)
+{
+    struct summary *s = summary_new();
+    summary_add(s, "run", "", "cost_usd", 12.3456);
+    summary_add(s, "workload", "shoppers", "latency_p50_s", 0.041234);
+    summary_add(s, "workload", "shoppers", "latency_mean_s", 2.5);
+    summary_add(s, "workload", "shoppers", "requests", 120000);
+    summary_add(s, "workload", "shoppers", "throughput_rps", 199.87);
+    summary_add(s, "target", "web/1", "utilization", 0.635);
+    summary_add(s, "target", "web/1", "errors", (double)NAN);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    summary_print_table(s, f);
+    fclose(f);
+    CU_ASSERT_STRING_EQUAL(buf, "run\n"
+                                "  cost_usd        $12.35\n"
+                                "\n"
+                                "workload shoppers\n"
+                                "  latency_mean_s   2.500 s\n"
+                                "  latency_p50_s    41.23 ms\n"
+                                "  requests        120000\n"
+                                "  throughput_rps   199.9 req/s\n"
+                                "\n"
+                                "target web/1\n"
+                                "  errors               -\n"
+                                "  utilization      63.50 %\n");
+    free(buf);
+    summary_free(s);
+}
+
+static CU_TestInfo summary_tests[] = {
+    {"get_returns_value_or_nan", get_returns_value_or_nan},
+    {"csv_is_sorted_by_scope_order_then_natural_name_and_metric",
+     csv_is_sorted_by_scope_order_then_natural_name_and_metric},
+    {"write_to_missing_folder_fails", write_to_missing_folder_fails},
+    {"table_shows_units_and_aligns_columns", table_shows_units_and_aligns_columns},
+    CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo test_summary_suites[] = {
+    {"summary", make_tmpdir, remove_tmpdir, NULL, NULL, summary_tests},
+    CU_SUITE_INFO_NULL,
+};

@@ -1,0 +1,171 @@
+/* ytree: YAML with locations, unknown keys with suggestions, --set paths. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/diag.h"
+#include "sim/ytree.h"
+#include "tests/unit.h"
+
+/* Capture diag output while f runs. */
+struct capture {
+    char *buf;
+    size_t len;
+    FILE *f;
+    FILE *old;
+};
+
+static void cap_start(struct capture *c)
+{
+    c->buf = NULL;
+    c->f = open_memstream(&c->buf, &c->len);
+    c->old = diag_set_stream(c->f);
+    diag_reset();
+}
+
+static void cap_end(struct capture *c)
+{
+    fclose(c->f);
+    diag_set_stream(c->old == stderr ? NULL : c->old);
+}
+
+static const char doc[] = "name: demo\n"
+                          "target_groups:\n"
+                          "  - name: web\n"
+                          "    algorithm: round_robin\n"
+                          "  - name: api\n"
+                          "    targets: [ { kind: ec2, count: 2 } ]\n";
+
+static void scalars_remember_line_and_column(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(doc, "d.yaml", &t), 0);
+    struct ytree *tgs = ytree_get(t, "target_groups");
+    CU_ASSERT_EQUAL_FATAL(tgs->kind, YTREE_SEQ);
+    CU_ASSERT_EQUAL(tgs->n, 2);
+    struct ytree *alg = ytree_get(tgs->items[0], "algorithm");
+    CU_ASSERT_STRING_EQUAL(alg->text, "round_robin");
+    CU_ASSERT_EQUAL(alg->loc.line, 4);
+    CU_ASSERT_EQUAL(alg->loc.col, 16);
+    CU_ASSERT_STRING_EQUAL(alg->loc.file, "d.yaml");
+    const struct loc *kl = ytree_key_loc(tgs->items[0], "algorithm");
+    CU_ASSERT_EQUAL(kl->line, 4);
+    CU_ASSERT_EQUAL(kl->col, 5);
+    struct ytree *flow = ytree_get(tgs->items[1], "targets");
+    CU_ASSERT_EQUAL(flow->items[0]->kind, YTREE_MAP);
+    CU_ASSERT_STRING_EQUAL(ytree_get(flow->items[0], "count")->text, "2");
+    ytree_free(t);
+}
+
+static void syntax_error_names_file_line_column(void)
+{
+    struct capture c;
+    struct ytree *t = NULL;
+    cap_start(&c);
+    int rc = ytree_load_string("a: [1, 2\nb: 3\n", "bad.yaml", &t);
+    cap_end(&c);
+    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "bad.yaml:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "YAML syntax"));
+    free(c.buf);
+}
+
+static void duplicate_keys_are_errors(void)
+{
+    struct capture c;
+    struct ytree *t = NULL;
+    cap_start(&c);
+    int rc = ytree_load_string("a: 1\nb: 2\na: 3\n", "dup.yaml", &t);
+    cap_end(&c);
+    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "dup.yaml:3:1: error: duplicate key 'a'"));
+    free(c.buf);
+}
+
+static void unknown_key_suggests_nearest(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string("arivals: 1\n", "k.yaml", &t), 0);
+    static const char *const valid[] = {"name", "arrivals", "demand", NULL};
+    struct capture c;
+    cap_start(&c);
+    int rc = ytree_check_keys(t, "a workload", valid);
+    cap_end(&c);
+    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "k.yaml:1:1: error: unknown key 'arivals' in a workload; "
+                                         "did you mean 'arrivals'?"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "valid keys: name, arrivals, demand"));
+    free(c.buf);
+    ytree_free(t);
+}
+
+static void nearest_ignores_far_words(void)
+{
+    static const char *const cands[] = {"round_robin", "random", NULL};
+    CU_ASSERT_STRING_EQUAL(ytree_nearest("rondom", cands), "random");
+    CU_ASSERT_PTR_NULL(ytree_nearest("zzzzzzzz", cands));
+}
+
+static void set_addresses_list_items_by_name(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(doc, "d.yaml", &t), 0);
+    CU_ASSERT_EQUAL(ytree_set(t, "target_groups.web.algorithm=least_outstanding_requests"), 0);
+    CU_ASSERT_EQUAL(ytree_set(t, "target_groups.api.algorithm=random"), 0);
+    CU_ASSERT_EQUAL(ytree_set(t, "target_groups.1.targets.0.count=5"), 0);
+    CU_ASSERT_EQUAL(ytree_set(t, "duration=5m"), 0);
+    struct ytree *tgs = ytree_get(t, "target_groups");
+    CU_ASSERT_STRING_EQUAL(ytree_get(tgs->items[0], "algorithm")->text,
+                           "least_outstanding_requests");
+    CU_ASSERT_STRING_EQUAL(ytree_get(tgs->items[1], "algorithm")->text, "random");
+    struct ytree *tg1 = ytree_get(tgs->items[1], "targets")->items[0];
+    CU_ASSERT_STRING_EQUAL(ytree_get(tg1, "count")->text, "5");
+    CU_ASSERT_STRING_EQUAL(ytree_get(t, "duration")->text, "5m");
+    ytree_free(t);
+}
+
+static void set_value_is_parsed_as_yaml(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(doc, "d.yaml", &t), 0);
+    CU_ASSERT_EQUAL(ytree_set(t, "output={interval: 5s, requests: true}"), 0);
+    struct ytree *o = ytree_get(t, "output");
+    CU_ASSERT_EQUAL_FATAL(o->kind, YTREE_MAP);
+    CU_ASSERT_STRING_EQUAL(ytree_get(o, "interval")->text, "5s");
+    ytree_free(t);
+}
+
+static void set_unknown_path_lists_what_exists(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(doc, "d.yaml", &t), 0);
+    struct capture c;
+    cap_start(&c);
+    CU_ASSERT_EQUAL(ytree_set(t, "target_groups.wbe.algorithm=random"), -1);
+    CU_ASSERT_EQUAL(ytree_set(t, "target_grups.web.algorithm=random"), -1);
+    CU_ASSERT_EQUAL(ytree_set(t, "no-equals-sign"), -1);
+    cap_end(&c);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "no item named 'wbe' in this list; items: web, api"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "no key 'target_grups' here; the scenario has: name, "
+                                         "target_groups"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "expected --set PATH=VALUE"));
+    free(c.buf);
+    ytree_free(t);
+}
+
+static CU_TestInfo yaml_tests[] = {
+    {"scalars_remember_line_and_column", scalars_remember_line_and_column},
+    {"syntax_error_names_file_line_column", syntax_error_names_file_line_column},
+    {"duplicate_keys_are_errors", duplicate_keys_are_errors},
+    {"unknown_key_suggests_nearest", unknown_key_suggests_nearest},
+    {"nearest_ignores_far_words", nearest_ignores_far_words},
+    {"set_addresses_list_items_by_name", set_addresses_list_items_by_name},
+    {"set_value_is_parsed_as_yaml", set_value_is_parsed_as_yaml},
+    {"set_unknown_path_lists_what_exists", set_unknown_path_lists_what_exists},
+    CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo test_yaml_suites[] = {
+    {"yaml", NULL, NULL, NULL, NULL, yaml_tests},
+    CU_SUITE_INFO_NULL,
+};
