@@ -627,7 +627,7 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
     }
 }
 
-static const char *const top_keys[] = {"name", "duration", "warmup", "seed", "output",
+static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed", "output",
                                        "workloads", "load_balancers", "target_groups", "slo",
                                        NULL};
 static const char *const output_keys[] = {"interval", "requests", NULL};

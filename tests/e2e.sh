@@ -73,7 +73,9 @@ cmp -s "$TMP/a/summary.csv" "$TMP/c/summary.csv" && ko "another seed gives other
 # Common random numbers: only the algorithm changes, the first attempts are the same requests.
 "$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/lor" \
     --set target_groups.web.algorithm=least_outstanding_requests >/dev/null 2>&1
-firsts() { awk -F, 'NR > 1 && $4 == 0 { print $5 "," $7 "," $8 }' "$1/requests.csv" | sort; }
+# requests.csv holds finished requests; those still in flight at the end are left out, so
+# compare the first attempts sent before the last few seconds.
+firsts() { awk -F, 'NR > 1 && $4 == 0 && $5 < 55 { print $5 "," $7 "," $8 }' "$1/requests.csv" | sort; }
 firsts "$TMP/a" > "$TMP/a.first"; firsts "$TMP/lor" > "$TMP/lor.first"
 if [ -s "$TMP/a.first" ] && cmp -s "$TMP/a.first" "$TMP/lor.first"; then
     ok "changing the algorithm leaves arrivals and demands unchanged"
@@ -101,7 +103,7 @@ expect_error unknown_key 2 "unknown_key.yaml:6:5: error: unknown key 'arivals'.*
 expect_error wrong_unit 2 "wrong_unit.yaml:2:11: error: .*'10 parsecs'.*duration" -- run $B/wrong_unit.yaml
 expect_error negative_rate 2 "negative_rate.yaml:6:.*error: .*rate" -- run $B/negative_rate.yaml
 expect_error zero_rate 2 "zero_rate.yaml:6:.*error: .*rate" -- run $B/zero_rate.yaml
-expect_error unknown_algorithm 2 "unknown_algorithm.yaml:15:16: error: unknown algorithm 'least_outstanding'.*least_outstanding_requests.*round_robin" -- run $B/unknown_algorithm.yaml
+expect_error unknown_algorithm 2 "unknown_algorithm.yaml:15:16: error: unknown algorithm 'least_outstanding'; expected one of: round_robin, least_outstanding_requests" -- run $B/unknown_algorithm.yaml
 expect_error missing_tg 2 "missing_tg.yaml:12:.*error: .*'tgg'.*does not exist.*tg" -- run $B/missing_tg.yaml
 expect_error bad_trace 2 "bad_trace.csv:4.*zero.3" -- run $B/bad_trace.yaml
 expect_error set_path 2 "no item named 'wbe'.*web" -- run tests/data/e2e_small.yaml --set target_groups.wbe.algorithm=random
