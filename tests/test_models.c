@@ -1,5 +1,351 @@
+/* Models: targets (FCFS, PS, queue limit), routing, zones, client timeouts and retries,
+ * exercised through small scenarios run in process. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "models/request.h"
+#include "models/routing.h"
+#include "models/scenario.h"
+#include "models/target.h"
+#include "models/workload.h"
+#include "models/world.h"
 #include "tests/unit.h"
 
+/* What the request log saw. */
+struct seen {
+    int n;
+    double latency[16];
+    int status[16];
+    bool abandoned[16];
+};
+
+static void record(void *ctx, const struct request *rq, double now)
+{
+    struct seen *s = ctx;
+    if (s->n < 16) {
+        s->latency[s->n] = now - rq->sent_s;
+        s->status[s->n] = rq->status;
+        s->abandoned[s->n] = rq->abandoned;
+        s->n++;
+    }
+}
+
+/* A trace file with the given rows "time,demand\n..."; returns its path (static). */
+static const char *trace(const char *rows)
+{
+    static char path[64];
+    strcpy(path, "/tmp/elbsim-trace-XXXXXX");
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "time_s,demand_s\n%s", rows);
+    fclose(f);
+    return path;
+}
+
+/* One target of `target` (a YAML flow mapping) behind an ALB without latency. */
+static struct world *one_target(const char *arrivals, const char *target, const char *extra,
+                                struct scenario **sc, struct seen *seen)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "duration: 100s\n"
+             "workloads:\n"
+             "  - { name: w, entry: lb, arrivals: '%s', demand: const(1s) %s }\n"
+             "load_balancers:\n"
+             "  - { name: lb, zones: [a], latency: none, listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+             "target_groups:\n"
+             "  - { name: tg, targets: [ %s ] }\n",
+             arrivals, extra, target);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, sc), 0);
+    struct world *w = world_new(*sc, 1);
+    w->on_request = record;
+    w->on_request_ctx = seen;
+    world_start(w);
+    sim_event_run_until(&w->sim, (*sc)->duration_s);
+    return w;
+}
+
+static void fcfs_serves_in_arrival_order(void)
+{
+    const char *p = trace("0,1\n0,2\n0,3\n");
+    char arr[128];
+    snprintf(arr, sizeof arr, "trace(%s)", p);
+    struct scenario *sc;
+    struct seen s = {0};
+    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, count: 1 }", "", &sc, &s);
+    CU_ASSERT_EQUAL_FATAL(s.n, 3);
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[1], 3.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[2], 6.0, 1e-12);
+    /* Busy for 6 s of the 100 s run. */
+    CU_ASSERT_DOUBLE_EQUAL(target_busy_area(w->targets[0], 100), 6.0, 1e-12);
+    world_free(w);
+    scenario_free(sc);
+    unlink(p);
+}
+
+static void speed_divides_service_time(void)
+{
+    const char *p = trace("0,1\n");
+    char arr[128];
+    snprintf(arr, sizeof arr, "trace(%s)", p);
+    struct scenario *sc;
+    struct seen s = {0};
+    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, speed: 0.5, count: 1 }", "", &sc, &s);
+    CU_ASSERT_EQUAL_FATAL(s.n, 1);
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 2.0, 1e-12);
+    world_free(w);
+    scenario_free(sc);
+    unlink(p);
+}
+
+static void processor_sharing_splits_the_cpu(void)
+{
+    /* Demands 1 and 2 at t = 0 on one server: both run at half speed until t = 2, when
+     * the first is done; the second then has 1 s left alone: done at t = 3. */
+    const char *p = trace("0,1\n0,2\n");
+    char arr[128];
+    snprintf(arr, sizeof arr, "trace(%s)", p);
+    struct scenario *sc;
+    struct seen s = {0};
+    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, count: 1, discipline: ps }", "",
+                                 &sc, &s);
+    CU_ASSERT_EQUAL_FATAL(s.n, 2);
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 2.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[1], 3.0, 1e-12);
+    world_free(w);
+    scenario_free(sc);
+    unlink(p);
+}
+
+static void processor_sharing_uses_every_vcpu(void)
+{
+    /* Two jobs on two vCPUs do not slow each other down. */
+    const char *p = trace("0,1\n0,2\n");
+    char arr[128];
+    snprintf(arr, sizeof arr, "trace(%s)", p);
+    struct scenario *sc;
+    struct seen s = {0};
+    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 2, count: 1, discipline: ps }", "",
+                                 &sc, &s);
+    CU_ASSERT_EQUAL_FATAL(s.n, 2);
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 1.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[1], 2.0, 1e-12);
+    world_free(w);
+    scenario_free(sc);
+    unlink(p);
+}
+
+static void queue_limit_turns_away_with_503(void)
+{
+    const char *p = trace("0,1\n0,1\n0,1\n");
+    char arr[128];
+    snprintf(arr, sizeof arr, "trace(%s)", p);
+    struct scenario *sc;
+    struct seen s = {0};
+    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, count: 1, queue_limit: 2 }", "",
+                                 &sc, &s);
+    CU_ASSERT_EQUAL_FATAL(s.n, 3);
+    CU_ASSERT_EQUAL(s.status[0], RQ_UNAVAILABLE); /* answered at once */
+    CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 0.0, 1e-12);
+    CU_ASSERT_EQUAL(s.status[1], RQ_OK);
+    CU_ASSERT_EQUAL(s.status[2], RQ_OK);
+    CU_ASSERT_EQUAL(w->targets[0]->rejected, 1);
+    CU_ASSERT_EQUAL(w->workloads[0]->errors, 1);
+    world_free(w);
+    scenario_free(sc);
+    unlink(p);
+}
+
+static void timeout_abandons_and_retries_with_the_same_demand(void)
+{
+    /* Demand 3 s, timeout 1 s, one retry: two attempts time out; the target still does
+     * both (3 s each), and the client records one failed request. */
+    const char *p = trace("0,3\n");
+    char arr[128];
+    snprintf(arr, sizeof arr, "trace(%s)", p);
+    struct scenario *sc;
+    struct seen s = {0};
+    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, count: 1 }",
+                                 ", timeout: 1s, retries: 1, backoff: 10ms", &sc, &s);
+    struct workload *wl = w->workloads[0];
+    CU_ASSERT_EQUAL(wl->requests, 1);
+    CU_ASSERT_EQUAL(wl->attempts, 2);
+    CU_ASSERT_EQUAL(wl->timeouts, 2);
+    CU_ASSERT_EQUAL(wl->retries, 1);
+    CU_ASSERT_EQUAL(wl->failed, 1);
+    CU_ASSERT_EQUAL(wl->completed, 0);
+    CU_ASSERT_EQUAL(w->targets[0]->completed, 2);
+    CU_ASSERT_EQUAL_FATAL(s.n, 2);
+    CU_ASSERT(s.abandoned[0] && s.abandoned[1]);
+    world_free(w);
+    scenario_free(sc);
+    unlink(p);
+}
+
+static void closed_loop_users_keep_one_request_each(void)
+{
+    /* 3 users, const 1 s demand, const 1 s think, 3 vCPUs: each user completes a request
+     * every 2 s, so about 3 * 100 / 2 = 150 requests. */
+    struct scenario *sc;
+    const char *text =
+        "duration: 100s\n"
+        "workloads:\n"
+        "  - { name: w, entry: lb, users: 3, think: const(1s), demand: const(1s) }\n"
+        "load_balancers:\n"
+        "  - { name: lb, zones: [a], latency: none, listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+        "target_groups:\n"
+        "  - { name: tg, targets: [ { kind: ec2, vcpus: 3, count: 1 } ] }\n";
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
+    struct world *w = world_new(sc, 1);
+    world_start(w);
+    sim_event_run_until(&w->sim, sc->duration_s);
+    /* First requests at t = 1 (one think), then every 2 s: completions at 2, 4, ..., 100. */
+    CU_ASSERT_EQUAL(w->workloads[0]->completed, 150);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* AWS.md fact 7: two zones with 2 and 8 targets and cross-zone off: each LB node splits its
+ * half among its local targets, 25 % for each of the 2 and 6.25 % for each of the 8. */
+static void cross_zone_off_gives_the_aws_example_shares(void)
+{
+    struct scenario *sc;
+    const char *text =
+        "duration: 200s\n"
+        "workloads:\n"
+        "  - { name: w, entry: lb, arrivals: 'poisson(rate=200/s)', demand: const(1ms) }\n"
+        "load_balancers:\n"
+        "  - { name: lb, zones: [a, b], latency: none, listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+        "target_groups:\n"
+        "  - name: tg\n"
+        "    cross_zone: false\n"
+        "    targets:\n"
+        "      - { kind: ec2, vcpus: 1, count: 2, zone: a }\n"
+        "      - { kind: ec2, vcpus: 1, count: 8, zone: b }\n";
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
+    struct world *w = world_new(sc, 3);
+    world_start(w);
+    sim_event_run_until(&w->sim, sc->duration_s);
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < w->ntargets; i++)
+        total += w->targets[i]->accepted;
+    CU_ASSERT_FATAL(total > 30000);
+    /* A node's share is binomial(total, 1/2); a target gets its node's share / k exactly
+     * up to round robin's ±1, so the tolerance is the node share's 99.9 % interval / k. */
+    double z = gsl_cdf_ugaussian_Qinv(0.0005);
+    double sd = sqrt(0.25 / (double)total);
+    for (uint32_t i = 0; i < w->ntargets; i++) {
+        struct target *t = w->targets[i];
+        double share = (double)t->accepted / (double)total;
+        double want = t->spec.zone == 0 ? 0.25 : 0.0625;
+        double k = t->spec.zone == 0 ? 2 : 8;
+        CU_ASSERT(fabs(share - want) <= z * sd / k + 1.0 / (double)total);
+    }
+    /* With cross-zone on, all ten get 10 %. */
+    world_free(w);
+    scenario_free(sc);
+}
+
+static void cross_zone_on_spreads_evenly(void)
+{
+    struct scenario *sc;
+    const char *text =
+        "duration: 100s\n"
+        "workloads:\n"
+        "  - { name: w, entry: lb, arrivals: 'poisson(rate=200/s)', demand: const(1ms) }\n"
+        "load_balancers:\n"
+        "  - { name: lb, zones: [a, b], latency: none, listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+        "target_groups:\n"
+        "  - name: tg\n"
+        "    targets:\n"
+        "      - { kind: ec2, vcpus: 1, count: 2, zone: a }\n"
+        "      - { kind: ec2, vcpus: 1, count: 8, zone: b }\n";
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
+    struct world *w = world_new(sc, 3);
+    world_start(w);
+    sim_event_run_until(&w->sim, sc->duration_s);
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < w->ntargets; i++)
+        total += w->targets[i]->accepted;
+    for (uint32_t i = 0; i < w->ntargets; i++) {
+        /* Each node cycles over all ten: within 1 of node count / 10 each. */
+        double share = (double)w->targets[i]->accepted / (double)total;
+        CU_ASSERT(fabs(share - 0.1) <= 2.0 / (double)total);
+    }
+    world_free(w);
+    scenario_free(sc);
+}
+
+static void lor_picks_the_least_loaded_and_cycles_ties(void)
+{
+    const struct route_ops *ops = route_find("least_outstanding_requests");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ops);
+    void *priv = calloc(1, ops->priv_size);
+    uint32_t elig[] = {0, 1, 2};
+    struct route_view v = {elig, 3, 3};
+    ops->rebuild(priv, &v);
+    /* Ties cycle: 0, 1, 2. */
+    for (uint32_t want = 0; want < 3; want++) {
+        uint32_t m = ops->pick(priv, &v, NULL, NULL);
+        CU_ASSERT_EQUAL(m, want);
+        ops->sent(priv, m);
+    }
+    /* All at 1; finish 1's request: 1 is now least loaded. */
+    ops->done(priv, 1);
+    CU_ASSERT_EQUAL(ops->pick(priv, &v, NULL, NULL), 1);
+    ops->sent(priv, 1);
+    ops->sent(priv, 1); /* 1 at 2 */
+    CU_ASSERT_EQUAL(ops->pick(priv, &v, NULL, NULL), 0);
+    /* Member 0 leaves the eligible set: never picked, its done still counted. */
+    uint32_t elig2[] = {1, 2};
+    struct route_view v2 = {elig2, 2, 3};
+    ops->rebuild(priv, &v2);
+    CU_ASSERT_EQUAL(ops->pick(priv, &v2, NULL, NULL), 2);
+    ops->done(priv, 0);
+    CU_ASSERT_EQUAL(ops->pick(priv, &v2, NULL, NULL), 2);
+    ops->fini(priv);
+    free(priv);
+}
+
+static void round_robin_cycles_in_registration_order(void)
+{
+    const struct route_ops *ops = route_find("round_robin");
+    void *priv = calloc(1, ops->priv_size);
+    uint32_t elig[] = {0, 2, 3};
+    struct route_view v = {elig, 3, 4};
+    ops->rebuild(priv, &v);
+    uint32_t got[6];
+    for (int i = 0; i < 6; i++)
+        got[i] = ops->pick(priv, &v, NULL, NULL);
+    uint32_t want[6] = {0, 2, 3, 0, 2, 3};
+    CU_ASSERT_EQUAL(memcmp(got, want, sizeof got), 0);
+    free(priv);
+}
+
+static CU_TestInfo model_tests[] = {
+    {"fcfs_serves_in_arrival_order", fcfs_serves_in_arrival_order},
+    {"speed_divides_service_time", speed_divides_service_time},
+    {"processor_sharing_splits_the_cpu", processor_sharing_splits_the_cpu},
+    {"processor_sharing_uses_every_vcpu", processor_sharing_uses_every_vcpu},
+    {"queue_limit_turns_away_with_503", queue_limit_turns_away_with_503},
+    {"timeout_abandons_and_retries_with_the_same_demand",
+     timeout_abandons_and_retries_with_the_same_demand},
+    {"closed_loop_users_keep_one_request_each", closed_loop_users_keep_one_request_each},
+    {"cross_zone_off_gives_the_aws_example_shares", cross_zone_off_gives_the_aws_example_shares},
+    {"cross_zone_on_spreads_evenly", cross_zone_on_spreads_evenly},
+    {"lor_picks_the_least_loaded_and_cycles_ties", lor_picks_the_least_loaded_and_cycles_ties},
+    {"round_robin_cycles_in_registration_order", round_robin_cycles_in_registration_order},
+    CU_TEST_INFO_NULL,
+};
+
 CU_SuiteInfo test_models_suites[] = {
+    {"models", NULL, NULL, NULL, NULL, model_tests},
     CU_SUITE_INFO_NULL,
 };

@@ -1,5 +1,151 @@
+/* Scenario reader: defaults, and one message per kind of bad input. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/scenario.h"
+#include "sim/diag.h"
 #include "tests/unit.h"
 
+static const char base[] =
+    "workloads:\n"
+    "  - { name: w, entry: lb, arrivals: 'poisson(rate=10/s)', demand: exp(mean=1ms) }\n"
+    "load_balancers:\n"
+    "  - { name: lb, zones: [a, b], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+    "target_groups:\n"
+    "  - { name: tg, targets: [ { kind: ec2, instance_type: c5.xlarge, count: 2 } ] }\n";
+
+/* Load text (base with `extra` appended); return the diag output (caller frees). */
+static char *load_err(const char *text, int *rc, struct scenario **sc)
+{
+    char *buf = NULL;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    FILE *old = diag_set_stream(f);
+    *rc = scenario_load_string(text, "s.yaml", NULL, 0, sc);
+    fclose(f);
+    diag_set_stream(old == stderr ? NULL : old);
+    return buf;
+}
+
+static void defaults_are_filled_in(void)
+{
+    struct scenario *sc;
+    int rc;
+    char *err = load_err(base, &rc, &sc);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    free(err);
+    CU_ASSERT_STRING_EQUAL(sc->name, "s");
+    CU_ASSERT_DOUBLE_EQUAL(sc->duration_s, 600, 0);
+    CU_ASSERT_DOUBLE_EQUAL(sc->interval_s, 1, 0);
+    CU_ASSERT_EQUAL(sc->seed, 1);
+    CU_ASSERT(sc->lbs[0].cross_zone);
+    CU_ASSERT_STRING_EQUAL(sc->lbs[0].latency_text, "realistic");
+    CU_ASSERT_PTR_NOT_NULL(sc->lbs[0].latency);
+    CU_ASSERT_STRING_EQUAL(sc->tgs[0].algorithm, "round_robin");
+    const struct target_spec *sp = &sc->tgs[0].targets[0].spec;
+    CU_ASSERT_EQUAL(sp->servers, 4);
+    CU_ASSERT_DOUBLE_EQUAL(sp->price_per_hour_usd, 0.17, 1e-12);
+    CU_ASSERT_EQUAL(sc->workloads[0].conn_requests, 1);
+    CU_ASSERT_EQUAL(sc->nzones, 2);
+    scenario_free(sc);
+}
+
+static void set_overrides_apply_before_checks(void)
+{
+    char s1[] = "target_groups.tg.algorithm=least_outstanding_requests";
+    char s2[] = "workloads.w.timeout=2s";
+    char *sets[] = {s1, s2};
+    struct scenario *sc;
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(base, "s.yaml", sets, 2, &sc), 0);
+    CU_ASSERT_STRING_EQUAL(sc->tgs[0].algorithm, "least_outstanding_requests");
+    CU_ASSERT_DOUBLE_EQUAL(sc->workloads[0].timeout_s, 2, 0);
+    scenario_free(sc);
+}
+
+struct bad {
+    const char *extra;   /* appended to base, or a whole text when it starts with '!' */
+    const char *message; /* expected substring */
+};
+
+static const struct bad bads[] = {
+    {"duration: 0s\n", "s.yaml:7:11: error: duration must be greater than zero"},
+    {"duration: 10s\nwarmup: 20s\n", "warmup (20s) must be shorter than duration (10s)"},
+    {"seed: -4\n", "seed must be a whole number"},
+    {"output: { intervall: 1s }\n", "unknown key 'intervall' in output; did you mean 'interval'?"},
+    {"slo: [ 'latency is low' ]\n", "cannot read SLO 'latency is low'"},
+    {"!workloads:\n  - { name: w, entry: lb, demand: const(1s) }\n",
+     "a workload needs 'arrivals' (open loop"},
+    {"!workloads: []\n", "a scenario needs at least one workload"},
+    {"!workloads:\n  - { name: w, entry: nowhere, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers: []\n",
+     "entry 'nowhere' is not a load balancer of this scenario"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, type: nlb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n",
+     "unknown load balancer type 'nlb'; expected one of: alb"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+     "target_groups:\n  - { name: tg, targets: [ { kind: fargate, cpu: 0.25, memory: 4GB } ] }\n",
+     "no Fargate size has cpu 0.25 with memory 4 GB"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+     "target_groups:\n  - { name: tg, targets: [ { kind: ec2, instance_type: c5.huge } ] }\n",
+     "unknown instance type 'c5.huge'"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n",
+     "duplicate name 'w' in workloads"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', users: 3, demand: const(1s) }\n",
+     "either 'arrivals' (open loop) or 'users' (closed loop), not both"},
+};
+
+static void bad_input_gets_one_clear_message(void)
+{
+    for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) {
+        char text[4096];
+        if (bads[i].extra[0] == '!')
+            snprintf(text, sizeof text, "%s", bads[i].extra + 1);
+        else
+            snprintf(text, sizeof text, "%s%s", base, bads[i].extra);
+        struct scenario *sc = NULL;
+        int rc;
+        char *err = load_err(text, &rc, &sc);
+        CU_ASSERT_EQUAL(rc, -1);
+        if (!strstr(err, bads[i].message))
+            fprintf(stderr, "\ncase %zu: wanted '%s'\ngot: %s\n", i, bads[i].message, err);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bads[i].message));
+        free(err);
+    }
+}
+
+static void resolved_scenario_reads_back_the_same(void)
+{
+    struct scenario *sc, *again;
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(base, "s.yaml", NULL, 0, &sc), 0);
+    char *a = NULL, *b = NULL;
+    size_t la, lb;
+    FILE *f = open_memstream(&a, &la);
+    scenario_write_resolved(sc, f);
+    fclose(f);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(a, "s.yaml", NULL, 0, &again), 0);
+    f = open_memstream(&b, &lb);
+    scenario_write_resolved(again, f);
+    fclose(f);
+    CU_ASSERT_STRING_EQUAL(a, b);
+    free(a);
+    free(b);
+    scenario_free(sc);
+    scenario_free(again);
+}
+
+static CU_TestInfo scenario_tests[] = {
+    {"defaults_are_filled_in", defaults_are_filled_in},
+    {"set_overrides_apply_before_checks", set_overrides_apply_before_checks},
+    {"bad_input_gets_one_clear_message", bad_input_gets_one_clear_message},
+    {"resolved_scenario_reads_back_the_same", resolved_scenario_reads_back_the_same},
+    CU_TEST_INFO_NULL,
+};
+
 CU_SuiteInfo test_scenario_suites[] = {
+    {"scenario", NULL, NULL, NULL, NULL, scenario_tests},
     CU_SUITE_INFO_NULL,
 };
