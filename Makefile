@@ -28,14 +28,17 @@ CLI_SRC      := $(wildcard sim/cli/*.c)
 LIB_SRC      := $(SIM_SRC) $(MODELS_SRC) $(ANALYSIS_SRC) $(filter-out sim/cli/main.c,$(CLI_SRC))
 TEST_SRC     := $(wildcard tests/test_*.c) tests/unit_main.c tests/unit_util.c
 BENCH_SRC    := tests/bench.c
+BENCH_E2E_SRC := tests/bench_e2e.c
 
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o)
+BENCH_E2E_OBJ := $(BENCH_E2E_SRC:%.c=$(BUILD)/%.o)
 
 ELBSIM    := $(BUILD)/elbsim
 UNIT      := $(BUILD)/unit_tests
 BENCHBIN  := $(BUILD)/bench
+BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test unit validation e2e asan asan-unit valgrind bench lint check-headers \
@@ -85,6 +88,9 @@ $(UNIT): $(TEST_OBJ) $(LIBA)
 $(BENCHBIN): $(BENCH_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BENCHE2E): $(BENCH_E2E_OBJ) $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@bash tests/run_quickstart.sh $(ELBSIM)
@@ -121,8 +127,9 @@ valgrind:
 	ELBSIM_QUICK=1 ELBSIM=$(CURDIR)/build-dbg/elbsim valgrind --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect -q build-dbg/unit_tests
 
-bench: $(BENCHBIN) $(ELBSIM)
+bench: $(BENCHBIN) $(BENCHE2E) $(ELBSIM)
 	$(BENCHBIN) $(BUILD)/bench.csv
+	$(BENCHE2E) $(BUILD)/bench.csv
 
 # The simulator must not read the wall clock or use libc randomness (STYLE.md §9).
 lint:

@@ -160,6 +160,15 @@ int cmd_validate(int argc, char **argv)
 
 /* ---- list ---- */
 
+/* "  NAME  HELP" with HELP in a column; a NAME too wide for it gets a line of its own. */
+static void row(const char *name, int width, const char *help)
+{
+    if ((int)strlen(name) > width)
+        printf("  %s\n  %-*s %s\n", name, width, "", help);
+    else
+        printf("  %-*s %s\n", width, name, help);
+}
+
 static void list_algorithms(void)
 {
     puts("Routing algorithms (target_groups.*.algorithm):");
@@ -172,14 +181,14 @@ static void list_distributions(void)
 {
     puts("Distributions (demand, think, latency, ...; durations take ns, us, ms, s, m, h, d):");
     for (size_t i = 0; sim_dist_table[i].name; i++)
-        printf("  %-36s %s\n", sim_dist_table[i].synopsis, sim_dist_table[i].help);
+        row(sim_dist_table[i].synopsis, 36, sim_dist_table[i].help);
 }
 
 static void list_arrivals(void)
 {
     puts("Arrival processes (workloads.*.arrivals; rates take /s, /m, /h):");
     for (size_t i = 0; arrivals_table[i].name; i++)
-        printf("  %-44s %s\n", arrivals_table[i].synopsis, arrivals_table[i].help);
+        row(arrivals_table[i].synopsis, 44, arrivals_table[i].help);
 }
 
 static void list_instance_types(void)
