@@ -125,7 +125,9 @@ determinism: $(ELBSIM)
 valgrind:
 	@$(MAKE) --no-print-directory BUILD=build-dbg POOL_DEBUG=1 build-dbg/unit_tests build-dbg/elbsim
 	ELBSIM_QUICK=1 ELBSIM=$(CURDIR)/build-dbg/elbsim valgrind --error-exitcode=1 --leak-check=full \
-	    --errors-for-leak-kinds=definite,indirect -q build-dbg/unit_tests
+	    --errors-for-leak-kinds=definite,indirect -q build-dbg/unit_tests --skip validation
+	valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q \
+	    build-dbg/elbsim run tests/data/e2e_small.yaml -q -o build-dbg/vg-run
 
 bench: $(BENCHBIN) $(BENCHE2E) $(ELBSIM)
 	$(BENCHBIN) $(BUILD)/bench.csv

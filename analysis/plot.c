@@ -249,7 +249,7 @@ static void put_figure(FILE *f, const char *png, const char *title, const char *
     if (logy)
         fprintf(f, "set logscale y\n");
     if (y2label) {
-        fprintf(f, "set ytics nomirror\nset y2tics\nset y2range [0:*]\nset y2label ");
+        fprintf(f, "set ytics nomirror\nset y2tics\nset y2range [0:1<*]\nset y2label ");
         put_quoted(f, y2label);
         fputc('\n', f);
     }
