@@ -43,6 +43,7 @@ struct tgt_meas {
 struct lb_meas {
     uint64_t prev_requests, prev_errors;
     uint64_t w_requests, w_errors;
+    uint64_t *w_node_requests; /* [node] at warm-up */
     int id_requests, id_errors, id_inflight;
 };
 
@@ -142,6 +143,7 @@ static void setup_series(struct run *r)
     r->lb = xcalloc((size_t)(w->nlbs ? w->nlbs : 1), sizeof *r->lb);
     for (int i = 0; i < w->nlbs; i++) {
         const char *n = w->lbs[i]->node.name;
+        r->lb[i].w_node_requests = xcalloc((size_t)w->lbs[i]->nnodes, sizeof(uint64_t));
         r->lb[i].id_requests = define(r, "lb", n, "requests");
         r->lb[i].id_errors = define(r, "lb", n, "errors");
         r->lb[i].id_inflight = define(r, "lb", n, "in_flight");
@@ -254,6 +256,8 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
     for (int i = 0; i < w->nlbs; i++) {
         r->lb[i].w_requests = w->lbs[i]->requests;
         r->lb[i].w_errors = w->lbs[i]->errors;
+        for (int nd = 0; nd < w->lbs[i]->nnodes; nd++)
+            r->lb[i].w_node_requests[nd] = w->lbs[i]->node_requests[nd];
     }
     for (int i = 0; i < w->ntgs; i++) {
         r->tg[i].w_requests = w->tgs[i]->requests;
@@ -327,7 +331,8 @@ static struct summary *make_summary(struct run *r)
         for (int nd = 0; nd < lb->nnodes; nd++) {
             char metric[128];
             snprintf(metric, sizeof metric, "requests_zone_%s", sc->zones[lb->node_zone[nd]]);
-            summary_add(s, "lb", lb->node.name, metric, (double)lb->node_requests[nd]);
+            summary_add(s, "lb", lb->node.name, metric,
+                        (double)(lb->node_requests[nd] - r->lb[i].w_node_requests[nd]));
         }
     }
     for (int i = 0; i < w->ntgs; i++) {
@@ -537,6 +542,8 @@ out_world_only:
         hist_fini(&r.wl[i].total);
     }
     free(r.wl);
+    for (int i = 0; r.lb && i < r.w->nlbs; i++)
+        free(r.lb[i].w_node_requests);
     free(r.lb);
     free(r.tg);
     free(r.tg_t);
