@@ -37,21 +37,16 @@ static struct arrivals *parse(const char *text)
  * untouched and exactly one error reported. */
 static char *parse_error(const char *text)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    FILE *old = diag_set_stream(m);
-    unsigned before = diag_error_count();
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
     static char sentinel;
     struct arrivals *const mark = (struct arrivals *)(void *)&sentinel;
     struct arrivals *a = mark; /* must stay untouched */
     int rc = arrivals_parse(text, &where, DATA, &a);
-    unsigned errors = diag_error_count() - before;
-    diag_set_stream(old);
-    fclose(m);
+    char *buf = unit_diag_capture_end(&cap);
     CU_ASSERT_EQUAL(rc, -1);
     CU_ASSERT_PTR_EQUAL(a, mark);
-    CU_ASSERT_EQUAL(errors, 1);
+    CU_ASSERT_EQUAL(cap.errors, 1);
     if (rc == 0 && a != mark)
         arrivals_free(a);
     return buf;

@@ -523,15 +523,12 @@ static void other_units_work(void)
 static char *parse_error(const char *text, enum sim_unit unit, const struct loc *base,
                          const char *base_dir)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    FILE *old = diag_set_stream(f);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
     static struct sim_dist dummy;
     struct sim_dist *d = &dummy;
     int rc = sim_dist_parse(text, unit, base, base_dir, &d);
-    diag_set_stream(old);
-    fclose(f);
+    char *buf = unit_diag_capture_end(&cap);
     if (rc != -1)
         fprintf(stderr, "\n  '%s' was accepted\n", text);
     CU_ASSERT_EQUAL(rc, -1);

@@ -35,19 +35,6 @@ static void record(void *ctx, const struct request *rq, double now)
     }
 }
 
-/* A trace file with the given rows "time,demand\n..."; returns its path (static). */
-static const char *trace(const char *rows)
-{
-    static char path[64];
-    strcpy(path, "/tmp/elbsim-trace-XXXXXX");
-    int fd = mkstemp(path);
-    CU_ASSERT_FATAL(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fprintf(f, "time_s,demand_s\n%s", rows);
-    fclose(f);
-    return path;
-}
-
 /* One target of `target` (a YAML flow mapping) behind an ALB without latency. */
 static struct world *one_target(const char *arrivals, const char *target, const char *extra,
                                 struct scenario **sc, struct seen *seen)
@@ -71,14 +58,31 @@ static struct world *one_target(const char *arrivals, const char *target, const 
     return w;
 }
 
+/* one_target() with arrivals from a trace of `rows` ("time,demand\n..."); the trace file
+ * is removed once the run is over. */
+static struct world *one_target_on_trace(const char *rows, const char *target,
+                                         const char *extra, struct scenario **sc,
+                                         struct seen *seen)
+{
+    char path[] = "/tmp/elbsim-trace-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "time_s,demand_s\n%s", rows);
+    fclose(f);
+    char arrivals[128];
+    snprintf(arrivals, sizeof arrivals, "trace(%s)", path);
+    struct world *w = one_target(arrivals, target, extra, sc, seen);
+    unlink(path);
+    return w;
+}
+
 static void fcfs_serves_in_arrival_order(void)
 {
-    const char *p = trace("0,1\n0,2\n0,3\n");
-    char arr[128];
-    snprintf(arr, sizeof arr, "trace(%s)", p);
     struct scenario *sc;
     struct seen s = {0};
-    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, count: 1 }", "", &sc, &s);
+    struct world *w =
+        one_target_on_trace("0,1\n0,2\n0,3\n", "{ kind: ec2, vcpus: 1, count: 1 }", "", &sc, &s);
     CU_ASSERT_EQUAL_FATAL(s.n, 3);
     CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 1.0, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(s.latency[1], 3.0, 1e-12);
@@ -87,70 +91,55 @@ static void fcfs_serves_in_arrival_order(void)
     CU_ASSERT_DOUBLE_EQUAL(target_busy_area(w->targets[0], 100), 6.0, 1e-12);
     world_free(w);
     scenario_free(sc);
-    unlink(p);
 }
 
 static void speed_divides_service_time(void)
 {
-    const char *p = trace("0,1\n");
-    char arr[128];
-    snprintf(arr, sizeof arr, "trace(%s)", p);
     struct scenario *sc;
     struct seen s = {0};
-    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, speed: 0.5, count: 1 }", "", &sc, &s);
+    struct world *w = one_target_on_trace("0,1\n", "{ kind: ec2, vcpus: 1, speed: 0.5, count: 1 }",
+                                          "", &sc, &s);
     CU_ASSERT_EQUAL_FATAL(s.n, 1);
     CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 2.0, 1e-12);
     world_free(w);
     scenario_free(sc);
-    unlink(p);
 }
 
 static void processor_sharing_splits_the_cpu(void)
 {
     /* Demands 1 and 2 at t = 0 on one server: both run at half speed until t = 2, when
      * the first is done; the second then has 1 s left alone: done at t = 3. */
-    const char *p = trace("0,1\n0,2\n");
-    char arr[128];
-    snprintf(arr, sizeof arr, "trace(%s)", p);
     struct scenario *sc;
     struct seen s = {0};
-    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, count: 1, discipline: ps }", "",
-                                 &sc, &s);
+    struct world *w = one_target_on_trace(
+        "0,1\n0,2\n", "{ kind: ec2, vcpus: 1, count: 1, discipline: ps }", "", &sc, &s);
     CU_ASSERT_EQUAL_FATAL(s.n, 2);
     CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 2.0, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(s.latency[1], 3.0, 1e-12);
     world_free(w);
     scenario_free(sc);
-    unlink(p);
 }
 
 static void processor_sharing_uses_every_vcpu(void)
 {
     /* Two jobs on two vCPUs do not slow each other down. */
-    const char *p = trace("0,1\n0,2\n");
-    char arr[128];
-    snprintf(arr, sizeof arr, "trace(%s)", p);
     struct scenario *sc;
     struct seen s = {0};
-    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 2, count: 1, discipline: ps }", "",
-                                 &sc, &s);
+    struct world *w = one_target_on_trace(
+        "0,1\n0,2\n", "{ kind: ec2, vcpus: 2, count: 1, discipline: ps }", "", &sc, &s);
     CU_ASSERT_EQUAL_FATAL(s.n, 2);
     CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 1.0, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(s.latency[1], 2.0, 1e-12);
     world_free(w);
     scenario_free(sc);
-    unlink(p);
 }
 
 static void queue_limit_turns_away_with_503(void)
 {
-    const char *p = trace("0,1\n0,1\n0,1\n");
-    char arr[128];
-    snprintf(arr, sizeof arr, "trace(%s)", p);
     struct scenario *sc;
     struct seen s = {0};
-    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, count: 1, queue_limit: 2 }", "",
-                                 &sc, &s);
+    struct world *w = one_target_on_trace(
+        "0,1\n0,1\n0,1\n", "{ kind: ec2, vcpus: 1, count: 1, queue_limit: 2 }", "", &sc, &s);
     CU_ASSERT_EQUAL_FATAL(s.n, 3);
     CU_ASSERT_EQUAL(s.status[0], RQ_UNAVAILABLE); /* answered at once */
     CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 0.0, 1e-12);
@@ -160,20 +149,16 @@ static void queue_limit_turns_away_with_503(void)
     CU_ASSERT_EQUAL(w->workloads[0]->errors, 1);
     world_free(w);
     scenario_free(sc);
-    unlink(p);
 }
 
 static void timeout_abandons_and_retries_with_the_same_demand(void)
 {
     /* Demand 3 s, timeout 1 s, one retry: two attempts time out; the target still does
      * both (3 s each), and the client records one failed request. */
-    const char *p = trace("0,3\n");
-    char arr[128];
-    snprintf(arr, sizeof arr, "trace(%s)", p);
     struct scenario *sc;
     struct seen s = {0};
-    struct world *w = one_target(arr, "{ kind: ec2, vcpus: 1, count: 1 }",
-                                 ", timeout: 1s, retries: 1, backoff: 10ms", &sc, &s);
+    struct world *w = one_target_on_trace("0,3\n", "{ kind: ec2, vcpus: 1, count: 1 }",
+                                          ", timeout: 1s, retries: 1, backoff: 10ms", &sc, &s);
     struct workload *wl = w->workloads[0];
     CU_ASSERT_EQUAL(wl->requests, 1);
     CU_ASSERT_EQUAL(wl->attempts, 2);
@@ -186,7 +171,6 @@ static void timeout_abandons_and_retries_with_the_same_demand(void)
     CU_ASSERT(s.abandoned[0] && s.abandoned[1]);
     world_free(w);
     scenario_free(sc);
-    unlink(p);
 }
 
 static void closed_loop_users_keep_one_request_each(void)

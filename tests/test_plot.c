@@ -1,6 +1,5 @@
 /* Tests of analysis/plot and `elbsim plot`: the script's columns, skipped plots, PNGs drawn
  * by the real gnuplot, and the exit codes for a missing gnuplot, folder or CSV. */
-#include <dirent.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -10,64 +9,14 @@
 
 #include "analysis/plot.h"
 #include "sim/cli/commands.h"
-#include "sim/diag.h"
 #include "sim/xalloc.h"
 #include "tests/unit.h"
-
-static char tmpdir[64];
-
-static int make_tmpdir(void)
-{
-    strcpy(tmpdir, "/tmp/elbsim-plot-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static void empty_tmpdir(void)
-{
-    DIR *d = opendir(tmpdir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[512];
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-}
-
-static int remove_tmpdir(void)
-{
-    empty_tmpdir();
-    return rmdir(tmpdir);
-}
-
-static char *path_in(const char *file)
-{
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", tmpdir, file);
-    return p;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = xmalloc(1 << 16);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* A wide CSV as `elbsim run` writes it: 2 minutes of 1 s intervals for one workload, two
  * targets (one launched at 60 s, so its early cells are empty) and one load balancer. */
 static void write_full_csv(void)
 {
-    FILE *f = fopen(path_in("timeseries_wide.csv"), "w");
+    FILE *f = fopen(unit_tmpdir_path("timeseries_wide.csv"), "w");
     fputs("time_s,workload.shoppers.latency_p50_s,workload.shoppers.latency_p90_s,"
           "workload.shoppers.latency_p99_s,workload.shoppers.throughput_rps,"
           "workload.shoppers.errors,workload.shoppers.timeouts,target.web/1.utilization,"
@@ -86,7 +35,7 @@ static void write_full_csv(void)
 
 static void write_text(const char *file, const char *text)
 {
-    FILE *f = fopen(path_in(file), "w");
+    FILE *f = fopen(unit_tmpdir_path(file), "w");
     fputs(text, f);
     fclose(f);
 }
@@ -119,21 +68,21 @@ static int run_plot_quiet(int argc, char **argv, char **out)
     close(old1);
     close(old2);
     close(fd);
-    *out = slurp(path);
+    *out = unit_slurp(path);
     unlink(path);
     return rc;
 }
 
 static void script_refers_to_columns_by_number(void)
 {
-    empty_tmpdir();
+    unit_tmpdir_empty();
     write_full_csv();
     struct plot_plan plan;
-    CU_ASSERT_EQUAL_FATAL(plot_write_script(tmpdir, &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
     CU_ASSERT_EQUAL(plan.nmade, 4);
     CU_ASSERT_EQUAL(plan.nskipped, 0);
     CU_ASSERT_DOUBLE_EQUAL(plan.interval_s, 1.0, 1e-12);
-    char *gp = slurp(path_in("plots.gp"));
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
     /* latency in ms from columns 2-4, throughput 5, errors/timeouts 6-7 on the right axis,
      * utilization in % from 8 and 11, in flight 10, queue 9 */
@@ -156,17 +105,17 @@ static void script_refers_to_columns_by_number(void)
 
 static void plots_without_columns_are_skipped(void)
 {
-    empty_tmpdir();
+    unit_tmpdir_empty();
     write_text("timeseries_wide.csv", "time_s,workload.w.latency_p99_s,target.t.cpu\n"
                                       "0.5,0.1,3\n");
     struct plot_plan plan;
-    CU_ASSERT_EQUAL_FATAL(plot_write_script(tmpdir, &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
     CU_ASSERT_EQUAL(plan.nmade, 1);
     CU_ASSERT_STRING_EQUAL(plan.made[0], "latency.png");
     CU_ASSERT_EQUAL(plan.nskipped, 3);
     CU_ASSERT_STRING_EQUAL(plan.skipped_why[0], "its columns are not in the CSV");
     CU_ASSERT(isnan(plan.interval_s)); /* one row: interval unknown */
-    char *gp = slurp(path_in("plots.gp"));
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
     CU_ASSERT_PTR_NULL(strstr(gp, "throughput.png"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "per interval"));
     free(gp);
@@ -176,12 +125,12 @@ static void plots_without_columns_are_skipped(void)
  * would stop the whole script at such a plot, so it is left out, and the rest drawn. */
 static void figures_whose_columns_are_all_empty_are_skipped(void)
 {
-    empty_tmpdir();
+    unit_tmpdir_empty();
     write_text("timeseries_wide.csv", "time_s,workload.w.latency_p50_s,workload.w.throughput_rps,"
                                       "workload.w.errors,target.t.utilization\n"
                                       "1,,0,0,\n2,,0,0,\n");
     struct plot_plan plan;
-    CU_ASSERT_EQUAL_FATAL(plot_write_script(tmpdir, &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
     CU_ASSERT_EQUAL(plan.nmade, 1);
     CU_ASSERT_STRING_EQUAL(plan.made[0], "throughput.png");
     CU_ASSERT_EQUAL_FATAL(plan.nskipped, 3);
@@ -190,25 +139,25 @@ static void figures_whose_columns_are_all_empty_are_skipped(void)
     CU_ASSERT_STRING_EQUAL(plan.skipped_why[2], "its columns are not in the CSV");
     if (!have_gnuplot())
         return;
-    char *argv[] = {(char *)"plot", tmpdir, NULL};
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
     char *out = NULL;
     CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_OK); /* all-zero values plot fine */
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "skipping latency.png: its columns hold no values"));
     free(out);
     struct stat st;
-    CU_ASSERT(stat(path_in("throughput.png"), &st) == 0 && st.st_size > 0);
+    CU_ASSERT(stat(unit_tmpdir_path("throughput.png"), &st) == 0 && st.st_size > 0);
 }
 
 /* Long runs get the time axis in minutes or hours. */
 static void long_runs_plot_time_in_hours(void)
 {
-    empty_tmpdir();
+    unit_tmpdir_empty();
     write_text("timeseries_wide.csv", "time_s,workload.w.throughput_rps\n"
                                       "60,1\n120,2\n86400,3\n");
     struct plot_plan plan;
-    CU_ASSERT_EQUAL_FATAL(plot_write_script(tmpdir, &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
     CU_ASSERT_DOUBLE_EQUAL(plan.interval_s, 60, 1e-9);
-    char *gp = slurp(path_in("plots.gp"));
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set xlabel 'simulated time (hours)'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using (column(1)/3600):2 "));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "per 60 s interval"));
@@ -221,9 +170,9 @@ static void pngs_are_created_and_non_empty(void)
         printf("\n  skipped: gnuplot is not installed (make deps)\n");
         return;
     }
-    empty_tmpdir();
+    unit_tmpdir_empty();
     write_full_csv();
-    char *argv[] = {(char *)"plot", tmpdir, NULL};
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
     char *out = NULL;
     int rc = run_plot_quiet(2, argv, &out);
     if (rc != EXIT_OK)
@@ -235,9 +184,9 @@ static void pngs_are_created_and_non_empty(void)
                                       "inflight.png"};
     for (size_t i = 0; i < sizeof png / sizeof png[0]; i++) {
         struct stat st;
-        CU_ASSERT_EQUAL(stat(path_in(png[i]), &st), 0);
+        CU_ASSERT_EQUAL(stat(unit_tmpdir_path(png[i]), &st), 0);
         CU_ASSERT(st.st_size > 1000);
-        char *head = slurp(path_in(png[i]));
+        char *head = unit_slurp(unit_tmpdir_path(png[i]));
         CU_ASSERT(head && !memcmp(head, "\x89PNG", 4));
         free(head);
     }
@@ -245,12 +194,12 @@ static void pngs_are_created_and_non_empty(void)
 
 static void missing_gnuplot_exits_1_with_install_hint(void)
 {
-    empty_tmpdir();
+    unit_tmpdir_empty();
     write_full_csv();
     const char *prev = getenv("ELBSIM_GNUPLOT");
     char *saved = prev ? xstrdup(prev) : NULL;
     setenv("ELBSIM_GNUPLOT", "/nonexistent", 1);
-    char *argv[] = {(char *)"plot", tmpdir, NULL};
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
     char *out = NULL;
     CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_ENV);
     if (saved)
@@ -265,8 +214,8 @@ static void missing_gnuplot_exits_1_with_install_hint(void)
 
 static void missing_folder_or_csv_exits_1_with_path(void)
 {
-    empty_tmpdir();
-    char *argv[] = {(char *)"plot", path_in("nope"), NULL};
+    unit_tmpdir_empty();
+    char *argv[] = {(char *)"plot", unit_tmpdir_path("nope"), NULL};
     char *msg = NULL;
     int rc = run_plot_quiet(2, argv, &msg);
     CU_ASSERT_EQUAL(rc, EXIT_ENV);
@@ -274,7 +223,7 @@ static void missing_folder_or_csv_exits_1_with_path(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "No such file or directory"));
     free(msg);
 
-    char *argv2[] = {(char *)"plot", tmpdir, NULL}; /* folder without the CSV */
+    char *argv2[] = {(char *)"plot", (char *)unit_tmpdir(), NULL}; /* folder without the CSV */
     rc = run_plot_quiet(2, argv2, &msg);
     CU_ASSERT_EQUAL(rc, EXIT_ENV);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "timeseries_wide.csv"));
@@ -284,9 +233,9 @@ static void missing_folder_or_csv_exits_1_with_path(void)
 
 static void csv_without_rows_is_bad_input(void)
 {
-    empty_tmpdir();
+    unit_tmpdir_empty();
     write_text("timeseries_wide.csv", "time_s,workload.w.latency_p99_s\n");
-    char *argv[] = {(char *)"plot", tmpdir, NULL};
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
     char *msg = NULL;
     int rc = run_plot_quiet(2, argv, &msg);
     CU_ASSERT_EQUAL(rc, EXIT_BAD_INPUT);
@@ -333,6 +282,6 @@ static CU_TestInfo plot_tests[] = {
 };
 
 CU_SuiteInfo test_plot_suites[] = {
-    {"plot", make_tmpdir, remove_tmpdir, NULL, NULL, plot_tests},
+    {"plot", unit_tmpdir_init, unit_tmpdir_fini, NULL, NULL, plot_tests},
     CU_SUITE_INFO_NULL,
 };

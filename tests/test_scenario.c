@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "models/scenario.h"
-#include "sim/diag.h"
 #include "tests/unit.h"
 
 static const char base[] =
@@ -18,14 +17,10 @@ static const char base[] =
 /* Load text (base with `extra` appended); return the diag output (caller frees). */
 static char *load_err(const char *text, int *rc, struct scenario **sc)
 {
-    char *buf = NULL;
-    size_t len;
-    FILE *f = open_memstream(&buf, &len);
-    FILE *old = diag_set_stream(f);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
     *rc = scenario_load_string(text, "s.yaml", NULL, 0, sc);
-    fclose(f);
-    diag_set_stream(old == stderr ? NULL : old);
-    return buf;
+    return unit_diag_capture_end(&cap);
 }
 
 static void defaults_are_filled_in(void)

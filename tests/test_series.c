@@ -1,74 +1,14 @@
 /* Tests of analysis/series: long and wide files, series added mid-run, abort. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "analysis/series.h"
-#include "sim/diag.h"
-#include "sim/xalloc.h"
 #include "tests/unit.h"
-
-static char tmpdir[64];
-
-static int make_tmpdir(void)
-{
-    strcpy(tmpdir, "/tmp/elbsim-series-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int count_entries(void)
-{
-    DIR *d = opendir(tmpdir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    closedir(d);
-    return n;
-}
-
-static int remove_tmpdir(void)
-{
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char p[512];
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    return rmdir(tmpdir);
-}
-
-static char *path_in(const char *file)
-{
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", tmpdir, file);
-    return p;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = xmalloc(1 << 16);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static void long_and_wide_files_with_a_series_added_mid_run(void)
 {
-    struct series_set *s = series_new(tmpdir);
+    struct series_set *s = series_new(unit_tmpdir());
     int thr = series_add(s, "workload", "shoppers", "throughput_rps");
     int u1 = series_add(s, "target", "web/1", "utilization");
     CU_ASSERT_EQUAL(thr, 0);
@@ -93,13 +33,13 @@ static void long_and_wide_files_with_a_series_added_mid_run(void)
     series_set(s, u1, (double)NAN); /* NaN is "no data" */
     series_flush(s, 4.5);
 
-    CU_ASSERT(access(path_in("timeseries.csv"), F_OK) != 0);
-    CU_ASSERT(access(path_in("timeseries_wide.csv"), F_OK) != 0);
+    CU_ASSERT(access(unit_tmpdir_path("timeseries.csv"), F_OK) != 0);
+    CU_ASSERT(access(unit_tmpdir_path("timeseries_wide.csv"), F_OK) != 0);
     CU_ASSERT_EQUAL_FATAL(series_commit(s), 0);
-    CU_ASSERT_EQUAL(count_entries(), 2); /* no temporaries left */
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 2); /* no temporaries left */
 
-    char *lng = slurp(path_in("timeseries.csv"));
-    char *wide = slurp(path_in("timeseries_wide.csv"));
+    char *lng = unit_slurp(unit_tmpdir_path("timeseries.csv"));
+    char *wide = unit_slurp(unit_tmpdir_path("timeseries_wide.csv"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(lng);
     CU_ASSERT_PTR_NOT_NULL_FATAL(wide);
     CU_ASSERT_STRING_EQUAL(lng, "time_s,scope,name,metric,value\n"
@@ -118,60 +58,57 @@ static void long_and_wide_files_with_a_series_added_mid_run(void)
     free(lng);
     free(wide);
     series_free(s);
-    unlink(path_in("timeseries.csv"));
-    unlink(path_in("timeseries_wide.csv"));
+    unlink(unit_tmpdir_path("timeseries.csv"));
+    unlink(unit_tmpdir_path("timeseries_wide.csv"));
 }
 
 static void no_series_gives_headers_and_times(void)
 {
-    struct series_set *s = series_new(tmpdir);
+    struct series_set *s = series_new(unit_tmpdir());
     CU_ASSERT_EQUAL_FATAL(series_open(s), 0);
     series_flush(s, 1);
     CU_ASSERT_EQUAL_FATAL(series_commit(s), 0);
-    char *lng = slurp(path_in("timeseries.csv"));
-    char *wide = slurp(path_in("timeseries_wide.csv"));
+    char *lng = unit_slurp(unit_tmpdir_path("timeseries.csv"));
+    char *wide = unit_slurp(unit_tmpdir_path("timeseries_wide.csv"));
     CU_ASSERT_STRING_EQUAL(lng, "time_s,scope,name,metric,value\n");
     CU_ASSERT_STRING_EQUAL(wide, "time_s\n1\n");
     free(lng);
     free(wide);
     series_free(s);
-    unlink(path_in("timeseries.csv"));
-    unlink(path_in("timeseries_wide.csv"));
+    unlink(unit_tmpdir_path("timeseries.csv"));
+    unlink(unit_tmpdir_path("timeseries_wide.csv"));
 }
 
 static void abort_and_free_leave_no_files(void)
 {
-    struct series_set *s = series_new(tmpdir);
+    struct series_set *s = series_new(unit_tmpdir());
     int id = series_add(s, "workload", "w", "errors");
     CU_ASSERT_EQUAL_FATAL(series_open(s), 0);
     series_set(s, id, 3);
     series_flush(s, 1);
-    CU_ASSERT_EQUAL(count_entries(), 3); /* long, wide and body temporaries */
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 3); /* long, wide and body temporaries */
     series_abort(s);
-    CU_ASSERT_EQUAL(count_entries(), 0);
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 0);
     series_free(s);
 
     /* Freeing an open set aborts it too. */
-    s = series_new(tmpdir);
+    s = series_new(unit_tmpdir());
     CU_ASSERT_EQUAL_FATAL(series_open(s), 0);
     series_free(s);
-    CU_ASSERT_EQUAL(count_entries(), 0);
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 0);
 }
 
 static void open_in_missing_folder_fails(void)
 {
-    char *msg = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&msg, &len);
-    FILE *old = diag_set_stream(m);
-    struct series_set *s = series_new(path_in("missing"));
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    struct series_set *s = series_new(unit_tmpdir_path("missing"));
     CU_ASSERT_EQUAL(series_open(s), -1);
-    diag_set_stream(old == stderr ? NULL : old);
-    fclose(m);
+    char *msg = unit_diag_capture_end(&cap);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "missing/timeseries.csv"));
     free(msg);
     series_free(s);
-    CU_ASSERT_EQUAL(count_entries(), 0);
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 0);
 }
 
 static CU_TestInfo series_tests[] = {
@@ -184,6 +121,6 @@ static CU_TestInfo series_tests[] = {
 };
 
 CU_SuiteInfo test_series_suites[] = {
-    {"series", make_tmpdir, remove_tmpdir, NULL, NULL, series_tests},
+    {"series", unit_tmpdir_init, unit_tmpdir_fini, NULL, NULL, series_tests},
     CU_SUITE_INFO_NULL,
 };

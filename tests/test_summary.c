@@ -5,34 +5,7 @@
 #include <unistd.h>
 
 #include "analysis/summary.h"
-#include "sim/diag.h"
-#include "sim/xalloc.h"
 #include "tests/unit.h"
-
-static char tmpdir[64];
-
-static int make_tmpdir(void)
-{
-    strcpy(tmpdir, "/tmp/elbsim-summary-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void)
-{
-    return rmdir(tmpdir);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = xmalloc(1 << 16);
-    size_t n = fread(buf, 1, (1 << 16) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 static void get_returns_value_or_nan(void)
 {
@@ -77,10 +50,9 @@ static void csv_is_sorted_by_scope_order_then_natural_name_and_metric(void)
     summary_add(s, "workload", "shoppers", "latency_p50_s", 0.04);
     summary_add(s, "workload", "a,b", "errors", (double)NAN);
     summary_add(s, "run", "", "cost_usd", 12.345);
-    char path[128];
-    snprintf(path, sizeof path, "%s/summary.csv", tmpdir);
+    const char *path = unit_tmpdir_path("summary.csv");
     CU_ASSERT_EQUAL_FATAL(summary_write_csv(s, path), 0);
-    char *got = slurp(path);
+    char *got = unit_slurp(path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(got);
     CU_ASSERT_STRING_EQUAL(got, "scope,name,metric,value\n"
                                 "run,,cost_usd,12.345\n"
@@ -104,15 +76,10 @@ static void csv_is_sorted_by_scope_order_then_natural_name_and_metric(void)
 static void write_to_missing_folder_fails(void)
 {
     struct summary *s = summary_new();
-    char path[128];
-    snprintf(path, sizeof path, "%s/missing/summary.csv", tmpdir);
-    char *msg = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&msg, &len);
-    FILE *old = diag_set_stream(m);
-    CU_ASSERT_EQUAL(summary_write_csv(s, path), -1);
-    diag_set_stream(old == stderr ? NULL : old);
-    fclose(m);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    CU_ASSERT_EQUAL(summary_write_csv(s, unit_tmpdir_path("missing/summary.csv")), -1);
+    char *msg = unit_diag_capture_end(&cap);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "No such file or directory"));
     free(msg);
     summary_free(s);
@@ -159,6 +126,6 @@ static CU_TestInfo summary_tests[] = {
 };
 
 CU_SuiteInfo test_summary_suites[] = {
-    {"summary", make_tmpdir, remove_tmpdir, NULL, NULL, summary_tests},
+    {"summary", unit_tmpdir_init, unit_tmpdir_fini, NULL, NULL, summary_tests},
     CU_SUITE_INFO_NULL,
 };

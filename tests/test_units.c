@@ -232,15 +232,12 @@ static void format_fixed_reads_well_in_tables(void)
 /* Captures diag output while parsing; returns the message (caller frees). */
 static char *call_error(const char *text, const struct loc *base)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    FILE *old = diag_set_stream(f);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
     static struct sim_call dummy;
     struct sim_call *c = &dummy; /* must be reset to NULL */
     int rc = sim_call_parse(text, base, &c);
-    diag_set_stream(old);
-    fclose(f);
+    char *buf = unit_diag_capture_end(&cap);
     CU_ASSERT_EQUAL(rc, -1);
     CU_ASSERT_PTR_NULL(c);
     if (rc == 0)

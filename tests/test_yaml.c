@@ -7,28 +7,6 @@
 #include "sim/ytree.h"
 #include "tests/unit.h"
 
-/* Capture diag output while f runs. */
-struct capture {
-    char *buf;
-    size_t len;
-    FILE *f;
-    FILE *old;
-};
-
-static void cap_start(struct capture *c)
-{
-    c->buf = NULL;
-    c->f = open_memstream(&c->buf, &c->len);
-    c->old = diag_set_stream(c->f);
-    diag_reset();
-}
-
-static void cap_end(struct capture *c)
-{
-    fclose(c->f);
-    diag_set_stream(c->old == stderr ? NULL : c->old);
-}
-
 static const char doc[] = "name: demo\n"
                           "target_groups:\n"
                           "  - name: web\n"
@@ -59,27 +37,27 @@ static void scalars_remember_line_and_column(void)
 
 static void syntax_error_names_file_line_column(void)
 {
-    struct capture c;
+    struct unit_diag_capture cap;
     struct ytree *t = NULL;
-    cap_start(&c);
+    unit_diag_capture_start(&cap);
     int rc = ytree_load_string("a: [1, 2\nb: 3\n", "bad.yaml", &t);
-    cap_end(&c);
+    char *msg = unit_diag_capture_end(&cap);
     CU_ASSERT_EQUAL(rc, -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "bad.yaml:"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "YAML syntax"));
-    free(c.buf);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "bad.yaml:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "YAML syntax"));
+    free(msg);
 }
 
 static void duplicate_keys_are_errors(void)
 {
-    struct capture c;
+    struct unit_diag_capture cap;
     struct ytree *t = NULL;
-    cap_start(&c);
+    unit_diag_capture_start(&cap);
     int rc = ytree_load_string("a: 1\nb: 2\na: 3\n", "dup.yaml", &t);
-    cap_end(&c);
+    char *msg = unit_diag_capture_end(&cap);
     CU_ASSERT_EQUAL(rc, -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "dup.yaml:3:1: error: duplicate key 'a'"));
-    free(c.buf);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "dup.yaml:3:1: error: duplicate key 'a'"));
+    free(msg);
 }
 
 static void unknown_key_suggests_nearest(void)
@@ -87,15 +65,15 @@ static void unknown_key_suggests_nearest(void)
     struct ytree *t;
     CU_ASSERT_EQUAL_FATAL(ytree_load_string("arivals: 1\n", "k.yaml", &t), 0);
     static const char *const valid[] = {"name", "arrivals", "demand", NULL};
-    struct capture c;
-    cap_start(&c);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
     int rc = ytree_check_keys(t, "a workload", valid);
-    cap_end(&c);
+    char *msg = unit_diag_capture_end(&cap);
     CU_ASSERT_EQUAL(rc, -1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "k.yaml:1:1: error: unknown key 'arivals' in a workload; "
-                                         "did you mean 'arrivals'?"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "valid keys: name, arrivals, demand"));
-    free(c.buf);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "k.yaml:1:1: error: unknown key 'arivals' in a workload; "
+                                       "did you mean 'arrivals'?"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "valid keys: name, arrivals, demand"));
+    free(msg);
     ytree_free(t);
 }
 
@@ -139,17 +117,17 @@ static void set_unknown_path_lists_what_exists(void)
 {
     struct ytree *t;
     CU_ASSERT_EQUAL_FATAL(ytree_load_string(doc, "d.yaml", &t), 0);
-    struct capture c;
-    cap_start(&c);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
     CU_ASSERT_EQUAL(ytree_set(t, "target_groups.wbe.algorithm=random"), -1);
     CU_ASSERT_EQUAL(ytree_set(t, "target_grups.web.algorithm=random"), -1);
     CU_ASSERT_EQUAL(ytree_set(t, "no-equals-sign"), -1);
-    cap_end(&c);
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "no item named 'wbe' in this list; items: web, api"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "no key 'target_grups' here; the scenario has: name, "
-                                         "target_groups"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(c.buf, "expected --set PATH=VALUE"));
-    free(c.buf);
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no item named 'wbe' in this list; items: web, api"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no key 'target_grups' here; the scenario has: name, "
+                                       "target_groups"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "expected --set PATH=VALUE"));
+    free(msg);
     ytree_free(t);
 }
 

@@ -31,4 +31,49 @@ int unit_run_capture(const char *cmdline, char **out);
 /* Path of the elbsim binary under test ($ELBSIM, else build/elbsim). */
 const char *unit_elbsim(void);
 
+/* The whole file at path as a NUL-terminated buffer of any size (caller frees), or NULL if
+ * it cannot be opened or read.  Binary files are fine; the NUL is extra. */
+char *unit_slurp(const char *path);
+
+/* The running suite's scratch folder, /tmp/elbsim-<suite name>-XXXXXX.  unit_tmpdir_init
+ * and unit_tmpdir_fini are the suite's init and cleanup functions in its CU_SuiteInfo (they
+ * take no argument, hence one folder kept here); the others work on that folder between
+ * them.  Tests put plain files in it, no subfolders.  CUnit runs one suite at a time. */
+
+/* Make the folder.  Returns 0, or -1 (errno set) so CUnit reports the suite's init failed. */
+int unit_tmpdir_init(void);
+
+/* Empty and remove the folder.  Returns 0, or -1 (errno set). */
+int unit_tmpdir_fini(void);
+
+/* The folder's path. */
+const char *unit_tmpdir(void);
+
+/* "<folder>/<file>" in storage of its own: valid until the next call. */
+char *unit_tmpdir_path(const char *file);
+
+/* Remove every file in the folder, which stays. */
+void unit_tmpdir_empty(void);
+
+/* Number of entries in the folder (without . and ..), or -1 if it cannot be read. */
+int unit_tmpdir_count(void);
+
+/* diag output caught in memory between unit_diag_capture_start() and _end(), which puts
+ * the previous stream back. */
+struct unit_diag_capture {
+    FILE *f;                /* the memory stream diag writes to while capturing */
+    FILE *old;              /* the stream to restore */
+    char *buf;              /* the memory stream's buffer; _end hands it to the caller */
+    size_t len;             /* bytes in buf */
+    unsigned errors_before; /* diag_error_count() at start */
+    unsigned errors;        /* errors reported between start and end, set by _end */
+};
+
+/* Send diag messages to a fresh memory stream. */
+void unit_diag_capture_start(struct unit_diag_capture *c);
+
+/* Restore the previous diag stream; returns what was written meanwhile, NUL-terminated
+ * ("" if nothing; caller frees), and sets c->errors. */
+char *unit_diag_capture_end(struct unit_diag_capture *c);
+
 #endif
