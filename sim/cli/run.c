@@ -67,6 +67,7 @@ struct run {
     struct lb_meas *lb;
     struct tg_meas *tg;
     bool warm;             /* warm-up is over */
+    uint64_t ticks;        /* intervals written so far */
     double next_progress;
 };
 
@@ -222,11 +223,12 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
         m->prev_completed = t->completed;
     }
     series_flush(r->series, now);
-    double next = now + dt;
-    /* Rounding: the last interval ends exactly at the duration. */
-    if (next > r->sc->duration_s - 1e-9 * dt && now < r->sc->duration_s)
+    /* Interval ends are k * dt (no accumulated rounding); the last one is the duration. */
+    r->ticks++;
+    double next = (double)(r->ticks + 1) * dt;
+    if (next > r->sc->duration_s - 1e-9 * dt)
         next = r->sc->duration_s;
-    if (next <= r->sc->duration_s && now < r->sc->duration_s)
+    if (now < r->sc->duration_s)
         sim_event_schedule(sim, next, on_interval, r, 0);
     if (r->o->progress && now >= r->next_progress) {
         fprintf(stderr, "\r  simulated %.0f of %.0f s (%.0f%%)", now, r->sc->duration_s,
