@@ -10,6 +10,12 @@
  * (healthy, in the node's zone unless cross-zone).  When the eligible set changes the
  * group calls rebuild(); per request it calls pick(), then sent() for the chosen member,
  * and done() when the response comes back (also for members no longer eligible).
+ *
+ * Parameters: a scenario names an algorithm as `name` or `name(k=v, ...)` (sim/call.h
+ * syntax), e.g. `power_of_d(d=3)`.  An algorithm with parameters has a configure() that
+ * turns the parsed call into its configuration block (cfg_size bytes); each instance gets
+ * that block once through init().  The scenario keeps the text; route_parse() checks it
+ * when the scenario is read and route_instance_new() builds instances from it.
  */
 #ifndef ELBSIM_MODELS_ROUTING_H
 #define ELBSIM_MODELS_ROUTING_H
@@ -20,7 +26,10 @@
 
 #include <gsl/gsl_rng.h>
 
+struct loc;
 struct request;
+struct sim_call;
+struct tg_member;
 
 /* The members one routing instance may choose from. */
 struct route_view {
@@ -33,7 +42,21 @@ struct route_ops {
     const char *name;    /* as written in scenarios and listed by `elbsim list algorithms` */
     const char *summary; /* one line for `elbsim list` (say if it scans all targets) */
     bool aws;            /* offered by AWS (ALB target-group setting) */
-    size_t priv_size;    /* per-instance state, zeroed before the first rebuild */
+    size_t priv_size;    /* per-instance state, zeroed before init and the first rebuild */
+    size_t cfg_size;     /* configuration block, zeroed before configure; 0 = none */
+    /* Fill cfg from the parameters of call (defaults first; call may have no arguments,
+     * or be a bare name).  Reports a bad or unknown parameter through diag_error_text
+     * (text and loc locate the call) and returns -1.  NULL: the algorithm takes no
+     * parameters, and any parameter is an error (reported by route_parse). */
+    int (*configure)(void *cfg, const struct sim_call *call, const char *text,
+                     const struct loc *loc);
+    /* Set up a new instance, once, before the first rebuild.  cfg is the configuration
+     * (NULL when cfg_size is 0).  members is where the group keeps its member array
+     * (`*members` may move as targets register, `members` does not; indexed like the
+     * view), for algorithms that read a target's capacity (weighted_round_robin) or its
+     * global load (join_shortest_queue); borrowed for the instance's life, may be NULL in
+     * unit tests of algorithms that need neither.  May be NULL. */
+    void (*init)(void *priv, const void *cfg, const struct tg_member *const *members);
     /* The eligible set changed (also called once at creation).  May be NULL. */
     void (*rebuild)(void *priv, const struct route_view *v);
     /* Choose a member index from v->eligible (v->n > 0). */
@@ -47,8 +70,26 @@ struct route_ops {
     void (*fini)(void *priv);
 };
 
-/* The algorithm called name, or NULL. */
+/* The algorithm called name, or NULL.  A parameter list after the name ("power_of_d(d=3)")
+ * is ignored, so a scenario's algorithm text may be given. */
 const struct route_ops *route_find(const char *name);
+
+/* Check an algorithm text (`name` or `name(k=v, ...)`) located at loc (NULL: command
+ * line).  On success stores the algorithm in *ops and, when it has parameters, a new
+ * configuration block in *cfg (else NULL; caller frees with free()); returns 0.  An unknown
+ * name, an unknown or bad parameter or a syntax error is reported as file:line:col with
+ * the value and what was expected; returns -1. */
+int route_parse(const char *text, const struct loc *loc, const struct route_ops **ops,
+                void **cfg);
+
+/* A new instance of ops configured by text (NULL: the defaults), which route_parse must have
+ * accepted (it is checked again; a bad text is a bug); members as for init().  Free with
+ * route_instance_free. */
+void *route_instance_new(const struct route_ops *ops, const char *text,
+                         const struct tg_member *const *members);
+
+/* Free an instance from route_instance_new (fini, then the block); NULL is ignored. */
+void route_instance_free(const struct route_ops *ops, void *priv);
 
 /* All algorithms, NULL-terminated, in the order `elbsim list algorithms` shows them. */
 extern const struct route_ops *const route_table[];
@@ -59,5 +100,9 @@ void route_names(char *buf, size_t n);
 extern const struct route_ops route_rr_ops;
 extern const struct route_ops route_lor_ops;
 extern const struct route_ops route_random_ops;
+extern const struct route_ops route_p2d_ops;
+extern const struct route_ops route_lc_ops;
+extern const struct route_ops route_wrr_ops;
+extern const struct route_ops route_jsq_ops;
 
 #endif

@@ -587,23 +587,12 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
     if (a) {
         get_string(r, m, "algorithm", &g->algorithm);
         g->algorithm_loc = a->loc;
-        if (!route_find(g->algorithm)) {
-            char names[512];
-            route_names(names, sizeof names);
-            const char *cands[64];
-            size_t n = 0;
-            for (; route_table[n] && n < 63; n++)
-                cands[n] = route_table[n]->name;
-            cands[n] = NULL;
-            const char *near = ytree_nearest(g->algorithm, cands);
-            if (near)
-                diag_error(&a->loc, "unknown algorithm '%s'; did you mean '%s'? expected one "
-                                    "of: %s", g->algorithm, near, names);
-            else
-                diag_error(&a->loc, "unknown algorithm '%s'; expected one of: %s",
-                           g->algorithm, names);
+        /* `name` or `name(k=v, ...)`: the text is kept, each routing instance reads it. */
+        const struct route_ops *ops;
+        void *cfg;
+        if (route_parse(g->algorithm, &a->loc, &ops, &cfg))
             fail(r);
-        }
+        free(cfg);
     }
     const struct ytree *xz = ytree_get(m, "cross_zone");
     if (xz && scalar(r, xz, "cross_zone")) {
@@ -1035,7 +1024,12 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         const struct sc_tg *g = &sc->tgs[i];
         fputs("  - name: ", f);
         yq(f, g->name);
-        fprintf(f, "\n    algorithm: %s\n    cross_zone: %s\n    targets:\n", g->algorithm,
+        fputs("\n    algorithm: ", f);
+        if (strpbrk(g->algorithm, "(:#'\""))
+            yq(f, g->algorithm);
+        else
+            fputs(g->algorithm, f);
+        fprintf(f, "\n    cross_zone: %s\n    targets:\n",
                 g->cross_zone == SC_XZ_ON    ? "true"
                 : g->cross_zone == SC_XZ_OFF ? "false"
                                              : "use_load_balancer_configuration");

@@ -17,7 +17,7 @@ static const struct node_ops tg_ops = {
 };
 
 void tg_init(struct target_group *g, struct world *w, uint32_t id, const char *name,
-             const struct route_ops *algo, gsl_rng *rng)
+             const struct route_ops *algo, const char *algo_text, gsl_rng *rng)
 {
     *g = (struct target_group){0};
     g->node.ops = &tg_ops;
@@ -25,15 +25,14 @@ void tg_init(struct target_group *g, struct world *w, uint32_t id, const char *n
     g->node.world = w;
     g->id = id;
     g->algo = algo;
+    g->algo_text = algo_text;
     g->rng = rng;
 }
 
 void tg_fini(struct target_group *g)
 {
     for (uint32_t i = 0; i < g->nviews; i++) {
-        if (g->algo->fini)
-            g->algo->fini(g->views[i].priv);
-        free(g->views[i].priv);
+        route_instance_free(g->algo, g->views[i].priv);
         free(g->views[i].eligible);
     }
     free(g->views);
@@ -84,7 +83,8 @@ uint32_t tg_view_attach(struct target_group *g, int zone, bool cross_zone)
     g->views = xrealloc(g->views, (g->nviews + 1) * sizeof *g->views);
     struct tg_view *v = &g->views[g->nviews];
     *v = (struct tg_view){.zone = zone, .cross_zone = cross_zone};
-    v->priv = xcalloc(1, g->algo->priv_size ? g->algo->priv_size : 1);
+    v->priv = route_instance_new(g->algo, g->algo_text,
+                                 (const struct tg_member *const *)&g->members);
     view_rebuild(g, v);
     return g->nviews++;
 }

@@ -44,6 +44,7 @@ struct target_group {
     struct node node;            /* first: target groups are nodes */
     uint32_t id;
     const struct route_ops *algo;
+    const char *algo_text;       /* as written, with parameters (borrowed); NULL = defaults */
     gsl_rng *rng;                /* the group's routing stream ("target_group.<name>") */
     struct tg_member *members;
     uint32_t nmembers, cap;
@@ -53,9 +54,11 @@ struct target_group {
     uint64_t no_target;          /* requests answered 503 for want of a target */
 };
 
-/* rng: taken over (freed by fini).  name borrowed. */
+/* algo_text: the algorithm as the scenario writes it (`power_of_d(d=3)`), already
+ * checked by route_parse; NULL for the defaults of `algo`.  rng: taken over (freed by
+ * fini).  name and algo_text borrowed. */
 void tg_init(struct target_group *g, struct world *w, uint32_t id, const char *name,
-             const struct route_ops *algo, gsl_rng *rng);
+             const struct route_ops *algo, const char *algo_text, gsl_rng *rng);
 void tg_fini(struct target_group *g);
 
 /* Register a target (appends a member).  Views are rebuilt. */

@@ -78,7 +78,7 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     for (int i = 0; i < sc->ntgs; i++) {
         const struct sc_tg *g = &sc->tgs[i];
         w->tgs[i] = xmalloc(sizeof *w->tgs[i]);
-        tg_init(w->tgs[i], w, (uint32_t)i, g->name, route_find(g->algorithm),
+        tg_init(w->tgs[i], w, (uint32_t)i, g->name, route_find(g->algorithm), g->algorithm,
                 stream(w, "target_group", g->name));
         int n = 0, spread = 0;
         for (int k = 0; k < g->ntargets; k++) {
