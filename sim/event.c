@@ -17,14 +17,6 @@ void sim_event_fini(struct sim *sim)
     sim_queue_fini(&sim->q);
 }
 
-sim_handle sim_event_schedule(struct sim *sim, double at, sim_event_fn *fn, void *ctx,
-                              uint64_t arg)
-{
-    /* Scheduling into the past is a model bug: time would run backwards. */
-    ELB_ASSERT(at >= sim->now);
-    return sim_queue_push(&sim->q, at, fn, ctx, arg);
-}
-
 bool sim_event_cancel(struct sim *sim, sim_handle h)
 {
     return sim_queue_remove(&sim->q, h);
@@ -49,10 +41,7 @@ void sim_event_stop(struct sim *sim)
 void sim_event_run_until(struct sim *sim, double t_end)
 {
     struct sim_queue_item it;
-    /* An empty queue peeks as +INFINITY, which is <= an infinite t_end: test the size. */
-    while (!sim->stopping && sim_queue_size(&sim->q) > 0 &&
-           sim_queue_peek_time(&sim->q) <= t_end) {
-        sim_queue_pop(&sim->q, &it);
+    while (!sim->stopping && sim_queue_pop_due(&sim->q, t_end, &it)) {
         sim->now = it.time;
         sim->events_run++;
         it.fn(sim, it.ctx, it.arg);

@@ -224,8 +224,10 @@ static void test_random_operations_pop_in_reference_order(void)
             stales++;
         }
         CHECK(sim_queue_size(&q) == ref.n);
-        if (op % 1024 == 0)
-            CHECK(sim_queue_peek_time(&q) == (ref.n ? ref.ev[ref_min(&ref)].time : (double)INFINITY));
+        if (op % 1024 == 0) {
+            double first = ref.n ? ref.ev[ref_min(&ref)].time : (double)INFINITY;
+            CHECK(sim_queue_peek_time(&q) == first);
+        }
     }
     /* Drain: the rest must come out in reference order too. */
     ref_sort(&ref);
@@ -530,6 +532,62 @@ static void test_handler_can_cancel_a_tied_event_and_schedule_at_now(void)
     sim_event_fini(&sim);
 }
 
+static void test_times_order_numerically_across_magnitudes(void)
+{
+    /* The queue orders times through their bit patterns; check the whole double range. */
+    const double times[] = {INFINITY, 1e300, 4503599627370496.0, 86400.0, 1.0,
+                            0.9999999999999999, 1e-300, 4.9e-324, 2.2250738585072014e-308,
+                            0.0, 3.0, 1.0000000000000002, 2.5e-9};
+    enum { N = sizeof times / sizeof *times };
+    struct sim_queue q;
+    sim_queue_init(&q);
+    for (size_t i = 0; i < N; i++)
+        sim_queue_push(&q, times[i], nop_fn, NULL, i);
+    struct sim_queue_item it;
+    double prev = -1.0;
+    size_t popped = 0;
+    while (sim_queue_pop(&q, &it)) {
+        CU_ASSERT(it.time > prev);
+        CU_ASSERT_EQUAL(it.time, times[it.arg]); /* the time comes back exactly */
+        prev = it.time;
+        popped++;
+    }
+    CU_ASSERT_EQUAL(popped, N);
+    sim_queue_fini(&q);
+}
+
+static void test_negative_zero_ties_with_zero(void)
+{
+    /* -0.0 == 0.0 as doubles, so the two are one time and tie in FIFO order. */
+    struct sim sim;
+    sim_event_init(&sim);
+    struct trace t = trace_new();
+    sim_event_schedule(&sim, 0.0, trace_fn, &t, 1);
+    sim_handle b = sim_event_schedule(&sim, -0.0, trace_fn, &t, 2);
+    sim_event_schedule(&sim, 0.0, trace_fn, &t, 3);
+    CU_ASSERT_EQUAL(sim_queue_time_of(&sim.q, b), 0.0);
+    sim_event_run_until(&sim, -0.0);
+    CU_ASSERT_EQUAL_FATAL(t.n, 3);
+    CU_ASSERT_EQUAL(t.log[0], 1);
+    CU_ASSERT_EQUAL(t.log[1], 2);
+    CU_ASSERT_EQUAL(t.log[2], 3);
+    sim_event_fini(&sim);
+}
+
+static void test_run_until_a_negative_time_runs_nothing(void)
+{
+    struct sim sim;
+    sim_event_init(&sim);
+    struct trace t = trace_new();
+    sim_event_schedule(&sim, 0.5, trace_fn, &t, 1);
+    sim_event_run_until(&sim, -0.5);
+    sim_event_run_until(&sim, NAN);
+    CU_ASSERT_EQUAL(t.n, 0);
+    CU_ASSERT_EQUAL(sim_now(&sim), 0.0);
+    CU_ASSERT_EQUAL(sim_event_pending(&sim), 1);
+    sim_event_fini(&sim);
+}
+
 /* ---- renumbering ------------------------------------------------------------------ */
 
 /* Pops everything and compares with the sorted reference; empties the reference. */
@@ -701,6 +759,8 @@ static void test_fini_frees_pending_events(void)
 
 static CU_TestInfo queue_tests[] = {
     {"random_operations_pop_in_reference_order", test_random_operations_pop_in_reference_order},
+    {"times_order_numerically_across_magnitudes",
+     test_times_order_numerically_across_magnitudes},
     {"renumber_keeps_the_order", test_renumber_keeps_the_order},
     {"exhausted_sequence_space_renumbers_without_reordering",
      test_exhausted_sequence_space_renumbers_without_reordering},
@@ -719,6 +779,8 @@ static CU_TestInfo engine_tests[] = {
     {"stop_returns_after_the_current_event", test_stop_returns_after_the_current_event},
     {"handler_can_cancel_a_tied_event_and_schedule_at_now",
      test_handler_can_cancel_a_tied_event_and_schedule_at_now},
+    {"negative_zero_ties_with_zero", test_negative_zero_ties_with_zero},
+    {"run_until_a_negative_time_runs_nothing", test_run_until_a_negative_time_runs_nothing},
     {"drained_queue_holds_nothing_and_is_reusable",
      test_drained_queue_holds_nothing_and_is_reusable},
     {"fini_frees_pending_events", test_fini_frees_pending_events},

@@ -186,13 +186,37 @@ static void check_wq(unsigned c, double rho, uint64_t warmup, uint64_t n)
     CU_ASSERT(hw < MAX_REL_HALF_WIDTH * wq);
 }
 
-/* Customers per replication: warm-up of ~20 relaxation times, then n. */
-static void test_mm1_wait_matches_closed_form_at_rho_050(void) { check_wq(1, 0.50, 2000, 40000); }
-static void test_mm1_wait_matches_closed_form_at_rho_080(void) { check_wq(1, 0.80, 10000, 200000); }
-static void test_mm1_wait_matches_closed_form_at_rho_095(void) { check_wq(1, 0.95, 40000, 1000000); }
-static void test_mm4_wait_matches_closed_form_at_rho_050(void) { check_wq(4, 0.50, 2000, 100000); }
-static void test_mm4_wait_matches_closed_form_at_rho_080(void) { check_wq(4, 0.80, 10000, 200000); }
-static void test_mm4_wait_matches_closed_form_at_rho_095(void) { check_wq(4, 0.95, 40000, 1000000); }
+/* Customers per replication: a warm-up of at least ~20 relaxation times (1 / (c mu (1 -
+ * sqrt(rho))^2), Abate & Whitt), then n, sized for a half-width of 2-4 % at -O2. */
+static void test_mm1_wait_matches_closed_form_at_rho_050(void)
+{
+    check_wq(1, 0.50, 2000, 40000);
+}
+
+static void test_mm1_wait_matches_closed_form_at_rho_080(void)
+{
+    check_wq(1, 0.80, 10000, 200000);
+}
+
+static void test_mm1_wait_matches_closed_form_at_rho_095(void)
+{
+    check_wq(1, 0.95, 40000, 1000000);
+}
+
+static void test_mm4_wait_matches_closed_form_at_rho_050(void)
+{
+    check_wq(4, 0.50, 2000, 100000);
+}
+
+static void test_mm4_wait_matches_closed_form_at_rho_080(void)
+{
+    check_wq(4, 0.80, 10000, 200000);
+}
+
+static void test_mm4_wait_matches_closed_form_at_rho_095(void)
+{
+    check_wq(4, 0.95, 40000, 1000000);
+}
 
 static CU_TestInfo theory_tests[] = {
     {"erlang_c_matches_known_values", test_erlang_c_matches_known_values},
