@@ -83,6 +83,15 @@ else ko "changing the algorithm leaves arrivals and demands unchanged"; fi
 cmp -s "$TMP/a/summary.csv" "$TMP/lor/summary.csv" && ko "changing the algorithm changes the outcome" \
     || ok "changing the algorithm changes the outcome"
 
+# --- lesson: least outstanding requests beats round robin on mixed-speed targets ---
+H=scenarios/examples/heterogeneous_lor.yaml
+"$ELBSIM" run $H -q -o "$TMP/h_rr" >/dev/null 2>&1
+"$ELBSIM" run $H -q -o "$TMP/h_lor" --set target_groups.app.algorithm=least_outstanding_requests >/dev/null 2>&1
+rr=$(get "$TMP/h_rr" workload clients latency_p99_s); lor=$(get "$TMP/h_lor" workload clients latency_p99_s)
+awk -v a="$rr" -v b="$lor" 'BEGIN { exit !(b > 0 && b < 0.5 * a) }' \
+    && ok "LOR p99 ($lor s) well below round robin's ($rr s) on mixed-speed targets" \
+    || ko "LOR p99 below round robin's ($lor vs $rr)"
+
 # --- validate, list ---
 "$ELBSIM" validate scenarios/quickstart.yaml >/dev/null 2>&1 && ok "validate quickstart" || ko "validate quickstart"
 for s in scenarios/validation/*.yaml; do
