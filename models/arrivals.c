@@ -271,17 +271,6 @@ void arrivals_fmt(double v, enum sim_unit unit, char *buf, size_t n)
     sim_units_format(v, unit, buf, n);
 }
 
-void arrivals_appendf(char *buf, size_t n, size_t *used, const char *fmt, ...)
-{
-    if (*used + 1 >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *used, n - *used, fmt, ap);
-    va_end(ap);
-    if (w > 0)
-        *used += (size_t)w < n - *used ? (size_t)w : n - *used - 1;
-}
 
 double arrivals_exp1(gsl_rng *r)
 {

@@ -284,15 +284,15 @@ static void diurnal_format(const void *priv, char *buf, size_t n)
     arrivals_fmt(d->weekly, SIM_UNIT_NONE, weekly, sizeof weekly);
     int hh = (int)(d->peak_s / HOUR_S), mm = (int)((d->peak_s - hh * HOUR_S) / 60);
     size_t used = 0;
-    arrivals_appendf(buf, n, &used, "diurnal(mean=%s, amplitude=%s, peak=", mean, amp);
+    text_appendf(buf, n, &used, "diurnal(mean=%s, amplitude=%s, peak=", mean, amp);
     if (d->peak_s == hh * HOUR_S + mm * 60.0) {
-        arrivals_appendf(buf, n, &used, "%02d:%02d", hh, mm);
+        text_appendf(buf, n, &used, "%02d:%02d", hh, mm);
     } else {
         char pk[32];
         arrivals_fmt(d->peak_s, SIM_UNIT_SECONDS, pk, sizeof pk);
-        arrivals_appendf(buf, n, &used, "%s", pk);
+        text_appendf(buf, n, &used, "%s", pk);
     }
-    arrivals_appendf(buf, n, &used, ", weekly=%s, peak_day=%s)", weekly, weekdays[d->peak_day]);
+    text_appendf(buf, n, &used, ", weekly=%s, peak_day=%s)", weekly, weekdays[d->peak_day]);
 }
 
 static double diurnal_rate_at(const void *priv, double t)

@@ -16,6 +16,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/arrivals.h"
+#include "sim/text.h"
 #include "sim/call.h"
 #include "sim/diag.h"
 #include "sim/units.h"
@@ -84,10 +85,6 @@ char *arrivals_parse_path(const struct arrivals_parse *p, const char *file);
 
 /* Shortest text of v in unit, as sim_units_format (rates "200/s", durations "30m"). */
 void arrivals_fmt(double v, enum sim_unit unit, char *buf, size_t n);
-
-/* Append formatted text at buf + *used, never past n bytes (truncating, NUL-terminated). */
-void arrivals_appendf(char *buf, size_t n, size_t *used, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* An exponential(1) draw, never 0. */
 double arrivals_exp1(gsl_rng *r);

@@ -84,14 +84,14 @@ static void steps_format(const void *priv, char *buf, size_t n)
 {
     const struct steps *st = priv;
     size_t used = 0;
-    arrivals_appendf(buf, n, &used, "steps(");
+    text_appendf(buf, n, &used, "steps(");
     for (size_t i = 0; i < st->w.n; i++) {
         char t[32], r[32];
         arrivals_fmt(st->w.t[i], SIM_UNIT_SECONDS, t, sizeof t);
         arrivals_fmt(st->w.r[i], SIM_UNIT_RATE, r, sizeof r);
-        arrivals_appendf(buf, n, &used, "%s%s: %s", i ? ", " : "", t, r);
+        text_appendf(buf, n, &used, "%s%s: %s", i ? ", " : "", t, r);
     }
-    arrivals_appendf(buf, n, &used, ")");
+    text_appendf(buf, n, &used, ")");
 }
 
 const struct arrivals_ops arrivals_steps_ops = {

@@ -1,9 +1,10 @@
 #include "models/catalog.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "sim/text.h"
 
 #define C5_NOTE "compute optimised, 2 GB per vCPU; speed 1.0 (reference, up to 3.6 GHz)"
 #define M5_NOTE "general purpose, 4 GB per vCPU; speed 0.9 (3.1 GHz all-core, elbsim's estimate)"
@@ -118,19 +119,6 @@ double catalog_fargate_price_per_hour(double vcpu, double memory_gb)
     return 0.04048 * vcpu + 0.004445 * memory_gb;
 }
 
-/* snprintf that appends at *used and never runs past n. */
-static void __attribute__((format(printf, 4, 5)))
-append(char *buf, size_t n, size_t *used, const char *fmt, ...)
-{
-    if (*used + 1 >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *used, n - *used, fmt, ap);
-    va_end(ap);
-    if (w > 0)
-        *used += (size_t)w < n - *used ? (size_t)w : n - *used - 1;
-}
 
 void catalog_fargate_valid_memory(double vcpu, char *buf, size_t n)
 {
@@ -140,26 +128,26 @@ void catalog_fargate_valid_memory(double vcpu, char *buf, size_t n)
     size_t used = 0;
     const struct fargate_row *row = fargate_row_for(vcpu);
     if (!row) {
-        append(buf, n, &used, "none: cpu must be one of");
+        text_appendf(buf, n, &used, "none: cpu must be one of");
         for (size_t i = 0; i < NROWS; i++)
-            append(buf, n, &used, i ? ", %g" : " %g", fargate_rows[i].vcpu);
+            text_appendf(buf, n, &used, i ? ", %g" : " %g", fargate_rows[i].vcpu);
         return;
     }
     if (row->step_gb == 0) {
         for (size_t i = 0; i < sizeof fargate_quarter_gb / sizeof fargate_quarter_gb[0]; i++)
-            append(buf, n, &used, i ? ", %g" : "%g", fargate_quarter_gb[i]);
-        append(buf, n, &used, " GB");
+            text_appendf(buf, n, &used, i ? ", %g" : "%g", fargate_quarter_gb[i]);
+        text_appendf(buf, n, &used, " GB");
         return;
     }
     int count = (int)lround((row->max_gb - row->min_gb) / row->step_gb) + 1;
     if (count <= 8) {
         /* Short ladders are listed in full: "1, 2, 3, 4 GB". */
         for (int i = 0; i < count; i++)
-            append(buf, n, &used, i ? ", %g" : "%g", row->min_gb + i * row->step_gb);
-        append(buf, n, &used, " GB");
+            text_appendf(buf, n, &used, i ? ", %g" : "%g", row->min_gb + i * row->step_gb);
+        text_appendf(buf, n, &used, " GB");
         return;
     }
-    append(buf, n, &used, "%g to %g GB in %g GB steps", row->min_gb, row->max_gb, row->step_gb);
+    text_appendf(buf, n, &used, "%g to %g GB in %g GB steps", row->min_gb, row->max_gb, row->step_gb);
 }
 
 double catalog_billed_seconds(double run_s, double minimum_s)

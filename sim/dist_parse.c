@@ -15,6 +15,7 @@
 #include <gsl/gsl_sort.h>
 
 #include "sim/call.h"
+#include "sim/text.h"
 #include "sim/xalloc.h"
 
 /* Rows of both tables below, in the order `elbsim list distributions` shows them. */
@@ -165,31 +166,6 @@ __attribute__((format(printf, 2, 3))) static void sbuf_add(struct sbuf *b, const
         b->len = b->len + (size_t)k < b->n ? b->len + (size_t)k : b->n - 1;
 }
 
-/* Edit distance, for "did you mean"; short words only. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 31 || lb > 31)
-        return 99;
-    size_t row[32];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
 
 /* " (did you mean 'x'?)" into buf when some candidate is within 2 edits, else "". */
 static void suggest(const char *word, const char *const *cands, size_t ncands, char *buf,
@@ -198,7 +174,7 @@ static void suggest(const char *word, const char *const *cands, size_t ncands, c
     size_t best = 3;
     const char *pick = NULL;
     for (size_t i = 0; i < ncands; i++) {
-        size_t e = edit_distance(word, cands[i]);
+        size_t e = text_distance(word, cands[i]);
         if (e < best && e < strlen(cands[i])) {
             best = e;
             pick = cands[i];

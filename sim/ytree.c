@@ -7,6 +7,7 @@
 
 #include <yaml.h>
 
+#include "sim/text.h"
 #include "sim/xalloc.h"
 
 const char *ytree_kind_name(enum ytree_kind k)
@@ -269,47 +270,9 @@ const struct loc *ytree_key_loc(const struct ytree *t, const char *key)
     return &t->loc;
 }
 
-static size_t levenshtein(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t *row = xmalloc((lb + 1) * sizeof *row);
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[lb];
-    free(row);
-    return d;
-}
-
 const char *ytree_nearest(const char *s, const char *const cands[])
 {
-    const char *best = NULL;
-    size_t bestd = (size_t)-1;
-    for (size_t i = 0; cands[i]; i++) {
-        size_t d = levenshtein(s, cands[i]);
-        if (d < bestd) {
-            bestd = d;
-            best = cands[i];
-        }
-    }
-    size_t len = strlen(s);
-    if (best && bestd * 2 <= (len > 3 ? len : 3))
-        return best;
-    return NULL;
+    return text_nearest(s, cands);
 }
 
 /* "a, b, c" into buf. */
