@@ -37,6 +37,8 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
     lb->node_requests = xcalloc((size_t)lb->nnodes, sizeof *lb->node_requests);
     lb->rules = xcalloc((size_t)(cfg->nrules ? cfg->nrules : 1), sizeof *lb->rules);
     lb->nrules = cfg->nrules;
+    /* [group][node] view index + 1, 0 = not attached yet */
+    uint32_t **tg_views = xcalloc((size_t)(w->sc->ntgs ? w->sc->ntgs : 1), sizeof *tg_views);
     for (int i = 0; i < cfg->nrules; i++) {
         const struct sc_rule *cr = &cfg->rules[i];
         struct lb_rule *r = &lb->rules[i];
@@ -60,10 +62,20 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
                       : g->cross_zone == SC_XZ_OFF ? false
                                                    : cfg->cross_zone;
             f->views = xcalloc((size_t)lb->nnodes, sizeof *f->views);
+            /* One routing instance per (LB node, target group), however many rules
+             * forward to the group: AWS balances per node and group, not per rule. */
+            if (!tg_views[gi]) {
+                tg_views[gi] = xcalloc((size_t)lb->nnodes, sizeof *tg_views[gi]);
+                for (int nd = 0; nd < lb->nnodes; nd++)
+                    tg_views[gi][nd] = tg_view_attach(f->tg, lb->node_zone[nd], xz) + 1;
+            }
             for (int nd = 0; nd < lb->nnodes; nd++)
-                f->views[nd] = tg_view_attach(f->tg, lb->node_zone[nd], xz);
+                f->views[nd] = tg_views[gi][nd] - 1;
         }
     }
+    for (int g = 0; g < w->sc->ntgs; g++)
+        free(tg_views[g]);
+    free(tg_views);
     return lb;
 }
 
@@ -124,7 +136,7 @@ static void lb_forward(struct sim *sim, void *ctx, uint64_t arg)
     }
     const struct lb_forward *f = &r->fw[0];
     if (r->nfw > 1) {
-        double u = gsl_rng_uniform(lb->rng);
+        double u = rq->u_route;
         int k = 0;
         while (k < r->nfw - 1 && u >= r->fw[k].cum_weight)
             k++;
@@ -144,7 +156,9 @@ static void lb_accept(struct node *n, struct request *rq)
     lb->requests++;
     lb->node_requests[nd]++;
     lb->in_flight++;
-    double d = lb->latency ? sim_dist_sample(lb->latency, lb->rng) : 0.0;
+    /* The request's own uniform through the latency's quantile function: the same request
+     * sees the same latency whatever happened before it (common random numbers). */
+    double d = lb->latency ? sim_dist_quantile(lb->latency, rq->u_lb) : 0.0;
     if (d > 0)
         sim_event_after(&w->sim, d, lb_forward, lb, (uint64_t)(uintptr_t)rq);
     else

@@ -44,6 +44,8 @@ struct request {
     double sent_s;             /* s: when the client sent this attempt */
     double first_sent_s;       /* s: when the first attempt of this request was sent */
     double demand_s;           /* CPU seconds on one vCPU of speed 1.0 */
+    double u_route;            /* uniform(0,1) drawn with the demand: weighted forwards */
+    double u_lb;               /* uniform(0,1) drawn with the demand: LB latency quantile */
     const char *path;          /* request path for listener rules; NULL = "/" */
     const char *host;          /* Host header for listener rules; NULL = none */
     uint32_t attempt;          /* 0 for the first try, then retries */
@@ -60,6 +62,7 @@ struct request {
     struct target *target;
     double arrive_target_s;    /* s: reached the target */
     double start_s;            /* s: service began (FCFS) */
+    uint32_t svc_slot;         /* FCFS: index in the target's in-service array */
     double ps_finish;          /* processor sharing: finish tag in virtual time */
     sim_handle done_ev;        /* completion event (FCFS) */
     sim_handle timeout_ev;     /* client timeout */

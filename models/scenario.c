@@ -256,7 +256,12 @@ static void read_workload(struct reader *r, const struct ytree *m, struct sc_wor
         fail(r);
     }
     const struct ytree *c = ytree_get(m, "connection");
-    if (c) {
+    if (c && users) {
+        diag_error(ytree_key_loc(m, "connection"), "'connection' belongs to open-loop "
+                                                   "workloads; closed-loop users send one "
+                                                   "request at a time and think in between");
+        fail(r);
+    } else if (c) {
         if (ytree_check_keys(c, "connection", connection_keys))
             fail(r);
         else {
@@ -299,7 +304,7 @@ static void read_workload(struct reader *r, const struct ytree *m, struct sc_wor
 
 static const char *const lb_keys[] = {"name", "type", "zones", "cross_zone", "latency",
                                       "listeners", NULL};
-static const char *const listener_keys[] = {"port", "protocol", "rules", NULL};
+static const char *const listener_keys[] = {"port", "rules", NULL};
 static const char *const rule_keys[] = {"path", "host", "forward", NULL};
 static const char *const fw_keys[] = {"target_group", "weight", NULL};
 
@@ -418,7 +423,13 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
         fail(r);
         return;
     }
-    for (size_t li = 0; li < ls->n; li++) {
+    if (ls->n > 1) {
+        /* Requests carry no port yet, so a second listener could never be told apart. */
+        diag_error(&ls->items[1]->loc, "one listener per load balancer for now (requests do "
+                                       "not carry a port); put all rules in the first");
+        fail(r);
+    }
+    for (size_t li = 0; li < ls->n && li < 1; li++) {
         const struct ytree *l = ls->items[li];
         if (ytree_check_keys(l, "a listener", listener_keys)) {
             fail(r);
@@ -451,7 +462,45 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
     }
 }
 
-static const char *const tg_keys[] = {"name", "algorithm", "cross_zone", "targets", NULL};
+static const char *const tg_keys[] = {"name", "algorithm", "cross_zone", "health_check",
+                                      "targets", NULL};
+static const char *const hc_keys[] = {"interval", "timeout", "healthy", "unhealthy", NULL};
+
+static void read_health_check(struct reader *r, const struct ytree *m, struct sc_health_check *hc)
+{
+    if (m->kind != YTREE_MAP) {
+        diag_error(&m->loc, "health_check must be a mapping, e.g. { interval: 30s, timeout: 5s, "
+                            "healthy: 5, unhealthy: 2 }");
+        fail(r);
+        return;
+    }
+    if (ytree_check_keys(m, "health_check", hc_keys)) {
+        fail(r);
+        return;
+    }
+    int errors = r->errors;
+    if (get_unit(r, m, "interval", SIM_UNIT_SECONDS, &hc->interval_s) == 0 &&
+        ytree_get(m, "interval") && (hc->interval_s < 5 || hc->interval_s > 300)) {
+        diag_error(&ytree_get(m, "interval")->loc, "health_check interval must be 5s to 300s "
+                                                   "(AWS range), got '%s'",
+                   ytree_get(m, "interval")->text);
+        fail(r);
+    }
+    if (get_unit(r, m, "timeout", SIM_UNIT_SECONDS, &hc->timeout_s) == 0 &&
+        ytree_get(m, "timeout") && (hc->timeout_s < 2 || hc->timeout_s > 120)) {
+        diag_error(&ytree_get(m, "timeout")->loc, "health_check timeout must be 2s to 120s "
+                                                  "(AWS range), got '%s'",
+                   ytree_get(m, "timeout")->text);
+        fail(r);
+    } else if (r->errors == errors && hc->timeout_s >= hc->interval_s) {
+        const struct ytree *v = ytree_get(m, "timeout");
+        diag_error(v ? &v->loc : &m->loc, "health_check timeout (%gs) must be shorter than "
+                                          "interval (%gs)", hc->timeout_s, hc->interval_s);
+        fail(r);
+    }
+    get_int(r, m, "healthy", 2, 10, &hc->healthy);
+    get_int(r, m, "unhealthy", 2, 10, &hc->unhealthy);
+}
 static const char *const targets_keys[] = {"kind", "instance_type", "vcpus", "speed", "memory",
                                            "cpu", "count", "zone", "discipline",
                                            "queue_limit", NULL};
@@ -573,6 +622,12 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
                     : it                       ? sp->speed * speed
                                                : speed;
     }
+    if (sp->queue_limit > 0 && sp->queue_limit < sp->servers) {
+        diag_error(&ytree_get(m, "queue_limit")->loc, "queue_limit %d is below the target's %d "
+                   "vCPUs; it counts requests in service too, so it must be at least %d",
+                   sp->queue_limit, sp->servers, sp->servers);
+        fail(r);
+    }
 }
 
 static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
@@ -608,6 +663,10 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
             fail(r);
         }
     }
+    g->hc = (struct sc_health_check){30, 5, 5, 2}; /* ALB defaults (AWS.md fact 8) */
+    const struct ytree *hc = ytree_get(m, "health_check");
+    if (hc)
+        read_health_check(r, hc, &g->hc);
     const struct ytree *ts = get_list(r, m, "targets");
     if (ts) {
         g->targets = xcalloc(ts->n ? ts->n : 1, sizeof *g->targets);
@@ -618,7 +677,99 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
 
 static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed", "output",
                                        "workloads", "load_balancers", "target_groups", "slo",
-                                       NULL};
+                                       "faults", NULL};
+static const char *const fault_keys[] = {"at", "target", "zone", "kind", "duration", NULL};
+
+/* kind text: crash, hang, outage, slow(factor=F), errors(rate=R). */
+static void read_fault_kind(struct reader *r, const struct ytree *v, struct sc_fault *f)
+{
+    const char *t = v->text;
+    int used = 0;
+    char buf[64];
+    f->factor = 1;
+    if (!strcmp(t, "crash"))
+        f->kind = TARGET_FAULT_CRASH;
+    else if (!strcmp(t, "hang"))
+        f->kind = TARGET_FAULT_HANG;
+    else if (!strcmp(t, "outage")) {
+        f->kind = TARGET_FAULT_CRASH;
+        f->outage = true;
+    } else if (!strncmp(t, "slow", 4)) {
+        f->kind = TARGET_FAULT_SLOW;
+        f->factor = 4;
+        if (t[4] && (sscanf(t, "slow ( factor = %lf ) %n", &f->factor, &used) < 1 || t[used] ||
+                     !(f->factor > 0) || !isfinite(f->factor))) {
+            diag_error(&v->loc, "cannot read fault kind '%s'; expected slow(factor=F) with F > 0",
+                       t);
+            fail(r);
+        }
+    } else if (!strncmp(t, "errors", 6)) {
+        f->kind = TARGET_FAULT_ERRORS;
+        f->rate = 1;
+        if (t[6] && (sscanf(t, "errors ( rate = %lf ) %n", &f->rate, &used) < 1 || t[used] ||
+                     !(f->rate >= 0 && f->rate <= 1))) {
+            diag_error(&v->loc, "cannot read fault kind '%s'; expected errors(rate=R) with R "
+                                "from 0 to 1", t);
+            fail(r);
+        }
+    } else {
+        diag_error(&v->loc, "unknown fault kind '%s'; expected one of: crash, hang, "
+                            "slow(factor=F), errors(rate=R), outage", t);
+        fail(r);
+        return;
+    }
+    if (f->kind == TARGET_FAULT_SLOW)
+        snprintf(buf, sizeof buf, "slow(factor=%.10g)", f->factor);
+    else if (f->kind == TARGET_FAULT_ERRORS)
+        snprintf(buf, sizeof buf, "errors(rate=%.10g)", f->rate);
+    else
+        snprintf(buf, sizeof buf, "%s", f->outage ? "outage" : t);
+    f->kind_text = xstrdup(buf);
+}
+
+static void read_fault(struct reader *r, const struct ytree *m, struct sc_fault *f)
+{
+    f->zone = -1;
+    if (m->kind != YTREE_MAP) {
+        diag_error(&m->loc, "each fault must be a mapping, e.g. { at: 5m, target: web/2, "
+                            "kind: crash }");
+        fail(r);
+        return;
+    }
+    if (ytree_check_keys(m, "a fault", fault_keys)) {
+        fail(r);
+        return;
+    }
+    if (require(r, m, "at", "a fault") || require(r, m, "kind", "a fault"))
+        return;
+    get_positive(r, m, "at", SIM_UNIT_SECONDS, &f->at_s, true);
+    get_positive(r, m, "duration", SIM_UNIT_SECONDS, &f->duration_s, false);
+    const struct ytree *k = scalar(r, ytree_get(m, "kind"), "kind");
+    if (!k)
+        return;
+    read_fault_kind(r, k, f);
+    const struct ytree *tv = ytree_get(m, "target"), *zv = ytree_get(m, "zone");
+    if (f->outage) {
+        if (tv || !zv) {
+            diag_error(tv ? ytree_key_loc(m, "target") : &m->loc,
+                       "an outage takes a zone (zone: b), not a target");
+            fail(r);
+        } else if (scalar(r, zv, "zone")) {
+            f->zone_name = xstrdup(zv->text);
+            f->loc = zv->loc;
+            f->loc.file = r->sc->file;
+        }
+    } else if (zv || !tv) {
+        diag_error(zv ? ytree_key_loc(m, "zone") : &m->loc,
+                   "a %s fault takes a target (target: GROUP/N); a zone takes kind: outage",
+                   k->text);
+        fail(r);
+    } else if (scalar(r, tv, "target")) {
+        f->target = xstrdup(tv->text);
+        f->loc = tv->loc;
+        f->loc.file = r->sc->file;
+    }
+}
 static const char *const output_keys[] = {"interval", "requests", NULL};
 
 static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
@@ -707,7 +858,8 @@ static void read_top(struct reader *r, const struct ytree *root)
         }
     }
     if (sc->duration_s / sc->interval_s > 1e7) {
-        diag_error(ytree_key_loc(out, "interval"), "interval %gs over %gs makes more than 10 "
+        diag_error(out ? ytree_key_loc(out, "interval") : ytree_key_loc(root, "duration"),
+                   "interval %gs over %gs makes more than 10 "
                                                    "million rows; use a longer interval",
                    sc->interval_s, sc->duration_s);
         fail(r);
@@ -734,6 +886,12 @@ static void read_top(struct reader *r, const struct ytree *root)
         for (size_t i = 0; i < wls->n; i++)
             read_workload(r, wls->items[i], &sc->workloads[sc->nworkloads++]);
     }
+    const struct ytree *faults = get_list(r, root, "faults");
+    if (faults) {
+        sc->faults = xcalloc(faults->n ? faults->n : 1, sizeof *sc->faults);
+        for (size_t i = 0; i < faults->n; i++)
+            read_fault(r, faults->items[i], &sc->faults[sc->nfaults++]);
+    }
     const struct ytree *slo = get_list(r, root, "slo");
     if (slo) {
         sc->slos = xcalloc(slo->n ? slo->n : 1, sizeof *sc->slos);
@@ -757,6 +915,47 @@ int scenario_lb_index(const struct scenario *sc, const char *name)
         if (sc->lbs[i].name && !strcmp(sc->lbs[i].name, name))
             return i;
     return -1;
+}
+
+/* Target "<group>/<n>" or outage zone of a fault must exist. */
+static void check_fault_ref(struct reader *r, struct sc_fault *f)
+{
+    struct scenario *sc = r->sc;
+    char names[1024] = "";
+    size_t used = 0;
+    if (f->zone_name) {
+        for (int z = 0; z < sc->nzones; z++)
+            if (!strcmp(sc->zones[z], f->zone_name)) {
+                f->zone = z;
+                return;
+            }
+        for (int z = 0; z < sc->nzones && used + 1 < sizeof names; z++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", z ? ", " : "",
+                                     sc->zones[z]);
+        diag_error(&f->loc, "unknown zone '%s'; zones: %s", f->zone_name, names);
+        fail(r);
+        return;
+    }
+    if (!f->target)
+        return;
+    const char *slash = strrchr(f->target, '/');
+    char *end = NULL;
+    long n = slash ? strtol(slash + 1, &end, 10) : -1;
+    for (int g = 0; g < sc->ntgs; g++) {
+        const struct sc_tg *tg = &sc->tgs[g];
+        int count = 0;
+        for (int k = 0; k < tg->ntargets; k++)
+            count += tg->targets[k].count;
+        if (slash && (size_t)(slash - f->target) == strlen(tg->name) &&
+            !strncmp(f->target, tg->name, strlen(tg->name)) && end && !*end && end != slash + 1 &&
+            n >= 0 && n < count)
+            return;
+        if (used + 1 < sizeof names && count > 0)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s/0..%s/%d",
+                                     used ? ", " : "", tg->name, tg->name, count - 1);
+    }
+    diag_error(&f->loc, "unknown target '%s'; targets: %s", f->target, used ? names : "(none)");
+    fail(r);
 }
 
 /* Cross references: entries, forwards. */
@@ -795,6 +994,8 @@ static void check_refs(struct reader *r)
     }
     if (sc->nzones == 0)
         zone_index(sc, "a");
+    for (int i = 0; i < sc->nfaults; i++)
+        check_fault_ref(r, &sc->faults[i]);
 }
 
 static int finish(struct ytree *root, const char *name, char *const *sets, int nsets,
@@ -886,6 +1087,12 @@ void scenario_free(struct scenario *sc)
         free(sc->slos[i].metric);
     }
     free(sc->slos);
+    for (int i = 0; i < sc->nfaults; i++) {
+        free(sc->faults[i].kind_text);
+        free(sc->faults[i].target);
+        free(sc->faults[i].zone_name);
+    }
+    free(sc->faults);
     for (int i = 0; i < sc->nzones; i++)
         free(sc->zones[i]);
     free(sc->zones);
@@ -1029,10 +1236,16 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             yq(f, g->algorithm);
         else
             fputs(g->algorithm, f);
-        fprintf(f, "\n    cross_zone: %s\n    targets:\n",
+        fprintf(f, "\n    cross_zone: %s\n",
                 g->cross_zone == SC_XZ_ON    ? "true"
                 : g->cross_zone == SC_XZ_OFF ? "false"
                                              : "use_load_balancer_configuration");
+        fputs("    health_check: { interval: ", f);
+        ysec(f, g->hc.interval_s, SIM_UNIT_SECONDS);
+        fputs(", timeout: ", f);
+        ysec(f, g->hc.timeout_s, SIM_UNIT_SECONDS);
+        fprintf(f, ", healthy: %d, unhealthy: %d }\n    targets:\n", g->hc.healthy,
+                g->hc.unhealthy);
         for (int k = 0; k < g->ntargets; k++) {
             const struct sc_targets *t = &g->targets[k];
             const struct target_spec *sp = &t->spec;
@@ -1051,6 +1264,23 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             }
             fprintf(f, ", discipline: %s, queue_limit: %d }\n",
                     sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
+        }
+    }
+    if (sc->nfaults) {
+        fputs("faults:\n", f);
+        for (int i = 0; i < sc->nfaults; i++) {
+            const struct sc_fault *ft = &sc->faults[i];
+            fputs("  - { at: ", f);
+            ysec(f, ft->at_s, SIM_UNIT_SECONDS);
+            fputs(ft->outage ? ", zone: " : ", target: ", f);
+            yq(f, ft->outage ? ft->zone_name : ft->target);
+            fputs(", kind: ", f);
+            yq(f, ft->kind_text);
+            if (ft->duration_s > 0) {
+                fputs(", duration: ", f);
+                ysec(f, ft->duration_s, SIM_UNIT_SECONDS);
+            }
+            fputs(" }\n", f);
         }
     }
     if (sc->nslos) {

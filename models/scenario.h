@@ -81,11 +81,35 @@ struct sc_targets {
 
 enum sc_cross_zone { SC_XZ_INHERIT, SC_XZ_ON, SC_XZ_OFF };
 
+/* Target group health checks (AWS ranges; defaults ALB: 30s, 5s, 5, 2). */
+struct sc_health_check {
+    double interval_s;           /* 5-300 s */
+    double timeout_s;            /* 2-120 s, less than interval */
+    int healthy;                 /* 2-10 consecutive passes */
+    int unhealthy;               /* 2-10 consecutive failures */
+};
+
+/* One entry of `faults:`.  An outage is a crash of every target of `zone`. */
+struct sc_fault {
+    double at_s;                 /* s: start */
+    double duration_s;           /* s; 0 = until the end of the run */
+    enum target_fault kind;
+    bool outage;
+    double factor;               /* slow */
+    double rate;                 /* errors: probability, 0-1 */
+    char *kind_text;             /* as written (normalised), e.g. "slow(factor=4)" */
+    char *target;                /* "<group>/<n>"; NULL for an outage */
+    char *zone_name;             /* outage: the zone; NULL otherwise */
+    int zone;                    /* outage: zone index; -1 otherwise */
+    struct loc loc;              /* of the target or zone value */
+};
+
 struct sc_tg {
     char *name;
     char *algorithm;
     struct loc algorithm_loc;
     enum sc_cross_zone cross_zone;
+    struct sc_health_check hc;
     struct sc_targets *targets;
     int ntargets;
 };
@@ -117,6 +141,8 @@ struct scenario {
     int ntgs;
     struct sc_slo *slos;
     int nslos;
+    struct sc_fault *faults;
+    int nfaults;
 };
 
 /* Read path, apply the `--set` overrides (nset of them), check and resolve.  Returns 0

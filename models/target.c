@@ -29,12 +29,16 @@ void target_init(struct target *t, struct world *w, uint32_t id, const char *nam
     t->stopped_s = INFINITY;
     t->busy_since = now;
     t->ps_vtime_at = now;
+    t->fault_id = -1;
+    t->svc = xmalloc((size_t)spec->servers * sizeof *t->svc);
 }
 
 void target_fini(struct target *t)
 {
     free(t->ps);
     t->ps = NULL;
+    free(t->svc);
+    t->svc = NULL;
 }
 
 /* Busy servers changed: add the area under the old level. */
@@ -71,12 +75,21 @@ double target_cost_usd(const struct target *t, double now)
 
 static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg);
 
-static void fcfs_start(struct target *t, struct request *rq, double now)
+/* Service time multiplier of a slow fault for a request starting now. */
+static double slow_factor(const struct target *t)
+{
+    return t->fault == TARGET_FAULT_SLOW ? t->fault_factor : 1.0;
+}
+
+/* rq takes server slot `slot` (busy already counts it). */
+static void fcfs_start(struct target *t, struct request *rq, double now, int slot)
 {
     struct world *w = t->node.world;
     rq->start_s = now;
-    rq->done_ev = sim_event_schedule(&w->sim, now + rq->demand_s / t->spec.speed, fcfs_done, t,
-                                     (uint64_t)(uintptr_t)rq);
+    rq->svc_slot = (uint32_t)slot;
+    t->svc[slot] = rq;
+    rq->done_ev = sim_event_schedule(&w->sim, now + rq->demand_s * slow_factor(t) / t->spec.speed,
+                                     fcfs_done, t, (uint64_t)(uintptr_t)rq);
 }
 
 static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
@@ -85,6 +98,7 @@ static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
     struct request *rq = (struct request *)(uintptr_t)arg;
     double now = sim_now(sim);
     rq->done_ev = 0;
+    int slot = (int)rq->svc_slot;
     if (t->qhead) {
         /* The freed server takes the next request at once: busy count unchanged. */
         struct request *next = t->qhead;
@@ -93,8 +107,12 @@ static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
             t->qtail = NULL;
         t->qlen--;
         next->next = NULL;
-        fcfs_start(t, next, now);
+        fcfs_start(t, next, now, slot);
     } else {
+        /* Keep svc[0, busy) dense: the last in-service request moves into the hole. */
+        struct request *last = t->svc[t->busy - 1];
+        t->svc[slot] = last;
+        last->svc_slot = (uint32_t)slot;
         busy_update(t, now, t->busy - 1);
     }
     t->held--;
@@ -198,8 +216,26 @@ static void target_accept(struct node *n, struct request *rq)
     struct target *t = container_of(n, struct target, node);
     struct world *w = n->world;
     double now = sim_now(&w->sim);
-    if (t->state != TARGET_IN_SERVICE && t->state != TARGET_DRAINING) {
+    if ((t->state != TARGET_IN_SERVICE && t->state != TARGET_DRAINING) ||
+        t->fault == TARGET_FAULT_CRASH) {
+        if (t->fault == TARGET_FAULT_CRASH)
+            t->dropped++;
         request_respond(rq, RQ_BAD_GATEWAY);
+        return;
+    }
+    if (t->fault == TARGET_FAULT_ERRORS && gsl_rng_uniform(t->fault_rng) < t->fault_rate) {
+        t->dropped++;
+        request_respond(rq, RQ_TARGET_ERROR); /* fails fast: the "black hole" */
+        return;
+    }
+    if (t->fault == TARGET_FAULT_HANG) {
+        /* Accepted, never answered: it counts as held (LOR sees it outstanding). */
+        rq->target = t;
+        rq->arrive_target_s = now;
+        t->accepted++;
+        t->held++;
+        rq->next = t->hung;
+        t->hung = rq;
         return;
     }
     if (t->spec.queue_limit > 0 && t->held >= t->spec.queue_limit) {
@@ -213,7 +249,7 @@ static void target_accept(struct node *n, struct request *rq)
     t->held++;
     if (t->spec.discipline == TARGET_PS) {
         ps_advance(t, now);
-        rq->ps_finish = t->ps_vtime + rq->demand_s;
+        rq->ps_finish = t->ps_vtime + rq->demand_s * slow_factor(t);
         ps_push(t, rq);
         busy_update(t, now, t->ps_n < t->spec.servers ? t->ps_n : t->spec.servers);
         ps_schedule(t, now);
@@ -221,7 +257,7 @@ static void target_accept(struct node *n, struct request *rq)
     }
     if (t->busy < t->spec.servers) {
         busy_update(t, now, t->busy + 1);
-        fcfs_start(t, rq, now);
+        fcfs_start(t, rq, now, t->busy - 1);
     } else {
         rq->next = NULL;
         if (t->qtail)
@@ -231,4 +267,90 @@ static void target_accept(struct node *n, struct request *rq)
         t->qtail = rq;
         t->qlen++;
     }
+}
+
+/* ---- faults ---- */
+
+/* Answer every request on the chain (linked by ->next) with `status`.  The chain is
+ * detached from the target first: a retry may come straight back to it. */
+static void drop_chain(struct target *t, struct request *chain, int status)
+{
+    while (chain) {
+        struct request *next = chain->next;
+        chain->next = NULL;
+        t->held--;
+        t->dropped++;
+        request_respond(chain, status);
+        chain = next;
+    }
+}
+
+/* Crash: every held request is lost (502), in a fixed order: in service by slot, then
+ * the queue, then processor-sharing jobs in heap order. */
+static void crash_drop_all(struct target *t, double now)
+{
+    struct world *w = t->node.world;
+    struct request *chain = NULL, **tail = &chain;
+    for (int i = 0; i < t->busy && t->spec.discipline == TARGET_FCFS; i++) {
+        struct request *rq = t->svc[i];
+        sim_event_cancel(&w->sim, rq->done_ev);
+        rq->done_ev = 0;
+        *tail = rq;
+        tail = &rq->next;
+    }
+    *tail = t->qhead;
+    t->qhead = t->qtail = NULL;
+    t->qlen = 0;
+    while (*tail)
+        tail = &(*tail)->next;
+    if (t->spec.discipline == TARGET_PS) {
+        ps_advance(t, now);
+        for (int i = 0; i < t->ps_n; i++) {
+            *tail = t->ps[i];
+            tail = &t->ps[i]->next;
+        }
+        *tail = NULL;
+        t->ps_n = 0;
+        sim_event_cancel(&w->sim, t->ps_ev);
+        t->ps_ev = 0;
+    }
+    busy_update(t, now, 0);
+    drop_chain(t, chain, RQ_BAD_GATEWAY);
+}
+
+static void release_hung(struct target *t)
+{
+    struct request *chain = t->hung;
+    t->hung = NULL;
+    drop_chain(t, chain, RQ_BAD_GATEWAY);
+}
+
+void target_fault_start(struct target *t, int id, enum target_fault kind, double factor,
+                        double rate, gsl_rng *rng)
+{
+    if (t->fault != TARGET_FAULT_NONE)
+        target_fault_end(t, t->fault_id);
+    t->fault = kind;
+    t->fault_id = id;
+    t->fault_factor = factor;
+    t->fault_rate = rate;
+    t->fault_rng = rng;
+    if (kind == TARGET_FAULT_CRASH)
+        crash_drop_all(t, sim_now(&t->node.world->sim));
+}
+
+void target_fault_end(struct target *t, int id)
+{
+    if (t->fault == TARGET_FAULT_NONE || t->fault_id != id)
+        return;
+    t->fault = TARGET_FAULT_NONE;
+    t->fault_id = -1;
+    t->fault_rng = NULL;
+    release_hung(t);
+}
+
+bool target_is_answering(const struct target *t)
+{
+    return t->state == TARGET_IN_SERVICE && t->fault != TARGET_FAULT_CRASH &&
+           t->fault != TARGET_FAULT_HANG;
 }

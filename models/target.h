@@ -13,12 +13,22 @@
  * for the whole run; scaling groups move targets through the states).  CPU utilisation is
  * the time-average of busy servers / servers; cost is billed per second with the type's
  * minimum (EC2 and Fargate: 60 s).
+ *
+ * Injected faults (README "Faults"; at most one at a time, a new one replaces the old):
+ * crash — the requests held are dropped with 502 at the crash, new ones get 502 at once;
+ * hang — new requests are accepted and never answered (clients time out; the requests
+ * already held finish), and when the hang ends the stranded ones are dropped with 502;
+ * slow(factor) — requests starting service after the fault take factor × as long;
+ * errors(rate) — each new request is answered 500 at once with that probability.
+ * Health checks fail on a crashed or hung target and pass otherwise.
  */
 #ifndef ELBSIM_MODELS_TARGET_H
 #define ELBSIM_MODELS_TARGET_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <gsl/gsl_rng.h>
 
 #include "models/node.h"
 
@@ -27,6 +37,13 @@ struct request;
 enum target_kind { TARGET_EC2, TARGET_FARGATE };
 enum target_discipline { TARGET_FCFS, TARGET_PS };
 enum target_state { TARGET_PENDING, TARGET_IN_SERVICE, TARGET_DRAINING, TARGET_TERMINATED };
+enum target_fault {
+    TARGET_FAULT_NONE,
+    TARGET_FAULT_CRASH,
+    TARGET_FAULT_HANG,
+    TARGET_FAULT_SLOW,
+    TARGET_FAULT_ERRORS
+};
 
 /* What a target is made of; filled from the scenario (and the catalog). */
 struct target_spec {
@@ -52,6 +69,7 @@ struct target {
     int busy;                     /* servers in use */
     struct request *qhead, *qtail;
     int qlen;
+    struct request **svc;         /* FCFS: the requests in service, [0, busy) */
     /* PS: requests in a binary min-heap on ps_finish (virtual time) */
     struct request **ps;
     int ps_n, ps_cap;
@@ -63,6 +81,14 @@ struct target {
     double busy_since;            /* s: last change of `busy` */
     uint64_t accepted, completed, rejected;
     int held;                     /* requests in the target (service + queue) */
+    /* Injected fault. */
+    enum target_fault fault;
+    int fault_id;                 /* the scenario fault that set it; -1 = none */
+    double fault_factor;          /* slow: service time multiplier */
+    double fault_rate;            /* errors: probability of a fast 500 */
+    gsl_rng *fault_rng;           /* errors: the fault's stream (borrowed) */
+    struct request *hung;         /* hang: requests accepted and never answered */
+    uint64_t dropped;             /* requests answered 502/500 because of a fault */
 };
 
 /* Initialise a target in state TARGET_IN_SERVICE launched at `now`.  name is borrowed. */
@@ -79,6 +105,15 @@ int target_queue_length(const struct target *t);
 /* Dollars billed for [launched, min(stopped, now)] with the billing minimum. */
 double target_cost_usd(const struct target *t, double now);
 
-/* Requests held by a target have been lost (crash): drop them with status 502. */
+/* Start fault `id` of kind `kind` (factor: slow; rate and rng: errors, rng borrowed).
+ * A crash drops every held request with 502 now; a fault already active is ended first. */
+void target_fault_start(struct target *t, int id, enum target_fault kind, double factor,
+                        double rate, gsl_rng *rng);
+
+/* End fault `id` if it is still the active one (requests stranded by a hang get 502). */
+void target_fault_end(struct target *t, int id);
+
+/* Would a health check pass now: in service, and neither crashed nor hung. */
+bool target_is_answering(const struct target *t);
 
 #endif

@@ -1,5 +1,6 @@
 #include "models/target_group.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "models/request.h"
@@ -38,11 +39,15 @@ void tg_fini(struct target_group *g)
     free(g->views);
     free(g->members);
     gsl_rng_free(g->rng);
+    if (g->hc_rng)
+        gsl_rng_free(g->hc_rng);
 }
 
-static bool is_eligible(const struct tg_member *m, const struct tg_view *v)
+static bool is_eligible(const struct tg_member *m, const struct tg_view *v, bool fail_open)
 {
     if (!m->registered || m->t->state != TARGET_IN_SERVICE)
+        return false;
+    if (m->health != TG_HEALTH_HEALTHY && !fail_open)
         return false;
     return v->cross_zone || m->t->spec.zone == v->zone;
 }
@@ -55,7 +60,7 @@ static void view_rebuild(struct target_group *g, struct tg_view *v)
     }
     v->n = 0;
     for (uint32_t i = 0; i < g->nmembers; i++)
-        if (is_eligible(&g->members[i], v))
+        if (is_eligible(&g->members[i], v, g->fail_open))
             v->eligible[v->n++] = i;
     struct route_view rv = {v->eligible, v->n, g->nmembers};
     if (g->algo->rebuild)
@@ -64,8 +69,100 @@ static void view_rebuild(struct target_group *g, struct tg_view *v)
 
 void tg_views_rebuild(struct target_group *g)
 {
+    /* Fail-open (ALB, AWS.md fact 9): with no healthy registered member, use them all. */
+    bool any = false;
+    for (uint32_t i = 0; i < g->nmembers && !any; i++)
+        any = g->members[i].registered && g->members[i].health == TG_HEALTH_HEALTHY;
+    if (g->nmembers > 0 && any == g->fail_open) {
+        g->fail_open = !any;
+        struct world *w = g->node.world;
+        if (w)
+            sim_event_log_row(&w->events, sim_now(&w->sim), "health", g->node.name,
+                              g->fail_open ? "fail-open: no healthy target, routing to all"
+                                           : "fail-open ends: a target is healthy");
+    }
     for (uint32_t i = 0; i < g->nviews; i++)
         view_rebuild(g, &g->views[i]);
+}
+
+/* ---- health checks ---- */
+
+#define HC_FAIL_DUE ((uint64_t)1 << 32) /* arg bit: the failing result of a check is due */
+
+static const char *const health_names[] = {"healthy", "initial", "unhealthy"};
+
+static void hc_event(struct sim *sim, void *ctx, uint64_t arg);
+
+static void schedule_first_check(struct target_group *g, uint32_t i)
+{
+    struct world *w = g->node.world;
+    double phase = gsl_rng_uniform(g->hc_rng) * g->hc.interval_s;
+    g->members[i].check_ev = sim_event_after(&w->sim, phase, hc_event, g, i);
+}
+
+static void hc_transition(struct target_group *g, struct tg_member *m, enum tg_health to,
+                          int n, const char *what)
+{
+    struct world *w = g->node.world;
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s -> %s after %d %s check%s", health_names[m->health],
+             health_names[to], n, what, n == 1 ? "" : "s");
+    sim_event_log_row(&w->events, sim_now(&w->sim), "health", m->t->node.name, detail);
+    m->health = to;
+    m->passes = m->fails = 0;
+    tg_views_rebuild(g);
+}
+
+static void hc_result(struct target_group *g, struct tg_member *m, bool pass)
+{
+    if (pass) {
+        m->fails = 0;
+        m->passes++;
+        if ((m->health == TG_HEALTH_INITIAL) ||
+            (m->health == TG_HEALTH_UNHEALTHY && m->passes >= g->hc.healthy))
+            hc_transition(g, m, TG_HEALTH_HEALTHY, m->passes, "passed");
+    } else {
+        m->passes = 0;
+        m->fails++;
+        if (m->health != TG_HEALTH_UNHEALTHY && m->fails >= g->hc.unhealthy)
+            hc_transition(g, m, TG_HEALTH_UNHEALTHY, m->fails, "failed");
+    }
+}
+
+/* A check starts (arg = member) or its failing result is due (arg | HC_FAIL_DUE).  A
+ * passing check answers at once; the next check is `interval` after this one started. */
+static void hc_event(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct target_group *g = ctx;
+    struct tg_member *m = &g->members[(uint32_t)arg];
+    m->check_ev = 0;
+    if (!m->registered)
+        return;
+    if (arg & HC_FAIL_DUE) {
+        hc_result(g, m, false);
+        m->check_ev = sim_event_after(sim, g->hc.interval_s - g->hc.timeout_s, hc_event, g,
+                                      (uint32_t)arg);
+    } else if (target_is_answering(m->t)) {
+        hc_result(g, m, true);
+        m->check_ev = sim_event_after(sim, g->hc.interval_s, hc_event, g, arg);
+    } else {
+        m->check_ev = sim_event_after(sim, g->hc.timeout_s, hc_event, g, arg | HC_FAIL_DUE);
+    }
+}
+
+void tg_health_init(struct target_group *g, const struct tg_health_check *hc, gsl_rng *rng)
+{
+    g->hc = *hc;
+    g->hc_rng = rng;
+}
+
+void tg_health_start(struct target_group *g)
+{
+    g->started = true;
+    if (!g->hc_rng)
+        return;
+    for (uint32_t i = 0; i < g->nmembers; i++)
+        schedule_first_check(g, i);
 }
 
 void tg_target_register(struct target_group *g, struct target *t)
@@ -74,7 +171,12 @@ void tg_target_register(struct target_group *g, struct target *t)
         g->cap = g->cap ? 2 * g->cap : 8;
         g->members = xrealloc(g->members, g->cap * sizeof *g->members);
     }
-    g->members[g->nmembers++] = (struct tg_member){t, true};
+    struct tg_member *m = &g->members[g->nmembers++];
+    *m = (struct tg_member){.t = t, .registered = true, .health = TG_HEALTH_HEALTHY};
+    if (g->started && g->hc_rng) {
+        m->health = TG_HEALTH_INITIAL;
+        schedule_first_check(g, g->nmembers - 1);
+    }
     tg_views_rebuild(g);
 }
 

@@ -119,6 +119,10 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
     gsl_rng *r = c ? &c->rng.r : wl->demand_rng;
     rq->demand_s = isnan(demand) ? sim_dist_sample(wl->cfg->demand, r) : demand;
     rq->path = path ? path : draw_path(wl, r);
+    /* Drawn here, in creation order, so the LB's latency and weighted choices for this
+     * request do not depend on how earlier requests were routed or served. */
+    rq->u_route = gsl_rng_uniform(r);
+    rq->u_lb = gsl_rng_uniform(r);
     rq->host = wl->cfg->host;
     if (c) {
         rq->flow_id = c->flow_id;
@@ -141,6 +145,8 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
     rq->wl = wl;
     rq->client = old->client;
     rq->demand_s = old->demand_s;
+    rq->u_route = old->u_route;
+    rq->u_lb = old->u_lb;
     rq->path = old->path;
     rq->host = old->host;
     rq->flow_id = old->flow_id;
@@ -255,7 +261,9 @@ static void on_arrival(struct sim *sim, void *ctx, uint64_t arg)
     wl->ast_demand = demand;
     wl->ast_path = path;
     if (cfg->conn_requests > 1 || cfg->conn_think) {
-        uint64_t seed = gsl_rng_get(wl->arrivals_rng) << 32 ^ gsl_rng_get(wl->arrivals_rng);
+        /* Two statements: the order of two calls in one expression is unspecified. */
+        uint64_t hi = gsl_rng_get(wl->arrivals_rng);
+        uint64_t seed = hi << 32 ^ gsl_rng_get(wl->arrivals_rng);
         struct client *c = client_new(wl, seed, cfg->conn_requests - 1);
         send_attempt(wl, make_request(wl, c, this_demand, this_path));
     } else {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "models/fault.h"
 #include "models/lb.h"
 #include "models/node.h"
 #include "models/request.h"
@@ -80,6 +81,11 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
         w->tgs[i] = xmalloc(sizeof *w->tgs[i]);
         tg_init(w->tgs[i], w, (uint32_t)i, g->name, route_find(g->algorithm), g->algorithm,
                 stream(w, "target_group", g->name));
+        struct tg_health_check hc = {g->hc.interval_s, g->hc.timeout_s, g->hc.healthy,
+                                     g->hc.unhealthy};
+        char hname[256];
+        snprintf(hname, sizeof hname, "%s.health", g->name);
+        tg_health_init(w->tgs[i], &hc, stream(w, "target_group", hname));
         int n = 0, spread = 0;
         for (int k = 0; k < g->ntargets; k++) {
             const struct sc_targets *ts = &g->targets[k];
@@ -110,6 +116,9 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
 
 void world_start(struct world *w)
 {
+    for (int i = 0; i < w->ntgs; i++)
+        tg_health_start(w->tgs[i]);
+    faults_start(w);
     for (int i = 0; i < w->nworkloads; i++)
         workload_start(w->workloads[i]);
 }
@@ -120,6 +129,7 @@ void world_free(struct world *w)
         return;
     /* The engine first: pending events point into the entities below. */
     sim_event_fini(&w->sim);
+    faults_free(w);
     for (int i = 0; i < w->nworkloads; i++)
         workload_free(w->workloads[i]);
     free(w->workloads);

@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "models/scenario.h"
 #include "sim/event.h"
 #include "sim/pool.h"
@@ -47,13 +49,15 @@ struct world {
     world_request_fn *on_request;   /* optional request log */
     void *on_request_ctx;
     struct sim_event_log events;    /* events.csv rows */
+    gsl_rng **fault_rngs;           /* one per scenario fault ("fault.<i>") */
+    int nfaults;
 };
 
 /* Build the world for sc with run seed `seed`.  sc must outlive the world. */
 struct world *world_new(const struct scenario *sc, uint64_t seed);
 void world_free(struct world *w);
 
-/* Schedule the workloads' first arrivals. */
+/* Schedule the health checks, the faults and the workloads' first arrivals. */
 void world_start(struct world *w);
 
 /* Give a request object back to the pool (after its response was handled). */

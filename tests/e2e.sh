@@ -75,7 +75,9 @@ cmp -s "$TMP/a/summary.csv" "$TMP/c/summary.csv" && ko "another seed gives other
     --set target_groups.web.algorithm=least_outstanding_requests >/dev/null 2>&1
 # requests.csv holds finished requests; those still in flight at the end are left out, so
 # compare the first attempts sent before the last few seconds.
-firsts() { awk -F, 'NR > 1 && $4 == 0 && $5 < 55 { print $5 "," $7 "," $8 }' "$1/requests.csv" | sort; }
+# The target group (the target's name up to '/') is included: the weighted 90/10 forward
+# must send the same request to the same group whatever the algorithm inside the group.
+firsts() { awk -F, 'NR > 1 && $4 == 0 && $5 < 55 { g = $10; sub(/\/.*/, "", g); print $5 "," $7 "," $8 "," g }' "$1/requests.csv" | sort; }
 firsts "$TMP/a" > "$TMP/a.first"; firsts "$TMP/lor" > "$TMP/lor.first"
 if [ -s "$TMP/a.first" ] && cmp -s "$TMP/a.first" "$TMP/lor.first"; then
     ok "changing the algorithm leaves arrivals and demands unchanged"
@@ -91,6 +93,12 @@ rr=$(get "$TMP/h_rr" workload clients latency_p99_s); lor=$(get "$TMP/h_lor" wor
 awk -v a="$rr" -v b="$lor" 'BEGIN { exit !(b > 0 && b < 0.5 * a) }' \
     && ok "LOR p99 ($lor s) well below round robin's ($rr s) on mixed-speed targets" \
     || ko "LOR p99 below round robin's ($lor vs $rr)"
+
+# --- an output folder written with a trailing slash ---
+"$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/slash/" >/dev/null 2>&1 \
+    && "$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/slash/" >/dev/null 2>&1 \
+    && [ -s "$TMP/slash/summary.csv" ] && [ ! -e "$TMP/slash/.partial" ] && [ ! -e "$TMP/slash.old" ] \
+    && ok "-o DIR/ works, twice" || ko "-o DIR/ works, twice"
 
 # --- validate, list ---
 "$ELBSIM" validate scenarios/quickstart.yaml >/dev/null 2>&1 && ok "validate quickstart" || ko "validate quickstart"
@@ -133,6 +141,19 @@ if command -v gnuplot >/dev/null; then
 else
     echo "  skip plot: gnuplot not installed"
 fi
+
+# --- faults and health checks ---
+"$ELBSIM" run scenarios/examples/crash_detection.yaml -q -o "$TMP/crash" >/dev/null 2>&1
+ev="$TMP/crash/events.csv"
+if grep -q '^300,fault,web/1,crash starts$' "$ev" 2>/dev/null &&
+    awk -F, '$2 == "health" && $3 == "web/1" && $4 ~ /^healthy -> unhealthy after 2 failed/ \
+        { d = $1 - 300; found = 1 } END { exit !(found && d >= 35 && d <= 65) }' "$ev"; then
+    ok "crash: events.csv has the fault and the health transition 35-65 s later"
+else
+    ko "crash: events.csv rows" "$(cat "$ev" 2>&1)"
+fi
+expect_error bad_fault_target 2 "unknown target 'web/9'; targets: web/0..web/3" -- \
+    run scenarios/examples/crash_detection.yaml --set faults.0.target=web/9
 
 echo
 echo "e2e: $pass passed, $fail failed"

@@ -33,7 +33,7 @@ static void fake_init(struct fake *f, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         f->t[i].spec.servers = 1;
         f->t[i].spec.speed = 1.0;
-        f->m[i] = (struct tg_member){&f->t[i], true};
+        f->m[i] = (struct tg_member){.t = &f->t[i], .registered = true};
         f->elig[i] = i;
     }
     f->mp = f->m;

@@ -91,6 +91,18 @@ static const struct bad bads[] = {
      "duplicate name 'w' in workloads"},
     {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', users: 3, demand: const(1s) }\n",
      "either 'arrivals' (open loop) or 'users' (closed loop), not both"},
+    {"!workloads:\n  - { name: w, entry: lb, users: 3, think: const(1s), demand: const(1s),\n"
+     "      connection: { requests: 3 } }\n",
+     "'connection' belongs to open-loop workloads"},
+    {"!duration: 200d\nworkloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n",
+     "s.yaml:1:1: error: interval 1s over 1.728e+07s makes more than 10 million rows"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+     "target_groups:\n  - { name: tg, targets: [ { kind: ec2, vcpus: 4, queue_limit: 2 } ] }\n",
+     "queue_limit 2 is below the target's 4 vCPUs"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { rules: [ { forward: tg } ] }, { port: 443, rules: [ { forward: tg } ] } ] }\n",
+     "one listener per load balancer for now"},
 };
 
 static void bad_input_gets_one_clear_message(void)

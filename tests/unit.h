@@ -20,6 +20,7 @@ extern CU_SuiteInfo test_plot_suites[];
 extern CU_SuiteInfo test_yaml_suites[];
 extern CU_SuiteInfo test_scenario_suites[];
 extern CU_SuiteInfo test_models_suites[];
+extern CU_SuiteInfo test_health_suites[];
 extern CU_SuiteInfo test_routing_suites[];
 extern CU_SuiteInfo test_arrivals_suites[];
 extern CU_SuiteInfo test_catalog_suites[];

@@ -68,6 +68,7 @@ struct run {
     struct tg_meas *tg;
     bool warm;             /* warm-up is over */
     uint64_t ticks;        /* intervals written so far */
+    double last_tick;      /* s: end of the previous interval */
     double next_progress;
 };
 
@@ -172,7 +173,9 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
     (void)arg;
     struct run *r = ctx;
     struct world *w = r->w;
-    double now = sim_now(sim), dt = r->sc->interval_s;
+    /* The last interval may be shorter: rates divide by its real length. */
+    double now = sim_now(sim), dt = now - r->last_tick;
+    r->last_tick = now;
     for (int i = 0; i < w->nworkloads; i++) {
         struct workload *wl = w->workloads[i];
         struct wl_meas *m = &r->wl[i];
@@ -225,8 +228,8 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
     series_flush(r->series, now);
     /* Interval ends are k * dt (no accumulated rounding); the last one is the duration. */
     r->ticks++;
-    double next = (double)(r->ticks + 1) * dt;
-    if (next > r->sc->duration_s - 1e-9 * dt)
+    double next = (double)(r->ticks + 1) * r->sc->interval_s;
+    if (next > r->sc->duration_s - 1e-9 * r->sc->interval_s)
         next = r->sc->duration_s;
     if (now < r->sc->duration_s)
         sim_event_schedule(sim, next, on_interval, r, 0);
@@ -431,12 +434,17 @@ static int write_resolved(const struct scenario *sc, const char *dir)
 int run_scenario(const struct scenario *sc, const struct run_opts *o, struct summary **out)
 {
     int rc = 1;
-    char partial[4096];
+    char partial[4096], dir[4096];
     if (strlen(o->out_dir) > sizeof partial - 16) {
         fprintf(stderr, "elbsim: output folder name too long\n");
         return 1;
     }
-    snprintf(partial, sizeof partial, "%s.partial", o->out_dir);
+    /* "out/x/" names the folder out/x: its siblings out/x.partial and out/x.old must not
+     * land inside it. */
+    snprintf(dir, sizeof dir, "%s", o->out_dir);
+    for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+        dir[n - 1] = '\0';
+    snprintf(partial, sizeof partial, "%s.partial", dir);
     rm_rf(partial);
     if (mkdir_p(partial))
         return 1;
@@ -507,16 +515,16 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
     }
     /* Replace the old folder with the complete new one. */
     char old[4200];
-    snprintf(old, sizeof old, "%s.old", o->out_dir);
+    snprintf(old, sizeof old, "%s.old", dir);
     rm_rf(old);
     struct stat st;
-    if (stat(o->out_dir, &st) == 0 && rename(o->out_dir, old)) {
-        fprintf(stderr, "elbsim: cannot replace %s: %s\n", o->out_dir, strerror(errno));
+    if (stat(dir, &st) == 0 && rename(dir, old)) {
+        fprintf(stderr, "elbsim: cannot replace %s: %s\n", dir, strerror(errno));
         summary_free(s);
         goto out_world_only;
     }
-    if (rename(partial, o->out_dir)) {
-        fprintf(stderr, "elbsim: cannot rename %s to %s: %s\n", partial, o->out_dir,
+    if (rename(partial, dir)) {
+        fprintf(stderr, "elbsim: cannot rename %s to %s: %s\n", partial, dir,
                 strerror(errno));
         summary_free(s);
         goto out_world_only;
