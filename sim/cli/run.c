@@ -434,8 +434,8 @@ static int write_resolved(const struct scenario *sc, const char *dir)
 int run_scenario(const struct scenario *sc, const struct run_opts *o, struct summary **out)
 {
     int rc = 1;
-    char partial[4096], dir[4096];
-    if (strlen(o->out_dir) > sizeof partial - 16) {
+    char dir[4000], partial[4100];
+    if (strlen(o->out_dir) >= sizeof dir) {
         fprintf(stderr, "elbsim: output folder name too long\n");
         return 1;
     }
