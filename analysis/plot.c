@@ -17,6 +17,7 @@
 #include <csv.h>
 
 #include "sim/diag.h"
+#include "sim/text.h"
 #include "sim/xalloc.h"
 
 extern char **environ;
@@ -24,16 +25,6 @@ extern char **environ;
 #define CSV_NAME "timeseries_wide.csv"
 #define SCRIPT_NAME "plots.gp"
 #define LEGEND_MAX 16 /* more series than this: the legend would hide the plot */
-
-static char *join(const char *dir, const char *file)
-{
-    size_t a = strlen(dir), b = strlen(file);
-    char *p = xmalloc(a + b + 2);
-    memcpy(p, dir, a);
-    p[a] = '/';
-    memcpy(p + a + 1, file, b + 1);
-    return p;
-}
 
 /* ---- reading the header ------------------------------------------------------------ */
 
@@ -429,8 +420,8 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     plan->interval_s = (double)NAN;
-    char *csv = join(dir, CSV_NAME);
-    char *gp = join(dir, SCRIPT_NAME);
+    char *csv = text_join_path(dir, CSV_NAME);
+    char *gp = text_join_path(dir, SCRIPT_NAME);
     struct head h;
     int rc = head_read(csv, &h);
     if (rc != 0)
@@ -497,7 +488,7 @@ int plot_run_gnuplot(const char *dir, const char *gnuplot)
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
         return PLOT_ERR_NO_GNUPLOT;
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        char *gp = join(dir, SCRIPT_NAME);
+        char *gp = text_join_path(dir, SCRIPT_NAME);
         if (WIFEXITED(st))
             diag_error(NULL, "%s failed (exit status %d) running '%s'", gnuplot,
                        WEXITSTATUS(st), gp);

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "analysis/csvout.h"
+#include "analysis/key_index.h"
 #include "sim/diag.h"
+#include "sim/text.h"
 #include "sim/xalloc.h"
 
 struct series {
@@ -21,84 +23,31 @@ struct series {
     bool has;
 };
 
-/* Invariant: index[] is an open-addressing table (linear probing, -1 = empty) of the ids
- * 0..n-1, keyed by (scope, name, metric); nindex is a power of two >= 2 n. */
 struct series_set {
     char *dir;           /* owned */
     struct series *v;    /* v[id], n used, cap allocated */
     int n, cap;
-    int *index;          /* nindex slots */
-    size_t nindex;
+    struct key_index index; /* (scope, name, metric) -> id; borrows v[id]'s strings */
     bool open;           /* between series_open and commit/abort */
     struct csvout lng;   /* timeseries.csv */
     struct csvout wide;  /* timeseries_wide.csv (header and body written at commit) */
     struct csvout body;  /* the wide rows as written, each as wide as n was then */
 };
 
-static char *join(const char *dir, const char *file)
-{
-    size_t a = strlen(dir), b = strlen(file);
-    char *p = xmalloc(a + b + 2);
-    memcpy(p, dir, a);
-    p[a] = '/';
-    memcpy(p + a + 1, file, b + 1);
-    return p;
-}
-
-/* FNV-1a over the three strings with a separator byte that names cannot contain. */
-static uint64_t key_hash(const char *scope, const char *name, const char *metric)
-{
-    uint64_t h = 14695981039346656037ull;
-    const char *parts[3] = {scope, name, metric};
-    for (int k = 0; k < 3; k++) {
-        for (const unsigned char *c = (const unsigned char *)parts[k]; *c; c++)
-            h = (h ^ *c) * 1099511628211ull;
-        h = (h ^ 0x1f) * 1099511628211ull;
-    }
-    return h;
-}
-
-static bool key_eq(const struct series *e, const char *scope, const char *name,
-                   const char *metric)
-{
-    return !strcmp(e->scope, scope) && !strcmp(e->name, name) && !strcmp(e->metric, metric);
-}
-
-static void index_insert(struct series_set *s, int id)
-{
-    const struct series *e = &s->v[id];
-    size_t mask = s->nindex - 1;
-    size_t i = (size_t)key_hash(e->scope, e->name, e->metric) & mask;
-    while (s->index[i] >= 0)
-        i = (i + 1) & mask;
-    s->index[i] = id;
-}
-
-static void index_grow(struct series_set *s)
-{
-    free(s->index);
-    s->nindex = s->nindex ? 2 * s->nindex : 64;
-    s->index = xmalloc(s->nindex * sizeof *s->index);
-    for (size_t i = 0; i < s->nindex; i++)
-        s->index[i] = -1;
-    for (int id = 0; id < s->n; id++)
-        index_insert(s, id);
-}
-
 struct series_set *series_new(const char *dir)
 {
     struct series_set *s = xcalloc(1, sizeof *s);
     s->dir = xstrdup(dir);
-    index_grow(s);
+    key_index_init(&s->index);
     return s;
 }
 
 int series_open(struct series_set *s)
 {
     ELB_ASSERT(!s->open);
-    char *p_long = join(s->dir, "timeseries.csv");
-    char *p_wide = join(s->dir, "timeseries_wide.csv");
-    char *p_body = join(s->dir, "timeseries_wide.body");
+    char *p_long = text_join_path(s->dir, "timeseries.csv");
+    char *p_wide = text_join_path(s->dir, "timeseries_wide.csv");
+    char *p_body = text_join_path(s->dir, "timeseries_wide.body");
     int rc = -1;
     if (csvout_open(&s->lng, p_long) != 0)
         goto out_free;
@@ -127,21 +76,17 @@ out_free:
 
 int series_add(struct series_set *s, const char *scope, const char *name, const char *metric)
 {
-    size_t mask = s->nindex - 1;
-    for (size_t i = (size_t)key_hash(scope, name, metric) & mask; s->index[i] >= 0;
-         i = (i + 1) & mask)
-        if (key_eq(&s->v[s->index[i]], scope, name, metric))
-            return s->index[i];
+    int id = key_index_find(&s->index, scope, name, metric);
+    if (id >= 0)
+        return id;
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 16;
         s->v = xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
     }
-    int id = s->n++;
-    s->v[id] = (struct series){xstrdup(scope), xstrdup(name), xstrdup(metric), 0.0, false};
-    if ((size_t)s->n * 2 > s->nindex)
-        index_grow(s); /* reinserts every id, this one included */
-    else
-        index_insert(s, id);
+    id = s->n++;
+    struct series *e = &s->v[id];
+    *e = (struct series){xstrdup(scope), xstrdup(name), xstrdup(metric), 0.0, false};
+    key_index_add(&s->index, e->scope, e->name, e->metric, id);
     return id;
 }
 
@@ -274,7 +219,7 @@ void series_free(struct series_set *s)
         free(s->v[id].metric);
     }
     free(s->v);
-    free(s->index);
+    key_index_fini(&s->index);
     free(s->dir);
     free(s);
 }

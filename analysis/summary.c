@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/csvout.h"
+#include "analysis/key_index.h"
 #include "sim/xalloc.h"
 
 struct row {
@@ -15,13 +16,10 @@ struct row {
     double value;
 };
 
-/* Invariant: index[] is an open-addressing table (linear probing, -1 = empty) of the row
- * numbers 0..n-1 keyed by (scope, name, metric); nindex is a power of two >= 2 n. */
 struct summary {
     struct row *rows;
     int n, cap;
-    int *index;
-    size_t nindex;
+    struct key_index index; /* (scope, name, metric) -> row; borrows the rows' strings */
 };
 
 /* The fixed scope order of DESIGN.md "Outputs"; other scopes follow alphabetically. */
@@ -30,57 +28,17 @@ static const char *const scope_order[] = {
 };
 #define NSCOPES ((int)(sizeof scope_order / sizeof scope_order[0]))
 
-static uint64_t key_hash(const char *scope, const char *name, const char *metric)
-{
-    uint64_t h = 14695981039346656037ull;
-    const char *parts[3] = {scope, name, metric};
-    for (int k = 0; k < 3; k++) {
-        for (const unsigned char *c = (const unsigned char *)parts[k]; *c; c++)
-            h = (h ^ *c) * 1099511628211ull;
-        h = (h ^ 0x1f) * 1099511628211ull; /* separator, so ("ab","c") != ("a","bc") */
-    }
-    return h;
-}
-
-static void index_insert(struct summary *s, int i)
-{
-    const struct row *r = &s->rows[i];
-    size_t mask = s->nindex - 1;
-    size_t k = (size_t)key_hash(r->scope, r->name, r->metric) & mask;
-    while (s->index[k] >= 0)
-        k = (k + 1) & mask;
-    s->index[k] = i;
-}
-
-static void index_grow(struct summary *s)
-{
-    free(s->index);
-    s->nindex = s->nindex ? 2 * s->nindex : 64;
-    s->index = xmalloc(s->nindex * sizeof *s->index);
-    for (size_t k = 0; k < s->nindex; k++)
-        s->index[k] = -1;
-    for (int i = 0; i < s->n; i++)
-        index_insert(s, i);
-}
-
 /* Row number of (scope, name, metric), or -1. */
 static int find(const struct summary *s, const char *scope, const char *name,
                 const char *metric)
 {
-    size_t mask = s->nindex - 1;
-    for (size_t k = (size_t)key_hash(scope, name, metric) & mask; s->index[k] >= 0;
-         k = (k + 1) & mask) {
-        const struct row *r = &s->rows[s->index[k]];
-        if (!strcmp(r->scope, scope) && !strcmp(r->name, name) && !strcmp(r->metric, metric))
-            return s->index[k];
-    }
-    return -1;
+    return key_index_find(&s->index, scope, name, metric);
 }
 
 struct summary *summary_new(void)
 {
     struct summary *s = xcalloc(1, sizeof *s);
-    index_grow(s);
+    key_index_init(&s->index);
     return s;
 }
 
@@ -94,7 +52,7 @@ void summary_free(struct summary *s)
         free(s->rows[i].metric);
     }
     free(s->rows);
-    free(s->index);
+    key_index_fini(&s->index);
     free(s);
 }
 
@@ -111,11 +69,9 @@ void summary_add(struct summary *s, const char *scope, const char *name, const c
         s->rows = xrealloc(s->rows, (size_t)s->cap * sizeof *s->rows);
     }
     i = s->n++;
-    s->rows[i] = (struct row){xstrdup(scope), xstrdup(name), xstrdup(metric), v};
-    if ((size_t)s->n * 2 > s->nindex)
-        index_grow(s);
-    else
-        index_insert(s, i);
+    struct row *r = &s->rows[i];
+    *r = (struct row){xstrdup(scope), xstrdup(name), xstrdup(metric), v};
+    key_index_add(&s->index, r->scope, r->name, r->metric, i);
 }
 
 double summary_get(const struct summary *s, const char *scope, const char *name,

@@ -60,3 +60,13 @@ void text_appendf(char *buf, size_t n, size_t *used, const char *fmt, ...)
     if (w > 0)
         *used += (size_t)w < n - *used ? (size_t)w : n - *used - 1;
 }
+
+char *text_join_path(const char *dir, const char *file)
+{
+    size_t a = strlen(dir), b = strlen(file);
+    char *p = xmalloc(a + b + 2);
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, file, b + 1);
+    return p;
+}

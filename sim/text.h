@@ -2,7 +2,8 @@
  * text — small string helpers shared by the parsers and message writers.
  *
  * text_distance and text_nearest give "did you mean" suggestions (Levenshtein distance);
- * text_appendf builds a message or canonical text piece by piece in a fixed buffer.
+ * text_appendf builds a message or canonical text piece by piece in a fixed buffer;
+ * text_join_path makes "dir/file".
  */
 #ifndef ELBSIM_SIM_TEXT_H
 #define ELBSIM_SIM_TEXT_H
@@ -20,5 +21,8 @@ const char *text_nearest(const char *s, const char *const cands[]);
  * NUL-terminated (the text is cut when it does not fit). */
 void text_appendf(char *buf, size_t n, size_t *used, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* "dir/file", newly allocated (caller frees). */
+char *text_join_path(const char *dir, const char *file);
 
 #endif
