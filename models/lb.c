@@ -22,7 +22,7 @@ static const struct node_ops alb_ops = {
 };
 
 struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
-                  struct target_group **tgs, gsl_rng *rng)
+                  struct target_group **tgs)
 {
     struct lb *lb = xcalloc(1, sizeof *lb);
     lb->node.ops = &alb_ops;
@@ -33,7 +33,6 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
     lb->nnodes = cfg->nzones;
     lb->node_zone = cfg->zones;
     lb->latency = cfg->latency;
-    lb->rng = rng;
     lb->node_requests = xcalloc((size_t)lb->nnodes, sizeof *lb->node_requests);
     lb->rules = xcalloc((size_t)(cfg->nrules ? cfg->nrules : 1), sizeof *lb->rules);
     lb->nrules = cfg->nrules;
@@ -90,7 +89,6 @@ void lb_free(struct lb *lb)
     }
     free(lb->rules);
     free(lb->node_requests);
-    gsl_rng_free(lb->rng);
     free(lb);
 }
 

@@ -7,7 +7,8 @@
  * LB's processing latency (a distribution: `realistic`, `classroom`, `none` or any text,
  * see README), evaluates the rules in order (first match wins; path and host globs),
  * picks a target group by weight when a rule forwards to several, and hands the request
- * to that group's view for this node.  A request no rule matches gets 404.
+ * to that group's view for this node.  The latency and the weighted pick use the
+ * uniforms the request carries (drawn with its demand), so the LB needs no stream.  A request no rule matches gets 404.
  *
  * Only the ALB is modelled today: it routes every request on its own (L7).  NLB, GWLB and
  * CLB arrive with the load-balancer issue.
@@ -16,8 +17,6 @@
 #define ELBSIM_MODELS_LB_H
 
 #include <stdint.h>
-
-#include <gsl/gsl_rng.h>
 
 #include "models/node.h"
 
@@ -45,7 +44,6 @@ struct lb {
     int nnodes;                    /* one per zone */
     const int *node_zone;          /* [node] zone index (borrowed from cfg) */
     const struct sim_dist *latency; /* NULL = none (borrowed) */
-    gsl_rng *rng;                  /* "lb.<name>": latency and weighted forwards */
     struct lb_rule *rules;
     int nrules;
     uint64_t requests;             /* accepted */
@@ -58,7 +56,7 @@ struct lb {
 /* Build from configuration; tgs is the world's target-group array indexed like the
  * scenario's.  Attaches this LB's views to the groups it forwards to. */
 struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
-                  struct target_group **tgs, gsl_rng *rng);
+                  struct target_group **tgs);
 void lb_free(struct lb *lb);
 
 #endif

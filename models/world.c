@@ -102,7 +102,7 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     w->nlbs = sc->nlbs;
     w->lbs = xcalloc((size_t)(sc->nlbs ? sc->nlbs : 1), sizeof *w->lbs);
     for (int i = 0; i < sc->nlbs; i++)
-        w->lbs[i] = lb_new(w, (uint32_t)i, &sc->lbs[i], w->tgs, stream(w, "lb", sc->lbs[i].name));
+        w->lbs[i] = lb_new(w, (uint32_t)i, &sc->lbs[i], w->tgs);
     w->nworkloads = sc->nworkloads;
     w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
     for (int i = 0; i < sc->nworkloads; i++) {
