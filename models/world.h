@@ -2,8 +2,9 @@
  * world — the running model: the engine plus every entity a scenario creates.
  *
  * world_new builds load balancers, target groups, targets and workloads from a resolved
- * scenario, each with its own named random stream ("workload.<name>", "lb.<name>",
- * "target_group.<name>"), so changing one component never shifts another's draws.
+ * scenario; components that draw have their own named random streams
+ * ("workload.<name>.*", "target_group.<name>", "target_group.<name>.health", "fault.<i>"),
+ * so changing one component never shifts another's draws.
  * world_start schedules the first events; the caller then runs the engine
  * (sim_event_run_until) and reads the entities' counters.  Requests come from a pool.
  *
