@@ -100,6 +100,14 @@ awk -v a="$rr" -v b="$lor" 'BEGIN { exit !(b > 0 && b < 0.5 * a) }' \
     && [ -s "$TMP/slash/summary.csv" ] && [ ! -e "$TMP/slash/.partial" ] && [ ! -e "$TMP/slash.old" ] \
     && ok "-o DIR/ works, twice" || ko "-o DIR/ works, twice"
 
+# --- a last interval shorter than the others: its rates use its own length ---
+"$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/short" --set duration=2.5s \
+    --set 'workloads.w.arrivals=poisson(rate=2000/s)' >/dev/null 2>&1
+u=$(awk -F, '$1 == "2.5" && $3 == "tg/0" && $4 == "utilization" { print $5 }' "$TMP/short/timeseries.csv")
+awk -v u="$u" 'BEGIN { exit !(u > 0.99 && u <= 1.0 + 1e-9) }' \
+    && ok "saturated target shows 100 % in the last, half-length interval ($u)" \
+    || ko "last interval utilization ($u)"
+
 # --- validate, list ---
 "$ELBSIM" validate scenarios/quickstart.yaml >/dev/null 2>&1 && ok "validate quickstart" || ko "validate quickstart"
 for s in scenarios/validation/*.yaml; do

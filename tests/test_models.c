@@ -12,6 +12,7 @@
 #include "models/routing.h"
 #include "models/scenario.h"
 #include "models/target.h"
+#include "models/target_group.h"
 #include "models/workload.h"
 #include "models/world.h"
 #include "tests/unit.h"
@@ -267,6 +268,27 @@ static void cross_zone_on_spreads_evenly(void)
     scenario_free(sc);
 }
 
+/* Every LB node balances per target group, not per rule: two rules forwarding to one
+ * group share the node's routing instance. */
+static void rules_to_one_group_share_the_routing_state(void)
+{
+    struct scenario *sc;
+    const char *text =
+        "duration: 10s\n"
+        "workloads:\n"
+        "  - { name: w, entry: lb, arrivals: 'poisson(rate=10/s)', demand: const(1ms) }\n"
+        "load_balancers:\n"
+        "  - { name: lb, zones: [a, b], listeners: [ { rules: [ { path: /api/*, forward: tg },\n"
+        "      { forward: [ { target_group: tg, weight: 1 }, { target_group: tg, weight: 2 } ] } ] } ] }\n"
+        "target_groups:\n"
+        "  - { name: tg, targets: [ { kind: ec2, vcpus: 1, count: 2 } ] }\n";
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
+    struct world *w = world_new(sc, 1);
+    CU_ASSERT_EQUAL(w->tgs[0]->nviews, 2); /* one per LB node (zone), not per rule */
+    world_free(w);
+    scenario_free(sc);
+}
+
 static void lor_picks_the_least_loaded_and_cycles_ties(void)
 {
     const struct route_ops *ops = route_find("least_outstanding_requests");
@@ -324,6 +346,7 @@ static CU_TestInfo model_tests[] = {
     {"closed_loop_users_keep_one_request_each", closed_loop_users_keep_one_request_each},
     {"cross_zone_off_gives_the_aws_example_shares", cross_zone_off_gives_the_aws_example_shares},
     {"cross_zone_on_spreads_evenly", cross_zone_on_spreads_evenly},
+    {"rules_to_one_group_share_the_routing_state", rules_to_one_group_share_the_routing_state},
     {"lor_picks_the_least_loaded_and_cycles_ties", lor_picks_the_least_loaded_and_cycles_ties},
     {"round_robin_cycles_in_registration_order", round_robin_cycles_in_registration_order},
     CU_TEST_INFO_NULL,
