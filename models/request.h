@@ -55,6 +55,7 @@ struct request {
     uint8_t cur_hop;           /* while responding: the hop whose done() runs */
     struct node *hops[REQUEST_MAX_HOPS];
     uint64_t hop_arg[REQUEST_MAX_HOPS]; /* one word each node may keep for its hop */
+    double hop_time[REQUEST_MAX_HOPS];  /* s: when each hop accepted the request */
     /* Set by the LB and target group for bookkeeping on the way back. */
     uint32_t lb_node;          /* index of the LB node (zone) that handled it */
     uint32_t route_view;       /* set by an LB before sending to a target group: its view */

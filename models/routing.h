@@ -36,6 +36,15 @@ struct route_view {
     const uint32_t *eligible; /* member indices, in registration order */
     uint32_t n;               /* entries in eligible */
     uint32_t nmembers;        /* members of the group (eligible or not) */
+    double now;               /* s: simulated time of the pick (0 in rebuild) */
+};
+
+/* What came back for a request an instance routed: for algorithms that learn from
+ * responses (least_response_time, weighted_random's anomaly mitigation). */
+struct route_outcome {
+    int status;               /* RQ_* (request.h): 200, 5xx, ... */
+    double latency_s;         /* s: from the group's send to the response passing back */
+    double now;               /* s: simulated time the response passed back */
 };
 
 struct route_ops {
@@ -64,8 +73,9 @@ struct route_ops {
                      gsl_rng *rng);
     /* A request was sent to member m.  May be NULL. */
     void (*sent)(void *priv, uint32_t m);
-    /* The response of a request sent to member m came back.  May be NULL. */
-    void (*done)(void *priv, uint32_t m);
+    /* The response of a request sent to member m came back (o: its status and latency).
+     * May be NULL. */
+    void (*done)(void *priv, uint32_t m, const struct route_outcome *o);
     /* Free what rebuild allocated.  May be NULL. */
     void (*fini)(void *priv);
 };

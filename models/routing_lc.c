@@ -115,8 +115,9 @@ static void lc_sent(void *priv, uint32_t m)
         link_m(l, m);
 }
 
-static void lc_done(void *priv, uint32_t m)
+static void lc_done(void *priv, uint32_t m, const struct route_outcome *o)
 {
+    (void)o;
     struct lc *l = priv;
     ELB_ASSERT(l->count[m] > 0);
     if (l->linked[m])

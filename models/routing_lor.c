@@ -128,8 +128,9 @@ static void lor_sent(void *priv, uint32_t m)
         append_m(l, m);
 }
 
-static void lor_done(void *priv, uint32_t m)
+static void lor_done(void *priv, uint32_t m, const struct route_outcome *o)
 {
+    (void)o;
     struct lor *l = priv;
     ELB_ASSERT(l->count[m] > 0);
     if (l->linked[m])

@@ -125,8 +125,9 @@ static void p2d_sent(void *priv, uint32_t m)
     p->count[m]++;
 }
 
-static void p2d_done(void *priv, uint32_t m)
+static void p2d_done(void *priv, uint32_t m, const struct route_outcome *o)
 {
+    (void)o;
     struct p2d *p = priv;
     ELB_ASSERT(p->count[m] > 0);
     p->count[m]--;

@@ -62,7 +62,7 @@ static void view_rebuild(struct target_group *g, struct tg_view *v)
     for (uint32_t i = 0; i < g->nmembers; i++)
         if (is_eligible(&g->members[i], v, g->fail_open))
             v->eligible[v->n++] = i;
-    struct route_view rv = {v->eligible, v->n, g->nmembers};
+    struct route_view rv = {v->eligible, v->n, g->nmembers, 0.0};
     if (g->algo->rebuild)
         g->algo->rebuild(v->priv, &rv);
 }
@@ -210,7 +210,7 @@ static void tg_accept(struct node *n, struct request *rq)
         request_respond(rq, RQ_UNAVAILABLE);
         return;
     }
-    struct route_view rv = {v->eligible, v->n, g->nmembers};
+    struct route_view rv = {v->eligible, v->n, g->nmembers, sim_now(&n->world->sim)};
     uint32_t m = g->algo->pick(v->priv, &rv, rq, g->rng);
     ELB_ASSERT(m < g->nmembers);
     /* Remember (view, member) for done(); bit 63 marks "routed". */
@@ -229,6 +229,9 @@ static void tg_done(struct node *n, struct request *rq)
     if (!(arg >> 63))
         return;
     uint32_t view = (uint32_t)(arg >> 32) & 0x7fffffffu;
-    if (g->algo->done)
-        g->algo->done(g->views[view].priv, (uint32_t)arg);
+    if (g->algo->done) {
+        double now = sim_now(&n->world->sim);
+        struct route_outcome o = {rq->status, now - rq->hop_time[rq->cur_hop], now};
+        g->algo->done(g->views[view].priv, (uint32_t)arg, &o);
+    }
 }

@@ -18,6 +18,7 @@ void node_send(struct node *to, struct request *rq)
 {
     ELB_ASSERT(rq->nhops < REQUEST_MAX_HOPS);
     rq->hop_arg[rq->nhops] = 0;
+    rq->hop_time[rq->nhops] = sim_now(&to->world->sim);
     rq->hops[rq->nhops++] = to;
     to->ops->accept(to, rq);
 }

@@ -17,6 +17,9 @@
 #include "models/world.h"
 #include "tests/unit.h"
 
+/* A successful response, for done(). */
+static const struct route_outcome unit_ok = {200, 0.001, 0.0};
+
 /* What the request log saw. */
 struct seen {
     int n;
@@ -295,7 +298,7 @@ static void lor_picks_the_least_loaded_and_cycles_ties(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(ops);
     void *priv = calloc(1, ops->priv_size);
     uint32_t elig[] = {0, 1, 2};
-    struct route_view v = {elig, 3, 3};
+    struct route_view v = {elig, 3, 3, 0.0};
     ops->rebuild(priv, &v);
     /* Ties cycle: 0, 1, 2. */
     for (uint32_t want = 0; want < 3; want++) {
@@ -304,17 +307,17 @@ static void lor_picks_the_least_loaded_and_cycles_ties(void)
         ops->sent(priv, m);
     }
     /* All at 1; finish 1's request: 1 is now least loaded. */
-    ops->done(priv, 1);
+    ops->done(priv, 1, &unit_ok);
     CU_ASSERT_EQUAL(ops->pick(priv, &v, NULL, NULL), 1);
     ops->sent(priv, 1);
     ops->sent(priv, 1); /* 1 at 2 */
     CU_ASSERT_EQUAL(ops->pick(priv, &v, NULL, NULL), 0);
     /* Member 0 leaves the eligible set: never picked, its done still counted. */
     uint32_t elig2[] = {1, 2};
-    struct route_view v2 = {elig2, 2, 3};
+    struct route_view v2 = {elig2, 2, 3, 0.0};
     ops->rebuild(priv, &v2);
     CU_ASSERT_EQUAL(ops->pick(priv, &v2, NULL, NULL), 2);
-    ops->done(priv, 0);
+    ops->done(priv, 0, &unit_ok);
     CU_ASSERT_EQUAL(ops->pick(priv, &v2, NULL, NULL), 2);
     ops->fini(priv);
     free(priv);
@@ -325,7 +328,7 @@ static void round_robin_cycles_in_registration_order(void)
     const struct route_ops *ops = route_find("round_robin");
     void *priv = calloc(1, ops->priv_size);
     uint32_t elig[] = {0, 2, 3};
-    struct route_view v = {elig, 3, 4};
+    struct route_view v = {elig, 3, 4, 0.0};
     ops->rebuild(priv, &v);
     uint32_t got[6];
     for (int i = 0; i < 6; i++)

@@ -16,6 +16,9 @@
 #include "models/world.h"
 #include "tests/unit.h"
 
+/* A successful response, for done(). */
+static const struct route_outcome unit_ok = {200, 0.001, 0.0};
+
 #define MAXM 16
 
 /* A group's members without a world: targets with servers, speed and held set by hand. */
@@ -37,7 +40,7 @@ static void fake_init(struct fake *f, uint32_t n)
         f->elig[i] = i;
     }
     f->mp = f->m;
-    f->v = (struct route_view){f->elig, n, n};
+    f->v = (struct route_view){f->elig, n, n, 0.0};
 }
 
 static gsl_rng *new_rng(unsigned long seed)
@@ -177,7 +180,7 @@ static void power_of_d_at_least_n_is_least_loaded(void)
     ops->sent(priv, 3);
     for (int i = 0; i < 100; i++)
         CU_ASSERT_EQUAL(ops->pick(priv, &f.v, NULL, r), 2);
-    ops->done(priv, 3); /* now 0 and 1 have 1 each, 2 and 3 none */
+    ops->done(priv, 3, &unit_ok); /* now 0 and 1 have 1 each, 2 and 3 none */
     for (int i = 0; i < 100; i++) {
         uint32_t m = ops->pick(priv, &f.v, NULL, r);
         CU_ASSERT(m == 2 || m == 3);
@@ -199,13 +202,13 @@ static void least_connections_picks_the_least_loaded(void)
         n[pick_sent(ops, priv, &f, r)]++;
     for (int i = 0; i < 4; i++)
         CU_ASSERT_EQUAL(n[i], 1);
-    ops->done(priv, 2);
+    ops->done(priv, 2, &unit_ok);
     CU_ASSERT_EQUAL(pick_sent(ops, priv, &f, r), 2);
     /* Member 3 leaves the eligible set: done() still counts it, pick ignores it. */
     f.v.n = 3;
     ops->rebuild(priv, &f.v);
-    ops->done(priv, 3);
-    ops->done(priv, 0); /* member 0 down to 0 */
+    ops->done(priv, 3, &unit_ok);
+    ops->done(priv, 0, &unit_ok); /* member 0 down to 0 */
     for (int i = 0; i < 20; i++)
         CU_ASSERT_EQUAL(ops->pick(priv, &f.v, NULL, r), 0);
     route_instance_free(ops, priv);
@@ -236,7 +239,7 @@ static void least_connections_breaks_ties_at_random(void)
         uint32_t m = lor->pick(plor, &f.v, NULL, NULL);
         CU_ASSERT_EQUAL(m, i % 4);
         lor->sent(plor, m);
-        lor->done(plor, m);
+        lor->done(plor, m, &unit_ok);
     }
     route_instance_free(lc, plc);
     route_instance_free(lor, plor);
