@@ -47,10 +47,17 @@ struct route_outcome {
     double now;               /* s: simulated time the response passed back */
 };
 
+/* Where an algorithm applies (route_ops.modes).  L7 listeners (ALB, CLB HTTP) route each
+ * request: pick per request, done when its response passes back.  L4 listeners (NLB,
+ * GWLB, CLB TCP) route each flow once: pick when the flow opens, sent once, done when the
+ * flow ends, so "outstanding" means open flows there. */
+enum { ROUTE_PER_REQUEST = 1, ROUTE_PER_FLOW = 2 };
+
 struct route_ops {
     const char *name;    /* as written in scenarios and listed by `elbsim list algorithms` */
     const char *summary; /* one line for `elbsim list` (say if it scans all targets) */
-    bool aws;            /* offered by AWS (ALB target-group setting) */
+    bool aws;            /* offered by AWS (ALB target-group setting, or NLB/GWLB flow hash) */
+    unsigned modes;      /* ROUTE_PER_REQUEST | ROUTE_PER_FLOW: the listeners it suits */
     size_t priv_size;    /* per-instance state, zeroed before init and the first rebuild */
     size_t cfg_size;     /* configuration block, zeroed before configure; 0 = none */
     /* Fill cfg from the parameters of call (defaults first; call may have no arguments,

@@ -53,6 +53,7 @@ const struct route_ops route_jsq_ops = {
     .summary = "ideal: the target holding the fewest requests from all LB nodes (global "
                "knowledge); scans all targets per pick",
     .aws = false,
+    .modes = ROUTE_PER_REQUEST,
     .priv_size = sizeof(struct jsq),
     .init = jsq_init,
     .pick = jsq_pick,

@@ -146,6 +146,7 @@ const struct route_ops route_lc_ops = {
     .summary = "fewest of this node's requests in flight, ties broken at random "
                "(LOR breaks them in turn); O(1)",
     .aws = false,
+    .modes = ROUTE_PER_REQUEST | ROUTE_PER_FLOW,
     .priv_size = sizeof(struct lc),
     .rebuild = lc_rebuild,
     .pick = lc_pick,

@@ -158,6 +158,7 @@ const struct route_ops route_lor_ops = {
     .name = "least_outstanding_requests",
     .summary = "each LB node sends to the target with the fewest of its requests in flight",
     .aws = true,
+    .modes = ROUTE_PER_REQUEST,
     .priv_size = sizeof(struct lor),
     .rebuild = lor_rebuild,
     .pick = lor_pick,

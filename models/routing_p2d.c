@@ -145,6 +145,7 @@ const struct route_ops route_p2d_ops = {
     .summary = "sample d targets (default 2; power_of_d(d=3)), send to the one with the "
                "fewest of this node's requests in flight; O(d)",
     .aws = false,
+    .modes = ROUTE_PER_REQUEST | ROUTE_PER_FLOW,
     .priv_size = sizeof(struct p2d),
     .cfg_size = sizeof(struct p2d_cfg),
     .configure = p2d_configure,

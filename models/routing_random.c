@@ -15,6 +15,7 @@ const struct route_ops route_random_ops = {
     .name = "random",
     .summary = "a uniformly random eligible target per request (textbook baseline)",
     .aws = false,
+    .modes = ROUTE_PER_REQUEST | ROUTE_PER_FLOW,
     .priv_size = 0,
     .pick = random_pick,
 };

@@ -30,6 +30,7 @@ const struct route_ops route_rr_ops = {
     .name = "round_robin",
     .summary = "each LB node cycles through its targets in turn, blind to load (ALB default)",
     .aws = true,
+    .modes = ROUTE_PER_REQUEST | ROUTE_PER_FLOW,
     .priv_size = sizeof(struct rr),
     .rebuild = rr_rebuild,
     .pick = rr_pick,

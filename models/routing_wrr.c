@@ -82,6 +82,7 @@ const struct route_ops route_wrr_ops = {
     .summary = "smooth weighted round robin (nginx), weight = vCPUs x speed, blind to load; "
                "scans all targets per pick",
     .aws = false,
+    .modes = ROUTE_PER_REQUEST | ROUTE_PER_FLOW,
     .priv_size = sizeof(struct wrr),
     .init = wrr_init,
     .rebuild = wrr_rebuild,
