@@ -141,6 +141,7 @@ static void lb_forward(struct sim *sim, void *ctx, uint64_t arg)
         f = &r->fw[k];
     }
     rq->route_view = f->views[rq->lb_node];
+    rq->route_key = rq->flow_hash;
     node_send(&f->tg->node, rq);
 }
 

@@ -39,6 +39,9 @@ struct request {
     uint64_t id;               /* creation order within the run, from 1 */
     uint64_t flow_id;          /* the connection/flow carrying it */
     uint64_t flow_hash;        /* hash of the flow's 5-tuple: L4 routing and LB-node choice */
+    uint64_t route_key;        /* set by each LB before its target group picks: the key that
+                                * hashing algorithms (flow_hash, consistent_hash) hash — the
+                                * flow's 5-tuple hash, or a 3-/2-tuple hash (GWLB) */
     struct workload *wl;       /* who sent it */
     struct client *client;     /* connection or closed-loop user, NULL for a lone request */
     double sent_s;             /* s: when the client sent this attempt */
