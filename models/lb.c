@@ -13,7 +13,7 @@
 #include "sim/xalloc.h"
 
 static void lb_accept(struct node *n, struct request *rq);
-static void lb_done(struct node *n, struct request *rq);
+static bool lb_done(struct node *n, struct request *rq);
 
 static const struct node_ops alb_ops = {
     .kind = "alb",
@@ -164,11 +164,12 @@ static void lb_accept(struct node *n, struct request *rq)
         lb_forward(&w->sim, lb, (uint64_t)(uintptr_t)rq);
 }
 
-static void lb_done(struct node *n, struct request *rq)
+static bool lb_done(struct node *n, struct request *rq)
 {
     struct lb *lb = container_of(n, struct lb, node);
     lb->in_flight--;
     lb->responses++;
     if (rq->status >= 400)
         lb->errors++;
+    return false;
 }

@@ -11,6 +11,7 @@
 #ifndef ELBSIM_MODELS_NODE_H
 #define ELBSIM_MODELS_NODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct node;
@@ -22,8 +23,14 @@ struct node_ops {
     /* Take the request.  The node either forwards it (node_send), serves it, or answers
      * with request_respond(). */
     void (*accept)(struct node *n, struct request *rq);
-    /* The response passes back through this node (status in rq->status).  May be NULL. */
-    void (*done)(struct node *n, struct request *rq);
+    /* The response passes back through this node (status in rq->status).  Returns false
+     * to let it pass on at once, or true to hold it: the node then calls request_resume()
+     * later (a GWLB sends the return direction through its appliance).  May be NULL. */
+    bool (*done)(struct node *n, struct request *rq);
+    /* An appliance pass the node started (request.h `pass`) is over: the appliance
+     * answered with status (RQ_OK, or the error the appliance returned).  Only nodes that
+     * start passes (GWLB) set it. */
+    void (*pass_done)(struct node *n, struct request *rq, int status);
 };
 
 struct node {

@@ -32,7 +32,14 @@ enum {
     RQ_NOT_FOUND = 404,     /* no listener rule matched */
     RQ_UNAVAILABLE = 503,   /* no target could take it (none healthy, or queue full) */
     RQ_GATEWAY_TIMEOUT = 504,
+    RQ_RESET = 599,         /* not HTTP: the L4 load balancer reset the connection (idle
+                             * timeout, or its target turned unhealthy or finished draining) */
 };
+
+/* Appliance passes (GWLB): the request visits an appliance target that spends its own
+ * demand on it and hands it back to the node that sent it (pass_owner->ops->pass_done)
+ * instead of answering. */
+enum { RQ_PASS_NONE, RQ_PASS_FORWARD, RQ_PASS_RETURN };
 
 struct request {
     struct request *next;      /* intrusive link: a target's FCFS queue */
@@ -54,6 +61,11 @@ struct request {
     uint32_t attempt;          /* 0 for the first try, then retries */
     int status;                /* RQ_* once answered */
     bool abandoned;            /* the client timed out; drop the response */
+    bool flow_end;             /* the last request of its flow: L4 LBs forget the flow when
+                                * its response passes back */
+    uint8_t pass;              /* RQ_PASS_*: an appliance pass is under way */
+    struct node *pass_owner;   /* the node that started the pass */
+    double pass_demand_s;      /* CPU seconds the appliance spends on this pass */
     uint8_t nhops;             /* entries used in hops[] */
     uint8_t cur_hop;           /* while responding: the hop whose done() runs */
     struct node *hops[REQUEST_MAX_HOPS];
@@ -74,5 +86,8 @@ struct request {
 
 /* The response: walk the hops back (each node's done), then give it to the workload. */
 void request_respond(struct request *rq, int status);
+
+/* Go on walking the hops back after a node's done() held the response. */
+void request_resume(struct request *rq);
 
 #endif

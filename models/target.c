@@ -41,6 +41,24 @@ void target_fini(struct target *t)
     t->svc = NULL;
 }
 
+/* Give the request back: the response walks back, or an appliance pass is over. */
+static void answer(struct target *t, struct request *rq, int status)
+{
+    (void)t;
+    if (rq->pass) {
+        struct node *owner = rq->pass_owner;
+        owner->ops->pass_done(owner, rq, status);
+    } else {
+        request_respond(rq, status);
+    }
+}
+
+/* CPU seconds the request needs here: its demand, or the appliance pass's. */
+static double demand_of(const struct request *rq)
+{
+    return rq->pass ? rq->pass_demand_s : rq->demand_s;
+}
+
 /* Busy servers changed: add the area under the old level. */
 static void busy_update(struct target *t, double now, int busy)
 {
@@ -88,7 +106,7 @@ static void fcfs_start(struct target *t, struct request *rq, double now, int slo
     rq->start_s = now;
     rq->svc_slot = (uint32_t)slot;
     t->svc[slot] = rq;
-    rq->done_ev = sim_event_schedule(&w->sim, now + rq->demand_s * slow_factor(t) / t->spec.speed,
+    rq->done_ev = sim_event_schedule(&w->sim, now + demand_of(rq) * slow_factor(t) / t->spec.speed,
                                      fcfs_done, t, (uint64_t)(uintptr_t)rq);
 }
 
@@ -117,7 +135,7 @@ static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
     }
     t->held--;
     t->completed++;
-    request_respond(rq, RQ_OK);
+    answer(t, rq, RQ_OK);
 }
 
 /* ---- PS: egalitarian processor sharing over `servers` servers ---- */
@@ -206,7 +224,7 @@ static void ps_done(struct sim *sim, void *ctx, uint64_t arg)
     ps_schedule(t, now);
     t->held--;
     t->completed++;
-    request_respond(rq, RQ_OK);
+    answer(t, rq, RQ_OK);
 }
 
 /* ---- accepting ---- */
@@ -220,12 +238,12 @@ static void target_accept(struct node *n, struct request *rq)
         t->fault == TARGET_FAULT_CRASH) {
         if (t->fault == TARGET_FAULT_CRASH)
             t->dropped++;
-        request_respond(rq, RQ_BAD_GATEWAY);
+        answer(t, rq, RQ_BAD_GATEWAY);
         return;
     }
     if (t->fault == TARGET_FAULT_ERRORS && gsl_rng_uniform(t->fault_rng) < t->fault_rate) {
         t->dropped++;
-        request_respond(rq, RQ_TARGET_ERROR); /* fails fast: the "black hole" */
+        answer(t, rq, RQ_TARGET_ERROR); /* fails fast: the "black hole" */
         return;
     }
     if (t->fault == TARGET_FAULT_HANG) {
@@ -240,7 +258,7 @@ static void target_accept(struct node *n, struct request *rq)
     }
     if (t->spec.queue_limit > 0 && t->held >= t->spec.queue_limit) {
         t->rejected++;
-        request_respond(rq, RQ_UNAVAILABLE);
+        answer(t, rq, RQ_UNAVAILABLE);
         return;
     }
     rq->target = t;
@@ -249,7 +267,7 @@ static void target_accept(struct node *n, struct request *rq)
     t->held++;
     if (t->spec.discipline == TARGET_PS) {
         ps_advance(t, now);
-        rq->ps_finish = t->ps_vtime + rq->demand_s * slow_factor(t);
+        rq->ps_finish = t->ps_vtime + demand_of(rq) * slow_factor(t);
         ps_push(t, rq);
         busy_update(t, now, t->ps_n < t->spec.servers ? t->ps_n : t->spec.servers);
         ps_schedule(t, now);
@@ -280,7 +298,7 @@ static void drop_chain(struct target *t, struct request *chain, int status)
         chain->next = NULL;
         t->held--;
         t->dropped++;
-        request_respond(chain, status);
+        answer(t, chain, status);
         chain = next;
     }
 }

@@ -9,7 +9,7 @@
 #include "sim/xalloc.h"
 
 static void tg_accept(struct node *n, struct request *rq);
-static void tg_done(struct node *n, struct request *rq);
+static bool tg_done(struct node *n, struct request *rq);
 
 static const struct node_ops tg_ops = {
     .kind = "target_group",
@@ -221,17 +221,18 @@ static void tg_accept(struct node *n, struct request *rq)
     node_send(&g->members[m].t->node, rq);
 }
 
-static void tg_done(struct node *n, struct request *rq)
+static bool tg_done(struct node *n, struct request *rq)
 {
     struct target_group *g = container_of(n, struct target_group, node);
     uint64_t arg = rq->hop_arg[rq->cur_hop];
     /* Requests answered by the group itself (503) never reached a member. */
     if (!(arg >> 63))
-        return;
+        return false;
     uint32_t view = (uint32_t)(arg >> 32) & 0x7fffffffu;
     if (g->algo->done) {
         double now = sim_now(&n->world->sim);
         struct route_outcome o = {rq->status, now - rq->hop_time[rq->cur_hop], now};
         g->algo->done(g->views[view].priv, (uint32_t)arg, &o);
     }
+    return false;
 }

@@ -26,10 +26,16 @@ void node_send(struct node *to, struct request *rq)
 void request_respond(struct request *rq, int status)
 {
     rq->status = status;
-    for (int i = rq->nhops - 1; i >= 0; i--) {
-        rq->cur_hop = (uint8_t)i;
-        if (rq->hops[i]->ops->done)
-            rq->hops[i]->ops->done(rq->hops[i], rq);
+    rq->cur_hop = rq->nhops;
+    request_resume(rq);
+}
+
+void request_resume(struct request *rq)
+{
+    while (rq->cur_hop > 0) {
+        struct node *n = rq->hops[--rq->cur_hop];
+        if (n->ops->done && n->ops->done(n, rq))
+            return; /* held: the node resumes the walk later */
     }
     workload_response(rq->wl, rq);
 }
