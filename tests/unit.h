@@ -22,6 +22,7 @@ extern CU_SuiteInfo test_scenario_suites[];
 extern CU_SuiteInfo test_models_suites[];
 extern CU_SuiteInfo test_health_suites[];
 extern CU_SuiteInfo test_routing_suites[];
+extern CU_SuiteInfo test_flow_table_suites[];
 extern CU_SuiteInfo test_arrivals_suites[];
 extern CU_SuiteInfo test_catalog_suites[];
 extern CU_SuiteInfo test_validation_suites[];

@@ -32,6 +32,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_models_suites,
     test_health_suites,
     test_routing_suites,
+    test_flow_table_suites,
     test_arrivals_suites,
     test_catalog_suites,
     test_validation_suites,
