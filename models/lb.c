@@ -1,6 +1,7 @@
 #include "models/lb.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,24 +9,31 @@
 #include "models/request.h"
 #include "models/scenario.h"
 #include "models/target_group.h"
+#include "models/workload.h"
 #include "models/world.h"
 #include "sim/dist.h"
+#include "sim/rng.h"
 #include "sim/xalloc.h"
 
 static void lb_accept(struct node *n, struct request *rq);
 static bool lb_done(struct node *n, struct request *rq);
+static void gwlb_pass_done(struct node *n, struct request *rq, int status);
 
-static const struct node_ops alb_ops = {
-    .kind = "alb",
-    .accept = lb_accept,
-    .done = lb_done,
+static const struct node_ops lb_ops[4] = {
+    [SC_LB_ALB] = {.kind = "alb", .accept = lb_accept, .done = lb_done},
+    [SC_LB_NLB] = {.kind = "nlb", .accept = lb_accept, .done = lb_done},
+    [SC_LB_GWLB] = {.kind = "gwlb", .accept = lb_accept, .done = lb_done,
+                    .pass_done = gwlb_pass_done},
+    [SC_LB_CLB] = {.kind = "clb", .accept = lb_accept, .done = lb_done},
 };
 
 struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
                   struct target_group **tgs)
 {
     struct lb *lb = xcalloc(1, sizeof *lb);
-    lb->node.ops = &alb_ops;
+    lb->node.ops = &lb_ops[cfg->type];
+    lb->type = cfg->type;
+    lb->l4 = cfg->l4;
     lb->node.name = cfg->name;
     lb->node.world = w;
     lb->id = id;
@@ -34,6 +42,13 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
     lb->node_zone = cfg->zones;
     lb->latency = cfg->latency;
     lb->node_requests = xcalloc((size_t)lb->nnodes, sizeof *lb->node_requests);
+    lb->flows = xcalloc((size_t)lb->nnodes, sizeof *lb->flows);
+    for (int nd = 0; nd < lb->nnodes; nd++)
+        flow_table_init(&lb->flows[nd]);
+    lb->usage.nhours = (int)ceil(w->sc->duration_s / 3600.0) + 1;
+    lb->usage.new_conns = xcalloc((size_t)lb->usage.nhours, sizeof(double));
+    lb->usage.active_area = xcalloc((size_t)lb->usage.nhours, sizeof(double));
+    lb->usage.rule_evals = xcalloc((size_t)lb->usage.nhours, sizeof(double));
     lb->rules = xcalloc((size_t)(cfg->nrules ? cfg->nrules : 1), sizeof *lb->rules);
     lb->nrules = cfg->nrules;
     /* [group][node] view index + 1, 0 = not attached yet */
@@ -53,6 +68,8 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
             int gi = scenario_tg_index(w->sc, cr->fw[k].target_group);
             ELB_ASSERT(gi >= 0); /* checked by the scenario reader */
             f->tg = tgs[gi];
+            if (w->sc->tgs[gi].appliance_demand)
+                lb->appliance_demand = w->sc->tgs[gi].appliance_demand;
             acc += cr->fw[k].weight;
             f->cum_weight = k == cr->nfw - 1 ? 1.0 : acc / sum;
             /* Per-group cross-zone setting overrides the LB's (AWS.md §1 "Cross-zone"). */
@@ -89,8 +106,105 @@ void lb_free(struct lb *lb)
     }
     free(lb->rules);
     free(lb->node_requests);
+    for (int nd = 0; nd < lb->nnodes; nd++)
+        flow_table_fini(&lb->flows[nd]);
+    free(lb->flows);
+    free(lb->usage.new_conns);
+    free(lb->usage.active_area);
+    free(lb->usage.rule_evals);
     free(lb);
 }
+
+void lb_link(struct lb *lb, struct lb **lbs)
+{
+    if (lb->cfg->next)
+        lb->next = &lbs[scenario_lb_index(lb->node.world->sc, lb->cfg->next)]->node;
+}
+
+/* ---- usage and cost ---- */
+
+static int hour_of(const struct lb_usage *u, double t)
+{
+    int h = (int)(t / 3600.0);
+    return h < 0 ? 0 : h >= u->nhours ? u->nhours - 1 : h;
+}
+
+/* Bring the connection-seconds up to now, split at hour boundaries. */
+static void usage_advance(struct lb_usage *u, double now)
+{
+    while (u->since_s < now) {
+        int h = hour_of(u, u->since_s);
+        double end = (h + 1) * 3600.0;
+        if (end > now || h == u->nhours - 1)
+            end = now;
+        u->active_area[h] += (double)u->active * (end - u->since_s);
+        u->since_s = end;
+    }
+}
+
+static void usage_open(struct lb_usage *u, double now)
+{
+    usage_advance(u, now);
+    u->new_conns[hour_of(u, now)] += 1;
+    u->active++;
+}
+
+static void usage_close(struct lb_usage *u, double now)
+{
+    usage_advance(u, now);
+    u->active--;
+}
+
+/* (N)LCUs of hour h over `len` seconds of it (AWS.md §1: 25 new connections/s, 3,000
+ * active connections, 1,000 rule evaluations/s per LCU; §2: 800 new flows/s and 100,000
+ * active flows per NLCU). */
+static double hour_lcu(const struct lb *lb, int h, double len)
+{
+    const struct lb_usage *u = &lb->usage;
+    if (len <= 0)
+        return 0;
+    bool nlb = lb->type == SC_LB_NLB;
+    double a = u->new_conns[h] / len / (nlb ? 800.0 : 25.0);
+    double b = u->active_area[h] / len / (nlb ? 100000.0 : 3000.0);
+    double c = nlb ? 0 : u->rule_evals[h] / len / 1000.0;
+    double m = a > b ? a : b;
+    return m > c ? m : c;
+}
+
+/* Seconds of hour h that lie before now. */
+static double hour_len(int h, double now)
+{
+    double len = now - h * 3600.0;
+    return len > 3600 ? 3600 : len;
+}
+
+double lb_peak_lcu(struct lb *lb, double now)
+{
+    usage_advance(&lb->usage, now);
+    double peak = 0;
+    for (int h = 0; h < lb->usage.nhours && h * 3600.0 < now; h++) {
+        double l = hour_lcu(lb, h, hour_len(h, now));
+        peak = l > peak ? l : peak;
+    }
+    return peak;
+}
+
+double lb_cost_usd(struct lb *lb, double now)
+{
+    /* Hourly prices (us-east-1, AWS.md "What elbsim takes"): ALB and NLB $0.0225 plus
+     * $0.008 per LCU / $0.006 per NLCU.  GWLB ($0.0125) and CLB ($0.025) are list prices
+     * not in AWS.md; their capacity units are not modelled. */
+    static const double hourly[4] = {0.0225, 0.0225, 0.0125, 0.025};
+    static const double per_lcu[4] = {0.008, 0.006, 0, 0};
+    usage_advance(&lb->usage, now);
+    double cost = hourly[lb->type] * now / 3600.0;
+    for (int h = 0; h < lb->usage.nhours && h * 3600.0 < now; h++) {
+        double len = hour_len(h, now);
+        cost += per_lcu[lb->type] * hour_lcu(lb, h, len) * len / 3600.0;
+    }
+    return cost;
+}
+
 
 static bool host_matches(const char *glob, const char *host)
 {
@@ -107,9 +221,24 @@ static bool host_matches(const char *glob, const char *host)
     return fnmatch(g, h, 0) == 0;
 }
 
-static const struct lb_rule *match(const struct lb *lb, const struct request *rq)
+static const struct lb_rule *match(struct lb *lb, const struct request *rq)
 {
     const char *path = rq->path ? rq->path : "/";
+    /* Rule evaluations past the first 10 are billed (LCU). */
+    if (lb->nrules > 10) {
+        int evals = lb->nrules;
+        for (int i = 0; i < lb->nrules; i++) {
+            const struct lb_rule *r = &lb->rules[i];
+            if ((!r->path || fnmatch(r->path, path, 0) == 0) &&
+                (!r->host || host_matches(r->host, rq->host))) {
+                evals = i + 1;
+                break;
+            }
+        }
+        if (evals > 10)
+            lb->usage.rule_evals[hour_of(&lb->usage, sim_now(&lb->node.world->sim))] +=
+                evals - 10;
+    }
     for (int i = 0; i < lb->nrules; i++) {
         const struct lb_rule *r = &lb->rules[i];
         if (r->path && fnmatch(r->path, path, 0) != 0)
@@ -121,12 +250,10 @@ static const struct lb_rule *match(const struct lb *lb, const struct request *rq
     return NULL;
 }
 
-/* After the node's processing latency: route the request. */
-static void lb_forward(struct sim *sim, void *ctx, uint64_t arg)
+/* ---- L7: each request routed on its own ---- */
+
+static void l7_forward(struct lb *lb, struct request *rq)
 {
-    (void)sim;
-    struct lb *lb = ctx;
-    struct request *rq = (struct request *)(uintptr_t)arg;
     const struct lb_rule *r = match(lb, rq);
     if (!r) {
         request_respond(rq, RQ_NOT_FOUND);
@@ -145,6 +272,237 @@ static void lb_forward(struct sim *sim, void *ctx, uint64_t arg)
     node_send(&f->tg->node, rq);
 }
 
+/* An L7 node keeps its client connections in its table to count them for LCUs: a flow
+ * seen for the first time, or again after the idle timeout, is a new connection. */
+static void l7_connection(struct lb *lb, struct request *rq, double now)
+{
+    struct flow_table *ft = &lb->flows[rq->lb_node];
+    int created;
+    struct flow_entry *e = flow_table_insert(ft, rq->flow_id, &created);
+    if (created) {
+        usage_open(&lb->usage, now);
+    } else if (now - e->last_s > lb->cfg->idle_timeout_s && e->aux == 0) {
+        /* The LB closed the idle connection; the client opened a new one. */
+        lb->usage.new_conns[hour_of(&lb->usage, now)] += 1;
+    }
+    e->last_s = now;
+    e->aux++;
+}
+
+static void l7_connection_done(struct lb *lb, struct request *rq, double now)
+{
+    struct flow_table *ft = &lb->flows[rq->lb_node];
+    struct flow_entry *e = flow_table_find(ft, rq->flow_id);
+    if (!e)
+        return;
+    e->aux--;
+    e->last_s = now;
+    if (rq->flow_end && e->aux == 0) {
+        flow_table_remove(ft, rq->flow_id);
+        usage_close(&lb->usage, now);
+    }
+}
+
+/* ---- L4: each flow routed once ---- */
+
+#define HOP_ROUTED ((uint64_t)1 << 63)
+
+static struct target_group *l4_group(const struct lb *lb)
+{
+    return lb->rules[0].fw[0].tg;
+}
+
+/* The key the group's hash algorithm hashes: the flow's 5-tuple, or for a GWLB with 3- or
+ * 2-tuple stickiness the client's address and the destination's (protocol is the same
+ * for every flow here, so 3- and 2-tuple coincide).  Each workload's flows come from 1024
+ * client addresses: address = flow hash mod 1024. */
+static uint64_t l4_key(const struct lb *lb, const struct request *rq)
+{
+    int gi = scenario_tg_index(lb->node.world->sc, l4_group(lb)->node.name);
+    enum sc_sticky st = lb->node.world->sc->tgs[gi].sticky;
+    if (lb->type != SC_LB_GWLB || st == SC_STICKY_NONE || st == SC_STICKY_5TUPLE)
+        return rq->flow_hash;
+    uint64_t x = (rq->flow_hash & 1023) ^ ((uint64_t)(uintptr_t)rq->wl->name_hash << 10);
+    return sim_rng_splitmix64(&x);
+}
+
+/* End the flow in entry e (the group forgets it; LCU accounting closes it). */
+static void l4_close(struct lb *lb, struct flow_table *ft, struct flow_entry *e, int status)
+{
+    double now = sim_now(&lb->node.world->sim);
+    tg_flow_close(l4_group(lb), e->group, e->member, status);
+    usage_close(&lb->usage, now);
+    flow_table_remove(ft, e->key);
+}
+
+/* The request leaves the LB without an answer (GWLB drop). */
+static void drop(struct lb *lb)
+{
+    lb->dropped++;
+    lb->in_flight--;
+}
+
+/* CPU seconds an appliance spends on one pass (dir 0 forward, 1 return): the quantile of a
+ * uniform hashed from the request's own, so demands do not depend on routing. */
+static double appliance_demand(const struct lb *lb, const struct request *rq, int dir)
+{
+    if (!lb->appliance_demand)
+        return 0;
+    uint64_t bits;
+    memcpy(&bits, &rq->u_lb, sizeof bits);
+    uint64_t x = bits ^ (dir ? UINT64_C(0x5bd1e9955bd1e995) : UINT64_C(0x27d4eb2f165667c5));
+    double u = (double)(sim_rng_splitmix64(&x) >> 11) * 0x1.0p-53;
+    return sim_dist_quantile(lb->appliance_demand, u);
+}
+
+static void l4_forward(struct lb *lb, struct request *rq)
+{
+    struct world *w = lb->node.world;
+    double now = sim_now(&w->sim);
+    struct target_group *g = l4_group(lb);
+    uint32_t view = lb->rules[0].fw[0].views[rq->lb_node];
+    struct flow_table *ft = &lb->flows[rq->lb_node];
+    const struct sc_tg *gc = &w->sc->tgs[scenario_tg_index(w->sc, g->node.name)];
+    bool udp = lb->cfg->protocol == SC_UDP || lb->cfg->protocol == SC_TCP_UDP;
+    struct flow_entry *e = flow_table_find(ft, rq->flow_id);
+    if (e && e->aux == 0 && now - e->last_s > lb->cfg->idle_timeout_s) {
+        /* Idle too long: the LB forgot the flow.  TCP: the next packet gets a reset;
+         * UDP: it starts a new flow. */
+        l4_close(lb, ft, e, RQ_RESET);
+        e = NULL;
+        if (!udp) {
+            lb->resets++;
+            request_respond(rq, RQ_RESET);
+            return;
+        }
+    }
+    if (e && !tg_member_usable(g, e->member)) {
+        const struct tg_member *m = &g->members[e->member];
+        bool unhealthy = m->registered && !m->draining;
+        if (lb->type == SC_LB_GWLB) {
+            /* target_failover: rebalance moves the flow; no_rebalance keeps it. */
+            if (gc->rebalance && (unhealthy || !m->registered)) {
+                l4_close(lb, ft, e, RQ_RESET);
+                e = NULL;
+                lb->rebalanced++;
+            }
+        } else if (unhealthy && gc->connection_termination && !udp) {
+            l4_close(lb, ft, e, RQ_RESET);
+            lb->resets++;
+            request_respond(rq, RQ_RESET);
+            return;
+        }
+    }
+    if (!e) {
+        rq->route_key = l4_key(lb, rq);
+        uint32_t m = tg_flow_open(g, view, rq);
+        if (m == UINT32_MAX) {
+            g->no_target++;
+            if (lb->type == SC_LB_GWLB) {
+                drop(lb); /* no fail-open: dropped until an appliance recovers */
+                return;
+            }
+            lb->resets++;
+            request_respond(rq, RQ_RESET);
+            return;
+        }
+        int created;
+        e = flow_table_insert(ft, rq->flow_id, &created);
+        e->member = m;
+        e->group = view;
+        lb->flows_opened++;
+        usage_open(&lb->usage, now);
+    }
+    e->last_s = now;
+    e->aux++; /* requests of the flow in flight */
+    uint32_t m = e->member;
+    rq->hop_arg[rq->nhops - 1] = HOP_ROUTED | m;
+    g->requests++;
+    if (lb->type == SC_LB_GWLB) {
+        rq->pass = RQ_PASS_FORWARD;
+        rq->pass_owner = &lb->node;
+        rq->pass_demand_s = appliance_demand(lb, rq, 0);
+        struct node *a = g->members[m].node;
+        a->ops->accept(a, rq);
+        return;
+    }
+    node_send(g->members[m].node, rq);
+}
+
+/* The response of an L4 request passed back: the flow's bookkeeping. */
+static void l4_done(struct lb *lb, struct request *rq)
+{
+    struct world *w = lb->node.world;
+    struct flow_table *ft = &lb->flows[rq->lb_node];
+    struct flow_entry *e = flow_table_find(ft, rq->flow_id);
+    if (!e || !(rq->hop_arg[rq->cur_hop] & HOP_ROUTED))
+        return;
+    e->aux--;
+    e->last_s = sim_now(&w->sim);
+    if (rq->flow_end && e->aux == 0)
+        l4_close(lb, ft, e, rq->status);
+}
+
+static void gwlb_pass_done(struct node *n, struct request *rq, int status)
+{
+    struct lb *lb = container_of(n, struct lb, node);
+    int pass = rq->pass;
+    rq->pass = RQ_PASS_NONE;
+    if (status != RQ_OK) {
+        /* A failed appliance loses the packets: nobody answers. */
+        struct flow_table *ft = &lb->flows[rq->lb_node];
+        struct flow_entry *e = flow_table_find(ft, rq->flow_id);
+        if (e && e->aux > 0)
+            e->aux--;
+        drop(lb);
+        return;
+    }
+    if (pass == RQ_PASS_FORWARD) {
+        node_send(lb->next, rq);
+        return;
+    }
+    rq->target = rq->pass_saved_target; /* the backend, for requests.csv */
+    l4_done(lb, rq);
+    lb->in_flight--;
+    lb->responses++;
+    if (rq->status >= 400)
+        lb->errors++;
+    request_resume(rq);
+}
+
+/* The response reaches the GWLB: it passes the appliance the flow table names again. */
+static bool gwlb_return(struct lb *lb, struct request *rq)
+{
+    uint64_t arg = rq->hop_arg[rq->cur_hop];
+    if (!(arg & HOP_ROUTED))
+        return false;
+    struct target_group *g = l4_group(lb);
+    uint32_t fwd = (uint32_t)arg;
+    struct flow_entry *e = flow_table_find(&lb->flows[rq->lb_node], rq->flow_id);
+    uint32_t back = e ? e->member : fwd;
+    if (back != fwd)
+        lb->asymmetric++;
+    rq->pass_saved_target = rq->target;
+    rq->pass = RQ_PASS_RETURN;
+    rq->pass_owner = &lb->node;
+    rq->pass_demand_s = appliance_demand(lb, rq, 1);
+    struct node *a = g->members[back].node;
+    a->ops->accept(a, rq);
+    return true;
+}
+
+/* After the node's processing latency: route the request. */
+static void lb_forward(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    struct lb *lb = ctx;
+    struct request *rq = (struct request *)(uintptr_t)arg;
+    if (lb->l4)
+        l4_forward(lb, rq);
+    else
+        l7_forward(lb, rq);
+}
+
 static void lb_accept(struct node *n, struct request *rq)
 {
     struct lb *lb = container_of(n, struct lb, node);
@@ -155,6 +513,8 @@ static void lb_accept(struct node *n, struct request *rq)
     lb->requests++;
     lb->node_requests[nd]++;
     lb->in_flight++;
+    if (!lb->l4)
+        l7_connection(lb, rq, sim_now(&w->sim));
     /* The request's own uniform through the latency's quantile function: the same request
      * sees the same latency whatever happened before it (common random numbers). */
     double d = lb->latency ? sim_dist_quantile(lb->latency, rq->u_lb) : 0.0;
@@ -167,6 +527,12 @@ static void lb_accept(struct node *n, struct request *rq)
 static bool lb_done(struct node *n, struct request *rq)
 {
     struct lb *lb = container_of(n, struct lb, node);
+    if (lb->type == SC_LB_GWLB && gwlb_return(lb, rq))
+        return true; /* resumed by gwlb_pass_done */
+    if (lb->l4)
+        l4_done(lb, rq);
+    else
+        l7_connection_done(lb, rq, sim_now(&n->world->sim));
     lb->in_flight--;
     lb->responses++;
     if (rq->status >= 400)

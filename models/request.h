@@ -66,6 +66,7 @@ struct request {
     uint8_t pass;              /* RQ_PASS_*: an appliance pass is under way */
     struct node *pass_owner;   /* the node that started the pass */
     double pass_demand_s;      /* CPU seconds the appliance spends on this pass */
+    struct target *pass_saved_target; /* the backend target, kept over the return pass */
     uint8_t nhops;             /* entries used in hops[] */
     uint8_t cur_hop;           /* while responding: the hop whose done() runs */
     struct node *hops[REQUEST_MAX_HOPS];

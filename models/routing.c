@@ -17,6 +17,10 @@ const struct route_ops *const route_table[] = {
     &route_lc_ops,
     &route_wrr_ops,
     &route_jsq_ops,
+    &route_wrand_ops,
+    &route_flowhash_ops,
+    &route_chash_ops,
+    &route_lrt_ops,
     NULL,
 };
 

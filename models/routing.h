@@ -121,5 +121,9 @@ extern const struct route_ops route_p2d_ops;
 extern const struct route_ops route_lc_ops;
 extern const struct route_ops route_wrr_ops;
 extern const struct route_ops route_jsq_ops;
+extern const struct route_ops route_wrand_ops;
+extern const struct route_ops route_flowhash_ops;
+extern const struct route_ops route_chash_ops;
+extern const struct route_ops route_lrt_ops;
 
 #endif

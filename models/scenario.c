@@ -4,11 +4,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "models/arrivals.h"
 #include "models/catalog.h"
 #include "models/routing.h"
+#include "sim/call.h"
 #include "sim/dist.h"
+#include "sim/text.h"
 #include "sim/units.h"
 #include "sim/xalloc.h"
 #include "sim/ytree.h"
@@ -303,10 +306,14 @@ static void read_workload(struct reader *r, const struct ytree *m, struct sc_wor
 }
 
 static const char *const lb_keys[] = {"name", "type", "zones", "cross_zone", "latency",
-                                      "listeners", NULL};
-static const char *const listener_keys[] = {"port", "rules", NULL};
+                                      "listeners", "idle_timeout", "next", NULL};
+static const char *const listener_keys[] = {"port", "protocol", "rules", "forward", NULL};
 static const char *const rule_keys[] = {"path", "host", "forward", NULL};
 static const char *const fw_keys[] = {"target_group", "weight", NULL};
+
+static const char *const lb_type_names[] = {"alb", "nlb", "gwlb", "clb"};
+static const char *const protocol_names[] = {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP",
+                                             "SSL", "GENEVE"};
 
 static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule *rule)
 {
@@ -357,6 +364,120 @@ static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule
     }
 }
 
+static const char *a_an(enum sc_lb_type t)
+{
+    return t == SC_LB_ALB || t == SC_LB_NLB ? "an" : "a";
+}
+
+/* The LB's processing-latency profiles (README "LB processing latency"; AWS.md: no AWS
+ * figure exists).  L4 LBs forward packets and add far less than L7 ones, which parse HTTP. */
+static const char *latency_profile(enum sc_lb_type t, const char *name)
+{
+    bool l4 = t == SC_LB_NLB || t == SC_LB_GWLB;
+    if (!strcmp(name, "realistic"))
+        return l4 ? "lognormal(median=100us, p99=500us)" : "lognormal(median=2ms, p99=10ms)";
+    if (!strcmp(name, "classroom"))
+        return l4 ? "const(100ms)" : "const(400ms)";
+    if (!strcmp(name, "none"))
+        return NULL;
+    return name;
+}
+
+/* Which protocols each type's listener takes; the first is the default. */
+static const int lb_protocols[4][5] = {
+    [SC_LB_ALB] = {SC_HTTP, SC_HTTPS, -1, -1, -1},
+    [SC_LB_NLB] = {SC_TCP, SC_TLS, SC_UDP, SC_TCP_UDP, -1},
+    [SC_LB_GWLB] = {SC_GENEVE, -1, -1, -1, -1},
+    [SC_LB_CLB] = {SC_HTTP, SC_HTTPS, SC_TCP, SC_SSL, -1},
+};
+
+static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb *lb)
+{
+    if (ytree_check_keys(l, "a listener", listener_keys)) {
+        fail(r);
+        return;
+    }
+    int port = 80;
+    get_int(r, l, "port", 1, 65535, &port);
+    const int *allowed = lb_protocols[lb->type];
+    lb->protocol = (enum sc_protocol)allowed[0];
+    const struct ytree *pv = ytree_get(l, "protocol");
+    if (pv && scalar(r, pv, "protocol")) {
+        int found = -1;
+        for (int i = 0; i < 5 && allowed[i] >= 0; i++)
+            if (!strcasecmp(pv->text, protocol_names[allowed[i]]))
+                found = allowed[i];
+        if (found < 0) {
+            char names[128] = "";
+            size_t used = 0;
+            for (int i = 0; i < 5 && allowed[i] >= 0; i++)
+                text_appendf(names, sizeof names, &used, "%s%s", i ? ", " : "",
+                             protocol_names[allowed[i]]);
+            diag_error(&pv->loc, "protocol '%s' is not one %s %s listener takes; expected one "
+                                 "of: %s", pv->text, a_an(lb->type), lb_type_names[lb->type],
+                       names);
+            fail(r);
+        } else {
+            lb->protocol = (enum sc_protocol)found;
+        }
+    }
+    lb->l4 = !(lb->protocol == SC_HTTP || lb->protocol == SC_HTTPS);
+    const struct ytree *rules = ytree_get(l, "rules");
+    const struct ytree *fw = ytree_get(l, "forward");
+    if (rules && lb->type != SC_LB_ALB) {
+        diag_error(ytree_key_loc(l, "rules"), "only an ALB listener has rules; a%s %s listener "
+                                              "forwards everything: forward: GROUP",
+                   lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type]);
+        fail(r);
+        return;
+    }
+    if (!rules && !fw) {
+        diag_error(&l->loc, lb->type == SC_LB_ALB
+                                ? "a listener needs 'rules' (the last one usually a default "
+                                  "{ forward: NAME }) or 'forward: NAME'"
+                                : "a listener needs 'forward: NAME' (its target group)");
+        fail(r);
+        return;
+    }
+    if (rules) {
+        rules = get_list(r, l, "rules");
+        if (!rules || rules->n == 0) {
+            diag_error(ytree_key_loc(l, "rules"), "'rules' needs at least one rule");
+            fail(r);
+            return;
+        }
+        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + (int)rules->n + 1) *
+                                            sizeof *lb->rules);
+        for (size_t ri = 0; ri < rules->n; ri++) {
+            const struct ytree *ru = rules->items[ri];
+            struct sc_rule *rule = &lb->rules[lb->nrules++];
+            *rule = (struct sc_rule){0};
+            if (ytree_check_keys(ru, "a rule", rule_keys)) {
+                fail(r);
+                continue;
+            }
+            get_string(r, ru, "path", &rule->path);
+            get_string(r, ru, "host", &rule->host);
+            if (require(r, ru, "forward", "a rule"))
+                continue;
+            read_forward(r, ytree_get(ru, "forward"), rule);
+        }
+    }
+    if (fw) {
+        /* The default action: a rule without conditions, after any others. */
+        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + 1) * sizeof *lb->rules);
+        struct sc_rule *rule = &lb->rules[lb->nrules++];
+        *rule = (struct sc_rule){0};
+        read_forward(r, fw, rule);
+        if (lb->type != SC_LB_ALB && rule->nfw > 1) {
+            diag_error(&fw->loc, "only an ALB splits traffic over weighted target groups; a%s "
+                                 "%s listener forwards to one", lb->type == SC_LB_NLB ? "n" : "",
+                       lb_type_names[lb->type]);
+            fail(r);
+        }
+    }
+}
+
 static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
 {
     if (ytree_check_keys(m, "a load balancer", lb_keys)) {
@@ -364,17 +485,25 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
         return;
     }
     get_string(r, m, "name", &lb->name);
-    char *type = xstrdup("alb");
-    get_string(r, m, "type", &type);
-    if (strcmp(type, "alb") != 0) {
-        const struct ytree *v = ytree_get(m, "type");
-        diag_error(&v->loc, "unknown load balancer type '%s'; expected one of: alb "
-                            "(nlb, gwlb and clb are not modelled yet)", type);
-        fail(r);
-    }
-    free(type);
+    lb->loc = m->loc;
     lb->type = SC_LB_ALB;
-    lb->cross_zone = true; /* ALB: always on at the LB level (AWS.md fact 7) */
+    const struct ytree *tv = ytree_get(m, "type");
+    if (tv && scalar(r, tv, "type")) {
+        int found = -1;
+        for (int i = 0; i < 4; i++)
+            if (!strcasecmp(tv->text, lb_type_names[i]))
+                found = i;
+        if (found < 0) {
+            diag_error(&tv->loc, "unknown load balancer type '%s'; expected one of: alb, nlb, "
+                                 "gwlb, clb", tv->text);
+            fail(r);
+        } else {
+            lb->type = (enum sc_lb_type)found;
+        }
+    }
+    /* Cross-zone defaults (AWS.md fact 7): ALB always on at the LB level; NLB and GWLB off;
+     * CLB off as created through the API. */
+    lb->cross_zone = lb->type == SC_LB_ALB;
     get_bool(r, m, "cross_zone", &lb->cross_zone);
     const struct ytree *zones = get_list(r, m, "zones");
     if (zones && zones->n) {
@@ -398,72 +527,71 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
             diag_error(&m->loc, "a load balancer needs 'zones', e.g. zones: [a, b]");
         fail(r);
     }
+    const struct ytree *ls = get_list(r, m, "listeners");
+    if (!ls || ls->n == 0) {
+        if (!ls)
+            diag_error(&m->loc, "a load balancer needs 'listeners', e.g. "
+                                "listeners: [{ forward: web }]");
+        else
+            diag_error(&ls->loc, "a load balancer needs at least one listener");
+        fail(r);
+    } else {
+        if (ls->n > 1) {
+            /* Requests carry no port yet, so a second listener could never be told apart. */
+            diag_error(&ls->items[1]->loc, "one listener per load balancer for now (requests "
+                                           "do not carry a port); put all rules in the first");
+            fail(r);
+        }
+        read_listener(r, ls->items[0], lb);
+    }
+    /* Idle timeouts (AWS.md §1-§4): ALB and CLB 60 s (1-4000 s); NLB TCP/TLS and GWLB
+     * 350 s (TCP configurable 60-6000 s); UDP 120 s, fixed. */
+    bool udp = lb->protocol == SC_UDP || lb->protocol == SC_TCP_UDP;
+    lb->idle_timeout_s = !lb->l4 || lb->type == SC_LB_CLB ? 60 : udp ? 120 : 350;
+    const struct ytree *it = ytree_get(m, "idle_timeout");
+    if (it && get_positive(r, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s,
+                           false) == 0) {
+        double lo = lb->l4 && lb->type != SC_LB_CLB ? 60 : 1;
+        double hi = lb->l4 && lb->type != SC_LB_CLB ? 6000 : 4000;
+        if (udp || lb->protocol == SC_TLS) {
+            diag_error(&it->loc, "the idle timeout of a%s %s listener is fixed at %gs (AWS)",
+                       udp ? " UDP" : " TLS", lb_type_names[lb->type], udp ? 120.0 : 350.0);
+            fail(r);
+        } else if (lb->idle_timeout_s < lo || lb->idle_timeout_s > hi) {
+            diag_error(&it->loc, "idle_timeout must be %gs to %gs for a%s %s (AWS range), got "
+                                 "'%s'", lo, hi, lb->type == SC_LB_NLB ? "n" : "",
+                       lb_type_names[lb->type], it->text);
+            fail(r);
+        }
+    }
+    const struct ytree *nx = ytree_get(m, "next");
+    if (nx && lb->type != SC_LB_GWLB) {
+        diag_error(ytree_key_loc(m, "next"), "'next' belongs to a gwlb (where inspected "
+                                             "traffic goes on to)");
+        fail(r);
+    } else if (nx) {
+        get_string(r, m, "next", &lb->next);
+        lb->next_loc = nx->loc;
+    } else if (lb->type == SC_LB_GWLB) {
+        diag_error(&m->loc, "a gwlb needs 'next': the load balancer that inspected traffic "
+                            "goes on to (GWLB -> appliances -> next)");
+        fail(r);
+    }
     lb->latency_text = xstrdup("realistic");
     get_string(r, m, "latency", &lb->latency_text);
-    const char *lt = lb->latency_text;
-    const char *prof = NULL;
-    if (!strcmp(lt, "realistic"))
-        prof = "lognormal(median=2ms, p99=10ms)"; /* see README: "LB processing latency" */
-    else if (!strcmp(lt, "classroom"))
-        prof = "const(400ms)";
-    else if (strcmp(lt, "none") != 0)
-        prof = lt;
+    const char *prof = latency_profile(lb->type, lb->latency_text);
     if (prof) {
         const struct ytree *v = ytree_get(m, "latency");
         if (sim_dist_parse(prof, SIM_UNIT_SECONDS, v ? &v->loc : NULL, r->sc->dir,
                            &lb->latency))
             fail(r);
     }
-    const struct ytree *ls = get_list(r, m, "listeners");
-    if (!ls || ls->n == 0) {
-        if (!ls)
-            diag_error(&m->loc, "a load balancer needs 'listeners' with rules");
-        else
-            diag_error(&ls->loc, "a load balancer needs at least one listener");
-        fail(r);
-        return;
-    }
-    if (ls->n > 1) {
-        /* Requests carry no port yet, so a second listener could never be told apart. */
-        diag_error(&ls->items[1]->loc, "one listener per load balancer for now (requests do "
-                                       "not carry a port); put all rules in the first");
-        fail(r);
-    }
-    for (size_t li = 0; li < ls->n && li < 1; li++) {
-        const struct ytree *l = ls->items[li];
-        if (ytree_check_keys(l, "a listener", listener_keys)) {
-            fail(r);
-            continue;
-        }
-        int port = 80;
-        get_int(r, l, "port", 1, 65535, &port);
-        const struct ytree *rules = get_list(r, l, "rules");
-        if (!rules || rules->n == 0) {
-            diag_error(&l->loc, "a listener needs 'rules' (the last one usually a default "
-                                "{ forward: NAME })");
-            fail(r);
-            continue;
-        }
-        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + (int)rules->n) * sizeof *lb->rules);
-        for (size_t ri = 0; ri < rules->n; ri++) {
-            const struct ytree *ru = rules->items[ri];
-            struct sc_rule *rule = &lb->rules[lb->nrules++];
-            *rule = (struct sc_rule){0};
-            if (ytree_check_keys(ru, "a rule", rule_keys)) {
-                fail(r);
-                continue;
-            }
-            get_string(r, ru, "path", &rule->path);
-            get_string(r, ru, "host", &rule->host);
-            if (require(r, ru, "forward", "a rule"))
-                continue;
-            read_forward(r, ytree_get(ru, "forward"), rule);
-        }
-    }
 }
 
 static const char *const tg_keys[] = {"name", "algorithm", "cross_zone", "health_check",
-                                      "targets", NULL};
+                                      "targets", "slow_start", "stickiness",
+                                      "deregistration_delay", "target_failover",
+                                      "connection_termination", "appliance_demand", NULL};
 static const char *const hc_keys[] = {"interval", "timeout", "healthy", "unhealthy", NULL};
 
 static void read_health_check(struct reader *r, const struct ytree *m, struct sc_health_check *hc)
@@ -492,23 +620,40 @@ static void read_health_check(struct reader *r, const struct ytree *m, struct sc
                                                   "(AWS range), got '%s'",
                    ytree_get(m, "timeout")->text);
         fail(r);
-    } else if (r->errors == errors && hc->timeout_s >= hc->interval_s) {
-        const struct ytree *v = ytree_get(m, "timeout");
-        diag_error(v ? &v->loc : &m->loc, "health_check timeout (%gs) must be shorter than "
-                                          "interval (%gs)", hc->timeout_s, hc->interval_s);
-        fail(r);
     }
+    (void)errors; /* timeout < interval is checked once the LB type's defaults are in */
     get_int(r, m, "healthy", 2, 10, &hc->healthy);
     get_int(r, m, "unhealthy", 2, 10, &hc->unhealthy);
 }
 static const char *const targets_keys[] = {"kind", "instance_type", "vcpus", "speed", "memory",
                                            "cpu", "count", "zone", "discipline",
-                                           "queue_limit", NULL};
+                                           "queue_limit", "lb", "register_at",
+                                           "deregister_at", NULL};
+static const char *const lb_target_keys[] = {"lb", "register_at", "deregister_at", NULL};
 
 static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts)
 {
     if (ytree_check_keys(m, "a targets entry", targets_keys)) {
         fail(r);
+        return;
+    }
+    get_positive(r, m, "register_at", SIM_UNIT_SECONDS, &ts->register_at_s, true);
+    get_positive(r, m, "deregister_at", SIM_UNIT_SECONDS, &ts->deregister_at_s, true);
+    if (ts->deregister_at_s > 0 && ts->deregister_at_s <= ts->register_at_s) {
+        diag_error(&ytree_get(m, "deregister_at")->loc, "deregister_at (%gs) must come after "
+                   "register_at (%gs)", ts->deregister_at_s, ts->register_at_s);
+        fail(r);
+    }
+    if (ytree_get(m, "lb")) {
+        /* A load balancer as the target (NLB -> ALB): nothing else describes it. */
+        if (ytree_check_keys(m, "a load-balancer target", lb_target_keys)) {
+            fail(r);
+            return;
+        }
+        get_string(r, m, "lb", &ts->lb);
+        ts->lb_loc = ytree_get(m, "lb")->loc;
+        ts->count = 1;
+        ts->zone = -1;
         return;
     }
     struct target_spec *sp = &ts->spec;
@@ -640,6 +785,7 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
     g->algorithm = xstrdup("round_robin");
     const struct ytree *a = ytree_get(m, "algorithm");
     if (a) {
+        g->algorithm_given = true;
         get_string(r, m, "algorithm", &g->algorithm);
         g->algorithm_loc = a->loc;
         /* `name` or `name(k=v, ...)`: the text is kept, each routing instance reads it. */
@@ -663,10 +809,90 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
             fail(r);
         }
     }
-    g->hc = (struct sc_health_check){30, 5, 5, 2}; /* ALB defaults (AWS.md fact 8) */
+    /* Unset (-1) until the LB type that uses the group is known (resolve_groups). */
+    g->hc = (struct sc_health_check){-1, -1, -1, -1};
+    g->loc = m->loc;
+    g->hc_loc = m->loc;
     const struct ytree *hc = ytree_get(m, "health_check");
-    if (hc)
+    if (hc) {
+        g->hc_loc = hc->loc;
         read_health_check(r, hc, &g->hc);
+    }
+    const struct ytree *ss = ytree_get(m, "slow_start");
+    if (ss && get_positive(r, m, "slow_start", SIM_UNIT_SECONDS, &g->slow_start_s, true) == 0 &&
+        g->slow_start_s != 0 && (g->slow_start_s < 30 || g->slow_start_s > 900)) {
+        diag_error(&ss->loc, "slow_start must be 0 (off) or 30s to 900s (AWS range), got '%s'",
+                   ss->text);
+        fail(r);
+    }
+    g->deregistration_delay_s = 300;
+    const struct ytree *dd = ytree_get(m, "deregistration_delay");
+    if (dd && get_positive(r, m, "deregistration_delay", SIM_UNIT_SECONDS,
+                           &g->deregistration_delay_s, true) == 0 &&
+        g->deregistration_delay_s > 3600) {
+        diag_error(&dd->loc, "deregistration_delay must be 0s to 3600s (AWS range), got '%s'",
+                   dd->text);
+        fail(r);
+    }
+    const struct ytree *tf = ytree_get(m, "target_failover");
+    if (tf && scalar(r, tf, "target_failover")) {
+        if (!strcmp(tf->text, "rebalance"))
+            g->rebalance = true;
+        else if (strcmp(tf->text, "no_rebalance") != 0) {
+            diag_error(&tf->loc, "target_failover must be no_rebalance or rebalance, got '%s'",
+                       tf->text);
+            fail(r);
+        }
+    }
+    g->connection_termination = true;
+    get_bool(r, m, "connection_termination", &g->connection_termination);
+    get_dist(r, m, "appliance_demand", &g->appliance_demand);
+    const struct ytree *st = ytree_get(m, "stickiness");
+    if (st && scalar(r, st, "stickiness")) {
+        g->sticky_loc = st->loc;
+        const char *t = st->text;
+        if (!strcmp(t, "none") || !strcmp(t, "off"))
+            g->sticky = SC_STICKY_NONE;
+        else if (!strcmp(t, "5_tuple"))
+            g->sticky = SC_STICKY_5TUPLE;
+        else if (!strcmp(t, "3_tuple") || !strcmp(t, "source_ip_dest_ip_proto"))
+            g->sticky = SC_STICKY_3TUPLE;
+        else if (!strcmp(t, "2_tuple") || !strcmp(t, "source_ip_dest_ip"))
+            g->sticky = SC_STICKY_2TUPLE;
+        else if (!strncmp(t, "lb_cookie", 9)) {
+            /* lb_cookie or lb_cookie(duration=D): 1 s to 7 days, default 1 day. */
+            g->sticky = SC_STICKY_COOKIE;
+            g->sticky_duration_s = 86400;
+            struct sim_call *call;
+            if (sim_call_parse(t, &st->loc, &call)) {
+                fail(r);
+            } else {
+                for (size_t i = 0; call->name && i < call->nargs; i++) {
+                    const struct sim_call_arg *ca = &call->args[i];
+                    const char *why = NULL;
+                    if (!ca->key || strcmp(ca->key, "duration") != 0) {
+                        diag_error_text(&st->loc, t, ca->key_off,
+                                        ca->key ? strlen(ca->key) : ca->value_len,
+                                        "lb_cookie takes one parameter, duration");
+                        fail(r);
+                    } else if (sim_units_parse(ca->value, ca->value_len, SIM_UNIT_SECONDS,
+                                               &g->sticky_duration_s, &why) ||
+                               g->sticky_duration_s < 1 || g->sticky_duration_s > 604800) {
+                        diag_error_text(&st->loc, t, ca->value_off, ca->value_len,
+                                        "lb_cookie duration must be 1s to 7d (AWS range)%s%s",
+                                        why ? ": " : "", why ? why : "");
+                        fail(r);
+                    }
+                }
+                sim_call_free(call);
+            }
+        } else {
+            diag_error(&st->loc, "unknown stickiness '%s'; expected lb_cookie or "
+                                 "lb_cookie(duration=D) for ALB and CLB groups, 5_tuple, 3_tuple "
+                                 "or 2_tuple for GWLB groups, or none", t);
+            fail(r);
+        }
+    }
     const struct ytree *ts = get_list(r, m, "targets");
     if (ts) {
         g->targets = xcalloc(ts->n ? ts->n : 1, sizeof *g->targets);
@@ -998,6 +1224,248 @@ static void check_refs(struct reader *r)
         check_fault_ref(r, &sc->faults[i]);
 }
 
+/* ---- resolving what depends on more than one section ---- */
+
+/* Health-check defaults per LB type (AWS.md §1-§4): interval, timeout, healthy, unhealthy. */
+static const struct sc_health_check hc_defaults[4] = {
+    [SC_LB_ALB] = {30, 5, 5, 2},
+    [SC_LB_NLB] = {30, 10, 5, 2},
+    [SC_LB_GWLB] = {10, 5, 5, 2},
+    [SC_LB_CLB] = {30, 5, 10, 2},
+};
+
+/* The algorithm a group gets when the scenario names none: what its LB type uses. */
+static const char *default_algorithm(enum sc_lb_type t, bool l4)
+{
+    switch (t) {
+    case SC_LB_NLB:
+    case SC_LB_GWLB:
+        return "flow_hash";
+    case SC_LB_CLB:
+        return l4 ? "round_robin" : "least_outstanding_requests";
+    case SC_LB_ALB:
+    default:
+        return "round_robin";
+    }
+}
+
+static void resolve_group(struct reader *r, struct sc_tg *g)
+{
+    struct scenario *sc = r->sc;
+    /* Which LBs forward to it: one type and one routing mode per group, as in AWS (a target
+     * group has one protocol; a CLB's instances serve one listener here). */
+    const struct sc_lb *owner = NULL;
+    for (int i = 0; i < sc->nlbs; i++)
+        for (int j = 0; j < sc->lbs[i].nrules; j++)
+            for (int k = 0; k < sc->lbs[i].rules[j].nfw; k++) {
+                const struct sc_lb *lb = &sc->lbs[i];
+                const struct sc_forward *f = &lb->rules[j].fw[k];
+                if (!f->target_group || strcmp(f->target_group, g->name) != 0)
+                    continue;
+                if (!owner) {
+                    owner = lb;
+                } else if (owner->type != lb->type || owner->l4 != lb->l4) {
+                    diag_error(&f->loc, "target group '%s' already serves %s %s (%s); a group "
+                                        "serves one load-balancer type and listener kind, got "
+                                        "%s %s (%s) too", g->name, a_an(owner->type),
+                               lb_type_names[owner->type], owner->name, a_an(lb->type),
+                               lb_type_names[lb->type], lb->name);
+                    fail(r);
+                }
+            }
+    g->used = owner != NULL;
+    g->lb_type = owner ? owner->type : SC_LB_ALB;
+    g->l4 = owner && owner->l4;
+    const char *tn = lb_type_names[g->lb_type];
+    const char *kind = g->l4 ? "routes each flow once" : "routes each request";
+
+    /* Algorithm: the type's default, or the one given if it suits the listener. */
+    if (!g->algorithm_given) {
+        free(g->algorithm);
+        g->algorithm = xstrdup(default_algorithm(g->lb_type, g->l4));
+    }
+    const struct route_ops *ops = route_find(g->algorithm);
+    if (ops && g->used && !(ops->modes & (g->l4 ? ROUTE_PER_FLOW : ROUTE_PER_REQUEST))) {
+        char names[512] = "";
+        size_t used = 0;
+        for (size_t i = 0; route_table[i]; i++)
+            if (route_table[i]->modes & (g->l4 ? ROUTE_PER_FLOW : ROUTE_PER_REQUEST))
+                text_appendf(names, sizeof names, &used, "%s%s", used ? ", " : "",
+                             route_table[i]->name);
+        diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
+                   "algorithm '%s' cannot route for %s %s (%s): %s %s; algorithms that can: %s",
+                   ops->name, a_an(g->lb_type), tn, owner->name, tn, kind, names);
+        fail(r);
+    }
+    if (!ops) {
+        diag_error(&g->loc, "algorithm '%s' is not built into this elbsim", g->algorithm);
+        fail(r);
+    }
+
+    /* Health checks: the type's defaults for what is not given. */
+    const struct sc_health_check *d = &hc_defaults[g->lb_type];
+    if (g->hc.interval_s < 0)
+        g->hc.interval_s = d->interval_s;
+    if (g->hc.timeout_s < 0)
+        g->hc.timeout_s = d->timeout_s;
+    if (g->hc.healthy < 0)
+        g->hc.healthy = d->healthy;
+    if (g->hc.unhealthy < 0)
+        g->hc.unhealthy = d->unhealthy;
+    if (g->hc.timeout_s >= g->hc.interval_s) {
+        diag_error(&g->hc_loc, "health_check timeout (%gs) must be shorter than interval (%gs)",
+                   g->hc.timeout_s, g->hc.interval_s);
+        fail(r);
+    }
+
+    /* Features that belong to some types only. */
+    bool cookie_ok = !g->l4 && (g->lb_type == SC_LB_ALB || g->lb_type == SC_LB_CLB);
+    if (g->sticky == SC_STICKY_COOKIE && !cookie_ok) {
+        diag_error(&g->sticky_loc, "lb_cookie stickiness needs an HTTP listener of an ALB or "
+                                   "CLB; this group serves %s %s that %s", a_an(g->lb_type), tn,
+                   kind);
+        fail(r);
+    }
+    if (g->sticky >= SC_STICKY_5TUPLE && g->lb_type != SC_LB_GWLB) {
+        diag_error(&g->sticky_loc, "tuple stickiness (5_tuple, 3_tuple, 2_tuple) is a GWLB "
+                                   "setting; this group serves %s %s", a_an(g->lb_type), tn);
+        fail(r);
+    }
+    if (g->sticky == SC_STICKY_COOKIE && g->lb_type == SC_LB_ALB && g->cross_zone == SC_XZ_OFF) {
+        diag_error(&g->sticky_loc, "ALB stickiness is not available with cross_zone off (AWS)");
+        fail(r);
+    }
+    if (g->slow_start_s > 0 && g->lb_type != SC_LB_ALB) {
+        diag_error(&g->loc, "slow_start is an ALB setting; this group serves %s %s",
+                   a_an(g->lb_type), tn);
+        fail(r);
+    } else if (g->slow_start_s > 0 && ops == &route_lor_ops) {
+        diag_error(&g->loc, "slow_start cannot be combined with least_outstanding_requests "
+                            "(AWS)");
+        fail(r);
+    }
+    if (g->appliance_demand && g->lb_type != SC_LB_GWLB) {
+        diag_error(&g->loc, "appliance_demand belongs to a group of GWLB appliances; this group "
+                            "serves %s %s", a_an(g->lb_type), tn);
+        fail(r);
+    }
+
+    /* Load balancers as targets: all or none, never behind a GWLB, and only algorithms that
+     * do not read an instance's size or queue. */
+    int nlb = 0;
+    for (int k = 0; k < g->ntargets; k++)
+        nlb += g->targets[k].lb != NULL;
+    g->lb_targets = nlb > 0;
+    if (nlb && nlb < g->ntargets) {
+        diag_error(&g->loc, "target group '%s' mixes load balancers and instances; a group "
+                            "has one target type (AWS)", g->name);
+        fail(r);
+    }
+    if (nlb && g->lb_type == SC_LB_GWLB) {
+        diag_error(&g->loc, "GWLB targets are appliances, not load balancers; send inspected "
+                            "traffic on with the gwlb's 'next'");
+        fail(r);
+    }
+    if (nlb && ops && (ops == &route_wrr_ops || ops == &route_jsq_ops)) {
+        diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
+                   "algorithm '%s' reads each target's size or queue; load-balancer targets "
+                   "have neither", ops->name);
+        fail(r);
+    }
+    for (int k = 0; k < g->ntargets; k++)
+        if (g->targets[k].lb && scenario_lb_index(sc, g->targets[k].lb) < 0) {
+            diag_error(&g->targets[k].lb_loc, "target '%s' is not a load balancer of this "
+                                              "scenario", g->targets[k].lb);
+            fail(r);
+        }
+}
+
+/* Hops a request makes from LB i to a target (for REQUEST_MAX_HOPS), or -1 on a loop,
+ * reported once.  state: 0 unseen, 1 on the path, 2 done (depth in depth[]). */
+static int lb_depth(struct reader *r, int i, int *state, int *depth, const struct loc *via)
+{
+    struct scenario *sc = r->sc;
+    if (state[i] == 1) {
+        diag_error(via, "load balancers chain in a loop through '%s': a request would never "
+                        "reach a target", sc->lbs[i].name);
+        fail(r);
+        return -1;
+    }
+    if (state[i] == 2)
+        return depth[i];
+    state[i] = 1;
+    const struct sc_lb *lb = &sc->lbs[i];
+    int best = 0;
+    if (lb->type == SC_LB_GWLB && lb->next) {
+        int n = scenario_lb_index(sc, lb->next);
+        if (n >= 0) {
+            int d = lb_depth(r, n, state, depth, &lb->next_loc);
+            if (d < 0)
+                return -1;
+            best = d;
+        }
+    }
+    for (int j = 0; j < lb->nrules; j++)
+        for (int k = 0; k < lb->rules[j].nfw; k++) {
+            int gi = scenario_tg_index(sc, lb->rules[j].fw[k].target_group);
+            if (gi < 0)
+                continue;
+            const struct sc_tg *g = &sc->tgs[gi];
+            int below = 1; /* an instance */
+            for (int t = 0; t < g->ntargets; t++) {
+                int n = g->targets[t].lb ? scenario_lb_index(sc, g->targets[t].lb) : -1;
+                if (n < 0)
+                    continue;
+                int d = lb_depth(r, n, state, depth, &g->targets[t].lb_loc);
+                if (d < 0)
+                    return -1;
+                if (d > below)
+                    below = d;
+            }
+            /* L7: LB and group are hops; L4 (and GWLB, whose appliances are no hop): the LB. */
+            int here = lb->type == SC_LB_GWLB ? 1 : lb->l4 ? 1 + below : 2 + below;
+            if (here > best)
+                best = here;
+        }
+    if (lb->type == SC_LB_GWLB)
+        best += 1;
+    state[i] = 2;
+    depth[i] = best;
+    return best;
+}
+
+static void resolve(struct reader *r)
+{
+    struct scenario *sc = r->sc;
+    for (int i = 0; i < sc->nlbs; i++) {
+        const struct sc_lb *lb = &sc->lbs[i];
+        if (lb->next && scenario_lb_index(sc, lb->next) < 0) {
+            diag_error(&lb->next_loc, "next '%s' is not a load balancer of this scenario",
+                       lb->next);
+            fail(r);
+        }
+    }
+    for (int i = 0; i < sc->ntgs; i++)
+        resolve_group(r, &sc->tgs[i]);
+    if (r->errors)
+        return;
+    int *state = xcalloc((size_t)sc->nlbs + 1, sizeof *state);
+    int *depth = xcalloc((size_t)sc->nlbs + 1, sizeof *depth);
+    for (int i = 0; i < sc->nlbs; i++) {
+        int d = lb_depth(r, i, state, depth, &sc->lbs[i].loc);
+        if (d < 0)
+            break;
+        if (d > 8) {
+            diag_error(&sc->lbs[i].loc, "load balancer '%s' chains %d hops deep; at most 8 "
+                                             "(REQUEST_MAX_HOPS)", sc->lbs[i].name, d);
+            fail(r);
+            break;
+        }
+    }
+    free(state);
+    free(depth);
+}
+
 static int finish(struct ytree *root, const char *name, char *const *sets, int nsets,
                   struct scenario **out)
 {
@@ -1013,6 +1481,8 @@ static int finish(struct ytree *root, const char *name, char *const *sets, int n
         read_top(&r, root);
         if (r.errors == 0)
             check_refs(&r);
+        if (r.errors == 0)
+            resolve(&r);
     }
     ytree_free(root);
     if (r.errors) {
@@ -1061,6 +1531,7 @@ void scenario_free(struct scenario *sc)
     for (int i = 0; i < sc->nlbs; i++) {
         struct sc_lb *lb = &sc->lbs[i];
         free(lb->name);
+        free(lb->next);
         free(lb->zones);
         free(lb->latency_text);
         sim_dist_free(lb->latency);
@@ -1077,6 +1548,9 @@ void scenario_free(struct scenario *sc)
     for (int i = 0; i < sc->ntgs; i++) {
         free(sc->tgs[i].name);
         free(sc->tgs[i].algorithm);
+        sim_dist_free(sc->tgs[i].appliance_demand);
+        for (int k = 0; k < sc->tgs[i].ntargets; k++)
+            free(sc->tgs[i].targets[k].lb);
         free(sc->tgs[i].targets);
     }
     free(sc->tgs);
@@ -1192,7 +1666,7 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         const struct sc_lb *lb = &sc->lbs[i];
         fputs("  - name: ", f);
         yq(f, lb->name);
-        fputs("\n    type: alb\n    zones: [", f);
+        fprintf(f, "\n    type: %s\n    zones: [", lb_type_names[lb->type]);
         for (int z = 0; z < lb->nzones; z++) {
             if (z)
                 fputs(", ", f);
@@ -1203,7 +1677,14 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             ydist(f, lb->latency);
         else
             fputs("none", f);
-        fputs("\n    listeners:\n      - rules:\n", f);
+        fputs("\n    idle_timeout: ", f);
+        ysec(f, lb->idle_timeout_s, SIM_UNIT_SECONDS);
+        if (lb->next) {
+            fputs("\n    next: ", f);
+            yq(f, lb->next);
+        }
+        fprintf(f, "\n    listeners:\n      - protocol: %s\n        rules:\n",
+                protocol_names[lb->protocol]);
         for (int j = 0; j < lb->nrules; j++) {
             const struct sc_rule *ru = &lb->rules[j];
             fputs("          - { ", f);
@@ -1244,12 +1725,37 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         ysec(f, g->hc.interval_s, SIM_UNIT_SECONDS);
         fputs(", timeout: ", f);
         ysec(f, g->hc.timeout_s, SIM_UNIT_SECONDS);
-        fprintf(f, ", healthy: %d, unhealthy: %d }\n    targets:\n", g->hc.healthy,
-                g->hc.unhealthy);
+        fprintf(f, ", healthy: %d, unhealthy: %d }\n", g->hc.healthy, g->hc.unhealthy);
+        fputs("    slow_start: ", f);
+        ysec(f, g->slow_start_s, SIM_UNIT_SECONDS);
+        fputs("\n    stickiness: ", f);
+        static const char *const sticky_names[] = {"none", "lb_cookie", "5_tuple", "3_tuple",
+                                                   "2_tuple"};
+        if (g->sticky == SC_STICKY_COOKIE) {
+            fputs("\"lb_cookie(duration=", f);
+            ysec(f, g->sticky_duration_s, SIM_UNIT_SECONDS);
+            fputs(")\"", f);
+        } else {
+            fputs(sticky_names[g->sticky], f);
+        }
+        fputs("\n    deregistration_delay: ", f);
+        ysec(f, g->deregistration_delay_s, SIM_UNIT_SECONDS);
+        fprintf(f, "\n    target_failover: %s\n    connection_termination: %s\n",
+                g->rebalance ? "rebalance" : "no_rebalance",
+                g->connection_termination ? "true" : "false");
+        if (g->appliance_demand) {
+            fputs("    appliance_demand: ", f);
+            ydist(f, g->appliance_demand);
+            fputc('\n', f);
+        }
+        fputs("    targets:\n", f);
         for (int k = 0; k < g->ntargets; k++) {
             const struct sc_targets *t = &g->targets[k];
             const struct target_spec *sp = &t->spec;
-            if (sp->kind == TARGET_FARGATE)
+            if (t->lb) {
+                fputs("      - { lb: ", f);
+                yq(f, t->lb);
+            } else if (sp->kind == TARGET_FARGATE)
                 fprintf(f, "      - { kind: fargate, cpu: %.10g, memory: %.10gGB", t->fargate_cpu,
                         sp->memory_gb);
             else if (sp->instance_type)
@@ -1257,13 +1763,24 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             else
                 fprintf(f, "      - { kind: ec2, vcpus: %d, speed: %.10g, memory: %.10gGB",
                         sp->servers, sp->speed, sp->memory_gb);
-            fprintf(f, ", count: %d", t->count);
-            if (t->zone >= 0) {
-                fputs(", zone: ", f);
-                yq(f, sc->zones[t->zone]);
+            if (!t->lb) {
+                fprintf(f, ", count: %d", t->count);
+                if (t->zone >= 0) {
+                    fputs(", zone: ", f);
+                    yq(f, sc->zones[t->zone]);
+                }
+                fprintf(f, ", discipline: %s, queue_limit: %d",
+                        sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
             }
-            fprintf(f, ", discipline: %s, queue_limit: %d }\n",
-                    sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
+            if (t->register_at_s > 0) {
+                fputs(", register_at: ", f);
+                ysec(f, t->register_at_s, SIM_UNIT_SECONDS);
+            }
+            if (t->deregister_at_s > 0) {
+                fputs(", deregister_at: ", f);
+                ysec(f, t->deregister_at_s, SIM_UNIT_SECONDS);
+            }
+            fputs(" }\n", f);
         }
     }
     if (sc->nfaults) {

@@ -58,14 +58,24 @@ struct sc_rule {
     int nfw;
 };
 
-enum sc_lb_type { SC_LB_ALB };
+enum sc_lb_type { SC_LB_ALB, SC_LB_NLB, SC_LB_GWLB, SC_LB_CLB };
+
+/* Listener protocols.  HTTP/HTTPS route each request (L7); the others each flow (L4). */
+enum sc_protocol { SC_HTTP, SC_HTTPS, SC_TCP, SC_TLS, SC_UDP, SC_TCP_UDP, SC_SSL, SC_GENEVE };
 
 struct sc_lb {
     char *name;
+    struct loc loc;              /* of the LB's mapping */
     enum sc_lb_type type;
+    enum sc_protocol protocol;   /* of its one listener */
+    bool l4;                     /* routes flows (NLB, GWLB, CLB TCP/SSL), not requests */
     int *zones;                  /* indices into scenario zones */
     int nzones;
     bool cross_zone;
+    double idle_timeout_s;       /* L7: connection idle timeout; L4: a flow idle this long is
+                                  * forgotten (TCP: the next packet is reset) */
+    char *next;                  /* GWLB: the LB inspected traffic goes on to */
+    struct loc next_loc;
     char *latency_text;          /* "realistic", "classroom", "none" or a distribution */
     struct sim_dist *latency;    /* NULL = no added latency */
     struct sc_rule *rules;
@@ -77,9 +87,17 @@ struct sc_targets {
     int count;
     int zone;                    /* -1 = spread over the scenario's zones */
     double fargate_cpu;          /* Fargate: vCPU of the task (spec.servers is its ceiling) */
+    char *lb;                    /* a load balancer registered as the target (chaining) */
+    struct loc lb_loc;
+    double register_at_s;        /* s: registered then (0 = from the start) */
+    double deregister_at_s;      /* s: deregistered then (0 = never) */
 };
 
 enum sc_cross_zone { SC_XZ_INHERIT, SC_XZ_ON, SC_XZ_OFF };
+
+/* Target group stickiness. */
+enum sc_sticky { SC_STICKY_NONE, SC_STICKY_COOKIE, SC_STICKY_5TUPLE, SC_STICKY_3TUPLE,
+                 SC_STICKY_2TUPLE };
 
 /* Target group health checks (AWS ranges; defaults ALB: 30s, 5s, 5, 2). */
 struct sc_health_check {
@@ -106,10 +124,25 @@ struct sc_fault {
 
 struct sc_tg {
     char *name;
-    char *algorithm;
+    char *algorithm;             /* resolved: the LB type's default when not given */
     struct loc algorithm_loc;
+    bool algorithm_given;
+    struct loc loc;              /* of the group's mapping */
+    enum sc_lb_type lb_type;     /* the type of the LBs that forward to it (ALB if none) */
+    bool l4;                     /* its LBs route flows */
+    bool used;                   /* some LB forwards to it */
     enum sc_cross_zone cross_zone;
-    struct sc_health_check hc;
+    struct sc_health_check hc;   /* resolved: the LB type's defaults fill what is not given */
+    struct loc hc_loc;
+    double slow_start_s;         /* ALB: 0 = off, else 30-900 s */
+    enum sc_sticky sticky;
+    double sticky_duration_s;    /* lb_cookie duration */
+    struct loc sticky_loc;
+    double deregistration_delay_s; /* default 300 s */
+    bool rebalance;              /* GWLB target_failover: rebalance (default no_rebalance) */
+    bool connection_termination; /* NLB: reset flows of a target that turns unhealthy */
+    struct sim_dist *appliance_demand; /* GWLB appliances: CPU seconds per pass; NULL = 0 */
+    bool lb_targets;             /* its targets are load balancers */
     struct sc_targets *targets;
     int ntargets;
 };

@@ -21,8 +21,22 @@
  * the run starts are healthy from t = 0); healthy → unhealthy after `unhealthy`
  * consecutive failures; unhealthy → healthy after `healthy` consecutive passes.  Only
  * healthy targets are eligible, except that with none healthy every registered target in
- * service is (fail-open, ALB).  Transitions are `health` rows in events.csv.  Slow start
- * and deregistration delay are not modelled yet.
+ * service is (fail-open, ALB and NLB; a GWLB group has no fail-open).  Transitions are
+ * `health` rows in events.csv.
+ *
+ * Slow start (ALB, AWS.md §1): a target that turns healthy while another healthy target is
+ * not in slow start ramps up over the window: the group sends it a share f/n of the
+ * requests, f rising linearly from 0 to 1 (n: the view's eligible targets, itself
+ * included), drawing from the group's stream; the algorithm routes the rest.  At the end of
+ * the window it joins the algorithm's set.  AWS documents "linear" only; this is elbsim's
+ * reading of it.
+ *
+ * Sticky sessions (lb_cookie): a client (a connection or closed-loop user) keeps the target
+ * of its first request for the cookie's duration, pushed forward on every request; a
+ * cookie naming a target that can no longer take work is rewritten (AWS.md §1).
+ *
+ * Deregistration: the member drains (no new requests or flows) for the deregistration
+ * delay, then is unused; an ALB group ends the delay early when nothing is in flight.
  */
 #ifndef ELBSIM_MODELS_TARGET_GROUP_H
 #define ELBSIM_MODELS_TARGET_GROUP_H
@@ -33,6 +47,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/node.h"
+#include "models/flow_table.h"
 #include "models/routing.h"
 
 #include "sim/event.h"
@@ -51,18 +66,26 @@ struct tg_health_check {
 };
 
 struct tg_member {
-    struct target *t;     /* borrowed from the world */
-    bool registered;      /* false once deregistered (tombstone) */
+    struct target *t;     /* borrowed from the world; NULL for a load-balancer member */
+    struct node *node;    /* where requests go: the target's node, or the chained LB's */
+    bool registered;      /* false once deregistered and drained (unused; a tombstone) */
+    bool draining;        /* deregistered, within the deregistration delay: no new work */
     enum tg_health health;
     int passes, fails;    /* consecutive check results since the last transition */
     sim_handle check_ev;  /* the next check (or its failing result) */
+    double slow_from_s;   /* slow start: when the ramp began; the ramp ends slow_start later */
+    bool slow;            /* in slow start */
+    int64_t in_flight;    /* requests (L7) or flows (L4) on it now, from every view */
+    sim_handle drain_ev;  /* the end of the deregistration delay */
 };
 
 struct tg_view {
     int zone;            /* the LB node's zone */
     bool cross_zone;     /* may use every zone's targets */
-    uint32_t *eligible;  /* member indices */
+    uint32_t *eligible;  /* member indices the algorithm chooses from */
     uint32_t n, cap;
+    uint32_t *slow;      /* eligible members in slow start, routed by the group (ramp) */
+    uint32_t nslow;
     void *priv;          /* routing instance state (ops->priv_size bytes) */
 };
 
@@ -82,6 +105,13 @@ struct target_group {
     gsl_rng *hc_rng;             /* "target_group.<name>.health"; NULL = no health checks */
     bool started;                /* tg_health_start has run: new targets start initial */
     bool fail_open;              /* no healthy member: every in-service member is eligible */
+    bool no_fail_open;           /* GWLB: with no healthy member, nothing is eligible */
+    double slow_start_s;         /* ALB slow start window; 0 = off */
+    double sticky_s;             /* lb_cookie duration; 0 = no cookie stickiness */
+    struct flow_table cookies;   /* client flow id → member, expiry (sticky sessions) */
+    double dereg_delay_s;        /* deregistration delay */
+    bool drain_early;            /* ALB: deregistration ends when nothing is in flight */
+    uint64_t sticky_hits;        /* requests routed by their cookie */
 };
 
 /* algo_text: the algorithm as the scenario writes it (`power_of_d(d=3)`), already
@@ -100,6 +130,24 @@ void tg_health_start(struct target_group *g);
 /* Register a target (appends a member).  Views are rebuilt.  Before tg_health_start the
  * target is healthy at once; after it, initial until its first passing check. */
 void tg_target_register(struct target_group *g, struct target *t);
+
+/* Register a load balancer as a member (chaining).  It is always healthy (elbsim does not
+ * health-check a chained LB) and eligible from every zone. */
+void tg_lb_register(struct target_group *g, struct node *lb);
+
+/* Deregister member m: it drains for the deregistration delay (new work stops at once),
+ * then becomes unused.  An ALB group ends the delay as soon as nothing is in flight. */
+void tg_deregister(struct target_group *g, uint32_t m);
+
+/* Could member m take new work now (registered, not draining, in service, healthy or
+ * fail-open)?  Zone eligibility aside. */
+bool tg_member_usable(const struct target_group *g, uint32_t m);
+
+/* L4 load balancers route flows through the group's algorithm without sending through the
+ * group: tg_flow_open picks the member for a new flow on `view` (UINT32_MAX when none is
+ * eligible) and counts the flow on it; tg_flow_close ends it (status: how it ended). */
+uint32_t tg_flow_open(struct target_group *g, uint32_t view, const struct request *rq);
+void tg_flow_close(struct target_group *g, uint32_t view, uint32_t m, int status);
 
 /* Attach an LB node's view; returns its index (for rq->route_view). */
 uint32_t tg_view_attach(struct target_group *g, int zone, bool cross_zone);

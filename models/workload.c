@@ -127,8 +127,10 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
     if (c) {
         rq->flow_id = c->flow_id;
         rq->flow_hash = c->flow_hash;
+        rq->flow_end = c->remaining == 0; /* the connection's last request; users: never */
     } else {
         rq->flow_id = new_flow(wl, &rq->flow_hash);
+        rq->flow_end = true;
     }
     rq->first_sent_s = sim_now(&w->sim);
     wl->requests++;
@@ -151,6 +153,7 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
     rq->host = old->host;
     rq->flow_id = old->flow_id;
     rq->flow_hash = old->flow_hash;
+    rq->flow_end = old->flow_end;
     rq->first_sent_s = old->first_sent_s;
     rq->attempt = old->attempt + 1;
     /* Full jitter: uniform(0, base · 2^attempt). */

@@ -59,6 +59,14 @@ static gsl_rng *stream(struct world *w, const char *kind, const char *name)
     return sim_rng_new(w->seed, full);
 }
 
+static struct world_timed *timed_new(struct world *w)
+{
+    w->timed = xrealloc(w->timed, (w->ntimed + 1) * sizeof *w->timed);
+    struct world_timed *tt = &w->timed[w->ntimed++];
+    *tt = (struct world_timed){0};
+    return tt;
+}
+
 static struct target *add_target(struct world *w, const char *name,
                                  const struct target_spec *spec)
 {
@@ -93,16 +101,42 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
         char hname[256];
         snprintf(hname, sizeof hname, "%s.health", g->name);
         tg_health_init(w->tgs[i], &hc, stream(w, "target_group", hname));
+        struct target_group *tg = w->tgs[i];
+        tg->slow_start_s = g->slow_start_s;
+        tg->sticky_s = g->sticky == SC_STICKY_COOKIE ? g->sticky_duration_s : 0;
+        tg->dereg_delay_s = g->deregistration_delay_s;
+        tg->drain_early = g->lb_type == SC_LB_ALB; /* AWS.md fact 10 */
+        tg->no_fail_open = g->lb_type == SC_LB_GWLB; /* AWS.md fact 9 */
         int n = 0, spread = 0;
         for (int k = 0; k < g->ntargets; k++) {
             const struct sc_targets *ts = &g->targets[k];
+            if (ts->lb)
+                continue; /* registered once the LBs exist */
             for (int c = 0; c < ts->count; c++) {
                 struct target_spec spec = ts->spec;
                 /* Targets without a zone are spread over the scenario's zones in turn. */
                 spec.zone = ts->zone >= 0 ? ts->zone : spread++ % sc->nzones;
                 char name[512];
                 snprintf(name, sizeof name, "%s/%d", g->name, n++);
-                tg_target_register(w->tgs[i], add_target(w, name, &spec));
+                if (ts->register_at_s > 0 || ts->deregister_at_s > 0) {
+                    /* Registered (and maybe deregistered) on the timeline: world_start. */
+                    struct world_timed *tt = timed_new(w);
+                    tt->group = i;
+                    tt->target = add_target(w, name, &spec);
+                    tt->at_s = ts->register_at_s;
+                    tt->dereg_s = ts->deregister_at_s;
+                    tt->member = UINT32_MAX;
+                    if (ts->register_at_s > 0) {
+                        /* Made now so outputs have its columns; launched when registered. */
+                        tt->target->state = TARGET_PENDING;
+                        tt->target->launched_s = ts->register_at_s;
+                        continue;
+                    }
+                    tt->member = tg->nmembers;
+                    tg_target_register(tg, tt->target);
+                    continue;
+                }
+                tg_target_register(tg, add_target(w, name, &spec));
             }
         }
     }
@@ -110,6 +144,14 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     w->lbs = xcalloc((size_t)(sc->nlbs ? sc->nlbs : 1), sizeof *w->lbs);
     for (int i = 0; i < sc->nlbs; i++)
         w->lbs[i] = lb_new(w, (uint32_t)i, &sc->lbs[i], w->tgs);
+    for (int i = 0; i < sc->nlbs; i++)
+        lb_link(w->lbs[i], w->lbs);
+    /* Chaining: load balancers registered as targets of a group. */
+    for (int i = 0; i < sc->ntgs; i++)
+        for (int k = 0; k < sc->tgs[i].ntargets; k++)
+            if (sc->tgs[i].targets[k].lb)
+                tg_lb_register(w->tgs[i],
+                               &w->lbs[scenario_lb_index(sc, sc->tgs[i].targets[k].lb)]->node);
     w->nworkloads = sc->nworkloads;
     w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
     for (int i = 0; i < sc->nworkloads; i++) {
@@ -121,10 +163,40 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     return w;
 }
 
+static void timed_dereg(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    struct world *w = ctx;
+    struct world_timed *tt = &w->timed[arg];
+    if (tt->member != UINT32_MAX)
+        tg_deregister(w->tgs[tt->group], tt->member);
+}
+
+static void timed_reg(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct world *w = ctx;
+    struct world_timed *tt = &w->timed[arg];
+    struct target_group *g = w->tgs[tt->group];
+    struct target *t = tt->target;
+    tt->member = g->nmembers;
+    t->state = TARGET_IN_SERVICE;
+    t->launched_s = t->busy_since = t->ps_vtime_at = sim_now(sim);
+    char detail[128];
+    snprintf(detail, sizeof detail, "registered with %s", g->node.name);
+    sim_event_log_row(&w->events, sim_now(sim), "register", t->node.name, detail);
+    tg_target_register(g, t);
+}
+
 void world_start(struct world *w)
 {
     for (int i = 0; i < w->ntgs; i++)
         tg_health_start(w->tgs[i]);
+    for (size_t i = 0; i < w->ntimed; i++) {
+        if (w->timed[i].at_s > 0)
+            sim_event_schedule(&w->sim, w->timed[i].at_s, timed_reg, w, i);
+        if (w->timed[i].dereg_s > 0)
+            sim_event_schedule(&w->sim, w->timed[i].dereg_s, timed_dereg, w, i);
+    }
     faults_start(w);
     for (int i = 0; i < w->nworkloads; i++)
         workload_start(w->workloads[i]);
@@ -154,6 +226,7 @@ void world_free(struct world *w)
         free(w->targets[i]);
     }
     free(w->targets);
+    free(w->timed);
     sim_pool_fini(&w->requests);
     free(w);
 }

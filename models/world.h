@@ -19,6 +19,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/scenario.h"
+#include "models/target.h"
 #include "sim/event.h"
 #include "sim/pool.h"
 #include "sim/sink.h"
@@ -31,6 +32,15 @@ struct request;
 
 /* Called once per finished request (answered, or dropped after the client gave up). */
 typedef void world_request_fn(void *ctx, const struct request *rq, double now);
+
+/* A target registered or deregistered on the timeline (targets' register_at/deregister_at). */
+struct world_timed {
+    int group;                      /* target group index */
+    struct target *target;          /* made at the start, pending until registered */
+    double at_s;                    /* registration time; 0 = at the start */
+    double dereg_s;                 /* deregistration time; 0 = never */
+    uint32_t member;                /* its member index once registered */
+};
 
 struct world {
     struct sim sim;                 /* the engine */
@@ -50,6 +60,8 @@ struct world {
     world_request_fn *on_request;   /* optional request log */
     void *on_request_ctx;
     struct sim_event_log events;    /* events.csv rows */
+    struct world_timed *timed;      /* timeline registrations */
+    size_t ntimed;
     gsl_rng **fault_rngs;           /* one per scenario fault ("fault.<i>") */
     int nfaults;
 };

@@ -163,6 +163,50 @@ fi
 expect_error bad_fault_target 2 "unknown target 'web/9'; targets: web/0..web/3" -- \
     run scenarios/examples/crash_detection.yaml --set faults.0.target=web/9
 
+# --- the load-balancer family (issue: behaviours 3, 5, 6) ---
+# 3: NLB keeps flows on their targets; the ALB spreads at once.  Share of requests the
+# four targets registered at 2 min get after 150 s.
+new_share() {
+    awk -F, '$1 == "target" && $3 == "requests" { split($2, a, "/"); if (a[2] >= 4) n += $4; else o += $4 }
+             END { printf "%.3f", n / (n + o) }' "$1"
+}
+for t in nlb alb; do
+    "$ELBSIM" run scenarios/examples/nlb_long_connections.yaml --set load_balancers.front.type=$t \
+        --set warmup=150s -q -o "$TMP/b3$t" >/dev/null 2>&1
+done
+sn=$(new_share "$TMP/b3nlb/summary.csv"); sa=$(new_share "$TMP/b3alb/summary.csv")
+if awk -v n="$sn" -v a="$sa" 'BEGIN { exit !(n < 0.40 && a > 0.47) }'; then
+    ok "nlb keeps old flows on old targets (new targets' share nlb $sn < 0.40, alb $sa > 0.47)"
+else
+    ko "nlb vs alb new-target share: nlb $sn, alb $sa"
+fi
+# 5: GWLB symmetry and no fail-open.
+"$ELBSIM" run scenarios/examples/gwlb_firewall.yaml -q -o "$TMP/b5" >/dev/null 2>&1
+sum5="$TMP/b5/summary.csv"
+if grep -q '^lb,inspect,asymmetric,0$' "$sum5" && awk -F, '$1=="lb" && $2=="inspect" && $3=="dropped" { exit !($4 > 0) }' "$sum5" &&
+    awk -F, '$2 == "target_group" && $3 == "app" && $4 == "requests" && $1 > 150 && $1 <= 180 { s += $5 } END { exit s != 0 }' "$TMP/b5/timeseries.csv" &&
+    ! grep -q 'firewalls,"fail-open' "$TMP/b5/events.csv"; then
+    ok "gwlb: zero asymmetric flows; with every appliance down flows are dropped, not failed open"
+else
+    ko "gwlb symmetry / drop" "$(grep 'lb,inspect' "$sum5")"
+fi
+# 6: slow start ramps the new targets' share (10 s intervals; healthy at about 61-75 s).
+"$ELBSIM" run scenarios/examples/slow_start.yaml -q -o "$TMP/b6" >/dev/null 2>&1
+shares=$(awk -F, '$2 == "target" && $4 == "completed" { split($3, a, "/"); if (a[2] >= 4) n[$1] += $5; t[$1] += $5 }
+    END { printf "%.3f %.3f %.3f", n[90] / t[90], n[150] / t[150], n[250] / t[250] }' "$TMP/b6/timeseries.csv")
+if echo "$shares" | awk '{ exit !($1 < 0.15 && $2 > $1 + 0.1 && $2 < 0.45 && $3 > 0.48 && $3 < 0.52) }'; then
+    ok "slow start: new targets' share ramps ($shares at 90, 150, 250 s)"
+else
+    ko "slow start ramp: $shares"
+fi
+"$ELBSIM" run scenarios/examples/slow_start.yaml --set target_groups.web.slow_start=0s -q -o "$TMP/b6b" >/dev/null 2>&1
+jump=$(awk -F, '$2 == "target" && $4 == "completed" && $1 == 90 { split($3, a, "/"); if (a[2] >= 4) n += $5; t += $5 } END { printf "%.3f", n / t }' "$TMP/b6b/timeseries.csv")
+awk -v j="$jump" 'BEGIN { exit !(j > 0.45) }' && ok "without slow start the share jumps ($jump at 90 s)" || ko "no slow start: $jump"
+expect_error lor_on_nlb 2 "algorithm 'least_outstanding_requests' cannot route for an nlb" -- \
+    run scenarios/examples/nlb_long_connections.yaml --set target_groups.web.algorithm=least_outstanding_requests
+expect_error gwlb_bad_tuple 2 "unknown stickiness '4_tuple'" -- \
+    run scenarios/examples/gwlb_firewall.yaml --set target_groups.firewalls.stickiness=4_tuple
+
 echo
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

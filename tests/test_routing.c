@@ -396,6 +396,519 @@ static void power_of_two_sits_near_jsq_far_below_random(void)
     CU_ASSERT(p2 - jsq < 0.25 * (rnd - jsq));
 }
 
+/* ---- weighted_random, flow_hash, consistent_hash, least_response_time ---- */
+
+/* Chi-square goodness of fit of counts[0..k) to probabilities p (summing to 1): true when
+ * not rejected at 1e-4. */
+static bool fits(const unsigned *counts, const double *p, unsigned k)
+{
+    double total = 0, x2 = 0;
+    for (unsigned i = 0; i < k; i++)
+        total += counts[i];
+    for (unsigned i = 0; i < k; i++) {
+        double e = total * p[i];
+        x2 += (counts[i] - e) * (counts[i] - e) / e;
+    }
+    return gsl_cdf_chisq_Q(x2, k - 1) > 1e-4;
+}
+
+/* Within 5 standard deviations of a binomial(n, p) count. */
+static bool binomial_ok(unsigned count, unsigned n, double p)
+{
+    double mean = n * p, sd = sqrt(n * p * (1 - p));
+    return fabs(count - mean) < 5 * sd;
+}
+
+/* A pick for a flow whose tuple hash is key (hashing algorithms read rq->route_key). */
+static uint32_t pick_key(const struct route_ops *ops, void *priv, const struct fake *f,
+                         uint64_t key)
+{
+    struct request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.route_key = key;
+    return ops->pick(priv, &f->v, &rq, NULL);
+}
+
+static uint64_t rng_u64(gsl_rng *r)
+{
+    uint64_t hi = gsl_rng_get(r); /* mt19937: 32 bits a draw */
+    return hi << 32 | gsl_rng_get(r);
+}
+
+/* done() at time now with a fixed small latency. */
+static void respond(const struct route_ops *ops, void *priv, uint32_t m, int status, double now)
+{
+    struct route_outcome o = {status, 0.001, now};
+    ops->done(priv, m, &o);
+}
+
+static void weighted_random_without_errors_is_uniform(void)
+{
+    struct fake f;
+    fake_init(&f, 5);
+    const struct route_ops *ops;
+    void *priv = instance("weighted_random", &ops, &f);
+    gsl_rng *r = new_rng(21);
+    unsigned n[5] = {0};
+    for (int i = 0; i < 50000; i++) {
+        f.v.now = i * 1e-3; /* evaluations happen, but find nothing to mitigate */
+        uint32_t m = pick_sent(ops, priv, &f, r);
+        n[m]++;
+        respond(ops, priv, m, RQ_OK, f.v.now);
+    }
+    CU_ASSERT(looks_uniform(n, 5));
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
+/* Member 0's errors halve its weight at each evaluation; picks follow the weights. */
+static void weighted_random_picks_in_proportion_to_weights(void)
+{
+    struct fake f;
+    fake_init(&f, 4);
+    const struct route_ops *ops;
+    void *priv = instance("weighted_random", &ops, &f);
+    gsl_rng *r = new_rng(22);
+    for (int i = 0; i < 200; i++) /* rate of member 0: 1 - 0.99^200 = 0.87, others 0 */
+        for (uint32_t m = 0; m < 4; m++)
+            respond(ops, priv, m, m == 0 ? RQ_TARGET_ERROR : RQ_OK, 1.0);
+    double want[][4] = {{0.5 / 3.5, 1 / 3.5, 1 / 3.5, 1 / 3.5},
+                        {0.125 / 3.125, 1 / 3.125, 1 / 3.125, 1 / 3.125}};
+    double at[] = {5.0, 15.0}; /* evaluations at 5 s (0.5), then 10 s and 15 s (0.125) */
+    for (int k = 0; k < 2; k++) {
+        if (k) {
+            f.v.now = 10.0;
+            ops->pick(priv, &f.v, NULL, r);
+        }
+        f.v.now = at[k];
+        unsigned n[4] = {0};
+        for (int i = 0; i < 80000; i++)
+            n[ops->pick(priv, &f.v, NULL, r)]++; /* no evaluation until 5 s later */
+        CU_ASSERT(fits(n, want[k], 4));
+    }
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
+/* 1000 requests a second for [t0, t1): member m fails (500) when bad[m]; counts the picks
+ * of each member from count_from on into n. */
+static void run_errors(const struct route_ops *ops, void *priv, struct fake *f, gsl_rng *r,
+                       const bool *bad, long t0_ms, long t1_ms, long count_from_ms,
+                       unsigned *n)
+{
+    for (long t = t0_ms; t < t1_ms; t++) {
+        f->v.now = t * 1e-3;
+        uint32_t m = pick_sent(ops, priv, f, r);
+        if (t >= count_from_ms)
+            n[m]++;
+        respond(ops, priv, m, bad[m] ? RQ_TARGET_ERROR : RQ_OK, f->v.now);
+    }
+}
+
+static void anomaly_mitigation_cuts_a_failing_member_to_the_floor(void)
+{
+    struct fake f;
+    fake_init(&f, 10);
+    bool bad[10] = {false};
+    bad[3] = true;
+    const char *texts[] = {"weighted_random", "weighted_random(anomaly_mitigation=off)"};
+    unsigned n[2][10] = {{0}};
+    for (int k = 0; k < 2; k++) {
+        const struct route_ops *ops;
+        void *priv = instance(texts[k], &ops, &f);
+        gsl_rng *r = new_rng(23);
+        run_errors(ops, priv, &f, r, bad, 0, 60000, 50000, n[k]);
+        route_instance_free(ops, priv);
+        gsl_rng_free(r);
+    }
+    /* On: after 7 halvings member 3 is at the 1 % floor, a share of 0.01 / 9.01; the
+     * others share the rest evenly.  Off: uniform. */
+    double p[10];
+    for (int i = 0; i < 10; i++)
+        p[i] = (i == 3 ? 0.01 : 1.0) / 9.01;
+    printf("\n    member 3 failing: %u of 10000 picks with mitigation, %u without ", n[0][3],
+           n[1][3]);
+    CU_ASSERT(fits(n[0], p, 10));
+    CU_ASSERT(n[0][3] < 60); /* mean 11 */
+    CU_ASSERT(looks_uniform(n[1], 10));
+}
+
+static void anomaly_mitigation_never_cuts_more_than_half(void)
+{
+    struct fake f;
+    fake_init(&f, 5);
+    bool bad[5] = {true, true, true, false, false};
+    const struct route_ops *ops;
+    void *priv = instance("weighted_random", &ops, &f);
+    gsl_rng *r = new_rng(24);
+    unsigned n[5] = {0};
+    /* Each failing member's peers have median error rate 0.5 (two failing, two not), so all
+     * three stand out; only two (floor(5 / 2)) may be cut. */
+    run_errors(ops, priv, &f, r, bad, 0, 60000, 50000, n);
+    unsigned cut = 0, full = UINT32_MAX;
+    for (uint32_t m = 0; m < 3; m++) {
+        if (n[m] < 100) /* at the floor: mean 10000 x 0.01 / 3.02 = 33 */
+            cut++;
+        else
+            full = m;
+    }
+    CU_ASSERT_EQUAL(cut, 2);
+    CU_ASSERT_FATAL(full != UINT32_MAX);
+    CU_ASSERT(binomial_ok(n[full], 10000, 1 / 3.02));
+    CU_ASSERT(binomial_ok(n[3], 10000, 1 / 3.02));
+    /* The eligible set shrinks to the three failing members: one may stay cut. */
+    uint32_t keep[3] = {0, 1, 2};
+    f.v.eligible = keep;
+    f.v.n = 3;
+    ops->rebuild(priv, &f.v);
+    unsigned n2[5] = {0};
+    for (int i = 0; i < 20000; i++)
+        n2[ops->pick(priv, &f.v, NULL, r)]++; /* same time: no evaluation */
+    unsigned low = 0;
+    for (uint32_t m = 0; m < 3; m++)
+        low += n2[m] < 500; /* at the floor: mean 20000 x 0.01 / 2.01 = 100 */
+    CU_ASSERT_EQUAL(low, 1);
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
+static void anomaly_mitigation_restores_step_by_step(void)
+{
+    struct fake f;
+    fake_init(&f, 4);
+    bool bad[4] = {false, false, false, true};
+    const struct route_ops *ops;
+    void *priv = instance("weighted_random(window=20, floor=0.1, interval=10s)", &ops, &f);
+    gsl_rng *r = new_rng(25);
+    unsigned n[4] = {0};
+    run_errors(ops, priv, &f, r, bad, 0, 60000, 60000, n); /* 0.5 ... 0.0625: the floor */
+    bad[3] = false;
+    /* Evaluations fall every 10 s; read member 3's weight off seconds 1-9 of each step:
+     * the level of largest binomial likelihood (neighbouring levels are >= 8 sd apart at
+     * 8000 picks), which must also fit within 5 sd. */
+    static const double level[] = {0.1, 0.2, 0.4, 0.8, 1.0};
+    int seen[5] = {0}, prev = 0;
+    bool monotone = true;
+    for (long s = 60000; s < 160000; s += 10000) {
+        unsigned c[4] = {0};
+        run_errors(ops, priv, &f, r, bad, s, s + 1000, s + 1000, c);
+        run_errors(ops, priv, &f, r, bad, s + 1000, s + 9000, s + 1000, c);
+        run_errors(ops, priv, &f, r, bad, s + 9000, s + 10000, s + 10000, c);
+        unsigned total = c[0] + c[1] + c[2] + c[3];
+        int which = 0;
+        double best = -HUGE_VAL;
+        for (int k = 0; k < 5; k++) {
+            double p = level[k] / (3 + level[k]);
+            double ll = c[3] * log(p) + (total - c[3]) * log(1 - p);
+            if (ll > best) {
+                best = ll;
+                which = k;
+            }
+        }
+        CU_ASSERT(binomial_ok(c[3], total, level[which] / (3 + level[which])));
+        seen[which]++;
+        monotone = monotone && which >= prev && which <= prev + 1; /* one doubling a step */
+        prev = which;
+    }
+    CU_ASSERT(monotone);
+    for (int k = 0; k < 5; k++)
+        CU_ASSERT(seen[k] > 0); /* 0.1 while the rate falls, then each doubling, then 1 */
+    CU_ASSERT(seen[4] >= 3);
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
+static void flow_hash_keeps_a_key_on_its_target_and_spreads_keys(void)
+{
+    struct fake f;
+    fake_init(&f, 7);
+    const struct route_ops *ops;
+    void *priv = instance("flow_hash", &ops, &f);
+    unsigned n[7] = {0};
+    /* Keys of one LB node out of 3 share a residue mod 3 (lb.c picks the node from the same
+     * hash); sequential keys are the hard case for a poor mix. */
+    for (uint64_t k = 0; k < 70000; k++)
+        n[pick_key(ops, priv, &f, 3 * k)]++;
+    CU_ASSERT(looks_uniform(n, 7));
+    gsl_rng *r = new_rng(26);
+    for (int i = 0; i < 1000; i++) {
+        uint64_t key = rng_u64(r);
+        uint32_t m = pick_key(ops, priv, &f, key);
+        pick_key(ops, priv, &f, key + 1);
+        CU_ASSERT_EQUAL(pick_key(ops, priv, &f, key), m);
+    }
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
+/* Members picked for keys[0..nk) into out. */
+static void map_keys(const struct route_ops *ops, void *priv, const struct fake *f,
+                     const uint64_t *keys, unsigned nk, uint32_t *out)
+{
+    for (unsigned i = 0; i < nk; i++)
+        out[i] = pick_key(ops, priv, f, keys[i]);
+}
+
+#define NKEYS 10000
+
+static void consistent_hash_moves_few_keys_when_a_target_leaves(void)
+{
+    static uint64_t keys[NKEYS];
+    static uint32_t before[NKEYS], after[NKEYS];
+    gsl_rng *r = new_rng(27);
+    for (unsigned i = 0; i < NKEYS; i++)
+        keys[i] = rng_u64(r);
+    gsl_rng_free(r);
+    const char *texts[] = {"consistent_hash", "consistent_hash(method=ring)", "flow_hash"};
+    double moved[3];
+    for (int k = 0; k < 3; k++) {
+        struct fake f;
+        fake_init(&f, 10);
+        const struct route_ops *ops;
+        void *priv = instance(texts[k], &ops, &f);
+        map_keys(ops, priv, &f, keys, NKEYS, before);
+        if (ops->rebuild)
+            ops->rebuild(priv, &f.v); /* same set: nothing moves */
+        map_keys(ops, priv, &f, keys, NKEYS, after);
+        CU_ASSERT_EQUAL(memcmp(before, after, sizeof before), 0);
+        /* Member 3 leaves. */
+        memmove(&f.elig[3], &f.elig[4], 6 * sizeof f.elig[0]);
+        f.v.n = 9;
+        if (ops->rebuild)
+            ops->rebuild(priv, &f.v);
+        map_keys(ops, priv, &f, keys, NKEYS, after);
+        unsigned on3 = 0, n = 0, strays = 0;
+        for (unsigned i = 0; i < NKEYS; i++) {
+            CU_ASSERT(after[i] != 3);
+            on3 += before[i] == 3;
+            n += after[i] != before[i];
+            strays += before[i] != 3 && after[i] != before[i];
+        }
+        moved[k] = (double)n / NKEYS;
+        if (k == 1)
+            CU_ASSERT_EQUAL(strays, 0); /* a ring moves exactly the leaver's keys */
+        if (k < 2) {
+            CU_ASSERT(moved[k] < 0.15);
+            CU_ASSERT(binomial_ok(on3, NKEYS, 0.1) || k == 1); /* maglev: equal shares */
+        }
+        route_instance_free(ops, priv);
+    }
+    /* Plain modulo over the eligible list, for comparison. */
+    unsigned n = 0;
+    for (unsigned i = 0; i < NKEYS; i++) {
+        uint32_t b = (uint32_t)(keys[i] % 10), a = (uint32_t)(keys[i] % 9);
+        n += (a < 3 ? a : a + 1) != b;
+    }
+    printf("\n    one of 10 targets leaves: maglev moves %.1f %% of keys, ring %.1f %%, "
+           "flow_hash %.1f %%, modulo %.1f %% ", 100 * moved[0], 100 * moved[1],
+           100 * moved[2], 100.0 * n / NKEYS);
+    CU_ASSERT(n > 0.8 * NKEYS);
+    /* flow_hash's multiply-shift maps a key's fraction x to eligible[floor(n x)]: from 10
+     * to 9 positions, with the fourth removed, exactly 63/90 of [0, 1) keeps its target. */
+    CU_ASSERT(binomial_ok((unsigned)(moved[2] * NKEYS + 0.5), NKEYS, 0.3));
+}
+
+static void consistent_hash_spreads_keys_evenly(void)
+{
+    enum { K = 100000, N = 10 };
+    gsl_rng *r = new_rng(28);
+    /* Maglev shares differ by one table slot at most: multinomial, chi-square. */
+    struct fake f;
+    fake_init(&f, N);
+    const struct route_ops *ops;
+    void *priv = instance("consistent_hash", &ops, &f);
+    unsigned n[N] = {0};
+    for (int i = 0; i < K; i++)
+        n[pick_key(ops, priv, &f, rng_u64(r))]++;
+    CU_ASSERT(looks_uniform(n, N));
+    route_instance_free(ops, priv);
+    /* A ring's share per target is the sum of vnodes of the N x vnodes spacings: Beta with
+     * mean p = 1/N and variance p (1 - p) / (N vnodes + 1), plus the binomial noise of K keys;
+     * every share within 5 sd. */
+    const char *rings[] = {"consistent_hash(method=ring)", "consistent_hash(method=ring, "
+                                                           "vnodes=1000)"};
+    double vn[] = {100, 1000};
+    for (int k = 0; k < 2; k++) {
+        priv = instance(rings[k], &ops, &f);
+        memset(n, 0, sizeof n);
+        for (int i = 0; i < K; i++)
+            n[pick_key(ops, priv, &f, rng_u64(r))]++;
+        double p = 1.0 / N, sd = sqrt(p * (1 - p) / (N * vn[k] + 1) + p * (1 - p) / K);
+        for (int i = 0; i < N; i++)
+            CU_ASSERT(fabs((double)n[i] / K - p) < 5 * sd);
+        route_instance_free(ops, priv);
+    }
+    gsl_rng_free(r);
+}
+
+/* A request to m sent and answered at now after latency_s. */
+static void lrt_sample(const struct route_ops *ops, void *priv, uint32_t m, double now,
+                       double latency_s)
+{
+    struct route_outcome o = {RQ_OK, latency_s, now};
+    ops->sent(priv, m);
+    ops->done(priv, m, &o);
+}
+
+static void least_response_time_prefers_the_faster_member(void)
+{
+    struct fake f;
+    fake_init(&f, 3);
+    f.v.n = 2;
+    const struct route_ops *ops;
+    void *priv = instance("least_response_time", &ops, &f);
+    gsl_rng *r = new_rng(29);
+    lrt_sample(ops, priv, 0, 1.0, 0.010);
+    lrt_sample(ops, priv, 1, 1.0, 0.050);
+    f.v.now = 1.0;
+    CU_ASSERT_EQUAL(ops->pick(priv, &f.v, NULL, r), 0);
+    /* Cost = estimate x (outstanding + 1): 0.01 x 4 < 0.05, 0.01 x 7 > 0.05. */
+    for (int i = 0; i < 3; i++)
+        ops->sent(priv, 0);
+    CU_ASSERT_EQUAL(ops->pick(priv, &f.v, NULL, r), 0);
+    for (int i = 0; i < 3; i++)
+        ops->sent(priv, 0);
+    CU_ASSERT_EQUAL(ops->pick(priv, &f.v, NULL, r), 1);
+    /* A new member is tried first, then waits for its probe's answer. */
+    f.v.n = 3;
+    ops->rebuild(priv, &f.v);
+    CU_ASSERT_EQUAL(pick_sent(ops, priv, &f, r), 2);
+    for (int i = 0; i < 50; i++)
+        ops->sent(priv, 1);
+    CU_ASSERT_EQUAL(ops->pick(priv, &f.v, NULL, r), 0);
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
+/* Member 0 with samples (time, latency) hist[0..nh), member 1 with one sample (now, ref):
+ * which one a pick at now chooses. */
+static uint32_t lrt_against(const double (*hist)[2], int nh, double now, double ref)
+{
+    struct fake f;
+    fake_init(&f, 2);
+    const struct route_ops *ops;
+    void *priv = instance("least_response_time", &ops, &f);
+    for (int i = 0; i < nh; i++)
+        lrt_sample(ops, priv, 0, hist[i][0], hist[i][1]);
+    lrt_sample(ops, priv, 1, now, ref);
+    f.v.now = now;
+    uint32_t m = ops->pick(priv, &f.v, NULL, NULL); /* no tie: no draw */
+    route_instance_free(ops, priv);
+    return m;
+}
+
+static void least_response_time_peaks_jump_and_decay(void)
+{
+    /* A peak replaces the estimate at once (a plain EWMA would be near 0.67). */
+    static const double peak[][2] = {{0.0, 0.1}, {10.0, 1.0}};
+    CU_ASSERT_EQUAL(lrt_against(peak, 2, 10.0, 0.99), 1);
+    CU_ASSERT_EQUAL(lrt_against(peak, 2, 10.0, 1.01), 0);
+    /* A lower sample 10 s (one decay) later: 1.0 e^-1 + 0.1 (1 - e^-1) = 0.4311. */
+    static const double down[][2] = {{0.0, 0.1}, {10.0, 1.0}, {20.0, 0.1}};
+    CU_ASSERT_EQUAL(lrt_against(down, 3, 20.0, 0.430), 1);
+    CU_ASSERT_EQUAL(lrt_against(down, 3, 20.0, 0.432), 0);
+    /* Unsampled for 50 s, a 1 s estimate reads as 1 e^-5 = 0.0067: tried again. */
+    static const double stale[][2] = {{0.0, 1.0}};
+    CU_ASSERT_EQUAL(lrt_against(stale, 1, 50.0, 0.0068), 0);
+    CU_ASSERT_EQUAL(lrt_against(stale, 1, 50.0, 0.0066), 1);
+}
+
+static void least_response_time_choices_never_take_the_dearer_of_two(void)
+{
+    struct fake f;
+    fake_init(&f, 3);
+    const struct route_ops *ops;
+    void *priv = instance("least_response_time(choices=2)", &ops, &f);
+    gsl_rng *r = new_rng(30);
+    lrt_sample(ops, priv, 0, 1.0, 0.010);
+    lrt_sample(ops, priv, 1, 1.0, 0.020);
+    lrt_sample(ops, priv, 2, 1.0, 0.030);
+    f.v.now = 1.0;
+    unsigned n[3] = {0};
+    for (int i = 0; i < 30000; i++)
+        n[ops->pick(priv, &f.v, NULL, r)]++;
+    CU_ASSERT_EQUAL(n[2], 0);
+    CU_ASSERT(binomial_ok(n[0], 30000, 2.0 / 3)); /* 0 wins both pairs it is in */
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
+static void least_response_time_sits_far_below_random_in_a_run(void)
+{
+    double rnd = mean_response("random");
+    double lrt = mean_response("least_response_time");
+    printf("\n    rho 0.9, 10 x 1 vCPU: mean response random %.1f ms, least_response_time "
+           "%.1f ms ", rnd * 1e3, lrt * 1e3);
+    CU_ASSERT(lrt < 0.5 * rnd);
+}
+
+static void new_algorithms_report_bad_parameters(void)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"weighted_random(anomaly_mitigation=maybe)",
+         "t.yaml:3:51: error: anomaly_mitigation must be 'on' or 'off', got 'maybe'"},
+        {"weighted_random(threshold=1.5)",
+         "t.yaml:3:42: error: threshold must be a fraction between 0 and 1 (e.g. 0.1), "
+         "got '1.5'"},
+        {"weighted_random(window=0)",
+         "t.yaml:3:39: error: window must be a whole number of responses from 1 to"},
+        {"weighted_random(interval=0s)",
+         "t.yaml:3:41: error: interval must be a duration > 0 (e.g. 5s), got '0s'"},
+        {"weighted_random(floor=0)",
+         "t.yaml:3:38: error: floor must be a fraction in (0, 1] (e.g. 0.01), got '0'"},
+        {"weighted_random(speed=2)",
+         "t.yaml:3:32: error: unknown parameter 'speed' for weighted_random; expected: "
+         "anomaly_mitigation, threshold, window, interval, floor"},
+        {"weighted_random(on)", "t.yaml:3:32: error: expected key=value in weighted_random"},
+        {"weighted_random(floor=0.1, floor=0.2)",
+         "t.yaml:3:43: error: parameter 'floor' given twice"},
+        {"consistent_hash(table=65536)",
+         "t.yaml:3:38: error: table must be a prime from 3 to 16777213, well above the number "
+         "of targets (e.g. 65537), got '65536'"},
+        {"consistent_hash(method=rendezvous)",
+         "t.yaml:3:39: error: method must be 'maglev' or 'ring', got 'rendezvous'"},
+        {"consistent_hash(method=ring, vnodes=0)",
+         "t.yaml:3:52: error: vnodes must be a whole number from 1 to 10000, got '0'"},
+        {"consistent_hash(vnodes=50)",
+         "t.yaml:3:32: error: 'vnodes' applies only to method=ring"},
+        {"consistent_hash(table=7, method=ring)",
+         "t.yaml:3:32: error: 'table' applies only to method=maglev"},
+        {"least_response_time(decay=fast)",
+         "t.yaml:3:42: error: decay must be a duration > 0 (e.g. 10s), got 'fast'"},
+        {"least_response_time(decay=-1s)",
+         "t.yaml:3:42: error: decay must be a duration > 0 (e.g. 10s), got '-1s'"},
+        {"least_response_time(choices=0)",
+         "t.yaml:3:44: error: choices must be 'all' or a whole number from 1 to 1000000, "
+         "got '0'"},
+        {"flow_hash(table=7)", "t.yaml:3:26: error: algorithm 'flow_hash' takes no parameters"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *msg = parse_error(cases[i].text);
+        if (strncmp(msg, cases[i].want, strlen(cases[i].want)))
+            fprintf(stderr, "\n%s: got %s", cases[i].text, msg);
+        CU_ASSERT_EQUAL(strncmp(msg, cases[i].want, strlen(cases[i].want)), 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, cases[i].text));
+        free(msg);
+    }
+    static const char *const ok[] = {
+        "weighted_random(anomaly_mitigation=off)",
+        "weighted_random(threshold=0.2, window=50, interval=10s, floor=0.05)",
+        "flow_hash",
+        "consistent_hash(method=ring, vnodes=10)",
+        "consistent_hash(method=maglev, table=7)",
+        "least_response_time(choices=2, decay=500ms)",
+        "least_response_time(choices=all)",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        const struct route_ops *ops;
+        void *cfg;
+        CU_ASSERT_EQUAL(route_parse(ok[i], NULL, &ops, &cfg), 0);
+        free(cfg);
+    }
+}
+
 static CU_TestInfo routing_tests[] = {
     {"smooth_wrr_gives_the_nginx_sequence", smooth_wrr_gives_the_nginx_sequence},
     {"wrr_weight_is_vcpus_times_speed", wrr_weight_is_vcpus_times_speed},
@@ -411,6 +924,19 @@ static CU_TestInfo routing_tests[] = {
      bad_parameters_are_reported_with_place_and_expectation},
     {"good_texts_parse_with_defaults", good_texts_parse_with_defaults},
     {"power_of_two_sits_near_jsq_far_below_random", power_of_two_sits_near_jsq_far_below_random},
+    {"weighted_random_without_errors_is_uniform", weighted_random_without_errors_is_uniform},
+    {"weighted_random_picks_in_proportion_to_weights", weighted_random_picks_in_proportion_to_weights},
+    {"anomaly_mitigation_cuts_a_failing_member_to_the_floor", anomaly_mitigation_cuts_a_failing_member_to_the_floor},
+    {"anomaly_mitigation_never_cuts_more_than_half", anomaly_mitigation_never_cuts_more_than_half},
+    {"anomaly_mitigation_restores_step_by_step", anomaly_mitigation_restores_step_by_step},
+    {"flow_hash_keeps_a_key_on_its_target_and_spreads_keys", flow_hash_keeps_a_key_on_its_target_and_spreads_keys},
+    {"consistent_hash_moves_few_keys_when_a_target_leaves", consistent_hash_moves_few_keys_when_a_target_leaves},
+    {"consistent_hash_spreads_keys_evenly", consistent_hash_spreads_keys_evenly},
+    {"least_response_time_prefers_the_faster_member", least_response_time_prefers_the_faster_member},
+    {"least_response_time_peaks_jump_and_decay", least_response_time_peaks_jump_and_decay},
+    {"least_response_time_choices_never_take_the_dearer_of_two", least_response_time_choices_never_take_the_dearer_of_two},
+    {"least_response_time_sits_far_below_random_in_a_run", least_response_time_sits_far_below_random_in_a_run},
+    {"new_algorithms_report_bad_parameters", new_algorithms_report_bad_parameters},
     CU_TEST_INFO_NULL,
 };
 

@@ -76,8 +76,55 @@ static const struct bad bads[] = {
      "load_balancers: []\n",
      "entry 'nowhere' is not a load balancer of this scenario"},
     {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, type: xlb, zones: [a], listeners: [ { forward: tg } ] }\n",
+     "s.yaml:4:23: error: unknown load balancer type 'xlb'; expected one of: alb, nlb, gwlb, clb"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, type: nlb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "target_groups:\n  - { name: tg, algorithm: least_outstanding_requests, targets: [ { vcpus: 1 } ] }\n",
+     "s.yaml:6:28: error: algorithm 'least_outstanding_requests' cannot route for an nlb (lb): nlb routes each flow once; algorithms that can: round_robin"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
      "load_balancers:\n  - { name: lb, type: nlb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n",
-     "unknown load balancer type 'nlb'; expected one of: alb"},
+     "only an ALB listener has rules"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, type: nlb, zones: [a], listeners: [ { protocol: HTTP, forward: tg } ] }\n",
+     "protocol 'HTTP' is not one an nlb listener takes; expected one of: TCP, TLS, UDP, TCP_UDP"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "target_groups:\n  - { name: tg, stickiness: 5_tuple, targets: [ { vcpus: 1 } ] }\n",
+     "tuple stickiness (5_tuple, 3_tuple, 2_tuple) is a GWLB setting; this group serves an alb"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, type: gwlb, next: lb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "target_groups:\n  - { name: tg, stickiness: 4_tuple, targets: [ { vcpus: 1 } ] }\n",
+     "unknown stickiness '4_tuple'; expected lb_cookie"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, type: gwlb, zones: [a], listeners: [ { forward: tg } ] }\n",
+     "a gwlb needs 'next'"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, type: nlb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "  - { name: alb, zones: [a], listeners: [ { forward: tg2 } ] }\n"
+     "target_groups:\n  - { name: tg, targets: [ { lb: alb } ] }\n"
+     "  - { name: tg2, targets: [ { lb: lb } ] }\n",
+     "load balancers chain in a loop through 'lb'"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "target_groups:\n  - { name: tg, algorithm: least_outstanding_requests, slow_start: 60s, targets: [ { vcpus: 1 } ] }\n",
+     "slow_start cannot be combined with least_outstanding_requests"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "target_groups:\n  - { name: tg, slow_start: 10s, targets: [ { vcpus: 1 } ] }\n",
+     "slow_start must be 0 (off) or 30s to 900s"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "  - { name: n, type: nlb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "target_groups:\n  - { name: tg, targets: [ { vcpus: 1 } ] }\n",
+     "target group 'tg' already serves an alb (lb)"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, type: nlb, idle_timeout: 10s, zones: [a], listeners: [ { forward: tg } ] }\n",
+     "idle_timeout must be 60s to 6000s for an nlb"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "target_groups:\n  - { name: tg, stickiness: 'lb_cookie(duration=9d)', targets: [ { vcpus: 1 } ] }\n",
+     "lb_cookie duration must be 1s to 7d"},
     {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
      "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
      "target_groups:\n  - { name: tg, targets: [ { kind: fargate, cpu: 0.25, memory: 4GB } ] }\n",

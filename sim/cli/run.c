@@ -291,7 +291,6 @@ static void latency_rows(struct summary *s, const char *scope, const char *name,
 }
 
 /* ALB hourly charge (AWS.md §1); LCU charges come with the load-balancer issue. */
-#define ALB_PER_HOUR_USD 0.0225
 
 static struct summary *make_summary(struct run *r)
 {
@@ -330,8 +329,20 @@ static struct summary *make_summary(struct run *r)
         struct lb *lb = w->lbs[i];
         summary_add(s, "lb", lb->node.name, "requests", (double)(lb->requests - r->lb[i].w_requests));
         summary_add(s, "lb", lb->node.name, "errors", (double)(lb->errors - r->lb[i].w_errors));
-        double c = ALB_PER_HOUR_USD * sc->duration_s / 3600.0;
+        double c = lb_cost_usd(lb, sc->duration_s);
         summary_add(s, "lb", lb->node.name, "cost_usd", c);
+        if (lb->type == SC_LB_ALB || lb->type == SC_LB_NLB)
+            summary_add(s, "lb", lb->node.name, "lcu_peak", lb_peak_lcu(lb, sc->duration_s));
+        if (lb->l4) {
+            /* Totals over the whole run: flows straddle the warm-up. */
+            summary_add(s, "lb", lb->node.name, "flows", (double)lb->flows_opened);
+            summary_add(s, "lb", lb->node.name, "resets", (double)lb->resets);
+        }
+        if (lb->type == SC_LB_GWLB) {
+            summary_add(s, "lb", lb->node.name, "dropped", (double)lb->dropped);
+            summary_add(s, "lb", lb->node.name, "asymmetric", (double)lb->asymmetric);
+            summary_add(s, "lb", lb->node.name, "rebalanced", (double)lb->rebalanced);
+        }
         cost += c;
         for (int nd = 0; nd < lb->nnodes; nd++) {
             char metric[128];
