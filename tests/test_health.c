@@ -170,6 +170,25 @@ static void fast_errors_attract_traffic_under_least_outstanding(void)
     scenario_free(sc);
 }
 
+/* The other half of behaviour 2: weighted_random with anomaly mitigation (AWS's
+ * automatic target weights) cuts the failing target's share far below fair. */
+static void anomaly_mitigation_cuts_the_black_hole(void)
+{
+    struct scenario *sc;
+    struct obs o = {0};
+    struct world *w = run("poisson(rate=140/s)", "exp(mean=50ms)", "weighted_random", 8, "",
+                          "[ { at: 0s, target: tg/0, kind: 'errors(rate=1.0)' } ]", 300, &sc,
+                          &o);
+    double share = (double)w->targets[0]->dropped / (double)w->tgs[0]->requests;
+    /* Fair is 1/8; mitigation must cut it well below, whatever its step details. */
+    CU_ASSERT(share < 0.125 / 2);
+    CU_ASSERT(w->targets[1]->completed > 0);
+    printf("\n    errors(rate=1) target's share under weighted_random: %.4f (fair 0.125)\n",
+           share);
+    world_free(w);
+    scenario_free(sc);
+}
+
 static void slow_factor_multiplies_service_time(void)
 {
     struct scenario *sc;
@@ -271,6 +290,7 @@ static CU_TestInfo health_tests[] = {
     {"every_target_unhealthy_fails_open", every_target_unhealthy_fails_open},
     {"fast_errors_attract_traffic_under_least_outstanding",
      fast_errors_attract_traffic_under_least_outstanding},
+    {"anomaly_mitigation_cuts_the_black_hole", anomaly_mitigation_cuts_the_black_hole},
     {"slow_factor_multiplies_service_time", slow_factor_multiplies_service_time},
     {"hang_strands_requests_until_it_ends", hang_strands_requests_until_it_ends},
     {"bad_health_check_and_faults_are_reported", bad_health_check_and_faults_are_reported},
