@@ -169,12 +169,44 @@ static void row(const char *name, int width, const char *help)
         printf("  %-*s %s\n", width, name, help);
 }
 
+/* text + suffix, wrapped at 100 columns; continuation lines indented by `indent`. */
+static void wrapped(const char *text, const char *suffix, int indent)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s%s", text, suffix);
+    int col = indent;
+    const char *p = buf;
+    while (*p) {
+        const char *sp = strchr(p, ' ');
+        int len = sp ? (int)(sp - p) : (int)strlen(p);
+        if (col > indent && col + 1 + len > 100) {
+            printf("\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            putchar(' ');
+            col++;
+        }
+        printf("%.*s", len, p);
+        col += len;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    putchar('\n');
+}
+
 static void list_algorithms(void)
 {
-    puts("Routing algorithms (target_groups.*.algorithm):");
-    for (size_t i = 0; route_table[i]; i++)
-        printf("  %-28s %s%s\n", route_table[i]->name, route_table[i]->summary,
-               route_table[i]->aws ? " [AWS]" : "");
+    puts("Routing algorithms (target_groups.*.algorithm).  [AWS]: offered by AWS; L7: routes\n"
+         "each request (ALB, CLB HTTP); L4: routes each flow once (NLB, GWLB, CLB TCP).");
+    for (size_t i = 0; route_table[i]; i++) {
+        unsigned m = route_table[i]->modes;
+        const char *modes = m == (ROUTE_PER_REQUEST | ROUTE_PER_FLOW) ? "L7 L4"
+                            : m == ROUTE_PER_FLOW                     ? "   L4"
+                                                                      : "L7   ";
+        printf("  %-28s %s  ", route_table[i]->name, modes);
+        wrapped(route_table[i]->summary, route_table[i]->aws ? " [AWS]" : "", 2 + 28 + 1 + 5 + 2);
+    }
 }
 
 static void list_distributions(void)
@@ -207,10 +239,20 @@ static void list_instance_types(void)
 static void list_lb_types(void)
 {
     puts("Load balancer types (load_balancers.*.type):");
-    puts("  alb    Application Load Balancer: routes every request (L7), listener rules,\n"
-         "         weighted target groups, cross-zone on.  Latency profiles: realistic\n"
-         "         (lognormal, median 2 ms, p99 10 ms), classroom (400 ms), none.");
-    puts("  nlb, gwlb, clb: not modelled yet.");
+    puts("  alb    Application Load Balancer: routes every request (L7): listener rules,\n"
+         "         weighted target groups, round_robin / least_outstanding_requests /\n"
+         "         weighted_random, slow start, lb_cookie stickiness; cross-zone on; fail-open;\n"
+         "         idle timeout 60 s; hourly price + LCUs.  Latency: realistic (lognormal,\n"
+         "         median 2 ms, p99 10 ms), classroom (400 ms), none.");
+    puts("  nlb    Network Load Balancer: TCP, TLS, UDP; routes each flow once (L4, flow_hash)\n"
+         "         and keeps it on its target; idle timeout 350 s TCP / 120 s UDP; resets\n"
+         "         flows of unhealthy targets; cross-zone off; fail-open; hourly + NLCUs.\n"
+         "         Latency: realistic (median 100 us, p99 500 us), classroom (100 ms).");
+    puts("  gwlb   Gateway Load Balancer: appliances inspect each flow both ways (5/3/2-tuple\n"
+         "         stickiness), then traffic goes on to `next`; no fail-open (drops);\n"
+         "         target_failover no_rebalance / rebalance; health checks every 10 s.");
+    puts("  clb    Classic Load Balancer: HTTP/HTTPS per request with least outstanding\n"
+         "         requests, TCP/SSL per connection with round robin; cross-zone off.");
 }
 
 static void list_metrics(void)
@@ -218,11 +260,13 @@ static void list_metrics(void)
     puts("Time-series metrics (timeseries.csv; one row per interval):");
     puts("  workload      requests, completed, errors, timeouts, throughput_rps, in_flight,\n"
          "                latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s");
-    puts("  lb            requests, errors, in_flight");
+    puts("  lb            requests, errors, in_flight, connections (open connections / flows)");
     puts("  target_group  requests, no_target (503: no eligible target)");
     puts("  target        utilization (busy vCPUs / vCPUs), in_flight, queue_length, completed");
     puts("Summary metrics (summary.csv, after warm-up) add: retries, error_ratio,\n"
          "  latency_p999_s, latency_max_s, instance_hours, cost_usd, requests_zone_<zone> (lb),\n"
+         "  lcu_peak (alb, nlb), flows, resets (L4 lbs), dropped, asymmetric, rebalanced (gwlb),\n"
+         "  sticky_hits (target_group),\n"
          "  rejected (target: turned away by queue_limit), simulated_s, events (run).");
 }
 
