@@ -112,6 +112,8 @@ void lb_free(struct lb *lb)
     free(lb->usage.new_conns);
     free(lb->usage.active_area);
     free(lb->usage.rule_evals);
+    free(lb->gw_ring);
+    free(lb->gw_deadline);
     free(lb);
 }
 
@@ -252,6 +254,89 @@ static const struct lb_rule *match(struct lb *lb, const struct request *rq)
 
 /* ---- L7: each request routed on its own ---- */
 
+/* ---- L7 idle timeout: 504 for a target that does not answer in time ---- */
+
+/* Each LB's word in rq->hop_arg: bit 63 "sent on", bits 32-62 the LB node that took the
+ * request (a chained LB has its own), bits 0-31 the member (L4). */
+#define HOP_ROUTED ((uint64_t)1 << 63)
+#define HOP_NODE(arg) ((uint32_t)((arg) >> 32) & 0x7fffffffu)
+
+/* The node of this LB that took rq; hop is the LB's hop index. */
+static uint32_t node_of(const struct request *rq, int hop)
+{
+    return HOP_NODE(rq->hop_arg[hop]);
+}
+
+static void gw_fire(struct sim *sim, void *ctx, uint64_t arg);
+
+static void gw_arm(struct lb *lb)
+{
+    struct world *w = lb->node.world;
+    while (lb->gw_head != lb->gw_tail && !lb->gw_ring[lb->gw_head & lb->gw_mask])
+        lb->gw_head++;
+    if (lb->gw_head != lb->gw_tail && !lb->gw_ev)
+        lb->gw_ev = sim_event_schedule(&w->sim, lb->gw_deadline[lb->gw_head & lb->gw_mask],
+                                       gw_fire, lb, 0);
+}
+
+static void gw_fire(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct lb *lb = ctx;
+    double now = sim_now(sim);
+    lb->gw_ev = 0;
+    for (;;) {
+        while (lb->gw_head != lb->gw_tail && !lb->gw_ring[lb->gw_head & lb->gw_mask])
+            lb->gw_head++;
+        if (lb->gw_head == lb->gw_tail || lb->gw_deadline[lb->gw_head & lb->gw_mask] > now)
+            break;
+        struct request *rq = lb->gw_ring[lb->gw_head & lb->gw_mask];
+        lb->gw_ring[lb->gw_head & lb->gw_mask] = NULL;
+        lb->gw_head++;
+        int hop = 0;
+        while (rq->hops[hop] != &lb->node)
+            hop++;
+        rq->hop_arg[hop] &= ~HOP_ROUTED;
+        lb->gateway_timeouts++;
+        /* The target keeps working; the client gets 504 now. */
+        request_cut(rq, (uint8_t)hop, RQ_GATEWAY_TIMEOUT);
+    }
+    gw_arm(lb);
+}
+
+static void gw_push(struct lb *lb, struct request *rq, double now)
+{
+    if (!lb->gw_ring || lb->gw_tail - lb->gw_head == lb->gw_mask + 1) {
+        uint32_t cap = lb->gw_ring ? 2 * (lb->gw_mask + 1) : 1024;
+        struct request **ring = xcalloc(cap, sizeof *ring);
+        double *dl = xcalloc(cap, sizeof *dl);
+        for (uint32_t i = lb->gw_head; i != lb->gw_tail; i++) {
+            ring[i & (cap - 1)] = lb->gw_ring[i & lb->gw_mask];
+            dl[i & (cap - 1)] = lb->gw_deadline[i & lb->gw_mask];
+        }
+        free(lb->gw_ring);
+        free(lb->gw_deadline);
+        lb->gw_ring = ring;
+        lb->gw_deadline = dl;
+        lb->gw_mask = cap - 1;
+    }
+    uint32_t slot = lb->gw_tail++;
+    lb->gw_ring[slot & lb->gw_mask] = rq;
+    lb->gw_deadline[slot & lb->gw_mask] = now + lb->cfg->idle_timeout_s;
+    rq->gw_slot = slot;
+    rq->hop_arg[rq->nhops - 1] |= HOP_ROUTED;
+    gw_arm(lb);
+}
+
+static void gw_answered(struct lb *lb, struct request *rq)
+{
+    if (!(rq->hop_arg[rq->cur_hop] & HOP_ROUTED))
+        return;
+    lb->gw_ring[rq->gw_slot & lb->gw_mask] = NULL;
+    while (lb->gw_head != lb->gw_tail && !lb->gw_ring[lb->gw_head & lb->gw_mask])
+        lb->gw_head++;
+}
+
 static void l7_forward(struct lb *lb, struct request *rq)
 {
     const struct lb_rule *r = match(lb, rq);
@@ -267,8 +352,9 @@ static void l7_forward(struct lb *lb, struct request *rq)
             k++;
         f = &r->fw[k];
     }
-    rq->route_view = f->views[rq->lb_node];
+    rq->route_view = f->views[node_of(rq, rq->nhops - 1)];
     rq->route_key = rq->flow_hash;
+    gw_push(lb, rq, sim_now(&lb->node.world->sim));
     node_send(&f->tg->node, rq);
 }
 
@@ -276,7 +362,7 @@ static void l7_forward(struct lb *lb, struct request *rq)
  * seen for the first time, or again after the idle timeout, is a new connection. */
 static void l7_connection(struct lb *lb, struct request *rq, double now)
 {
-    struct flow_table *ft = &lb->flows[rq->lb_node];
+    struct flow_table *ft = &lb->flows[node_of(rq, rq->nhops - 1)];
     int created;
     struct flow_entry *e = flow_table_insert(ft, rq->flow_id, &created);
     if (created) {
@@ -291,7 +377,7 @@ static void l7_connection(struct lb *lb, struct request *rq, double now)
 
 static void l7_connection_done(struct lb *lb, struct request *rq, double now)
 {
-    struct flow_table *ft = &lb->flows[rq->lb_node];
+    struct flow_table *ft = &lb->flows[node_of(rq, rq->cur_hop)];
     struct flow_entry *e = flow_table_find(ft, rq->flow_id);
     if (!e)
         return;
@@ -304,8 +390,6 @@ static void l7_connection_done(struct lb *lb, struct request *rq, double now)
 }
 
 /* ---- L4: each flow routed once ---- */
-
-#define HOP_ROUTED ((uint64_t)1 << 63)
 
 static struct target_group *l4_group(const struct lb *lb)
 {
@@ -360,8 +444,9 @@ static void l4_forward(struct lb *lb, struct request *rq)
     struct world *w = lb->node.world;
     double now = sim_now(&w->sim);
     struct target_group *g = l4_group(lb);
-    uint32_t view = lb->rules[0].fw[0].views[rq->lb_node];
-    struct flow_table *ft = &lb->flows[rq->lb_node];
+    uint32_t nd = node_of(rq, rq->nhops - 1);
+    uint32_t view = lb->rules[0].fw[0].views[nd];
+    struct flow_table *ft = &lb->flows[nd];
     const struct sc_tg *gc = &w->sc->tgs[scenario_tg_index(w->sc, g->node.name)];
     bool udp = lb->cfg->protocol == SC_UDP || lb->cfg->protocol == SC_TCP_UDP;
     struct flow_entry *e = flow_table_find(ft, rq->flow_id);
@@ -416,7 +501,7 @@ static void l4_forward(struct lb *lb, struct request *rq)
     e->last_s = now;
     e->aux++; /* requests of the flow in flight */
     uint32_t m = e->member;
-    rq->hop_arg[rq->nhops - 1] = HOP_ROUTED | m;
+    rq->hop_arg[rq->nhops - 1] |= HOP_ROUTED | m;
     g->requests++;
     if (lb->type == SC_LB_GWLB) {
         rq->pass = RQ_PASS_FORWARD;
@@ -433,9 +518,11 @@ static void l4_forward(struct lb *lb, struct request *rq)
 static void l4_done(struct lb *lb, struct request *rq)
 {
     struct world *w = lb->node.world;
-    struct flow_table *ft = &lb->flows[rq->lb_node];
+    if (!(rq->hop_arg[rq->cur_hop] & HOP_ROUTED))
+        return;
+    struct flow_table *ft = &lb->flows[node_of(rq, rq->cur_hop)];
     struct flow_entry *e = flow_table_find(ft, rq->flow_id);
-    if (!e || !(rq->hop_arg[rq->cur_hop] & HOP_ROUTED))
+    if (!e)
         return;
     e->aux--;
     e->last_s = sim_now(&w->sim);
@@ -450,7 +537,9 @@ static void gwlb_pass_done(struct node *n, struct request *rq, int status)
     rq->pass = RQ_PASS_NONE;
     if (status != RQ_OK) {
         /* A failed appliance loses the packets: nobody answers. */
-        struct flow_table *ft = &lb->flows[rq->lb_node];
+        /* Forward pass: the GWLB is the last hop; return pass: the hop being walked. */
+        int hop = pass == RQ_PASS_FORWARD ? rq->nhops - 1 : rq->cur_hop;
+        struct flow_table *ft = &lb->flows[node_of(rq, hop)];
         struct flow_entry *e = flow_table_find(ft, rq->flow_id);
         if (e && e->aux > 0)
             e->aux--;
@@ -474,11 +563,13 @@ static void gwlb_pass_done(struct node *n, struct request *rq, int status)
 static bool gwlb_return(struct lb *lb, struct request *rq)
 {
     uint64_t arg = rq->hop_arg[rq->cur_hop];
-    if (!(arg & HOP_ROUTED))
+    /* A 504 from an LB behind the GWLB: the request object is still held by its target,
+     * so it cannot visit an appliance too; the 504 goes back uninspected (a departure). */
+    if (!(arg & HOP_ROUTED) || rq->cut_hop)
         return false;
     struct target_group *g = l4_group(lb);
     uint32_t fwd = (uint32_t)arg;
-    struct flow_entry *e = flow_table_find(&lb->flows[rq->lb_node], rq->flow_id);
+    struct flow_entry *e = flow_table_find(&lb->flows[node_of(rq, rq->cur_hop)], rq->flow_id);
     uint32_t back = e ? e->member : fwd;
     if (back != fwd)
         lb->asymmetric++;
@@ -509,7 +600,9 @@ static void lb_accept(struct node *n, struct request *rq)
     struct world *w = n->world;
     /* DNS spreads flows over the nodes; a flow stays on its node. */
     uint32_t nd = (uint32_t)(rq->flow_hash % (uint64_t)lb->nnodes);
-    rq->lb_node = nd;
+    rq->hop_arg[rq->nhops - 1] = (uint64_t)nd << 32;
+    if (rq->nhops == 1)
+        rq->lb_node = nd; /* the entry LB's node, for requests.csv */
     lb->requests++;
     lb->node_requests[nd]++;
     lb->in_flight++;
@@ -531,8 +624,10 @@ static bool lb_done(struct node *n, struct request *rq)
         return true; /* resumed by gwlb_pass_done */
     if (lb->l4)
         l4_done(lb, rq);
-    else
+    else {
+        gw_answered(lb, rq);
         l7_connection_done(lb, rq, sim_now(&n->world->sim));
+    }
     lb->in_flight--;
     lb->responses++;
     if (rq->status >= 400)

@@ -40,6 +40,7 @@
 #include "models/flow_table.h"
 #include "models/node.h"
 #include "models/scenario.h"
+#include "sim/event.h"
 
 struct sim_dist;
 struct target_group;
@@ -78,6 +79,13 @@ struct lb {
     struct node *next;             /* GWLB: where inspected traffic goes on to */
     const struct sim_dist *appliance_demand; /* GWLB (borrowed; NULL = none) */
     struct lb_usage usage;
+    /* L7: requests sent to targets, in send order, for the idle timeout's 504 (the
+     * deadlines are in the same order: one timer for the oldest). */
+    struct request **gw_ring;      /* [counter & gw_mask]; NULL once answered */
+    double *gw_deadline;
+    uint32_t gw_mask, gw_head, gw_tail; /* head/tail: free-running counters */
+    sim_handle gw_ev;              /* armed at the oldest deadline */
+    uint64_t gateway_timeouts;     /* 504s */
     int nnodes;                    /* one per zone */
     const int *node_zone;          /* [node] zone index (borrowed from cfg) */
     const struct sim_dist *latency; /* NULL = none (borrowed) */

@@ -69,6 +69,11 @@ struct request {
     struct target *pass_saved_target; /* the backend target, kept over the return pass */
     uint8_t nhops;             /* entries used in hops[] */
     uint8_t cur_hop;           /* while responding: the hop whose done() runs */
+    uint8_t cut_hop;           /* 0, or: an LB at hop cut_hop - 1 already answered the client
+                                * (504); hops from cut_hop on still hold the request, and its
+                                * response walks only those, then frees it */
+    bool client_done;          /* the client side has finished with the request (cut) */
+    uint32_t gw_slot;          /* L7 LB: the request's slot in its idle-timeout ring */
     struct node *hops[REQUEST_MAX_HOPS];
     uint64_t hop_arg[REQUEST_MAX_HOPS]; /* one word each node may keep for its hop */
     double hop_time[REQUEST_MAX_HOPS];  /* s: when each hop accepted the request */
@@ -90,5 +95,10 @@ void request_respond(struct request *rq, int status);
 
 /* Go on walking the hops back after a node's done() held the response. */
 void request_resume(struct request *rq);
+
+/* The node at `hop` answers the client with `status` now, while the hops below it still
+ * hold the request (an ALB's 504): the walk runs from `hop` to the client; the request
+ * object lives on until the hops below answer (request_respond), then is freed. */
+void request_cut(struct request *rq, uint8_t hop, int status);
 
 #endif

@@ -205,7 +205,10 @@ static void finish(struct workload *wl, struct request *rq)
     struct world *w = wl->world;
     if (w->on_request)
         w->on_request(w->on_request_ctx, rq, sim_now(&w->sim));
-    world_request_free(w, rq);
+    if (rq->cut_hop)
+        rq->client_done = true; /* a target still holds it: freed when it answers */
+    else
+        world_request_free(w, rq);
 }
 
 static void on_timeout(struct sim *sim, void *ctx, uint64_t arg)

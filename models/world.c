@@ -25,8 +25,33 @@ void node_send(struct node *to, struct request *rq)
 
 void request_respond(struct request *rq, int status)
 {
+    if (rq->cut_hop) {
+        /* An LB above already answered the client (504): the hops below it learn the
+         * outcome, then the request is gone. */
+        rq->status = status;
+        for (int i = rq->nhops - 1; i >= rq->cut_hop; i--) {
+            rq->cur_hop = (uint8_t)i;
+            struct node *n = rq->hops[i];
+            if (n->ops->done)
+                ELB_ASSERT(!n->ops->done(n, rq)); /* no holding node below an L7 LB */
+        }
+        struct world *w = rq->hops[0]->world;
+        if (rq->client_done)
+            world_request_free(w, rq);
+        else
+            rq->cut_hop = 0; /* the client side still runs (GWLB return pass): it frees */
+        return;
+    }
     rq->status = status;
     rq->cur_hop = rq->nhops;
+    request_resume(rq);
+}
+
+void request_cut(struct request *rq, uint8_t hop, int status)
+{
+    rq->cut_hop = (uint8_t)(hop + 1);
+    rq->status = status;
+    rq->cur_hop = (uint8_t)(hop + 1);
     request_resume(rq);
 }
 

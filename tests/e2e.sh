@@ -202,6 +202,16 @@ fi
 "$ELBSIM" run scenarios/examples/slow_start.yaml --set target_groups.web.slow_start=0s -q -o "$TMP/b6b" >/dev/null 2>&1
 jump=$(awk -F, '$2 == "target" && $4 == "completed" && $1 == 90 { split($3, a, "/"); if (a[2] >= 4) n += $5; t += $5 } END { printf "%.3f", n / t }' "$TMP/b6b/timeseries.csv")
 awk -v j="$jump" 'BEGIN { exit !(j > 0.45) }' && ok "without slow start the share jumps ($jump at 90 s)" || ko "no slow start: $jump"
+# 504: a target slower than the ALB's idle timeout; the client gets 504 after 10 s.
+"$ELBSIM" run tests/data/alb_504.yaml -q -o "$TMP/g504" >/dev/null 2>&1
+if awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["status"] == 504 { n++; if ($c["latency_s"] < 10 || $c["latency_s"] > 10.5) bad++ }
+        END { exit !(n > 100 && !bad) }' "$TMP/g504/requests.csv" &&
+    grep -q '^lb,front,gateway_timeouts,' "$TMP/g504/summary.csv"; then
+    ok "alb: 504 after the idle timeout for a target that does not answer in time"
+else
+    ko "alb 504" "$(grep 504 "$TMP/g504/summary.csv"; head -3 "$TMP/g504/requests.csv")"
+fi
 expect_error lor_on_nlb 2 "algorithm 'least_outstanding_requests' cannot route for an nlb" -- \
     run scenarios/examples/nlb_long_connections.yaml --set target_groups.web.algorithm=least_outstanding_requests
 expect_error gwlb_bad_tuple 2 "unknown stickiness '4_tuple'" -- \

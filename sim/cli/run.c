@@ -333,6 +333,8 @@ static struct summary *make_summary(struct run *r)
         summary_add(s, "lb", lb->node.name, "cost_usd", c);
         if (lb->type == SC_LB_ALB || lb->type == SC_LB_NLB)
             summary_add(s, "lb", lb->node.name, "lcu_peak", lb_peak_lcu(lb, sc->duration_s));
+        if (!lb->l4)
+            summary_add(s, "lb", lb->node.name, "gateway_timeouts", (double)lb->gateway_timeouts);
         if (lb->l4) {
             /* Totals over the whole run: flows straddle the warm-up. */
             summary_add(s, "lb", lb->node.name, "flows", (double)lb->flows_opened);
