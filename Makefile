@@ -41,7 +41,7 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test unit validation e2e asan asan-unit valgrind bench lint check-headers \
+.PHONY: all deps run test unit validation e2e e2e-forecast asan asan-unit valgrind bench lint check-headers \
         determinism clean help plots
 
 all: $(ELBSIM)
@@ -105,9 +105,14 @@ validation: $(UNIT) $(ELBSIM)
 e2e: $(ELBSIM)
 	bash tests/e2e.sh $(ELBSIM)
 
+# `elbsim forecast`: backtest table, files and bad input (tests/e2e_forecast.sh).
+e2e-forecast: $(ELBSIM)
+	bash tests/e2e_forecast.sh $(ELBSIM)
+
 test: lint check-headers
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory e2e-forecast
 	@$(MAKE) --no-print-directory validation
 	@$(MAKE) --no-print-directory determinism
 	@$(MAKE) --no-print-directory asan

@@ -26,6 +26,7 @@ extern CU_SuiteInfo test_flow_table_suites[];
 extern CU_SuiteInfo test_cron_suites[];
 extern CU_SuiteInfo test_metrics_suites[];
 extern CU_SuiteInfo test_scaling_suites[];
+extern CU_SuiteInfo test_forecast_suites[];
 extern CU_SuiteInfo test_arrivals_suites[];
 extern CU_SuiteInfo test_catalog_suites[];
 extern CU_SuiteInfo test_validation_suites[];

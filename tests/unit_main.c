@@ -36,6 +36,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_cron_suites,
     test_metrics_suites,
     test_scaling_suites,
+    test_forecast_suites,
     test_arrivals_suites,
     test_catalog_suites,
     test_validation_suites,

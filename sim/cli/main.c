@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"list", cmd_list, "list algorithms, distributions, instance types, ..."},
     {"sample", cmd_sample, "draw from a distribution and print its percentiles"},
     {"plot", cmd_plot, "draw PNG plots of an output folder with gnuplot"},
+    {"forecast", cmd_forecast, "backtest load forecasts on a history (predictive scaling)"},
 };
 
 void cli_usage(FILE *f)
