@@ -6,7 +6,7 @@
 PKGS     := gsl cunit yaml-0.1
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
 DEB_PKGS := build-essential pkg-config libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
-            gnuplot-nox valgrind
+            gnuplot-nox valgrind libopenmpi-dev openmpi-bin
 
 BUILD    ?= build
 OPT      ?= -O2
@@ -41,7 +41,7 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test unit validation e2e e2e-forecast asan asan-unit valgrind bench lint check-headers \
+.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers \
         determinism clean help plots
 
 all: $(ELBSIM)
@@ -53,6 +53,8 @@ help:
 	@echo "make test        lint, headers, unit tests, end-to-end, ASan+UBSan unit tests"
 	@echo "make bench       benchmarks; prints figures and writes build/bench.csv"
 	@echo "make validation  compare the simulator with queueing theory"
+	@echo "make experiments compare/sweep end to end (and the MPI sweep when mpicc is there)"
+	@echo "make mpi         build build-mpi/elbsim with mpicc; check mpirun -n 2 against -j 1"
 	@echo "make asan        ASan+UBSan build running the unit tests"
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
@@ -109,10 +111,28 @@ e2e: $(ELBSIM)
 e2e-forecast: $(ELBSIM)
 	bash tests/e2e_forecast.sh $(ELBSIM)
 
+# `elbsim compare` and `elbsim sweep` (tests/e2e_experiments.sh), then the MPI sweep.
+experiments: $(ELBSIM)
+	bash tests/e2e_experiments.sh $(ELBSIM)
+	@if command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory mpi; \
+	else echo "experiments: no $(MPICC)/mpirun, MPI sweep skipped (make deps installs them)"; fi
+
+# Sweeps across machines: build-mpi/elbsim, compiled by mpicc with ELBSIM_MPI; a small
+# sweep under `mpirun -n 2` must write the same sweep.csv as -j 1 (tests/mpi_sweep.sh).
+MPICC ?= mpicc
+mpi:
+	@command -v $(MPICC) >/dev/null 2>&1 || { echo "make mpi: $(MPICC) not found; \
+	    make deps installs libopenmpi-dev and openmpi-bin"; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=build-mpi CC=$(MPICC) EXTRA_CFLAGS=-DELBSIM_MPI \
+	    build-mpi/elbsim
+	bash tests/mpi_sweep.sh build-mpi/elbsim
+
 test: lint check-headers
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory e2e-forecast
+	@$(MAKE) --no-print-directory experiments
 	@$(MAKE) --no-print-directory validation
 	@$(MAKE) --no-print-directory determinism
 	@$(MAKE) --no-print-directory asan
@@ -154,6 +174,6 @@ check-headers:
 	done; echo "check-headers: ok"
 
 clean:
-	rm -rf build build-asan build-o0 build-dbg build-cov
+	rm -rf build build-asan build-o0 build-dbg build-cov build-mpi
 
--include $(shell find build build-asan build-o0 build-dbg -name '*.d' 2>/dev/null)
+-include $(shell find build build-asan build-o0 build-dbg build-mpi -name '*.d' 2>/dev/null)

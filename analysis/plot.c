@@ -416,10 +416,332 @@ out_free:
     return rc;
 }
 
+
+/* ---- sweeps: the Pareto front and a heat map (sweep.csv from `elbsim sweep`) ---------- */
+
+#define SWEEP_CSV "sweep.csv"
+
+/* sweep.csv read whole: cells[row][col] (row 0 the header).  Small: points x metrics. */
+struct table {
+    char ***cells;
+    int *ncells;
+    int nrows, cap;
+    int field;
+};
+
+static void tab_field(void *s, size_t len, void *data)
+{
+    struct table *t = data;
+    (void)len;
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 64;
+        t->cells = xrealloc(t->cells, (size_t)t->cap * sizeof *t->cells);
+        t->ncells = xrealloc(t->ncells, (size_t)t->cap * sizeof *t->ncells);
+    }
+    if (t->field == 0) {
+        t->cells[t->nrows] = NULL;
+        t->ncells[t->nrows] = 0;
+    }
+    int n = t->ncells[t->nrows];
+    t->cells[t->nrows] = xrealloc(t->cells[t->nrows], (size_t)(n + 1) * sizeof **t->cells);
+    t->cells[t->nrows][n] = xstrdup(s ? s : "");
+    t->ncells[t->nrows] = n + 1;
+    t->field++;
+}
+
+static void tab_record(int c, void *data)
+{
+    struct table *t = data;
+    (void)c;
+    if (t->field > 0)
+        t->nrows++;
+    t->field = 0;
+}
+
+static void tab_free(struct table *t)
+{
+    for (int r = 0; r < t->nrows + (t->field > 0); r++) {
+        for (int c = 0; c < t->ncells[r]; c++)
+            free(t->cells[r][c]);
+        free(t->cells[r]);
+    }
+    free(t->cells);
+    free(t->ncells);
+}
+
+static int tab_read(const char *path, struct table *t)
+{
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        diag_error(NULL, "cannot open '%s': %s", path, strerror(errno));
+        return PLOT_ERR_IO;
+    }
+    struct csv_parser p;
+    int rc = 0;
+    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+        fclose(f);
+        return PLOT_ERR_IO;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (csv_parse(&p, buf, n, tab_field, tab_record, t) != n) {
+            diag_error(NULL, "%s: malformed CSV: %s", path, csv_strerror(csv_error(&p)));
+            rc = PLOT_ERR_DATA;
+            break;
+        }
+    if (rc == 0)
+        csv_fini(&p, tab_field, tab_record, t);
+    csv_free(&p);
+    fclose(f);
+    return rc;
+}
+
+static int tab_col(const struct table *t, const char *name)
+{
+    for (int c = 0; t->nrows > 0 && c < t->ncells[0]; c++)
+        if (!strcmp(t->cells[0][c], name))
+            return c;
+    return -1;
+}
+
+/* One point of the sweep: its factor values and the front's two means. */
+struct sweep_point {
+    int row;           /* a row of the point, for its factor values */
+    double x, y, ylo, yhi;
+    bool pareto;
+};
+
+static int by_x(const void *a, const void *b)
+{
+    const struct sweep_point *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    return (p->row > q->row) - (p->row < q->row);
+}
+
+/* Index of s among the distinct values seen so far (appended when new). */
+static int category(char ***vals, int *n, const char *s)
+{
+    for (int i = 0; i < *n; i++)
+        if (!strcmp((*vals)[i], s))
+            return i;
+    *vals = xrealloc(*vals, (size_t)(*n + 1) * sizeof **vals);
+    (*vals)[*n] = (char *)s;
+    return (*n)++;
+}
+
+static void put_tics(FILE *f, const char *axis, char **vals, int n)
+{
+    fprintf(f, "set %stics (", axis);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", f);
+        put_quoted(f, vals[i]);
+        fprintf(f, " %d", i);
+    }
+    fputs(")\n", f);
+}
+
+static int sweep_script(const char *dir, struct plot_plan *plan)
+{
+    char *csv = text_join_path(dir, SWEEP_CSV);
+    char *gp = text_join_path(dir, SCRIPT_NAME);
+    struct table t;
+    int rc = tab_read(csv, &t);
+    int c_metric = tab_col(&t, "metric"), c_mean = tab_col(&t, "mean"),
+        c_lo = tab_col(&t, "ci_low"), c_hi = tab_col(&t, "ci_high"),
+        c_front = tab_col(&t, "front"), c_pareto = tab_col(&t, "pareto"),
+        c_point = tab_col(&t, "point");
+    if (rc == 0 && (c_point != 0 || c_metric < 1 || c_mean < 0 || c_front < 0 || c_pareto < 0 ||
+                    c_lo < 0 || c_hi < 0)) {
+        diag_error(NULL, "%s: expected the header of `elbsim sweep` (point,<paths>,metric,reps,"
+                   "mean,...,front,pareto,meets_slo)", csv);
+        rc = PLOT_ERR_DATA;
+    }
+    if (rc == 0 && t.nrows < 2) {
+        diag_error(NULL, "%s: no data rows", csv);
+        rc = PLOT_ERR_DATA;
+    }
+    if (rc)
+        goto out;
+    int nf = c_metric - 1, ncols = t.ncells[0];
+    struct sweep_point *pt = xcalloc((size_t)t.nrows, sizeof *pt);
+    int np = 0;
+    const char *xname = "x", *yname = "y";
+    for (int r = 1; r < t.nrows; r++) {
+        char **row = t.cells[r];
+        if (t.ncells[r] < ncols)
+            continue;
+        int p = atoi(row[0]);
+        if (p < 0 || p >= t.nrows)
+            continue;
+        if (p >= np) {
+            for (int q = np; q <= p; q++)
+                pt[q] = (struct sweep_point){-1, NAN, NAN, NAN, NAN, false};
+            np = p + 1;
+        }
+        pt[p].row = r;
+        pt[p].pareto = !strcmp(row[c_pareto], "1");
+        double mean = *row[c_mean] ? strtod(row[c_mean], NULL) : (double)NAN;
+        if (!strcmp(row[c_front], "x")) {
+            pt[p].x = mean;
+            xname = row[c_metric];
+        } else if (!strcmp(row[c_front], "y")) {
+            pt[p].y = mean;
+            pt[p].ylo = *row[c_lo] ? strtod(row[c_lo], NULL) : mean;
+            pt[p].yhi = *row[c_hi] ? strtod(row[c_hi], NULL) : mean;
+            yname = row[c_metric];
+        }
+    }
+    /* Latency in ms when below a second, as in the other plots. */
+    double ys = 1, ymax = 0;
+    for (int p = 0; p < np; p++)
+        if (isfinite(pt[p].y) && pt[p].y > ymax)
+            ymax = pt[p].y;
+    size_t yl = strlen(yname);
+    bool secs = yl > 2 && !strcmp(yname + yl - 2, "_s");
+    if (secs && ymax < 1)
+        ys = 1000;
+    char ylabel[256];
+    snprintf(ylabel, sizeof ylabel, "%s%s", yname, secs ? (ys == 1000 ? " (ms)" : " (s)") : "");
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
+        rc = PLOT_ERR_IO;
+        free(pt);
+        goto out;
+    }
+    fputs("# elbsim plots of a sweep, written by `elbsim plot` from " SWEEP_CSV ".\n"
+          "# Rerun by hand from this folder with: gnuplot " SCRIPT_NAME "\n"
+          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+          "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
+          "} else {\n"
+          "    set terminal png size 1200,700 noenhanced\n"
+          "}\n"
+          "set grid\nset key below\n",
+          f);
+    /* The points, and the front sorted by x (x, y, ylo, yhi, label). */
+    struct sweep_point *front = xmalloc((size_t)(np ? np : 1) * sizeof *front);
+    int nfront = 0, nvalid = 0;
+    fputs("$points << EOD\n", f);
+    for (int p = 0; p < np; p++) {
+        if (pt[p].row < 0 || !isfinite(pt[p].x) || !isfinite(pt[p].y))
+            continue;
+        nvalid++;
+        fprintf(f, "%.10g %.10g %.10g %.10g \"", pt[p].x, pt[p].y * ys, pt[p].ylo * ys,
+                pt[p].yhi * ys);
+        for (int k = 0; k < nf; k++)
+            fprintf(f, "%s%s", k ? ", " : "", t.cells[pt[p].row][1 + k]);
+        fputs("\"\n", f);
+        if (pt[p].pareto)
+            front[nfront++] = pt[p];
+    }
+    fputs("EOD\n$front << EOD\n", f);
+    qsort(front, (size_t)nfront, sizeof *front, by_x);
+    for (int i = 0; i < nfront; i++) {
+        fprintf(f, "%.10g %.10g \"", front[i].x, front[i].y * ys);
+        for (int k = 0; k < nf; k++)
+            fprintf(f, "%s%s", k ? ", " : "", t.cells[front[i].row][1 + k]);
+        fputs("\"\n", f);
+    }
+    fputs("EOD\n", f);
+    if (nvalid > 0) {
+        plan->made[plan->nmade++] = "pareto.png";
+        char title[512];
+        snprintf(title, sizeof title, "Sweep: %s against %s (mean and confidence interval per "
+                 "point; line: the Pareto front, both minimised)", yname, xname);
+        fputs("\n# pareto.png\nset output 'pareto.png'\nset title ", f);
+        put_quoted(f, title);
+        fputs("\nset xlabel ", f);
+        put_quoted(f, xname);
+        fputs("\nset ylabel ", f);
+        put_quoted(f, ylabel);
+        fputs("\nplot $points using 1:2:3:4 with yerrorbars pt 7 ps 1 lc rgb 'gray50' "
+              "title 'point (mean, CI)', \\\n"
+              "     $front using 1:2 with linespoints lw 2 pt 7 ps 1.5 lc rgb 'red' "
+              "title 'Pareto front', \\\n"
+              "     $front using 1:2:3 with labels offset 1,1 left font ',9' notitle\n",
+              f);
+    } else {
+        plan->skipped[plan->nskipped] = "pareto.png";
+        plan->skipped_why[plan->nskipped++] = "no point has values of both front metrics";
+    }
+
+    /* Heat map of the y metric over the first two varied paths. */
+    if (nf == 2 && nvalid > 0) {
+        char **v0 = NULL, **v1 = NULL;
+        int n0 = 0, n1 = 0;
+        fputs("\n$heat << EOD\n", f);
+        for (int p = 0; p < np; p++) {
+            if (pt[p].row < 0)
+                continue;
+            int i = category(&v0, &n0, t.cells[pt[p].row][1]);
+            int j = category(&v1, &n1, t.cells[pt[p].row][2]);
+            if (isfinite(pt[p].y))
+                fprintf(f, "%d %d %.10g\n", i, j, pt[p].y * ys);
+        }
+        fputs("EOD\n", f);
+        plan->made[plan->nmade++] = "heatmap.png";
+        char title[512];
+        snprintf(title, sizeof title, "Sweep: mean %s over %s and %s", ylabel, t.cells[0][1],
+                 t.cells[0][2]);
+        fputs("\n# heatmap.png\nset output 'heatmap.png'\nset title ", f);
+        put_quoted(f, title);
+        fputs("\nset xlabel ", f);
+        put_quoted(f, t.cells[0][1]);
+        fputs("\nset ylabel ", f);
+        put_quoted(f, t.cells[0][2]);
+        fputc('\n', f);
+        put_tics(f, "x", v0, n0);
+        put_tics(f, "y", v1, n1);
+        fprintf(f, "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\nunset grid\n"
+                "set cblabel ", n0 - 1, n1 - 1);
+        put_quoted(f, ylabel);
+        fputs("\nset palette defined (0 '#2c7bb6', 0.5 '#ffffbf', 1 '#d7191c')\n"
+              "plot $heat using 1:2:3 with image notitle, \\\n"
+              "     $heat using 1:2:(sprintf('%.4g', $3)) with labels notitle\n",
+              f);
+        free(v0);
+        free(v1);
+    } else {
+        plan->skipped[plan->nskipped] = "heatmap.png";
+        plan->skipped_why[plan->nskipped++] = "a heat map needs exactly two varied paths";
+    }
+    free(front);
+    free(pt);
+    if (fclose(f) != 0) {
+        diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
+        rc = PLOT_ERR_IO;
+    } else {
+        rc = write_atomic(gp, text, len);
+    }
+    free(text);
+out:
+    tab_free(&t);
+    free(csv);
+    free(gp);
+    return rc;
+}
+
 int plot_write_script(const char *dir, struct plot_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     plan->interval_s = (double)NAN;
+    {
+        /* A sweep's folder (sweep.csv, no time series): its own plots. */
+        char *ts = text_join_path(dir, CSV_NAME), *sw = text_join_path(dir, SWEEP_CSV);
+        struct stat st;
+        bool sweep = stat(ts, &st) != 0 && stat(sw, &st) == 0;
+        free(ts);
+        free(sw);
+        if (sweep)
+            return sweep_script(dir, plan);
+    }
     char *csv = text_join_path(dir, CSV_NAME);
     char *gp = text_join_path(dir, SCRIPT_NAME);
     struct head h;

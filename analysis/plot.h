@@ -17,6 +17,15 @@
  * 1200x700, and can be rerun by hand from DIR (`gnuplot plots.gp`).
  * plot_run_gnuplot runs it with gnuplot's working directory set to DIR.
  *
+ * A folder written by `elbsim sweep` (sweep.csv and no timeseries_wide.csv) gets instead:
+ *
+ *   pareto.png       each point's mean of the front's y metric (with its confidence
+ *                    interval) against its x metric (cost), the Pareto front drawn and
+ *                    labelled with the points' values
+ *   heatmap.png      with exactly two varied paths: the mean y metric per pair of values
+ *
+ * (the data go into the script as datablocks, so it runs on its own).
+ *
  * Leaves out: SVG output, events.csv overlays (scaling activities, faults).
  */
 #ifndef ELBSIM_ANALYSIS_PLOT_H

@@ -17,12 +17,19 @@
  * (Finagle's rule), so one probe goes out rather than a flood.  Samples below 1 ns count as
  * 1 ns, so that outstanding requests always weigh.
  *
- * Because costs fade with time, they cannot be kept in a heap; a pick scans the eligible
- * members: O(n), about 1 ns a member, with no transcendental function in the loop: each
- * member's score log(estimate) + last sample time / decay + log(outstanding + 1) is kept
- * up to date by sent and done, and orders members as their faded costs do (the common
- * factor exp(-now / decay) drops out).  choices=d samples d distinct members instead, as Finagle and Linkerd
- * do with d = 2 ("power of two choices"): O(d).  Ties go to a uniformly drawn one.
+ * Errors are samples like any other: a target that fails fast looks fast and draws more
+ * traffic (the "black hole" Finagle answers with a separate failure-accrual module, not
+ * modelled).  In scenarios/examples/crash_detection.yaml the crashed target's quick 502s
+ * give about four times round robin's errors until health checks remove it.
+ *
+ * Costs fade with time, but all by the same factor exp(-now / decay), so their order
+ * changes only when sent or done touches a member: each member's cost is kept as
+ * log(estimate) + last sample time / decay + log(outstanding + 1) (no transcendental
+ * function at pick time), and the eligible members sit in a binary heap on it.  A pick
+ * reads the top, O(1); sent and done re-sift one member, O(log n); rebuild heapifies,
+ * O(n).  Ties go to the lower member index.  choices=d instead samples d distinct
+ * members and takes the cheapest, as Finagle and Linkerd do with d = 2 ("power of two
+ * choices"), O(d) per pick, ties drawn uniformly.
  *
  * Parameters: decay=<duration > 0> (10s); choices=all|<d >= 1> (all: the full scan).
  */
@@ -45,7 +52,12 @@ struct lrt_cfg {
     uint32_t choices; /* members sampled per pick; 0 = all */
 };
 
-/* Invariant: for a sampled member, lkey = log(est) + stamp / decay. */
+#define NIL UINT32_MAX
+
+/* Invariant: for a sampled member, lkey = log(est) + stamp / decay; (cls, score) follow
+ * from sampled, out and lkey as lrt_update sets them; heap[0..n) holds the eligible
+ * members as a binary min-heap on (cls, score, member index), hpos its inverse (NIL for a
+ * member not eligible). */
 struct lrt {
     struct lrt_cfg cfg;
     uint32_t cap;     /* members the per-member arrays hold */
@@ -55,9 +67,12 @@ struct lrt {
     double *lout;     /* [member] log(outstanding + 1) */
     uint32_t *out;    /* [member] requests outstanding from this node */
     uint8_t *sampled; /* [member] 1 once a response came back */
-    double *score;    /* [member] what a pick compares, see lrt_score */
+    uint8_t *cls;     /* [member] 0: no sample, idle; 1: sampled; 2: no sample, probe out */
+    double *score;    /* [member] class 1: lkey + lout; class 2: outstanding; class 0: 0 */
+    uint32_t *hpos;   /* [member] position in heap, or NIL */
+    uint32_t *heap;   /* [n] eligible members by cost */
     uint32_t *perm;   /* [n] eligible positions, reshuffled by choices=d */
-    uint32_t nperm, perm_cap;
+    uint32_t n, hcap; /* eligible members, capacity of heap and perm */
 };
 
 static int lrt_configure(void *cfg, const struct sim_call *call, const char *text,
@@ -116,6 +131,70 @@ static void lrt_init(void *priv, const void *cfg, const struct tg_member *const 
     l->cfg = *(const struct lrt_cfg *)cfg;
 }
 
+/* -1, 0, 1 as member a costs less than, as much as, more than member b. */
+static int lrt_cmp(const struct lrt *l, uint32_t a, uint32_t b)
+{
+    if (l->cls[a] != l->cls[b])
+        return l->cls[a] < l->cls[b] ? -1 : 1;
+    return l->score[a] < l->score[b] ? -1 : l->score[a] > l->score[b];
+}
+
+/* The heap order: cost, then member index (a total order). */
+static bool lrt_less(const struct lrt *l, uint32_t a, uint32_t b)
+{
+    int c = lrt_cmp(l, a, b);
+    return c < 0 || (c == 0 && a < b);
+}
+
+static void heap_set(struct lrt *l, uint32_t i, uint32_t m)
+{
+    l->heap[i] = m;
+    l->hpos[m] = i;
+}
+
+static void sift_up(struct lrt *l, uint32_t i)
+{
+    uint32_t m = l->heap[i];
+    while (i > 0 && lrt_less(l, m, l->heap[(i - 1) / 2])) {
+        heap_set(l, i, l->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_set(l, i, m);
+}
+
+static void sift_down(struct lrt *l, uint32_t i)
+{
+    uint32_t m = l->heap[i];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= l->n)
+            break;
+        if (c + 1 < l->n && lrt_less(l, l->heap[c + 1], l->heap[c]))
+            c++;
+        if (!lrt_less(l, l->heap[c], m))
+            break;
+        heap_set(l, i, l->heap[c]);
+        i = c;
+    }
+    heap_set(l, i, m);
+}
+
+/* Recompute member m's cost after a change of out or of its estimate. */
+static void lrt_update(struct lrt *l, uint32_t m)
+{
+    if (l->sampled[m]) {
+        l->cls[m] = 1;
+        l->score[m] = l->lkey[m] + l->lout[m];
+    } else {
+        l->cls[m] = l->out[m] ? 2 : 0;
+        l->score[m] = l->out[m];
+    }
+    if (l->hpos[m] != NIL) {
+        sift_up(l, l->hpos[m]);
+        sift_down(l, l->hpos[m]);
+    }
+}
+
 static void lrt_rebuild(void *priv, const struct route_view *v)
 {
     struct lrt *l = priv;
@@ -127,32 +206,30 @@ static void lrt_rebuild(void *priv, const struct route_view *v)
         l->lout = xrealloc(l->lout, n * sizeof *l->lout);
         l->out = xrealloc(l->out, n * sizeof *l->out);
         l->sampled = xrealloc(l->sampled, n * sizeof *l->sampled);
+        l->cls = xrealloc(l->cls, n * sizeof *l->cls);
         l->score = xrealloc(l->score, n * sizeof *l->score);
+        l->hpos = xrealloc(l->hpos, n * sizeof *l->hpos);
         for (uint32_t m = old; m < n; m++) {
-            l->est[m] = l->stamp[m] = l->lkey[m] = l->lout[m] = 0.0;
+            l->est[m] = l->stamp[m] = l->lkey[m] = l->lout[m] = l->score[m] = 0.0;
             l->out[m] = 0;
-            l->sampled[m] = 0;
-            l->score[m] = -HUGE_VAL;
+            l->sampled[m] = l->cls[m] = 0;
         }
         l->cap = n;
     }
-    if (v->n > l->perm_cap) {
-        l->perm_cap = v->n;
-        l->perm = xrealloc(l->perm, l->perm_cap * sizeof *l->perm);
+    if (v->n > l->hcap) {
+        l->hcap = v->n;
+        l->heap = xrealloc(l->heap, l->hcap * sizeof *l->heap);
+        l->perm = xrealloc(l->perm, l->hcap * sizeof *l->perm);
     }
-    for (uint32_t i = 0; i < v->n; i++)
+    for (uint32_t m = 0; m < l->cap; m++)
+        l->hpos[m] = NIL;
+    l->n = v->n;
+    for (uint32_t i = 0; i < v->n; i++) {
+        heap_set(l, i, v->eligible[i]);
         l->perm[i] = i;
-    l->nperm = v->n;
-}
-
-/* A member's score: its log cost (see the invariant) when sampled; -inf with no sample
- * and nothing outstanding (tried first); +inf with no sample and a probe outstanding. */
-static void lrt_score(struct lrt *l, uint32_t m)
-{
-    if (l->sampled[m])
-        l->score[m] = l->lkey[m] + l->lout[m];
-    else
-        l->score[m] = l->out[m] ? HUGE_VAL : -HUGE_VAL;
+    }
+    for (uint32_t i = v->n / 2; i-- > 0;)
+        sift_down(l, i);
 }
 
 static uint32_t lrt_pick(void *priv, const struct route_view *v, const struct request *rq,
@@ -160,45 +237,24 @@ static uint32_t lrt_pick(void *priv, const struct route_view *v, const struct re
 {
     (void)rq;
     struct lrt *l = priv;
-    ELB_ASSERT(l->nperm == v->n && v->n > 0);
-    uint32_t k = l->cfg.choices && l->cfg.choices < v->n ? l->cfg.choices : v->n;
-    if (k < v->n) { /* choices=d: a partial Fisher-Yates shuffle, as in power_of_d */
-        for (uint32_t i = 0; i < k; i++) {
-            uint32_t j = i + (uint32_t)gsl_rng_uniform_int(rng, v->n - i);
-            uint32_t tmp = l->perm[i];
-            l->perm[i] = l->perm[j];
-            l->perm[j] = tmp;
-        }
-    }
-    const uint32_t *pos = k < v->n ? l->perm : NULL;
-    const double *score = l->score;
-    uint32_t best = UINT32_MAX, ties = 0;
-    double best_score = HUGE_VAL;
+    ELB_ASSERT(l->n == v->n && v->n > 0);
+    uint32_t k = l->cfg.choices;
+    if (!k || k >= v->n)
+        return l->heap[0];
+    /* choices=d: a partial Fisher-Yates shuffle, as in power_of_d; ties drawn uniformly. */
+    uint32_t best = NIL, ties = 0;
     for (uint32_t i = 0; i < k; i++) {
-        uint32_t m = v->eligible[pos ? pos[i] : i];
-        double x = score[m];
-        if (x > best_score)
-            continue; /* the common case, kept first for a tight loop */
-        if (x < best_score) {
+        uint32_t j = i + (uint32_t)gsl_rng_uniform_int(rng, v->n - i);
+        uint32_t tmp = l->perm[i];
+        l->perm[i] = l->perm[j];
+        l->perm[j] = tmp;
+        uint32_t m = v->eligible[l->perm[i]];
+        int c = best == NIL ? -1 : lrt_cmp(l, m, best);
+        if (c < 0) {
             best = m;
-            best_score = x;
             ties = 1;
-        } else if (x != HUGE_VAL && gsl_rng_uniform_int(rng, ++ties) == 0) {
+        } else if (c == 0 && gsl_rng_uniform_int(rng, ++ties) == 0) {
             best = m; /* reservoir sampling: each tied member with probability 1/ties */
-        }
-    }
-    if (best != UINT32_MAX)
-        return best;
-    /* Every candidate is a new member with its probe out: the fewest outstanding. */
-    uint32_t best_out = UINT32_MAX;
-    for (uint32_t i = 0; i < k; i++) {
-        uint32_t m = v->eligible[pos ? pos[i] : i];
-        if (l->out[m] < best_out) {
-            best = m;
-            best_out = l->out[m];
-            ties = 1;
-        } else if (l->out[m] == best_out && gsl_rng_uniform_int(rng, ++ties) == 0) {
-            best = m;
         }
     }
     return best;
@@ -208,13 +264,13 @@ static void lrt_set_out(struct lrt *l, uint32_t m, uint32_t out)
 {
     l->out[m] = out;
     l->lout[m] = log((double)out + 1.0);
-    lrt_score(l, m);
 }
 
 static void lrt_sent(void *priv, uint32_t m)
 {
     struct lrt *l = priv;
     lrt_set_out(l, m, l->out[m] + 1);
+    lrt_update(l, m);
 }
 
 static void lrt_done(void *priv, uint32_t m, const struct route_outcome *o)
@@ -234,7 +290,7 @@ static void lrt_done(void *priv, uint32_t m, const struct route_outcome *o)
     if (o->now > l->stamp[m])
         l->stamp[m] = o->now; /* monotone even if a caller reports out of order */
     l->lkey[m] = log(l->est[m]) + l->stamp[m] / l->cfg.decay_s;
-    lrt_score(l, m);
+    lrt_update(l, m);
 }
 
 static void lrt_fini(void *priv)
@@ -246,14 +302,17 @@ static void lrt_fini(void *priv)
     free(l->lout);
     free(l->out);
     free(l->sampled);
+    free(l->cls);
     free(l->score);
+    free(l->hpos);
+    free(l->heap);
     free(l->perm);
 }
 
 const struct route_ops route_lrt_ops = {
     .name = "least_response_time",
-    .summary = "peak-EWMA (Finagle, Linkerd): least latency estimate x (outstanding + 1); "
-               "scans all targets per pick (choices=2: sample two; decay=10s)",
+    .summary = "peak-EWMA (Finagle, Linkerd): least latency estimate x (outstanding + 1), "
+               "decay=10s; a heap, O(log n) (choices=2: sample two instead)",
     .aws = false,
     .modes = ROUTE_PER_REQUEST,
     .priv_size = sizeof(struct lrt),

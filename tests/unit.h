@@ -23,13 +23,14 @@ extern CU_SuiteInfo test_models_suites[];
 extern CU_SuiteInfo test_health_suites[];
 extern CU_SuiteInfo test_routing_suites[];
 extern CU_SuiteInfo test_flow_table_suites[];
+extern CU_SuiteInfo test_arrivals_suites[];
+extern CU_SuiteInfo test_catalog_suites[];
 extern CU_SuiteInfo test_cron_suites[];
 extern CU_SuiteInfo test_metrics_suites[];
 extern CU_SuiteInfo test_scaling_suites[];
-extern CU_SuiteInfo test_forecast_suites[];
-extern CU_SuiteInfo test_arrivals_suites[];
-extern CU_SuiteInfo test_catalog_suites[];
+extern CU_SuiteInfo test_experiment_suites[];
 extern CU_SuiteInfo test_validation_suites[];
+extern CU_SuiteInfo test_forecast_suites[];
 
 /* Run a shell command line (the elbsim binary is in $ELBSIM) capturing stdout+stderr into
  * *out (caller frees); returns the exit status, or -1 if it could not run. */

@@ -33,13 +33,14 @@ static CU_SuiteInfo *all_suites[] = {
     test_health_suites,
     test_routing_suites,
     test_flow_table_suites,
+    test_arrivals_suites,
+    test_catalog_suites,
     test_cron_suites,
     test_metrics_suites,
     test_scaling_suites,
-    test_forecast_suites,
-    test_arrivals_suites,
-    test_catalog_suites,
+    test_experiment_suites,
     test_validation_suites,
+    test_forecast_suites,
     NULL,
 };
 

@@ -18,6 +18,8 @@ static const struct command commands[] = {
     {"list", cmd_list, "list algorithms, distributions, instance types, ..."},
     {"sample", cmd_sample, "draw from a distribution and print its percentiles"},
     {"plot", cmd_plot, "draw PNG plots of an output folder with gnuplot"},
+    {"compare", cmd_compare, "compare variants on common random numbers, with CIs"},
+    {"sweep", cmd_sweep, "replicated parameter sweep on all cores (MPI too), Pareto front"},
     {"forecast", cmd_forecast, "backtest load forecasts on a history (predictive scaling)"},
 };
 

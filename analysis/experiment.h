@@ -1,0 +1,147 @@
+/*
+ * experiment — the design and the results of a simulation experiment: which scenario
+ * values vary (factors), the points of their cross product, the replications of each
+ * point, and what is made of the measurements (compare.csv, sweep.csv and their tables).
+ *
+ * A factor is a scenario path and a list of values, written `--vary PATH=V1,V2,...`
+ * (DESIGN.md "Command line").  Values are split at commas outside brackets and quotes, so
+ * `demand=lognormal(median=20ms, p99=200ms),exp(mean=20ms)` is two values.  A value
+ * FROM..TO[:STEP] is a range: FROM, FROM+STEP, ... up to TO (STEP 1 by default), numbers
+ * with an optional unit written on both ends (30..70:10, 1m..5m:1m, 100/s..400/s:100/s).
+ * Points are numbered 0.. with the last factor varying fastest (odometer order).
+ *
+ * Replication r of every point runs with the seed exp_rep_seed(scenario seed, r), so the
+ * points of an experiment see the same random numbers (common random numbers).
+ *
+ * Measurements are kept in one table of doubles, NaN where a run had no value; every
+ * output is a function of that table alone, so it does not depend on how or where the
+ * runs were executed.  This module knows nothing of scenarios or models: the command
+ * line (sim/cli/exp_runner) runs the points and fills the table.
+ *
+ * Errors in a --vary or --metric argument are reported through sim/diag as
+ * "elbsim: error: --vary 'ARG': ..." naming the path and what was expected.
+ */
+#ifndef ELBSIM_ANALYSIS_EXPERIMENT_H
+#define ELBSIM_ANALYSIS_EXPERIMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* At most this many values per factor, and points per experiment. */
+#define EXP_MAX_VALUES 10000
+#define EXP_MAX_POINTS 1000000
+
+/* One varied scenario value. */
+struct exp_factor {
+    char *arg;          /* the --vary argument as given (owned) */
+    char *path;         /* scenario path, e.g. target_groups.app.algorithm (owned) */
+    char **values;      /* nvalues texts, each owned */
+    size_t *value_off;  /* offset in arg of the text each value came from */
+    int nvalues;
+};
+
+/* The factors of an experiment; their cross product is its points. */
+struct exp_design {
+    struct exp_factor *f; /* nf factors, owned */
+    int nf;
+};
+
+/* One summary value to collect: the row (scope, name, metric) of summary.csv. */
+struct exp_metric {
+    char *scope, *name, *metric; /* owned */
+    char *label;                 /* "latency_p99_s" for the run scope, else
+                                    "scope.name.metric" (owned) */
+};
+
+/* The measurements: v[(point * reps + rep) * nmetrics + m], NaN = no value. */
+struct exp_table {
+    int npoints, reps, nmetrics;
+    double *v; /* owned */
+};
+
+/* Parse a --vary argument into f.  Returns 0, or -1 after reporting what is wrong (no
+ * '=', an empty path or value list, an empty value, a malformed range). */
+int exp_factor_parse(const char *arg, struct exp_factor *f);
+
+/* Append a factor parsed from arg to d.  Returns 0 or -1 (reported), also when the cross
+ * product would exceed EXP_MAX_POINTS or the path is varied twice. */
+int exp_design_add(struct exp_design *d, const char *arg);
+
+/* Free the factors (the struct itself is the caller's). */
+void exp_design_fini(struct exp_design *d);
+
+/* Number of points: the product of the factors' value counts (1 with no factor). */
+int exp_design_npoints(const struct exp_design *d);
+
+/* The value index of each factor at point p (idx has d->nf entries). */
+void exp_design_point(const struct exp_design *d, int p, int *idx);
+
+/* "PATH=VALUE" of factor k at point p, as `--set` takes it (caller frees). */
+char *exp_design_set(const struct exp_design *d, int p, int k);
+
+/* The values of point p joined by ", " (caller frees): a short name of the point. */
+char *exp_design_label(const struct exp_design *d, int p);
+
+/* Parse "metric" (the run scope) or "scope.name.metric" (name may hold dots).  Returns 0,
+ * or -1 after reporting. */
+int exp_metric_parse(const char *text, struct exp_metric *m);
+
+void exp_metric_fini(struct exp_metric *m);
+
+/* The seed of replication rep for a scenario seed: sim_rng_mix(seed, "rep.<rep>"). */
+uint64_t exp_rep_seed(uint64_t seed, int rep);
+
+/* A table of npoints x reps x nmetrics NaNs.  exp_table_fini frees it. */
+void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics);
+void exp_table_fini(struct exp_table *t);
+
+/* Pointer to the nmetrics values of (point, rep). */
+double *exp_table_at(const struct exp_table *t, int point, int rep);
+
+/* ---- compare: every point against point 0, paired on the replications ---- */
+
+/* Write compare.csv atomically (analysis/csvout).  Columns:
+ *   metric,kind,variant,baseline,reps,mean,sd,ci_low,ci_high,significant,
+ *   unpaired_ci_low,unpaired_ci_high,confidence
+ * kind "mean": the variant's mean over replications and its t-interval; kind
+ * "difference": variant minus baseline (point 0) per replication, its mean and t-interval,
+ * significant 1 when the interval excludes zero, and the unpaired (Welch) interval of the
+ * same difference for contrast.  Per metric: the means of all variants, then the
+ * differences.  Returns 0, or -1 after reporting an I/O error. */
+int exp_compare_write_csv(const char *path, const struct exp_design *d,
+                          const struct exp_metric *m, const struct exp_table *t,
+                          double level);
+
+/* The same as a readable table. */
+void exp_compare_print(FILE *f, const struct exp_design *d, const struct exp_metric *m,
+                       const struct exp_table *t, double level);
+
+/* ---- sweep: every point on its own, with the Pareto front of two metrics ---- */
+
+/* Per point: on the Pareto front of (mean of metric fx, mean of metric fy), both
+ * minimised; whether it meets the scenario's SLOs (1, 0; -1 when there are none). */
+struct exp_sweep_marks {
+    int fx, fy;          /* metric indices of the front's axes */
+    bool *pareto;        /* [npoints] */
+    signed char *slo;    /* [npoints] */
+};
+
+/* Fill marks->pareto from the table (marks->fx, fy set by the caller). */
+void exp_sweep_front(const struct exp_table *t, struct exp_sweep_marks *marks);
+
+/* Write sweep.csv atomically: one row per point and metric,
+ *   point,<factor paths...>,metric,reps,mean,sd,ci_low,ci_high,front,pareto,meets_slo
+ * front is "x" or "y" on the rows of the front's two metrics (empty otherwise); pareto 1
+ * or 0; meets_slo 1, 0 or empty.  Returns 0, or -1 after reporting an I/O error. */
+int exp_sweep_write_csv(const char *path, const struct exp_design *d,
+                        const struct exp_metric *m, const struct exp_table *t, double level,
+                        const struct exp_sweep_marks *marks);
+
+/* A table: one line per point, mean ± half width of each metric, the front marked. */
+void exp_sweep_print(FILE *f, const struct exp_design *d, const struct exp_metric *m,
+                     const struct exp_table *t, double level,
+                     const struct exp_sweep_marks *marks);
+
+#endif

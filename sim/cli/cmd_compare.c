@@ -1,0 +1,76 @@
+/*
+ * `elbsim compare` — variants of a scenario on the same replication seeds, with
+ * confidence intervals of each variant's mean and of the paired differences
+ * (sim/cli/exp_runner runs them; analysis/experiment reports).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "analysis/experiment.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/exp_runner.h"
+#include "sim/text.h"
+
+static const char usage[] =
+    "usage: elbsim compare SCENARIO.yaml --vary PATH=A,B[,C...] [--reps N] [--metric M ...]\n"
+    "                      [-j N] [--confidence L] [--warmup mser5] [--seed N]\n"
+    "                      [--set PATH=VALUE ...] [-o DIR] [--keep-runs] [-q]\n"
+    "Runs every variant on the same N replication seeds (common random numbers: the same\n"
+    "requests with the same demands) and prints, per metric, each variant's mean with its\n"
+    "t confidence interval, and the paired difference from the first variant with its own\n"
+    "interval (significant when it excludes 0), beside the unpaired (Welch) interval.\n"
+    "  --vary PATH=VALUES  values of a scenario path; several --vary: their cross product\n"
+    "                      (values: a,b,c or FROM..TO[:STEP], e.g. 2..8:2)\n"
+    "  --reps N            replications per variant (default 5, at least 2)\n"
+    "  --metric M          summary metric: latency_p99_s (whole run) or scope.name.metric,\n"
+    "                      e.g. workload.shoppers.latency_p99_s; repeat or comma-separate\n"
+    "                      (default latency_mean_s, latency_p99_s, error_ratio, throughput_rps)\n"
+    "  -j N                worker processes (default: the number of cores)\n"
+    "  --confidence L      confidence level, 0.95 (default) or 95%\n"
+    "  --warmup mser5      detect the warm-up with MSER-5 (runs everything twice) instead\n"
+    "                      of the scenario's `warmup`\n"
+    "  --seed N            base seed instead of the scenario's `seed`\n"
+    "  -o DIR              output folder (default out/<scenario name>-compare): compare.csv\n"
+    "  --keep-runs         keep every run's output folder in DIR/runs/p<point>-r<rep>\n"
+    "  -q                  no table on stdout\n"
+    "exit status: 0 ok, 1 I/O failure, 2 bad input\n";
+
+int cmd_compare(int argc, char **argv)
+{
+    struct exp_opts o;
+    exp_runner_mpi_begin(&o);
+    exp_runner_quiet_begin(&o);
+    int rc = exp_runner_parse(argc, argv, EXP_COMPARE, usage, &o);
+    if (rc == 0)
+        rc = exp_runner_prepare(&o);
+    exp_runner_quiet_end(&o);
+    if (rc) {
+        exp_runner_fini(&o);
+        exp_runner_mpi_end();
+        return rc < 0 ? EXIT_OK : rc;
+    }
+    struct exp_table t;
+    rc = exp_runner_run(&o, &t);
+    if (rc == 0 && o.rank == 0) {
+        char dir[4096];
+        if (exp_runner_out_dir(&o, dir, sizeof dir)) {
+            rc = EXIT_ENV;
+        } else {
+            char *csv = text_join_path(dir, "compare.csv");
+            if (exp_compare_write_csv(csv, &o.design, o.metrics, &t, o.level))
+                rc = EXIT_ENV;
+            if (rc == 0 && !o.quiet) {
+                exp_runner_print_header(&o, "compare");
+                printf("baseline: the first variant; differences are variant - baseline, "
+                       "paired per replication\n");
+                exp_compare_print(stdout, &o.design, o.metrics, &t, o.level);
+                printf("\nwrote %s\n", csv);
+            }
+            free(csv);
+        }
+    }
+    exp_table_fini(&t);
+    exp_runner_fini(&o);
+    exp_runner_mpi_end();
+    return rc;
+}

@@ -1,0 +1,1047 @@
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "sim/cli/exp_runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef ELBSIM_MPI
+#include <mpi.h>
+#endif
+
+#include "analysis/stats.h"
+#include "analysis/summary.h"
+#include "models/scenario.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/run.h"
+#include "sim/diag.h"
+#include "sim/text.h"
+#include "sim/xalloc.h"
+
+/* ---- command line ---------------------------------------------------------------------- */
+
+static int parse_int(const char *opt, const char *s, int min, int max, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < min || v > max) {
+        diag_error(NULL, "%s takes a whole number from %d to %d, got '%s'", opt, min, max, s);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int add_metric(struct exp_opts *o, const char *text)
+{
+    struct exp_metric m;
+    if (exp_metric_parse(text, &m))
+        return -1;
+    for (int k = 0; k < o->nmetrics; k++)
+        if (!strcmp(o->metrics[k].label, m.label)) {
+            exp_metric_fini(&m);
+            return k;
+        }
+    o->metrics = xrealloc(o->metrics, (size_t)(o->nmetrics + 1) * sizeof *o->metrics);
+    o->metrics[o->nmetrics] = m;
+    return o->nmetrics++;
+}
+
+/* --metric a,b or --metric a --metric b. */
+static int add_metrics(struct exp_opts *o, const char *list)
+{
+    char *copy = xstrdup(list), *save = NULL;
+    int rc = 0;
+    if (!*copy) {
+        diag_error(NULL, "--metric: empty; expected a summary metric such as latency_p99_s");
+        rc = -1;
+    }
+    for (char *t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
+        if (add_metric(o, t) < 0)
+            rc = -1;
+    free(copy);
+    return rc;
+}
+
+int exp_runner_parse(int argc, char **argv, enum exp_kind kind, const char *usage,
+                     struct exp_opts *o)
+{
+    int rank = o->rank, nranks = o->nranks; /* from exp_runner_mpi_begin */
+    *o = (struct exp_opts){.kind = kind, .level = 0.95, .reps = kind == EXP_COMPARE ? 5 : 3,
+                           .rank = rank, .nranks = nranks};
+    o->sets = xcalloc((size_t)argc, sizeof *o->sets);
+    const char *what = kind == EXP_COMPARE ? "compare" : "sweep";
+    bool jobs_given = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = NULL;
+/* "--opt VALUE" (takes the next argument) or "--opt=VALUE"; sets val. */
+#define TAKE(opt)                                                                        \
+    ((!strcmp(arg, opt) && i + 1 < argc)                                                 \
+         ? (val = argv[++i], 1)                                                          \
+         : (!strncmp(arg, opt "=", strlen(opt) + 1) ? (val = arg + strlen(opt) + 1, 1) : 0))
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            fputs(usage, stdout);
+            return -1;
+        } else if (TAKE("--vary")) {
+            if (exp_design_add(&o->design, val))
+                return EXIT_BAD_INPUT;
+        } else if (TAKE("--set")) {
+            o->sets[o->nsets++] = (char *)val;
+        } else if (TAKE("--reps")) {
+            int min = kind == EXP_COMPARE ? 2 : 1;
+            if (parse_int("--reps", val, min, 100000, &o->reps)) {
+                if (min == 2)
+                    fprintf(stderr, "elbsim: (compare needs 2 replications or more for a "
+                                    "confidence interval)\n");
+                return EXIT_BAD_INPUT;
+            }
+        } else if (TAKE("-j") || TAKE("--jobs")) {
+            if (parse_int("-j", val, 1, 4096, &o->jobs))
+                return EXIT_BAD_INPUT;
+            jobs_given = true;
+        } else if (!strncmp(arg, "-j", 2) && arg[2]) {
+            if (parse_int("-j", arg + 2, 1, 4096, &o->jobs))
+                return EXIT_BAD_INPUT;
+            jobs_given = true;
+        } else if (TAKE("--metric")) {
+            if (add_metrics(o, val))
+                return EXIT_BAD_INPUT;
+        } else if (TAKE("--confidence")) {
+            char *end;
+            double v = strtod(val, &end);
+            if (*end == '%')
+                v /= 100, end++;
+            if (!*val || *end || !(v > 0 && v < 1)) {
+                diag_error(NULL, "--confidence takes a level between 0 and 1 (or a percentage "
+                           "such as 90%%), got '%s'", val);
+                return EXIT_BAD_INPUT;
+            }
+            o->level = v;
+        } else if (TAKE("--warmup")) {
+            if (!strcmp(val, "mser5"))
+                o->mser5 = true;
+            else if (strcmp(val, "scenario")) {
+                diag_error(NULL, "--warmup '%s': expected mser5 (detect it) or scenario (the "
+                           "scenario's `warmup`; to set one, --set warmup=2m)", val);
+                return EXIT_BAD_INPUT;
+            }
+        } else if (TAKE("--seed")) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(val, &end, 10);
+            if (!*val || *end || errno || val[0] == '-') {
+                diag_error(NULL, "--seed takes a whole number from 0 to 2^64-1, got '%s'", val);
+                return EXIT_BAD_INPUT;
+            }
+            o->seed = v;
+            o->have_seed = true;
+        } else if (TAKE("-o") || TAKE("--output")) {
+            o->out_dir = val;
+        } else if (kind == EXP_SWEEP && TAKE("--front")) {
+            o->front = val;
+        } else if (!strcmp(arg, "--keep-runs")) {
+            o->keep_runs = true;
+        } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+            o->quiet = true;
+        } else if (arg[0] == '-' && arg[1]) {
+            diag_error(NULL, "%s: unknown or incomplete option '%s'", what, arg);
+            fputs(usage, stderr);
+            return EXIT_BAD_INPUT;
+        } else if (!o->file) {
+            o->file = arg;
+        } else {
+            diag_error(NULL, "%s: one scenario at a time (got '%s' and '%s')", what, o->file,
+                       arg);
+            return EXIT_BAD_INPUT;
+        }
+#undef TAKE
+    }
+    if (!o->file) {
+        diag_error(NULL, "%s: no scenario file given", what);
+        fputs(usage, stderr);
+        return EXIT_BAD_INPUT;
+    }
+    if (o->design.nf == 0) {
+        diag_error(NULL, "%s: nothing varies; give --vary PATH=V1,V2,... (e.g. --vary "
+                   "target_groups.web.algorithm=round_robin,least_outstanding_requests)", what);
+        return EXIT_BAD_INPUT;
+    }
+    o->npoints = exp_design_npoints(&o->design);
+    if (kind == EXP_COMPARE && o->npoints < 2) {
+        diag_error(NULL, "compare: --vary '%s' gives one variant; a comparison needs two or "
+                   "more values", o->design.f[0].arg);
+        return EXIT_BAD_INPUT;
+    }
+    if (!jobs_given) {
+        /* Under MPI one process per core is the rule: workers within a rank when asked. */
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        o->jobs = n > 0 && nranks == 1 ? (int)n : 1;
+    }
+    return 0;
+}
+
+/* ---- checks ------------------------------------------------------------------------------ */
+
+/* Load with diag messages caught; on failure, print them with the `--set:1:COL:` of the
+ * vary value rewritten to `--vary:1:COL:` with the column in the --vary argument (for
+ * factor k's value v; k < 0: leave them), then a line naming the --vary argument and
+ * whether its path or its value is wrong (k >= 0), or else the context. */
+static int load_checked(const struct exp_opts *o, char **sets, int nsets, int k, int v,
+                        const char *context, struct scenario **out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    FILE *old = diag_set_stream(mem ? mem : stderr);
+    int rc = scenario_load(o->file, sets, nsets, out);
+    diag_set_stream(old);
+    if (mem)
+        fclose(mem);
+    FILE *err = old ? old : stderr;
+    if (rc && buf) {
+        const struct exp_factor *f = k >= 0 ? &o->design.f[k] : NULL;
+        bool in_path = false; /* an error points into the path, not the value */
+        for (char *line = buf, *nl; *line; line = nl) {
+            nl = strchr(line, '\n');
+            nl = nl ? nl + 1 : line + strlen(line);
+            int col, used = 0;
+            if (f && sscanf(line, "--set:1:%d:%n", &col, &used) == 1 && used > 0) {
+                /* Columns past "PATH=" fall in the value: move them onto this value's
+                 * place in the --vary argument. */
+                int vstart = (int)strlen(f->path) + 2;
+                in_path = in_path || col < vstart;
+                if (col >= vstart)
+                    col = col - vstart + (int)f->value_off[v] + 1;
+                fprintf(err, "--vary:1:%d:%.*s", col, (int)(nl - line - used), line + used);
+            } else {
+                fwrite(line, 1, (size_t)(nl - line), err);
+            }
+        }
+        if (f && in_path)
+            fprintf(err, "elbsim: error: --vary '%s': the scenario has no path %s (see above)\n",
+                    f->arg, f->path);
+        else if (f)
+            fprintf(err, "elbsim: error: --vary '%s': value '%s' does not fit %s (see above)\n",
+                    f->arg, f->values[v], f->path);
+        else if (context)
+            fprintf(err, "elbsim: error: %s\n", context);
+    }
+    free(buf);
+    return rc;
+}
+
+/* Names the scenario has in a scope, for checking --metric; NULL scope: not checked. */
+static bool has_name(const struct scenario *sc, const char *scope, const char *name,
+                     char *valid, size_t n)
+{
+    size_t used = 0;
+    valid[0] = '\0';
+#define OFFER(s) text_appendf(valid, n, &used, "%s%s", used ? ", " : "", (s))
+    if (!strcmp(scope, "run")) {
+        OFFER("run");
+        return !strcmp(name, "run");
+    }
+    bool found = false;
+    if (!strcmp(scope, "workload")) {
+        for (int i = 0; i < sc->nworkloads; i++) {
+            OFFER(sc->workloads[i].name);
+            found = found || !strcmp(name, sc->workloads[i].name);
+        }
+    } else if (!strcmp(scope, "lb")) {
+        for (int i = 0; i < sc->nlbs; i++) {
+            OFFER(sc->lbs[i].name);
+            found = found || !strcmp(name, sc->lbs[i].name);
+        }
+    } else if (!strcmp(scope, "target_group")) {
+        for (int i = 0; i < sc->ntgs; i++) {
+            OFFER(sc->tgs[i].name);
+            found = found || !strcmp(name, sc->tgs[i].name);
+        }
+    } else if (!strcmp(scope, "target")) {
+        for (int i = 0; i < sc->ntgs; i++) {
+            int count = 0;
+            for (int j = 0; j < sc->tgs[i].ntargets; j++)
+                count += sc->tgs[i].targets[j].count;
+            char t[256];
+            for (int j = 0; j < count; j++) {
+                snprintf(t, sizeof t, "%s/%d", sc->tgs[i].name, j);
+                found = found || !strcmp(name, t);
+            }
+            if (count) {
+                snprintf(t, sizeof t, "%s/0..%s/%d", sc->tgs[i].name, sc->tgs[i].name,
+                         count - 1);
+                OFFER(t);
+            }
+        }
+    } else {
+        return true; /* a scope a newer model adds (asg, ecs_service): not checked here */
+    }
+#undef OFFER
+    return found;
+}
+
+static int check_metrics(const struct exp_opts *o, const struct scenario *sc)
+{
+    static const char *const scopes[] = {"run", "workload", "lb", "target_group", "target",
+                                         "asg", "ecs_service", NULL};
+    for (int k = 0; k < o->nmetrics; k++) {
+        const struct exp_metric *m = &o->metrics[k];
+        bool known = false;
+        for (int s = 0; scopes[s]; s++)
+            known = known || !strcmp(m->scope, scopes[s]);
+        if (!known) {
+            diag_error(NULL, "--metric '%s': unknown scope '%s'; expected one of: run, workload, "
+                       "lb, target_group, target (as in summary.csv)", m->label, m->scope);
+            return -1;
+        }
+        char valid[1024];
+        if (!has_name(sc, m->scope, m->name, valid, sizeof valid)) {
+            diag_error(NULL, "--metric '%s': the scenario has no %s named '%s'; %s names: %s",
+                       m->label, m->scope, m->name, m->scope, *valid ? valid : "(none)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The sets of job point p: the user's, then the point's values. */
+static char **point_sets(const struct exp_opts *o, int p, int *n)
+{
+    char **s = xcalloc((size_t)(o->nsets + o->design.nf + 1), sizeof *s);
+    for (int i = 0; i < o->nsets; i++)
+        s[i] = xstrdup(o->sets[i]);
+    for (int k = 0; k < o->design.nf; k++)
+        s[o->nsets + k] = exp_design_set(&o->design, p, k);
+    *n = o->nsets + o->design.nf;
+    return s;
+}
+
+static void free_sets(char **s, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+static const char *const default_metrics[2][5] = {
+    {"latency_mean_s", "latency_p99_s", "error_ratio", "throughput_rps", NULL},
+    {"latency_mean_s", "latency_p99_s", "error_ratio", "cost_usd", NULL},
+};
+
+int exp_runner_prepare(struct exp_opts *o)
+{
+    struct scenario *sc;
+    if (scenario_load(o->file, o->sets, o->nsets, &sc))
+        return EXIT_BAD_INPUT;
+    o->name = xstrdup(sc->name);
+    o->base_seed = o->have_seed ? o->seed : sc->seed;
+    o->warmup_s = sc->warmup_s;
+    int rc = EXIT_BAD_INPUT;
+    if (o->nmetrics == 0)
+        for (int i = 0; default_metrics[o->kind][i]; i++)
+            add_metric(o, default_metrics[o->kind][i]);
+    if (o->kind == EXP_SWEEP) {
+        /* The front: --front X,Y, else cost against the first SLO's metric (or p99). */
+        char fx[256] = "cost_usd", fy[256] = "latency_p99_s";
+        if (sc->nslos) {
+            const struct sc_slo *s = &sc->slos[0];
+            snprintf(fy, sizeof fy, "%s.%s.%s", s->scope, s->name, s->metric);
+        }
+        if (o->front) {
+            const char *comma = strchr(o->front, ',');
+            if (!comma || comma == o->front || !comma[1] || strchr(comma + 1, ',')) {
+                diag_error(NULL, "--front '%s': expected two metrics X,Y (both minimised), "
+                           "e.g. cost_usd,latency_p99_s", o->front);
+                goto out;
+            }
+            snprintf(fx, sizeof fx, "%.*s", (int)(comma - o->front), o->front);
+            snprintf(fy, sizeof fy, "%s", comma + 1);
+        }
+        if ((o->front_x = add_metric(o, fx)) < 0 || (o->front_y = add_metric(o, fy)) < 0)
+            goto out;
+        for (int i = 0; i < sc->nslos; i++) {
+            char t[512];
+            snprintf(t, sizeof t, "%s.%s.%s", sc->slos[i].scope, sc->slos[i].name,
+                     sc->slos[i].metric);
+            if (add_metric(o, t) < 0)
+                goto out;
+        }
+    }
+    if (check_metrics(o, sc))
+        goto out;
+
+    /* Each value on its own, so an error names its --vary argument ... */
+    for (int k = 0; k < o->design.nf; k++) {
+        const struct exp_factor *f = &o->design.f[k];
+        for (int v = 0; v < f->nvalues; v++) {
+            char **sets = xcalloc((size_t)o->nsets + 1, sizeof *sets);
+            for (int i = 0; i < o->nsets; i++)
+                sets[i] = xstrdup(o->sets[i]);
+            size_t n = strlen(f->path) + strlen(f->values[v]) + 2;
+            sets[o->nsets] = xmalloc(n);
+            snprintf(sets[o->nsets], n, "%s=%s", f->path, f->values[v]);
+            struct scenario *one;
+            int bad = load_checked(o, sets, o->nsets + 1, k, v, NULL, &one);
+            free_sets(sets, o->nsets + 1);
+            if (bad)
+                goto out;
+            scenario_free(one);
+        }
+    }
+    /* ... then every combination (two values may clash, e.g. timeout and interval). */
+    if (o->design.nf > 1)
+        for (int p = 0; p < o->npoints; p++) {
+            int n;
+            char **sets = point_sets(o, p, &n);
+            char *label = exp_design_label(&o->design, p);
+            char ctx[1024];
+            snprintf(ctx, sizeof ctx, "point %d of the experiment (%s) is not a valid scenario",
+                     p, label);
+            free(label);
+            struct scenario *one;
+            int bad = load_checked(o, sets, n, -1, 0, ctx, &one);
+            free_sets(sets, n);
+            if (bad)
+                goto out;
+            scenario_free(one);
+        }
+    rc = 0;
+out:
+    scenario_free(sc);
+    return rc;
+}
+
+/* ---- one job ------------------------------------------------------------------------------- */
+
+/* Remove a flat folder of files that a run wrote. */
+static void remove_run_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *p = text_join_path(dir, e->d_name);
+        unlink(p);
+        free(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* The MSER-5 warm-up of one run: for each workload, its per-interval mean latency from
+ * timeseries.csv (gaps filled with the last value), truncated by MSER-5; the latest of
+ * the workloads' truncations, as a time in s (end of the last deleted interval). */
+static double mser5_warmup(const char *dir)
+{
+    char *path = text_join_path(dir, "timeseries.csv");
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f)
+        return 0;
+    /* Names of workloads and their series; times of the intervals. */
+    char **names = NULL;
+    double **vals = NULL;
+    int nw = 0, nt = 0, cap_t = 0;
+    double *times = NULL;
+    char line[4096];
+    if (!fgets(line, sizeof line, f)) /* header */
+        goto out;
+    while (fgets(line, sizeof line, f)) {
+        /* time_s,scope,name,metric,value; a quoted name (with a comma) is skipped. */
+        char *fld[5];
+        int k = 0;
+        for (char *c = line, *st = line; k < 5; c++)
+            if (*c == ',' || *c == '\n' || !*c) {
+                bool end = !*c || *c == '\n';
+                *c = '\0';
+                fld[k++] = st;
+                st = c + 1;
+                if (end)
+                    break;
+            }
+        if (k < 5)
+            continue;
+        double t = strtod(fld[0], NULL);
+        if (nt == 0 || t != times[nt - 1]) {
+            if (nt == cap_t) {
+                cap_t = cap_t ? 2 * cap_t : 256;
+                times = xrealloc(times, (size_t)cap_t * sizeof *times);
+                for (int w = 0; w < nw; w++)
+                    vals[w] = xrealloc(vals[w], (size_t)cap_t * sizeof **vals);
+            }
+            times[nt] = t;
+            for (int w = 0; w < nw; w++)
+                vals[w][nt] = (double)NAN;
+            nt++;
+        }
+        if (strcmp(fld[1], "workload") || strcmp(fld[3], "latency_mean_s") || !*fld[4])
+            continue;
+        int w = 0;
+        while (w < nw && strcmp(names[w], fld[2]))
+            w++;
+        if (w == nw) {
+            names = xrealloc(names, (size_t)(nw + 1) * sizeof *names);
+            vals = xrealloc(vals, (size_t)(nw + 1) * sizeof *vals);
+            names[nw] = xstrdup(fld[2]);
+            vals[nw] = xmalloc((size_t)cap_t * sizeof **vals);
+            for (int i = 0; i < nt; i++)
+                vals[nw][i] = (double)NAN;
+            nw++;
+        }
+        vals[w][nt - 1] = strtod(fld[4], NULL);
+    }
+out:
+    fclose(f);
+    int trunc = 0;
+    for (int w = 0; w < nw; w++) {
+        double *x = vals[w], first = (double)NAN;
+        for (int i = 0; i < nt && isnan(first); i++)
+            first = x[i];
+        if (isnan(first))
+            continue;
+        double last = first;
+        for (int i = 0; i < nt; i++)
+            x[i] = isnan(x[i]) ? last : (last = x[i]);
+        int d = stats_mser5(x, nt);
+        if (d > trunc)
+            trunc = d;
+    }
+    double warm = trunc > 0 ? times[trunc - 1] : 0;
+    for (int w = 0; w < nw; w++) {
+        free(names[w]);
+        free(vals[w]);
+    }
+    free(names);
+    free(vals);
+    free(times);
+    return warm;
+}
+
+enum pass { PASS_MAIN, PASS_PILOT };
+
+/* Run job j (point j / reps, replication j % reps) in this process and fill out: the
+ * metrics (main pass) or the MSER-5 warm-up (pilot).  scratch: folder for the run's
+ * files.  Returns 0, or -1 (reported). */
+static int run_job(const struct exp_opts *o, enum pass pass, int j, const char *scratch,
+                   double *out)
+{
+    int p = j / o->reps, r = j % o->reps, n;
+    char **sets = point_sets(o, p, &n);
+    struct scenario *sc;
+    int rc = scenario_load(o->file, sets, n, &sc);
+    free_sets(sets, n);
+    if (rc)
+        return -1;
+    sc->seed = exp_rep_seed(o->have_seed ? o->seed : sc->seed, r);
+    if (pass == PASS_MAIN && o->mser5)
+        sc->warmup_s = o->warm_used[j];
+    char dir[4096];
+    if (o->keep_runs && pass == PASS_MAIN)
+        snprintf(dir, sizeof dir, "%s/p%d-r%d", scratch, p, r);
+    else
+        snprintf(dir, sizeof dir, "%s/job%d", scratch, j);
+    struct run_opts ro = {.out_dir = dir, .seed = sc->seed, .quiet = true};
+    struct summary *s = NULL;
+    rc = run_scenario(sc, &ro, &s) ? -1 : 0;
+    if (rc == 0 && pass == PASS_MAIN) {
+        for (int k = 0; k < o->nmetrics; k++) {
+            const struct exp_metric *m = &o->metrics[k];
+            out[k] = summary_get(s, m->scope, m->name, m->metric);
+        }
+    } else if (rc == 0) {
+        out[0] = mser5_warmup(dir);
+    }
+    summary_free(s);
+    scenario_free(sc);
+    if (!(o->keep_runs && pass == PASS_MAIN))
+        remove_run_dir(dir);
+    return rc;
+}
+
+/* ---- many jobs ----------------------------------------------------------------------------- */
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+struct progress {
+    bool on;
+    const char *what;
+    int done, total;
+    double start, last;
+};
+
+static void fmt_dur(char *buf, size_t n, double s)
+{
+    long v = (long)(s + 0.5);
+    if (v >= 3600)
+        snprintf(buf, n, "%ld:%02ld:%02ld", v / 3600, v / 60 % 60, v % 60);
+    else
+        snprintf(buf, n, "%ld:%02ld", v / 60, v % 60);
+}
+
+static void progress_step(struct progress *pr)
+{
+    pr->done++;
+    if (!pr->on)
+        return;
+    double now = wall_s();
+    if (pr->done < pr->total && now - pr->last < 0.2)
+        return;
+    pr->last = now;
+    char el[32], eta[32] = "?";
+    fmt_dur(el, sizeof el, now - pr->start);
+    if (pr->done > 0)
+        fmt_dur(eta, sizeof eta, (now - pr->start) / pr->done * (pr->total - pr->done));
+    fprintf(stderr, "\r\033[K  %s%d of %d runs (%.0f%%), %s elapsed, about %s left", pr->what,
+            pr->done, pr->total, 100.0 * pr->done / pr->total, el, eta);
+}
+
+struct worker {
+    pid_t pid;
+    int fd;
+    int job;
+    size_t got;        /* bytes received */
+    double *buf;       /* nout values */
+};
+
+static void kill_workers(struct worker *w, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (w[i].pid > 0) {
+            kill(w[i].pid, SIGTERM);
+            waitpid(w[i].pid, NULL, 0);
+            close(w[i].fd);
+            w[i].pid = 0;
+        }
+}
+
+/* Run this rank's jobs (j = rank, rank + nranks, ...) of a pass, nout values each, into
+ * res[j * nout ...].  Returns 0 or -1. */
+static int run_pass(const struct exp_opts *o, enum pass pass, const char *scratch, int nout,
+                    double *res)
+{
+    int njobs = o->npoints * o->reps, mine = 0;
+    for (int j = o->rank; j < njobs; j += o->nranks)
+        mine++;
+    struct progress pr = {.on = !o->quiet && o->rank == 0 && isatty(2),
+                          .what = pass == PASS_PILOT ? "MSER-5 pilot: " : o->nranks > 1 ? "rank 0: " : "",
+                          .total = mine, .start = wall_s()};
+    int next = o->rank, rc = 0;
+    if (o->jobs <= 1) {
+        for (; next < njobs && rc == 0; next += o->nranks) {
+            rc = run_job(o, pass, next, scratch, res + (size_t)next * (size_t)nout);
+            progress_step(&pr);
+        }
+        goto out;
+    }
+    struct worker *w = xcalloc((size_t)o->jobs, sizeof *w);
+    struct pollfd *pfd = xcalloc((size_t)o->jobs, sizeof *pfd);
+    int active = 0;
+    while (rc == 0 && (next < njobs || active > 0)) {
+        while (active < o->jobs && next < njobs) {
+            int fds[2];
+            if (pipe(fds)) {
+                fprintf(stderr, "elbsim: cannot create a pipe: %s\n", strerror(errno));
+                rc = -1;
+                break;
+            }
+            fflush(NULL); /* nothing buffered may be written twice */
+            pid_t pid = fork();
+            if (pid < 0) {
+                fprintf(stderr, "elbsim: cannot start a worker process: %s\n", strerror(errno));
+                close(fds[0]);
+                close(fds[1]);
+                rc = -1;
+                break;
+            }
+            if (pid == 0) {
+                close(fds[0]);
+                double *v = xmalloc((size_t)nout * sizeof *v);
+                for (int k = 0; k < nout; k++)
+                    v[k] = (double)NAN;
+                int st = run_job(o, pass, next, scratch, v) ? 1 : 0;
+                const char *b = (const char *)v;
+                size_t left = st ? 0 : (size_t)nout * sizeof *v;
+                while (left > 0) {
+                    ssize_t n = write(fds[1], b, left);
+                    if (n < 0 && errno == EINTR)
+                        continue;
+                    if (n <= 0) {
+                        st = 1;
+                        break;
+                    }
+                    b += n;
+                    left -= (size_t)n;
+                }
+                fflush(NULL);
+                _exit(st);
+            }
+            close(fds[1]);
+            w[active] = (struct worker){pid, fds[0], next, 0,
+                                        res + (size_t)next * (size_t)nout};
+            active++;
+            next += o->nranks;
+        }
+        if (rc || active <= 0)
+            break;
+        for (int i = 0; i < active; i++)
+            pfd[i] = (struct pollfd){.fd = w[i].fd, .events = POLLIN};
+        if (poll(pfd, (nfds_t)active, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "elbsim: poll: %s\n", strerror(errno));
+            rc = -1;
+            break;
+        }
+        for (int i = active - 1; i >= 0 && rc == 0; i--) {
+            if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            size_t need = (size_t)nout * sizeof(double);
+            char tmp[4096];
+            ssize_t n = read(w[i].fd, tmp, sizeof tmp);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n > 0) {
+                size_t take = w[i].got + (size_t)n > need ? need - w[i].got : (size_t)n;
+                memcpy((char *)w[i].buf + w[i].got, tmp, take);
+                w[i].got += (size_t)n;
+                continue;
+            }
+            /* End of the pipe: the job is over. */
+            int st;
+            close(w[i].fd);
+            while (waitpid(w[i].pid, &st, 0) < 0 && errno == EINTR)
+                ;
+            if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || w[i].got != need) {
+                int p = w[i].job / o->reps;
+                char *label = exp_design_label(&o->design, p);
+                char why[64];
+                if (WIFSIGNALED(st))
+                    snprintf(why, sizeof why, "killed by signal %d", WTERMSIG(st));
+                else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+                    snprintf(why, sizeof why, "exit status %d", WEXITSTATUS(st));
+                else
+                    snprintf(why, sizeof why, "%zu of %zu bytes of results", w[i].got, need);
+                fprintf(stderr, "elbsim: error: replication %d of point %d (%s) failed: %s\n",
+                        w[i].job % o->reps, p, label, why);
+                free(label);
+                w[i].pid = 0;
+                rc = -1;
+            }
+            w[i] = w[--active];
+            progress_step(&pr);
+        }
+    }
+    if (rc)
+        kill_workers(w, active);
+    free(w);
+    free(pfd);
+out:
+    if (pr.on)
+        fputs("\r\033[K", stderr);
+    return rc;
+}
+
+/* Gather every rank's share of res (nout values per job) onto every rank.  ok: this rank's
+ * status; returns 0 when every rank succeeded. */
+static int gather(const struct exp_opts *o, int nout, double *res, int ok)
+{
+#ifdef ELBSIM_MPI
+    int njobs = o->npoints * o->reps, all_ok = 0;
+    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (!all_ok)
+        return -1;
+    int *counts = xcalloc((size_t)o->nranks, sizeof *counts);
+    int *displs = xcalloc((size_t)o->nranks, sizeof *displs);
+    for (int j = 0; j < njobs; j++)
+        counts[j % o->nranks] += nout;
+    for (int r = 1; r < o->nranks; r++)
+        displs[r] = displs[r - 1] + counts[r - 1];
+    double *mine = xmalloc((size_t)(counts[o->rank] ? counts[o->rank] : 1) * sizeof *mine);
+    double *all = xmalloc((size_t)njobs * (size_t)nout * sizeof *all + sizeof *all);
+    for (int j = o->rank, i = 0; j < njobs; j += o->nranks, i++)
+        memcpy(mine + (size_t)i * (size_t)nout, res + (size_t)j * (size_t)nout,
+               (size_t)nout * sizeof *mine);
+    MPI_Allgatherv(mine, counts[o->rank], MPI_DOUBLE, all, counts, displs, MPI_DOUBLE,
+                   MPI_COMM_WORLD);
+    /* Rank r's block holds its jobs r, r + nranks, ... in order. */
+    for (int r = 0; r < o->nranks; r++)
+        for (int j = r, i = 0; j < njobs; j += o->nranks, i++)
+            memcpy(res + (size_t)j * (size_t)nout, all + displs[r] + (size_t)i * (size_t)nout,
+                   (size_t)nout * sizeof *res);
+    free(mine);
+    free(all);
+    free(counts);
+    free(displs);
+    return 0;
+#else
+    (void)o;
+    (void)nout;
+    (void)res;
+    return ok ? 0 : -1;
+#endif
+}
+
+/* mkdir -p. */
+static int make_dirs(const char *path)
+{
+    char *p = xstrdup(path);
+    int rc = 0;
+    for (char *c = p + 1;; c++) {
+        if (*c && *c != '/')
+            continue;
+        char keep = *c;
+        *c = '\0';
+        if (mkdir(p, 0777) && errno != EEXIST) {
+            fprintf(stderr, "elbsim: cannot create folder %s: %s\n", p, strerror(errno));
+            rc = -1;
+            break;
+        }
+        *c = keep;
+        if (!keep)
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+int exp_runner_out_dir(const struct exp_opts *o, char *buf, size_t n)
+{
+    if (o->out_dir)
+        snprintf(buf, n, "%s", o->out_dir);
+    else
+        snprintf(buf, n, "out/%s-%s", o->name, o->kind == EXP_COMPARE ? "compare" : "sweep");
+    for (size_t k = strlen(buf); k > 1 && buf[k - 1] == '/'; k--)
+        buf[k - 1] = '\0';
+    return make_dirs(buf);
+}
+
+int exp_runner_run(struct exp_opts *o, struct exp_table *t)
+{
+    exp_table_init(t, o->npoints, o->reps, o->nmetrics);
+    int njobs = o->npoints * o->reps;
+    o->warm_used = xmalloc((size_t)njobs * sizeof *o->warm_used);
+    for (int j = 0; j < njobs; j++)
+        o->warm_used[j] = o->warmup_s;
+    char out[4096], scratch[4200];
+    if (exp_runner_out_dir(o, out, sizeof out))
+        return EXIT_ENV;
+    /* Each process its own scratch folder (ranks may share a file system). */
+    if (o->keep_runs)
+        snprintf(scratch, sizeof scratch, "%s/runs", out);
+    else
+        snprintf(scratch, sizeof scratch, "%s/.runs-%d-%ld", out, o->rank, (long)getpid());
+    if (make_dirs(scratch))
+        return EXIT_ENV;
+    int rc = 0;
+    if (o->mser5) {
+        double *w = xmalloc((size_t)njobs * sizeof *w);
+        for (int j = 0; j < njobs; j++)
+            w[j] = (double)NAN;
+        rc = gather(o, 1, w, run_pass(o, PASS_PILOT, scratch, 1, w) == 0);
+        if (rc == 0) {
+            /* compare: one warm-up per replication for all variants, the latest of theirs,
+             * so each pair is measured over the same window; sweep: each run its own. */
+            for (int j = 0; j < njobs; j++) {
+                double v = w[j];
+                if (o->kind == EXP_COMPARE)
+                    for (int p = 0; p < o->npoints; p++) {
+                        double x = w[p * o->reps + j % o->reps];
+                        if (x > v)
+                            v = x;
+                    }
+                o->warm_used[j] = v;
+            }
+        }
+        free(w);
+    }
+    if (rc == 0)
+        rc = gather(o, o->nmetrics, t->v, run_pass(o, PASS_MAIN, scratch, o->nmetrics, t->v) == 0);
+    if (!o->keep_runs)
+        rmdir(scratch);
+    if (rc)
+        return EXIT_ENV;
+
+    /* A metric no run reported is most likely misspelt. */
+    for (int k = 0; k < o->nmetrics && o->rank == 0; k++) {
+        bool any = false;
+        for (int j = 0; j < njobs && !any; j++)
+            any = !isnan(t->v[(size_t)j * (size_t)o->nmetrics + (size_t)k]);
+        if (!any)
+            diag_warning(NULL, "no run reported %s (no such summary metric, or no data); "
+                         "`elbsim list metrics` lists them", o->metrics[k].label);
+    }
+    if (o->kind == EXP_SWEEP) {
+        /* SLOs on the mean over replications. */
+        struct scenario *sc;
+        o->slo_ok = xmalloc((size_t)o->npoints);
+        if (scenario_load(o->file, o->sets, o->nsets, &sc))
+            return EXIT_BAD_INPUT;
+        double *c = xmalloc((size_t)o->reps * sizeof *c);
+        for (int p = 0; p < o->npoints; p++) {
+            o->slo_ok[p] = sc->nslos ? 1 : -1;
+            for (int i = 0; i < sc->nslos; i++) {
+                const struct sc_slo *s = &sc->slos[i];
+                char lab[512];
+                snprintf(lab, sizeof lab, "%s.%s.%s", s->scope, s->name, s->metric);
+                struct exp_metric m;
+                if (exp_metric_parse(lab, &m))
+                    continue;
+                int k = 0;
+                while (k < o->nmetrics && strcmp(o->metrics[k].label, m.label))
+                    k++;
+                exp_metric_fini(&m);
+                if (k == o->nmetrics)
+                    continue;
+                struct stats_ci ci;
+                for (int r = 0; r < o->reps; r++)
+                    c[r] = exp_table_at(t, p, r)[k];
+                stats_mean_ci(c, o->reps, o->level, &ci);
+                double v = ci.mean;
+                bool ok = !isnan(v) && (!strcmp(s->op, "<")    ? v < s->value
+                                        : !strcmp(s->op, "<=") ? v <= s->value
+                                        : !strcmp(s->op, ">")  ? v > s->value
+                                                               : v >= s->value);
+                if (!ok)
+                    o->slo_ok[p] = 0;
+            }
+        }
+        free(c);
+        scenario_free(sc);
+    }
+    return 0;
+}
+
+void exp_runner_print_header(const struct exp_opts *o, const char *what)
+{
+    const char *unit = o->kind == EXP_COMPARE ? "variant" : "point";
+    printf("elbsim %s: scenario '%s' (%s), %d %s%s x %d replication%s, %g %% confidence\n",
+           what, o->name, o->file, o->npoints, unit, o->npoints == 1 ? "" : "s", o->reps,
+           o->reps == 1 ? "" : "s", 100 * o->level);
+    printf("common random numbers: replication r runs with seed mix(%llu, \"rep.<r>\") in "
+           "every %s\n", (unsigned long long)o->base_seed,
+           o->kind == EXP_COMPARE ? "variant" : "point");
+    if (o->mser5 && o->warm_used) {
+        int njobs = o->npoints * o->reps;
+        double lo = INFINITY, hi = -INFINITY;
+        for (int j = 0; j < njobs; j++) {
+            lo = o->warm_used[j] < lo ? o->warm_used[j] : lo;
+            hi = o->warm_used[j] > hi ? o->warm_used[j] : hi;
+        }
+        printf("warm-up: MSER-5 on each run's mean latency per interval: %g to %g s "
+               "(the scenario says %g s)\n", lo, hi, o->warmup_s);
+    } else {
+        printf("warm-up: %g s (the scenario's; --warmup mser5 detects it)\n", o->warmup_s);
+    }
+    for (int k = 0; k < o->design.nf; k++) {
+        const struct exp_factor *f = &o->design.f[k];
+        printf("%s: ", f->path);
+        for (int v = 0; v < f->nvalues; v++)
+            printf("%s%s", v ? ", " : "", f->values[v]);
+        putchar('\n');
+    }
+}
+
+/* ---- MPI ------------------------------------------------------------------------------------ */
+
+#ifdef ELBSIM_MPI
+static int saved_stderr = -1;
+static bool mpi_started;
+#endif
+
+void exp_runner_mpi_begin(struct exp_opts *o)
+{
+    o->rank = 0;
+    o->nranks = 1;
+#ifdef ELBSIM_MPI
+    int inited = 0;
+    MPI_Initialized(&inited);
+    if (!inited) {
+        MPI_Init(NULL, NULL);
+        mpi_started = true;
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &o->rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &o->nranks);
+    if (o->rank > 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            fflush(stdout);
+            dup2(fd, 1);
+            close(fd);
+        }
+    }
+#endif
+}
+
+void exp_runner_mpi_end(void)
+{
+#ifdef ELBSIM_MPI
+    if (mpi_started)
+        MPI_Finalize();
+    mpi_started = false;
+#endif
+}
+
+void exp_runner_quiet_begin(const struct exp_opts *o)
+{
+#ifdef ELBSIM_MPI
+    if (o->rank > 0 && saved_stderr < 0) {
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            fflush(stderr);
+            saved_stderr = dup(2);
+            dup2(fd, 2);
+            close(fd);
+        }
+    }
+#else
+    (void)o;
+#endif
+}
+
+void exp_runner_quiet_end(const struct exp_opts *o)
+{
+    (void)o;
+#ifdef ELBSIM_MPI
+    if (saved_stderr >= 0) {
+        fflush(stderr);
+        dup2(saved_stderr, 2);
+        close(saved_stderr);
+        saved_stderr = -1;
+    }
+#endif
+}
+
+void exp_runner_fini(struct exp_opts *o)
+{
+    free(o->sets);
+    exp_design_fini(&o->design);
+    for (int k = 0; k < o->nmetrics; k++)
+        exp_metric_fini(&o->metrics[k]);
+    free(o->metrics);
+    free(o->name);
+    free(o->slo_ok);
+    free(o->warm_used);
+    *o = (struct exp_opts){0};
+}

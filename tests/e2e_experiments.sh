@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# End-to-end tests of `elbsim compare` and `elbsim sweep`: outputs, byte-identical results
+# for any -j, plots, and every bad-input case (message, exit 2, nothing left behind).
+# Usage: tests/e2e_experiments.sh build/elbsim
+set -u
+ELBSIM=${1:-build/elbsim}
+TMP=$(mktemp -d /tmp/elbsim-e2e-exp-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "  ok   $1"; }
+ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; }
+
+H=scenarios/examples/heterogeneous_lor.yaml
+SHORT=(--set duration=3m --set warmup=30s)
+ALG=target_groups.app.algorithm
+
+# expect_error NAME PATTERN -- ARGS...: exit 2, message matches PATTERN (grep -E), and no
+# output folder is left behind.
+expect_error() {
+    local name=$1 pat=$2
+    shift 3
+    local out rc
+    out=$("$ELBSIM" "$@" -o "$TMP/err_$name" 2>&1)
+    rc=$?
+    if [ $rc -ne 2 ]; then ko "$name: exit $rc, wanted 2" "$out"; return; fi
+    if ! echo "$out" | grep -Eq -- "$pat"; then ko "$name: message" "$out"; return; fi
+    if [ -e "$TMP/err_$name" ]; then ko "$name: output folder left behind"; return; fi
+    ok "$name"
+}
+
+echo "e2e experiments: $ELBSIM"
+
+# --- compare: table, compare.csv, significance ---
+out=$("$ELBSIM" compare $H --vary $ALG=round_robin,least_outstanding_requests --reps 5 \
+    "${SHORT[@]}" -o "$TMP/cmp" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "compare exits 0" || ko "compare exits 0 ($rc)" "$out"
+[ "$(head -1 "$TMP/cmp/compare.csv" 2>/dev/null)" = \
+  "metric,kind,variant,baseline,reps,mean,sd,ci_low,ci_high,significant,unpaired_ci_low,unpaired_ci_high,confidence" ] \
+    && ok "compare.csv header" || ko "compare.csv header" "$(head -1 "$TMP/cmp/compare.csv")"
+sig=$(awk -F, '$1=="latency_p99_s" && $2=="difference" {print $10}' "$TMP/cmp/compare.csv")
+[ "$sig" = 1 ] && ok "RR vs LOR: p99 difference significant" || ko "p99 significant ($sig)" "$out"
+echo "$out" | grep -q "difference (paired)" && ok "compare prints paired differences" \
+    || ko "compare table" "$out"
+[ -z "$(ls -A "$TMP/cmp" | grep -v '^compare.csv$')" ] && ok "compare leaves only compare.csv" \
+    || ko "compare leaves only compare.csv" "$(ls -A "$TMP/cmp")"
+
+# --- a variant against itself: every difference is exactly 0 ---
+"$ELBSIM" compare $H --vary $ALG=round_robin,round_robin --reps 3 "${SHORT[@]}" -q \
+    -o "$TMP/self" >/dev/null 2>&1
+bad=$(awk -F, 'NR > 1 && $2=="difference" && ($6 != 0 || $8 > 0 || $9 < 0)' "$TMP/self/compare.csv")
+[ -s "$TMP/self/compare.csv" ] && [ -z "$bad" ] && ok "self-comparison: zero differences" \
+    || ko "self-comparison" "$bad"
+
+# --- MSER-5 warm-up ---
+out=$("$ELBSIM" compare $H --vary $ALG=round_robin,power_of_d --reps 2 "${SHORT[@]}" \
+    --warmup mser5 -o "$TMP/mser" 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q "warm-up: MSER-5" && ok "--warmup mser5" \
+    || ko "--warmup mser5 ($rc)" "$out"
+
+# --- sweep: -j 1 and -j 2 give the same bytes; front marked; plots ---
+SW=(sweep $H --vary $ALG=round_robin,least_outstanding_requests,power_of_d
+    --vary target_groups.app.targets.1.count=2..6:2 --reps 2 --set duration=2m --set warmup=20s)
+"$ELBSIM" "${SW[@]}" -j 1 -o "$TMP/s1" > "$TMP/s1.out" 2>&1; rc1=$?
+"$ELBSIM" "${SW[@]}" -j 2 -o "$TMP/s2" > "$TMP/s2.out" 2>&1; rc2=$?
+[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && ok "sweep exits 0" || ko "sweep exits 0 ($rc1 $rc2)" "$(cat "$TMP/s1.out")"
+cmp -s "$TMP/s1/sweep.csv" "$TMP/s2/sweep.csv" && ok "sweep.csv identical for -j 1 and -j 2" \
+    || ko "sweep.csv identical for -j 1 and -j 2"
+diff <(sed "s#$TMP/s[12]##" "$TMP/s1.out") <(sed "s#$TMP/s[12]##" "$TMP/s2.out") >/dev/null \
+    && ok "sweep table identical for -j 1 and -j 2" || ko "sweep table identical"
+rows=$(($(wc -l < "$TMP/s1/sweep.csv") - 1))
+# Default metrics: latency_mean_s, latency_p99_s, error_ratio, cost_usd.
+[ "$rows" -eq $((9 * 4)) ] && ok "one row per point and metric (36)" || ko "rows ($rows)"
+front=$(awk -F, 'NR > 1 && $11 == 1' "$TMP/s1/sweep.csv" | wc -l)
+[ "$front" -gt 0 ] && ok "Pareto front marked ($((front / 4)) points)" || ko "Pareto front marked"
+if command -v gnuplot >/dev/null 2>&1; then
+    out=$("$ELBSIM" plot "$TMP/s1" 2>&1); rc=$?
+    [ $rc -eq 0 ] && [ -s "$TMP/s1/pareto.png" ] && [ -s "$TMP/s1/heatmap.png" ] \
+        && ok "plot draws pareto.png and heatmap.png" || ko "sweep plots ($rc)" "$out"
+fi
+
+# --- bad input: exit 2, the path named, what was expected, nothing written ---
+expect_error missing_path "unknown key 'algoritm'.*valid keys" -- \
+    compare $H --vary target_groups.app.algoritm=round_robin,random
+expect_error missing_item "no item named 'web' in this list; items: app" -- \
+    compare $H --vary target_groups.web.algorithm=round_robin,random
+expect_error missing_item_note "the scenario has no path target_groups.web.algorithm" -- \
+    compare $H --vary target_groups.web.algorithm=round_robin,random
+expect_error empty_list "empty value list for $ALG; expected" -- compare $H --vary $ALG=
+expect_error empty_value "empty value" -- compare $H --vary "$ALG=round_robin,,random"
+expect_error wrong_type "^--vary:1:37: error: count must be a whole number, got 'x'" -- \
+    sweep $H --vary target_groups.app.targets.0.count=2,x
+expect_error wrong_type_note "value 'x' does not fit target_groups.app.targets.0.count" -- \
+    sweep $H --vary target_groups.app.targets.0.count=2,x
+expect_error bad_duration "^--vary:1:13: error: bad value 'soon' for duration" -- \
+    sweep $H --vary duration=5m,soon
+expect_error unknown_algorithm "unknown .*'fastest'" -- compare $H --vary $ALG=round_robin,fastest
+expect_error reps_zero "--reps takes a whole number from 2 to .*got '0'" -- \
+    compare $H --vary $ALG=round_robin,random --reps 0
+expect_error sweep_reps_zero "--reps takes a whole number from 1 to .*got '0'" -- \
+    sweep $H --vary $ALG=round_robin,random --reps 0
+expect_error bad_range "bad range '30..'; expected FROM..TO" -- sweep $H --vary duration=30..
+expect_error one_variant "gives one variant; a comparison needs two or more" -- \
+    compare $H --vary $ALG=round_robin
+expect_error no_vary "nothing varies" -- sweep $H
+expect_error jobs_zero "-j takes a whole number from 1" -- sweep $H --vary $ALG=random -j 0
+expect_error bad_metric "no workload named 'nobody'; workload names: clients" -- \
+    compare $H --vary $ALG=round_robin,random --metric workload.nobody.latency_p99_s
+expect_error bad_front "--front 'cost_usd': expected two metrics" -- \
+    sweep $H --vary $ALG=round_robin,random --front cost_usd
+expect_error bad_set "^--set:1:" -- compare $H --vary $ALG=round_robin,random --set nope=1
+expect_error bad_warmup "--warmup 'auto': expected mser5" -- \
+    compare $H --vary $ALG=round_robin,random --warmup auto
+
+echo "e2e experiments: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A sweep under MPI writes the same sweep.csv as the local run with -j 1: two ranks
+# (oversubscribed on a 2-core machine), the points dealt over them and gathered on rank 0.
+# Usage: tests/mpi_sweep.sh build-mpi/elbsim
+set -u
+ELBSIM=${1:-build-mpi/elbsim}
+TMP=$(mktemp -d /tmp/elbsim-mpi-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+# Open MPI refuses root unless told; CI runs as root.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# No network probing for a one-machine run.
+export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "  ok   $1"; }
+ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; }
+
+SW=(sweep scenarios/examples/heterogeneous_lor.yaml
+    --vary target_groups.app.algorithm=round_robin,least_outstanding_requests,power_of_d
+    --vary target_groups.app.targets.1.count=2..4:2 --reps 3
+    --set duration=2m --set warmup=20s)
+echo "mpi sweep: $ELBSIM"
+out=$("$ELBSIM" "${SW[@]}" -j 1 -o "$TMP/local" 2>&1) || ko "local -j 1 sweep" "$out"
+out=$(mpirun --oversubscribe -n 2 "$ELBSIM" "${SW[@]}" -o "$TMP/mpi" 2>&1); rc=$?
+[ $rc -eq 0 ] && ok "mpirun -n 2 sweep exits 0" || ko "mpirun -n 2 sweep exits 0 ($rc)" "$out"
+cmp -s "$TMP/local/sweep.csv" "$TMP/mpi/sweep.csv" \
+    && ok "sweep.csv from mpirun -n 2 is identical to -j 1" \
+    || ko "sweep.csv identical" "$(diff "$TMP/local/sweep.csv" "$TMP/mpi/sweep.csv" | head)"
+n=$(echo "$out" | grep -c "^elbsim sweep:")
+[ "$n" -eq 1 ] && ok "only rank 0 prints" || ko "only rank 0 prints ($n headers)" "$out"
+# Bad input: one message (rank 0's), exit 2.
+out=$(mpirun --oversubscribe -n 2 "$ELBSIM" sweep scenarios/examples/heterogeneous_lor.yaml \
+    --vary target_groups.app.algorithm= -o "$TMP/bad" 2>&1); rc=$?
+n=$(echo "$out" | grep -c "empty value list")
+[ $rc -eq 2 ] && [ "$n" -eq 1 ] && ok "bad input under mpirun: exit 2, one message" \
+    || ko "bad input under mpirun ($rc, $n messages)" "$out"
+echo "mpi sweep: $pass passed, $fail failed"
+[ $fail -eq 0 ]
