@@ -176,4 +176,4 @@ check-headers:
 clean:
 	rm -rf build build-asan build-o0 build-dbg build-cov build-mpi
 
--include $(shell find build build-asan build-o0 build-dbg build-mpi -name '*.d' 2>/dev/null)
+-include $(shell find build build-* -name '*.d' 2>/dev/null)

@@ -157,6 +157,21 @@ static void usage_close(struct lb_usage *u, double now)
     u->active--;
 }
 
+/* A connection that ended at t_close is noticed only now: it stops counting from t_close. */
+static void usage_close_at(struct lb_usage *u, double t_close, double now)
+{
+    usage_advance(u, now);
+    u->active--;
+    while (t_close < now) {
+        int h = hour_of(u, t_close);
+        double end = (h + 1) * 3600.0;
+        if (end > now || h == u->nhours - 1)
+            end = now;
+        u->active_area[h] -= end - t_close;
+        t_close = end;
+    }
+}
+
 /* (N)LCUs of hour h over `len` seconds of it (AWS.md §1: 25 new connections/s, 3,000
  * active connections, 1,000 rule evaluations/s per LCU; §2: 800 new flows/s and 100,000
  * active flows per NLCU). */
@@ -369,7 +384,8 @@ static void l7_connection(struct lb *lb, struct request *rq, double now)
         usage_open(&lb->usage, now);
     } else if (now - e->last_s > lb->cfg->idle_timeout_s && e->aux == 0) {
         /* The LB closed the idle connection; the client opened a new one. */
-        lb->usage.new_conns[hour_of(&lb->usage, now)] += 1;
+        usage_close_at(&lb->usage, e->last_s + lb->cfg->idle_timeout_s, now);
+        usage_open(&lb->usage, now);
     }
     e->last_s = now;
     e->aux++;
@@ -410,20 +426,26 @@ static uint64_t l4_key(const struct lb *lb, const struct request *rq)
     return sim_rng_splitmix64(&x);
 }
 
-/* End the flow in entry e (the group forgets it; LCU accounting closes it). */
-static void l4_close(struct lb *lb, struct flow_table *ft, struct flow_entry *e, int status)
+/* End the flow in entry e (the group forgets it; LCU accounting closes it as of
+ * ended_s, which is now or, for an idle flow, when its idle timeout ran out). */
+static void l4_close(struct lb *lb, struct flow_table *ft, struct flow_entry *e, int status,
+                     double ended_s)
 {
     double now = sim_now(&lb->node.world->sim);
     tg_flow_close(l4_group(lb), e->group, e->member, status);
-    usage_close(&lb->usage, now);
+    usage_close_at(&lb->usage, ended_s < now ? ended_s : now, now);
     flow_table_remove(ft, e->key);
 }
 
-/* The request leaves the LB without an answer (GWLB drop). */
-static void drop(struct lb *lb)
+/* The GWLB at `hop` drops rq: nobody answers it.  The hops from the GWLB down still
+ * learn it is over (counters, the flow's bookkeeping); the client is left to time out. */
+static void drop(struct lb *lb, struct request *rq, int hop)
 {
     lb->dropped++;
-    lb->in_flight--;
+    rq->lost = true;
+    rq->status = RQ_PENDING;
+    rq->cur_hop = (uint8_t)(hop + 1);
+    request_resume(rq);
 }
 
 /* CPU seconds an appliance spends on one pass (dir 0 forward, 1 return): the quantile of a
@@ -439,6 +461,56 @@ static double appliance_demand(const struct lb *lb, const struct request *rq, in
     return sim_dist_quantile(lb->appliance_demand, u);
 }
 
+/* Idle flows and connections are found by a sweep every idle timeout: they stop counting
+ * as active (LCUs) from the moment they went idle too long, and an L4 flow leaves its
+ * target's count.  An expired L4 entry stays (aux2 = 1) for one more timeout, so that a
+ * TCP client coming back still gets its reset; then it is forgotten. */
+static void lb_sweep(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct lb *lb = ctx;
+    double now = sim_now(sim), idle = lb->cfg->idle_timeout_s;
+    for (int nd = 0; nd < lb->nnodes; nd++) {
+        struct flow_table *ft = &lb->flows[nd];
+        size_t n = 0;
+        for (size_t i = 0; ft->slots && i <= ft->mask; i++) {
+            const struct flow_entry *e = &ft->slots[i];
+            if (e->key && e->aux == 0 && now - e->last_s > idle)
+                n++;
+        }
+        if (!n)
+            continue;
+        uint64_t *keys = xmalloc(n * sizeof *keys);
+        n = 0;
+        for (size_t i = 0; i <= ft->mask; i++) {
+            const struct flow_entry *e = &ft->slots[i];
+            if (e->key && e->aux == 0 && now - e->last_s > idle)
+                keys[n++] = e->key;
+        }
+        for (size_t k = 0; k < n; k++) {
+            struct flow_entry *e = flow_table_find(ft, keys[k]);
+            if (!lb->l4) {
+                usage_close_at(&lb->usage, e->last_s + idle, now);
+                flow_table_remove(ft, keys[k]);
+            } else if (e->aux2) {
+                if (now - e->last_s > 2 * idle)
+                    flow_table_remove(ft, keys[k]);
+            } else {
+                tg_flow_close(l4_group(lb), e->group, e->member, RQ_RESET);
+                usage_close_at(&lb->usage, e->last_s + idle, now);
+                e->aux2 = 1;
+            }
+        }
+        free(keys);
+    }
+    sim_event_after(sim, idle, lb_sweep, lb, 0);
+}
+
+void lb_start(struct lb *lb)
+{
+    sim_event_after(&lb->node.world->sim, lb->cfg->idle_timeout_s, lb_sweep, lb, 0);
+}
+
 static void l4_forward(struct lb *lb, struct request *rq)
 {
     struct world *w = lb->node.world;
@@ -450,10 +522,13 @@ static void l4_forward(struct lb *lb, struct request *rq)
     const struct sc_tg *gc = &w->sc->tgs[scenario_tg_index(w->sc, g->node.name)];
     bool udp = lb->cfg->protocol == SC_UDP || lb->cfg->protocol == SC_TCP_UDP;
     struct flow_entry *e = flow_table_find(ft, rq->flow_id);
-    if (e && e->aux == 0 && now - e->last_s > lb->cfg->idle_timeout_s) {
+    if (e && (e->aux2 || (e->aux == 0 && now - e->last_s > lb->cfg->idle_timeout_s))) {
         /* Idle too long: the LB forgot the flow.  TCP: the next packet gets a reset;
          * UDP: it starts a new flow. */
-        l4_close(lb, ft, e, RQ_RESET);
+        if (e->aux2)
+            flow_table_remove(ft, e->key); /* the sweep closed it already */
+        else
+            l4_close(lb, ft, e, RQ_RESET, e->last_s + lb->cfg->idle_timeout_s);
         e = NULL;
         if (!udp) {
             lb->resets++;
@@ -467,12 +542,12 @@ static void l4_forward(struct lb *lb, struct request *rq)
         if (lb->type == SC_LB_GWLB) {
             /* target_failover: rebalance moves the flow; no_rebalance keeps it. */
             if (gc->rebalance && (unhealthy || !m->registered)) {
-                l4_close(lb, ft, e, RQ_RESET);
+                l4_close(lb, ft, e, RQ_RESET, now);
                 e = NULL;
                 lb->rebalanced++;
             }
         } else if (unhealthy && gc->connection_termination && !udp) {
-            l4_close(lb, ft, e, RQ_RESET);
+            l4_close(lb, ft, e, RQ_RESET, now);
             lb->resets++;
             request_respond(rq, RQ_RESET);
             return;
@@ -484,7 +559,7 @@ static void l4_forward(struct lb *lb, struct request *rq)
         if (m == UINT32_MAX) {
             g->no_target++;
             if (lb->type == SC_LB_GWLB) {
-                drop(lb); /* no fail-open: dropped until an appliance recovers */
+                drop(lb, rq, rq->nhops - 1); /* no fail-open: until an appliance recovers */
                 return;
             }
             lb->resets++;
@@ -527,7 +602,7 @@ static void l4_done(struct lb *lb, struct request *rq)
     e->aux--;
     e->last_s = sim_now(&w->sim);
     if (rq->flow_end && e->aux == 0)
-        l4_close(lb, ft, e, rq->status);
+        l4_close(lb, ft, e, rq->status, e->last_s);
 }
 
 static void gwlb_pass_done(struct node *n, struct request *rq, int status)
@@ -536,14 +611,11 @@ static void gwlb_pass_done(struct node *n, struct request *rq, int status)
     int pass = rq->pass;
     rq->pass = RQ_PASS_NONE;
     if (status != RQ_OK) {
-        /* A failed appliance loses the packets: nobody answers. */
-        /* Forward pass: the GWLB is the last hop; return pass: the hop being walked. */
-        int hop = pass == RQ_PASS_FORWARD ? rq->nhops - 1 : rq->cur_hop;
-        struct flow_table *ft = &lb->flows[node_of(rq, hop)];
-        struct flow_entry *e = flow_table_find(ft, rq->flow_id);
-        if (e && e->aux > 0)
-            e->aux--;
-        drop(lb);
+        /* A failed appliance loses the packets: nobody answers.  Forward pass: the GWLB
+         * is the last hop; return pass: the hop whose done() held the response. */
+        if (pass == RQ_PASS_RETURN)
+            rq->target = rq->pass_saved_target;
+        drop(lb, rq, pass == RQ_PASS_FORWARD ? rq->nhops - 1 : rq->cur_hop);
         return;
     }
     if (pass == RQ_PASS_FORWARD) {
@@ -594,12 +666,33 @@ static void lb_forward(struct sim *sim, void *ctx, uint64_t arg)
         l7_forward(lb, rq);
 }
 
+/* An NLB zone whose node has no eligible target leaves DNS (AWS.md §2): new flows go to
+ * the nodes still listed (flow hash mod their number); flows already on a node stay.  When
+ * no node has a target, every node stays listed (the LB fails open or resets).  elbsim
+ * moves new flows at once (no DNS TTL). */
+static uint32_t nlb_dns(const struct lb *lb, const struct request *rq, uint32_t nd)
+{
+    const struct lb_forward *f = &lb->rules[0].fw[0];
+    const struct tg_view *v = &f->tg->views[f->views[nd]];
+    if (v->n + v->nslow > 0 || flow_table_find(&lb->flows[nd], rq->flow_id))
+        return nd;
+    uint32_t listed[64], k = 0;
+    for (int i = 0; i < lb->nnodes && k < 64; i++) {
+        const struct tg_view *vi = &f->tg->views[f->views[i]];
+        if (vi->n + vi->nslow > 0)
+            listed[k++] = (uint32_t)i;
+    }
+    return k ? listed[rq->flow_hash / (uint64_t)lb->nnodes % k] : nd;
+}
+
 static void lb_accept(struct node *n, struct request *rq)
 {
     struct lb *lb = container_of(n, struct lb, node);
     struct world *w = n->world;
     /* DNS spreads flows over the nodes; a flow stays on its node. */
     uint32_t nd = (uint32_t)(rq->flow_hash % (uint64_t)lb->nnodes);
+    if (lb->type == SC_LB_NLB && lb->nnodes > 1)
+        nd = nlb_dns(lb, rq, nd);
     rq->hop_arg[rq->nhops - 1] = (uint64_t)nd << 32;
     if (rq->nhops == 1)
         rq->lb_node = nd; /* the entry LB's node, for requests.csv */
@@ -620,7 +713,7 @@ static void lb_accept(struct node *n, struct request *rq)
 static bool lb_done(struct node *n, struct request *rq)
 {
     struct lb *lb = container_of(n, struct lb, node);
-    if (lb->type == SC_LB_GWLB && gwlb_return(lb, rq))
+    if (lb->type == SC_LB_GWLB && !rq->lost && gwlb_return(lb, rq))
         return true; /* resumed by gwlb_pass_done */
     if (lb->l4)
         l4_done(lb, rq);

@@ -109,6 +109,9 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
                   struct target_group **tgs);
 void lb_free(struct lb *lb);
 
+/* Start the idle sweep (when the world starts). */
+void lb_start(struct lb *lb);
+
 /* Resolve the GWLB's `next` (after every LB exists). */
 void lb_link(struct lb *lb, struct lb **lbs);
 

@@ -73,6 +73,7 @@ struct request {
                                 * (504); hops from cut_hop on still hold the request, and its
                                 * response walks only those, then frees it */
     bool client_done;          /* the client side has finished with the request (cut) */
+    bool lost;                 /* dropped on the way (GWLB): the client gets no answer */
     uint32_t gw_slot;          /* L7 LB: the request's slot in its idle-timeout ring */
     struct node *hops[REQUEST_MAX_HOPS];
     uint64_t hop_arg[REQUEST_MAX_HOPS]; /* one word each node may keep for its hop */

@@ -903,7 +903,132 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
 
 static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed", "output",
                                        "workloads", "load_balancers", "target_groups", "slo",
-                                       "faults", NULL};
+                                       "faults", "auto_scaling_groups", NULL};
+static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
+                                       "max", "desired", "launch_time", "warmup",
+                                       "health_check_type", "health_check_grace_period",
+                                       "monitoring", "termination_policy", "policies", NULL};
+
+static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts);
+
+static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
+{
+    if (ytree_check_keys(m, "an auto scaling group", asg_keys)) {
+        fail(r);
+        return;
+    }
+    get_string(r, m, "name", &a->name);
+    a->loc = m->loc;
+    const struct ytree *tgs = get_list(r, m, "target_groups");
+    if (tgs) {
+        a->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_names);
+        a->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_locs);
+        for (size_t i = 0; i < tgs->n; i++) {
+            const struct ytree *t = scalar(r, tgs->items[i], "a target group name");
+            if (!t)
+                continue;
+            a->tg_names[a->ntgs] = xstrdup(t->text);
+            a->tg_locs[a->ntgs++] = t->loc;
+        }
+    }
+    const struct ytree *zones = get_list(r, m, "zones");
+    if (zones) {
+        a->zones = xcalloc(zones->n ? zones->n : 1, sizeof *a->zones);
+        for (size_t i = 0; i < zones->n; i++) {
+            const struct ytree *z = scalar(r, zones->items[i], "a zone");
+            if (z)
+                a->zones[a->nzones++] = zone_index(r->sc, z->text);
+        }
+    }
+    const struct ytree *lt = ytree_get(m, "launch_template");
+    if (!lt) {
+        diag_error(&m->loc, "an auto scaling group needs 'launch_template', e.g. "
+                            "{ instance_type: c5.large }");
+        fail(r);
+    } else if (lt->kind != YTREE_MAP) {
+        diag_error(&lt->loc, "launch_template must be a mapping, e.g. { instance_type: c5.large }");
+        fail(r);
+    } else {
+        for (const char *const *k = (const char *const[]){"count", "zone", "lb", "register_at",
+                                                          "deregister_at", NULL};
+             *k; k++)
+            if (ytree_get(lt, *k)) {
+                diag_error(ytree_key_loc(lt, *k), "'%s' does not belong in a launch template: "
+                           "the group decides how many instances run and where", *k);
+                fail(r);
+            }
+        read_targets(r, lt, &a->tmpl);
+    }
+    a->min = 1;
+    a->max = 1;
+    a->desired = -1;
+    if (scaling_capacity_read(m, "min", "max", NULL, &a->min, &a->max, NULL))
+        fail(r);
+    a->desired = a->min;
+    if (ytree_get(m, "desired") &&
+        scaling_capacity_read(m, "min", "max", "desired", &a->min, &a->max, &a->desired))
+        fail(r);
+    /* AWS.md fact 11: boot about 25-30 s plus the application's start; the first passing
+     * health check comes on top (the target group's). */
+    const char *lt_default = "lognormal(median=40s, p99=90s)";
+    if (!ytree_get(m, "launch_time") &&
+        sim_dist_parse(lt_default, SIM_UNIT_SECONDS, NULL, r->sc->dir, &a->launch_time))
+        fail(r);
+    get_dist(r, m, "launch_time", &a->launch_time);
+    a->warmup_s = 300;
+    get_positive(r, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s, true);
+    a->grace_s = 300;
+    get_positive(r, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s, true);
+    const struct ytree *hct = ytree_get(m, "health_check_type");
+    if (hct && scalar(r, hct, "health_check_type")) {
+        if (!strcasecmp(hct->text, "elb"))
+            a->elb_health = true;
+        else if (strcasecmp(hct->text, "ec2") != 0) {
+            diag_error(&hct->loc, "health_check_type must be ec2 or elb, got '%s'", hct->text);
+            fail(r);
+        }
+    }
+    const struct ytree *mon = ytree_get(m, "monitoring");
+    if (mon && scalar(r, mon, "monitoring")) {
+        if (!strcmp(mon->text, "detailed"))
+            a->detailed_monitoring = true;
+        else if (strcmp(mon->text, "basic") != 0) {
+            diag_error(&mon->loc, "monitoring must be basic (300 s datapoints) or detailed "
+                                  "(60 s), got '%s'", mon->text);
+            fail(r);
+        }
+    }
+    const struct ytree *tp = ytree_get(m, "termination_policy");
+    if (tp && scalar(r, tp, "termination_policy")) {
+        if (!strcmp(tp->text, "oldest_instance"))
+            a->termination = SC_TERM_OLDEST;
+        else if (!strcmp(tp->text, "newest_instance"))
+            a->termination = SC_TERM_NEWEST;
+        else if (strcmp(tp->text, "default") != 0) {
+            diag_error(&tp->loc, "termination_policy must be default, oldest_instance or "
+                                 "newest_instance, got '%s'", tp->text);
+            fail(r);
+        }
+    }
+    scaling_ctx_default(&a->ctx, METRIC_RES_ASG, a->name ? a->name : "asg");
+    a->ctx.detailed_monitoring = a->detailed_monitoring;
+    a->ctx.default_warmup_s = a->warmup_s;
+    const struct ytree *pol = get_list(r, m, "policies");
+    if (pol) {
+        a->policies = xcalloc(pol->n ? pol->n : 1, sizeof *a->policies);
+        for (size_t i = 0; i < pol->n; i++) {
+            struct scaling_policy *p = &a->policies[a->npolicies++];
+            if (scaling_policy_read(pol->items[i], &a->ctx, p))
+                fail(r);
+            for (int j = 0; j + 1 < a->npolicies && p->name; j++)
+                if (a->policies[j].name && !strcmp(a->policies[j].name, p->name)) {
+                    diag_error(&p->loc, "duplicate policy name '%s' in group '%s'", p->name,
+                               a->name);
+                    fail(r);
+                }
+        }
+    }
+}
 static const char *const fault_keys[] = {"at", "target", "zone", "kind", "duration", NULL};
 
 /* kind text: crash, hang, outage, slow(factor=F), errors(rate=R). */
@@ -1118,6 +1243,12 @@ static void read_top(struct reader *r, const struct ytree *root)
         for (size_t i = 0; i < faults->n; i++)
             read_fault(r, faults->items[i], &sc->faults[sc->nfaults++]);
     }
+    const struct ytree *asgs = get_list(r, root, "auto_scaling_groups");
+    if (asgs && !check_names(r, asgs, "auto_scaling_groups")) {
+        sc->asgs = xcalloc(asgs->n ? asgs->n : 1, sizeof *sc->asgs);
+        for (size_t i = 0; i < asgs->n; i++)
+            read_asg(r, asgs->items[i], &sc->asgs[sc->nasgs++]);
+    }
     const struct ytree *slo = get_list(r, root, "slo");
     if (slo) {
         sc->slos = xcalloc(slo->n ? slo->n : 1, sizeof *sc->slos);
@@ -1222,6 +1353,26 @@ static void check_refs(struct reader *r)
         zone_index(sc, "a");
     for (int i = 0; i < sc->nfaults; i++)
         check_fault_ref(r, &sc->faults[i]);
+    for (int i = 0; i < sc->nasgs; i++) {
+        struct sc_asg *a = &sc->asgs[i];
+        for (int k = 0; k < a->ntgs; k++) {
+            int gi = scenario_tg_index(sc, a->tg_names[k]);
+            if (gi < 0) {
+                diag_error(&a->tg_locs[k], "auto scaling group '%s' registers with target "
+                           "group '%s', which does not exist", a->name, a->tg_names[k]);
+                fail(r);
+            } else if (sc->tgs[gi].ntargets > 0 && sc->tgs[gi].targets[0].lb) {
+                diag_error(&a->tg_locs[k], "target group '%s' has load balancers as targets; "
+                           "an auto scaling group registers instances", a->tg_names[k]);
+                fail(r);
+            }
+        }
+        if (a->nzones == 0) {
+            a->zones = xrealloc(a->zones, (size_t)sc->nzones * sizeof *a->zones);
+            for (int z = 0; z < sc->nzones; z++)
+                a->zones[a->nzones++] = z;
+        }
+    }
 }
 
 /* ---- resolving what depends on more than one section ---- */
@@ -1567,6 +1718,20 @@ void scenario_free(struct scenario *sc)
         free(sc->faults[i].zone_name);
     }
     free(sc->faults);
+    for (int i = 0; i < sc->nasgs; i++) {
+        struct sc_asg *a = &sc->asgs[i];
+        free(a->name);
+        for (int k = 0; k < a->ntgs; k++)
+            free(a->tg_names[k]);
+        free(a->tg_names);
+        free(a->tg_locs);
+        free(a->zones);
+        sim_dist_free(a->launch_time);
+        for (int k = 0; k < a->npolicies; k++)
+            scaling_policy_fini(&a->policies[k]);
+        free(a->policies);
+    }
+    free(sc->asgs);
     for (int i = 0; i < sc->nzones; i++)
         free(sc->zones[i]);
     free(sc->zones);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/scaling.h"
 #include "models/target.h"
 #include "sim/diag.h"
 
@@ -147,6 +148,30 @@ struct sc_tg {
     int ntargets;
 };
 
+enum sc_termination { SC_TERM_DEFAULT, SC_TERM_OLDEST, SC_TERM_NEWEST };
+
+/* An EC2 Auto Scaling group (README "Auto scaling"). */
+struct sc_asg {
+    char *name;
+    struct loc loc;
+    char **tg_names;             /* target groups its instances register with */
+    struct loc *tg_locs;
+    int ntgs;
+    int *zones;                  /* zones it launches into (default: every scenario zone) */
+    int nzones;
+    struct sc_targets tmpl;      /* launch template: the instance shape (count unused) */
+    int min, max, desired;
+    struct sim_dist *launch_time; /* launch → in service (boot and application start) */
+    double warmup_s;             /* default instance warm-up */
+    bool elb_health;             /* health_check_type: elb (else ec2) */
+    double grace_s;              /* health check grace period */
+    bool detailed_monitoring;    /* 60 s CPU datapoints (else 300 s) */
+    enum sc_termination termination;
+    struct scaling_policy *policies;
+    int npolicies;
+    struct scaling_ctx ctx;      /* what the policies were read with */
+};
+
 struct sc_slo {
     char *text;                  /* "workload.shoppers.latency_p99_s < 0.5" */
     char *scope, *name, *metric; /* parsed path */
@@ -176,6 +201,8 @@ struct scenario {
     int nslos;
     struct sc_fault *faults;
     int nfaults;
+    struct sc_asg *asgs;
+    int nasgs;
 };
 
 /* Read path, apply the `--set` overrides (nset of them), check and resolve.  Returns 0

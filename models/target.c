@@ -367,6 +367,26 @@ void target_fault_end(struct target *t, int id)
     release_hung(t);
 }
 
+size_t target_held(const struct target *t, struct request **out, size_t cap)
+{
+    size_t n = 0;
+    if (t->spec.discipline == TARGET_FCFS)
+        for (int i = 0; i < t->busy; i++, n++)
+            if (n < cap)
+                out[n] = t->svc[i];
+    for (const struct request *q = t->qhead; q; q = q->next, n++)
+        if (n < cap)
+            out[n] = (struct request *)q;
+    if (t->spec.discipline == TARGET_PS)
+        for (int i = 0; i < t->ps_n; i++, n++)
+            if (n < cap)
+                out[n] = t->ps[i];
+    for (const struct request *q = t->hung; q; q = q->next, n++)
+        if (n < cap)
+            out[n] = (struct request *)q;
+    return n;
+}
+
 bool target_is_answering(const struct target *t)
 {
     return t->state == TARGET_IN_SERVICE && t->fault != TARGET_FAULT_CRASH &&

@@ -26,6 +26,7 @@
 #define ELBSIM_MODELS_TARGET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -89,6 +90,7 @@ struct target {
     gsl_rng *fault_rng;           /* errors: the fault's stream (borrowed) */
     struct request *hung;         /* hang: requests accepted and never answered */
     uint64_t dropped;             /* requests answered 502/500 because of a fault */
+    void *owner;                  /* the auto scaling group that launched it, or NULL */
 };
 
 /* Initialise a target in state TARGET_IN_SERVICE launched at `now`.  name is borrowed. */
@@ -112,6 +114,10 @@ void target_fault_start(struct target *t, int id, enum target_fault kind, double
 
 /* End fault `id` if it is still the active one (requests stranded by a hang get 502). */
 void target_fault_end(struct target *t, int id);
+
+/* The requests the target holds (in service, queued, hung): up to cap into out; returns
+ * how many it holds. */
+size_t target_held(const struct target *t, struct request **out, size_t cap);
 
 /* Would a health check pass now: in service, and neither crashed nor hung. */
 bool target_is_answering(const struct target *t);

@@ -251,6 +251,26 @@ void tg_lb_register(struct target_group *g, struct node *lb)
     tg_views_rebuild(g);
 }
 
+/* The deregistration delay ran out with requests of this (ALB) group still running on
+ * t: the LB answers them 502 (AWS.md §1); the target, which does not know, finishes them. */
+static void cut_running(struct target_group *g, struct target *t)
+{
+    size_t n = target_held(t, NULL, 0);
+    struct request **held = xmalloc((n ? n : 1) * sizeof *held);
+    target_held(t, held, n);
+    for (size_t i = 0; i < n; i++) {
+        struct request *rq = held[i];
+        if (rq->cut_hop || rq->pass)
+            continue;
+        for (int h = 1; h < rq->nhops; h++)
+            if (rq->hops[h] == &g->node) {
+                request_cut(rq, (uint8_t)(h - 1), RQ_BAD_GATEWAY);
+                break;
+            }
+    }
+    free(held);
+}
+
 static void drain_end(struct sim *sim, void *ctx, uint64_t arg)
 {
     struct target_group *g = ctx;
@@ -262,10 +282,14 @@ static void drain_end(struct sim *sim, void *ctx, uint64_t arg)
     m->registered = false;
     sim_event_cancel(sim, m->check_ev);
     m->check_ev = 0;
+    if (g->drain_early && m->t && m->in_flight > 0)
+        cut_running(g, m->t);
     char detail[96];
     snprintf(detail, sizeof detail, "draining -> unused (deregistered from %s)", g->node.name);
     sim_event_log_row(&g->node.world->events, sim_now(sim), "health", m->node->name, detail);
     tg_views_rebuild(g);
+    if (g->on_drained && m->t)
+        g->on_drained(g->on_drained_ctx, m->t);
 }
 
 void tg_deregister(struct target_group *g, uint32_t mi)
@@ -422,6 +446,10 @@ static bool tg_done(struct node *n, struct request *rq)
     }
     if (g->sticky_s > 0 && rq->flow_end && rq->client)
         flow_table_remove(&g->cookies, rq->flow_id);
+    if (rq->status >= 500)
+        g->target_5xx++;
+    if (g->on_response)
+        g->on_response(g->on_response_ctx, sim_now(&n->world->sim) - rq->hop_time[rq->cur_hop]);
     member_release(g, (uint32_t)arg);
     return false;
 }

@@ -112,6 +112,14 @@ struct target_group {
     double dereg_delay_s;        /* deregistration delay */
     bool drain_early;            /* ALB: deregistration ends when nothing is in flight */
     uint64_t sticky_hits;        /* requests routed by their cookie */
+    uint64_t target_5xx;         /* responses with a 5xx status from a member */
+    /* Told when a deregistered target finished draining (auto scaling terminates it). */
+    void (*on_drained)(void *ctx, struct target *t);
+    void *on_drained_ctx;
+    /* Optional: every response's time from the group to its member and back, s
+     * (TargetResponseTime for scaling policies). */
+    void (*on_response)(void *ctx, double latency_s);
+    void *on_response_ctx;
 };
 
 /* algo_text: the algorithm as the scenario writes it (`power_of_d(d=3)`), already

@@ -224,7 +224,17 @@ static void on_timeout(struct sim *sim, void *ctx, uint64_t arg)
         wl->failed++;
         client_next(wl, rq->client);
     }
-    /* The request object lives on until the target answers; finish() frees it then. */
+    /* The request object lives on until the target answers; finish() frees it then,
+     * unless it was lost on the way: nothing will answer. */
+    if (rq->lost)
+        finish(wl, rq);
+}
+
+void workload_lost(struct workload *wl, struct request *rq)
+{
+    if (rq->abandoned || wl->cfg->timeout_s <= 0)
+        finish(wl, rq);
+    /* else on_timeout finishes it */
 }
 
 void workload_response(struct workload *wl, struct request *rq)

@@ -72,4 +72,9 @@ void workload_start(struct workload *wl);
 /* A response reached the client (called by request_respond). */
 void workload_response(struct workload *wl, struct request *rq);
 
+/* The request was dropped on the way (rq->lost): no answer will come.  A client with a
+ * timeout times out as usual (the request is finished then, or now if it already has);
+ * one without waits forever, and the request is finished (logged, status 0) now. */
+void workload_lost(struct workload *wl, struct request *rq);
+
 #endif

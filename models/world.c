@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "models/asg.h"
 #include "models/fault.h"
 #include "models/lb.h"
 #include "models/node.h"
@@ -62,7 +63,10 @@ void request_resume(struct request *rq)
         if (n->ops->done && n->ops->done(n, rq))
             return; /* held: the node resumes the walk later */
     }
-    workload_response(rq->wl, rq);
+    if (rq->lost)
+        workload_lost(rq->wl, rq);
+    else
+        workload_response(rq->wl, rq);
 }
 
 struct request *world_request_new(struct world *w)
@@ -92,8 +96,8 @@ static struct world_timed *timed_new(struct world *w)
     return tt;
 }
 
-static struct target *add_target(struct world *w, const char *name,
-                                 const struct target_spec *spec)
+struct target *world_target_new(struct world *w, const char *name,
+                                const struct target_spec *spec)
 {
     if (w->ntargets == w->targets_cap) {
         w->targets_cap = w->targets_cap ? 2 * w->targets_cap : 16;
@@ -103,6 +107,14 @@ static struct target *add_target(struct world *w, const char *name,
     target_init(t, w, w->ntargets, xstrdup(name), spec, sim_now(&w->sim));
     w->targets[w->ntargets++] = t;
     return t;
+}
+
+/* A target group finished draining t: if a scaling group launched it, it terminates. */
+static void on_drained(void *ctx, struct target *t)
+{
+    (void)ctx;
+    if (t->owner)
+        asg_drained(t->owner, t);
 }
 
 struct world *world_new(const struct scenario *sc, uint64_t seed)
@@ -147,7 +159,7 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
                     /* Registered (and maybe deregistered) on the timeline: world_start. */
                     struct world_timed *tt = timed_new(w);
                     tt->group = i;
-                    tt->target = add_target(w, name, &spec);
+                    tt->target = world_target_new(w, name, &spec);
                     tt->at_s = ts->register_at_s;
                     tt->dereg_s = ts->deregister_at_s;
                     tt->member = UINT32_MAX;
@@ -161,7 +173,7 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
                     tg_target_register(tg, tt->target);
                     continue;
                 }
-                tg_target_register(tg, add_target(w, name, &spec));
+                tg_target_register(tg, world_target_new(w, name, &spec));
             }
         }
     }
@@ -177,6 +189,14 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
             if (sc->tgs[i].targets[k].lb)
                 tg_lb_register(w->tgs[i],
                                &w->lbs[scenario_lb_index(sc, sc->tgs[i].targets[k].lb)]->node);
+    w->nasgs = sc->nasgs;
+    w->asgs = xcalloc((size_t)(sc->nasgs ? sc->nasgs : 1), sizeof *w->asgs);
+    for (int i = 0; i < sc->nasgs; i++)
+        w->asgs[i] = asg_new(w, (uint32_t)i, &sc->asgs[i]);
+    for (int i = 0; i < w->ntgs; i++) {
+        w->tgs[i]->on_drained = on_drained;
+        w->tgs[i]->on_drained_ctx = w;
+    }
     w->nworkloads = sc->nworkloads;
     w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
     for (int i = 0; i < sc->nworkloads; i++) {
@@ -214,8 +234,13 @@ static void timed_reg(struct sim *sim, void *ctx, uint64_t arg)
 
 void world_start(struct world *w)
 {
+    /* Groups first: their initial instances register healthy, as static targets do. */
+    for (int i = 0; i < w->nasgs; i++)
+        asg_start(w->asgs[i]);
     for (int i = 0; i < w->ntgs; i++)
         tg_health_start(w->tgs[i]);
+    for (int i = 0; i < w->nlbs; i++)
+        lb_start(w->lbs[i]);
     for (size_t i = 0; i < w->ntimed; i++) {
         if (w->timed[i].at_s > 0)
             sim_event_schedule(&w->sim, w->timed[i].at_s, timed_reg, w, i);
@@ -237,6 +262,9 @@ void world_free(struct world *w)
     for (int i = 0; i < w->nworkloads; i++)
         workload_free(w->workloads[i]);
     free(w->workloads);
+    for (int i = 0; i < w->nasgs; i++)
+        asg_free(w->asgs[i]);
+    free(w->asgs);
     for (int i = 0; i < w->nlbs; i++)
         lb_free(w->lbs[i]);
     free(w->lbs);

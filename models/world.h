@@ -60,6 +60,8 @@ struct world {
     world_request_fn *on_request;   /* optional request log */
     void *on_request_ctx;
     struct sim_event_log events;    /* events.csv rows */
+    struct asg **asgs;              /* EC2 Auto Scaling groups */
+    int nasgs;
     struct world_timed *timed;      /* timeline registrations */
     size_t ntimed;
     gsl_rng **fault_rngs;           /* one per scenario fault ("fault.<i>") */
@@ -78,5 +80,10 @@ void world_request_free(struct world *w, struct request *rq);
 
 /* A new zeroed request with the next id. */
 struct request *world_request_new(struct world *w);
+
+/* A new target named name (copied) with the next id, in service from now; the world
+ * frees it. */
+struct target *world_target_new(struct world *w, const char *name,
+                                const struct target_spec *spec);
 
 #endif

@@ -12,6 +12,7 @@
 #include "analysis/histogram.h"
 #include "analysis/series.h"
 #include "analysis/summary.h"
+#include "models/asg.h"
 #include "models/lb.h"
 #include "models/request.h"
 #include "models/scenario.h"
@@ -53,6 +54,12 @@ struct tg_meas {
     int id_requests, id_no_target;
 };
 
+struct asg_meas {
+    uint64_t w_activities, w_launches, w_terminations, w_replacements;
+    int id_desired, id_pending, id_in_service, id_warming, id_draining;
+    int max_in_service;
+};
+
 struct run {
     const struct scenario *sc;
     const struct run_opts *o;
@@ -63,6 +70,8 @@ struct run {
     bool requests_open;
     struct wl_meas *wl;
     struct tgt_meas *tg_t; /* per target */
+    uint32_t tg_t_cap;
+    struct asg_meas *asg;
     uint32_t ntgt_meas;
     struct lb_meas *lb;
     struct tg_meas *tg;
@@ -120,6 +129,33 @@ static int define(struct run *r, const char *scope, const char *name, const char
     return series_add(r->series, scope, name, metric);
 }
 
+/* Targets launched since the last call (auto scaling) get their measures and series. */
+static void sync_targets(struct run *r)
+{
+    struct world *w = r->w;
+    if (w->ntargets <= r->ntgt_meas)
+        return;
+    if (w->ntargets > r->tg_t_cap) {
+        uint32_t cap = r->tg_t_cap ? r->tg_t_cap : 16;
+        while (cap < w->ntargets)
+            cap *= 2;
+        r->tg_t = xrealloc(r->tg_t, cap * sizeof *r->tg_t);
+        r->tg_t_cap = cap;
+    }
+    for (uint32_t i = r->ntgt_meas; i < w->ntargets; i++) {
+        const char *n = w->targets[i]->node.name;
+        struct tgt_meas *m = &r->tg_t[i];
+        *m = (struct tgt_meas){0};
+        /* Counters of a target made after the warm-up start at zero: nothing to take
+         * away.  busy_area up to now is zero too (it just launched). */
+        m->id_util = define(r, "target", n, "utilization");
+        m->id_inflight = define(r, "target", n, "in_flight");
+        m->id_queue = define(r, "target", n, "queue_length");
+        m->id_completed = define(r, "target", n, "completed");
+    }
+    r->ntgt_meas = w->ntargets;
+}
+
 static void setup_series(struct run *r)
 {
     struct world *w = r->w;
@@ -156,15 +192,25 @@ static void setup_series(struct run *r)
         r->tg[i].id_requests = define(r, "target_group", n, "requests");
         r->tg[i].id_no_target = define(r, "target_group", n, "no_target");
     }
-    r->ntgt_meas = w->ntargets;
-    r->tg_t = xcalloc(w->ntargets ? w->ntargets : 1, sizeof *r->tg_t);
-    for (uint32_t i = 0; i < w->ntargets; i++) {
-        const char *n = w->targets[i]->node.name;
-        r->tg_t[i].id_util = define(r, "target", n, "utilization");
-        r->tg_t[i].id_inflight = define(r, "target", n, "in_flight");
-        r->tg_t[i].id_queue = define(r, "target", n, "queue_length");
-        r->tg_t[i].id_completed = define(r, "target", n, "completed");
+    r->asg = xcalloc((size_t)(w->nasgs ? w->nasgs : 1), sizeof *r->asg);
+    for (int i = 0; i < w->nasgs; i++) {
+        struct asg *a = w->asgs[i];
+        struct asg_meas *m = &r->asg[i];
+        m->id_desired = define(r, "asg", a->name, "desired");
+        m->id_pending = define(r, "asg", a->name, "pending");
+        m->id_in_service = define(r, "asg", a->name, "in_service");
+        m->id_warming = define(r, "asg", a->name, "warming");
+        m->id_draining = define(r, "asg", a->name, "draining");
+        for (int k = 0; k < a->npol; k++) {
+            struct asg_policy *ap = &a->pol[k];
+            char metric[300];
+            snprintf(metric, sizeof metric, "%s.metric", ap->p->name);
+            ap->id_metric = define(r, "asg", a->name, metric);
+            snprintf(metric, sizeof metric, "%s.alarm", ap->p->name);
+            ap->id_alarm = define(r, "asg", a->name, metric);
+        }
     }
+    sync_targets(r);
 }
 
 /* One row per interval per series. */
@@ -214,6 +260,28 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
         m->prev_requests = g->requests;
         m->prev_no_target = g->no_target;
     }
+    double now_i = now;
+    for (int i = 0; i < w->nasgs; i++) {
+        struct asg *a = w->asgs[i];
+        struct asg_meas *m = &r->asg[i];
+        int pend, svc, warm, drain;
+        asg_counts(a, now_i, &pend, &svc, &warm, &drain);
+        series_set(r->series, m->id_desired, a->desired);
+        series_set(r->series, m->id_pending, pend);
+        series_set(r->series, m->id_in_service, svc);
+        series_set(r->series, m->id_warming, warm);
+        series_set(r->series, m->id_draining, drain);
+        if (r->warm && svc > m->max_in_service)
+            m->max_in_service = svc;
+        for (int k = 0; k < a->npol; k++) {
+            struct asg_policy *ap = &a->pol[k];
+            if (ap->p->kind == SCALING_SCHEDULED)
+                continue;
+            series_set(r->series, ap->id_metric, ap->last_value);
+            series_set(r->series, ap->id_alarm, ap->alarm_state);
+        }
+    }
+    sync_targets(r);
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
         struct target *t = w->targets[i];
         struct tgt_meas *m = &r->tg_t[i];
@@ -268,6 +336,13 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
         r->tg[i].w_requests = w->tgs[i]->requests;
         r->tg[i].w_no_target = w->tgs[i]->no_target;
     }
+    for (int i = 0; i < w->nasgs; i++) {
+        r->asg[i].w_activities = w->asgs[i]->activities;
+        r->asg[i].w_launches = w->asgs[i]->launches;
+        r->asg[i].w_terminations = w->asgs[i]->terminations;
+        r->asg[i].w_replacements = w->asgs[i]->replacements;
+    }
+    sync_targets(r);
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
         struct target *t = w->targets[i];
         r->tg_t[i].w_busy = target_busy_area(t, now);
@@ -376,6 +451,28 @@ static struct summary *make_summary(struct run *r)
         summary_add(s, "target", n, "cost_usd", c);
         hours += h;
         cost += c;
+    }
+    for (int i = 0; i < w->nasgs; i++) {
+        struct asg *a = w->asgs[i];
+        struct asg_meas *m = &r->asg[i];
+        double ah = 0, ac = 0;
+        for (uint32_t k = 0; k < a->ninst; k++) {
+            const struct target *t = a->inst[k].t;
+            double end = t->stopped_s < now ? t->stopped_s : now;
+            ah += (end - t->launched_s) / 3600.0;
+            ac += target_cost_usd(t, now);
+        }
+        summary_add(s, "asg", a->name, "instance_hours", ah);
+        summary_add(s, "asg", a->name, "cost_usd", ac);
+        summary_add(s, "asg", a->name, "scaling_activities",
+                    (double)(a->activities - m->w_activities));
+        summary_add(s, "asg", a->name, "launches", (double)(a->launches - m->w_launches));
+        summary_add(s, "asg", a->name, "terminations",
+                    (double)(a->terminations - m->w_terminations));
+        summary_add(s, "asg", a->name, "replacements",
+                    (double)(a->replacements - m->w_replacements));
+        summary_add(s, "asg", a->name, "max_in_service", m->max_in_service);
+        summary_add(s, "asg", a->name, "desired_end", a->desired);
     }
     summary_add(s, "run", "run", "requests", (double)tot_req);
     summary_add(s, "run", "run", "completed", (double)tot_ok);
@@ -570,6 +667,7 @@ out_world_only:
     free(r.lb);
     free(r.tg);
     free(r.tg_t);
+    free(r.asg);
 out_world:
     world_free(r.w);
     return rc;
