@@ -315,8 +315,8 @@ static void replace_unhealthy(struct asg *a, double now)
         char detail[512];
         snprintf(detail, sizeof detail,
                  "Terminating EC2 instance: %s. Cause: an instance was taken out of service in "
-                 "response to a%s health check indicating it has been terminated or stopped.",
-                 in->t->node.name, a->cfg->elb_health ? "n ELB" : " EC2");
+                 "response to an %s health check indicating it has been terminated or stopped.",
+                 in->t->node.name, a->cfg->elb_health ? "ELB" : "EC2");
         log_activity(a, detail);
         in->replacing = true;
         a->replacements++;
@@ -343,6 +343,11 @@ static void on_response(void *ctx, double latency_s)
 static bool warming(const struct asg_instance *in, double now)
 {
     return in->state == ASG_PENDING || (in->state == ASG_IN_SERVICE && now < in->warm_until_s);
+}
+
+static unsigned period_slot(const struct asg_policy *ap, double t)
+{
+    return (unsigned)((int64_t)floor(t / ap->scfg.period_s) & 63);
 }
 
 /* Feed the period [now - P, now) of policy ap's series. */
@@ -380,7 +385,7 @@ static void feed(struct asg *a, struct asg_policy *ap, double now)
             }
             mm[n++] = (struct metric_member){v, true, warming(in, now)};
         }
-        metric_series_add_group(&ap->series, at, mm, n);
+        ap->behind[period_slot(ap, at)] = (int)metric_series_add_group(&ap->series, at, mm, n);
         free(mm);
     } else if (!strcmp(m, "RequestCountPerTarget") || !strcmp(m, "RequestCount")) {
         struct target_group *g = a->tgs[0];
@@ -395,6 +400,7 @@ static void feed(struct asg *a, struct asg_policy *ap, double now)
                            g->members[i].health == TG_HEALTH_HEALTHY;
             if (healthy > 0)
                 metric_series_add(&ap->series, at, (double)d / healthy);
+            ap->behind[period_slot(ap, at)] = healthy;
         }
     } else if (!strcmp(m, "HTTPCode_Target_5XX_Count")) {
         struct target_group *g = a->tgs[0];
@@ -471,10 +477,18 @@ static void tick(struct sim *sim, void *ctx, uint64_t arg)
         ap->last_value = hi.value;
         ap->alarm_state = (int)hi.state;
         switch (ap->p->kind) {
-        case SCALING_TARGET_TRACKING:
+        case SCALING_TARGET_TRACKING: {
             metric_alarm_evaluate(&ap->low, &ap->series, now, &lo);
-            scaling_target_decide(ap->p, &ap->st, &g, &hi, &lo, now, &ds[nd++]);
+            /* The capacity a per-instance metric describes is the one that produced its
+             * datapoint, not today's: with the publication delay, instances that joined
+             * since would otherwise be counted twice (README "Auto scaling"). */
+            struct scaling_group gp = g;
+            const struct metric_datapoint *dp = metric_series_latest(&ap->series, now);
+            if (dp && ap->behind[period_slot(ap, dp->start_s)] > 0)
+                gp.ready = ap->behind[period_slot(ap, dp->start_s)];
+            scaling_target_decide(ap->p, &ap->st, &gp, &hi, &lo, now, &ds[nd++]);
             break;
+        }
         case SCALING_SIMPLE:
             scaling_simple_decide(ap->p, &ap->st, &g, &hi, now, &ds[nd++]);
             break;

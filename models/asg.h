@@ -74,6 +74,8 @@ struct asg_policy {
     double *prev_busy;                /* [instance] busy vCPU-seconds at the last period end */
     uint32_t prev_cap;
     uint64_t prev_count;              /* the counter fed at the last period end */
+    int behind[64];                   /* [period index % 64] instances (or healthy targets)
+                                       * the period's datapoint averages over */
 };
 
 struct asg {

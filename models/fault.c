@@ -50,7 +50,9 @@ static void fault_event(struct sim *sim, void *ctx, uint64_t arg)
             apply(w, id, w->targets[i], end);
             return;
         }
-    ELB_ASSERT(!"fault target exists"); /* checked by the scenario reader */
+    /* An auto scaling group's instance that has not been launched (or numbered) yet. */
+    sim_event_log_row(&w->events, sim_now(&w->sim), "fault", f->target,
+                      "no such instance at this time: fault not applied");
 }
 
 void faults_start(struct world *w)

@@ -74,6 +74,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "models/cron.h"
 #include "models/metrics.h"
@@ -223,6 +224,10 @@ void scaling_policy_fini(struct scaling_policy *p);
  * after a diag error.  For the integrator's ASG / ECS service readers. */
 int scaling_capacity_read(const struct ytree *m, const char *min_key, const char *max_key,
                           const char *desired_key, int *min, int *max, int *desired);
+
+/* Write p as one YAML list item (6-space indent) that scaling_policy_read reads back to
+ * the same policy (scaling_write.c; for the resolved scenario). */
+void scaling_policy_write(const struct scaling_policy *p, FILE *f);
 
 /* The policy type names, NULL-terminated ("simple", "step", "target_tracking",
  * "scheduled"), with a one-line summary each, for `elbsim list policies`. */

@@ -903,7 +903,7 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
 
 static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed", "output",
                                        "workloads", "load_balancers", "target_groups", "slo",
-                                       "faults", "auto_scaling_groups", NULL};
+                                       "faults", "auto_scaling_groups", "start", NULL};
 static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
                                        "max", "desired", "launch_time", "warmup",
                                        "health_check_type", "health_check_grace_period",
@@ -962,12 +962,14 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
     a->min = 1;
     a->max = 1;
     a->desired = -1;
-    if (scaling_capacity_read(m, "min", "max", NULL, &a->min, &a->max, NULL))
+    if (!ytree_get(m, "desired")) {
+        if (scaling_capacity_read(m, "min", "max", NULL, &a->min, &a->max, NULL))
+            fail(r);
+        a->desired = a->min;
+    } else if (scaling_capacity_read(m, "min", "max", "desired", &a->min, &a->max,
+                                     &a->desired)) {
         fail(r);
-    a->desired = a->min;
-    if (ytree_get(m, "desired") &&
-        scaling_capacity_read(m, "min", "max", "desired", &a->min, &a->max, &a->desired))
-        fail(r);
+    }
     /* AWS.md fact 11: boot about 25-30 s plus the application's start; the first passing
      * health check comes on top (the target group's). */
     const char *lt_default = "lognormal(median=40s, p99=90s)";
@@ -1012,6 +1014,7 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
     }
     scaling_ctx_default(&a->ctx, METRIC_RES_ASG, a->name ? a->name : "asg");
     a->ctx.detailed_monitoring = a->detailed_monitoring;
+    a->ctx.clock.epoch_s = r->sc->start_epoch_s;
     a->ctx.default_warmup_s = a->warmup_s;
     const struct ytree *pol = get_list(r, m, "policies");
     if (pol) {
@@ -1199,6 +1202,16 @@ static void read_top(struct reader *r, const struct ytree *root)
         } else
             sc->seed = s;
     }
+    sc->start_epoch_s = CRON_EPOCH_DEFAULT;
+    const struct ytree *st = ytree_get(root, "start");
+    if (st && scalar(r, st, "start")) {
+        struct cron_clock utc = {0, 0};
+        double t;
+        if (cron_datetime_parse(st->text, &st->loc, &utc, &t))
+            fail(r);
+        else
+            sc->start_epoch_s = (int64_t)t;
+    }
     const struct ytree *out = ytree_get(root, "output");
     if (out) {
         if (ytree_check_keys(out, "output", output_keys))
@@ -1311,6 +1324,16 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s/0..%s/%d",
                                      used ? ", " : "", tg->name, tg->name, count - 1);
     }
+    /* An auto scaling group's instances are "<group>/<n>", numbered as they launch. */
+    for (int g = 0; g < sc->nasgs; g++) {
+        const char *an = sc->asgs[g].name;
+        if (an && slash && (size_t)(slash - f->target) == strlen(an) &&
+            !strncmp(f->target, an, strlen(an)) && end && !*end && end != slash + 1 && n >= 0)
+            return;
+        if (an && used + 1 < sizeof names)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s/<n>",
+                                     used ? ", " : "", an);
+    }
     diag_error(&f->loc, "unknown target '%s'; targets: %s", f->target, used ? names : "(none)");
     fail(r);
 }
@@ -1351,6 +1374,16 @@ static void check_refs(struct reader *r)
     }
     if (sc->nzones == 0)
         zone_index(sc, "a");
+    for (int i = 0; i < sc->nasgs; i++) {
+        struct sc_asg *a = &sc->asgs[i];
+        int gi = a->name ? scenario_tg_index(sc, a->name) : -1;
+        if (gi >= 0 && sc->tgs[gi].ntargets > 0 && !sc->tgs[gi].targets[0].lb) {
+            diag_error(&a->loc, "auto scaling group '%s' has the name of a target group with "
+                                "targets of its own; their instances would both be '%s/0', ...",
+                       a->name, a->name);
+            fail(r);
+        }
+    }
     for (int i = 0; i < sc->nfaults; i++)
         check_fault_ref(r, &sc->faults[i]);
     for (int i = 0; i < sc->nasgs; i++) {
@@ -1781,6 +1814,12 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     fputs("\nwarmup: ", f);
     ysec(f, sc->warmup_s, SIM_UNIT_SECONDS);
     fprintf(f, "\nseed: %llu\n", (unsigned long long)sc->seed);
+    {
+        char when[32];
+        struct cron_clock utc = {0, 0};
+        cron_format_utc(&utc, (double)sc->start_epoch_s, when, sizeof when);
+        fprintf(f, "start: '%s'\n", when);
+    }
     fputs("output: { interval: ", f);
     ysec(f, sc->interval_s, SIM_UNIT_SECONDS);
     fprintf(f, ", requests: %s }\n", sc->log_requests ? "true" : "false");
@@ -1913,7 +1952,7 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             ydist(f, g->appliance_demand);
             fputc('\n', f);
         }
-        fputs("    targets:\n", f);
+        fputs(g->ntargets ? "    targets:\n" : "    targets: []\n", f);
         for (int k = 0; k < g->ntargets; k++) {
             const struct sc_targets *t = &g->targets[k];
             const struct target_spec *sp = &t->spec;
@@ -1946,6 +1985,52 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
                 ysec(f, t->deregister_at_s, SIM_UNIT_SECONDS);
             }
             fputs(" }\n", f);
+        }
+    }
+    if (sc->nasgs) {
+        static const char *const term[] = {"default", "oldest_instance", "newest_instance"};
+        fputs("auto_scaling_groups:\n", f);
+        for (int i = 0; i < sc->nasgs; i++) {
+            const struct sc_asg *a = &sc->asgs[i];
+            const struct target_spec *sp = &a->tmpl.spec;
+            fputs("  - name: ", f);
+            yq(f, a->name);
+            fputs("\n    target_groups: [", f);
+            for (int k = 0; k < a->ntgs; k++) {
+                fputs(k ? ", " : "", f);
+                yq(f, a->tg_names[k]);
+            }
+            fputs("]\n    zones: [", f);
+            for (int z = 0; z < a->nzones; z++) {
+                fputs(z ? ", " : "", f);
+                yq(f, sc->zones[a->zones[z]]);
+            }
+            fputs("]\n    launch_template: { ", f);
+            if (sp->kind == TARGET_FARGATE)
+                fprintf(f, "kind: fargate, cpu: %.10g, memory: %.10gGB", a->tmpl.fargate_cpu,
+                        sp->memory_gb);
+            else if (sp->instance_type)
+                fprintf(f, "kind: ec2, instance_type: %s", sp->instance_type);
+            else
+                fprintf(f, "kind: ec2, vcpus: %d, speed: %.10g, memory: %.10gGB", sp->servers,
+                        sp->speed, sp->memory_gb);
+            fprintf(f, ", discipline: %s, queue_limit: %d }\n",
+                    sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
+            fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n    launch_time: ", a->min,
+                    a->max, a->desired);
+            ydist(f, a->launch_time);
+            fputs("\n    warmup: ", f);
+            ysec(f, a->warmup_s, SIM_UNIT_SECONDS);
+            fprintf(f, "\n    health_check_type: %s\n    health_check_grace_period: ",
+                    a->elb_health ? "elb" : "ec2");
+            ysec(f, a->grace_s, SIM_UNIT_SECONDS);
+            fprintf(f, "\n    monitoring: %s\n    termination_policy: %s\n",
+                    a->detailed_monitoring ? "detailed" : "basic", term[a->termination]);
+            if (a->npolicies) {
+                fputs("    policies:\n", f);
+                for (int k = 0; k < a->npolicies; k++)
+                    scaling_policy_write(&a->policies[k], f);
+            }
         }
     }
     if (sc->nfaults) {

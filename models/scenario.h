@@ -187,6 +187,7 @@ struct scenario {
     double duration_s;
     double warmup_s;
     uint64_t seed;
+    int64_t start_epoch_s;       /* Unix time (UTC) of simulated t = 0: schedules, diurnal */
     double interval_s;
     bool log_requests;
     char **zones;                /* zone names in order of first appearance */

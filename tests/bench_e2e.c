@@ -6,12 +6,20 @@
  *                     wall second, model only (no output files).
  *   e2e_rss           peak RSS of the same run for a simulated duration D and 10 D, each in
  *                     its own process: memory must not grow with the run's length.
+ *   e2e_nlb_flows     an NLB (TCP, three zones, flow_hash) holding about 10^6 flows open at
+ *                     once: poisson connections, 11 requests each with 10 s think times, so
+ *                     by Little's law 10^4/s x 100 s = 10^6 concurrent flows.  After a warm-up
+ *                     that fills the population: peak flows, flow-table bytes per flow, peak
+ *                     RSS and RSS per flow (against the same run with 100 x fewer flows, so
+ *                     clients, pending events and the flow table all count), and simulated
+ *                     requests and events per wall second.
  *
  * Usage: bench_e2e [CSV]   (appends rows `benchmark,param,value,unit` to CSV)
  */
 #define _DEFAULT_SOURCE /* wait4 */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +27,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "models/lb.h"
 #include "models/scenario.h"
 #include "models/workload.h"
 #include "models/world.h"
@@ -76,6 +85,151 @@ static long child_rss_kb(double duration)
     return ru.ru_maxrss;
 }
 
+/* e2e_nlb_flows: 10^4 connections/s, each 11 requests with 10 exponential think times of
+ * 10 s between them, live about 100 s: 10^6 flows open at once.  1.1 x 10^5 requests/s of
+ * 1 ms on 3 x 16 targets of 4 vCPUs: rho = 0.57.  The flow table's idle timeout (350 s)
+ * never fires: a 350 s think time has probability e^-35. */
+static const char nlb_flows[] =
+    "workloads:\n"
+    "  - { name: w, entry: nlb, arrivals: 'poisson(rate=10000/s)', demand: exp(mean=1ms),\n"
+    "      connection: { requests: 11, think: exp(mean=10s) } }\n"
+    "load_balancers:\n"
+    "  - { name: nlb, type: nlb, zones: [a, b, c],\n"
+    "      listeners: [ { port: 80, protocol: TCP, forward: tg } ] }\n"
+    "target_groups:\n"
+    "  - { name: tg, algorithm: flow_hash,\n"
+    "      targets: [ { kind: ec2, vcpus: 4, count: 48 } ] }\n";
+
+#define NLB_WARMUP_S 200.0  /* 2 x the mean flow life (Erlang-10): 0.5 % live longer */
+#define NLB_MEASURE_S 60.0
+#define NLB_STEP_S 10.0     /* flows are sampled this often */
+
+struct nlb_result {
+    double flows_peak;      /* sum over LB nodes of the flow tables' n, highest sample */
+    double active_peak;     /* lb->usage.active at the same samples (must agree) */
+    double table_bytes;     /* flow_table_bytes summed over nodes at the peak */
+    double opened;          /* flows opened during the whole run */
+    double requests;        /* simulated requests in the measured window */
+    double events;          /* events in the measured window */
+    double wall_warm;       /* s: wall time of the warm-up */
+    double wall;            /* s: wall time of the measured window */
+    double rss_kb;          /* peak RSS of the child that ran it (with the pages it shares
+                             * with the parent: the per-flow difference cancels them) */
+};
+
+static void nlb_sample(const struct lb *lb, struct nlb_result *r)
+{
+    double n = 0, bytes = 0;
+    for (int nd = 0; nd < lb->nnodes; nd++) {
+        n += (double)lb->flows[nd].n;
+        bytes += (double)flow_table_bytes(&lb->flows[nd]);
+    }
+    if (n > r->flows_peak) {
+        r->flows_peak = n;
+        r->table_bytes = bytes;
+        r->active_peak = (double)lb->usage.active;
+    }
+}
+
+/* Run the NLB scenario with connections arriving at `rate`/s in this process. */
+static void nlb_run(double rate, struct nlb_result *r)
+{
+    char arr[64], dur[64];
+    snprintf(arr, sizeof arr, "workloads.w.arrivals=poisson(rate=%.0f/s)", rate);
+    snprintf(dur, sizeof dur, "duration=%.0fs", NLB_WARMUP_S + NLB_MEASURE_S);
+    char *sets[] = {arr, dur};
+    struct scenario *sc;
+    if (scenario_load_string(nlb_flows, "bench", sets, 2, &sc))
+        exit(1);
+    struct world *w = world_new(sc, 1);
+    struct lb *lb = w->lbs[0];
+    memset(r, 0, sizeof *r);
+    double t0 = now_s();
+    world_start(w);
+    for (double t = NLB_STEP_S; t <= NLB_WARMUP_S; t += NLB_STEP_S) {
+        sim_event_run_until(&w->sim, t);
+        nlb_sample(lb, r);
+    }
+    double t1 = now_s();
+    uint64_t rq0 = w->workloads[0]->requests, ev0 = w->sim.events_run;
+    for (double t = NLB_WARMUP_S + NLB_STEP_S; t <= NLB_WARMUP_S + NLB_MEASURE_S;
+         t += NLB_STEP_S) {
+        sim_event_run_until(&w->sim, t);
+        nlb_sample(lb, r);
+    }
+    double t2 = now_s();
+    r->requests = (double)(w->workloads[0]->requests - rq0);
+    r->events = (double)(w->sim.events_run - ev0);
+    r->opened = (double)lb->flows_opened;
+    r->wall_warm = t1 - t0;
+    r->wall = t2 - t1;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    r->rss_kb = (double)ru.ru_maxrss;
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* nlb_run in a child process, so its peak RSS is its own; 0 on success. */
+static int nlb_child(double rate, struct nlb_result *r)
+{
+    int fd[2];
+    if (pipe(fd) < 0)
+        return -1;
+    fflush(NULL); /* the child must not write the parent's buffered output again */
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        nlb_run(rate, r);
+        ssize_t k = write(fd[1], r, sizeof *r);
+        _exit(k == (ssize_t)sizeof *r ? 0 : 1);
+    }
+    close(fd[1]);
+    ssize_t k = read(fd[0], r, sizeof *r);
+    close(fd[0]);
+    int st;
+    if (waitpid(pid, &st, 0) < 0 || k != (ssize_t)sizeof *r || !WIFEXITED(st) ||
+        WEXITSTATUS(st) != 0)
+        return -1;
+    return 0;
+}
+
+static void bench_nlb_flows(FILE *csv)
+{
+    struct nlb_result big, small;
+    if (nlb_child(10000, &big) || nlb_child(100, &small)) {
+        printf("e2e_nlb_flows     run failed\n");
+        return;
+    }
+    double flows = big.flows_peak, dflows = big.flows_peak - small.flows_peak;
+    double table_pf = big.table_bytes / flows;
+    double rss_pf = 1024.0 * (big.rss_kb - small.rss_kb) / dflows;
+    double rps = big.requests / big.wall, eps = big.events / big.wall;
+    printf("e2e_nlb_flows     %.0f concurrent flows at peak (LB active %.0f; %.0f opened), "
+           "flow table %.1f MB = %.1f bytes/flow\n",
+           flows, big.active_peak, big.opened, big.table_bytes / 1e6, table_pf);
+    printf("e2e_nlb_flows     peak RSS %.0f MB, %.0f MB with %.0f flows: %.0f bytes/flow in "
+           "all (flow table %.0f, the rest clients, pending events, pools)\n",
+           big.rss_kb / 1024.0, small.rss_kb / 1024.0, small.flows_peak, rss_pf, table_pf);
+    printf("e2e_nlb_flows     %.2f M simulated requests/s  (%.1f M events/s, %.0f requests in "
+           "%.0f s simulated, %.2f s; warm-up %.2f s)\n",
+           rps / 1e6, eps / 1e6, big.requests, NLB_MEASURE_S, big.wall, big.wall_warm);
+    if (csv) {
+        fprintf(csv, "e2e_nlb_flows,rate=10000/s life=100s,%.0f,flows\n", flows);
+        fprintf(csv, "e2e_nlb_flows,rate=10000/s life=100s,%.1f,table_bytes/flow\n", table_pf);
+        fprintf(csv, "e2e_nlb_flows,rate=10000/s life=100s,%.0f,KB\n", big.rss_kb);
+        fprintf(csv, "e2e_nlb_flows,rate=100/s life=100s,%.0f,KB\n", small.rss_kb);
+        fprintf(csv, "e2e_nlb_flows,rate=10000/s life=100s,%.1f,rss_bytes/flow\n", rss_pf);
+        fprintf(csv, "e2e_nlb_flows,rate=10000/s life=100s,%.0f,requests/s\n", rps);
+        fprintf(csv, "e2e_nlb_flows,rate=10000/s life=100s,%.0f,events/s\n", eps);
+    }
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
@@ -94,7 +248,9 @@ int main(int argc, char **argv)
         fprintf(csv, "e2e_alb_lor_100,targets=100 rho=0.9,%.0f,events/s\n", (double)ev / wall);
         fprintf(csv, "e2e_rss,duration=100s,%ld,KB\n", a);
         fprintf(csv, "e2e_rss,duration=1000s,%ld,KB\n", b);
-        fclose(csv);
     }
+    bench_nlb_flows(csv);
+    if (csv)
+        fclose(csv);
     return 0;
 }

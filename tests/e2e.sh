@@ -217,6 +217,48 @@ expect_error lor_on_nlb 2 "algorithm 'least_outstanding_requests' cannot route f
 expect_error gwlb_bad_tuple 2 "unknown stickiness '4_tuple'" -- \
     run scenarios/examples/gwlb_firewall.yaml --set target_groups.firewalls.stickiness=4_tuple
 
+# --- auto scaling (examples double as tests) ---
+acts() { awk -F, '$1 == "asg" && $3 == "scaling_activities" { print $4 }' "$1"; }
+"$ELBSIM" run scenarios/examples/asg_cooldown.yaml -q -o "$TMP/cd60" >/dev/null 2>&1
+"$ELBSIM" run scenarios/examples/asg_cooldown.yaml -q -o "$TMP/cd300" \
+    --set auto_scaling_groups.web-asg.policies.out.cooldown=300s \
+    --set auto_scaling_groups.web-asg.policies.in.cooldown=300s >/dev/null 2>&1
+a60=$(acts "$TMP/cd60/summary.csv"); a300=$(acts "$TMP/cd300/summary.csv")
+if [ -n "$a60" ] && [ -n "$a300" ] && [ "$a60" -ge 20 ] && [ "$a300" -le 5 ]; then
+    ok "a 60 s cooldown flaps ($a60 activities), 300 s settles ($a300)"
+else
+    ko "cooldown flapping: 60 s $a60, 300 s $a300"
+fi
+p99() { awk -F, '$1 == "workload" && $3 == "latency_p99_s" { print $4 }' "$1"; }
+"$ELBSIM" run scenarios/examples/asg_scheduled_floor.yaml -q -o "$TMP/fl" >/dev/null 2>&1
+"$ELBSIM" run scenarios/examples/asg_scheduled_floor.yaml -q -o "$TMP/fl0" \
+    --set auto_scaling_groups.web-asg.policies.friday-evening.min=2 >/dev/null 2>&1
+if grep -q '^7200,scaling,web-asg,"Scheduled action friday-evening' "$TMP/fl/events.csv" &&
+    awk -v a="$(p99 "$TMP/fl/summary.csv")" -v b="$(p99 "$TMP/fl0/summary.csv")" \
+        'BEGIN { exit !(a < 0.2 && b > 5) }'; then
+    ok "the Friday 17:00 floor fires at 7200 s exactly and keeps p99 low ($(p99 "$TMP/fl/summary.csv") s vs $(p99 "$TMP/fl0/summary.csv") s)"
+else
+    ko "scheduled floor" "$(grep scaling "$TMP/fl/events.csv" | head -3)"
+fi
+"$ELBSIM" run scenarios/examples/asg_step.yaml -q -o "$TMP/st" >/dev/null 2>&1
+if "$ELBSIM" run "$TMP/st/scenario.yaml" -q -o "$TMP/st2" >/dev/null 2>&1 &&
+    cmp -s "$TMP/st/summary.csv" "$TMP/st2/summary.csv" && cmp -s "$TMP/st/events.csv" "$TMP/st2/events.csv"; then
+    ok "the resolved scenario.yaml of a scaling run runs again to the same outputs"
+else
+    ko "resolved asg scenario rerun"
+fi
+expect_error asg_min_max 2 "--set:1:[0-9]+: error: min \(9\) is greater than max \(3\)" -- \
+    run scenarios/examples/asg_step.yaml --set auto_scaling_groups.web-asg.min=9 \
+    --set auto_scaling_groups.web-asg.max=3
+expect_error asg_target_zero 2 "--set:1:[0-9]+: error: target must be greater than zero" -- \
+    run scenarios/examples/asg_target_tracking.yaml --set auto_scaling_groups.web-asg.policies.cpu50.target=0
+expect_error asg_cron_six 2 "--set:1:[0-9]+: error: bad cron expression '0 0 17 \* \* FRI': 6 fields; expected 5" -- \
+    run scenarios/examples/asg_scheduled_floor.yaml \
+    --set "auto_scaling_groups.web-asg.policies.friday-evening.recurrence=0 0 17 * * FRI"
+expect_error asg_unknown_metric 2 "--set:1:[0-9]+: error: unknown metric 'ECSServiceAverageCPUUtilization' for an Auto Scaling group" -- \
+    run scenarios/examples/asg_target_tracking.yaml \
+    --set auto_scaling_groups.web-asg.policies.cpu50.metric=ECSServiceAverageCPUUtilization
+
 echo
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

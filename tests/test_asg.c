@@ -1,0 +1,321 @@
+/* EC2 Auto Scaling groups end to end, in process: the control loop's delays (3 of 3 and
+ * 15 of 15 datapoints after a one-period publication delay), simple scaling's cooldown,
+ * warm-up blocking scale-in, scheduled actions at their exact times, min/max clamping,
+ * deregistration before termination, and replacement of a crashed instance.  Each test
+ * builds a world from YAML and reads the `scaling` and `health` rows of events.csv. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/asg.h"
+#include "models/scenario.h"
+#include "models/target.h"
+#include "models/world.h"
+#include "tests/unit.h"
+
+#define MAX_ROWS 512
+
+struct rows {
+    int n;
+    double t[MAX_ROWS];
+    char kind[MAX_ROWS][16];
+    char name[MAX_ROWS][32];
+    char detail[MAX_ROWS][320];
+};
+
+static void on_event(void *ctx, double t, const char *kind, const char *name,
+                     const char *detail)
+{
+    struct rows *r = ctx;
+    if (r->n == MAX_ROWS)
+        return;
+    r->t[r->n] = t;
+    snprintf(r->kind[r->n], sizeof r->kind[0], "%s", kind);
+    snprintf(r->name[r->n], sizeof r->name[0], "%s", name);
+    snprintf(r->detail[r->n], sizeof r->detail[0], "%s", detail);
+    r->n++;
+}
+
+/* A group "web" of 2-vCPU instances behind an ALB; load `arrivals` of 20 ms requests
+ * (100/s = 2 vCPUs = 50 % of the two initial instances); `group` adds keys to the group. */
+static struct world *run(const char *arrivals, const char *group, const char *extra,
+                         double duration, struct scenario **sc, struct rows *r)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "duration: %gs\n%s"
+             "workloads:\n"
+             "  - { name: w, entry: lb, arrivals: '%s', demand: const(20ms) }\n"
+             "load_balancers:\n"
+             "  - { name: lb, zones: [a, b], latency: none, listeners: [ { forward: tg } ] }\n"
+             "target_groups:\n"
+             "  - { name: tg, algorithm: least_outstanding_requests, deregistration_delay: 30s,\n"
+             "      health_check: { interval: 10s, timeout: 5s } }\n"
+             "auto_scaling_groups:\n"
+             "  - { name: web, target_groups: [tg], launch_template: { vcpus: 2 },\n"
+             "      launch_time: const(30s), warmup: 60s, monitoring: detailed,\n"
+             "      min: 2, max: 20, desired: 2,\n"
+             "%s }\n",
+             duration, extra, arrivals, group);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "a.yaml", NULL, 0, sc), 0);
+    struct world *w = world_new(*sc, 7);
+    w->events = (struct sim_event_log){on_event, r};
+    world_start(w);
+    sim_event_run_until(&w->sim, duration);
+    return w;
+}
+
+static void done(struct world *w, struct scenario *sc)
+{
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* Time of the first `scaling` row after `after` whose detail contains `what`, or -1. */
+static double first(const struct rows *r, double after, const char *what)
+{
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->kind[i], "scaling") && r->t[i] > after && strstr(r->detail[i], what))
+            return r->t[i];
+    return -1;
+}
+
+/* The desired capacity a scaling row changed to ("... from X to Y."), or -1. */
+static int to_capacity(const char *detail)
+{
+    const char *p = strstr(detail, " to ");
+    return p ? atoi(p + 4) : -1;
+}
+
+static const char *const tt_policy =
+    "      policies: [ { name: cpu50, type: target_tracking,\n"
+    "                    metric: ASGAverageCPUUtilization, target: 50 } ]";
+
+/* The step at 600 s breaches from the period [600, 660) on; three such periods are
+ * visible 60 s after [720, 780) closes: at 840 s, not before. */
+static void scale_out_waits_for_three_datapoints_and_the_delay(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    struct world *w = run("steps(0s: 80/s, 600s: 300/s)", tt_policy, "", 1200, &sc, &r);
+    double t = first(&r, 0, "AlarmHigh");
+    CU_ASSERT_DOUBLE_EQUAL(t, 840, 1e-9);
+    printf("\n    load x3.75 at 600 s: first scale-out at %g s\n", t);
+    done(w, sc);
+}
+
+/* The drop at 1800 s: fifteen low periods from [1800, 1860) are visible at 2760 s. */
+static void scale_in_waits_for_fifteen_datapoints(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    struct world *w =
+        run("steps(0s: 300/s, 1800s: 40/s)", tt_policy, "", 3600, &sc, &r);
+    CU_ASSERT(first(&r, 0, "AlarmHigh") > 0);
+    double in = first(&r, 1800, "AlarmLow");
+    CU_ASSERT_DOUBLE_EQUAL(in, 2760, 1e-9);
+    CU_ASSERT(first(&r, 0, "AlarmLow") >= 2760 - 1e-9); /* none before */
+    /* One scale-in to what the low load needs, not one per minute on stale data. */
+    CU_ASSERT(first(&r, 2760, "AlarmLow") < 0);
+    printf("\n    load /7.5 at 1800 s: first scale-in at %g s\n", in);
+    done(w, sc);
+}
+
+static void simple_scaling_waits_for_its_cooldown(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *pol =
+        "      policies: [ { name: add1, type: simple, adjustment_type: change_in_capacity,\n"
+        "                    adjustment: 1, cooldown: 300s,\n"
+        "                    alarm: { metric: CPUUtilization, statistic: Average, period: 1m,\n"
+        "                             threshold: 70, comparison: '>', datapoints: 1,\n"
+        "                             periods: 1 } } ]";
+    struct world *w = run("steps(0s: 1000/s)", pol, "", 2400, &sc, &r);
+    double prev = -1;
+    int n = 0;
+    for (int i = 0; i < r.n; i++) {
+        if (strcmp(r.kind[i], "scaling") || !strstr(r.detail[i], "add1"))
+            continue;
+        if (prev >= 0)
+            CU_ASSERT(r.t[i] - prev >= 300 - 1e-9);
+        prev = r.t[i];
+        n++;
+    }
+    /* Overloaded all along: it fires about every cooldown (plus launch time). */
+    CU_ASSERT(n >= 5);
+    printf("\n    simple scaling fired %d times in 2400 s with a 300 s cooldown\n", n);
+    done(w, sc);
+}
+
+/* Scale-out at 840 s brings instances warming until 840 + 30 + 60 s; the load drops at
+ * 900 s, and no scale-in may happen while any of them warms. */
+static void warming_instances_block_scale_in(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *pol =
+        "      policies: [ { name: cpu50, type: target_tracking,\n"
+        "                    metric: ASGAverageCPUUtilization, target: 50,\n"
+        "                    scale_in_datapoints: 2 } ]";
+    char group[512];
+    snprintf(group, sizeof group, "%s", pol);
+    struct world *w = run("steps(0s: 80/s, 600s: 300/s, 900s: 20/s)", group, "", 1800, &sc, &r);
+    double out = first(&r, 0, "AlarmHigh");
+    CU_ASSERT_DOUBLE_EQUAL(out, 840, 1e-9);
+    double in = first(&r, out, "AlarmLow");
+    /* Launched at 840, in service at 870, warm at 930. */
+    CU_ASSERT(in >= 930 - 1e-9);
+    printf("\n    scale-out at %g s, first scale-in at %g s (warm-up ends 930 s)\n", out, in);
+    done(w, sc);
+}
+
+static void scheduled_actions_fire_at_their_exact_time(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    /* t = 0 is Friday 16:00 UTC: the Friday-17:00 floor fires at 3600 s exactly. */
+    const char *pol =
+        "      policies: [ { name: at1000, type: scheduled, at: 1000s, desired: 5 },\n"
+        "                  { name: friday, type: scheduled, recurrence: '0 17 * * FRI',\n"
+        "                    min: 8 } ]";
+    struct world *w = run("steps(0s: 50/s)", pol, "start: '2026-01-09T16:00Z'\n", 4000, &sc, &r);
+    double t1 = first(&r, 0, "at1000"), t2 = first(&r, 0, "friday");
+    CU_ASSERT_DOUBLE_EQUAL(t1, 1000, 0);
+    CU_ASSERT_DOUBLE_EQUAL(t2, 3600, 0);
+    struct asg *a = w->asgs[0];
+    CU_ASSERT_EQUAL(a->min, 8);
+    CU_ASSERT_EQUAL(a->desired, 8);
+    int pend, svc, warm, drain;
+    asg_counts(a, 4000, &pend, &svc, &warm, &drain);
+    CU_ASSERT_EQUAL(svc, 8);
+    done(w, sc);
+}
+
+static void capacity_stays_within_min_and_max(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    char text[2048];
+    /* max 4 under a load that would want 15. */
+    snprintf(text, sizeof text,
+             "duration: 2400s\n"
+             "workloads:\n"
+             "  - { name: w, entry: lb, arrivals: 'steps(0s: 1500/s)', demand: const(20ms) }\n"
+             "load_balancers:\n"
+             "  - { name: lb, zones: [a], latency: none, listeners: [ { forward: tg } ] }\n"
+             "target_groups:\n"
+             "  - { name: tg, targets: [] }\n"
+             "auto_scaling_groups:\n"
+             "  - { name: web, target_groups: [tg], launch_template: { vcpus: 2, queue_limit: 50 },\n"
+             "      launch_time: const(30s), warmup: 60s, monitoring: detailed,\n"
+             "      min: 2, max: 4,\n"
+             "      policies: [ { name: cpu50, type: target_tracking,\n"
+             "                    metric: ASGAverageCPUUtilization, target: 50 } ] }\n");
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "a.yaml", NULL, 0, &sc), 0);
+    struct world *w = world_new(sc, 7);
+    w->events = (struct sim_event_log){on_event, &r};
+    world_start(w);
+    sim_event_run_until(&w->sim, 2400);
+    int maxd = 0;
+    for (int i = 0; i < r.n; i++)
+        if (!strcmp(r.kind[i], "scaling")) {
+            int d = to_capacity(r.detail[i]);
+            maxd = d > maxd ? d : maxd;
+        }
+    CU_ASSERT_EQUAL(maxd, 4);
+    CU_ASSERT_EQUAL(w->asgs[0]->desired, 4);
+    done(w, sc);
+}
+
+/* Scale-in deregisters first; the instance stops only once its draining is over. */
+static void deregistration_comes_before_termination(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *pol =
+        "      policies: [ { name: shrink, type: scheduled, at: 600s, desired: 2 } ]";
+    char group[512];
+    snprintf(group, sizeof group, "%s", pol);
+    /* Start at 6 (desired is read before the policies: set it with --set-like text). */
+    struct world *w;
+    char text[2048];
+    snprintf(text, sizeof text,
+             "duration: 900s\n"
+             "workloads:\n"
+             "  - { name: w, entry: lb, arrivals: 'steps(0s: 100/s)', demand: const(20ms) }\n"
+             "load_balancers:\n"
+             "  - { name: lb, zones: [a], latency: none, listeners: [ { forward: tg } ] }\n"
+             "target_groups:\n"
+             "  - { name: tg, deregistration_delay: 30s }\n"
+             "auto_scaling_groups:\n"
+             "  - { name: web, target_groups: [tg], launch_template: { vcpus: 2 },\n"
+             "      min: 1, max: 10, desired: 6,\n%s }\n",
+             group);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "a.yaml", NULL, 0, &sc), 0);
+    w = world_new(sc, 7);
+    w->events = (struct sim_event_log){on_event, &r};
+    world_start(w);
+    sim_event_run_until(&w->sim, 900);
+    struct asg *a = w->asgs[0];
+    int terminated = 0;
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        const struct target *t = a->inst[i].t;
+        if (a->inst[i].state != ASG_TERMINATED)
+            continue;
+        terminated++;
+        double drain = -1, unused = -1;
+        for (int k = 0; k < r.n; k++)
+            if (!strcmp(r.name[k], t->node.name) && !strcmp(r.kind[k], "health")) {
+                if (strstr(r.detail[k], "-> draining"))
+                    drain = r.t[k];
+                if (strstr(r.detail[k], "-> unused"))
+                    unused = r.t[k];
+            }
+        CU_ASSERT_DOUBLE_EQUAL(drain, 600, 1e-9);
+        CU_ASSERT(unused >= drain);
+        CU_ASSERT(unused <= drain + 30 + 1e-9);
+        CU_ASSERT_DOUBLE_EQUAL(t->stopped_s, unused, 1e-9);
+    }
+    CU_ASSERT_EQUAL(terminated, 4);
+    done(w, sc);
+}
+
+static void crashed_instances_are_replaced(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    struct world *w = run("steps(0s: 100/s)", "      health_check_grace_period: 60s",
+                          "faults: [ { at: 300s, target: web/0, kind: crash } ]\n", 900, &sc,
+                          &r);
+    double t = first(&r, 0, "Terminating EC2 instance: web/0");
+    /* The group's first check at or after the crash (every 60 s: 300 s itself). */
+    CU_ASSERT_DOUBLE_EQUAL(t, 300, 1e-9);
+    struct asg *a = w->asgs[0];
+    CU_ASSERT_EQUAL(a->replacements, 1);
+    CU_ASSERT_EQUAL(a->launches, 1);
+    int pend, svc, warm, drain;
+    asg_counts(a, 900, &pend, &svc, &warm, &drain);
+    CU_ASSERT_EQUAL(svc, 2);
+    done(w, sc);
+}
+
+static CU_TestInfo tests[] = {
+    {"scale_out_waits_for_three_datapoints_and_the_delay",
+     scale_out_waits_for_three_datapoints_and_the_delay},
+    {"scale_in_waits_for_fifteen_datapoints", scale_in_waits_for_fifteen_datapoints},
+    {"simple_scaling_waits_for_its_cooldown", simple_scaling_waits_for_its_cooldown},
+    {"warming_instances_block_scale_in", warming_instances_block_scale_in},
+    {"scheduled_actions_fire_at_their_exact_time", scheduled_actions_fire_at_their_exact_time},
+    {"capacity_stays_within_min_and_max", capacity_stays_within_min_and_max},
+    {"deregistration_comes_before_termination", deregistration_comes_before_termination},
+    {"crashed_instances_are_replaced", crashed_instances_are_replaced},
+    CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo test_asg_suites[] = {
+    {"asg", NULL, NULL, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
