@@ -297,8 +297,504 @@ static bool plan_figure(struct plot_plan *plan, const char *png, const struct fi
     return false;
 }
 
-/* Build the whole script into f, recording the figures in plan. */
-static void put_script(FILE *f, const struct head *h, struct plot_plan *plan)
+/* ---- Auto Scaling groups: capacity against load, and each policy's alarm ------------- */
+
+#define EVENTS_NAME "events.csv"
+
+/* One policy of a group: its two series, as 1-based column numbers (0: not in the CSV). */
+struct asg_policy_cols {
+    char *name;      /* owned */
+    int metric;      /* asg.GROUP.POLICY.metric: the datapoint the policy last saw */
+    int alarm;       /* asg.GROUP.POLICY.alarm: 0 INSUFFICIENT_DATA, 1 OK, 2 ALARM */
+};
+
+/* One scaling activity of a group, from events.csv. */
+struct asg_activity {
+    double t_s;      /* s */
+    int from, to;    /* desired capacity before and after; from == to when the detail
+                        names no change ("Terminating EC2 instance: ...") */
+};
+
+/* One group: its capacity columns (1-based, 0 when absent), policies in column order and
+ * scaling activities in file (time) order. */
+struct asg_group_cols {
+    char *name;      /* owned */
+    int desired, in_service, pending;
+    struct asg_policy_cols *pol;
+    int npol;
+    struct asg_activity *act;
+    int nact, capact;
+};
+
+/* The groups of a run in the order their first column appears (so the script is the same
+ * for the same CSV), and the columns of offered load. */
+struct asg_set {
+    struct asg_group_cols *g;
+    int n;
+    int *load;       /* 1-based columns of workload.*.requests holding a value */
+    int nload;
+};
+
+static int asg_find(const struct asg_set *s, const char *name, size_t len)
+{
+    for (int i = 0; i < s->n; i++)
+        if (strlen(s->g[i].name) == len && !strncmp(s->g[i].name, name, len))
+            return i;
+    return -1;
+}
+
+/* Find the groups, their policies and the load columns among the labels.  Group series
+ * are asg.GROUP.{desired,pending,in_service,warming,draining}; a policy's are
+ * asg.GROUP.POLICY.{metric,alarm}, split at the longest group name that prefixes
+ * "GROUP.POLICY" (group names may contain dots). */
+static void asg_set_find(struct asg_set *s, const struct head *h)
+{
+    static const char *const group_metric[] = {"desired", "pending", "in_service", "warming",
+                                               "draining"};
+    memset(s, 0, sizeof *s);
+    s->g = xcalloc((size_t)h->ncols, sizeof *s->g);
+    s->load = xcalloc((size_t)h->ncols, sizeof *s->load);
+    const char *name;
+    int nl;
+    for (int i = 1; i < h->ncols; i++) {
+        if (label_is(h->cols[i], "workload", "requests", &name, &nl) && h->has_data[i])
+            s->load[s->nload++] = i + 1;
+        for (size_t k = 0; k < sizeof group_metric / sizeof *group_metric; k++) {
+            if (!label_is(h->cols[i], "asg", group_metric[k], &name, &nl))
+                continue;
+            int g = asg_find(s, name, (size_t)nl);
+            if (g < 0) {
+                g = s->n++;
+                s->g[g].name = xmalloc((size_t)nl + 1);
+                memcpy(s->g[g].name, name, (size_t)nl);
+                s->g[g].name[nl] = '\0';
+            }
+            if (k == 0)
+                s->g[g].desired = i + 1;
+            else if (k == 1)
+                s->g[g].pending = i + 1;
+            else if (k == 2)
+                s->g[g].in_service = i + 1;
+        }
+    }
+    for (int i = 1; i < h->ncols; i++) {
+        bool alarm = label_is(h->cols[i], "asg", "alarm", &name, &nl);
+        if (!alarm && !label_is(h->cols[i], "asg", "metric", &name, &nl))
+            continue;
+        int g = -1;
+        size_t best = 0;
+        for (int j = 0; j < s->n; j++) {
+            size_t gl = strlen(s->g[j].name);
+            if (gl + 1 < (size_t)nl && gl >= best && !strncmp(name, s->g[j].name, gl) &&
+                name[gl] == '.') {
+                g = j;
+                best = gl;
+            }
+        }
+        if (g < 0)
+            continue;
+        struct asg_group_cols *gc = &s->g[g];
+        const char *pname = name + best + 1;
+        size_t pl = (size_t)nl - best - 1;
+        int p = 0;
+        while (p < gc->npol && (strlen(gc->pol[p].name) != pl ||
+                                strncmp(gc->pol[p].name, pname, pl)))
+            p++;
+        if (p == gc->npol) {
+            gc->pol = xrealloc(gc->pol, (size_t)(p + 1) * sizeof *gc->pol);
+            gc->pol[p] = (struct asg_policy_cols){xmalloc(pl + 1), 0, 0};
+            memcpy(gc->pol[p].name, pname, pl);
+            gc->pol[p].name[pl] = '\0';
+            gc->npol++;
+        }
+        if (alarm)
+            gc->pol[p].alarm = i + 1;
+        else
+            gc->pol[p].metric = i + 1;
+    }
+}
+
+static void asg_set_free(struct asg_set *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        for (int p = 0; p < s->g[i].npol; p++)
+            free(s->g[i].pol[p].name);
+        free(s->g[i].pol);
+        free(s->g[i].act);
+        free(s->g[i].name);
+    }
+    free(s->g);
+    free(s->load);
+}
+
+/* "... changing the desired capacity from X to Y." (models/asg.c and the policies). */
+static bool parse_change(const char *detail, int *from, int *to)
+{
+    for (const char *p = strstr(detail, "from "); p; p = strstr(p + 1, "from ")) {
+        int a, b, n = 0;
+        if (sscanf(p, "from %d to %d%n", &a, &b, &n) == 2 && n > 0) {
+            *from = a;
+            *to = b;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* events.csv read a record at a time; only the scaling rows of known groups are kept
+ * (O(those rows) memory: the file also holds every health change). */
+struct ev_reader {
+    struct asg_set *s;
+    char *f[4];      /* the current record's fields time_s, kind, name, detail; owned */
+    int field;
+    int records;     /* complete records seen (header included) */
+    bool bad_header;
+};
+
+static void ev_field(void *text, size_t len, void *data)
+{
+    struct ev_reader *r = data;
+    (void)len;
+    if (r->field < 4) {
+        free(r->f[r->field]);
+        r->f[r->field] = xstrdup(text ? text : "");
+    }
+    r->field++;
+}
+
+static void ev_record(int c, void *data)
+{
+    struct ev_reader *r = data;
+    (void)c;
+    int nf = r->field;
+    r->field = 0;
+    if (nf < 4) {
+        if (r->records == 0)
+            r->bad_header = true;
+        r->records++;
+        return;
+    }
+    if (r->records++ == 0) {
+        r->bad_header = strcmp(r->f[0], "time_s") || strcmp(r->f[1], "kind") ||
+                        strcmp(r->f[2], "name") || strcmp(r->f[3], "detail");
+        return;
+    }
+    if (r->bad_header || strcmp(r->f[1], "scaling"))
+        return;
+    int g = asg_find(r->s, r->f[2], strlen(r->f[2]));
+    char *end;
+    double t = strtod(r->f[0], &end);
+    if (g < 0 || end == r->f[0] || !isfinite(t))
+        return;
+    struct asg_group_cols *gc = &r->s->g[g];
+    if (gc->nact == gc->capact) {
+        gc->capact = gc->capact ? 2 * gc->capact : 16;
+        gc->act = xrealloc(gc->act, (size_t)gc->capact * sizeof *gc->act);
+    }
+    struct asg_activity *a = &gc->act[gc->nact++];
+    a->t_s = t;
+    if (!parse_change(r->f[3], &a->from, &a->to))
+        a->from = a->to = 0;
+}
+
+/* Read DIR/events.csv into the groups' activities.  A folder without one (an older run)
+ * has no activities to mark.  Returns 0 or a PLOT_ERR_*, after printing the reason. */
+static int asg_read_events(const char *dir, struct asg_set *s)
+{
+    char *path = text_join_path(dir, EVENTS_NAME);
+    int rc = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno != ENOENT) {
+            diag_error(NULL, "cannot open '%s': %s", path, strerror(errno));
+            rc = PLOT_ERR_IO;
+        }
+        goto out_free;
+    }
+    struct csv_parser p;
+    struct ev_reader r = {s, {NULL}, 0, 0, false};
+    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+        diag_error(NULL, "cannot set up the CSV parser for '%s'", path);
+        rc = PLOT_ERR_IO;
+        goto out_close;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (csv_parse(&p, buf, n, ev_field, ev_record, &r) != n) {
+            diag_error(NULL, "%s: malformed CSV: %s", path, csv_strerror(csv_error(&p)));
+            rc = PLOT_ERR_DATA;
+            goto out_fini;
+        }
+    }
+    if (ferror(f)) {
+        diag_error(NULL, "cannot read '%s': %s", path, strerror(errno));
+        rc = PLOT_ERR_IO;
+        goto out_fini;
+    }
+    csv_fini(&p, ev_field, ev_record, &r);
+    if (r.records > 0 && r.bad_header) {
+        diag_error(NULL, "%s: expected a header `time_s,kind,name,detail`", path);
+        rc = PLOT_ERR_DATA;
+    }
+out_fini:
+    csv_free(&p);
+    for (int i = 0; i < 4; i++)
+        free(r.f[i]);
+out_close:
+    fclose(f);
+out_free:
+    free(path);
+    return rc;
+}
+
+/* The x part of a `using`: time_s in the axis's unit. */
+static void put_using_x(FILE *f, const char *source, const struct xaxis *x)
+{
+    if (x->div != 1)
+        fprintf(f, "%s using (column(1)/%g):", source, x->div);
+    else
+        fprintf(f, "%s using 1:", source);
+}
+
+/* The canvas for a figure of npanels panels stacked vertically. */
+static void put_terminal(FILE *f, int npanels)
+{
+    int height = npanels <= 1 ? 700 : 400 * npanels;
+    fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+               "    set terminal pngcairo size 1200,%d noenhanced font 'Sans,11'\n"
+               "} else {\n"
+               "    set terminal png size 1200,%d noenhanced\n"
+               "}\n",
+            height, height);
+}
+
+/* A dotted vertical line at each scaling activity of group g (arrows numbered from 1). */
+static void put_activity_lines(FILE *f, const struct asg_group_cols *g, const struct xaxis *x)
+{
+    for (int i = 0; i < g->nact; i++)
+        fprintf(f, "set arrow %d from %.10g, graph 0 to %.10g, graph 1 nohead dt 3 "
+                   "lc rgb 'gray50' back\n",
+                i + 1, g->act[i].t_s / x->div, g->act[i].t_s / x->div);
+}
+
+static bool col_has_data(const struct head *h, int col)
+{
+    return col > 0 && h->has_data[col - 1];
+}
+
+static bool group_has_capacity(const struct head *h, const struct asg_group_cols *g)
+{
+    return col_has_data(h, g->desired) || col_has_data(h, g->in_service) ||
+           col_has_data(h, g->pending);
+}
+
+static int count_direction(const struct asg_group_cols *g, int dir)
+{
+    int n = 0;
+    for (int i = 0; i < g->nact; i++)
+        n += (g->act[i].to > g->act[i].from) - (g->act[i].to < g->act[i].from) == dir;
+    return n;
+}
+
+/* capacity.png: per group a panel of desired, in service and pending instances (steps),
+ * the offered load in requests/s on the right-hand axis (the workloads' requests per
+ * interval summed, divided by the interval), and its scaling activities: dotted lines,
+ * with a triangle up or down at the new desired capacity when the desired capacity changed.
+ * policy.png: per policy a panel of its metric and its alarm state.  The activities go in
+ * as comma-separated datablocks, so the script still runs on its own. */
+static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set *s,
+                            struct plot_plan *plan, const struct xaxis *x)
+{
+    /* The load's interval: the first two rows apart, or with one row the time of its end
+     * (intervals start at 0). */
+    double interval_s = plan->interval_s;
+    if (!(isfinite(interval_s) && interval_s > 0))
+        interval_s = h->t[0];
+    bool load = s->nload > 0 && isfinite(interval_s) && interval_s > 0;
+    char xrange[96] = "";
+    if (isfinite(h->t_last) && h->t_last > 0)
+        snprintf(xrange, sizeof xrange, "set xrange [0:%.10g]\n", h->t_last / x->div);
+
+    int npanels = 0, nmatched = 0;
+    for (int i = 0; i < s->n; i++) {
+        nmatched += s->g[i].desired || s->g[i].in_service || s->g[i].pending;
+        npanels += group_has_capacity(h, &s->g[i]);
+    }
+    if (npanels == 0) {
+        plan->skipped_why[plan->nskipped] = nmatched ? "its columns hold no values"
+                                                     : "its columns are not in the CSV";
+        plan->skipped[plan->nskipped++] = "capacity.png";
+    } else {
+        plan->made[plan->nmade++] = "capacity.png";
+        fputs("\n# capacity.png\n", f);
+        for (int i = 0; i < s->n; i++) {
+            const struct asg_group_cols *g = &s->g[i];
+            if (!group_has_capacity(h, g))
+                continue;
+            for (int dir = 1; dir >= -1; dir -= 2) {
+                if (!count_direction(g, dir))
+                    continue;
+                fprintf(f, "$scale_%s_%d << EOD\n", dir > 0 ? "out" : "in", i + 1);
+                for (int k = 0; k < g->nact; k++) {
+                    const struct asg_activity *a = &g->act[k];
+                    if ((a->to > a->from) - (a->to < a->from) == dir)
+                        fprintf(f, "%.10g,%d\n", a->t_s, a->to);
+                }
+                fputs("EOD\n", f);
+            }
+        }
+        put_terminal(f, npanels);
+        fputs("set output 'capacity.png'\nset multiplot layout ", f);
+        fprintf(f, "%d,1 title ", npanels);
+        put_quoted(f, "Auto Scaling group capacity against offered load (dotted lines: scaling "
+                      "activities; triangles: the new desired capacity)");
+        fprintf(f, "\n%sset key on\nset xlabel ", xrange);
+        put_quoted(f, x->label);
+        fputs("\nset ylabel 'instances'\n", f);
+        if (load)
+            fputs("set ytics nomirror\nset y2tics\nset y2range [0:1<*]\n"
+                  "set y2label 'offered load (requests/s)'\n", f);
+        for (int i = 0; i < s->n; i++) {
+            const struct asg_group_cols *g = &s->g[i];
+            if (!group_has_capacity(h, g))
+                continue;
+            char title[512];
+            snprintf(title, sizeof title, "Auto Scaling group %s", g->name);
+            fputs("set title ", f);
+            put_quoted(f, title);
+            fputc('\n', f);
+            put_activity_lines(f, g, x);
+            static const char *const what[] = {"desired", "in service", "pending"};
+            const int col[] = {g->desired, g->in_service, g->pending};
+            /* Whole instances on the axis, at least 1 between tics, about 8 tics, and one
+             * more above the largest value so its triangle shows.  A set yrange would
+             * filter what stats sees. */
+            fputs("set yrange [*:*]\nymax = 0\n", f);
+            for (int k = 0; k < 3; k++)
+                if (col_has_data(h, col[k]))
+                    fprintf(f, "stats data skip 1 using %d nooutput\n"
+                               "ymax = STATS_max > ymax ? STATS_max : ymax\n", col[k]);
+            fputs("ystep = ceil(ymax / 8.0) > 1 ? ceil(ymax / 8.0) : 1\n"
+                  "set ytics ystep\nset yrange [0:ymax + ystep]\n", f);
+            const char *sep = "plot ";
+            for (int k = 0; k < 3; k++) {
+                if (!col_has_data(h, col[k]))
+                    continue;
+                fputs(sep, f);
+                put_using_x(f, "data skip 1", x);
+                fprintf(f, "%d axes x1y1 with steps lw 2 lc %d title '%s'", col[k], k + 1,
+                        what[k]);
+                sep = ", \\\n     ";
+            }
+            for (int dir = 1; dir >= -1; dir -= 2) {
+                if (!count_direction(g, dir))
+                    continue;
+                fputs(sep, f);
+                char block[32];
+                snprintf(block, sizeof block, "$scale_%s_%d", dir > 0 ? "out" : "in", i + 1);
+                put_using_x(f, block, x);
+                fprintf(f, "2 axes x1y1 with points pt %d ps 2 lc rgb '%s' title '%s'",
+                        dir > 0 ? 9 : 11, dir > 0 ? "#1a9641" : "#d7191c",
+                        dir > 0 ? "scale out (new desired)" : "scale in (new desired)");
+            }
+            if (load) {
+                fputs(sep, f);
+                put_using_x(f, "data skip 1", x);
+                fputs("((", f);
+                for (int k = 0; k < s->nload; k++)
+                    fprintf(f, "%scolumn(%d)", k ? "+" : "", s->load[k]);
+                fprintf(f, ")/%.10g) axes x1y2 with lines lw 1 lc rgb 'gray30' "
+                           "title 'offered load (requests/s, right axis)'", interval_s);
+            }
+            fputc('\n', f);
+            if (g->nact)
+                fputs("unset arrow\n", f);
+        }
+        fputs("unset multiplot\nset ytics autofreq\n", f);
+        if (load)
+            fputs("set ytics mirror\nunset y2tics\nunset y2label\n", f);
+    }
+
+    /* policy.png: one panel per policy with a value in either series. */
+    npanels = nmatched = 0;
+    for (int i = 0; i < s->n; i++)
+        for (int p = 0; p < s->g[i].npol; p++) {
+            const struct asg_policy_cols *pc = &s->g[i].pol[p];
+            nmatched++;
+            npanels += col_has_data(h, pc->metric) || col_has_data(h, pc->alarm);
+        }
+    if (nmatched == 0)
+        goto out_restore; /* groups without policies: nothing to explain */
+    if (npanels == 0) {
+        plan->skipped_why[plan->nskipped] = "its columns hold no values";
+        plan->skipped[plan->nskipped++] = "policy.png";
+        goto out_restore;
+    }
+    plan->made[plan->nmade++] = "policy.png";
+    fputs("\n# policy.png\n", f);
+    put_terminal(f, npanels);
+    fprintf(f, "set output 'policy.png'\nset multiplot layout %d,1 title ", npanels);
+    put_quoted(f, "Scaling policies: the metric datapoint each policy last saw and its alarm "
+                  "state (dotted lines: scaling activities)");
+    fprintf(f, "\n%sset key on\nset xlabel ", xrange);
+    put_quoted(f, x->label);
+    fputc('\n', f);
+    for (int i = 0; i < s->n; i++) {
+        const struct asg_group_cols *g = &s->g[i];
+        for (int p = 0; p < g->npol; p++) {
+            const struct asg_policy_cols *pc = &g->pol[p];
+            bool metric = col_has_data(h, pc->metric), alarm = col_has_data(h, pc->alarm);
+            if (!metric && !alarm)
+                continue;
+            char title[512];
+            snprintf(title, sizeof title, "Auto Scaling group %s, policy %s", g->name,
+                     pc->name);
+            fputs("set title ", f);
+            put_quoted(f, title);
+            /* The alarm on the right-hand axis, or alone on the left one. */
+            const char *ax = metric ? "y2" : "y";
+            fprintf(f, "\nset yrange [*<0:*]\nset ylabel '%s'\n",
+                    metric ? "metric" : "alarm state");
+            if (metric && alarm)
+                fputs("set ytics nomirror\nset y2label 'alarm state'\n", f);
+            if (alarm)
+                fprintf(f, "set %srange [-0.25:2.25]\nset %stics ('INSUFFICIENT_DATA' 0, "
+                           "'OK' 1, 'ALARM' 2)\n", ax, ax);
+            put_activity_lines(f, g, x);
+            fputs("plot ", f);
+            if (metric) {
+                put_using_x(f, "data skip 1", x);
+                fprintf(f, "%d axes x1y1 with lines lw 2 lc 1 title 'metric'", pc->metric);
+            }
+            if (alarm) {
+                if (metric)
+                    fputs(", \\\n     ", f);
+                put_using_x(f, "data skip 1", x);
+                fprintf(f, "%d axes x1%s with steps lw 1 lc rgb '#d7191c' title "
+                           "'alarm state%s'", pc->alarm, metric ? "y2" : "y1",
+                        metric ? " (right axis)" : "");
+            }
+            fputc('\n', f);
+            if (g->nact)
+                fputs("unset arrow\n", f);
+            if (metric && alarm)
+                fputs("set ytics mirror\nunset y2tics\nunset y2label\n", f);
+            else if (alarm)
+                fputs("set ytics autofreq\n", f);
+        }
+    }
+    fputs("unset multiplot\n", f);
+
+out_restore:
+    fputs("set xrange [*:*]\n", f);
+    put_terminal(f, 1);
+}
+
+/* Build the whole script into f, recording the figures in plan; the Auto Scaling figures
+ * come last, so a run without groups gets the same script as before they existed. */
+static void put_script(FILE *f, const struct head *h, const struct asg_set *groups,
+                       struct plot_plan *plan)
 {
     char per[64], title[256], y2[128];
     interval_text(per, sizeof per, plan->interval_s);
@@ -371,6 +867,8 @@ static void put_script(FILE *f, const struct head *h, struct plot_plan *plan)
         put_figure(f, "inflight.png", title, "requests", NULL, false, &x, &fig);
     }
     free(fig.c);
+    if (groups->n > 0)
+        put_asg_figures(f, h, groups, plan, &x);
 }
 
 /* Write text to path through a temporary in the same folder and a rename. */
@@ -750,6 +1248,10 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
         goto out_free;
     if (h.records >= 3)
         plan->interval_s = h.t[1] - h.t[0];
+    struct asg_set groups;
+    asg_set_find(&groups, &h);
+    if (groups.n > 0 && (rc = asg_read_events(dir, &groups)) != 0)
+        goto out_groups;
 
     char *text = NULL;
     size_t len = 0;
@@ -757,9 +1259,9 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     if (!mem) {
         diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
         rc = PLOT_ERR_IO;
-        goto out_free;
+        goto out_groups;
     }
-    put_script(mem, &h, plan);
+    put_script(mem, &h, &groups, plan);
     if (fclose(mem) != 0) {
         diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
         rc = PLOT_ERR_IO;
@@ -767,6 +1269,8 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
         rc = write_atomic(gp, text, len);
     }
     free(text);
+out_groups:
+    asg_set_free(&groups);
 out_free:
     head_free(&h);
     free(csv);

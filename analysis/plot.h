@@ -12,6 +12,15 @@
  *   utilization.png  target.*.utilization (a fraction) in %
  *   inflight.png     every *.in_flight and target.*.queue_length
  *
+ * and, when the CSV has Auto Scaling group series (asg.*), one panel per group or policy:
+ *
+ *   capacity.png     asg.G.desired / .in_service / .pending (steps) against the offered load
+ *                    (workload.*.requests summed, per second) on the right-hand axis; the
+ *                    group's `scaling` rows of DIR/events.csv as dotted lines, with a
+ *                    triangle up or down at the new desired capacity when the detail says
+ *                    "from X to Y"
+ *   policy.png       asg.G.P.metric and asg.G.P.alarm (INSUFFICIENT_DATA, OK, ALARM)
+ *
  * Column labels (`scope.name.metric`) contain dots and dashes, so the script refers to
  * columns by number.  It picks the pngcairo terminal when gnuplot has it, else png, at
  * 1200x700, and can be rerun by hand from DIR (`gnuplot plots.gp`).
@@ -26,7 +35,9 @@
  *
  * (the data go into the script as datablocks, so it runs on its own).
  *
- * Leaves out: SVG output, events.csv overlays (scaling activities, faults).
+ * A missing events.csv only leaves the activities out.
+ *
+ * Leaves out: SVG output, events.csv overlays other than scaling (health, faults).
  */
 #ifndef ELBSIM_ANALYSIS_PLOT_H
 #define ELBSIM_ANALYSIS_PLOT_H
@@ -34,12 +45,12 @@
 /* Error returns (0 is success). */
 enum {
     PLOT_ERR_IO = -1,          /* a file could not be read or written (message printed) */
-    PLOT_ERR_DATA = -2,        /* the CSV has no header or no data rows (message printed) */
+    PLOT_ERR_DATA = -2,        /* a CSV is malformed or lacks its header or rows (printed) */
     PLOT_ERR_NO_GNUPLOT = -3,  /* the gnuplot program could not be started (no message) */
     PLOT_ERR_GNUPLOT = -4,     /* gnuplot ran and failed (message printed) */
 };
 
-#define PLOT_MAX 4
+#define PLOT_MAX 6
 
 /* What plot_write_script put into the script.  Strings are static. */
 struct plot_plan {
@@ -51,7 +62,8 @@ struct plot_plan {
     double interval_s;             /* s, from the first two rows; NAN with one row */
 };
 
-/* Read DIR/timeseries_wide.csv and write DIR/plots.gp atomically, filling *plan.
+/* Read DIR/timeseries_wide.csv (and DIR/events.csv when there are asg.* series) and write
+ * DIR/plots.gp atomically, filling *plan.
  * A script with no plots is still written (plan->nmade == 0).  Returns 0, PLOT_ERR_IO or
  * PLOT_ERR_DATA, after printing the path and the reason. */
 int plot_write_script(const char *dir, struct plot_plan *plan);

@@ -1,5 +1,6 @@
-/* Tests of analysis/plot and `elbsim plot`: the script's columns, skipped plots, PNGs drawn
- * by the real gnuplot, and the exit codes for a missing gnuplot, folder or CSV. */
+/* Tests of analysis/plot and `elbsim plot`: the script's columns, skipped plots, the Auto
+ * Scaling plots with events.csv's activities, PNGs drawn by the real gnuplot (skipped when
+ * it is not installed), and the exit codes for a missing gnuplot, folder or CSV. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -100,6 +101,7 @@ static void script_refers_to_columns_by_number(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:10 axes x1y1 with lines lw 2 "
                                       "title 'lb front-door in flight'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "per 1 s interval"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "capacity.png")); /* no asg.* series: no capacity plot */
     free(gp);
 }
 
@@ -192,6 +194,185 @@ static void pngs_are_created_and_non_empty(void)
     }
 }
 
+/* A folder as `elbsim run` writes it for two Auto Scaling groups, "web" and "web.v2" (a
+ * dot in the name, so asg.web.v2.steps.metric is group web.v2's policy steps), two
+ * workloads and 2 minutes of 10 s intervals.  Columns: 2-3 requests, 4 throughput,
+ * 5-9 web, 10-11 web's policy cpu50, 12-14 web.v2, 15-16 its policy steps. */
+static void write_asg_csv(void)
+{
+    FILE *f = fopen(unit_tmpdir_path("timeseries_wide.csv"), "w");
+    fputs("time_s,workload.shoppers.requests,workload.batch.requests,"
+          "workload.shoppers.throughput_rps,asg.web.desired,asg.web.pending,"
+          "asg.web.in_service,asg.web.warming,asg.web.draining,asg.web.cpu50.metric,"
+          "asg.web.cpu50.alarm,asg.web.v2.desired,asg.web.v2.pending,asg.web.v2.in_service,"
+          "asg.web.v2.steps.metric,asg.web.v2.steps.alarm\n",
+          f);
+    for (int t = 10; t <= 120; t += 10) {
+        int desired = t < 20 ? 2 : t < 40 ? 4 : 3;
+        fprintf(f, "%d,%d,%d,%g,%d,%d,%d,0,0,", t, 1000 + 10 * t, 200, 100.0 + t, desired,
+                t == 20 || t == 30 ? 2 : 0, t < 40 ? 2 : 3);
+        if (t > 10)
+            fprintf(f, "%g", 30.0 + t / 4.0);
+        fprintf(f, ",%d,%d,0,%d,,%d\n", t > 10 ? 1 + (t == 20) : 0, t < 50 ? 1 : 2,
+                t < 50 ? 1 : 2, t < 60 ? 1 : 2);
+    }
+    fclose(f);
+}
+
+/* events.csv with scaling rows of both groups (one naming no change of capacity), another
+ * kind and an unknown group, which are left out. */
+static void write_asg_events(void)
+{
+    write_text("events.csv",
+               "time_s,kind,name,detail\n"
+               "5,health,web/i-1,initial -> healthy\n"
+               "20,scaling,web,Alarm TargetTracking-web-AlarmHigh-cpu50 in state ALARM "
+               "triggered policy cpu50 changing the desired capacity from 2 to 4.\n"
+               "40,scaling,web,\"Alarm Low, in state ALARM triggered policy cpu50 changing "
+               "the desired capacity from 4 to 3.\"\n"
+               "45,scaling,web,Terminating EC2 instance: web/i-2. Cause: an instance was taken "
+               "out of service in response to an ELB health check.\n"
+               "50,scaling,web.v2,changing the desired capacity from 1 to 2.\n"
+               "60,scaling,api,changing the desired capacity from 1 to 9.\n");
+}
+
+static void asg_series_get_capacity_and_policy_plots(void)
+{
+    unit_tmpdir_empty();
+    write_asg_csv();
+    write_asg_events();
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 3);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "throughput.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[1], "capacity.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[2], "policy.png");
+    CU_ASSERT_EQUAL(plan.nskipped, 3); /* latency, utilization, in flight */
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* one panel per group, capacity as steps, load = both workloads' requests per second */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set output 'capacity.png'\nset multiplot layout 2,1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set title 'Auto Scaling group web'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set title 'Auto Scaling group web.v2'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:5 axes x1y1 with steps lw 2 lc 1 "
+                                      "title 'desired'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:7 axes x1y1 with steps lw 2 lc 2 "
+                                      "title 'in service'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:6 axes x1y1 with steps lw 2 lc 3 "
+                                      "title 'pending'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:12 axes x1y1 with steps"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:((column(2)+column(3))/10) axes x1y2 with "
+                                      "lines"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set y2label 'offered load (requests/s)'"));
+    /* activities: up and down at the new desired capacity; a line for each, the
+     * termination included; other kinds and unknown groups left out */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_out_1 << EOD\n20,4\nEOD\n"
+                                      "$scale_in_1 << EOD\n40,3\nEOD\n"
+                                      "$scale_out_2 << EOD\n50,2\nEOD\n"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "$scale_in_2"));
+    CU_ASSERT_PTR_NULL(strstr(gp, ",9\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_out_1 using 1:2 axes x1y1 with points pt 9"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_in_1 using 1:2 axes x1y1 with points pt 11"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set arrow 3 from 45, graph 0 to 45, graph 1 nohead"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "set arrow 4 "));
+    CU_ASSERT_PTR_NULL(strstr(gp, "from 5, graph 0"));
+    /* policies: metric on the left, alarm state on the right */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set output 'policy.png'\nset multiplot layout 2,1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set title 'Auto Scaling group web, policy cpu50'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set title 'Auto Scaling group web.v2, policy steps'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:10 axes x1y1 with lines lw 2 lc 1 "
+                                      "title 'metric'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:11 axes x1y2 with steps"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set y2tics ('INSUFFICIENT_DATA' 0, 'OK' 1, "
+                                      "'ALARM' 2)"));
+    /* web.v2's policy has no metric value: its alarm alone, on the left-hand axis */
+    CU_ASSERT_PTR_NULL(strstr(gp, "using 1:15 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set ytics ('INSUFFICIENT_DATA' 0, 'OK' 1, 'ALARM' 2)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:16 axes x1y1 with steps"));
+    /* the same folder gives the same script */
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *again = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_STRING_EQUAL(gp, again);
+    free(again);
+    free(gp);
+}
+
+/* Without events.csv the capacity is still drawn, without activities; groups whose
+ * columns are all empty are skipped with the reason. */
+static void asg_plots_without_events_or_values(void)
+{
+    unit_tmpdir_empty();
+    write_asg_csv();
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL(plan.nmade, 3);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set output 'capacity.png'"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "$scale_"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "set arrow"));
+    free(gp);
+
+    unit_tmpdir_empty();
+    write_text("timeseries_wide.csv", "time_s,workload.w.throughput_rps,asg.g.desired,"
+                                      "asg.g.p.metric,asg.g.p.alarm\n"
+                                      "60,5,,,\n120,6,,,\n");
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL(plan.nmade, 1);
+    CU_ASSERT_EQUAL_FATAL(plan.nskipped, 5);
+    CU_ASSERT_STRING_EQUAL(plan.skipped[3], "capacity.png");
+    CU_ASSERT_STRING_EQUAL(plan.skipped_why[3], "its columns hold no values");
+    CU_ASSERT_STRING_EQUAL(plan.skipped[4], "policy.png");
+    gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "capacity.png"));
+    free(gp);
+}
+
+static void events_csv_with_a_wrong_header_is_bad_input(void)
+{
+    unit_tmpdir_empty();
+    write_asg_csv();
+    write_text("events.csv", "t,what,who,why\n20,scaling,web,from 2 to 4\n");
+    struct plot_plan plan;
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    int rc = plot_write_script(unit_tmpdir(), &plan);
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_EQUAL(rc, PLOT_ERR_DATA);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "events.csv: expected a header `time_s,kind,name,"
+                                       "detail`"));
+    free(msg);
+    CU_ASSERT(access(unit_tmpdir_path("plots.gp"), F_OK) != 0); /* nothing left behind */
+}
+
+static void capacity_and_policy_pngs_are_drawn(void)
+{
+    if (!have_gnuplot()) {
+        printf("\n  skipped: gnuplot is not installed (make deps)\n");
+        return;
+    }
+    unit_tmpdir_empty();
+    write_asg_csv();
+    write_asg_events();
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    int rc = run_plot_quiet(2, argv, &out);
+    if (rc != EXIT_OK)
+        printf("\n%s", out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/capacity.png"));
+    CU_ASSERT_PTR_NULL(strstr(out, "warning")); /* gnuplot's, e.g. an empty curve */
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(rc, EXIT_OK);
+    static const char *const png[] = {"capacity.png", "policy.png"};
+    for (size_t i = 0; i < sizeof png / sizeof png[0]; i++) {
+        struct stat st;
+        CU_ASSERT_EQUAL(stat(unit_tmpdir_path(png[i]), &st), 0);
+        CU_ASSERT(st.st_size > 1000);
+        char *head = unit_slurp(unit_tmpdir_path(png[i]));
+        CU_ASSERT(head && !memcmp(head, "\x89PNG", 4));
+        free(head);
+    }
+}
+
 static void missing_gnuplot_exits_1_with_install_hint(void)
 {
     unit_tmpdir_empty();
@@ -274,6 +455,10 @@ static CU_TestInfo plot_tests[] = {
      figures_whose_columns_are_all_empty_are_skipped},
     {"long_runs_plot_time_in_hours", long_runs_plot_time_in_hours},
     {"pngs_are_created_and_non_empty", pngs_are_created_and_non_empty},
+    {"asg_series_get_capacity_and_policy_plots", asg_series_get_capacity_and_policy_plots},
+    {"asg_plots_without_events_or_values", asg_plots_without_events_or_values},
+    {"events_csv_with_a_wrong_header_is_bad_input", events_csv_with_a_wrong_header_is_bad_input},
+    {"capacity_and_policy_pngs_are_drawn", capacity_and_policy_pngs_are_drawn},
     {"missing_gnuplot_exits_1_with_install_hint", missing_gnuplot_exits_1_with_install_hint},
     {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
     {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},
