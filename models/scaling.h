@@ -77,6 +77,7 @@
 #include <stdio.h>
 
 #include "models/cron.h"
+#include "models/forecast.h"
 #include "models/metrics.h"
 #include "sim/diag.h"
 
@@ -87,6 +88,7 @@ enum scaling_kind {
     SCALING_STEP,
     SCALING_TARGET_TRACKING,
     SCALING_SCHEDULED,
+    SCALING_PREDICTIVE,
 };
 
 enum scaling_adjust {
@@ -180,6 +182,21 @@ struct scaling_policy {
     double at_s;                  /* one-off: when, simulated seconds */
     double start_s, end_s;        /* recurring: fire only within [start, end] */
     int new_min, new_max, new_desired; /* -1 = leave unchanged */
+
+    /* predictive (scaling_predictive.c; `target` above is the scaling metric's target) */
+    bool pred_requests;           /* load metric: the group's request count (else CPU) */
+    bool forecast_only;           /* mode: forecast_only (write the forecast, scale nothing) */
+    struct forecast_method method;
+    double buffer_s;              /* SchedulingBufferTime */
+    bool breach_increase;         /* max_capacity_breach_behavior: increase (else honor) */
+    double max_buffer_pct;        /* MaxCapacityBuffer with increase */
+    bool wait_for_history;        /* with under 24 h of history, wait (else an error) */
+    size_t horizon_h;             /* hours forecast at each refresh, 1-48 */
+    double *history;              /* hours of load before t = 0 (from history_path), or NULL */
+    size_t history_n;
+    char *history_path;           /* a CSV of hourly history before t = 0, or NULL */
+    char *history_series;         /* its series when it is a timeseries.csv */
+    struct loc history_loc;
 };
 
 /* Per-policy run state, owned by whoever applies the policy.  Zero it with
@@ -313,5 +330,7 @@ int scaling_target_read(const struct ytree *m, const struct scaling_ctx *ctx,
                         struct scaling_policy *out);
 int scaling_scheduled_read(const struct ytree *m, const struct scaling_ctx *ctx,
                            struct scaling_policy *out);
+int scaling_predictive_read(const struct ytree *m, const struct scaling_ctx *ctx,
+                            struct scaling_policy *out);
 
 #endif

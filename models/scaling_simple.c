@@ -14,12 +14,13 @@
 #include "sim/ytree.h"
 
 const char *const scaling_type_names[] = {"simple", "step", "target_tracking", "scheduled",
-                                          NULL};
+                                          "predictive", NULL};
 const char *const scaling_type_summaries[] = {
     "one adjustment when its alarm fires, then a cooldown (default 300s)",
     "adjustments by the size of the alarm breach; warm-up instead of cooldown",
     "keeps a metric at a target: scale out after 3 of 3 datapoints above, in after 15 of 15",
     "sets min/max/desired at a time or on a cron recurrence",
+    "forecasts the load hourly from 24 h to 14 d of history and raises capacity ahead of it",
 };
 
 void scaling_ctx_default(struct scaling_ctx *ctx, unsigned owner, const char *owner_name)
@@ -297,7 +298,8 @@ int scaling_policy_read(const struct ytree *node, const struct scaling_ctx *ctx,
         return -1;
     static int (*const readers[])(const struct ytree *, const struct scaling_ctx *,
                                   struct scaling_policy *) = {
-        scaling_simple_read, scaling_step_read, scaling_target_read, scaling_scheduled_read};
+        scaling_simple_read, scaling_step_read, scaling_target_read, scaling_scheduled_read,
+        scaling_predictive_read};
     for (int i = 0; scaling_type_names[i]; i++)
         if (!strcmp(v->text, scaling_type_names[i])) {
             out->kind = (enum scaling_kind)i;
@@ -306,7 +308,7 @@ int scaling_policy_read(const struct ytree *node, const struct scaling_ctx *ctx,
     const char *near = ytree_nearest(v->text, scaling_type_names);
     return diag_error(&v->loc,
                       "unknown policy type '%s'%s%s%s; expected one of: simple, step, "
-                      "target_tracking, scheduled",
+                      "target_tracking, scheduled, predictive",
                       v->text, near ? " (did you mean '" : "", near ? near : "",
                       near ? "'?)" : "");
 }
@@ -320,6 +322,9 @@ void scaling_policy_fini(struct scaling_policy *p)
     free(p->alarm_high_name);
     free(p->alarm_low_name);
     free(p->recurrence);
+    free(p->history_path);
+    free(p->history);
+    free(p->history_series);
     memset(p, 0, sizeof *p);
 }
 

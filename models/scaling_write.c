@@ -40,7 +40,8 @@ static void alarm(FILE *f, const struct scaling_alarm_spec *a)
 
 void scaling_policy_write(const struct scaling_policy *p, FILE *f)
 {
-    static const char *const kinds[] = {"simple", "step", "target_tracking", "scheduled"};
+    static const char *const kinds[] = {"simple", "step", "target_tracking", "scheduled",
+                                        "predictive"};
     fprintf(f, "      - { name: '%s', type: %s", p->name, kinds[p->kind]);
     switch (p->kind) {
     case SCALING_TARGET_TRACKING:
@@ -80,6 +81,26 @@ void scaling_policy_write(const struct scaling_policy *p, FILE *f)
         }
         fputc(']', f);
         break;
+    case SCALING_PREDICTIVE: {
+        char method[128];
+        forecast_method_format(&p->method, method, sizeof method);
+        fprintf(f, ", load_metric: %s, scaling_metric: %s, target: %.10g, mode: %s, "
+                   "method: '%s'",
+                p->pred_requests ? "ALBTargetGroupRequestCount" : "ASGTotalCPUUtilization",
+                p->metric_name, p->target, p->forecast_only ? "forecast_only" : "forecast_and_scale",
+                method);
+        secs(f, "buffer", p->buffer_s);
+        secs(f, "horizon", (double)p->horizon_h * 3600.0);
+        fprintf(f, ", max_capacity_breach_behavior: %s", p->breach_increase ? "increase" : "honor");
+        if (p->breach_increase)
+            fprintf(f, ", max_capacity_buffer: %.10g", p->max_buffer_pct);
+        fprintf(f, ", wait_for_history: %s", p->wait_for_history ? "true" : "false");
+        if (p->history_path)
+            fprintf(f, ", history: '%s'", p->history_path);
+        if (p->history_series)
+            fprintf(f, ", history_series: '%s'", p->history_series);
+        break;
+    }
     case SCALING_SCHEDULED:
     default:
         if (p->recurring) {

@@ -911,6 +911,39 @@ static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch
 
 static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts);
 
+/* A predictive policy's history: a CSV of load before t = 0 (its last hour ends at t = 0),
+ * read now so a bad file is a load-time error.  Without enough of it the policy waits
+ * for the run's own 24 h only when the scenario says so. */
+static void read_history(struct reader *r, const struct sc_asg *a, struct scaling_policy *p)
+{
+    size_t need = forecast_method_min_history_h(&p->method);
+    if (p->history_path) {
+        char path[4096];
+        if (p->history_path[0] == '/')
+            snprintf(path, sizeof path, "%s", p->history_path);
+        else
+            snprintf(path, sizeof path, "%s/%s", r->sc->dir, p->history_path);
+        struct forecast_history h;
+        int rc = forecast_history_read(path, p->history_series,
+                                       p->pred_requests ? FORECAST_AGG_SUM : FORECAST_AGG_MEAN, &h);
+        if (rc) {
+            fail(r);
+            return;
+        }
+        p->history = h.load;
+        p->history_n = h.n;
+        h.load = NULL;
+        forecast_history_fini(&h);
+    }
+    if (p->history_n < need && !p->wait_for_history) {
+        diag_error(p->history_path ? &p->history_loc : &p->loc,
+                   "predictive policy '%s' of group '%s' has %zu hours of history; it needs at "
+                   "least %zu (history: FILE), or wait_for_history: true to wait for the run's "
+                   "own, as AWS does", p->name, a->name, p->history_n, need);
+        fail(r);
+    }
+}
+
 static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
 {
     if (ytree_check_keys(m, "an auto scaling group", asg_keys)) {
@@ -1023,6 +1056,8 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
             struct scaling_policy *p = &a->policies[a->npolicies++];
             if (scaling_policy_read(pol->items[i], &a->ctx, p))
                 fail(r);
+            else if (p->kind == SCALING_PREDICTIVE)
+                read_history(r, a, p);
             for (int j = 0; j + 1 < a->npolicies && p->name; j++)
                 if (a->policies[j].name && !strcmp(a->policies[j].name, p->name)) {
                     diag_error(&p->loc, "duplicate policy name '%s' in group '%s'", p->name,

@@ -259,6 +259,29 @@ expect_error asg_unknown_metric 2 "--set:1:[0-9]+: error: unknown metric 'ECSSer
     run scenarios/examples/asg_target_tracking.yaml \
     --set auto_scaling_groups.web-asg.policies.cpu50.metric=ECSServiceAverageCPUUtilization
 
+# --- predictive scaling ---
+miss() { awk -F, '$1 == "workload" && $3 == "slo_miss_intervals" { print $4 }' "$1"; }
+"$ELBSIM" run scenarios/examples/predictive_vs_reactive.yaml --set duration=3d -q -o "$TMP/pr" >/dev/null 2>&1 # warm-up: the first day
+"$ELBSIM" run scenarios/examples/predictive_vs_reactive.yaml --set duration=3d -q -o "$TMP/pr0" \
+    --set auto_scaling_groups.web-asg.policies.predict.mode=forecast_only >/dev/null 2>&1
+m1=$(miss "$TMP/pr/summary.csv"); m0=$(miss "$TMP/pr0/summary.csv")
+if [ -n "$m1" ] && [ -n "$m0" ] && awk -v a="$m1" -v b="$m0" 'BEGIN { exit !(a * 2 < b) }' &&
+    [ "$(head -1 "$TMP/pr/forecast.csv")" = "time_s,forecast_load,forecast_capacity,actual_load,actual_capacity" ] &&
+    ! grep -q Predictive "$TMP/pr0/events.csv"; then
+    ok "predictive + target tracking miss the SLO in $m1 intervals, target tracking alone $m0 (days 2-3)"
+else
+    ko "predictive vs reactive: $m1 vs $m0"
+fi
+bad_pred() {
+    expect_error "$1" 2 "$2" -- validate scenarios/examples/predictive_vs_reactive.yaml --set "auto_scaling_groups.web-asg.policies.predict.$3"
+}
+bad_pred pred_method "unknown forecast method 'prophet'" method=prophet
+bad_pred pred_horizon "horizon must be 1h to 48h" horizon=72h
+bad_pred pred_pair "AWS pairs load_metric ASGTotalCPUUtilization with scaling_metric ASGAverageCPUUtilization" scaling_metric=ALBRequestCountPerTarget
+bad_pred pred_short "has 0 hours of history; it needs at least 24" wait_for_history=false
+bad_pred pred_rows "forecast_bad_row.csv:4:6: error: bad load 'abc'" "history=$PWD/tests/data/forecast_bad_row.csv"
+bad_pred pred_order "forecast_decreasing.csv:5:1: error: time_s 7000 is not after" "history=$PWD/tests/data/forecast_decreasing.csv"
+
 echo
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -302,6 +302,65 @@ static void crashed_instances_are_replaced(void)
     done(w, sc);
 }
 
+
+/* Predictive scaling from a 48-hour history (tests/data/pred_history.csv: CPU summed over
+ * instances 100 %, except 600 % in the 09:00 hour): the forecast for 09:00 asks for 600 /
+ * 50 = 12 instances, in place at 08:55 with the default 300 s buffer, and no predictive
+ * action ever lowers the capacity. */
+static const char *const pred_policy =
+    "      policies: [ { name: predict, type: predictive, target: 50, method: seasonal_naive,\n"
+    "                    history: tests/data/pred_history.csv } ]";
+
+static void predictive_capacity_is_in_place_before_the_hour(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    struct world *w = run("steps(0s: 50/s)", pred_policy, "", 12 * 3600, &sc, &r);
+    double t = first(&r, 0, "Predictive scaling policy predict");
+    CU_ASSERT_DOUBLE_EQUAL(t, 9 * 3600 - 300, 1e-9);
+    for (int i = 0; i < r.n; i++)
+        if (!strcmp(r.kind[i], "scaling") && strstr(r.detail[i], "Predictive")) {
+            CU_ASSERT(strstr(r.detail[i], "to 12 ") != NULL);
+            /* "from X to Y": never lower. */
+            const char *f = strstr(r.detail[i], "from ");
+            CU_ASSERT(f && atoi(f + 5) < to_capacity(r.detail[i]));
+        }
+    printf("\n    09:00 capacity scheduled at %g s (08:55)\n", t);
+    done(w, sc);
+}
+
+static void forecast_only_scales_nothing(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    char pol[512];
+    snprintf(pol, sizeof pol,
+             "      policies: [ { name: predict, type: predictive, target: 50,\n"
+             "                    mode: forecast_only, method: seasonal_naive,\n"
+             "                    history: tests/data/pred_history.csv } ]");
+    struct world *w = run("steps(0s: 50/s)", pol, "", 12 * 3600, &sc, &r);
+    CU_ASSERT(first(&r, 0, "Predictive") < 0);
+    /* The forecast was still made: hour 9 expects 600. */
+    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].fc_load[9], 600, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].fc_cap[9], 12, 0);
+    done(w, sc);
+}
+
+/* With under 24 h of history nothing is scheduled (the run's own first day). */
+static void predictive_waits_for_a_day_of_history(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *pol =
+        "      policies: [ { name: predict, type: predictive, target: 50,\n"
+        "                    wait_for_history: true } ]";
+    struct world *w = run("steps(0s: 100/s)", pol, "", 23 * 3600, &sc, &r);
+    CU_ASSERT_EQUAL(w->asgs[0]->pol[0].refreshes, 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->pol[0].hist_n, 23); /* hours closed at 1 h ... 23 h */
+    CU_ASSERT(first(&r, 0, "Predictive") < 0);
+    done(w, sc);
+}
+
 static CU_TestInfo tests[] = {
     {"scale_out_waits_for_three_datapoints_and_the_delay",
      scale_out_waits_for_three_datapoints_and_the_delay},
@@ -312,6 +371,10 @@ static CU_TestInfo tests[] = {
     {"capacity_stays_within_min_and_max", capacity_stays_within_min_and_max},
     {"deregistration_comes_before_termination", deregistration_comes_before_termination},
     {"crashed_instances_are_replaced", crashed_instances_are_replaced},
+    {"predictive_capacity_is_in_place_before_the_hour",
+     predictive_capacity_is_in_place_before_the_hour},
+    {"forecast_only_scales_nothing", forecast_only_scales_nothing},
+    {"predictive_waits_for_a_day_of_history", predictive_waits_for_a_day_of_history},
     CU_TEST_INFO_NULL,
 };
 

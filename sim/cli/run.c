@@ -29,6 +29,7 @@ struct wl_meas {
     struct hist total;      /* latencies completed after warm-up */
     uint64_t prev_requests, prev_completed, prev_errors, prev_timeouts, prev_retries;
     uint64_t w_requests, w_completed, w_errors, w_timeouts, w_retries, w_failed; /* at warm-up */
+    uint64_t slo_miss;  /* intervals after warm-up whose latency broke a latency SLO */
     int id_requests, id_completed, id_errors, id_timeouts, id_tput, id_mean, id_p50, id_p90,
         id_p99, id_inflight;
 };
@@ -213,6 +214,33 @@ static void setup_series(struct run *r)
     sync_targets(r);
 }
 
+/* Does this interval's latency break one of the scenario's latency SLOs on workload wl
+ * (`workload.<wl>.latency_pNN_s < v`, or _mean_s)? */
+static bool interval_breaks_slo(const struct scenario *sc, const char *wl, const struct hist *h)
+{
+    for (int i = 0; i < sc->nslos; i++) {
+        const struct sc_slo *o = &sc->slos[i];
+        if (strcmp(o->scope, "workload") || strcmp(o->name, wl) ||
+            strncmp(o->metric, "latency_", 8))
+            continue;
+        double v;
+        const char *m = o->metric + 8;
+        if (!strcmp(m, "mean_s"))
+            v = hist_mean(h);
+        else if (m[0] == 'p' && strstr(m, "_s"))
+            v = hist_quantile(h, atof(m + 1) / (strlen(m) - 3 > 2 ? 1000.0 : 100.0));
+        else
+            continue;
+        bool ok = !strcmp(o->op, "<")    ? v < o->value
+                  : !strcmp(o->op, "<=") ? v <= o->value
+                  : !strcmp(o->op, ">")  ? v > o->value
+                                         : v >= o->value;
+        if (!ok)
+            return true;
+    }
+    return false;
+}
+
 /* One row per interval per series. */
 static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
 {
@@ -236,6 +264,8 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
             series_set(r->series, m->id_p50, hist_quantile(&m->interval, 0.50));
             series_set(r->series, m->id_p90, hist_quantile(&m->interval, 0.90));
             series_set(r->series, m->id_p99, hist_quantile(&m->interval, 0.99));
+            if (r->warm && interval_breaks_slo(r->sc, wl->name, &m->interval))
+                m->slo_miss++;
         }
         hist_reset(&m->interval);
         m->prev_requests = wl->requests;
@@ -392,6 +422,8 @@ static struct summary *make_summary(struct run *r)
         summary_add(s, "workload", wl->name, "error_ratio",
                     req ? (double)fail / (double)req : 0.0);
         latency_rows(s, "workload", wl->name, &m->total);
+        if (sc->nslos)
+            summary_add(s, "workload", wl->name, "slo_miss_intervals", (double)m->slo_miss);
         hist_merge(&all, &m->total);
         tot_req += req;
         tot_ok += ok;
@@ -473,6 +505,23 @@ static struct summary *make_summary(struct run *r)
                     (double)(a->replacements - m->w_replacements));
         summary_add(s, "asg", a->name, "max_in_service", m->max_in_service);
         summary_add(s, "asg", a->name, "desired_end", a->desired);
+        for (int k = 0; k < a->npol; k++) {
+            const struct asg_policy *ap = &a->pol[k];
+            if (ap->p->kind != SCALING_PREDICTIVE)
+                continue;
+            struct forecast_score fs;
+            size_t under;
+            asg_forecast_score(ap, sc->warmup_s, &fs, &under);
+            char metric[300];
+            snprintf(metric, sizeof metric, "%s.forecast_mape_pct", ap->p->name);
+            summary_add(s, "asg", a->name, metric, forecast_score_mape_pct(&fs));
+            snprintf(metric, sizeof metric, "%s.forecast_bias_pct", ap->p->name);
+            summary_add(s, "asg", a->name, metric, forecast_score_bias_pct(&fs));
+            snprintf(metric, sizeof metric, "%s.forecast_hours", ap->p->name);
+            summary_add(s, "asg", a->name, metric, (double)fs.hours);
+            snprintf(metric, sizeof metric, "%s.underprovisioned_hours", ap->p->name);
+            summary_add(s, "asg", a->name, metric, (double)under);
+        }
     }
     summary_add(s, "run", "run", "requests", (double)tot_req);
     summary_add(s, "run", "run", "completed", (double)tot_ok);
@@ -541,6 +590,39 @@ static int write_resolved(const struct scenario *sc, const char *dir)
     return 0;
 }
 
+/* forecast.csv: per hour of the run, what the first predictive policy forecast and what
+ * happened (README "Predictive scaling").  Nothing when no group has one. */
+static int write_forecast(struct run *r, const char *dir)
+{
+    const struct asg_policy *ap = NULL;
+    for (int i = 0; i < r->w->nasgs && !ap; i++)
+        for (int k = 0; k < r->w->asgs[i]->npol && !ap; k++)
+            if (r->w->asgs[i]->pol[k].p->kind == SCALING_PREDICTIVE)
+                ap = &r->w->asgs[i]->pol[k];
+    if (!ap)
+        return 0;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/forecast.csv", dir);
+    struct csvout o;
+    if (csvout_open(&o, path))
+        return -1;
+    const char *head[] = {"time_s", "forecast_load", "forecast_capacity", "actual_load",
+                          "actual_capacity"};
+    for (size_t i = 0; i < 5; i++)
+        csvout_str(&o, head[i]);
+    csvout_end_row(&o);
+    size_t hours = (size_t)ceil(r->sc->duration_s / 3600.0);
+    for (size_t h = 0; h < hours && h < ap->nhours; h++) {
+        csvout_num(&o, (double)h * 3600.0);
+        csvout_num(&o, ap->fc_load[h]);
+        csvout_num(&o, ap->fc_cap[h]);
+        csvout_num(&o, ap->act_load[h]);
+        csvout_num(&o, ap->act_cap[h]);
+        csvout_end_row(&o);
+    }
+    return csvout_commit(&o) ? -1 : 0;
+}
+
 int run_scenario(const struct scenario *sc, const struct run_opts *o, struct summary **out)
 {
     int rc = 1;
@@ -606,6 +688,10 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
     struct summary *s = make_summary(&r);
     snprintf(path, sizeof path, "%s/summary.csv", partial);
     if (summary_write_csv(s, path) || write_resolved(sc, partial)) {
+        summary_free(s);
+        goto out_requests;
+    }
+    if (write_forecast(&r, partial)) {
         summary_free(s);
         goto out_requests;
     }
