@@ -204,6 +204,7 @@ static struct asg_instance *new_instance(struct asg *a)
     snprintf(name, sizeof name, "%s/%u", a->name, a->next_name++);
     in->t = world_target_new(a->w, name, &spec);
     in->t->owner = a;
+    in->t->owner_kind = TARGET_OWNER_ASG;
     in->launched_s = now_of(a);
     return in;
 }

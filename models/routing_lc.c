@@ -80,7 +80,8 @@ static void lc_rebuild(void *priv, const struct route_view *v)
     grow_members(l, v->nmembers);
     for (uint32_t i = 0; i < l->nbuckets; i++)
         l->b[i].len = 0;
-    memset(l->linked, 0, l->cap);
+    if (l->cap)
+        memset(l->linked, 0, l->cap); /* NULL while the group has no member */
     l->min = UINT32_MAX;
     for (uint32_t i = 0; i < v->n; i++) {
         uint32_t m = v->eligible[i];

@@ -93,7 +93,8 @@ static void lor_rebuild(void *priv, const struct route_view *v)
     grow_buckets(l, 1);
     for (uint32_t i = 0; i < l->nbuckets; i++)
         l->head[i] = l->tail[i] = NIL;
-    memset(l->linked, 0, l->cap);
+    if (l->cap)
+        memset(l->linked, 0, l->cap); /* NULL while the group has no member */
     l->min = UINT32_MAX;
     for (uint32_t i = 0; i < v->n; i++) {
         uint32_t m = v->eligible[i];

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/ecs.h"
 #include "models/scaling.h"
 #include "models/target.h"
 #include "sim/diag.h"
@@ -172,6 +173,23 @@ struct sc_asg {
     struct scaling_ctx ctx;      /* what the policies were read with */
 };
 
+/* An ECS service (README "ECS services"): the module's configuration plus what it
+ * borrows, owned here. */
+struct sc_ecs {
+    struct ecs_service_cfg cfg;  /* pointers into the fields below */
+    struct loc loc;
+    char *name;
+    char **tg_names;
+    struct loc *tg_locs;
+    int *tgs;                    /* target group indices, resolved */
+    int *zones;
+    struct sim_dist *start_time;
+    struct scaling_policy *policies;
+    char *cluster_name;
+    char *instance_type;
+    struct sim_dist *launch_time;
+};
+
 struct sc_slo {
     char *text;                  /* "workload.shoppers.latency_p99_s < 0.5" */
     char *scope, *name, *metric; /* parsed path */
@@ -204,6 +222,8 @@ struct scenario {
     int nfaults;
     struct sc_asg *asgs;
     int nasgs;
+    struct sc_ecs *ecs;
+    int necs;
 };
 
 /* Read path, apply the `--set` overrides (nset of them), check and resolve.  Returns 0

@@ -90,7 +90,8 @@ struct target {
     gsl_rng *fault_rng;           /* errors: the fault's stream (borrowed) */
     struct request *hung;         /* hang: requests accepted and never answered */
     uint64_t dropped;             /* requests answered 502/500 because of a fault */
-    void *owner;                  /* the auto scaling group that launched it, or NULL */
+    void *owner;                  /* what launched it (owner_kind says which), or NULL */
+    enum { TARGET_OWNER_NONE, TARGET_OWNER_ASG, TARGET_OWNER_ECS } owner_kind;
 };
 
 /* Initialise a target in state TARGET_IN_SERVICE launched at `now`.  name is borrowed. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "models/asg.h"
+#include "models/ecs.h"
 #include "models/fault.h"
 #include "models/lb.h"
 #include "models/node.h"
@@ -113,7 +114,7 @@ struct target *world_target_new(struct world *w, const char *name,
 static void on_drained(void *ctx, struct target *t)
 {
     (void)ctx;
-    if (t->owner)
+    if (t->owner_kind == TARGET_OWNER_ASG)
         asg_drained(t->owner, t);
 }
 
@@ -197,6 +198,11 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
         w->tgs[i]->on_drained = on_drained;
         w->tgs[i]->on_drained_ctx = w;
     }
+    /* ECS services chain their own drain hook in front of the groups' (models/ecs.h). */
+    w->necs = sc->necs;
+    w->ecs = xcalloc((size_t)(sc->necs ? sc->necs : 1), sizeof *w->ecs);
+    for (int i = 0; i < sc->necs; i++)
+        w->ecs[i] = ecs_new(w, &sc->ecs[i].cfg);
     w->nworkloads = sc->nworkloads;
     w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
     for (int i = 0; i < sc->nworkloads; i++) {
@@ -237,6 +243,8 @@ void world_start(struct world *w)
     /* Groups first: their initial instances register healthy, as static targets do. */
     for (int i = 0; i < w->nasgs; i++)
         asg_start(w->asgs[i]);
+    for (int i = 0; i < w->necs; i++)
+        ecs_start(w->ecs[i]);
     for (int i = 0; i < w->ntgs; i++)
         tg_health_start(w->tgs[i]);
     for (int i = 0; i < w->nlbs; i++)
@@ -265,6 +273,9 @@ void world_free(struct world *w)
     for (int i = 0; i < w->nasgs; i++)
         asg_free(w->asgs[i]);
     free(w->asgs);
+    for (int i = 0; i < w->necs; i++)
+        ecs_free(w->ecs[i]);
+    free(w->ecs);
     for (int i = 0; i < w->nlbs; i++)
         lb_free(w->lbs[i]);
     free(w->lbs);

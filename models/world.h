@@ -62,6 +62,8 @@ struct world {
     struct sim_event_log events;    /* events.csv rows */
     struct asg **asgs;              /* EC2 Auto Scaling groups */
     int nasgs;
+    struct ecs_service **ecs;       /* ECS services */
+    int necs;
     struct world_timed *timed;      /* timeline registrations */
     size_t ntimed;
     gsl_rng **fault_rngs;           /* one per scenario fault ("fault.<i>") */

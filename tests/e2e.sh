@@ -282,6 +282,29 @@ bad_pred pred_short "has 0 hours of history; it needs at least 24" wait_for_hist
 bad_pred pred_rows "forecast_bad_row.csv:4:6: error: bad load 'abc'" "history=$PWD/tests/data/forecast_bad_row.csv"
 bad_pred pred_order "forecast_decreasing.csv:5:1: error: time_s 7000 is not after" "history=$PWD/tests/data/forecast_decreasing.csv"
 
+# --- ECS services ---
+val() { awk -F, -v sc="$2" -v n="$3" -v m="$4" '$1 == sc && $2 == n && $3 == m { print $4 }' "$1"; }
+"$ELBSIM" run scenarios/examples/ecs_ec2_capacity_provider.yaml -q -o "$TMP/ecs" >/dev/null 2>&1
+pf=$(val "$TMP/ecs/summary.csv" ecs api-svc placement_failures)
+cl=$(val "$TMP/ecs/summary.csv" ecs_cluster api-cluster launches)
+if [ -n "$pf" ] && [ -n "$cl" ] && [ "${pf%.*}" -gt 0 ] && [ "${cl%.*}" -gt 0 ] &&
+    grep -q ',scaling,api-cluster,' "$TMP/ecs/events.csv" && grep -q ',scaling,api-svc,' "$TMP/ecs/events.csv" &&
+    head -1 "$TMP/ecs/timeseries_wide.csv" | grep -q 'ecs_cluster.api-cluster.cpr_pct'; then
+    ok "ecs on ec2: tasks wait for room ($pf placement failures) while the capacity provider launches $cl instances"
+else
+    ko "ecs capacity provider: failures $pf, launches $cl"
+fi
+if "$ELBSIM" run "$TMP/ecs/scenario.yaml" -q -o "$TMP/ecs2" >/dev/null 2>&1 &&
+    cmp -s "$TMP/ecs/summary.csv" "$TMP/ecs2/summary.csv"; then
+    ok "the resolved scenario.yaml of an ECS run runs again to the same summary"
+else
+    ko "resolved ecs scenario rerun"
+fi
+expect_error ecs_cluster_on_fargate 2 "'cluster' is for the EC2 launch type" -- \
+    run scenarios/examples/ecs_ec2_capacity_provider.yaml --set ecs_services.api-svc.launch_type=fargate
+expect_error ecs_bad_size 2 "Fargate" -- \
+    run scenarios/examples/ecs_fargate.yaml --set ecs_services.api-svc.task.memory=64GB
+
 echo
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

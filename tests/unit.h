@@ -32,6 +32,7 @@ extern CU_SuiteInfo test_experiment_suites[];
 extern CU_SuiteInfo test_validation_suites[];
 extern CU_SuiteInfo test_forecast_suites[];
 extern CU_SuiteInfo test_asg_suites[];
+extern CU_SuiteInfo test_ecs_suites[];
 extern CU_SuiteInfo test_lb_suites[];
 
 /* Run a shell command line (the elbsim binary is in $ELBSIM) capturing stdout+stderr into

@@ -42,6 +42,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_validation_suites,
     test_forecast_suites,
     test_asg_suites,
+    test_ecs_suites,
     test_lb_suites,
     NULL,
 };

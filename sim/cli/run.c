@@ -13,6 +13,7 @@
 #include "analysis/series.h"
 #include "analysis/summary.h"
 #include "models/asg.h"
+#include "models/ecs.h"
 #include "models/lb.h"
 #include "models/request.h"
 #include "models/scenario.h"
@@ -57,8 +58,18 @@ struct tg_meas {
 
 struct asg_meas {
     uint64_t w_activities, w_launches, w_terminations, w_replacements;
-    int id_desired, id_pending, id_in_service, id_warming, id_draining;
+    int id_desired, id_pending, id_in_service, id_warming, id_draining, id_cpu_total;
+    double cpu_total;     /* this interval: utilization % of its instances, summed */
     int max_in_service;
+};
+
+struct ecs_meas {
+    uint64_t w_activities, w_starts, w_stops, w_replacements, w_failures, w_cl_activities,
+        w_cl_launches, w_cl_terminations;
+    int id_desired, id_prov, id_pending, id_running, id_draining;
+    int id_cl_desired, id_cl_pending, id_cl_in_service, id_cl_cpr, id_cl_needed;
+    int *id_metric, *id_alarm;
+    int max_running, max_instances;
 };
 
 struct run {
@@ -73,6 +84,7 @@ struct run {
     struct tgt_meas *tg_t; /* per target */
     uint32_t tg_t_cap;
     struct asg_meas *asg;
+    struct ecs_meas *ecs;
     uint32_t ntgt_meas;
     struct lb_meas *lb;
     struct tg_meas *tg;
@@ -202,6 +214,7 @@ static void setup_series(struct run *r)
         m->id_in_service = define(r, "asg", a->name, "in_service");
         m->id_warming = define(r, "asg", a->name, "warming");
         m->id_draining = define(r, "asg", a->name, "draining");
+        m->id_cpu_total = define(r, "asg", a->name, "cpu_total");
         for (int k = 0; k < a->npol; k++) {
             struct asg_policy *ap = &a->pol[k];
             char metric[300];
@@ -209,6 +222,32 @@ static void setup_series(struct run *r)
             ap->id_metric = define(r, "asg", a->name, metric);
             snprintf(metric, sizeof metric, "%s.alarm", ap->p->name);
             ap->id_alarm = define(r, "asg", a->name, metric);
+        }
+    }
+    r->ecs = xcalloc((size_t)(w->necs ? w->necs : 1), sizeof *r->ecs);
+    for (int i = 0; i < w->necs; i++) {
+        struct ecs_service *e = w->ecs[i];
+        struct ecs_meas *m = &r->ecs[i];
+        m->id_desired = define(r, "ecs", e->name, "desired");
+        m->id_prov = define(r, "ecs", e->name, "provisioning");
+        m->id_pending = define(r, "ecs", e->name, "pending");
+        m->id_running = define(r, "ecs", e->name, "running");
+        m->id_draining = define(r, "ecs", e->name, "draining");
+        m->id_metric = xcalloc((size_t)(e->npol ? e->npol : 1), sizeof(int));
+        m->id_alarm = xcalloc((size_t)(e->npol ? e->npol : 1), sizeof(int));
+        for (int k = 0; k < e->npol; k++) {
+            char metric[300];
+            snprintf(metric, sizeof metric, "%s.metric", e->cfg.policies[k].name);
+            m->id_metric[k] = define(r, "ecs", e->name, metric);
+            snprintf(metric, sizeof metric, "%s.alarm", e->cfg.policies[k].name);
+            m->id_alarm[k] = define(r, "ecs", e->name, metric);
+        }
+        if (e->cfg.launch_type == ECS_LAUNCH_EC2) {
+            m->id_cl_desired = define(r, "ecs_cluster", e->cl.name, "desired");
+            m->id_cl_pending = define(r, "ecs_cluster", e->cl.name, "pending");
+            m->id_cl_in_service = define(r, "ecs_cluster", e->cl.name, "in_service");
+            m->id_cl_cpr = define(r, "ecs_cluster", e->cl.name, "cpr_pct");
+            m->id_cl_needed = define(r, "ecs_cluster", e->cl.name, "needed");
         }
     }
     sync_targets(r);
@@ -311,11 +350,46 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
             series_set(r->series, ap->id_alarm, ap->alarm_state);
         }
     }
+    for (int i = 0; i < w->necs; i++) {
+        struct ecs_service *e = w->ecs[i];
+        struct ecs_meas *m = &r->ecs[i];
+        int prov, pend, run, drain;
+        ecs_counts(e, &prov, &pend, &run, &drain);
+        series_set(r->series, m->id_desired, e->desired);
+        series_set(r->series, m->id_prov, prov);
+        series_set(r->series, m->id_pending, pend);
+        series_set(r->series, m->id_running, run);
+        series_set(r->series, m->id_draining, drain);
+        if (r->warm && run > m->max_running)
+            m->max_running = run;
+        for (int k = 0; k < e->npol; k++) {
+            if (e->cfg.policies[k].kind == SCALING_SCHEDULED)
+                continue;
+            series_set(r->series, m->id_metric[k], e->pol[k].last_value);
+            series_set(r->series, m->id_alarm[k], e->pol[k].alarm_state);
+        }
+        if (e->cfg.launch_type == ECS_LAUNCH_EC2) {
+            int cp, cs, cd;
+            ecs_cluster_counts(e, &cp, &cs, &cd);
+            series_set(r->series, m->id_cl_desired, cd);
+            series_set(r->series, m->id_cl_pending, cp);
+            series_set(r->series, m->id_cl_in_service, cs);
+            series_set(r->series, m->id_cl_cpr, e->cl.cpr_pct);
+            series_set(r->series, m->id_cl_needed, e->cl.needed);
+            if (r->warm && cs > m->max_instances)
+                m->max_instances = cs;
+        }
+    }
     sync_targets(r);
+    for (int i = 0; i < w->nasgs; i++)
+        r->asg[i].cpu_total = 0;
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
         struct target *t = w->targets[i];
         struct tgt_meas *m = &r->tg_t[i];
         double busy = target_busy_area(t, now);
+        if (t->owner_kind == TARGET_OWNER_ASG && t->state != TARGET_PENDING)
+            r->asg[((struct asg *)t->owner)->id].cpu_total +=
+                100.0 * (busy - m->prev_busy) / (t->spec.servers * dt);
         series_set(r->series, m->id_util, (busy - m->prev_busy) / (t->spec.servers * dt));
         series_set(r->series, m->id_inflight, (double)t->held);
         series_set(r->series, m->id_queue, (double)target_queue_length(t));
@@ -323,6 +397,8 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
         m->prev_busy = busy;
         m->prev_completed = t->completed;
     }
+    for (int i = 0; i < w->nasgs; i++)
+        series_set(r->series, r->asg[i].id_cpu_total, r->asg[i].cpu_total);
     series_flush(r->series, now);
     /* Interval ends are k * dt (no accumulated rounding); the last one is the duration. */
     r->ticks++;
@@ -365,6 +441,18 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
     for (int i = 0; i < w->ntgs; i++) {
         r->tg[i].w_requests = w->tgs[i]->requests;
         r->tg[i].w_no_target = w->tgs[i]->no_target;
+    }
+    for (int i = 0; i < w->necs; i++) {
+        struct ecs_service *e = w->ecs[i];
+        struct ecs_meas *m = &r->ecs[i];
+        m->w_activities = e->activities;
+        m->w_starts = e->starts;
+        m->w_stops = e->stops;
+        m->w_replacements = e->replacements;
+        m->w_failures = e->placement_failures;
+        m->w_cl_activities = e->cl.activities;
+        m->w_cl_launches = e->cl.launches;
+        m->w_cl_terminations = e->cl.terminations;
     }
     for (int i = 0; i < w->nasgs; i++) {
         r->asg[i].w_activities = w->asgs[i]->activities;
@@ -422,8 +510,10 @@ static struct summary *make_summary(struct run *r)
         summary_add(s, "workload", wl->name, "error_ratio",
                     req ? (double)fail / (double)req : 0.0);
         latency_rows(s, "workload", wl->name, &m->total);
-        if (sc->nslos)
+        if (sc->nslos) {
             summary_add(s, "workload", wl->name, "slo_miss_intervals", (double)m->slo_miss);
+            summary_add(s, "workload", wl->name, "slo_miss_s", (double)m->slo_miss * sc->interval_s);
+        }
         hist_merge(&all, &m->total);
         tot_req += req;
         tot_ok += ok;
@@ -521,6 +611,36 @@ static struct summary *make_summary(struct run *r)
             summary_add(s, "asg", a->name, metric, (double)fs.hours);
             snprintf(metric, sizeof metric, "%s.underprovisioned_hours", ap->p->name);
             summary_add(s, "asg", a->name, metric, (double)under);
+        }
+    }
+    for (int i = 0; i < w->necs; i++) {
+        struct ecs_service *e = w->ecs[i];
+        struct ecs_meas *m = &r->ecs[i];
+        double c = ecs_cost_usd(e, now);
+        summary_add(s, "ecs", e->name, "task_hours", ecs_task_hours(e, now));
+        summary_add(s, "ecs", e->name, "cost_usd", c);
+        summary_add(s, "ecs", e->name, "scaling_activities", (double)(e->activities - m->w_activities));
+        summary_add(s, "ecs", e->name, "task_starts", (double)(e->starts - m->w_starts));
+        summary_add(s, "ecs", e->name, "task_stops", (double)(e->stops - m->w_stops));
+        summary_add(s, "ecs", e->name, "replacements", (double)(e->replacements - m->w_replacements));
+        summary_add(s, "ecs", e->name, "placement_failures",
+                    (double)(e->placement_failures - m->w_failures));
+        summary_add(s, "ecs", e->name, "max_running", m->max_running);
+        summary_add(s, "ecs", e->name, "desired_end", e->desired);
+        if (e->cfg.launch_type == ECS_LAUNCH_EC2) {
+            /* Tasks on EC2 cost nothing as targets; the cluster's instances are billed. */
+            cost += c;
+            hours += ecs_instance_hours(e, now);
+            summary_add(s, "ecs_cluster", e->cl.name, "instance_hours", ecs_instance_hours(e, now));
+            summary_add(s, "ecs_cluster", e->cl.name, "cost_usd", c);
+            summary_add(s, "ecs_cluster", e->cl.name, "scaling_activities",
+                        (double)(e->cl.activities - m->w_cl_activities));
+            summary_add(s, "ecs_cluster", e->cl.name, "launches",
+                        (double)(e->cl.launches - m->w_cl_launches));
+            summary_add(s, "ecs_cluster", e->cl.name, "terminations",
+                        (double)(e->cl.terminations - m->w_cl_terminations));
+            summary_add(s, "ecs_cluster", e->cl.name, "max_in_service", m->max_instances);
+            summary_add(s, "ecs_cluster", e->cl.name, "desired_end", e->cl.desired);
         }
     }
     summary_add(s, "run", "run", "requests", (double)tot_req);
@@ -754,6 +874,11 @@ out_world_only:
     free(r.tg);
     free(r.tg_t);
     free(r.asg);
+    for (int i = 0; r.ecs && i < r.w->necs; i++) {
+        free(r.ecs[i].id_metric);
+        free(r.ecs[i].id_alarm);
+    }
+    free(r.ecs);
 out_world:
     world_free(r.w);
     return rc;
