@@ -308,11 +308,19 @@ struct asg_policy_cols {
     int alarm;       /* asg.GROUP.POLICY.alarm: 0 INSUFFICIENT_DATA, 1 OK, 2 ALARM */
 };
 
+/* What started a scaling activity, from the start of its detail. */
+enum asg_cause {
+    ASG_CAUSE_OTHER,       /* scheduled actions, terminations, ... */
+    ASG_CAUSE_DYNAMIC,     /* "Alarm ...": simple, step and target tracking policies */
+    ASG_CAUSE_PREDICTIVE,  /* "Predictive scaling policy ..." */
+};
+
 /* One scaling activity of a group, from events.csv. */
 struct asg_activity {
     double t_s;      /* s */
     int from, to;    /* desired capacity before and after; from == to when the detail
                         names no change ("Terminating EC2 instance: ...") */
+    enum asg_cause cause;
 };
 
 /* One group: its capacity columns (1-based, 0 when absent), policies in column order and
@@ -495,6 +503,12 @@ static void ev_record(int c, void *data)
     a->t_s = t;
     if (!parse_change(r->f[3], &a->from, &a->to))
         a->from = a->to = 0;
+    if (!strncmp(r->f[3], "Predictive scaling policy ", 26))
+        a->cause = ASG_CAUSE_PREDICTIVE;
+    else if (!strncmp(r->f[3], "Alarm ", 6))
+        a->cause = ASG_CAUSE_DYNAMIC;
+    else
+        a->cause = ASG_CAUSE_OTHER;
 }
 
 /* Read DIR/events.csv into the groups' activities.  A folder without one (an older run)
@@ -791,10 +805,318 @@ out_restore:
     put_terminal(f, 1);
 }
 
+/* ---- predictive scaling: forecast against actual (forecast.csv of a run) -------------- */
+
+#define FORECAST_NAME "forecast.csv"
+#define HOUR_S 3600.0 /* forecast.csv has one row per hour, time_s its start */
+
+/* forecast.csv's columns, in the order `elbsim run` writes them (sim/cli/run.c). */
+enum { FC_TIME, FC_LOAD, FC_CAP, FC_ACT_LOAD, FC_ACT_CAP, FC_NCOLS };
+static const char *const fc_col_name[FC_NCOLS] = {"time_s", "forecast_load",
+                                                  "forecast_capacity", "actual_load",
+                                                  "actual_capacity"};
+
+/* What forecast.png needs from forecast.csv, gathered in one pass: which columns hold a
+ * value, when the first forecast starts and when the last hour ends.  Memory O(1). */
+struct fc_file {
+    bool present;              /* the folder has a forecast.csv */
+    bool has_data[FC_NCOLS];   /* column k has a non-empty cell in some row */
+    double t_first_fc;         /* s, start of the first hour with a forecast_load; NAN */
+    double t_end;              /* s, end of the last hour; NAN without rows */
+    /* parser state */
+    int field, records;        /* records: complete records seen (header included) */
+    bool bad_header;
+    double t_row;              /* s, time of the current row; NAN when not a number */
+};
+
+static void fc_field(void *s, size_t len, void *data)
+{
+    struct fc_file *fc = data;
+    const char *text = s ? s : "";
+    int k = fc->field++;
+    if (fc->records == 0) {
+        fc->bad_header |= k >= FC_NCOLS || strcmp(text, fc_col_name[k]);
+        return;
+    }
+    if (k == FC_TIME) {
+        char *end;
+        double t = strtod(text, &end);
+        fc->t_row = len > 0 && end != text && isfinite(t) ? t : (double)NAN;
+        if (isfinite(fc->t_row) && !(fc->t_row + HOUR_S <= fc->t_end))
+            fc->t_end = fc->t_row + HOUR_S;
+    } else if (k < FC_NCOLS && len > 0) {
+        fc->has_data[k] = true;
+        if (k == FC_LOAD && isnan(fc->t_first_fc))
+            fc->t_first_fc = fc->t_row;
+    }
+}
+
+static void fc_record(int c, void *data)
+{
+    struct fc_file *fc = data;
+    (void)c;
+    if (fc->records++ == 0)
+        fc->bad_header |= fc->field != FC_NCOLS;
+    fc->field = 0;
+}
+
+/* Read DIR/forecast.csv into *fc; a folder without one leaves fc->present false.
+ * Returns 0 or a PLOT_ERR_*, after printing the reason. */
+static int fc_read(const char *dir, struct fc_file *fc)
+{
+    memset(fc, 0, sizeof *fc);
+    fc->t_first_fc = fc->t_end = fc->t_row = (double)NAN;
+    char *path = text_join_path(dir, FORECAST_NAME);
+    int rc = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno != ENOENT) {
+            diag_error(NULL, "cannot open '%s': %s", path, strerror(errno));
+            rc = PLOT_ERR_IO;
+        }
+        goto out_free;
+    }
+    fc->present = true;
+    struct csv_parser p;
+    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+        diag_error(NULL, "cannot set up the CSV parser for '%s'", path);
+        rc = PLOT_ERR_IO;
+        goto out_close;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (csv_parse(&p, buf, n, fc_field, fc_record, fc) != n) {
+            diag_error(NULL, "%s: malformed CSV: %s", path, csv_strerror(csv_error(&p)));
+            rc = PLOT_ERR_DATA;
+            goto out_fini;
+        }
+    }
+    if (ferror(f)) {
+        diag_error(NULL, "cannot read '%s': %s", path, strerror(errno));
+        rc = PLOT_ERR_IO;
+        goto out_fini;
+    }
+    csv_fini(&p, fc_field, fc_record, fc);
+    if (fc->records == 0 || fc->bad_header) {
+        diag_error(NULL, "%s: expected a header `time_s,forecast_load,forecast_capacity,"
+                   "actual_load,actual_capacity`", path);
+        rc = PLOT_ERR_DATA;
+    }
+out_fini:
+    csv_free(&p);
+out_close:
+    fclose(f);
+out_free:
+    free(path);
+    return rc;
+}
+
+/* The group forecast.csv belongs to.  `elbsim run` writes it for the first predictive
+ * policy but does not name the group: the first group (in column order) with a predictive
+ * activity, else the only group; NULL when neither tells. */
+static const struct asg_group_cols *fc_group(const struct asg_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        for (int k = 0; k < s->g[i].nact; k++)
+            if (s->g[i].act[k].cause == ASG_CAUSE_PREDICTIVE)
+                return &s->g[i];
+    return s->n == 1 ? &s->g[0] : NULL;
+}
+
+/* The activities forecast.png marks: predictive ones that changed the desired capacity
+ * (which == 0), dynamic ones that raised it (1) or lowered it (-1). */
+static bool fc_marks(const struct asg_activity *a, int which)
+{
+    int dir = (a->to > a->from) - (a->to < a->from);
+    if (dir == 0)
+        return false;
+    if (which == 0)
+        return a->cause == ASG_CAUSE_PREDICTIVE;
+    return a->cause == ASG_CAUSE_DYNAMIC && dir == which;
+}
+
+/* forecast.png: the forecast against the measured load per hour, and the capacity
+ * predictive scaling scheduled against the desired and in-service capacity and the load.
+ * forecast.csv is referred to by file name and column number like timeseries_wide.csv;
+ * its hours are drawn as horizontal segments (`with vectors`) from time_s to time_s + 1 h,
+ * so an empty cell leaves a gap rather than being bridged as `with steps` would. */
+static void put_forecast_figure(FILE *f, const struct head *h, const struct asg_set *s,
+                                const struct fc_file *fc, struct plot_plan *plan,
+                                const struct xaxis *x)
+{
+    const struct asg_group_cols *g = fc_group(s);
+    bool desired = g && col_has_data(h, g->desired);
+    bool top = fc->has_data[FC_LOAD] || fc->has_data[FC_ACT_LOAD];
+    bool bottom = fc->has_data[FC_CAP] || fc->has_data[FC_ACT_CAP] || desired;
+    if (!top && !bottom) {
+        plan->skipped_why[plan->nskipped] = "its columns hold no values";
+        plan->skipped[plan->nskipped++] = "forecast.png";
+        return;
+    }
+    plan->made[plan->nmade++] = "forecast.png";
+    /* x of an hour's start and middle, and an hour's width, in the axis's unit */
+    char x0[64], xmid[64], width[32];
+    if (x->div != 1) {
+        snprintf(x0, sizeof x0, "(column(1)/%g)", x->div);
+        snprintf(xmid, sizeof xmid, "((column(1)+%g)/%g)", HOUR_S / 2, x->div);
+    } else {
+        snprintf(x0, sizeof x0, "1");
+        snprintf(xmid, sizeof xmid, "(column(1)+%g)", HOUR_S / 2);
+    }
+    snprintf(width, sizeof width, "%.10g", HOUR_S / x->div);
+    double t_end = fc->t_end;
+    if (isfinite(h->t_last) && !(h->t_last <= t_end))
+        t_end = h->t_last;
+
+    fputs("\n# forecast.png\nfc = '" FORECAST_NAME "'\n", f);
+    static const char *const block[] = {"$fc_predictive", "$fc_dynamic_out", "$fc_dynamic_in"};
+    static const int which[] = {0, 1, -1};
+    int nmarks[3] = {0, 0, 0}, marks_max = 0;
+    for (int b = 0; g && bottom && b < 3; b++) {
+        for (int k = 0; k < g->nact; k++)
+            nmarks[b] += fc_marks(&g->act[k], which[b]);
+        if (!nmarks[b])
+            continue;
+        fprintf(f, "%s << EOD\n", block[b]);
+        for (int k = 0; k < g->nact; k++) {
+            const struct asg_activity *a = &g->act[k];
+            if (!fc_marks(a, which[b]))
+                continue;
+            fprintf(f, "%.10g,%d\n", a->t_s, a->to);
+            if (a->to > marks_max)
+                marks_max = a->to;
+        }
+        fputs("EOD\n", f);
+    }
+    int npanels = top + bottom;
+    put_terminal(f, npanels);
+    fprintf(f, "set output 'forecast.png'\nset multiplot layout %d,1 title ", npanels);
+    put_quoted(f, "Predictive scaling: forecast against actual, per hour");
+    fputc('\n', f);
+    if (isfinite(t_end) && t_end > 0)
+        fprintf(f, "set xrange [0:%.10g]\n", t_end / x->div);
+    fputs("set key on\nset xlabel ", f);
+    put_quoted(f, x->label);
+    fputc('\n', f);
+    /* The hours before the first forecast (the first day, when the policy waits for 24 h of
+     * the run's own history), shaded in both panels. */
+    bool gap = isfinite(fc->t_first_fc) && fc->t_first_fc > 0;
+    if (gap)
+        fprintf(f, "set object 1 rect from 0, graph 0 to %.10g, graph 1 behind "
+                   "fillcolor rgb '#eeeeee' fillstyle solid noborder\n",
+                fc->t_first_fc / x->div);
+
+    if (top) {
+        fprintf(f, "set title 'Load: the forecast in force when each hour began against the "
+                   "load measured in it%s'\nset ylabel 'load (the policy''s load metric)'\n"
+                   "set yrange [0:*]\nset offsets 0, 0, graph 0.05, 0\n",
+                gap ? " (shaded: no forecast yet)" : "");
+        const char *sep = "plot ";
+        if (fc->has_data[FC_LOAD]) {
+            fprintf(f, "%sfc skip 1 using %s:%d:(%s):(0) with vectors nohead lw 3 "
+                       "lc rgb '#2c7bb6' title 'forecast load'", sep, x0, FC_LOAD + 1, width);
+            sep = ", \\\n     ";
+        }
+        if (fc->has_data[FC_ACT_LOAD])
+            fprintf(f, "%sfc skip 1 using %s:%d with points pt 7 ps 1 lc rgb '#d7191c' "
+                       "title 'measured load'", sep, xmid, FC_ACT_LOAD + 1);
+        fputs("\nset offsets\n", f);
+    }
+
+    if (bottom) {
+        char title[512];
+        if (g)
+            snprintf(title, sizeof title, "Capacity of Auto Scaling group %s: predictive "
+                     "schedule, desired (all policies) and in service", g->name);
+        else
+            snprintf(title, sizeof title, "Capacity: predictive schedule and in service");
+        fputs("set title ", f);
+        put_quoted(f, title);
+        fputs("\nset ylabel 'instances'\n", f);
+        bool load = fc->has_data[FC_ACT_LOAD];
+        if (load)
+            fputs("set ytics nomirror\nset y2tics\nset y2range [0:*]\n"
+                  "set y2label 'measured load (the policy''s load metric)'\n", f);
+        /* Whole instances on the axis, as in capacity.png; room above the largest value
+         * for its marker. */
+        fprintf(f, "set yrange [*:*]\nymax = %d\n", marks_max);
+        if (fc->has_data[FC_CAP])
+            fprintf(f, "stats fc skip 1 using %d nooutput\n"
+                       "ymax = STATS_max > ymax ? STATS_max : ymax\n", FC_CAP + 1);
+        if (fc->has_data[FC_ACT_CAP])
+            fprintf(f, "stats fc skip 1 using %d nooutput\n"
+                       "ymax = STATS_max > ymax ? STATS_max : ymax\n", FC_ACT_CAP + 1);
+        if (desired)
+            fprintf(f, "stats data skip 1 using %d nooutput\n"
+                       "ymax = STATS_max > ymax ? STATS_max : ymax\n", g->desired);
+        fputs("ystep = ceil(ymax / 8.0) > 1 ? ceil(ymax / 8.0) : 1\n"
+              "set ytics ystep\nset yrange [0:ymax + ystep]\n", f);
+        /* Activities: predictive dashed purple, dynamic dotted gray (arrows from 1). */
+        int arrow = 0;
+        for (int k = 0; g && k < g->nact; k++) {
+            const struct asg_activity *a = &g->act[k];
+            bool pred = fc_marks(a, 0);
+            if (!pred && !fc_marks(a, 1) && !fc_marks(a, -1))
+                continue;
+            fprintf(f, "set arrow %d from %.10g, graph 0 to %.10g, graph 1 nohead dt %d "
+                       "lc rgb '%s' back\n", ++arrow, a->t_s / x->div, a->t_s / x->div,
+                    pred ? 2 : 3, pred ? "#7b3294" : "gray50");
+        }
+        const char *sep = "plot ";
+        if (fc->has_data[FC_CAP]) {
+            fprintf(f, "%sfc skip 1 using %s:%d:(%s):(0) axes x1y1 with vectors nohead lw 3 "
+                       "lc rgb '#7b3294' title 'forecast capacity (predictive schedule)'",
+                    sep, x0, FC_CAP + 1, width);
+            sep = ", \\\n     ";
+        }
+        if (desired) {
+            fputs(sep, f);
+            put_using_x(f, "data skip 1", x);
+            fprintf(f, "%d axes x1y1 with steps lw 1 lc rgb '#2c7bb6' title 'desired'",
+                    g->desired);
+            sep = ", \\\n     ";
+        }
+        if (fc->has_data[FC_ACT_CAP]) {
+            fprintf(f, "%sfc skip 1 using %s:%d:(%s):(0) axes x1y1 with vectors nohead lw 2 "
+                       "lc rgb '#1a9641' title 'in service (mean per hour)'",
+                    sep, x0, FC_ACT_CAP + 1, width);
+            sep = ", \\\n     ";
+        }
+        static const char *const mark[] = {
+            "with points pt 13 ps 2 lc rgb '#7b3294' title 'predictive scaling (new desired)'",
+            "with points pt 9 ps 2 lc rgb '#1a9641' title 'dynamic scale out (new desired)'",
+            "with points pt 11 ps 2 lc rgb '#d7191c' title 'dynamic scale in (new desired)'"};
+        for (int b = 0; b < 3; b++) {
+            if (!nmarks[b])
+                continue;
+            fputs(sep, f);
+            put_using_x(f, block[b], x);
+            fprintf(f, "2 axes x1y1 %s", mark[b]);
+            sep = ", \\\n     ";
+        }
+        if (load)
+            fprintf(f, "%sfc skip 1 using %s:%d:(%s):(0) axes x1y2 with vectors nohead lw 1 "
+                       "lc rgb 'gray30' title 'measured load (right axis)'",
+                    sep, x0, FC_ACT_LOAD + 1, width);
+        fputc('\n', f);
+        if (arrow)
+            fputs("unset arrow\n", f);
+        fputs("set ytics autofreq\n", f);
+        if (load)
+            fputs("set ytics mirror\nunset y2tics\nunset y2label\n", f);
+    }
+    if (gap)
+        fputs("unset object 1\n", f);
+    fputs("unset multiplot\nset xrange [*:*]\n", f);
+    put_terminal(f, 1);
+}
+
 /* Build the whole script into f, recording the figures in plan; the Auto Scaling figures
- * come last, so a run without groups gets the same script as before they existed. */
+ * come last, then the forecast, so a run without groups or forecast.csv gets the same
+ * script as before they existed. */
 static void put_script(FILE *f, const struct head *h, const struct asg_set *groups,
-                       struct plot_plan *plan)
+                       const struct fc_file *fc, struct plot_plan *plan)
 {
     char per[64], title[256], y2[128];
     interval_text(per, sizeof per, plan->interval_s);
@@ -869,6 +1191,8 @@ static void put_script(FILE *f, const struct head *h, const struct asg_set *grou
     free(fig.c);
     if (groups->n > 0)
         put_asg_figures(f, h, groups, plan, &x);
+    if (fc->present)
+        put_forecast_figure(f, h, groups, fc, plan, &x);
 }
 
 /* Write text to path through a temporary in the same folder and a rename. */
@@ -1252,6 +1576,9 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     asg_set_find(&groups, &h);
     if (groups.n > 0 && (rc = asg_read_events(dir, &groups)) != 0)
         goto out_groups;
+    struct fc_file fc;
+    if ((rc = fc_read(dir, &fc)) != 0)
+        goto out_groups;
 
     char *text = NULL;
     size_t len = 0;
@@ -1261,7 +1588,7 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
         rc = PLOT_ERR_IO;
         goto out_groups;
     }
-    put_script(mem, &h, &groups, plan);
+    put_script(mem, &h, &groups, &fc, plan);
     if (fclose(mem) != 0) {
         diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
         rc = PLOT_ERR_IO;

@@ -21,6 +21,18 @@
  *                    "from X to Y"
  *   policy.png       asg.G.P.metric and asg.G.P.alarm (INSUFFICIENT_DATA, OK, ALARM)
  *
+ * and, when DIR/forecast.csv exists (a run with a predictive scaling policy; its header
+ * time_s,forecast_load,forecast_capacity,actual_load,actual_capacity, one row per hour):
+ *
+ *   forecast.png     top: forecast_load (a segment per hour) against actual_load (a point
+ *                    per hour), the hours before the first forecast shaded; bottom:
+ *                    forecast_capacity and actual_capacity (segments per hour) with the
+ *                    group's asg.G.desired (steps) and actual_load on the right-hand axis,
+ *                    predictive scaling activities (events.csv details "Predictive scaling
+ *                    policy ...") as diamonds and dynamic ones ("Alarm ...") as triangles.
+ *                    G is the first group with a predictive activity, else the only group;
+ *                    without one the desired capacity is left out.
+ *
  * Column labels (`scope.name.metric`) contain dots and dashes, so the script refers to
  * columns by number.  It picks the pngcairo terminal when gnuplot has it, else png, at
  * 1200x700, and can be rerun by hand from DIR (`gnuplot plots.gp`).
@@ -35,7 +47,7 @@
  *
  * (the data go into the script as datablocks, so it runs on its own).
  *
- * A missing events.csv only leaves the activities out.
+ * A missing events.csv only leaves the activities out; a missing forecast.csv, forecast.png.
  *
  * Leaves out: SVG output, events.csv overlays other than scaling (health, faults).
  */
@@ -50,7 +62,7 @@ enum {
     PLOT_ERR_GNUPLOT = -4,     /* gnuplot ran and failed (message printed) */
 };
 
-#define PLOT_MAX 6
+#define PLOT_MAX 8
 
 /* What plot_write_script put into the script.  Strings are static. */
 struct plot_plan {
@@ -62,10 +74,11 @@ struct plot_plan {
     double interval_s;             /* s, from the first two rows; NAN with one row */
 };
 
-/* Read DIR/timeseries_wide.csv (and DIR/events.csv when there are asg.* series) and write
- * DIR/plots.gp atomically, filling *plan.
+/* Read DIR/timeseries_wide.csv (DIR/events.csv when there are asg.* series, and
+ * DIR/forecast.csv when present) and write DIR/plots.gp atomically, filling *plan.
  * A script with no plots is still written (plan->nmade == 0).  Returns 0, PLOT_ERR_IO or
- * PLOT_ERR_DATA, after printing the path and the reason. */
+ * PLOT_ERR_DATA (also for an events.csv or forecast.csv with a wrong header), after
+ * printing the path and the reason; nothing is written then. */
 int plot_write_script(const char *dir, struct plot_plan *plan);
 
 /* Run `GNUPLOT -e "cd 'DIR'; load 'plots.gp'"`, where GNUPLOT is a program name looked up

@@ -1,6 +1,7 @@
 /* Tests of analysis/plot and `elbsim plot`: the script's columns, skipped plots, the Auto
- * Scaling plots with events.csv's activities, PNGs drawn by the real gnuplot (skipped when
- * it is not installed), and the exit codes for a missing gnuplot, folder or CSV. */
+ * Scaling plots with events.csv's activities, the forecast plot of forecast.csv, PNGs drawn
+ * by the real gnuplot (skipped when it is not installed), and the exit codes for a missing
+ * gnuplot, folder or CSV and for CSVs with a wrong header. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -373,6 +374,211 @@ static void capacity_and_policy_pngs_are_drawn(void)
     }
 }
 
+/* A run with a predictive scaling policy: 4 hours of 10-minute intervals for two groups,
+ * "api" (columns 3-4) and "web" (5-7, policies cpu50 8-9 and predict 10-11), and
+ * forecast.csv for web's policy: no forecast in the first hour, no measurement in the last. */
+static void write_forecast_run(void)
+{
+    FILE *f = fopen(unit_tmpdir_path("timeseries_wide.csv"), "w");
+    fputs("time_s,workload.users.requests,asg.api.desired,asg.api.in_service,asg.web.desired,"
+          "asg.web.pending,asg.web.in_service,asg.web.cpu50.metric,asg.web.cpu50.alarm,"
+          "asg.web.predict.metric,asg.web.predict.alarm\n",
+          f);
+    for (int t = 600; t <= 14400; t += 600) {
+        int desired = t < 3300 ? 2 : t < 6900 ? 3 : t < 7800 ? 8 : t < 12000 ? 10 : 6;
+        fprintf(f, "%d,%d,%d,%d,%d,0,%d,%g,%d,,\n", t, 6000 + t, 1 + (t > 12600),
+                1 + (t > 12600), desired, desired, 40.0 + t / 600.0, 1);
+    }
+    fclose(f);
+    write_text("forecast.csv", "time_s,forecast_load,forecast_capacity,actual_load,"
+                               "actual_capacity\n"
+                               "0,,,120.5,2\n"
+                               "3600,150,3,160.25,2.5\n"
+                               "7200,400,8,380,8.75\n"
+                               "10800,300,6,,\n");
+}
+
+/* Predictive and dynamic activities of web, and one of api that is neither. */
+static void write_forecast_events(void)
+{
+    write_text("events.csv",
+               "time_s,kind,name,detail\n"
+               "3300,scaling,web,Predictive scaling policy predict changing the desired "
+               "capacity from 2 to 3 (forecast for the hour from 1970-01-01T01:00:00Z: "
+               "3 instances).\n"
+               "6900,scaling,web,Predictive scaling policy predict changing the desired "
+               "capacity from 3 to 8 (forecast for the hour from 1970-01-01T02:00:00Z: "
+               "8 instances).\n"
+               "7800,scaling,web,Alarm TargetTracking-web-AlarmHigh-cpu50 in state ALARM "
+               "triggered policy cpu50 changing the desired capacity from 8 to 10.\n"
+               "12000,scaling,web,Alarm TargetTracking-web-AlarmLow-cpu50 in state ALARM "
+               "triggered policy cpu50 changing the desired capacity from 10 to 6.\n"
+               "12600,scaling,api,changing the desired capacity from 1 to 2.\n");
+}
+
+static void forecast_csv_gets_forecast_plot(void)
+{
+    unit_tmpdir_empty();
+    write_forecast_run();
+    write_forecast_events();
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 3);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "capacity.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[1], "policy.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[2], "forecast.png");
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    const char *fig = strstr(gp, "\n# forecast.png\nfc = 'forecast.csv'\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fig); /* last, after the Auto Scaling figures */
+    CU_ASSERT(strstr(gp, "# policy.png") < fig);
+    /* activities of web (the group with predictive ones), by cause; api's left out */
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "$fc_predictive << EOD\n3300,3\n6900,8\nEOD\n"
+                                       "$fc_dynamic_out << EOD\n7800,10\nEOD\n"
+                                       "$fc_dynamic_in << EOD\n12000,6\nEOD\n"));
+    CU_ASSERT_PTR_NULL(strstr(fig, "3.5, graph 0"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set output 'forecast.png'\nset multiplot layout 2,1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set xrange [0:4]\n"));
+    /* the first hour, without a forecast, shaded */
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set object 1 rect from 0, graph 0 to 1, graph 1 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "(shaded: no forecast yet)"));
+    /* top: forecast_load (column 2) as an hour's segment, actual_load (4) mid-hour */
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "plot fc skip 1 using (column(1)/3600):2:(1):(0) with "
+                                       "vectors nohead lw 3 lc rgb '#2c7bb6' "
+                                       "title 'forecast load'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "fc skip 1 using ((column(1)+1800)/3600):4 with points"));
+    /* bottom: forecast_capacity (3), web's desired (timeseries column 5), actual_capacity
+     * (5), the activities, actual_load on the right-hand axis */
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set title 'Capacity of Auto Scaling group web: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "plot fc skip 1 using (column(1)/3600):3:(1):(0) axes "
+                                       "x1y1 with vectors"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "data skip 1 using (column(1)/3600):5 axes x1y1 with "
+                                       "steps lw 1 lc rgb '#2c7bb6' title 'desired'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "fc skip 1 using (column(1)/3600):5:(1):(0) axes x1y1 "
+                                       "with vectors nohead lw 2 lc rgb '#1a9641' "
+                                       "title 'in service (mean per hour)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "$fc_predictive using (column(1)/3600):2 axes x1y1 "
+                                       "with points pt 13"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "$fc_dynamic_out using (column(1)/3600):2 axes x1y1 "
+                                       "with points pt 9"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "$fc_dynamic_in using (column(1)/3600):2 axes x1y1 "
+                                       "with points pt 11"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "fc skip 1 using (column(1)/3600):4:(1):(0) axes x1y2 "
+                                       "with vectors"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "stats data skip 1 using 5 nooutput"));
+    /* predictive activities dashed, dynamic dotted; four in all */
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set arrow 1 from 0.9166666667, graph 0 to "
+                                       "0.9166666667, graph 1 nohead dt 2 lc rgb '#7b3294'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set arrow 4 from 3.333333333, graph 0 to "
+                                       "3.333333333, graph 1 nohead dt 3 lc rgb 'gray50'"));
+    CU_ASSERT_PTR_NULL(strstr(fig, "set arrow 5 "));
+    /* the figures before it are those of the same folder without forecast.csv */
+    CU_ASSERT_EQUAL_FATAL(unlink(unit_tmpdir_path("forecast.csv")), 0);
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL(plan.nmade, 2);
+    char *without = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NULL(strstr(without, "forecast"));
+    CU_ASSERT_EQUAL(strlen(without), (size_t)(fig - gp));
+    CU_ASSERT(!strncmp(gp, without, strlen(without)));
+    free(without);
+    /* the same folder gives the same script */
+    write_forecast_run();
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *again = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_STRING_EQUAL(gp, again);
+    free(again);
+    free(gp);
+}
+
+/* Without events.csv two groups leave the forecast's group unknown: no desired capacity.
+ * A forecast.csv with no values (a header only) is skipped with the reason. */
+static void forecast_plot_without_group_or_values(void)
+{
+    unit_tmpdir_empty();
+    write_forecast_run();
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 3);
+    CU_ASSERT_STRING_EQUAL(plan.made[2], "forecast.png");
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    const char *fig = strstr(gp, "# forecast.png");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fig);
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set title 'Capacity: predictive schedule and in "
+                                       "service'"));
+    CU_ASSERT_PTR_NULL(strstr(fig, "title 'desired'"));
+    CU_ASSERT_PTR_NULL(strstr(fig, "$fc_"));
+    CU_ASSERT_PTR_NULL(strstr(fig, "set arrow"));
+    free(gp);
+
+    write_text("forecast.csv", "time_s,forecast_load,forecast_capacity,actual_load,"
+                               "actual_capacity\n");
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL(plan.nmade, 2);
+    CU_ASSERT_EQUAL_FATAL(plan.nskipped, 5);
+    CU_ASSERT_STRING_EQUAL(plan.skipped[4], "forecast.png");
+    CU_ASSERT_STRING_EQUAL(plan.skipped_why[4], "its columns hold no values");
+    gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "forecast.png"));
+    free(gp);
+}
+
+static void forecast_csv_with_a_wrong_header_is_bad_input(void)
+{
+    static const char *const bad[] = {
+        "time_s,forecast,capacity,actual_load,actual_capacity\n0,1,1,1,1\n",
+        "time_s,forecast_load,forecast_capacity,actual_load\n0,1,1,1\n",
+        "time_s,forecast_load,forecast_capacity,actual_load,actual_capacity,x\n",
+        ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        unit_tmpdir_empty();
+        write_forecast_run();
+        write_text("forecast.csv", bad[i]);
+        struct plot_plan plan;
+        struct unit_diag_capture cap;
+        unit_diag_capture_start(&cap);
+        int rc = plot_write_script(unit_tmpdir(), &plan);
+        char *msg = unit_diag_capture_end(&cap);
+        CU_ASSERT_EQUAL(rc, PLOT_ERR_DATA);
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, "forecast.csv: expected a header `time_s,"
+                                           "forecast_load,forecast_capacity,actual_load,"
+                                           "actual_capacity`"));
+        free(msg);
+        CU_ASSERT(access(unit_tmpdir_path("plots.gp"), F_OK) != 0); /* nothing left behind */
+    }
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "forecast.csv: expected a header"));
+    free(out);
+    CU_ASSERT(access(unit_tmpdir_path("forecast.png"), F_OK) != 0);
+}
+
+static void forecast_png_is_drawn(void)
+{
+    if (!have_gnuplot()) {
+        printf("\n  skipped: gnuplot is not installed (make deps)\n");
+        return;
+    }
+    unit_tmpdir_empty();
+    write_forecast_run();
+    write_forecast_events();
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    int rc = run_plot_quiet(2, argv, &out);
+    if (rc != EXIT_OK)
+        printf("\n%s", out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/forecast.png"));
+    CU_ASSERT_PTR_NULL(strstr(out, "warning")); /* gnuplot's, e.g. an empty curve */
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(rc, EXIT_OK);
+    struct stat st;
+    CU_ASSERT_EQUAL(stat(unit_tmpdir_path("forecast.png"), &st), 0);
+    CU_ASSERT(st.st_size > 1000);
+    char *head = unit_slurp(unit_tmpdir_path("forecast.png"));
+    CU_ASSERT(head && !memcmp(head, "\x89PNG", 4));
+    free(head);
+}
+
 static void missing_gnuplot_exits_1_with_install_hint(void)
 {
     unit_tmpdir_empty();
@@ -459,6 +665,11 @@ static CU_TestInfo plot_tests[] = {
     {"asg_plots_without_events_or_values", asg_plots_without_events_or_values},
     {"events_csv_with_a_wrong_header_is_bad_input", events_csv_with_a_wrong_header_is_bad_input},
     {"capacity_and_policy_pngs_are_drawn", capacity_and_policy_pngs_are_drawn},
+    {"forecast_csv_gets_forecast_plot", forecast_csv_gets_forecast_plot},
+    {"forecast_plot_without_group_or_values", forecast_plot_without_group_or_values},
+    {"forecast_csv_with_a_wrong_header_is_bad_input",
+     forecast_csv_with_a_wrong_header_is_bad_input},
+    {"forecast_png_is_drawn", forecast_png_is_drawn},
     {"missing_gnuplot_exits_1_with_install_hint", missing_gnuplot_exits_1_with_install_hint},
     {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
     {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},

@@ -24,6 +24,10 @@ static void usage(FILE *f)
           "  capacity.png     auto scaling groups: desired, in service and pending against\n"
           "                   the offered load, scaling activities marked\n"
           "  policy.png       each scaling policy's metric and alarm state\n"
+          "  forecast.png     predictive scaling (DIR/forecast.csv): the hourly forecast\n"
+          "                   against the measured load, and the capacity it scheduled\n"
+          "                   against desired, in service and the load, predictive and\n"
+          "                   dynamic scaling activities marked apart\n"
           "  pareto.png, heatmap.png   for a folder written by `elbsim sweep`\n"
           "A plot whose columns are missing from DIR/timeseries_wide.csv is skipped.  The\n"
           "gnuplot script is kept as DIR/plots.gp; rerun it with `cd DIR && gnuplot plots.gp`.\n"
@@ -77,7 +81,8 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "elbsim: skipping %s: %s\n", plan.skipped[i], plan.skipped_why[i]);
     if (plan.nmade == 0) {
         diag_error(NULL, "%s/timeseries_wide.csv has nothing to plot (no values in workload "
-                   "latency, throughput, target utilization, in-flight or auto scaling columns)", dir);
+                   "latency, throughput, target utilization, in-flight or auto scaling "
+                   "columns)", dir);
         return EXIT_BAD_INPUT;
     }
 
