@@ -70,11 +70,25 @@ struct flow_entry *flow_table_insert(struct flow_table *ft, uint64_t key, int *c
     return e;
 }
 
+void flow_table_prefetch(const struct flow_table *ft, uint64_t key)
+{
+    /* Written soon after (last_s, aux), hence rw = 1; keep in all cache levels. */
+    if (ft->slots)
+        __builtin_prefetch(&ft->slots[home(ft, key)], 1, 3);
+}
+
 int flow_table_remove(struct flow_table *ft, uint64_t key)
 {
     struct flow_entry *e = flow_table_find(ft, key);
     if (!e)
         return 0;
+    flow_table_remove_entry(ft, e);
+    return 1;
+}
+
+void flow_table_remove_entry(struct flow_table *ft, struct flow_entry *e)
+{
+    ELB_ASSERT(ft->slots && e >= ft->slots && e <= ft->slots + ft->mask && e->key != 0);
     size_t i = (size_t)(e - ft->slots);
     /* Backward shift: pull later members of the probe run into the hole when their home
      * slot is not cyclically after the hole. */
@@ -92,7 +106,6 @@ int flow_table_remove(struct flow_table *ft, uint64_t key)
     }
     ft->slots[i] = (struct flow_entry){0};
     ft->n--;
-    return 1;
 }
 
 size_t flow_table_bytes(const struct flow_table *ft)

@@ -47,6 +47,17 @@ struct flow_entry *flow_table_insert(struct flow_table *ft, uint64_t key, int *c
 /* Remove key if present; returns 1 if it was. */
 int flow_table_remove(struct flow_table *ft, uint64_t key);
 
+/* Remove the entry e, which find or insert returned for ft and no insert or remove has
+ * invalidated since: the same as removing its key, without probing for it again.  Other
+ * entries may move (backward shift), so every entry pointer into ft is invalid after. */
+void flow_table_remove_entry(struct flow_table *ft, struct flow_entry *e);
+
+/* A hint: start loading the slot where key's probe begins into the cache, for a find or
+ * insert with that key a little later (an LB node prefetches when a request arrives and
+ * looks the flow up after its processing latency).  Changes nothing; no-op on an empty
+ * table. */
+void flow_table_prefetch(const struct flow_table *ft, uint64_t key);
+
 /* Bytes allocated (for memory figures). */
 size_t flow_table_bytes(const struct flow_table *ft);
 

@@ -68,6 +68,8 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
             int gi = scenario_tg_index(w->sc, cr->fw[k].target_group);
             ELB_ASSERT(gi >= 0); /* checked by the scenario reader */
             f->tg = tgs[gi];
+            if (lb->l4 && i == 0 && k == 0)
+                lb->l4_tg = &w->sc->tgs[gi]; /* l4_group()'s: looked up once, not per flow */
             if (w->sc->tgs[gi].appliance_demand)
                 lb->appliance_demand = w->sc->tgs[gi].appliance_demand;
             acc += cr->fw[k].weight;
@@ -400,7 +402,7 @@ static void l7_connection_done(struct lb *lb, struct request *rq, double now)
     e->aux--;
     e->last_s = now;
     if (rq->flow_end && e->aux == 0) {
-        flow_table_remove(ft, rq->flow_id);
+        flow_table_remove_entry(ft, e);
         usage_close(&lb->usage, now);
     }
 }
@@ -418,8 +420,7 @@ static struct target_group *l4_group(const struct lb *lb)
  * client addresses: address = flow hash mod 1024. */
 static uint64_t l4_key(const struct lb *lb, const struct request *rq)
 {
-    int gi = scenario_tg_index(lb->node.world->sc, l4_group(lb)->node.name);
-    enum sc_sticky st = lb->node.world->sc->tgs[gi].sticky;
+    enum sc_sticky st = lb->l4_tg->sticky;
     if (lb->type != SC_LB_GWLB || st == SC_STICKY_NONE || st == SC_STICKY_5TUPLE)
         return rq->flow_hash;
     uint64_t x = (rq->flow_hash & 1023) ^ ((uint64_t)(uintptr_t)rq->wl->name_hash << 10);
@@ -434,7 +435,7 @@ static void l4_close(struct lb *lb, struct flow_table *ft, struct flow_entry *e,
     double now = sim_now(&lb->node.world->sim);
     tg_flow_close(l4_group(lb), e->group, e->member, status);
     usage_close_at(&lb->usage, ended_s < now ? ended_s : now, now);
-    flow_table_remove(ft, e->key);
+    flow_table_remove_entry(ft, e);
 }
 
 /* The GWLB at `hop` drops rq: nobody answers it.  The hops from the GWLB down still
@@ -491,10 +492,10 @@ static void lb_sweep(struct sim *sim, void *ctx, uint64_t arg)
             struct flow_entry *e = flow_table_find(ft, keys[k]);
             if (!lb->l4) {
                 usage_close_at(&lb->usage, e->last_s + idle, now);
-                flow_table_remove(ft, keys[k]);
+                flow_table_remove_entry(ft, e);
             } else if (e->aux2) {
                 if (now - e->last_s > 2 * idle)
-                    flow_table_remove(ft, keys[k]);
+                    flow_table_remove_entry(ft, e);
             } else {
                 tg_flow_close(l4_group(lb), e->group, e->member, RQ_RESET);
                 usage_close_at(&lb->usage, e->last_s + idle, now);
@@ -519,14 +520,14 @@ static void l4_forward(struct lb *lb, struct request *rq)
     uint32_t nd = node_of(rq, rq->nhops - 1);
     uint32_t view = lb->rules[0].fw[0].views[nd];
     struct flow_table *ft = &lb->flows[nd];
-    const struct sc_tg *gc = &w->sc->tgs[scenario_tg_index(w->sc, g->node.name)];
+    const struct sc_tg *gc = lb->l4_tg;
     bool udp = lb->cfg->protocol == SC_UDP || lb->cfg->protocol == SC_TCP_UDP;
     struct flow_entry *e = flow_table_find(ft, rq->flow_id);
     if (e && (e->aux2 || (e->aux == 0 && now - e->last_s > lb->cfg->idle_timeout_s))) {
         /* Idle too long: the LB forgot the flow.  TCP: the next packet gets a reset;
          * UDP: it starts a new flow. */
         if (e->aux2)
-            flow_table_remove(ft, e->key); /* the sweep closed it already */
+            flow_table_remove_entry(ft, e); /* the sweep closed it already */
         else
             l4_close(lb, ft, e, RQ_RESET, e->last_s + lb->cfg->idle_timeout_s);
         e = NULL;
@@ -699,7 +700,11 @@ static void lb_accept(struct node *n, struct request *rq)
     lb->requests++;
     lb->node_requests[nd]++;
     lb->in_flight++;
-    if (!lb->l4)
+    /* L4: l4_forward looks the flow up after the latency below; meanwhile other events
+     * run, and the lookup's cache miss was most of its cost (perf, e2e_nlb_flows). */
+    if (lb->l4)
+        flow_table_prefetch(&lb->flows[nd], rq->flow_id);
+    else
         l7_connection(lb, rq, sim_now(&w->sim));
     /* The request's own uniform through the latency's quantile function: the same request
      * sees the same latency whatever happened before it (common random numbers). */

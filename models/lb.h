@@ -76,6 +76,8 @@ struct lb {
     enum sc_lb_type type;
     bool l4;                       /* routes flows */
     struct flow_table *flows;      /* [node] L4: flow id -> target; L7: open connections */
+    const struct sc_tg *l4_tg;     /* L4: the configuration of the group flows go to
+                                    * (borrowed; NULL for L7) */
     struct node *next;             /* GWLB: where inspected traffic goes on to */
     const struct sim_dist *appliance_demand; /* GWLB (borrowed; NULL = none) */
     struct lb_usage usage;

@@ -13,10 +13,17 @@
  *                     RSS and RSS per flow (against the same run with 100 x fewer flows, so
  *                     clients, pending events and the flow table all count), and simulated
  *                     requests and events per wall second.
+ *   e2e_asg_diurnal   a 24-hour diurnal day (about 200 to 2,000 requests/s) through an ALB
+ *                     (least outstanding requests) to an Auto Scaling group under target
+ *                     tracking at 50 % CPU, 2 to 60 c5.large: wall time for the day (target:
+ *                     under a minute), simulated requests and events per wall second, peak
+ *                     in-service instances, scaling activities.
  *
- * Usage: bench_e2e [CSV]   (appends rows `benchmark,param,value,unit` to CSV)
+ * Usage: bench_e2e [CSV [NAME...]]   (appends rows `benchmark,param,value,unit` to CSV, "-"
+ * for none; NAMEs pick benchmarks by name prefix, e.g. `bench_e2e - e2e_asg`; default all)
  */
 #define _DEFAULT_SOURCE /* wait4 */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +34,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "models/asg.h"
 #include "models/lb.h"
 #include "models/scenario.h"
 #include "models/workload.h"
@@ -230,10 +238,87 @@ static void bench_nlb_flows(FILE *csv)
     }
 }
 
-int main(int argc, char **argv)
+/* e2e_asg_diurnal: mean 1,100/s with amplitude 0.818, so 200/s at 02:00 and 2,000/s at
+ * 14:00.  20 ms of CPU each: 40 vCPU-seconds per second at the peak, 40 c5.large (2 vCPUs)
+ * at 50 % CPU; 4 at the trough.  Detailed monitoring (60 s datapoints), warm-up 60 s. */
+static const char asg_diurnal[] =
+    "duration: 24h\n"
+    "workloads:\n"
+    "  - { name: users, entry: front, arrivals: 'diurnal(mean=1100/s, amplitude=0.818, "
+    "peak=14:00)',\n"
+    "      demand: exp(mean=20ms), timeout: 5s }\n"
+    "load_balancers:\n"
+    "  - { name: front, zones: [a, b], listeners: [ { forward: web } ] }\n"
+    "target_groups:\n"
+    "  - { name: web, algorithm: least_outstanding_requests,\n"
+    "      health_check: { interval: 10s, timeout: 5s, healthy: 2 }, deregistration_delay: 30s }\n"
+    "auto_scaling_groups:\n"
+    "  - name: web-asg\n"
+    "    target_groups: [web]\n"
+    "    launch_template: { instance_type: c5.large, queue_limit: 100 }\n"
+    "    min: 2\n"
+    "    max: 60\n"
+    "    desired: 6\n"
+    "    monitoring: detailed\n"
+    "    warmup: 60s\n"
+    "    policies:\n"
+    "      - { name: cpu50, type: target_tracking, metric: ASGAverageCPUUtilization, "
+    "target: 50 }\n";
+
+#define ASG_STEP_S 60.0 /* in-service instances are sampled this often */
+
+/* CPU seconds this process has used (user + system): on a shared machine, a figure that
+ * other processes disturb less than wall time. */
+static double cpu_s(void)
 {
-    gsl_set_error_handler_off();
-    FILE *csv = argc > 1 ? fopen(argv[1], "a") : NULL;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+static void bench_asg_diurnal(FILE *csv)
+{
+    struct scenario *sc;
+    if (scenario_load_string(asg_diurnal, "bench", NULL, 0, &sc)) {
+        printf("e2e_asg_diurnal   scenario rejected\n");
+        return;
+    }
+    struct world *w = world_new(sc, 1);
+    struct asg *a = w->asgs[0];
+    int peak = 0;
+    double t0 = now_s(), c0 = cpu_s();
+    world_start(w);
+    for (double t = ASG_STEP_S; t <= sc->duration_s; t += ASG_STEP_S) {
+        sim_event_run_until(&w->sim, t);
+        int pending, in_service, warming, draining;
+        asg_counts(a, t, &pending, &in_service, &warming, &draining);
+        peak = in_service > peak ? in_service : peak;
+    }
+    double wall = now_s() - t0, cpu = cpu_s() - c0;
+    const struct workload *wl = w->workloads[0];
+    double req = (double)wl->requests, ev = (double)w->sim.events_run;
+    printf("e2e_asg_diurnal   24 h simulated in %.1f s (%.1f s of CPU; target < 60 s): %.2f M "
+           "simulated requests/s (%.1f M events/s, %.0f requests, %.3f %% failed)\n",
+           wall, cpu, req / wall / 1e6, ev / wall / 1e6, req, 100.0 * (double)wl->failed / req);
+    printf("e2e_asg_diurnal   peak %d instances in service, %llu scaling activities, %d "
+           "desired at the end\n", peak, (unsigned long long)a->activities, a->desired);
+    if (csv) {
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.2f,s\n", wall);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.2f,cpu_s\n", cpu);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.0f,requests/s\n", req / wall);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.0f,events/s\n", ev / wall);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%d,peak_in_service\n", peak);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%llu,scaling_activities\n",
+                (unsigned long long)a->activities);
+    }
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* e2e_alb_lor_100 and e2e_rss. */
+static void bench_alb_lor(FILE *csv)
+{
     uint64_t req, ev;
     run(50, &req, &ev); /* warm caches and the allocator */
     double wall = run(1000, &req, &ev);
@@ -249,7 +334,29 @@ int main(int argc, char **argv)
         fprintf(csv, "e2e_rss,duration=100s,%ld,KB\n", a);
         fprintf(csv, "e2e_rss,duration=1000s,%ld,KB\n", b);
     }
-    bench_nlb_flows(csv);
+}
+
+/* Run benchmark `name`?  Yes when no names were given, or one is a prefix of it. */
+static bool wanted(const char *name, int argc, char **argv)
+{
+    if (argc <= 2)
+        return true;
+    for (int i = 2; i < argc; i++)
+        if (!strncmp(name, argv[i], strlen(argv[i])))
+            return true;
+    return false;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    FILE *csv = argc > 1 && strcmp(argv[1], "-") ? fopen(argv[1], "a") : NULL;
+    if (wanted("e2e_alb_lor_100", argc, argv) || wanted("e2e_rss", argc, argv))
+        bench_alb_lor(csv);
+    if (wanted("e2e_nlb_flows", argc, argv))
+        bench_nlb_flows(csv);
+    if (wanted("e2e_asg_diurnal", argc, argv))
+        bench_asg_diurnal(csv);
     if (csv)
         fclose(csv);
     return 0;

@@ -1,5 +1,6 @@
 /* flow_table: against a plain array model under random inserts and removes. */
 #include <stdlib.h>
+#include <string.h>
 
 #include <CUnit/CUnit.h>
 
@@ -78,9 +79,59 @@ static void sequential_ids_grow_and_drain(void)
     flow_table_fini(&ft);
 }
 
+/* Removing through the entry leaves the table exactly as removing by key (same slots, so
+ * walks and runs stay deterministic), including probe runs that wrap past the end. */
+static void remove_entry_leaves_the_table_as_remove_does(void)
+{
+    struct flow_table by_key, by_entry;
+    flow_table_init(&by_key);
+    flow_table_init(&by_entry);
+    flow_table_prefetch(&by_entry, 3); /* a hint, also on an empty table */
+    gsl_rng *r = sim_rng_new(2, "test.flow_table.remove_entry");
+    for (int step = 0; step < 100000; step++) {
+        /* Few keys for the capacity's growth: long runs, many of them wrapping. */
+        uint64_t k = 1 + gsl_rng_uniform_int(r, 400);
+        if (gsl_rng_uniform(r) < 0.5) {
+            int c1, c2;
+            flow_table_insert(&by_key, k, &c1)->member = (uint32_t)step;
+            flow_table_prefetch(&by_entry, k);
+            struct flow_entry *e = flow_table_insert(&by_entry, k, &c2);
+            e->member = (uint32_t)step;
+            CU_ASSERT_EQUAL(c1, c2);
+        } else {
+            int had = flow_table_remove(&by_key, k);
+            struct flow_entry *e = flow_table_find(&by_entry, k);
+            CU_ASSERT_EQUAL(had, e != NULL);
+            if (e)
+                flow_table_remove_entry(&by_entry, e);
+            CU_ASSERT_PTR_NULL(flow_table_find(&by_entry, k));
+        }
+        CU_ASSERT_EQUAL(by_key.n, by_entry.n);
+        CU_ASSERT_EQUAL_FATAL(by_key.mask, by_entry.mask);
+        if (step % 97 == 0 && by_key.slots)
+            CU_ASSERT_EQUAL(memcmp(by_key.slots, by_entry.slots,
+                                   (by_key.mask + 1) * sizeof *by_key.slots), 0);
+    }
+    CU_ASSERT_EQUAL(memcmp(by_key.slots, by_entry.slots,
+                           (by_key.mask + 1) * sizeof *by_key.slots), 0);
+    /* Drain through entries: every key goes, the table ends empty. */
+    for (uint64_t k = 1; k <= 400; k++) {
+        struct flow_entry *e = flow_table_find(&by_entry, k);
+        if (e)
+            flow_table_remove_entry(&by_entry, e);
+    }
+    CU_ASSERT_EQUAL(by_entry.n, 0);
+    for (size_t i = 0; i <= by_entry.mask; i++)
+        CU_ASSERT_EQUAL(by_entry.slots[i].key, 0);
+    flow_table_fini(&by_key);
+    flow_table_fini(&by_entry);
+    gsl_rng_free(r);
+}
+
 static CU_TestInfo tests[] = {
     {"matches a reference model", matches_a_reference_model},
     {"sequential ids grow and drain", sequential_ids_grow_and_drain},
+    {"remove_entry leaves the table as remove does", remove_entry_leaves_the_table_as_remove_does},
     CU_TEST_INFO_NULL,
 };
 

@@ -8,7 +8,9 @@
 #include "analysis/summary.h"
 #include "models/arrivals.h"
 #include "models/catalog.h"
+#include "models/metrics.h"
 #include "models/routing.h"
+#include "models/scaling.h"
 #include "models/scenario.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/run.h"
@@ -255,6 +257,57 @@ static void list_lb_types(void)
          "         requests, TCP/SSL per connection with round robin; cross-zone off.");
 }
 
+/* "ASG", "ECS" or "ASG ECS": who may scale on a metric. */
+static const char *owner_names(unsigned owners)
+{
+    bool asg = owners & METRIC_RES_ASG, ecs = owners & METRIC_RES_ECS_SERVICE;
+    return asg && ecs ? "ASG ECS" : asg ? "ASG" : ecs ? "ECS" : "-";
+}
+
+/* Target tracking's predefined names that stand for d, ", "-separated, into buf. */
+static void predefined_for(const struct metric_def *d, char *buf, size_t n)
+{
+    static const unsigned owners[] = {METRIC_RES_ASG, METRIC_RES_ECS_SERVICE};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t o = 0; o < sizeof owners / sizeof owners[0]; o++) {
+        char names[512];
+        metric_names(owners[o], true, names, sizeof names);
+        for (char *tok = strtok(names, ", "); tok; tok = strtok(NULL, ", ")) {
+            if (metric_find_predefined(tok, owners[o]) != d || strstr(buf, tok))
+                continue;
+            int k = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", tok);
+            if (k < 0 || (size_t)k >= n - used)
+                return;
+            used += (size_t)k;
+        }
+    }
+}
+
+static void list_scaling_metrics(void)
+{
+    puts("CloudWatch metrics a scaling policy may use (target_tracking `metric:`; simple and\n"
+         "step `alarm: { metric: }`).  scaled on by: ASG (Auto Scaling group), ECS (ECS\n"
+         "service); statistic: the default one; tracking: whether target tracking may use it.");
+    printf("  %-25s %-18s %-7s %-9s %s\n", "name", "namespace", "unit", "scaled on",
+           "statistic");
+    for (const struct metric_def *d = metric_defs; d->name; d++) {
+        char stat[32], pre[256];
+        metric_stat_format(&d->stat, stat, sizeof stat);
+        printf("  %-25s %-18s %-7s %-9s %s\n", d->name, d->ns, d->unit, owner_names(d->owners),
+               stat);
+        printf("      ");
+        wrapped(d->summary, "", 6);
+        predefined_for(d, pre, sizeof pre);
+        if (!d->tracks)
+            puts("      tracking: no (alarms only: it does not fall as capacity rises)");
+        else if (pre[0])
+            printf("      tracking: yes, as %s or predefined %s\n", d->name, pre);
+        else
+            printf("      tracking: yes, as %s\n", d->name);
+    }
+}
+
 static void list_metrics(void)
 {
     puts("Time-series metrics (timeseries.csv; one row per interval):");
@@ -263,11 +316,28 @@ static void list_metrics(void)
     puts("  lb            requests, errors, in_flight, connections (open connections / flows)");
     puts("  target_group  requests, no_target (503: no eligible target)");
     puts("  target        utilization (busy vCPUs / vCPUs), in_flight, queue_length, completed");
+    puts("  asg           desired, pending, in_service (warming included), warming, draining,\n"
+         "                <policy>.metric (the datapoint the policy last saw),\n"
+         "                <policy>.alarm (0 INSUFFICIENT_DATA, 1 OK, 2 ALARM)");
     puts("Summary metrics (summary.csv, after warm-up) add: retries, error_ratio,\n"
          "  latency_p999_s, latency_max_s, instance_hours, cost_usd, requests_zone_<zone> (lb),\n"
          "  lcu_peak (alb, nlb), flows, resets (L4 lbs), dropped, asymmetric, rebalanced (gwlb),\n"
          "  sticky_hits (target_group),\n"
-         "  rejected (target: turned away by queue_limit), simulated_s, events (run).");
+         "  rejected (target: turned away by queue_limit), simulated_s, events (run),\n"
+         "  scaling_activities, launches, terminations, replacements, max_in_service,\n"
+         "  desired_end (asg; also instance_hours and cost_usd of its instances).");
+    putchar('\n');
+    list_scaling_metrics();
+}
+
+static void list_policies(void)
+{
+    puts("Scaling policy types (auto_scaling_groups.*.policies[].type; the metrics they use:\n"
+         "`elbsim list metrics`; every key: README \"Auto scaling\"):");
+    for (size_t i = 0; scaling_type_names[i]; i++) {
+        printf("  %-16s ", scaling_type_names[i]);
+        wrapped(scaling_type_summaries[i], "", 2 + 16 + 1);
+    }
 }
 
 static const struct {
@@ -277,6 +347,7 @@ static const struct {
     {"algorithms", list_algorithms},     {"distributions", list_distributions},
     {"arrivals", list_arrivals},         {"instance-types", list_instance_types},
     {"lb-types", list_lb_types},         {"metrics", list_metrics},
+    {"policies", list_policies},
 };
 
 int cmd_list(int argc, char **argv)
