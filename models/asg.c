@@ -33,14 +33,8 @@ static const struct metric_def *policy_metric(const struct scaling_policy *p)
     }
 }
 
-static void hist_push(struct asg_policy *ap, double v)
-{
-    if (ap->hist_n == ap->hist_cap) {
-        ap->hist_cap = ap->hist_cap ? 2 * ap->hist_cap : 64;
-        ap->hist = xrealloc(ap->hist, ap->hist_cap * sizeof *ap->hist);
-    }
-    ap->hist[ap->hist_n++] = v;
-}
+static void pred_bounds(void *ctx, int *min, int *max, int *desired);
+static void pred_apply(void *ctx, const struct scaling_decision *d);
 
 struct asg *asg_new(struct world *w, uint32_t id, const struct sc_asg *cfg)
 {
@@ -80,16 +74,9 @@ struct asg *asg_new(struct world *w, uint32_t id, const struct sc_asg *cfg)
             metric_alarm_init(&ap->high, &ap->hcfg);
         }
         if (p->kind == SCALING_PREDICTIVE) {
-            ap->nhours = (size_t)ceil(w->sc->duration_s / 3600.0) + FORECAST_MAX_HORIZON_H;
-            ap->fc_load = xmalloc(ap->nhours * sizeof(double));
-            ap->fc_cap = xmalloc(ap->nhours * sizeof(double));
-            ap->act_load = xmalloc(ap->nhours * sizeof(double));
-            ap->act_cap = xmalloc(ap->nhours * sizeof(double));
-            for (size_t h = 0; h < ap->nhours; h++)
-                ap->fc_load[h] = ap->fc_cap[h] = ap->act_load[h] = ap->act_cap[h] = NAN;
-            ap->hist_start_s = -(double)p->history_n * 3600.0;
-            for (size_t h = 0; h < p->history_n; h++)
-                hist_push(ap, p->history[h]);
+            struct pred_owner o = {a, &w->sim, &cfg->ctx.clock, "instances", pred_bounds,
+                                     pred_apply};
+            pred_init(&ap->pred, p, &o, w->sc->duration_s);
         }
         const struct metric_def *md = policy_metric(p);
         if (md) {
@@ -113,11 +100,8 @@ void asg_free(struct asg *a)
         if (policy_metric(a->pol[i].p))
             metric_series_fini(&a->pol[i].series);
         free(a->pol[i].prev_busy);
-        free(a->pol[i].hist);
-        free(a->pol[i].fc_load);
-        free(a->pol[i].fc_cap);
-        free(a->pol[i].act_load);
-        free(a->pol[i].act_cap);
+        if (a->pol[i].p->kind == SCALING_PREDICTIVE)
+            pred_fini(&a->pol[i].pred);
     }
     free(a->pol);
     for (uint32_t i = 0; i < a->ninst; i++)
@@ -464,9 +448,8 @@ static void apply(struct asg *a, const struct scaling_decision *d)
     int floor = 0;
     double now = now_of(a);
     for (int i = 0; i < a->npol; i++)
-        if (a->pol[i].p->kind == SCALING_PREDICTIVE && now < a->pol[i].floor_until_s &&
-            a->pol[i].floor > floor)
-            floor = a->pol[i].floor;
+        if (a->pol[i].p->kind == SCALING_PREDICTIVE && pred_floor(&a->pol[i].pred, now) > floor)
+            floor = pred_floor(&a->pol[i].pred, now);
     if (d->kind != SCALING_PREDICTIVE && d->kind != SCALING_SCHEDULED && d->desired < floor) {
         struct scaling_decision c = *d;
         c.desired = floor < c.max ? floor : c.max;
@@ -490,151 +473,42 @@ static void apply(struct asg *a, const struct scaling_decision *d)
     reconcile(a);
 }
 
-/* ---- predictive scaling (AWS.md fact 13, §6) ---- */
+/* ---- predictive scaling (models/predictive) ---- */
 
-static void pred_action(struct sim *sim, void *ctx, uint64_t arg);
-
-static struct forecast_sched_cfg pred_cfg(const struct asg *a, const struct scaling_policy *p)
+/* The hour ending at now: the instances' CPU percent summed, or the group's requests. */
+static double hour_load(struct asg *a, struct pred *pr, double now)
 {
-    struct forecast_sched_cfg c;
-    forecast_sched_cfg_init(&c);
-    /* CPU: the load is the instances' CPU percent summed, so one instance carries `target`.
-     * Requests: an hour's requests; the target is per target per minute. */
-    c.target_per_instance = p->pred_requests ? p->target * 60.0 : p->target;
-    c.min_capacity = a->min;
-    c.max_capacity = a->max;
-    c.buffer_s = p->buffer_s;
-    c.breach = p->breach_increase ? FORECAST_BREACH_INCREASE : FORECAST_BREACH_HONOR;
-    c.max_buffer_pct = p->max_buffer_pct;
-    return c;
-}
-
-static void pred_arm(struct asg *a, struct asg_policy *ap)
-{
-    struct sim *sim = &a->w->sim;
-    sim_event_cancel(sim, ap->act_ev);
-    ap->act_ev = 0;
-    if (ap->next_act < ap->nact) {
-        double t = ap->act[ap->next_act].apply_at_s;
-        double now = sim_now(sim);
-        ap->act_ev = sim_event_schedule(sim, t > now ? t : now, pred_action, a,
-                                        (uint64_t)(ap - a->pol));
+    if (pr->p->pred_requests) {
+        if (a->cfg->ntgs == 0)
+            return 0;
+        double d = (double)(a->tgs[0]->requests - pr->prev_count);
+        pr->prev_count = a->tgs[0]->requests;
+        return d;
     }
-}
-
-/* Forecast the next hours from the history and schedule their capacity. */
-static void pred_refresh(struct asg *a, struct asg_policy *ap, double now)
-{
-    const struct scaling_policy *p = ap->p;
-    size_t n = ap->hist_n, use = n < FORECAST_MAX_HISTORY_H ? n : FORECAST_MAX_HISTORY_H;
-    if (n < forecast_method_min_history_h(&p->method))
-        return; /* AWS: no forecast before 24 h of data (a week for weekly naive) */
-    const double *y = ap->hist + (n - use);
-    double start = ap->hist_start_s + (double)(n - use) * 3600.0;
-    double load[FORECAST_MAX_HORIZON_H];
-    size_t hz = p->horizon_h;
-    if (forecast_predict(&p->method, y, use, start, hz, load) != 0)
-        return;
-    struct forecast_sched_cfg c = pred_cfg(a, p);
-    ap->nact = forecast_schedule(&c, load, hz, now, now, ap->act, FORECAST_MAX_HORIZON_H);
-    ap->next_act = 0;
-    ap->refreshes++;
-    for (size_t h = 0; h < hz; h++) {
-        size_t k = (size_t)(now / 3600.0) + h;
-        if (k < ap->nhours) {
-            ap->fc_load[k] = load[h];
-            int maxc;
-            ap->fc_cap[k] = forecast_capacity(&c, load[h], &maxc);
-        }
-    }
-    if (!p->forecast_only)
-        pred_arm(a, ap);
-}
-
-static void apply(struct asg *a, const struct scaling_decision *d);
-
-static void pred_action(struct sim *sim, void *ctx, uint64_t arg)
-{
-    struct asg *a = ctx;
-    struct asg_policy *ap = &a->pol[arg];
-    double now = sim_now(sim);
-    ap->act_ev = 0;
-    const struct forecast_action *act = &ap->act[ap->next_act++];
-    ap->floor = act->capacity;
-    ap->floor_until_s = act->hour_s + 3600.0;
-    struct scaling_decision d = {.kind = SCALING_PREDICTIVE, .policy = ap->p->name,
-                                 .min = a->min, .max = a->max, .desired = a->desired};
-    if (ap->p->breach_increase && act->max_capacity > d.max)
-        d.max = act->max_capacity;
-    d.desired = forecast_action_apply(act, a->desired);
-    if (d.desired > d.max)
-        d.desired = d.max;
-    d.act = d.desired != a->desired || d.max != a->max;
-    if (d.act) {
-        char hour[32];
-        cron_format_utc(&a->cfg->ctx.clock, act->hour_s, hour, sizeof hour);
-        snprintf(d.cause, sizeof d.cause,
-                 "Predictive scaling policy %s changing the desired capacity from %d to %d "
-                 "(forecast for the hour from %s: %d instances).",
-                 ap->p->name, a->desired, d.desired, hour, act->capacity);
-    }
-    apply(a, &d);
-    (void)now;
-    pred_arm(a, ap);
-}
-
-/* An hour of the run ended at now: record its load and capacity, extend the history,
- * refresh the forecast every 6 h. */
-static void pred_hour(struct asg *a, struct asg_policy *ap, double now)
-{
-    const struct scaling_policy *p = ap->p;
-    size_t k = (size_t)(now / 3600.0) - 1;
+    pred_grow(pr, a->ninst);
     double load = 0;
-    if (p->pred_requests && a->cfg->ntgs > 0) {
-        load = (double)(a->tgs[0]->requests - ap->prev_count);
-        ap->prev_count = a->tgs[0]->requests;
-    } else {
-        if (ap->prev_cap < a->ninst) {
-            ap->prev_busy = xrealloc(ap->prev_busy, a->cap * sizeof *ap->prev_busy);
-            for (uint32_t i = ap->prev_cap; i < a->cap; i++)
-                ap->prev_busy[i] = 0;
-            ap->prev_cap = a->cap;
-        }
-        for (uint32_t i = 0; i < a->ninst; i++) {
-            struct asg_instance *in = &a->inst[i];
-            if (in->state == ASG_PENDING)
-                continue;
-            double busy = target_busy_area(in->t, now);
-            load += 100.0 * (busy - ap->prev_busy[i]) / (in->t->spec.servers * 3600.0);
-            ap->prev_busy[i] = busy;
-        }
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        struct asg_instance *in = &a->inst[i];
+        if (in->state == ASG_PENDING)
+            continue;
+        double busy = target_busy_area(in->t, now);
+        load += 100.0 * (busy - pr->prev_busy[i]) / (in->t->spec.servers * 3600.0);
+        pr->prev_busy[i] = busy;
     }
-    if (k < ap->nhours) {
-        ap->act_load[k] = load;
-        ap->act_cap[k] = ap->cap_area / 3600.0;
-    }
-    ap->cap_area = 0;
-    hist_push(ap, load);
-    if (now >= ap->next_refresh_s && ap->hist_n >= forecast_method_min_history_h(&p->method)) {
-        pred_refresh(a, ap, now);
-        ap->next_refresh_s = now + FORECAST_REFRESH_S;
-    }
+    return load;
 }
 
-void asg_forecast_score(const struct asg_policy *ap, double from_s, struct forecast_score *s,
-                        size_t *underprovisioned)
+static void pred_bounds(void *ctx, int *min, int *max, int *desired)
 {
-    *s = (struct forecast_score){0};
-    *underprovisioned = 0;
-    double per = ap->p->pred_requests ? ap->p->target * 60.0 : ap->p->target;
-    for (size_t h = 0; h < ap->nhours; h++) {
-        if (isnan(ap->act_load[h]) || (double)h * 3600.0 < from_s - 1e-9)
-            continue;
-        if (!isnan(ap->fc_load[h]))
-            forecast_score_add(s, ap->fc_load[h], ap->act_load[h]);
-        if (ap->act_cap[h] + 1e-9 < ap->act_load[h] / per)
-            (*underprovisioned)++;
-    }
+    const struct asg *a = ctx;
+    *min = a->min;
+    *max = a->max;
+    *desired = a->desired;
+}
+
+static void pred_apply(void *ctx, const struct scaling_decision *d)
+{
+    apply(ctx, d);
 }
 
 static bool multiple_of(double t, double p)
@@ -660,9 +534,9 @@ static void tick(struct sim *sim, void *ctx, uint64_t arg)
         struct asg_policy *ap = &a->pol[i];
         if (ap->p->kind != SCALING_PREDICTIVE)
             continue;
-        ap->cap_area += svc * a->tick_s;
+        pred_sample(&ap->pred, svc, a->tick_s);
         if (multiple_of(now, 3600))
-            pred_hour(a, ap, now);
+            pred_hour(&ap->pred, now, hour_load(a, &ap->pred, now));
     }
     struct scaling_decision *ds = xcalloc((size_t)(a->npol ? a->npol : 1), sizeof *ds);
     size_t nd = 0;
@@ -738,12 +612,8 @@ void asg_start(struct asg *a)
     }
     sim_event_schedule(&a->w->sim, a->tick_s, tick, a, 0);
     for (int i = 0; i < a->npol; i++) {
-        struct asg_policy *ap = &a->pol[i];
-        if (ap->p->kind == SCALING_PREDICTIVE &&
-            ap->hist_n >= forecast_method_min_history_h(&ap->p->method)) {
-            pred_refresh(a, ap, 0); /* a history file covers the first day */
-            ap->next_refresh_s = FORECAST_REFRESH_S;
-        }
+        if (a->pol[i].p->kind == SCALING_PREDICTIVE)
+            pred_start(&a->pol[i].pred);
     }
     for (int i = 0; i < a->npol; i++)
         if (a->pol[i].p->kind == SCALING_SCHEDULED) {

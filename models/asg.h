@@ -37,7 +37,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "models/forecast.h"
+#include "models/predictive.h"
 #include "models/metrics.h"
 #include "models/scaling.h"
 #include "sim/event.h"
@@ -77,21 +77,7 @@ struct asg_policy {
     uint64_t prev_count;              /* the counter fed at the last period end */
     int behind[64];                   /* [period index % 64] instances (or healthy targets)
                                        * the period's datapoint averages over */
-    /* predictive */
-    double *hist;                     /* hourly load: the history file's, then the run's */
-    size_t hist_n, hist_cap;
-    double hist_start_s;              /* s: start of hist[0] (negative with a file) */
-    struct forecast_action act[FORECAST_MAX_HORIZON_H];
-    size_t nact, next_act;            /* the pending actions of the last refresh */
-    sim_handle act_ev;
-    double next_refresh_s;
-    int floor;                        /* the forecast capacity of the hour in force */
-    double floor_until_s;
-    /* per hour of the run, for forecast.csv and the summary */
-    double *fc_load, *fc_cap, *act_load, *act_cap; /* [hour]; NAN = none */
-    size_t nhours;
-    double cap_area;                  /* in-service instance-seconds in the current hour */
-    double refreshes;
+    struct pred pred;                 /* predictive policies */
 };
 
 struct asg {
@@ -126,10 +112,6 @@ void asg_counts(const struct asg *a, double now, int *pending, int *in_service, 
 /* A target group finished draining target t (called through the group's hook). */
 void asg_drained(struct asg *a, struct target *t);
 
-/* A predictive policy's score over the run's hours that start at or after from_s:
- * forecast vs actual load, and hours whose in-service capacity was below what the load
- * needed at the target. */
-void asg_forecast_score(const struct asg_policy *ap, double from_s, struct forecast_score *s,
-                        size_t *underprovisioned);
+
 
 #endif

@@ -27,6 +27,8 @@ struct ecs_hook {
 
 static void on_response(void *ctx, double latency_s);
 static void place_waiting(struct ecs_service *s);
+static void pred_bounds(void *ctx, int *min, int *max, int *desired);
+static void pred_apply(void *ctx, const struct scaling_decision *d);
 
 /* ---- configuration ---- */
 
@@ -139,6 +141,7 @@ static const struct metric_def *policy_metric(const struct scaling_policy *p)
     case SCALING_STEP:
         return p->alarm.metric;
     case SCALING_SCHEDULED:
+    case SCALING_PREDICTIVE:
     default:
         return NULL;
     }
@@ -222,6 +225,10 @@ struct ecs_service *ecs_new(struct world *w, const struct ecs_service_cfg *cfg)
             ep->hcfg = p->alarm.alarm;
             metric_series_init(&ep->series, &ep->scfg);
             metric_alarm_init(&ep->high, &ep->hcfg);
+        } else if (p->kind == SCALING_PREDICTIVE) {
+            struct pred_owner o = {s, &w->sim, &s->cfg.ctx.clock, "tasks", pred_bounds,
+                                   pred_apply};
+            pred_init(&ep->pred, p, &o, w->sc->duration_s);
         }
         const struct metric_def *md = policy_metric(p);
         if (md) {
@@ -269,6 +276,8 @@ void ecs_free(struct ecs_service *s)
     for (int i = 0; i < s->npol; i++) {
         if (policy_metric(s->pol[i].p))
             metric_series_fini(&s->pol[i].series);
+        if (s->pol[i].p->kind == SCALING_PREDICTIVE)
+            pred_fini(&s->pol[i].pred);
         free(s->pol[i].prev_busy);
     }
     free(s->pol);
@@ -967,6 +976,19 @@ static void apply(struct ecs_service *s, const struct scaling_decision *d)
 {
     if (!d->act)
         return;
+    /* Predictive and dynamic combine by the larger capacity (as for groups). */
+    int floor = 0;
+    double now = now_of(s);
+    for (int i = 0; i < s->npol; i++)
+        if (s->pol[i].p->kind == SCALING_PREDICTIVE && pred_floor(&s->pol[i].pred, now) > floor)
+            floor = pred_floor(&s->pol[i].pred, now);
+    if (d->kind != SCALING_PREDICTIVE && d->kind != SCALING_SCHEDULED && d->desired < floor) {
+        struct scaling_decision c = *d;
+        c.desired = floor < c.max ? floor : c.max;
+        if (c.desired != s->desired || c.min != s->min || c.max != s->max)
+            apply(s, &c);
+        return;
+    }
     s->min = d->min;
     s->max = d->max;
     char detail[SCALING_CAUSE_MAX + 64];
@@ -976,6 +998,42 @@ static void apply(struct ecs_service *s, const struct scaling_decision *d)
     s->activities++;
     log_row(s, "scaling", s->name, detail);
     task_reconcile(s);
+}
+
+static void pred_bounds(void *ctx, int *min, int *max, int *desired)
+{
+    const struct ecs_service *s = ctx;
+    *min = s->min;
+    *max = s->max;
+    *desired = s->desired;
+}
+
+static void pred_apply(void *ctx, const struct scaling_decision *d)
+{
+    apply(ctx, d);
+}
+
+/* The hour ending at now: the running tasks' CPU percent summed, or the requests. */
+static double hour_load(struct ecs_service *s, struct pred *pr, double now)
+{
+    if (pr->p->pred_requests) {
+        if (s->cfg.ntgs == 0)
+            return 0;
+        double d = (double)(s->tgs[0]->requests - pr->prev_count);
+        pr->prev_count = s->tgs[0]->requests;
+        return d;
+    }
+    pred_grow(pr, s->ntasks);
+    double load = 0;
+    for (uint32_t j = 0; j < s->ntasks; j++) {
+        const struct ecs_task *k = &s->tasks[j];
+        if (!k->t || isnan(k->running_s))
+            continue;
+        double busy = target_busy_area(k->t, now);
+        load += 100.0 * (busy - pr->prev_busy[j]) / (k->t->spec.servers * 3600.0);
+        pr->prev_busy[j] = busy;
+    }
+    return load;
 }
 
 static bool multiple_of(double t, double p)
@@ -996,6 +1054,16 @@ static void tick(struct sim *sim, void *ctx, uint64_t arg)
     }
     replace_unhealthy(s);
     task_reconcile(s);
+    int prov, pend, running, drain;
+    ecs_counts(s, &prov, &pend, &running, &drain);
+    for (int i = 0; i < s->npol; i++) {
+        struct ecs_policy *ep = &s->pol[i];
+        if (ep->p->kind != SCALING_PREDICTIVE)
+            continue;
+        pred_sample(&ep->pred, running, s->tick_s);
+        if (multiple_of(now, 3600))
+            pred_hour(&ep->pred, now, hour_load(s, &ep->pred, now));
+    }
     struct scaling_decision *ds = xcalloc((size_t)(s->npol ? s->npol : 1), sizeof *ds);
     size_t nd = 0;
     struct scaling_group g;
@@ -1073,6 +1141,9 @@ void ecs_start(struct ecs_service *s)
     sim_event_after(&s->w->sim, s->tick_s, tick, s, 0);
     if (ec2(s))
         sim_event_after(&s->w->sim, ECS_TICK_S, cluster_tick, s, 0);
+    for (int i = 0; i < s->npol; i++)
+        if (s->pol[i].p->kind == SCALING_PREDICTIVE)
+            pred_start(&s->pol[i].pred);
     for (int i = 0; i < s->npol; i++)
         if (s->pol[i].p->kind == SCALING_SCHEDULED) {
             double t = scaling_scheduled_next(s->pol[i].p, now_of(s));

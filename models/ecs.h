@@ -110,6 +110,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/metrics.h"
+#include "models/predictive.h"
 #include "models/scaling.h"
 #include "models/target.h"
 #include "sim/diag.h"
@@ -227,6 +228,7 @@ struct ecs_policy {
     uint32_t prev_cap;
     uint64_t prev_count;
     int behind[64];                   /* [period % 64] tasks the datapoint averaged over */
+    struct pred pred;                 /* predictive policies (models/predictive) */
 };
 
 struct ecs_cluster {

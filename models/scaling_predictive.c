@@ -30,27 +30,28 @@ int scaling_predictive_read(const struct ytree *m, const struct scaling_ctx *ctx
     const char *what = "a predictive scaling policy";
     if (ytree_check_keys(m, what, pred_keys) || scaling_rd_require(m, "target", what))
         return -1;
-    if (ctx->owner != METRIC_RES_ASG)
-        return diag_error(&m->loc, "predictive scaling is modelled for Auto Scaling groups");
+    bool ecs = ctx->owner == METRIC_RES_ECS_SERVICE;
+    const char *cpu_load = ecs ? "ECSServiceTotalCPUUtilization" : "ASGTotalCPUUtilization";
+    const char *cpu_avg = ecs ? "ECSServiceAverageCPUUtilization" : "ASGAverageCPUUtilization";
     const struct ytree *lm = NULL, *sm = NULL;
     if (scaling_rd_scalar(m, "load_metric", &lm) || scaling_rd_scalar(m, "scaling_metric", &sm))
         return -1;
-    const char *load = lm ? lm->text : "ASGTotalCPUUtilization";
-    if (!strcmp(load, "ASGTotalCPUUtilization"))
+    const char *load = lm ? lm->text : cpu_load;
+    if (!strcmp(load, cpu_load))
         out->pred_requests = false;
     else if (!strcmp(load, "ALBTargetGroupRequestCount"))
         out->pred_requests = true;
     else
-        return diag_error(&lm->loc, "unknown load_metric '%s'; expected "
-                                    "ASGTotalCPUUtilization or ALBTargetGroupRequestCount",
-                          load);
-    const char *want = out->pred_requests ? "ALBRequestCountPerTarget" : "ASGAverageCPUUtilization";
+        return diag_error(&lm->loc, "unknown load_metric '%s' for %s; expected %s or "
+                                    "ALBTargetGroupRequestCount",
+                          load, ecs ? "an ECS service" : "an Auto Scaling group", cpu_load);
+    const char *want = out->pred_requests ? "ALBRequestCountPerTarget" : cpu_avg;
     if (sm && strcmp(sm->text, want) != 0) {
-        if (strcmp(sm->text, "ALBRequestCountPerTarget") != 0 &&
-            strcmp(sm->text, "ASGAverageCPUUtilization") != 0)
-            return diag_error(&sm->loc, "unknown scaling_metric '%s'; expected "
-                                        "ASGAverageCPUUtilization or ALBRequestCountPerTarget",
-                              sm->text);
+        if (strcmp(sm->text, "ALBRequestCountPerTarget") != 0 && strcmp(sm->text, cpu_avg) != 0)
+            return diag_error(&sm->loc, "unknown scaling_metric '%s' for %s; expected %s or "
+                                        "ALBRequestCountPerTarget",
+                              sm->text, ecs ? "an ECS service" : "an Auto Scaling group",
+                              cpu_avg);
         return diag_error(&sm->loc, "AWS pairs load_metric %s with scaling_metric %s, not %s",
                           load, want, sm->text);
     }

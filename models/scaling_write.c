@@ -86,7 +86,9 @@ void scaling_policy_write(const struct scaling_policy *p, FILE *f)
         forecast_method_format(&p->method, method, sizeof method);
         fprintf(f, ", load_metric: %s, scaling_metric: %s, target: %.10g, mode: %s, "
                    "method: '%s'",
-                p->pred_requests ? "ALBTargetGroupRequestCount" : "ASGTotalCPUUtilization",
+                p->pred_requests                     ? "ALBTargetGroupRequestCount"
+                : p->owner == METRIC_RES_ECS_SERVICE ? "ECSServiceTotalCPUUtilization"
+                                                     : "ASGTotalCPUUtilization",
                 p->metric_name, p->target, p->forecast_only ? "forecast_only" : "forecast_and_scale",
                 method);
         secs(f, "buffer", p->buffer_s);

@@ -916,6 +916,8 @@ static const char *const ecs_cluster_keys[] = {
     "placement", "managed_scaling", "instance_warmup", "min_scaling_step",
     "max_scaling_step", "scale_in_evaluations", NULL};
 
+static void read_history(struct reader *r, const char *owner, struct scaling_policy *p);
+
 static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
 {
     struct ecs_service_cfg *c = &e->cfg;
@@ -1062,6 +1064,8 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
             struct scaling_policy *p = &e->policies[c->npolicies++];
             if (scaling_policy_read(pol->items[i], &c->ctx, p))
                 fail(r);
+            else if (p->kind == SCALING_PREDICTIVE)
+                read_history(r, e->name, p);
         }
         c->policies = e->policies;
     }
@@ -1078,7 +1082,7 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
 /* A predictive policy's history: a CSV of load before t = 0 (its last hour ends at t = 0),
  * read now so a bad file is a load-time error.  Without enough of it the policy waits
  * for the run's own 24 h only when the scenario says so. */
-static void read_history(struct reader *r, const struct sc_asg *a, struct scaling_policy *p)
+static void read_history(struct reader *r, const char *owner, struct scaling_policy *p)
 {
     size_t need = forecast_method_min_history_h(&p->method);
     if (p->history_path) {
@@ -1101,9 +1105,9 @@ static void read_history(struct reader *r, const struct sc_asg *a, struct scalin
     }
     if (p->history_n < need && !p->wait_for_history) {
         diag_error(p->history_path ? &p->history_loc : &p->loc,
-                   "predictive policy '%s' of group '%s' has %zu hours of history; it needs at "
-                   "least %zu (history: FILE), or wait_for_history: true to wait for the run's "
-                   "own, as AWS does", p->name, a->name, p->history_n, need);
+                   "predictive policy '%s' of '%s' has %zu hours of history; it needs at least "
+                   "%zu (history: FILE), or wait_for_history: true to wait for the run's "
+                   "own, as AWS does", p->name, owner, p->history_n, need);
         fail(r);
     }
 }
@@ -1221,7 +1225,7 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
             if (scaling_policy_read(pol->items[i], &a->ctx, p))
                 fail(r);
             else if (p->kind == SCALING_PREDICTIVE)
-                read_history(r, a, p);
+                read_history(r, a->name, p);
             for (int j = 0; j + 1 < a->npolicies && p->name; j++)
                 if (a->policies[j].name && !strcmp(a->policies[j].name, p->name)) {
                     diag_error(&p->loc, "duplicate policy name '%s' in group '%s'", p->name,

@@ -272,6 +272,17 @@ if [ -n "$m1" ] && [ -n "$m0" ] && awk -v a="$m1" -v b="$m0" 'BEGIN { exit !(a *
 else
     ko "predictive vs reactive: $m1 vs $m0"
 fi
+"$ELBSIM" run tests/data/ecs_predictive.yaml -q -o "$TMP/ep" >/dev/null 2>&1
+"$ELBSIM" run tests/data/ecs_predictive.yaml -q -o "$TMP/ep0" \
+    --set ecs_services.api-svc.policies.predict.mode=forecast_only >/dev/null 2>&1
+e1=$(miss "$TMP/ep/summary.csv"); e0=$(miss "$TMP/ep0/summary.csv")
+if [ -n "$e1" ] && [ -n "$e0" ] && awk -v a="$e1" -v b="$e0" 'BEGIN { exit !(a < b) }' &&
+    grep -q ',scaling,api-svc,"\{0,1\}Setting desired count to [0-9]*\. Cause: Predictive scaling policy predict' "$TMP/ep/events.csv" &&
+    [ -s "$TMP/ep/forecast.csv" ]; then
+    ok "predictive scaling of an ECS service: $e1 SLO-miss minutes against $e0 without"
+else
+    ko "ecs predictive: $e1 vs $e0" "$(grep -m3 Predictive "$TMP/ep/events.csv")"
+fi
 bad_pred() {
     expect_error "$1" 2 "$2" -- validate scenarios/examples/predictive_vs_reactive.yaml --set "auto_scaling_groups.web-asg.policies.predict.$3"
 }

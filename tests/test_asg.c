@@ -341,8 +341,8 @@ static void forecast_only_scales_nothing(void)
     struct world *w = run("steps(0s: 50/s)", pol, "", 12 * 3600, &sc, &r);
     CU_ASSERT(first(&r, 0, "Predictive") < 0);
     /* The forecast was still made: hour 9 expects 600. */
-    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].fc_load[9], 600, 1e-6);
-    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].fc_cap[9], 12, 0);
+    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_load[9], 600, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_cap[9], 12, 0);
     done(w, sc);
 }
 
@@ -355,8 +355,8 @@ static void predictive_waits_for_a_day_of_history(void)
         "      policies: [ { name: predict, type: predictive, target: 50,\n"
         "                    wait_for_history: true } ]";
     struct world *w = run("steps(0s: 100/s)", pol, "", 23 * 3600, &sc, &r);
-    CU_ASSERT_EQUAL(w->asgs[0]->pol[0].refreshes, 0);
-    CU_ASSERT_EQUAL(w->asgs[0]->pol[0].hist_n, 23); /* hours closed at 1 h ... 23 h */
+    CU_ASSERT_EQUAL(w->asgs[0]->pol[0].pred.refreshes, 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->pol[0].pred.hist_n, 23); /* hours closed at 1 h ... 23 h */
     CU_ASSERT(first(&r, 0, "Predictive") < 0);
     done(w, sc);
 }

@@ -485,6 +485,24 @@ static void latency_rows(struct summary *s, const char *scope, const char *name,
 
 /* ALB hourly charge (AWS.md §1); LCU charges come with the load-balancer issue. */
 
+/* A predictive policy's forecast scores (README "Predictive scaling in a run"). */
+static void pred_rows(struct summary *s, const char *scope, const char *name,
+                      const struct pred *pr, double from_s)
+{
+    struct forecast_score fs;
+    size_t under;
+    pred_score(pr, from_s, &fs, &under);
+    char metric[300];
+    snprintf(metric, sizeof metric, "%s.forecast_mape_pct", pr->p->name);
+    summary_add(s, scope, name, metric, forecast_score_mape_pct(&fs));
+    snprintf(metric, sizeof metric, "%s.forecast_bias_pct", pr->p->name);
+    summary_add(s, scope, name, metric, forecast_score_bias_pct(&fs));
+    snprintf(metric, sizeof metric, "%s.forecast_hours", pr->p->name);
+    summary_add(s, scope, name, metric, (double)fs.hours);
+    snprintf(metric, sizeof metric, "%s.underprovisioned_hours", pr->p->name);
+    summary_add(s, scope, name, metric, (double)under);
+}
+
 static struct summary *make_summary(struct run *r)
 {
     const struct scenario *sc = r->sc;
@@ -595,23 +613,9 @@ static struct summary *make_summary(struct run *r)
                     (double)(a->replacements - m->w_replacements));
         summary_add(s, "asg", a->name, "max_in_service", m->max_in_service);
         summary_add(s, "asg", a->name, "desired_end", a->desired);
-        for (int k = 0; k < a->npol; k++) {
-            const struct asg_policy *ap = &a->pol[k];
-            if (ap->p->kind != SCALING_PREDICTIVE)
-                continue;
-            struct forecast_score fs;
-            size_t under;
-            asg_forecast_score(ap, sc->warmup_s, &fs, &under);
-            char metric[300];
-            snprintf(metric, sizeof metric, "%s.forecast_mape_pct", ap->p->name);
-            summary_add(s, "asg", a->name, metric, forecast_score_mape_pct(&fs));
-            snprintf(metric, sizeof metric, "%s.forecast_bias_pct", ap->p->name);
-            summary_add(s, "asg", a->name, metric, forecast_score_bias_pct(&fs));
-            snprintf(metric, sizeof metric, "%s.forecast_hours", ap->p->name);
-            summary_add(s, "asg", a->name, metric, (double)fs.hours);
-            snprintf(metric, sizeof metric, "%s.underprovisioned_hours", ap->p->name);
-            summary_add(s, "asg", a->name, metric, (double)under);
-        }
+        for (int k = 0; k < a->npol; k++)
+            if (a->pol[k].p->kind == SCALING_PREDICTIVE)
+                pred_rows(s, "asg", a->name, &a->pol[k].pred, sc->warmup_s);
     }
     for (int i = 0; i < w->necs; i++) {
         struct ecs_service *e = w->ecs[i];
@@ -627,6 +631,9 @@ static struct summary *make_summary(struct run *r)
                     (double)(e->placement_failures - m->w_failures));
         summary_add(s, "ecs", e->name, "max_running", m->max_running);
         summary_add(s, "ecs", e->name, "desired_end", e->desired);
+        for (int k = 0; k < e->npol; k++)
+            if (e->pol[k].p->kind == SCALING_PREDICTIVE)
+                pred_rows(s, "ecs", e->name, &e->pol[k].pred, sc->warmup_s);
         if (e->cfg.launch_type == ECS_LAUNCH_EC2) {
             /* Tasks on EC2 cost nothing as targets; the cluster's instances are billed. */
             cost += c;
@@ -714,11 +721,15 @@ static int write_resolved(const struct scenario *sc, const char *dir)
  * happened (README "Predictive scaling").  Nothing when no group has one. */
 static int write_forecast(struct run *r, const char *dir)
 {
-    const struct asg_policy *ap = NULL;
+    const struct pred *ap = NULL;
     for (int i = 0; i < r->w->nasgs && !ap; i++)
         for (int k = 0; k < r->w->asgs[i]->npol && !ap; k++)
             if (r->w->asgs[i]->pol[k].p->kind == SCALING_PREDICTIVE)
-                ap = &r->w->asgs[i]->pol[k];
+                ap = &r->w->asgs[i]->pol[k].pred;
+    for (int i = 0; i < r->w->necs && !ap; i++)
+        for (int k = 0; k < r->w->ecs[i]->npol && !ap; k++)
+            if (r->w->ecs[i]->pol[k].p->kind == SCALING_PREDICTIVE)
+                ap = &r->w->ecs[i]->pol[k].pred;
     if (!ap)
         return 0;
     char path[4200];
