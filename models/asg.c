@@ -17,22 +17,6 @@
 
 static void on_response(void *ctx, double latency_s);
 
-/* The metric a policy watches, or NULL (scheduled actions watch none). */
-static const struct metric_def *policy_metric(const struct scaling_policy *p)
-{
-    switch (p->kind) {
-    case SCALING_TARGET_TRACKING:
-        return p->metric;
-    case SCALING_SIMPLE:
-    case SCALING_STEP:
-        return p->alarm.metric;
-    case SCALING_SCHEDULED:
-    case SCALING_PREDICTIVE:
-    default:
-        return NULL;
-    }
-}
-
 static void pred_bounds(void *ctx, int *min, int *max, int *desired);
 static void pred_apply(void *ctx, const struct scaling_decision *d);
 
@@ -57,28 +41,12 @@ struct asg *asg_new(struct world *w, uint32_t id, const struct sc_asg *cfg)
     a->pol = xcalloc((size_t)(a->npol ? a->npol : 1), sizeof *a->pol);
     a->tick_s = 60;
     for (int i = 0; i < a->npol; i++) {
-        struct asg_policy *ap = &a->pol[i];
+        struct as_policy *ap = &a->pol[i];
         const struct scaling_policy *p = &cfg->policies[i];
-        ap->p = p;
-        ap->last_value = NAN;
-        scaling_state_init(&ap->st);
-        if (p->kind == SCALING_TARGET_TRACKING) {
-            scaling_target_alarms(p, &cfg->ctx, &ap->scfg, &ap->hcfg, &ap->lcfg);
-            metric_series_init(&ap->series, &ap->scfg);
-            metric_alarm_init(&ap->high, &ap->hcfg);
-            metric_alarm_init(&ap->low, &ap->lcfg);
-        } else if (p->kind == SCALING_SIMPLE || p->kind == SCALING_STEP) {
-            ap->scfg = p->alarm.series;
-            ap->hcfg = p->alarm.alarm;
-            metric_series_init(&ap->series, &ap->scfg);
-            metric_alarm_init(&ap->high, &ap->hcfg);
-        }
-        if (p->kind == SCALING_PREDICTIVE) {
-            struct pred_owner o = {a, &w->sim, &cfg->ctx.clock, "instances", pred_bounds,
-                                     pred_apply};
-            pred_init(&ap->pred, p, &o, w->sc->duration_s);
-        }
-        const struct metric_def *md = policy_metric(p);
+        struct pred_owner o = {a, &w->sim, &cfg->ctx.clock, "instances", pred_bounds,
+                               pred_apply};
+        as_policy_init(ap, p, &cfg->ctx, &o, w->sc->duration_s);
+        const struct metric_def *md = as_policy_metric(p);
         if (md) {
             double iv = metric_alarm_interval(ap->scfg.period_s);
             if (iv < a->tick_s)
@@ -96,13 +64,8 @@ void asg_free(struct asg *a)
 {
     if (!a)
         return;
-    for (int i = 0; i < a->npol; i++) {
-        if (policy_metric(a->pol[i].p))
-            metric_series_fini(&a->pol[i].series);
-        free(a->pol[i].prev_busy);
-        if (a->pol[i].p->kind == SCALING_PREDICTIVE)
-            pred_fini(&a->pol[i].pred);
-    }
+    for (int i = 0; i < a->npol; i++)
+        as_policy_fini(&a->pol[i]);
     free(a->pol);
     for (uint32_t i = 0; i < a->ninst; i++)
         free(a->inst[i].member);
@@ -346,7 +309,7 @@ static void on_response(void *ctx, double latency_s)
     struct asg *a = ctx;
     double now = now_of(a);
     for (int i = 0; i < a->npol; i++) {
-        const struct metric_def *md = policy_metric(a->pol[i].p);
+        const struct metric_def *md = as_policy_metric(a->pol[i].p);
         if (md && !strcmp(md->name, "TargetResponseTime"))
             metric_series_add(&a->pol[i].series, now, latency_s);
     }
@@ -357,24 +320,14 @@ static bool warming(const struct asg_instance *in, double now)
     return in->state == ASG_PENDING || (in->state == ASG_IN_SERVICE && now < in->warm_until_s);
 }
 
-static unsigned period_slot(const struct asg_policy *ap, double t)
-{
-    return (unsigned)((int64_t)floor(t / ap->scfg.period_s) & 63);
-}
-
 /* Feed the period [now - P, now) of policy ap's series. */
-static void feed(struct asg *a, struct asg_policy *ap, double now)
+static void feed(struct asg *a, struct as_policy *ap, double now)
 {
-    const struct metric_def *md = policy_metric(ap->p);
+    const struct metric_def *md = as_policy_metric(ap->p);
     double P = ap->scfg.period_s, at = now - P / 2;
     const char *m = md->name;
     if (!strcmp(m, "CPUUtilization") || !strcmp(m, "InFlight") || !strcmp(m, "QueueDepth")) {
-        if (ap->prev_cap < a->ninst) {
-            ap->prev_busy = xrealloc(ap->prev_busy, a->cap * sizeof *ap->prev_busy);
-            for (uint32_t i = ap->prev_cap; i < a->cap; i++)
-                ap->prev_busy[i] = 0;
-            ap->prev_cap = a->cap;
-        }
+        as_policy_grow(ap, a->ninst);
         struct metric_member *mm = xcalloc(a->ninst ? a->ninst : 1, sizeof *mm);
         size_t n = 0;
         for (uint32_t i = 0; i < a->ninst; i++) {
@@ -397,7 +350,7 @@ static void feed(struct asg *a, struct asg_policy *ap, double now)
             }
             mm[n++] = (struct metric_member){v, true, warming(in, now)};
         }
-        ap->behind[period_slot(ap, at)] = (int)metric_series_add_group(&ap->series, at, mm, n);
+        ap->behind[as_period_slot(ap, at)] = (int)metric_series_add_group(&ap->series, at, mm, n);
         free(mm);
     } else if (!strcmp(m, "RequestCountPerTarget") || !strcmp(m, "RequestCount")) {
         struct target_group *g = a->tgs[0];
@@ -412,7 +365,7 @@ static void feed(struct asg *a, struct asg_policy *ap, double now)
                            g->members[i].health == TG_HEALTH_HEALTHY;
             if (healthy > 0)
                 metric_series_add(&ap->series, at, (double)d / healthy);
-            ap->behind[period_slot(ap, at)] = healthy;
+            ap->behind[as_period_slot(ap, at)] = healthy;
         }
     } else if (!strcmp(m, "HTTPCode_Target_5XX_Count")) {
         struct target_group *g = a->tgs[0];
@@ -445,11 +398,7 @@ static void apply(struct asg *a, const struct scaling_decision *d)
         return;
     /* Predictive and dynamic combine by the larger capacity: no dynamic scale-in below the
      * forecast capacity of the hour in force. */
-    int floor = 0;
-    double now = now_of(a);
-    for (int i = 0; i < a->npol; i++)
-        if (a->pol[i].p->kind == SCALING_PREDICTIVE && pred_floor(&a->pol[i].pred, now) > floor)
-            floor = pred_floor(&a->pol[i].pred, now);
+    int floor = as_floor(a->pol, a->npol, now_of(a));
     if (d->kind != SCALING_PREDICTIVE && d->kind != SCALING_SCHEDULED && d->desired < floor) {
         struct scaling_decision c = *d;
         c.desired = floor < c.max ? floor : c.max;
@@ -511,75 +460,32 @@ static void pred_apply(void *ctx, const struct scaling_decision *d)
     apply(ctx, d);
 }
 
-static bool multiple_of(double t, double p)
-{
-    double k = t / p;
-    return fabs(k - nearbyint(k)) < 1e-9;
-}
-
 static void tick(struct sim *sim, void *ctx, uint64_t arg)
 {
     struct asg *a = ctx;
     double now = sim_now(sim);
     /* Feed every series whose period ends now, before any alarm looks. */
     for (int i = 0; i < a->npol; i++) {
-        struct asg_policy *ap = &a->pol[i];
-        if (policy_metric(ap->p) && multiple_of(now, ap->scfg.period_s))
+        struct as_policy *ap = &a->pol[i];
+        if (as_policy_metric(ap->p) && as_multiple_of(now, ap->scfg.period_s))
             feed(a, ap, now);
     }
     replace_unhealthy(a, now);
     int pend, svc, warm, drain;
     asg_counts(a, now, &pend, &svc, &warm, &drain);
     for (int i = 0; i < a->npol; i++) {
-        struct asg_policy *ap = &a->pol[i];
+        struct as_policy *ap = &a->pol[i];
         if (ap->p->kind != SCALING_PREDICTIVE)
             continue;
         pred_sample(&ap->pred, svc, a->tick_s);
-        if (multiple_of(now, 3600))
+        if (as_multiple_of(now, 3600))
             pred_hour(&ap->pred, now, hour_load(a, &ap->pred, now));
     }
-    struct scaling_decision *ds = xcalloc((size_t)(a->npol ? a->npol : 1), sizeof *ds);
-    size_t nd = 0;
     struct scaling_group g;
     group_view(a, now, &g);
-    for (int i = 0; i < a->npol; i++) {
-        struct asg_policy *ap = &a->pol[i];
-        if (!policy_metric(ap->p) || !multiple_of(now, metric_alarm_interval(ap->scfg.period_s)))
-            continue;
-        struct metric_alarm_eval hi, lo;
-        metric_alarm_evaluate(&ap->high, &ap->series, now, &hi);
-        ap->last_value = hi.value;
-        ap->alarm_state = (int)hi.state;
-        switch (ap->p->kind) {
-        case SCALING_TARGET_TRACKING: {
-            metric_alarm_evaluate(&ap->low, &ap->series, now, &lo);
-            /* The capacity a per-instance metric describes is the one that produced its
-             * datapoint, not today's: with the publication delay, instances that joined
-             * since would otherwise be counted twice (README "Auto scaling"). */
-            struct scaling_group gp = g;
-            const struct metric_datapoint *dp = metric_series_latest(&ap->series, now);
-            if (dp && ap->behind[period_slot(ap, dp->start_s)] > 0)
-                gp.ready = ap->behind[period_slot(ap, dp->start_s)];
-            scaling_target_decide(ap->p, &ap->st, &gp, &hi, &lo, now, &ds[nd++]);
-            break;
-        }
-        case SCALING_SIMPLE:
-            scaling_simple_decide(ap->p, &ap->st, &g, &hi, now, &ds[nd++]);
-            break;
-        case SCALING_STEP:
-            scaling_step_decide(ap->p, &ap->st, &g, &hi, now, &ds[nd++]);
-            break;
-        case SCALING_SCHEDULED:
-        default:
-            break;
-        }
-    }
-    if (nd) {
-        struct scaling_decision out;
-        scaling_combine(ds, nd, &g, &out);
-        apply(a, &out);
-    }
-    free(ds);
+    struct scaling_decision out;
+    as_decide(a->pol, a->npol, &g, now, &out);
+    apply(a, &out);
     a->last_tick_s = now;
     (void)arg;
     sim_event_after(sim, a->tick_s, tick, a, 0);
@@ -588,7 +494,7 @@ static void tick(struct sim *sim, void *ctx, uint64_t arg)
 static void scheduled(struct sim *sim, void *ctx, uint64_t arg)
 {
     struct asg *a = ctx;
-    struct asg_policy *ap = &a->pol[arg];
+    struct as_policy *ap = &a->pol[arg];
     double now = sim_now(sim);
     struct scaling_group g;
     group_view(a, now, &g);

@@ -37,7 +37,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "models/predictive.h"
+#include "models/autoscale.h"
 #include "models/metrics.h"
 #include "models/scaling.h"
 #include "sim/event.h"
@@ -60,26 +60,6 @@ struct asg_instance {
     bool replacing;          /* terminated because unhealthy (counts against the 10 %) */
 };
 
-/* A policy's signal: its series and alarms (target tracking has two). */
-struct asg_policy {
-    const struct scaling_policy *p;   /* borrowed from the scenario */
-    struct scaling_state st;
-    struct metric_series series;
-    struct metric_alarm high, low;    /* simple/step: high only */
-    struct metric_series_cfg scfg;
-    struct metric_alarm_cfg hcfg, lcfg;
-    double next_scheduled_s;          /* scheduled: next firing */
-    double last_value;                /* the metric's latest visible datapoint (NAN: none) */
-    int alarm_state;                  /* AlarmHigh state (METRIC_ALARM_*) */
-    int id_metric, id_alarm;          /* series ids (set by the run) */
-    double *prev_busy;                /* [instance] busy vCPU-seconds at the last period end */
-    uint32_t prev_cap;
-    uint64_t prev_count;              /* the counter fed at the last period end */
-    int behind[64];                   /* [period index % 64] instances (or healthy targets)
-                                       * the period's datapoint averages over */
-    struct pred pred;                 /* predictive policies */
-};
-
 struct asg {
     uint32_t id;
     const struct sc_asg *cfg;         /* borrowed */
@@ -91,7 +71,7 @@ struct asg {
     struct asg_instance *inst;
     uint32_t ninst, cap;
     uint32_t next_name;               /* the n of the next "<group>/<n>" */
-    struct asg_policy *pol;
+    struct as_policy *pol;
     int npol;
     double tick_s;                    /* evaluation interval */
     double last_tick_s;

@@ -131,22 +131,6 @@ static void log_row(struct ecs_service *s, const char *kind, const char *name,
     sim_event_log_row(&s->w->events, now_of(s), kind, name, detail);
 }
 
-/* The metric a policy watches, or NULL (scheduled actions watch none). */
-static const struct metric_def *policy_metric(const struct scaling_policy *p)
-{
-    switch (p->kind) {
-    case SCALING_TARGET_TRACKING:
-        return p->metric;
-    case SCALING_SIMPLE:
-    case SCALING_STEP:
-        return p->alarm.metric;
-    case SCALING_SCHEDULED:
-    case SCALING_PREDICTIVE:
-    default:
-        return NULL;
-    }
-}
-
 static int zone_at(const struct ecs_service *s, int k)
 {
     return s->cfg.zones ? s->cfg.zones[k] : k;
@@ -210,27 +194,12 @@ struct ecs_service *ecs_new(struct world *w, const struct ecs_service_cfg *cfg)
     s->pol = xcalloc((size_t)(s->npol ? s->npol : 1), sizeof *s->pol);
     s->tick_s = ECS_TICK_S;
     for (int i = 0; i < s->npol; i++) {
-        struct ecs_policy *ep = &s->pol[i];
+        struct as_policy *ep = &s->pol[i];
         const struct scaling_policy *p = &cfg->policies[i];
-        ep->p = p;
-        ep->last_value = NAN;
-        scaling_state_init(&ep->st);
-        if (p->kind == SCALING_TARGET_TRACKING) {
-            scaling_target_alarms(p, &cfg->ctx, &ep->scfg, &ep->hcfg, &ep->lcfg);
-            metric_series_init(&ep->series, &ep->scfg);
-            metric_alarm_init(&ep->high, &ep->hcfg);
-            metric_alarm_init(&ep->low, &ep->lcfg);
-        } else if (p->kind == SCALING_SIMPLE || p->kind == SCALING_STEP) {
-            ep->scfg = p->alarm.series;
-            ep->hcfg = p->alarm.alarm;
-            metric_series_init(&ep->series, &ep->scfg);
-            metric_alarm_init(&ep->high, &ep->hcfg);
-        } else if (p->kind == SCALING_PREDICTIVE) {
-            struct pred_owner o = {s, &w->sim, &s->cfg.ctx.clock, "tasks", pred_bounds,
-                                   pred_apply};
-            pred_init(&ep->pred, p, &o, w->sc->duration_s);
-        }
-        const struct metric_def *md = policy_metric(p);
+        struct pred_owner o = {s, &w->sim, &s->cfg.ctx.clock, "tasks", pred_bounds,
+                               pred_apply};
+        as_policy_init(ep, p, &cfg->ctx, &o, w->sc->duration_s);
+        const struct metric_def *md = as_policy_metric(p);
         if (md) {
             double iv = metric_alarm_interval(ep->scfg.period_s);
             if (iv < s->tick_s)
@@ -273,13 +242,8 @@ void ecs_free(struct ecs_service *s)
         return;
     /* Touches neither the target groups nor the targets: the world may be gone. */
     free(s->hooks);
-    for (int i = 0; i < s->npol; i++) {
-        if (policy_metric(s->pol[i].p))
-            metric_series_fini(&s->pol[i].series);
-        if (s->pol[i].p->kind == SCALING_PREDICTIVE)
-            pred_fini(&s->pol[i].pred);
-        free(s->pol[i].prev_busy);
-    }
+    for (int i = 0; i < s->npol; i++)
+        as_policy_fini(&s->pol[i]);
     free(s->pol);
     for (uint32_t i = 0; i < s->ntasks; i++)
         free(s->tasks[i].member);
@@ -881,31 +845,21 @@ static void on_response(void *ctx, double latency_s)
     struct ecs_service *s = ctx;
     double now = now_of(s);
     for (int i = 0; i < s->npol; i++) {
-        const struct metric_def *md = policy_metric(s->pol[i].p);
+        const struct metric_def *md = as_policy_metric(s->pol[i].p);
         if (md && !strcmp(md->name, "TargetResponseTime"))
             metric_series_add(&s->pol[i].series, now, latency_s);
     }
 }
 
-static unsigned period_slot(const struct ecs_policy *ep, double t)
-{
-    return (unsigned)((int64_t)floor(t / ep->scfg.period_s) & 63);
-}
-
 /* Feed the period [now - P, now) of policy ep's series. */
-static void feed(struct ecs_service *s, struct ecs_policy *ep, double now)
+static void feed(struct ecs_service *s, struct as_policy *ep, double now)
 {
-    const struct metric_def *md = policy_metric(ep->p);
+    const struct metric_def *md = as_policy_metric(ep->p);
     double P = ep->scfg.period_s, at = now - P / 2;
     const char *m = md->name;
     bool cpu = !strcmp(m, "CPUUtilization"), memu = !strcmp(m, "MemoryUtilization");
     if (cpu || memu || !strcmp(m, "InFlight") || !strcmp(m, "QueueDepth")) {
-        if (ep->prev_cap < s->cap) {
-            ep->prev_busy = xrealloc(ep->prev_busy, s->cap * sizeof *ep->prev_busy);
-            for (uint32_t i = ep->prev_cap; i < s->cap; i++)
-                ep->prev_busy[i] = 0;
-            ep->prev_cap = s->cap;
-        }
+        as_policy_grow(ep, s->ntasks);
         struct metric_member *mm = xcalloc(s->ntasks ? s->ntasks : 1, sizeof *mm);
         size_t n = 0;
         for (uint32_t j = 0; j < s->ntasks; j++) {
@@ -931,7 +885,7 @@ static void feed(struct ecs_service *s, struct ecs_policy *ep, double now)
             }
             mm[n++] = (struct metric_member){v, true, false};
         }
-        ep->behind[period_slot(ep, at)] = (int)metric_series_add_group(&ep->series, at, mm, n);
+        ep->behind[as_period_slot(ep, at)] = (int)metric_series_add_group(&ep->series, at, mm, n);
         free(mm);
     } else if (!strcmp(m, "RequestCountPerTarget") || !strcmp(m, "RequestCount")) {
         if (s->cfg.ntgs == 0)
@@ -948,7 +902,7 @@ static void feed(struct ecs_service *s, struct ecs_policy *ep, double now)
                            g->members[i].health == TG_HEALTH_HEALTHY;
             if (healthy > 0)
                 metric_series_add(&ep->series, at, (double)d / healthy);
-            ep->behind[period_slot(ep, at)] = healthy;
+            ep->behind[as_period_slot(ep, at)] = healthy;
         }
     } else if (!strcmp(m, "HTTPCode_Target_5XX_Count") && s->cfg.ntgs > 0) {
         struct target_group *g = s->tgs[0];
@@ -977,11 +931,7 @@ static void apply(struct ecs_service *s, const struct scaling_decision *d)
     if (!d->act)
         return;
     /* Predictive and dynamic combine by the larger capacity (as for groups). */
-    int floor = 0;
-    double now = now_of(s);
-    for (int i = 0; i < s->npol; i++)
-        if (s->pol[i].p->kind == SCALING_PREDICTIVE && pred_floor(&s->pol[i].pred, now) > floor)
-            floor = pred_floor(&s->pol[i].pred, now);
+    int floor = as_floor(s->pol, s->npol, now_of(s));
     if (d->kind != SCALING_PREDICTIVE && d->kind != SCALING_SCHEDULED && d->desired < floor) {
         struct scaling_decision c = *d;
         c.desired = floor < c.max ? floor : c.max;
@@ -1036,20 +986,14 @@ static double hour_load(struct ecs_service *s, struct pred *pr, double now)
     return load;
 }
 
-static bool multiple_of(double t, double p)
-{
-    double k = t / p;
-    return fabs(k - nearbyint(k)) < 1e-9;
-}
-
 static void tick(struct sim *sim, void *ctx, uint64_t arg)
 {
     (void)arg;
     struct ecs_service *s = ctx;
     double now = sim_now(sim);
     for (int i = 0; i < s->npol; i++) {
-        struct ecs_policy *ep = &s->pol[i];
-        if (policy_metric(ep->p) && multiple_of(now, ep->scfg.period_s))
+        struct as_policy *ep = &s->pol[i];
+        if (as_policy_metric(ep->p) && as_multiple_of(now, ep->scfg.period_s))
             feed(s, ep, now);
     }
     replace_unhealthy(s);
@@ -1057,60 +1001,25 @@ static void tick(struct sim *sim, void *ctx, uint64_t arg)
     int prov, pend, running, drain;
     ecs_counts(s, &prov, &pend, &running, &drain);
     for (int i = 0; i < s->npol; i++) {
-        struct ecs_policy *ep = &s->pol[i];
+        struct as_policy *ep = &s->pol[i];
         if (ep->p->kind != SCALING_PREDICTIVE)
             continue;
         pred_sample(&ep->pred, running, s->tick_s);
-        if (multiple_of(now, 3600))
+        if (as_multiple_of(now, 3600))
             pred_hour(&ep->pred, now, hour_load(s, &ep->pred, now));
     }
-    struct scaling_decision *ds = xcalloc((size_t)(s->npol ? s->npol : 1), sizeof *ds);
-    size_t nd = 0;
     struct scaling_group g;
     group_view(s, &g);
-    for (int i = 0; i < s->npol; i++) {
-        struct ecs_policy *ep = &s->pol[i];
-        if (!policy_metric(ep->p) || !multiple_of(now, metric_alarm_interval(ep->scfg.period_s)))
-            continue;
-        struct metric_alarm_eval hi, lo;
-        metric_alarm_evaluate(&ep->high, &ep->series, now, &hi);
-        ep->last_value = hi.value;
-        ep->alarm_state = (int)hi.state;
-        switch (ep->p->kind) {
-        case SCALING_TARGET_TRACKING: {
-            metric_alarm_evaluate(&ep->low, &ep->series, now, &lo);
-            /* The tasks that produced the datapoint, not today's (README "Auto scaling"). */
-            struct scaling_group gp = g;
-            const struct metric_datapoint *dp = metric_series_latest(&ep->series, now);
-            if (dp && ep->behind[period_slot(ep, dp->start_s)] > 0)
-                gp.ready = ep->behind[period_slot(ep, dp->start_s)];
-            scaling_target_decide(ep->p, &ep->st, &gp, &hi, &lo, now, &ds[nd++]);
-            break;
-        }
-        case SCALING_SIMPLE:
-            scaling_simple_decide(ep->p, &ep->st, &g, &hi, now, &ds[nd++]);
-            break;
-        case SCALING_STEP:
-            scaling_step_decide(ep->p, &ep->st, &g, &hi, now, &ds[nd++]);
-            break;
-        case SCALING_SCHEDULED:
-        default:
-            break;
-        }
-    }
-    if (nd) {
-        struct scaling_decision out;
-        scaling_combine(ds, nd, &g, &out);
-        apply(s, &out);
-    }
-    free(ds);
+    struct scaling_decision out;
+    as_decide(s->pol, s->npol, &g, now, &out);
+    apply(s, &out);
     sim_event_after(sim, s->tick_s, tick, s, 0);
 }
 
 static void scheduled(struct sim *sim, void *ctx, uint64_t arg)
 {
     struct ecs_service *s = ctx;
-    struct ecs_policy *ep = &s->pol[arg];
+    struct as_policy *ep = &s->pol[arg];
     double now = sim_now(sim);
     struct scaling_group g;
     group_view(s, &g);

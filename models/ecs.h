@@ -110,7 +110,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/metrics.h"
-#include "models/predictive.h"
+#include "models/autoscale.h"
 #include "models/scaling.h"
 #include "models/target.h"
 #include "sim/diag.h"
@@ -215,21 +215,6 @@ struct ecs_instance {
 };
 
 /* A policy's signal, as in an Auto Scaling group. */
-struct ecs_policy {
-    const struct scaling_policy *p;   /* borrowed */
-    struct scaling_state st;
-    struct metric_series series;
-    struct metric_alarm high, low;
-    struct metric_series_cfg scfg;
-    struct metric_alarm_cfg hcfg, lcfg;
-    double last_value;                /* latest visible datapoint (NAN: none) */
-    int alarm_state;                  /* AlarmHigh state (METRIC_ALARM_*) */
-    double *prev_busy;                /* [task] busy server-seconds at the last period end */
-    uint32_t prev_cap;
-    uint64_t prev_count;
-    int behind[64];                   /* [period % 64] tasks the datapoint averaged over */
-    struct pred pred;                 /* predictive policies (models/predictive) */
-};
 
 struct ecs_cluster {
     struct ecs_cluster_cfg cfg;
@@ -257,7 +242,7 @@ struct ecs_service {
     int min, max, desired;
     struct ecs_task *tasks;
     uint32_t ntasks, cap;
-    struct ecs_policy *pol;
+    struct as_policy *pol;
     int npol;
     double tick_s;
     struct ecs_cluster cl;            /* ECS_LAUNCH_EC2 only */

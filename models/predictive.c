@@ -186,13 +186,5 @@ void pred_score(const struct pred *pr, double from_s, struct forecast_score *s,
 
 void pred_grow(struct pred *pr, uint32_t n)
 {
-    if (n <= pr->prev_cap)
-        return;
-    uint32_t cap = pr->prev_cap ? pr->prev_cap : 16;
-    while (cap < n)
-        cap *= 2;
-    pr->prev_busy = xrealloc(pr->prev_busy, cap * sizeof *pr->prev_busy);
-    for (uint32_t i = pr->prev_cap; i < cap; i++)
-        pr->prev_busy[i] = 0;
-    pr->prev_cap = cap;
+    xgrow_doubles(&pr->prev_busy, &pr->prev_cap, n);
 }

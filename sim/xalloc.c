@@ -53,3 +53,16 @@ void elb_assert_fail(const char *file, int line, const char *expr)
     fprintf(stderr, "elbsim: %s:%d: internal error: assertion '%s' failed\n", file, line, expr);
     abort();
 }
+
+void xgrow_doubles(double **a, uint32_t *cap, uint32_t n)
+{
+    if (n <= *cap)
+        return;
+    uint32_t c = *cap ? *cap : 16;
+    while (c < n)
+        c *= 2;
+    *a = xrealloc(*a, c * sizeof **a);
+    for (uint32_t i = *cap; i < c; i++)
+        (*a)[i] = 0;
+    *cap = c;
+}

@@ -9,12 +9,17 @@
 #define ELBSIM_SIM_XALLOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* Grow the zero-filled array *a of *cap doubles to hold at least n (capacity doubles,
+ * from 16); new entries are 0. */
+void xgrow_doubles(double **a, uint32_t *cap, uint32_t n);
 
 /* Abort with file:line and the expression text. */
 _Noreturn void elb_assert_fail(const char *file, int line, const char *expr);

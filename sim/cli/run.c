@@ -216,7 +216,7 @@ static void setup_series(struct run *r)
         m->id_draining = define(r, "asg", a->name, "draining");
         m->id_cpu_total = define(r, "asg", a->name, "cpu_total");
         for (int k = 0; k < a->npol; k++) {
-            struct asg_policy *ap = &a->pol[k];
+            struct as_policy *ap = &a->pol[k];
             char metric[300];
             snprintf(metric, sizeof metric, "%s.metric", ap->p->name);
             ap->id_metric = define(r, "asg", a->name, metric);
@@ -343,7 +343,7 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
         if (r->warm && svc > m->max_in_service)
             m->max_in_service = svc;
         for (int k = 0; k < a->npol; k++) {
-            struct asg_policy *ap = &a->pol[k];
+            struct as_policy *ap = &a->pol[k];
             if (ap->p->kind == SCALING_SCHEDULED)
                 continue;
             series_set(r->series, ap->id_metric, ap->last_value);

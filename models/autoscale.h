@@ -1,0 +1,67 @@
+/*
+ * autoscale — the policy side shared by EC2 Auto Scaling groups (models/asg) and ECS
+ * services (models/ecs): one policy's run state (its CloudWatch series and alarms, or its
+ * predictive forecast), and the minute's decision of all of them.
+ *
+ * The owner feeds each policy's series with what it measured (its own members), then at
+ * each tick calls as_decide(), which evaluates the alarms due now, asks each dynamic policy
+ * for a decision (models/scaling), and combines them as AWS does.  Target tracking decides
+ * on the capacity behind the datapoint (`behind`, filled by the owner as it feeds), not
+ * today's.  as_floor() is the predictive capacity in force, below which the owner keeps
+ * dynamic scale-ins.
+ */
+#ifndef ELBSIM_MODELS_AUTOSCALE_H
+#define ELBSIM_MODELS_AUTOSCALE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/metrics.h"
+#include "models/predictive.h"
+#include "models/scaling.h"
+
+struct as_policy {
+    const struct scaling_policy *p;   /* borrowed from the scenario */
+    struct scaling_state st;
+    struct metric_series series;
+    struct metric_alarm high, low;    /* simple/step: high only */
+    struct metric_series_cfg scfg;
+    struct metric_alarm_cfg hcfg, lcfg;
+    double last_value;                /* the metric's latest visible datapoint (NAN: none) */
+    int alarm_state;                  /* AlarmHigh state (METRIC_ALARM_*) */
+    int id_metric, id_alarm;          /* series ids (set by the run) */
+    double *prev_busy;                /* [member] busy server-seconds at the last period end */
+    uint32_t prev_cap;
+    uint64_t prev_count;              /* the counter fed at the last period end */
+    int behind[64];                   /* [period index % 64] members (or healthy targets) the
+                                       * period's datapoint averages over */
+    struct pred pred;                 /* predictive policies */
+};
+
+/* The metric a policy watches, or NULL (scheduled and predictive policies watch none). */
+const struct metric_def *as_policy_metric(const struct scaling_policy *p);
+
+/* Set up ap for policy p read with ctx; o is the owner a predictive policy acts on. */
+void as_policy_init(struct as_policy *ap, const struct scaling_policy *p,
+                    const struct scaling_ctx *ctx, const struct pred_owner *o,
+                    double duration_s);
+void as_policy_fini(struct as_policy *ap);
+
+/* Room for members [0, n) in prev_busy (new ones start at 0). */
+void as_policy_grow(struct as_policy *ap, uint32_t n);
+
+/* The slot of behind[] for the period holding t. */
+unsigned as_period_slot(const struct as_policy *ap, double t);
+
+/* Is t a whole multiple of p (within rounding)? */
+bool as_multiple_of(double t, double p);
+
+/* Evaluate the alarms due at now, decide, and combine into *out (out->act false when
+ * nothing applies).  g: the owner's capacity view. */
+void as_decide(struct as_policy *pol, int n, const struct scaling_group *g, double now,
+               struct scaling_decision *out);
+
+/* The largest predictive capacity in force at now, or 0. */
+int as_floor(const struct as_policy *pol, int n, double now);
+
+#endif
