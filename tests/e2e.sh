@@ -283,6 +283,16 @@ if [ -n "$e1" ] && [ -n "$e0" ] && awk -v a="$e1" -v b="$e0" 'BEGIN { exit !(a <
 else
     ko "ecs predictive: $e1 vs $e0" "$(grep -m3 Predictive "$TMP/ep/events.csv")"
 fi
+# A previous run's timeseries.csv as history: the forecast starts at t = 0.
+"$ELBSIM" run scenarios/examples/predictive_vs_reactive.yaml -q -o "$TMP/prh" --set duration=1d --set warmup=0s \
+    --set "auto_scaling_groups.web-asg.policies.predict.history=$TMP/pr0/timeseries.csv" \
+    --set auto_scaling_groups.web-asg.policies.predict.history_series=asg.web-asg.cpu_total >/dev/null 2>&1
+if awk -F, 'NR == 2 { exit !($2 != "" && $3 != "") }' "$TMP/prh/forecast.csv" 2>/dev/null &&
+    grep -q 'Predictive scaling policy predict' "$TMP/prh/events.csv"; then
+    ok "predictive scaling from a previous run's timeseries.csv forecasts from the first hour"
+else
+    ko "history from timeseries.csv" "$(head -3 "$TMP/prh/forecast.csv" 2>&1)"
+fi
 bad_pred() {
     expect_error "$1" 2 "$2" -- validate scenarios/examples/predictive_vs_reactive.yaml --set "auto_scaling_groups.web-asg.policies.predict.$3"
 }
