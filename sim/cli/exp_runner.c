@@ -694,6 +694,7 @@ static int run_pass(const struct exp_opts *o, enum pass pass, const char *scratc
                     b += n;
                     left -= (size_t)n;
                 }
+                free(v);
                 fflush(NULL);
                 _exit(st);
             }
