@@ -297,15 +297,25 @@ static bool plan_figure(struct plot_plan *plan, const char *png, const struct fi
     return false;
 }
 
-/* ---- Auto Scaling groups: capacity against load, and each policy's alarm ------------- */
+/* ---- Auto Scaling groups and ECS services: capacity against load, policies' alarms --- */
 
 #define EVENTS_NAME "events.csv"
 
-/* One policy of a group: its two series, as 1-based column numbers (0: not in the CSV). */
+/* One policy of a group or service: its two series, as 1-based column numbers (0: not in
+ * the CSV). */
 struct asg_policy_cols {
     char *name;      /* owned */
-    int metric;      /* asg.GROUP.POLICY.metric: the datapoint the policy last saw */
+    int metric;      /* asg.GROUP.POLICY.metric (ecs.SVC.POLICY.metric): the datapoint the
+                        policy last saw */
     int alarm;       /* asg.GROUP.POLICY.alarm: 0 INSUFFICIENT_DATA, 1 OK, 2 ALARM */
+};
+
+/* What a capacity panel shows: an Auto Scaling group's instances, an ECS service's tasks,
+ * or the instances of the cluster under an ECS service on the EC2 launch type. */
+enum asg_kind {
+    ASG_KIND_GROUP,        /* asg.G.*: desired, in_service, pending */
+    ASG_KIND_SERVICE,      /* ecs.SVC.*: desired, running, pending + provisioning */
+    ASG_KIND_CLUSTER,      /* ecs_cluster.CL.*: desired, in_service, pending; cpr_pct */
 };
 
 /* What started a scaling activity, from the start of its detail. */
@@ -323,19 +333,24 @@ struct asg_activity {
     enum asg_cause cause;
 };
 
-/* One group: its capacity columns (1-based, 0 when absent), policies in column order and
- * scaling activities in file (time) order. */
+/* One group, ECS service or ECS cluster: its capacity columns (1-based, 0 when absent),
+ * policies in column order and scaling activities in file (time) order.  A service's
+ * running tasks go in in_service; provisioning and cpr_pct stay 0 for a group. */
 struct asg_group_cols {
+    enum asg_kind kind;
     char *name;      /* owned */
     int desired, in_service, pending;
+    int provisioning; /* ecs.SVC.provisioning: tasks waiting for room on an instance */
+    int cpr_pct;     /* ecs_cluster.CL.cpr_pct: CapacityProviderReservation, % */
+    int service;     /* a cluster's service: index in asg_set.g; -1 when unknown */
     struct asg_policy_cols *pol;
     int npol;
     struct asg_activity *act;
     int nact, capact;
 };
 
-/* The groups of a run in the order their first column appears (so the script is the same
- * for the same CSV), and the columns of offered load. */
+/* The groups, ECS services and clusters of a run in the order their first column appears
+ * (so the script is the same for the same CSV), and the columns of offered load. */
 struct asg_set {
     struct asg_group_cols *g;
     int n;
@@ -343,22 +358,51 @@ struct asg_set {
     int nload;
 };
 
-static int asg_find(const struct asg_set *s, const char *name, size_t len)
+/* The unit of that kind and name (kind < 0: any kind, the first in column order). */
+static int asg_find(const struct asg_set *s, int kind, const char *name, size_t len)
 {
     for (int i = 0; i < s->n; i++)
-        if (strlen(s->g[i].name) == len && !strncmp(s->g[i].name, name, len))
+        if ((kind < 0 || (int)s->g[i].kind == kind) && strlen(s->g[i].name) == len &&
+            !strncmp(s->g[i].name, name, len))
             return i;
     return -1;
 }
 
-/* Find the groups, their policies and the load columns among the labels.  Group series
- * are asg.GROUP.{desired,pending,in_service,warming,draining}; a policy's are
- * asg.GROUP.POLICY.{metric,alarm}, split at the longest group name that prefixes
- * "GROUP.POLICY" (group names may contain dots). */
+/* Which series of a unit a column is (sim/cli/run.c defines them); slot 0: one that no plot
+ * draws, which still makes the unit known. */
+enum { SLOT_NONE, SLOT_DESIRED, SLOT_PENDING, SLOT_IN_SERVICE, SLOT_PROVISIONING, SLOT_CPR };
+static const struct unit_series {
+    const char *scope, *metric;
+    enum asg_kind kind;
+    int slot;
+} unit_series[] = {
+    {"asg", "desired", ASG_KIND_GROUP, SLOT_DESIRED},
+    {"asg", "pending", ASG_KIND_GROUP, SLOT_PENDING},
+    {"asg", "in_service", ASG_KIND_GROUP, SLOT_IN_SERVICE},
+    {"asg", "warming", ASG_KIND_GROUP, SLOT_NONE},
+    {"asg", "draining", ASG_KIND_GROUP, SLOT_NONE},
+    {"ecs", "desired", ASG_KIND_SERVICE, SLOT_DESIRED},
+    {"ecs", "provisioning", ASG_KIND_SERVICE, SLOT_PROVISIONING},
+    {"ecs", "pending", ASG_KIND_SERVICE, SLOT_PENDING},
+    {"ecs", "running", ASG_KIND_SERVICE, SLOT_IN_SERVICE},
+    {"ecs", "draining", ASG_KIND_SERVICE, SLOT_NONE},
+    {"ecs_cluster", "desired", ASG_KIND_CLUSTER, SLOT_DESIRED},
+    {"ecs_cluster", "pending", ASG_KIND_CLUSTER, SLOT_PENDING},
+    {"ecs_cluster", "in_service", ASG_KIND_CLUSTER, SLOT_IN_SERVICE},
+    {"ecs_cluster", "cpr_pct", ASG_KIND_CLUSTER, SLOT_CPR},
+    {"ecs_cluster", "needed", ASG_KIND_CLUSTER, SLOT_NONE},
+};
+
+/* Find the groups, ECS services and clusters, their policies and the load columns among
+ * the labels.  Group series are asg.GROUP.{desired,pending,in_service,warming,draining};
+ * service series ecs.SVC.{desired,provisioning,pending,running,draining}; cluster series
+ * ecs_cluster.CL.{desired,pending,in_service,cpr_pct,needed}.  A policy's are
+ * asg.GROUP.POLICY.{metric,alarm} or ecs.SVC.POLICY.{metric,alarm}, split at the longest
+ * group (service) name that prefixes "GROUP.POLICY" (names may contain dots).  The columns
+ * do not name a cluster's service: sim/cli/run.c defines a cluster's series right after
+ * those of its service, so it belongs to the last service before it. */
 static void asg_set_find(struct asg_set *s, const struct head *h)
 {
-    static const char *const group_metric[] = {"desired", "pending", "in_service", "warming",
-                                               "draining"};
     memset(s, 0, sizeof *s);
     s->g = xcalloc((size_t)h->ncols, sizeof *s->g);
     s->load = xcalloc((size_t)h->ncols, sizeof *s->load);
@@ -367,34 +411,49 @@ static void asg_set_find(struct asg_set *s, const struct head *h)
     for (int i = 1; i < h->ncols; i++) {
         if (label_is(h->cols[i], "workload", "requests", &name, &nl) && h->has_data[i])
             s->load[s->nload++] = i + 1;
-        for (size_t k = 0; k < sizeof group_metric / sizeof *group_metric; k++) {
-            if (!label_is(h->cols[i], "asg", group_metric[k], &name, &nl))
+        for (size_t k = 0; k < sizeof unit_series / sizeof *unit_series; k++) {
+            const struct unit_series *us = &unit_series[k];
+            if (!label_is(h->cols[i], us->scope, us->metric, &name, &nl))
                 continue;
-            int g = asg_find(s, name, (size_t)nl);
+            int g = asg_find(s, (int)us->kind, name, (size_t)nl);
             if (g < 0) {
                 g = s->n++;
+                s->g[g].kind = us->kind;
                 s->g[g].name = xmalloc((size_t)nl + 1);
                 memcpy(s->g[g].name, name, (size_t)nl);
                 s->g[g].name[nl] = '\0';
+                s->g[g].service = -1;
+                for (int j = g - 1; us->kind == ASG_KIND_CLUSTER && j >= 0; j--)
+                    if (s->g[j].kind == ASG_KIND_SERVICE) {
+                        s->g[g].service = j;
+                        break;
+                    }
             }
-            if (k == 0)
-                s->g[g].desired = i + 1;
-            else if (k == 1)
-                s->g[g].pending = i + 1;
-            else if (k == 2)
-                s->g[g].in_service = i + 1;
+            int *col = us->slot == SLOT_DESIRED        ? &s->g[g].desired
+                       : us->slot == SLOT_PENDING      ? &s->g[g].pending
+                       : us->slot == SLOT_IN_SERVICE   ? &s->g[g].in_service
+                       : us->slot == SLOT_PROVISIONING ? &s->g[g].provisioning
+                       : us->slot == SLOT_CPR          ? &s->g[g].cpr_pct
+                                                       : NULL;
+            if (col)
+                *col = i + 1;
         }
     }
     for (int i = 1; i < h->ncols; i++) {
-        bool alarm = label_is(h->cols[i], "asg", "alarm", &name, &nl);
-        if (!alarm && !label_is(h->cols[i], "asg", "metric", &name, &nl))
-            continue;
+        bool svc = true, alarm = label_is(h->cols[i], "ecs", "alarm", &name, &nl);
+        if (!alarm && !label_is(h->cols[i], "ecs", "metric", &name, &nl)) {
+            svc = false;
+            alarm = label_is(h->cols[i], "asg", "alarm", &name, &nl);
+            if (!alarm && !label_is(h->cols[i], "asg", "metric", &name, &nl))
+                continue;
+        }
+        enum asg_kind kind = svc ? ASG_KIND_SERVICE : ASG_KIND_GROUP;
         int g = -1;
         size_t best = 0;
         for (int j = 0; j < s->n; j++) {
             size_t gl = strlen(s->g[j].name);
-            if (gl + 1 < (size_t)nl && gl >= best && !strncmp(name, s->g[j].name, gl) &&
-                name[gl] == '.') {
+            if (s->g[j].kind == kind && gl + 1 < (size_t)nl && gl >= best &&
+                !strncmp(name, s->g[j].name, gl) && name[gl] == '.') {
                 g = j;
                 best = gl;
             }
@@ -449,8 +508,8 @@ static bool parse_change(const char *detail, int *from, int *to)
     return false;
 }
 
-/* events.csv read a record at a time; only the scaling rows of known groups are kept
- * (O(those rows) memory: the file also holds every health change). */
+/* events.csv read a record at a time; only the scaling rows of known groups, services and
+ * clusters are kept (O(those rows) memory: the file also holds every health change). */
 struct ev_reader {
     struct asg_set *s;
     char *f[4];      /* the current record's fields time_s, kind, name, detail; owned */
@@ -489,7 +548,7 @@ static void ev_record(int c, void *data)
     }
     if (r->bad_header || strcmp(r->f[1], "scaling"))
         return;
-    int g = asg_find(r->s, r->f[2], strlen(r->f[2]));
+    int g = asg_find(r->s, -1, r->f[2], strlen(r->f[2]));
     char *end;
     double t = strtod(r->f[0], &end);
     if (g < 0 || end == r->f[0] || !isfinite(t))
@@ -600,7 +659,7 @@ static bool col_has_data(const struct head *h, int col)
 static bool group_has_capacity(const struct head *h, const struct asg_group_cols *g)
 {
     return col_has_data(h, g->desired) || col_has_data(h, g->in_service) ||
-           col_has_data(h, g->pending);
+           col_has_data(h, g->pending) || col_has_data(h, g->provisioning);
 }
 
 static int count_direction(const struct asg_group_cols *g, int dir)
@@ -611,10 +670,31 @@ static int count_direction(const struct asg_group_cols *g, int dir)
     return n;
 }
 
+/* The title of g's capacity panel: "Auto Scaling group web", "ECS service api-svc (tasks)",
+ * "ECS cluster api-cluster (instances under service api-svc; ...)". */
+static void unit_title(char *buf, size_t n, const struct asg_set *s,
+                       const struct asg_group_cols *g)
+{
+    if (g->kind == ASG_KIND_SERVICE)
+        snprintf(buf, n, "ECS service %s (tasks)", g->name);
+    else if (g->kind == ASG_KIND_CLUSTER && g->service >= 0)
+        snprintf(buf, n, "ECS cluster %s (instances under service %s; capacity provider "
+                 "reservation on the right-hand axis)", g->name, s->g[g->service].name);
+    else if (g->kind == ASG_KIND_CLUSTER)
+        snprintf(buf, n, "ECS cluster %s (instances; capacity provider reservation on the "
+                 "right-hand axis)", g->name);
+    else
+        snprintf(buf, n, "Auto Scaling group %s", g->name);
+}
+
 /* capacity.png: per group a panel of desired, in service and pending instances (steps),
  * the offered load in requests/s on the right-hand axis (the workloads' requests per
  * interval summed, divided by the interval), and its scaling activities: dotted lines,
  * with a triangle up or down at the new desired capacity when the desired capacity changed.
+ * Per ECS service the same for its tasks (desired, running, pending + provisioning), and
+ * under a service on the EC2 launch type its cluster's instances with the capacity
+ * provider reservation (%) on the right-hand axis instead of the load, so the two loops
+ * read one above the other.
  * policy.png: per policy a panel of its metric and its alarm state.  The activities go in
  * as comma-separated datablocks, so the script still runs on its own. */
 static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set *s,
@@ -631,9 +711,18 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
         snprintf(xrange, sizeof xrange, "set xrange [0:%.10g]\n", h->t_last / x->div);
 
     int npanels = 0, nmatched = 0;
+    bool ecs = false, cluster = false; /* panels of services, of clusters */
+    const char *ylabel = NULL;         /* the first panel's */
     for (int i = 0; i < s->n; i++) {
-        nmatched += s->g[i].desired || s->g[i].in_service || s->g[i].pending;
-        npanels += group_has_capacity(h, &s->g[i]);
+        const struct asg_group_cols *g = &s->g[i];
+        nmatched += g->desired || g->in_service || g->pending || g->provisioning;
+        if (!group_has_capacity(h, g))
+            continue;
+        npanels++;
+        ecs = ecs || g->kind != ASG_KIND_GROUP;
+        cluster = cluster || g->kind == ASG_KIND_CLUSTER;
+        if (!ylabel)
+            ylabel = g->kind == ASG_KIND_SERVICE ? "tasks" : "instances";
     }
     if (npanels == 0) {
         plan->skipped_why[plan->nskipped] = nmatched ? "its columns hold no values"
@@ -661,44 +750,84 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
         put_terminal(f, npanels);
         fputs("set output 'capacity.png'\nset multiplot layout ", f);
         fprintf(f, "%d,1 title ", npanels);
-        put_quoted(f, "Auto Scaling group capacity against offered load (dotted lines: scaling "
-                      "activities; triangles: the new desired capacity)");
+        put_quoted(f, !ecs ? "Auto Scaling group capacity against offered load (dotted "
+                             "lines: scaling activities; triangles: the new desired capacity)"
+                      : cluster ? "Capacity against offered load, an ECS service's cluster "
+                                  "below it (dotted lines: scaling activities; triangles: the "
+                                  "new desired count or capacity)"
+                                : "Capacity against offered load (dotted lines: scaling "
+                                  "activities; triangles: the new desired count or capacity)");
         fprintf(f, "\n%sset key on\nset xlabel ", xrange);
         put_quoted(f, x->label);
-        fputs("\nset ylabel 'instances'\n", f);
+        fprintf(f, "\nset ylabel '%s'\n", ylabel);
         if (load)
             fputs("set ytics nomirror\nset y2tics\nset y2range [0:1<*]\n"
                   "set y2label 'offered load (requests/s)'\n", f);
+        /* Fixed margins, so a service's time axis lines up with its cluster's below. */
+        if (ecs)
+            fputs("set lmargin 10\nset rmargin 12\n", f);
         for (int i = 0; i < s->n; i++) {
             const struct asg_group_cols *g = &s->g[i];
             if (!group_has_capacity(h, g))
                 continue;
             char title[512];
-            snprintf(title, sizeof title, "Auto Scaling group %s", g->name);
+            unit_title(title, sizeof title, s, g);
             fputs("set title ", f);
             put_quoted(f, title);
             fputc('\n', f);
+            const char *yl = g->kind == ASG_KIND_SERVICE ? "tasks" : "instances";
+            if (strcmp(yl, ylabel))
+                fprintf(f, "set ylabel '%s'\n", yl);
+            ylabel = yl;
+            /* A cluster's reservation replaces the load on the right-hand axis; the dashed
+             * line at 100 % is where the instances in service are those the tasks need. */
+            bool cpr = g->kind == ASG_KIND_CLUSTER && col_has_data(h, g->cpr_pct);
+            if (cpr)
+                fprintf(f, "%sset y2range [0:110<*]\nset y2label 'capacity provider "
+                           "reservation (%%)'\n", load ? "" : "set ytics nomirror\nset y2tics\n");
             put_activity_lines(f, g, x);
-            static const char *const what[] = {"desired", "in service", "pending"};
+            /* The steps: desired, in service (running tasks), pending (a service's pending
+             * and provisioning tasks summed: started, not yet running). */
+            static const char *const what[][3] = {{"desired", "in service", "pending"},
+                                                  {"desired", "running", "pending"}};
+            const char *const *name = what[g->kind == ASG_KIND_SERVICE];
             const int col[] = {g->desired, g->in_service, g->pending};
+            char expr[3][64];
+            const char *title3 = name[2];
+            bool has[3];
+            for (int k = 0; k < 3; k++) {
+                has[k] = col_has_data(h, col[k]);
+                snprintf(expr[k], sizeof expr[k], "%d", col[k]);
+            }
+            if (col_has_data(h, g->provisioning)) {
+                if (has[2]) {
+                    snprintf(expr[2], sizeof expr[2], "(column(%d)+column(%d))", g->pending,
+                             g->provisioning);
+                    title3 = "pending + provisioning";
+                } else {
+                    snprintf(expr[2], sizeof expr[2], "%d", g->provisioning);
+                    title3 = "provisioning";
+                }
+                has[2] = true;
+            }
             /* Whole instances on the axis, at least 1 between tics, about 8 tics, and one
              * more above the largest value so its triangle shows.  A set yrange would
              * filter what stats sees. */
             fputs("set yrange [*:*]\nymax = 0\n", f);
             for (int k = 0; k < 3; k++)
-                if (col_has_data(h, col[k]))
-                    fprintf(f, "stats data skip 1 using %d nooutput\n"
-                               "ymax = STATS_max > ymax ? STATS_max : ymax\n", col[k]);
+                if (has[k])
+                    fprintf(f, "stats data skip 1 using %s nooutput\n"
+                               "ymax = STATS_max > ymax ? STATS_max : ymax\n", expr[k]);
             fputs("ystep = ceil(ymax / 8.0) > 1 ? ceil(ymax / 8.0) : 1\n"
                   "set ytics ystep\nset yrange [0:ymax + ystep]\n", f);
             const char *sep = "plot ";
             for (int k = 0; k < 3; k++) {
-                if (!col_has_data(h, col[k]))
+                if (!has[k])
                     continue;
                 fputs(sep, f);
                 put_using_x(f, "data skip 1", x);
-                fprintf(f, "%d axes x1y1 with steps lw 2 lc %d title '%s'", col[k], k + 1,
-                        what[k]);
+                fprintf(f, "%s axes x1y1 with steps lw 2 lc %d title '%s'", expr[k], k + 1,
+                        k == 2 ? title3 : name[k]);
                 sep = ", \\\n     ";
             }
             for (int dir = 1; dir >= -1; dir -= 2) {
@@ -712,7 +841,14 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
                         dir > 0 ? 9 : 11, dir > 0 ? "#1a9641" : "#d7191c",
                         dir > 0 ? "scale out (new desired)" : "scale in (new desired)");
             }
-            if (load) {
+            if (cpr) {
+                fputs(sep, f);
+                put_using_x(f, "data skip 1", x);
+                fprintf(f, "%d axes x1y2 with lines lw 1 lc rgb '#7b3294' title 'capacity "
+                           "provider reservation (%%, right axis)', \\\n     100 axes x1y2 "
+                           "with lines dt 2 lw 1 lc rgb '#7b3294' title '100 %% (as many "
+                           "instances as the tasks need)'", g->cpr_pct);
+            } else if (load) {
                 fputs(sep, f);
                 put_using_x(f, "data skip 1", x);
                 fputs("((", f);
@@ -724,8 +860,14 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
             fputc('\n', f);
             if (g->nact)
                 fputs("unset arrow\n", f);
+            if (cpr && load)
+                fputs("set y2range [0:1<*]\nset y2label 'offered load (requests/s)'\n", f);
+            else if (cpr)
+                fputs("set ytics mirror\nunset y2tics\nunset y2label\n", f);
         }
         fputs("unset multiplot\nset ytics autofreq\n", f);
+        if (ecs)
+            fputs("set lmargin\nset rmargin\n", f);
         if (load)
             fputs("set ytics mirror\nunset y2tics\nunset y2label\n", f);
     }
@@ -762,8 +904,9 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
             if (!metric && !alarm)
                 continue;
             char title[512];
-            snprintf(title, sizeof title, "Auto Scaling group %s, policy %s", g->name,
-                     pc->name);
+            snprintf(title, sizeof title, "%s %s, policy %s",
+                     g->kind == ASG_KIND_SERVICE ? "ECS service" : "Auto Scaling group",
+                     g->name, pc->name);
             fputs("set title ", f);
             put_quoted(f, title);
             /* The alarm on the right-hand axis, or alone on the left one. */
@@ -914,14 +1057,21 @@ out_free:
 
 /* The group forecast.csv belongs to.  `elbsim run` writes it for the first predictive
  * policy but does not name the group: the first group (in column order) with a predictive
- * activity, else the only group; NULL when neither tells. */
+ * activity, else the only group; NULL when neither tells.  ECS services are not candidates
+ * (forecast.png draws instances). */
 static const struct asg_group_cols *fc_group(const struct asg_set *s)
 {
-    for (int i = 0; i < s->n; i++)
+    int ngroups = 0, only = -1;
+    for (int i = 0; i < s->n; i++) {
+        if (s->g[i].kind != ASG_KIND_GROUP)
+            continue;
+        ngroups++;
+        only = i;
         for (int k = 0; k < s->g[i].nact; k++)
             if (s->g[i].act[k].cause == ASG_CAUSE_PREDICTIVE)
                 return &s->g[i];
-    return s->n == 1 ? &s->g[0] : NULL;
+    }
+    return ngroups == 1 ? &s->g[only] : NULL;
 }
 
 /* The activities forecast.png marks: predictive ones that changed the desired capacity

@@ -12,14 +12,22 @@
  *   utilization.png  target.*.utilization (a fraction) in %
  *   inflight.png     every *.in_flight and target.*.queue_length
  *
- * and, when the CSV has Auto Scaling group series (asg.*), one panel per group or policy:
+ * and, when the CSV has Auto Scaling group series (asg.*) or ECS service series (ecs.*,
+ * ecs_cluster.*), one panel per group, service, cluster or policy, in column order:
  *
  *   capacity.png     asg.G.desired / .in_service / .pending (steps) against the offered load
  *                    (workload.*.requests summed, per second) on the right-hand axis; the
  *                    group's `scaling` rows of DIR/events.csv as dotted lines, with a
  *                    triangle up or down at the new desired capacity when the detail says
- *                    "from X to Y"
- *   policy.png       asg.G.P.metric and asg.G.P.alarm (INSUFFICIENT_DATA, OK, ALARM)
+ *                    "from X to Y".  An ECS service's panel is the same for its tasks:
+ *                    ecs.SVC.desired, .running, .pending + .provisioning.  Below a service
+ *                    on the EC2 launch type, its cluster's instances
+ *                    (ecs_cluster.CL.desired / .in_service / .pending) with the capacity
+ *                    provider reservation (.cpr_pct, a dashed line at 100 %) on the
+ *                    right-hand axis instead of the load.  The columns do not name a
+ *                    cluster's service: it is the last service before the cluster's columns.
+ *   policy.png       asg.G.P.metric and asg.G.P.alarm (INSUFFICIENT_DATA, OK, ALARM), and
+ *                    ecs.SVC.P.metric / .alarm alike
  *
  * and, when DIR/forecast.csv exists (a run with a predictive scaling policy; its header
  * time_s,forecast_load,forecast_capacity,actual_load,actual_capacity, one row per hour):
@@ -30,8 +38,9 @@
  *                    group's asg.G.desired (steps) and actual_load on the right-hand axis,
  *                    predictive scaling activities (events.csv details "Predictive scaling
  *                    policy ...") as diamonds and dynamic ones ("Alarm ...") as triangles.
- *                    G is the first group with a predictive activity, else the only group;
- *                    without one the desired capacity is left out.
+ *                    G is the first group with a predictive activity, else the only group
+ *                    (ECS services are not candidates); without one the desired capacity
+ *                    is left out.
  *
  * Column labels (`scope.name.metric`) contain dots and dashes, so the script refers to
  * columns by number.  It picks the pngcairo terminal when gnuplot has it, else png, at
@@ -74,7 +83,7 @@ struct plot_plan {
     double interval_s;             /* s, from the first two rows; NAN with one row */
 };
 
-/* Read DIR/timeseries_wide.csv (DIR/events.csv when there are asg.* series, and
+/* Read DIR/timeseries_wide.csv (DIR/events.csv when there are asg.* or ECS series, and
  * DIR/forecast.csv when present) and write DIR/plots.gp atomically, filling *plan.
  * A script with no plots is still written (plan->nmade == 0).  Returns 0, PLOT_ERR_IO or
  * PLOT_ERR_DATA (also for an events.csv or forecast.csv with a wrong header), after

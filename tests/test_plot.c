@@ -1,5 +1,6 @@
 /* Tests of analysis/plot and `elbsim plot`: the script's columns, skipped plots, the Auto
- * Scaling plots with events.csv's activities, the forecast plot of forecast.csv, PNGs drawn
+ * Scaling plots with events.csv's activities, ECS services' tasks and their clusters'
+ * instances in the same plots, the forecast plot of forecast.csv, PNGs drawn
  * by the real gnuplot (skipped when it is not installed), and the exit codes for a missing
  * gnuplot, folder or CSV and for CSVs with a wrong header. */
 #include <math.h>
@@ -374,6 +375,303 @@ static void capacity_and_policy_pngs_are_drawn(void)
     }
 }
 
+/* A folder with one Auto Scaling group and no ECS series gets exactly the script it got
+ * before ECS services were plotted (the text below was written by that version). */
+static const char groups_only_script[] =
+    "# elbsim plots of this output folder, written by `elbsim plot`.\n"
+    "# Rerun by hand from this folder with: gnuplot plots.gp\n"
+    "# Columns are referred to by number: see the header of timeseries_wide.csv.\n"
+    "set datafile separator comma\n"
+    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
+    "} else {\n"
+    "    set terminal png size 1200,700 noenhanced\n"
+    "}\n"
+    "data = 'timeseries_wide.csv'\n"
+    "set grid\n"
+    "set key below\n"
+    "\n"
+    "# capacity.png\n"
+    "$scale_out_1 << EOD\n"
+    "100,2\n"
+    "EOD\n"
+    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
+    "} else {\n"
+    "    set terminal png size 1200,700 noenhanced\n"
+    "}\n"
+    "set output 'capacity.png'\n"
+    "set multiplot layout 1,1 title 'Auto Scaling group capacity against offered "
+    "load (dotted lines: scaling activities; triangles: the new desired capacity)'\n"
+    "set xrange [0:180]\n"
+    "set key on\n"
+    "set xlabel 'simulated time (s)'\n"
+    "set ylabel 'instances'\n"
+    "set ytics nomirror\n"
+    "set y2tics\n"
+    "set y2range [0:1<*]\n"
+    "set y2label 'offered load (requests/s)'\n"
+    "set title 'Auto Scaling group g'\n"
+    "set arrow 1 from 100, graph 0 to 100, graph 1 nohead dt 3 lc rgb 'gray50' back\n"
+    "set yrange [*:*]\n"
+    "ymax = 0\n"
+    "stats data skip 1 using 3 nooutput\n"
+    "ymax = STATS_max > ymax ? STATS_max : ymax\n"
+    "stats data skip 1 using 5 nooutput\n"
+    "ymax = STATS_max > ymax ? STATS_max : ymax\n"
+    "stats data skip 1 using 4 nooutput\n"
+    "ymax = STATS_max > ymax ? STATS_max : ymax\n"
+    "ystep = ceil(ymax / 8.0) > 1 ? ceil(ymax / 8.0) : 1\n"
+    "set ytics ystep\n"
+    "set yrange [0:ymax + ystep]\n"
+    "plot data skip 1 using 1:3 axes x1y1 with steps lw 2 lc 1 title 'desired', \\\n"
+    "     data skip 1 using 1:5 axes x1y1 with steps lw 2 lc 2 title 'in service', \\\n"
+    "     data skip 1 using 1:4 axes x1y1 with steps lw 2 lc 3 title 'pending', \\\n"
+    "     $scale_out_1 using 1:2 axes x1y1 with points pt 9 ps 2 lc rgb '#1a9641' "
+    "title 'scale out (new desired)', \\\n"
+    "     data skip 1 using 1:((column(2))/60) axes x1y2 with lines lw 1 lc rgb "
+    "'gray30' title 'offered load (requests/s, right axis)'\n"
+    "unset arrow\n"
+    "unset multiplot\n"
+    "set ytics autofreq\n"
+    "set ytics mirror\n"
+    "unset y2tics\n"
+    "unset y2label\n"
+    "\n"
+    "# policy.png\n"
+    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
+    "} else {\n"
+    "    set terminal png size 1200,700 noenhanced\n"
+    "}\n"
+    "set output 'policy.png'\n"
+    "set multiplot layout 1,1 title 'Scaling policies: the metric datapoint each "
+    "policy last saw and its alarm state (dotted lines: scaling activities)'\n"
+    "set xrange [0:180]\n"
+    "set key on\n"
+    "set xlabel 'simulated time (s)'\n"
+    "set title 'Auto Scaling group g, policy p'\n"
+    "set yrange [*<0:*]\n"
+    "set ylabel 'metric'\n"
+    "set ytics nomirror\n"
+    "set y2label 'alarm state'\n"
+    "set y2range [-0.25:2.25]\n"
+    "set y2tics ('INSUFFICIENT_DATA' 0, 'OK' 1, 'ALARM' 2)\n"
+    "set arrow 1 from 100, graph 0 to 100, graph 1 nohead dt 3 lc rgb 'gray50' back\n"
+    "plot data skip 1 using 1:6 axes x1y1 with lines lw 2 lc 1 title 'metric', \\\n"
+    "     data skip 1 using 1:7 axes x1y2 with steps lw 1 lc rgb '#d7191c' title "
+    "'alarm state (right axis)'\n"
+    "unset arrow\n"
+    "set ytics mirror\n"
+    "unset y2tics\n"
+    "unset y2label\n"
+    "unset multiplot\n"
+    "set xrange [*:*]\n"
+    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
+    "} else {\n"
+    "    set terminal png size 1200,700 noenhanced\n"
+    "}\n";
+
+static void groups_only_script_is_unchanged(void)
+{
+    unit_tmpdir_empty();
+    write_text("timeseries_wide.csv",
+               "time_s,workload.w.requests,asg.g.desired,asg.g.pending,asg.g.in_service,"
+               "asg.g.p.metric,asg.g.p.alarm\n"
+               "60,600,1,0,1,,0\n120,1200,2,1,1,55.5,2\n180,900,2,0,2,40,1\n");
+    write_text("events.csv", "time_s,kind,name,detail\n"
+                             "100,scaling,g,Alarm High in state ALARM triggered policy p "
+                             "changing the desired capacity from 1 to 2.\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    CU_ASSERT_STRING_EQUAL(gp, groups_only_script);
+    free(gp);
+}
+
+/* A folder as `elbsim run` writes it for two ECS services, 10 minutes of 30 s intervals:
+ * "batch" on Fargate (columns 3-7, policy steps 8-9), then "api" on EC2 (10-14, policy
+ * cpu50 15-16) and right after it api's cluster "api-cluster" (17-21: desired, pending,
+ * in_service, cpr_pct, needed).  With fargate_only, batch alone (columns 1-9). */
+static void write_ecs_csv(bool fargate_only)
+{
+    FILE *f = fopen(unit_tmpdir_path("timeseries_wide.csv"), "w");
+    fputs("time_s,workload.clients.requests,ecs.batch.desired,ecs.batch.provisioning,"
+          "ecs.batch.pending,ecs.batch.running,ecs.batch.draining,ecs.batch.steps.metric,"
+          "ecs.batch.steps.alarm",
+          f);
+    if (!fargate_only)
+        fputs(",ecs.api.desired,ecs.api.provisioning,ecs.api.pending,ecs.api.running,"
+              "ecs.api.draining,ecs.api.cpu50.metric,ecs.api.cpu50.alarm,"
+              "ecs_cluster.api-cluster.desired,ecs_cluster.api-cluster.pending,"
+              "ecs_cluster.api-cluster.in_service,ecs_cluster.api-cluster.cpr_pct,"
+              "ecs_cluster.api-cluster.needed",
+              f);
+    fputc('\n', f);
+    for (int t = 30; t <= 600; t += 30) {
+        int bdesired = t < 120 ? 2 : 1;
+        fprintf(f, "%d,%d,%d,0,%d,%d,%d,%g,%d", t, 3000 + 10 * t, bdesired, t == 120,
+                bdesired, t == 120, 20.0 + t / 60.0, t < 120 ? 0 : 1);
+        if (!fargate_only) {
+            /* api asks for 4 tasks at 60 s; 2 wait for room (provisioning) until the
+             * second instance is in service at 180 s */
+            int desired = t < 60 ? 2 : 4, cl = t < 90 ? 1 : 2, cl_in = t < 180 ? 1 : 2;
+            int prov = t >= 60 && t < 180 ? 2 : 0, pend = t == 180;
+            fprintf(f, ",%d,%d,%d,%d,0,%g,%d,%d,%d,%d,%g,%d", desired, prov, pend,
+                    desired - prov - pend, 40.0 + (t < 180 ? 30 : 0), t < 180 ? 2 : 1, cl,
+                    cl - cl_in, cl_in, 100.0 * (t >= 60 ? 2 : 1) / cl_in, t >= 60 ? 2 : 1);
+        }
+        fputc('\n', f);
+    }
+    fclose(f);
+    write_text("events.csv",
+               "time_s,kind,name,detail\n"
+               "60,scaling,api,Setting desired count to 4. Cause: Alarm "
+               "TargetTracking-api-AlarmHigh-cpu50 in state ALARM triggered policy cpu50 "
+               "changing the desired capacity from 2 to 4.\n"
+               "60,ecs,api,(service api) was unable to place a task.\n"
+               "90,scaling,api-cluster,\"Alarm TargetTracking-api-cluster-AlarmHigh in state "
+               "ALARM triggered policy ECSManagedAutoScalingPolicy-api-cluster changing the "
+               "desired capacity from 1 to 2 (CapacityProviderReservation 200%: 2 instances "
+               "needed, 1 in service, target 100%).\"\n"
+               "120,scaling,batch,Setting desired count to 1. Cause: Alarm steps-low in state "
+               "ALARM triggered policy steps changing the desired capacity from 2 to 1.\n");
+}
+
+static void ecs_services_get_task_and_cluster_panels(void)
+{
+    unit_tmpdir_empty();
+    write_ecs_csv(false);
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 2);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "capacity.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[1], "policy.png");
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* three panels in column order: batch, api and api's cluster right below it */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set output 'capacity.png'\nset multiplot layout 3,1 "
+                                      "title 'Capacity against offered load, an ECS "
+                                      "service''s cluster below it"));
+    const char *batch = strstr(gp, "set ylabel 'tasks'\nset ytics nomirror\nset y2tics\n"
+                                   "set y2range [0:1<*]\nset y2label 'offered load "
+                                   "(requests/s)'\nset lmargin 10\nset rmargin 12\n"
+                                   "set title 'ECS service batch (tasks)'\n");
+    const char *api = strstr(gp, "set title 'ECS service api (tasks)'\n");
+    const char *cl = strstr(gp, "set title 'ECS cluster api-cluster (instances under service "
+                                "api; capacity provider reservation on the right-hand axis)'\n"
+                                "set ylabel 'instances'\n");
+    const char *end = strstr(gp, "unset multiplot");
+    CU_ASSERT_FATAL(batch && api && cl && end && batch < api && api < cl && cl < end);
+    /* a service: desired, running, pending + provisioning as steps; the load on the right */
+    CU_ASSERT_PTR_NOT_NULL(strstr(api, "using 1:10 axes x1y1 with steps lw 2 lc 1 "
+                                       "title 'desired'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(api, "using 1:13 axes x1y1 with steps lw 2 lc 2 "
+                                       "title 'running'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(api, "using 1:(column(12)+column(11)) axes x1y1 with steps "
+                                       "lw 2 lc 3 title 'pending + provisioning'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(api, "stats data skip 1 using (column(12)+column(11)) "
+                                       "nooutput"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(batch, "using 1:(column(5)+column(4)) axes x1y1 with steps"));
+    const char *load = strstr(batch, "using 1:((column(2))/30) axes x1y2 with lines");
+    CU_ASSERT(load && load < api);
+    load = strstr(api, "using 1:((column(2))/30) axes x1y2 with lines");
+    CU_ASSERT(load && load < cl);
+    /* the cluster: instances as for a group, the reservation instead of the load */
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, "set y2range [0:110<*]\nset y2label 'capacity provider "
+                                      "reservation (%)'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, "using 1:17 axes x1y1 with steps lw 2 lc 1 "
+                                      "title 'desired'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, "using 1:19 axes x1y1 with steps lw 2 lc 2 "
+                                      "title 'in service'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, "using 1:18 axes x1y1 with steps lw 2 lc 3 "
+                                      "title 'pending'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, "using 1:20 axes x1y2 with lines lw 1 lc rgb '#7b3294' "
+                                      "title 'capacity provider reservation (%, right axis)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, ", \\\n     100 axes x1y2 with lines dt 2 "));
+    load = strstr(cl, "column(2)");
+    CU_ASSERT(!load || load > end);
+    CU_ASSERT_PTR_NULL(strstr(gp, "using 1:21 ")); /* needed is not drawn */
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, "set y2range [0:1<*]\nset y2label 'offered load "
+                                      "(requests/s)'\nunset multiplot\n"));
+    /* activities per panel; the service event (kind ecs) is no activity */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_in_1 << EOD\n120,1\nEOD\n"
+                                      "$scale_out_2 << EOD\n60,4\nEOD\n"
+                                      "$scale_out_3 << EOD\n90,2\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, "set arrow 1 from 90, graph 0 to 90, graph 1 nohead"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cl, "$scale_out_3 using 1:2 axes x1y1 with points pt 9"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(api, "set arrow 1 from 60, graph 0 to 60, graph 1 nohead"));
+    CU_ASSERT_PTR_NULL(strstr(api, "set arrow 2 "));
+    /* policies, as for groups */
+    const char *pol = strstr(gp, "set output 'policy.png'\nset multiplot layout 2,1");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pol);
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "set title 'ECS service batch, policy steps'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "set title 'ECS service api, policy cpu50'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "using 1:15 axes x1y1 with lines lw 2 lc 1 "
+                                       "title 'metric'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "using 1:16 axes x1y2 with steps"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "using 1:8 axes x1y1 with lines"));
+    /* the same folder gives the same script */
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *again = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_STRING_EQUAL(gp, again);
+    free(again);
+    free(gp);
+}
+
+static void fargate_service_has_no_cluster_panel(void)
+{
+    unit_tmpdir_empty();
+    write_ecs_csv(true);
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 2);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "capacity.png");
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set multiplot layout 1,1 title 'Capacity against "
+                                      "offered load (dotted lines"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set ylabel 'tasks'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set title 'ECS service batch (tasks)'\n"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "ECS cluster"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "capacity provider"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "set ylabel 'instances'"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "$scale_out_2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set multiplot layout 1,1 title 'Scaling policies"));
+    free(gp);
+}
+
+static void ecs_capacity_and_policy_pngs_are_drawn(void)
+{
+    if (!have_gnuplot()) {
+        printf("\n  skipped: gnuplot is not installed (make deps)\n");
+        return;
+    }
+    unit_tmpdir_empty();
+    write_ecs_csv(false);
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    int rc = run_plot_quiet(2, argv, &out);
+    if (rc != EXIT_OK)
+        printf("\n%s", out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/capacity.png"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/policy.png"));
+    CU_ASSERT_PTR_NULL(strstr(out, "warning")); /* gnuplot's, e.g. an empty curve */
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(rc, EXIT_OK);
+    static const char *const png[] = {"capacity.png", "policy.png"};
+    for (size_t i = 0; i < sizeof png / sizeof png[0]; i++) {
+        struct stat st;
+        CU_ASSERT_EQUAL(stat(unit_tmpdir_path(png[i]), &st), 0);
+        CU_ASSERT(st.st_size > 1000);
+        char *head = unit_slurp(unit_tmpdir_path(png[i]));
+        CU_ASSERT(head && !memcmp(head, "\x89PNG", 4));
+        free(head);
+    }
+}
+
 /* A run with a predictive scaling policy: 4 hours of 10-minute intervals for two groups,
  * "api" (columns 3-4) and "web" (5-7, policies cpu50 8-9 and predict 10-11), and
  * forecast.csv for web's policy: no forecast in the first hour, no measurement in the last. */
@@ -665,6 +963,10 @@ static CU_TestInfo plot_tests[] = {
     {"asg_plots_without_events_or_values", asg_plots_without_events_or_values},
     {"events_csv_with_a_wrong_header_is_bad_input", events_csv_with_a_wrong_header_is_bad_input},
     {"capacity_and_policy_pngs_are_drawn", capacity_and_policy_pngs_are_drawn},
+    {"groups_only_script_is_unchanged", groups_only_script_is_unchanged},
+    {"ecs_services_get_task_and_cluster_panels", ecs_services_get_task_and_cluster_panels},
+    {"fargate_service_has_no_cluster_panel", fargate_service_has_no_cluster_panel},
+    {"ecs_capacity_and_policy_pngs_are_drawn", ecs_capacity_and_policy_pngs_are_drawn},
     {"forecast_csv_gets_forecast_plot", forecast_csv_gets_forecast_plot},
     {"forecast_plot_without_group_or_values", forecast_plot_without_group_or_values},
     {"forecast_csv_with_a_wrong_header_is_bad_input",
