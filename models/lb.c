@@ -379,6 +379,12 @@ static void l7_forward(struct lb *lb, struct request *rq)
  * seen for the first time, or again after the idle timeout, is a new connection. */
 static void l7_connection(struct lb *lb, struct request *rq, double now)
 {
+    if (!rq->client) {
+        /* A lone request is a connection of one request (each attempt its own), counted
+         * without the table: no hash per request on the common path. */
+        usage_open(&lb->usage, now);
+        return;
+    }
     struct flow_table *ft = &lb->flows[node_of(rq, rq->nhops - 1)];
     int created;
     struct flow_entry *e = flow_table_insert(ft, rq->flow_id, &created);
@@ -395,6 +401,10 @@ static void l7_connection(struct lb *lb, struct request *rq, double now)
 
 static void l7_connection_done(struct lb *lb, struct request *rq, double now)
 {
+    if (!rq->client) {
+        usage_close(&lb->usage, now);
+        return;
+    }
     struct flow_table *ft = &lb->flows[node_of(rq, rq->cur_hop)];
     struct flow_entry *e = flow_table_find(ft, rq->flow_id);
     if (!e)
