@@ -307,12 +307,7 @@ static void replace_unhealthy(struct asg *a, double now)
 static void on_response(void *ctx, double latency_s)
 {
     struct asg *a = ctx;
-    double now = now_of(a);
-    for (int i = 0; i < a->npol; i++) {
-        const struct metric_def *md = as_policy_metric(a->pol[i].p);
-        if (md && !strcmp(md->name, "TargetResponseTime"))
-            metric_series_add(&a->pol[i].series, now, latency_s);
-    }
+    as_record_response(a->pol, a->npol, now_of(a), latency_s);
 }
 
 static bool warming(const struct asg_instance *in, double now)
@@ -323,56 +318,26 @@ static bool warming(const struct asg_instance *in, double now)
 /* Feed the period [now - P, now) of policy ap's series. */
 static void feed(struct asg *a, struct as_policy *ap, double now)
 {
-    const struct metric_def *md = as_policy_metric(ap->p);
-    double P = ap->scfg.period_s, at = now - P / 2;
-    const char *m = md->name;
-    if (!strcmp(m, "CPUUtilization") || !strcmp(m, "InFlight") || !strcmp(m, "QueueDepth")) {
-        as_policy_grow(ap, a->ninst);
-        struct metric_member *mm = xcalloc(a->ninst ? a->ninst : 1, sizeof *mm);
-        size_t n = 0;
-        for (uint32_t i = 0; i < a->ninst; i++) {
-            struct asg_instance *in = &a->inst[i];
-            if (in->state != ASG_IN_SERVICE)
-                continue;
-            struct target *t = in->t;
-            double v;
-            if (!strcmp(m, "CPUUtilization")) {
-                /* Busy vCPU-seconds over the period; the instance's own since it went in
-                 * service when that is later (it is warming then anyway). */
-                double busy = target_busy_area(t, now);
-                double span = now - (in->in_service_s > now - P ? in->in_service_s : now - P);
-                v = span > 0 ? 100.0 * (busy - ap->prev_busy[i]) / (t->spec.servers * span) : 0;
-                ap->prev_busy[i] = busy;
-            } else if (!strcmp(m, "InFlight")) {
-                v = t->held;
-            } else {
-                v = target_queue_length(t);
-            }
-            mm[n++] = (struct metric_member){v, true, warming(in, now)};
-        }
-        ap->behind[as_period_slot(ap, at)] = (int)metric_series_add_group(&ap->series, at, mm, n);
-        free(mm);
-    } else if (!strcmp(m, "RequestCountPerTarget") || !strcmp(m, "RequestCount")) {
-        struct target_group *g = a->tgs[0];
-        uint64_t d = g->requests - ap->prev_count;
-        ap->prev_count = g->requests;
-        if (!strcmp(m, "RequestCount")) {
-            metric_series_add(&ap->series, at, (double)d);
-        } else {
-            int healthy = 0;
-            for (uint32_t i = 0; i < g->nmembers; i++)
-                healthy += g->members[i].registered && !g->members[i].draining &&
-                           g->members[i].health == TG_HEALTH_HEALTHY;
-            if (healthy > 0)
-                metric_series_add(&ap->series, at, (double)d / healthy);
-            ap->behind[as_period_slot(ap, at)] = healthy;
-        }
-    } else if (!strcmp(m, "HTTPCode_Target_5XX_Count")) {
-        struct target_group *g = a->tgs[0];
-        metric_series_add(&ap->series, at, (double)(g->target_5xx - ap->prev_count));
-        ap->prev_count = g->target_5xx;
+    double at = now - ap->scfg.period_s / 2;
+    if (as_feed_group_metric(ap, a->cfg->ntgs ? a->tgs[0] : NULL, at))
+        return;
+    /* TargetResponseTime is fed per response (on_response); the rest per instance. */
+    if (!strcmp(as_policy_metric(ap->p)->name, "TargetResponseTime"))
+        return;
+    as_policy_grow(ap, a->ninst);
+    struct metric_member *mm = xcalloc(a->ninst ? a->ninst : 1, sizeof *mm);
+    size_t n = 0;
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        struct asg_instance *in = &a->inst[i];
+        if (in->state != ASG_IN_SERVICE)
+            continue;
+        /* The instance's own period since it went in service when that is later (it is
+         * warming then anyway). */
+        double v = as_member_value(ap, i, in->t, in->in_service_s, now);
+        mm[n++] = (struct metric_member){v, true, warming(in, now)};
     }
-    /* TargetResponseTime is fed per response (on_response). */
+    ap->behind[as_period_slot(ap, at)] = (int)metric_series_add_group(&ap->series, at, mm, n);
+    free(mm);
 }
 
 static void group_view(const struct asg *a, double now, struct scaling_group *g)
@@ -427,23 +392,13 @@ static void apply(struct asg *a, const struct scaling_decision *d)
 /* The hour ending at now: the instances' CPU percent summed, or the group's requests. */
 static double hour_load(struct asg *a, struct pred *pr, double now)
 {
-    if (pr->p->pred_requests) {
-        if (a->cfg->ntgs == 0)
-            return 0;
-        double d = (double)(a->tgs[0]->requests - pr->prev_count);
-        pr->prev_count = a->tgs[0]->requests;
-        return d;
-    }
+    if (pr->p->pred_requests)
+        return pred_request_load(pr, a->cfg->ntgs ? a->tgs[0] : NULL);
     pred_grow(pr, a->ninst);
     double load = 0;
-    for (uint32_t i = 0; i < a->ninst; i++) {
-        struct asg_instance *in = &a->inst[i];
-        if (in->state == ASG_PENDING)
-            continue;
-        double busy = target_busy_area(in->t, now);
-        load += 100.0 * (busy - pr->prev_busy[i]) / (in->t->spec.servers * 3600.0);
-        pr->prev_busy[i] = busy;
-    }
+    for (uint32_t i = 0; i < a->ninst; i++)
+        if (a->inst[i].state != ASG_PENDING)
+            load += pred_member_cpu(pr, i, a->inst[i].t, now);
     return load;
 }
 

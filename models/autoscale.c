@@ -2,6 +2,10 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "models/target.h"
+#include "models/target_group.h"
 
 #include "sim/xalloc.h"
 
@@ -109,6 +113,62 @@ void as_decide(struct as_policy *pol, int n, const struct scaling_group *g, doub
     if (nd)
         scaling_combine(ds, nd, g, out);
     free(ds);
+}
+
+bool as_feed_group_metric(struct as_policy *ap, const struct target_group *g, double at)
+{
+    const char *m = as_policy_metric(ap->p)->name;
+    if (!strcmp(m, "RequestCountPerTarget") || !strcmp(m, "RequestCount")) {
+        if (!g)
+            return true;
+        uint64_t d = g->requests - ap->prev_count;
+        ap->prev_count = g->requests;
+        if (!strcmp(m, "RequestCount")) {
+            metric_series_add(&ap->series, at, (double)d);
+        } else {
+            int healthy = 0;
+            for (uint32_t i = 0; i < g->nmembers; i++)
+                healthy += g->members[i].registered && !g->members[i].draining &&
+                           g->members[i].health == TG_HEALTH_HEALTHY;
+            if (healthy > 0)
+                metric_series_add(&ap->series, at, (double)d / healthy);
+            ap->behind[as_period_slot(ap, at)] = healthy;
+        }
+        return true;
+    }
+    if (!strcmp(m, "HTTPCode_Target_5XX_Count")) {
+        if (g) {
+            metric_series_add(&ap->series, at, (double)(g->target_5xx - ap->prev_count));
+            ap->prev_count = g->target_5xx;
+        }
+        return true;
+    }
+    return false;
+}
+
+double as_member_value(struct as_policy *ap, uint32_t idx, struct target *t, double since_s,
+                       double now)
+{
+    const char *m = as_policy_metric(ap->p)->name;
+    if (!strcmp(m, "InFlight"))
+        return t->held;
+    if (!strcmp(m, "QueueDepth"))
+        return target_queue_length(t);
+    double P = ap->scfg.period_s;
+    double busy = target_busy_area(t, now);
+    double span = now - (since_s > now - P ? since_s : now - P);
+    double v = span > 0 ? 100.0 * (busy - ap->prev_busy[idx]) / (t->spec.servers * span) : 0;
+    ap->prev_busy[idx] = busy;
+    return v;
+}
+
+void as_record_response(struct as_policy *pol, int n, double now, double latency_s)
+{
+    for (int i = 0; i < n; i++) {
+        const struct metric_def *md = as_policy_metric(pol[i].p);
+        if (md && !strcmp(md->name, "TargetResponseTime"))
+            metric_series_add(&pol[i].series, now, latency_s);
+    }
 }
 
 int as_floor(const struct as_policy *pol, int n, double now)

@@ -20,6 +20,9 @@
 #include "models/predictive.h"
 #include "models/scaling.h"
 
+struct target;
+struct target_group;
+
 struct as_policy {
     const struct scaling_policy *p;   /* borrowed from the scenario */
     struct scaling_state st;
@@ -60,6 +63,21 @@ bool as_multiple_of(double t, double p);
  * nothing applies).  g: the owner's capacity view. */
 void as_decide(struct as_policy *pol, int n, const struct scaling_group *g, double now,
                struct scaling_decision *out);
+
+/* Feed the period holding `at` of a target-group metric (RequestCount,
+ * RequestCountPerTarget, HTTPCode_Target_5XX_Count) from group g, the owner's first (NULL:
+ * the owner has none and nothing is fed).  Returns false when the policy's metric is not a
+ * target-group one. */
+bool as_feed_group_metric(struct as_policy *ap, const struct target_group *g, double at);
+
+/* Member idx's (target t's) value of a per-member metric over the period ending at now:
+ * CPUUtilization (busy server-seconds since the later of since_s and the period's start,
+ * per server, in %), InFlight or QueueDepth (at now).  as_policy_grow first. */
+double as_member_value(struct as_policy *ap, uint32_t idx, struct target *t, double since_s,
+                       double now);
+
+/* One response's latency, for every TargetResponseTime policy. */
+void as_record_response(struct as_policy *pol, int n, double now, double latency_s);
 
 /* The largest predictive capacity in force at now, or 0. */
 int as_floor(const struct as_policy *pol, int n, double now);

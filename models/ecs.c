@@ -843,73 +843,41 @@ static void cluster_tick(struct sim *sim, void *ctx, uint64_t arg)
 static void on_response(void *ctx, double latency_s)
 {
     struct ecs_service *s = ctx;
-    double now = now_of(s);
-    for (int i = 0; i < s->npol; i++) {
-        const struct metric_def *md = as_policy_metric(s->pol[i].p);
-        if (md && !strcmp(md->name, "TargetResponseTime"))
-            metric_series_add(&s->pol[i].series, now, latency_s);
-    }
+    as_record_response(s->pol, s->npol, now_of(s), latency_s);
 }
 
 /* Feed the period [now - P, now) of policy ep's series. */
 static void feed(struct ecs_service *s, struct as_policy *ep, double now)
 {
-    const struct metric_def *md = as_policy_metric(ep->p);
-    double P = ep->scfg.period_s, at = now - P / 2;
-    const char *m = md->name;
-    bool cpu = !strcmp(m, "CPUUtilization"), memu = !strcmp(m, "MemoryUtilization");
-    if (cpu || memu || !strcmp(m, "InFlight") || !strcmp(m, "QueueDepth")) {
-        as_policy_grow(ep, s->ntasks);
-        struct metric_member *mm = xcalloc(s->ntasks ? s->ntasks : 1, sizeof *mm);
-        size_t n = 0;
-        for (uint32_t j = 0; j < s->ntasks; j++) {
-            struct ecs_task *k = &s->tasks[j];
-            if (k->state != ECS_TASK_RUNNING)
-                continue;
-            struct target *t = k->t;
-            double v;
-            if (cpu) {
-                /* Busy server-seconds over the time the task ran in the period. */
-                double busy = target_busy_area(t, now);
-                double span = now - (k->running_s > now - P ? k->running_s : now - P);
-                v = span > 0 ? 100.0 * (busy - ep->prev_busy[j]) / (t->spec.servers * span) : 0;
-                ep->prev_busy[j] = busy;
-            } else if (memu) {
-                v = s->cfg.memory_idle_pct +
-                    100.0 * s->cfg.memory_per_request_mb * t->held / (s->cfg.memory_gb * 1000);
-                v = v > 100 ? 100 : v;
-            } else if (!strcmp(m, "InFlight")) {
-                v = t->held;
-            } else {
-                v = target_queue_length(t);
-            }
-            mm[n++] = (struct metric_member){v, true, false};
-        }
-        ep->behind[as_period_slot(ep, at)] = (int)metric_series_add_group(&ep->series, at, mm, n);
-        free(mm);
-    } else if (!strcmp(m, "RequestCountPerTarget") || !strcmp(m, "RequestCount")) {
-        if (s->cfg.ntgs == 0)
-            return;
-        struct target_group *g = s->tgs[0];
-        uint64_t d = g->requests - ep->prev_count;
-        ep->prev_count = g->requests;
-        if (!strcmp(m, "RequestCount")) {
-            metric_series_add(&ep->series, at, (double)d);
+    double at = now - ep->scfg.period_s / 2;
+    if (as_feed_group_metric(ep, s->cfg.ntgs ? s->tgs[0] : NULL, at))
+        return;
+    /* TargetResponseTime is fed per response (on_response); the rest per task. */
+    const char *m = as_policy_metric(ep->p)->name;
+    if (!strcmp(m, "TargetResponseTime"))
+        return;
+    bool memu = !strcmp(m, "MemoryUtilization");
+    as_policy_grow(ep, s->ntasks);
+    struct metric_member *mm = xcalloc(s->ntasks ? s->ntasks : 1, sizeof *mm);
+    size_t n = 0;
+    for (uint32_t j = 0; j < s->ntasks; j++) {
+        struct ecs_task *k = &s->tasks[j];
+        if (k->state != ECS_TASK_RUNNING)
+            continue;
+        struct target *t = k->t;
+        double v;
+        if (memu) {
+            v = s->cfg.memory_idle_pct +
+                100.0 * s->cfg.memory_per_request_mb * t->held / (s->cfg.memory_gb * 1000);
+            v = v > 100 ? 100 : v;
         } else {
-            int healthy = 0;
-            for (uint32_t i = 0; i < g->nmembers; i++)
-                healthy += g->members[i].registered && !g->members[i].draining &&
-                           g->members[i].health == TG_HEALTH_HEALTHY;
-            if (healthy > 0)
-                metric_series_add(&ep->series, at, (double)d / healthy);
-            ep->behind[as_period_slot(ep, at)] = healthy;
+            /* CPU: busy server-seconds over the time the task ran in the period. */
+            v = as_member_value(ep, j, t, k->running_s, now);
         }
-    } else if (!strcmp(m, "HTTPCode_Target_5XX_Count") && s->cfg.ntgs > 0) {
-        struct target_group *g = s->tgs[0];
-        metric_series_add(&ep->series, at, (double)(g->target_5xx - ep->prev_count));
-        ep->prev_count = g->target_5xx;
+        mm[n++] = (struct metric_member){v, true, false};
     }
-    /* TargetResponseTime is fed per response (on_response). */
+    ep->behind[as_period_slot(ep, at)] = (int)metric_series_add_group(&ep->series, at, mm, n);
+    free(mm);
 }
 
 /* Tasks have no warm-up: running tasks are the capacity the metrics describe; tasks
@@ -966,23 +934,13 @@ static void pred_apply(void *ctx, const struct scaling_decision *d)
 /* The hour ending at now: the running tasks' CPU percent summed, or the requests. */
 static double hour_load(struct ecs_service *s, struct pred *pr, double now)
 {
-    if (pr->p->pred_requests) {
-        if (s->cfg.ntgs == 0)
-            return 0;
-        double d = (double)(s->tgs[0]->requests - pr->prev_count);
-        pr->prev_count = s->tgs[0]->requests;
-        return d;
-    }
+    if (pr->p->pred_requests)
+        return pred_request_load(pr, s->cfg.ntgs ? s->tgs[0] : NULL);
     pred_grow(pr, s->ntasks);
     double load = 0;
-    for (uint32_t j = 0; j < s->ntasks; j++) {
-        const struct ecs_task *k = &s->tasks[j];
-        if (!k->t || isnan(k->running_s))
-            continue;
-        double busy = target_busy_area(k->t, now);
-        load += 100.0 * (busy - pr->prev_busy[j]) / (k->t->spec.servers * 3600.0);
-        pr->prev_busy[j] = busy;
-    }
+    for (uint32_t j = 0; j < s->ntasks; j++)
+        if (s->tasks[j].t && !isnan(s->tasks[j].running_s))
+            load += pred_member_cpu(pr, j, s->tasks[j].t, now);
     return load;
 }
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "models/target.h"
+#include "models/target_group.h"
 #include "sim/xalloc.h"
 
 static void hist_push(struct pred *pr, double v)
@@ -182,6 +184,23 @@ void pred_score(const struct pred *pr, double from_s, struct forecast_score *s,
         if (pr->act_cap[h] + 1e-9 < pr->act_load[h] / per)
             (*underprovisioned)++;
     }
+}
+
+double pred_request_load(struct pred *pr, const struct target_group *g)
+{
+    if (!g)
+        return 0;
+    double d = (double)(g->requests - pr->prev_count);
+    pr->prev_count = g->requests;
+    return d;
+}
+
+double pred_member_cpu(struct pred *pr, uint32_t idx, struct target *t, double now)
+{
+    double busy = target_busy_area(t, now);
+    double v = 100.0 * (busy - pr->prev_busy[idx]) / (t->spec.servers * 3600.0);
+    pr->prev_busy[idx] = busy;
+    return v;
 }
 
 void pred_grow(struct pred *pr, uint32_t n)

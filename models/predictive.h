@@ -22,6 +22,9 @@
 #include "models/scaling.h"
 #include "sim/event.h"
 
+struct target;
+struct target_group;
+
 struct pred_owner {
     void *ctx;
     struct sim *sim;
@@ -79,6 +82,12 @@ double pred_per_member(const struct scaling_policy *p);
  * hours whose mean in-service capacity was below what the load needed. */
 void pred_score(const struct pred *pr, double from_s, struct forecast_score *s,
                 size_t *underprovisioned);
+
+/* The requests group g (NULL: none, 0) took since the last call: a request-count hour. */
+double pred_request_load(struct pred *pr, const struct target_group *g);
+
+/* Member idx's (target t's) CPU percent over the hour ending at now (pred_grow first). */
+double pred_member_cpu(struct pred *pr, uint32_t idx, struct target *t, double now);
 
 /* Make room for members [0, n) in prev_busy (new ones start at 0). */
 void pred_grow(struct pred *pr, uint32_t n);
