@@ -34,7 +34,6 @@ struct asg *asg_new(struct world *w, uint32_t id, const struct sc_asg *cfg)
     snprintf(name, sizeof name, "asg.%s", cfg->name);
     a->rng = sim_rng_new(w->seed, name);
     a->tgs = xcalloc((size_t)(cfg->ntgs ? cfg->ntgs : 1), sizeof *a->tgs);
-    a->tg_prev_requests = xcalloc((size_t)(cfg->ntgs ? cfg->ntgs : 1), sizeof(uint64_t));
     for (int k = 0; k < cfg->ntgs; k++)
         a->tgs[k] = w->tgs[scenario_tg_index(w->sc, cfg->tg_names[k])];
     a->npol = cfg->npolicies;
@@ -71,7 +70,6 @@ void asg_free(struct asg *a)
         free(a->inst[i].member);
     free(a->inst);
     free(a->tgs);
-    free(a->tg_prev_requests);
     gsl_rng_free(a->rng);
     free(a);
 }
@@ -441,7 +439,6 @@ static void tick(struct sim *sim, void *ctx, uint64_t arg)
     struct scaling_decision out;
     as_decide(a->pol, a->npol, &g, now, &out);
     apply(a, &out);
-    a->last_tick_s = now;
     (void)arg;
     sim_event_after(sim, a->tick_s, tick, a, 0);
 }

@@ -74,8 +74,6 @@ struct asg {
     struct as_policy *pol;
     int npol;
     double tick_s;                    /* evaluation interval */
-    double last_tick_s;
-    uint64_t *tg_prev_requests;       /* [tg] requests at the last metric period */
     uint64_t activities, launches, terminations, replacements;
 };
 
