@@ -918,6 +918,28 @@ static const char *const ecs_cluster_keys[] = {
 
 static void read_history(struct reader *r, const char *owner, struct scaling_policy *p);
 
+/* A policy on a target group's metric (request counts, response times, 5xx; or predictive
+ * on request counts) needs the owner to register with a target group: it reads the first. */
+static void check_policy_groups(struct reader *r, const struct scaling_policy *pol, int n,
+                                int ntgs, const char *owner)
+{
+    for (int i = 0; i < n && ntgs == 0; i++) {
+        const struct scaling_policy *p = &pol[i];
+        const struct metric_def *md = p->kind == SCALING_TARGET_TRACKING ? p->metric
+                                      : p->kind == SCALING_SIMPLE || p->kind == SCALING_STEP
+                                          ? p->alarm.metric
+                                          : NULL;
+        bool tg = (md && (md->resource & METRIC_RES_TARGET_GROUP)) ||
+                  (p->kind == SCALING_PREDICTIVE && p->pred_requests);
+        if (tg) {
+            diag_error(&p->loc, "policy '%s' of '%s' scales on a target group's requests or "
+                                "responses, but '%s' registers with no target group (add "
+                                "target_groups: [NAME])", p->name, owner, owner);
+            fail(r);
+        }
+    }
+}
+
 static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
 {
     struct ecs_service_cfg *c = &e->cfg;
@@ -1068,6 +1090,8 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
                 read_history(r, e->name, p);
         }
         c->policies = e->policies;
+        if (r->errors == 0)
+            check_policy_groups(r, e->policies, c->npolicies, c->ntgs, e->name);
     }
     if (r->errors == 0 && ecs_cfg_check(c, &e->loc))
         fail(r);
@@ -1233,6 +1257,8 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
                     fail(r);
                 }
         }
+        if (r->errors == 0)
+            check_policy_groups(r, a->policies, a->npolicies, a->ntgs, a->name);
     }
 }
 static const char *const fault_keys[] = {"at", "target", "zone", "kind", "duration", NULL};

@@ -126,6 +126,12 @@ static const struct bad bads[] = {
      "target_groups:\n  - { name: tg, stickiness: 'lb_cookie(duration=9d)', targets: [ { vcpus: 1 } ] }\n",
      "lb_cookie duration must be 1s to 7d"},
     {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+     "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { forward: tg } ] }\n"
+     "target_groups:\n  - { name: tg, targets: [ { vcpus: 1 } ] }\n"
+     "auto_scaling_groups:\n  - { name: g, launch_template: { vcpus: 1 }, policies: [\n"
+     "      { name: rpt, type: target_tracking, metric: ALBRequestCountPerTarget, target: 100 } ] }\n",
+     "s.yaml:9:7: error: policy 'rpt' of 'g' scales on a target group's requests or responses, but 'g' registers with no target group"},
+    {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
      "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
      "target_groups:\n  - { name: tg, targets: [ { kind: fargate, cpu: 0.25, memory: 4GB } ] }\n",
      "no Fargate size has cpu 0.25 with memory 4 GB"},
