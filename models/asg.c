@@ -235,8 +235,8 @@ static struct asg_instance *victim(struct asg *a)
                 best = in;
             continue;
         }
-        bool newer = in->launched_s > best->launched_s;
-        if (a->cfg->termination == SC_TERM_NEWEST ? newer : !newer && in->launched_s < best->launched_s)
+        bool newest = a->cfg->termination == SC_TERM_NEWEST;
+        if (newest ? in->launched_s > best->launched_s : in->launched_s < best->launched_s)
             best = in;
     }
     return best;

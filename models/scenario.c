@@ -901,10 +901,10 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
     }
 }
 
-static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed", "output",
-                                       "workloads", "load_balancers", "target_groups", "slo",
-                                       "faults", "auto_scaling_groups", "start", "ecs_services",
-                                       NULL};
+static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed",
+                                       "output", "workloads", "load_balancers", "target_groups",
+                                       "slo", "faults", "auto_scaling_groups", "start",
+                                       "ecs_services", NULL};
 static const char *const ecs_keys[] = {"name", "target_groups", "zones", "launch_type", "task",
                                        "min", "max", "desired", "start_time", "memory_model",
                                        "policies", "cluster", NULL};
@@ -2324,8 +2324,8 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
                 }
                 fputs("]\n", f);
             }
-            fprintf(f, "    launch_type: %s\n    task: { cpu: %.10g, memory: %.10gGB, speed: %.10g, "
-                       "discipline: %s, queue_limit: %d }\n",
+            fprintf(f, "    launch_type: %s\n    task: { cpu: %.10g, memory: %.10gGB, "
+                       "speed: %.10g, discipline: %s, queue_limit: %d }\n",
                     c->launch_type == ECS_LAUNCH_EC2 ? "ec2" : "fargate", c->cpu, c->memory_gb,
                     c->speed, c->discipline == TARGET_PS ? "ps" : "fcfs", c->queue_limit);
             fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n", c->min, c->max, c->desired);
