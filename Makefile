@@ -42,7 +42,7 @@ BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers \
-        determinism clean help plots
+        determinism clean help plots golden golden-update
 
 all: $(ELBSIM)
 
@@ -57,6 +57,8 @@ help:
 	@echo "make mpi         build build-mpi/elbsim with mpicc; check mpirun -n 2 against -j 1"
 	@echo "make asan        ASan+UBSan build running the unit tests"
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
+	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
+	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
 	@echo "make clean       remove build folders"
 
@@ -135,6 +137,7 @@ test: lint check-headers
 	@$(MAKE) --no-print-directory experiments
 	@$(MAKE) --no-print-directory validation
 	@$(MAKE) --no-print-directory determinism
+	@$(MAKE) --no-print-directory golden
 	@$(MAKE) --no-print-directory asan
 
 asan:
@@ -146,6 +149,13 @@ asan:
 determinism: $(ELBSIM)
 	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
 	bash tests/determinism.sh $(ELBSIM) build-o0/elbsim
+
+# Every scenario's outputs, byte for byte, against tests/golden (tests/golden.sh).
+golden: $(ELBSIM)
+	bash tests/golden.sh $(ELBSIM)
+
+golden-update: $(ELBSIM)
+	bash tests/golden.sh $(ELBSIM) --update
 
 valgrind:
 	@$(MAKE) --no-print-directory BUILD=build-dbg POOL_DEBUG=1 build-dbg/unit_tests build-dbg/elbsim
