@@ -22,8 +22,8 @@ CFLAGS   += -DPOOL_DEBUG=1
 endif
 
 SIM_SRC      := $(wildcard sim/*.c)
-MODELS_SRC   := $(wildcard models/*.c)
-ANALYSIS_SRC := $(wildcard analysis/*.c)
+MODELS_SRC   := $(sort $(shell find models -name '*.c'))
+ANALYSIS_SRC := $(sort $(shell find analysis -name '*.c'))
 CLI_SRC      := $(wildcard sim/cli/*.c)
 LIB_SRC      := $(SIM_SRC) $(MODELS_SRC) $(ANALYSIS_SRC) $(filter-out sim/cli/main.c,$(CLI_SRC))
 TEST_SRC     := $(wildcard tests/test_*.c) tests/unit_main.c tests/unit_util.c
@@ -171,13 +171,13 @@ bench: $(BENCHBIN) $(BENCHE2E) $(ELBSIM)
 # The simulator must not read the wall clock or use libc randomness (STYLE.md §9).
 lint:
 	@if grep -nE '\brand\(|\bsrand\(|\btime\(|clock_gettime|gettimeofday|gsl_rng_env_setup|getenv\(' \
-	    sim/*.c sim/*.h models/*.c models/*.h 2>/dev/null; then \
+	    sim/*.c sim/*.h $$(find models -name '*.[ch]') 2>/dev/null; then \
 	    echo "lint: forbidden call in sim/ or models/ (wall clock, rand, environment)"; exit 1; \
 	else echo "lint: ok"; fi
 
 # Every header compiles on its own.
 check-headers:
-	@set -e; for h in sim/*.h models/*.h analysis/*.h sim/cli/*.h; do \
+	@set -e; for h in sim/*.h $$(find models analysis -name '*.h' | sort) sim/cli/*.h; do \
 	    [ -f "$$h" ] || continue; \
 	    echo "#include \"$$h\"" | $(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -I. \
 	        $$(pkg-config --cflags $(PKGS)) -x c -fsyntax-only - || { echo "header $$h"; exit 1; }; \

@@ -494,7 +494,7 @@ static void asg_set_free(struct asg_set *s)
     free(s->load);
 }
 
-/* "... changing the desired capacity from X to Y." (models/asg.c and the policies). */
+/* "... changing the desired capacity from X to Y." (models/scaling/asg.c and the policies). */
 static bool parse_change(const char *detail, int *from, int *to)
 {
     for (const char *p = strstr(detail, "from "); p; p = strstr(p + 1, "from ")) {

@@ -10,7 +10,7 @@
  *
  * The text is parsed once into a tree that keeps, for every name, key and value, its
  * byte offset in the whole text, so that the code interpreting the tree (sim/dist.c,
- * models/arrivals.c) can point a caret at the offending part through diag_error_text.
+ * models/traffic/arrivals.c) can point a caret at the offending part through diag_error_text.
  *
  * Syntax, precisely: a value that contains '(' must be `name(args)` with nothing after
  * the ')'; a name is a letter or '_' followed by letters, digits, '_', '-' or '.'.

@@ -37,10 +37,10 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "models/request.h"
-#include "models/routing.h"
-#include "models/target.h"
-#include "models/target_group.h"
+#include "models/core/request.h"
+#include "models/elb/routing.h"
+#include "models/compute/target.h"
+#include "models/elb/target_group.h"
 #include "sim/event.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"

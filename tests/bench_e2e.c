@@ -34,11 +34,11 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "models/asg.h"
-#include "models/lb.h"
-#include "models/scenario.h"
-#include "models/workload.h"
-#include "models/world.h"
+#include "models/scaling/asg.h"
+#include "models/elb/lb.h"
+#include "models/scenario/scenario.h"
+#include "models/traffic/workload.h"
+#include "models/scenario/world.h"
 
 static const char lor100[] =
     "duration: 1000s\n"

@@ -1,4 +1,4 @@
-/* Tests of models/arrivals: each process against its rate function, with tolerances from
+/* Tests of models/traffic/arrivals: each process against its rate function, with tolerances from
  * Poisson / normal confidence intervals (99.9 %, Bonferroni-corrected where several windows
  * are checked at once), trace replay, determinism, canonical text, and every bad-input
  * message the brief names.
@@ -13,7 +13,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "models/arrivals.h"
+#include "models/traffic/arrivals.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "tests/unit.h"

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/asg.h"
-#include "models/scenario.h"
-#include "models/target.h"
-#include "models/world.h"
+#include "models/scaling/asg.h"
+#include "models/scenario/scenario.h"
+#include "models/compute/target.h"
+#include "models/scenario/world.h"
 #include "tests/unit.h"
 
 #define MAX_ROWS 512

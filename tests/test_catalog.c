@@ -1,11 +1,11 @@
-/* Tests of models/catalog: instance lookups and prices, the Fargate size table of AWS.md §8,
- * Fargate prices and per-second billing with a minimum. */
+/* Tests of models/compute/catalog: instance lookups and prices, the Fargate size table of
+ * AWS.md §8, Fargate prices and per-second billing with a minimum. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/catalog.h"
+#include "models/compute/catalog.h"
 #include "tests/unit.h"
 
 static void find_known_types_and_reject_unknown(void)

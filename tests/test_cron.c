@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cron.h"
+#include "models/scaling/cron.h"
 #include "tests/unit.h"
 
 static const struct cron_clock utc = {CRON_EPOCH_DEFAULT, 0};

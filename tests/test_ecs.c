@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/catalog.h"
-#include "models/ecs.h"
-#include "models/scenario.h"
-#include "models/target.h"
-#include "models/world.h"
+#include "models/compute/catalog.h"
+#include "models/containers/ecs.h"
+#include "models/scenario/scenario.h"
+#include "models/compute/target.h"
+#include "models/scenario/world.h"
 #include "sim/dist.h"
 #include "sim/ytree.h"
 #include "tests/unit.h"

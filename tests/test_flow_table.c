@@ -4,7 +4,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "models/flow_table.h"
+#include "models/elb/flow_table.h"
 #include "sim/rng.h"
 #include "tests/unit.h"
 

@@ -1,4 +1,4 @@
-/* Tests of models/forecast: the methods against the seasonal naive baseline and the noise
+/* Tests of models/forecast/forecast: the methods against the seasonal naive baseline and the noise
  * floor on a synthetic history, the scheduling properties of predictive scaling (AWS.md
  * fact 13), capacity bounds, method parsing and the history reader's messages. */
 #define _POSIX_C_SOURCE 200809L
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/forecast.h"
+#include "models/forecast/forecast.h"
 #include "sim/diag.h"
 #include "tests/unit.h"
 

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/request.h"
-#include "models/scenario.h"
-#include "models/target.h"
-#include "models/target_group.h"
-#include "models/world.h"
+#include "models/core/request.h"
+#include "models/scenario/scenario.h"
+#include "models/compute/target.h"
+#include "models/elb/target_group.h"
+#include "models/scenario/world.h"
 #include "tests/unit.h"
 
 #define MAX_ROWS 64

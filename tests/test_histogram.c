@@ -1,4 +1,4 @@
-/* Tests of analysis/histogram: quantile error against exact sorted samples, merge, reset,
+/* Tests of sim/histogram: quantile error against exact sorted samples, merge, reset,
  * and the edges (empty, underflow, overflow). */
 #include <math.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "analysis/histogram.h"
+#include "sim/histogram.h"
 #include "tests/unit.h"
 
 static const double probs[] = {0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999, 1};

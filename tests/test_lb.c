@@ -12,14 +12,14 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "models/flow_table.h"
-#include "models/lb.h"
-#include "models/request.h"
-#include "models/scenario.h"
-#include "models/target.h"
-#include "models/target_group.h"
-#include "models/workload.h"
-#include "models/world.h"
+#include "models/elb/flow_table.h"
+#include "models/elb/lb.h"
+#include "models/core/request.h"
+#include "models/scenario/scenario.h"
+#include "models/compute/target.h"
+#include "models/elb/target_group.h"
+#include "models/traffic/workload.h"
+#include "models/scenario/world.h"
 #include "sim/xalloc.h"
 #include "tests/unit.h"
 
@@ -941,10 +941,10 @@ static void gwlb_no_rebalance_keeps_flows_on_a_failed_appliance(void)
 
 /* ---- Regressions: documented behaviour the model once missed (each comment: the bug) ---- */
 
-/* Was wrong: models/target_group.c drain_end() (with lb_done / tg_done): when the deregistration
- * delay ends with requests still running on the target, AWS answers them 502 (AWS.md §1
- * "Deregistration delay": "a 502 when the delay elapses"); elbsim marks the member unused
- * but lets the requests finish on it and answers them 200 when they complete. */
+/* Was wrong: models/elb/target_group.c drain_end() (with lb_done / tg_done): when the
+ * deregistration delay ends with requests still running on the target, AWS answers them 502
+ * (AWS.md §1 "Deregistration delay": "a 502 when the delay elapses"); elbsim marks the member
+ * unused but lets the requests finish on it and answers them 200 when they complete. */
 static void alb_requests_running_when_the_delay_ends_get_502(void)
 {
     const char *text =
@@ -969,7 +969,7 @@ static void alb_requests_running_when_the_delay_ends_get_502(void)
     finish(w, sc, &o);
 }
 
-/* Was wrong: models/lb.c lb_accept() picks the node by flow_hash mod nodes whatever the zones'
+/* Was wrong: models/elb/lb.c lb_accept() picks the node by flow_hash mod nodes whatever the zones'
  * health, so with cross-zone off and every target of zone b unhealthy (zone a healthy, so
  * no fail-open) every new flow hashed to node b is reset by l4_forward() for the rest of
  * the run.  AWS.md §2 "AZ behaviour": an AZ with no healthy target has its IP removed from
@@ -1007,8 +1007,8 @@ static void nlb_zone_without_healthy_targets_leaves_dns(void)
     finish(w, sc, &o);
 }
 
-/* Was wrong: models/lb.c l4_forward() / l7_connection() only notice an idle timeout when the next
- * request arrives, and usage_close() is not called until then, so the connection-seconds
+/* Was wrong: models/elb/lb.c l4_forward() / l7_connection() only notice an idle timeout when the
+ * next request arrives, and usage_close() is not called until then, so the connection-seconds
  * behind the LCU/NLCU "active connections" dimension keep counting a connection the LB has
  * already forgotten (README: "a flow idle this long is forgotten").  An idle flow should
  * stop counting at the timeout. */
@@ -1045,8 +1045,8 @@ static void idle_connections_stop_counting_as_active_at_the_timeout(void)
     finish(w, sc, &o2);
 }
 
-/* Was wrong: models/lb.c gwlb_pass_done() drops a request without closing its flow, and flows are
- * only expired by their next packet (l4_forward), so a flow whose last packets were dropped
+/* Was wrong: models/elb/lb.c gwlb_pass_done() drops a request without closing its flow, and flows
+ * are only expired by their next packet (l4_forward), so a flow whose last packets were dropped
  * stays in the GWLB's table, and counted active in lb->usage, for ever.  After 350 s idle
  * (AWS.md §3) it should be gone. */
 static void gwlb_forgets_flows_idle_past_the_timeout(void)
@@ -1077,7 +1077,7 @@ static void gwlb_forgets_flows_idle_past_the_timeout(void)
     finish(w, sc, &o);
 }
 
-/* Was wrong: models/lb.c drop() (GWLB: no healthy appliance, or gwlb_pass_done with a failed
+/* Was wrong: models/elb/lb.c drop() (GWLB: no healthy appliance, or gwlb_pass_done with a failed
  * one) forgets the request: it is never handed back, so workload.c finish() never runs for
  * it.  world.h promises on_request "once per finished request (answered, or dropped after
  * the client gave up)", and the client's on_timeout() counts on finish() to free it; as it

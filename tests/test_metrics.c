@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/metrics.h"
+#include "models/scaling/metrics.h"
 #include "tests/unit.h"
 
 static void series(struct metric_series *s, double period, double delay, enum metric_stat_kind k,

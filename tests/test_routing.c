@@ -8,12 +8,12 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 
-#include "models/request.h"
-#include "models/routing.h"
-#include "models/scenario.h"
-#include "models/target.h"
-#include "models/target_group.h"
-#include "models/world.h"
+#include "models/core/request.h"
+#include "models/elb/routing.h"
+#include "models/scenario/scenario.h"
+#include "models/compute/target.h"
+#include "models/elb/target_group.h"
+#include "models/scenario/world.h"
 #include "tests/unit.h"
 
 /* A successful response, for done(). */

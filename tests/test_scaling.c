@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/scaling.h"
+#include "models/scaling/scaling.h"
 #include "sim/ytree.h"
 #include "tests/unit.h"
 

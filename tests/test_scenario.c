@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/scenario.h"
+#include "models/scenario/scenario.h"
 #include "tests/unit.h"
 
 static const char base[] =

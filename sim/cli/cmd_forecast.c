@@ -1,6 +1,6 @@
 /*
  * `elbsim forecast HISTORY.csv [...]`: would predictive scaling have worked on my traffic?
- * A rolling-origin backtest of the forecasting methods (models/forecast.h) on a recorded
+ * A rolling-origin backtest of the forecasting methods (models/forecast/forecast.h) on a recorded
  * history, side by side, and the forecast CSV, without a simulation.
  *
  * `elbsim forecast --synthetic 21d [--seed N]` prints a synthetic hourly history (daily and
@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "analysis/csvout.h"
-#include "models/forecast.h"
+#include "models/forecast/forecast.h"
 #include "sim/cli/commands.h"
 #include "sim/diag.h"
 #include "sim/text.h"

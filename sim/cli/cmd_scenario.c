@@ -6,12 +6,12 @@
 #include <unistd.h>
 
 #include "analysis/summary.h"
-#include "models/arrivals.h"
-#include "models/catalog.h"
-#include "models/metrics.h"
-#include "models/routing.h"
-#include "models/scaling.h"
-#include "models/scenario.h"
+#include "models/traffic/arrivals.h"
+#include "models/compute/catalog.h"
+#include "models/scaling/metrics.h"
+#include "models/elb/routing.h"
+#include "models/scaling/scaling.h"
+#include "models/scenario/scenario.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/run.h"
 #include "sim/dist.h"

@@ -23,7 +23,7 @@
 
 #include "analysis/stats.h"
 #include "analysis/summary.h"
-#include "models/scenario.h"
+#include "models/scenario/scenario.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/run.h"
 #include "sim/diag.h"

@@ -9,18 +9,18 @@
 #include <unistd.h>
 
 #include "analysis/csvout.h"
-#include "analysis/histogram.h"
+#include "sim/histogram.h"
 #include "analysis/series.h"
 #include "analysis/summary.h"
-#include "models/asg.h"
-#include "models/ecs.h"
-#include "models/lb.h"
-#include "models/request.h"
-#include "models/scenario.h"
-#include "models/target.h"
-#include "models/target_group.h"
-#include "models/workload.h"
-#include "models/world.h"
+#include "models/scaling/asg.h"
+#include "models/containers/ecs.h"
+#include "models/elb/lb.h"
+#include "models/core/request.h"
+#include "models/scenario/scenario.h"
+#include "models/compute/target.h"
+#include "models/elb/target_group.h"
+#include "models/traffic/workload.h"
+#include "models/scenario/world.h"
 #include "sim/xalloc.h"
 
 /* Per-workload measurement state. */

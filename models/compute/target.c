@@ -1,0 +1,394 @@
+#include "models/compute/target.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/core/request.h"
+#include "models/scenario/world.h"
+#include "sim/xalloc.h"
+
+static void target_accept(struct node *n, struct request *rq);
+
+static const struct node_ops target_ops = {
+    .kind = "target",
+    .accept = target_accept,
+    .done = NULL,
+};
+
+void target_init(struct target *t, struct world *w, uint32_t id, const char *name,
+                 const struct target_spec *spec, double now)
+{
+    *t = (struct target){0};
+    t->node.ops = &target_ops;
+    t->node.name = name;
+    t->node.world = w;
+    t->id = id;
+    t->spec = *spec;
+    t->state = TARGET_IN_SERVICE;
+    t->launched_s = now;
+    t->stopped_s = INFINITY;
+    t->busy_since = now;
+    t->ps_vtime_at = now;
+    t->fault_id = -1;
+    t->svc = xmalloc((size_t)spec->servers * sizeof *t->svc);
+}
+
+void target_fini(struct target *t)
+{
+    free(t->ps);
+    t->ps = NULL;
+    free(t->svc);
+    t->svc = NULL;
+}
+
+/* Give the request back: the response walks back, or an appliance pass is over. */
+static void answer(struct target *t, struct request *rq, int status)
+{
+    (void)t;
+    if (rq->pass) {
+        struct node *owner = rq->pass_owner;
+        owner->ops->pass_done(owner, rq, status);
+    } else {
+        request_respond(rq, status);
+    }
+}
+
+/* CPU seconds the request needs here: its demand, or the appliance pass's. */
+static double demand_of(const struct request *rq)
+{
+    return rq->pass ? rq->pass_demand_s : rq->demand_s;
+}
+
+/* Busy servers changed: add the area under the old level. */
+static void busy_update(struct target *t, double now, int busy)
+{
+    t->busy_area += (double)t->busy * (now - t->busy_since);
+    t->busy_since = now;
+    t->busy = busy;
+}
+
+double target_busy_area(struct target *t, double now)
+{
+    busy_update(t, now, t->busy);
+    return t->busy_area;
+}
+
+int target_queue_length(const struct target *t)
+{
+    return t->spec.discipline == TARGET_FCFS ? t->qlen : 0;
+}
+
+double target_cost_usd(const struct target *t, double now)
+{
+    double end = t->stopped_s < now ? t->stopped_s : now;
+    double run = end - t->launched_s;
+    if (run <= 0)
+        return 0;
+    if (run < 60.0)
+        run = 60.0; /* EC2 and Fargate bill per second with a 60 s minimum (AWS.md §8) */
+    return t->spec.price_per_hour_usd * run / 3600.0;
+}
+
+/* ---- FCFS: servers fed from one queue ---- */
+
+static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg);
+
+/* Service time multiplier of a slow fault for a request starting now. */
+static double slow_factor(const struct target *t)
+{
+    return t->fault == TARGET_FAULT_SLOW ? t->fault_factor : 1.0;
+}
+
+/* rq takes server slot `slot` (busy already counts it). */
+static void fcfs_start(struct target *t, struct request *rq, double now, int slot)
+{
+    struct world *w = t->node.world;
+    rq->start_s = now;
+    rq->svc_slot = (uint32_t)slot;
+    t->svc[slot] = rq;
+    rq->done_ev = sim_event_schedule(&w->sim, now + demand_of(rq) * slow_factor(t) / t->spec.speed,
+                                     fcfs_done, t, (uint64_t)(uintptr_t)rq);
+}
+
+static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct target *t = ctx;
+    struct request *rq = (struct request *)(uintptr_t)arg;
+    double now = sim_now(sim);
+    rq->done_ev = 0;
+    int slot = (int)rq->svc_slot;
+    if (t->qhead) {
+        /* The freed server takes the next request at once: busy count unchanged. */
+        struct request *next = t->qhead;
+        t->qhead = next->next;
+        if (!t->qhead)
+            t->qtail = NULL;
+        t->qlen--;
+        next->next = NULL;
+        fcfs_start(t, next, now, slot);
+    } else {
+        /* Keep svc[0, busy) dense: the last in-service request moves into the hole. */
+        struct request *last = t->svc[t->busy - 1];
+        t->svc[slot] = last;
+        last->svc_slot = (uint32_t)slot;
+        busy_update(t, now, t->busy - 1);
+    }
+    t->held--;
+    t->completed++;
+    answer(t, rq, RQ_OK);
+}
+
+/* ---- PS: egalitarian processor sharing over `servers` servers ---- */
+
+static double ps_rate(const struct target *t, int n)
+{
+    /* Service each job receives per second. */
+    return n <= t->spec.servers ? t->spec.speed : t->spec.speed * t->spec.servers / n;
+}
+
+static void ps_advance(struct target *t, double now)
+{
+    if (t->ps_n > 0)
+        t->ps_vtime += ps_rate(t, t->ps_n) * (now - t->ps_vtime_at);
+    t->ps_vtime_at = now;
+}
+
+static void ps_swap(struct request **a, int i, int j)
+{
+    struct request *x = a[i];
+    a[i] = a[j];
+    a[j] = x;
+}
+
+static void ps_push(struct target *t, struct request *rq)
+{
+    if (t->ps_n == t->ps_cap) {
+        t->ps_cap = t->ps_cap ? 2 * t->ps_cap : 16;
+        t->ps = xrealloc(t->ps, (size_t)t->ps_cap * sizeof *t->ps);
+    }
+    int i = t->ps_n++;
+    t->ps[i] = rq;
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (t->ps[p]->ps_finish <= t->ps[i]->ps_finish)
+            break;
+        ps_swap(t->ps, i, p);
+        i = p;
+    }
+}
+
+static struct request *ps_pop(struct target *t)
+{
+    struct request *top = t->ps[0];
+    t->ps[0] = t->ps[--t->ps_n];
+    int i = 0;
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < t->ps_n && t->ps[l]->ps_finish < t->ps[m]->ps_finish)
+            m = l;
+        if (r < t->ps_n && t->ps[r]->ps_finish < t->ps[m]->ps_finish)
+            m = r;
+        if (m == i)
+            break;
+        ps_swap(t->ps, i, m);
+        i = m;
+    }
+    return top;
+}
+
+static void ps_done(struct sim *sim, void *ctx, uint64_t arg);
+
+/* (Re)schedule the next PS completion after the job count changed. */
+static void ps_schedule(struct target *t, double now)
+{
+    struct world *w = t->node.world;
+    sim_event_cancel(&w->sim, t->ps_ev);
+    t->ps_ev = 0;
+    if (t->ps_n == 0)
+        return;
+    double left = t->ps[0]->ps_finish - t->ps_vtime;
+    if (left < 0)
+        left = 0;
+    t->ps_ev = sim_event_schedule(&w->sim, now + left / ps_rate(t, t->ps_n), ps_done, t, 0);
+}
+
+static void ps_done(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct target *t = ctx;
+    double now = sim_now(sim);
+    t->ps_ev = 0;
+    ps_advance(t, now);
+    struct request *rq = ps_pop(t);
+    busy_update(t, now, t->ps_n < t->spec.servers ? t->ps_n : t->spec.servers);
+    ps_schedule(t, now);
+    t->held--;
+    t->completed++;
+    answer(t, rq, RQ_OK);
+}
+
+/* ---- accepting ---- */
+
+static void target_accept(struct node *n, struct request *rq)
+{
+    struct target *t = container_of(n, struct target, node);
+    struct world *w = n->world;
+    double now = sim_now(&w->sim);
+    if ((t->state != TARGET_IN_SERVICE && t->state != TARGET_DRAINING) ||
+        t->fault == TARGET_FAULT_CRASH) {
+        if (t->fault == TARGET_FAULT_CRASH)
+            t->dropped++;
+        answer(t, rq, RQ_BAD_GATEWAY);
+        return;
+    }
+    if (t->fault == TARGET_FAULT_ERRORS && gsl_rng_uniform(t->fault_rng) < t->fault_rate) {
+        t->dropped++;
+        answer(t, rq, RQ_TARGET_ERROR); /* fails fast: the "black hole" */
+        return;
+    }
+    if (t->fault == TARGET_FAULT_HANG) {
+        /* Accepted, never answered: it counts as held (LOR sees it outstanding). */
+        rq->target = t;
+        rq->arrive_target_s = now;
+        t->accepted++;
+        t->held++;
+        rq->next = t->hung;
+        t->hung = rq;
+        return;
+    }
+    if (t->spec.queue_limit > 0 && t->held >= t->spec.queue_limit) {
+        t->rejected++;
+        answer(t, rq, RQ_UNAVAILABLE);
+        return;
+    }
+    rq->target = t;
+    rq->arrive_target_s = now;
+    t->accepted++;
+    t->held++;
+    if (t->spec.discipline == TARGET_PS) {
+        ps_advance(t, now);
+        rq->ps_finish = t->ps_vtime + demand_of(rq) * slow_factor(t);
+        ps_push(t, rq);
+        busy_update(t, now, t->ps_n < t->spec.servers ? t->ps_n : t->spec.servers);
+        ps_schedule(t, now);
+        return;
+    }
+    if (t->busy < t->spec.servers) {
+        busy_update(t, now, t->busy + 1);
+        fcfs_start(t, rq, now, t->busy - 1);
+    } else {
+        rq->next = NULL;
+        if (t->qtail)
+            t->qtail->next = rq;
+        else
+            t->qhead = rq;
+        t->qtail = rq;
+        t->qlen++;
+    }
+}
+
+/* ---- faults ---- */
+
+/* Answer every request on the chain (linked by ->next) with `status`.  The chain is
+ * detached from the target first: a retry may come straight back to it. */
+static void drop_chain(struct target *t, struct request *chain, int status)
+{
+    while (chain) {
+        struct request *next = chain->next;
+        chain->next = NULL;
+        t->held--;
+        t->dropped++;
+        answer(t, chain, status);
+        chain = next;
+    }
+}
+
+/* Crash: every held request is lost (502), in a fixed order: in service by slot, then
+ * the queue, then processor-sharing jobs in heap order. */
+static void crash_drop_all(struct target *t, double now)
+{
+    struct world *w = t->node.world;
+    struct request *chain = NULL, **tail = &chain;
+    for (int i = 0; i < t->busy && t->spec.discipline == TARGET_FCFS; i++) {
+        struct request *rq = t->svc[i];
+        sim_event_cancel(&w->sim, rq->done_ev);
+        rq->done_ev = 0;
+        *tail = rq;
+        tail = &rq->next;
+    }
+    *tail = t->qhead;
+    t->qhead = t->qtail = NULL;
+    t->qlen = 0;
+    while (*tail)
+        tail = &(*tail)->next;
+    if (t->spec.discipline == TARGET_PS) {
+        ps_advance(t, now);
+        for (int i = 0; i < t->ps_n; i++) {
+            *tail = t->ps[i];
+            tail = &t->ps[i]->next;
+        }
+        *tail = NULL;
+        t->ps_n = 0;
+        sim_event_cancel(&w->sim, t->ps_ev);
+        t->ps_ev = 0;
+    }
+    busy_update(t, now, 0);
+    drop_chain(t, chain, RQ_BAD_GATEWAY);
+}
+
+static void release_hung(struct target *t)
+{
+    struct request *chain = t->hung;
+    t->hung = NULL;
+    drop_chain(t, chain, RQ_BAD_GATEWAY);
+}
+
+void target_fault_start(struct target *t, int id, enum target_fault kind, double factor,
+                        double rate, gsl_rng *rng)
+{
+    if (t->fault != TARGET_FAULT_NONE)
+        target_fault_end(t, t->fault_id);
+    t->fault = kind;
+    t->fault_id = id;
+    t->fault_factor = factor;
+    t->fault_rate = rate;
+    t->fault_rng = rng;
+    if (kind == TARGET_FAULT_CRASH)
+        crash_drop_all(t, sim_now(&t->node.world->sim));
+}
+
+void target_fault_end(struct target *t, int id)
+{
+    if (t->fault == TARGET_FAULT_NONE || t->fault_id != id)
+        return;
+    t->fault = TARGET_FAULT_NONE;
+    t->fault_id = -1;
+    t->fault_rng = NULL;
+    release_hung(t);
+}
+
+size_t target_held(const struct target *t, struct request **out, size_t cap)
+{
+    size_t n = 0;
+    if (t->spec.discipline == TARGET_FCFS)
+        for (int i = 0; i < t->busy; i++, n++)
+            if (n < cap)
+                out[n] = t->svc[i];
+    for (const struct request *q = t->qhead; q; q = q->next, n++)
+        if (n < cap)
+            out[n] = (struct request *)q;
+    if (t->spec.discipline == TARGET_PS)
+        for (int i = 0; i < t->ps_n; i++, n++)
+            if (n < cap)
+                out[n] = t->ps[i];
+    for (const struct request *q = t->hung; q; q = q->next, n++)
+        if (n < cap)
+            out[n] = (struct request *)q;
+    return n;
+}
+
+bool target_is_answering(const struct target *t)
+{
+    return t->state == TARGET_IN_SERVICE && t->fault != TARGET_FAULT_CRASH &&
+           t->fault != TARGET_FAULT_HANG;
+}

@@ -1,0 +1,126 @@
+/*
+ * target — an EC2 instance or a Fargate task that serves requests.
+ *
+ * Service model: the target's vCPUs are `servers` identical servers of speed `speed`; a
+ * request needs demand_s / speed seconds of one server.  With FCFS the servers share one
+ * first-come-first-served queue (a 4-vCPU target is an M/G/4 station); with processor
+ * sharing (PS) every request in the target progresses at speed·min(1, servers/n).  An
+ * optional limit on requests held (in service + waiting) turns the excess away with 503.
+ * AWS.md: vCPUs are workers; the speed factor and the queue are elbsim's model of the
+ * application, not anything AWS documents.
+ *
+ * Lifecycle: pending → in service → draining → terminated (static targets are in service
+ * for the whole run; scaling groups move targets through the states).  CPU utilisation is
+ * the time-average of busy servers / servers; cost is billed per second with the type's
+ * minimum (EC2 and Fargate: 60 s).
+ *
+ * Injected faults (README "Faults"; at most one at a time, a new one replaces the old):
+ * crash — the requests held are dropped with 502 at the crash, new ones get 502 at once;
+ * hang — new requests are accepted and never answered (clients time out; the requests
+ * already held finish), and when the hang ends the stranded ones are dropped with 502;
+ * slow(factor) — requests starting service after the fault take factor × as long;
+ * errors(rate) — each new request is answered 500 at once with that probability.
+ * Health checks fail on a crashed or hung target and pass otherwise.
+ */
+#ifndef ELBSIM_MODELS_TARGET_H
+#define ELBSIM_MODELS_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/core/node.h"
+
+struct request;
+
+enum target_kind { TARGET_EC2, TARGET_FARGATE };
+enum target_discipline { TARGET_FCFS, TARGET_PS };
+enum target_state { TARGET_PENDING, TARGET_IN_SERVICE, TARGET_DRAINING, TARGET_TERMINATED };
+enum target_fault {
+    TARGET_FAULT_NONE,
+    TARGET_FAULT_CRASH,
+    TARGET_FAULT_HANG,
+    TARGET_FAULT_SLOW,
+    TARGET_FAULT_ERRORS
+};
+
+/* What a target is made of; filled from the scenario (and the catalog). */
+struct target_spec {
+    enum target_kind kind;
+    const char *instance_type;    /* catalog name, or NULL for an explicit shape */
+    int servers;                  /* vCPUs used as servers (>= 1) */
+    double speed;                 /* relative speed per vCPU, c5 = 1.0 */
+    double memory_gb;
+    double price_per_hour_usd;
+    enum target_discipline discipline;
+    int queue_limit;              /* max requests held (in service + waiting); 0 = no limit */
+    int zone;                     /* index into the world's zones */
+};
+
+struct target {
+    struct node node;             /* first: targets are nodes */
+    uint32_t id;                  /* index in the world's target list */
+    struct target_spec spec;
+    enum target_state state;
+    double launched_s;            /* s: billing starts */
+    double stopped_s;             /* s: billing ends (terminated), else +inf */
+    /* FCFS */
+    int busy;                     /* servers in use */
+    struct request *qhead, *qtail;
+    int qlen;
+    struct request **svc;         /* FCFS: the requests in service, [0, busy) */
+    /* PS: requests in a binary min-heap on ps_finish (virtual time) */
+    struct request **ps;
+    int ps_n, ps_cap;
+    double ps_vtime;              /* virtual time: service one job has received */
+    double ps_vtime_at;           /* s: when ps_vtime was last brought up to date */
+    uint64_t ps_ev;               /* the next PS completion event */
+    /* Accounting since the start of the run. */
+    double busy_area;             /* server-seconds busy */
+    double busy_since;            /* s: last change of `busy` */
+    uint64_t accepted, completed, rejected;
+    int held;                     /* requests in the target (service + queue) */
+    /* Injected fault. */
+    enum target_fault fault;
+    int fault_id;                 /* the scenario fault that set it; -1 = none */
+    double fault_factor;          /* slow: service time multiplier */
+    double fault_rate;            /* errors: probability of a fast 500 */
+    gsl_rng *fault_rng;           /* errors: the fault's stream (borrowed) */
+    struct request *hung;         /* hang: requests accepted and never answered */
+    uint64_t dropped;             /* requests answered 502/500 because of a fault */
+    void *owner;                  /* what launched it (owner_kind says which), or NULL */
+    enum { TARGET_OWNER_NONE, TARGET_OWNER_ASG, TARGET_OWNER_ECS } owner_kind;
+};
+
+/* Initialise a target in state TARGET_IN_SERVICE launched at `now`.  name is borrowed. */
+void target_init(struct target *t, struct world *w, uint32_t id, const char *name,
+                 const struct target_spec *spec, double now);
+void target_fini(struct target *t);
+
+/* Busy server-seconds up to now (accounting is brought up to date first). */
+double target_busy_area(struct target *t, double now);
+
+/* Requests waiting (not in service).  For PS all held requests are in service. */
+int target_queue_length(const struct target *t);
+
+/* Dollars billed for [launched, min(stopped, now)] with the billing minimum. */
+double target_cost_usd(const struct target *t, double now);
+
+/* Start fault `id` of kind `kind` (factor: slow; rate and rng: errors, rng borrowed).
+ * A crash drops every held request with 502 now; a fault already active is ended first. */
+void target_fault_start(struct target *t, int id, enum target_fault kind, double factor,
+                        double rate, gsl_rng *rng);
+
+/* End fault `id` if it is still the active one (requests stranded by a hang get 502). */
+void target_fault_end(struct target *t, int id);
+
+/* The requests the target holds (in service, queued, hung): up to cap into out; returns
+ * how many it holds. */
+size_t target_held(const struct target *t, struct request **out, size_t cap);
+
+/* Would a health check pass now: in service, and neither crashed nor hung. */
+bool target_is_answering(const struct target *t);
+
+#endif

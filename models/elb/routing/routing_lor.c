@@ -1,0 +1,169 @@
+/*
+ * least_outstanding_requests: the ALB's load-aware option (AWS.md §1).  Each LB node sends
+ * to the target with the fewest requests it has in flight there (its own count; AWS does
+ * not document whether nodes share counts).  Ties go to the target that has waited longest
+ * at that count, which cycles through tied targets like round robin (AWS documents no
+ * tie-break).
+ *
+ * Structure: targets sit in buckets by outstanding count (doubly linked lists), with the
+ * lowest non-empty bucket tracked, so pick, sent and done are O(1) amortised.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/elb/routing.h"
+#include "sim/xalloc.h"
+
+#define NIL UINT32_MAX
+
+struct lor {
+    uint32_t cap;      /* members the arrays can hold */
+    uint32_t *count;   /* [member] requests outstanding from this node */
+    uint32_t *next;    /* [member] bucket list links, NIL at the ends */
+    uint32_t *prev;
+    uint8_t *linked;   /* [member] 1 when eligible (in a bucket) */
+    uint32_t *head;    /* [count] first member of the bucket */
+    uint32_t *tail;
+    uint32_t nbuckets; /* buckets allocated */
+    uint32_t min;      /* no eligible member has fewer outstanding */
+};
+
+static void grow_members(struct lor *l, uint32_t n)
+{
+    if (n <= l->cap)
+        return;
+    uint32_t cap = l->cap ? l->cap : 8;
+    while (cap < n)
+        cap *= 2;
+    l->count = xrealloc(l->count, cap * sizeof *l->count);
+    l->next = xrealloc(l->next, cap * sizeof *l->next);
+    l->prev = xrealloc(l->prev, cap * sizeof *l->prev);
+    l->linked = xrealloc(l->linked, cap * sizeof *l->linked);
+    for (uint32_t i = l->cap; i < cap; i++) {
+        l->count[i] = 0;
+        l->linked[i] = 0;
+    }
+    l->cap = cap;
+}
+
+static void grow_buckets(struct lor *l, uint32_t c)
+{
+    if (c < l->nbuckets)
+        return;
+    uint32_t n = l->nbuckets ? l->nbuckets : 16;
+    while (n <= c)
+        n *= 2;
+    l->head = xrealloc(l->head, n * sizeof *l->head);
+    l->tail = xrealloc(l->tail, n * sizeof *l->tail);
+    for (uint32_t i = l->nbuckets; i < n; i++)
+        l->head[i] = l->tail[i] = NIL;
+    l->nbuckets = n;
+}
+
+static void unlink_m(struct lor *l, uint32_t m)
+{
+    uint32_t c = l->count[m];
+    if (l->prev[m] != NIL)
+        l->next[l->prev[m]] = l->next[m];
+    else
+        l->head[c] = l->next[m];
+    if (l->next[m] != NIL)
+        l->prev[l->next[m]] = l->prev[m];
+    else
+        l->tail[c] = l->prev[m];
+}
+
+static void append_m(struct lor *l, uint32_t m)
+{
+    uint32_t c = l->count[m];
+    grow_buckets(l, c);
+    l->next[m] = NIL;
+    l->prev[m] = l->tail[c];
+    if (l->tail[c] != NIL)
+        l->next[l->tail[c]] = m;
+    else
+        l->head[c] = m;
+    l->tail[c] = m;
+}
+
+static void lor_rebuild(void *priv, const struct route_view *v)
+{
+    struct lor *l = priv;
+    grow_members(l, v->nmembers);
+    grow_buckets(l, 1);
+    for (uint32_t i = 0; i < l->nbuckets; i++)
+        l->head[i] = l->tail[i] = NIL;
+    if (l->cap)
+        memset(l->linked, 0, l->cap); /* NULL while the group has no member */
+    l->min = UINT32_MAX;
+    for (uint32_t i = 0; i < v->n; i++) {
+        uint32_t m = v->eligible[i];
+        l->linked[m] = 1;
+        append_m(l, m);
+        if (l->count[m] < l->min)
+            l->min = l->count[m];
+    }
+    if (l->min == UINT32_MAX)
+        l->min = 0;
+}
+
+static uint32_t lor_pick(void *priv, const struct route_view *v, const struct request *rq,
+                         gsl_rng *rng)
+{
+    (void)v;
+    (void)rq;
+    (void)rng;
+    struct lor *l = priv;
+    while (l->head[l->min] == NIL)
+        l->min++; /* only after a rebuild or done on an ineligible member; amortised O(1) */
+    return l->head[l->min];
+}
+
+static void lor_sent(void *priv, uint32_t m)
+{
+    struct lor *l = priv;
+    if (l->linked[m])
+        unlink_m(l, m);
+    l->count[m]++;
+    if (l->linked[m])
+        append_m(l, m);
+}
+
+static void lor_done(void *priv, uint32_t m, const struct route_outcome *o)
+{
+    (void)o;
+    struct lor *l = priv;
+    ELB_ASSERT(l->count[m] > 0);
+    if (l->linked[m])
+        unlink_m(l, m);
+    l->count[m]--;
+    if (l->linked[m]) {
+        append_m(l, m);
+        if (l->count[m] < l->min)
+            l->min = l->count[m];
+    }
+}
+
+static void lor_fini(void *priv)
+{
+    struct lor *l = priv;
+    free(l->count);
+    free(l->next);
+    free(l->prev);
+    free(l->linked);
+    free(l->head);
+    free(l->tail);
+}
+
+const struct route_ops route_lor_ops = {
+    .name = "least_outstanding_requests",
+    .summary = "each LB node sends to the target with the fewest of its requests in flight",
+    .aws = true,
+    .modes = ROUTE_PER_REQUEST,
+    .priv_size = sizeof(struct lor),
+    .rebuild = lor_rebuild,
+    .pick = lor_pick,
+    .sent = lor_sent,
+    .done = lor_done,
+    .fini = lor_fini,
+};

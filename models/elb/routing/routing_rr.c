@@ -1,0 +1,37 @@
+/* round_robin: the ALB default (AWS.md fact 6).  Each LB node cycles through its eligible
+ * targets in registration order, blind to load.  O(1) per pick. */
+#include "models/elb/routing.h"
+
+struct rr {
+    uint32_t cursor; /* next position in the eligible list */
+};
+
+static void rr_rebuild(void *priv, const struct route_view *v)
+{
+    struct rr *rr = priv;
+    if (v->n)
+        rr->cursor %= v->n;
+    else
+        rr->cursor = 0;
+}
+
+static uint32_t rr_pick(void *priv, const struct route_view *v, const struct request *rq,
+                        gsl_rng *rng)
+{
+    (void)rq;
+    (void)rng;
+    struct rr *rr = priv;
+    if (rr->cursor >= v->n)
+        rr->cursor = 0;
+    return v->eligible[rr->cursor++];
+}
+
+const struct route_ops route_rr_ops = {
+    .name = "round_robin",
+    .summary = "each LB node cycles through its targets in turn, blind to load (ALB default)",
+    .aws = true,
+    .modes = ROUTE_PER_REQUEST | ROUTE_PER_FLOW,
+    .priv_size = sizeof(struct rr),
+    .rebuild = rr_rebuild,
+    .pick = rr_pick,
+};

@@ -1,0 +1,455 @@
+#include "models/elb/target_group.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/core/request.h"
+#include "models/compute/target.h"
+#include "models/scenario/world.h"
+#include "sim/xalloc.h"
+
+static void tg_accept(struct node *n, struct request *rq);
+static bool tg_done(struct node *n, struct request *rq);
+
+static const struct node_ops tg_ops = {
+    .kind = "target_group",
+    .accept = tg_accept,
+    .done = tg_done,
+};
+
+void tg_init(struct target_group *g, struct world *w, uint32_t id, const char *name,
+             const struct route_ops *algo, const char *algo_text, gsl_rng *rng)
+{
+    *g = (struct target_group){0};
+    g->node.ops = &tg_ops;
+    g->node.name = name;
+    g->node.world = w;
+    g->id = id;
+    g->algo = algo;
+    g->algo_text = algo_text;
+    g->rng = rng;
+}
+
+void tg_fini(struct target_group *g)
+{
+    for (uint32_t i = 0; i < g->nviews; i++) {
+        route_instance_free(g->algo, g->views[i].priv);
+        free(g->views[i].eligible);
+        free(g->views[i].slow);
+    }
+    flow_table_fini(&g->cookies);
+    free(g->views);
+    free(g->members);
+    gsl_rng_free(g->rng);
+    if (g->hc_rng)
+        gsl_rng_free(g->hc_rng);
+}
+
+static bool usable(const struct tg_member *m, bool fail_open)
+{
+    if (!m->registered || m->draining)
+        return false;
+    if (m->t && m->t->state != TARGET_IN_SERVICE)
+        return false;
+    return m->health == TG_HEALTH_HEALTHY || fail_open;
+}
+
+bool tg_member_usable(const struct target_group *g, uint32_t m)
+{
+    return usable(&g->members[m], g->fail_open);
+}
+
+static bool is_eligible(const struct tg_member *m, const struct tg_view *v, bool fail_open)
+{
+    if (!usable(m, fail_open))
+        return false;
+    /* A chained load balancer has nodes in every zone. */
+    return v->cross_zone || !m->t || m->t->spec.zone == v->zone;
+}
+
+static void view_rebuild(struct target_group *g, struct tg_view *v)
+{
+    if (v->cap < g->nmembers) {
+        v->cap = g->nmembers;
+        v->eligible = xrealloc(v->eligible, v->cap * sizeof *v->eligible);
+        v->slow = xrealloc(v->slow, v->cap * sizeof *v->slow);
+    }
+    v->n = 0;
+    v->nslow = 0;
+    for (uint32_t i = 0; i < g->nmembers; i++)
+        if (is_eligible(&g->members[i], v, g->fail_open)) {
+            if (g->members[i].slow)
+                v->slow[v->nslow++] = i;
+            else
+                v->eligible[v->n++] = i;
+        }
+    struct route_view rv = {v->eligible, v->n, g->nmembers, 0.0};
+    if (g->algo->rebuild)
+        g->algo->rebuild(v->priv, &rv);
+}
+
+void tg_views_rebuild(struct target_group *g)
+{
+    /* Fail-open (ALB, AWS.md fact 9): with no healthy registered member, use them all. */
+    bool any = false;
+    for (uint32_t i = 0; i < g->nmembers && !any; i++)
+        any = g->members[i].registered && !g->members[i].draining &&
+              g->members[i].health == TG_HEALTH_HEALTHY;
+    if (g->nmembers > 0 && any == g->fail_open && !(g->no_fail_open && !any)) {
+        g->fail_open = !any;
+        struct world *w = g->node.world;
+        if (w)
+            sim_event_log_row(&w->events, sim_now(&w->sim), "health", g->node.name,
+                              g->fail_open ? "fail-open: no healthy target, routing to all"
+                                           : "fail-open ends: a target is healthy");
+    }
+    for (uint32_t i = 0; i < g->nviews; i++)
+        view_rebuild(g, &g->views[i]);
+}
+
+/* ---- health checks ---- */
+
+#define HC_FAIL_DUE ((uint64_t)1 << 32) /* arg bit: the failing result of a check is due */
+
+static const char *const health_names[] = {"healthy", "initial", "unhealthy"};
+
+static void hc_event(struct sim *sim, void *ctx, uint64_t arg);
+
+static void schedule_first_check(struct target_group *g, uint32_t i)
+{
+    struct world *w = g->node.world;
+    double phase = gsl_rng_uniform(g->hc_rng) * g->hc.interval_s;
+    g->members[i].check_ev = sim_event_after(&w->sim, phase, hc_event, g, i);
+}
+
+static void slow_start_end(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct target_group *g = ctx;
+    struct tg_member *m = &g->members[(uint32_t)arg];
+    if (!m->slow || sim_now(sim) < m->slow_from_s + g->slow_start_s)
+        return; /* left slow start already (turned unhealthy), or a later ramp is on */
+    m->slow = false;
+    sim_event_log_row(&g->node.world->events, sim_now(sim), "slow_start", m->node->name,
+                      "slow start ends: full share");
+    tg_views_rebuild(g);
+}
+
+/* A member turned healthy: it ramps up if another healthy member is not in slow start
+ * (AWS: an empty group filled in one batch gets no slow start). */
+static void slow_start_begin(struct target_group *g, struct tg_member *m)
+{
+    bool other = false;
+    for (uint32_t i = 0; i < g->nmembers && !other; i++) {
+        const struct tg_member *o = &g->members[i];
+        other = o != m && usable(o, false) && !o->slow;
+    }
+    if (!other)
+        return;
+    struct world *w = g->node.world;
+    m->slow = true;
+    m->slow_from_s = sim_now(&w->sim);
+    sim_event_after(&w->sim, g->slow_start_s, slow_start_end, g, (uint64_t)(m - g->members));
+    sim_event_log_row(&w->events, m->slow_from_s, "slow_start", m->node->name,
+                      "slow start begins");
+}
+
+static void hc_transition(struct target_group *g, struct tg_member *m, enum tg_health to,
+                          int n, const char *what)
+{
+    struct world *w = g->node.world;
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s -> %s after %d %s check%s", health_names[m->health],
+             health_names[to], n, what, n == 1 ? "" : "s");
+    sim_event_log_row(&w->events, sim_now(&w->sim), "health", m->node->name, detail);
+    m->health = to;
+    m->passes = m->fails = 0;
+    m->slow = false;
+    if (to == TG_HEALTH_HEALTHY && g->slow_start_s > 0)
+        slow_start_begin(g, m);
+    tg_views_rebuild(g);
+}
+
+static void hc_result(struct target_group *g, struct tg_member *m, bool pass)
+{
+    if (pass) {
+        m->fails = 0;
+        m->passes++;
+        if ((m->health == TG_HEALTH_INITIAL) ||
+            (m->health == TG_HEALTH_UNHEALTHY && m->passes >= g->hc.healthy))
+            hc_transition(g, m, TG_HEALTH_HEALTHY, m->passes, "passed");
+    } else {
+        m->passes = 0;
+        m->fails++;
+        if (m->health != TG_HEALTH_UNHEALTHY && m->fails >= g->hc.unhealthy)
+            hc_transition(g, m, TG_HEALTH_UNHEALTHY, m->fails, "failed");
+    }
+}
+
+/* A check starts (arg = member) or its failing result is due (arg | HC_FAIL_DUE).  A
+ * passing check answers at once; the next check is `interval` after this one started. */
+static void hc_event(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct target_group *g = ctx;
+    struct tg_member *m = &g->members[(uint32_t)arg];
+    m->check_ev = 0;
+    if (!m->registered || !m->t)
+        return;
+    if (arg & HC_FAIL_DUE) {
+        hc_result(g, m, false);
+        m->check_ev = sim_event_after(sim, g->hc.interval_s - g->hc.timeout_s, hc_event, g,
+                                      (uint32_t)arg);
+    } else if (target_is_answering(m->t)) {
+        hc_result(g, m, true);
+        m->check_ev = sim_event_after(sim, g->hc.interval_s, hc_event, g, arg);
+    } else {
+        m->check_ev = sim_event_after(sim, g->hc.timeout_s, hc_event, g, arg | HC_FAIL_DUE);
+    }
+}
+
+void tg_health_init(struct target_group *g, const struct tg_health_check *hc, gsl_rng *rng)
+{
+    g->hc = *hc;
+    g->hc_rng = rng;
+}
+
+void tg_health_start(struct target_group *g)
+{
+    g->started = true;
+    if (!g->hc_rng)
+        return;
+    for (uint32_t i = 0; i < g->nmembers; i++)
+        if (g->members[i].t)
+            schedule_first_check(g, i);
+}
+
+void tg_target_register(struct target_group *g, struct target *t)
+{
+    if (g->nmembers == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 8;
+        g->members = xrealloc(g->members, g->cap * sizeof *g->members);
+    }
+    struct tg_member *m = &g->members[g->nmembers++];
+    *m = (struct tg_member){.t = t, .node = &t->node, .registered = true,
+                            .health = TG_HEALTH_HEALTHY};
+    if (g->started && g->hc_rng) {
+        m->health = TG_HEALTH_INITIAL;
+        schedule_first_check(g, g->nmembers - 1);
+    } else if (g->started && g->slow_start_s > 0) {
+        slow_start_begin(g, m);
+    }
+    tg_views_rebuild(g);
+}
+
+void tg_lb_register(struct target_group *g, struct node *lb)
+{
+    if (g->nmembers == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 8;
+        g->members = xrealloc(g->members, g->cap * sizeof *g->members);
+    }
+    g->members[g->nmembers++] = (struct tg_member){.node = lb, .registered = true,
+                                                   .health = TG_HEALTH_HEALTHY};
+    tg_views_rebuild(g);
+}
+
+/* The deregistration delay ran out with requests of this (ALB) group still running on
+ * t: the LB answers them 502 (AWS.md §1); the target, which does not know, finishes them. */
+static void cut_running(struct target_group *g, struct target *t)
+{
+    size_t n = target_held(t, NULL, 0);
+    struct request **held = xmalloc((n ? n : 1) * sizeof *held);
+    target_held(t, held, n);
+    for (size_t i = 0; i < n; i++) {
+        struct request *rq = held[i];
+        if (rq->cut_hop || rq->pass)
+            continue;
+        for (int h = 1; h < rq->nhops; h++)
+            if (rq->hops[h] == &g->node) {
+                request_cut(rq, (uint8_t)(h - 1), RQ_BAD_GATEWAY);
+                break;
+            }
+    }
+    free(held);
+}
+
+static void drain_end(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct target_group *g = ctx;
+    struct tg_member *m = &g->members[(uint32_t)arg];
+    m->drain_ev = 0;
+    if (!m->draining)
+        return;
+    m->draining = false;
+    m->registered = false;
+    sim_event_cancel(sim, m->check_ev);
+    m->check_ev = 0;
+    if (g->drain_early && m->t && m->in_flight > 0)
+        cut_running(g, m->t);
+    char detail[96];
+    snprintf(detail, sizeof detail, "draining -> unused (deregistered from %s)", g->node.name);
+    sim_event_log_row(&g->node.world->events, sim_now(sim), "health", m->node->name, detail);
+    tg_views_rebuild(g);
+    if (g->on_drained && m->t)
+        g->on_drained(g->on_drained_ctx, m->t);
+}
+
+void tg_deregister(struct target_group *g, uint32_t mi)
+{
+    struct tg_member *m = &g->members[mi];
+    if (!m->registered || m->draining)
+        return;
+    struct world *w = g->node.world;
+    m->draining = true;
+    m->slow = false;
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s -> draining (deregistered from %s, delay %gs)",
+             health_names[m->health], g->node.name, g->dereg_delay_s);
+    sim_event_log_row(&w->events, sim_now(&w->sim), "health", m->node->name, detail);
+    tg_views_rebuild(g);
+    if (g->drain_early && m->in_flight == 0)
+        drain_end(&w->sim, g, mi);
+    else
+        m->drain_ev = sim_event_after(&w->sim, g->dereg_delay_s, drain_end, g, mi);
+}
+
+/* Work on member m finished: an ALB ends a drain once nothing is in flight. */
+static void member_release(struct target_group *g, uint32_t mi)
+{
+    struct tg_member *m = &g->members[mi];
+    m->in_flight--;
+    if (m->draining && g->drain_early && m->in_flight == 0) {
+        struct world *w = g->node.world;
+        sim_event_cancel(&w->sim, m->drain_ev);
+        drain_end(&w->sim, g, mi);
+    }
+}
+
+uint32_t tg_view_attach(struct target_group *g, int zone, bool cross_zone)
+{
+    g->views = xrealloc(g->views, (g->nviews + 1) * sizeof *g->views);
+    struct tg_view *v = &g->views[g->nviews];
+    *v = (struct tg_view){.zone = zone, .cross_zone = cross_zone};
+    v->priv = route_instance_new(g->algo, g->algo_text,
+                                 (const struct tg_member *const *)&g->members);
+    view_rebuild(g, v);
+    return g->nviews++;
+}
+
+uint32_t tg_count_in_zone(const struct target_group *g, int zone)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g->nmembers; i++)
+        if (g->members[i].registered && g->members[i].t && g->members[i].t->spec.zone == zone)
+            n++;
+    return n;
+}
+
+/* The member for a new request or flow on view v, or UINT32_MAX: slow-start members take
+ * their ramped share, the algorithm the rest. */
+static uint32_t choose(struct target_group *g, struct tg_view *v, const struct request *rq,
+                       double now)
+{
+    if (v->nslow) {
+        double u = gsl_rng_uniform(g->rng);
+        if (v->n == 0)
+            return v->slow[(uint32_t)(u * v->nslow)];
+        double all = (double)(v->n + v->nslow), acc = 0;
+        for (uint32_t i = 0; i < v->nslow; i++) {
+            const struct tg_member *m = &g->members[v->slow[i]];
+            double f = (now - m->slow_from_s) / g->slow_start_s;
+            acc += (f < 0 ? 0 : f > 1 ? 1 : f) / all;
+            if (u < acc)
+                return v->slow[i];
+        }
+    }
+    if (v->n == 0)
+        return UINT32_MAX;
+    struct route_view rv = {v->eligible, v->n, g->nmembers, now};
+    uint32_t m = g->algo->pick(v->priv, &rv, rq, g->rng);
+    ELB_ASSERT(m < g->nmembers);
+    return m;
+}
+
+uint32_t tg_flow_open(struct target_group *g, uint32_t view, const struct request *rq)
+{
+    ELB_ASSERT(view < g->nviews);
+    struct tg_view *v = &g->views[view];
+    uint32_t m = choose(g, v, rq, sim_now(&g->node.world->sim));
+    if (m == UINT32_MAX)
+        return m;
+    if (g->algo->sent)
+        g->algo->sent(v->priv, m);
+    g->members[m].in_flight++;
+    return m;
+}
+
+void tg_flow_close(struct target_group *g, uint32_t view, uint32_t m, int status)
+{
+    if (g->algo->done) {
+        double now = sim_now(&g->node.world->sim);
+        struct route_outcome o = {status, 0.0, now};
+        g->algo->done(g->views[view].priv, m, &o);
+    }
+    member_release(g, m);
+}
+
+static void tg_accept(struct node *n, struct request *rq)
+{
+    struct target_group *g = container_of(n, struct target_group, node);
+    ELB_ASSERT(rq->route_view < g->nviews);
+    struct tg_view *v = &g->views[rq->route_view];
+    double now = sim_now(&n->world->sim);
+    uint32_t m = UINT32_MAX;
+    struct flow_entry *cookie = NULL;
+    if (g->sticky_s > 0 && rq->client) {
+        int created;
+        cookie = flow_table_insert(&g->cookies, rq->flow_id, &created);
+        if (!created && cookie->last_s >= now &&
+            is_eligible(&g->members[cookie->member], v, g->fail_open)) {
+            m = cookie->member;
+            g->sticky_hits++;
+        }
+    }
+    if (m == UINT32_MAX)
+        m = choose(g, v, rq, now);
+    if (m == UINT32_MAX) {
+        if (cookie)
+            flow_table_remove(&g->cookies, rq->flow_id);
+        g->no_target++;
+        request_respond(rq, RQ_UNAVAILABLE);
+        return;
+    }
+    if (cookie) {
+        cookie->member = m;
+        cookie->last_s = now + g->sticky_s; /* expiry pushed forward on every request */
+    }
+    /* Remember (view, member) for done(); bit 63 marks "routed". */
+    rq->hop_arg[rq->nhops - 1] = (uint64_t)1 << 63 | (uint64_t)rq->route_view << 32 | m;
+    if (g->algo->sent)
+        g->algo->sent(v->priv, m);
+    g->members[m].in_flight++;
+    g->requests++;
+    node_send(g->members[m].node, rq);
+}
+
+static bool tg_done(struct node *n, struct request *rq)
+{
+    struct target_group *g = container_of(n, struct target_group, node);
+    uint64_t arg = rq->hop_arg[rq->cur_hop];
+    /* Requests answered by the group itself (503) never reached a member. */
+    if (!(arg >> 63))
+        return false;
+    uint32_t view = (uint32_t)(arg >> 32) & 0x7fffffffu;
+    if (g->algo->done) {
+        double now = sim_now(&n->world->sim);
+        struct route_outcome o = {rq->status, now - rq->hop_time[rq->cur_hop], now};
+        g->algo->done(g->views[view].priv, (uint32_t)arg, &o);
+    }
+    if (g->sticky_s > 0 && rq->flow_end && rq->client)
+        flow_table_remove(&g->cookies, rq->flow_id);
+    if (rq->status >= 500)
+        g->target_5xx++;
+    if (g->on_response)
+        g->on_response(g->on_response_ctx, sim_now(&n->world->sim) - rq->hop_time[rq->cur_hop]);
+    member_release(g, (uint32_t)arg);
+    return false;
+}

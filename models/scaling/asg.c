@@ -1,0 +1,495 @@
+#include "models/scaling/asg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/scenario/scenario.h"
+#include "models/compute/target.h"
+#include "models/elb/target_group.h"
+#include "models/scenario/world.h"
+#include "sim/dist.h"
+#include "sim/rng.h"
+#include "sim/xalloc.h"
+
+#define NO_MEMBER UINT32_MAX
+
+static void on_response(void *ctx, double latency_s);
+
+static void pred_bounds(void *ctx, int *min, int *max, int *desired);
+static void pred_apply(void *ctx, const struct scaling_decision *d);
+
+struct asg *asg_new(struct world *w, uint32_t id, const struct sc_asg *cfg)
+{
+    struct asg *a = xcalloc(1, sizeof *a);
+    a->id = id;
+    a->cfg = cfg;
+    a->name = cfg->name;
+    a->w = w;
+    a->min = cfg->min;
+    a->max = cfg->max;
+    a->desired = cfg->desired;
+    char name[512];
+    snprintf(name, sizeof name, "asg.%s", cfg->name);
+    a->rng = sim_rng_new(w->seed, name);
+    a->tgs = xcalloc((size_t)(cfg->ntgs ? cfg->ntgs : 1), sizeof *a->tgs);
+    for (int k = 0; k < cfg->ntgs; k++)
+        a->tgs[k] = w->tgs[scenario_tg_index(w->sc, cfg->tg_names[k])];
+    a->npol = cfg->npolicies;
+    a->pol = xcalloc((size_t)(a->npol ? a->npol : 1), sizeof *a->pol);
+    a->tick_s = 60;
+    for (int i = 0; i < a->npol; i++) {
+        struct as_policy *ap = &a->pol[i];
+        const struct scaling_policy *p = &cfg->policies[i];
+        struct pred_owner o = {a, &w->sim, &cfg->ctx.clock, "instances", pred_bounds,
+                               pred_apply};
+        as_policy_init(ap, p, &cfg->ctx, &o, w->sc->duration_s);
+        const struct metric_def *md = as_policy_metric(p);
+        if (md) {
+            double iv = metric_alarm_interval(ap->scfg.period_s);
+            if (iv < a->tick_s)
+                a->tick_s = iv;
+            if (!strcmp(md->name, "TargetResponseTime") && cfg->ntgs > 0) {
+                a->tgs[0]->on_response = on_response;
+                a->tgs[0]->on_response_ctx = a;
+            }
+        }
+    }
+    return a;
+}
+
+void asg_free(struct asg *a)
+{
+    if (!a)
+        return;
+    for (int i = 0; i < a->npol; i++)
+        as_policy_fini(&a->pol[i]);
+    free(a->pol);
+    for (uint32_t i = 0; i < a->ninst; i++)
+        free(a->inst[i].member);
+    free(a->inst);
+    free(a->tgs);
+    gsl_rng_free(a->rng);
+    free(a);
+}
+
+/* ---- instances ---- */
+
+static double now_of(const struct asg *a)
+{
+    return sim_now(&a->w->sim);
+}
+
+static bool active(const struct asg_instance *in)
+{
+    return in->state == ASG_PENDING || in->state == ASG_IN_SERVICE;
+}
+
+static int zone_count(const struct asg *a, int zone)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < a->ninst; i++)
+        n += active(&a->inst[i]) && a->inst[i].t->spec.zone == zone;
+    return n;
+}
+
+static void log_activity(struct asg *a, const char *detail)
+{
+    sim_event_log_row(&a->w->events, now_of(a), "scaling", a->name, detail);
+}
+
+static void register_instance(struct asg *a, struct asg_instance *in)
+{
+    for (int k = 0; k < a->cfg->ntgs; k++) {
+        in->member[k] = a->tgs[k]->nmembers;
+        tg_target_register(a->tgs[k], in->t);
+    }
+}
+
+static void in_service(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct asg *a = ctx;
+    struct asg_instance *in = &a->inst[arg];
+    if (in->state != ASG_PENDING)
+        return; /* terminated while launching */
+    double now = sim_now(sim);
+    struct target *t = in->t;
+    in->state = ASG_IN_SERVICE;
+    in->in_service_s = now;
+    in->warm_until_s = now + a->cfg->warmup_s;
+    t->state = TARGET_IN_SERVICE;
+    t->busy_since = t->ps_vtime_at = now;
+    register_instance(a, in);
+}
+
+static struct asg_instance *new_instance(struct asg *a)
+{
+    /* The zone with the fewest active instances keeps the group balanced. */
+    int best = a->cfg->zones[0], bestn = INT32_MAX;
+    for (int z = 0; z < a->cfg->nzones; z++) {
+        int n = zone_count(a, a->cfg->zones[z]);
+        if (n < bestn) {
+            bestn = n;
+            best = a->cfg->zones[z];
+        }
+    }
+    if (a->ninst == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 16;
+        a->inst = xrealloc(a->inst, a->cap * sizeof *a->inst);
+    }
+    struct asg_instance *in = &a->inst[a->ninst++];
+    *in = (struct asg_instance){0};
+    in->member = xmalloc((size_t)(a->cfg->ntgs ? a->cfg->ntgs : 1) * sizeof *in->member);
+    for (int k = 0; k < a->cfg->ntgs; k++)
+        in->member[k] = NO_MEMBER;
+    struct target_spec spec = a->cfg->tmpl.spec;
+    spec.zone = best;
+    char name[512];
+    snprintf(name, sizeof name, "%s/%u", a->name, a->next_name++);
+    in->t = world_target_new(a->w, name, &spec);
+    in->t->owner = a;
+    in->t->owner_kind = TARGET_OWNER_ASG;
+    in->launched_s = now_of(a);
+    return in;
+}
+
+/* Launch one instance: pending for the launch time, then in service. */
+static void launch(struct asg *a)
+{
+    struct asg_instance *in = new_instance(a);
+    in->state = ASG_PENDING;
+    in->t->state = TARGET_PENDING;
+    a->launches++;
+    double d = sim_dist_sample(a->cfg->launch_time, a->rng);
+    sim_event_after(&a->w->sim, d > 0 ? d : 0, in_service, a, (uint64_t)(in - a->inst));
+}
+
+static void terminate_now(struct asg *a, struct asg_instance *in)
+{
+    struct target *t = in->t;
+    /* Requests still held when the instance stops are lost (502, as AWS answers them when
+     * the deregistration delay elapses). */
+    if (t->state == TARGET_IN_SERVICE || t->state == TARGET_DRAINING)
+        target_fault_start(t, -2, TARGET_FAULT_CRASH, 1, 0, NULL);
+    in->state = ASG_TERMINATED;
+    t->state = TARGET_TERMINATED;
+    t->stopped_s = now_of(a);
+    a->terminations++;
+}
+
+/* Take the instance out: deregister from every group it is in, terminate when drained. */
+static void retire(struct asg *a, struct asg_instance *in)
+{
+    if (in->state == ASG_PENDING) {
+        terminate_now(a, in);
+        return;
+    }
+    in->state = ASG_DRAINING;
+    in->draining = 0;
+    for (int k = 0; k < a->cfg->ntgs; k++)
+        if (in->member[k] != NO_MEMBER) {
+            in->draining++;
+            tg_deregister(a->tgs[k], in->member[k]);
+        }
+    /* An ALB group with nothing in flight finishes at once and calls asg_drained. */
+    if (in->draining == 0 && in->state == ASG_DRAINING)
+        terminate_now(a, in);
+}
+
+void asg_drained(struct asg *a, struct target *t)
+{
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        struct asg_instance *in = &a->inst[i];
+        if (in->t != t || in->state != ASG_DRAINING)
+            continue;
+        if (--in->draining <= 0)
+            terminate_now(a, in);
+        return;
+    }
+}
+
+/* Which instance scale-in takes: in the zone with the most active instances, pending
+ * before running, then by the termination policy. */
+static struct asg_instance *victim(struct asg *a)
+{
+    int zone = -1, zn = -1;
+    for (int z = 0; z < a->cfg->nzones; z++) {
+        int n = zone_count(a, a->cfg->zones[z]);
+        if (n > zn) {
+            zn = n;
+            zone = a->cfg->zones[z];
+        }
+    }
+    struct asg_instance *best = NULL;
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        struct asg_instance *in = &a->inst[i];
+        if (!active(in) || in->t->spec.zone != zone)
+            continue;
+        if (!best) {
+            best = in;
+            continue;
+        }
+        if (a->cfg->termination == SC_TERM_DEFAULT && in->state != best->state) {
+            if (in->state == ASG_PENDING)
+                best = in;
+            continue;
+        }
+        bool newest = a->cfg->termination == SC_TERM_NEWEST;
+        if (newest ? in->launched_s > best->launched_s : in->launched_s < best->launched_s)
+            best = in;
+    }
+    return best;
+}
+
+/* Launch or retire instances until the active count matches desired. */
+static void reconcile(struct asg *a)
+{
+    int act = 0;
+    for (uint32_t i = 0; i < a->ninst; i++)
+        act += active(&a->inst[i]);
+    for (; act < a->desired; act++)
+        launch(a);
+    for (; act > a->desired; act--) {
+        struct asg_instance *in = victim(a);
+        if (!in)
+            break;
+        retire(a, in);
+    }
+}
+
+/* ---- health: replace what is broken ---- */
+
+static bool unhealthy(const struct asg *a, const struct asg_instance *in, double now)
+{
+    if (in->state != ASG_IN_SERVICE || now < in->in_service_s + a->cfg->grace_s)
+        return false;
+    if (in->t->fault == TARGET_FAULT_CRASH)
+        return true; /* EC2 status checks fail */
+    if (!a->cfg->elb_health)
+        return false;
+    for (int k = 0; k < a->cfg->ntgs; k++)
+        if (in->member[k] != NO_MEMBER &&
+            a->tgs[k]->members[in->member[k]].health == TG_HEALTH_UNHEALTHY)
+            return true;
+    return false;
+}
+
+static void replace_unhealthy(struct asg *a, double now)
+{
+    int replacing = 0;
+    for (uint32_t i = 0; i < a->ninst; i++)
+        replacing += a->inst[i].replacing && a->inst[i].state == ASG_DRAINING;
+    int limit = a->desired / 10 > 1 ? a->desired / 10 : 1;
+    for (uint32_t i = 0; i < a->ninst && replacing < limit; i++) {
+        struct asg_instance *in = &a->inst[i];
+        if (!unhealthy(a, in, now))
+            continue;
+        char detail[512];
+        snprintf(detail, sizeof detail,
+                 "Terminating EC2 instance: %s. Cause: an instance was taken out of service in "
+                 "response to an %s health check indicating it has been terminated or stopped.",
+                 in->t->node.name, a->cfg->elb_health ? "ELB" : "EC2");
+        log_activity(a, detail);
+        in->replacing = true;
+        a->replacements++;
+        a->activities++;
+        retire(a, in);
+        replacing++;
+    }
+    reconcile(a); /* launch the replacements */
+}
+
+/* ---- metrics and policies ---- */
+
+static void on_response(void *ctx, double latency_s)
+{
+    struct asg *a = ctx;
+    as_record_response(a->pol, a->npol, now_of(a), latency_s);
+}
+
+static bool warming(const struct asg_instance *in, double now)
+{
+    return in->state == ASG_PENDING || (in->state == ASG_IN_SERVICE && now < in->warm_until_s);
+}
+
+/* Feed the period [now - P, now) of policy ap's series. */
+static void feed(struct asg *a, struct as_policy *ap, double now)
+{
+    double at = now - ap->scfg.period_s / 2;
+    if (as_feed_group_metric(ap, a->cfg->ntgs ? a->tgs[0] : NULL, at))
+        return;
+    /* TargetResponseTime is fed per response (on_response); the rest per instance. */
+    if (!strcmp(as_policy_metric(ap->p)->name, "TargetResponseTime"))
+        return;
+    as_policy_grow(ap, a->ninst);
+    struct metric_member *mm = xcalloc(a->ninst ? a->ninst : 1, sizeof *mm);
+    size_t n = 0;
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        struct asg_instance *in = &a->inst[i];
+        if (in->state != ASG_IN_SERVICE)
+            continue;
+        /* The instance's own period since it went in service when that is later (it is
+         * warming then anyway). */
+        double v = as_member_value(ap, i, in->t, in->in_service_s, now);
+        mm[n++] = (struct metric_member){v, true, warming(in, now)};
+    }
+    ap->behind[as_period_slot(ap, at)] = (int)metric_series_add_group(&ap->series, at, mm, n);
+    free(mm);
+}
+
+static void group_view(const struct asg *a, double now, struct scaling_group *g)
+{
+    *g = (struct scaling_group){.desired = a->desired, .min = a->min, .max = a->max};
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        const struct asg_instance *in = &a->inst[i];
+        if (!active(in)) {
+            g->activity_in_progress |= in->state == ASG_DRAINING;
+            continue;
+        }
+        if (warming(in, now))
+            g->warming++;
+        else
+            g->ready++;
+        g->activity_in_progress |= in->state == ASG_PENDING;
+    }
+}
+
+static void apply(struct asg *a, const struct scaling_decision *d)
+{
+    if (!d->act)
+        return;
+    /* Predictive and dynamic combine by the larger capacity: no dynamic scale-in below the
+     * forecast capacity of the hour in force. */
+    int floor = as_floor(a->pol, a->npol, now_of(a));
+    if (d->kind != SCALING_PREDICTIVE && d->kind != SCALING_SCHEDULED && d->desired < floor) {
+        struct scaling_decision c = *d;
+        c.desired = floor < c.max ? floor : c.max;
+        if (c.desired != a->desired || c.min != a->min || c.max != a->max)
+            apply(a, &c);
+        return;
+    }
+    int before = a->desired;
+    a->min = d->min;
+    a->max = d->max;
+    a->desired = d->desired;
+    a->activities++;
+    if (d->cause[0])
+        log_activity(a, d->cause);
+    else {
+        char detail[160];
+        snprintf(detail, sizeof detail, "changing the desired capacity from %d to %d.", before,
+                 a->desired);
+        log_activity(a, detail);
+    }
+    reconcile(a);
+}
+
+/* ---- predictive scaling (models/scaling/predictive) ---- */
+
+/* The hour ending at now: the instances' CPU percent summed, or the group's requests. */
+static double hour_load(struct asg *a, struct pred *pr, double now)
+{
+    if (pr->p->pred_requests)
+        return pred_request_load(pr, a->cfg->ntgs ? a->tgs[0] : NULL);
+    pred_grow(pr, a->ninst);
+    double load = 0;
+    for (uint32_t i = 0; i < a->ninst; i++)
+        if (a->inst[i].state != ASG_PENDING)
+            load += pred_member_cpu(pr, i, a->inst[i].t, now);
+    return load;
+}
+
+static void pred_bounds(void *ctx, int *min, int *max, int *desired)
+{
+    const struct asg *a = ctx;
+    *min = a->min;
+    *max = a->max;
+    *desired = a->desired;
+}
+
+static void pred_apply(void *ctx, const struct scaling_decision *d)
+{
+    apply(ctx, d);
+}
+
+static void tick(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct asg *a = ctx;
+    double now = sim_now(sim);
+    /* Feed every series whose period ends now, before any alarm looks. */
+    for (int i = 0; i < a->npol; i++) {
+        struct as_policy *ap = &a->pol[i];
+        if (as_policy_metric(ap->p) && as_multiple_of(now, ap->scfg.period_s))
+            feed(a, ap, now);
+    }
+    replace_unhealthy(a, now);
+    int pend, svc, warm, drain;
+    asg_counts(a, now, &pend, &svc, &warm, &drain);
+    for (int i = 0; i < a->npol; i++) {
+        struct as_policy *ap = &a->pol[i];
+        if (ap->p->kind != SCALING_PREDICTIVE)
+            continue;
+        pred_sample(&ap->pred, svc, a->tick_s);
+        if (as_multiple_of(now, 3600))
+            pred_hour(&ap->pred, now, hour_load(a, &ap->pred, now));
+    }
+    struct scaling_group g;
+    group_view(a, now, &g);
+    struct scaling_decision out;
+    as_decide(a->pol, a->npol, &g, now, &out);
+    apply(a, &out);
+    (void)arg;
+    sim_event_after(sim, a->tick_s, tick, a, 0);
+}
+
+static void scheduled(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct asg *a = ctx;
+    struct as_policy *ap = &a->pol[arg];
+    double now = sim_now(sim);
+    struct scaling_group g;
+    group_view(a, now, &g);
+    struct scaling_decision d;
+    scaling_scheduled_apply(ap->p, &g, now, &d);
+    apply(a, &d);
+    double next = scaling_scheduled_next(ap->p, now + 1);
+    if (isfinite(next))
+        sim_event_schedule(sim, next, scheduled, a, arg);
+}
+
+void asg_start(struct asg *a)
+{
+    /* The initial capacity is in service and past warm-up at t = 0, like static targets. */
+    for (int i = 0; i < a->desired; i++) {
+        struct asg_instance *in = new_instance(a);
+        in->state = ASG_IN_SERVICE;
+        in->in_service_s = 0;
+        in->warm_until_s = 0;
+        register_instance(a, in);
+    }
+    sim_event_schedule(&a->w->sim, a->tick_s, tick, a, 0);
+    for (int i = 0; i < a->npol; i++) {
+        if (a->pol[i].p->kind == SCALING_PREDICTIVE)
+            pred_start(&a->pol[i].pred);
+    }
+    for (int i = 0; i < a->npol; i++)
+        if (a->pol[i].p->kind == SCALING_SCHEDULED) {
+            double t = scaling_scheduled_next(a->pol[i].p, 0);
+            if (isfinite(t))
+                sim_event_schedule(&a->w->sim, t, scheduled, a, (uint64_t)i);
+        }
+}
+
+void asg_counts(const struct asg *a, double now, int *pending, int *in_svc, int *warm,
+                int *draining)
+{
+    *pending = *in_svc = *warm = *draining = 0;
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        const struct asg_instance *in = &a->inst[i];
+        *pending += in->state == ASG_PENDING;
+        *in_svc += in->state == ASG_IN_SERVICE;
+        *warm += in->state == ASG_IN_SERVICE && now < in->warm_until_s;
+        *draining += in->state == ASG_DRAINING;
+    }
+}

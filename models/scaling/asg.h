@@ -1,0 +1,95 @@
+/*
+ * asg — an EC2 Auto Scaling group: instances launched, registered, warmed up, replaced
+ * and terminated as its policies and schedules decide (AWS.md §5, facts 1-5, 10-12, 14).
+ *
+ * Lifecycle of an instance ("<group>/<n>"):
+ *   pending (launch_time, drawn from the group's stream "asg.<name>") → in service:
+ *   registered with the group's target groups (initial until its first passing health
+ *   check) and warming for `warmup` → ready.  Scale-in and replacement deregister it
+ *   (draining for the target groups' deregistration delay; an ALB ends early when nothing
+ *   is in flight), then terminate it.  Billing runs from launch to termination, per second
+ *   with a 60 s minimum.  The instances of `desired` at t = 0 are in service, healthy and
+ *   past their warm-up from the start, like static targets.
+ *
+ * Zones: launches go to the zone with the fewest active instances (ties: the order of
+ * `zones`), so the group stays balanced.  Termination (policy `default`): the zone with the
+ * most active instances, then pending instances before running ones, then the oldest
+ * launch (AWS: oldest launch template, then closest to the next billing hour: elbsim has one
+ * template and per-second billing, so it takes the oldest); `oldest_instance`,
+ * `newest_instance` as named, within the largest zone.
+ *
+ * Health: with health_check_type ec2 an instance whose status check fails (crashed) is
+ * replaced; with elb also one a target group marks unhealthy, once the grace period after
+ * it went in service is over.  At most 10 % of desired (at least 1) are replaced at once.
+ *
+ * Scaling: every 60 s (10 s for high-resolution periods) the group feeds its metrics
+ * (models/scaling/metrics) with what the period measured, evaluates its policies' alarms, asks each
+ * dynamic policy for a decision (models/scaling/scaling), combines them (scale out if any, in only
+ * if all target-tracking policies agree, largest capacity wins) and applies the result.
+ * Scheduled actions fire at their exact times.  Each change of desired capacity is a
+ * `scaling` row in events.csv worded as AWS's activity history.
+ */
+#ifndef ELBSIM_MODELS_ASG_H
+#define ELBSIM_MODELS_ASG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/scaling/autoscale.h"
+#include "models/scaling/metrics.h"
+#include "models/scaling/scaling.h"
+#include "sim/event.h"
+
+struct world;
+struct target;
+struct target_group;
+struct sc_asg;
+
+enum asg_state { ASG_PENDING, ASG_IN_SERVICE, ASG_DRAINING, ASG_TERMINATED };
+
+struct asg_instance {
+    struct target *t;
+    enum asg_state state;
+    double launched_s;       /* s: launch (billing starts) */
+    double in_service_s;     /* s: went in service */
+    double warm_until_s;     /* s: warm-up ends */
+    uint32_t *member;        /* [target group] member index, UINT32_MAX before registration */
+    int draining;            /* target groups still draining it */
+    bool replacing;          /* terminated because unhealthy (counts against the 10 %) */
+};
+
+struct asg {
+    uint32_t id;
+    const struct sc_asg *cfg;         /* borrowed */
+    const char *name;
+    struct world *w;
+    struct target_group **tgs;        /* [cfg->ntgs] */
+    gsl_rng *rng;                     /* launch times: "asg.<name>" */
+    int min, max, desired;
+    struct asg_instance *inst;
+    uint32_t ninst, cap;
+    uint32_t next_name;               /* the n of the next "<group>/<n>" */
+    struct as_policy *pol;
+    int npol;
+    double tick_s;                    /* evaluation interval */
+    uint64_t activities, launches, terminations, replacements;
+};
+
+struct asg *asg_new(struct world *w, uint32_t id, const struct sc_asg *cfg);
+void asg_free(struct asg *a);
+
+/* Launch the initial instances (in service at t = 0) and schedule ticks and schedules. */
+void asg_start(struct asg *a);
+
+/* Counts for outputs: pending, in service (warming included), warming, draining. */
+void asg_counts(const struct asg *a, double now, int *pending, int *in_service, int *warming,
+                int *draining);
+
+/* A target group finished draining target t (called through the group's hook). */
+void asg_drained(struct asg *a, struct target *t);
+
+
+
+#endif

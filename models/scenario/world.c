@@ -1,0 +1,296 @@
+#include "models/scenario/world.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/scaling/asg.h"
+#include "models/containers/ecs.h"
+#include "models/compute/fault.h"
+#include "models/elb/lb.h"
+#include "models/core/node.h"
+#include "models/core/request.h"
+#include "models/compute/target.h"
+#include "models/elb/target_group.h"
+#include "models/traffic/workload.h"
+#include "sim/rng.h"
+#include "sim/xalloc.h"
+
+void node_send(struct node *to, struct request *rq)
+{
+    ELB_ASSERT(rq->nhops < REQUEST_MAX_HOPS);
+    rq->hop_arg[rq->nhops] = 0;
+    rq->hop_time[rq->nhops] = sim_now(&to->world->sim);
+    rq->hops[rq->nhops++] = to;
+    to->ops->accept(to, rq);
+}
+
+void request_respond(struct request *rq, int status)
+{
+    if (rq->cut_hop) {
+        /* An LB above already answered the client (504): the hops below it learn the
+         * outcome, then the request is gone. */
+        rq->status = status;
+        for (int i = rq->nhops - 1; i >= rq->cut_hop; i--) {
+            rq->cur_hop = (uint8_t)i;
+            struct node *n = rq->hops[i];
+            if (n->ops->done)
+                ELB_ASSERT(!n->ops->done(n, rq)); /* no holding node below an L7 LB */
+        }
+        struct world *w = rq->hops[0]->world;
+        if (rq->client_done)
+            world_request_free(w, rq);
+        else
+            rq->cut_hop = 0; /* the client side still runs (GWLB return pass): it frees */
+        return;
+    }
+    rq->status = status;
+    rq->cur_hop = rq->nhops;
+    request_resume(rq);
+}
+
+void request_cut(struct request *rq, uint8_t hop, int status)
+{
+    rq->cut_hop = (uint8_t)(hop + 1);
+    rq->status = status;
+    rq->cur_hop = (uint8_t)(hop + 1);
+    request_resume(rq);
+}
+
+void request_resume(struct request *rq)
+{
+    while (rq->cur_hop > 0) {
+        struct node *n = rq->hops[--rq->cur_hop];
+        if (n->ops->done && n->ops->done(n, rq))
+            return; /* held: the node resumes the walk later */
+    }
+    if (rq->lost)
+        workload_lost(rq->wl, rq);
+    else
+        workload_response(rq->wl, rq);
+}
+
+struct request *world_request_new(struct world *w)
+{
+    struct request *rq = sim_pool_get(&w->requests);
+    rq->id = ++w->next_request_id;
+    return rq;
+}
+
+void world_request_free(struct world *w, struct request *rq)
+{
+    sim_pool_put(&w->requests, rq);
+}
+
+static gsl_rng *stream(struct world *w, const char *kind, const char *name)
+{
+    char full[512];
+    snprintf(full, sizeof full, "%s.%s", kind, name);
+    return sim_rng_new(w->seed, full);
+}
+
+static struct world_timed *timed_new(struct world *w)
+{
+    w->timed = xrealloc(w->timed, (w->ntimed + 1) * sizeof *w->timed);
+    struct world_timed *tt = &w->timed[w->ntimed++];
+    *tt = (struct world_timed){0};
+    return tt;
+}
+
+struct target *world_target_new(struct world *w, const char *name,
+                                const struct target_spec *spec)
+{
+    if (w->ntargets == w->targets_cap) {
+        w->targets_cap = w->targets_cap ? 2 * w->targets_cap : 16;
+        w->targets = xrealloc(w->targets, w->targets_cap * sizeof *w->targets);
+    }
+    struct target *t = xmalloc(sizeof *t);
+    target_init(t, w, w->ntargets, xstrdup(name), spec, sim_now(&w->sim));
+    w->targets[w->ntargets++] = t;
+    return t;
+}
+
+/* A target group finished draining t: if a scaling group launched it, it terminates. */
+static void on_drained(void *ctx, struct target *t)
+{
+    (void)ctx;
+    if (t->owner_kind == TARGET_OWNER_ASG)
+        asg_drained(t->owner, t);
+}
+
+struct world *world_new(const struct scenario *sc, uint64_t seed)
+{
+    struct world *w = xcalloc(1, sizeof *w);
+    sim_event_init(&w->sim);
+    w->sc = sc;
+    w->seed = seed;
+    sim_pool_init(&w->requests, sizeof(struct request));
+
+    /* Target groups and their static targets, named "<group>/<n>". */
+    w->ntgs = sc->ntgs;
+    w->tgs = xcalloc((size_t)(sc->ntgs ? sc->ntgs : 1), sizeof *w->tgs);
+    for (int i = 0; i < sc->ntgs; i++) {
+        const struct sc_tg *g = &sc->tgs[i];
+        w->tgs[i] = xmalloc(sizeof *w->tgs[i]);
+        tg_init(w->tgs[i], w, (uint32_t)i, g->name, route_find(g->algorithm), g->algorithm,
+                stream(w, "target_group", g->name));
+        struct tg_health_check hc = {g->hc.interval_s, g->hc.timeout_s, g->hc.healthy,
+                                     g->hc.unhealthy};
+        char hname[256];
+        snprintf(hname, sizeof hname, "%s.health", g->name);
+        tg_health_init(w->tgs[i], &hc, stream(w, "target_group", hname));
+        struct target_group *tg = w->tgs[i];
+        tg->slow_start_s = g->slow_start_s;
+        tg->sticky_s = g->sticky == SC_STICKY_COOKIE ? g->sticky_duration_s : 0;
+        tg->dereg_delay_s = g->deregistration_delay_s;
+        tg->drain_early = g->lb_type == SC_LB_ALB; /* AWS.md fact 10 */
+        tg->no_fail_open = g->lb_type == SC_LB_GWLB; /* AWS.md fact 9 */
+        int n = 0, spread = 0;
+        for (int k = 0; k < g->ntargets; k++) {
+            const struct sc_targets *ts = &g->targets[k];
+            if (ts->lb)
+                continue; /* registered once the LBs exist */
+            for (int c = 0; c < ts->count; c++) {
+                struct target_spec spec = ts->spec;
+                /* Targets without a zone are spread over the scenario's zones in turn. */
+                spec.zone = ts->zone >= 0 ? ts->zone : spread++ % sc->nzones;
+                char name[512];
+                snprintf(name, sizeof name, "%s/%d", g->name, n++);
+                if (ts->register_at_s > 0 || ts->deregister_at_s > 0) {
+                    /* Registered (and maybe deregistered) on the timeline: world_start. */
+                    struct world_timed *tt = timed_new(w);
+                    tt->group = i;
+                    tt->target = world_target_new(w, name, &spec);
+                    tt->at_s = ts->register_at_s;
+                    tt->dereg_s = ts->deregister_at_s;
+                    tt->member = UINT32_MAX;
+                    if (ts->register_at_s > 0) {
+                        /* Made now so outputs have its columns; launched when registered. */
+                        tt->target->state = TARGET_PENDING;
+                        tt->target->launched_s = ts->register_at_s;
+                        continue;
+                    }
+                    tt->member = tg->nmembers;
+                    tg_target_register(tg, tt->target);
+                    continue;
+                }
+                tg_target_register(tg, world_target_new(w, name, &spec));
+            }
+        }
+    }
+    w->nlbs = sc->nlbs;
+    w->lbs = xcalloc((size_t)(sc->nlbs ? sc->nlbs : 1), sizeof *w->lbs);
+    for (int i = 0; i < sc->nlbs; i++)
+        w->lbs[i] = lb_new(w, (uint32_t)i, &sc->lbs[i], w->tgs);
+    for (int i = 0; i < sc->nlbs; i++)
+        lb_link(w->lbs[i], w->lbs);
+    /* Chaining: load balancers registered as targets of a group. */
+    for (int i = 0; i < sc->ntgs; i++)
+        for (int k = 0; k < sc->tgs[i].ntargets; k++)
+            if (sc->tgs[i].targets[k].lb)
+                tg_lb_register(w->tgs[i],
+                               &w->lbs[scenario_lb_index(sc, sc->tgs[i].targets[k].lb)]->node);
+    w->nasgs = sc->nasgs;
+    w->asgs = xcalloc((size_t)(sc->nasgs ? sc->nasgs : 1), sizeof *w->asgs);
+    for (int i = 0; i < sc->nasgs; i++)
+        w->asgs[i] = asg_new(w, (uint32_t)i, &sc->asgs[i]);
+    for (int i = 0; i < w->ntgs; i++) {
+        w->tgs[i]->on_drained = on_drained;
+        w->tgs[i]->on_drained_ctx = w;
+    }
+    /* ECS services chain their own drain hook in front of the groups' (models/containers/ecs.h). */
+    w->necs = sc->necs;
+    w->ecs = xcalloc((size_t)(sc->necs ? sc->necs : 1), sizeof *w->ecs);
+    for (int i = 0; i < sc->necs; i++)
+        w->ecs[i] = ecs_new(w, &sc->ecs[i].cfg);
+    w->nworkloads = sc->nworkloads;
+    w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
+    for (int i = 0; i < sc->nworkloads; i++) {
+        const struct sc_workload *c = &sc->workloads[i];
+        int li = scenario_lb_index(sc, c->entry);
+        ELB_ASSERT(li >= 0);
+        w->workloads[i] = workload_new(w, (uint32_t)i, c, &w->lbs[li]->node);
+    }
+    return w;
+}
+
+static void timed_dereg(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    struct world *w = ctx;
+    struct world_timed *tt = &w->timed[arg];
+    if (tt->member != UINT32_MAX)
+        tg_deregister(w->tgs[tt->group], tt->member);
+}
+
+static void timed_reg(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct world *w = ctx;
+    struct world_timed *tt = &w->timed[arg];
+    struct target_group *g = w->tgs[tt->group];
+    struct target *t = tt->target;
+    tt->member = g->nmembers;
+    t->state = TARGET_IN_SERVICE;
+    t->launched_s = t->busy_since = t->ps_vtime_at = sim_now(sim);
+    char detail[128];
+    snprintf(detail, sizeof detail, "registered with %s", g->node.name);
+    sim_event_log_row(&w->events, sim_now(sim), "register", t->node.name, detail);
+    tg_target_register(g, t);
+}
+
+void world_start(struct world *w)
+{
+    /* Groups first: their initial instances register healthy, as static targets do. */
+    for (int i = 0; i < w->nasgs; i++)
+        asg_start(w->asgs[i]);
+    for (int i = 0; i < w->necs; i++)
+        ecs_start(w->ecs[i]);
+    for (int i = 0; i < w->ntgs; i++)
+        tg_health_start(w->tgs[i]);
+    for (int i = 0; i < w->nlbs; i++)
+        lb_start(w->lbs[i]);
+    for (size_t i = 0; i < w->ntimed; i++) {
+        if (w->timed[i].at_s > 0)
+            sim_event_schedule(&w->sim, w->timed[i].at_s, timed_reg, w, i);
+        if (w->timed[i].dereg_s > 0)
+            sim_event_schedule(&w->sim, w->timed[i].dereg_s, timed_dereg, w, i);
+    }
+    faults_start(w);
+    for (int i = 0; i < w->nworkloads; i++)
+        workload_start(w->workloads[i]);
+}
+
+void world_free(struct world *w)
+{
+    if (!w)
+        return;
+    /* The engine first: pending events point into the entities below. */
+    sim_event_fini(&w->sim);
+    faults_free(w);
+    for (int i = 0; i < w->nworkloads; i++)
+        workload_free(w->workloads[i]);
+    free(w->workloads);
+    for (int i = 0; i < w->nasgs; i++)
+        asg_free(w->asgs[i]);
+    free(w->asgs);
+    for (int i = 0; i < w->necs; i++)
+        ecs_free(w->ecs[i]);
+    free(w->ecs);
+    for (int i = 0; i < w->nlbs; i++)
+        lb_free(w->lbs[i]);
+    free(w->lbs);
+    for (int i = 0; i < w->ntgs; i++) {
+        tg_fini(w->tgs[i]);
+        free(w->tgs[i]);
+    }
+    free(w->tgs);
+    for (uint32_t i = 0; i < w->ntargets; i++) {
+        free((char *)w->targets[i]->node.name);
+        target_fini(w->targets[i]);
+        free(w->targets[i]);
+    }
+    free(w->targets);
+    free(w->timed);
+    sim_pool_fini(&w->requests);
+    free(w);
+}

@@ -1,0 +1,330 @@
+/* diurnal(...): a daily (and optionally weekly) rate curve, in two forms.
+ *
+ * Cosine: rate(t) = mean (1 + A cos(2π (t - peak) / D)) (1 + W cos(2π (t - tw) / 7D)),
+ * D = 1 day, tw = peak_day·D + peak, t = 0 at Monday 00:00 UTC.  Sampled by thinning
+ * (Lewis & Shedler 1979): candidates from a Poisson process at λmax = mean (1+A)(1+W), each
+ * kept with probability rate(t)/λmax; the acceptance rate is 1/((1+A)(1+W)) >= 1/4.
+ *
+ * File: hourly rates interpolated linearly between hour midpoints, periodic over the file's
+ * 24 or 168 hours; a piecewise-linear rate, so sampled by inversion (arrivals_pwl.c). */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/traffic/arrivals/arrivals_impl.h"
+#include "sim/xalloc.h"
+
+#define DAY_S 86400.0
+#define WEEK_S (7 * DAY_S)
+#define HOUR_S 3600.0
+#define TWO_PI 6.28318530717958647692528676655900577
+
+static const char *const weekdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+struct diurnal {
+    struct arrivals_pwl w; /* file form: the interpolated curve; zeroed for the cosine form */
+    char *file;            /* file form: the file as written; NULL for the cosine form */
+    double mean;           /* per s, > 0 */
+    double amplitude;      /* [0, 1) */
+    double peak_s;         /* time of day of the daily maximum, [0, 1d) */
+    double weekly;         /* [0, 1) */
+    int peak_day;          /* 0 = Monday .. 6 = Sunday */
+};
+
+/* --- cosine form ------------------------------------------------------------------------ */
+
+/* "HH:MM" (or "H:MM") as seconds after midnight; -1 if malformed. */
+static double time_of_day(const char *s)
+{
+    int h = 0, m = 0, nh = 0, nm = 0;
+    const char *c = s;
+    while (*c >= '0' && *c <= '9' && nh < 2)
+        h = 10 * h + (*c++ - '0'), nh++;
+    if (nh == 0 || *c++ != ':')
+        return -1;
+    while (*c >= '0' && *c <= '9' && nm < 2)
+        m = 10 * m + (*c++ - '0'), nm++;
+    if (nm != 2 || *c || h > 23 || m > 59)
+        return -1;
+    return h * HOUR_S + m * 60.0;
+}
+
+static int diurnal_fraction(const struct arrivals_parse *p, const char *key, double *v)
+{
+    if (arrivals_parse_number(p, key, NULL, SIM_UNIT_NONE, false, "", v))
+        return -1;
+    if (*v >= 0 && *v < 1)
+        return 0;
+    const struct sim_call_arg *a = arrivals_parse_arg(p, key, NULL);
+    return arrivals_parse_error(p, a->value_off, a->value_len,
+                                "diurnal %s must be in [0, 1) so that the rate stays above 0, "
+                                "got '%s'", key, a->value);
+}
+
+static int diurnal_parse_cosine(const struct arrivals_parse *p, struct diurnal *d)
+{
+    static const char *const keys[] = {"mean", "amplitude", "peak", "weekly", "peak_day", NULL};
+    d->amplitude = 0.5;
+    d->peak_s = 14 * HOUR_S;
+    d->weekly = 0;
+    d->peak_day = 2;
+    if (arrivals_parse_keys(p, keys, NULL) ||
+        arrivals_parse_number(p, "mean", NULL, SIM_UNIT_RATE, true, "1000/s", &d->mean))
+        return -1;
+    if (!(d->mean > 0)) {
+        const struct sim_call_arg *a = arrivals_parse_arg(p, "mean", NULL);
+        return arrivals_parse_error(p, a->value_off, a->value_len,
+                                    "diurnal mean must be > 0, got '%s'", a->value);
+    }
+    if (diurnal_fraction(p, "amplitude", &d->amplitude) ||
+        diurnal_fraction(p, "weekly", &d->weekly))
+        return -1;
+    const struct sim_call_arg *a = arrivals_parse_arg(p, "peak", NULL);
+    if (a) {
+        const char *why = "expected a time of day such as 14:00 or a duration below 1d";
+        double v = a->call ? -1 : time_of_day(a->value);
+        if (v < 0 && !a->call && !strchr(a->value, ':') &&
+            sim_units_parse(a->value, a->value_len, SIM_UNIT_SECONDS, &v, &why))
+            v = -1;
+        if (!(v >= 0 && v < DAY_S))
+            return arrivals_parse_error(p, a->value_off, a->value_len, "diurnal peak '%s': %s",
+                                        a->value, why);
+        d->peak_s = v;
+    }
+    if ((a = arrivals_parse_arg(p, "peak_day", NULL))) {
+        int k = 0;
+        while (k < 7 && (a->call || strcmp(a->value, weekdays[k])))
+            k++;
+        if (k == 7)
+            return arrivals_parse_error(p, a->value_off, a->value_len,
+                                        "diurnal peak_day '%s': expected mon, tue, wed, thu, "
+                                        "fri, sat or sun", a->value);
+        d->peak_day = k;
+    }
+    return 0;
+}
+
+static double cosine_rate(const struct diurnal *d, double t)
+{
+    double tw = d->peak_day * DAY_S + d->peak_s;
+    double day = 1 + d->amplitude * cos(TWO_PI * (t - d->peak_s) / DAY_S);
+    double week = 1 + d->weekly * cos(TWO_PI * (t - tw) / WEEK_S);
+    return d->mean * day * week;
+}
+
+/* ∫0^t rate.  With a = 2π/D, b = 2π/7D: mean [t + A S(a, p) + W S(b, tw)
+ * + A W (S(a+b, ap+b tw) + S(a-b, ap-b tw)) / 2], S(w, φ) = (sin(w t - φ) + sin φ) / w. */
+static double cosine_cum(const struct diurnal *d, double t)
+{
+    double a = TWO_PI / DAY_S, b = TWO_PI / WEEK_S;
+    double pa = a * d->peak_s, pb = b * (d->peak_day * DAY_S + d->peak_s);
+#define S(w, phi) ((sin((w) * t - (phi)) + sin(phi)) / (w))
+    double v = t + d->amplitude * S(a, pa) + d->weekly * S(b, pb) +
+               d->amplitude * d->weekly * (S(a + b, pa + pb) + S(a - b, pa - pb)) / 2;
+#undef S
+    return d->mean * v;
+}
+
+static double cosine_next(const struct diurnal *d, gsl_rng *r, double now)
+{
+    double lmax = d->mean * (1 + d->amplitude) * (1 + d->weekly);
+    double t = now;
+    for (;;) {
+        t += arrivals_exp1(r) / lmax;
+        if (gsl_rng_uniform(r) * lmax < cosine_rate(d, t))
+            return arrivals_after(now, t);
+    }
+}
+
+/* --- file form -------------------------------------------------------------------------- */
+
+struct rates_load {
+    double *rate;   /* per hour, grows */
+    size_t n, cap;
+    size_t col_hour, col_rate;
+};
+
+static int rates_row(void *ctx, const struct arrivals_csv_row *row)
+{
+    struct rates_load *ld = ctx;
+    if (row->record == 0) {
+        ld->col_hour = ld->col_rate = SIZE_MAX;
+        for (size_t i = 0; i < row->nfields; i++) {
+            size_t *col = !strcmp(row->fields[i], "hour") ? &ld->col_hour
+                        : !strcmp(row->fields[i], "rate") ? &ld->col_rate
+                                                          : NULL;
+            if (!col)
+                return arrivals_csv_error(row, i, "unknown column '%s'; a rate file has the "
+                                                  "header hour,rate", row->fields[i]);
+            if (*col != SIZE_MAX)
+                return arrivals_csv_error(row, i, "column '%s' appears twice", row->fields[i]);
+            *col = i;
+        }
+        if (ld->col_hour == SIZE_MAX || ld->col_rate == SIZE_MAX)
+            return arrivals_csv_error(row, 0, "a rate file has the header hour,rate");
+        return 0;
+    }
+    if (row->nfields != 2)
+        return arrivals_csv_error(row, row->nfields > 2 ? 2 : 0,
+                                  "row has %zu fields; expected hour,rate", row->nfields);
+    const char *h = row->fields[ld->col_hour], *r = row->fields[ld->col_rate];
+    double hour;
+    if (ld->n == 168)
+        return arrivals_csv_error(row, ld->col_hour, "more than 168 hours (one week)");
+    if (!arrivals_csv_number(h, &hour) || hour != (double)ld->n)
+        return arrivals_csv_error(row, ld->col_hour, "hour '%s': expected %zu (hours 0..23 "
+                                                     "or 0..167, in order, one row each)",
+                                  h, ld->n);
+    double rate;
+    const char *why = "expected a rate";
+    if (sim_units_parse(r, strlen(r), SIM_UNIT_RATE, &rate, &why))
+        return arrivals_csv_error(row, ld->col_rate, "rate '%s': %s", r, why);
+    if (rate < 0)
+        return arrivals_csv_error(row, ld->col_rate, "rate '%s' is negative", r);
+    if (ld->n == ld->cap) {
+        ld->cap = ld->cap ? 2 * ld->cap : 32;
+        ld->rate = xrealloc(ld->rate, ld->cap * sizeof *ld->rate);
+    }
+    ld->rate[ld->n++] = rate;
+    return 0;
+}
+
+/* Pieces from midpoint to midpoint, split at the period's ends:
+ * [0, 0.5h) from the mean of the last and first hours up to r0, then [h+0.5, h+1.5)
+ * from r_h to r_h+1, and [N-0.5h, N) from r_N-1 down to the mean again. */
+static void rates_build(struct arrivals_pwl *w, const double *rate, size_t nh)
+{
+    size_t n = nh + 1;
+    double *t = xmalloc(n * sizeof *t), *r = xmalloc(n * sizeof *r), *s = xmalloc(n * sizeof *s);
+    double wrap = (rate[nh - 1] + rate[0]) / 2;
+    t[0] = 0;
+    r[0] = wrap;
+    s[0] = (rate[0] - wrap) / (HOUR_S / 2);
+    for (size_t h = 0; h < nh; h++) {
+        double next = h + 1 < nh ? rate[h + 1] : wrap;
+        double len = h + 1 < nh ? HOUR_S : HOUR_S / 2;
+        t[h + 1] = (h + 0.5) * HOUR_S;
+        r[h + 1] = rate[h];
+        s[h + 1] = (next - rate[h]) / len;
+    }
+    arrivals_pwl_init(w, n, t, r, s, nh * HOUR_S);
+    free(t);
+    free(r);
+    free(s);
+}
+
+static int diurnal_parse_file(const struct arrivals_parse *p, struct diurnal *d)
+{
+    static const char *const keys[] = {"file", NULL};
+    if (arrivals_parse_keys(p, keys, NULL))
+        return -1;
+    const struct sim_call_arg *a = arrivals_parse_arg(p, "file", NULL);
+    if (a->call)
+        return arrivals_parse_error(p, a->value_off, a->value_len, "expected a file name");
+    struct rates_load ld = {.col_hour = SIZE_MAX, .col_rate = SIZE_MAX};
+    char *path = arrivals_parse_path(p, a->value);
+    int rc = arrivals_csv_read(path, p, a, rates_row, &ld);
+    if (rc == 0 && ld.n != 24 && ld.n != 168)
+        rc = arrivals_parse_error(p, a->value_off, a->value_len,
+                                  "'%s' has %zu hours; a rate file has 24 (a day) or 168 (a "
+                                  "week from Monday 00:00 UTC)", path, ld.n);
+    bool any = false;
+    for (size_t h = 0; rc == 0 && h < ld.n; h++)
+        any |= ld.rate[h] > 0;
+    if (rc == 0 && !any)
+        rc = arrivals_parse_error(p, a->value_off, a->value_len,
+                                  "every rate in '%s' is 0: this process never sends a request",
+                                  path);
+    if (rc == 0) {
+        rates_build(&d->w, ld.rate, ld.n);
+        d->file = xstrdup(a->value);
+    }
+    free(ld.rate);
+    free(path);
+    return rc;
+}
+
+/* --- ops -------------------------------------------------------------------------------- */
+
+static int diurnal_parse(const struct arrivals_parse *p, void **priv)
+{
+    struct diurnal *d = xcalloc(1, sizeof *d);
+    int rc = arrivals_parse_arg(p, "file", NULL) ? diurnal_parse_file(p, d)
+                                                 : diurnal_parse_cosine(p, d);
+    if (rc) {
+        free(d);
+        return -1;
+    }
+    *priv = d;
+    return 0;
+}
+
+static void diurnal_free(void *priv)
+{
+    struct diurnal *d = priv;
+    if (d->file) {
+        arrivals_pwl_fini(&d->w);
+        free(d->file);
+    }
+    free(d);
+}
+
+static void diurnal_format(const void *priv, char *buf, size_t n)
+{
+    const struct diurnal *d = priv;
+    if (d->file) {
+        snprintf(buf, n, "diurnal(file=%s)", d->file);
+        return;
+    }
+    char mean[32], amp[32], weekly[32];
+    arrivals_fmt(d->mean, SIM_UNIT_RATE, mean, sizeof mean);
+    arrivals_fmt(d->amplitude, SIM_UNIT_NONE, amp, sizeof amp);
+    arrivals_fmt(d->weekly, SIM_UNIT_NONE, weekly, sizeof weekly);
+    int hh = (int)(d->peak_s / HOUR_S), mm = (int)((d->peak_s - hh * HOUR_S) / 60);
+    size_t used = 0;
+    text_appendf(buf, n, &used, "diurnal(mean=%s, amplitude=%s, peak=", mean, amp);
+    if (d->peak_s == hh * HOUR_S + mm * 60.0) {
+        text_appendf(buf, n, &used, "%02d:%02d", hh, mm);
+    } else {
+        char pk[32];
+        arrivals_fmt(d->peak_s, SIM_UNIT_SECONDS, pk, sizeof pk);
+        text_appendf(buf, n, &used, "%s", pk);
+    }
+    text_appendf(buf, n, &used, ", weekly=%s, peak_day=%s)", weekly, weekdays[d->peak_day]);
+}
+
+static double diurnal_rate_at(const void *priv, double t)
+{
+    const struct diurnal *d = priv;
+    return d->file ? arrivals_pwl_rate_at(&d->w, t) : cosine_rate(d, t);
+}
+
+static double diurnal_count(const void *priv, double t0, double t1)
+{
+    const struct diurnal *d = priv;
+    if (d->file)
+        return arrivals_pwl_cum(&d->w, t1) - arrivals_pwl_cum(&d->w, t0);
+    return cosine_cum(d, t1) - cosine_cum(d, t0);
+}
+
+static double diurnal_next(const void *priv, struct arrivals_state *st, gsl_rng *r, double now,
+                           double *demand_s, const char **path)
+{
+    (void)demand_s, (void)path;
+    const struct diurnal *d = priv;
+    if (d->file)
+        return arrivals_pwl_invert(&d->w, st, now, arrivals_exp1(r));
+    return cosine_next(d, r, now);
+}
+
+const struct arrivals_ops arrivals_diurnal_ops = {
+    .name = "diurnal",
+    .parse = diurnal_parse,
+    .free = diurnal_free,
+    .format = diurnal_format,
+    .rate_at = diurnal_rate_at,
+    .count = diurnal_count,
+    .next = diurnal_next,
+};

@@ -1,0 +1,315 @@
+#include "models/traffic/workload.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/core/node.h"
+#include "models/core/request.h"
+#include "models/scenario/scenario.h"
+#include "models/scenario/world.h"
+#include "sim/dist.h"
+#include "sim/rng.h"
+#include "sim/xalloc.h"
+
+/* A connection (open loop) or a user (closed loop). */
+struct client {
+    struct workload *wl;
+    uint64_t flow_id;
+    uint64_t flow_hash;
+    int64_t remaining;          /* requests still to send; -1 = forever (users) */
+    struct sim_rng_small rng;   /* demands, paths and think times of this client */
+};
+
+static gsl_rng *named(struct world *w, const char *wl, const char *what)
+{
+    char name[512];
+    snprintf(name, sizeof name, "workload.%s.%s", wl, what);
+    return sim_rng_new(w->seed, name);
+}
+
+struct workload *workload_new(struct world *w, uint32_t id, const struct sc_workload *cfg,
+                              struct node *entry)
+{
+    struct workload *wl = xcalloc(1, sizeof *wl);
+    wl->id = id;
+    wl->name = cfg->name;
+    wl->cfg = cfg;
+    wl->world = w;
+    wl->entry = entry;
+    wl->arrivals_rng = named(w, cfg->name, "arrivals");
+    wl->demand_rng = named(w, cfg->name, "demand");
+    wl->retry_rng = named(w, cfg->name, "retry");
+    wl->name_hash = sim_rng_hash(cfg->name);
+    sim_pool_init(&wl->clients, sizeof(struct client));
+    return wl;
+}
+
+void workload_free(struct workload *wl)
+{
+    if (!wl)
+        return;
+    gsl_rng_free(wl->arrivals_rng);
+    gsl_rng_free(wl->demand_rng);
+    gsl_rng_free(wl->retry_rng);
+    sim_pool_fini(&wl->clients);
+    free(wl);
+}
+
+static uint64_t flow_hash(const struct workload *wl, uint64_t flow_id)
+{
+    /* Stands for the hash of the flow's 5-tuple: well mixed, stable across runs. */
+    uint64_t x = flow_id ^ wl->name_hash;
+    return sim_rng_splitmix64(&x);
+}
+
+static uint64_t new_flow(struct workload *wl, uint64_t *hash)
+{
+    uint64_t id = ++wl->world->next_flow_id;
+    *hash = flow_hash(wl, id);
+    return id;
+}
+
+static const char *draw_path(const struct workload *wl, gsl_rng *r)
+{
+    const struct sc_workload *c = wl->cfg;
+    if (c->npaths == 0)
+        return NULL;
+    if (c->npaths == 1)
+        return c->paths[0].path;
+    double u = gsl_rng_uniform(r), acc = 0;
+    for (int i = 0; i < c->npaths - 1; i++) {
+        acc += c->paths[i].weight;
+        if (u < acc)
+            return c->paths[i].path;
+    }
+    return c->paths[c->npaths - 1].path;
+}
+
+static void on_timeout(struct sim *sim, void *ctx, uint64_t arg);
+
+static void send_attempt(struct workload *wl, struct request *rq)
+{
+    struct world *w = wl->world;
+    rq->sent_s = sim_now(&w->sim);
+    wl->attempts++;
+    wl->in_flight++;
+    if (rq->attempt > 0)
+        wl->retries++;
+    if (wl->cfg->timeout_s > 0)
+        rq->timeout_ev = sim_event_after(&w->sim, wl->cfg->timeout_s, on_timeout, wl,
+                                         (uint64_t)(uintptr_t)rq);
+    node_send(wl->entry, rq);
+}
+
+static void on_retry(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    send_attempt(ctx, (struct request *)(uintptr_t)arg);
+}
+
+/* A fresh request from client c (NULL: a lone request of an open-loop arrival). */
+static struct request *make_request(struct workload *wl, struct client *c, double demand,
+                                    const char *path)
+{
+    struct world *w = wl->world;
+    struct request *rq = world_request_new(w);
+    rq->wl = wl;
+    rq->client = c;
+    gsl_rng *r = c ? &c->rng.r : wl->demand_rng;
+    rq->demand_s = isnan(demand) ? sim_dist_sample(wl->cfg->demand, r) : demand;
+    rq->path = path ? path : draw_path(wl, r);
+    /* Drawn here, in creation order, so the LB's latency and weighted choices for this
+     * request do not depend on how earlier requests were routed or served. */
+    rq->u_route = gsl_rng_uniform(r);
+    rq->u_lb = gsl_rng_uniform(r);
+    rq->host = wl->cfg->host;
+    if (c) {
+        rq->flow_id = c->flow_id;
+        rq->flow_hash = c->flow_hash;
+        rq->flow_end = c->remaining == 0; /* the connection's last request; users: never */
+    } else {
+        rq->flow_id = new_flow(wl, &rq->flow_hash);
+        rq->flow_end = true;
+    }
+    rq->first_sent_s = sim_now(&w->sim);
+    wl->requests++;
+    return rq;
+}
+
+/* Retry a failed attempt after backoff: a new attempt with the same demand and path. */
+static bool maybe_retry(struct workload *wl, const struct request *old)
+{
+    if ((int)old->attempt >= wl->cfg->retries)
+        return false;
+    struct world *w = wl->world;
+    struct request *rq = world_request_new(w);
+    rq->wl = wl;
+    rq->client = old->client;
+    rq->demand_s = old->demand_s;
+    rq->u_route = old->u_route;
+    rq->u_lb = old->u_lb;
+    rq->path = old->path;
+    rq->host = old->host;
+    rq->flow_id = old->flow_id;
+    rq->flow_hash = old->flow_hash;
+    rq->flow_end = old->flow_end;
+    rq->first_sent_s = old->first_sent_s;
+    rq->attempt = old->attempt + 1;
+    /* Full jitter: uniform(0, base · 2^attempt). */
+    double cap = wl->cfg->backoff_s * ldexp(1.0, (int)old->attempt);
+    double delay = cap * gsl_rng_uniform(wl->retry_rng);
+    sim_event_after(&w->sim, delay, on_retry, wl, (uint64_t)(uintptr_t)rq);
+    return true;
+}
+
+static void client_send(struct sim *sim, void *ctx, uint64_t arg);
+
+/* The client's current request is over (success or final failure): go on or close. */
+static void client_next(struct workload *wl, struct client *c)
+{
+    if (!c)
+        return;
+    if (c->remaining == 0) {
+        sim_pool_put(&wl->clients, c);
+        return;
+    }
+    const struct sc_workload *cfg = wl->cfg;
+    const struct sim_dist *think = cfg->users ? cfg->think : cfg->conn_think;
+    double d = think ? sim_dist_sample(think, &c->rng.r) : 0.0;
+    sim_event_after(&wl->world->sim, d, client_send, c, 0);
+}
+
+static void client_send(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    struct client *c = ctx;
+    if (c->remaining > 0)
+        c->remaining--;
+    send_attempt(c->wl, make_request(c->wl, c, NAN, NULL));
+}
+
+static struct client *client_new(struct workload *wl, uint64_t seed, int64_t requests)
+{
+    struct client *c = sim_pool_get(&wl->clients);
+    c->wl = wl;
+    c->flow_id = new_flow(wl, &c->flow_hash);
+    c->remaining = requests;
+    sim_rng_small_init(&c->rng, seed);
+    return c;
+}
+
+static void finish(struct workload *wl, struct request *rq)
+{
+    struct world *w = wl->world;
+    if (w->on_request)
+        w->on_request(w->on_request_ctx, rq, sim_now(&w->sim));
+    if (rq->cut_hop)
+        rq->client_done = true; /* a target still holds it: freed when it answers */
+    else
+        world_request_free(w, rq);
+}
+
+static void on_timeout(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    struct workload *wl = ctx;
+    struct request *rq = (struct request *)(uintptr_t)arg;
+    rq->timeout_ev = 0;
+    rq->abandoned = true;
+    wl->timeouts++;
+    wl->in_flight--;
+    if (!maybe_retry(wl, rq)) {
+        wl->failed++;
+        client_next(wl, rq->client);
+    }
+    /* The request object lives on until the target answers; finish() frees it then,
+     * unless it was lost on the way: nothing will answer. */
+    if (rq->lost)
+        finish(wl, rq);
+}
+
+void workload_lost(struct workload *wl, struct request *rq)
+{
+    if (rq->abandoned || wl->cfg->timeout_s <= 0)
+        finish(wl, rq);
+    /* else on_timeout finishes it */
+}
+
+void workload_response(struct workload *wl, struct request *rq)
+{
+    struct world *w = wl->world;
+    if (rq->abandoned) {
+        finish(wl, rq);
+        return;
+    }
+    sim_event_cancel(&w->sim, rq->timeout_ev);
+    rq->timeout_ev = 0;
+    wl->in_flight--;
+    struct client *c = rq->client;
+    if (rq->status >= 200 && rq->status < 300) {
+        wl->completed++;
+        sim_sink_record(&wl->latency, sim_now(&w->sim) - rq->first_sent_s);
+        client_next(wl, c);
+    } else if (rq->status >= 500 && maybe_retry(wl, rq)) {
+        /* retried */
+    } else {
+        wl->errors++;
+        wl->failed++;
+        client_next(wl, c);
+    }
+    finish(wl, rq);
+}
+
+static void on_arrival(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    struct workload *wl = ctx;
+    const struct sc_workload *cfg = wl->cfg;
+    double demand = NAN;
+    const char *path = NULL;
+    double now = sim_now(sim);
+    /* Draw the next arrival first: the arrival stream's order never depends on service. */
+    double next = arrivals_next(cfg->arrivals, &wl->ast, wl->arrivals_rng, now, &demand, &path);
+    double this_demand = wl->ast_demand;
+    const char *this_path = wl->ast_path;
+    wl->ast_demand = demand;
+    wl->ast_path = path;
+    if (cfg->conn_requests > 1 || cfg->conn_think) {
+        /* Two statements: the order of two calls in one expression is unspecified. */
+        uint64_t hi = gsl_rng_get(wl->arrivals_rng);
+        uint64_t seed = hi << 32 ^ gsl_rng_get(wl->arrivals_rng);
+        struct client *c = client_new(wl, seed, cfg->conn_requests - 1);
+        send_attempt(wl, make_request(wl, c, this_demand, this_path));
+    } else {
+        send_attempt(wl, make_request(wl, NULL, this_demand, this_path));
+    }
+    if (isfinite(next))
+        sim_event_schedule(sim, next, on_arrival, wl, 0);
+}
+
+void workload_start(struct workload *wl)
+{
+    const struct sc_workload *cfg = wl->cfg;
+    struct world *w = wl->world;
+    if (cfg->users > 0) {
+        for (int u = 0; u < cfg->users; u++) {
+            char name[512];
+            snprintf(name, sizeof name, "workload.%s.user.%d", wl->name, u);
+            struct client *c = client_new(wl, sim_rng_mix(w->seed, name), -1);
+            /* Users start spread over one think time, not all at t = 0. */
+            double d = sim_dist_sample(cfg->think, &c->rng.r);
+            sim_event_schedule(&w->sim, d, client_send, c, 0);
+        }
+        return;
+    }
+    arrivals_start(cfg->arrivals, &wl->ast);
+    double demand = NAN;
+    const char *path = NULL;
+    double first = arrivals_next(cfg->arrivals, &wl->ast, wl->arrivals_rng, 0.0, &demand, &path);
+    wl->ast_demand = demand;
+    wl->ast_path = path;
+    if (isfinite(first))
+        sim_event_schedule(&w->sim, first, on_arrival, wl, 0);
+}
