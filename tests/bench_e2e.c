@@ -69,10 +69,10 @@ static double run(double duration, uint64_t *requests, uint64_t *events)
     struct world *w = world_new(sc, 1);
     double t0 = now_s();
     world_start(w);
-    sim_event_run_until(&w->sim, sc->duration_s);
+    sim_event_run_until(&w->env.sim, sc->duration_s);
     double wall = now_s() - t0;
     *requests = w->workloads[0]->requests;
-    *events = w->sim.events_run;
+    *events = w->env.sim.events_run;
     world_free(w);
     scenario_free(sc);
     return wall;
@@ -155,19 +155,19 @@ static void nlb_run(double rate, struct nlb_result *r)
     double t0 = now_s();
     world_start(w);
     for (double t = NLB_STEP_S; t <= NLB_WARMUP_S; t += NLB_STEP_S) {
-        sim_event_run_until(&w->sim, t);
+        sim_event_run_until(&w->env.sim, t);
         nlb_sample(lb, r);
     }
     double t1 = now_s();
-    uint64_t rq0 = w->workloads[0]->requests, ev0 = w->sim.events_run;
+    uint64_t rq0 = w->workloads[0]->requests, ev0 = w->env.sim.events_run;
     for (double t = NLB_WARMUP_S + NLB_STEP_S; t <= NLB_WARMUP_S + NLB_MEASURE_S;
          t += NLB_STEP_S) {
-        sim_event_run_until(&w->sim, t);
+        sim_event_run_until(&w->env.sim, t);
         nlb_sample(lb, r);
     }
     double t2 = now_s();
     r->requests = (double)(w->workloads[0]->requests - rq0);
-    r->events = (double)(w->sim.events_run - ev0);
+    r->events = (double)(w->env.sim.events_run - ev0);
     r->opened = (double)lb->flows_opened;
     r->wall_warm = t1 - t0;
     r->wall = t2 - t1;
@@ -290,14 +290,14 @@ static void bench_asg_diurnal(FILE *csv)
     double t0 = now_s(), c0 = cpu_s();
     world_start(w);
     for (double t = ASG_STEP_S; t <= sc->duration_s; t += ASG_STEP_S) {
-        sim_event_run_until(&w->sim, t);
+        sim_event_run_until(&w->env.sim, t);
         int pending, in_service, warming, draining;
         asg_counts(a, t, &pending, &in_service, &warming, &draining);
         peak = in_service > peak ? in_service : peak;
     }
     double wall = now_s() - t0, cpu = cpu_s() - c0;
     const struct workload *wl = w->workloads[0];
-    double req = (double)wl->requests, ev = (double)w->sim.events_run;
+    double req = (double)wl->requests, ev = (double)w->env.sim.events_run;
     printf("e2e_asg_diurnal   24 h simulated in %.1f s (%.1f s of CPU; target < 60 s): %.2f M "
            "simulated requests/s (%.1f M events/s, %.0f requests, %.3f %% failed)\n",
            wall, cpu, req / wall / 1e6, ev / wall / 1e6, req, 100.0 * (double)wl->failed / req);

@@ -61,9 +61,9 @@ static struct world *run(const char *arrivals, const char *group, const char *ex
              duration, extra, arrivals, group);
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "a.yaml", NULL, 0, sc), 0);
     struct world *w = world_new(*sc, 7);
-    w->events = (struct sim_event_log){on_event, r};
+    w->env.events = (struct sim_event_log){on_event, r};
     world_start(w);
-    sim_event_run_until(&w->sim, duration);
+    sim_event_run_until(&w->env.sim, duration);
     return w;
 }
 
@@ -216,9 +216,9 @@ static void capacity_stays_within_min_and_max(void)
              "                    metric: ASGAverageCPUUtilization, target: 50 } ] }\n");
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "a.yaml", NULL, 0, &sc), 0);
     struct world *w = world_new(sc, 7);
-    w->events = (struct sim_event_log){on_event, &r};
+    w->env.events = (struct sim_event_log){on_event, &r};
     world_start(w);
-    sim_event_run_until(&w->sim, 2400);
+    sim_event_run_until(&w->env.sim, 2400);
     int maxd = 0;
     for (int i = 0; i < r.n; i++)
         if (!strcmp(r.kind[i], "scaling")) {
@@ -256,9 +256,9 @@ static void deregistration_comes_before_termination(void)
              group);
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "a.yaml", NULL, 0, &sc), 0);
     w = world_new(sc, 7);
-    w->events = (struct sim_event_log){on_event, &r};
+    w->env.events = (struct sim_event_log){on_event, &r};
     world_start(w);
-    sim_event_run_until(&w->sim, 900);
+    sim_event_run_until(&w->env.sim, 900);
     struct asg *a = w->asgs[0];
     int terminated = 0;
     for (uint32_t i = 0; i < a->ninst; i++) {

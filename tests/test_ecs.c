@@ -73,7 +73,7 @@ static struct fx *fx_new(const char *arrivals, double duration)
              duration, arrivals);
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "e.yaml", NULL, 0, &f->sc), 0);
     f->w = world_new(f->sc, 7);
-    f->w->events = (struct sim_event_log){on_event, &f->r};
+    f->w->env.events = (struct sim_event_log){on_event, &f->r};
     f->tg = 0;
     ecs_service_cfg_default(&f->cfg, "api");
     f->cfg.tgs = &f->tg;
@@ -106,14 +106,15 @@ static void fx_policies(struct fx *f, const char *yaml)
 static void fx_start(struct fx *f)
 {
     CU_ASSERT_EQUAL_FATAL(ecs_cfg_check(&f->cfg, NULL), 0);
-    f->s = ecs_new(f->w, &f->cfg);
+    f->s = ecs_new(&f->w->targets, &f->cfg, &f->w->tgs[f->tg], f->w->sc->nzones,
+                   f->w->sc->duration_s);
     ecs_start(f->s);
     world_start(f->w);
 }
 
 static void fx_run(struct fx *f, double until)
 {
-    sim_event_run_until(&f->w->sim, until);
+    sim_event_run_until(&f->w->env.sim, until);
 }
 
 static void fx_free(struct fx *f)
@@ -263,7 +264,7 @@ static void ec2_tasks_wait_for_instance_capacity(void)
     f->cfg.desired = 2;
     fx_policies(f, "- { name: three, type: scheduled, at: 300s, desired: 3 }\n");
     fx_start(f);
-    sim_event_schedule(&f->w->sim, 600, crash_task0, f, 0);
+    sim_event_schedule(&f->w->env.sim, 600, crash_task0, f, 0);
     fx_run(f, 599);
     int prov, pend, run;
     counts(f, &prov, &pend, &run);

@@ -83,11 +83,11 @@ static struct world *run(const char *arrivals, const char *demand, const char *a
              duration, arrivals, demand, algo, count, tg_extra, faults);
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, sc), 0);
     struct world *w = world_new(*sc, 7);
-    w->on_request = on_request;
-    w->on_request_ctx = o;
-    w->events = (struct sim_event_log){on_event, o};
+    w->env.on_request = on_request;
+    w->env.on_request_ctx = o;
+    w->env.events = (struct sim_event_log){on_event, o};
     world_start(w);
-    sim_event_run_until(&w->sim, duration);
+    sim_event_run_until(&w->env.sim, duration);
     return w;
 }
 
@@ -108,7 +108,7 @@ static void crashed_target_is_detected_within_the_threshold_window(void)
     CU_ASSERT(o.last_502 <= down);
     CU_ASSERT(o.last_502 > down - 1);
     CU_ASSERT_EQUAL(o.n503, 0);
-    CU_ASSERT_EQUAL((uint64_t)o.n502, w->targets[1]->dropped);
+    CU_ASSERT_EQUAL((uint64_t)o.n502, w->targets.t[1]->dropped);
     printf("\n    crash at 300 s detected at %.3f s (%.3f s later), %d requests lost\n", down,
            down - 300, o.n502);
     world_free(w);
@@ -127,7 +127,7 @@ static void recovered_target_turns_healthy_after_threshold_passes(void)
     /* Five passes: the first within one interval of the recovery, then four more. */
     CU_ASSERT(up - 420 >= 4 * 30 - 1e-9);
     CU_ASSERT(up - 420 <= 5 * 30 + 1e-9);
-    CU_ASSERT(w->targets[2]->completed > 0);
+    CU_ASSERT(w->targets.t[2]->completed > 0);
     CU_ASSERT(o.last_502 < 420);
     world_free(w);
     scenario_free(sc);
@@ -160,9 +160,9 @@ static void fast_errors_attract_traffic_under_least_outstanding(void)
     struct world *w = run("poisson(rate=140/s)", "exp(mean=50ms)", "least_outstanding_requests",
                           8, "", "[ { at: 0s, target: tg/0, kind: 'errors(rate=1.0)' } ]", 300,
                           &sc, &o);
-    double share = (double)w->targets[0]->dropped / (double)w->tgs[0]->requests;
+    double share = (double)w->targets.t[0]->dropped / (double)w->tgs[0]->requests;
     CU_ASSERT(share > 2 * 0.125);
-    CU_ASSERT_EQUAL(w->targets[0]->completed, 0);
+    CU_ASSERT_EQUAL(w->targets.t[0]->completed, 0);
     /* Health checks pass: it stays healthy and keeps the traffic. */
     CU_ASSERT(row_time(&o, "tg/0", "healthy -> unhealthy") < 0);
     printf("\n    errors(rate=1) target's share under LOR: %.3f (fair 0.125)\n", share);
@@ -179,10 +179,10 @@ static void anomaly_mitigation_cuts_the_black_hole(void)
     struct world *w = run("poisson(rate=140/s)", "exp(mean=50ms)", "weighted_random", 8, "",
                           "[ { at: 0s, target: tg/0, kind: 'errors(rate=1.0)' } ]", 300, &sc,
                           &o);
-    double share = (double)w->targets[0]->dropped / (double)w->tgs[0]->requests;
+    double share = (double)w->targets.t[0]->dropped / (double)w->tgs[0]->requests;
     /* Fair is 1/8; mitigation must cut it well below, whatever its step details. */
     CU_ASSERT(share < 0.125 / 2);
-    CU_ASSERT(w->targets[1]->completed > 0);
+    CU_ASSERT(w->targets.t[1]->completed > 0);
     printf("\n    errors(rate=1) target's share under weighted_random: %.4f (fair 0.125)\n",
            share);
     world_free(w);

@@ -2,8 +2,8 @@
  * reset, UDP new flow), connection termination, the CLB's two listener kinds, NLB → ALB
  * chaining, ALB cookie stickiness, deregistration (ALB early end, NLB delay), cross-zone
  * off on an NLB, LCU and NLCU cost, and GWLB target failover.  Each test builds a world from
- * a YAML string, watches every finished request (w->on_request) and events.csv row
- * (w->events), and checks what AWS.md says the service does.  The tests in the last
+ * a YAML string, watches every finished request (w->env.on_request) and events.csv row
+ * (w->env.events), and checks what AWS.md says the service does.  The tests in the last
  * section each caught a bug when they were written; their comments say what was wrong. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -104,9 +104,9 @@ static struct world *build(const char *text, struct scenario **sc, struct obs *o
         printf("\n    scenario rejected:\n%s\n", text);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
     struct world *w = world_new(*sc, 7);
-    w->on_request = on_request;
-    w->on_request_ctx = o;
-    w->events = (struct sim_event_log){on_event, o};
+    w->env.on_request = on_request;
+    w->env.on_request_ctx = o;
+    w->env.events = (struct sim_event_log){on_event, o};
     world_start(w);
     return w;
 }
@@ -114,7 +114,7 @@ static struct world *build(const char *text, struct scenario **sc, struct obs *o
 static struct world *run(const char *text, struct scenario **sc, struct obs *o)
 {
     struct world *w = build(text, sc, o);
-    sim_event_run_until(&w->sim, (*sc)->duration_s);
+    sim_event_run_until(&w->env.sim, (*sc)->duration_s);
     return w;
 }
 
@@ -128,8 +128,8 @@ static void finish(struct world *w, struct scenario *sc, struct obs *o)
 /* Id of the target named `name` ("tg/1"). */
 static int target_id(const struct world *w, const char *name)
 {
-    for (uint32_t i = 0; i < w->ntargets; i++)
-        if (!strcmp(w->targets[i]->node.name, name))
+    for (uint32_t i = 0; i < w->targets.n; i++)
+        if (!strcmp(w->targets.t[i]->node.name, name))
             return (int)i;
     CU_FAIL_FATAL("no such target");
     return -1;
@@ -145,13 +145,13 @@ struct conn {
     double first_sent_s;
 };
 
-/* The connections of a run, indexed by flow id (1 .. w->next_flow_id); caller frees. */
+/* The connections of a run, indexed by flow id (1 .. w->env.next_flow_id); caller frees. */
 static struct conn *conns_of(const struct world *w, const struct obs *o)
 {
-    struct conn *c = xcalloc(w->next_flow_id + 1, sizeof *c);
+    struct conn *c = xcalloc(w->env.next_flow_id + 1, sizeof *c);
     for (size_t i = 0; i < o->n; i++) {
         const struct rec *r = &o->r[i];
-        CU_ASSERT_FATAL(r->flow >= 1 && r->flow <= w->next_flow_id);
+        CU_ASSERT_FATAL(r->flow >= 1 && r->flow <= w->env.next_flow_id);
         struct conn *k = &c[r->flow];
         if (k->n++ == 0) {
             k->first_target = r->target;
@@ -189,7 +189,7 @@ static void nlb_keeps_a_connection_on_one_target(void)
     struct lb *lb = w->lbs[0];
     struct conn *c = conns_of(w, &o);
     uint64_t nconn = 0, moved = 0, per_target[4] = {0};
-    for (uint64_t f = 1; f <= w->next_flow_id; f++) {
+    for (uint64_t f = 1; f <= w->env.next_flow_id; f++) {
         if (!c[f].n)
             continue;
         nconn++;
@@ -200,7 +200,7 @@ static void nlb_keeps_a_connection_on_one_target(void)
             per_target[c[f].first_target]++;
     }
     CU_ASSERT_FATAL(nconn > 60); /* Poisson(120) */
-    CU_ASSERT_EQUAL(nconn, w->next_flow_id);
+    CU_ASSERT_EQUAL(nconn, w->env.next_flow_id);
     CU_ASSERT_EQUAL(moved, 0);
     CU_ASSERT_EQUAL(lb->flows_opened, nconn);
     CU_ASSERT_EQUAL(lb->requests, 20 * nconn);
@@ -224,7 +224,7 @@ static void alb_spreads_the_same_connections(void)
     struct world *w = run(text, &sc, &o);
     struct conn *c = conns_of(w, &o);
     uint64_t nconn = 0, moved = 0;
-    for (uint64_t f = 1; f <= w->next_flow_id; f++) {
+    for (uint64_t f = 1; f <= w->env.next_flow_id; f++) {
         if (!c[f].n)
             continue;
         nconn++;
@@ -269,7 +269,7 @@ static void nlb_idle_timeout_resets_the_next_request(void)
     struct obs o = {0};
     struct world *w = idle_run("100s", ", idle_timeout: 60s", "", &sc, &o);
     struct lb *lb = w->lbs[0];
-    uint64_t nconn = w->next_flow_id, ok = 0, reset = 0, reached = 0;
+    uint64_t nconn = w->env.next_flow_id, ok = 0, reset = 0, reached = 0;
     CU_ASSERT_FATAL(nconn > 5);
     CU_ASSERT_EQUAL_FATAL(o.n, 2 * nconn);
     struct conn *c = conns_of(w, &o);
@@ -288,8 +288,8 @@ static void nlb_idle_timeout_resets_the_next_request(void)
         CU_ASSERT_EQUAL(c[f].n, 2);
         CU_ASSERT_EQUAL(c[f].status_not_ok, 1); /* the request after the gap */
     }
-    for (uint32_t t = 0; t < w->ntargets; t++)
-        reached += w->targets[t]->accepted;
+    for (uint32_t t = 0; t < w->targets.n; t++)
+        reached += w->targets.t[t]->accepted;
     CU_ASSERT_EQUAL(ok, nconn);
     CU_ASSERT_EQUAL(reset, nconn);
     CU_ASSERT_EQUAL(lb->resets, nconn);
@@ -302,7 +302,7 @@ static void nlb_idle_timeout_resets_the_next_request(void)
     /* A gap shorter than the timeout keeps the flow. */
     struct obs o2 = {0};
     w = idle_run("50s", ", idle_timeout: 60s", "", &sc, &o2);
-    nconn = w->next_flow_id;
+    nconn = w->env.next_flow_id;
     CU_ASSERT_EQUAL(o2.n, 2 * nconn);
     for (size_t i = 0; i < o2.n; i++)
         CU_ASSERT_EQUAL(o2.r[i].status, RQ_OK);
@@ -318,7 +318,7 @@ static void udp_idle_timeout_starts_a_new_flow(void)
     struct obs o = {0};
     struct world *w = idle_run("150s", "", ", protocol: UDP", &sc, &o);
     CU_ASSERT_DOUBLE_EQUAL(sc->lbs[0].idle_timeout_s, 120, 0);
-    uint64_t nconn = w->next_flow_id;
+    uint64_t nconn = w->env.next_flow_id;
     CU_ASSERT_FATAL(nconn > 5);
     CU_ASSERT_EQUAL(o.n, 2 * nconn);
     for (size_t i = 0; i < o.n; i++)
@@ -331,7 +331,7 @@ static void udp_idle_timeout_starts_a_new_flow(void)
     /* 100 s < 120 s: the same flow. */
     struct obs o2 = {0};
     w = idle_run("100s", "", ", protocol: UDP", &sc, &o2);
-    nconn = w->next_flow_id;
+    nconn = w->env.next_flow_id;
     CU_ASSERT_EQUAL(o2.n, 2 * nconn);
     CU_ASSERT_EQUAL(w->lbs[0]->resets, 0);
     CU_ASSERT_EQUAL(w->lbs[0]->flows_opened, nconn);
@@ -371,8 +371,8 @@ struct at_mark {
 
 static struct at_mark *marks_of(const struct world *w, const struct obs *o, double t, int tid)
 {
-    struct at_mark *m = xcalloc(w->next_flow_id + 1, sizeof *m);
-    for (uint64_t f = 0; f <= w->next_flow_id; f++)
+    struct at_mark *m = xcalloc(w->env.next_flow_id + 1, sizeof *m);
+    for (uint64_t f = 0; f <= w->env.next_flow_id; f++)
         m[f].target_before = -2;
     for (size_t i = 0; i < o->n; i++) {
         const struct rec *r = &o->r[i];
@@ -418,7 +418,7 @@ static void unhealthy_target_flows_are_reset(void)
      * the client's following request opens a new flow on a healthy target. */
     struct at_mark *m = marks_of(w, &o, down, 1);
     int on_it = 0;
-    for (uint64_t f = 1; f <= w->next_flow_id; f++) {
+    for (uint64_t f = 1; f <= w->env.next_flow_id; f++) {
         if (!m[f].status_after)
             continue;
         if (m[f].target_before == 1) {
@@ -454,7 +454,7 @@ static void without_connection_termination_flows_stay(void)
     struct conn *c = conns_of(w, &o);
     struct at_mark *m = marks_of(w, &o, down, 1);
     int kept = 0;
-    for (uint64_t f = 1; f <= w->next_flow_id; f++) {
+    for (uint64_t f = 1; f <= w->env.next_flow_id; f++) {
         if (!c[f].n)
             continue;
         if (m[f].target_before == 1 && m[f].status_after) {
@@ -500,7 +500,7 @@ static void clb_http_routes_each_request_by_least_outstanding(void)
     CU_ASSERT(!w->lbs[0]->l4);
     struct conn *c = conns_of(w, &o);
     uint64_t nconn = 0, moved = 0;
-    for (uint64_t f = 1; f <= w->next_flow_id; f++) {
+    for (uint64_t f = 1; f <= w->env.next_flow_id; f++) {
         if (!c[f].n)
             continue;
         nconn++;
@@ -525,7 +525,7 @@ static void clb_tcp_routes_each_connection_round_robin(void)
     CU_ASSERT(w->lbs[0]->l4);
     struct conn *c = conns_of(w, &o);
     uint64_t nconn = 0;
-    for (uint64_t f = 1; f <= w->next_flow_id; f++) {
+    for (uint64_t f = 1; f <= w->env.next_flow_id; f++) {
         if (!c[f].n)
             continue;
         nconn++;
@@ -536,7 +536,7 @@ static void clb_tcp_routes_each_connection_round_robin(void)
         CU_ASSERT_EQUAL(c[f].first_target, (int)((f - 1) % 4));
     }
     CU_ASSERT_FATAL(nconn > 40);
-    CU_ASSERT_EQUAL(nconn, w->next_flow_id);
+    CU_ASSERT_EQUAL(nconn, w->env.next_flow_id);
     CU_ASSERT_EQUAL(w->lbs[0]->flows_opened, nconn);
     free(c);
     finish(w, sc, &o);
@@ -588,7 +588,7 @@ static void nlb_to_alb_chain_reaches_targets_through_both(void)
     CU_ASSERT_EQUAL(albs->requests, n);
     CU_ASSERT_EQUAL(app->requests, n);
     /* The NLB opened one flow per connection; the ALB behind it spread the requests. */
-    CU_ASSERT_EQUAL(front->flows_opened, w->next_flow_id);
+    CU_ASSERT_EQUAL(front->flows_opened, w->env.next_flow_id);
     CU_ASSERT_EQUAL(5 * front->flows_opened, n);
     for (int t = 0; t < 3; t++)
         CU_ASSERT(per_target[t] > n / 4);
@@ -616,7 +616,7 @@ static void lb_cookie_keeps_a_user_on_one_target_until_it_fails(void)
     struct target_group *g = w->tgs[0];
     double down = row_time(&o, "tg/1", "healthy -> unhealthy");
     CU_ASSERT_FATAL(down >= 100 + 15 - 1e-9 && down <= 100 + 25 + 1e-9);
-    CU_ASSERT_EQUAL_FATAL(w->next_flow_id, 10); /* one flow id per user */
+    CU_ASSERT_EQUAL_FATAL(w->env.next_flow_id, 10); /* one flow id per user */
     struct conn *c = conns_of(w, &o);
     struct at_mark *m = marks_of(w, &o, down, 1);
     /* Per user: the target after the mark (all requests after it must agree). */
@@ -700,7 +700,7 @@ static void alb_deregistration_ends_when_nothing_is_in_flight(void)
     CU_ASSERT_DOUBLE_EQUAL(unused, last, 1e-9);
     /* At ρ = 0.125 a queue of 10 (100 ms) has probability about 0.125^10. */
     CU_ASSERT(unused >= 100 && unused <= 100.1);
-    CU_ASSERT_EQUAL(w->targets[tid]->accepted, before);
+    CU_ASSERT_EQUAL(w->targets.t[tid]->accepted, before);
     finish(w, sc, &o);
 }
 
@@ -737,7 +737,7 @@ static void nlb_deregistration_keeps_flows_for_the_delay(void)
     }
     CU_ASSERT(draining_hits > 0);
     /* New flows never reach the draining (later unused) target. */
-    for (uint64_t f = 1; f <= w->next_flow_id; f++)
+    for (uint64_t f = 1; f <= w->env.next_flow_id; f++)
         if (c[f].n && c[f].first_sent_s > 100)
             CU_ASSERT(c[f].first_target != tid && !c[f].moved);
     free(c);
@@ -764,16 +764,16 @@ static void nlb_cross_zone_off_gives_the_aws_example_shares(void)
     struct world *w = run(text, &sc, &o);
     CU_ASSERT(!sc->lbs[0].cross_zone); /* the NLB default */
     uint64_t total = 0;
-    for (uint32_t i = 0; i < w->ntargets; i++)
-        total += w->targets[i]->accepted;
+    for (uint32_t i = 0; i < w->targets.n; i++)
+        total += w->targets.t[i]->accepted;
     CU_ASSERT_FATAL(total > 15000);
     CU_ASSERT_EQUAL(w->lbs[0]->flows_opened, total); /* one request per flow */
     /* Each flow's node and target come from its hash: a target's count is binomial(total,
      * p) with p = 1/2 · 1/2 (zone a) or 1/2 · 1/8 (zone b).  Ten targets at once: each
      * within the 1 - 0.001/10 two-sided normal interval, 99.9 % for all together. */
     double z = gsl_cdf_ugaussian_Qinv(0.001 / 10 / 2);
-    for (uint32_t i = 0; i < w->ntargets; i++) {
-        const struct target *t = w->targets[i];
+    for (uint32_t i = 0; i < w->targets.n; i++) {
+        const struct target *t = w->targets.t[i];
         double p = t->spec.zone == 0 ? 0.25 : 0.0625;
         double share = (double)t->accepted / (double)total;
         double tol = z * sqrt(p * (1 - p) / (double)total);
@@ -883,9 +883,9 @@ static void gw_run(const char *failover, struct gw_run *g)
     struct world *w = build(text, &sc, &o);
     struct lb *gw = w->lbs[scenario_lb_index(sc, "gw")];
     for (int t = 0; t <= GW_END; t++) {
-        sim_event_run_until(&w->sim, t);
+        sim_event_run_until(&w->env.sim, t);
         g->dropped[t] = gw->dropped;
-        g->flows[t] = w->next_flow_id;
+        g->flows[t] = w->env.next_flow_id;
     }
     g->down = row_time(&o, "fw/1", "healthy -> unhealthy");
     CU_ASSERT_FATAL(g->down >= 40 + 15 - 1e-9 && g->down <= 40 + 25 + 1e-9);
@@ -1018,7 +1018,7 @@ static void idle_connections_stop_counting_as_active_at_the_timeout(void)
     struct scenario *sc;
     struct obs o = {0};
     struct world *w = idle_run("100s", ", idle_timeout: 60s", "", &sc, &o);
-    double nconn = (double)w->next_flow_id;
+    double nconn = (double)w->env.next_flow_id;
     CU_ASSERT_FATAL(nconn > 5);
     /* 10 ms of service each, give or take a little queueing when two overlap. */
     CU_ASSERT_DOUBLE_EQUAL(w->lbs[0]->usage.active_area[0], nconn * 60.01, 0.01 * nconn);
@@ -1036,7 +1036,7 @@ static void idle_connections_stop_counting_as_active_at_the_timeout(void)
         "  - { name: tg, targets: [ { kind: ec2, vcpus: 1, count: 1 } ] }\n";
     struct obs o2 = {0};
     w = run(text, &sc, &o2);
-    nconn = (double)w->next_flow_id;
+    nconn = (double)w->env.next_flow_id;
     CU_ASSERT_FATAL(nconn > 5);
     CU_ASSERT_DOUBLE_EQUAL(w->lbs[0]->usage.new_conns[0], 2 * nconn, 0);
     printf("\n    ALB connection-seconds %.4f per connection (60.02 expected)\n",
@@ -1081,7 +1081,7 @@ static void gwlb_forgets_flows_idle_past_the_timeout(void)
  * one) forgets the request: it is never handed back, so workload.c finish() never runs for
  * it.  world.h promises on_request "once per finished request (answered, or dropped after
  * the client gave up)", and the client's on_timeout() counts on finish() to free it; as it
- * is, every dropped request stays live in w->requests until world_free (a leak per drop
+ * is, every dropped request stays live in w->env.requests until world_free (a leak per drop
  * over a run, and "definitely lost" under `make valgrind`, POOL_DEBUG=1). */
 static void gwlb_dropped_requests_are_reported_and_released(void)
 {
@@ -1107,7 +1107,7 @@ static void gwlb_dropped_requests_are_reported_and_released(void)
     CU_ASSERT_EQUAL(w->lbs[0]->dropped, wl->attempts);
     CU_ASSERT_EQUAL(wl->timeouts, wl->attempts);
     CU_ASSERT_EQUAL(o.n, wl->attempts);
-    CU_ASSERT_EQUAL(w->requests.live, 0);
+    CU_ASSERT_EQUAL(w->env.requests.live, 0);
     finish(w, sc, &o);
 }
 

@@ -55,10 +55,10 @@ static struct world *one_target(const char *arrivals, const char *target, const 
              arrivals, extra, target);
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, sc), 0);
     struct world *w = world_new(*sc, 1);
-    w->on_request = record;
-    w->on_request_ctx = seen;
+    w->env.on_request = record;
+    w->env.on_request_ctx = seen;
     world_start(w);
-    sim_event_run_until(&w->sim, (*sc)->duration_s);
+    sim_event_run_until(&w->env.sim, (*sc)->duration_s);
     return w;
 }
 
@@ -92,7 +92,7 @@ static void fcfs_serves_in_arrival_order(void)
     CU_ASSERT_DOUBLE_EQUAL(s.latency[1], 3.0, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(s.latency[2], 6.0, 1e-12);
     /* Busy for 6 s of the 100 s run. */
-    CU_ASSERT_DOUBLE_EQUAL(target_busy_area(w->targets[0], 100), 6.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(target_busy_area(w->targets.t[0], 100), 6.0, 1e-12);
     world_free(w);
     scenario_free(sc);
 }
@@ -149,7 +149,7 @@ static void queue_limit_turns_away_with_503(void)
     CU_ASSERT_DOUBLE_EQUAL(s.latency[0], 0.0, 1e-12);
     CU_ASSERT_EQUAL(s.status[1], RQ_OK);
     CU_ASSERT_EQUAL(s.status[2], RQ_OK);
-    CU_ASSERT_EQUAL(w->targets[0]->rejected, 1);
+    CU_ASSERT_EQUAL(w->targets.t[0]->rejected, 1);
     CU_ASSERT_EQUAL(w->workloads[0]->errors, 1);
     world_free(w);
     scenario_free(sc);
@@ -170,7 +170,7 @@ static void timeout_abandons_and_retries_with_the_same_demand(void)
     CU_ASSERT_EQUAL(wl->retries, 1);
     CU_ASSERT_EQUAL(wl->failed, 1);
     CU_ASSERT_EQUAL(wl->completed, 0);
-    CU_ASSERT_EQUAL(w->targets[0]->completed, 2);
+    CU_ASSERT_EQUAL(w->targets.t[0]->completed, 2);
     CU_ASSERT_EQUAL_FATAL(s.n, 2);
     CU_ASSERT(s.abandoned[0] && s.abandoned[1]);
     world_free(w);
@@ -193,7 +193,7 @@ static void closed_loop_users_keep_one_request_each(void)
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
     struct world *w = world_new(sc, 1);
     world_start(w);
-    sim_event_run_until(&w->sim, sc->duration_s);
+    sim_event_run_until(&w->env.sim, sc->duration_s);
     /* First requests at t = 1 (one think), then every 2 s: completions at 2, 4, ..., 100. */
     CU_ASSERT_EQUAL(w->workloads[0]->completed, 150);
     world_free(w);
@@ -220,17 +220,17 @@ static void cross_zone_off_gives_the_aws_example_shares(void)
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
     struct world *w = world_new(sc, 3);
     world_start(w);
-    sim_event_run_until(&w->sim, sc->duration_s);
+    sim_event_run_until(&w->env.sim, sc->duration_s);
     uint64_t total = 0;
-    for (uint32_t i = 0; i < w->ntargets; i++)
-        total += w->targets[i]->accepted;
+    for (uint32_t i = 0; i < w->targets.n; i++)
+        total += w->targets.t[i]->accepted;
     CU_ASSERT_FATAL(total > 30000);
     /* A node's share is binomial(total, 1/2); a target gets its node's share / k exactly
      * up to round robin's ±1, so the tolerance is the node share's 99.9 % interval / k. */
     double z = gsl_cdf_ugaussian_Qinv(0.0005);
     double sd = sqrt(0.25 / (double)total);
-    for (uint32_t i = 0; i < w->ntargets; i++) {
-        struct target *t = w->targets[i];
+    for (uint32_t i = 0; i < w->targets.n; i++) {
+        struct target *t = w->targets.t[i];
         double share = (double)t->accepted / (double)total;
         double want = t->spec.zone == 0 ? 0.25 : 0.0625;
         double k = t->spec.zone == 0 ? 2 : 8;
@@ -258,13 +258,13 @@ static void cross_zone_on_spreads_evenly(void)
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
     struct world *w = world_new(sc, 3);
     world_start(w);
-    sim_event_run_until(&w->sim, sc->duration_s);
+    sim_event_run_until(&w->env.sim, sc->duration_s);
     uint64_t total = 0;
-    for (uint32_t i = 0; i < w->ntargets; i++)
-        total += w->targets[i]->accepted;
-    for (uint32_t i = 0; i < w->ntargets; i++) {
+    for (uint32_t i = 0; i < w->targets.n; i++)
+        total += w->targets.t[i]->accepted;
+    for (uint32_t i = 0; i < w->targets.n; i++) {
         /* Each node cycles over all ten: within 1 of node count / 10 each. */
-        double share = (double)w->targets[i]->accepted / (double)total;
+        double share = (double)w->targets.t[i]->accepted / (double)total;
         CU_ASSERT(fabs(share - 0.1) <= 2.0 / (double)total);
     }
     world_free(w);

@@ -369,10 +369,10 @@ static double mean_response(const char *algorithm)
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
     struct world *w = world_new(sc, 11);
     struct rt_sum s = {0};
-    w->on_request = add_response;
-    w->on_request_ctx = &s;
+    w->env.on_request = add_response;
+    w->env.on_request_ctx = &s;
     world_start(w);
-    sim_event_run_until(&w->sim, sc->duration_s);
+    sim_event_run_until(&w->env.sim, sc->duration_s);
     world_free(w);
     scenario_free(sc);
     CU_ASSERT_FATAL(s.n > 200000);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "models/core/request.h"
-#include "models/scenario/world.h"
+#include "models/core/env.h"
 #include "sim/xalloc.h"
 
 static void target_accept(struct node *n, struct request *rq);
@@ -15,13 +15,13 @@ static const struct node_ops target_ops = {
     .done = NULL,
 };
 
-void target_init(struct target *t, struct world *w, uint32_t id, const char *name,
+void target_init(struct target *t, struct env *env, uint32_t id, const char *name,
                  const struct target_spec *spec, double now)
 {
     *t = (struct target){0};
     t->node.ops = &target_ops;
     t->node.name = name;
-    t->node.world = w;
+    t->node.env = env;
     t->id = id;
     t->spec = *spec;
     t->state = TARGET_IN_SERVICE;
@@ -102,11 +102,11 @@ static double slow_factor(const struct target *t)
 /* rq takes server slot `slot` (busy already counts it). */
 static void fcfs_start(struct target *t, struct request *rq, double now, int slot)
 {
-    struct world *w = t->node.world;
+    struct env *env = t->node.env;
     rq->start_s = now;
     rq->svc_slot = (uint32_t)slot;
     t->svc[slot] = rq;
-    rq->done_ev = sim_event_schedule(&w->sim, now + demand_of(rq) * slow_factor(t) / t->spec.speed,
+    rq->done_ev = sim_event_schedule(&env->sim, now + demand_of(rq) * slow_factor(t) / t->spec.speed,
                                      fcfs_done, t, (uint64_t)(uintptr_t)rq);
 }
 
@@ -201,15 +201,15 @@ static void ps_done(struct sim *sim, void *ctx, uint64_t arg);
 /* (Re)schedule the next PS completion after the job count changed. */
 static void ps_schedule(struct target *t, double now)
 {
-    struct world *w = t->node.world;
-    sim_event_cancel(&w->sim, t->ps_ev);
+    struct env *env = t->node.env;
+    sim_event_cancel(&env->sim, t->ps_ev);
     t->ps_ev = 0;
     if (t->ps_n == 0)
         return;
     double left = t->ps[0]->ps_finish - t->ps_vtime;
     if (left < 0)
         left = 0;
-    t->ps_ev = sim_event_schedule(&w->sim, now + left / ps_rate(t, t->ps_n), ps_done, t, 0);
+    t->ps_ev = sim_event_schedule(&env->sim, now + left / ps_rate(t, t->ps_n), ps_done, t, 0);
 }
 
 static void ps_done(struct sim *sim, void *ctx, uint64_t arg)
@@ -232,8 +232,8 @@ static void ps_done(struct sim *sim, void *ctx, uint64_t arg)
 static void target_accept(struct node *n, struct request *rq)
 {
     struct target *t = container_of(n, struct target, node);
-    struct world *w = n->world;
-    double now = sim_now(&w->sim);
+    struct env *env = n->env;
+    double now = sim_now(&env->sim);
     if ((t->state != TARGET_IN_SERVICE && t->state != TARGET_DRAINING) ||
         t->fault == TARGET_FAULT_CRASH) {
         if (t->fault == TARGET_FAULT_CRASH)
@@ -307,11 +307,11 @@ static void drop_chain(struct target *t, struct request *chain, int status)
  * the queue, then processor-sharing jobs in heap order. */
 static void crash_drop_all(struct target *t, double now)
 {
-    struct world *w = t->node.world;
+    struct env *env = t->node.env;
     struct request *chain = NULL, **tail = &chain;
     for (int i = 0; i < t->busy && t->spec.discipline == TARGET_FCFS; i++) {
         struct request *rq = t->svc[i];
-        sim_event_cancel(&w->sim, rq->done_ev);
+        sim_event_cancel(&env->sim, rq->done_ev);
         rq->done_ev = 0;
         *tail = rq;
         tail = &rq->next;
@@ -329,7 +329,7 @@ static void crash_drop_all(struct target *t, double now)
         }
         *tail = NULL;
         t->ps_n = 0;
-        sim_event_cancel(&w->sim, t->ps_ev);
+        sim_event_cancel(&env->sim, t->ps_ev);
         t->ps_ev = 0;
     }
     busy_update(t, now, 0);
@@ -354,7 +354,7 @@ void target_fault_start(struct target *t, int id, enum target_fault kind, double
     t->fault_rate = rate;
     t->fault_rng = rng;
     if (kind == TARGET_FAULT_CRASH)
-        crash_drop_all(t, sim_now(&t->node.world->sim));
+        crash_drop_all(t, sim_now(&t->node.env->sim));
 }
 
 void target_fault_end(struct target *t, int id)
@@ -391,4 +391,28 @@ bool target_is_answering(const struct target *t)
 {
     return t->state == TARGET_IN_SERVICE && t->fault != TARGET_FAULT_CRASH &&
            t->fault != TARGET_FAULT_HANG;
+}
+
+struct target *target_list_new(struct target_list *l, const char *name,
+                               const struct target_spec *spec)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->t = xrealloc(l->t, l->cap * sizeof *l->t);
+    }
+    struct target *t = xmalloc(sizeof *t);
+    target_init(t, l->env, l->n, xstrdup(name), spec, sim_now(&l->env->sim));
+    l->t[l->n++] = t;
+    return t;
+}
+
+void target_list_fini(struct target_list *l)
+{
+    for (uint32_t i = 0; i < l->n; i++) {
+        free((char *)l->t[i]->node.name);
+        target_fini(l->t[i]);
+        free(l->t[i]);
+    }
+    free(l->t);
+    *l = (struct target_list){0};
 }

@@ -33,7 +33,9 @@
 
 #include "models/core/node.h"
 
+struct env;
 struct request;
+struct target;
 
 enum target_kind { TARGET_EC2, TARGET_FARGATE };
 enum target_discipline { TARGET_FCFS, TARGET_PS };
@@ -92,10 +94,41 @@ struct target {
     uint64_t dropped;             /* requests answered 502/500 because of a fault */
     void *owner;                  /* what launched it (owner_kind says which), or NULL */
     enum { TARGET_OWNER_NONE, TARGET_OWNER_ASG, TARGET_OWNER_ECS } owner_kind;
+    const struct target_owner_ops *owner_ops; /* how to tell the owner; NULL: no owner */
 };
 
+/* What a target tells whoever launched it (an Auto Scaling group, an ECS service).  The
+ * owner sets it when it makes the target; callers go through target_drained(). */
+struct target_owner_ops {
+    /* Every target group it was registered with finished draining it.  May be NULL. */
+    void (*drained)(void *owner, struct target *t);
+};
+
+/* A target group finished draining t: tell its owner, if it has one that cares. */
+static inline void target_drained(struct target *t)
+{
+    if (t->owner_ops && t->owner_ops->drained)
+        t->owner_ops->drained(t->owner, t);
+}
+
+/* Every target of a run, by id (creation order).  The world owns one; scaling groups and
+ * services borrow it to make their instances and tasks, faults to find theirs. */
+struct target_list {
+    struct target **t;            /* [n] */
+    uint32_t n, cap;
+    struct env *env;              /* borrowed: what new targets live in */
+};
+
+/* A new target named `name` (copied; the list frees it) with the next id, in service from
+ * now.  The list owns it. */
+struct target *target_list_new(struct target_list *l, const char *name,
+                               const struct target_spec *spec);
+
+/* Free every target and the list's storage. */
+void target_list_fini(struct target_list *l);
+
 /* Initialise a target in state TARGET_IN_SERVICE launched at `now`.  name is borrowed. */
-void target_init(struct target *t, struct world *w, uint32_t id, const char *name,
+void target_init(struct target *t, struct env *env, uint32_t id, const char *name,
                  const struct target_spec *spec, double now);
 void target_fini(struct target *t);
 

@@ -90,12 +90,9 @@
  * arena).  Tasks' targets belong to the world.  ecs_free frees the rest.
  *
  * Integration (the world owner):
- *  1. after world_new has built the target groups and set their on_drained hooks, call
- *     ecs_new(w, &cfg) per service.  It chains itself in front of each of its target
- *     groups' on_drained hook: drained tasks of this service go to ecs_drained, every
- *     other target to the hook that was there (the world's, which calls asg_drained).
- *     A world hook installed AFTER ecs_new must not pass a task to asg_drained: test
- *     `t->owner == svc` against each service first (tasks' owner is their service).
+ *  1. after world_new has built the target groups, call ecs_new per service with the
+ *     run's target list and the service's groups.  Its tasks are targets whose owner ops
+ *     (models/compute/target.h) bring their drain back to ecs_drained.
  *  2. in world_start, call ecs_start before tg_health_start (initial tasks healthy).
  *  3. ecs_free once the engine has stopped (events point here); it touches neither the
  *     target groups nor the targets, so before or after the rest of world_free.
@@ -116,11 +113,11 @@
 #include "sim/diag.h"
 #include "sim/event.h"
 
-struct world;
+struct env;
+struct target_list;
 struct target_group;
 struct sim_dist;
 struct catalog_instance;
-struct ecs_hook;
 
 #define ECS_FARGATE_START_DEFAULT "lognormal(median=45s, p99=120s)"
 #define ECS_EC2_START_DEFAULT "lognormal(median=10s, p99=40s)"
@@ -235,7 +232,9 @@ struct ecs_cluster {
 struct ecs_service {
     struct ecs_service_cfg cfg;       /* copied; what it points to is borrowed */
     const char *name;
-    struct world *w;
+    struct env *env;                  /* borrowed */
+    struct target_list *targets;      /* borrowed: where its tasks are made */
+    int nzones;                       /* zones of the scenario (tasks spread without `zones`) */
     struct target_group **tgs;        /* [cfg.ntgs] */
     gsl_rng *rng;                     /* start times: "ecs.<name>" */
     struct sim_dist *start_default;   /* owned when cfg.start_time was NULL */
@@ -246,20 +245,22 @@ struct ecs_service {
     int npol;
     double tick_s;
     struct ecs_cluster cl;            /* ECS_LAUNCH_EC2 only */
-    struct ecs_hook *hooks;           /* [cfg.ntgs] chained on_drained hooks (Integration) */
     double last_unplaced_log_s;       /* s: last "unable to place" service event */
     uint64_t activities, starts, stops, replacements, placement_failures;
 };
 
-/* Build the service (no event scheduled yet).  cfg must have passed ecs_cfg_check. */
-struct ecs_service *ecs_new(struct world *w, const struct ecs_service_cfg *cfg);
+/* Build the service (no event scheduled yet).  cfg must have passed ecs_cfg_check.  Its
+ * tasks are made in `targets` (whose env the service lives in); tgs[k] is the group of
+ * cfg->tgs[k]; nzones: the scenario's zone count (used when cfg->zones is NULL). */
+struct ecs_service *ecs_new(struct target_list *targets, const struct ecs_service_cfg *cfg,
+                            struct target_group **tgs, int nzones, double duration_s);
 void ecs_free(struct ecs_service *s);
 
 /* Start the initial instances and tasks (in service at t = 0) and schedule both loops and
  * the scheduled actions.  Before tg_health_start. */
 void ecs_start(struct ecs_service *s);
 
-/* A target group finished draining task t of s (the chained hook calls it). */
+/* Every target group finished draining task t of s (its owner op calls it). */
 void ecs_drained(struct ecs_service *s, struct target *t);
 
 /* Tasks by state now: PROVISIONING, PENDING, RUNNING, DRAINING. */

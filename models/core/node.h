@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 struct node;
+struct env;
 struct request;
-struct world;
 
 struct node_ops {
     const char *kind; /* "alb", "target_group", "target", ... */
@@ -36,7 +36,7 @@ struct node_ops {
 struct node {
     const struct node_ops *ops;
     const char *name;    /* borrowed from the scenario arena */
-    struct world *world; /* the world the node lives in */
+    struct env *env;     /* the running world's services (models/core/env.h); borrowed */
 };
 
 /* Record `to` as a hop of rq and let it accept the request. */

@@ -50,6 +50,8 @@ struct request {
                                 * hashing algorithms (flow_hash, consistent_hash) hash — the
                                 * flow's 5-tuple hash, or a 3-/2-tuple hash (GWLB) */
     struct workload *wl;       /* who sent it */
+    uint64_t client_net;       /* the sending workload's name hash: with the flow hash, the
+                                * client's address (GWLB 2- and 3-tuple stickiness) */
     struct client *client;     /* connection or closed-loop user, NULL for a lone request */
     double sent_s;             /* s: when the client sent this attempt */
     double first_sent_s;       /* s: when the first attempt of this request was sent */

@@ -6,11 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/core/env.h"
 #include "models/core/request.h"
-#include "models/scenario/scenario.h"
 #include "models/elb/target_group.h"
-#include "models/traffic/workload.h"
-#include "models/scenario/world.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
@@ -27,15 +25,25 @@ static const struct node_ops lb_ops[4] = {
     [SC_LB_CLB] = {.kind = "clb", .accept = lb_accept, .done = lb_done},
 };
 
-struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
-                  struct target_group **tgs)
+/* The index of the group named `name` among tgs, or -1. */
+static int tg_index(struct target_group **tgs, int ntgs, const char *name)
+{
+    for (int i = 0; i < ntgs; i++)
+        if (!strcmp(tgs[i]->node.name, name))
+            return i;
+    return -1;
+}
+
+struct lb *lb_new(struct env *env, uint32_t id, const struct sc_lb *cfg,
+                  struct target_group **tgs, const struct sc_tg *tg_cfgs, int ntgs,
+                  double duration_s)
 {
     struct lb *lb = xcalloc(1, sizeof *lb);
     lb->node.ops = &lb_ops[cfg->type];
     lb->type = cfg->type;
     lb->l4 = cfg->l4;
     lb->node.name = cfg->name;
-    lb->node.world = w;
+    lb->node.env = env;
     lb->id = id;
     lb->cfg = cfg;
     lb->nnodes = cfg->nzones;
@@ -45,14 +53,14 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
     lb->flows = xcalloc((size_t)lb->nnodes, sizeof *lb->flows);
     for (int nd = 0; nd < lb->nnodes; nd++)
         flow_table_init(&lb->flows[nd]);
-    lb->usage.nhours = (int)ceil(w->sc->duration_s / 3600.0) + 1;
+    lb->usage.nhours = (int)ceil(duration_s / 3600.0) + 1;
     lb->usage.new_conns = xcalloc((size_t)lb->usage.nhours, sizeof(double));
     lb->usage.active_area = xcalloc((size_t)lb->usage.nhours, sizeof(double));
     lb->usage.rule_evals = xcalloc((size_t)lb->usage.nhours, sizeof(double));
     lb->rules = xcalloc((size_t)(cfg->nrules ? cfg->nrules : 1), sizeof *lb->rules);
     lb->nrules = cfg->nrules;
     /* [group][node] view index + 1, 0 = not attached yet */
-    uint32_t **tg_views = xcalloc((size_t)(w->sc->ntgs ? w->sc->ntgs : 1), sizeof *tg_views);
+    uint32_t **tg_views = xcalloc((size_t)(ntgs ? ntgs : 1), sizeof *tg_views);
     for (int i = 0; i < cfg->nrules; i++) {
         const struct sc_rule *cr = &cfg->rules[i];
         struct lb_rule *r = &lb->rules[i];
@@ -65,17 +73,17 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
             sum += cr->fw[k].weight;
         for (int k = 0; k < cr->nfw; k++) {
             struct lb_forward *f = &r->fw[k];
-            int gi = scenario_tg_index(w->sc, cr->fw[k].target_group);
+            int gi = tg_index(tgs, ntgs, cr->fw[k].target_group);
             ELB_ASSERT(gi >= 0); /* checked by the scenario reader */
             f->tg = tgs[gi];
             if (lb->l4 && i == 0 && k == 0)
-                lb->l4_tg = &w->sc->tgs[gi]; /* l4_group()'s: looked up once, not per flow */
-            if (w->sc->tgs[gi].appliance_demand)
-                lb->appliance_demand = w->sc->tgs[gi].appliance_demand;
+                lb->l4_tg = &tg_cfgs[gi]; /* l4_group()'s: looked up once, not per flow */
+            if (tg_cfgs[gi].appliance_demand)
+                lb->appliance_demand = tg_cfgs[gi].appliance_demand;
             acc += cr->fw[k].weight;
             f->cum_weight = k == cr->nfw - 1 ? 1.0 : acc / sum;
             /* Per-group cross-zone setting overrides the LB's (AWS.md §1 "Cross-zone"). */
-            const struct sc_tg *g = &w->sc->tgs[gi];
+            const struct sc_tg *g = &tg_cfgs[gi];
             bool xz = g->cross_zone == SC_XZ_ON    ? true
                       : g->cross_zone == SC_XZ_OFF ? false
                                                    : cfg->cross_zone;
@@ -91,7 +99,7 @@ struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
                 f->views[nd] = tg_views[gi][nd] - 1;
         }
     }
-    for (int g = 0; g < w->sc->ntgs; g++)
+    for (int g = 0; g < ntgs; g++)
         free(tg_views[g]);
     free(tg_views);
     return lb;
@@ -119,10 +127,14 @@ void lb_free(struct lb *lb)
     free(lb);
 }
 
-void lb_link(struct lb *lb, struct lb **lbs)
+void lb_link(struct lb *lb, struct lb **lbs, int nlbs)
 {
-    if (lb->cfg->next)
-        lb->next = &lbs[scenario_lb_index(lb->node.world->sc, lb->cfg->next)]->node;
+    if (!lb->cfg->next)
+        return;
+    for (int i = 0; i < nlbs; i++)
+        if (!strcmp(lbs[i]->node.name, lb->cfg->next))
+            lb->next = &lbs[i]->node;
+    ELB_ASSERT(lb->next); /* checked by the scenario reader */
 }
 
 /* ---- usage and cost ---- */
@@ -255,7 +267,7 @@ static const struct lb_rule *match(struct lb *lb, const struct request *rq)
             }
         }
         if (evals > 10)
-            lb->usage.rule_evals[hour_of(&lb->usage, sim_now(&lb->node.world->sim))] +=
+            lb->usage.rule_evals[hour_of(&lb->usage, sim_now(&lb->node.env->sim))] +=
                 evals - 10;
     }
     for (int i = 0; i < lb->nrules; i++) {
@@ -288,11 +300,11 @@ static void gw_fire(struct sim *sim, void *ctx, uint64_t arg);
 
 static void gw_arm(struct lb *lb)
 {
-    struct world *w = lb->node.world;
+    struct env *env = lb->node.env;
     while (lb->gw_head != lb->gw_tail && !lb->gw_ring[lb->gw_head & lb->gw_mask])
         lb->gw_head++;
     if (lb->gw_head != lb->gw_tail && !lb->gw_ev)
-        lb->gw_ev = sim_event_schedule(&w->sim, lb->gw_deadline[lb->gw_head & lb->gw_mask],
+        lb->gw_ev = sim_event_schedule(&env->sim, lb->gw_deadline[lb->gw_head & lb->gw_mask],
                                        gw_fire, lb, 0);
 }
 
@@ -371,7 +383,7 @@ static void l7_forward(struct lb *lb, struct request *rq)
     }
     rq->route_view = f->views[node_of(rq, rq->nhops - 1)];
     rq->route_key = rq->flow_hash;
-    gw_push(lb, rq, sim_now(&lb->node.world->sim));
+    gw_push(lb, rq, sim_now(&lb->node.env->sim));
     node_send(&f->tg->node, rq);
 }
 
@@ -433,7 +445,7 @@ static uint64_t l4_key(const struct lb *lb, const struct request *rq)
     enum sc_sticky st = lb->l4_tg->sticky;
     if (lb->type != SC_LB_GWLB || st == SC_STICKY_NONE || st == SC_STICKY_5TUPLE)
         return rq->flow_hash;
-    uint64_t x = (rq->flow_hash & 1023) ^ ((uint64_t)(uintptr_t)rq->wl->name_hash << 10);
+    uint64_t x = (rq->flow_hash & 1023) ^ ((uint64_t)(uintptr_t)rq->client_net << 10);
     return sim_rng_splitmix64(&x);
 }
 
@@ -442,7 +454,7 @@ static uint64_t l4_key(const struct lb *lb, const struct request *rq)
 static void l4_close(struct lb *lb, struct flow_table *ft, struct flow_entry *e, int status,
                      double ended_s)
 {
-    double now = sim_now(&lb->node.world->sim);
+    double now = sim_now(&lb->node.env->sim);
     tg_flow_close(l4_group(lb), e->group, e->member, status);
     usage_close_at(&lb->usage, ended_s < now ? ended_s : now, now);
     flow_table_remove_entry(ft, e);
@@ -519,13 +531,13 @@ static void lb_sweep(struct sim *sim, void *ctx, uint64_t arg)
 
 void lb_start(struct lb *lb)
 {
-    sim_event_after(&lb->node.world->sim, lb->cfg->idle_timeout_s, lb_sweep, lb, 0);
+    sim_event_after(&lb->node.env->sim, lb->cfg->idle_timeout_s, lb_sweep, lb, 0);
 }
 
 static void l4_forward(struct lb *lb, struct request *rq)
 {
-    struct world *w = lb->node.world;
-    double now = sim_now(&w->sim);
+    struct env *env = lb->node.env;
+    double now = sim_now(&env->sim);
     struct target_group *g = l4_group(lb);
     uint32_t nd = node_of(rq, rq->nhops - 1);
     uint32_t view = lb->rules[0].fw[0].views[nd];
@@ -603,7 +615,7 @@ static void l4_forward(struct lb *lb, struct request *rq)
 /* The response of an L4 request passed back: the flow's bookkeeping. */
 static void l4_done(struct lb *lb, struct request *rq)
 {
-    struct world *w = lb->node.world;
+    struct env *env = lb->node.env;
     if (!(rq->hop_arg[rq->cur_hop] & HOP_ROUTED))
         return;
     struct flow_table *ft = &lb->flows[node_of(rq, rq->cur_hop)];
@@ -611,7 +623,7 @@ static void l4_done(struct lb *lb, struct request *rq)
     if (!e)
         return;
     e->aux--;
-    e->last_s = sim_now(&w->sim);
+    e->last_s = sim_now(&env->sim);
     if (rq->flow_end && e->aux == 0)
         l4_close(lb, ft, e, rq->status, e->last_s);
 }
@@ -699,7 +711,7 @@ static uint32_t nlb_dns(const struct lb *lb, const struct request *rq, uint32_t 
 static void lb_accept(struct node *n, struct request *rq)
 {
     struct lb *lb = container_of(n, struct lb, node);
-    struct world *w = n->world;
+    struct env *env = n->env;
     /* DNS spreads flows over the nodes; a flow stays on its node. */
     uint32_t nd = (uint32_t)(rq->flow_hash % (uint64_t)lb->nnodes);
     if (lb->type == SC_LB_NLB && lb->nnodes > 1)
@@ -715,14 +727,14 @@ static void lb_accept(struct node *n, struct request *rq)
     if (lb->l4)
         flow_table_prefetch(&lb->flows[nd], rq->flow_id);
     else
-        l7_connection(lb, rq, sim_now(&w->sim));
+        l7_connection(lb, rq, sim_now(&env->sim));
     /* The request's own uniform through the latency's quantile function: the same request
      * sees the same latency whatever happened before it (common random numbers). */
     double d = lb->latency ? sim_dist_quantile(lb->latency, rq->u_lb) : 0.0;
     if (d > 0)
-        sim_event_after(&w->sim, d, lb_forward, lb, (uint64_t)(uintptr_t)rq);
+        sim_event_after(&env->sim, d, lb_forward, lb, (uint64_t)(uintptr_t)rq);
     else
-        lb_forward(&w->sim, lb, (uint64_t)(uintptr_t)rq);
+        lb_forward(&env->sim, lb, (uint64_t)(uintptr_t)rq);
 }
 
 static bool lb_done(struct node *n, struct request *rq)
@@ -734,7 +746,7 @@ static bool lb_done(struct node *n, struct request *rq)
         l4_done(lb, rq);
     else {
         gw_answered(lb, rq);
-        l7_connection_done(lb, rq, sim_now(&n->world->sim));
+        l7_connection_done(lb, rq, sim_now(&n->env->sim));
     }
     lb->in_flight--;
     lb->responses++;

@@ -105,17 +105,20 @@ struct lb {
     uint64_t rebalanced;           /* L4: flows moved off a failed target (GWLB rebalance) */
 };
 
-/* Build from configuration; tgs is the world's target-group array indexed like the
- * scenario's.  Attaches this LB's views to the groups it forwards to. */
-struct lb *lb_new(struct world *w, uint32_t id, const struct sc_lb *cfg,
-                  struct target_group **tgs);
+/* Build from configuration.  tgs[0..ntgs) are the run's target groups and tg_cfgs their
+ * configurations (same order); forwards find their group by name.  Attaches this LB's
+ * views to the groups it forwards to.  duration_s: the run's length (LCU hours).  Borrows
+ * env, cfg, the groups and their configurations. */
+struct lb *lb_new(struct env *env, uint32_t id, const struct sc_lb *cfg,
+                  struct target_group **tgs, const struct sc_tg *tg_cfgs, int ntgs,
+                  double duration_s);
 void lb_free(struct lb *lb);
 
 /* Start the idle sweep (when the world starts). */
 void lb_start(struct lb *lb);
 
-/* Resolve the GWLB's `next` (after every LB exists). */
-void lb_link(struct lb *lb, struct lb **lbs);
+/* Resolve the GWLB's `next` among lbs[0..nlbs) by name (after every LB exists). */
+void lb_link(struct lb *lb, struct lb **lbs, int nlbs);
 
 /* Dollars for the run up to now: hourly price plus (N)LCUs. */
 double lb_cost_usd(struct lb *lb, double now);

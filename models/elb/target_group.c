@@ -5,7 +5,7 @@
 
 #include "models/core/request.h"
 #include "models/compute/target.h"
-#include "models/scenario/world.h"
+#include "models/core/env.h"
 #include "sim/xalloc.h"
 
 static void tg_accept(struct node *n, struct request *rq);
@@ -17,13 +17,13 @@ static const struct node_ops tg_ops = {
     .done = tg_done,
 };
 
-void tg_init(struct target_group *g, struct world *w, uint32_t id, const char *name,
+void tg_init(struct target_group *g, struct env *env, uint32_t id, const char *name,
              const struct route_ops *algo, const char *algo_text, gsl_rng *rng)
 {
     *g = (struct target_group){0};
     g->node.ops = &tg_ops;
     g->node.name = name;
-    g->node.world = w;
+    g->node.env = env;
     g->id = id;
     g->algo = algo;
     g->algo_text = algo_text;
@@ -97,9 +97,9 @@ void tg_views_rebuild(struct target_group *g)
               g->members[i].health == TG_HEALTH_HEALTHY;
     if (g->nmembers > 0 && any == g->fail_open && !(g->no_fail_open && !any)) {
         g->fail_open = !any;
-        struct world *w = g->node.world;
-        if (w)
-            sim_event_log_row(&w->events, sim_now(&w->sim), "health", g->node.name,
+        struct env *env = g->node.env;
+        if (env)
+            sim_event_log_row(&env->events, sim_now(&env->sim), "health", g->node.name,
                               g->fail_open ? "fail-open: no healthy target, routing to all"
                                            : "fail-open ends: a target is healthy");
     }
@@ -117,9 +117,9 @@ static void hc_event(struct sim *sim, void *ctx, uint64_t arg);
 
 static void schedule_first_check(struct target_group *g, uint32_t i)
 {
-    struct world *w = g->node.world;
+    struct env *env = g->node.env;
     double phase = gsl_rng_uniform(g->hc_rng) * g->hc.interval_s;
-    g->members[i].check_ev = sim_event_after(&w->sim, phase, hc_event, g, i);
+    g->members[i].check_ev = sim_event_after(&env->sim, phase, hc_event, g, i);
 }
 
 static void slow_start_end(struct sim *sim, void *ctx, uint64_t arg)
@@ -129,7 +129,7 @@ static void slow_start_end(struct sim *sim, void *ctx, uint64_t arg)
     if (!m->slow || sim_now(sim) < m->slow_from_s + g->slow_start_s)
         return; /* left slow start already (turned unhealthy), or a later ramp is on */
     m->slow = false;
-    sim_event_log_row(&g->node.world->events, sim_now(sim), "slow_start", m->node->name,
+    sim_event_log_row(&g->node.env->events, sim_now(sim), "slow_start", m->node->name,
                       "slow start ends: full share");
     tg_views_rebuild(g);
 }
@@ -145,22 +145,22 @@ static void slow_start_begin(struct target_group *g, struct tg_member *m)
     }
     if (!other)
         return;
-    struct world *w = g->node.world;
+    struct env *env = g->node.env;
     m->slow = true;
-    m->slow_from_s = sim_now(&w->sim);
-    sim_event_after(&w->sim, g->slow_start_s, slow_start_end, g, (uint64_t)(m - g->members));
-    sim_event_log_row(&w->events, m->slow_from_s, "slow_start", m->node->name,
+    m->slow_from_s = sim_now(&env->sim);
+    sim_event_after(&env->sim, g->slow_start_s, slow_start_end, g, (uint64_t)(m - g->members));
+    sim_event_log_row(&env->events, m->slow_from_s, "slow_start", m->node->name,
                       "slow start begins");
 }
 
 static void hc_transition(struct target_group *g, struct tg_member *m, enum tg_health to,
                           int n, const char *what)
 {
-    struct world *w = g->node.world;
+    struct env *env = g->node.env;
     char detail[128];
     snprintf(detail, sizeof detail, "%s -> %s after %d %s check%s", health_names[m->health],
              health_names[to], n, what, n == 1 ? "" : "s");
-    sim_event_log_row(&w->events, sim_now(&w->sim), "health", m->node->name, detail);
+    sim_event_log_row(&env->events, sim_now(&env->sim), "health", m->node->name, detail);
     m->health = to;
     m->passes = m->fails = 0;
     m->slow = false;
@@ -286,10 +286,10 @@ static void drain_end(struct sim *sim, void *ctx, uint64_t arg)
         cut_running(g, m->t);
     char detail[96];
     snprintf(detail, sizeof detail, "draining -> unused (deregistered from %s)", g->node.name);
-    sim_event_log_row(&g->node.world->events, sim_now(sim), "health", m->node->name, detail);
+    sim_event_log_row(&g->node.env->events, sim_now(sim), "health", m->node->name, detail);
     tg_views_rebuild(g);
-    if (g->on_drained && m->t)
-        g->on_drained(g->on_drained_ctx, m->t);
+    if (m->t)
+        target_drained(m->t);
 }
 
 void tg_deregister(struct target_group *g, uint32_t mi)
@@ -297,18 +297,18 @@ void tg_deregister(struct target_group *g, uint32_t mi)
     struct tg_member *m = &g->members[mi];
     if (!m->registered || m->draining)
         return;
-    struct world *w = g->node.world;
+    struct env *env = g->node.env;
     m->draining = true;
     m->slow = false;
     char detail[96];
     snprintf(detail, sizeof detail, "%s -> draining (deregistered from %s, delay %gs)",
              health_names[m->health], g->node.name, g->dereg_delay_s);
-    sim_event_log_row(&w->events, sim_now(&w->sim), "health", m->node->name, detail);
+    sim_event_log_row(&env->events, sim_now(&env->sim), "health", m->node->name, detail);
     tg_views_rebuild(g);
     if (g->drain_early && m->in_flight == 0)
-        drain_end(&w->sim, g, mi);
+        drain_end(&env->sim, g, mi);
     else
-        m->drain_ev = sim_event_after(&w->sim, g->dereg_delay_s, drain_end, g, mi);
+        m->drain_ev = sim_event_after(&env->sim, g->dereg_delay_s, drain_end, g, mi);
 }
 
 /* Work on member m finished: an ALB ends a drain once nothing is in flight. */
@@ -317,9 +317,9 @@ static void member_release(struct target_group *g, uint32_t mi)
     struct tg_member *m = &g->members[mi];
     m->in_flight--;
     if (m->draining && g->drain_early && m->in_flight == 0) {
-        struct world *w = g->node.world;
-        sim_event_cancel(&w->sim, m->drain_ev);
-        drain_end(&w->sim, g, mi);
+        struct env *env = g->node.env;
+        sim_event_cancel(&env->sim, m->drain_ev);
+        drain_end(&env->sim, g, mi);
     }
 }
 
@@ -373,7 +373,7 @@ uint32_t tg_flow_open(struct target_group *g, uint32_t view, const struct reques
 {
     ELB_ASSERT(view < g->nviews);
     struct tg_view *v = &g->views[view];
-    uint32_t m = choose(g, v, rq, sim_now(&g->node.world->sim));
+    uint32_t m = choose(g, v, rq, sim_now(&g->node.env->sim));
     if (m == UINT32_MAX)
         return m;
     if (g->algo->sent)
@@ -385,7 +385,7 @@ uint32_t tg_flow_open(struct target_group *g, uint32_t view, const struct reques
 void tg_flow_close(struct target_group *g, uint32_t view, uint32_t m, int status)
 {
     if (g->algo->done) {
-        double now = sim_now(&g->node.world->sim);
+        double now = sim_now(&g->node.env->sim);
         struct route_outcome o = {status, 0.0, now};
         g->algo->done(g->views[view].priv, m, &o);
     }
@@ -397,7 +397,7 @@ static void tg_accept(struct node *n, struct request *rq)
     struct target_group *g = container_of(n, struct target_group, node);
     ELB_ASSERT(rq->route_view < g->nviews);
     struct tg_view *v = &g->views[rq->route_view];
-    double now = sim_now(&n->world->sim);
+    double now = sim_now(&n->env->sim);
     uint32_t m = UINT32_MAX;
     struct flow_entry *cookie = NULL;
     if (g->sticky_s > 0 && rq->client) {
@@ -440,7 +440,7 @@ static bool tg_done(struct node *n, struct request *rq)
         return false;
     uint32_t view = (uint32_t)(arg >> 32) & 0x7fffffffu;
     if (g->algo->done) {
-        double now = sim_now(&n->world->sim);
+        double now = sim_now(&n->env->sim);
         struct route_outcome o = {rq->status, now - rq->hop_time[rq->cur_hop], now};
         g->algo->done(g->views[view].priv, (uint32_t)arg, &o);
     }
@@ -449,7 +449,7 @@ static bool tg_done(struct node *n, struct request *rq)
     if (rq->status >= 500)
         g->target_5xx++;
     if (g->on_response)
-        g->on_response(g->on_response_ctx, sim_now(&n->world->sim) - rq->hop_time[rq->cur_hop]);
+        g->on_response(g->on_response_ctx, sim_now(&n->env->sim) - rq->hop_time[rq->cur_hop]);
     member_release(g, (uint32_t)arg);
     return false;
 }

@@ -113,9 +113,6 @@ struct target_group {
     bool drain_early;            /* ALB: deregistration ends when nothing is in flight */
     uint64_t sticky_hits;        /* requests routed by their cookie */
     uint64_t target_5xx;         /* responses with a 5xx status from a member */
-    /* Told when a deregistered target finished draining (auto scaling terminates it). */
-    void (*on_drained)(void *ctx, struct target *t);
-    void *on_drained_ctx;
     /* Optional: every response's time from the group to its member and back, s
      * (TargetResponseTime for scaling policies). */
     void (*on_response)(void *ctx, double latency_s);
@@ -125,7 +122,7 @@ struct target_group {
 /* algo_text: the algorithm as the scenario writes it (`power_of_d(d=3)`), already
  * checked by route_parse; NULL for the defaults of `algo`.  rng: taken over (freed by
  * fini).  name and algo_text borrowed. */
-void tg_init(struct target_group *g, struct world *w, uint32_t id, const char *name,
+void tg_init(struct target_group *g, struct env *env, uint32_t id, const char *name,
              const struct route_ops *algo, const char *algo_text, gsl_rng *rng);
 void tg_fini(struct target_group *g);
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/scenario/scenario.h"
 #include "models/compute/target.h"
+#include "models/core/env.h"
 #include "models/elb/target_group.h"
-#include "models/scenario/world.h"
+#include "models/scenario/scenario.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
@@ -20,31 +20,38 @@ static void on_response(void *ctx, double latency_s);
 static void pred_bounds(void *ctx, int *min, int *max, int *desired);
 static void pred_apply(void *ctx, const struct scaling_decision *d);
 
-struct asg *asg_new(struct world *w, uint32_t id, const struct sc_asg *cfg)
+static void owner_drained(void *owner, struct target *t);
+
+static const struct target_owner_ops asg_owner_ops = {.drained = owner_drained};
+
+struct asg *asg_new(struct target_list *targets, uint32_t id, const struct sc_asg *cfg,
+                    struct target_group **tgs, double duration_s)
 {
+    struct env *env = targets->env;
     struct asg *a = xcalloc(1, sizeof *a);
     a->id = id;
     a->cfg = cfg;
     a->name = cfg->name;
-    a->w = w;
+    a->env = env;
+    a->targets = targets;
     a->min = cfg->min;
     a->max = cfg->max;
     a->desired = cfg->desired;
     char name[512];
     snprintf(name, sizeof name, "asg.%s", cfg->name);
-    a->rng = sim_rng_new(w->seed, name);
+    a->rng = sim_rng_new(env->seed, name);
     a->tgs = xcalloc((size_t)(cfg->ntgs ? cfg->ntgs : 1), sizeof *a->tgs);
     for (int k = 0; k < cfg->ntgs; k++)
-        a->tgs[k] = w->tgs[scenario_tg_index(w->sc, cfg->tg_names[k])];
+        a->tgs[k] = tgs[k];
     a->npol = cfg->npolicies;
     a->pol = xcalloc((size_t)(a->npol ? a->npol : 1), sizeof *a->pol);
     a->tick_s = 60;
     for (int i = 0; i < a->npol; i++) {
         struct as_policy *ap = &a->pol[i];
         const struct scaling_policy *p = &cfg->policies[i];
-        struct pred_owner o = {a, &w->sim, &cfg->ctx.clock, "instances", pred_bounds,
+        struct pred_owner o = {a, &env->sim, &cfg->ctx.clock, "instances", pred_bounds,
                                pred_apply};
-        as_policy_init(ap, p, &cfg->ctx, &o, w->sc->duration_s);
+        as_policy_init(ap, p, &cfg->ctx, &o, duration_s);
         const struct metric_def *md = as_policy_metric(p);
         if (md) {
             double iv = metric_alarm_interval(ap->scfg.period_s);
@@ -78,7 +85,7 @@ void asg_free(struct asg *a)
 
 static double now_of(const struct asg *a)
 {
-    return sim_now(&a->w->sim);
+    return sim_now(&a->env->sim);
 }
 
 static bool active(const struct asg_instance *in)
@@ -96,7 +103,7 @@ static int zone_count(const struct asg *a, int zone)
 
 static void log_activity(struct asg *a, const char *detail)
 {
-    sim_event_log_row(&a->w->events, now_of(a), "scaling", a->name, detail);
+    sim_event_log_row(&a->env->events, now_of(a), "scaling", a->name, detail);
 }
 
 static void register_instance(struct asg *a, struct asg_instance *in)
@@ -147,9 +154,10 @@ static struct asg_instance *new_instance(struct asg *a)
     spec.zone = best;
     char name[512];
     snprintf(name, sizeof name, "%s/%u", a->name, a->next_name++);
-    in->t = world_target_new(a->w, name, &spec);
+    in->t = target_list_new(a->targets, name, &spec);
     in->t->owner = a;
     in->t->owner_kind = TARGET_OWNER_ASG;
+    in->t->owner_ops = &asg_owner_ops;
     in->launched_s = now_of(a);
     return in;
 }
@@ -162,7 +170,7 @@ static void launch(struct asg *a)
     in->t->state = TARGET_PENDING;
     a->launches++;
     double d = sim_dist_sample(a->cfg->launch_time, a->rng);
-    sim_event_after(&a->w->sim, d > 0 ? d : 0, in_service, a, (uint64_t)(in - a->inst));
+    sim_event_after(&a->env->sim, d > 0 ? d : 0, in_service, a, (uint64_t)(in - a->inst));
 }
 
 static void terminate_now(struct asg *a, struct asg_instance *in)
@@ -192,13 +200,15 @@ static void retire(struct asg *a, struct asg_instance *in)
             in->draining++;
             tg_deregister(a->tgs[k], in->member[k]);
         }
-    /* An ALB group with nothing in flight finishes at once and calls asg_drained. */
+    /* An ALB group with nothing in flight finishes at once and calls owner_drained. */
     if (in->draining == 0 && in->state == ASG_DRAINING)
         terminate_now(a, in);
 }
 
-void asg_drained(struct asg *a, struct target *t)
+/* Every target group finished draining t (its owner op): terminate it. */
+static void owner_drained(void *owner, struct target *t)
 {
+    struct asg *a = owner;
     for (uint32_t i = 0; i < a->ninst; i++) {
         struct asg_instance *in = &a->inst[i];
         if (in->t != t || in->state != ASG_DRAINING)
@@ -468,7 +478,7 @@ void asg_start(struct asg *a)
         in->warm_until_s = 0;
         register_instance(a, in);
     }
-    sim_event_schedule(&a->w->sim, a->tick_s, tick, a, 0);
+    sim_event_schedule(&a->env->sim, a->tick_s, tick, a, 0);
     for (int i = 0; i < a->npol; i++) {
         if (a->pol[i].p->kind == SCALING_PREDICTIVE)
             pred_start(&a->pol[i].pred);
@@ -477,7 +487,7 @@ void asg_start(struct asg *a)
         if (a->pol[i].p->kind == SCALING_SCHEDULED) {
             double t = scaling_scheduled_next(a->pol[i].p, 0);
             if (isfinite(t))
-                sim_event_schedule(&a->w->sim, t, scheduled, a, (uint64_t)i);
+                sim_event_schedule(&a->env->sim, t, scheduled, a, (uint64_t)i);
         }
 }
 

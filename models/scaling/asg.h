@@ -42,7 +42,8 @@
 #include "models/scaling/scaling.h"
 #include "sim/event.h"
 
-struct world;
+struct env;
+struct target_list;
 struct target;
 struct target_group;
 struct sc_asg;
@@ -64,7 +65,8 @@ struct asg {
     uint32_t id;
     const struct sc_asg *cfg;         /* borrowed */
     const char *name;
-    struct world *w;
+    struct env *env;                  /* borrowed */
+    struct target_list *targets;      /* borrowed: where its instances are made */
     struct target_group **tgs;        /* [cfg->ntgs] */
     gsl_rng *rng;                     /* launch times: "asg.<name>" */
     int min, max, desired;
@@ -77,7 +79,11 @@ struct asg {
     uint64_t activities, launches, terminations, replacements;
 };
 
-struct asg *asg_new(struct world *w, uint32_t id, const struct sc_asg *cfg);
+/* Build the group (no event scheduled yet).  Its instances are made in `targets` (whose env
+ * the group lives in); tgs[k] is the group named cfg->tg_names[k].  Borrows cfg, tgs'
+ * groups and targets. */
+struct asg *asg_new(struct target_list *targets, uint32_t id, const struct sc_asg *cfg,
+                    struct target_group **tgs, double duration_s);
 void asg_free(struct asg *a);
 
 /* Launch the initial instances (in service at t = 0) and schedule ticks and schedules. */
@@ -86,9 +92,6 @@ void asg_start(struct asg *a);
 /* Counts for outputs: pending, in service (warming included), warming, draining. */
 void asg_counts(const struct asg *a, double now, int *pending, int *in_service, int *warming,
                 int *draining);
-
-/* A target group finished draining target t (called through the group's hook). */
-void asg_drained(struct asg *a, struct target *t);
 
 
 

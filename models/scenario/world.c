@@ -16,77 +16,22 @@
 #include "sim/rng.h"
 #include "sim/xalloc.h"
 
-void node_send(struct node *to, struct request *rq)
+/* The env's hooks: a response or a loss reaches the workload that sent the request. */
+static void to_client(struct request *rq)
 {
-    ELB_ASSERT(rq->nhops < REQUEST_MAX_HOPS);
-    rq->hop_arg[rq->nhops] = 0;
-    rq->hop_time[rq->nhops] = sim_now(&to->world->sim);
-    rq->hops[rq->nhops++] = to;
-    to->ops->accept(to, rq);
+    workload_response(rq->wl, rq);
 }
 
-void request_respond(struct request *rq, int status)
+static void lost_to_client(struct request *rq)
 {
-    if (rq->cut_hop) {
-        /* An LB above already answered the client (504): the hops below it learn the
-         * outcome, then the request is gone. */
-        rq->status = status;
-        for (int i = rq->nhops - 1; i >= rq->cut_hop; i--) {
-            rq->cur_hop = (uint8_t)i;
-            struct node *n = rq->hops[i];
-            if (n->ops->done)
-                ELB_ASSERT(!n->ops->done(n, rq)); /* no holding node below an L7 LB */
-        }
-        struct world *w = rq->hops[0]->world;
-        if (rq->client_done)
-            world_request_free(w, rq);
-        else
-            rq->cut_hop = 0; /* the client side still runs (GWLB return pass): it frees */
-        return;
-    }
-    rq->status = status;
-    rq->cur_hop = rq->nhops;
-    request_resume(rq);
-}
-
-void request_cut(struct request *rq, uint8_t hop, int status)
-{
-    rq->cut_hop = (uint8_t)(hop + 1);
-    rq->status = status;
-    rq->cur_hop = (uint8_t)(hop + 1);
-    request_resume(rq);
-}
-
-void request_resume(struct request *rq)
-{
-    while (rq->cur_hop > 0) {
-        struct node *n = rq->hops[--rq->cur_hop];
-        if (n->ops->done && n->ops->done(n, rq))
-            return; /* held: the node resumes the walk later */
-    }
-    if (rq->lost)
-        workload_lost(rq->wl, rq);
-    else
-        workload_response(rq->wl, rq);
-}
-
-struct request *world_request_new(struct world *w)
-{
-    struct request *rq = sim_pool_get(&w->requests);
-    rq->id = ++w->next_request_id;
-    return rq;
-}
-
-void world_request_free(struct world *w, struct request *rq)
-{
-    sim_pool_put(&w->requests, rq);
+    workload_lost(rq->wl, rq);
 }
 
 static gsl_rng *stream(struct world *w, const char *kind, const char *name)
 {
     char full[512];
     snprintf(full, sizeof full, "%s.%s", kind, name);
-    return sim_rng_new(w->seed, full);
+    return sim_rng_new(w->env.seed, full);
 }
 
 static struct world_timed *timed_new(struct world *w)
@@ -97,34 +42,16 @@ static struct world_timed *timed_new(struct world *w)
     return tt;
 }
 
-struct target *world_target_new(struct world *w, const char *name,
-                                const struct target_spec *spec)
-{
-    if (w->ntargets == w->targets_cap) {
-        w->targets_cap = w->targets_cap ? 2 * w->targets_cap : 16;
-        w->targets = xrealloc(w->targets, w->targets_cap * sizeof *w->targets);
-    }
-    struct target *t = xmalloc(sizeof *t);
-    target_init(t, w, w->ntargets, xstrdup(name), spec, sim_now(&w->sim));
-    w->targets[w->ntargets++] = t;
-    return t;
-}
-
-/* A target group finished draining t: if a scaling group launched it, it terminates. */
-static void on_drained(void *ctx, struct target *t)
-{
-    (void)ctx;
-    if (t->owner_kind == TARGET_OWNER_ASG)
-        asg_drained(t->owner, t);
-}
-
 struct world *world_new(const struct scenario *sc, uint64_t seed)
 {
     struct world *w = xcalloc(1, sizeof *w);
-    sim_event_init(&w->sim);
+    sim_event_init(&w->env.sim);
     w->sc = sc;
-    w->seed = seed;
-    sim_pool_init(&w->requests, sizeof(struct request));
+    w->env.seed = seed;
+    sim_pool_init(&w->env.requests, sizeof(struct request));
+    w->env.response = to_client;
+    w->env.lost = lost_to_client;
+    w->targets.env = &w->env;
 
     /* Target groups and their static targets, named "<group>/<n>". */
     w->ntgs = sc->ntgs;
@@ -132,7 +59,7 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     for (int i = 0; i < sc->ntgs; i++) {
         const struct sc_tg *g = &sc->tgs[i];
         w->tgs[i] = xmalloc(sizeof *w->tgs[i]);
-        tg_init(w->tgs[i], w, (uint32_t)i, g->name, route_find(g->algorithm), g->algorithm,
+        tg_init(w->tgs[i], &w->env, (uint32_t)i, g->name, route_find(g->algorithm), g->algorithm,
                 stream(w, "target_group", g->name));
         struct tg_health_check hc = {g->hc.interval_s, g->hc.timeout_s, g->hc.healthy,
                                      g->hc.unhealthy};
@@ -160,7 +87,7 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
                     /* Registered (and maybe deregistered) on the timeline: world_start. */
                     struct world_timed *tt = timed_new(w);
                     tt->group = i;
-                    tt->target = world_target_new(w, name, &spec);
+                    tt->target = target_list_new(&w->targets, name, &spec);
                     tt->at_s = ts->register_at_s;
                     tt->dereg_s = ts->deregister_at_s;
                     tt->member = UINT32_MAX;
@@ -174,16 +101,17 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
                     tg_target_register(tg, tt->target);
                     continue;
                 }
-                tg_target_register(tg, world_target_new(w, name, &spec));
+                tg_target_register(tg, target_list_new(&w->targets, name, &spec));
             }
         }
     }
     w->nlbs = sc->nlbs;
     w->lbs = xcalloc((size_t)(sc->nlbs ? sc->nlbs : 1), sizeof *w->lbs);
     for (int i = 0; i < sc->nlbs; i++)
-        w->lbs[i] = lb_new(w, (uint32_t)i, &sc->lbs[i], w->tgs);
+        w->lbs[i] = lb_new(&w->env, (uint32_t)i, &sc->lbs[i], w->tgs, sc->tgs, sc->ntgs,
+                           sc->duration_s);
     for (int i = 0; i < sc->nlbs; i++)
-        lb_link(w->lbs[i], w->lbs);
+        lb_link(w->lbs[i], w->lbs, w->nlbs);
     /* Chaining: load balancers registered as targets of a group. */
     for (int i = 0; i < sc->ntgs; i++)
         for (int k = 0; k < sc->tgs[i].ntargets; k++)
@@ -192,25 +120,33 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
                                &w->lbs[scenario_lb_index(sc, sc->tgs[i].targets[k].lb)]->node);
     w->nasgs = sc->nasgs;
     w->asgs = xcalloc((size_t)(sc->nasgs ? sc->nasgs : 1), sizeof *w->asgs);
-    for (int i = 0; i < sc->nasgs; i++)
-        w->asgs[i] = asg_new(w, (uint32_t)i, &sc->asgs[i]);
-    for (int i = 0; i < w->ntgs; i++) {
-        w->tgs[i]->on_drained = on_drained;
-        w->tgs[i]->on_drained_ctx = w;
+    for (int i = 0; i < sc->nasgs; i++) {
+        const struct sc_asg *a = &sc->asgs[i];
+        struct target_group **tgs = xcalloc((size_t)(a->ntgs ? a->ntgs : 1), sizeof *tgs);
+        for (int k = 0; k < a->ntgs; k++)
+            tgs[k] = w->tgs[scenario_tg_index(sc, a->tg_names[k])];
+        w->asgs[i] = asg_new(&w->targets, (uint32_t)i, a, tgs, sc->duration_s);
+        free(tgs);
     }
-    /* ECS services chain their own drain hook in front of the groups' (models/containers/ecs.h). */
     w->necs = sc->necs;
     w->ecs = xcalloc((size_t)(sc->necs ? sc->necs : 1), sizeof *w->ecs);
-    for (int i = 0; i < sc->necs; i++)
-        w->ecs[i] = ecs_new(w, &sc->ecs[i].cfg);
+    for (int i = 0; i < sc->necs; i++) {
+        const struct ecs_service_cfg *c = &sc->ecs[i].cfg;
+        struct target_group **tgs = xcalloc((size_t)(c->ntgs ? c->ntgs : 1), sizeof *tgs);
+        for (int k = 0; k < c->ntgs; k++)
+            tgs[k] = w->tgs[c->tgs[k]];
+        w->ecs[i] = ecs_new(&w->targets, c, tgs, sc->nzones, sc->duration_s);
+        free(tgs);
+    }
     w->nworkloads = sc->nworkloads;
     w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
     for (int i = 0; i < sc->nworkloads; i++) {
         const struct sc_workload *c = &sc->workloads[i];
         int li = scenario_lb_index(sc, c->entry);
         ELB_ASSERT(li >= 0);
-        w->workloads[i] = workload_new(w, (uint32_t)i, c, &w->lbs[li]->node);
+        w->workloads[i] = workload_new(&w->env, (uint32_t)i, c, &w->lbs[li]->node);
     }
+    faults_init(&w->faults, sc->faults, sc->nfaults, &w->targets);
     return w;
 }
 
@@ -234,7 +170,7 @@ static void timed_reg(struct sim *sim, void *ctx, uint64_t arg)
     t->launched_s = t->busy_since = t->ps_vtime_at = sim_now(sim);
     char detail[128];
     snprintf(detail, sizeof detail, "registered with %s", g->node.name);
-    sim_event_log_row(&w->events, sim_now(sim), "register", t->node.name, detail);
+    sim_event_log_row(&w->env.events, sim_now(sim), "register", t->node.name, detail);
     tg_target_register(g, t);
 }
 
@@ -251,11 +187,11 @@ void world_start(struct world *w)
         lb_start(w->lbs[i]);
     for (size_t i = 0; i < w->ntimed; i++) {
         if (w->timed[i].at_s > 0)
-            sim_event_schedule(&w->sim, w->timed[i].at_s, timed_reg, w, i);
+            sim_event_schedule(&w->env.sim, w->timed[i].at_s, timed_reg, w, i);
         if (w->timed[i].dereg_s > 0)
-            sim_event_schedule(&w->sim, w->timed[i].dereg_s, timed_dereg, w, i);
+            sim_event_schedule(&w->env.sim, w->timed[i].dereg_s, timed_dereg, w, i);
     }
-    faults_start(w);
+    faults_start(&w->faults);
     for (int i = 0; i < w->nworkloads; i++)
         workload_start(w->workloads[i]);
 }
@@ -265,8 +201,8 @@ void world_free(struct world *w)
     if (!w)
         return;
     /* The engine first: pending events point into the entities below. */
-    sim_event_fini(&w->sim);
-    faults_free(w);
+    sim_event_fini(&w->env.sim);
+    faults_fini(&w->faults);
     for (int i = 0; i < w->nworkloads; i++)
         workload_free(w->workloads[i]);
     free(w->workloads);
@@ -284,13 +220,8 @@ void world_free(struct world *w)
         free(w->tgs[i]);
     }
     free(w->tgs);
-    for (uint32_t i = 0; i < w->ntargets; i++) {
-        free((char *)w->targets[i]->node.name);
-        target_fini(w->targets[i]);
-        free(w->targets[i]);
-    }
-    free(w->targets);
+    target_list_fini(&w->targets);
     free(w->timed);
-    sim_pool_fini(&w->requests);
+    sim_pool_fini(&w->env.requests);
     free(w);
 }

@@ -7,7 +7,7 @@
 #include "models/core/node.h"
 #include "models/core/request.h"
 #include "models/scenario/scenario.h"
-#include "models/scenario/world.h"
+#include "models/core/env.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
@@ -21,25 +21,25 @@ struct client {
     struct sim_rng_small rng;   /* demands, paths and think times of this client */
 };
 
-static gsl_rng *named(struct world *w, const char *wl, const char *what)
+static gsl_rng *named(struct env *env, const char *wl, const char *what)
 {
     char name[512];
     snprintf(name, sizeof name, "workload.%s.%s", wl, what);
-    return sim_rng_new(w->seed, name);
+    return sim_rng_new(env->seed, name);
 }
 
-struct workload *workload_new(struct world *w, uint32_t id, const struct sc_workload *cfg,
+struct workload *workload_new(struct env *env, uint32_t id, const struct sc_workload *cfg,
                               struct node *entry)
 {
     struct workload *wl = xcalloc(1, sizeof *wl);
     wl->id = id;
     wl->name = cfg->name;
     wl->cfg = cfg;
-    wl->world = w;
+    wl->env = env;
     wl->entry = entry;
-    wl->arrivals_rng = named(w, cfg->name, "arrivals");
-    wl->demand_rng = named(w, cfg->name, "demand");
-    wl->retry_rng = named(w, cfg->name, "retry");
+    wl->arrivals_rng = named(env, cfg->name, "arrivals");
+    wl->demand_rng = named(env, cfg->name, "demand");
+    wl->retry_rng = named(env, cfg->name, "retry");
     wl->name_hash = sim_rng_hash(cfg->name);
     sim_pool_init(&wl->clients, sizeof(struct client));
     return wl;
@@ -65,7 +65,7 @@ static uint64_t flow_hash(const struct workload *wl, uint64_t flow_id)
 
 static uint64_t new_flow(struct workload *wl, uint64_t *hash)
 {
-    uint64_t id = ++wl->world->next_flow_id;
+    uint64_t id = env_flow_id(wl->env);
     *hash = flow_hash(wl, id);
     return id;
 }
@@ -90,14 +90,14 @@ static void on_timeout(struct sim *sim, void *ctx, uint64_t arg);
 
 static void send_attempt(struct workload *wl, struct request *rq)
 {
-    struct world *w = wl->world;
-    rq->sent_s = sim_now(&w->sim);
+    struct env *env = wl->env;
+    rq->sent_s = sim_now(&env->sim);
     wl->attempts++;
     wl->in_flight++;
     if (rq->attempt > 0)
         wl->retries++;
     if (wl->cfg->timeout_s > 0)
-        rq->timeout_ev = sim_event_after(&w->sim, wl->cfg->timeout_s, on_timeout, wl,
+        rq->timeout_ev = sim_event_after(&env->sim, wl->cfg->timeout_s, on_timeout, wl,
                                          (uint64_t)(uintptr_t)rq);
     node_send(wl->entry, rq);
 }
@@ -112,9 +112,10 @@ static void on_retry(struct sim *sim, void *ctx, uint64_t arg)
 static struct request *make_request(struct workload *wl, struct client *c, double demand,
                                     const char *path)
 {
-    struct world *w = wl->world;
-    struct request *rq = world_request_new(w);
+    struct env *env = wl->env;
+    struct request *rq = env_request_new(env);
     rq->wl = wl;
+    rq->client_net = wl->name_hash;
     rq->client = c;
     gsl_rng *r = c ? &c->rng.r : wl->demand_rng;
     rq->demand_s = isnan(demand) ? sim_dist_sample(wl->cfg->demand, r) : demand;
@@ -132,7 +133,7 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
         rq->flow_id = new_flow(wl, &rq->flow_hash);
         rq->flow_end = true;
     }
-    rq->first_sent_s = sim_now(&w->sim);
+    rq->first_sent_s = sim_now(&env->sim);
     wl->requests++;
     return rq;
 }
@@ -142,9 +143,10 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
 {
     if ((int)old->attempt >= wl->cfg->retries)
         return false;
-    struct world *w = wl->world;
-    struct request *rq = world_request_new(w);
+    struct env *env = wl->env;
+    struct request *rq = env_request_new(env);
     rq->wl = wl;
+    rq->client_net = wl->name_hash;
     rq->client = old->client;
     rq->demand_s = old->demand_s;
     rq->u_route = old->u_route;
@@ -159,7 +161,7 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
     /* Full jitter: uniform(0, base · 2^attempt). */
     double cap = wl->cfg->backoff_s * ldexp(1.0, (int)old->attempt);
     double delay = cap * gsl_rng_uniform(wl->retry_rng);
-    sim_event_after(&w->sim, delay, on_retry, wl, (uint64_t)(uintptr_t)rq);
+    sim_event_after(&env->sim, delay, on_retry, wl, (uint64_t)(uintptr_t)rq);
     return true;
 }
 
@@ -177,7 +179,7 @@ static void client_next(struct workload *wl, struct client *c)
     const struct sc_workload *cfg = wl->cfg;
     const struct sim_dist *think = cfg->users ? cfg->think : cfg->conn_think;
     double d = think ? sim_dist_sample(think, &c->rng.r) : 0.0;
-    sim_event_after(&wl->world->sim, d, client_send, c, 0);
+    sim_event_after(&wl->env->sim, d, client_send, c, 0);
 }
 
 static void client_send(struct sim *sim, void *ctx, uint64_t arg)
@@ -202,13 +204,13 @@ static struct client *client_new(struct workload *wl, uint64_t seed, int64_t req
 
 static void finish(struct workload *wl, struct request *rq)
 {
-    struct world *w = wl->world;
-    if (w->on_request)
-        w->on_request(w->on_request_ctx, rq, sim_now(&w->sim));
+    struct env *env = wl->env;
+    if (env->on_request)
+        env->on_request(env->on_request_ctx, rq, sim_now(&env->sim));
     if (rq->cut_hop)
         rq->client_done = true; /* a target still holds it: freed when it answers */
     else
-        world_request_free(w, rq);
+        env_request_free(env, rq);
 }
 
 static void on_timeout(struct sim *sim, void *ctx, uint64_t arg)
@@ -239,18 +241,18 @@ void workload_lost(struct workload *wl, struct request *rq)
 
 void workload_response(struct workload *wl, struct request *rq)
 {
-    struct world *w = wl->world;
+    struct env *env = wl->env;
     if (rq->abandoned) {
         finish(wl, rq);
         return;
     }
-    sim_event_cancel(&w->sim, rq->timeout_ev);
+    sim_event_cancel(&env->sim, rq->timeout_ev);
     rq->timeout_ev = 0;
     wl->in_flight--;
     struct client *c = rq->client;
     if (rq->status >= 200 && rq->status < 300) {
         wl->completed++;
-        sim_sink_record(&wl->latency, sim_now(&w->sim) - rq->first_sent_s);
+        sim_sink_record(&wl->latency, sim_now(&env->sim) - rq->first_sent_s);
         client_next(wl, c);
     } else if (rq->status >= 500 && maybe_retry(wl, rq)) {
         /* retried */
@@ -292,15 +294,15 @@ static void on_arrival(struct sim *sim, void *ctx, uint64_t arg)
 void workload_start(struct workload *wl)
 {
     const struct sc_workload *cfg = wl->cfg;
-    struct world *w = wl->world;
+    struct env *env = wl->env;
     if (cfg->users > 0) {
         for (int u = 0; u < cfg->users; u++) {
             char name[512];
             snprintf(name, sizeof name, "workload.%s.user.%d", wl->name, u);
-            struct client *c = client_new(wl, sim_rng_mix(w->seed, name), -1);
+            struct client *c = client_new(wl, sim_rng_mix(env->seed, name), -1);
             /* Users start spread over one think time, not all at t = 0. */
             double d = sim_dist_sample(cfg->think, &c->rng.r);
-            sim_event_schedule(&w->sim, d, client_send, c, 0);
+            sim_event_schedule(&env->sim, d, client_send, c, 0);
         }
         return;
     }
@@ -311,5 +313,5 @@ void workload_start(struct workload *wl)
     wl->ast_demand = demand;
     wl->ast_path = path;
     if (isfinite(first))
-        sim_event_schedule(&w->sim, first, on_arrival, wl, 0);
+        sim_event_schedule(&env->sim, first, on_arrival, wl, 0);
 }

@@ -31,15 +31,15 @@
 #include "sim/sink.h"
 
 struct node;
+struct env;
 struct request;
-struct world;
 struct sc_workload;
 
 struct workload {
     uint32_t id;
     const char *name;               /* borrowed */
     const struct sc_workload *cfg;  /* borrowed */
-    struct world *world;
+    struct env *env;                /* borrowed */
     struct node *entry;
     gsl_rng *arrivals_rng;          /* owned */
     gsl_rng *demand_rng;            /* owned */
@@ -62,7 +62,7 @@ struct workload {
 };
 
 /* Build; rng names derive from the workload name and the world's seed. */
-struct workload *workload_new(struct world *w, uint32_t id, const struct sc_workload *cfg,
+struct workload *workload_new(struct env *env, uint32_t id, const struct sc_workload *cfg,
                               struct node *entry);
 void workload_free(struct workload *wl);
 

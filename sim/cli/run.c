@@ -146,17 +146,17 @@ static int define(struct run *r, const char *scope, const char *name, const char
 static void sync_targets(struct run *r)
 {
     struct world *w = r->w;
-    if (w->ntargets <= r->ntgt_meas)
+    if (w->targets.n <= r->ntgt_meas)
         return;
-    if (w->ntargets > r->tg_t_cap) {
+    if (w->targets.n > r->tg_t_cap) {
         uint32_t cap = r->tg_t_cap ? r->tg_t_cap : 16;
-        while (cap < w->ntargets)
+        while (cap < w->targets.n)
             cap *= 2;
         r->tg_t = xrealloc(r->tg_t, cap * sizeof *r->tg_t);
         r->tg_t_cap = cap;
     }
-    for (uint32_t i = r->ntgt_meas; i < w->ntargets; i++) {
-        const char *n = w->targets[i]->node.name;
+    for (uint32_t i = r->ntgt_meas; i < w->targets.n; i++) {
+        const char *n = w->targets.t[i]->node.name;
         struct tgt_meas *m = &r->tg_t[i];
         *m = (struct tgt_meas){0};
         /* Counters of a target made after the warm-up start at zero: nothing to take
@@ -166,7 +166,7 @@ static void sync_targets(struct run *r)
         m->id_queue = define(r, "target", n, "queue_length");
         m->id_completed = define(r, "target", n, "completed");
     }
-    r->ntgt_meas = w->ntargets;
+    r->ntgt_meas = w->targets.n;
 }
 
 static void setup_series(struct run *r)
@@ -384,7 +384,7 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
     for (int i = 0; i < w->nasgs; i++)
         r->asg[i].cpu_total = 0;
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
-        struct target *t = w->targets[i];
+        struct target *t = w->targets.t[i];
         struct tgt_meas *m = &r->tg_t[i];
         double busy = target_busy_area(t, now);
         if (t->owner_kind == TARGET_OWNER_ASG && t->state != TARGET_PENDING)
@@ -462,7 +462,7 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
     }
     sync_targets(r);
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
-        struct target *t = w->targets[i];
+        struct target *t = w->targets.t[i];
         r->tg_t[i].w_busy = target_busy_area(t, now);
         r->tg_t[i].w_accepted = t->accepted;
         r->tg_t[i].w_completed = t->completed;
@@ -507,7 +507,7 @@ static struct summary *make_summary(struct run *r)
 {
     const struct scenario *sc = r->sc;
     struct world *w = r->w;
-    double now = sim_now(&w->sim);
+    double now = sim_now(&w->env.sim);
     double span = sc->duration_s - sc->warmup_s;
     struct summary *s = summary_new();
     struct hist all;
@@ -576,7 +576,7 @@ static struct summary *make_summary(struct run *r)
                     (double)(g->no_target - r->tg[i].w_no_target));
     }
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
-        struct target *t = w->targets[i];
+        struct target *t = w->targets.t[i];
         struct tgt_meas *m = &r->tg_t[i];
         const char *n = t->node.name;
         summary_add(s, "target", n, "requests", (double)(t->accepted - m->w_accepted));
@@ -660,7 +660,7 @@ static struct summary *make_summary(struct run *r)
     summary_add(s, "run", "run", "instance_hours", hours);
     summary_add(s, "run", "run", "cost_usd", cost);
     summary_add(s, "run", "run", "simulated_s", sc->duration_s);
-    summary_add(s, "run", "run", "events", (double)w->sim.events_run);
+    summary_add(s, "run", "run", "events", (double)w->env.sim.events_run);
     hist_fini(&all);
     return s;
 }
@@ -798,21 +798,21 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
             csvout_str(&r.requests, cols[i]);
         csvout_end_row(&r.requests);
-        r.w->on_request = request_row;
-        r.w->on_request_ctx = &r;
+        r.w->env.on_request = request_row;
+        r.w->env.on_request_ctx = &r;
     }
-    r.w->events = (struct sim_event_log){event_row, &r};
+    r.w->env.events = (struct sim_event_log){event_row, &r};
     setup_series(&r);
 
     world_start(r.w);
-    sim_event_schedule(&r.w->sim, sc->interval_s < sc->duration_s ? sc->interval_s
+    sim_event_schedule(&r.w->env.sim, sc->interval_s < sc->duration_s ? sc->interval_s
                                                                    : sc->duration_s,
                        on_interval, &r, 0);
     if (sc->warmup_s > 0)
-        sim_event_schedule(&r.w->sim, sc->warmup_s, on_warm, &r, 0);
+        sim_event_schedule(&r.w->env.sim, sc->warmup_s, on_warm, &r, 0);
     else
         r.warm = true;
-    sim_event_run_until(&r.w->sim, sc->duration_s);
+    sim_event_run_until(&r.w->env.sim, sc->duration_s);
     if (o->progress)
         fputs("\r\033[K", stderr);
 

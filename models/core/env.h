@@ -1,0 +1,56 @@
+/*
+ * env — what every model gets from the running world: the engine, the event log, the run
+ * seed, the request pool with its ids, and the two hooks that hand a finished request back
+ * to the client that sent it.
+ *
+ * The world (models/scenario/world) embeds one env and fills it in; load balancers, target
+ * groups, targets, workloads, scaling groups and services keep a pointer to it and never
+ * see the world itself.  That is what keeps the dependencies one way (docs/ARCHITECTURE.md):
+ * a component declares what it needs from above it as an interface here or in its own
+ * header, and the world, which sees everything, connects the two.
+ *
+ * Ownership: the world owns the env and everything in it; components borrow it for their
+ * whole life.
+ */
+#ifndef ELBSIM_MODELS_CORE_ENV_H
+#define ELBSIM_MODELS_CORE_ENV_H
+
+#include <stdint.h>
+
+#include "sim/event.h"
+#include "sim/pool.h"
+#include "sim/sink.h"
+
+struct request;
+
+/* Called once per finished request (answered, or dropped after the client gave up). */
+typedef void env_request_fn(void *ctx, const struct request *rq, double now);
+
+struct env {
+    struct sim sim;                 /* the engine */
+    struct sim_event_log events;    /* events.csv rows (a no-op sink until the caller sets one) */
+    uint64_t seed;                  /* run seed: every named stream derives from it */
+    struct sim_pool requests;       /* struct request */
+    uint64_t next_request_id;       /* ids in creation order, from 1 */
+    uint64_t next_flow_id;          /* connection (flow) ids, from 1 */
+    /* A response reached the hops' end: give it to its client (traffic/workload). */
+    void (*response)(struct request *rq);
+    /* The request was dropped on the way (rq->lost): tell its client. */
+    void (*lost)(struct request *rq);
+    env_request_fn *on_request;     /* optional per-request log */
+    void *on_request_ctx;
+};
+
+/* A new zeroed request with the next id, from the pool. */
+struct request *env_request_new(struct env *env);
+
+/* Give a request back to the pool (after its response was handled). */
+void env_request_free(struct env *env, struct request *rq);
+
+/* A new flow (connection) id. */
+static inline uint64_t env_flow_id(struct env *env)
+{
+    return ++env->next_flow_id;
+}
+
+#endif

@@ -1,0 +1,75 @@
+/* The request's walk: node_send pushes a hop, request_respond walks the hops back and
+ * hands the response to its client through the env's hooks (models/core/env.h). */
+#include "models/core/request.h"
+
+#include "models/core/env.h"
+#include "models/core/node.h"
+#include "sim/xalloc.h"
+
+void node_send(struct node *to, struct request *rq)
+{
+    ELB_ASSERT(rq->nhops < REQUEST_MAX_HOPS);
+    rq->hop_arg[rq->nhops] = 0;
+    rq->hop_time[rq->nhops] = sim_now(&to->env->sim);
+    rq->hops[rq->nhops++] = to;
+    to->ops->accept(to, rq);
+}
+
+void request_respond(struct request *rq, int status)
+{
+    if (rq->cut_hop) {
+        /* An LB above already answered the client (504): the hops below it learn the
+         * outcome, then the request is gone. */
+        rq->status = status;
+        for (int i = rq->nhops - 1; i >= rq->cut_hop; i--) {
+            rq->cur_hop = (uint8_t)i;
+            struct node *n = rq->hops[i];
+            if (n->ops->done)
+                ELB_ASSERT(!n->ops->done(n, rq)); /* no holding node below an L7 LB */
+        }
+        struct env *env = rq->hops[0]->env;
+        if (rq->client_done)
+            env_request_free(env, rq);
+        else
+            rq->cut_hop = 0; /* the client side still runs (GWLB return pass): it frees */
+        return;
+    }
+    rq->status = status;
+    rq->cur_hop = rq->nhops;
+    request_resume(rq);
+}
+
+void request_cut(struct request *rq, uint8_t hop, int status)
+{
+    rq->cut_hop = (uint8_t)(hop + 1);
+    rq->status = status;
+    rq->cur_hop = (uint8_t)(hop + 1);
+    request_resume(rq);
+}
+
+void request_resume(struct request *rq)
+{
+    while (rq->cur_hop > 0) {
+        struct node *n = rq->hops[--rq->cur_hop];
+        if (n->ops->done && n->ops->done(n, rq))
+            return; /* held: the node resumes the walk later */
+    }
+    ELB_ASSERT(rq->nhops > 0);
+    struct env *env = rq->hops[0]->env;
+    if (rq->lost)
+        env->lost(rq);
+    else
+        env->response(rq);
+}
+
+struct request *env_request_new(struct env *env)
+{
+    struct request *rq = sim_pool_get(&env->requests);
+    rq->id = ++env->next_request_id;
+    return rq;
+}
+
+void env_request_free(struct env *env, struct request *rq)
+{
+    sim_pool_put(&env->requests, rq);
+}
