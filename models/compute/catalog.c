@@ -147,7 +147,8 @@ void catalog_fargate_valid_memory(double vcpu, char *buf, size_t n)
         text_appendf(buf, n, &used, " GB");
         return;
     }
-    text_appendf(buf, n, &used, "%g to %g GB in %g GB steps", row->min_gb, row->max_gb, row->step_gb);
+    text_appendf(buf, n, &used, "%g to %g GB in %g GB steps", row->min_gb, row->max_gb,
+                 row->step_gb);
 }
 
 double catalog_billed_seconds(double run_s, double minimum_s)

@@ -106,8 +106,9 @@ static void fcfs_start(struct target *t, struct request *rq, double now, int slo
     rq->start_s = now;
     rq->svc_slot = (uint32_t)slot;
     t->svc[slot] = rq;
-    rq->done_ev = sim_event_schedule(&env->sim, now + demand_of(rq) * slow_factor(t) / t->spec.speed,
-                                     fcfs_done, t, (uint64_t)(uintptr_t)rq);
+    double service_s = demand_of(rq) * slow_factor(t) / t->spec.speed;
+    rq->done_ev = sim_event_schedule(&env->sim, now + service_s, fcfs_done, t,
+                                     (uint64_t)(uintptr_t)rq);
 }
 
 static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)

@@ -195,8 +195,9 @@ int ecs_cluster_pick(const struct ecs_service *s)
             continue;
         }
         const struct ecs_instance *b = &cl->inst[best];
+        bool same_cpu = fabs(in->cpu_free - b->cpu_free) <= ECS_EPS;
         if (binpack ? (in->cpu_free < b->cpu_free - ECS_EPS ||
-                       (fabs(in->cpu_free - b->cpu_free) <= ECS_EPS && in->mem_free < b->mem_free - ECS_EPS))
+                       (same_cpu && in->mem_free < b->mem_free - ECS_EPS))
                     : in->cpu_free > b->cpu_free + ECS_EPS)
             best = (int)i;
     }
