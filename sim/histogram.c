@@ -17,6 +17,8 @@ _Static_assert(HIST_MIN_EXP == -24 && HIST_MAX_EXP == 20, "update lowest/highest
 void hist_init(struct hist *h)
 {
     h->counts = xcalloc(HIST_BUCKETS, sizeof *h->counts);
+    h->exact = xmalloc(HIST_EXACT * sizeof *h->exact);
+    h->scratch = xmalloc(HIST_EXACT * sizeof *h->scratch);
     h->n = 0;
     h->sum = h->sum_comp = 0.0;
     h->min = h->max = 0.0;
@@ -27,7 +29,10 @@ void hist_init(struct hist *h)
 void hist_fini(struct hist *h)
 {
     free(h->counts);
+    free(h->exact);
+    free(h->scratch);
     h->counts = NULL;
+    h->exact = h->scratch = NULL;
     h->n = 0;
 }
 
@@ -74,6 +79,8 @@ void hist_record(struct hist *h, double v)
         v = 0.0; /* folds -0 into +0, so min never prints as -0 */
     uint32_t i = bucket_of(v);
     h->counts[i]++;
+    if (h->n < HIST_EXACT)
+        h->exact[h->n] = v;
     if (h->n == 0) {
         h->min = h->max = v;
     } else {
@@ -107,6 +114,9 @@ void hist_merge(struct hist *dst, const struct hist *src)
         return;
     for (uint32_t i = src->lo; i <= src->hi; i++)
         dst->counts[i] += src->counts[i];
+    /* Still small together: the merged sample stays exact (dst's values, then src's). */
+    if (dst->n + src->n <= HIST_EXACT)
+        memcpy(dst->exact + dst->n, src->exact, (size_t)src->n * sizeof *src->exact);
     if (dst->n == 0) {
         dst->min = src->min;
         dst->max = src->max;
@@ -145,6 +155,17 @@ double hist_max(const struct hist *h)
     return h->n ? h->max : (double)NAN;
 }
 
+bool hist_is_exact(const struct hist *h)
+{
+    return h->n <= HIST_EXACT;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 double hist_quantile(const struct hist *h, double p)
 {
     if (h->n == 0)
@@ -156,6 +177,12 @@ double hist_quantile(const struct hist *h, double p)
         return h->max;
     if (rank == 1)
         return h->min;
+    if (h->n <= HIST_EXACT) {
+        /* The sample itself: sort a copy (values compare totally: no NaN is recorded). */
+        memcpy(h->scratch, h->exact, (size_t)h->n * sizeof *h->exact);
+        qsort(h->scratch, (size_t)h->n, sizeof *h->scratch, cmp_double);
+        return h->scratch[rank - 1];
+    }
     /* O(touched buckets): at most HIST_BUCKETS, typically a few hundred. */
     uint64_t seen = 0;
     uint32_t i = h->lo;
