@@ -198,14 +198,12 @@ static void fmt_sig(char *buf, size_t n, double x)
     snprintf(buf, n, "%.*f", decimals, x);
 }
 
-/* The value of a row as a number string and a unit (possibly ""). */
-static void fmt_value(const struct row *r, char *num, size_t n, const char **unit)
+void summary_format(const char *metric, double v, char *num, size_t n, const char **unit)
 {
-    double v = r->value;
     *unit = "";
     if (isnan(v)) {
         snprintf(num, n, "-");
-    } else if (ends_with(r->metric, "_s")) {
+    } else if (ends_with(metric, "_s")) {
         if (fabs(v) < 1) {
             fmt_sig(num, n, v * 1000);
             *unit = "ms";
@@ -213,21 +211,21 @@ static void fmt_value(const struct row *r, char *num, size_t n, const char **uni
             fmt_sig(num, n, v);
             *unit = "s";
         }
-    } else if (ends_with(r->metric, "_usd")) {
+    } else if (ends_with(metric, "_usd")) {
         if (v == 0 || fabs(v) >= 0.01)
             snprintf(num, n, "$%.2f", v);
         else
             snprintf(num, n, "$%.4g", v);
-    } else if (!strcmp(r->metric, "utilization") || ends_with(r->metric, "_utilization")) {
+    } else if (!strcmp(metric, "utilization") || ends_with(metric, "_utilization")) {
         fmt_sig(num, n, v * 100);
         *unit = "%";
-    } else if (ends_with(r->metric, "_pct")) {
+    } else if (ends_with(metric, "_pct")) {
         fmt_sig(num, n, v);
         *unit = "%";
-    } else if (ends_with(r->metric, "_rps")) {
+    } else if (ends_with(metric, "_rps")) {
         fmt_sig(num, n, v);
         *unit = "req/s";
-    } else if (ends_with(r->metric, "_hours")) {
+    } else if (ends_with(metric, "_hours")) {
         fmt_sig(num, n, v);
         *unit = "h";
     } else if (v == floor(v) && fabs(v) < 1e15) {
@@ -237,6 +235,12 @@ static void fmt_value(const struct row *r, char *num, size_t n, const char **uni
     }
     if (!strcmp(num, "-0"))
         snprintf(num, n, "0");
+}
+
+/* The value of a row as a number string and a unit (possibly ""). */
+static void fmt_value(const struct row *r, char *num, size_t n, const char **unit)
+{
+    summary_format(r->metric, r->value, num, n, unit);
 }
 
 void summary_print_table(const struct summary *s, FILE *f)
@@ -263,6 +267,92 @@ void summary_print_table(const struct summary *s, FILE *f)
         }
         fmt_value(r, num, sizeof num, &unit);
         fprintf(f, "  %-*s  %*s%s%s\n", wm, r->metric, wv, num, *unit ? " " : "", unit);
+    }
+    free(v);
+}
+
+/* Target "web/3" belongs to group "web" (the name up to its last '/'). */
+static size_t group_len(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    return slash ? (size_t)(slash - name) : strlen(name);
+}
+
+static int metric_cmp(const void *x, const void *y)
+{
+    const struct row *a = *(const struct row *const *)x, *b = *(const struct row *const *)y;
+    int c = natcmp(a->metric, b->metric);
+    return c ? c : natcmp(a->name, b->name);
+}
+
+/* One block for the rows v[0..n) of one group of targets: per metric, mean, min, max. */
+static void print_group(const struct row **v, int n, int wm, FILE *f)
+{
+    int members = 1;
+    for (int i = 1; i < n; i++)
+        members += strcmp(v[i]->name, v[i - 1]->name) != 0;
+    fprintf(f, "%s %.*s/* (%d target%s: mean, min, max)\n", v[0]->scope,
+            (int)group_len(v[0]->name), v[0]->name, members, members == 1 ? "" : "s");
+    const struct row **by = xmalloc((size_t)n * sizeof *by);
+    memcpy(by, v, (size_t)n * sizeof *by);
+    qsort(by, (size_t)n, sizeof *by, metric_cmp);
+    for (int i = 0; i < n;) {
+        int j = i;
+        double sum = 0, lo = INFINITY, hi = -INFINITY;
+        int k = 0;
+        for (; j < n && !strcmp(by[j]->metric, by[i]->metric); j++) {
+            double x = by[j]->value;
+            if (isnan(x))
+                continue;
+            sum += x;
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+            k++;
+        }
+        char m[64], a[64], b[64];
+        const char *unit;
+        summary_format(by[i]->metric, k ? sum / k : (double)NAN, m, sizeof m, &unit);
+        summary_format(by[i]->metric, k ? lo : (double)NAN, a, sizeof a, &unit);
+        summary_format(by[i]->metric, k ? hi : (double)NAN, b, sizeof b, &unit);
+        fprintf(f, "  %-*s  %12s  %12s  %12s%s%s\n", wm, by[i]->metric, m, a, b,
+                *unit ? " " : "", unit);
+        i = j;
+    }
+    free(by);
+}
+
+void summary_print_table_folded(const struct summary *s, FILE *f)
+{
+    const struct row **v = sorted(s);
+    int wm = 0, wv = 0;
+    char num[64];
+    const char *unit;
+    for (int i = 0; i < s->n; i++) {
+        int l = (int)strlen(v[i]->metric);
+        wm = l > wm ? l : wm;
+        fmt_value(v[i], num, sizeof num, &unit);
+        l = (int)strlen(num);
+        wv = l > wv ? l : wv;
+    }
+    for (int i = 0; i < s->n;) {
+        const struct row *r = v[i];
+        if (i)
+            fputc('\n', f);
+        if (!strcmp(r->scope, "target")) {
+            size_t g = group_len(r->name);
+            int j = i;
+            while (j < s->n && !strcmp(v[j]->scope, "target") && group_len(v[j]->name) == g &&
+                   !strncmp(v[j]->name, r->name, g))
+                j++;
+            print_group(v + i, j - i, wm, f);
+            i = j;
+            continue;
+        }
+        fprintf(f, "%s%s%s\n", r->scope, *r->name ? " " : "", r->name);
+        for (; i < s->n && !strcmp(v[i]->scope, r->scope) && !strcmp(v[i]->name, r->name); i++) {
+            fmt_value(v[i], num, sizeof num, &unit);
+            fprintf(f, "  %-*s  %*s%s%s\n", wm, v[i]->metric, wv, num, *unit ? " " : "", unit);
+        }
     }
     free(v);
 }

@@ -43,9 +43,17 @@ int summary_count(const struct summary *s);
  * order above.  Returns 0, or -1 after printing path and strerror(errno). */
 int summary_write_csv(const struct summary *s, const char *path);
 
+/* A value as the table shows it: a number string and its unit from the metric's name
+ * (seconds below 1 s in ms, dollars as $, utilization as %, NaN as "-"); unit may be "". */
+void summary_format(const char *metric, double v, char *num, size_t n, const char **unit);
+
 /* Print the table to f: one block per (scope, name) headed by "scope name", then one
  * line per metric with aligned columns and units (seconds below 1 s shown in ms, dollars
  * as $, utilization as %). */
 void summary_print_table(const struct summary *s, FILE *f);
+
+/* The same table with the `target` scope folded: the targets of one group (names
+ * "<group>/<n>") in one block, each metric's mean, min and max over them. */
+void summary_print_table_folded(const struct summary *s, FILE *f);
 
 #endif

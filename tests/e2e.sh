@@ -60,6 +60,51 @@ awk -v a="$api" -v w="$web" -v c="$can" 'BEGIN { f = a / (a + w + c); exit !(f >
     && cmp -s "$TMP/a/summary.csv" "$TMP/resolved/summary.csv" \
     && ok "resolved scenario.yaml reproduces the run" || ko "resolved scenario.yaml reproduces the run"
 
+# --- every measured request is counted once: arrived = completed + failed + in flight ---
+# (quickstart: client timeouts and retries; asg_target_tracking: 503s; crash_detection:
+# 502s; alb_504: 504s)
+for sc in scenarios/quickstart.yaml scenarios/examples/asg_target_tracking.yaml \
+    scenarios/examples/crash_detection.yaml tests/data/alb_504.yaml; do
+    n=$(basename "$sc" .yaml)
+    "$ELBSIM" run "$sc" -q -o "$TMP/cons_$n" >/dev/null 2>&1
+    rc=$?
+    if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then ko "conservation $n: exit $rc"; continue; fi
+    bad=$(awk -F, 'NR > 1 && ($1 == "run" || $1 == "workload") { v[$1 "," $2 "," $3] = $4; k[$1 "," $2] = 1 }
+        END { for (x in k) {
+            req = v[x ",requests"]; ok = v[x ",completed"]; fl = v[x ",failed"]; inf = v[x ",in_flight_end"]
+            err = v[x ",errors_404"] + v[x ",errors_500"] + v[x ",errors_502"] + v[x ",errors_503"] + v[x ",errors_504"] + v[x ",errors_reset"]
+            if (req == "" || req != ok + fl + inf) print x ": requests " req " != " ok " + " fl " + " inf
+            if (fl != v[x ",errors"] + v[x ",timeouts"]) print x ": failed " fl " != errors + timeouts"
+            if (v[x ",errors"] != err) print x ": errors " v[x ",errors"] " != the sum by status " err
+            if (req > 0 && v[x ",error_ratio"] - fl / req > 1e-9) print x ": error_ratio"
+        } }' "$TMP/cons_$n/summary.csv")
+    if [ -z "$bad" ]; then ok "conservation $n: requests = completed + failed + in flight"
+    else ko "conservation $n" "$bad"; fi
+done
+fails=$(awk -F, '$1 == "run" && $3 ~ /^errors_50/ && $4 > 0 {print $3}' "$TMP/cons_crash_detection/summary.csv")
+[ "$fails" = "errors_502" ] && ok "a crash's failures are 502s" || ko "a crash's failures ($fails)"
+
+# --- the headline: the answer first, in at most 20 lines; details behind --verbose ---
+out=$("$ELBSIM" run scenarios/examples/asg_target_tracking.yaml -o "$TMP/hl" 2>&1)
+lines=$(echo "$out" | wc -l)
+[ "$lines" -le 20 ] && ok "headline fits 20 lines ($lines)" || ko "headline fits 20 lines ($lines)" "$out"
+for want in "^requests +[0-9]+ arrived: [0-9]+ completed, [0-9]+ failed" "^latency +p50 .*p99 .*p99.9" \
+    "^failures +[0-9]+ x 503" "^cost +\\$" "^scaling +[0-9]+ activities \\(web-asg [0-9]+\\)" \
+    "^SLOs +met +workload.shoppers.latency_p99_s < 1.5" "^verdict +every SLO is met"; do
+    echo "$out" | grep -Eq -- "$want" && ok "headline: $want" || ko "headline: $want" "$out"
+done
+echo "$out" | grep -q "^target " && ko "headline lists no target" "$out" || ok "headline lists no target"
+awk '{ if (length($0) > 100) exit 1 }' <<<"$out" && ok "headline within 100 columns" \
+    || ko "headline within 100 columns" "$out"
+out=$("$ELBSIM" run scenarios/examples/asg_target_tracking.yaml -v -o "$TMP/hl" 2>&1)
+echo "$out" | grep -Eq "^target web-asg/\\* \\(11 targets: mean, min, max\\)" \
+    && ok "--verbose folds a group's targets" || ko "--verbose folds a group's targets" "$out"
+echo "$out" | grep -q "^target web-asg/3$" && ko "--verbose lists no single target" \
+    || ok "--verbose lists no single target"
+out=$("$ELBSIM" run tests/data/bad/slo_broken.yaml -o "$TMP/hl2" 2>/dev/null)
+echo "$out" | grep -Eq "BROKEN +workload.w.latency_p99_s < 0.001" && echo "$out" | grep -Eq "^verdict +BROKEN" \
+    && ok "headline marks a broken SLO" || ko "headline marks a broken SLO" "$out"
+
 # --- determinism ---
 "$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/b" >/dev/null 2>&1
 same=1

@@ -21,6 +21,12 @@ struct client {
     struct sim_rng_small rng;   /* demands, paths and think times of this client */
 };
 
+const char *const wl_fail_metric[WL_NFAIL] = {
+    [WL_FAIL_TIMEOUT] = "timeouts",   [WL_FAIL_404] = "errors_404", [WL_FAIL_500] = "errors_500",
+    [WL_FAIL_502] = "errors_502",     [WL_FAIL_503] = "errors_503", [WL_FAIL_504] = "errors_504",
+    [WL_FAIL_RESET] = "errors_reset",
+};
+
 static gsl_rng *named(struct env *env, const char *wl, const char *what)
 {
     char name[512];
@@ -108,6 +114,41 @@ static void on_retry(struct sim *sim, void *ctx, uint64_t arg)
     send_attempt(ctx, (struct request *)(uintptr_t)arg);
 }
 
+static bool measured(const struct workload *wl, const struct request *rq)
+{
+    return rq->first_sent_s >= wl->measure_from_s;
+}
+
+/* The request failed for good (its last attempt is over). */
+static void final_failure(struct workload *wl, const struct request *rq, enum wl_fail why)
+{
+    wl->failed++;
+    if (!measured(wl, rq))
+        return;
+    wl->measured.fail[why]++;
+    wl->measured.in_flight--;
+}
+
+static enum wl_fail fail_of_status(int status)
+{
+    switch (status) {
+    case RQ_NOT_FOUND:
+        return WL_FAIL_404;
+    case RQ_TARGET_ERROR:
+        return WL_FAIL_500;
+    case RQ_BAD_GATEWAY:
+        return WL_FAIL_502;
+    case RQ_UNAVAILABLE:
+        return WL_FAIL_503;
+    case RQ_GATEWAY_TIMEOUT:
+        return WL_FAIL_504;
+    case RQ_RESET:
+        return WL_FAIL_RESET;
+    }
+    ELB_ASSERT(!"an error status the workload does not know");
+    return WL_FAIL_RESET;
+}
+
 /* A fresh request from client c (NULL: a lone request of an open-loop arrival). */
 static struct request *make_request(struct workload *wl, struct client *c, double demand,
                                     const char *path)
@@ -135,6 +176,10 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
     }
     rq->first_sent_s = sim_now(&env->sim);
     wl->requests++;
+    if (measured(wl, rq)) {
+        wl->measured.requests++;
+        wl->measured.in_flight++;
+    }
     return rq;
 }
 
@@ -158,6 +203,8 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
     rq->flow_end = old->flow_end;
     rq->first_sent_s = old->first_sent_s;
     rq->attempt = old->attempt + 1;
+    if (measured(wl, rq))
+        wl->measured.retries++;
     /* Full jitter: uniform(0, base · 2^attempt). */
     double cap = wl->cfg->backoff_s * ldexp(1.0, (int)old->attempt);
     double delay = cap * gsl_rng_uniform(wl->retry_rng);
@@ -222,8 +269,10 @@ static void on_timeout(struct sim *sim, void *ctx, uint64_t arg)
     rq->abandoned = true;
     wl->timeouts++;
     wl->in_flight--;
+    if (measured(wl, rq))
+        wl->measured.attempt_timeouts++;
     if (!maybe_retry(wl, rq)) {
-        wl->failed++;
+        final_failure(wl, rq, WL_FAIL_TIMEOUT);
         client_next(wl, rq->client);
     }
     /* The request object lives on until the target answers; finish() frees it then,
@@ -252,13 +301,19 @@ void workload_response(struct workload *wl, struct request *rq)
     struct client *c = rq->client;
     if (rq->status >= 200 && rq->status < 300) {
         wl->completed++;
-        sim_sink_record(&wl->latency, sim_now(&env->sim) - rq->first_sent_s);
+        double latency_s = sim_now(&env->sim) - rq->first_sent_s;
+        sim_sink_record(&wl->latency, latency_s);
+        if (measured(wl, rq)) {
+            wl->measured.completed++;
+            wl->measured.in_flight--;
+            sim_sink_record(&wl->measured_latency, latency_s);
+        }
         client_next(wl, c);
     } else if (rq->status >= 500 && maybe_retry(wl, rq)) {
         /* retried */
     } else {
         wl->errors++;
-        wl->failed++;
+        final_failure(wl, rq, fail_of_status(rq->status));
         client_next(wl, c);
     }
     finish(wl, rq);

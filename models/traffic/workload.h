@@ -18,6 +18,11 @@
  *
  * Latency is client-observed: from the first attempt's send to the successful response,
  * so retries count.  It goes to the `latency` sink; counters are totals since the start.
+ *
+ * Measured requests (struct wl_measured): those whose first attempt was sent at or after
+ * `measure_from_s` (the scenario's warm-up).  Each is counted once, with its final
+ * outcome whenever that comes, so requests = completed + failed + in_flight holds at every
+ * moment; their latencies also go to the `measured_latency` sink.
  */
 #ifndef ELBSIM_MODELS_WORKLOAD_H
 #define ELBSIM_MODELS_WORKLOAD_H
@@ -35,6 +40,33 @@ struct env;
 struct request;
 struct sc_workload;
 
+/* Why a request finally failed: its last attempt timed out at the client, or was answered
+ * with this status (RQ_RESET: an L4 reset). */
+enum wl_fail {
+    WL_FAIL_TIMEOUT,
+    WL_FAIL_404,
+    WL_FAIL_500,
+    WL_FAIL_502,
+    WL_FAIL_503,
+    WL_FAIL_504,
+    WL_FAIL_RESET,
+    WL_NFAIL
+};
+
+/* Summary metric names of the reasons: "timeouts", "errors_404", ..., "errors_reset". */
+extern const char *const wl_fail_metric[WL_NFAIL];
+
+/* Counts of the measured requests (see above).  Invariant:
+ * requests = completed + sum(fail) + in_flight. */
+struct wl_measured {
+    uint64_t requests;              /* first attempt sent at or after measure_from_s */
+    uint64_t completed;             /* of those, answered 2xx (after any retries) */
+    uint64_t fail[WL_NFAIL];        /* of those, never succeeded, by final reason */
+    uint64_t in_flight;             /* of those, not finished yet */
+    uint64_t retries;               /* their attempts that were retries */
+    uint64_t attempt_timeouts;      /* their attempts the client gave up on (retried or not) */
+};
+
 struct workload {
     uint32_t id;
     const char *name;               /* borrowed */
@@ -50,6 +82,9 @@ struct workload {
     struct sim_pool clients;        /* struct client */
     uint64_t name_hash;             /* mixes into flow hashes */
     struct sim_sink latency;        /* successful requests' latency, s */
+    double measure_from_s;          /* s: requests first sent from then on are measured */
+    struct wl_measured measured;
+    struct sim_sink measured_latency; /* measured successful requests' latency, s */
     /* Totals since the start of the run. */
     uint64_t requests;              /* new requests (not counting retries) */
     uint64_t attempts;              /* attempts sent, retries included */

@@ -13,6 +13,7 @@
 #include "models/scaling/scaling.h"
 #include "models/scenario/scenario.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/headline.h"
 #include "sim/cli/run.h"
 #include "sim/dist.h"
 #include "sim/xalloc.h"
@@ -25,6 +26,7 @@ struct scenario_args {
     bool have_seed;
     uint64_t seed;
     bool quiet;
+    bool verbose;
 };
 
 static int parse_seed(const char *s, uint64_t *out)
@@ -67,6 +69,8 @@ static int parse_args(int argc, char **argv, const char *usage, struct scenario_
             a->sets[a->nsets++] = (char *)arg + 6;
         } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
             a->quiet = true;
+        } else if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+            a->verbose = true;
         } else if (arg[0] == '-' && arg[1]) {
             fprintf(stderr, "elbsim: error: unknown or incomplete option '%s'\n%s", arg, usage);
             return EXIT_BAD_INPUT;
@@ -86,12 +90,17 @@ static int parse_args(int argc, char **argv, const char *usage, struct scenario_
 }
 
 static const char run_usage[] =
-    "usage: elbsim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE ...] [-q]\n"
+    "usage: elbsim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE ...] [-q | -v]\n"
+    "Runs the scenario, writes its outputs and prints a headline: requests and what became\n"
+    "of them, throughput, latency percentiles, failures by reason, cost, scaling activity\n"
+    "and the verdict of every SLO.\n"
     "  -o DIR           output folder (default out/<scenario name>)\n"
     "  --seed N         run seed (default: the scenario's `seed`)\n"
     "  --set PATH=VAL   override a scenario value, e.g.\n"
     "                   --set target_groups.web.algorithm=least_outstanding_requests\n"
-    "  -q, --quiet      no summary table on stdout\n"
+    "  -q, --quiet      print nothing on stdout\n"
+    "  -v, --verbose    after the headline, the whole summary (targets folded per group:\n"
+    "                   mean, min and max)\n"
     "exit status: 0 ok, 1 I/O failure, 2 bad input, 3 an SLO was broken\n";
 
 int cmd_run(int argc, char **argv)
@@ -123,12 +132,11 @@ int cmd_run(int argc, char **argv)
         return EXIT_ENV;
     }
     if (!a.quiet) {
-        printf("elbsim %s: scenario '%s', seed %llu, %g s simulated (warm-up %g s excluded)\n\n",
-               ELBSIM_VERSION, sc->name, (unsigned long long)sc->seed, sc->duration_s,
-               sc->warmup_s);
-        summary_print_table(s, stdout);
-        printf("\noutputs in %s/ (timeseries.csv, timeseries_wide.csv, summary.csv, events.csv%s, "
-               "scenario.yaml)\n", dir, sc->log_requests ? ", requests.csv" : "");
+        headline_print(stdout, sc, s, dir);
+        if (a.verbose) {
+            putchar('\n');
+            summary_print_table_folded(s, stdout);
+        }
     }
     int broken = run_check_slos(sc, s);
     summary_free(s);

@@ -21,6 +21,7 @@
 #include "models/elb/target_group.h"
 #include "models/traffic/workload.h"
 #include "models/scenario/world.h"
+#include "sim/cli/headline.h"
 #include "sim/xalloc.h"
 
 /* Per-workload measurement state. */
@@ -29,7 +30,6 @@ struct wl_meas {
     struct hist interval;   /* latencies completed in the current interval */
     struct hist total;      /* latencies completed after warm-up */
     uint64_t prev_requests, prev_completed, prev_errors, prev_timeouts, prev_retries;
-    uint64_t w_requests, w_completed, w_errors, w_timeouts, w_retries, w_failed; /* at warm-up */
     uint64_t slo_miss;  /* intervals after warm-up whose latency broke a latency SLO */
     int id_requests, id_completed, id_errors, id_timeouts, id_tput, id_mean, id_p50, id_p90,
         id_p99, id_inflight;
@@ -94,12 +94,18 @@ struct run {
     double next_progress;
 };
 
+/* Every successful request's latency, into the interval's histogram. */
 static void latency_record(void *ctx, double v)
 {
     struct wl_meas *m = ctx;
     hist_record(&m->interval, v);
-    if (m->run->warm)
-        hist_record(&m->total, v);
+}
+
+/* A measured request's latency (first sent after the warm-up), into the run's. */
+static void measured_latency_record(void *ctx, double v)
+{
+    struct wl_meas *m = ctx;
+    hist_record(&m->total, v);
 }
 
 static void event_row(void *ctx, double t, const char *kind, const char *name,
@@ -190,6 +196,8 @@ static void setup_series(struct run *r)
         m->id_p99 = define(r, "workload", n, "latency_p99_s");
         m->id_inflight = define(r, "workload", n, "in_flight");
         w->workloads[i]->latency = (struct sim_sink){latency_record, m};
+        w->workloads[i]->measured_latency = (struct sim_sink){measured_latency_record, m};
+        w->workloads[i]->measure_from_s = r->sc->warmup_s;
     }
     r->lb = xcalloc((size_t)(w->nlbs ? w->nlbs : 1), sizeof *r->lb);
     for (int i = 0; i < w->nlbs; i++) {
@@ -422,16 +430,6 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
     struct world *w = r->w;
     double now = sim_now(sim);
     r->warm = true;
-    for (int i = 0; i < w->nworkloads; i++) {
-        struct workload *wl = w->workloads[i];
-        struct wl_meas *m = &r->wl[i];
-        m->w_requests = wl->requests;
-        m->w_completed = wl->completed;
-        m->w_errors = wl->errors;
-        m->w_timeouts = wl->timeouts;
-        m->w_retries = wl->retries;
-        m->w_failed = wl->failed;
-    }
     for (int i = 0; i < w->nlbs; i++) {
         r->lb[i].w_requests = w->lbs[i]->requests;
         r->lb[i].w_errors = w->lbs[i]->errors;
@@ -483,7 +481,45 @@ static void latency_rows(struct summary *s, const char *scope, const char *name,
     summary_add(s, scope, name, "latency_max_s", hist_max(h));
 }
 
-/* ALB hourly charge (AWS.md §1); LCU charges come with the load-balancer issue. */
+/* The measured requests' counts (models/traffic/workload.h): each request that arrived
+ * after the warm-up, once, by its final outcome, so requests = completed + failed +
+ * in_flight_end; errors are the failures with an error status, timeouts those whose last
+ * attempt the client gave up on.  Attempt-level counts (retries, attempt_timeouts) are of
+ * the same requests. */
+static void measured_rows(struct summary *s, const char *scope, const char *name,
+                          const struct wl_measured *c, double span)
+{
+    uint64_t failed = 0, errors = 0;
+    for (int k = 0; k < WL_NFAIL; k++) {
+        failed += c->fail[k];
+        if (k != WL_FAIL_TIMEOUT)
+            errors += c->fail[k];
+    }
+    ELB_ASSERT(c->requests == c->completed + failed + c->in_flight);
+    summary_add(s, scope, name, "requests", (double)c->requests);
+    summary_add(s, scope, name, "completed", (double)c->completed);
+    summary_add(s, scope, name, "failed", (double)failed);
+    summary_add(s, scope, name, "in_flight_end", (double)c->in_flight);
+    summary_add(s, scope, name, "errors", (double)errors);
+    for (int k = 0; k < WL_NFAIL; k++)
+        summary_add(s, scope, name, wl_fail_metric[k], (double)c->fail[k]);
+    summary_add(s, scope, name, "retries", (double)c->retries);
+    summary_add(s, scope, name, "attempt_timeouts", (double)c->attempt_timeouts);
+    summary_add(s, scope, name, "throughput_rps", (double)c->completed / span);
+    summary_add(s, scope, name, "error_ratio",
+                c->requests ? (double)failed / (double)c->requests : 0.0);
+}
+
+static void measured_add(struct wl_measured *to, const struct wl_measured *c)
+{
+    to->requests += c->requests;
+    to->completed += c->completed;
+    to->in_flight += c->in_flight;
+    to->retries += c->retries;
+    to->attempt_timeouts += c->attempt_timeouts;
+    for (int k = 0; k < WL_NFAIL; k++)
+        to->fail[k] += c->fail[k];
+}
 
 /* A predictive policy's forecast scores (README "Predictive scaling in a run"). */
 static void pred_rows(struct summary *s, const char *scope, const char *name,
@@ -512,32 +548,18 @@ static struct summary *make_summary(struct run *r)
     struct summary *s = summary_new();
     struct hist all;
     hist_init(&all);
-    uint64_t tot_req = 0, tot_ok = 0, tot_err = 0, tot_to = 0, tot_fail = 0;
+    struct wl_measured tot = {0};
     for (int i = 0; i < w->nworkloads; i++) {
         struct workload *wl = w->workloads[i];
         struct wl_meas *m = &r->wl[i];
-        uint64_t req = wl->requests - m->w_requests, ok = wl->completed - m->w_completed;
-        uint64_t err = wl->errors - m->w_errors, to = wl->timeouts - m->w_timeouts;
-        uint64_t fail = wl->failed - m->w_failed;
-        summary_add(s, "workload", wl->name, "requests", (double)req);
-        summary_add(s, "workload", wl->name, "completed", (double)ok);
-        summary_add(s, "workload", wl->name, "errors", (double)err);
-        summary_add(s, "workload", wl->name, "timeouts", (double)to);
-        summary_add(s, "workload", wl->name, "retries", (double)(wl->retries - m->w_retries));
-        summary_add(s, "workload", wl->name, "throughput_rps", (double)ok / span);
-        summary_add(s, "workload", wl->name, "error_ratio",
-                    req ? (double)fail / (double)req : 0.0);
+        measured_rows(s, "workload", wl->name, &wl->measured, span);
         latency_rows(s, "workload", wl->name, &m->total);
         if (sc->nslos) {
             summary_add(s, "workload", wl->name, "slo_miss_intervals", (double)m->slo_miss);
             summary_add(s, "workload", wl->name, "slo_miss_s", (double)m->slo_miss * sc->interval_s);
         }
         hist_merge(&all, &m->total);
-        tot_req += req;
-        tot_ok += ok;
-        tot_err += err;
-        tot_to += to;
-        tot_fail += fail;
+        measured_add(&tot, &wl->measured);
     }
     double cost = 0, hours = 0;
     for (int i = 0; i < w->nlbs; i++) {
@@ -650,12 +672,7 @@ static struct summary *make_summary(struct run *r)
             summary_add(s, "ecs_cluster", e->cl.name, "desired_end", e->cl.desired);
         }
     }
-    summary_add(s, "run", "run", "requests", (double)tot_req);
-    summary_add(s, "run", "run", "completed", (double)tot_ok);
-    summary_add(s, "run", "run", "errors", (double)tot_err);
-    summary_add(s, "run", "run", "timeouts", (double)tot_to);
-    summary_add(s, "run", "run", "throughput_rps", (double)tot_ok / span);
-    summary_add(s, "run", "run", "error_ratio", tot_req ? (double)tot_fail / (double)tot_req : 0.0);
+    measured_rows(s, "run", "run", &tot, span);
     latency_rows(s, "run", "run", &all);
     summary_add(s, "run", "run", "instance_hours", hours);
     summary_add(s, "run", "run", "cost_usd", cost);
@@ -900,27 +917,17 @@ int run_check_slos(const struct scenario *sc, const struct summary *s)
     int broken = 0;
     for (int i = 0; i < sc->nslos; i++) {
         const struct sc_slo *slo = &sc->slos[i];
-        double v = summary_get(s, slo->scope, slo->name, slo->metric);
         bool ok;
+        double v = headline_slo_value(sc, s, i, &ok);
+        if (ok)
+            continue;
+        broken++;
         if (isnan(v))
-            ok = false;
-        else if (!strcmp(slo->op, "<"))
-            ok = v < slo->value;
-        else if (!strcmp(slo->op, "<="))
-            ok = v <= slo->value;
-        else if (!strcmp(slo->op, ">"))
-            ok = v > slo->value;
+            fprintf(stderr, "%s:%d:%d: SLO broken: %s (no such value in the summary)\n",
+                    slo->loc.file, slo->loc.line, slo->loc.col, slo->text);
         else
-            ok = v >= slo->value;
-        if (!ok) {
-            broken++;
-            if (isnan(v))
-                fprintf(stderr, "%s:%d:%d: SLO broken: %s (no such value in the summary)\n",
-                        slo->loc.file, slo->loc.line, slo->loc.col, slo->text);
-            else
-                fprintf(stderr, "%s:%d:%d: SLO broken: %s (measured %.6g)\n", slo->loc.file,
-                        slo->loc.line, slo->loc.col, slo->text, v);
-        }
+            fprintf(stderr, "%s:%d:%d: SLO broken: %s (measured %.6g)\n", slo->loc.file,
+                    slo->loc.line, slo->loc.col, slo->text, v);
     }
     return broken;
 }

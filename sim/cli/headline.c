@@ -1,0 +1,150 @@
+#include "sim/cli/headline.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "analysis/summary.h"
+#include "models/scenario/scenario.h"
+#include "models/traffic/workload.h"
+#include "sim/text.h"
+
+#define LABEL "%-12s "
+
+/* A value as the summary table shows it ("30.01 ms", "$0.10", "89130"). */
+static const char *fmt(char *buf, size_t n, const char *metric, double v)
+{
+    const char *unit;
+    char num[48];
+    summary_format(metric, v, num, sizeof num, &unit);
+    snprintf(buf, n, "%s%s%.8s", num, *unit ? " " : "", unit);
+    return buf;
+}
+
+static double get(const struct summary *s, const char *scope, const char *name,
+                  const char *metric)
+{
+    double v = summary_get(s, scope, name, metric);
+    return isnan(v) ? 0 : v;
+}
+
+double headline_slo_value(const struct scenario *sc, const struct summary *s, int i, bool *ok)
+{
+    const struct sc_slo *slo = &sc->slos[i];
+    double v = summary_get(s, slo->scope, slo->name, slo->metric);
+    if (isnan(v))
+        *ok = false;
+    else if (!strcmp(slo->op, "<"))
+        *ok = v < slo->value;
+    else if (!strcmp(slo->op, "<="))
+        *ok = v <= slo->value;
+    else if (!strcmp(slo->op, ">"))
+        *ok = v > slo->value;
+    else
+        *ok = v >= slo->value;
+    return v;
+}
+
+/* "88 client timeouts, 12 × 502" for the failures of (scope, name), by reason. */
+static void failures(char *buf, size_t n, const struct summary *s, const char *scope,
+                     const char *name)
+{
+    static const char *const words[WL_NFAIL] = {
+        [WL_FAIL_TIMEOUT] = "timed out at the client", [WL_FAIL_404] = "x 404 (no rule)",
+        [WL_FAIL_500] = "x 500 (target error)",         [WL_FAIL_502] = "x 502 (bad gateway)",
+        [WL_FAIL_503] = "x 503 (no target could take it)",
+        [WL_FAIL_504] = "x 504 (gateway timeout)",       [WL_FAIL_RESET] = "reset (L4)",
+    };
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < WL_NFAIL; k++) {
+        double c = get(s, scope, name, wl_fail_metric[k]);
+        if (c > 0)
+            text_appendf(buf, n, &used, "%s%.0f %s", used ? ", " : "", c, words[k]);
+    }
+    if (!used)
+        text_appendf(buf, n, &used, "none");
+    text_appendf(buf, n, &used, " (%.0f retries, %.0f attempts timed out)",
+                 get(s, scope, name, "retries"), get(s, scope, name, "attempt_timeouts"));
+}
+
+void headline_print(FILE *f, const struct scenario *sc, const struct summary *s,
+                    const char *out_dir)
+{
+    char a[64], b[64], c[64], d[64], e[64], line[1024]; /* 48 + 1 + 8 fit in 64 */
+    fprintf(f, "elbsim %s: scenario '%s', seed %llu, %g s simulated", ELBSIM_VERSION, sc->name,
+            (unsigned long long)sc->seed, sc->duration_s);
+    if (sc->warmup_s > 0)
+        fprintf(f, " (warm-up %g s not counted)", sc->warmup_s);
+    fprintf(f, ", %g s intervals\n\n", sc->interval_s);
+
+    double req = get(s, "run", "run", "requests"), failed = get(s, "run", "run", "failed");
+    fprintf(f, LABEL "%.0f arrived: %.0f completed, %.0f failed (%s), %.0f still in flight\n",
+            "requests", req, get(s, "run", "run", "completed"), failed,
+            fmt(a, sizeof a, "x_pct", req > 0 ? 100 * failed / req : 0),
+            get(s, "run", "run", "in_flight_end"));
+    fprintf(f, LABEL "%s requests/s completed\n", "throughput",
+            fmt(a, sizeof a, "x", get(s, "run", "run", "throughput_rps")));
+    if (get(s, "run", "run", "completed") > 0)
+        fprintf(f, LABEL "p50 %s, p99 %s, p99.9 %s (mean %s, max %s)\n", "latency",
+                fmt(a, sizeof a, "x_s", summary_get(s, "run", "run", "latency_p50_s")),
+                fmt(b, sizeof b, "x_s", summary_get(s, "run", "run", "latency_p99_s")),
+                fmt(c, sizeof c, "x_s", summary_get(s, "run", "run", "latency_p999_s")),
+                fmt(d, sizeof d, "x_s", summary_get(s, "run", "run", "latency_mean_s")),
+                fmt(e, sizeof e, "x_s", summary_get(s, "run", "run", "latency_max_s")));
+    failures(line, sizeof line, s, "run", "run");
+    fprintf(f, LABEL "%s\n", "failures", line);
+
+    double lb_cost = 0;
+    for (int i = 0; i < sc->nlbs; i++)
+        lb_cost += get(s, "lb", sc->lbs[i].name, "cost_usd");
+    double cost = get(s, "run", "run", "cost_usd");
+    fprintf(f, LABEL "%s = %s instances and tasks + %s load balancers\n", "cost",
+            fmt(a, sizeof a, "x_usd", cost), fmt(b, sizeof b, "x_usd", cost - lb_cost),
+            fmt(c, sizeof c, "x_usd", lb_cost));
+
+    if (sc->nasgs || sc->necs) {
+        size_t used = 0;
+        double total = 0;
+        line[0] = '\0';
+        for (int i = 0; i < sc->nasgs; i++) {
+            double n = get(s, "asg", sc->asgs[i].name, "scaling_activities");
+            total += n;
+            text_appendf(line, sizeof line, &used, "%s%s %.0f", used ? ", " : "",
+                         sc->asgs[i].name, n);
+        }
+        for (int i = 0; i < sc->necs; i++) {
+            double n = get(s, "ecs", sc->ecs[i].name, "scaling_activities");
+            total += n;
+            text_appendf(line, sizeof line, &used, "%s%s %.0f", used ? ", " : "",
+                         sc->ecs[i].name, n);
+        }
+        fprintf(f, LABEL "%.0f activities (%s)\n", "scaling", total, line);
+    }
+    if (sc->nworkloads > 1)
+        for (int i = 0; i < sc->nworkloads; i++) {
+            const char *n = sc->workloads[i].name;
+            double wr = get(s, "workload", n, "requests");
+            fprintf(f, LABEL "%s: %.0f requests, p99 %s, %s failed\n", "workload", n, wr,
+                    fmt(a, sizeof a, "x_s", summary_get(s, "workload", n, "latency_p99_s")),
+                    fmt(b, sizeof b, "x_pct",
+                        wr > 0 ? 100 * get(s, "workload", n, "failed") / wr : 0));
+        }
+
+    if (sc->nslos) {
+        int broken = 0;
+        fputc('\n', f);
+        for (int i = 0; i < sc->nslos; i++) {
+            bool ok;
+            double v = headline_slo_value(sc, s, i, &ok);
+            broken += !ok;
+            fprintf(f, LABEL "%-6s  %s  (%s)\n", i ? "" : "SLOs", ok ? "met" : "BROKEN",
+                    sc->slos[i].text,
+                    isnan(v) ? "no such value" : fmt(a, sizeof a, sc->slos[i].metric, v));
+        }
+        fprintf(f, LABEL "%s\n", "verdict",
+                broken ? "BROKEN: at least one SLO is not met (exit status 3)"
+                       : "every SLO is met");
+    }
+    fprintf(f, "\n" LABEL "%s/ (summary.csv has every number; --verbose prints them)\n",
+            "outputs", out_dir);
+}
