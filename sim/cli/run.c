@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analysis/csvout.h"
@@ -92,7 +93,15 @@ struct run {
     uint64_t ticks;        /* intervals written so far */
     double last_tick;      /* s: end of the previous interval */
     double next_progress;
+    double wall_start_s;   /* wall clock at the start (progress on a terminal only) */
 };
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 /* Every successful request's latency, into the interval's histogram. */
 static void latency_record(void *ctx, double v)
@@ -416,8 +425,12 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
     if (now < r->sc->duration_s)
         sim_event_schedule(sim, next, on_interval, r, 0);
     if (r->o->progress && now >= r->next_progress) {
-        fprintf(stderr, "\r  simulated %.0f of %.0f s (%.0f%%)", now, r->sc->duration_s,
-                100.0 * now / r->sc->duration_s);
+        /* Wall time only on the terminal: it never reaches an output file. */
+        double elapsed = wall_s() - r->wall_start_s;
+        double left = elapsed * (r->sc->duration_s - now) / now;
+        fprintf(stderr,
+                "\r\033[K  simulated %.0f of %.0f s (%.0f%%), %.0f s so far, about %.0f s left",
+                now, r->sc->duration_s, 100.0 * now / r->sc->duration_s, elapsed, left);
         r->next_progress = now + r->sc->duration_s / 100;
     }
 }
@@ -821,6 +834,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
     r.w->env.events = (struct sim_event_log){event_row, &r};
     setup_series(&r);
 
+    r.wall_start_s = wall_s();
     world_start(r.w);
     sim_event_schedule(&r.w->env.sim, sc->interval_s < sc->duration_s ? sc->interval_s
                                                                    : sc->duration_s,
