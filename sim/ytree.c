@@ -322,6 +322,18 @@ static void item_names(const struct ytree *seq, char *buf, size_t n)
         snprintf(buf, n, "(none)");
 }
 
+/* Every node of a --set value points at the argument: "--set", line 1, the node's column
+ * within the value plus the value's offset in the argument. */
+static void relocate(struct ytree *t, int col0)
+{
+    t->loc = (struct loc){"--set", 1, col0 + t->loc.col};
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->key_locs)
+            t->key_locs[i] = (struct loc){"--set", 1, col0 + t->key_locs[i].col};
+        relocate(t->items[i], col0);
+    }
+}
+
 int ytree_set(struct ytree *root, const char *arg)
 {
     struct loc base = {"--set", 1, 1};
@@ -340,6 +352,7 @@ int ytree_set(struct ytree *root, const char *arg)
         return -1;
     }
     /* The value points back at the --set argument for later messages. */
+    relocate(value, (int)value_off);
     value->loc = base;
     value->loc.col = (int)value_off + 1;
 
@@ -375,19 +388,19 @@ int ytree_set(struct ytree *root, const char *arg)
                 return 0;
             }
             if (!next) {
-                char keys[1024] = "";
-                size_t used = 0;
-                for (size_t i = 0; i < cur->n && used + 1 < sizeof keys; i++)
-                    used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s",
-                                             i ? ", " : "", cur->keys[i]);
-                diag_error_text(&base, arg, off, end - off,
-                                "no key '%s' here; the scenario has: %s", seg,
-                                cur->n ? keys : "(nothing)");
+                /* A section the file leaves out (`--set output.interval=60s` without
+                 * `output:`): made here, empty; the reader checks its keys as if written. */
+                next = xcalloc(1, sizeof *next);
+                next->kind = YTREE_MAP;
+                next->loc = base;
+                next->loc.col = (int)off + 1;
+                append(cur, seg, &next->loc, next);
+            } else {
                 free(seg);
-                ytree_free(value);
-                return -1;
             }
             cur = next;
+            off = end + 1;
+            continue;
         } else if (cur->kind == YTREE_SEQ) {
             struct ytree *next = NULL;
             size_t idx = 0;

@@ -120,14 +120,52 @@ static void set_unknown_path_lists_what_exists(void)
     struct unit_diag_capture cap;
     unit_diag_capture_start(&cap);
     CU_ASSERT_EQUAL(ytree_set(t, "target_groups.wbe.algorithm=random"), -1);
-    CU_ASSERT_EQUAL(ytree_set(t, "target_grups.web.algorithm=random"), -1);
     CU_ASSERT_EQUAL(ytree_set(t, "no-equals-sign"), -1);
+    CU_ASSERT_EQUAL(ytree_set(t, "name.x=1"), -1);
     char *msg = unit_diag_capture_end(&cap);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no item named 'wbe' in this list; items: web, api"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no key 'target_grups' here; the scenario has: name, "
-                                       "target_groups"));
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "expected --set PATH=VALUE"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--set:1:6: error: 'x' is below a plain value"));
     free(msg);
+    ytree_free(t);
+}
+
+/* A section the file leaves out is made by --set, empty, so the reader judges its keys
+ * (a misspelt one is then an unknown key at the --set argument). */
+static void set_makes_a_missing_section(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(doc, "d.yaml", &t), 0);
+    CU_ASSERT_PTR_NULL(ytree_get(t, "output"));
+    CU_ASSERT_EQUAL(ytree_set(t, "output.interval=60s"), 0);
+    struct ytree *o = ytree_get(t, "output");
+    CU_ASSERT_EQUAL_FATAL(o->kind, YTREE_MAP);
+    CU_ASSERT_STRING_EQUAL(ytree_get(o, "interval")->text, "60s");
+    CU_ASSERT_STRING_EQUAL(ytree_key_loc(t, "output")->file, "--set");
+    CU_ASSERT_EQUAL(ytree_key_loc(t, "output")->col, 1);
+    CU_ASSERT_EQUAL(ytree_set(t, "target_grups.web.algorithm=random"), 0);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    static const char *const top[] = {"name", "target_groups", "output", "duration", NULL};
+    CU_ASSERT_EQUAL(ytree_check_keys(t, "the scenario", top), -1);
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--set:1:1: error: unknown key 'target_grups'"));
+    free(msg);
+    ytree_free(t);
+}
+
+/* Every node of a --set value points into the argument, so a later message about a list
+ * item (an SLO) names the --set argument and the item's column. */
+static void set_value_nodes_point_into_the_argument(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(doc, "d.yaml", &t), 0);
+    CU_ASSERT_EQUAL(ytree_set(t, "slo=[a < 1, b < 2]"), 0);
+    struct ytree *slo = ytree_get(t, "slo");
+    CU_ASSERT_EQUAL_FATAL(slo->n, 2);
+    CU_ASSERT_STRING_EQUAL(slo->items[1]->loc.file, "--set");
+    CU_ASSERT_EQUAL(slo->items[0]->loc.col, 6);
+    CU_ASSERT_EQUAL(slo->items[1]->loc.col, 13);
     ytree_free(t);
 }
 
@@ -140,6 +178,8 @@ static CU_TestInfo yaml_tests[] = {
     {"set_addresses_list_items_by_name", set_addresses_list_items_by_name},
     {"set_value_is_parsed_as_yaml", set_value_is_parsed_as_yaml},
     {"set_unknown_path_lists_what_exists", set_unknown_path_lists_what_exists},
+    {"set_makes_a_missing_section", set_makes_a_missing_section},
+    {"set_value_nodes_point_into_the_argument", set_value_nodes_point_into_the_argument},
     CU_TEST_INFO_NULL,
 };
 
