@@ -1,6 +1,7 @@
 /*
  * Tests of the experiment layer: analysis/stats (intervals, MSER-5), analysis/pareto,
- * analysis/experiment (--vary parsing, points) and sim/cli/exp_runner (replications on
+ * analysis/experiment (--vary parsing, points), analysis/exp_sweep (front, SLOs) and
+ * sim/cli/exp_runner (replications on
  * common random numbers, in this process and in worker processes).
  *
  * The statistical checks run real simulations, kept short: the M/M/1 coverage check is
@@ -15,6 +16,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "analysis/exp_sweep.h"
 #include "analysis/experiment.h"
 #include "analysis/pareto.h"
 #include "analysis/stats.h"
@@ -186,6 +188,48 @@ static void vary_bad_input_names_the_path_and_what_was_expected(void)
     vary_rejects("x=1..5:0", "empty or endless");
     vary_rejects("x=1s..5m:1s", "mixes units");
     vary_rejects("x=0..1e9", "more than");
+}
+
+/* ---- sweep marks ---- */
+
+/* Four points, two replications, metrics cost and p99 (point means in the comments). */
+static void sweep_table(struct exp_table *t)
+{
+    static const double v[4][2][2] = {
+        {{4, 0.1}, {4, 0.1}},   /* cost 4, p99 0.1 */
+        {{1, 0.8}, {1, 1.0}},   /* cost 1, p99 0.9: breaks the SLO */
+        {{3, 0.3}, {3, 0.4}},   /* cost 3, p99 0.35: dominated by point 3 */
+        {{1, 0.3}, {3, 0.3}},   /* cost 2, p99 0.3 */
+    };
+    exp_table_init(t, 4, 2, 2);
+    for (int p = 0; p < 4; p++)
+        for (int r = 0; r < 2; r++)
+            memcpy(exp_table_at(t, p, r), v[p][r], sizeof v[p][r]);
+}
+
+static void sweep_marks_front_slos_and_the_cheapest_point(void)
+{
+    struct exp_table t;
+    sweep_table(&t);
+    struct exp_slo slo = {.metric = 1, .op = EXP_SLO_LT, .value = 0.5};
+    struct exp_sweep_marks m;
+    exp_sweep_marks_init(&m, &t, 0, 1, &slo, 1);
+    CU_ASSERT(m.pareto[0] && m.pareto[1] && !m.pareto[2] && m.pareto[3]);
+    CU_ASSERT(m.slo[0] == 1 && m.slo[1] == 0 && m.slo[2] == 1 && m.slo[3] == 1);
+    CU_ASSERT_EQUAL(exp_sweep_cheapest(&t, &m), 3);
+    exp_sweep_marks_fini(&m);
+    /* A point without a value meets no SLO; with no SLO there is no cheapest point. */
+    exp_table_at(&t, 3, 0)[1] = NAN;
+    exp_table_at(&t, 3, 1)[1] = NAN;
+    exp_sweep_marks_init(&m, &t, 0, 1, &slo, 1);
+    CU_ASSERT(m.slo[3] == 0 && !m.pareto[3]);
+    CU_ASSERT_EQUAL(exp_sweep_cheapest(&t, &m), 2);
+    exp_sweep_marks_fini(&m);
+    exp_sweep_marks_init(&m, &t, 0, 1, NULL, 0);
+    CU_ASSERT(m.slo[0] == -1 && m.slo[3] == -1);
+    CU_ASSERT_EQUAL(exp_sweep_cheapest(&t, &m), -1);
+    exp_sweep_marks_fini(&m);
+    exp_table_fini(&t);
 }
 
 /* ---- runs ---- */
@@ -385,6 +429,8 @@ static CU_TestInfo stats_tests[] = {
     {"vary_expands_ranges", vary_expands_ranges},
     {"vary_bad_input_names_the_path_and_what_was_expected",
      vary_bad_input_names_the_path_and_what_was_expected},
+    {"sweep_marks_front_slos_and_the_cheapest_point",
+     sweep_marks_front_slos_and_the_cheapest_point},
     CU_TEST_INFO_NULL,
 };
 

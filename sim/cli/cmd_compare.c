@@ -1,11 +1,12 @@
 /*
  * `elbsim compare` — variants of a scenario on the same replication seeds, with
  * confidence intervals of each variant's mean and of the paired differences
- * (sim/cli/exp_runner runs them; analysis/experiment reports).
+ * (sim/cli/exp_runner runs them; analysis/exp_compare reports).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "analysis/exp_compare.h"
 #include "analysis/experiment.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exp_runner.h"

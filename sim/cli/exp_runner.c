@@ -342,6 +342,15 @@ static const char *const default_metrics[2][5] = {
     {"latency_mean_s", "latency_p99_s", "error_ratio", "cost_usd", NULL},
 };
 
+/* A scenario SLO's comparison ("<", "<=", ">", ">=", checked by the scenario). */
+static enum exp_slo_op slo_op(const char *op)
+{
+    return !strcmp(op, "<")    ? EXP_SLO_LT
+           : !strcmp(op, "<=") ? EXP_SLO_LE
+           : !strcmp(op, ">")  ? EXP_SLO_GT
+                               : EXP_SLO_GE;
+}
+
 int exp_runner_prepare(struct exp_opts *o)
 {
     struct scenario *sc;
@@ -373,12 +382,16 @@ int exp_runner_prepare(struct exp_opts *o)
         }
         if ((o->front_x = add_metric(o, fx)) < 0 || (o->front_y = add_metric(o, fy)) < 0)
             goto out;
+        /* The SLOs, judged on the mean over replications (analysis/exp_sweep). */
+        o->slos = xcalloc((size_t)(sc->nslos ? sc->nslos : 1), sizeof *o->slos);
         for (int i = 0; i < sc->nslos; i++) {
+            const struct sc_slo *s = &sc->slos[i];
             char t[512];
-            snprintf(t, sizeof t, "%s.%s.%s", sc->slos[i].scope, sc->slos[i].name,
-                     sc->slos[i].metric);
-            if (add_metric(o, t) < 0)
+            snprintf(t, sizeof t, "%s.%s.%s", s->scope, s->name, s->metric);
+            int k = add_metric(o, t);
+            if (k < 0)
                 goto out;
+            o->slos[o->nslos++] = (struct exp_slo){k, slo_op(s->op), s->value};
         }
     }
     if (check_metrics(o, sc))
@@ -885,52 +898,10 @@ int exp_runner_run(struct exp_opts *o, struct exp_table *t)
         return EXIT_ENV;
 
     /* A metric no run reported is most likely misspelt. */
-    for (int k = 0; k < o->nmetrics && o->rank == 0; k++) {
-        bool any = false;
-        for (int j = 0; j < njobs && !any; j++)
-            any = !isnan(t->v[(size_t)j * (size_t)o->nmetrics + (size_t)k]);
-        if (!any)
+    for (int k = 0; k < o->nmetrics && o->rank == 0; k++)
+        if (!exp_table_has_metric(t, k))
             diag_warning(NULL, "no run reported %s (no such summary metric, or no data); "
                          "`elbsim list metrics` lists them", o->metrics[k].label);
-    }
-    if (o->kind == EXP_SWEEP) {
-        /* SLOs on the mean over replications. */
-        struct scenario *sc;
-        o->slo_ok = xmalloc((size_t)o->npoints);
-        if (scenario_load(o->file, o->sets, o->nsets, &sc))
-            return EXIT_BAD_INPUT;
-        double *c = xmalloc((size_t)o->reps * sizeof *c);
-        for (int p = 0; p < o->npoints; p++) {
-            o->slo_ok[p] = sc->nslos ? 1 : -1;
-            for (int i = 0; i < sc->nslos; i++) {
-                const struct sc_slo *s = &sc->slos[i];
-                char lab[512];
-                snprintf(lab, sizeof lab, "%s.%s.%s", s->scope, s->name, s->metric);
-                struct exp_metric m;
-                if (exp_metric_parse(lab, &m))
-                    continue;
-                int k = 0;
-                while (k < o->nmetrics && strcmp(o->metrics[k].label, m.label))
-                    k++;
-                exp_metric_fini(&m);
-                if (k == o->nmetrics)
-                    continue;
-                struct stats_ci ci;
-                for (int r = 0; r < o->reps; r++)
-                    c[r] = exp_table_at(t, p, r)[k];
-                stats_mean_ci(c, o->reps, o->level, &ci);
-                double v = ci.mean;
-                bool ok = !isnan(v) && (!strcmp(s->op, "<")    ? v < s->value
-                                        : !strcmp(s->op, "<=") ? v <= s->value
-                                        : !strcmp(s->op, ">")  ? v > s->value
-                                                               : v >= s->value);
-                if (!ok)
-                    o->slo_ok[p] = 0;
-            }
-        }
-        free(c);
-        scenario_free(sc);
-    }
     return 0;
 }
 
@@ -1042,7 +1013,7 @@ void exp_runner_fini(struct exp_opts *o)
         exp_metric_fini(&o->metrics[k]);
     free(o->metrics);
     free(o->name);
-    free(o->slo_ok);
+    free(o->slos);
     free(o->warm_used);
     *o = (struct exp_opts){0};
 }

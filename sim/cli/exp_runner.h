@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "analysis/exp_sweep.h"
 #include "analysis/experiment.h"
 
 enum exp_kind { EXP_COMPARE, EXP_SWEEP };
@@ -55,7 +56,8 @@ struct exp_opts {
     double warmup_s;             /* the scenario's warm-up */
     int npoints;
     int rank, nranks;            /* MPI rank and size; 0 and 1 without MPI */
-    signed char *slo_ok;         /* sweep: per point after exp_runner_run (-1: no SLOs) */
+    struct exp_slo *slos;        /* sweep: the scenario's SLOs on the metrics (owned) */
+    int nslos;
     double *warm_used;           /* per job: the warm-up that applied, s (owned) */
 };
 
