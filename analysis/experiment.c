@@ -372,12 +372,18 @@ void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics)
     t->v = xmalloc((n ? n : 1) * sizeof *t->v);
     for (size_t i = 0; i < n; i++)
         t->v[i] = (double)NAN;
+    size_t runs = (size_t)npoints * (size_t)reps;
+    t->warmup_s = xmalloc((runs ? runs : 1) * sizeof *t->warmup_s);
+    for (size_t i = 0; i < runs; i++)
+        t->warmup_s[i] = (double)NAN;
 }
 
 void exp_table_fini(struct exp_table *t)
 {
     free(t->v);
+    free(t->warmup_s);
     t->v = NULL;
+    t->warmup_s = NULL;
 }
 
 double *exp_table_at(const struct exp_table *t, int point, int rep)

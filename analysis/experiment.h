@@ -3,8 +3,7 @@
  * values vary (factors), the points of their cross product, the replications of each
  * point and their seeds, what is measured (summary metrics), and the table of
  * measurements.  What is made of the table is elsewhere: analysis/exp_compare and
- * analysis/exp_sweep; the command line (sim/cli/exp_runner) runs the points and fills the
- * table.
+ * analysis/exp_sweep; how the runs are executed: analysis/exp_plan.
  *
  * A factor is a scenario path and a list of values, written `--vary PATH=V1,V2,...`
  * (DESIGN.md "Command line").  Values are split at commas outside brackets and quotes, so
@@ -56,10 +55,12 @@ struct exp_metric {
                                     "scope.name.metric" (owned) */
 };
 
-/* The measurements: v[(point * reps + rep) * nmetrics + m], NaN = no value. */
+/* The measurements: v[(point * reps + rep) * nmetrics + m], NaN = no value; and per run
+ * (point * reps + rep) the warm-up that applied to it. */
 struct exp_table {
     int npoints, reps, nmetrics;
-    double *v; /* owned */
+    double *v;        /* owned */
+    double *warmup_s; /* [npoints * reps], s; NaN until the runs are done (owned) */
 };
 
 /* Parse a --vary argument into f.  Returns 0, or -1 after reporting what is wrong (no
@@ -94,7 +95,7 @@ void exp_metric_fini(struct exp_metric *m);
 /* The seed of replication rep for a scenario seed: sim_rng_mix(seed, "rep.<rep>"). */
 uint64_t exp_rep_seed(uint64_t seed, int rep);
 
-/* A table of npoints x reps x nmetrics NaNs.  exp_table_fini frees it. */
+/* A table of npoints x reps x nmetrics NaNs (warm-ups NaN too).  exp_table_fini frees it. */
 void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics);
 void exp_table_fini(struct exp_table *t);
 

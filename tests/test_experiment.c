@@ -16,6 +16,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "analysis/exp_mpi.h"
 #include "analysis/exp_sweep.h"
 #include "analysis/experiment.h"
 #include "analysis/pareto.h"
@@ -240,7 +241,7 @@ static int experiment(const char *const *args, int n, struct exp_opts *o, struct
     char **argv = xcalloc((size_t)n + 1, sizeof *argv);
     for (int i = 0; i < n; i++)
         argv[i] = (char *)args[i];
-    exp_runner_mpi_begin(o);
+    exp_mpi_begin(&o->rank, &o->nranks);
     enum exp_kind kind = !strcmp(args[0], "compare") ? EXP_COMPARE : EXP_SWEEP;
     int rc = exp_runner_parse(n, argv, kind, "usage\n", o);
     if (rc == 0)

@@ -1,12 +1,14 @@
 /*
  * `elbsim sweep` — the cross product of varied scenario values, each point replicated,
  * with confidence intervals, the Pareto front of cost against a latency or SLO metric,
- * on all cores and, built with `make mpi`, across machines (sim/cli/exp_runner runs them;
- * analysis/exp_sweep reports).
+ * on all cores and, built with `make mpi`, across machines: the options and the output
+ * (sim/cli/exp_runner runs a point, analysis/exp_plan the experiment, analysis/exp_sweep
+ * reports).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "analysis/exp_mpi.h"
 #include "analysis/exp_sweep.h"
 #include "analysis/experiment.h"
 #include "sim/cli/commands.h"
@@ -42,15 +44,15 @@ static const char usage[] =
 int cmd_sweep(int argc, char **argv)
 {
     struct exp_opts o;
-    exp_runner_mpi_begin(&o);
-    exp_runner_quiet_begin(&o);
+    exp_mpi_begin(&o.rank, &o.nranks);
+    exp_mpi_quiet_begin(o.rank);
     int rc = exp_runner_parse(argc, argv, EXP_SWEEP, usage, &o);
     if (rc == 0)
         rc = exp_runner_prepare(&o);
-    exp_runner_quiet_end(&o);
+    exp_mpi_quiet_end();
     if (rc) {
         exp_runner_fini(&o);
-        exp_runner_mpi_end();
+        exp_mpi_end();
         return rc < 0 ? EXIT_OK : rc;
     }
     struct exp_table t;
@@ -66,7 +68,7 @@ int cmd_sweep(int argc, char **argv)
             if (exp_sweep_write_csv(csv, &o.design, o.metrics, &t, o.level, &marks))
                 rc = EXIT_ENV;
             if (rc == 0 && !o.quiet) {
-                exp_runner_print_header(&o, "sweep");
+                exp_runner_print_header(&o, &t, "sweep");
                 putchar('\n');
                 exp_sweep_print(stdout, &o.design, o.metrics, &t, o.level, &marks);
                 /* The question users bring: the cheapest point that meets the SLOs. */
@@ -87,6 +89,6 @@ int cmd_sweep(int argc, char **argv)
     }
     exp_table_fini(&t);
     exp_runner_fini(&o);
-    exp_runner_mpi_end();
+    exp_mpi_end();
     return rc;
 }
