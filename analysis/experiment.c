@@ -2,12 +2,10 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/csvout.h"
-#include "analysis/pareto.h"
-#include "analysis/stats.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
@@ -192,8 +190,8 @@ int exp_factor_parse(const char *arg, struct exp_factor *f)
             e--;
         if (s == e) {
             diag_error(NULL, "--vary '%s': empty value at column %zu of the value list for "
-                       "%s; expected a value between the commas", arg, start - (size_t)(list - arg) + 1,
-                       f->path);
+                       "%s; expected a value between the commas", arg,
+                       start - (size_t)(list - arg) + 1, f->path);
             goto fail;
         }
         char *item = xstrndup(arg + s, e - s);
@@ -374,12 +372,18 @@ void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics)
     t->v = xmalloc((n ? n : 1) * sizeof *t->v);
     for (size_t i = 0; i < n; i++)
         t->v[i] = (double)NAN;
+    size_t runs = (size_t)npoints * (size_t)reps;
+    t->warmup_s = xmalloc((runs ? runs : 1) * sizeof *t->warmup_s);
+    for (size_t i = 0; i < runs; i++)
+        t->warmup_s[i] = (double)NAN;
 }
 
 void exp_table_fini(struct exp_table *t)
 {
     free(t->v);
+    free(t->warmup_s);
     t->v = NULL;
+    t->warmup_s = NULL;
 }
 
 double *exp_table_at(const struct exp_table *t, int point, int rep)
@@ -387,374 +391,18 @@ double *exp_table_at(const struct exp_table *t, int point, int rep)
     return t->v + ((size_t)point * (size_t)t->reps + (size_t)rep) * (size_t)t->nmetrics;
 }
 
-/* The reps values of metric m at point p, into x. */
-static void column(const struct exp_table *t, int p, int m, double *x)
+void exp_table_column(const struct exp_table *t, int point, int m, double *x)
 {
     for (int r = 0; r < t->reps; r++)
-        x[r] = exp_table_at(t, p, r)[m];
+        x[r] = exp_table_at(t, point, r)[m];
 }
 
-/* ---- readable numbers ------------------------------------------------------------------ */
-
-/* How a metric is shown: seconds in ms below 1 s, dollars, ratios in %. */
-struct unit {
-    double scale;
-    const char *suffix; /* after the number */
-    const char *prefix; /* before it */
-};
-
-static bool ends_with(const char *s, const char *tail)
+bool exp_table_has_metric(const struct exp_table *t, int m)
 {
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && !strcmp(s + n - k, tail);
+    size_t runs = (size_t)t->npoints * (size_t)t->reps;
+    for (size_t j = 0; j < runs; j++)
+        if (!isnan(t->v[j * (size_t)t->nmetrics + (size_t)m]))
+            return true;
+    return false;
 }
 
-static struct unit unit_for(const char *metric, double ref)
-{
-    if (ends_with(metric, "_s"))
-        return fabs(ref) < 1 ? (struct unit){1000, " ms", ""} : (struct unit){1, " s", ""};
-    if (ends_with(metric, "_usd"))
-        return (struct unit){1, "", "$"};
-    if (!strcmp(metric, "error_ratio") || !strcmp(metric, "utilization"))
-        return (struct unit){100, " %", ""};
-    return (struct unit){1, "", ""};
-}
-
-/* v scaled, with 4 significant digits in fixed notation ("-" for NaN). */
-static void fmt_num(char *buf, size_t n, double v, const struct unit *u, bool with_unit)
-{
-    if (isnan(v)) {
-        snprintf(buf, n, "-");
-        return;
-    }
-    v *= u->scale;
-    int dec = 0;
-    if (v != 0 && isfinite(v)) {
-        int mag = (int)floor(log10(fabs(v)));
-        dec = 3 - mag;
-        if (dec < 0)
-            dec = 0;
-        if (dec > 8)
-            dec = 8;
-    }
-    char digits[48];
-    snprintf(digits, sizeof digits, "%.*f", dec, fabs(v));
-    bool zero = strspn(digits, "0.") == strlen(digits); /* no "-0.00" */
-    if (with_unit)
-        snprintf(buf, n, "%s%s%s%s", v < 0 && !zero ? "-" : "", u->prefix, digits, u->suffix);
-    else
-        snprintf(buf, n, "%s%s", v < 0 && !zero ? "-" : "", digits);
-}
-
-/* "[lo, hi]" scaled like fmt_num. */
-static void fmt_ci(char *buf, size_t n, const struct stats_ci *ci, const struct unit *u)
-{
-    char a[48], b[48];
-    fmt_num(a, sizeof a, ci->lo, u, false);
-    fmt_num(b, sizeof b, ci->hi, u, false);
-    snprintf(buf, n, "[%s, %s]", a, b);
-}
-
-static const char *unit_name(const struct unit *u)
-{
-    if (*u->prefix)
-        return u->prefix;
-    return *u->suffix ? u->suffix + 1 : "";
-}
-
-/* ---- compare ----------------------------------------------------------------------------- */
-
-static void put_ci(struct csvout *o, const struct stats_ci *ci)
-{
-    csvout_int(o, ci->n);
-    csvout_num(o, ci->mean);
-    csvout_num(o, ci->sd);
-    csvout_num(o, ci->lo);
-    csvout_num(o, ci->hi);
-}
-
-int exp_compare_write_csv(const char *path, const struct exp_design *d,
-                          const struct exp_metric *m, const struct exp_table *t, double level)
-{
-    struct csvout o;
-    if (csvout_open(&o, path))
-        return -1;
-    static const char *const cols[] = {
-        "metric", "kind", "variant", "baseline", "reps", "mean", "sd", "ci_low", "ci_high",
-        "significant", "unpaired_ci_low", "unpaired_ci_high", "confidence"};
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        csvout_str(&o, cols[i]);
-    csvout_end_row(&o);
-    double *a = xmalloc((size_t)t->reps * sizeof *a), *b = xmalloc((size_t)t->reps * sizeof *b);
-    char *base = exp_design_label(d, 0);
-    for (int k = 0; k < t->nmetrics; k++) {
-        for (int p = 0; p < t->npoints; p++) {
-            struct stats_ci ci;
-            column(t, p, k, a);
-            stats_mean_ci(a, t->reps, level, &ci);
-            char *label = exp_design_label(d, p);
-            csvout_str(&o, m[k].label);
-            csvout_str(&o, "mean");
-            csvout_str(&o, label);
-            csvout_empty(&o);
-            put_ci(&o, &ci);
-            csvout_empty(&o);
-            csvout_empty(&o);
-            csvout_empty(&o);
-            csvout_num(&o, level);
-            csvout_end_row(&o);
-            free(label);
-        }
-        column(t, 0, k, a);
-        for (int p = 1; p < t->npoints; p++) {
-            struct stats_ci ci, w;
-            column(t, p, k, b);
-            stats_paired_ci(a, b, t->reps, level, &ci);
-            stats_welch_ci(a, t->reps, b, t->reps, level, &w);
-            char *label = exp_design_label(d, p);
-            csvout_str(&o, m[k].label);
-            csvout_str(&o, "difference");
-            csvout_str(&o, label);
-            csvout_str(&o, base);
-            put_ci(&o, &ci);
-            if (isnan(ci.lo))
-                csvout_empty(&o);
-            else
-                csvout_int(&o, stats_ci_excludes_zero(&ci));
-            csvout_num(&o, w.lo);
-            csvout_num(&o, w.hi);
-            csvout_num(&o, level);
-            csvout_end_row(&o);
-            free(label);
-        }
-    }
-    free(base);
-    free(a);
-    free(b);
-    return csvout_commit(&o);
-}
-
-void exp_compare_print(FILE *f, const struct exp_design *d, const struct exp_metric *m,
-                       const struct exp_table *t, double level)
-{
-    int np = t->npoints;
-    char **labels = xmalloc((size_t)np * sizeof *labels);
-    int w = (int)strlen("unpaired (Welch), same runs");
-    for (int p = 0; p < np; p++) {
-        labels[p] = exp_design_label(d, p);
-        int n = (int)strlen(labels[p]);
-        if (np > 2 && p > 0) /* "<variant> - <baseline>" */
-            n += 3 + (int)strlen(labels[0]);
-        if (n > w)
-            w = n;
-    }
-    char lev[16];
-    snprintf(lev, sizeof lev, "%g %%", 100 * level);
-    double *a = xmalloc((size_t)t->reps * sizeof *a), *b = xmalloc((size_t)t->reps * sizeof *b);
-    for (int k = 0; k < t->nmetrics; k++) {
-        struct stats_ci ci, w0;
-        column(t, 0, k, a);
-        stats_mean_ci(a, t->reps, level, &w0);
-        struct unit u = unit_for(m[k].metric, w0.mean);
-        fprintf(f, "\n%s%s%s%s\n", m[k].label, *unit_name(&u) ? " (" : "", unit_name(&u),
-                *unit_name(&u) ? ")" : "");
-        fprintf(f, "  %-*s %12s   %-24s\n", w, "variant", "mean", lev);
-        char num[64], cis[128];
-        for (int p = 0; p < np; p++) {
-            column(t, p, k, b);
-            stats_mean_ci(b, t->reps, level, &ci);
-            fmt_num(num, sizeof num, ci.mean, &u, false);
-            fmt_ci(cis, sizeof cis, &ci, &u);
-            fprintf(f, "  %-*s %12s   %s\n", w, labels[p], num, cis);
-        }
-        for (int p = 1; p < np; p++) {
-            struct stats_ci wl;
-            column(t, p, k, b);
-            stats_paired_ci(a, b, t->reps, level, &ci);
-            stats_welch_ci(a, t->reps, b, t->reps, level, &wl);
-            char name[256];
-            if (np == 2)
-                snprintf(name, sizeof name, "difference (paired)");
-            else
-                snprintf(name, sizeof name, "%s - %s", labels[p], labels[0]);
-            fmt_num(num, sizeof num, ci.mean, &u, false);
-            fmt_ci(cis, sizeof cis, &ci, &u);
-            const char *sig = isnan(ci.lo) ? ""
-                              : stats_ci_excludes_zero(&ci) ? "significant"
-                                                            : "not significant";
-            fprintf(f, "  %-*s %12s   %-24s %s\n", w, name, num, cis, sig);
-            fmt_ci(cis, sizeof cis, &wl, &u);
-            char ratio[64] = "";
-            if (ci.half > 0 && isfinite(wl.half))
-                snprintf(ratio, sizeof ratio, "%.1fx as wide", wl.half / ci.half);
-            else if (ci.half == 0 && wl.half > 0)
-                snprintf(ratio, sizeof ratio, "(paired width 0)");
-            fprintf(f, "  %-*s %12s   %-24s %s\n", w, np == 2 ? "unpaired (Welch), same runs"
-                                                              : "  unpaired (Welch)",
-                    "", cis, ratio);
-        }
-    }
-    for (int p = 0; p < np; p++)
-        free(labels[p]);
-    free(labels);
-    free(a);
-    free(b);
-}
-
-/* ---- sweep ------------------------------------------------------------------------------ */
-
-void exp_sweep_front(const struct exp_table *t, struct exp_sweep_marks *marks)
-{
-    double *x = xmalloc((size_t)t->npoints * sizeof *x), *y = xmalloc((size_t)t->npoints * sizeof *y);
-    double *c = xmalloc((size_t)t->reps * sizeof *c);
-    for (int p = 0; p < t->npoints; p++) {
-        struct stats_ci ci;
-        column(t, p, marks->fx, c);
-        stats_mean_ci(c, t->reps, 0.95, &ci);
-        x[p] = ci.mean;
-        column(t, p, marks->fy, c);
-        stats_mean_ci(c, t->reps, 0.95, &ci);
-        y[p] = ci.mean;
-    }
-    pareto_front(x, y, t->npoints, marks->pareto);
-    free(x);
-    free(y);
-    free(c);
-}
-
-int exp_sweep_write_csv(const char *path, const struct exp_design *d,
-                        const struct exp_metric *m, const struct exp_table *t, double level,
-                        const struct exp_sweep_marks *marks)
-{
-    struct csvout o;
-    if (csvout_open(&o, path))
-        return -1;
-    csvout_str(&o, "point");
-    for (int k = 0; k < d->nf; k++)
-        csvout_str(&o, d->f[k].path);
-    static const char *const cols[] = {"metric", "reps", "mean", "sd", "ci_low", "ci_high",
-                                       "front", "pareto", "meets_slo"};
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        csvout_str(&o, cols[i]);
-    csvout_end_row(&o);
-    double *c = xmalloc((size_t)t->reps * sizeof *c);
-    int *idx = xmalloc((size_t)(d->nf ? d->nf : 1) * sizeof *idx);
-    for (int p = 0; p < t->npoints; p++) {
-        exp_design_point(d, p, idx);
-        for (int k = 0; k < t->nmetrics; k++) {
-            struct stats_ci ci;
-            column(t, p, k, c);
-            stats_mean_ci(c, t->reps, level, &ci);
-            csvout_int(&o, p);
-            for (int j = 0; j < d->nf; j++)
-                csvout_str(&o, d->f[j].values[idx[j]]);
-            csvout_str(&o, m[k].label);
-            put_ci(&o, &ci);
-            csvout_str(&o, k == marks->fx ? "x" : k == marks->fy ? "y" : "");
-            csvout_int(&o, marks->pareto[p]);
-            if (marks->slo[p] < 0)
-                csvout_empty(&o);
-            else
-                csvout_int(&o, marks->slo[p]);
-            csvout_end_row(&o);
-        }
-    }
-    free(idx);
-    free(c);
-    return csvout_commit(&o);
-}
-
-void exp_sweep_print(FILE *f, const struct exp_design *d, const struct exp_metric *m,
-                     const struct exp_table *t, double level,
-                     const struct exp_sweep_marks *marks)
-{
-    int np = t->npoints, nm = t->nmetrics, nf = d->nf;
-    /* Cells first, then widths: cell[p][col]. */
-    int ncols = nf + nm;
-    char ***cell = xmalloc((size_t)np * sizeof *cell);
-    int *w = xcalloc((size_t)ncols, sizeof *w);
-    char **head = xmalloc((size_t)ncols * sizeof *head);
-    struct unit *u = xmalloc((size_t)(nm ? nm : 1) * sizeof *u);
-    double *c = xmalloc((size_t)t->reps * sizeof *c);
-    int *idx = xmalloc((size_t)(nf ? nf : 1) * sizeof *idx);
-    for (int k = 0; k < nm; k++) {
-        /* One unit per column, from the smallest mean: ms when any is below 1 s. */
-        double ref = (double)NAN;
-        for (int p = 0; p < np; p++) {
-            struct stats_ci ci;
-            column(t, p, k, c);
-            stats_mean_ci(c, t->reps, level, &ci);
-            if (isnan(ref) || fabs(ci.mean) < ref)
-                ref = fabs(ci.mean);
-        }
-        u[k] = unit_for(m[k].metric, ref);
-        const char *un = unit_name(&u[k]);
-        size_t n = strlen(m[k].label) + strlen(un) + 4;
-        head[nf + k] = xmalloc(n);
-        snprintf(head[nf + k], n, *un ? "%s (%s)" : "%s", m[k].label, un);
-    }
-    for (int j = 0; j < nf; j++)
-        head[j] = xstrdup(d->f[j].path);
-    for (int p = 0; p < np; p++) {
-        cell[p] = xmalloc((size_t)ncols * sizeof **cell);
-        exp_design_point(d, p, idx);
-        for (int j = 0; j < nf; j++)
-            cell[p][j] = xstrdup(d->f[j].values[idx[j]]);
-        for (int k = 0; k < nm; k++) {
-            struct stats_ci ci;
-            char a[48], b[48], buf[112];
-            column(t, p, k, c);
-            stats_mean_ci(c, t->reps, level, &ci);
-            fmt_num(a, sizeof a, ci.mean, &u[k], false);
-            if (isnan(ci.half)) {
-                snprintf(buf, sizeof buf, "%s", a);
-            } else {
-                fmt_num(b, sizeof b, ci.half, &u[k], false);
-                snprintf(buf, sizeof buf, "%s ± %s", a, b);
-            }
-            cell[p][nf + k] = xstrdup(buf);
-        }
-    }
-    /* "±" is two bytes and one column. */
-    for (int col = 0; col < ncols; col++) {
-        w[col] = (int)strlen(head[col]);
-        for (int p = 0; p < np; p++) {
-            int n = (int)strlen(cell[p][col]) - (strstr(cell[p][col], "±") ? 1 : 0);
-            if (n > w[col])
-                w[col] = n;
-        }
-    }
-    bool slo = np > 0 && marks->slo[0] >= 0;
-    fprintf(f, "%5s", "point");
-    for (int col = 0; col < ncols; col++)
-        fprintf(f, "  %-*s", w[col], head[col]);
-    fprintf(f, "  front%s\n", slo ? "  SLO" : "");
-    for (int p = 0; p < np; p++) {
-        fprintf(f, "%5d", p);
-        for (int col = 0; col < ncols; col++) {
-            int pad = w[col] + (strstr(cell[p][col], "±") ? 1 : 0);
-            if (col < nf)
-                fprintf(f, "  %-*s", pad, cell[p][col]);
-            else
-                fprintf(f, "  %*s", pad, cell[p][col]);
-        }
-        fprintf(f, "  %-5s%s\n", marks->pareto[p] ? "*" : "",
-                !slo ? "" : marks->slo[p] ? "  met" : "  broken");
-    }
-    fprintf(f, "(mean ± half width of the %g %% confidence interval over %d replication%s; "
-            "front: Pareto front of %s vs %s, both minimised)\n", 100 * level, t->reps,
-            t->reps == 1 ? "" : "s", m[marks->fx].label, m[marks->fy].label);
-    for (int p = 0; p < np; p++) {
-        for (int col = 0; col < ncols; col++)
-            free(cell[p][col]);
-        free(cell[p]);
-    }
-    for (int col = 0; col < ncols; col++)
-        free(head[col]);
-    free(cell);
-    free(head);
-    free(w);
-    free(u);
-    free(c);
-    free(idx);
-}

@@ -1,7 +1,9 @@
 /*
  * experiment — the design and the results of a simulation experiment: which scenario
  * values vary (factors), the points of their cross product, the replications of each
- * point, and what is made of the measurements (compare.csv, sweep.csv and their tables).
+ * point and their seeds, what is measured (summary metrics), and the table of
+ * measurements.  What is made of the table is elsewhere: analysis/exp_compare and
+ * analysis/exp_sweep; how the runs are executed: analysis/exp_plan.
  *
  * A factor is a scenario path and a list of values, written `--vary PATH=V1,V2,...`
  * (DESIGN.md "Command line").  Values are split at commas outside brackets and quotes, so
@@ -15,8 +17,7 @@
  *
  * Measurements are kept in one table of doubles, NaN where a run had no value; every
  * output is a function of that table alone, so it does not depend on how or where the
- * runs were executed.  This module knows nothing of scenarios or models: the command
- * line (sim/cli/exp_runner) runs the points and fills the table.
+ * runs were executed.  This module knows nothing of scenarios or models.
  *
  * Errors in a --vary or --metric argument are reported through sim/diag as
  * "elbsim: error: --vary 'ARG': ..." naming the path and what was expected.
@@ -27,7 +28,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 /* At most this many values per factor, and points per experiment. */
 #define EXP_MAX_VALUES 10000
@@ -55,10 +55,12 @@ struct exp_metric {
                                     "scope.name.metric" (owned) */
 };
 
-/* The measurements: v[(point * reps + rep) * nmetrics + m], NaN = no value. */
+/* The measurements: v[(point * reps + rep) * nmetrics + m], NaN = no value; and per run
+ * (point * reps + rep) the warm-up that applied to it. */
 struct exp_table {
     int npoints, reps, nmetrics;
-    double *v; /* owned */
+    double *v;        /* owned */
+    double *warmup_s; /* [npoints * reps], s; NaN until the runs are done (owned) */
 };
 
 /* Parse a --vary argument into f.  Returns 0, or -1 after reporting what is wrong (no
@@ -93,55 +95,17 @@ void exp_metric_fini(struct exp_metric *m);
 /* The seed of replication rep for a scenario seed: sim_rng_mix(seed, "rep.<rep>"). */
 uint64_t exp_rep_seed(uint64_t seed, int rep);
 
-/* A table of npoints x reps x nmetrics NaNs.  exp_table_fini frees it. */
+/* A table of npoints x reps x nmetrics NaNs (warm-ups NaN too).  exp_table_fini frees it. */
 void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics);
 void exp_table_fini(struct exp_table *t);
 
 /* Pointer to the nmetrics values of (point, rep). */
 double *exp_table_at(const struct exp_table *t, int point, int rep);
 
-/* ---- compare: every point against point 0, paired on the replications ---- */
+/* The reps values of metric m at point, into x[0..reps). */
+void exp_table_column(const struct exp_table *t, int point, int m, double *x);
 
-/* Write compare.csv atomically (analysis/csvout).  Columns:
- *   metric,kind,variant,baseline,reps,mean,sd,ci_low,ci_high,significant,
- *   unpaired_ci_low,unpaired_ci_high,confidence
- * kind "mean": the variant's mean over replications and its t-interval; kind
- * "difference": variant minus baseline (point 0) per replication, its mean and t-interval,
- * significant 1 when the interval excludes zero, and the unpaired (Welch) interval of the
- * same difference for contrast.  Per metric: the means of all variants, then the
- * differences.  Returns 0, or -1 after reporting an I/O error. */
-int exp_compare_write_csv(const char *path, const struct exp_design *d,
-                          const struct exp_metric *m, const struct exp_table *t,
-                          double level);
-
-/* The same as a readable table. */
-void exp_compare_print(FILE *f, const struct exp_design *d, const struct exp_metric *m,
-                       const struct exp_table *t, double level);
-
-/* ---- sweep: every point on its own, with the Pareto front of two metrics ---- */
-
-/* Per point: on the Pareto front of (mean of metric fx, mean of metric fy), both
- * minimised; whether it meets the scenario's SLOs (1, 0; -1 when there are none). */
-struct exp_sweep_marks {
-    int fx, fy;          /* metric indices of the front's axes */
-    bool *pareto;        /* [npoints] */
-    signed char *slo;    /* [npoints] */
-};
-
-/* Fill marks->pareto from the table (marks->fx, fy set by the caller). */
-void exp_sweep_front(const struct exp_table *t, struct exp_sweep_marks *marks);
-
-/* Write sweep.csv atomically: one row per point and metric,
- *   point,<factor paths...>,metric,reps,mean,sd,ci_low,ci_high,front,pareto,meets_slo
- * front is "x" or "y" on the rows of the front's two metrics (empty otherwise); pareto 1
- * or 0; meets_slo 1, 0 or empty.  Returns 0, or -1 after reporting an I/O error. */
-int exp_sweep_write_csv(const char *path, const struct exp_design *d,
-                        const struct exp_metric *m, const struct exp_table *t, double level,
-                        const struct exp_sweep_marks *marks);
-
-/* A table: one line per point, mean ± half width of each metric, the front marked. */
-void exp_sweep_print(FILE *f, const struct exp_design *d, const struct exp_metric *m,
-                     const struct exp_table *t, double level,
-                     const struct exp_sweep_marks *marks);
+/* Whether any run has a value of metric m (none: most likely a misspelt metric). */
+bool exp_table_has_metric(const struct exp_table *t, int m);
 
 #endif

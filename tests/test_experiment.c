@@ -1,24 +1,34 @@
 /*
  * Tests of the experiment layer: analysis/stats (intervals, MSER-5), analysis/pareto,
- * analysis/experiment (--vary parsing, points) and sim/cli/exp_runner (replications on
- * common random numbers, in this process and in worker processes).
+ * analysis/experiment (--vary parsing, points), analysis/exp_sweep (front, SLOs),
+ * analysis/exp_plan with a stand-in for the simulation (results in place whatever -j,
+ * seeds, MSER-5 passes, kept runs, a failing job), and sim/cli/exp_runner with real runs
+ * (replications on common random numbers, in this process and in worker processes).
  *
  * The statistical checks run real simulations, kept short: the M/M/1 coverage check is
  * 200 experiments x 5 replications of 20 simulated seconds (about 10 s on 2 cores;
  * skipped with ELBSIM_QUICK=1, as `make valgrind` sets).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 
+#include "analysis/exp_mpi.h"
+#include "analysis/exp_plan.h"
+#include "analysis/exp_sweep.h"
+#include "analysis/exp_warmup.h"
 #include "analysis/experiment.h"
 #include "analysis/pareto.h"
 #include "analysis/stats.h"
 #include "sim/cli/exp_runner.h"
+#include "sim/text.h"
 #include "sim/xalloc.h"
 #include "tests/unit.h"
 
@@ -188,6 +198,256 @@ static void vary_bad_input_names_the_path_and_what_was_expected(void)
     vary_rejects("x=0..1e9", "more than");
 }
 
+/* ---- sweep marks ---- */
+
+/* Four points, two replications, metrics cost and p99 (point means in the comments). */
+static void sweep_table(struct exp_table *t)
+{
+    static const double v[4][2][2] = {
+        {{4, 0.1}, {4, 0.1}},   /* cost 4, p99 0.1 */
+        {{1, 0.8}, {1, 1.0}},   /* cost 1, p99 0.9: breaks the SLO */
+        {{3, 0.3}, {3, 0.4}},   /* cost 3, p99 0.35: dominated by point 3 */
+        {{1, 0.3}, {3, 0.3}},   /* cost 2, p99 0.3 */
+    };
+    exp_table_init(t, 4, 2, 2);
+    for (int p = 0; p < 4; p++)
+        for (int r = 0; r < 2; r++)
+            memcpy(exp_table_at(t, p, r), v[p][r], sizeof v[p][r]);
+}
+
+static void sweep_marks_front_slos_and_the_cheapest_point(void)
+{
+    struct exp_table t;
+    sweep_table(&t);
+    struct exp_slo slo = {.metric = 1, .op = EXP_SLO_LT, .value = 0.5};
+    struct exp_sweep_marks m;
+    exp_sweep_marks_init(&m, &t, 0, 1, &slo, 1);
+    CU_ASSERT(m.pareto[0] && m.pareto[1] && !m.pareto[2] && m.pareto[3]);
+    CU_ASSERT(m.slo[0] == 1 && m.slo[1] == 0 && m.slo[2] == 1 && m.slo[3] == 1);
+    CU_ASSERT_EQUAL(exp_sweep_cheapest(&t, &m), 3);
+    exp_sweep_marks_fini(&m);
+    /* A point without a value meets no SLO; with no SLO there is no cheapest point. */
+    exp_table_at(&t, 3, 0)[1] = NAN;
+    exp_table_at(&t, 3, 1)[1] = NAN;
+    exp_sweep_marks_init(&m, &t, 0, 1, &slo, 1);
+    CU_ASSERT(m.slo[3] == 0 && !m.pareto[3]);
+    CU_ASSERT_EQUAL(exp_sweep_cheapest(&t, &m), 2);
+    exp_sweep_marks_fini(&m);
+    exp_sweep_marks_init(&m, &t, 0, 1, NULL, 0);
+    CU_ASSERT(m.slo[0] == -1 && m.slo[3] == -1);
+    CU_ASSERT_EQUAL(exp_sweep_cheapest(&t, &m), -1);
+    exp_sweep_marks_fini(&m);
+    exp_table_fini(&t);
+}
+
+/* ---- the plan, with a stand-in for the simulation ---- */
+
+/* The stand-in's scenario seed of point p (as if --vary set it per point). */
+#define FAKE_SEED(p) (1000 + (uint64_t)(p))
+
+/* A stand-in run: values from (point, rep, seed, warm-up) alone, and with series a
+ * timeseries.csv whose mean latency starts high for 10 * (point + rep + 1) intervals. */
+struct fake {
+    int fail_point, fail_rep; /* the job that fails (-1: none) */
+    bool series;
+};
+
+static int fake_run(void *ctx, const struct exp_job *job, double *values)
+{
+    const struct fake *f = ctx;
+    if (job->point == f->fail_point && job->rep == f->fail_rep)
+        return -1;
+    values[0] = (double)(exp_job_seed(job, FAKE_SEED(job->point)) % 1000003);
+    values[1] = job->point * 10 + job->rep;
+    values[2] = job->warmup_s;
+    if (!f->series)
+        return 0;
+    mkdir(job->dir, 0777);
+    char *path = text_join_path(job->dir, "timeseries.csv");
+    FILE *out = fopen(path, "w");
+    free(path);
+    if (!out)
+        return -1;
+    fprintf(out, "time_s,scope,name,metric,value\n");
+    int transient = 10 * (job->point + job->rep + 1);
+    for (int i = 0; i < 200; i++) {
+        fprintf(out, "%d,workload,w,latency_mean_s,%.6f\n", i + 1,
+                (i < transient ? 5.0 : 1.0) + 0.01 * sin(i * 1.7));
+        fprintf(out, "%d,run,run,throughput_rps,99\n", i + 1);
+    }
+    fclose(out);
+    return 0;
+}
+
+static const struct exp_job_ops fake_ops = {.run = fake_run};
+
+/* Entries in a folder (without . and ..), -1 if it cannot be read. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static char outdir[64];
+
+static char *out(const char *name)
+{
+    static char buf[128];
+    snprintf(buf, sizeof buf, "%s/%s", outdir, name);
+    return buf;
+}
+
+/* A plan of 3 points x 3 replications, 3 values per run, into a new folder `name` (its
+ * out_dir is out()'s buffer: valid until the next call of out()). */
+static struct exp_plan fake_plan(const struct exp_design *d, const char *name, int jobs)
+{
+    mkdir(out(name), 0777);
+    return (struct exp_plan){.design = d, .reps = 3, .nmetrics = 3, .jobs = jobs, .rank = 0,
+                             .nranks = 1, .out_dir = out(name)};
+}
+
+static void plan_puts_each_result_in_its_place_whatever_the_workers(void)
+{
+    struct exp_design d = {0};
+    CU_ASSERT_EQUAL_FATAL(exp_design_add(&d, "a=x,y,z"), 0);
+    struct fake f = {-1, -1, false};
+    struct exp_table t[3];
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "plan-j%d", i + 1);
+        struct exp_plan plan = fake_plan(&d, name, i + 1);
+        CU_ASSERT_EQUAL_FATAL(exp_plan_run(&plan, &fake_ops, &f, &t[i]), 0);
+        CU_ASSERT_EQUAL(count_entries(out(name)), 0); /* the scratch folder is gone */
+    }
+    for (int p = 0; p < 3; p++)
+        for (int r = 0; r < 3; r++) {
+            const double *v = exp_table_at(&t[0], p, r);
+            CU_ASSERT_EQUAL(v[0], (double)(exp_rep_seed(FAKE_SEED(p), r) % 1000003));
+            CU_ASSERT_EQUAL(v[1], p * 10 + r);
+            CU_ASSERT(isnan(v[2])); /* the scenario's warm-up */
+            CU_ASSERT(isnan(t[0].warmup_s[p * 3 + r]));
+        }
+    for (int i = 1; i < 3; i++)
+        CU_ASSERT(memcmp(t[0].v, t[i].v, 27 * sizeof *t[0].v) == 0);
+    for (int i = 0; i < 3; i++)
+        exp_table_fini(&t[i]);
+    exp_design_fini(&d);
+}
+
+static void plan_seed_gives_every_point_the_same_replication_seeds(void)
+{
+    struct exp_design d = {0};
+    CU_ASSERT_EQUAL_FATAL(exp_design_add(&d, "a=x,y,z"), 0);
+    struct fake f = {-1, -1, false};
+    struct exp_plan plan = fake_plan(&d, "plan-seed", 2);
+    plan.have_seed = true;
+    plan.seed = 5;
+    struct exp_table t;
+    CU_ASSERT_EQUAL_FATAL(exp_plan_run(&plan, &fake_ops, &f, &t), 0);
+    for (int p = 0; p < 3; p++)
+        for (int r = 0; r < 3; r++)
+            CU_ASSERT_EQUAL(exp_table_at(&t, p, r)[0], (double)(exp_rep_seed(5, r) % 1000003));
+    exp_table_fini(&t);
+    exp_design_fini(&d);
+}
+
+static void mser5_pilot_gives_each_run_its_warmup_or_the_latest_per_replication(void)
+{
+    struct exp_design d = {0};
+    CU_ASSERT_EQUAL_FATAL(exp_design_add(&d, "a=x,y,z"), 0);
+    struct fake f = {-1, -1, true};
+    struct exp_table own, shared;
+    struct exp_plan plan = fake_plan(&d, "plan-mser-own", 2);
+    plan.mser5 = true;
+    CU_ASSERT_EQUAL_FATAL(exp_plan_run(&plan, &fake_ops, &f, &own), 0);
+    CU_ASSERT_EQUAL(count_entries(out("plan-mser-own")), 0);
+    plan = fake_plan(&d, "plan-mser-shared", 1);
+    plan.mser5 = true;
+    plan.warmup_per_rep = true;
+    CU_ASSERT_EQUAL_FATAL(exp_plan_run(&plan, &fake_ops, &f, &shared), 0);
+    for (int r = 0; r < 3; r++) {
+        double latest = 0;
+        for (int p = 0; p < 3; p++) {
+            /* The transient lasts 10 * (p + r + 1) one-second intervals. */
+            double w = own.warmup_s[p * 3 + r], transient = 10.0 * (p + r + 1);
+            CU_ASSERT(w >= transient && w <= transient + 10);
+            CU_ASSERT_EQUAL(exp_table_at(&own, p, r)[2], w); /* the main pass used it */
+            latest = w > latest ? w : latest;
+        }
+        for (int p = 0; p < 3; p++) {
+            CU_ASSERT_EQUAL(shared.warmup_s[p * 3 + r], latest);
+            CU_ASSERT_EQUAL(exp_table_at(&shared, p, r)[2], latest);
+        }
+    }
+    CU_ASSERT_EQUAL(exp_warmup_mser5(out("no-such-run")), 0);
+    exp_table_fini(&own);
+    exp_table_fini(&shared);
+    exp_design_fini(&d);
+}
+
+static void kept_runs_stay_as_p_point_r_rep(void)
+{
+    struct exp_design d = {0};
+    CU_ASSERT_EQUAL_FATAL(exp_design_add(&d, "a=x,y,z"), 0);
+    struct fake f = {-1, -1, true};
+    struct exp_plan plan = fake_plan(&d, "plan-keep", 2);
+    plan.mser5 = true; /* the pilot's runs are not kept */
+    plan.keep_runs = true;
+    struct exp_table t;
+    CU_ASSERT_EQUAL_FATAL(exp_plan_run(&plan, &fake_ops, &f, &t), 0);
+    CU_ASSERT_EQUAL(count_entries(out("plan-keep")), 1);
+    CU_ASSERT_EQUAL(count_entries(out("plan-keep/runs")), 9);
+    CU_ASSERT_EQUAL(access(out("plan-keep/runs/p2-r1/timeseries.csv"), F_OK), 0);
+    exp_table_fini(&t);
+    exp_design_fini(&d);
+}
+
+/* Run the plan with stderr in a file; returns its status and what was written. */
+static int plan_run_stderr(const struct exp_plan *plan, struct fake *f, char **err)
+{
+    char path[128]; /* not out(): plan->out_dir is its buffer */
+    snprintf(path, sizeof path, "%s/stderr.txt", outdir);
+    fflush(stderr);
+    int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 2);
+    close(fd);
+    struct exp_table t;
+    int rc = exp_plan_run(plan, &fake_ops, f, &t);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    exp_table_fini(&t);
+    *err = unit_slurp(path);
+    unlink(path);
+    return rc;
+}
+
+static void a_failing_job_stops_the_plan_and_is_named(void)
+{
+    struct exp_design d = {0};
+    CU_ASSERT_EQUAL_FATAL(exp_design_add(&d, "a=x,y,z"), 0);
+    struct fake f = {1, 0, false};
+    char *err;
+    struct exp_plan plan = fake_plan(&d, "plan-fail-j2", 2);
+    CU_ASSERT_EQUAL(plan_run_stderr(&plan, &f, &err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "elbsim: error: replication 0 of point 1 (y) failed: "
+                                       "exit status 1"));
+    free(err);
+    /* In this process the job itself reports (the stand-in says nothing). */
+    plan = fake_plan(&d, "plan-fail-j1", 1);
+    CU_ASSERT_EQUAL(plan_run_stderr(&plan, &f, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err, "");
+    free(err);
+    CU_ASSERT_EQUAL(count_entries(out("plan-fail-j1")), 0);
+    exp_design_fini(&d);
+}
+
 /* ---- runs ---- */
 
 /* Parse, check and run an experiment given as a command line; fills t. */
@@ -196,7 +456,7 @@ static int experiment(const char *const *args, int n, struct exp_opts *o, struct
     char **argv = xcalloc((size_t)n + 1, sizeof *argv);
     for (int i = 0; i < n; i++)
         argv[i] = (char *)args[i];
-    exp_runner_mpi_begin(o);
+    exp_mpi_begin(&o->rank, &o->nranks);
     enum exp_kind kind = !strcmp(args[0], "compare") ? EXP_COMPARE : EXP_SWEEP;
     int rc = exp_runner_parse(n, argv, kind, "usage\n", o);
     if (rc == 0)
@@ -206,8 +466,6 @@ static int experiment(const char *const *args, int n, struct exp_opts *o, struct
     free(argv);
     return rc;
 }
-
-static char outdir[64];
 
 static int suite_init(void)
 {
@@ -220,13 +478,6 @@ static int suite_fini(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", outdir);
     return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *out(const char *name)
-{
-    static char buf[128];
-    snprintf(buf, sizeof buf, "%s/%s", outdir, name);
-    return buf;
 }
 
 static void variant_compared_with_itself_differs_by_zero(void)
@@ -385,6 +636,20 @@ static CU_TestInfo stats_tests[] = {
     {"vary_expands_ranges", vary_expands_ranges},
     {"vary_bad_input_names_the_path_and_what_was_expected",
      vary_bad_input_names_the_path_and_what_was_expected},
+    {"sweep_marks_front_slos_and_the_cheapest_point",
+     sweep_marks_front_slos_and_the_cheapest_point},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo plan_tests[] = {
+    {"plan_puts_each_result_in_its_place_whatever_the_workers",
+     plan_puts_each_result_in_its_place_whatever_the_workers},
+    {"plan_seed_gives_every_point_the_same_replication_seeds",
+     plan_seed_gives_every_point_the_same_replication_seeds},
+    {"mser5_pilot_gives_each_run_its_warmup_or_the_latest_per_replication",
+     mser5_pilot_gives_each_run_its_warmup_or_the_latest_per_replication},
+    {"kept_runs_stay_as_p_point_r_rep", kept_runs_stay_as_p_point_r_rep},
+    {"a_failing_job_stops_the_plan_and_is_named", a_failing_job_stops_the_plan_and_is_named},
     CU_TEST_INFO_NULL,
 };
 
@@ -401,6 +666,7 @@ static CU_TestInfo run_tests[] = {
 
 CU_SuiteInfo test_experiment_suites[] = {
     {"experiment_stats", NULL, NULL, NULL, NULL, stats_tests},
+    {"experiment_plan", suite_init, suite_fini, NULL, NULL, plan_tests},
     {"experiment_runs", suite_init, suite_fini, NULL, NULL, run_tests},
     CU_SUITE_INFO_NULL,
 };

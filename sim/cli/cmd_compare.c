@@ -1,11 +1,14 @@
 /*
  * `elbsim compare` — variants of a scenario on the same replication seeds, with
- * confidence intervals of each variant's mean and of the paired differences
- * (sim/cli/exp_runner runs them; analysis/experiment reports).
+ * confidence intervals of each variant's mean and of the paired differences: the options
+ * and the output (sim/cli/exp_runner runs a variant, analysis/exp_plan the experiment,
+ * analysis/exp_compare reports).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "analysis/exp_compare.h"
+#include "analysis/exp_mpi.h"
 #include "analysis/experiment.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exp_runner.h"
@@ -38,15 +41,15 @@ static const char usage[] =
 int cmd_compare(int argc, char **argv)
 {
     struct exp_opts o;
-    exp_runner_mpi_begin(&o);
-    exp_runner_quiet_begin(&o);
+    exp_mpi_begin(&o.rank, &o.nranks);
+    exp_mpi_quiet_begin(o.rank);
     int rc = exp_runner_parse(argc, argv, EXP_COMPARE, usage, &o);
     if (rc == 0)
         rc = exp_runner_prepare(&o);
-    exp_runner_quiet_end(&o);
+    exp_mpi_quiet_end();
     if (rc) {
         exp_runner_fini(&o);
-        exp_runner_mpi_end();
+        exp_mpi_end();
         return rc < 0 ? EXIT_OK : rc;
     }
     struct exp_table t;
@@ -60,7 +63,7 @@ int cmd_compare(int argc, char **argv)
             if (exp_compare_write_csv(csv, &o.design, o.metrics, &t, o.level))
                 rc = EXIT_ENV;
             if (rc == 0 && !o.quiet) {
-                exp_runner_print_header(&o, "compare");
+                exp_runner_print_header(&o, &t, "compare");
                 printf("baseline: the first variant; differences are variant - baseline, "
                        "paired per replication\n");
                 exp_compare_print(stdout, &o.design, o.metrics, &t, o.level);
@@ -71,6 +74,6 @@ int cmd_compare(int argc, char **argv)
     }
     exp_table_fini(&t);
     exp_runner_fini(&o);
-    exp_runner_mpi_end();
+    exp_mpi_end();
     return rc;
 }

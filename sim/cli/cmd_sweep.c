@@ -1,16 +1,19 @@
 /*
  * `elbsim sweep` — the cross product of varied scenario values, each point replicated,
  * with confidence intervals, the Pareto front of cost against a latency or SLO metric,
- * on all cores and, built with `make mpi`, across machines (sim/cli/exp_runner).
+ * on all cores and, built with `make mpi`, across machines: the options and the output
+ * (sim/cli/exp_runner runs a point, analysis/exp_plan the experiment, analysis/exp_sweep
+ * reports).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "analysis/exp_mpi.h"
+#include "analysis/exp_sweep.h"
 #include "analysis/experiment.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/exp_runner.h"
 #include "sim/text.h"
-#include "sim/xalloc.h"
 
 static const char usage[] =
     "usage: elbsim sweep SCENARIO.yaml --vary PATH=VALUES [--vary ...] [--reps N] [-j N]\n"
@@ -41,23 +44,22 @@ static const char usage[] =
 int cmd_sweep(int argc, char **argv)
 {
     struct exp_opts o;
-    exp_runner_mpi_begin(&o);
-    exp_runner_quiet_begin(&o);
+    exp_mpi_begin(&o.rank, &o.nranks);
+    exp_mpi_quiet_begin(o.rank);
     int rc = exp_runner_parse(argc, argv, EXP_SWEEP, usage, &o);
     if (rc == 0)
         rc = exp_runner_prepare(&o);
-    exp_runner_quiet_end(&o);
+    exp_mpi_quiet_end();
     if (rc) {
         exp_runner_fini(&o);
-        exp_runner_mpi_end();
+        exp_mpi_end();
         return rc < 0 ? EXIT_OK : rc;
     }
     struct exp_table t;
     rc = exp_runner_run(&o, &t);
     if (rc == 0 && o.rank == 0) {
-        struct exp_sweep_marks marks = {o.front_x, o.front_y,
-                                        xcalloc((size_t)o.npoints, sizeof(bool)), o.slo_ok};
-        exp_sweep_front(&t, &marks);
+        struct exp_sweep_marks marks;
+        exp_sweep_marks_init(&marks, &t, o.front_x, o.front_y, o.slos, o.nslos);
         char dir[4096];
         if (exp_runner_out_dir(&o, dir, sizeof dir)) {
             rc = EXIT_ENV;
@@ -66,37 +68,27 @@ int cmd_sweep(int argc, char **argv)
             if (exp_sweep_write_csv(csv, &o.design, o.metrics, &t, o.level, &marks))
                 rc = EXIT_ENV;
             if (rc == 0 && !o.quiet) {
-                exp_runner_print_header(&o, "sweep");
+                exp_runner_print_header(&o, &t, "sweep");
                 putchar('\n');
                 exp_sweep_print(stdout, &o.design, o.metrics, &t, o.level, &marks);
                 /* The question users bring: the cheapest point that meets the SLOs. */
-                int best = -1;
-                for (int p = 0; p < o.npoints; p++) {
-                    double x = 0, bx = 0;
-                    for (int r = 0; r < o.reps; r++)
-                        x += exp_table_at(&t, p, r)[o.front_x];
-                    if (best >= 0)
-                        for (int r = 0; r < o.reps; r++)
-                            bx += exp_table_at(&t, best, r)[o.front_x];
-                    if (o.slo_ok[p] == 1 && (best < 0 || x < bx))
-                        best = p;
-                }
+                int best = exp_sweep_cheapest(&t, &marks);
                 if (best >= 0) {
                     char *label = exp_design_label(&o.design, best);
                     printf("cheapest point that meets the SLOs (by mean %s): %d (%s)\n",
                            o.metrics[o.front_x].label, best, label);
                     free(label);
-                } else if (o.npoints > 0 && o.slo_ok[0] >= 0) {
+                } else if (o.npoints > 0 && marks.slo[0] >= 0) {
                     printf("no point meets the SLOs\n");
                 }
                 printf("\nwrote %s\n", csv);
             }
             free(csv);
         }
-        free(marks.pareto);
+        exp_sweep_marks_fini(&marks);
     }
     exp_table_fini(&t);
     exp_runner_fini(&o);
-    exp_runner_mpi_end();
+    exp_mpi_end();
     return rc;
 }

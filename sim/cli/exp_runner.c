@@ -1,27 +1,14 @@
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
-#endif
 #include "sim/cli/exp_runner.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#ifdef ELBSIM_MPI
-#include <mpi.h>
-#endif
-
-#include "analysis/stats.h"
+#include "analysis/exp_plan.h"
 #include "analysis/summary.h"
 #include "models/scenario/scenario.h"
 #include "sim/cli/commands.h"
@@ -79,7 +66,7 @@ static int add_metrics(struct exp_opts *o, const char *list)
 int exp_runner_parse(int argc, char **argv, enum exp_kind kind, const char *usage,
                      struct exp_opts *o)
 {
-    int rank = o->rank, nranks = o->nranks; /* from exp_runner_mpi_begin */
+    int rank = o->rank, nranks = o->nranks; /* from exp_mpi_begin */
     *o = (struct exp_opts){.kind = kind, .level = 0.95, .reps = kind == EXP_COMPARE ? 5 : 3,
                            .rank = rank, .nranks = nranks};
     o->sets = xcalloc((size_t)argc, sizeof *o->sets);
@@ -342,6 +329,15 @@ static const char *const default_metrics[2][5] = {
     {"latency_mean_s", "latency_p99_s", "error_ratio", "cost_usd", NULL},
 };
 
+/* A scenario SLO's comparison ("<", "<=", ">", ">=", checked by the scenario). */
+static enum exp_slo_op slo_op(const char *op)
+{
+    return !strcmp(op, "<")    ? EXP_SLO_LT
+           : !strcmp(op, "<=") ? EXP_SLO_LE
+           : !strcmp(op, ">")  ? EXP_SLO_GT
+                               : EXP_SLO_GE;
+}
+
 int exp_runner_prepare(struct exp_opts *o)
 {
     struct scenario *sc;
@@ -373,12 +369,16 @@ int exp_runner_prepare(struct exp_opts *o)
         }
         if ((o->front_x = add_metric(o, fx)) < 0 || (o->front_y = add_metric(o, fy)) < 0)
             goto out;
+        /* The SLOs, judged on the mean over replications (analysis/exp_sweep). */
+        o->slos = xcalloc((size_t)(sc->nslos ? sc->nslos : 1), sizeof *o->slos);
         for (int i = 0; i < sc->nslos; i++) {
+            const struct sc_slo *s = &sc->slos[i];
             char t[512];
-            snprintf(t, sizeof t, "%s.%s.%s", sc->slos[i].scope, sc->slos[i].name,
-                     sc->slos[i].metric);
-            if (add_metric(o, t) < 0)
+            snprintf(t, sizeof t, "%s.%s.%s", s->scope, s->name, s->metric);
+            int k = add_metric(o, t);
+            if (k < 0)
                 goto out;
+            o->slos[o->nslos++] = (struct exp_slo){k, slo_op(s->op), s->value};
         }
     }
     if (check_metrics(o, sc))
@@ -425,384 +425,39 @@ out:
     return rc;
 }
 
-/* ---- one job ------------------------------------------------------------------------------- */
+/* ---- one job, for analysis/exp_plan ---------------------------------------------------- */
 
-/* Remove a flat folder of files that a run wrote. */
-static void remove_run_dir(const char *dir)
+/* exp_job_ops.run: load the scenario with the user's --set and the point's values, seed it
+ * for the replication, run it into the job's folder and read the metrics from its
+ * summary. */
+static int run_job(void *ctx, const struct exp_job *job, double *values)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char *p = text_join_path(dir, e->d_name);
-        unlink(p);
-        free(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-/* The MSER-5 warm-up of one run: for each workload, its per-interval mean latency from
- * timeseries.csv (gaps filled with the last value), truncated by MSER-5; the latest of
- * the workloads' truncations, as a time in s (end of the last deleted interval). */
-static double mser5_warmup(const char *dir)
-{
-    char *path = text_join_path(dir, "timeseries.csv");
-    FILE *f = fopen(path, "r");
-    free(path);
-    if (!f)
-        return 0;
-    /* Names of workloads and their series; times of the intervals. */
-    char **names = NULL;
-    double **vals = NULL;
-    int nw = 0, nt = 0, cap_t = 0;
-    double *times = NULL;
-    char line[4096];
-    if (!fgets(line, sizeof line, f)) /* header */
-        goto out;
-    while (fgets(line, sizeof line, f)) {
-        /* time_s,scope,name,metric,value; a quoted name (with a comma) is skipped. */
-        char *fld[5];
-        int k = 0;
-        for (char *c = line, *st = line; k < 5; c++)
-            if (*c == ',' || *c == '\n' || !*c) {
-                bool end = !*c || *c == '\n';
-                *c = '\0';
-                fld[k++] = st;
-                st = c + 1;
-                if (end)
-                    break;
-            }
-        if (k < 5)
-            continue;
-        double t = strtod(fld[0], NULL);
-        if (nt == 0 || t != times[nt - 1]) {
-            if (nt == cap_t) {
-                cap_t = cap_t ? 2 * cap_t : 256;
-                times = xrealloc(times, (size_t)cap_t * sizeof *times);
-                for (int w = 0; w < nw; w++)
-                    vals[w] = xrealloc(vals[w], (size_t)cap_t * sizeof **vals);
-            }
-            times[nt] = t;
-            for (int w = 0; w < nw; w++)
-                vals[w][nt] = (double)NAN;
-            nt++;
-        }
-        if (strcmp(fld[1], "workload") || strcmp(fld[3], "latency_mean_s") || !*fld[4])
-            continue;
-        int w = 0;
-        while (w < nw && strcmp(names[w], fld[2]))
-            w++;
-        if (w == nw) {
-            names = xrealloc(names, (size_t)(nw + 1) * sizeof *names);
-            vals = xrealloc(vals, (size_t)(nw + 1) * sizeof *vals);
-            names[nw] = xstrdup(fld[2]);
-            vals[nw] = xmalloc((size_t)cap_t * sizeof **vals);
-            for (int i = 0; i < nt; i++)
-                vals[nw][i] = (double)NAN;
-            nw++;
-        }
-        vals[w][nt - 1] = strtod(fld[4], NULL);
-    }
-out:
-    fclose(f);
-    int trunc = 0;
-    for (int w = 0; w < nw; w++) {
-        double *x = vals[w], first = (double)NAN;
-        for (int i = 0; i < nt && isnan(first); i++)
-            first = x[i];
-        if (isnan(first))
-            continue;
-        double last = first;
-        for (int i = 0; i < nt; i++)
-            x[i] = isnan(x[i]) ? last : (last = x[i]);
-        int d = stats_mser5(x, nt);
-        if (d > trunc)
-            trunc = d;
-    }
-    double warm = trunc > 0 ? times[trunc - 1] : 0;
-    for (int w = 0; w < nw; w++) {
-        free(names[w]);
-        free(vals[w]);
-    }
-    free(names);
-    free(vals);
-    free(times);
-    return warm;
-}
-
-enum pass { PASS_MAIN, PASS_PILOT };
-
-/* Run job j (point j / reps, replication j % reps) in this process and fill out: the
- * metrics (main pass) or the MSER-5 warm-up (pilot).  scratch: folder for the run's
- * files.  Returns 0, or -1 (reported). */
-static int run_job(const struct exp_opts *o, enum pass pass, int j, const char *scratch,
-                   double *out)
-{
-    int p = j / o->reps, r = j % o->reps, n;
-    char **sets = point_sets(o, p, &n);
+    const struct exp_opts *o = ctx;
+    int n;
+    char **sets = point_sets(o, job->point, &n);
     struct scenario *sc;
     int rc = scenario_load(o->file, sets, n, &sc);
     free_sets(sets, n);
     if (rc)
         return -1;
-    sc->seed = exp_rep_seed(o->have_seed ? o->seed : sc->seed, r);
-    if (pass == PASS_MAIN && o->mser5)
-        sc->warmup_s = o->warm_used[j];
-    char dir[4096];
-    if (o->keep_runs && pass == PASS_MAIN)
-        snprintf(dir, sizeof dir, "%s/p%d-r%d", scratch, p, r);
-    else
-        snprintf(dir, sizeof dir, "%s/job%d", scratch, j);
-    struct run_opts ro = {.out_dir = dir, .seed = sc->seed, .quiet = true};
+    sc->seed = exp_job_seed(job, sc->seed);
+    if (!isnan(job->warmup_s))
+        sc->warmup_s = job->warmup_s;
+    struct run_opts ro = {.out_dir = job->dir, .seed = sc->seed, .quiet = true};
     struct summary *s = NULL;
     rc = run_scenario(sc, &ro, &s) ? -1 : 0;
-    if (rc == 0 && pass == PASS_MAIN) {
-        for (int k = 0; k < o->nmetrics; k++) {
-            const struct exp_metric *m = &o->metrics[k];
-            out[k] = summary_get(s, m->scope, m->name, m->metric);
-        }
-    } else if (rc == 0) {
-        out[0] = mser5_warmup(dir);
+    for (int k = 0; k < o->nmetrics && rc == 0; k++) {
+        const struct exp_metric *m = &o->metrics[k];
+        values[k] = summary_get(s, m->scope, m->name, m->metric);
     }
     summary_free(s);
     scenario_free(sc);
-    if (!(o->keep_runs && pass == PASS_MAIN))
-        remove_run_dir(dir);
     return rc;
 }
 
-/* ---- many jobs ----------------------------------------------------------------------------- */
+static const struct exp_job_ops run_ops = {.run = run_job};
 
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-struct progress {
-    bool on;
-    const char *what;
-    int done, total;
-    double start, last;
-};
-
-static void fmt_dur(char *buf, size_t n, double s)
-{
-    long v = (long)(s + 0.5);
-    if (v >= 3600)
-        snprintf(buf, n, "%ld:%02ld:%02ld", v / 3600, v / 60 % 60, v % 60);
-    else
-        snprintf(buf, n, "%ld:%02ld", v / 60, v % 60);
-}
-
-static void progress_step(struct progress *pr)
-{
-    pr->done++;
-    if (!pr->on)
-        return;
-    double now = wall_s();
-    if (pr->done < pr->total && now - pr->last < 0.2)
-        return;
-    pr->last = now;
-    char el[32], eta[32] = "?";
-    fmt_dur(el, sizeof el, now - pr->start);
-    if (pr->done > 0)
-        fmt_dur(eta, sizeof eta, (now - pr->start) / pr->done * (pr->total - pr->done));
-    fprintf(stderr, "\r\033[K  %s%d of %d runs (%.0f%%), %s elapsed, about %s left", pr->what,
-            pr->done, pr->total, 100.0 * pr->done / pr->total, el, eta);
-}
-
-struct worker {
-    pid_t pid;
-    int fd;
-    int job;
-    size_t got;        /* bytes received */
-    double *buf;       /* nout values */
-};
-
-static void kill_workers(struct worker *w, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (w[i].pid > 0) {
-            kill(w[i].pid, SIGTERM);
-            waitpid(w[i].pid, NULL, 0);
-            close(w[i].fd);
-            w[i].pid = 0;
-        }
-}
-
-/* Run this rank's jobs (j = rank, rank + nranks, ...) of a pass, nout values each, into
- * res[j * nout ...].  Returns 0 or -1. */
-static int run_pass(const struct exp_opts *o, enum pass pass, const char *scratch, int nout,
-                    double *res)
-{
-    int njobs = o->npoints * o->reps, mine = 0;
-    for (int j = o->rank; j < njobs; j += o->nranks)
-        mine++;
-    struct progress pr = {.on = !o->quiet && o->rank == 0 && isatty(2),
-                          .what = pass == PASS_PILOT ? "MSER-5 pilot: " : o->nranks > 1 ? "rank 0: " : "",
-                          .total = mine, .start = wall_s()};
-    int next = o->rank, rc = 0;
-    if (o->jobs <= 1) {
-        for (; next < njobs && rc == 0; next += o->nranks) {
-            rc = run_job(o, pass, next, scratch, res + (size_t)next * (size_t)nout);
-            progress_step(&pr);
-        }
-        goto out;
-    }
-    struct worker *w = xcalloc((size_t)o->jobs, sizeof *w);
-    struct pollfd *pfd = xcalloc((size_t)o->jobs, sizeof *pfd);
-    int active = 0;
-    while (rc == 0 && (next < njobs || active > 0)) {
-        while (active < o->jobs && next < njobs) {
-            int fds[2];
-            if (pipe(fds)) {
-                fprintf(stderr, "elbsim: cannot create a pipe: %s\n", strerror(errno));
-                rc = -1;
-                break;
-            }
-            fflush(NULL); /* nothing buffered may be written twice */
-            pid_t pid = fork();
-            if (pid < 0) {
-                fprintf(stderr, "elbsim: cannot start a worker process: %s\n", strerror(errno));
-                close(fds[0]);
-                close(fds[1]);
-                rc = -1;
-                break;
-            }
-            if (pid == 0) {
-                close(fds[0]);
-                double *v = xmalloc((size_t)nout * sizeof *v);
-                for (int k = 0; k < nout; k++)
-                    v[k] = (double)NAN;
-                int st = run_job(o, pass, next, scratch, v) ? 1 : 0;
-                const char *b = (const char *)v;
-                size_t left = st ? 0 : (size_t)nout * sizeof *v;
-                while (left > 0) {
-                    ssize_t n = write(fds[1], b, left);
-                    if (n < 0 && errno == EINTR)
-                        continue;
-                    if (n <= 0) {
-                        st = 1;
-                        break;
-                    }
-                    b += n;
-                    left -= (size_t)n;
-                }
-                free(v);
-                fflush(NULL);
-                _exit(st);
-            }
-            close(fds[1]);
-            w[active] = (struct worker){pid, fds[0], next, 0,
-                                        res + (size_t)next * (size_t)nout};
-            active++;
-            next += o->nranks;
-        }
-        if (rc || active <= 0)
-            break;
-        for (int i = 0; i < active; i++)
-            pfd[i] = (struct pollfd){.fd = w[i].fd, .events = POLLIN};
-        if (poll(pfd, (nfds_t)active, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            fprintf(stderr, "elbsim: poll: %s\n", strerror(errno));
-            rc = -1;
-            break;
-        }
-        for (int i = active - 1; i >= 0 && rc == 0; i--) {
-            if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            size_t need = (size_t)nout * sizeof(double);
-            char tmp[4096];
-            ssize_t n = read(w[i].fd, tmp, sizeof tmp);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n > 0) {
-                size_t take = w[i].got + (size_t)n > need ? need - w[i].got : (size_t)n;
-                memcpy((char *)w[i].buf + w[i].got, tmp, take);
-                w[i].got += (size_t)n;
-                continue;
-            }
-            /* End of the pipe: the job is over. */
-            int st;
-            close(w[i].fd);
-            while (waitpid(w[i].pid, &st, 0) < 0 && errno == EINTR)
-                ;
-            if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || w[i].got != need) {
-                int p = w[i].job / o->reps;
-                char *label = exp_design_label(&o->design, p);
-                char why[64];
-                if (WIFSIGNALED(st))
-                    snprintf(why, sizeof why, "killed by signal %d", WTERMSIG(st));
-                else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-                    snprintf(why, sizeof why, "exit status %d", WEXITSTATUS(st));
-                else
-                    snprintf(why, sizeof why, "%zu of %zu bytes of results", w[i].got, need);
-                fprintf(stderr, "elbsim: error: replication %d of point %d (%s) failed: %s\n",
-                        w[i].job % o->reps, p, label, why);
-                free(label);
-                w[i].pid = 0;
-                rc = -1;
-            }
-            w[i] = w[--active];
-            progress_step(&pr);
-        }
-    }
-    if (rc)
-        kill_workers(w, active);
-    free(w);
-    free(pfd);
-out:
-    if (pr.on)
-        fputs("\r\033[K", stderr);
-    return rc;
-}
-
-/* Gather every rank's share of res (nout values per job) onto every rank.  ok: this rank's
- * status; returns 0 when every rank succeeded. */
-static int gather(const struct exp_opts *o, int nout, double *res, int ok)
-{
-#ifdef ELBSIM_MPI
-    int njobs = o->npoints * o->reps, all_ok = 0;
-    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (!all_ok)
-        return -1;
-    int *counts = xcalloc((size_t)o->nranks, sizeof *counts);
-    int *displs = xcalloc((size_t)o->nranks, sizeof *displs);
-    for (int j = 0; j < njobs; j++)
-        counts[j % o->nranks] += nout;
-    for (int r = 1; r < o->nranks; r++)
-        displs[r] = displs[r - 1] + counts[r - 1];
-    double *mine = xmalloc((size_t)(counts[o->rank] ? counts[o->rank] : 1) * sizeof *mine);
-    double *all = xmalloc((size_t)njobs * (size_t)nout * sizeof *all + sizeof *all);
-    for (int j = o->rank, i = 0; j < njobs; j += o->nranks, i++)
-        memcpy(mine + (size_t)i * (size_t)nout, res + (size_t)j * (size_t)nout,
-               (size_t)nout * sizeof *mine);
-    MPI_Allgatherv(mine, counts[o->rank], MPI_DOUBLE, all, counts, displs, MPI_DOUBLE,
-                   MPI_COMM_WORLD);
-    /* Rank r's block holds its jobs r, r + nranks, ... in order. */
-    for (int r = 0; r < o->nranks; r++)
-        for (int j = r, i = 0; j < njobs; j += o->nranks, i++)
-            memcpy(res + (size_t)j * (size_t)nout, all + displs[r] + (size_t)i * (size_t)nout,
-                   (size_t)nout * sizeof *res);
-    free(mine);
-    free(all);
-    free(counts);
-    free(displs);
-    return 0;
-#else
-    (void)o;
-    (void)nout;
-    (void)res;
-    return ok ? 0 : -1;
-#endif
-}
+/* ---- the experiment ------------------------------------------------------------------------ */
 
 /* mkdir -p. */
 static int make_dirs(const char *path)
@@ -840,101 +495,37 @@ int exp_runner_out_dir(const struct exp_opts *o, char *buf, size_t n)
 
 int exp_runner_run(struct exp_opts *o, struct exp_table *t)
 {
-    exp_table_init(t, o->npoints, o->reps, o->nmetrics);
-    int njobs = o->npoints * o->reps;
-    o->warm_used = xmalloc((size_t)njobs * sizeof *o->warm_used);
-    for (int j = 0; j < njobs; j++)
-        o->warm_used[j] = o->warmup_s;
-    char out[4096], scratch[4200];
+    *t = (struct exp_table){0};
+    char out[4096];
     if (exp_runner_out_dir(o, out, sizeof out))
         return EXIT_ENV;
-    /* Each process its own scratch folder (ranks may share a file system). */
-    if (o->keep_runs)
-        snprintf(scratch, sizeof scratch, "%s/runs", out);
-    else
-        snprintf(scratch, sizeof scratch, "%s/.runs-%d-%ld", out, o->rank, (long)getpid());
-    if (make_dirs(scratch))
+    struct exp_plan plan = {
+        .design = &o->design,
+        .reps = o->reps,
+        .nmetrics = o->nmetrics,
+        .jobs = o->jobs,
+        .rank = o->rank,
+        .nranks = o->nranks,
+        .have_seed = o->have_seed,
+        .seed = o->seed,
+        .mser5 = o->mser5,
+        .warmup_per_rep = o->kind == EXP_COMPARE,
+        .out_dir = out,
+        .keep_runs = o->keep_runs,
+        .progress = !o->quiet,
+    };
+    if (exp_plan_run(&plan, &run_ops, o, t))
         return EXIT_ENV;
-    int rc = 0;
-    if (o->mser5) {
-        double *w = xmalloc((size_t)njobs * sizeof *w);
-        for (int j = 0; j < njobs; j++)
-            w[j] = (double)NAN;
-        rc = gather(o, 1, w, run_pass(o, PASS_PILOT, scratch, 1, w) == 0);
-        if (rc == 0) {
-            /* compare: one warm-up per replication for all variants, the latest of theirs,
-             * so each pair is measured over the same window; sweep: each run its own. */
-            for (int j = 0; j < njobs; j++) {
-                double v = w[j];
-                if (o->kind == EXP_COMPARE)
-                    for (int p = 0; p < o->npoints; p++) {
-                        double x = w[p * o->reps + j % o->reps];
-                        if (x > v)
-                            v = x;
-                    }
-                o->warm_used[j] = v;
-            }
-        }
-        free(w);
-    }
-    if (rc == 0)
-        rc = gather(o, o->nmetrics, t->v, run_pass(o, PASS_MAIN, scratch, o->nmetrics, t->v) == 0);
-    if (!o->keep_runs)
-        rmdir(scratch);
-    if (rc)
-        return EXIT_ENV;
-
     /* A metric no run reported is most likely misspelt. */
-    for (int k = 0; k < o->nmetrics && o->rank == 0; k++) {
-        bool any = false;
-        for (int j = 0; j < njobs && !any; j++)
-            any = !isnan(t->v[(size_t)j * (size_t)o->nmetrics + (size_t)k]);
-        if (!any)
+    for (int k = 0; k < o->nmetrics && o->rank == 0; k++)
+        if (!exp_table_has_metric(t, k))
             diag_warning(NULL, "no run reported %s (no such summary metric, or no data); "
                          "`elbsim list metrics` lists them", o->metrics[k].label);
-    }
-    if (o->kind == EXP_SWEEP) {
-        /* SLOs on the mean over replications. */
-        struct scenario *sc;
-        o->slo_ok = xmalloc((size_t)o->npoints);
-        if (scenario_load(o->file, o->sets, o->nsets, &sc))
-            return EXIT_BAD_INPUT;
-        double *c = xmalloc((size_t)o->reps * sizeof *c);
-        for (int p = 0; p < o->npoints; p++) {
-            o->slo_ok[p] = sc->nslos ? 1 : -1;
-            for (int i = 0; i < sc->nslos; i++) {
-                const struct sc_slo *s = &sc->slos[i];
-                char lab[512];
-                snprintf(lab, sizeof lab, "%s.%s.%s", s->scope, s->name, s->metric);
-                struct exp_metric m;
-                if (exp_metric_parse(lab, &m))
-                    continue;
-                int k = 0;
-                while (k < o->nmetrics && strcmp(o->metrics[k].label, m.label))
-                    k++;
-                exp_metric_fini(&m);
-                if (k == o->nmetrics)
-                    continue;
-                struct stats_ci ci;
-                for (int r = 0; r < o->reps; r++)
-                    c[r] = exp_table_at(t, p, r)[k];
-                stats_mean_ci(c, o->reps, o->level, &ci);
-                double v = ci.mean;
-                bool ok = !isnan(v) && (!strcmp(s->op, "<")    ? v < s->value
-                                        : !strcmp(s->op, "<=") ? v <= s->value
-                                        : !strcmp(s->op, ">")  ? v > s->value
-                                                               : v >= s->value);
-                if (!ok)
-                    o->slo_ok[p] = 0;
-            }
-        }
-        free(c);
-        scenario_free(sc);
-    }
     return 0;
 }
 
-void exp_runner_print_header(const struct exp_opts *o, const char *what)
+void exp_runner_print_header(const struct exp_opts *o, const struct exp_table *t,
+                             const char *what)
 {
     const char *unit = o->kind == EXP_COMPARE ? "variant" : "point";
     printf("elbsim %s: scenario '%s' (%s), %d %s%s x %d replication%s, %g %% confidence\n",
@@ -943,12 +534,12 @@ void exp_runner_print_header(const struct exp_opts *o, const char *what)
     printf("common random numbers: replication r runs with seed mix(%llu, \"rep.<r>\") in "
            "every %s\n", (unsigned long long)o->base_seed,
            o->kind == EXP_COMPARE ? "variant" : "point");
-    if (o->mser5 && o->warm_used) {
+    if (o->mser5 && t->warmup_s) {
         int njobs = o->npoints * o->reps;
         double lo = INFINITY, hi = -INFINITY;
         for (int j = 0; j < njobs; j++) {
-            lo = o->warm_used[j] < lo ? o->warm_used[j] : lo;
-            hi = o->warm_used[j] > hi ? o->warm_used[j] : hi;
+            lo = t->warmup_s[j] < lo ? t->warmup_s[j] : lo;
+            hi = t->warmup_s[j] > hi ? t->warmup_s[j] : hi;
         }
         printf("warm-up: MSER-5 on each run's mean latency per interval: %g to %g s "
                "(the scenario says %g s)\n", lo, hi, o->warmup_s);
@@ -964,76 +555,6 @@ void exp_runner_print_header(const struct exp_opts *o, const char *what)
     }
 }
 
-/* ---- MPI ------------------------------------------------------------------------------------ */
-
-#ifdef ELBSIM_MPI
-static int saved_stderr = -1;
-static bool mpi_started;
-#endif
-
-void exp_runner_mpi_begin(struct exp_opts *o)
-{
-    o->rank = 0;
-    o->nranks = 1;
-#ifdef ELBSIM_MPI
-    int inited = 0;
-    MPI_Initialized(&inited);
-    if (!inited) {
-        MPI_Init(NULL, NULL);
-        mpi_started = true;
-    }
-    MPI_Comm_rank(MPI_COMM_WORLD, &o->rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &o->nranks);
-    if (o->rank > 0) {
-        int fd = open("/dev/null", O_WRONLY);
-        if (fd >= 0) {
-            fflush(stdout);
-            dup2(fd, 1);
-            close(fd);
-        }
-    }
-#endif
-}
-
-void exp_runner_mpi_end(void)
-{
-#ifdef ELBSIM_MPI
-    if (mpi_started)
-        MPI_Finalize();
-    mpi_started = false;
-#endif
-}
-
-void exp_runner_quiet_begin(const struct exp_opts *o)
-{
-#ifdef ELBSIM_MPI
-    if (o->rank > 0 && saved_stderr < 0) {
-        int fd = open("/dev/null", O_WRONLY);
-        if (fd >= 0) {
-            fflush(stderr);
-            saved_stderr = dup(2);
-            dup2(fd, 2);
-            close(fd);
-        }
-    }
-#else
-    (void)o;
-#endif
-}
-
-void exp_runner_quiet_end(const struct exp_opts *o)
-{
-    (void)o;
-#ifdef ELBSIM_MPI
-    if (saved_stderr >= 0) {
-        fflush(stderr);
-        dup2(saved_stderr, 2);
-        close(saved_stderr);
-        saved_stderr = -1;
-    }
-#endif
-}
-
 void exp_runner_fini(struct exp_opts *o)
 {
     free(o->sets);
@@ -1042,7 +563,6 @@ void exp_runner_fini(struct exp_opts *o)
         exp_metric_fini(&o->metrics[k]);
     free(o->metrics);
     free(o->name);
-    free(o->slo_ok);
-    free(o->warm_used);
+    free(o->slos);
     *o = (struct exp_opts){0};
 }

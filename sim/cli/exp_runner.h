@@ -1,30 +1,25 @@
 /*
- * exp_runner — what `elbsim compare` and `elbsim sweep` share: their command line, the
- * checks of every point before anything runs, and the execution of the runs.
+ * exp_runner — what `elbsim compare` and `elbsim sweep` share on the command line: their
+ * options, the checks of every point before anything runs, running one job for
+ * analysis/exp_plan, and the first lines they print.
  *
- * A job is one replication of one point (job = point * reps + rep).  It loads the
- * scenario with the user's `--set` overrides and the point's values, takes the seed
- * exp_rep_seed(scenario seed, rep), runs it with run_scenario into a scratch folder and
- * keeps the chosen summary values (analysis/experiment).  Jobs run in this process
- * (-j 1), or in up to -j forked worker processes, each job in its own process, which
- * sends its values back through a pipe as raw doubles: the table, and so every output,
- * is the same bytes whatever -j is.  Processes rather than threads because the engine and
- * the diagnostics keep process-wide state.
+ * The experiment itself (replications and their seeds, the worker processes, MPI ranks,
+ * MSER-5 passes, the table of results) is analysis/exp_plan's.  It calls back here to run
+ * one replication of one point: load the scenario with the user's `--set` overrides and
+ * the point's values, take the job's seed and warm-up, run it with run_scenario into the
+ * job's folder and keep the chosen summary values.
  *
- * Built with ELBSIM_MPI (make mpi), the jobs are dealt round robin over the MPI ranks
- * (each rank running its share with its own -j, 1 by default), and the tables are gathered
- * on every rank; rank 0 alone prints and writes files.  Without it, this is one rank.
- *
- * Warm-up: the scenario's, or with `--warmup mser5` a first pass over every job reads
- * the per-interval mean latency of each workload (timeseries.csv), applies MSER-5
- * (analysis/stats) and the jobs run again with that warm-up: twice the work.
+ * Under MPI (make mpi) every rank parses and checks the command line, with stderr silenced
+ * on all but rank 0 (analysis/exp_mpi); rank 0 alone prints and writes files.
  */
 #ifndef ELBSIM_SIM_CLI_EXP_RUNNER_H
 #define ELBSIM_SIM_CLI_EXP_RUNNER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/exp_sweep.h"
 #include "analysis/experiment.h"
 
 enum exp_kind { EXP_COMPARE, EXP_SWEEP };
@@ -54,14 +49,14 @@ struct exp_opts {
     uint64_t base_seed;          /* of the scenario as loaded with the user's --set */
     double warmup_s;             /* the scenario's warm-up */
     int npoints;
-    int rank, nranks;            /* MPI rank and size; 0 and 1 without MPI */
-    signed char *slo_ok;         /* sweep: per point after exp_runner_run (-1: no SLOs) */
-    double *warm_used;           /* per job: the warm-up that applied, s (owned) */
+    int rank, nranks;            /* MPI rank and size (exp_mpi_begin); 0 and 1 without MPI */
+    struct exp_slo *slos;        /* sweep: the scenario's SLOs on the metrics (owned) */
+    int nslos;
 };
 
-/* Parse argv (argv[0] is the subcommand) into o, after exp_runner_mpi_begin(o) (whose
- * rank and size it keeps).  Returns 0; -1 after --help (printed);
- * or an exit status (2, message printed). */
+/* Parse argv (argv[0] is the subcommand) into o, after exp_mpi_begin(&o->rank,
+ * &o->nranks) (which it keeps).  Returns 0; -1 after --help (printed); or an exit status
+ * (2, message printed). */
 int exp_runner_parse(int argc, char **argv, enum exp_kind kind, const char *usage,
                      struct exp_opts *o);
 
@@ -70,26 +65,19 @@ int exp_runner_parse(int argc, char **argv, enum exp_kind kind, const char *usag
  * argument, the path and what was expected.  Returns 0 or EXIT_BAD_INPUT. */
 int exp_runner_prepare(struct exp_opts *o);
 
-/* Run every job and fill t (exp_table_init'ed by this function; the caller finis it).
- * Returns 0, or EXIT_ENV after a run failed (reported). */
+/* Run every job (analysis/exp_plan) and fill t (exp_table_init'ed then; the caller finis
+ * it, also after a failure).  Warns about a metric no run reported.  Returns 0, or
+ * EXIT_ENV after a run failed (reported). */
 int exp_runner_run(struct exp_opts *o, struct exp_table *t);
 
 /* The output folder (o->out_dir or the default), created.  Returns 0 or -1 (reported);
  * path is written into buf. */
 int exp_runner_out_dir(const struct exp_opts *o, char *buf, size_t n);
 
-/* Print the experiment's first lines (scenario, replications, seeds, warm-up). */
-void exp_runner_print_header(const struct exp_opts *o, const char *what);
-
-/* Start and end MPI when built with it (no-ops otherwise); ranks other than 0 send
- * stdout to /dev/null. */
-void exp_runner_mpi_begin(struct exp_opts *o);
-void exp_runner_mpi_end(void);
-
-/* While checking input on every rank, only rank 0 prints: other ranks silence stderr
- * between _quiet_begin and _quiet_end. */
-void exp_runner_quiet_begin(const struct exp_opts *o);
-void exp_runner_quiet_end(const struct exp_opts *o);
+/* Print the experiment's first lines (scenario, replications, seeds, warm-up, factors);
+ * t gives the detected warm-ups with --warmup mser5. */
+void exp_runner_print_header(const struct exp_opts *o, const struct exp_table *t,
+                             const char *what);
 
 void exp_runner_fini(struct exp_opts *o);
 
