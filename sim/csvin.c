@@ -77,19 +77,33 @@ static size_t cut(const char *s, size_t n, size_t max)
 
 /* --- messages --------------------------------------------------------------------------- */
 
+/* fmt formatted into a new string (caller frees): a path or a value may be long. */
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    size_t size = n > 0 ? (size_t)n + 1 : 1;
+    char *s = xmalloc(size);
+    vsnprintf(s, size, fmt, ap);
+    return s;
+}
+
 static int io_error(const struct csvin_origin *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int io_error(const struct csvin_origin *o, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *msg = vformat(fmt, ap);
     va_end(ap);
     if (o && o->text)
         diag_env_error_text(o->base, o->text, o->off, o->len, "%s", msg);
     else
         diag_env_error(o ? o->base : NULL, "%s", msg);
+    free(msg);
     return CSVIN_ERR_IO;
 }
 
@@ -207,10 +221,9 @@ static size_t locate(const char *s, size_t n, size_t want, size_t *b, size_t *e,
 
 int csvin_error(const struct csvin_row *row, size_t i, const char *fmt, ...)
 {
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    char *msg = vformat(fmt, ap);
     va_end(ap);
     const struct csvin *in = row->in;
     size_t b = 0, e = 0, unclosed;
@@ -220,6 +233,7 @@ int csvin_error(const struct csvin_row *row, size_t i, const char *fmt, ...)
         struct loc at = {row->file, row->line, 0};
         diag_error(&at, "%s", msg);
     }
+    free(msg);
     return CSVIN_ERR_INPUT;
 }
 

@@ -65,14 +65,17 @@ struct csvin_row {
     struct csvin *in;     /* the reader, for csvin_error and csvin_value */
 };
 
-/* Open path (borrowed until csvin_close) for reading.  On failure reports at origin (may be
- * NULL) with path and strerror and returns CSVIN_ERR_IO, *out untouched. */
+/* Open path for reading into a new reader (csvin_close frees it).  path, and what origin
+ * points to (origin itself is copied; may be NULL), are borrowed until csvin_close.  On
+ * failure reports at origin with path and strerror and returns CSVIN_ERR_IO, *out
+ * untouched. */
 int csvin_open(const char *path, const struct csvin_origin *origin, struct csvin **out);
 
 /* The next record into *row: returns 1, 0 at the end of the file, or CSVIN_ERR_INPUT /
  * CSVIN_ERR_IO after a message (and the same again on later calls). */
 int csvin_next(struct csvin *in, const struct csvin_row **row);
 
+/* Close the file and free the reader and its records; NULL is a no-op. */
 void csvin_close(struct csvin *in);
 
 /* Called per record, the first one included.  Returns 0 to go on, or a negative code (after
