@@ -318,9 +318,11 @@ static bool raw_append(struct csvin *in, const char *s, size_t n)
     return true;
 }
 
+/* The record would pass the bound on the line starting at raw + begin. */
 static int too_long(struct csvin *in, size_t begin)
 {
-    struct loc at = {in->path, in->line + 1, (int)(CSVIN_MAX_RECORD_BYTES - begin)};
+    size_t col = begin < CSVIN_MAX_RECORD_BYTES ? CSVIN_MAX_RECORD_BYTES - begin : 1;
+    struct loc at = {in->path, in->line + 1, (int)col};
     if (begin == 0)
         return diag_error(&at, "the line is longer than %zu bytes; expected one CSV record of "
                                "at most that size per line (is this a CSV file?)",
