@@ -3,7 +3,8 @@
 #include <string.h>
 
 static FILE *diag_out;
-static unsigned diag_errors;
+static unsigned diag_errors;     /* both kinds */
+static unsigned diag_env_errors; /* environment failures among them */
 
 FILE *diag_set_stream(FILE *f)
 {
@@ -22,9 +23,15 @@ unsigned diag_error_count(void)
     return diag_errors;
 }
 
+unsigned diag_env_error_count(void)
+{
+    return diag_env_errors;
+}
+
 void diag_reset(void)
 {
     diag_errors = 0;
+    diag_env_errors = 0;
 }
 
 static void print_where(const struct loc *loc)
@@ -62,8 +69,12 @@ int diag_error(const struct loc *loc, const char *fmt, ...)
     return -1;
 }
 
-int diag_error_text(const struct loc *base, const char *text, size_t offset, size_t len,
-                    const char *fmt, ...)
+/* The message at base + offset, then text echoed on one line with [offset, offset+len)
+ * underlined. */
+static void verror_text(const struct loc *base, const char *text, size_t offset, size_t len,
+                        const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void verror_text(const struct loc *base, const char *text, size_t offset, size_t len,
+                        const char *fmt, va_list ap)
 {
     struct loc at = {NULL, 0, 0};
     if (base) {
@@ -71,12 +82,8 @@ int diag_error_text(const struct loc *base, const char *text, size_t offset, siz
         if (at.col > 0)
             at.col += (int)offset;
     }
-    va_list ap;
-    va_start(ap, fmt);
     diag_verror(&at, fmt, ap);
-    va_end(ap);
 
-    /* Echo the text on one line and underline the offending part. */
     size_t n = strlen(text);
     if (offset > n)
         offset = n;
@@ -93,6 +100,36 @@ int diag_error_text(const struct loc *base, const char *text, size_t offset, siz
         fputc('~', out());
     fputc('\n', out());
     fflush(out());
+}
+
+int diag_error_text(const struct loc *base, const char *text, size_t offset, size_t len,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror_text(base, text, offset, len, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int diag_env_error(const struct loc *loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(loc, fmt, ap);
+    va_end(ap);
+    diag_env_errors++;
+    return -1;
+}
+
+int diag_env_error_text(const struct loc *base, const char *text, size_t offset, size_t len,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror_text(base, text, offset, len, fmt, ap);
+    va_end(ap);
+    diag_env_errors++;
     return -1;
 }
 

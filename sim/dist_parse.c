@@ -2,7 +2,6 @@
  * with their messages, empirical CSV files, and sim_dist_format.  See sim/dist.h. */
 #include "sim/dist.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -10,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 
 #include "sim/call.h"
+#include "sim/csvin.h"
 #include "sim/text.h"
 #include "sim/xalloc.h"
 
@@ -455,100 +454,38 @@ static int build_hyperexp(struct dist_parser *dp, struct sim_dist *d, const stru
     return 0;
 }
 
-/* Empirical CSV reading: libcsv calls emp_field per field and emp_record per row. */
+/* Empirical CSV files: one column of observations, a header line optional. */
 struct emp_reader {
-    const char *path;    /* as opened, for messages */
-    enum sim_unit unit;  /* of the values */
-    int line;            /* 1-based line being fed to libcsv */
-    size_t record;       /* rows completed so far */
-    size_t fields;       /* fields seen in the current row */
-    bool failed;         /* an error was reported: ignore the rest */
-    double *x;           /* values read; owned until handed to the dist */
+    enum sim_unit unit; /* of the values */
+    double *x;          /* values read; owned until handed to the dist */
     size_t n, cap;
 };
 
-static void emp_field(void *s, size_t len, void *data)
+static int emp_row(void *ctx, const struct csvin_row *row)
 {
-    struct emp_reader *r = data;
-    if (r->failed)
-        return;
-    struct loc at = {r->path, r->line, 0};
-    const char *f = s ? s : "";
-    if (++r->fields > 1) {
-        r->failed = true;
-        diag_error(&at, "more than one field in a row; expected one column of values");
-        return;
-    }
+    struct emp_reader *r = ctx;
+    const char *f = row->fields[0];
     /* The first row is a header when it starts with a letter ("latency_ms"). */
-    size_t i = 0;
-    while (i < len && (f[i] == ' ' || f[i] == '\t'))
-        i++;
-    if (r->record == 0 && i < len &&
-        ((f[i] >= 'a' && f[i] <= 'z') || (f[i] >= 'A' && f[i] <= 'Z') || f[i] == '_'))
-        return;
-    double v;
-    const char *why;
-    if (sim_units_parse(f, len, r->unit, &v, &why)) {
-        r->failed = true;
-        diag_error(&at, "bad value '%.*s': %s", (int)len, f, why);
-        return;
-    }
-    if (!(v >= 0)) {
-        r->failed = true;
-        diag_error(&at, "bad value '%.*s': observations must be >= 0", (int)len, f);
-        return;
-    }
-    if (r->n == r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 256;
-        r->x = xrealloc(r->x, r->cap * sizeof *r->x);
-    }
-    r->x[r->n++] = v;
-}
-
-static void emp_record(int c, void *data)
-{
-    struct emp_reader *r = data;
-    (void)c;
-    r->record++;
-    r->fields = 0;
-}
-
-/* Read the column of observations of path (resolved) into r; 0 or -1 (reported). */
-static int emp_read(struct dist_parser *dp, const struct sim_call_arg *a, const char *path,
-                    struct emp_reader *r)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return diag_error_text(dp->base, dp->text, a->value_off, a->value_len,
-                               "cannot open '%s': %s", path, strerror(errno));
-    struct csv_parser cp;
-    if (csv_init(&cp, 0) != 0) {
-        fclose(f);
-        return diag_error_text(dp->base, dp->text, a->value_off, a->value_len,
-                               "cannot read '%s': out of memory", path);
-    }
-    /* Fed one line at a time so that a bad value can name its line. */
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    int rc = 0;
-    while (!r->failed && (got = getline(&line, &cap, f)) > 0) {
-        r->line++;
-        if (csv_parse(&cp, line, (size_t)got, emp_field, emp_record, r) != (size_t)got) {
-            struct loc at = {path, r->line, 0};
-            rc = diag_error(&at, "cannot parse CSV: %s", csv_strerror(csv_error(&cp)));
-            break;
+    bool header = row->record == 0 &&
+                  ((f[0] >= 'a' && f[0] <= 'z') || (f[0] >= 'A' && f[0] <= 'Z') || f[0] == '_');
+    if (!header) {
+        double v;
+        const char *why;
+        if (sim_units_parse(f, strlen(f), r->unit, &v, &why))
+            return csvin_error(row, 0, "bad value '%s': %s", csvin_value(row, 0), why);
+        if (!(v >= 0))
+            return csvin_error(row, 0, "bad value '%s': observations must be >= 0",
+                               csvin_value(row, 0));
+        if (r->n == r->cap) {
+            r->cap = r->cap ? 2 * r->cap : 256;
+            r->x = xrealloc(r->x, r->cap * sizeof *r->x);
         }
+        r->x[r->n++] = v;
     }
-    if (!rc && !r->failed && ferror(f))
-        rc = diag_error_text(dp->base, dp->text, a->value_off, a->value_len,
-                             "cannot read '%s': %s", path, strerror(errno));
-    if (!rc && !r->failed)
-        csv_fini(&cp, emp_field, emp_record, r);
-    csv_free(&cp);
-    free(line);
-    fclose(f);
-    return rc || r->failed ? -1 : 0;
+    if (row->nfields > 1)
+        return csvin_error(row, 1, "more than one field in a row; expected one column of "
+                                   "values");
+    return 0;
 }
 
 static int parse_empirical(struct dist_parser *dp, struct sim_dist *d, const struct sim_call *c)
@@ -566,8 +503,9 @@ static int parse_empirical(struct dist_parser *dp, struct sim_dist *d, const str
     } else {
         path = xstrdup(a->value);
     }
-    struct emp_reader r = {.path = path, .unit = dp->unit};
-    int rc = emp_read(dp, a, path, &r);
+    struct emp_reader r = {.unit = dp->unit};
+    struct csvin_origin named = {dp->base, dp->text, a->value_off, a->value_len};
+    int rc = csvin_read(path, &named, emp_row, &r);
     if (!rc && r.n == 0)
         rc = diag_error_text(dp->base, dp->text, a->value_off, a->value_len,
                              "'%s' holds no values; expected one column of observations",

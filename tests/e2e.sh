@@ -371,6 +371,35 @@ expect_error ecs_cluster_on_fargate 2 "'cluster' is for the EC2 launch type" -- 
 expect_error ecs_bad_size 2 "Fargate" -- \
     run scenarios/examples/ecs_fargate.yaml --set ecs_services.api-svc.task.memory=64GB
 
+# --- CSV inputs: I/O failures exit 1, bad content 2; spreadsheet exports read alike ---
+expect_error trace_missing 1 "cannot open '[^']*no_such_trace\.csv': No such file or directory" -- \
+    run $B/bad_trace.yaml --set "workloads.w.arrivals=trace(no_such_trace.csv)"
+expect_error trace_directory 1 "--set:1:28: error: cannot open '$TMP': Is a directory" -- \
+    run $B/bad_trace.yaml --set "workloads.w.arrivals=trace($TMP)"
+expect_error validate_trace_missing 1 "cannot open '[^']*no_such_trace\.csv': No such file" -- \
+    validate $B/bad_trace.yaml --set "workloads.w.arrivals=trace(no_such_trace.csv)"
+expect_error history_missing 1 "cannot open '$TMP/no_such_history\.csv': No such file or directory" -- \
+    validate scenarios/examples/predictive_vs_reactive.yaml \
+    --set "auto_scaling_groups.web-asg.policies.predict.history=$TMP/no_such_history.csv"
+printf 'time_s,path\n0.1,/a\n0.2,"/b\n0.3,/c\n' >"$TMP/trace_unclosed.csv"
+expect_error trace_unclosed_quote 2 "trace_unclosed.csv:3:5: error: malformed CSV: a quoted field is not closed" -- \
+    run $B/bad_trace.yaml --set "workloads.w.arrivals=trace($TMP/trace_unclosed.csv)"
+awk 'BEGIN { print "time_s,demand_s,path"; for (i = 0; i < 400; i++) printf "%.3f,0.002,\"/p,%d\"\n", i * 0.02, i % 3 }' \
+    >"$TMP/trace_lf.csv"
+{ printf '\357\273\277'; sed 's/$/\r/' "$TMP/trace_lf.csv"; } >"$TMP/trace_bom_crlf.csv"
+"$ELBSIM" run $B/bad_trace.yaml -q -o "$TMP/tr_lf" --set "workloads.w.arrivals=trace($TMP/trace_lf.csv)" >/dev/null 2>&1
+rc_lf=$?
+"$ELBSIM" run $B/bad_trace.yaml -q -o "$TMP/tr_crlf" --set "workloads.w.arrivals=trace($TMP/trace_bom_crlf.csv)" >/dev/null 2>&1
+rc_crlf=$?
+n_lf=$(awk -F, '$1 == "run" && $3 == "requests" { print $4 }' "$TMP/tr_lf/summary.csv" 2>/dev/null)
+if [ $rc_lf -eq 0 ] && [ $rc_crlf -eq 0 ] && [ -n "$n_lf" ] && [ "${n_lf%.*}" -gt 0 ] &&
+    cmp -s "$TMP/tr_lf/summary.csv" "$TMP/tr_crlf/summary.csv" &&
+    cmp -s "$TMP/tr_lf/events.csv" "$TMP/tr_crlf/events.csv"; then
+    ok "a trace with a byte-order mark and CRLF line ends runs like the plain one ($n_lf requests)"
+else
+    ko "BOM/CRLF trace: exits $rc_lf and $rc_crlf, $n_lf requests" "$(diff "$TMP/tr_lf/summary.csv" "$TMP/tr_crlf/summary.csv" 2>&1 | head -5)"
+fi
+
 echo
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

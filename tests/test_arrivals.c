@@ -526,6 +526,50 @@ static void trace_reads_crlf_bom_and_multiline_fields(void)
                  "    oops,/d\n    ^~~~\n");
 }
 
+/* A rate file as a spreadsheet exports it (byte-order mark, CRLF, quoted names and values,
+ * columns swapped, a blank line, no last line end) gives the same curve as the plain one. */
+static void rate_file_reads_spreadsheet_exports(void)
+{
+    struct arrivals *a = parse("diurnal(file=arrivals_diurnal_rates.csv)");
+    struct arrivals *b = parse("diurnal(file=arrivals_diurnal_rates_crlf.csv)");
+    for (double t = 0; t < 86400; t += 450)
+        CU_ASSERT_EQUAL(arrivals_rate_at(a, t), arrivals_rate_at(b, t));
+    arrivals_free(a);
+    arrivals_free(b);
+}
+
+/* A bad field on the second line of a quoted record is shown on its own line; a long value
+ * is quoted and underlined as a bounded excerpt. */
+static void trace_errors_inside_multiline_records_and_long_values(void)
+{
+    expect_error("trace(arrivals_trace_multiline_bad.csv)",
+                 DATA "/arrivals_trace_multiline_bad.csv:3:4: error: demand_s 'abc' is not a "
+                      "number >= 0",
+                 "\n    b\",abc\n       ^~~\n");
+    char want[256];
+    snprintf(want, sizeof want, "%s:3:1: error: time_s '%.40s%.40s...' is not a number",
+             DATA "/arrivals_trace_long_value.csv", "9999999999999999999999999999999999999999",
+             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    char *msg = parse_error("trace(arrivals_trace_long_value.csv)");
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, want));
+    CU_ASSERT(strlen(msg) < 400); /* not the 300-byte value twice */
+    free(msg);
+}
+
+/* A trace that cannot be read is reported where the scenario names it, as an I/O failure
+ * (the program then exits 1, not 2). */
+static void unreadable_trace_is_an_environment_error(void)
+{
+    unsigned env = diag_env_error_count();
+    expect_error("trace(arrivals_no_such_file.csv)", "No such file or directory", NULL);
+    expect_error("trace(.)", "scenario.yaml:7:21: error: cannot open '" DATA "/.': Is a directory",
+                 "\n    trace(.)\n          ^\n");
+    expect_error("diurnal(file=.)", "Is a directory", NULL);
+    CU_ASSERT_EQUAL(diag_env_error_count(), env + 3);
+    expect_error("trace(arrivals_trace_bad_time.csv)", "is not a number", NULL);
+    CU_ASSERT_EQUAL(diag_env_error_count(), env + 3);
+}
+
 /* --- determinism, text, table ----------------------------------------------------------- */
 
 static const char *const every_process[] = {
@@ -754,6 +798,10 @@ static CU_TestInfo arrivals_tests[] = {
     {"mmpp_start_state_sets_the_transient", mmpp_start_state_sets_the_transient},
     {"trace_replays_rows_exactly", trace_replays_rows_exactly},
     {"trace_reads_crlf_bom_and_multiline_fields", trace_reads_crlf_bom_and_multiline_fields},
+    {"rate_file_reads_spreadsheet_exports", rate_file_reads_spreadsheet_exports},
+    {"trace_errors_inside_multiline_records_and_long_values",
+     trace_errors_inside_multiline_records_and_long_values},
+    {"unreadable_trace_is_an_environment_error", unreadable_trace_is_an_environment_error},
     {"same_seed_gives_the_same_sequence", same_seed_gives_the_same_sequence},
     {"format_is_canonical_and_reads_back", format_is_canonical_and_reads_back},
     {"table_lists_every_process", table_lists_every_process},

@@ -324,6 +324,17 @@ static void hyperexp_matches_theory(void)
     sim_dist_free(e);
 }
 
+/* As a spreadsheet saves it: a byte-order mark before the header, CRLF, a quoted value, a
+ * blank line, blanks around a value, no line end after the last one. */
+static void empirical_reads_bom_crlf_and_quoted_values(void)
+{
+    struct sim_dist *d = parse_ok("empirical(" DATA "empirical_bom_crlf.csv)");
+    CU_ASSERT_EQUAL_FATAL(d->u.empirical.n, 4);
+    CU_ASSERT_EQUAL(sim_dist_quantile(d, 0), 0.007);
+    CU_ASSERT_EQUAL(sim_dist_quantile(d, 1), 0.015);
+    sim_dist_free(d);
+}
+
 static void empirical_matches_theory(void)
 {
     check_theory("empirical(" DATA "empirical_plain.csv)", 0);
@@ -665,17 +676,25 @@ static void missing_empirical_file_reports_strerror(void)
 {
     char want[128];
     snprintf(want, sizeof want, "cannot open 'nonexistent.csv': %s", strerror(ENOENT));
+    unsigned env = diag_env_error_count();
     expect_error("empirical(nonexistent.csv)",
                  (const char *[]){want, "\n              ^~~~~~~~~~~~~~~\n", NULL});
+    expect_error("empirical(" DATA ")", (const char *[]){"': Is a directory\n", NULL});
+    CU_ASSERT_EQUAL(diag_env_error_count(), env + 2); /* I/O failures, not bad input */
+    expect_error("empirical(" DATA "empirical_bad_row.csv)", (const char *[]){"bad value", NULL});
+    CU_ASSERT_EQUAL(diag_env_error_count(), env + 2);
 }
 
-static void bad_empirical_rows_name_file_and_line(void)
+static void bad_empirical_rows_name_file_line_and_column(void)
 {
     expect_error("empirical(" DATA "empirical_bad_row.csv)",
-                 (const char *[]){DATA "empirical_bad_row.csv:4: error: bad value '5 parsecs'",
-                                  "expected a duration", NULL});
+                 (const char *[]){DATA "empirical_bad_row.csv:4:1: error: bad value '5 parsecs'",
+                                  "expected a duration", "\n    5 parsecs\n    ^~~~~~~~~\n",
+                                  NULL});
     expect_error("empirical(" DATA "empirical_two_columns.csv)",
-                 (const char *[]){DATA "empirical_two_columns.csv:1: error:", "one column", NULL});
+                 (const char *[]){DATA "empirical_two_columns.csv:1:6: error: more than one "
+                                       "field in a row; expected one column of values",
+                                  "\n    0.01,0.02\n         ^~~~\n", NULL});
     expect_error("empirical(" DATA "empirical_header_only.csv)",
                  (const char *[]){"holds no values", NULL});
 }
@@ -735,7 +754,6 @@ static void cli_bad_distributions_exit_2(void)
          "expected a duration: a number with a unit ns, us, ms, s, m, h or d"},
         {"sample 'gamma(mean=1)'", "missing parameter 'cv' for gamma; expected gamma(mean=, cv=)"},
         {"sample 'mixture(0.5: exp(mean=1s))'", "mixture weights sum to 0.5, not 1"},
-        {"sample 'empirical(nonexistent.csv)'", "cannot open 'nonexistent.csv': "},
         {"sample 'exp(mean=1s, rat=2/s)'", "valid parameters of exp: mean, rate"},
         {"sample 'exp(mean=1s, mean=2s)'", "duplicate parameter 'mean'"},
         {"sample 'lognormal(median=40ms, p99=10ms)'", "p99 (10ms) must exceed median (40ms)"},
@@ -746,6 +764,31 @@ static void cli_bad_distributions_exit_2(void)
         if (st != 2 || !strstr(out, c[i].msg))
             fprintf(stderr, "\n  elbsim %s: status %d\n%s", c[i].args, st, out);
         CU_ASSERT_EQUAL(st, 2);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, c[i].msg));
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "^")); /* the caret line */
+        free(out);
+    }
+}
+
+/* A file that cannot be read is an I/O failure (exit 1), a bad one is bad input (exit 2). */
+static void cli_unreadable_empirical_file_exits_1(void)
+{
+    static const struct {
+        const char *args, *msg;
+        int status;
+    } c[] = {
+        {"sample 'empirical(nonexistent.csv)'",
+         "elbsim: error: cannot open 'nonexistent.csv': No such file or directory\n", 1},
+        {"sample 'empirical(" DATA ")'", "cannot open '" DATA "': Is a directory\n", 1},
+        {"sample 'empirical(" DATA "empirical_bad_row.csv)'",
+         DATA "empirical_bad_row.csv:4:1: error: bad value '5 parsecs'", 2},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char *out = NULL;
+        int st = run_elbsim(c[i].args, &out);
+        if (st != c[i].status || !strstr(out, c[i].msg))
+            fprintf(stderr, "\n  elbsim %s: status %d\n%s", c[i].args, st, out);
+        CU_ASSERT_EQUAL(st, c[i].status);
         CU_ASSERT_PTR_NOT_NULL(strstr(out, c[i].msg));
         CU_ASSERT_PTR_NOT_NULL(strstr(out, "^")); /* the caret line */
         free(out);
@@ -856,6 +899,7 @@ static CU_TestInfo theory_tests[] = {
     {"empirical_interpolates_between_order_statistics",
      empirical_interpolates_between_order_statistics},
     {"empirical_reads_units_header_and_base_dir", empirical_reads_units_header_and_base_dir},
+    {"empirical_reads_bom_crlf_and_quoted_values", empirical_reads_bom_crlf_and_quoted_values},
     {"mixture_matches_theory", mixture_matches_theory},
     {"quantile_and_cdf_edges", quantile_and_cdf_edges},
     CU_TEST_INFO_NULL,
@@ -883,7 +927,8 @@ static CU_TestInfo error_tests[] = {
     {"wrong_argument_shapes_are_rejected", wrong_argument_shapes_are_rejected},
     {"mixture_weights_must_sum_to_one", mixture_weights_must_sum_to_one},
     {"missing_empirical_file_reports_strerror", missing_empirical_file_reports_strerror},
-    {"bad_empirical_rows_name_file_and_line", bad_empirical_rows_name_file_and_line},
+    {"bad_empirical_rows_name_file_line_and_column",
+     bad_empirical_rows_name_file_line_and_column},
     {"error_column_counts_from_the_base", error_column_counts_from_the_base},
     {"rate_needs_a_duration_distribution", rate_needs_a_duration_distribution},
     CU_TEST_INFO_NULL,
@@ -891,6 +936,7 @@ static CU_TestInfo error_tests[] = {
 
 static CU_TestInfo cli_tests[] = {
     {"cli_bad_distributions_exit_2", cli_bad_distributions_exit_2},
+    {"cli_unreadable_empirical_file_exits_1", cli_unreadable_empirical_file_exits_1},
     {"cli_sample_prints_sample_and_theory", cli_sample_prints_sample_and_theory},
     {"cli_same_seed_same_output", cli_same_seed_same_output},
     {"cli_bad_options_exit_2", cli_bad_options_exit_2},

@@ -277,6 +277,42 @@ static void history_is_aggregated_per_hour(void)
     forecast_history_fini(&h);
 }
 
+/* A spreadsheet export of forecast_good.csv: byte-order mark, CRLF, quotes, a blank line,
+ * columns swapped, no last line end. */
+static void history_reads_spreadsheet_exports(void)
+{
+    struct forecast_history a, b;
+    CU_ASSERT_EQUAL_FATAL(forecast_history_read(DATA "forecast_good.csv", NULL, FORECAST_AGG_MEAN,
+                                                &a), 0);
+    CU_ASSERT_EQUAL_FATAL(forecast_history_read(DATA "forecast_good_crlf.csv", NULL,
+                                                FORECAST_AGG_MEAN, &b), 0);
+    CU_ASSERT_EQUAL(a.n, b.n);
+    CU_ASSERT_EQUAL(a.samples, b.samples);
+    CU_ASSERT_EQUAL(a.start_s, b.start_s);
+    for (size_t i = 0; i < a.n && i < b.n; i++)
+        CU_ASSERT_EQUAL(a.load[i], b.load[i]);
+    forecast_history_fini(&a);
+    forecast_history_fini(&b);
+}
+
+/* A history that cannot be read: -2 (an I/O failure, exit 1), the path and the reason. */
+static void unreadable_history_is_an_io_failure(void)
+{
+    struct unit_diag_capture cap;
+    unsigned env = diag_env_error_count();
+    unit_diag_capture_start(&cap);
+    struct forecast_history h;
+    int rc1 = forecast_history_read(DATA "no_such_history.csv", NULL, FORECAST_AGG_MEAN, &h);
+    int rc2 = forecast_history_read(DATA, NULL, FORECAST_AGG_MEAN, &h);
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_EQUAL(rc1, -2);
+    CU_ASSERT_EQUAL(rc2, -2);
+    CU_ASSERT_PTR_NULL(h.load);
+    CU_ASSERT_EQUAL(diag_env_error_count(), env + 2);
+    expect_contains(msg, "elbsim: error: cannot open '" DATA "no_such_history.csv': No such file "
+                         "or directory\nelbsim: error: cannot open '" DATA "': Is a directory\n");
+}
+
 static char *read_error(const char *file, const char *series)
 {
     struct unit_diag_capture cap;
@@ -304,6 +340,10 @@ static void bad_history_files_name_file_line_column(void)
     expect_contains(read_error(DATA "forecast_bad_header.csv", NULL),
                     DATA "forecast_bad_header.csv:1:8: error: unknown history column 'lod'");
     expect_contains(read_error(DATA "forecast_timeseries.csv", NULL), "name the series");
+    /* A record with a quoted line break: the bad field on its own line. */
+    expect_contains(read_error(DATA "forecast_multiline_bad.csv", "workload.w\nx.requests"),
+                    DATA "forecast_multiline_bad.csv:5:13: error: bad value '-3'; expected a "
+                         "number >= 0\n    x\",requests,-3\n                ^~\n");
     expect_contains(read_error(DATA "forecast_timeseries.csv", "lb.front.latency"),
                     "no rows of series 'lb.front.latency'; series in the file include "
                     "workload.w.requests, lb.front.requests");
@@ -333,6 +373,8 @@ static CU_TestInfo forecast_tests[] = {
     {"capacity_honours_or_raises_max", capacity_honours_or_raises_max},
     {"methods_parse_and_format", methods_parse_and_format},
     {"history_is_aggregated_per_hour", history_is_aggregated_per_hour},
+    {"history_reads_spreadsheet_exports", history_reads_spreadsheet_exports},
+    {"unreadable_history_is_an_io_failure", unreadable_history_is_an_io_failure},
     {"bad_history_files_name_file_line_column", bad_history_files_name_file_line_column},
     {"synthetic_history_is_deterministic", synthetic_history_is_deterministic},
     CU_TEST_INFO_NULL,

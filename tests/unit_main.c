@@ -16,11 +16,14 @@
 
 #include "tests/unit.h"
 
+extern CU_SuiteInfo test_csvin_suites[]; /* tests/test_csvin.c */
+
 static CU_SuiteInfo *all_suites[] = {
     test_queue_suites,
     test_rng_suites,
     test_units_suites,
     test_dist_suites,
+    test_csvin_suites,
     test_theory_suites,
     test_histogram_suites,
     test_csvout_suites,

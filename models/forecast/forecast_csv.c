@@ -1,28 +1,29 @@
-/* History files for the forecaster, read with libcsv.
+/* History files for the forecaster, read with sim/csvin (line numbers, BOM, CRLF, quotes).
  *
- * libcsv reports fields and record ends but not where they were, so the file is fed one
- * physical line at a time (as models/traffic/arrivals/arrivals_csv.c does): a record ends inside
- * the csv_parse call of its last line.  The raw line is kept so that a bad field is echoed
- * with a caret under it (file:line:column).  Samples are held in memory (24 bytes each)
- * and aggregated into hours at the end. */
+ * Samples are held in memory (24 bytes each) and aggregated into hours at the end. */
 #include "models/forecast/forecast.h"
 
-#include <csv.h>
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/csvin.h"
 #include "sim/diag.h"
 #include "sim/xalloc.h"
 
 #define MAX_HOURS (10 * 366 * 24) /* ten years of hours; more is surely a unit mistake */
 
 enum { C_TIME, C_LOAD, C_EXPECTED, C_SCOPE, C_NAME, C_METRIC, C_VALUE, NCOLS };
-static const char *const col_names[NCOLS] = {"time_s", "load",   "expected_load", "scope",
-                                             "name",   "metric", "value"};
+/* Which columns are required depends on the format, decided after the whole header. */
+static const struct csvin_column columns[NCOLS] = {
+    {"time_s", false}, {"load", false},   {"expected_load", false}, {"scope", false},
+    {"name", false},   {"metric", false}, {"value", false}};
+static const struct csvin_header history_header = {
+    columns, NCOLS, "unknown history column",
+    "expected a header time_s,load (optionally expected_load) or elbsim's timeseries.csv "
+    "header time_s,scope,name,metric,value",
+    NULL};
 
 struct sample {
     double t, v, e; /* time, load, expected load (NaN when absent) */
@@ -30,18 +31,9 @@ struct sample {
 
 struct reader {
     const char *file, *series;
-    int line;          /* physical line being fed */
-    int rec_line;      /* line where the current record started */
-    size_t record;     /* records completed */
-    char *bytes;       /* the current record's fields, NUL-terminated each */
-    size_t used, cap;
-    size_t *starts;    /* field i at bytes + starts[i] */
-    size_t nf, capf;
-    char *raw;         /* the current line without its end */
-    size_t raw_cap;
-    bool failed;
+    size_t records;    /* records read, the header included */
     /* header */
-    size_t col[NCOLS]; /* field index per column, SIZE_MAX when absent */
+    size_t col[NCOLS]; /* field index per column, CSVIN_ABSENT when absent */
     size_t nfields;
     bool long_format;
     /* data */
@@ -52,149 +44,46 @@ struct reader {
     char seen_names[4][96];
 };
 
-static void field_cb(void *data, size_t len, void *vr)
+static int header(struct reader *r, const struct csvin_row *row)
 {
-    struct reader *r = vr;
-    if (r->failed)
-        return;
-    if (r->nf == 0) {
-        int breaks = 0;
-        for (size_t i = 0; i < len; i++)
-            breaks += ((const char *)data)[i] == '\n';
-        r->rec_line = r->line - breaks;
-    }
-    if (r->nf == r->capf) {
-        r->capf = r->capf ? 2 * r->capf : 16;
-        r->starts = xrealloc(r->starts, r->capf * sizeof *r->starts);
-    }
-    while (r->used + len + 1 > r->cap) {
-        r->cap = r->cap ? 2 * r->cap : 256;
-        r->bytes = xrealloc(r->bytes, r->cap);
-    }
-    r->starts[r->nf++] = r->used;
-    if (len)
-        memcpy(r->bytes + r->used, data, len);
-    r->bytes[r->used + len] = '\0';
-    r->used += len + 1;
-}
-
-static const char *field(const struct reader *r, size_t i)
-{
-    return r->bytes + r->starts[i];
-}
-
-/* Report an error about field i of the current record: with a caret when the record is
- * one line and the field can be found in it, else at the line. */
-static int row_error(struct reader *r, size_t i, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int row_error(struct reader *r, size_t i, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    r->failed = true;
-    if (r->rec_line == r->line) {
-        /* The i-th comma-separated piece of the raw line, blanks trimmed. */
-        size_t len = strlen(r->raw), pos = 0, k = 0;
-        for (;;) {
-            size_t b = pos;
-            bool quoted = false;
-            while (pos < len && (quoted || r->raw[pos] != ',')) {
-                quoted ^= r->raw[pos] == '"';
-                pos++;
-            }
-            size_t e = pos;
-            while (b < e && (r->raw[b] == ' ' || r->raw[b] == '\t'))
-                b++;
-            while (e > b && (r->raw[e - 1] == ' ' || r->raw[e - 1] == '\t'))
-                e--;
-            if (k == i) {
-                struct loc base = {r->file, r->line, 1};
-                return diag_error_text(&base, r->raw, b, e - b, "%s", msg);
-            }
-            if (pos == len)
-                break;
-            pos++;
-            k++;
-        }
-    }
-    struct loc at = {r->file, r->rec_line, 0};
-    return diag_error(&at, "%s", msg);
-}
-
-/* A plain decimal number (strtod alone would also take hex, "inf" and "nan"). */
-static bool number(const char *f, double *out)
-{
-    if (!f[0] || strspn(f, "0123456789+-.eE") != strlen(f))
-        return false;
-    char *end;
-    errno = 0;
-    double v = strtod(f, &end);
-    if (*end || errno == ERANGE || !isfinite(v))
-        return false;
-    *out = v;
-    return true;
-}
-
-static int header(struct reader *r)
-{
-    for (size_t c = 0; c < NCOLS; c++)
-        r->col[c] = SIZE_MAX;
-    for (size_t i = 0; i < r->nf; i++) {
-        size_t c = 0;
-        while (c < NCOLS && strcmp(field(r, i), col_names[c]))
-            c++;
-        if (c == NCOLS)
-            return row_error(r, i, "unknown history column '%s'; expected a header time_s,load "
-                                   "(optionally expected_load) or elbsim's timeseries.csv "
-                                   "header time_s,scope,name,metric,value", field(r, i));
-        if (r->col[c] != SIZE_MAX)
-            return row_error(r, i, "column '%s' appears twice", field(r, i));
-        r->col[c] = i;
-    }
-    r->nfields = r->nf;
-    r->long_format = r->col[C_SCOPE] != SIZE_MAX || r->col[C_NAME] != SIZE_MAX ||
-                     r->col[C_METRIC] != SIZE_MAX || r->col[C_VALUE] != SIZE_MAX;
+    if (csvin_header_read(row, &history_header, r->col))
+        return -1;
+    const size_t *col = r->col;
+    r->nfields = row->nfields;
+    r->long_format = col[C_SCOPE] != CSVIN_ABSENT || col[C_NAME] != CSVIN_ABSENT ||
+                     col[C_METRIC] != CSVIN_ABSENT || col[C_VALUE] != CSVIN_ABSENT;
     static const int plain[] = {C_TIME, C_LOAD}, longf[] = {C_TIME, C_SCOPE, C_NAME, C_METRIC,
                                                             C_VALUE};
     const int *need = r->long_format ? longf : plain;
     size_t nneed = r->long_format ? 5 : 2;
     for (size_t k = 0; k < nneed; k++)
-        if (r->col[need[k]] == SIZE_MAX)
-            return row_error(r, 0, "the header has no %s column; expected %s",
-                             col_names[need[k]],
-                             r->long_format ? "time_s,scope,name,metric,value (timeseries.csv)"
-                                            : "time_s,load");
-    if (r->long_format && (r->col[C_LOAD] != SIZE_MAX || r->col[C_EXPECTED] != SIZE_MAX))
-        return row_error(r, r->col[C_LOAD] != SIZE_MAX ? r->col[C_LOAD] : r->col[C_EXPECTED],
-                         "column '%s' does not belong in the timeseries.csv format",
-                         field(r, r->col[C_LOAD] != SIZE_MAX ? r->col[C_LOAD]
-                                                              : r->col[C_EXPECTED]));
-    if (!r->long_format && r->series) {
-        struct loc at = {r->file, r->rec_line, 0};
-        r->failed = true;
-        return diag_error(&at, "a series '%s' was named, but this history has one series "
-                               "(columns time_s,load), not elbsim's timeseries.csv format",
-                          r->series);
+        if (col[need[k]] == CSVIN_ABSENT)
+            return csvin_error(row, 0, "the header has no %s column; expected %s",
+                               columns[need[k]].name,
+                               r->long_format ? "time_s,scope,name,metric,value (timeseries.csv)"
+                                              : "time_s,load");
+    if (r->long_format && (col[C_LOAD] != CSVIN_ABSENT || col[C_EXPECTED] != CSVIN_ABSENT)) {
+        size_t i = col[C_LOAD] != CSVIN_ABSENT ? col[C_LOAD] : col[C_EXPECTED];
+        return csvin_error(row, i, "column '%s' does not belong in the timeseries.csv format",
+                           csvin_value(row, i));
     }
-    if (r->long_format && !r->series) {
-        struct loc at = {r->file, r->rec_line, 0};
-        r->failed = true;
-        return diag_error(&at, "this is elbsim's timeseries.csv format: name the series to "
-                               "forecast as SCOPE.NAME.METRIC (--metric), e.g. "
-                               "workload.shoppers.requests");
-    }
+    if (!r->long_format && r->series)
+        return csvin_error(row, CSVIN_RECORD, "a series '%s' was named, but this history has "
+                                              "one series (columns time_s,load), not elbsim's "
+                                              "timeseries.csv format", r->series);
+    if (r->long_format && !r->series)
+        return csvin_error(row, CSVIN_RECORD, "this is elbsim's timeseries.csv format: name the "
+                                              "series to forecast as SCOPE.NAME.METRIC "
+                                              "(--metric), e.g. workload.shoppers.requests");
     return 0;
 }
 
 /* Whether the long-format row is of the chosen series; remembers a few others. */
-static bool is_series(struct reader *r)
+static bool is_series(struct reader *r, const struct csvin_row *row)
 {
     char name[96];
-    snprintf(name, sizeof name, "%s.%s.%s", field(r, r->col[C_SCOPE]), field(r, r->col[C_NAME]),
-             field(r, r->col[C_METRIC]));
+    snprintf(name, sizeof name, "%s.%s.%s", row->fields[r->col[C_SCOPE]],
+             row->fields[r->col[C_NAME]], row->fields[r->col[C_METRIC]]);
     if (!strcmp(name, r->series))
         return true;
     for (size_t i = 0; i < r->seen; i++)
@@ -205,52 +94,44 @@ static bool is_series(struct reader *r)
     return false;
 }
 
-static int data_row(struct reader *r)
+static int data_row(struct reader *r, const struct csvin_row *row)
 {
-    if (r->nf != r->nfields)
-        return row_error(r, r->nf < r->nfields ? r->nf - 1 : r->nfields,
-                         "row has %zu fields, the header has %zu", r->nf, r->nfields);
-    if (r->long_format && !is_series(r))
+    if (csvin_check_width(row, r->nfields))
+        return -1;
+    if (r->long_format && !is_series(r, row))
         return 0;
     size_t it = r->col[C_TIME], iv = r->col[r->long_format ? C_VALUE : C_LOAD];
+    const char *ft = row->fields[it], *fv = row->fields[iv];
     double t, v = NAN, e = NAN;
-    if (!number(field(r, it), &t) || t < 0)
-        return row_error(r, it, "bad time_s '%s'; expected seconds >= 0", field(r, it));
+    if (!csvin_number(ft, &t) || t < 0)
+        return csvin_error(row, it, "bad time_s '%s'; expected seconds >= 0",
+                           csvin_value(row, it));
     if (r->ns && t <= r->s[r->ns - 1].t)
-        return row_error(r, it, "time_s %s is not after the previous sample's %.10g (line %d); "
-                                "times must increase", field(r, it), r->s[r->ns - 1].t,
-                         r->prev_line);
+        return csvin_error(row, it, "time_s %s is not after the previous sample's %.10g (line "
+                                    "%d); times must increase", csvin_value(row, it),
+                           r->s[r->ns - 1].t, r->prev_line);
     /* An empty value is a missing sample (timeseries.csv writes NaN that way). */
-    if (field(r, iv)[0] && (!number(field(r, iv), &v) || v < 0))
-        return row_error(r, iv, "bad %s '%s'; expected a number >= 0", col_names[r->long_format
-                                                                                 ? C_VALUE
-                                                                                 : C_LOAD],
-                         field(r, iv));
+    if (fv[0] && (!csvin_number(fv, &v) || v < 0))
+        return csvin_error(row, iv, "bad %s '%s'; expected a number >= 0",
+                           columns[r->long_format ? C_VALUE : C_LOAD].name, csvin_value(row, iv));
     size_t ie = r->col[C_EXPECTED];
-    if (ie != SIZE_MAX && field(r, ie)[0] && (!number(field(r, ie), &e) || e < 0))
-        return row_error(r, ie, "bad expected_load '%s'; expected a number >= 0", field(r, ie));
+    if (ie != CSVIN_ABSENT && row->fields[ie][0] && (!csvin_number(row->fields[ie], &e) || e < 0))
+        return csvin_error(row, ie, "bad expected_load '%s'; expected a number >= 0",
+                           csvin_value(row, ie));
     if (r->ns == r->caps) {
         r->caps = r->caps ? 2 * r->caps : 1024;
         r->s = xrealloc(r->s, r->caps * sizeof *r->s);
     }
     r->s[r->ns++] = (struct sample){t, v, e};
-    r->prev_line = r->rec_line;
+    r->prev_line = row->line;
     return 0;
 }
 
-static void record_cb(int c, void *vr)
+static int history_row(void *ctx, const struct csvin_row *row)
 {
-    (void)c;
-    struct reader *r = vr;
-    if (r->failed || r->nf == 0)
-        return;
-    if (r->record == 0)
-        header(r);
-    else
-        data_row(r);
-    r->record++;
-    r->nf = 0;
-    r->used = 0;
+    struct reader *r = ctx;
+    r->records++;
+    return row->record == 0 ? header(r, row) : data_row(r, row);
 }
 
 /* Samples into hours. */
@@ -277,7 +158,7 @@ static int aggregate(struct reader *r, enum forecast_agg agg, struct forecast_hi
                                "is time_s in seconds?", last - first + 1, MAX_HOURS);
     }
     size_t n = (size_t)(last - first) + 1;
-    bool has_e = r->col[C_EXPECTED] != SIZE_MAX;
+    bool has_e = r->col[C_EXPECTED] != CSVIN_ABSENT;
     h->start_s = first * FORECAST_HOUR_S;
     h->long_format = r->long_format;
     h->n = n;
@@ -322,75 +203,21 @@ int forecast_history_read(const char *path, const char *series, enum forecast_ag
                           struct forecast_history *h)
 {
     memset(h, 0, sizeof *h);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        diag_error(NULL, "cannot open '%s': %s", path, strerror(errno));
-        return -2;
-    }
-    struct csv_parser cp;
-    if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI)) {
-        fclose(f);
-        diag_error(NULL, "cannot read '%s': out of memory", path);
-        return -2;
-    }
     struct reader r = {.file = path, .series = series};
-    char *line = NULL;
-    size_t line_cap = 0;
-    ssize_t got;
-    int rc = 0;
-    while (!r.failed && (got = getline(&line, &line_cap, f)) != -1) {
-        r.line++;
-        const char *text = line;
-        size_t n = (size_t)got;
-        if (r.line == 1 && n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) { /* UTF-8 BOM */
-            text += 3;
-            n -= 3;
-        }
-        if (n + 1 > r.raw_cap) {
-            r.raw_cap = n + 1;
-            r.raw = xrealloc(r.raw, r.raw_cap);
-        }
-        size_t rn = n;
-        while (rn > 0 && (text[rn - 1] == '\n' || text[rn - 1] == '\r'))
-            rn--;
-        memcpy(r.raw, text, rn);
-        r.raw[rn] = '\0';
-        if (csv_parse(&cp, text, n, field_cb, record_cb, &r) != n) {
-            struct loc at = {path, r.line, 0};
-            rc = diag_error(&at, "malformed CSV (%s): quote a field that contains quotes, "
-                                 "commas or line breaks, and double the quotes inside it",
-                            csv_strerror(csv_error(&cp)));
-            break;
-        }
-    }
-    if (rc == 0 && !r.failed && ferror(f)) {
-        diag_error(NULL, "cannot read '%s': %s", path, strerror(errno));
-        rc = -2;
-    }
-    if (rc == 0 && !r.failed && csv_fini(&cp, field_cb, record_cb, &r)) {
-        struct loc at = {path, r.rec_line ? r.rec_line : r.line, 0};
-        rc = diag_error(&at, "malformed CSV: a quoted field is not closed before the end of "
-                             "the file");
-    }
-    if (rc == 0 && r.failed)
-        rc = -1;
-    if (rc == 0 && r.record == 0) {
+    int rc = csvin_read(path, NULL, history_row, &r);
+    if (rc == 0 && r.records == 0) {
         struct loc at = {path, 0, 0};
         rc = diag_error(&at, "the history is empty; expected a header time_s,load and one row "
                              "per sample");
     }
     if (rc == 0)
         rc = aggregate(&r, agg, h);
-    csv_free(&cp);
-    free(line);
-    free(r.raw);
-    free(r.bytes);
-    free(r.starts);
     free(r.s);
-    fclose(f);
-    if (rc)
+    if (rc) {
         forecast_history_fini(h);
-    return rc;
+        return rc == CSVIN_ERR_IO ? -2 : -1;
+    }
+    return 0;
 }
 
 void forecast_history_fini(struct forecast_history *h)

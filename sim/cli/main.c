@@ -5,6 +5,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "sim/cli/commands.h"
+#include "sim/diag.h"
 
 struct command {
     const char *name;
@@ -45,9 +46,17 @@ int main(int argc, char **argv)
         cli_usage(stdout);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name))
+            continue;
+        int status = commands[i].fn(argc - 1, argv + 1);
+        /* Loading a scenario or a distribution fails as "bad input" whatever stopped it; when
+         * what stopped it was a file that could not be opened or read (diag_env_error), that
+         * is an I/O failure and the status says so. */
+        if (status == EXIT_BAD_INPUT && diag_env_error_count() > 0)
+            status = EXIT_ENV;
+        return status;
+    }
     fprintf(stderr, "elbsim: error: unknown command '%s'\n", argv[1]);
     cli_usage(stderr);
     return EXIT_BAD_INPUT;

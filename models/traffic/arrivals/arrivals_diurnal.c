@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "models/traffic/arrivals/arrivals_impl.h"
+#include "sim/csvin.h"
 #include "sim/xalloc.h"
 
 #define DAY_S 86400.0
@@ -140,49 +141,40 @@ static double cosine_next(const struct diurnal *d, gsl_rng *r, double now)
 
 /* --- file form -------------------------------------------------------------------------- */
 
+enum { COL_HOUR, COL_RATE, NCOLS };
+static const struct csvin_column rates_columns[NCOLS] = {{"hour", true}, {"rate", true}};
+static const struct csvin_header rates_header = {rates_columns, NCOLS, "unknown column",
+                                                 "a rate file has the header hour,rate",
+                                                 "a rate file has the header hour,rate"};
+
 struct rates_load {
     double *rate;   /* per hour, grows */
     size_t n, cap;
-    size_t col_hour, col_rate;
+    size_t col[NCOLS];
 };
 
-static int rates_row(void *ctx, const struct arrivals_csv_row *row)
+static int rates_row(void *ctx, const struct csvin_row *row)
 {
     struct rates_load *ld = ctx;
-    if (row->record == 0) {
-        ld->col_hour = ld->col_rate = SIZE_MAX;
-        for (size_t i = 0; i < row->nfields; i++) {
-            size_t *col = !strcmp(row->fields[i], "hour") ? &ld->col_hour
-                        : !strcmp(row->fields[i], "rate") ? &ld->col_rate
-                                                          : NULL;
-            if (!col)
-                return arrivals_csv_error(row, i, "unknown column '%s'; a rate file has the "
-                                                  "header hour,rate", row->fields[i]);
-            if (*col != SIZE_MAX)
-                return arrivals_csv_error(row, i, "column '%s' appears twice", row->fields[i]);
-            *col = i;
-        }
-        if (ld->col_hour == SIZE_MAX || ld->col_rate == SIZE_MAX)
-            return arrivals_csv_error(row, 0, "a rate file has the header hour,rate");
-        return 0;
-    }
+    if (row->record == 0)
+        return csvin_header_read(row, &rates_header, ld->col);
     if (row->nfields != 2)
-        return arrivals_csv_error(row, row->nfields > 2 ? 2 : 0,
-                                  "row has %zu fields; expected hour,rate", row->nfields);
-    const char *h = row->fields[ld->col_hour], *r = row->fields[ld->col_rate];
+        return csvin_error(row, row->nfields > 2 ? 2 : 0, "row has %zu fields; expected hour,rate",
+                           row->nfields);
+    size_t ih = ld->col[COL_HOUR], ir = ld->col[COL_RATE];
+    const char *r = row->fields[ir];
     double hour;
     if (ld->n == 168)
-        return arrivals_csv_error(row, ld->col_hour, "more than 168 hours (one week)");
-    if (!arrivals_csv_number(h, &hour) || hour != (double)ld->n)
-        return arrivals_csv_error(row, ld->col_hour, "hour '%s': expected %zu (hours 0..23 "
-                                                     "or 0..167, in order, one row each)",
-                                  h, ld->n);
+        return csvin_error(row, ih, "more than 168 hours (one week)");
+    if (!csvin_number(row->fields[ih], &hour) || hour != (double)ld->n)
+        return csvin_error(row, ih, "hour '%s': expected %zu (hours 0..23 or 0..167, in order, "
+                                    "one row each)", csvin_value(row, ih), ld->n);
     double rate;
     const char *why = "expected a rate";
     if (sim_units_parse(r, strlen(r), SIM_UNIT_RATE, &rate, &why))
-        return arrivals_csv_error(row, ld->col_rate, "rate '%s': %s", r, why);
+        return csvin_error(row, ir, "rate '%s': %s", csvin_value(row, ir), why);
     if (rate < 0)
-        return arrivals_csv_error(row, ld->col_rate, "rate '%s' is negative", r);
+        return csvin_error(row, ir, "rate '%s' is negative", csvin_value(row, ir));
     if (ld->n == ld->cap) {
         ld->cap = ld->cap ? 2 * ld->cap : 32;
         ld->rate = xrealloc(ld->rate, ld->cap * sizeof *ld->rate);
@@ -223,9 +215,10 @@ static int diurnal_parse_file(const struct arrivals_parse *p, struct diurnal *d)
     const struct sim_call_arg *a = arrivals_parse_arg(p, "file", NULL);
     if (a->call)
         return arrivals_parse_error(p, a->value_off, a->value_len, "expected a file name");
-    struct rates_load ld = {.col_hour = SIZE_MAX, .col_rate = SIZE_MAX};
+    struct rates_load ld = {0};
     char *path = arrivals_parse_path(p, a->value);
-    int rc = arrivals_csv_read(path, p, a, rates_row, &ld);
+    struct csvin_origin named = {p->base, p->text, a->value_off, a->value_len};
+    int rc = csvin_read(path, &named, rates_row, &ld);
     if (rc == 0 && ld.n != 24 && ld.n != 168)
         rc = arrivals_parse_error(p, a->value_off, a->value_len,
                                   "'%s' has %zu hours; a rate file has 24 (a day) or 168 (a "

@@ -4,8 +4,8 @@
  * Each process is one file (arrivals_poisson.c, arrivals_mmpp.c, arrivals_steps.c,
  * arrivals_spike.c, arrivals_diurnal.c, arrivals_trace.c) ending with a const
  * `struct arrivals_ops` (STYLE.md §3), plus one row in arrivals.c's two tables.  Shared
- * pieces: the argument checks of arrivals.c, the piecewise-linear rate of arrivals_pwl.c
- * (steps, spike and rate files) and the CSV reader of arrivals_csv.c (traces, rate files).
+ * pieces: the argument checks of arrivals.c and the piecewise-linear rate of arrivals_pwl.c
+ * (steps, spike and rate files).  Traces and rate files are read with sim/csvin.
  */
 #ifndef ELBSIM_MODELS_ARRIVALS_IMPL_H
 #define ELBSIM_MODELS_ARRIVALS_IMPL_H
@@ -131,36 +131,5 @@ double arrivals_pwl_ops_rate_at(const void *priv, double t);
 double arrivals_pwl_ops_count(const void *priv, double t0, double t1);
 double arrivals_pwl_ops_next(const void *priv, struct arrivals_state *st, gsl_rng *r,
                              double now, double *demand_s, const char **path);
-
-/* --- CSV files (arrivals_csv.c) ------------------------------------------------------- */
-
-/* One CSV record as the row callback sees it. */
-struct arrivals_csv_row {
-    const char *file;      /* the path as opened, for messages */
-    int line;              /* 1-based line where the record starts */
-    size_t record;         /* 0 for the header, then 1, 2, ... */
-    size_t nfields;
-    char *const *fields;   /* NUL-terminated field texts, blanks around them trimmed */
-    const char *raw;       /* the record's physical line without its line end, or NULL when
-                              the record spans several lines */
-    const size_t *offs;    /* byte offset of each field in raw (valid when raw) */
-    const size_t *lens;    /* byte length of each field in raw, quotes included */
-};
-
-/* Called per record, the header first.  Returns 0 to go on, -1 to stop (after a message). */
-typedef int arrivals_csv_row_fn(void *ctx, const struct arrivals_csv_row *row);
-
-/* Read path record by record.  A file that cannot be opened or read is reported at where
- * (the argument that named it) with strerror; malformed CSV at its line.  -1 on error. */
-int arrivals_csv_read(const char *path, const struct arrivals_parse *p,
-                      const struct sim_call_arg *where, arrivals_csv_row_fn *fn, void *ctx);
-
-/* Report an error about field i of row: "file:line:col: error: ..." with the line echoed
- * and the field underlined when the record is on one line.  Returns -1. */
-int arrivals_csv_error(const struct arrivals_csv_row *row, size_t i, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Parse a whole field as a finite decimal number (no unit). */
-bool arrivals_csv_number(const char *field, double *out);
 
 #endif

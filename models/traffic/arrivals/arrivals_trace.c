@@ -4,8 +4,8 @@
  * >= 0, never decreasing), demand_s (optional; CPU seconds on a vCPU of speed 1.0, >= 0; an
  * empty cell gives NAN, "no demand recorded"), path (optional; the request path
  * for listener rules, empty = none).  Any other column is an error, so that a misspelt
- * name is not silently ignored.  The whole trace is held in memory: 8-16 bytes per row plus
- * the paths. */
+ * name is not silently ignored.  The file is read by sim/csvin; the whole trace is held in
+ * memory: 8-16 bytes per row plus the paths. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "models/traffic/arrivals/arrivals_impl.h"
+#include "sim/csvin.h"
 #include "sim/xalloc.h"
 
 struct trace {
@@ -25,12 +26,17 @@ struct trace {
 };
 
 enum { COL_TIME, COL_DEMAND, COL_PATH, NCOLS };
-static const char *const trace_columns[NCOLS] = {"time_s", "demand_s", "path"};
+static const struct csvin_column trace_columns[NCOLS] = {
+    {"time_s", true}, {"demand_s", false}, {"path", false}};
+static const struct csvin_header trace_header = {
+    trace_columns, NCOLS, "unknown trace column",
+    "expected time_s and optionally demand_s, path (the first line must be the header)",
+    "the trace's header has no time_s column"};
 
 /* Loading state: the trace being filled and where each column sits. */
 struct trace_load {
     struct trace *tr;
-    size_t col[NCOLS]; /* field index of each column, SIZE_MAX when absent */
+    size_t col[NCOLS]; /* field index of each column, CSVIN_ABSENT when absent */
     size_t nfields;    /* fields per row, from the header */
     size_t cap;        /* rows allocated */
     size_t *path_off;  /* offsets into arena while it may move; SIZE_MAX = none */
@@ -38,69 +44,47 @@ struct trace_load {
     int prev_line;     /* line of the previous row, for messages */
 };
 
-static int trace_header(struct trace_load *ld, const struct arrivals_csv_row *row)
-{
-    for (size_t c = 0; c < NCOLS; c++)
-        ld->col[c] = SIZE_MAX;
-    for (size_t i = 0; i < row->nfields; i++) {
-        size_t c = 0;
-        while (c < NCOLS && strcmp(row->fields[i], trace_columns[c]))
-            c++;
-        if (c == NCOLS)
-            return arrivals_csv_error(row, i, "unknown trace column '%s'; expected time_s "
-                                              "and optionally demand_s, path (the first line "
-                                              "must be the header)", row->fields[i]);
-        if (ld->col[c] != SIZE_MAX)
-            return arrivals_csv_error(row, i, "column '%s' appears twice", row->fields[i]);
-        ld->col[c] = i;
-    }
-    if (ld->col[COL_TIME] == SIZE_MAX)
-        return arrivals_csv_error(row, 0, "the trace's header has no time_s column");
-    ld->nfields = row->nfields;
-    return 0;
-}
-
-static int trace_row(void *ctx, const struct arrivals_csv_row *row)
+static int trace_row(void *ctx, const struct csvin_row *row)
 {
     struct trace_load *ld = ctx;
     struct trace *tr = ld->tr;
-    if (row->record == 0)
-        return trace_header(ld, row);
-    if (row->nfields != ld->nfields)
-        return arrivals_csv_error(row, row->nfields < ld->nfields ? row->nfields - 1
-                                                                  : ld->nfields,
-                                  "row has %zu fields, the header has %zu", row->nfields,
-                                  ld->nfields);
+    if (row->record == 0) {
+        if (csvin_header_read(row, &trace_header, ld->col))
+            return -1;
+        ld->nfields = row->nfields;
+        return 0;
+    }
+    if (csvin_check_width(row, ld->nfields))
+        return -1;
     if (tr->n == ld->cap) {
         ld->cap = ld->cap ? 2 * ld->cap : 1024;
         tr->time = xrealloc(tr->time, ld->cap * sizeof *tr->time);
-        if (ld->col[COL_DEMAND] != SIZE_MAX)
+        if (ld->col[COL_DEMAND] != CSVIN_ABSENT)
             tr->demand = xrealloc(tr->demand, ld->cap * sizeof *tr->demand);
-        if (ld->col[COL_PATH] != SIZE_MAX)
+        if (ld->col[COL_PATH] != CSVIN_ABSENT)
             ld->path_off = xrealloc(ld->path_off, ld->cap * sizeof *ld->path_off);
     }
     size_t i = ld->col[COL_TIME];
     double t;
-    if (!arrivals_csv_number(row->fields[i], &t))
-        return arrivals_csv_error(row, i, "time_s '%s' is not a number (seconds from the "
-                                          "start of the run)", row->fields[i]);
+    if (!csvin_number(row->fields[i], &t))
+        return csvin_error(row, i, "time_s '%s' is not a number (seconds from the start of the "
+                                   "run)", csvin_value(row, i));
     if (t < 0)
-        return arrivals_csv_error(row, i, "time_s %s is negative; the run starts at 0",
-                                  row->fields[i]);
+        return csvin_error(row, i, "time_s %s is negative; the run starts at 0",
+                           csvin_value(row, i));
     if (tr->n > 0 && t < tr->time[tr->n - 1])
-        return arrivals_csv_error(row, i, "time_s %s comes before %.17g on line %d; times "
-                                          "must not decrease (sort the trace)",
-                                  row->fields[i], tr->time[tr->n - 1], ld->prev_line);
+        return csvin_error(row, i, "time_s %s comes before %.17g on line %d; times must not "
+                                   "decrease (sort the trace)",
+                           csvin_value(row, i), tr->time[tr->n - 1], ld->prev_line);
     tr->time[tr->n] = t;
-    if ((i = ld->col[COL_DEMAND]) != SIZE_MAX) {
+    if ((i = ld->col[COL_DEMAND]) != CSVIN_ABSENT) {
         double d = NAN;
-        if (row->fields[i][0] && (!arrivals_csv_number(row->fields[i], &d) || d < 0))
-            return arrivals_csv_error(row, i, "demand_s '%s' is not a number >= 0 (CPU "
-                                              "seconds; leave it empty for none)",
-                                      row->fields[i]);
+        if (row->fields[i][0] && (!csvin_number(row->fields[i], &d) || d < 0))
+            return csvin_error(row, i, "demand_s '%s' is not a number >= 0 (CPU seconds; leave "
+                                       "it empty for none)", csvin_value(row, i));
         tr->demand[tr->n] = d;
     }
-    if ((i = ld->col[COL_PATH]) != SIZE_MAX) {
+    if ((i = ld->col[COL_PATH]) != CSVIN_ABSENT) {
         size_t len = strlen(row->fields[i]);
         if (len == 0) {
             ld->path_off[tr->n] = SIZE_MAX;
@@ -147,7 +131,8 @@ static int trace_parse(const struct arrivals_parse *p, void **priv)
     tr->written = xstrdup(a->value);
     struct trace_load ld = {.tr = tr};
     char *path = arrivals_parse_path(p, a->value);
-    int rc = arrivals_csv_read(path, p, a, trace_row, &ld);
+    struct csvin_origin named = {p->base, p->text, a->value_off, a->value_len};
+    int rc = csvin_read(path, &named, trace_row, &ld);
     if (rc == 0 && ld.nfields == 0)
         rc = arrivals_parse_error(p, a->value_off, a->value_len,
                                   "'%s' is empty; a trace needs a header line (time_s, and "
@@ -155,7 +140,7 @@ static int trace_parse(const struct arrivals_parse *p, void **priv)
     else if (rc == 0 && tr->n == 0)
         rc = arrivals_parse_error(p, a->value_off, a->value_len,
                                   "'%s' has a header but no rows", path);
-    if (rc == 0 && ld.col[COL_PATH] != SIZE_MAX) {
+    if (rc == 0 && ld.col[COL_PATH] != CSVIN_ABSENT) {
         /* The arena no longer moves: turn offsets into pointers. */
         tr->path = xmalloc(tr->n * sizeof *tr->path);
         for (size_t i = 0; i < tr->n; i++)
