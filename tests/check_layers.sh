@@ -40,6 +40,16 @@ layer() {
     esac
 }
 
+module() {
+    local m=$1
+    case $m in
+    *_impl)
+        m=${m%_impl}
+        [ -e "$m.c" ] || [ -e "$m.h" ] || m=${m%/*} ;;
+    esac
+    echo "$m"
+}
+
 files=$(find sim models analysis tests -name '*.[ch]' | LC_ALL=C sort)
 bad=0
 edges=""
@@ -56,10 +66,9 @@ for f in $files; do
         esac
         [ "$from" != "$to" ] && edges="$edges$from $to"$'\n'
         # module graph: foo.c / foo.h are one module "foo"
-        # (a private X_impl.h belongs to the module its folder is named for)
-        m_from=${f%.[ch]}; m_to=${inc%.h}
-        case $m_from in *_impl) m_from=${m_from%/*} ;; esac
-        case $m_to in *_impl) m_to=${m_to%/*} ;; esac
+        # (a private X_impl.h belongs to module X beside it, or, inside a sub-folder of
+        # strategies such as arrivals/, to the module the folder is named for)
+        m_from=$(module "${f%.[ch]}"); m_to=$(module "${inc%.h}")
         [ "$m_from" != "$m_to" ] && echo "$m_from $m_to" >>"${TMPDIR:-/tmp}/elbsim-layers.$$"
     done
 done
