@@ -1775,7 +1775,7 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
         diag_error(&g->loc, "slow_start is an ALB setting; this group serves %s %s",
                    a_an(g->lb_type), tn);
         fail(r);
-    } else if (g->slow_start_s > 0 && ops == &route_lor_ops) {
+    } else if (g->slow_start_s > 0 && ops && ops->no_slow_start) {
         diag_error(&g->loc, "slow_start cannot be combined with least_outstanding_requests "
                             "(AWS)");
         fail(r);
@@ -1802,7 +1802,7 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
                             "traffic on with the gwlb's 'next'");
         fail(r);
     }
-    if (nlb && ops && (ops == &route_wrr_ops || ops == &route_jsq_ops)) {
+    if (nlb && ops && ops->reads_targets) {
         diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
                    "algorithm '%s' reads each target's size or queue; load-balancer targets "
                    "have neither", ops->name);
