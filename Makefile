@@ -43,6 +43,7 @@ LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers \
         determinism clean help plots golden golden-update
+.PHONY: man
 
 all: $(ELBSIM)
 
@@ -60,6 +61,7 @@ help:
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
+	@echo "make man         rewrite docs/elbsim.1 and docs/commands.md from the --help texts"
 	@echo "make clean       remove build folders"
 
 # Installs only what is missing, so a second run is quick and quiet.
@@ -182,6 +184,11 @@ check-headers:
 	    echo "#include \"$$h\"" | $(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -I. \
 	        $$(pkg-config --cflags $(PKGS)) -x c -fsyntax-only - || { echo "header $$h"; exit 1; }; \
 	done; echo "check-headers: ok"
+
+# The manual page and docs/commands.md, rendered from the program's own --help texts.
+man: $(ELBSIM)
+	bash tools/mkman.sh $(ELBSIM) man > docs/elbsim.1.tmp && mv docs/elbsim.1.tmp docs/elbsim.1
+	bash tools/mkman.sh $(ELBSIM) md > docs/commands.md.tmp && mv docs/commands.md.tmp docs/commands.md
 
 clean:
 	rm -rf build build-asan build-o0 build-dbg build-cov build-mpi
