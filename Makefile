@@ -191,8 +191,9 @@ check-headers:
 
 # The manual page and docs/commands.md, rendered from the program's own --help texts.
 man: $(ELBSIM)
-	bash tools/mkman.sh $(ELBSIM) man > docs/elbsim.1.tmp && mv docs/elbsim.1.tmp docs/elbsim.1
-	bash tools/mkman.sh $(ELBSIM) md > docs/commands.md.tmp && mv docs/commands.md.tmp docs/commands.md
+	bash tools/mkman.sh $(ELBSIM) man > docs/elbsim.1.tmp || { rm -f docs/elbsim.1.tmp; exit 1; }
+	bash tools/mkman.sh $(ELBSIM) md > docs/commands.md.tmp || { rm -f docs/commands.md.tmp; exit 1; }
+	mv docs/elbsim.1.tmp docs/elbsim.1 && mv docs/commands.md.tmp docs/commands.md
 
 # Both equal a fresh rendering (else: make man), the troff is well formed, the links of
 # README.md and docs/ resolve, install and uninstall work (tools/check_man.sh).
