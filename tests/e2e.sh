@@ -105,6 +105,39 @@ out=$("$ELBSIM" run tests/data/bad/slo_broken.yaml -o "$TMP/hl2" 2>/dev/null)
 echo "$out" | grep -Eq "BROKEN +workload.w.latency_p99_s < 0.001" && echo "$out" | grep -Eq "^verdict +BROKEN" \
     && ok "headline marks a broken SLO" || ko "headline marks a broken SLO" "$out"
 
+# --- never lose a user's data: only a folder elbsim wrote is replaced ---
+mkdir -p "$TMP/proj/src"; echo x >"$TMP/proj/src/important.txt"
+out=$("$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/proj" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "elbsim did not write it" && [ -f "$TMP/proj/src/important.txt" ] \
+    && [ -z "$(ls -A "$TMP" | grep '^\.proj')" ] \
+    && ok "a folder elbsim did not write is refused, untouched (exit 1)" \
+    || ko "a folder elbsim did not write is refused ($rc)" "$out"
+mkdir -p "$TMP/empty" "$TMP/res.old" "$TMP/res.partial"
+echo keep >"$TMP/res.old/keep.txt"; echo keep >"$TMP/res.partial/keep.txt"
+"$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/empty" >/dev/null 2>&1 && [ -f "$TMP/empty/summary.csv" ] \
+    && ok "an empty folder is written into" || ko "an empty folder is written into"
+"$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/res" >/dev/null 2>&1 \
+    && "$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/res" --set duration=20s >/dev/null 2>&1 \
+    && grep -q "simulated_s,20" "$TMP/res/summary.csv" \
+    && [ -f "$TMP/res.old/keep.txt" ] && [ -f "$TMP/res.partial/keep.txt" ] \
+    && [ -z "$(ls -A "$TMP" | grep '^\.res\.\(old\|partial\)')" ] \
+    && ok "elbsim's own folder is replaced; the user's res.old and res.partial are not touched" \
+    || ko "elbsim's own folder is replaced; res.old/res.partial kept" "$(ls -la "$TMP")"
+"$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/it's" >/dev/null 2>&1 \
+    && "$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/it's" >/dev/null 2>&1 \
+    && [ -f "$TMP/it's/summary.csv" ] && [ -z "$(ls -A "$TMP" | grep "^\.it's\.\(old\|partial\)")" ] \
+    && ok "a folder named it's is replaced and cleaned up" || ko "a folder named it's" "$(ls -la "$TMP")"
+# Two runs into one folder at once: the second refuses, the first completes.
+"$ELBSIM" run scenarios/quickstart.yaml -q -o "$TMP/busy" --set duration=1h >/dev/null 2>&1 &
+first=$!
+for _ in $(seq 50); do ls -A "$TMP" | grep -q '^\.busy\.partial' && break; sleep 0.05; done
+out=$("$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/busy" 2>&1); rc=$?
+wait $first; rc1=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "another elbsim is writing" && [ $rc1 -eq 0 ] \
+    && grep -q "simulated_s,3600" "$TMP/busy/summary.csv" \
+    && ok "a second run into a folder being written refuses (exit 1); the first completes" \
+    || ko "a second run into a folder being written ($rc, first $rc1)" "$out"
+
 # --- determinism ---
 "$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/b" >/dev/null 2>&1
 same=1

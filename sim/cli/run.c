@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analysis/csvout.h"
+#include "analysis/outdir.h"
 #include "sim/histogram.h"
 #include "analysis/series.h"
 #include "analysis/summary.h"
@@ -695,39 +696,6 @@ static struct summary *make_summary(struct run *r)
     return s;
 }
 
-static int mkdir_p(const char *path)
-{
-    char *p = xstrdup(path);
-    for (char *c = p + 1; *c; c++) {
-        if (*c != '/')
-            continue;
-        *c = '\0';
-        if (mkdir(p, 0777) && errno != EEXIST) {
-            fprintf(stderr, "elbsim: cannot create folder %s: %s\n", p, strerror(errno));
-            free(p);
-            return -1;
-        }
-        *c = '/';
-    }
-    int rc = 0;
-    if (mkdir(p, 0777) && errno != EEXIST) {
-        fprintf(stderr, "elbsim: cannot create folder %s: %s\n", p, strerror(errno));
-        rc = -1;
-    }
-    free(p);
-    return rc;
-}
-
-static int rm_rf(const char *dir)
-{
-    /* Only ever called on folders elbsim wrote: a flat folder of files. */
-    char cmd[4096 + 32];
-    if (strlen(dir) > 4096 || strchr(dir, '\''))
-        return -1;
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 static int write_resolved(const struct scenario *sc, const char *dir)
 {
     char path[4200], tmp[4300];
@@ -787,26 +755,23 @@ static int write_forecast(struct run *r, const char *dir)
 int run_scenario(const struct scenario *sc, const struct run_opts *o, struct summary **out)
 {
     int rc = 1;
-    char dir[4000], partial[4100];
-    if (strlen(o->out_dir) >= sizeof dir) {
+    char partial[4100];
+    if (strlen(o->out_dir) >= 4000) {
         fprintf(stderr, "elbsim: output folder name too long\n");
         return 1;
     }
-    /* "out/x/" names the folder out/x: its siblings out/x.partial and out/x.old must not
-     * land inside it. */
-    snprintf(dir, sizeof dir, "%s", o->out_dir);
-    for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
-        dir[n - 1] = '\0';
-    snprintf(partial, sizeof partial, "%s.partial", dir);
-    rm_rf(partial);
-    if (mkdir_p(partial))
+    /* Written under a unique name beside the folder and renamed into place when complete;
+     * a folder elbsim did not write is never replaced (analysis/outdir.h). */
+    struct outdir od;
+    if (outdir_begin(&od, o->out_dir))
         return 1;
+    snprintf(partial, sizeof partial, "%s", od.tmp);
 
     struct run r = {.sc = sc, .o = o};
     r.w = world_new(sc, o->seed);
     r.series = series_new(partial);
     if (series_open(r.series))
-        goto out_world;
+        goto out_world_only;
     char path[4200];
     snprintf(path, sizeof path, "%s/events.csv", partial);
     if (csvout_open(&r.events, path))
@@ -872,22 +837,10 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         goto out_world_only;
     }
     /* Replace the old folder with the complete new one. */
-    char old[4200];
-    snprintf(old, sizeof old, "%s.old", dir);
-    rm_rf(old);
-    struct stat st;
-    if (stat(dir, &st) == 0 && rename(dir, old)) {
-        fprintf(stderr, "elbsim: cannot replace %s: %s\n", dir, strerror(errno));
+    if (outdir_commit(&od)) {
         summary_free(s);
         goto out_world_only;
     }
-    if (rename(partial, dir)) {
-        fprintf(stderr, "elbsim: cannot rename %s to %s: %s\n", partial, dir,
-                strerror(errno));
-        summary_free(s);
-        goto out_world_only;
-    }
-    rm_rf(old);
     if (out)
         *out = s;
     else
@@ -904,7 +857,7 @@ out_series:
     series_abort(r.series);
 out_world_only:
     series_free(r.series);
-    rm_rf(partial);
+    outdir_abort(&od);
     for (int i = 0; r.wl && i < r.w->nworkloads; i++) {
         hist_fini(&r.wl[i].interval);
         hist_fini(&r.wl[i].total);
@@ -921,7 +874,6 @@ out_world_only:
         free(r.ecs[i].id_alarm);
     }
     free(r.ecs);
-out_world:
     world_free(r.w);
     return rc;
 }
