@@ -1,164 +1,39 @@
+/* plot_write_script and the figures not yet in files of their own.  See plot.h and
+ * plot/plot_impl.h. */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* open_memstream, posix_spawnp */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #endif
 #include "analysis/plot.h"
 
 #include <errno.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <csv.h>
 
+#include "analysis/plot/plot_impl.h"
 #include "sim/diag.h"
 #include "sim/text.h"
 #include "sim/xalloc.h"
 
-extern char **environ;
-
-#define CSV_NAME "timeseries_wide.csv"
-#define SCRIPT_NAME "plots.gp"
 #define LEGEND_MAX 16 /* more series than this: the legend would hide the plot */
 
-/* ---- reading the header ------------------------------------------------------------ */
-
-/* What the plots need from the CSV, gathered in one pass by libcsv's callbacks: the
- * labels, which columns hold any value, and the times of the first, second and last
- * rows.  Memory O(columns). */
-struct head {
-    char **cols;     /* labels, owned; cols[0] is time_s */
-    bool *has_data;  /* has_data[i]: column i has a non-empty cell in some row */
-    int ncols, cap;
-    int records;     /* complete records seen (header included) */
-    int field;       /* field number within the current record */
-    double t[2];     /* s, time of data rows 1 and 2 */
-    double t_last;   /* s, time of the last row */
-};
-
-static void on_field(void *s, size_t len, void *data)
+void plot_plan_made(struct plot_plan *plan, const char *png)
 {
-    struct head *h = data;
-    const char *text = s ? s : "";
-    if (h->records == 0) {
-        if (h->ncols == h->cap) {
-            h->cap = h->cap ? 2 * h->cap : 32;
-            h->cols = xrealloc(h->cols, (size_t)h->cap * sizeof *h->cols);
-        }
-        h->cols[h->ncols++] = xstrdup(text);
-    } else {
-        if (h->field < h->ncols && len > 0)
-            h->has_data[h->field] = true;
-        if (h->field == 0) {
-            double t = len > 0 ? strtod(text, NULL) : (double)NAN;
-            if (h->records <= 2)
-                h->t[h->records - 1] = t;
-            h->t_last = t;
-        }
-    }
-    h->field++;
+    plan->made[plan->nmade++] = png;
 }
 
-static void on_record(int c, void *data)
+void plot_plan_skipped(struct plot_plan *plan, const char *png, const char *why)
 {
-    struct head *h = data;
-    (void)c;
-    if (h->records == 0)
-        h->has_data = xcalloc((size_t)h->ncols + 1, sizeof *h->has_data);
-    h->records++;
-    h->field = 0;
+    plan->skipped_why[plan->nskipped] = why;
+    plan->skipped[plan->nskipped++] = png;
 }
 
-static void head_free(struct head *h)
-{
-    for (int i = 0; i < h->ncols; i++)
-        free(h->cols[i]);
-    free(h->cols);
-    free(h->has_data);
-}
-
-/* Read path in one pass (O(file) time, O(columns) memory).  Returns 0 or a PLOT_ERR_*. */
-static int head_read(const char *path, struct head *h)
-{
-    memset(h, 0, sizeof *h);
-    h->t[0] = h->t[1] = h->t_last = (double)NAN;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        diag_error(NULL, "cannot open '%s': %s", path, strerror(errno));
-        return PLOT_ERR_IO;
-    }
-    struct csv_parser p;
-    int rc = 0;
-    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
-        diag_error(NULL, "cannot set up the CSV parser for '%s'", path);
-        rc = PLOT_ERR_IO;
-        goto out_close;
-    }
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (csv_parse(&p, buf, n, on_field, on_record, h) != n) {
-            diag_error(NULL, "%s: malformed CSV: %s", path, csv_strerror(csv_error(&p)));
-            rc = PLOT_ERR_DATA;
-            goto out_fini;
-        }
-    }
-    if (ferror(f)) {
-        diag_error(NULL, "cannot read '%s': %s", path, strerror(errno));
-        rc = PLOT_ERR_IO;
-        goto out_fini;
-    }
-    csv_fini(&p, on_field, on_record, h); /* a last row without "\n" */
-    if (h->ncols < 2 || strcmp(h->cols[0], "time_s")) {
-        diag_error(NULL, "%s: expected a header `time_s,<scope>.<name>.<metric>,...`", path);
-        rc = PLOT_ERR_DATA;
-    } else if (h->records < 2) {
-        diag_error(NULL, "%s: no data rows (did the run last at least one interval?)", path);
-        rc = PLOT_ERR_DATA;
-    }
-out_fini:
-    csv_free(&p);
-out_close:
-    fclose(f);
-    return rc;
-}
-
-/* Split "scope.name.metric" (name may contain dots) and test scope and metric; NULL
- * scope or metric matches anything.  On a match *name / *name_len give the name. */
-static bool label_is(const char *label, const char *scope, const char *metric,
-                     const char **name, int *name_len)
-{
-    const char *d1 = strchr(label, '.'), *d2 = strrchr(label, '.');
-    if (!d1 || d2 == d1)
-        return false;
-    size_t scope_len = (size_t)(d1 - label);
-    if (scope && (scope_len != strlen(scope) || strncmp(label, scope, scope_len)))
-        return false;
-    if (metric && strcmp(d2 + 1, metric))
-        return false;
-    *name = d1 + 1;
-    *name_len = (int)(d2 - d1 - 1);
-    return true;
-}
-
-/* ---- writing the script -------------------------------------------------------------- */
-
-/* A gnuplot single-quoted string: nothing is special inside except '' for a quote. */
-static void put_quoted(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', f);
-        fputc(*s, f);
-    }
-    fputc('\'', f);
-}
+/* ---- the run's time series ------------------------------------------------------------- */
 
 /* One curve: column col (1-based) times scale, on the right-hand axis when y2. */
 struct curve {
@@ -175,7 +50,7 @@ struct figure {
     struct curve *c;
     int n;               /* curves drawn */
     int matched;         /* columns that matched, with or without data */
-    const bool *has_data; /* per column (0-based), from struct head */
+    const bool *has_data; /* per column (0-based), from struct plot_wide */
 };
 
 static void add_curve(struct figure *fig, int col, double scale, bool y2, const char *name,
@@ -191,21 +66,6 @@ static void add_curve(struct figure *fig, int col, double scale, bool y2, const 
     snprintf(c->title, sizeof c->title, "%.*s%s%s", name_len, name, *what ? " " : "", what);
 }
 
-/* The time axis: seconds for short runs, minutes or hours for long ones. */
-struct xaxis {
-    double div;        /* time_s / div is plotted */
-    const char *label;
-};
-
-static struct xaxis xaxis_for(double t_last)
-{
-    if (t_last > 3 * 3600.0)
-        return (struct xaxis){3600, "simulated time (hours)"};
-    if (t_last > 15 * 60.0)
-        return (struct xaxis){60, "simulated time (minutes)"};
-    return (struct xaxis){1, "simulated time (s)"};
-}
-
 /* "per 1 s interval", or "per interval" when the interval is unknown. */
 static void interval_text(char *buf, size_t n, double interval_s)
 {
@@ -217,31 +77,31 @@ static void interval_text(char *buf, size_t n, double interval_s)
 
 /* Write one figure: output, titles and the plot command; then undo its settings. */
 static void put_figure(FILE *f, const char *png, const char *title, const char *ylabel,
-                       const char *y2label, bool logy, const struct xaxis *x,
+                       const char *y2label, bool logy, const struct plot_xaxis *x,
                        const struct figure *fig)
 {
     fprintf(f, "\n# %s\nset yrange [%s:*]\nset output ", png, logy ? "*" : "0");
-    put_quoted(f, png);
+    plot_gp_quoted(f, png);
     fprintf(f, "\nset title ");
     if (fig->n > LEGEND_MAX) {
         char buf[512];
         snprintf(buf, sizeof buf, "%s (%d series; legend omitted)", title, fig->n);
-        put_quoted(f, buf);
+        plot_gp_quoted(f, buf);
         fprintf(f, "\nset key off");
     } else {
-        put_quoted(f, title);
+        plot_gp_quoted(f, title);
         fprintf(f, "\nset key on");
     }
     fprintf(f, "\nset xlabel ");
-    put_quoted(f, x->label);
+    plot_gp_quoted(f, x->label);
     fprintf(f, "\nset ylabel ");
-    put_quoted(f, ylabel);
+    plot_gp_quoted(f, ylabel);
     fputc('\n', f);
     if (logy)
         fprintf(f, "set logscale y\n");
     if (y2label) {
         fprintf(f, "set ytics nomirror\nset y2tics\nset y2range [0:1<*]\nset y2label ");
-        put_quoted(f, y2label);
+        plot_gp_quoted(f, y2label);
         fputc('\n', f);
     }
     fprintf(f, "plot ");
@@ -258,30 +118,13 @@ static void put_figure(FILE *f, const char *png, const char *title, const char *
         else
             fprintf(f, "%d", c->col);
         fprintf(f, " axes x1%s with lines lw 2 title ", c->y2 ? "y2" : "y1");
-        put_quoted(f, c->title);
+        plot_gp_quoted(f, c->title);
     }
     fputc('\n', f);
     if (logy)
         fprintf(f, "unset logscale y\n");
     if (y2label)
         fprintf(f, "set ytics mirror\nunset y2tics\nunset y2label\n");
-}
-
-static void put_preamble(FILE *f)
-{
-    fputs("# elbsim plots of this output folder, written by `elbsim plot`.\n"
-          "# Rerun by hand from this folder with: gnuplot " SCRIPT_NAME "\n"
-          "# Columns are referred to by number: see the header of " CSV_NAME ".\n"
-          "set datafile separator comma\n"
-          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-          "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
-          "} else {\n"
-          "    set terminal png size 1200,700 noenhanced\n"
-          "}\n"
-          "data = '" CSV_NAME "'\n"
-          "set grid\n"
-          "set key below\n",
-          f);
 }
 
 /* Record the outcome of one figure in plan; true when it is to be drawn. */
@@ -298,8 +141,6 @@ static bool plan_figure(struct plot_plan *plan, const char *png, const struct fi
 }
 
 /* ---- Auto Scaling groups and ECS services: capacity against load, policies' alarms --- */
-
-#define EVENTS_NAME "events.csv"
 
 /* One policy of a group or service: its two series, as 1-based column numbers (0: not in
  * the CSV). */
@@ -401,7 +242,7 @@ static const struct unit_series {
  * group (service) name that prefixes "GROUP.POLICY" (names may contain dots).  The columns
  * do not name a cluster's service: sim/cli/run.c defines a cluster's series right after
  * those of its service, so it belongs to the last service before it. */
-static void asg_set_find(struct asg_set *s, const struct head *h)
+static void asg_set_find(struct asg_set *s, const struct plot_wide *h)
 {
     memset(s, 0, sizeof *s);
     s->g = xcalloc((size_t)h->ncols, sizeof *s->g);
@@ -409,11 +250,11 @@ static void asg_set_find(struct asg_set *s, const struct head *h)
     const char *name;
     int nl;
     for (int i = 1; i < h->ncols; i++) {
-        if (label_is(h->cols[i], "workload", "requests", &name, &nl) && h->has_data[i])
+        if (plot_csv_label_is(h->cols[i], "workload", "requests", &name, &nl) && h->has_data[i])
             s->load[s->nload++] = i + 1;
         for (size_t k = 0; k < sizeof unit_series / sizeof *unit_series; k++) {
             const struct unit_series *us = &unit_series[k];
-            if (!label_is(h->cols[i], us->scope, us->metric, &name, &nl))
+            if (!plot_csv_label_is(h->cols[i], us->scope, us->metric, &name, &nl))
                 continue;
             int g = asg_find(s, (int)us->kind, name, (size_t)nl);
             if (g < 0) {
@@ -440,11 +281,11 @@ static void asg_set_find(struct asg_set *s, const struct head *h)
         }
     }
     for (int i = 1; i < h->ncols; i++) {
-        bool svc = true, alarm = label_is(h->cols[i], "ecs", "alarm", &name, &nl);
-        if (!alarm && !label_is(h->cols[i], "ecs", "metric", &name, &nl)) {
+        bool svc = true, alarm = plot_csv_label_is(h->cols[i], "ecs", "alarm", &name, &nl);
+        if (!alarm && !plot_csv_label_is(h->cols[i], "ecs", "metric", &name, &nl)) {
             svc = false;
-            alarm = label_is(h->cols[i], "asg", "alarm", &name, &nl);
-            if (!alarm && !label_is(h->cols[i], "asg", "metric", &name, &nl))
+            alarm = plot_csv_label_is(h->cols[i], "asg", "alarm", &name, &nl);
+            if (!alarm && !plot_csv_label_is(h->cols[i], "asg", "metric", &name, &nl))
                 continue;
         }
         enum asg_kind kind = svc ? ASG_KIND_SERVICE : ASG_KIND_GROUP;
@@ -574,7 +415,7 @@ static void ev_record(int c, void *data)
  * has no activities to mark.  Returns 0 or a PLOT_ERR_*, after printing the reason. */
 static int asg_read_events(const char *dir, struct asg_set *s)
 {
-    char *path = text_join_path(dir, EVENTS_NAME);
+    char *path = text_join_path(dir, PLOT_EVENTS_CSV);
     int rc = 0;
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -621,29 +462,9 @@ out_free:
     return rc;
 }
 
-/* The x part of a `using`: time_s in the axis's unit. */
-static void put_using_x(FILE *f, const char *source, const struct xaxis *x)
-{
-    if (x->div != 1)
-        fprintf(f, "%s using (column(1)/%g):", source, x->div);
-    else
-        fprintf(f, "%s using 1:", source);
-}
-
-/* The canvas for a figure of npanels panels stacked vertically. */
-static void put_terminal(FILE *f, int npanels)
-{
-    int height = npanels <= 1 ? 700 : 400 * npanels;
-    fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-               "    set terminal pngcairo size 1200,%d noenhanced font 'Sans,11'\n"
-               "} else {\n"
-               "    set terminal png size 1200,%d noenhanced\n"
-               "}\n",
-            height, height);
-}
-
 /* A dotted vertical line at each scaling activity of group g (arrows numbered from 1). */
-static void put_activity_lines(FILE *f, const struct asg_group_cols *g, const struct xaxis *x)
+static void put_activity_lines(FILE *f, const struct asg_group_cols *g,
+                               const struct plot_xaxis *x)
 {
     for (int i = 0; i < g->nact; i++)
         fprintf(f, "set arrow %d from %.10g, graph 0 to %.10g, graph 1 nohead dt 3 "
@@ -651,15 +472,10 @@ static void put_activity_lines(FILE *f, const struct asg_group_cols *g, const st
                 i + 1, g->act[i].t_s / x->div, g->act[i].t_s / x->div);
 }
 
-static bool col_has_data(const struct head *h, int col)
+static bool group_has_capacity(const struct plot_wide *h, const struct asg_group_cols *g)
 {
-    return col > 0 && h->has_data[col - 1];
-}
-
-static bool group_has_capacity(const struct head *h, const struct asg_group_cols *g)
-{
-    return col_has_data(h, g->desired) || col_has_data(h, g->in_service) ||
-           col_has_data(h, g->pending) || col_has_data(h, g->provisioning);
+    return plot_csv_has_data(h, g->desired) || plot_csv_has_data(h, g->in_service) ||
+           plot_csv_has_data(h, g->pending) || plot_csv_has_data(h, g->provisioning);
 }
 
 static int count_direction(const struct asg_group_cols *g, int dir)
@@ -697,8 +513,8 @@ static void unit_title(char *buf, size_t n, const struct asg_set *s,
  * read one above the other.
  * policy.png: per policy a panel of its metric and its alarm state.  The activities go in
  * as comma-separated datablocks, so the script still runs on its own. */
-static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set *s,
-                            struct plot_plan *plan, const struct xaxis *x)
+static void put_asg_figures(FILE *f, const struct plot_wide *h, const struct asg_set *s,
+                            struct plot_plan *plan, const struct plot_xaxis *x)
 {
     /* The load's interval: the first two rows apart, or with one row the time of its end
      * (intervals start at 0). */
@@ -747,10 +563,10 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
                 fputs("EOD\n", f);
             }
         }
-        put_terminal(f, npanels);
+        plot_gp_terminal(f, npanels);
         fputs("set output 'capacity.png'\nset multiplot layout ", f);
         fprintf(f, "%d,1 title ", npanels);
-        put_quoted(f, !ecs ? "Auto Scaling group capacity against offered load (dotted "
+        plot_gp_quoted(f, !ecs ? "Auto Scaling group capacity against offered load (dotted "
                              "lines: scaling activities; triangles: the new desired capacity)"
                       : cluster ? "Capacity against offered load, an ECS service's cluster "
                                   "below it (dotted lines: scaling activities; triangles: the "
@@ -758,7 +574,7 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
                                 : "Capacity against offered load (dotted lines: scaling "
                                   "activities; triangles: the new desired count or capacity)");
         fprintf(f, "\n%sset key on\nset xlabel ", xrange);
-        put_quoted(f, x->label);
+        plot_gp_quoted(f, x->label);
         fprintf(f, "\nset ylabel '%s'\n", ylabel);
         if (load)
             fputs("set ytics nomirror\nset y2tics\nset y2range [0:1<*]\n"
@@ -773,7 +589,7 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
             char title[512];
             unit_title(title, sizeof title, s, g);
             fputs("set title ", f);
-            put_quoted(f, title);
+            plot_gp_quoted(f, title);
             fputc('\n', f);
             const char *yl = g->kind == ASG_KIND_SERVICE ? "tasks" : "instances";
             if (strcmp(yl, ylabel))
@@ -781,7 +597,7 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
             ylabel = yl;
             /* A cluster's reservation replaces the load on the right-hand axis; the dashed
              * line at 100 % is where the instances in service are those the tasks need. */
-            bool cpr = g->kind == ASG_KIND_CLUSTER && col_has_data(h, g->cpr_pct);
+            bool cpr = g->kind == ASG_KIND_CLUSTER && plot_csv_has_data(h, g->cpr_pct);
             if (cpr)
                 fprintf(f, "%sset y2range [0:110<*]\nset y2label 'capacity provider "
                            "reservation (%%)'\n", load ? "" : "set ytics nomirror\nset y2tics\n");
@@ -796,10 +612,10 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
             const char *title3 = name[2];
             bool has[3];
             for (int k = 0; k < 3; k++) {
-                has[k] = col_has_data(h, col[k]);
+                has[k] = plot_csv_has_data(h, col[k]);
                 snprintf(expr[k], sizeof expr[k], "%d", col[k]);
             }
-            if (col_has_data(h, g->provisioning)) {
+            if (plot_csv_has_data(h, g->provisioning)) {
                 if (has[2]) {
                     snprintf(expr[2], sizeof expr[2], "(column(%d)+column(%d))", g->pending,
                              g->provisioning);
@@ -825,7 +641,7 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
                 if (!has[k])
                     continue;
                 fputs(sep, f);
-                put_using_x(f, "data skip 1", x);
+                plot_gp_using_x(f, "data skip 1", x);
                 fprintf(f, "%s axes x1y1 with steps lw 2 lc %d title '%s'", expr[k], k + 1,
                         k == 2 ? title3 : name[k]);
                 sep = ", \\\n     ";
@@ -836,21 +652,21 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
                 fputs(sep, f);
                 char block[32];
                 snprintf(block, sizeof block, "$scale_%s_%d", dir > 0 ? "out" : "in", i + 1);
-                put_using_x(f, block, x);
+                plot_gp_using_x(f, block, x);
                 fprintf(f, "2 axes x1y1 with points pt %d ps 2 lc rgb '%s' title '%s'",
                         dir > 0 ? 9 : 11, dir > 0 ? "#1a9641" : "#d7191c",
                         dir > 0 ? "scale out (new desired)" : "scale in (new desired)");
             }
             if (cpr) {
                 fputs(sep, f);
-                put_using_x(f, "data skip 1", x);
+                plot_gp_using_x(f, "data skip 1", x);
                 fprintf(f, "%d axes x1y2 with lines lw 1 lc rgb '#7b3294' title 'capacity "
                            "provider reservation (%%, right axis)', \\\n     100 axes x1y2 "
                            "with lines dt 2 lw 1 lc rgb '#7b3294' title '100 %% (as many "
                            "instances as the tasks need)'", g->cpr_pct);
             } else if (load) {
                 fputs(sep, f);
-                put_using_x(f, "data skip 1", x);
+                plot_gp_using_x(f, "data skip 1", x);
                 fputs("((", f);
                 for (int k = 0; k < s->nload; k++)
                     fprintf(f, "%scolumn(%d)", k ? "+" : "", s->load[k]);
@@ -878,7 +694,7 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
         for (int p = 0; p < s->g[i].npol; p++) {
             const struct asg_policy_cols *pc = &s->g[i].pol[p];
             nmatched++;
-            npanels += col_has_data(h, pc->metric) || col_has_data(h, pc->alarm);
+            npanels += plot_csv_has_data(h, pc->metric) || plot_csv_has_data(h, pc->alarm);
         }
     if (nmatched == 0)
         goto out_restore; /* groups without policies: nothing to explain */
@@ -889,18 +705,18 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
     }
     plan->made[plan->nmade++] = "policy.png";
     fputs("\n# policy.png\n", f);
-    put_terminal(f, npanels);
+    plot_gp_terminal(f, npanels);
     fprintf(f, "set output 'policy.png'\nset multiplot layout %d,1 title ", npanels);
-    put_quoted(f, "Scaling policies: the metric datapoint each policy last saw and its alarm "
+    plot_gp_quoted(f, "Scaling policies: the metric datapoint each policy last saw and its alarm "
                   "state (dotted lines: scaling activities)");
     fprintf(f, "\n%sset key on\nset xlabel ", xrange);
-    put_quoted(f, x->label);
+    plot_gp_quoted(f, x->label);
     fputc('\n', f);
     for (int i = 0; i < s->n; i++) {
         const struct asg_group_cols *g = &s->g[i];
         for (int p = 0; p < g->npol; p++) {
             const struct asg_policy_cols *pc = &g->pol[p];
-            bool metric = col_has_data(h, pc->metric), alarm = col_has_data(h, pc->alarm);
+            bool metric = plot_csv_has_data(h, pc->metric), alarm = plot_csv_has_data(h, pc->alarm);
             if (!metric && !alarm)
                 continue;
             char title[512];
@@ -908,7 +724,7 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
                      g->kind == ASG_KIND_SERVICE ? "ECS service" : "Auto Scaling group",
                      g->name, pc->name);
             fputs("set title ", f);
-            put_quoted(f, title);
+            plot_gp_quoted(f, title);
             /* The alarm on the right-hand axis, or alone on the left one. */
             const char *ax = metric ? "y2" : "y";
             fprintf(f, "\nset yrange [*<0:*]\nset ylabel '%s'\n",
@@ -921,13 +737,13 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
             put_activity_lines(f, g, x);
             fputs("plot ", f);
             if (metric) {
-                put_using_x(f, "data skip 1", x);
+                plot_gp_using_x(f, "data skip 1", x);
                 fprintf(f, "%d axes x1y1 with lines lw 2 lc 1 title 'metric'", pc->metric);
             }
             if (alarm) {
                 if (metric)
                     fputs(", \\\n     ", f);
-                put_using_x(f, "data skip 1", x);
+                plot_gp_using_x(f, "data skip 1", x);
                 fprintf(f, "%d axes x1%s with steps lw 1 lc rgb '#d7191c' title "
                            "'alarm state%s'", pc->alarm, metric ? "y2" : "y1",
                         metric ? " (right axis)" : "");
@@ -945,12 +761,11 @@ static void put_asg_figures(FILE *f, const struct head *h, const struct asg_set 
 
 out_restore:
     fputs("set xrange [*:*]\n", f);
-    put_terminal(f, 1);
+    plot_gp_terminal(f, 1);
 }
 
 /* ---- predictive scaling: forecast against actual (forecast.csv of a run) -------------- */
 
-#define FORECAST_NAME "forecast.csv"
 #define HOUR_S 3600.0 /* forecast.csv has one row per hour, time_s its start */
 
 /* forecast.csv's columns, in the order `elbsim run` writes them (sim/cli/run.c). */
@@ -1009,7 +824,7 @@ static int fc_read(const char *dir, struct fc_file *fc)
 {
     memset(fc, 0, sizeof *fc);
     fc->t_first_fc = fc->t_end = fc->t_row = (double)NAN;
-    char *path = text_join_path(dir, FORECAST_NAME);
+    char *path = text_join_path(dir, PLOT_FORECAST_CSV);
     int rc = 0;
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -1091,12 +906,12 @@ static bool fc_marks(const struct asg_activity *a, int which)
  * forecast.csv is referred to by file name and column number like timeseries_wide.csv;
  * its hours are drawn as horizontal segments (`with vectors`) from time_s to time_s + 1 h,
  * so an empty cell leaves a gap rather than being bridged as `with steps` would. */
-static void put_forecast_figure(FILE *f, const struct head *h, const struct asg_set *s,
+static void put_forecast_figure(FILE *f, const struct plot_wide *h, const struct asg_set *s,
                                 const struct fc_file *fc, struct plot_plan *plan,
-                                const struct xaxis *x)
+                                const struct plot_xaxis *x)
 {
     const struct asg_group_cols *g = fc_group(s);
-    bool desired = g && col_has_data(h, g->desired);
+    bool desired = g && plot_csv_has_data(h, g->desired);
     bool top = fc->has_data[FC_LOAD] || fc->has_data[FC_ACT_LOAD];
     bool bottom = fc->has_data[FC_CAP] || fc->has_data[FC_ACT_CAP] || desired;
     if (!top && !bottom) {
@@ -1119,7 +934,7 @@ static void put_forecast_figure(FILE *f, const struct head *h, const struct asg_
     if (isfinite(h->t_last) && !(h->t_last <= t_end))
         t_end = h->t_last;
 
-    fputs("\n# forecast.png\nfc = '" FORECAST_NAME "'\n", f);
+    fputs("\n# forecast.png\nfc = '" PLOT_FORECAST_CSV "'\n", f);
     static const char *const block[] = {"$fc_predictive", "$fc_dynamic_out", "$fc_dynamic_in"};
     static const int which[] = {0, 1, -1};
     int nmarks[3] = {0, 0, 0}, marks_max = 0;
@@ -1140,14 +955,14 @@ static void put_forecast_figure(FILE *f, const struct head *h, const struct asg_
         fputs("EOD\n", f);
     }
     int npanels = top + bottom;
-    put_terminal(f, npanels);
+    plot_gp_terminal(f, npanels);
     fprintf(f, "set output 'forecast.png'\nset multiplot layout %d,1 title ", npanels);
-    put_quoted(f, "Predictive scaling: forecast against actual, per hour");
+    plot_gp_quoted(f, "Predictive scaling: forecast against actual, per hour");
     fputc('\n', f);
     if (isfinite(t_end) && t_end > 0)
         fprintf(f, "set xrange [0:%.10g]\n", t_end / x->div);
     fputs("set key on\nset xlabel ", f);
-    put_quoted(f, x->label);
+    plot_gp_quoted(f, x->label);
     fputc('\n', f);
     /* The hours before the first forecast (the first day, when the policy waits for 24 h of
      * the run's own history), shaded in both panels. */
@@ -1182,7 +997,7 @@ static void put_forecast_figure(FILE *f, const struct head *h, const struct asg_
         else
             snprintf(title, sizeof title, "Capacity: predictive schedule and in service");
         fputs("set title ", f);
-        put_quoted(f, title);
+        plot_gp_quoted(f, title);
         fputs("\nset ylabel 'instances'\n", f);
         bool load = fc->has_data[FC_ACT_LOAD];
         if (load)
@@ -1222,7 +1037,7 @@ static void put_forecast_figure(FILE *f, const struct head *h, const struct asg_
         }
         if (desired) {
             fputs(sep, f);
-            put_using_x(f, "data skip 1", x);
+            plot_gp_using_x(f, "data skip 1", x);
             fprintf(f, "%d axes x1y1 with steps lw 1 lc rgb '#2c7bb6' title 'desired'",
                     g->desired);
             sep = ", \\\n     ";
@@ -1241,7 +1056,7 @@ static void put_forecast_figure(FILE *f, const struct head *h, const struct asg_
             if (!nmarks[b])
                 continue;
             fputs(sep, f);
-            put_using_x(f, block[b], x);
+            plot_gp_using_x(f, block[b], x);
             fprintf(f, "2 axes x1y1 %s", mark[b]);
             sep = ", \\\n     ";
         }
@@ -1259,29 +1074,29 @@ static void put_forecast_figure(FILE *f, const struct head *h, const struct asg_
     if (gap)
         fputs("unset object 1\n", f);
     fputs("unset multiplot\nset xrange [*:*]\n", f);
-    put_terminal(f, 1);
+    plot_gp_terminal(f, 1);
 }
 
 /* Build the whole script into f, recording the figures in plan; the Auto Scaling figures
  * come last, then the forecast, so a run without groups or forecast.csv gets the same
  * script as before they existed. */
-static void put_script(FILE *f, const struct head *h, const struct asg_set *groups,
+static void put_script(FILE *f, const struct plot_wide *h, const struct asg_set *groups,
                        const struct fc_file *fc, struct plot_plan *plan)
 {
     char per[64], title[256], y2[128];
     interval_text(per, sizeof per, plan->interval_s);
-    struct xaxis x = xaxis_for(h->t_last);
+    struct plot_xaxis x = plot_gp_xaxis_for(h->t_last);
     struct figure fig = {xmalloc((size_t)h->ncols * sizeof *fig.c), 0, 0, h->has_data};
     const char *name;
     int nl;
-    put_preamble(f);
+    plot_gp_preamble(f);
 
     static const char *const pct[][2] = {
         {"latency_p50_s", "p50"}, {"latency_p90_s", "p90"}, {"latency_p99_s", "p99"}};
     fig.n = fig.matched = 0;
     for (int i = 1; i < h->ncols; i++)
         for (int k = 0; k < 3; k++)
-            if (label_is(h->cols[i], "workload", pct[k][0], &name, &nl))
+            if (plot_csv_label_is(h->cols[i], "workload", pct[k][0], &name, &nl))
                 add_curve(&fig, i + 1, 1000, false, name, nl, pct[k][1]);
     if (plan_figure(plan, "latency.png", &fig)) {
         snprintf(title, sizeof title,
@@ -1293,11 +1108,11 @@ static void put_script(FILE *f, const struct head *h, const struct asg_set *grou
     fig.n = fig.matched = 0;
     bool counts = false;
     for (int i = 1; i < h->ncols; i++) {
-        if (label_is(h->cols[i], "workload", "throughput_rps", &name, &nl))
+        if (plot_csv_label_is(h->cols[i], "workload", "throughput_rps", &name, &nl))
             add_curve(&fig, i + 1, 1, false, name, nl, "completed (req/s)");
-        else if (label_is(h->cols[i], "workload", "errors", &name, &nl))
+        else if (plot_csv_label_is(h->cols[i], "workload", "errors", &name, &nl))
             add_curve(&fig, i + 1, 1, true, name, nl, "errors (right axis)");
-        else if (label_is(h->cols[i], "workload", "timeouts", &name, &nl))
+        else if (plot_csv_label_is(h->cols[i], "workload", "timeouts", &name, &nl))
             add_curve(&fig, i + 1, 1, true, name, nl, "timeouts (right axis)");
     }
     for (int i = 0; i < fig.n; i++)
@@ -1312,7 +1127,7 @@ static void put_script(FILE *f, const struct head *h, const struct asg_set *grou
 
     fig.n = fig.matched = 0;
     for (int i = 1; i < h->ncols; i++)
-        if (label_is(h->cols[i], "target", "utilization", &name, &nl))
+        if (plot_csv_label_is(h->cols[i], "target", "utilization", &name, &nl))
             add_curve(&fig, i + 1, 100, false, name, nl, "");
     if (plan_figure(plan, "utilization.png", &fig)) {
         snprintf(title, sizeof title,
@@ -1322,13 +1137,13 @@ static void put_script(FILE *f, const struct head *h, const struct asg_set *grou
 
     fig.n = fig.matched = 0;
     for (int i = 1; i < h->ncols; i++) {
-        if (label_is(h->cols[i], NULL, "in_flight", &name, &nl)) {
+        if (plot_csv_label_is(h->cols[i], NULL, "in_flight", &name, &nl)) {
             /* any scope: titled "lb front in flight", "workload shoppers in flight" */
             char who[128];
             snprintf(who, sizeof who, "%.*s %.*s", (int)(name - 1 - h->cols[i]), h->cols[i],
                      nl, name);
             add_curve(&fig, i + 1, 1, false, who, (int)strlen(who), "in flight");
-        } else if (label_is(h->cols[i], "target", "queue_length", &name, &nl)) {
+        } else if (plot_csv_label_is(h->cols[i], "target", "queue_length", &name, &nl)) {
             add_curve(&fig, i + 1, 1, false, name, nl, "queued");
         }
     }
@@ -1345,53 +1160,7 @@ static void put_script(FILE *f, const struct head *h, const struct asg_set *grou
         put_forecast_figure(f, h, groups, fc, plan, &x);
 }
 
-/* Write text to path through a temporary in the same folder and a rename. */
-static int write_atomic(const char *path, const char *text, size_t len)
-{
-    static const char suffix[] = ".tmp.XXXXXX";
-    size_t n = strlen(path);
-    char *tmp = xmalloc(n + sizeof suffix);
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, suffix, sizeof suffix);
-    int rc = PLOT_ERR_IO;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        diag_error(NULL, "cannot create '%s': %s", tmp, strerror(errno));
-        goto out_free;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        diag_error(NULL, "cannot open '%s': %s", tmp, strerror(errno));
-        close(fd);
-        goto out_unlink;
-    }
-    errno = 0;
-    bool ok = fchmod(fd, 0666 & ~mask) == 0 && fwrite(text, 1, len, f) == len &&
-              fflush(f) == 0;
-    if (fclose(f) != 0 || !ok) {
-        diag_error(NULL, "cannot write '%s': %s", tmp, strerror(errno ? errno : EIO));
-        goto out_unlink;
-    }
-    if (rename(tmp, path) != 0) {
-        diag_error(NULL, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-        goto out_unlink;
-    }
-    rc = 0;
-    goto out_free;
-
-out_unlink:
-    unlink(tmp);
-out_free:
-    free(tmp);
-    return rc;
-}
-
-
 /* ---- sweeps: the Pareto front and a heat map (sweep.csv from `elbsim sweep`) ---------- */
-
-#define SWEEP_CSV "sweep.csv"
 
 /* sweep.csv read whole: cells[row][col] (row 0 the header).  Small: points x metrics. */
 struct table {
@@ -1510,7 +1279,7 @@ static void put_tics(FILE *f, const char *axis, char **vals, int n)
     for (int i = 0; i < n; i++) {
         if (i)
             fputs(", ", f);
-        put_quoted(f, vals[i]);
+        plot_gp_quoted(f, vals[i]);
         fprintf(f, " %d", i);
     }
     fputs(")\n", f);
@@ -1518,8 +1287,8 @@ static void put_tics(FILE *f, const char *axis, char **vals, int n)
 
 static int sweep_script(const char *dir, struct plot_plan *plan)
 {
-    char *csv = text_join_path(dir, SWEEP_CSV);
-    char *gp = text_join_path(dir, SCRIPT_NAME);
+    char *csv = text_join_path(dir, PLOT_SWEEP_CSV);
+    char *gp = text_join_path(dir, PLOT_SCRIPT_NAME);
     struct table t;
     int rc = tab_read(csv, &t);
     int c_metric = tab_col(&t, "metric"), c_mean = tab_col(&t, "mean"),
@@ -1579,24 +1348,17 @@ static int sweep_script(const char *dir, struct plot_plan *plan)
     char ylabel[256];
     snprintf(ylabel, sizeof ylabel, "%s%s", yname, secs ? (ys == 1000 ? " (ms)" : " (s)") : "");
 
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
-        rc = PLOT_ERR_IO;
+    struct plot_gp script;
+    if ((rc = plot_gp_open(&script, gp)) != 0) {
         free(pt);
         goto out;
     }
-    fputs("# elbsim plots of a sweep, written by `elbsim plot` from " SWEEP_CSV ".\n"
-          "# Rerun by hand from this folder with: gnuplot " SCRIPT_NAME "\n"
-          "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-          "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
-          "} else {\n"
-          "    set terminal png size 1200,700 noenhanced\n"
-          "}\n"
-          "set grid\nset key below\n",
+    FILE *f = script.f;
+    fputs("# elbsim plots of a sweep, written by `elbsim plot` from " PLOT_SWEEP_CSV ".\n"
+          "# Rerun by hand from this folder with: gnuplot " PLOT_SCRIPT_NAME "\n",
           f);
+    plot_gp_terminal(f, 1);
+    fputs("set grid\nset key below\n", f);
     /* The points, and the front sorted by x (x, y, ylo, yhi, label). */
     struct sweep_point *front = xmalloc((size_t)(np ? np : 1) * sizeof *front);
     int nfront = 0, nvalid = 0;
@@ -1628,11 +1390,11 @@ static int sweep_script(const char *dir, struct plot_plan *plan)
         snprintf(title, sizeof title, "Sweep: %s against %s (mean and confidence interval per "
                  "point; line: the Pareto front, both minimised)", yname, xname);
         fputs("\n# pareto.png\nset output 'pareto.png'\nset title ", f);
-        put_quoted(f, title);
+        plot_gp_quoted(f, title);
         fputs("\nset xlabel ", f);
-        put_quoted(f, xname);
+        plot_gp_quoted(f, xname);
         fputs("\nset ylabel ", f);
-        put_quoted(f, ylabel);
+        plot_gp_quoted(f, ylabel);
         fputs("\nplot $points using 1:2:3:4 with yerrorbars pt 7 ps 1 lc rgb 'gray50' "
               "title 'point (mean, CI)', \\\n"
               "     $front using 1:2 with linespoints lw 2 pt 7 ps 1.5 lc rgb 'red' "
@@ -1663,17 +1425,17 @@ static int sweep_script(const char *dir, struct plot_plan *plan)
         snprintf(title, sizeof title, "Sweep: mean %s over %s and %s", ylabel, t.cells[0][1],
                  t.cells[0][2]);
         fputs("\n# heatmap.png\nset output 'heatmap.png'\nset title ", f);
-        put_quoted(f, title);
+        plot_gp_quoted(f, title);
         fputs("\nset xlabel ", f);
-        put_quoted(f, t.cells[0][1]);
+        plot_gp_quoted(f, t.cells[0][1]);
         fputs("\nset ylabel ", f);
-        put_quoted(f, t.cells[0][2]);
+        plot_gp_quoted(f, t.cells[0][2]);
         fputc('\n', f);
         put_tics(f, "x", v0, n0);
         put_tics(f, "y", v1, n1);
         fprintf(f, "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\nunset grid\n"
                 "set cblabel ", n0 - 1, n1 - 1);
-        put_quoted(f, ylabel);
+        plot_gp_quoted(f, ylabel);
         fputs("\nset palette defined (0 '#2c7bb6', 0.5 '#ffffbf', 1 '#d7191c')\n"
               "plot $heat using 1:2:3 with image notitle, \\\n"
               "     $heat using 1:2:(sprintf('%.4g', $3)) with labels notitle\n",
@@ -1686,13 +1448,7 @@ static int sweep_script(const char *dir, struct plot_plan *plan)
     }
     free(front);
     free(pt);
-    if (fclose(f) != 0) {
-        diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
-        rc = PLOT_ERR_IO;
-    } else {
-        rc = write_atomic(gp, text, len);
-    }
-    free(text);
+    rc = plot_gp_commit(&script);
 out:
     tab_free(&t);
     free(csv);
@@ -1706,7 +1462,7 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     plan->interval_s = (double)NAN;
     {
         /* A sweep's folder (sweep.csv, no time series): its own plots. */
-        char *ts = text_join_path(dir, CSV_NAME), *sw = text_join_path(dir, SWEEP_CSV);
+        char *ts = text_join_path(dir, PLOT_WIDE_CSV), *sw = text_join_path(dir, PLOT_SWEEP_CSV);
         struct stat st;
         bool sweep = stat(ts, &st) != 0 && stat(sw, &st) == 0;
         free(ts);
@@ -1714,10 +1470,10 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
         if (sweep)
             return sweep_script(dir, plan);
     }
-    char *csv = text_join_path(dir, CSV_NAME);
-    char *gp = text_join_path(dir, SCRIPT_NAME);
-    struct head h;
-    int rc = head_read(csv, &h);
+    char *csv = text_join_path(dir, PLOT_WIDE_CSV);
+    char *gp = text_join_path(dir, PLOT_SCRIPT_NAME);
+    struct plot_wide h;
+    int rc = plot_csv_wide_read(csv, &h);
     if (rc != 0)
         goto out_free;
     if (h.records >= 3)
@@ -1730,76 +1486,16 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     if ((rc = fc_read(dir, &fc)) != 0)
         goto out_groups;
 
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    if (!mem) {
-        diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
-        rc = PLOT_ERR_IO;
+    struct plot_gp script;
+    if ((rc = plot_gp_open(&script, gp)) != 0)
         goto out_groups;
-    }
-    put_script(mem, &h, &groups, &fc, plan);
-    if (fclose(mem) != 0) {
-        diag_error(NULL, "cannot build '%s': %s", gp, strerror(errno));
-        rc = PLOT_ERR_IO;
-    } else {
-        rc = write_atomic(gp, text, len);
-    }
-    free(text);
+    put_script(script.f, &h, &groups, &fc, plan);
+    rc = plot_gp_commit(&script);
 out_groups:
     asg_set_free(&groups);
 out_free:
-    head_free(&h);
+    plot_csv_wide_free(&h);
     free(csv);
     free(gp);
     return rc;
-}
-
-/* ---- running gnuplot ------------------------------------------------------------------ */
-
-int plot_run_gnuplot(const char *dir, const char *gnuplot)
-{
-    if (!gnuplot || !*gnuplot)
-        gnuplot = "gnuplot";
-    /* gnuplot -e "cd 'DIR'; load 'plots.gp'": DIR quoted for gnuplot (no shell involved). */
-    char *cmd = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&cmd, &len);
-    if (!mem) {
-        diag_error(NULL, "cannot run %s: %s", gnuplot, strerror(errno));
-        return PLOT_ERR_IO;
-    }
-    fputs("cd ", mem);
-    put_quoted(mem, dir);
-    fputs("; load '" SCRIPT_NAME "'", mem);
-    fclose(mem);
-
-    char *argv[] = {(char *)gnuplot, (char *)"-e", cmd, NULL};
-    pid_t pid;
-    int err = posix_spawnp(&pid, gnuplot, NULL, NULL, argv, environ);
-    free(cmd);
-    if (err != 0)
-        return PLOT_ERR_NO_GNUPLOT;
-    int st;
-    while (waitpid(pid, &st, 0) < 0) {
-        if (errno != EINTR) {
-            diag_error(NULL, "cannot wait for %s: %s", gnuplot, strerror(errno));
-            return PLOT_ERR_GNUPLOT;
-        }
-    }
-    /* 127: the C library could not exec it after the fork (POSIX leaves this open). */
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-        return PLOT_ERR_NO_GNUPLOT;
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        char *gp = text_join_path(dir, SCRIPT_NAME);
-        if (WIFEXITED(st))
-            diag_error(NULL, "%s failed (exit status %d) running '%s'", gnuplot,
-                       WEXITSTATUS(st), gp);
-        else
-            diag_error(NULL, "%s was killed by signal %d running '%s'", gnuplot,
-                       WTERMSIG(st), gp);
-        free(gp);
-        return PLOT_ERR_GNUPLOT;
-    }
-    return 0;
 }

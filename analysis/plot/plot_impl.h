@@ -1,0 +1,124 @@
+/*
+ * plot_impl — what the plot files share; not for use outside analysis/plot*.c.
+ *
+ * analysis/plot.c decides what kind of folder it has and writes the script in a fixed order
+ * (the order, and so the script, stays the same for the same CSV files).  The figures
+ * share:
+ *
+ *   plot_gp.c      writing the gnuplot script: quoting, the terminal, the preamble, the time
+ *                  axis, building the script in memory and writing it atomically; running
+ *                  gnuplot (plot_run_gnuplot)
+ *   plot_csv.c     reading a CSV with libcsv (messages and error codes alike for every
+ *                  input), and what the figures need of timeseries_wide.csv
+ *
+ * Columns are 1-based (as gnuplot numbers them; 0: not in the CSV) unless a comment says
+ * otherwise.  Every put function writes to the script being built and cannot fail (an
+ * open_memstream; its error shows when the script is closed).
+ */
+#ifndef ELBSIM_ANALYSIS_PLOT_IMPL_H
+#define ELBSIM_ANALYSIS_PLOT_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "analysis/plot.h"
+
+#define PLOT_SCRIPT_NAME "plots.gp"
+#define PLOT_WIDE_CSV "timeseries_wide.csv"
+#define PLOT_EVENTS_CSV "events.csv"
+#define PLOT_FORECAST_CSV "forecast.csv"
+#define PLOT_SWEEP_CSV "sweep.csv"
+
+/* ---- the plan (plot.c) ----------------------------------------------------------------- */
+
+/* Record that the script draws png / leaves it out and why.  Strings are static. */
+void plot_plan_made(struct plot_plan *plan, const char *png);
+void plot_plan_skipped(struct plot_plan *plan, const char *png, const char *why);
+
+/* ---- writing the script (plot_gp.c) ---------------------------------------------------- */
+
+/* The time axis: time_s / div is plotted, in seconds, minutes or hours. */
+struct plot_xaxis {
+    double div;        /* 1, 60 or 3600 */
+    const char *label; /* "simulated time (s)", ... */
+};
+
+/* The axis for a run whose last row is at t_last (s). */
+struct plot_xaxis plot_gp_xaxis_for(double t_last);
+
+/* s as a gnuplot single-quoted string ('' for a quote). */
+void plot_gp_quoted(FILE *f, const char *s);
+
+/* The terminal for a figure of npanels panels stacked vertically (pngcairo when gnuplot
+ * has it, else png; 1200 wide, 700 high for one panel, 400 per panel for more). */
+void plot_gp_terminal(FILE *f, int npanels);
+
+/* The opening of a run's script: comments, the terminal, `data = 'timeseries_wide.csv'`,
+ * grid and key. */
+void plot_gp_preamble(FILE *f);
+
+/* The x part of a `using` on source ("data skip 1", a datablock): time_s in x's unit. */
+void plot_gp_using_x(FILE *f, const char *source, const struct plot_xaxis *x);
+
+/* Into buf, "set xrange [0:T]\n" for a run ending at t_last (s), or "" when unknown. */
+void plot_gp_xrange(char *buf, size_t n, double t_last, const struct plot_xaxis *x);
+
+/* After a multi-panel figure: x autoscaled again and the one-panel terminal. */
+void plot_gp_reset(FILE *f);
+
+/* A script built in memory, then written to path through a temporary and a rename. */
+struct plot_gp {
+    FILE *f;          /* what the put functions write to */
+    char *text;       /* owned by the stream until plot_gp_commit */
+    size_t len;
+    const char *path; /* borrowed */
+};
+
+/* Start a script for path.  Returns 0, or PLOT_ERR_IO after a message. */
+int plot_gp_open(struct plot_gp *gp, const char *path);
+
+/* Close the stream and write the script to gp->path atomically; frees the text.  Returns
+ * 0, or PLOT_ERR_IO after a message (nothing is left at path then). */
+int plot_gp_commit(struct plot_gp *gp);
+
+/* ---- reading the CSV inputs (plot_csv.c) ------------------------------------------------ */
+
+typedef void plot_csv_field_fn(void *text, size_t len, void *data);
+typedef void plot_csv_record_fn(int c, void *data);
+
+#define PLOT_CSV_ABSENT 1 /* plot_csv_read: an optional file is not there */
+
+/* Parse path with libcsv, fields appended a NUL, calling field and record with data.
+ * An optional file that does not exist returns PLOT_CSV_ABSENT, quietly.  Returns 0, or
+ * PLOT_ERR_IO / PLOT_ERR_DATA (malformed CSV) after a message naming path. */
+int plot_csv_read(const char *path, bool optional, plot_csv_field_fn *field,
+                  plot_csv_record_fn *record, void *data);
+
+/* What the run's figures need of timeseries_wide.csv, gathered in one pass: the labels,
+ * which columns hold any value, and the times of the first, second and last rows.
+ * Memory O(columns). */
+struct plot_wide {
+    char **cols;     /* labels, owned; cols[0] is time_s */
+    bool *has_data;  /* has_data[i]: column i (0-based) has a non-empty cell in some row */
+    int ncols, cap;
+    int records;     /* complete records seen (header included) */
+    int field;       /* field number within the current record */
+    double t[2];     /* s, time of data rows 1 and 2 */
+    double t_last;   /* s, time of the last row */
+};
+
+/* Read path into *w (O(file) time).  Returns 0 or a PLOT_ERR_* after a message, also for
+ * a header not starting with time_s or a file without data rows.  Free *w in any case. */
+int plot_csv_wide_read(const char *path, struct plot_wide *w);
+void plot_csv_wide_free(struct plot_wide *w);
+
+/* Column col (1-based; 0 = absent) has a value in some row. */
+bool plot_csv_has_data(const struct plot_wide *w, int col);
+
+/* Split "scope.name.metric" (name may contain dots) and test scope and metric; NULL scope
+ * or metric matches anything.  On a match *name / *name_len give the name. */
+bool plot_csv_label_is(const char *label, const char *scope, const char *metric,
+                       const char **name, int *name_len);
+
+#endif
