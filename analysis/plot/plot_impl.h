@@ -121,4 +121,34 @@ bool plot_csv_has_data(const struct plot_wide *w, int col);
 bool plot_csv_label_is(const char *label, const char *scope, const char *metric,
                        const char **name, int *name_len);
 
+/* ---- the figures, one file each --------------------------------------------------------- */
+
+/* The whole script of a sweep's folder: pareto.png and heatmap.png (plot_sweep.c, which
+ * calls the two below).  Returns 0 or a PLOT_ERR_* after a message; nothing is written then. */
+int plot_sweep_write(const char *dir, struct plot_plan *plan);
+
+/* One point of a sweep: its row, for its factor values, and the front's two means. */
+struct plot_sweep_point {
+    int row;              /* a row of sweep.csv holding the point; -1: no row */
+    double x, y, ylo, yhi; /* the front's x and y means, y's confidence interval */
+    bool pareto;          /* on the Pareto front */
+};
+
+/* A sweep as the two figures see it. */
+struct plot_sweep {
+    char ***cells;                /* sweep.csv cells[row][col]; row 0 the header; borrowed */
+    struct plot_sweep_point *pt;  /* indexed by point number */
+    int np;                       /* entries in pt */
+    int nvalid;                   /* points with a row and finite x and y */
+    int nf;                       /* varied paths: columns 1..nf */
+    const char *xname, *yname;    /* the front's metrics */
+    double ys;                    /* y scale: 1000 when seconds are shown in ms */
+    char ylabel[256];             /* yname and its unit */
+};
+
+/* pareto.png: the $points and $front datablocks, then the figure when nvalid > 0
+ * (plot_pareto.c).  heatmap.png: with exactly two varied paths (plot_heatmap.c). */
+void plot_pareto_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *plan);
+void plot_heatmap_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *plan);
+
 #endif
