@@ -10,6 +10,8 @@
  *                  gnuplot (plot_run_gnuplot)
  *   plot_csv.c     reading a CSV with libcsv (messages and error codes alike for every
  *                  input), and what the figures need of timeseries_wide.csv
+ *   plot_units.c   the Auto Scaling groups, ECS services and clusters among the columns,
+ *                  their policies, and their scaling activities from events.csv
  *
  * Columns are 1-based (as gnuplot numbers them; 0: not in the CSV) unless a comment says
  * otherwise.  Every put function writes to the script being built and cannot fail (an
@@ -121,7 +123,85 @@ bool plot_csv_has_data(const struct plot_wide *w, int col);
 bool plot_csv_label_is(const char *label, const char *scope, const char *metric,
                        const char **name, int *name_len);
 
+/* ---- groups, ECS services and clusters (plot_units.c) ----------------------------------- */
+
+/* What a capacity panel shows: an Auto Scaling group's instances, an ECS service's tasks,
+ * or the instances of the cluster under an ECS service on the EC2 launch type. */
+enum plot_unit_kind {
+    PLOT_UNIT_GROUP,   /* asg.G.*: desired, in_service, pending */
+    PLOT_UNIT_SERVICE, /* ecs.SVC.*: desired, running, pending + provisioning */
+    PLOT_UNIT_CLUSTER, /* ecs_cluster.CL.*: desired, in_service, pending; cpr_pct */
+};
+
+/* What started a scaling activity, from the start of its detail. */
+enum plot_cause {
+    PLOT_CAUSE_OTHER,      /* scheduled actions, terminations, ... */
+    PLOT_CAUSE_DYNAMIC,    /* "Alarm ...": simple, step and target tracking policies */
+    PLOT_CAUSE_PREDICTIVE, /* "Predictive scaling policy ..." */
+};
+
+/* One scaling activity of a unit, from events.csv. */
+struct plot_activity {
+    double t_s;     /* s */
+    int from, to;   /* desired capacity before and after; from == to when the detail names
+                       no change ("Terminating EC2 instance: ...") */
+    enum plot_cause cause;
+};
+
+/* One policy of a group or service: its two series. */
+struct plot_policy {
+    char *name;     /* owned */
+    int metric;     /* asg.GROUP.POLICY.metric (ecs.SVC.POLICY.metric): the datapoint the
+                       policy last saw */
+    int alarm;      /* asg.GROUP.POLICY.alarm: 0 INSUFFICIENT_DATA, 1 OK, 2 ALARM */
+};
+
+/* One group, ECS service or ECS cluster: its capacity columns, policies in column order
+ * and scaling activities in file (time) order.  A service's running tasks go in
+ * in_service; provisioning and cpr_pct stay 0 for a group. */
+struct plot_unit {
+    enum plot_unit_kind kind;
+    char *name;       /* owned */
+    int desired, in_service, pending;
+    int provisioning; /* ecs.SVC.provisioning: tasks waiting for room on an instance */
+    int cpr_pct;      /* ecs_cluster.CL.cpr_pct: CapacityProviderReservation, % */
+    int service;      /* a cluster's service: index in plot_units.g; -1 when unknown */
+    struct plot_policy *pol;
+    int npol;
+    struct plot_activity *act;
+    int nact, capact;
+};
+
+/* The units of a run in the order their first column appears, and the columns of offered
+ * load (workload.*.requests holding a value). */
+struct plot_units {
+    struct plot_unit *g;
+    int n;
+    int *load;
+    int nload;
+};
+
+/* Find the units, their policies and the load columns among w's labels (see plot_units.c
+ * for how names with dots and a cluster's service are told).  Free with plot_units_free. */
+void plot_units_find(struct plot_units *s, const struct plot_wide *w);
+
+/* Read DIR/events.csv's scaling rows into the units' activities; a folder without one has
+ * none.  Returns 0 or a PLOT_ERR_* after a message (also for a wrong header). */
+int plot_units_read_events(const char *dir, struct plot_units *s);
+
+void plot_units_free(struct plot_units *s);
+
+/* A dotted vertical line at each of g's activities (arrows numbered from 1). */
+void plot_units_put_activity_lines(FILE *f, const struct plot_unit *g,
+                                   const struct plot_xaxis *x);
+
 /* ---- the figures, one file each --------------------------------------------------------- */
+
+/* capacity.png (plot_capacity.c) and policy.png (plot_policy.c), when s has units. */
+void plot_capacity_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
+                       const struct plot_xaxis *x, struct plot_plan *plan);
+void plot_policy_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
+                     const struct plot_xaxis *x, struct plot_plan *plan);
 
 /* The whole script of a sweep's folder: pareto.png and heatmap.png (plot_sweep.c, which
  * calls the two below).  Returns 0 or a PLOT_ERR_* after a message; nothing is written then. */
