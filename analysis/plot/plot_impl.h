@@ -203,6 +203,32 @@ void plot_capacity_put(FILE *f, const struct plot_wide *w, const struct plot_uni
 void plot_policy_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
                      const struct plot_xaxis *x, struct plot_plan *plan);
 
+/* forecast.csv's columns, in the order `elbsim run` writes them (sim/cli/run.c). */
+enum { PLOT_FC_TIME, PLOT_FC_LOAD, PLOT_FC_CAP, PLOT_FC_ACT_LOAD, PLOT_FC_ACT_CAP,
+       PLOT_FC_NCOLS };
+
+/* What forecast.png needs of forecast.csv, gathered in one pass: which columns hold a
+ * value, when the first forecast starts and when the last hour ends.  Memory O(1). */
+struct plot_fc {
+    bool present;                  /* the folder has a forecast.csv */
+    bool has_data[PLOT_FC_NCOLS];  /* column k (0-based) has a non-empty cell in some row */
+    double t_first_fc;             /* s, start of the first hour with a forecast_load; NAN */
+    double t_end;                  /* s, end of the last hour; NAN without rows */
+    /* parser state */
+    int field, records;            /* records: complete records seen (header included) */
+    bool bad_header;
+    double t_row;                  /* s, time of the current row; NAN when not a number */
+};
+
+/* Read DIR/forecast.csv into *fc; without one fc->present is false (plot_forecast.c).
+ * Returns 0 or a PLOT_ERR_* after a message (also for a wrong header). */
+int plot_forecast_read(const char *dir, struct plot_fc *fc);
+
+/* forecast.png, when fc->present (plot_forecast.c). */
+void plot_forecast_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
+                       const struct plot_fc *fc, const struct plot_xaxis *x,
+                       struct plot_plan *plan);
+
 /* The whole script of a sweep's folder: pareto.png and heatmap.png (plot_sweep.c, which
  * calls the two below).  Returns 0 or a PLOT_ERR_* after a message; nothing is written then. */
 int plot_sweep_write(const char *dir, struct plot_plan *plan);
