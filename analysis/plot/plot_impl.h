@@ -1,9 +1,9 @@
 /*
  * plot_impl — what the plot files share; not for use outside analysis/plot*.c.
  *
- * analysis/plot.c decides what kind of folder it has and writes the script in a fixed order
- * (the order, and so the script, stays the same for the same CSV files).  The figures
- * share:
+ * analysis/plot.c decides what kind of folder it has and writes the script in a fixed order,
+ * one figure file after another (the order, and so the script, stays the same for the same
+ * CSV files).  The figure files share:
  *
  *   plot_gp.c      writing the gnuplot script: quoting, the terminal, the preamble, the time
  *                  axis, building the script in memory and writing it atomically; running
@@ -196,6 +196,10 @@ void plot_units_put_activity_lines(FILE *f, const struct plot_unit *g,
                                    const struct plot_xaxis *x);
 
 /* ---- the figures, one file each --------------------------------------------------------- */
+
+/* latency.png, throughput.png, utilization.png, inflight.png (plot_series.c). */
+void plot_series_put(FILE *f, const struct plot_wide *w, const struct plot_xaxis *x,
+                     struct plot_plan *plan);
 
 /* capacity.png (plot_capacity.c) and policy.png (plot_policy.c), when s has units. */
 void plot_capacity_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
