@@ -14,192 +14,15 @@
 #include "sim/text.h"
 #include "sim/units.h"
 #include "sim/xalloc.h"
+#include "sim/yread.h"
 #include "sim/ytree.h"
 
 /* ---- reading values ---- */
 
 struct reader {
+    struct yread y;              /* errors; y.dir is the scenario's folder */
     struct scenario *sc;
-    int errors;
 };
-
-static int fail(struct reader *r)
-{
-    r->errors++;
-    return -1;
-}
-
-static const struct ytree *scalar(struct reader *r, const struct ytree *v, const char *what)
-{
-    if (v->kind != YTREE_SCALAR) {
-        diag_error(&v->loc, "%s must be a single value, not %s", what, ytree_kind_name(v->kind));
-        fail(r);
-        return NULL;
-    }
-    return v;
-}
-
-/* A number with a unit of `kind` at key in map m; absent → *out keeps its default. */
-static int get_unit(struct reader *r, const struct ytree *m, const char *key,
-                    enum sim_unit kind, double *out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    const char *why = NULL;
-    if (sim_units_parse(v->text, strlen(v->text), kind, out, &why)) {
-        diag_error_text(&v->loc, v->text, 0, strlen(v->text), "bad value '%s' for %s: %s",
-                        v->text, key, why);
-        return fail(r);
-    }
-    return 0;
-}
-
-static int get_positive(struct reader *r, const struct ytree *m, const char *key,
-                        enum sim_unit kind, double *out, bool zero_ok)
-{
-    double before = *out;
-    if (get_unit(r, m, key, kind, out))
-        return -1;
-    if (*out == before && !ytree_get(m, key))
-        return 0;
-    if (*out < 0 || (!zero_ok && *out == 0)) {
-        const struct ytree *v = ytree_get(m, key);
-        diag_error(&v->loc, "%s must be %s, got '%s'", key,
-                   zero_ok ? "zero or more" : "greater than zero", v->text);
-        return fail(r);
-    }
-    return 0;
-}
-
-static int get_int(struct reader *r, const struct ytree *m, const char *key, long min, long max,
-                   int *out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    char *end;
-    errno = 0;
-    long x = strtol(v->text, &end, 10);
-    if (end == v->text || *end != '\0' || errno) {
-        diag_error(&v->loc, "%s must be a whole number, got '%s'", key, v->text);
-        return fail(r);
-    }
-    if (x < min || x > max) {
-        diag_error(&v->loc, "%s must be between %ld and %ld, got %ld", key, min, max, x);
-        return fail(r);
-    }
-    *out = (int)x;
-    return 0;
-}
-
-static int get_bool(struct reader *r, const struct ytree *m, const char *key, bool *out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    if (!strcmp(v->text, "true") || !strcmp(v->text, "yes") || !strcmp(v->text, "on"))
-        *out = true;
-    else if (!strcmp(v->text, "false") || !strcmp(v->text, "no") || !strcmp(v->text, "off"))
-        *out = false;
-    else {
-        diag_error(&v->loc, "%s must be true or false, got '%s'", key, v->text);
-        return fail(r);
-    }
-    return 0;
-}
-
-static int get_string(struct reader *r, const struct ytree *m, const char *key, char **out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    if (v->text[0] == '\0') {
-        diag_error(&v->loc, "%s must not be empty", key);
-        return fail(r);
-    }
-    free(*out);
-    *out = xstrdup(v->text);
-    return 0;
-}
-
-static int get_dist(struct reader *r, const struct ytree *m, const char *key,
-                    struct sim_dist **out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    struct sim_dist *d;
-    if (sim_dist_parse(v->text, SIM_UNIT_SECONDS, &v->loc, r->sc->dir, &d))
-        return fail(r);
-    *out = d;
-    return 0;
-}
-
-static const struct ytree *get_list(struct reader *r, const struct ytree *m, const char *key)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return NULL;
-    if (v->kind != YTREE_SEQ) {
-        diag_error(&v->loc, "%s must be a list (lines starting with '- '), not %s", key,
-                   ytree_kind_name(v->kind));
-        fail(r);
-        return NULL;
-    }
-    return v;
-}
-
-static int require(struct reader *r, const struct ytree *m, const char *key, const char *what)
-{
-    if (ytree_get(m, key))
-        return 0;
-    diag_error(&m->loc, "%s needs '%s'", what, key);
-    return fail(r);
-}
-
-/* Every list item is a mapping with a unique `name`. */
-static int check_names(struct reader *r, const struct ytree *list, const char *what)
-{
-    for (size_t i = 0; i < list->n; i++) {
-        const struct ytree *it = list->items[i];
-        if (it->kind != YTREE_MAP) {
-            diag_error(&it->loc, "each of %s must be a mapping with a name", what);
-            return fail(r);
-        }
-        const struct ytree *nm = ytree_get(it, "name");
-        if (!nm || nm->kind != YTREE_SCALAR || !nm->text[0]) {
-            diag_error(&it->loc, "each of %s needs a 'name'", what);
-            return fail(r);
-        }
-        for (const char *c = nm->text; *c; c++)
-            if (!(*c == '-' || *c == '_' || (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
-                  (*c >= 'A' && *c <= 'Z'))) {
-                diag_error(&nm->loc, "name '%s' may use only letters, digits, '-' and '_'",
-                           nm->text);
-                return fail(r);
-            }
-        for (size_t j = 0; j < i; j++) {
-            const struct ytree *o = ytree_get(list->items[j], "name");
-            if (o && o->kind == YTREE_SCALAR && !strcmp(o->text, nm->text)) {
-                diag_error(&nm->loc, "duplicate name '%s' in %s (first at line %d)", nm->text,
-                           what, o->loc.line);
-                return fail(r);
-            }
-        }
-    }
-    return 0;
-}
 
 static int zone_index(struct scenario *sc, const char *name)
 {
@@ -222,61 +45,61 @@ static const char *const path_keys[] = {"path", "weight", NULL};
 static void read_workload(struct reader *r, const struct ytree *m, struct sc_workload *w)
 {
     if (ytree_check_keys(m, "a workload", workload_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
-    get_string(r, m, "name", &w->name);
+    yread_string(&r->y, m, "name", &w->name);
     w->conn_requests = 1;
     w->backoff_s = 0.1;
-    if (!require(r, m, "entry", "a workload")) {
-        get_string(r, m, "entry", &w->entry);
+    if (!yread_require(&r->y, m, "entry", "a workload")) {
+        yread_string(&r->y, m, "entry", &w->entry);
         w->entry_loc = ytree_get(m, "entry")->loc;
     }
-    require(r, m, "demand", "a workload");
-    get_dist(r, m, "demand", &w->demand);
+    yread_require(&r->y, m, "demand", "a workload");
+    yread_dist(&r->y, m, "demand", SIM_UNIT_SECONDS, &w->demand);
     const struct ytree *arr = ytree_get(m, "arrivals");
     const struct ytree *users = ytree_get(m, "users");
     if (arr && users) {
         diag_error(&users->loc, "a workload has either 'arrivals' (open loop) or 'users' "
                                 "(closed loop), not both");
-        fail(r);
+        yread_fail(&r->y);
     } else if (!arr && !users) {
         diag_error(&m->loc, "a workload needs 'arrivals' (open loop, e.g. "
                             "poisson(rate=200/s)) or 'users' (closed loop)");
-        fail(r);
+        yread_fail(&r->y);
     }
-    if (arr && scalar(r, arr, "arrivals")) {
+    if (arr && yread_scalar(&r->y, arr, "arrivals")) {
         if (arrivals_parse(arr->text, &arr->loc, r->sc->dir, &w->arrivals))
-            fail(r);
+            yread_fail(&r->y);
     }
     if (users) {
-        get_int(r, m, "users", 1, 10000000, &w->users);
-        require(r, m, "think", "a closed-loop workload (users)");
-        get_dist(r, m, "think", &w->think);
+        yread_int(&r->y, m, "users", 1, 10000000, &w->users);
+        yread_require(&r->y, m, "think", "a closed-loop workload (users)");
+        yread_dist(&r->y, m, "think", SIM_UNIT_SECONDS, &w->think);
     } else if (ytree_get(m, "think")) {
         diag_error(ytree_key_loc(m, "think"), "'think' belongs to closed-loop workloads "
                                               "(users) or to 'connection'");
-        fail(r);
+        yread_fail(&r->y);
     }
     const struct ytree *c = ytree_get(m, "connection");
     if (c && users) {
         diag_error(ytree_key_loc(m, "connection"), "'connection' belongs to open-loop "
                                                    "workloads; closed-loop users send one "
                                                    "request at a time and think in between");
-        fail(r);
+        yread_fail(&r->y);
     } else if (c) {
         if (ytree_check_keys(c, "connection", connection_keys))
-            fail(r);
+            yread_fail(&r->y);
         else {
-            get_int(r, c, "requests", 1, 1000000, &w->conn_requests);
-            get_dist(r, c, "think", &w->conn_think);
+            yread_int(&r->y, c, "requests", 1, 1000000, &w->conn_requests);
+            yread_dist(&r->y, c, "think", SIM_UNIT_SECONDS, &w->conn_think);
         }
     }
-    get_positive(r, m, "timeout", SIM_UNIT_SECONDS, &w->timeout_s, true);
-    get_int(r, m, "retries", 0, 100, &w->retries);
-    get_positive(r, m, "backoff", SIM_UNIT_SECONDS, &w->backoff_s, true);
-    get_string(r, m, "host", &w->host);
-    const struct ytree *paths = get_list(r, m, "paths");
+    yread_zero_or_more(&r->y, m, "timeout", SIM_UNIT_SECONDS, &w->timeout_s);
+    yread_int(&r->y, m, "retries", 0, 100, &w->retries);
+    yread_zero_or_more(&r->y, m, "backoff", SIM_UNIT_SECONDS, &w->backoff_s);
+    yread_string(&r->y, m, "host", &w->host);
+    const struct ytree *paths = yread_list(&r->y, m, "paths");
     if (paths) {
         w->paths = xcalloc(paths->n ? paths->n : 1, sizeof *w->paths);
         double sum = 0;
@@ -287,16 +110,16 @@ static void read_workload(struct reader *r, const struct ytree *m, struct sc_wor
             if (p->kind == YTREE_SCALAR) {
                 sp->path = xstrdup(p->text);
             } else if (ytree_check_keys(p, "a path", path_keys)) {
-                fail(r);
+                yread_fail(&r->y);
                 continue;
             } else {
-                require(r, p, "path", "a path entry");
-                get_string(r, p, "path", &sp->path);
-                get_positive(r, p, "weight", SIM_UNIT_NONE, &sp->weight, false);
+                yread_require(&r->y, p, "path", "a path entry");
+                yread_string(&r->y, p, "path", &sp->path);
+                yread_positive(&r->y, p, "weight", SIM_UNIT_NONE, &sp->weight);
             }
             if (sp->path && sp->path[0] != '/') {
                 diag_error(&p->loc, "a path starts with '/', got '%s'", sp->path);
-                fail(r);
+                yread_fail(&r->y);
             }
             sum += sp->weight;
         }
@@ -328,13 +151,13 @@ static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule
     if (v->kind != YTREE_SEQ || v->n == 0) {
         diag_error(&v->loc, "forward takes a target group name, or a list of "
                             "{ target_group: NAME, weight: W }");
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     if (v->n > 5) {
         diag_error(&v->loc, "a forward action takes at most 5 target groups (AWS quota), "
                             "got %zu", v->n);
-        fail(r);
+        yread_fail(&r->y);
     }
     rule->fw = xcalloc(v->n, sizeof *rule->fw);
     double sum = 0;
@@ -344,23 +167,23 @@ static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule
         fw->weight = 1;
         fw->loc = f->loc;
         if (ytree_check_keys(f, "a weighted forward", fw_keys)) {
-            fail(r);
+            yread_fail(&r->y);
             continue;
         }
-        if (require(r, f, "target_group", "a weighted forward"))
+        if (yread_require(&r->y, f, "target_group", "a weighted forward"))
             continue;
-        get_string(r, f, "target_group", &fw->target_group);
+        yread_string(&r->y, f, "target_group", &fw->target_group);
         fw->loc = ytree_get(f, "target_group")->loc;
-        get_positive(r, f, "weight", SIM_UNIT_NONE, &fw->weight, true);
+        yread_zero_or_more(&r->y, f, "weight", SIM_UNIT_NONE, &fw->weight);
         if (fw->weight > 999) {
             diag_error(&ytree_get(f, "weight")->loc, "weight must be 0 to 999 (AWS range)");
-            fail(r);
+            yread_fail(&r->y);
         }
         sum += fw->weight;
     }
     if (sum <= 0) {
         diag_error(&v->loc, "the weights of a forward action add up to zero");
-        fail(r);
+        yread_fail(&r->y);
     }
 }
 
@@ -394,15 +217,15 @@ static const int lb_protocols[4][5] = {
 static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb *lb)
 {
     if (ytree_check_keys(l, "a listener", listener_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     int port = 80;
-    get_int(r, l, "port", 1, 65535, &port);
+    yread_int(&r->y, l, "port", 1, 65535, &port);
     const int *allowed = lb_protocols[lb->type];
     lb->protocol = (enum sc_protocol)allowed[0];
     const struct ytree *pv = ytree_get(l, "protocol");
-    if (pv && scalar(r, pv, "protocol")) {
+    if (pv && yread_scalar(&r->y, pv, "protocol")) {
         int found = -1;
         for (int i = 0; i < 5 && allowed[i] >= 0; i++)
             if (!strcasecmp(pv->text, protocol_names[allowed[i]]))
@@ -416,7 +239,7 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
             diag_error(&pv->loc, "protocol '%s' is not one %s %s listener takes; expected one "
                                  "of: %s", pv->text, a_an(lb->type), lb_type_names[lb->type],
                        names);
-            fail(r);
+            yread_fail(&r->y);
         } else {
             lb->protocol = (enum sc_protocol)found;
         }
@@ -428,7 +251,7 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
         diag_error(ytree_key_loc(l, "rules"), "only an ALB listener has rules; a%s %s listener "
                                               "forwards everything: forward: GROUP",
                    lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type]);
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     if (!rules && !fw) {
@@ -436,14 +259,14 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
                                 ? "a listener needs 'rules' (the last one usually a default "
                                   "{ forward: NAME }) or 'forward: NAME'"
                                 : "a listener needs 'forward: NAME' (its target group)");
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     if (rules) {
-        rules = get_list(r, l, "rules");
+        rules = yread_list(&r->y, l, "rules");
         if (!rules || rules->n == 0) {
             diag_error(ytree_key_loc(l, "rules"), "'rules' needs at least one rule");
-            fail(r);
+            yread_fail(&r->y);
             return;
         }
         lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + (int)rules->n + 1) *
@@ -453,12 +276,12 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
             struct sc_rule *rule = &lb->rules[lb->nrules++];
             *rule = (struct sc_rule){0};
             if (ytree_check_keys(ru, "a rule", rule_keys)) {
-                fail(r);
+                yread_fail(&r->y);
                 continue;
             }
-            get_string(r, ru, "path", &rule->path);
-            get_string(r, ru, "host", &rule->host);
-            if (require(r, ru, "forward", "a rule"))
+            yread_string(&r->y, ru, "path", &rule->path);
+            yread_string(&r->y, ru, "host", &rule->host);
+            if (yread_require(&r->y, ru, "forward", "a rule"))
                 continue;
             read_forward(r, ytree_get(ru, "forward"), rule);
         }
@@ -473,7 +296,7 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
             diag_error(&fw->loc, "only an ALB splits traffic over weighted target groups; a%s "
                                  "%s listener forwards to one", lb->type == SC_LB_NLB ? "n" : "",
                        lb_type_names[lb->type]);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
 }
@@ -481,14 +304,14 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
 static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
 {
     if (ytree_check_keys(m, "a load balancer", lb_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
-    get_string(r, m, "name", &lb->name);
+    yread_string(&r->y, m, "name", &lb->name);
     lb->loc = m->loc;
     lb->type = SC_LB_ALB;
     const struct ytree *tv = ytree_get(m, "type");
-    if (tv && scalar(r, tv, "type")) {
+    if (tv && yread_scalar(&r->y, tv, "type")) {
         int found = -1;
         for (int i = 0; i < 4; i++)
             if (!strcasecmp(tv->text, lb_type_names[i]))
@@ -496,7 +319,7 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
         if (found < 0) {
             diag_error(&tv->loc, "unknown load balancer type '%s'; expected one of: alb, nlb, "
                                  "gwlb, clb", tv->text);
-            fail(r);
+            yread_fail(&r->y);
         } else {
             lb->type = (enum sc_lb_type)found;
         }
@@ -504,19 +327,19 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
     /* Cross-zone defaults (AWS.md fact 7): ALB always on at the LB level; NLB and GWLB off;
      * CLB off as created through the API. */
     lb->cross_zone = lb->type == SC_LB_ALB;
-    get_bool(r, m, "cross_zone", &lb->cross_zone);
-    const struct ytree *zones = get_list(r, m, "zones");
+    yread_bool(&r->y, m, "cross_zone", &lb->cross_zone);
+    const struct ytree *zones = yread_list(&r->y, m, "zones");
     if (zones && zones->n) {
         lb->zones = xcalloc(zones->n, sizeof *lb->zones);
         for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = scalar(r, zones->items[i], "a zone");
+            const struct ytree *z = yread_scalar(&r->y, zones->items[i], "a zone");
             if (!z)
                 continue;
             int zi = zone_index(r->sc, z->text);
             for (int j = 0; j < lb->nzones; j++)
                 if (lb->zones[j] == zi) {
                     diag_error(&z->loc, "zone '%s' is listed twice", z->text);
-                    fail(r);
+                    yread_fail(&r->y);
                 }
             lb->zones[lb->nzones++] = zi;
         }
@@ -525,22 +348,22 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
             diag_error(&zones->loc, "a load balancer needs at least one zone");
         else
             diag_error(&m->loc, "a load balancer needs 'zones', e.g. zones: [a, b]");
-        fail(r);
+        yread_fail(&r->y);
     }
-    const struct ytree *ls = get_list(r, m, "listeners");
+    const struct ytree *ls = yread_list(&r->y, m, "listeners");
     if (!ls || ls->n == 0) {
         if (!ls)
             diag_error(&m->loc, "a load balancer needs 'listeners', e.g. "
                                 "listeners: [{ forward: web }]");
         else
             diag_error(&ls->loc, "a load balancer needs at least one listener");
-        fail(r);
+        yread_fail(&r->y);
     } else {
         if (ls->n > 1) {
             /* Requests carry no port yet, so a second listener could never be told apart. */
             diag_error(&ls->items[1]->loc, "one listener per load balancer for now (requests "
                                            "do not carry a port); put all rules in the first");
-            fail(r);
+            yread_fail(&r->y);
         }
         read_listener(r, ls->items[0], lb);
     }
@@ -549,42 +372,41 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
     bool udp = lb->protocol == SC_UDP || lb->protocol == SC_TCP_UDP;
     lb->idle_timeout_s = !lb->l4 || lb->type == SC_LB_CLB ? 60 : udp ? 120 : 350;
     const struct ytree *it = ytree_get(m, "idle_timeout");
-    if (it && get_positive(r, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s,
-                           false) == 0) {
+    if (it && yread_positive(&r->y, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s) == 0) {
         double lo = lb->l4 && lb->type != SC_LB_CLB ? 60 : 1;
         double hi = lb->l4 && lb->type != SC_LB_CLB ? 6000 : 4000;
         if (udp || lb->protocol == SC_TLS) {
             diag_error(&it->loc, "the idle timeout of a%s %s listener is fixed at %gs (AWS)",
                        udp ? " UDP" : " TLS", lb_type_names[lb->type], udp ? 120.0 : 350.0);
-            fail(r);
+            yread_fail(&r->y);
         } else if (lb->idle_timeout_s < lo || lb->idle_timeout_s > hi) {
             diag_error(&it->loc, "idle_timeout must be %gs to %gs for a%s %s (AWS range), got "
                                  "'%s'", lo, hi, lb->type == SC_LB_NLB ? "n" : "",
                        lb_type_names[lb->type], it->text);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     const struct ytree *nx = ytree_get(m, "next");
     if (nx && lb->type != SC_LB_GWLB) {
         diag_error(ytree_key_loc(m, "next"), "'next' belongs to a gwlb (where inspected "
                                              "traffic goes on to)");
-        fail(r);
+        yread_fail(&r->y);
     } else if (nx) {
-        get_string(r, m, "next", &lb->next);
+        yread_string(&r->y, m, "next", &lb->next);
         lb->next_loc = nx->loc;
     } else if (lb->type == SC_LB_GWLB) {
         diag_error(&m->loc, "a gwlb needs 'next': the load balancer that inspected traffic "
                             "goes on to (GWLB -> appliances -> next)");
-        fail(r);
+        yread_fail(&r->y);
     }
     lb->latency_text = xstrdup("realistic");
-    get_string(r, m, "latency", &lb->latency_text);
+    yread_string(&r->y, m, "latency", &lb->latency_text);
     const char *prof = latency_profile(lb->type, lb->latency_text);
     if (prof) {
         const struct ytree *v = ytree_get(m, "latency");
         if (sim_dist_parse(prof, SIM_UNIT_SECONDS, v ? &v->loc : NULL, r->sc->dir,
                            &lb->latency))
-            fail(r);
+            yread_fail(&r->y);
     }
 }
 
@@ -599,31 +421,31 @@ static void read_health_check(struct reader *r, const struct ytree *m, struct sc
     if (m->kind != YTREE_MAP) {
         diag_error(&m->loc, "health_check must be a mapping, e.g. { interval: 30s, timeout: 5s, "
                             "healthy: 5, unhealthy: 2 }");
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     if (ytree_check_keys(m, "health_check", hc_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
-    int errors = r->errors;
-    if (get_unit(r, m, "interval", SIM_UNIT_SECONDS, &hc->interval_s) == 0 &&
+    int errors = r->y.errors;
+    if (yread_unit(&r->y, m, "interval", SIM_UNIT_SECONDS, &hc->interval_s) == 0 &&
         ytree_get(m, "interval") && (hc->interval_s < 5 || hc->interval_s > 300)) {
         diag_error(&ytree_get(m, "interval")->loc, "health_check interval must be 5s to 300s "
                                                    "(AWS range), got '%s'",
                    ytree_get(m, "interval")->text);
-        fail(r);
+        yread_fail(&r->y);
     }
-    if (get_unit(r, m, "timeout", SIM_UNIT_SECONDS, &hc->timeout_s) == 0 &&
+    if (yread_unit(&r->y, m, "timeout", SIM_UNIT_SECONDS, &hc->timeout_s) == 0 &&
         ytree_get(m, "timeout") && (hc->timeout_s < 2 || hc->timeout_s > 120)) {
         diag_error(&ytree_get(m, "timeout")->loc, "health_check timeout must be 2s to 120s "
                                                   "(AWS range), got '%s'",
                    ytree_get(m, "timeout")->text);
-        fail(r);
+        yread_fail(&r->y);
     }
     (void)errors; /* timeout < interval is checked once the LB type's defaults are in */
-    get_int(r, m, "healthy", 2, 10, &hc->healthy);
-    get_int(r, m, "unhealthy", 2, 10, &hc->unhealthy);
+    yread_int(&r->y, m, "healthy", 2, 10, &hc->healthy);
+    yread_int(&r->y, m, "unhealthy", 2, 10, &hc->unhealthy);
 }
 static const char *const targets_keys[] = {"kind", "instance_type", "vcpus", "speed", "memory",
                                            "cpu", "count", "zone", "discipline",
@@ -634,23 +456,23 @@ static const char *const lb_target_keys[] = {"lb", "register_at", "deregister_at
 static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts)
 {
     if (ytree_check_keys(m, "a targets entry", targets_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
-    get_positive(r, m, "register_at", SIM_UNIT_SECONDS, &ts->register_at_s, true);
-    get_positive(r, m, "deregister_at", SIM_UNIT_SECONDS, &ts->deregister_at_s, true);
+    yread_zero_or_more(&r->y, m, "register_at", SIM_UNIT_SECONDS, &ts->register_at_s);
+    yread_zero_or_more(&r->y, m, "deregister_at", SIM_UNIT_SECONDS, &ts->deregister_at_s);
     if (ts->deregister_at_s > 0 && ts->deregister_at_s <= ts->register_at_s) {
         diag_error(&ytree_get(m, "deregister_at")->loc, "deregister_at (%gs) must come after "
                    "register_at (%gs)", ts->deregister_at_s, ts->register_at_s);
-        fail(r);
+        yread_fail(&r->y);
     }
     if (ytree_get(m, "lb")) {
         /* A load balancer as the target (NLB -> ALB): nothing else describes it. */
         if (ytree_check_keys(m, "a load-balancer target", lb_target_keys)) {
-            fail(r);
+            yread_fail(&r->y);
             return;
         }
-        get_string(r, m, "lb", &ts->lb);
+        yread_string(&r->y, m, "lb", &ts->lb);
         ts->lb_loc = ytree_get(m, "lb")->loc;
         ts->count = 1;
         ts->zone = -1;
@@ -662,7 +484,7 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
     sp->speed = 1.0;
     sp->discipline = TARGET_FCFS;
     char *kind = xstrdup("ec2");
-    get_string(r, m, "kind", &kind);
+    yread_string(&r->y, m, "kind", &kind);
     if (!strcmp(kind, "ec2"))
         sp->kind = TARGET_EC2;
     else if (!strcmp(kind, "fargate"))
@@ -670,25 +492,25 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
     else {
         diag_error(&ytree_get(m, "kind")->loc, "unknown target kind '%s'; expected ec2 or "
                                                "fargate", kind);
-        fail(r);
+        yread_fail(&r->y);
     }
     free(kind);
-    get_int(r, m, "count", 0, 100000, &ts->count);
-    get_int(r, m, "queue_limit", 0, 100000000, &sp->queue_limit);
+    yread_int(&r->y, m, "count", 0, 100000, &ts->count);
+    yread_int(&r->y, m, "queue_limit", 0, 100000000, &sp->queue_limit);
     char *disc = NULL;
-    get_string(r, m, "discipline", &disc);
+    yread_string(&r->y, m, "discipline", &disc);
     if (disc) {
         if (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing"))
             sp->discipline = TARGET_PS;
         else if (strcmp(disc, "fcfs") != 0) {
             diag_error(&ytree_get(m, "discipline")->loc,
                        "unknown discipline '%s'; expected fcfs or ps", disc);
-            fail(r);
+            yread_fail(&r->y);
         }
         free(disc);
     }
     const struct ytree *z = ytree_get(m, "zone");
-    if (z && scalar(r, z, "zone"))
+    if (z && yread_scalar(&r->y, z, "zone"))
         ts->zone = zone_index(r->sc, z->text);
 
     const struct ytree *it = ytree_get(m, "instance_type");
@@ -697,14 +519,14 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
         if (ytree_get(m, "cpu")) {
             diag_error(ytree_key_loc(m, "cpu"), "'cpu' is for Fargate tasks; EC2 targets take "
                                                "instance_type or vcpus");
-            fail(r);
+            yread_fail(&r->y);
         }
-        if (it && scalar(r, it, "instance_type")) {
+        if (it && yread_scalar(&r->y, it, "instance_type")) {
             const struct catalog_instance *ci = catalog_find(it->text);
             if (!ci) {
                 diag_error(&it->loc, "unknown instance type '%s'; `elbsim list instance-types` "
                                      "shows the catalog (t3, m5, c5, r5 families)", it->text);
-                fail(r);
+                yread_fail(&r->y);
             } else {
                 sp->instance_type = ci->name;
                 sp->servers = (int)ci->vcpus;
@@ -715,31 +537,31 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
             if (ytree_get(m, "vcpus")) {
                 diag_error(ytree_key_loc(m, "vcpus"), "give either instance_type or vcpus, "
                                                      "not both");
-                fail(r);
+                yread_fail(&r->y);
             }
         } else if (!it) {
             if (!ytree_get(m, "vcpus")) {
                 diag_error(&m->loc, "an EC2 target needs instance_type (e.g. c5.large) or an "
                                     "explicit shape (vcpus: 2, speed: 1.0)");
-                fail(r);
+                yread_fail(&r->y);
             }
             sp->servers = 1;
-            get_int(r, m, "vcpus", 1, 1024, &sp->servers);
+            yread_int(&r->y, m, "vcpus", 1, 1024, &sp->servers);
             sp->memory_gb = 2.0 * sp->servers;
             sp->price_per_hour_usd = 0.0425 * sp->servers; /* c5 price per vCPU */
         }
-        if (get_unit(r, m, "memory", SIM_UNIT_BYTES, &mem_bytes) == 0 && mem_bytes > 0)
+        if (yread_unit(&r->y, m, "memory", SIM_UNIT_BYTES, &mem_bytes) == 0 && mem_bytes > 0)
             sp->memory_gb = mem_bytes / 1e9;
     } else {
         if (it || ytree_get(m, "vcpus")) {
             diag_error(it ? &it->loc : ytree_key_loc(m, "vcpus"),
                        "Fargate tasks take cpu and memory (e.g. cpu: 0.5, memory: 1GB)");
-            fail(r);
+            yread_fail(&r->y);
         }
         double cpu = 0.25;
         mem_bytes = 0.5e9;
-        get_positive(r, m, "cpu", SIM_UNIT_NONE, &cpu, false);
-        get_unit(r, m, "memory", SIM_UNIT_BYTES, &mem_bytes);
+        yread_positive(&r->y, m, "cpu", SIM_UNIT_NONE, &cpu);
+        yread_unit(&r->y, m, "memory", SIM_UNIT_BYTES, &mem_bytes);
         double mem_gb = mem_bytes / 1e9;
         if (!catalog_fargate_is_valid(cpu, mem_gb)) {
             char valid[256];
@@ -750,7 +572,7 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
             diag_error(v ? &v->loc : &m->loc, "no Fargate size has cpu %g with memory %g GB; "
                                               "valid memory for cpu %g: %s", cpu, mem_gb, cpu,
                        valid);
-            fail(r);
+            yread_fail(&r->y);
         }
         ts->fargate_cpu = cpu;
         /* A task below one vCPU is one server running at that fraction of a vCPU. */
@@ -760,7 +582,7 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
         sp->price_per_hour_usd = catalog_fargate_price_per_hour(cpu, mem_gb);
     }
     double speed = sp->speed;
-    if (get_positive(r, m, "speed", SIM_UNIT_NONE, &speed, false) == 0 &&
+    if (yread_positive(&r->y, m, "speed", SIM_UNIT_NONE, &speed) == 0 &&
         ytree_get(m, "speed")) {
         /* An explicit speed multiplies the type's own (1.0 = as the catalog says). */
         sp->speed = sp->kind == TARGET_FARGATE ? sp->speed * speed
@@ -771,32 +593,32 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
         diag_error(&ytree_get(m, "queue_limit")->loc, "queue_limit %d is below the target's %d "
                    "vCPUs; it counts requests in service too, so it must be at least %d",
                    sp->queue_limit, sp->servers, sp->servers);
-        fail(r);
+        yread_fail(&r->y);
     }
 }
 
 static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
 {
     if (ytree_check_keys(m, "a target group", tg_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
-    get_string(r, m, "name", &g->name);
+    yread_string(&r->y, m, "name", &g->name);
     g->algorithm = xstrdup("round_robin");
     const struct ytree *a = ytree_get(m, "algorithm");
     if (a) {
         g->algorithm_given = true;
-        get_string(r, m, "algorithm", &g->algorithm);
+        yread_string(&r->y, m, "algorithm", &g->algorithm);
         g->algorithm_loc = a->loc;
         /* `name` or `name(k=v, ...)`: the text is kept, each routing instance reads it. */
         const struct route_ops *ops;
         void *cfg;
         if (route_parse(g->algorithm, &a->loc, &ops, &cfg))
-            fail(r);
+            yread_fail(&r->y);
         free(cfg);
     }
     const struct ytree *xz = ytree_get(m, "cross_zone");
-    if (xz && scalar(r, xz, "cross_zone")) {
+    if (xz && yread_scalar(&r->y, xz, "cross_zone")) {
         if (!strcmp(xz->text, "true"))
             g->cross_zone = SC_XZ_ON;
         else if (!strcmp(xz->text, "false"))
@@ -806,7 +628,7 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
         else {
             diag_error(&xz->loc, "cross_zone must be true, false or "
                                  "use_load_balancer_configuration, got '%s'", xz->text);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     /* Unset (-1) until the LB type that uses the group is known (resolve_groups). */
@@ -819,36 +641,36 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
         read_health_check(r, hc, &g->hc);
     }
     const struct ytree *ss = ytree_get(m, "slow_start");
-    if (ss && get_positive(r, m, "slow_start", SIM_UNIT_SECONDS, &g->slow_start_s, true) == 0 &&
+    if (ss && yread_zero_or_more(&r->y, m, "slow_start", SIM_UNIT_SECONDS, &g->slow_start_s) == 0 &&
         g->slow_start_s != 0 && (g->slow_start_s < 30 || g->slow_start_s > 900)) {
         diag_error(&ss->loc, "slow_start must be 0 (off) or 30s to 900s (AWS range), got '%s'",
                    ss->text);
-        fail(r);
+        yread_fail(&r->y);
     }
     g->deregistration_delay_s = 300;
     const struct ytree *dd = ytree_get(m, "deregistration_delay");
-    if (dd && get_positive(r, m, "deregistration_delay", SIM_UNIT_SECONDS,
-                           &g->deregistration_delay_s, true) == 0 &&
+    if (dd && yread_zero_or_more(&r->y, m, "deregistration_delay", SIM_UNIT_SECONDS,
+                           &g->deregistration_delay_s) == 0 &&
         g->deregistration_delay_s > 3600) {
         diag_error(&dd->loc, "deregistration_delay must be 0s to 3600s (AWS range), got '%s'",
                    dd->text);
-        fail(r);
+        yread_fail(&r->y);
     }
     const struct ytree *tf = ytree_get(m, "target_failover");
-    if (tf && scalar(r, tf, "target_failover")) {
+    if (tf && yread_scalar(&r->y, tf, "target_failover")) {
         if (!strcmp(tf->text, "rebalance"))
             g->rebalance = true;
         else if (strcmp(tf->text, "no_rebalance") != 0) {
             diag_error(&tf->loc, "target_failover must be no_rebalance or rebalance, got '%s'",
                        tf->text);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     g->connection_termination = true;
-    get_bool(r, m, "connection_termination", &g->connection_termination);
-    get_dist(r, m, "appliance_demand", &g->appliance_demand);
+    yread_bool(&r->y, m, "connection_termination", &g->connection_termination);
+    yread_dist(&r->y, m, "appliance_demand", SIM_UNIT_SECONDS, &g->appliance_demand);
     const struct ytree *st = ytree_get(m, "stickiness");
-    if (st && scalar(r, st, "stickiness")) {
+    if (st && yread_scalar(&r->y, st, "stickiness")) {
         g->sticky_loc = st->loc;
         const char *t = st->text;
         if (!strcmp(t, "none") || !strcmp(t, "off"))
@@ -865,7 +687,7 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
             g->sticky_duration_s = 86400;
             struct sim_call *call;
             if (sim_call_parse(t, &st->loc, &call)) {
-                fail(r);
+                yread_fail(&r->y);
             } else {
                 for (size_t i = 0; call->name && i < call->nargs; i++) {
                     const struct sim_call_arg *ca = &call->args[i];
@@ -874,14 +696,14 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
                         diag_error_text(&st->loc, t, ca->key_off,
                                         ca->key ? strlen(ca->key) : ca->value_len,
                                         "lb_cookie takes one parameter, duration");
-                        fail(r);
+                        yread_fail(&r->y);
                     } else if (sim_units_parse(ca->value, ca->value_len, SIM_UNIT_SECONDS,
                                                &g->sticky_duration_s, &why) ||
                                g->sticky_duration_s < 1 || g->sticky_duration_s > 604800) {
                         diag_error_text(&st->loc, t, ca->value_off, ca->value_len,
                                         "lb_cookie duration must be 1s to 7d (AWS range)%s%s",
                                         why ? ": " : "", why ? why : "");
-                        fail(r);
+                        yread_fail(&r->y);
                     }
                 }
                 sim_call_free(call);
@@ -890,10 +712,10 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
             diag_error(&st->loc, "unknown stickiness '%s'; expected lb_cookie or "
                                  "lb_cookie(duration=D) for ALB and CLB groups, 5_tuple, 3_tuple "
                                  "or 2_tuple for GWLB groups, or none", t);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
-    const struct ytree *ts = get_list(r, m, "targets");
+    const struct ytree *ts = yread_list(&r->y, m, "targets");
     if (ts) {
         g->targets = xcalloc(ts->n ? ts->n : 1, sizeof *g->targets);
         for (size_t i = 0; i < ts->n; i++)
@@ -935,7 +757,7 @@ static void check_policy_groups(struct reader *r, const struct scaling_policy *p
             diag_error(&p->loc, "policy '%s' of '%s' scales on a target group's requests or "
                                 "responses, but '%s' registers with no target group (add "
                                 "target_groups: [NAME])", p->name, owner, owner);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
 }
@@ -944,19 +766,19 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
 {
     struct ecs_service_cfg *c = &e->cfg;
     if (ytree_check_keys(m, "an ECS service", ecs_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
-    get_string(r, m, "name", &e->name);
+    yread_string(&r->y, m, "name", &e->name);
     e->loc = m->loc;
     ecs_service_cfg_default(c, e->name ? e->name : "service");
-    const struct ytree *tgs = get_list(r, m, "target_groups");
+    const struct ytree *tgs = yread_list(&r->y, m, "target_groups");
     if (tgs) {
         e->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tg_names);
         e->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tg_locs);
         e->tgs = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tgs);
         for (size_t i = 0; i < tgs->n; i++) {
-            const struct ytree *t = scalar(r, tgs->items[i], "a target group name");
+            const struct ytree *t = yread_scalar(&r->y, tgs->items[i], "a target group name");
             if (!t)
                 continue;
             e->tg_names[c->ntgs] = xstrdup(t->text);
@@ -964,65 +786,65 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
         }
         c->tgs = e->tgs;
     }
-    const struct ytree *zones = get_list(r, m, "zones");
+    const struct ytree *zones = yread_list(&r->y, m, "zones");
     if (zones) {
         e->zones = xcalloc(zones->n ? zones->n : 1, sizeof *e->zones);
         for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = scalar(r, zones->items[i], "a zone");
+            const struct ytree *z = yread_scalar(&r->y, zones->items[i], "a zone");
             if (z)
                 e->zones[c->nzones++] = zone_index(r->sc, z->text);
         }
         c->zones = e->zones;
     }
     const struct ytree *lt = ytree_get(m, "launch_type");
-    if (lt && scalar(r, lt, "launch_type")) {
+    if (lt && yread_scalar(&r->y, lt, "launch_type")) {
         if (!strcmp(lt->text, "ec2"))
             c->launch_type = ECS_LAUNCH_EC2;
         else if (strcmp(lt->text, "fargate") != 0) {
             diag_error(&lt->loc, "unknown launch_type '%s'; expected fargate or ec2", lt->text);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     const struct ytree *task = ytree_get(m, "task");
     if (task) {
         if (ytree_check_keys(task, "task", ecs_task_keys)) {
-            fail(r);
+            yread_fail(&r->y);
         } else {
             double mem = c->memory_gb * 1e9;
-            get_positive(r, task, "cpu", SIM_UNIT_NONE, &c->cpu, false);
-            if (get_unit(r, task, "memory", SIM_UNIT_BYTES, &mem) == 0)
+            yread_positive(&r->y, task, "cpu", SIM_UNIT_NONE, &c->cpu);
+            if (yread_unit(&r->y, task, "memory", SIM_UNIT_BYTES, &mem) == 0)
                 c->memory_gb = mem / 1e9;
-            get_positive(r, task, "speed", SIM_UNIT_NONE, &c->speed, false);
-            get_int(r, task, "queue_limit", 0, 100000000, &c->queue_limit);
+            yread_positive(&r->y, task, "speed", SIM_UNIT_NONE, &c->speed);
+            yread_int(&r->y, task, "queue_limit", 0, 100000000, &c->queue_limit);
             char *disc = NULL;
-            get_string(r, task, "discipline", &disc);
+            yread_string(&r->y, task, "discipline", &disc);
             if (disc && (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing")))
                 c->discipline = TARGET_PS;
             else if (disc && strcmp(disc, "fcfs") != 0) {
                 diag_error(&ytree_get(task, "discipline")->loc,
                            "unknown discipline '%s'; expected fcfs or ps", disc);
-                fail(r);
+                yread_fail(&r->y);
             }
             free(disc);
         }
     }
     if (!ytree_get(m, "desired")) {
         if (scaling_capacity_read(m, "min", "max", NULL, &c->min, &c->max, NULL))
-            fail(r);
+            yread_fail(&r->y);
         c->desired = c->min;
     } else if (scaling_capacity_read(m, "min", "max", "desired", &c->min, &c->max, &c->desired)) {
-        fail(r);
+        yread_fail(&r->y);
     }
-    get_dist(r, m, "start_time", &e->start_time);
+    yread_dist(&r->y, m, "start_time", SIM_UNIT_SECONDS, &e->start_time);
     c->start_time = e->start_time;
     const struct ytree *mm = ytree_get(m, "memory_model");
     if (mm) {
         if (ytree_check_keys(mm, "memory_model", ecs_mem_keys)) {
-            fail(r);
+            yread_fail(&r->y);
         } else {
             double per = c->memory_per_request_mb * 1e6;
-            get_positive(r, mm, "idle", SIM_UNIT_NONE, &c->memory_idle_pct, true);
-            if (get_unit(r, mm, "per_request", SIM_UNIT_BYTES, &per) == 0)
+            yread_zero_or_more(&r->y, mm, "idle", SIM_UNIT_NONE, &c->memory_idle_pct);
+            if (yread_unit(&r->y, mm, "per_request", SIM_UNIT_BYTES, &per) == 0)
                 c->memory_per_request_mb = per / 1e6;
         }
     }
@@ -1030,36 +852,35 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
     if (cl && c->launch_type != ECS_LAUNCH_EC2) {
         diag_error(ytree_key_loc(m, "cluster"), "'cluster' is for the EC2 launch type "
                                                 "(launch_type: ec2)");
-        fail(r);
+        yread_fail(&r->y);
     } else if (!cl && c->launch_type == ECS_LAUNCH_EC2) {
         diag_error(&m->loc, "launch_type ec2 needs a cluster: { instance_type: c5.xlarge, "
                             "max: 10 }");
-        fail(r);
+        yread_fail(&r->y);
     } else if (cl) {
         struct ecs_cluster_cfg *k = &c->cluster;
         if (ytree_check_keys(cl, "cluster", ecs_cluster_keys)) {
-            fail(r);
+            yread_fail(&r->y);
         } else {
-            get_string(r, cl, "name", &e->cluster_name);
+            yread_string(&r->y, cl, "name", &e->cluster_name);
             k->name = e->cluster_name;
-            if (!require(r, cl, "instance_type", "a cluster")) {
-                get_string(r, cl, "instance_type", &e->instance_type);
+            if (!yread_require(&r->y, cl, "instance_type", "a cluster")) {
+                yread_string(&r->y, cl, "instance_type", &e->instance_type);
                 k->instance_type = e->instance_type;
             }
             if (!ytree_get(cl, "desired")) {
                 if (scaling_capacity_read(cl, "min", "max", NULL, &k->min, &k->max, NULL))
-                    fail(r);
+                    yread_fail(&r->y);
                 k->desired = k->min;
             } else if (scaling_capacity_read(cl, "min", "max", "desired", &k->min, &k->max,
                                              &k->desired)) {
-                fail(r);
+                yread_fail(&r->y);
             }
-            get_dist(r, cl, "launch_time", &e->launch_time);
+            yread_dist(&r->y, cl, "launch_time", SIM_UNIT_SECONDS, &e->launch_time);
             k->launch_time = e->launch_time;
-            get_positive(r, cl, "target_capacity", SIM_UNIT_NONE, &k->target_capacity_pct,
-                         false);
+            yread_positive(&r->y, cl, "target_capacity", SIM_UNIT_NONE, &k->target_capacity_pct);
             const struct ytree *pl = ytree_get(cl, "placement");
-            if (pl && scalar(r, pl, "placement")) {
+            if (pl && yread_scalar(&r->y, pl, "placement")) {
                 if (!strcmp(pl->text, "binpack"))
                     k->placement = ECS_PLACE_BINPACK;
                 else if (!strcmp(pl->text, "spread"))
@@ -1067,34 +888,34 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
                 else {
                     diag_error(&pl->loc, "unknown placement '%s'; expected binpack or spread",
                                pl->text);
-                    fail(r);
+                    yread_fail(&r->y);
                 }
             }
-            get_bool(r, cl, "managed_scaling", &k->managed_scaling);
-            get_positive(r, cl, "instance_warmup", SIM_UNIT_SECONDS, &k->instance_warmup_s, true);
-            get_int(r, cl, "min_scaling_step", 1, 10000, &k->min_step);
-            get_int(r, cl, "max_scaling_step", 1, 10000, &k->max_step);
-            get_int(r, cl, "scale_in_evaluations", 1, 1000, &k->scale_in_evaluations);
+            yread_bool(&r->y, cl, "managed_scaling", &k->managed_scaling);
+            yread_zero_or_more(&r->y, cl, "instance_warmup", SIM_UNIT_SECONDS, &k->instance_warmup_s);
+            yread_int(&r->y, cl, "min_scaling_step", 1, 10000, &k->min_step);
+            yread_int(&r->y, cl, "max_scaling_step", 1, 10000, &k->max_step);
+            yread_int(&r->y, cl, "scale_in_evaluations", 1, 1000, &k->scale_in_evaluations);
         }
     }
     scaling_ctx_default(&c->ctx, METRIC_RES_ECS_SERVICE, e->name ? e->name : "service");
     c->ctx.clock.epoch_s = r->sc->start_epoch_s;
-    const struct ytree *pol = get_list(r, m, "policies");
+    const struct ytree *pol = yread_list(&r->y, m, "policies");
     if (pol) {
         e->policies = xcalloc(pol->n ? pol->n : 1, sizeof *e->policies);
         for (size_t i = 0; i < pol->n; i++) {
             struct scaling_policy *p = &e->policies[c->npolicies++];
             if (scaling_policy_read(pol->items[i], &c->ctx, p))
-                fail(r);
+                yread_fail(&r->y);
             else if (p->kind == SCALING_PREDICTIVE)
                 read_history(r, e->name, p);
         }
         c->policies = e->policies;
-        if (r->errors == 0)
+        if (r->y.errors == 0)
             check_policy_groups(r, e->policies, c->npolicies, c->ntgs, e->name);
     }
-    if (r->errors == 0 && ecs_cfg_check(c, &e->loc))
-        fail(r);
+    if (r->y.errors == 0 && ecs_cfg_check(c, &e->loc))
+        yread_fail(&r->y);
 }
 static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
                                        "max", "desired", "launch_time", "warmup",
@@ -1119,7 +940,7 @@ static void read_history(struct reader *r, const char *owner, struct scaling_pol
         int rc = forecast_history_read(path, p->history_series,
                                        p->pred_requests ? FORECAST_AGG_SUM : FORECAST_AGG_MEAN, &h);
         if (rc) {
-            fail(r);
+            yread_fail(&r->y);
             return;
         }
         p->history = h.load;
@@ -1132,35 +953,35 @@ static void read_history(struct reader *r, const char *owner, struct scaling_pol
                    "predictive policy '%s' of '%s' has %zu hours of history; it needs at least "
                    "%zu (history: FILE), or wait_for_history: true to wait for the run's "
                    "own, as AWS does", p->name, owner, p->history_n, need);
-        fail(r);
+        yread_fail(&r->y);
     }
 }
 
 static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
 {
     if (ytree_check_keys(m, "an auto scaling group", asg_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
-    get_string(r, m, "name", &a->name);
+    yread_string(&r->y, m, "name", &a->name);
     a->loc = m->loc;
-    const struct ytree *tgs = get_list(r, m, "target_groups");
+    const struct ytree *tgs = yread_list(&r->y, m, "target_groups");
     if (tgs) {
         a->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_names);
         a->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_locs);
         for (size_t i = 0; i < tgs->n; i++) {
-            const struct ytree *t = scalar(r, tgs->items[i], "a target group name");
+            const struct ytree *t = yread_scalar(&r->y, tgs->items[i], "a target group name");
             if (!t)
                 continue;
             a->tg_names[a->ntgs] = xstrdup(t->text);
             a->tg_locs[a->ntgs++] = t->loc;
         }
     }
-    const struct ytree *zones = get_list(r, m, "zones");
+    const struct ytree *zones = yread_list(&r->y, m, "zones");
     if (zones) {
         a->zones = xcalloc(zones->n ? zones->n : 1, sizeof *a->zones);
         for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = scalar(r, zones->items[i], "a zone");
+            const struct ytree *z = yread_scalar(&r->y, zones->items[i], "a zone");
             if (z)
                 a->zones[a->nzones++] = zone_index(r->sc, z->text);
         }
@@ -1169,10 +990,10 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
     if (!lt) {
         diag_error(&m->loc, "an auto scaling group needs 'launch_template', e.g. "
                             "{ instance_type: c5.large }");
-        fail(r);
+        yread_fail(&r->y);
     } else if (lt->kind != YTREE_MAP) {
         diag_error(&lt->loc, "launch_template must be a mapping, e.g. { instance_type: c5.large }");
-        fail(r);
+        yread_fail(&r->y);
     } else {
         for (const char *const *k = (const char *const[]){"count", "zone", "lb", "register_at",
                                                           "deregister_at", NULL};
@@ -1180,7 +1001,7 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
             if (ytree_get(lt, *k)) {
                 diag_error(ytree_key_loc(lt, *k), "'%s' does not belong in a launch template: "
                            "the group decides how many instances run and where", *k);
-                fail(r);
+                yread_fail(&r->y);
             }
         read_targets(r, lt, &a->tmpl);
     }
@@ -1189,44 +1010,44 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
     a->desired = -1;
     if (!ytree_get(m, "desired")) {
         if (scaling_capacity_read(m, "min", "max", NULL, &a->min, &a->max, NULL))
-            fail(r);
+            yread_fail(&r->y);
         a->desired = a->min;
     } else if (scaling_capacity_read(m, "min", "max", "desired", &a->min, &a->max,
                                      &a->desired)) {
-        fail(r);
+        yread_fail(&r->y);
     }
     /* AWS.md fact 11: boot about 25-30 s plus the application's start; the first passing
      * health check comes on top (the target group's). */
     const char *lt_default = "lognormal(median=40s, p99=90s)";
     if (!ytree_get(m, "launch_time") &&
         sim_dist_parse(lt_default, SIM_UNIT_SECONDS, NULL, r->sc->dir, &a->launch_time))
-        fail(r);
-    get_dist(r, m, "launch_time", &a->launch_time);
+        yread_fail(&r->y);
+    yread_dist(&r->y, m, "launch_time", SIM_UNIT_SECONDS, &a->launch_time);
     a->warmup_s = 300;
-    get_positive(r, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s, true);
+    yread_zero_or_more(&r->y, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s);
     a->grace_s = 300;
-    get_positive(r, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s, true);
+    yread_zero_or_more(&r->y, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s);
     const struct ytree *hct = ytree_get(m, "health_check_type");
-    if (hct && scalar(r, hct, "health_check_type")) {
+    if (hct && yread_scalar(&r->y, hct, "health_check_type")) {
         if (!strcasecmp(hct->text, "elb"))
             a->elb_health = true;
         else if (strcasecmp(hct->text, "ec2") != 0) {
             diag_error(&hct->loc, "health_check_type must be ec2 or elb, got '%s'", hct->text);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     const struct ytree *mon = ytree_get(m, "monitoring");
-    if (mon && scalar(r, mon, "monitoring")) {
+    if (mon && yread_scalar(&r->y, mon, "monitoring")) {
         if (!strcmp(mon->text, "detailed"))
             a->detailed_monitoring = true;
         else if (strcmp(mon->text, "basic") != 0) {
             diag_error(&mon->loc, "monitoring must be basic (300 s datapoints) or detailed "
                                   "(60 s), got '%s'", mon->text);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     const struct ytree *tp = ytree_get(m, "termination_policy");
-    if (tp && scalar(r, tp, "termination_policy")) {
+    if (tp && yread_scalar(&r->y, tp, "termination_policy")) {
         if (!strcmp(tp->text, "oldest_instance"))
             a->termination = SC_TERM_OLDEST;
         else if (!strcmp(tp->text, "newest_instance"))
@@ -1234,30 +1055,30 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
         else if (strcmp(tp->text, "default") != 0) {
             diag_error(&tp->loc, "termination_policy must be default, oldest_instance or "
                                  "newest_instance, got '%s'", tp->text);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     scaling_ctx_default(&a->ctx, METRIC_RES_ASG, a->name ? a->name : "asg");
     a->ctx.detailed_monitoring = a->detailed_monitoring;
     a->ctx.clock.epoch_s = r->sc->start_epoch_s;
     a->ctx.default_warmup_s = a->warmup_s;
-    const struct ytree *pol = get_list(r, m, "policies");
+    const struct ytree *pol = yread_list(&r->y, m, "policies");
     if (pol) {
         a->policies = xcalloc(pol->n ? pol->n : 1, sizeof *a->policies);
         for (size_t i = 0; i < pol->n; i++) {
             struct scaling_policy *p = &a->policies[a->npolicies++];
             if (scaling_policy_read(pol->items[i], &a->ctx, p))
-                fail(r);
+                yread_fail(&r->y);
             else if (p->kind == SCALING_PREDICTIVE)
                 read_history(r, a->name, p);
             for (int j = 0; j + 1 < a->npolicies && p->name; j++)
                 if (a->policies[j].name && !strcmp(a->policies[j].name, p->name)) {
                     diag_error(&p->loc, "duplicate policy name '%s' in group '%s'", p->name,
                                a->name);
-                    fail(r);
+                    yread_fail(&r->y);
                 }
         }
-        if (r->errors == 0)
+        if (r->y.errors == 0)
             check_policy_groups(r, a->policies, a->npolicies, a->ntgs, a->name);
     }
 }
@@ -1284,7 +1105,7 @@ static void read_fault_kind(struct reader *r, const struct ytree *v, struct sc_f
                      !(f->factor > 0) || !isfinite(f->factor))) {
             diag_error(&v->loc, "cannot read fault kind '%s'; expected slow(factor=F) with F > 0",
                        t);
-            fail(r);
+            yread_fail(&r->y);
         }
     } else if (!strncmp(t, "errors", 6)) {
         f->kind = TARGET_FAULT_ERRORS;
@@ -1293,12 +1114,12 @@ static void read_fault_kind(struct reader *r, const struct ytree *v, struct sc_f
                      !(f->rate >= 0 && f->rate <= 1))) {
             diag_error(&v->loc, "cannot read fault kind '%s'; expected errors(rate=R) with R "
                                 "from 0 to 1", t);
-            fail(r);
+            yread_fail(&r->y);
         }
     } else {
         diag_error(&v->loc, "unknown fault kind '%s'; expected one of: crash, hang, "
                             "slow(factor=F), errors(rate=R), outage", t);
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     if (f->kind == TARGET_FAULT_SLOW)
@@ -1316,18 +1137,18 @@ static void read_fault(struct reader *r, const struct ytree *m, struct sc_fault 
     if (m->kind != YTREE_MAP) {
         diag_error(&m->loc, "each fault must be a mapping, e.g. { at: 5m, target: web/2, "
                             "kind: crash }");
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     if (ytree_check_keys(m, "a fault", fault_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
-    if (require(r, m, "at", "a fault") || require(r, m, "kind", "a fault"))
+    if (yread_require(&r->y, m, "at", "a fault") || yread_require(&r->y, m, "kind", "a fault"))
         return;
-    get_positive(r, m, "at", SIM_UNIT_SECONDS, &f->at_s, true);
-    get_positive(r, m, "duration", SIM_UNIT_SECONDS, &f->duration_s, false);
-    const struct ytree *k = scalar(r, ytree_get(m, "kind"), "kind");
+    yread_zero_or_more(&r->y, m, "at", SIM_UNIT_SECONDS, &f->at_s);
+    yread_positive(&r->y, m, "duration", SIM_UNIT_SECONDS, &f->duration_s);
+    const struct ytree *k = yread_scalar(&r->y, ytree_get(m, "kind"), "kind");
     if (!k)
         return;
     read_fault_kind(r, k, f);
@@ -1336,8 +1157,8 @@ static void read_fault(struct reader *r, const struct ytree *m, struct sc_fault 
         if (tv || !zv) {
             diag_error(tv ? ytree_key_loc(m, "target") : &m->loc,
                        "an outage takes a zone (zone: b), not a target");
-            fail(r);
-        } else if (scalar(r, zv, "zone")) {
+            yread_fail(&r->y);
+        } else if (yread_scalar(&r->y, zv, "zone")) {
             f->zone_name = xstrdup(zv->text);
             f->loc = zv->loc;
             f->loc.file = r->sc->file;
@@ -1346,8 +1167,8 @@ static void read_fault(struct reader *r, const struct ytree *m, struct sc_fault 
         diag_error(zv ? ytree_key_loc(m, "zone") : &m->loc,
                    "a %s fault takes a target (target: GROUP/N); a zone takes kind: outage",
                    k->text);
-        fail(r);
-    } else if (scalar(r, tv, "target")) {
+        yread_fail(&r->y);
+    } else if (yread_scalar(&r->y, tv, "target")) {
         f->target = xstrdup(tv->text);
         f->loc = tv->loc;
         f->loc.file = r->sc->file;
@@ -1369,7 +1190,7 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
                             strcmp(op, ">="))) {
         diag_error(&v->loc, "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER, e.g. "
                             "\"workload.shoppers.latency_p99_s < 0.5\" (OP: <, <=, >, >=)", t);
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     char *d1 = strchr(path, '.');
@@ -1381,7 +1202,7 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
             s->metric = xstrdup(d1 + 1);
         } else {
             diag_error(&v->loc, "SLO path '%s' must be SCOPE.NAME.METRIC (or run.METRIC)", path);
-            fail(r);
+            yread_fail(&r->y);
             return;
         }
     } else {
@@ -1397,14 +1218,14 @@ static void read_top(struct reader *r, const struct ytree *root)
 {
     struct scenario *sc = r->sc;
     if (ytree_check_keys(root, "the scenario", top_keys)) {
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     sc->duration_s = 600;
     sc->warmup_s = 0;
     sc->seed = 1;
     sc->interval_s = 1;
-    get_string(r, root, "name", &sc->name);
+    yread_string(&r->y, root, "name", &sc->name);
     if (!sc->name) {
         /* Default: the file name without folder and extension. */
         const char *b = strrchr(sc->file, '/');
@@ -1412,42 +1233,42 @@ static void read_top(struct reader *r, const struct ytree *root)
         const char *dot = strrchr(b, '.');
         sc->name = xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
     }
-    get_positive(r, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s, false);
-    get_positive(r, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s, true);
+    yread_positive(&r->y, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s);
+    yread_zero_or_more(&r->y, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s);
     if (sc->warmup_s >= sc->duration_s) {
         diag_error(ytree_key_loc(root, "warmup"), "warmup (%gs) must be shorter than duration "
                                                   "(%gs)", sc->warmup_s, sc->duration_s);
-        fail(r);
+        yread_fail(&r->y);
     }
     const struct ytree *seed = ytree_get(root, "seed");
-    if (seed && scalar(r, seed, "seed")) {
+    if (seed && yread_scalar(&r->y, seed, "seed")) {
         char *end;
         errno = 0;
         unsigned long long s = strtoull(seed->text, &end, 10);
         if (end == seed->text || *end || errno || seed->text[0] == '-') {
             diag_error(&seed->loc, "seed must be a whole number from 0 to 2^64-1, got '%s'",
                        seed->text);
-            fail(r);
+            yread_fail(&r->y);
         } else
             sc->seed = s;
     }
     sc->start_epoch_s = CRON_EPOCH_DEFAULT;
     const struct ytree *st = ytree_get(root, "start");
-    if (st && scalar(r, st, "start")) {
+    if (st && yread_scalar(&r->y, st, "start")) {
         struct cron_clock utc = {0, 0};
         double t;
         if (cron_datetime_parse(st->text, &st->loc, &utc, &t))
-            fail(r);
+            yread_fail(&r->y);
         else
             sc->start_epoch_s = (int64_t)t;
     }
     const struct ytree *out = ytree_get(root, "output");
     if (out) {
         if (ytree_check_keys(out, "output", output_keys))
-            fail(r);
+            yread_fail(&r->y);
         else {
-            get_positive(r, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s, false);
-            get_bool(r, out, "requests", &sc->log_requests);
+            yread_positive(&r->y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
+            yread_bool(&r->y, out, "requests", &sc->log_requests);
         }
     }
     if (sc->duration_s / sc->interval_s > 1e7) {
@@ -1455,53 +1276,53 @@ static void read_top(struct reader *r, const struct ytree *root)
                    "interval %gs over %gs makes more than 10 "
                                                    "million rows; use a longer interval",
                    sc->interval_s, sc->duration_s);
-        fail(r);
+        yread_fail(&r->y);
     }
 
-    const struct ytree *lbs = get_list(r, root, "load_balancers");
-    if (lbs && !check_names(r, lbs, "load_balancers")) {
+    const struct ytree *lbs = yread_list(&r->y, root, "load_balancers");
+    if (lbs && !yread_names(&r->y, lbs, "load_balancers")) {
         sc->lbs = xcalloc(lbs->n ? lbs->n : 1, sizeof *sc->lbs);
         for (size_t i = 0; i < lbs->n; i++)
             read_lb(r, lbs->items[i], &sc->lbs[sc->nlbs++]);
     }
-    const struct ytree *tgs = get_list(r, root, "target_groups");
-    if (tgs && !check_names(r, tgs, "target_groups")) {
+    const struct ytree *tgs = yread_list(&r->y, root, "target_groups");
+    if (tgs && !yread_names(&r->y, tgs, "target_groups")) {
         sc->tgs = xcalloc(tgs->n ? tgs->n : 1, sizeof *sc->tgs);
         for (size_t i = 0; i < tgs->n; i++)
             read_tg(r, tgs->items[i], &sc->tgs[sc->ntgs++]);
     }
-    const struct ytree *wls = get_list(r, root, "workloads");
+    const struct ytree *wls = yread_list(&r->y, root, "workloads");
     if (!wls || wls->n == 0) {
         diag_error(wls ? &wls->loc : &root->loc, "a scenario needs at least one workload");
-        fail(r);
-    } else if (!check_names(r, wls, "workloads")) {
+        yread_fail(&r->y);
+    } else if (!yread_names(&r->y, wls, "workloads")) {
         sc->workloads = xcalloc(wls->n, sizeof *sc->workloads);
         for (size_t i = 0; i < wls->n; i++)
             read_workload(r, wls->items[i], &sc->workloads[sc->nworkloads++]);
     }
-    const struct ytree *faults = get_list(r, root, "faults");
+    const struct ytree *faults = yread_list(&r->y, root, "faults");
     if (faults) {
         sc->faults = xcalloc(faults->n ? faults->n : 1, sizeof *sc->faults);
         for (size_t i = 0; i < faults->n; i++)
             read_fault(r, faults->items[i], &sc->faults[sc->nfaults++]);
     }
-    const struct ytree *asgs = get_list(r, root, "auto_scaling_groups");
-    if (asgs && !check_names(r, asgs, "auto_scaling_groups")) {
+    const struct ytree *asgs = yread_list(&r->y, root, "auto_scaling_groups");
+    if (asgs && !yread_names(&r->y, asgs, "auto_scaling_groups")) {
         sc->asgs = xcalloc(asgs->n ? asgs->n : 1, sizeof *sc->asgs);
         for (size_t i = 0; i < asgs->n; i++)
             read_asg(r, asgs->items[i], &sc->asgs[sc->nasgs++]);
     }
-    const struct ytree *ecs = get_list(r, root, "ecs_services");
-    if (ecs && !check_names(r, ecs, "ecs_services")) {
+    const struct ytree *ecs = yread_list(&r->y, root, "ecs_services");
+    if (ecs && !yread_names(&r->y, ecs, "ecs_services")) {
         sc->ecs = xcalloc(ecs->n ? ecs->n : 1, sizeof *sc->ecs);
         for (size_t i = 0; i < ecs->n; i++)
             read_ecs(r, ecs->items[i], &sc->ecs[sc->necs++]);
     }
-    const struct ytree *slo = get_list(r, root, "slo");
+    const struct ytree *slo = yread_list(&r->y, root, "slo");
     if (slo) {
         sc->slos = xcalloc(slo->n ? slo->n : 1, sizeof *sc->slos);
         for (size_t i = 0; i < slo->n; i++)
-            if (scalar(r, slo->items[i], "an SLO"))
+            if (yread_scalar(&r->y, slo->items[i], "an SLO"))
                 read_slo(r, slo->items[i], &sc->slos[sc->nslos++]);
     }
 }
@@ -1538,7 +1359,7 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", z ? ", " : "",
                                      sc->zones[z]);
         diag_error(&f->loc, "unknown zone '%s'; zones: %s", f->zone_name, names);
-        fail(r);
+        yread_fail(&r->y);
         return;
     }
     if (!f->target)
@@ -1570,7 +1391,7 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
                                      used ? ", " : "", an);
     }
     diag_error(&f->loc, "unknown target '%s'; targets: %s", f->target, used ? names : "(none)");
-    fail(r);
+    yread_fail(&r->y);
 }
 
 /* Cross references: entries, forwards. */
@@ -1591,7 +1412,7 @@ static void check_refs(struct reader *r)
                     diag_error(&f->loc, "rule forwards to target group '%s', which does not "
                                         "exist; target groups: %s", f->target_group,
                                sc->ntgs ? names : "(none)");
-                    fail(r);
+                    yread_fail(&r->y);
                 }
             }
     for (int i = 0; i < sc->nworkloads; i++) {
@@ -1604,7 +1425,7 @@ static void check_refs(struct reader *r)
                                          g ? ", " : "", sc->lbs[g].name);
             diag_error(&w->entry_loc, "entry '%s' is not a load balancer of this scenario; "
                                       "load balancers: %s", w->entry, sc->nlbs ? names : "(none)");
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     if (sc->nzones == 0)
@@ -1616,7 +1437,7 @@ static void check_refs(struct reader *r)
             diag_error(&a->loc, "auto scaling group '%s' has the name of a target group with "
                                 "targets of its own; their instances would both be '%s/0', ...",
                        a->name, a->name);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     for (int i = 0; i < sc->necs; i++) {
@@ -1626,14 +1447,14 @@ static void check_refs(struct reader *r)
             if (e->tgs[k] < 0) {
                 diag_error(&e->tg_locs[k], "ECS service '%s' registers with target group "
                            "'%s', which does not exist", e->name, e->tg_names[k]);
-                fail(r);
+                yread_fail(&r->y);
             }
         }
         for (int g = 0; g < sc->nasgs; g++)
             if (e->name && sc->asgs[g].name && !strcmp(e->name, sc->asgs[g].name)) {
                 diag_error(&e->loc, "ECS service '%s' has the name of an auto scaling group; "
                                     "their instances and tasks would share names", e->name);
-                fail(r);
+                yread_fail(&r->y);
             }
     }
     for (int i = 0; i < sc->nfaults; i++)
@@ -1645,11 +1466,11 @@ static void check_refs(struct reader *r)
             if (gi < 0) {
                 diag_error(&a->tg_locs[k], "auto scaling group '%s' registers with target "
                            "group '%s', which does not exist", a->name, a->tg_names[k]);
-                fail(r);
+                yread_fail(&r->y);
             } else if (sc->tgs[gi].ntargets > 0 && sc->tgs[gi].targets[0].lb) {
                 diag_error(&a->tg_locs[k], "target group '%s' has load balancers as targets; "
                            "an auto scaling group registers instances", a->tg_names[k]);
-                fail(r);
+                yread_fail(&r->y);
             }
         }
         if (a->nzones == 0) {
@@ -1706,7 +1527,7 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
                                         "%s %s (%s) too", g->name, a_an(owner->type),
                                lb_type_names[owner->type], owner->name, a_an(lb->type),
                                lb_type_names[lb->type], lb->name);
-                    fail(r);
+                    yread_fail(&r->y);
                 }
             }
     g->used = owner != NULL;
@@ -1731,11 +1552,11 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
         diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
                    "algorithm '%s' cannot route for %s %s (%s): %s %s; algorithms that can: %s",
                    ops->name, a_an(g->lb_type), tn, owner->name, tn, kind, names);
-        fail(r);
+        yread_fail(&r->y);
     }
     if (!ops) {
         diag_error(&g->loc, "algorithm '%s' is not built into this elbsim", g->algorithm);
-        fail(r);
+        yread_fail(&r->y);
     }
 
     /* Health checks: the type's defaults for what is not given. */
@@ -1751,7 +1572,7 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
     if (g->hc.timeout_s >= g->hc.interval_s) {
         diag_error(&g->hc_loc, "health_check timeout (%gs) must be shorter than interval (%gs)",
                    g->hc.timeout_s, g->hc.interval_s);
-        fail(r);
+        yread_fail(&r->y);
     }
 
     /* Features that belong to some types only. */
@@ -1760,30 +1581,30 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
         diag_error(&g->sticky_loc, "lb_cookie stickiness needs an HTTP listener of an ALB or "
                                    "CLB; this group serves %s %s that %s", a_an(g->lb_type), tn,
                    kind);
-        fail(r);
+        yread_fail(&r->y);
     }
     if (g->sticky >= SC_STICKY_5TUPLE && g->lb_type != SC_LB_GWLB) {
         diag_error(&g->sticky_loc, "tuple stickiness (5_tuple, 3_tuple, 2_tuple) is a GWLB "
                                    "setting; this group serves %s %s", a_an(g->lb_type), tn);
-        fail(r);
+        yread_fail(&r->y);
     }
     if (g->sticky == SC_STICKY_COOKIE && g->lb_type == SC_LB_ALB && g->cross_zone == SC_XZ_OFF) {
         diag_error(&g->sticky_loc, "ALB stickiness is not available with cross_zone off (AWS)");
-        fail(r);
+        yread_fail(&r->y);
     }
     if (g->slow_start_s > 0 && g->lb_type != SC_LB_ALB) {
         diag_error(&g->loc, "slow_start is an ALB setting; this group serves %s %s",
                    a_an(g->lb_type), tn);
-        fail(r);
+        yread_fail(&r->y);
     } else if (g->slow_start_s > 0 && ops == &route_lor_ops) {
         diag_error(&g->loc, "slow_start cannot be combined with least_outstanding_requests "
                             "(AWS)");
-        fail(r);
+        yread_fail(&r->y);
     }
     if (g->appliance_demand && g->lb_type != SC_LB_GWLB) {
         diag_error(&g->loc, "appliance_demand belongs to a group of GWLB appliances; this group "
                             "serves %s %s", a_an(g->lb_type), tn);
-        fail(r);
+        yread_fail(&r->y);
     }
 
     /* Load balancers as targets: all or none, never behind a GWLB, and only algorithms that
@@ -1795,24 +1616,24 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
     if (nlb && nlb < g->ntargets) {
         diag_error(&g->loc, "target group '%s' mixes load balancers and instances; a group "
                             "has one target type (AWS)", g->name);
-        fail(r);
+        yread_fail(&r->y);
     }
     if (nlb && g->lb_type == SC_LB_GWLB) {
         diag_error(&g->loc, "GWLB targets are appliances, not load balancers; send inspected "
                             "traffic on with the gwlb's 'next'");
-        fail(r);
+        yread_fail(&r->y);
     }
     if (nlb && ops && (ops == &route_wrr_ops || ops == &route_jsq_ops)) {
         diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
                    "algorithm '%s' reads each target's size or queue; load-balancer targets "
                    "have neither", ops->name);
-        fail(r);
+        yread_fail(&r->y);
     }
     for (int k = 0; k < g->ntargets; k++)
         if (g->targets[k].lb && scenario_lb_index(sc, g->targets[k].lb) < 0) {
             diag_error(&g->targets[k].lb_loc, "target '%s' is not a load balancer of this "
                                               "scenario", g->targets[k].lb);
-            fail(r);
+            yread_fail(&r->y);
         }
 }
 
@@ -1824,7 +1645,7 @@ static int lb_depth(struct reader *r, int i, int *state, int *depth, const struc
     if (state[i] == 1) {
         diag_error(via, "load balancers chain in a loop through '%s': a request would never "
                         "reach a target", sc->lbs[i].name);
-        fail(r);
+        yread_fail(&r->y);
         return -1;
     }
     if (state[i] == 2)
@@ -1878,12 +1699,12 @@ static void resolve(struct reader *r)
         if (lb->next && scenario_lb_index(sc, lb->next) < 0) {
             diag_error(&lb->next_loc, "next '%s' is not a load balancer of this scenario",
                        lb->next);
-            fail(r);
+            yread_fail(&r->y);
         }
     }
     for (int i = 0; i < sc->ntgs; i++)
         resolve_group(r, &sc->tgs[i]);
-    if (r->errors)
+    if (r->y.errors)
         return;
     int *state = xcalloc((size_t)sc->nlbs + 1, sizeof *state);
     int *depth = xcalloc((size_t)sc->nlbs + 1, sizeof *depth);
@@ -1894,7 +1715,7 @@ static void resolve(struct reader *r)
         if (d > 8) {
             diag_error(&sc->lbs[i].loc, "load balancer '%s' chains %d hops deep; at most 8 "
                                              "(REQUEST_MAX_HOPS)", sc->lbs[i].name, d);
-            fail(r);
+            yread_fail(&r->y);
             break;
         }
     }
@@ -1909,19 +1730,20 @@ static int finish(struct ytree *root, const char *name, char *const *sets, int n
     sc->file = xstrdup(name);
     const char *slash = strrchr(name, '/');
     sc->dir = slash ? xstrndup(name, (size_t)(slash - name)) : xstrdup(".");
-    struct reader r = {sc, 0};
+    struct reader r = {.sc = sc};
+    yread_init(&r.y, sc->dir);
     for (int i = 0; i < nsets; i++)
         if (ytree_set(root, sets[i]))
-            r.errors++;
-    if (r.errors == 0) {
+            r.y.errors++;
+    if (r.y.errors == 0) {
         read_top(&r, root);
-        if (r.errors == 0)
+        if (r.y.errors == 0)
             check_refs(&r);
-        if (r.errors == 0)
+        if (r.y.errors == 0)
             resolve(&r);
     }
     ytree_free(root);
-    if (r.errors) {
+    if (r.y.errors) {
         scenario_free(sc);
         return -1;
     }
