@@ -8,6 +8,7 @@
 
 #include "models/traffic/arrivals.h"
 #include "models/compute/catalog.h"
+#include "models/core/cfg_read.h"
 #include "models/elb/routing.h"
 #include "sim/call.h"
 #include "sim/dist.h"
@@ -15,17 +16,20 @@
 #include "sim/units.h"
 #include "sim/xalloc.h"
 #include "sim/yread.h"
+#include "sim/ywrite.h"
 #include "sim/ytree.h"
 
 /* ---- reading values ---- */
 
 struct reader {
-    struct yread y;              /* errors; y.dir is the scenario's folder */
+    struct cfg_read c; /* what each component's reader is given */
     struct scenario *sc;
 };
 
-static int zone_index(struct scenario *sc, const char *name)
+/* The zones registry behind cfg_read_zone: numbered in order of first appearance. */
+static int zone_index(void *zones, const char *name)
 {
+    struct scenario *sc = zones;
     for (int i = 0; i < sc->nzones; i++)
         if (!strcmp(sc->zones[i], name))
             return i;
@@ -45,61 +49,61 @@ static const char *const path_keys[] = {"path", "weight", NULL};
 static void read_workload(struct reader *r, const struct ytree *m, struct sc_workload *w)
 {
     if (ytree_check_keys(m, "a workload", workload_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
-    yread_string(&r->y, m, "name", &w->name);
+    yread_string(&r->c.y, m, "name", &w->name);
     w->conn_requests = 1;
     w->backoff_s = 0.1;
-    if (!yread_require(&r->y, m, "entry", "a workload")) {
-        yread_string(&r->y, m, "entry", &w->entry);
+    if (!yread_require(&r->c.y, m, "entry", "a workload")) {
+        yread_string(&r->c.y, m, "entry", &w->entry);
         w->entry_loc = ytree_get(m, "entry")->loc;
     }
-    yread_require(&r->y, m, "demand", "a workload");
-    yread_dist(&r->y, m, "demand", SIM_UNIT_SECONDS, &w->demand);
+    yread_require(&r->c.y, m, "demand", "a workload");
+    yread_dist(&r->c.y, m, "demand", SIM_UNIT_SECONDS, &w->demand);
     const struct ytree *arr = ytree_get(m, "arrivals");
     const struct ytree *users = ytree_get(m, "users");
     if (arr && users) {
         diag_error(&users->loc, "a workload has either 'arrivals' (open loop) or 'users' "
                                 "(closed loop), not both");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else if (!arr && !users) {
         diag_error(&m->loc, "a workload needs 'arrivals' (open loop, e.g. "
                             "poisson(rate=200/s)) or 'users' (closed loop)");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
-    if (arr && yread_scalar(&r->y, arr, "arrivals")) {
-        if (arrivals_parse(arr->text, &arr->loc, r->sc->dir, &w->arrivals))
-            yread_fail(&r->y);
+    if (arr && yread_scalar(&r->c.y, arr, "arrivals")) {
+        if (arrivals_parse(arr->text, &arr->loc, r->c.y.dir, &w->arrivals))
+            yread_fail(&r->c.y);
     }
     if (users) {
-        yread_int(&r->y, m, "users", 1, 10000000, &w->users);
-        yread_require(&r->y, m, "think", "a closed-loop workload (users)");
-        yread_dist(&r->y, m, "think", SIM_UNIT_SECONDS, &w->think);
+        yread_int(&r->c.y, m, "users", 1, 10000000, &w->users);
+        yread_require(&r->c.y, m, "think", "a closed-loop workload (users)");
+        yread_dist(&r->c.y, m, "think", SIM_UNIT_SECONDS, &w->think);
     } else if (ytree_get(m, "think")) {
         diag_error(ytree_key_loc(m, "think"), "'think' belongs to closed-loop workloads "
                                               "(users) or to 'connection'");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     const struct ytree *c = ytree_get(m, "connection");
     if (c && users) {
         diag_error(ytree_key_loc(m, "connection"), "'connection' belongs to open-loop "
                                                    "workloads; closed-loop users send one "
                                                    "request at a time and think in between");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else if (c) {
         if (ytree_check_keys(c, "connection", connection_keys))
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         else {
-            yread_int(&r->y, c, "requests", 1, 1000000, &w->conn_requests);
-            yread_dist(&r->y, c, "think", SIM_UNIT_SECONDS, &w->conn_think);
+            yread_int(&r->c.y, c, "requests", 1, 1000000, &w->conn_requests);
+            yread_dist(&r->c.y, c, "think", SIM_UNIT_SECONDS, &w->conn_think);
         }
     }
-    yread_zero_or_more(&r->y, m, "timeout", SIM_UNIT_SECONDS, &w->timeout_s);
-    yread_int(&r->y, m, "retries", 0, 100, &w->retries);
-    yread_zero_or_more(&r->y, m, "backoff", SIM_UNIT_SECONDS, &w->backoff_s);
-    yread_string(&r->y, m, "host", &w->host);
-    const struct ytree *paths = yread_list(&r->y, m, "paths");
+    yread_zero_or_more(&r->c.y, m, "timeout", SIM_UNIT_SECONDS, &w->timeout_s);
+    yread_int(&r->c.y, m, "retries", 0, 100, &w->retries);
+    yread_zero_or_more(&r->c.y, m, "backoff", SIM_UNIT_SECONDS, &w->backoff_s);
+    yread_string(&r->c.y, m, "host", &w->host);
+    const struct ytree *paths = yread_list(&r->c.y, m, "paths");
     if (paths) {
         w->paths = xcalloc(paths->n ? paths->n : 1, sizeof *w->paths);
         double sum = 0;
@@ -110,16 +114,16 @@ static void read_workload(struct reader *r, const struct ytree *m, struct sc_wor
             if (p->kind == YTREE_SCALAR) {
                 sp->path = xstrdup(p->text);
             } else if (ytree_check_keys(p, "a path", path_keys)) {
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
                 continue;
             } else {
-                yread_require(&r->y, p, "path", "a path entry");
-                yread_string(&r->y, p, "path", &sp->path);
-                yread_positive(&r->y, p, "weight", SIM_UNIT_NONE, &sp->weight);
+                yread_require(&r->c.y, p, "path", "a path entry");
+                yread_string(&r->c.y, p, "path", &sp->path);
+                yread_positive(&r->c.y, p, "weight", SIM_UNIT_NONE, &sp->weight);
             }
             if (sp->path && sp->path[0] != '/') {
                 diag_error(&p->loc, "a path starts with '/', got '%s'", sp->path);
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
             sum += sp->weight;
         }
@@ -151,13 +155,13 @@ static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule
     if (v->kind != YTREE_SEQ || v->n == 0) {
         diag_error(&v->loc, "forward takes a target group name, or a list of "
                             "{ target_group: NAME, weight: W }");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     if (v->n > 5) {
         diag_error(&v->loc, "a forward action takes at most 5 target groups (AWS quota), "
                             "got %zu", v->n);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     rule->fw = xcalloc(v->n, sizeof *rule->fw);
     double sum = 0;
@@ -167,23 +171,23 @@ static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule
         fw->weight = 1;
         fw->loc = f->loc;
         if (ytree_check_keys(f, "a weighted forward", fw_keys)) {
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
             continue;
         }
-        if (yread_require(&r->y, f, "target_group", "a weighted forward"))
+        if (yread_require(&r->c.y, f, "target_group", "a weighted forward"))
             continue;
-        yread_string(&r->y, f, "target_group", &fw->target_group);
+        yread_string(&r->c.y, f, "target_group", &fw->target_group);
         fw->loc = ytree_get(f, "target_group")->loc;
-        yread_zero_or_more(&r->y, f, "weight", SIM_UNIT_NONE, &fw->weight);
+        yread_zero_or_more(&r->c.y, f, "weight", SIM_UNIT_NONE, &fw->weight);
         if (fw->weight > 999) {
             diag_error(&ytree_get(f, "weight")->loc, "weight must be 0 to 999 (AWS range)");
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
         sum += fw->weight;
     }
     if (sum <= 0) {
         diag_error(&v->loc, "the weights of a forward action add up to zero");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
 }
 
@@ -217,15 +221,15 @@ static const int lb_protocols[4][5] = {
 static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb *lb)
 {
     if (ytree_check_keys(l, "a listener", listener_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     int port = 80;
-    yread_int(&r->y, l, "port", 1, 65535, &port);
+    yread_int(&r->c.y, l, "port", 1, 65535, &port);
     const int *allowed = lb_protocols[lb->type];
     lb->protocol = (enum sc_protocol)allowed[0];
     const struct ytree *pv = ytree_get(l, "protocol");
-    if (pv && yread_scalar(&r->y, pv, "protocol")) {
+    if (pv && yread_scalar(&r->c.y, pv, "protocol")) {
         int found = -1;
         for (int i = 0; i < 5 && allowed[i] >= 0; i++)
             if (!strcasecmp(pv->text, protocol_names[allowed[i]]))
@@ -239,7 +243,7 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
             diag_error(&pv->loc, "protocol '%s' is not one %s %s listener takes; expected one "
                                  "of: %s", pv->text, a_an(lb->type), lb_type_names[lb->type],
                        names);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         } else {
             lb->protocol = (enum sc_protocol)found;
         }
@@ -251,7 +255,7 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
         diag_error(ytree_key_loc(l, "rules"), "only an ALB listener has rules; a%s %s listener "
                                               "forwards everything: forward: GROUP",
                    lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type]);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     if (!rules && !fw) {
@@ -259,14 +263,14 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
                                 ? "a listener needs 'rules' (the last one usually a default "
                                   "{ forward: NAME }) or 'forward: NAME'"
                                 : "a listener needs 'forward: NAME' (its target group)");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     if (rules) {
-        rules = yread_list(&r->y, l, "rules");
+        rules = yread_list(&r->c.y, l, "rules");
         if (!rules || rules->n == 0) {
             diag_error(ytree_key_loc(l, "rules"), "'rules' needs at least one rule");
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
             return;
         }
         lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + (int)rules->n + 1) *
@@ -276,12 +280,12 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
             struct sc_rule *rule = &lb->rules[lb->nrules++];
             *rule = (struct sc_rule){0};
             if (ytree_check_keys(ru, "a rule", rule_keys)) {
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
                 continue;
             }
-            yread_string(&r->y, ru, "path", &rule->path);
-            yread_string(&r->y, ru, "host", &rule->host);
-            if (yread_require(&r->y, ru, "forward", "a rule"))
+            yread_string(&r->c.y, ru, "path", &rule->path);
+            yread_string(&r->c.y, ru, "host", &rule->host);
+            if (yread_require(&r->c.y, ru, "forward", "a rule"))
                 continue;
             read_forward(r, ytree_get(ru, "forward"), rule);
         }
@@ -296,7 +300,7 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
             diag_error(&fw->loc, "only an ALB splits traffic over weighted target groups; a%s "
                                  "%s listener forwards to one", lb->type == SC_LB_NLB ? "n" : "",
                        lb_type_names[lb->type]);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
 }
@@ -304,14 +308,14 @@ static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb 
 static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
 {
     if (ytree_check_keys(m, "a load balancer", lb_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
-    yread_string(&r->y, m, "name", &lb->name);
+    yread_string(&r->c.y, m, "name", &lb->name);
     lb->loc = m->loc;
     lb->type = SC_LB_ALB;
     const struct ytree *tv = ytree_get(m, "type");
-    if (tv && yread_scalar(&r->y, tv, "type")) {
+    if (tv && yread_scalar(&r->c.y, tv, "type")) {
         int found = -1;
         for (int i = 0; i < 4; i++)
             if (!strcasecmp(tv->text, lb_type_names[i]))
@@ -319,7 +323,7 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
         if (found < 0) {
             diag_error(&tv->loc, "unknown load balancer type '%s'; expected one of: alb, nlb, "
                                  "gwlb, clb", tv->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         } else {
             lb->type = (enum sc_lb_type)found;
         }
@@ -327,19 +331,19 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
     /* Cross-zone defaults (AWS.md fact 7): ALB always on at the LB level; NLB and GWLB off;
      * CLB off as created through the API. */
     lb->cross_zone = lb->type == SC_LB_ALB;
-    yread_bool(&r->y, m, "cross_zone", &lb->cross_zone);
-    const struct ytree *zones = yread_list(&r->y, m, "zones");
+    yread_bool(&r->c.y, m, "cross_zone", &lb->cross_zone);
+    const struct ytree *zones = yread_list(&r->c.y, m, "zones");
     if (zones && zones->n) {
         lb->zones = xcalloc(zones->n, sizeof *lb->zones);
         for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = yread_scalar(&r->y, zones->items[i], "a zone");
+            const struct ytree *z = yread_scalar(&r->c.y, zones->items[i], "a zone");
             if (!z)
                 continue;
-            int zi = zone_index(r->sc, z->text);
+            int zi = cfg_read_zone(&r->c, z->text);
             for (int j = 0; j < lb->nzones; j++)
                 if (lb->zones[j] == zi) {
                     diag_error(&z->loc, "zone '%s' is listed twice", z->text);
-                    yread_fail(&r->y);
+                    yread_fail(&r->c.y);
                 }
             lb->zones[lb->nzones++] = zi;
         }
@@ -348,22 +352,22 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
             diag_error(&zones->loc, "a load balancer needs at least one zone");
         else
             diag_error(&m->loc, "a load balancer needs 'zones', e.g. zones: [a, b]");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
-    const struct ytree *ls = yread_list(&r->y, m, "listeners");
+    const struct ytree *ls = yread_list(&r->c.y, m, "listeners");
     if (!ls || ls->n == 0) {
         if (!ls)
             diag_error(&m->loc, "a load balancer needs 'listeners', e.g. "
                                 "listeners: [{ forward: web }]");
         else
             diag_error(&ls->loc, "a load balancer needs at least one listener");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else {
         if (ls->n > 1) {
             /* Requests carry no port yet, so a second listener could never be told apart. */
             diag_error(&ls->items[1]->loc, "one listener per load balancer for now (requests "
                                            "do not carry a port); put all rules in the first");
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
         read_listener(r, ls->items[0], lb);
     }
@@ -372,41 +376,41 @@ static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
     bool udp = lb->protocol == SC_UDP || lb->protocol == SC_TCP_UDP;
     lb->idle_timeout_s = !lb->l4 || lb->type == SC_LB_CLB ? 60 : udp ? 120 : 350;
     const struct ytree *it = ytree_get(m, "idle_timeout");
-    if (it && yread_positive(&r->y, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s) == 0) {
+    if (it &&
+        yread_positive(&r->c.y, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s) == 0) {
         double lo = lb->l4 && lb->type != SC_LB_CLB ? 60 : 1;
         double hi = lb->l4 && lb->type != SC_LB_CLB ? 6000 : 4000;
         if (udp || lb->protocol == SC_TLS) {
             diag_error(&it->loc, "the idle timeout of a%s %s listener is fixed at %gs (AWS)",
                        udp ? " UDP" : " TLS", lb_type_names[lb->type], udp ? 120.0 : 350.0);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         } else if (lb->idle_timeout_s < lo || lb->idle_timeout_s > hi) {
             diag_error(&it->loc, "idle_timeout must be %gs to %gs for a%s %s (AWS range), got "
                                  "'%s'", lo, hi, lb->type == SC_LB_NLB ? "n" : "",
                        lb_type_names[lb->type], it->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     const struct ytree *nx = ytree_get(m, "next");
     if (nx && lb->type != SC_LB_GWLB) {
         diag_error(ytree_key_loc(m, "next"), "'next' belongs to a gwlb (where inspected "
                                              "traffic goes on to)");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else if (nx) {
-        yread_string(&r->y, m, "next", &lb->next);
+        yread_string(&r->c.y, m, "next", &lb->next);
         lb->next_loc = nx->loc;
     } else if (lb->type == SC_LB_GWLB) {
         diag_error(&m->loc, "a gwlb needs 'next': the load balancer that inspected traffic "
                             "goes on to (GWLB -> appliances -> next)");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     lb->latency_text = xstrdup("realistic");
-    yread_string(&r->y, m, "latency", &lb->latency_text);
+    yread_string(&r->c.y, m, "latency", &lb->latency_text);
     const char *prof = latency_profile(lb->type, lb->latency_text);
     if (prof) {
         const struct ytree *v = ytree_get(m, "latency");
-        if (sim_dist_parse(prof, SIM_UNIT_SECONDS, v ? &v->loc : NULL, r->sc->dir,
-                           &lb->latency))
-            yread_fail(&r->y);
+        if (sim_dist_parse(prof, SIM_UNIT_SECONDS, v ? &v->loc : NULL, r->c.y.dir, &lb->latency))
+            yread_fail(&r->c.y);
     }
 }
 
@@ -421,31 +425,31 @@ static void read_health_check(struct reader *r, const struct ytree *m, struct sc
     if (m->kind != YTREE_MAP) {
         diag_error(&m->loc, "health_check must be a mapping, e.g. { interval: 30s, timeout: 5s, "
                             "healthy: 5, unhealthy: 2 }");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     if (ytree_check_keys(m, "health_check", hc_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
-    int errors = r->y.errors;
-    if (yread_unit(&r->y, m, "interval", SIM_UNIT_SECONDS, &hc->interval_s) == 0 &&
+    int errors = r->c.y.errors;
+    if (yread_unit(&r->c.y, m, "interval", SIM_UNIT_SECONDS, &hc->interval_s) == 0 &&
         ytree_get(m, "interval") && (hc->interval_s < 5 || hc->interval_s > 300)) {
         diag_error(&ytree_get(m, "interval")->loc, "health_check interval must be 5s to 300s "
                                                    "(AWS range), got '%s'",
                    ytree_get(m, "interval")->text);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
-    if (yread_unit(&r->y, m, "timeout", SIM_UNIT_SECONDS, &hc->timeout_s) == 0 &&
+    if (yread_unit(&r->c.y, m, "timeout", SIM_UNIT_SECONDS, &hc->timeout_s) == 0 &&
         ytree_get(m, "timeout") && (hc->timeout_s < 2 || hc->timeout_s > 120)) {
         diag_error(&ytree_get(m, "timeout")->loc, "health_check timeout must be 2s to 120s "
                                                   "(AWS range), got '%s'",
                    ytree_get(m, "timeout")->text);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     (void)errors; /* timeout < interval is checked once the LB type's defaults are in */
-    yread_int(&r->y, m, "healthy", 2, 10, &hc->healthy);
-    yread_int(&r->y, m, "unhealthy", 2, 10, &hc->unhealthy);
+    yread_int(&r->c.y, m, "healthy", 2, 10, &hc->healthy);
+    yread_int(&r->c.y, m, "unhealthy", 2, 10, &hc->unhealthy);
 }
 static const char *const targets_keys[] = {"kind", "instance_type", "vcpus", "speed", "memory",
                                            "cpu", "count", "zone", "discipline",
@@ -456,23 +460,23 @@ static const char *const lb_target_keys[] = {"lb", "register_at", "deregister_at
 static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts)
 {
     if (ytree_check_keys(m, "a targets entry", targets_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
-    yread_zero_or_more(&r->y, m, "register_at", SIM_UNIT_SECONDS, &ts->register_at_s);
-    yread_zero_or_more(&r->y, m, "deregister_at", SIM_UNIT_SECONDS, &ts->deregister_at_s);
+    yread_zero_or_more(&r->c.y, m, "register_at", SIM_UNIT_SECONDS, &ts->register_at_s);
+    yread_zero_or_more(&r->c.y, m, "deregister_at", SIM_UNIT_SECONDS, &ts->deregister_at_s);
     if (ts->deregister_at_s > 0 && ts->deregister_at_s <= ts->register_at_s) {
         diag_error(&ytree_get(m, "deregister_at")->loc, "deregister_at (%gs) must come after "
                    "register_at (%gs)", ts->deregister_at_s, ts->register_at_s);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     if (ytree_get(m, "lb")) {
         /* A load balancer as the target (NLB -> ALB): nothing else describes it. */
         if (ytree_check_keys(m, "a load-balancer target", lb_target_keys)) {
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
             return;
         }
-        yread_string(&r->y, m, "lb", &ts->lb);
+        yread_string(&r->c.y, m, "lb", &ts->lb);
         ts->lb_loc = ytree_get(m, "lb")->loc;
         ts->count = 1;
         ts->zone = -1;
@@ -484,7 +488,7 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
     sp->speed = 1.0;
     sp->discipline = TARGET_FCFS;
     char *kind = xstrdup("ec2");
-    yread_string(&r->y, m, "kind", &kind);
+    yread_string(&r->c.y, m, "kind", &kind);
     if (!strcmp(kind, "ec2"))
         sp->kind = TARGET_EC2;
     else if (!strcmp(kind, "fargate"))
@@ -492,26 +496,26 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
     else {
         diag_error(&ytree_get(m, "kind")->loc, "unknown target kind '%s'; expected ec2 or "
                                                "fargate", kind);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     free(kind);
-    yread_int(&r->y, m, "count", 0, 100000, &ts->count);
-    yread_int(&r->y, m, "queue_limit", 0, 100000000, &sp->queue_limit);
+    yread_int(&r->c.y, m, "count", 0, 100000, &ts->count);
+    yread_int(&r->c.y, m, "queue_limit", 0, 100000000, &sp->queue_limit);
     char *disc = NULL;
-    yread_string(&r->y, m, "discipline", &disc);
+    yread_string(&r->c.y, m, "discipline", &disc);
     if (disc) {
         if (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing"))
             sp->discipline = TARGET_PS;
         else if (strcmp(disc, "fcfs") != 0) {
             diag_error(&ytree_get(m, "discipline")->loc,
                        "unknown discipline '%s'; expected fcfs or ps", disc);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
         free(disc);
     }
     const struct ytree *z = ytree_get(m, "zone");
-    if (z && yread_scalar(&r->y, z, "zone"))
-        ts->zone = zone_index(r->sc, z->text);
+    if (z && yread_scalar(&r->c.y, z, "zone"))
+        ts->zone = cfg_read_zone(&r->c, z->text);
 
     const struct ytree *it = ytree_get(m, "instance_type");
     double mem_bytes = 0;
@@ -519,14 +523,14 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
         if (ytree_get(m, "cpu")) {
             diag_error(ytree_key_loc(m, "cpu"), "'cpu' is for Fargate tasks; EC2 targets take "
                                                "instance_type or vcpus");
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
-        if (it && yread_scalar(&r->y, it, "instance_type")) {
+        if (it && yread_scalar(&r->c.y, it, "instance_type")) {
             const struct catalog_instance *ci = catalog_find(it->text);
             if (!ci) {
                 diag_error(&it->loc, "unknown instance type '%s'; `elbsim list instance-types` "
                                      "shows the catalog (t3, m5, c5, r5 families)", it->text);
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             } else {
                 sp->instance_type = ci->name;
                 sp->servers = (int)ci->vcpus;
@@ -537,31 +541,31 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
             if (ytree_get(m, "vcpus")) {
                 diag_error(ytree_key_loc(m, "vcpus"), "give either instance_type or vcpus, "
                                                      "not both");
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
         } else if (!it) {
             if (!ytree_get(m, "vcpus")) {
                 diag_error(&m->loc, "an EC2 target needs instance_type (e.g. c5.large) or an "
                                     "explicit shape (vcpus: 2, speed: 1.0)");
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
             sp->servers = 1;
-            yread_int(&r->y, m, "vcpus", 1, 1024, &sp->servers);
+            yread_int(&r->c.y, m, "vcpus", 1, 1024, &sp->servers);
             sp->memory_gb = 2.0 * sp->servers;
             sp->price_per_hour_usd = 0.0425 * sp->servers; /* c5 price per vCPU */
         }
-        if (yread_unit(&r->y, m, "memory", SIM_UNIT_BYTES, &mem_bytes) == 0 && mem_bytes > 0)
+        if (yread_unit(&r->c.y, m, "memory", SIM_UNIT_BYTES, &mem_bytes) == 0 && mem_bytes > 0)
             sp->memory_gb = mem_bytes / 1e9;
     } else {
         if (it || ytree_get(m, "vcpus")) {
             diag_error(it ? &it->loc : ytree_key_loc(m, "vcpus"),
                        "Fargate tasks take cpu and memory (e.g. cpu: 0.5, memory: 1GB)");
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
         double cpu = 0.25;
         mem_bytes = 0.5e9;
-        yread_positive(&r->y, m, "cpu", SIM_UNIT_NONE, &cpu);
-        yread_unit(&r->y, m, "memory", SIM_UNIT_BYTES, &mem_bytes);
+        yread_positive(&r->c.y, m, "cpu", SIM_UNIT_NONE, &cpu);
+        yread_unit(&r->c.y, m, "memory", SIM_UNIT_BYTES, &mem_bytes);
         double mem_gb = mem_bytes / 1e9;
         if (!catalog_fargate_is_valid(cpu, mem_gb)) {
             char valid[256];
@@ -572,7 +576,7 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
             diag_error(v ? &v->loc : &m->loc, "no Fargate size has cpu %g with memory %g GB; "
                                               "valid memory for cpu %g: %s", cpu, mem_gb, cpu,
                        valid);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
         ts->fargate_cpu = cpu;
         /* A task below one vCPU is one server running at that fraction of a vCPU. */
@@ -582,8 +586,7 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
         sp->price_per_hour_usd = catalog_fargate_price_per_hour(cpu, mem_gb);
     }
     double speed = sp->speed;
-    if (yread_positive(&r->y, m, "speed", SIM_UNIT_NONE, &speed) == 0 &&
-        ytree_get(m, "speed")) {
+    if (yread_positive(&r->c.y, m, "speed", SIM_UNIT_NONE, &speed) == 0 && ytree_get(m, "speed")) {
         /* An explicit speed multiplies the type's own (1.0 = as the catalog says). */
         sp->speed = sp->kind == TARGET_FARGATE ? sp->speed * speed
                     : it                       ? sp->speed * speed
@@ -593,32 +596,32 @@ static void read_targets(struct reader *r, const struct ytree *m, struct sc_targ
         diag_error(&ytree_get(m, "queue_limit")->loc, "queue_limit %d is below the target's %d "
                    "vCPUs; it counts requests in service too, so it must be at least %d",
                    sp->queue_limit, sp->servers, sp->servers);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
 }
 
 static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
 {
     if (ytree_check_keys(m, "a target group", tg_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
-    yread_string(&r->y, m, "name", &g->name);
+    yread_string(&r->c.y, m, "name", &g->name);
     g->algorithm = xstrdup("round_robin");
     const struct ytree *a = ytree_get(m, "algorithm");
     if (a) {
         g->algorithm_given = true;
-        yread_string(&r->y, m, "algorithm", &g->algorithm);
+        yread_string(&r->c.y, m, "algorithm", &g->algorithm);
         g->algorithm_loc = a->loc;
         /* `name` or `name(k=v, ...)`: the text is kept, each routing instance reads it. */
         const struct route_ops *ops;
         void *cfg;
         if (route_parse(g->algorithm, &a->loc, &ops, &cfg))
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         free(cfg);
     }
     const struct ytree *xz = ytree_get(m, "cross_zone");
-    if (xz && yread_scalar(&r->y, xz, "cross_zone")) {
+    if (xz && yread_scalar(&r->c.y, xz, "cross_zone")) {
         if (!strcmp(xz->text, "true"))
             g->cross_zone = SC_XZ_ON;
         else if (!strcmp(xz->text, "false"))
@@ -628,7 +631,7 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
         else {
             diag_error(&xz->loc, "cross_zone must be true, false or "
                                  "use_load_balancer_configuration, got '%s'", xz->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     /* Unset (-1) until the LB type that uses the group is known (resolve_groups). */
@@ -641,36 +644,38 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
         read_health_check(r, hc, &g->hc);
     }
     const struct ytree *ss = ytree_get(m, "slow_start");
-    if (ss && yread_zero_or_more(&r->y, m, "slow_start", SIM_UNIT_SECONDS, &g->slow_start_s) == 0 &&
+    if (ss &&
+        yread_zero_or_more(&r->c.y, m, "slow_start", SIM_UNIT_SECONDS, &g->slow_start_s) == 0 &&
         g->slow_start_s != 0 && (g->slow_start_s < 30 || g->slow_start_s > 900)) {
         diag_error(&ss->loc, "slow_start must be 0 (off) or 30s to 900s (AWS range), got '%s'",
                    ss->text);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     g->deregistration_delay_s = 300;
     const struct ytree *dd = ytree_get(m, "deregistration_delay");
-    if (dd && yread_zero_or_more(&r->y, m, "deregistration_delay", SIM_UNIT_SECONDS,
+    if (dd &&
+        yread_zero_or_more(&r->c.y, m, "deregistration_delay", SIM_UNIT_SECONDS,
                            &g->deregistration_delay_s) == 0 &&
         g->deregistration_delay_s > 3600) {
         diag_error(&dd->loc, "deregistration_delay must be 0s to 3600s (AWS range), got '%s'",
                    dd->text);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     const struct ytree *tf = ytree_get(m, "target_failover");
-    if (tf && yread_scalar(&r->y, tf, "target_failover")) {
+    if (tf && yread_scalar(&r->c.y, tf, "target_failover")) {
         if (!strcmp(tf->text, "rebalance"))
             g->rebalance = true;
         else if (strcmp(tf->text, "no_rebalance") != 0) {
             diag_error(&tf->loc, "target_failover must be no_rebalance or rebalance, got '%s'",
                        tf->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     g->connection_termination = true;
-    yread_bool(&r->y, m, "connection_termination", &g->connection_termination);
-    yread_dist(&r->y, m, "appliance_demand", SIM_UNIT_SECONDS, &g->appliance_demand);
+    yread_bool(&r->c.y, m, "connection_termination", &g->connection_termination);
+    yread_dist(&r->c.y, m, "appliance_demand", SIM_UNIT_SECONDS, &g->appliance_demand);
     const struct ytree *st = ytree_get(m, "stickiness");
-    if (st && yread_scalar(&r->y, st, "stickiness")) {
+    if (st && yread_scalar(&r->c.y, st, "stickiness")) {
         g->sticky_loc = st->loc;
         const char *t = st->text;
         if (!strcmp(t, "none") || !strcmp(t, "off"))
@@ -687,7 +692,7 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
             g->sticky_duration_s = 86400;
             struct sim_call *call;
             if (sim_call_parse(t, &st->loc, &call)) {
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             } else {
                 for (size_t i = 0; call->name && i < call->nargs; i++) {
                     const struct sim_call_arg *ca = &call->args[i];
@@ -696,14 +701,14 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
                         diag_error_text(&st->loc, t, ca->key_off,
                                         ca->key ? strlen(ca->key) : ca->value_len,
                                         "lb_cookie takes one parameter, duration");
-                        yread_fail(&r->y);
+                        yread_fail(&r->c.y);
                     } else if (sim_units_parse(ca->value, ca->value_len, SIM_UNIT_SECONDS,
                                                &g->sticky_duration_s, &why) ||
                                g->sticky_duration_s < 1 || g->sticky_duration_s > 604800) {
                         diag_error_text(&st->loc, t, ca->value_off, ca->value_len,
                                         "lb_cookie duration must be 1s to 7d (AWS range)%s%s",
                                         why ? ": " : "", why ? why : "");
-                        yread_fail(&r->y);
+                        yread_fail(&r->c.y);
                     }
                 }
                 sim_call_free(call);
@@ -712,10 +717,10 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
             diag_error(&st->loc, "unknown stickiness '%s'; expected lb_cookie or "
                                  "lb_cookie(duration=D) for ALB and CLB groups, 5_tuple, 3_tuple "
                                  "or 2_tuple for GWLB groups, or none", t);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
-    const struct ytree *ts = yread_list(&r->y, m, "targets");
+    const struct ytree *ts = yread_list(&r->c.y, m, "targets");
     if (ts) {
         g->targets = xcalloc(ts->n ? ts->n : 1, sizeof *g->targets);
         for (size_t i = 0; i < ts->n; i++)
@@ -757,7 +762,7 @@ static void check_policy_groups(struct reader *r, const struct scaling_policy *p
             diag_error(&p->loc, "policy '%s' of '%s' scales on a target group's requests or "
                                 "responses, but '%s' registers with no target group (add "
                                 "target_groups: [NAME])", p->name, owner, owner);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
 }
@@ -766,19 +771,19 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
 {
     struct ecs_service_cfg *c = &e->cfg;
     if (ytree_check_keys(m, "an ECS service", ecs_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
-    yread_string(&r->y, m, "name", &e->name);
+    yread_string(&r->c.y, m, "name", &e->name);
     e->loc = m->loc;
     ecs_service_cfg_default(c, e->name ? e->name : "service");
-    const struct ytree *tgs = yread_list(&r->y, m, "target_groups");
+    const struct ytree *tgs = yread_list(&r->c.y, m, "target_groups");
     if (tgs) {
         e->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tg_names);
         e->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tg_locs);
         e->tgs = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tgs);
         for (size_t i = 0; i < tgs->n; i++) {
-            const struct ytree *t = yread_scalar(&r->y, tgs->items[i], "a target group name");
+            const struct ytree *t = yread_scalar(&r->c.y, tgs->items[i], "a target group name");
             if (!t)
                 continue;
             e->tg_names[c->ntgs] = xstrdup(t->text);
@@ -786,65 +791,65 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
         }
         c->tgs = e->tgs;
     }
-    const struct ytree *zones = yread_list(&r->y, m, "zones");
+    const struct ytree *zones = yread_list(&r->c.y, m, "zones");
     if (zones) {
         e->zones = xcalloc(zones->n ? zones->n : 1, sizeof *e->zones);
         for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = yread_scalar(&r->y, zones->items[i], "a zone");
+            const struct ytree *z = yread_scalar(&r->c.y, zones->items[i], "a zone");
             if (z)
-                e->zones[c->nzones++] = zone_index(r->sc, z->text);
+                e->zones[c->nzones++] = cfg_read_zone(&r->c, z->text);
         }
         c->zones = e->zones;
     }
     const struct ytree *lt = ytree_get(m, "launch_type");
-    if (lt && yread_scalar(&r->y, lt, "launch_type")) {
+    if (lt && yread_scalar(&r->c.y, lt, "launch_type")) {
         if (!strcmp(lt->text, "ec2"))
             c->launch_type = ECS_LAUNCH_EC2;
         else if (strcmp(lt->text, "fargate") != 0) {
             diag_error(&lt->loc, "unknown launch_type '%s'; expected fargate or ec2", lt->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     const struct ytree *task = ytree_get(m, "task");
     if (task) {
         if (ytree_check_keys(task, "task", ecs_task_keys)) {
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         } else {
             double mem = c->memory_gb * 1e9;
-            yread_positive(&r->y, task, "cpu", SIM_UNIT_NONE, &c->cpu);
-            if (yread_unit(&r->y, task, "memory", SIM_UNIT_BYTES, &mem) == 0)
+            yread_positive(&r->c.y, task, "cpu", SIM_UNIT_NONE, &c->cpu);
+            if (yread_unit(&r->c.y, task, "memory", SIM_UNIT_BYTES, &mem) == 0)
                 c->memory_gb = mem / 1e9;
-            yread_positive(&r->y, task, "speed", SIM_UNIT_NONE, &c->speed);
-            yread_int(&r->y, task, "queue_limit", 0, 100000000, &c->queue_limit);
+            yread_positive(&r->c.y, task, "speed", SIM_UNIT_NONE, &c->speed);
+            yread_int(&r->c.y, task, "queue_limit", 0, 100000000, &c->queue_limit);
             char *disc = NULL;
-            yread_string(&r->y, task, "discipline", &disc);
+            yread_string(&r->c.y, task, "discipline", &disc);
             if (disc && (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing")))
                 c->discipline = TARGET_PS;
             else if (disc && strcmp(disc, "fcfs") != 0) {
                 diag_error(&ytree_get(task, "discipline")->loc,
                            "unknown discipline '%s'; expected fcfs or ps", disc);
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
             free(disc);
         }
     }
     if (!ytree_get(m, "desired")) {
         if (scaling_capacity_read(m, "min", "max", NULL, &c->min, &c->max, NULL))
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         c->desired = c->min;
     } else if (scaling_capacity_read(m, "min", "max", "desired", &c->min, &c->max, &c->desired)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
-    yread_dist(&r->y, m, "start_time", SIM_UNIT_SECONDS, &e->start_time);
+    yread_dist(&r->c.y, m, "start_time", SIM_UNIT_SECONDS, &e->start_time);
     c->start_time = e->start_time;
     const struct ytree *mm = ytree_get(m, "memory_model");
     if (mm) {
         if (ytree_check_keys(mm, "memory_model", ecs_mem_keys)) {
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         } else {
             double per = c->memory_per_request_mb * 1e6;
-            yread_zero_or_more(&r->y, mm, "idle", SIM_UNIT_NONE, &c->memory_idle_pct);
-            if (yread_unit(&r->y, mm, "per_request", SIM_UNIT_BYTES, &per) == 0)
+            yread_zero_or_more(&r->c.y, mm, "idle", SIM_UNIT_NONE, &c->memory_idle_pct);
+            if (yread_unit(&r->c.y, mm, "per_request", SIM_UNIT_BYTES, &per) == 0)
                 c->memory_per_request_mb = per / 1e6;
         }
     }
@@ -852,35 +857,35 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
     if (cl && c->launch_type != ECS_LAUNCH_EC2) {
         diag_error(ytree_key_loc(m, "cluster"), "'cluster' is for the EC2 launch type "
                                                 "(launch_type: ec2)");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else if (!cl && c->launch_type == ECS_LAUNCH_EC2) {
         diag_error(&m->loc, "launch_type ec2 needs a cluster: { instance_type: c5.xlarge, "
                             "max: 10 }");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else if (cl) {
         struct ecs_cluster_cfg *k = &c->cluster;
         if (ytree_check_keys(cl, "cluster", ecs_cluster_keys)) {
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         } else {
-            yread_string(&r->y, cl, "name", &e->cluster_name);
+            yread_string(&r->c.y, cl, "name", &e->cluster_name);
             k->name = e->cluster_name;
-            if (!yread_require(&r->y, cl, "instance_type", "a cluster")) {
-                yread_string(&r->y, cl, "instance_type", &e->instance_type);
+            if (!yread_require(&r->c.y, cl, "instance_type", "a cluster")) {
+                yread_string(&r->c.y, cl, "instance_type", &e->instance_type);
                 k->instance_type = e->instance_type;
             }
             if (!ytree_get(cl, "desired")) {
                 if (scaling_capacity_read(cl, "min", "max", NULL, &k->min, &k->max, NULL))
-                    yread_fail(&r->y);
+                    yread_fail(&r->c.y);
                 k->desired = k->min;
             } else if (scaling_capacity_read(cl, "min", "max", "desired", &k->min, &k->max,
                                              &k->desired)) {
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
-            yread_dist(&r->y, cl, "launch_time", SIM_UNIT_SECONDS, &e->launch_time);
+            yread_dist(&r->c.y, cl, "launch_time", SIM_UNIT_SECONDS, &e->launch_time);
             k->launch_time = e->launch_time;
-            yread_positive(&r->y, cl, "target_capacity", SIM_UNIT_NONE, &k->target_capacity_pct);
+            yread_positive(&r->c.y, cl, "target_capacity", SIM_UNIT_NONE, &k->target_capacity_pct);
             const struct ytree *pl = ytree_get(cl, "placement");
-            if (pl && yread_scalar(&r->y, pl, "placement")) {
+            if (pl && yread_scalar(&r->c.y, pl, "placement")) {
                 if (!strcmp(pl->text, "binpack"))
                     k->placement = ECS_PLACE_BINPACK;
                 else if (!strcmp(pl->text, "spread"))
@@ -888,34 +893,35 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
                 else {
                     diag_error(&pl->loc, "unknown placement '%s'; expected binpack or spread",
                                pl->text);
-                    yread_fail(&r->y);
+                    yread_fail(&r->c.y);
                 }
             }
-            yread_bool(&r->y, cl, "managed_scaling", &k->managed_scaling);
-            yread_zero_or_more(&r->y, cl, "instance_warmup", SIM_UNIT_SECONDS, &k->instance_warmup_s);
-            yread_int(&r->y, cl, "min_scaling_step", 1, 10000, &k->min_step);
-            yread_int(&r->y, cl, "max_scaling_step", 1, 10000, &k->max_step);
-            yread_int(&r->y, cl, "scale_in_evaluations", 1, 1000, &k->scale_in_evaluations);
+            yread_bool(&r->c.y, cl, "managed_scaling", &k->managed_scaling);
+            yread_zero_or_more(&r->c.y, cl, "instance_warmup", SIM_UNIT_SECONDS,
+                               &k->instance_warmup_s);
+            yread_int(&r->c.y, cl, "min_scaling_step", 1, 10000, &k->min_step);
+            yread_int(&r->c.y, cl, "max_scaling_step", 1, 10000, &k->max_step);
+            yread_int(&r->c.y, cl, "scale_in_evaluations", 1, 1000, &k->scale_in_evaluations);
         }
     }
     scaling_ctx_default(&c->ctx, METRIC_RES_ECS_SERVICE, e->name ? e->name : "service");
-    c->ctx.clock.epoch_s = r->sc->start_epoch_s;
-    const struct ytree *pol = yread_list(&r->y, m, "policies");
+    c->ctx.clock.epoch_s = r->c.start_epoch_s;
+    const struct ytree *pol = yread_list(&r->c.y, m, "policies");
     if (pol) {
         e->policies = xcalloc(pol->n ? pol->n : 1, sizeof *e->policies);
         for (size_t i = 0; i < pol->n; i++) {
             struct scaling_policy *p = &e->policies[c->npolicies++];
             if (scaling_policy_read(pol->items[i], &c->ctx, p))
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             else if (p->kind == SCALING_PREDICTIVE)
                 read_history(r, e->name, p);
         }
         c->policies = e->policies;
-        if (r->y.errors == 0)
+        if (r->c.y.errors == 0)
             check_policy_groups(r, e->policies, c->npolicies, c->ntgs, e->name);
     }
-    if (r->y.errors == 0 && ecs_cfg_check(c, &e->loc))
-        yread_fail(&r->y);
+    if (r->c.y.errors == 0 && ecs_cfg_check(c, &e->loc))
+        yread_fail(&r->c.y);
 }
 static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
                                        "max", "desired", "launch_time", "warmup",
@@ -935,12 +941,12 @@ static void read_history(struct reader *r, const char *owner, struct scaling_pol
         if (p->history_path[0] == '/')
             snprintf(path, sizeof path, "%s", p->history_path);
         else
-            snprintf(path, sizeof path, "%s/%s", r->sc->dir, p->history_path);
+            snprintf(path, sizeof path, "%s/%s", r->c.y.dir, p->history_path);
         struct forecast_history h;
         int rc = forecast_history_read(path, p->history_series,
                                        p->pred_requests ? FORECAST_AGG_SUM : FORECAST_AGG_MEAN, &h);
         if (rc) {
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
             return;
         }
         p->history = h.load;
@@ -953,47 +959,47 @@ static void read_history(struct reader *r, const char *owner, struct scaling_pol
                    "predictive policy '%s' of '%s' has %zu hours of history; it needs at least "
                    "%zu (history: FILE), or wait_for_history: true to wait for the run's "
                    "own, as AWS does", p->name, owner, p->history_n, need);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
 }
 
 static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
 {
     if (ytree_check_keys(m, "an auto scaling group", asg_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
-    yread_string(&r->y, m, "name", &a->name);
+    yread_string(&r->c.y, m, "name", &a->name);
     a->loc = m->loc;
-    const struct ytree *tgs = yread_list(&r->y, m, "target_groups");
+    const struct ytree *tgs = yread_list(&r->c.y, m, "target_groups");
     if (tgs) {
         a->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_names);
         a->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_locs);
         for (size_t i = 0; i < tgs->n; i++) {
-            const struct ytree *t = yread_scalar(&r->y, tgs->items[i], "a target group name");
+            const struct ytree *t = yread_scalar(&r->c.y, tgs->items[i], "a target group name");
             if (!t)
                 continue;
             a->tg_names[a->ntgs] = xstrdup(t->text);
             a->tg_locs[a->ntgs++] = t->loc;
         }
     }
-    const struct ytree *zones = yread_list(&r->y, m, "zones");
+    const struct ytree *zones = yread_list(&r->c.y, m, "zones");
     if (zones) {
         a->zones = xcalloc(zones->n ? zones->n : 1, sizeof *a->zones);
         for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = yread_scalar(&r->y, zones->items[i], "a zone");
+            const struct ytree *z = yread_scalar(&r->c.y, zones->items[i], "a zone");
             if (z)
-                a->zones[a->nzones++] = zone_index(r->sc, z->text);
+                a->zones[a->nzones++] = cfg_read_zone(&r->c, z->text);
         }
     }
     const struct ytree *lt = ytree_get(m, "launch_template");
     if (!lt) {
         diag_error(&m->loc, "an auto scaling group needs 'launch_template', e.g. "
                             "{ instance_type: c5.large }");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else if (lt->kind != YTREE_MAP) {
         diag_error(&lt->loc, "launch_template must be a mapping, e.g. { instance_type: c5.large }");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else {
         for (const char *const *k = (const char *const[]){"count", "zone", "lb", "register_at",
                                                           "deregister_at", NULL};
@@ -1001,7 +1007,7 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
             if (ytree_get(lt, *k)) {
                 diag_error(ytree_key_loc(lt, *k), "'%s' does not belong in a launch template: "
                            "the group decides how many instances run and where", *k);
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
         read_targets(r, lt, &a->tmpl);
     }
@@ -1010,44 +1016,44 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
     a->desired = -1;
     if (!ytree_get(m, "desired")) {
         if (scaling_capacity_read(m, "min", "max", NULL, &a->min, &a->max, NULL))
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         a->desired = a->min;
     } else if (scaling_capacity_read(m, "min", "max", "desired", &a->min, &a->max,
                                      &a->desired)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     /* AWS.md fact 11: boot about 25-30 s plus the application's start; the first passing
      * health check comes on top (the target group's). */
     const char *lt_default = "lognormal(median=40s, p99=90s)";
     if (!ytree_get(m, "launch_time") &&
-        sim_dist_parse(lt_default, SIM_UNIT_SECONDS, NULL, r->sc->dir, &a->launch_time))
-        yread_fail(&r->y);
-    yread_dist(&r->y, m, "launch_time", SIM_UNIT_SECONDS, &a->launch_time);
+        sim_dist_parse(lt_default, SIM_UNIT_SECONDS, NULL, r->c.y.dir, &a->launch_time))
+        yread_fail(&r->c.y);
+    yread_dist(&r->c.y, m, "launch_time", SIM_UNIT_SECONDS, &a->launch_time);
     a->warmup_s = 300;
-    yread_zero_or_more(&r->y, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s);
+    yread_zero_or_more(&r->c.y, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s);
     a->grace_s = 300;
-    yread_zero_or_more(&r->y, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s);
+    yread_zero_or_more(&r->c.y, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s);
     const struct ytree *hct = ytree_get(m, "health_check_type");
-    if (hct && yread_scalar(&r->y, hct, "health_check_type")) {
+    if (hct && yread_scalar(&r->c.y, hct, "health_check_type")) {
         if (!strcasecmp(hct->text, "elb"))
             a->elb_health = true;
         else if (strcasecmp(hct->text, "ec2") != 0) {
             diag_error(&hct->loc, "health_check_type must be ec2 or elb, got '%s'", hct->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     const struct ytree *mon = ytree_get(m, "monitoring");
-    if (mon && yread_scalar(&r->y, mon, "monitoring")) {
+    if (mon && yread_scalar(&r->c.y, mon, "monitoring")) {
         if (!strcmp(mon->text, "detailed"))
             a->detailed_monitoring = true;
         else if (strcmp(mon->text, "basic") != 0) {
             diag_error(&mon->loc, "monitoring must be basic (300 s datapoints) or detailed "
                                   "(60 s), got '%s'", mon->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     const struct ytree *tp = ytree_get(m, "termination_policy");
-    if (tp && yread_scalar(&r->y, tp, "termination_policy")) {
+    if (tp && yread_scalar(&r->c.y, tp, "termination_policy")) {
         if (!strcmp(tp->text, "oldest_instance"))
             a->termination = SC_TERM_OLDEST;
         else if (!strcmp(tp->text, "newest_instance"))
@@ -1055,30 +1061,30 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
         else if (strcmp(tp->text, "default") != 0) {
             diag_error(&tp->loc, "termination_policy must be default, oldest_instance or "
                                  "newest_instance, got '%s'", tp->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     scaling_ctx_default(&a->ctx, METRIC_RES_ASG, a->name ? a->name : "asg");
     a->ctx.detailed_monitoring = a->detailed_monitoring;
-    a->ctx.clock.epoch_s = r->sc->start_epoch_s;
+    a->ctx.clock.epoch_s = r->c.start_epoch_s;
     a->ctx.default_warmup_s = a->warmup_s;
-    const struct ytree *pol = yread_list(&r->y, m, "policies");
+    const struct ytree *pol = yread_list(&r->c.y, m, "policies");
     if (pol) {
         a->policies = xcalloc(pol->n ? pol->n : 1, sizeof *a->policies);
         for (size_t i = 0; i < pol->n; i++) {
             struct scaling_policy *p = &a->policies[a->npolicies++];
             if (scaling_policy_read(pol->items[i], &a->ctx, p))
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             else if (p->kind == SCALING_PREDICTIVE)
                 read_history(r, a->name, p);
             for (int j = 0; j + 1 < a->npolicies && p->name; j++)
                 if (a->policies[j].name && !strcmp(a->policies[j].name, p->name)) {
                     diag_error(&p->loc, "duplicate policy name '%s' in group '%s'", p->name,
                                a->name);
-                    yread_fail(&r->y);
+                    yread_fail(&r->c.y);
                 }
         }
-        if (r->y.errors == 0)
+        if (r->c.y.errors == 0)
             check_policy_groups(r, a->policies, a->npolicies, a->ntgs, a->name);
     }
 }
@@ -1105,7 +1111,7 @@ static void read_fault_kind(struct reader *r, const struct ytree *v, struct sc_f
                      !(f->factor > 0) || !isfinite(f->factor))) {
             diag_error(&v->loc, "cannot read fault kind '%s'; expected slow(factor=F) with F > 0",
                        t);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     } else if (!strncmp(t, "errors", 6)) {
         f->kind = TARGET_FAULT_ERRORS;
@@ -1114,12 +1120,12 @@ static void read_fault_kind(struct reader *r, const struct ytree *v, struct sc_f
                      !(f->rate >= 0 && f->rate <= 1))) {
             diag_error(&v->loc, "cannot read fault kind '%s'; expected errors(rate=R) with R "
                                 "from 0 to 1", t);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     } else {
         diag_error(&v->loc, "unknown fault kind '%s'; expected one of: crash, hang, "
                             "slow(factor=F), errors(rate=R), outage", t);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     if (f->kind == TARGET_FAULT_SLOW)
@@ -1137,18 +1143,18 @@ static void read_fault(struct reader *r, const struct ytree *m, struct sc_fault 
     if (m->kind != YTREE_MAP) {
         diag_error(&m->loc, "each fault must be a mapping, e.g. { at: 5m, target: web/2, "
                             "kind: crash }");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     if (ytree_check_keys(m, "a fault", fault_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
-    if (yread_require(&r->y, m, "at", "a fault") || yread_require(&r->y, m, "kind", "a fault"))
+    if (yread_require(&r->c.y, m, "at", "a fault") || yread_require(&r->c.y, m, "kind", "a fault"))
         return;
-    yread_zero_or_more(&r->y, m, "at", SIM_UNIT_SECONDS, &f->at_s);
-    yread_positive(&r->y, m, "duration", SIM_UNIT_SECONDS, &f->duration_s);
-    const struct ytree *k = yread_scalar(&r->y, ytree_get(m, "kind"), "kind");
+    yread_zero_or_more(&r->c.y, m, "at", SIM_UNIT_SECONDS, &f->at_s);
+    yread_positive(&r->c.y, m, "duration", SIM_UNIT_SECONDS, &f->duration_s);
+    const struct ytree *k = yread_scalar(&r->c.y, ytree_get(m, "kind"), "kind");
     if (!k)
         return;
     read_fault_kind(r, k, f);
@@ -1157,21 +1163,21 @@ static void read_fault(struct reader *r, const struct ytree *m, struct sc_fault 
         if (tv || !zv) {
             diag_error(tv ? ytree_key_loc(m, "target") : &m->loc,
                        "an outage takes a zone (zone: b), not a target");
-            yread_fail(&r->y);
-        } else if (yread_scalar(&r->y, zv, "zone")) {
+            yread_fail(&r->c.y);
+        } else if (yread_scalar(&r->c.y, zv, "zone")) {
             f->zone_name = xstrdup(zv->text);
             f->loc = zv->loc;
-            f->loc.file = r->sc->file;
+            f->loc.file = r->c.file;
         }
     } else if (zv || !tv) {
         diag_error(zv ? ytree_key_loc(m, "zone") : &m->loc,
                    "a %s fault takes a target (target: GROUP/N); a zone takes kind: outage",
                    k->text);
-        yread_fail(&r->y);
-    } else if (yread_scalar(&r->y, tv, "target")) {
+        yread_fail(&r->c.y);
+    } else if (yread_scalar(&r->c.y, tv, "target")) {
         f->target = xstrdup(tv->text);
         f->loc = tv->loc;
-        f->loc.file = r->sc->file;
+        f->loc.file = r->c.file;
     }
 }
 static const char *const output_keys[] = {"interval", "requests", NULL};
@@ -1180,7 +1186,7 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
 {
     s->text = xstrdup(v->text);
     s->loc = v->loc;
-    s->loc.file = r->sc->file; /* the tree's copy of the name goes when the tree does */
+    s->loc.file = r->c.file; /* the tree's copy of the name goes when the tree does */
     char path[256], op[3] = "";
     double val;
     int used = 0;
@@ -1190,7 +1196,7 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
                             strcmp(op, ">="))) {
         diag_error(&v->loc, "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER, e.g. "
                             "\"workload.shoppers.latency_p99_s < 0.5\" (OP: <, <=, >, >=)", t);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     char *d1 = strchr(path, '.');
@@ -1202,7 +1208,7 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
             s->metric = xstrdup(d1 + 1);
         } else {
             diag_error(&v->loc, "SLO path '%s' must be SCOPE.NAME.METRIC (or run.METRIC)", path);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
             return;
         }
     } else {
@@ -1218,14 +1224,14 @@ static void read_top(struct reader *r, const struct ytree *root)
 {
     struct scenario *sc = r->sc;
     if (ytree_check_keys(root, "the scenario", top_keys)) {
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     sc->duration_s = 600;
     sc->warmup_s = 0;
     sc->seed = 1;
     sc->interval_s = 1;
-    yread_string(&r->y, root, "name", &sc->name);
+    yread_string(&r->c.y, root, "name", &sc->name);
     if (!sc->name) {
         /* Default: the file name without folder and extension. */
         const char *b = strrchr(sc->file, '/');
@@ -1233,42 +1239,43 @@ static void read_top(struct reader *r, const struct ytree *root)
         const char *dot = strrchr(b, '.');
         sc->name = xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
     }
-    yread_positive(&r->y, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s);
-    yread_zero_or_more(&r->y, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s);
+    yread_positive(&r->c.y, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s);
+    yread_zero_or_more(&r->c.y, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s);
     if (sc->warmup_s >= sc->duration_s) {
         diag_error(ytree_key_loc(root, "warmup"), "warmup (%gs) must be shorter than duration "
                                                   "(%gs)", sc->warmup_s, sc->duration_s);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     const struct ytree *seed = ytree_get(root, "seed");
-    if (seed && yread_scalar(&r->y, seed, "seed")) {
+    if (seed && yread_scalar(&r->c.y, seed, "seed")) {
         char *end;
         errno = 0;
         unsigned long long s = strtoull(seed->text, &end, 10);
         if (end == seed->text || *end || errno || seed->text[0] == '-') {
             diag_error(&seed->loc, "seed must be a whole number from 0 to 2^64-1, got '%s'",
                        seed->text);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         } else
             sc->seed = s;
     }
     sc->start_epoch_s = CRON_EPOCH_DEFAULT;
     const struct ytree *st = ytree_get(root, "start");
-    if (st && yread_scalar(&r->y, st, "start")) {
+    if (st && yread_scalar(&r->c.y, st, "start")) {
         struct cron_clock utc = {0, 0};
         double t;
         if (cron_datetime_parse(st->text, &st->loc, &utc, &t))
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         else
             sc->start_epoch_s = (int64_t)t;
     }
+    r->c.start_epoch_s = sc->start_epoch_s;
     const struct ytree *out = ytree_get(root, "output");
     if (out) {
         if (ytree_check_keys(out, "output", output_keys))
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         else {
-            yread_positive(&r->y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
-            yread_bool(&r->y, out, "requests", &sc->log_requests);
+            yread_positive(&r->c.y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
+            yread_bool(&r->c.y, out, "requests", &sc->log_requests);
         }
     }
     if (sc->duration_s / sc->interval_s > 1e7) {
@@ -1276,53 +1283,53 @@ static void read_top(struct reader *r, const struct ytree *root)
                    "interval %gs over %gs makes more than 10 "
                                                    "million rows; use a longer interval",
                    sc->interval_s, sc->duration_s);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
 
-    const struct ytree *lbs = yread_list(&r->y, root, "load_balancers");
-    if (lbs && !yread_names(&r->y, lbs, "load_balancers")) {
+    const struct ytree *lbs = yread_list(&r->c.y, root, "load_balancers");
+    if (lbs && !yread_names(&r->c.y, lbs, "load_balancers")) {
         sc->lbs = xcalloc(lbs->n ? lbs->n : 1, sizeof *sc->lbs);
         for (size_t i = 0; i < lbs->n; i++)
             read_lb(r, lbs->items[i], &sc->lbs[sc->nlbs++]);
     }
-    const struct ytree *tgs = yread_list(&r->y, root, "target_groups");
-    if (tgs && !yread_names(&r->y, tgs, "target_groups")) {
+    const struct ytree *tgs = yread_list(&r->c.y, root, "target_groups");
+    if (tgs && !yread_names(&r->c.y, tgs, "target_groups")) {
         sc->tgs = xcalloc(tgs->n ? tgs->n : 1, sizeof *sc->tgs);
         for (size_t i = 0; i < tgs->n; i++)
             read_tg(r, tgs->items[i], &sc->tgs[sc->ntgs++]);
     }
-    const struct ytree *wls = yread_list(&r->y, root, "workloads");
+    const struct ytree *wls = yread_list(&r->c.y, root, "workloads");
     if (!wls || wls->n == 0) {
         diag_error(wls ? &wls->loc : &root->loc, "a scenario needs at least one workload");
-        yread_fail(&r->y);
-    } else if (!yread_names(&r->y, wls, "workloads")) {
+        yread_fail(&r->c.y);
+    } else if (!yread_names(&r->c.y, wls, "workloads")) {
         sc->workloads = xcalloc(wls->n, sizeof *sc->workloads);
         for (size_t i = 0; i < wls->n; i++)
             read_workload(r, wls->items[i], &sc->workloads[sc->nworkloads++]);
     }
-    const struct ytree *faults = yread_list(&r->y, root, "faults");
+    const struct ytree *faults = yread_list(&r->c.y, root, "faults");
     if (faults) {
         sc->faults = xcalloc(faults->n ? faults->n : 1, sizeof *sc->faults);
         for (size_t i = 0; i < faults->n; i++)
             read_fault(r, faults->items[i], &sc->faults[sc->nfaults++]);
     }
-    const struct ytree *asgs = yread_list(&r->y, root, "auto_scaling_groups");
-    if (asgs && !yread_names(&r->y, asgs, "auto_scaling_groups")) {
+    const struct ytree *asgs = yread_list(&r->c.y, root, "auto_scaling_groups");
+    if (asgs && !yread_names(&r->c.y, asgs, "auto_scaling_groups")) {
         sc->asgs = xcalloc(asgs->n ? asgs->n : 1, sizeof *sc->asgs);
         for (size_t i = 0; i < asgs->n; i++)
             read_asg(r, asgs->items[i], &sc->asgs[sc->nasgs++]);
     }
-    const struct ytree *ecs = yread_list(&r->y, root, "ecs_services");
-    if (ecs && !yread_names(&r->y, ecs, "ecs_services")) {
+    const struct ytree *ecs = yread_list(&r->c.y, root, "ecs_services");
+    if (ecs && !yread_names(&r->c.y, ecs, "ecs_services")) {
         sc->ecs = xcalloc(ecs->n ? ecs->n : 1, sizeof *sc->ecs);
         for (size_t i = 0; i < ecs->n; i++)
             read_ecs(r, ecs->items[i], &sc->ecs[sc->necs++]);
     }
-    const struct ytree *slo = yread_list(&r->y, root, "slo");
+    const struct ytree *slo = yread_list(&r->c.y, root, "slo");
     if (slo) {
         sc->slos = xcalloc(slo->n ? slo->n : 1, sizeof *sc->slos);
         for (size_t i = 0; i < slo->n; i++)
-            if (yread_scalar(&r->y, slo->items[i], "an SLO"))
+            if (yread_scalar(&r->c.y, slo->items[i], "an SLO"))
                 read_slo(r, slo->items[i], &sc->slos[sc->nslos++]);
     }
 }
@@ -1359,7 +1366,7 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", z ? ", " : "",
                                      sc->zones[z]);
         diag_error(&f->loc, "unknown zone '%s'; zones: %s", f->zone_name, names);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return;
     }
     if (!f->target)
@@ -1391,7 +1398,7 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
                                      used ? ", " : "", an);
     }
     diag_error(&f->loc, "unknown target '%s'; targets: %s", f->target, used ? names : "(none)");
-    yread_fail(&r->y);
+    yread_fail(&r->c.y);
 }
 
 /* Cross references: entries, forwards. */
@@ -1412,7 +1419,7 @@ static void check_refs(struct reader *r)
                     diag_error(&f->loc, "rule forwards to target group '%s', which does not "
                                         "exist; target groups: %s", f->target_group,
                                sc->ntgs ? names : "(none)");
-                    yread_fail(&r->y);
+                    yread_fail(&r->c.y);
                 }
             }
     for (int i = 0; i < sc->nworkloads; i++) {
@@ -1425,7 +1432,7 @@ static void check_refs(struct reader *r)
                                          g ? ", " : "", sc->lbs[g].name);
             diag_error(&w->entry_loc, "entry '%s' is not a load balancer of this scenario; "
                                       "load balancers: %s", w->entry, sc->nlbs ? names : "(none)");
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     if (sc->nzones == 0)
@@ -1437,7 +1444,7 @@ static void check_refs(struct reader *r)
             diag_error(&a->loc, "auto scaling group '%s' has the name of a target group with "
                                 "targets of its own; their instances would both be '%s/0', ...",
                        a->name, a->name);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     for (int i = 0; i < sc->necs; i++) {
@@ -1447,14 +1454,14 @@ static void check_refs(struct reader *r)
             if (e->tgs[k] < 0) {
                 diag_error(&e->tg_locs[k], "ECS service '%s' registers with target group "
                            "'%s', which does not exist", e->name, e->tg_names[k]);
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
         }
         for (int g = 0; g < sc->nasgs; g++)
             if (e->name && sc->asgs[g].name && !strcmp(e->name, sc->asgs[g].name)) {
                 diag_error(&e->loc, "ECS service '%s' has the name of an auto scaling group; "
                                     "their instances and tasks would share names", e->name);
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
     }
     for (int i = 0; i < sc->nfaults; i++)
@@ -1466,11 +1473,11 @@ static void check_refs(struct reader *r)
             if (gi < 0) {
                 diag_error(&a->tg_locs[k], "auto scaling group '%s' registers with target "
                            "group '%s', which does not exist", a->name, a->tg_names[k]);
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             } else if (sc->tgs[gi].ntargets > 0 && sc->tgs[gi].targets[0].lb) {
                 diag_error(&a->tg_locs[k], "target group '%s' has load balancers as targets; "
                            "an auto scaling group registers instances", a->tg_names[k]);
-                yread_fail(&r->y);
+                yread_fail(&r->c.y);
             }
         }
         if (a->nzones == 0) {
@@ -1527,7 +1534,7 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
                                         "%s %s (%s) too", g->name, a_an(owner->type),
                                lb_type_names[owner->type], owner->name, a_an(lb->type),
                                lb_type_names[lb->type], lb->name);
-                    yread_fail(&r->y);
+                    yread_fail(&r->c.y);
                 }
             }
     g->used = owner != NULL;
@@ -1552,11 +1559,11 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
         diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
                    "algorithm '%s' cannot route for %s %s (%s): %s %s; algorithms that can: %s",
                    ops->name, a_an(g->lb_type), tn, owner->name, tn, kind, names);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     if (!ops) {
         diag_error(&g->loc, "algorithm '%s' is not built into this elbsim", g->algorithm);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
 
     /* Health checks: the type's defaults for what is not given. */
@@ -1572,7 +1579,7 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
     if (g->hc.timeout_s >= g->hc.interval_s) {
         diag_error(&g->hc_loc, "health_check timeout (%gs) must be shorter than interval (%gs)",
                    g->hc.timeout_s, g->hc.interval_s);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
 
     /* Features that belong to some types only. */
@@ -1581,30 +1588,30 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
         diag_error(&g->sticky_loc, "lb_cookie stickiness needs an HTTP listener of an ALB or "
                                    "CLB; this group serves %s %s that %s", a_an(g->lb_type), tn,
                    kind);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     if (g->sticky >= SC_STICKY_5TUPLE && g->lb_type != SC_LB_GWLB) {
         diag_error(&g->sticky_loc, "tuple stickiness (5_tuple, 3_tuple, 2_tuple) is a GWLB "
                                    "setting; this group serves %s %s", a_an(g->lb_type), tn);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     if (g->sticky == SC_STICKY_COOKIE && g->lb_type == SC_LB_ALB && g->cross_zone == SC_XZ_OFF) {
         diag_error(&g->sticky_loc, "ALB stickiness is not available with cross_zone off (AWS)");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     if (g->slow_start_s > 0 && g->lb_type != SC_LB_ALB) {
         diag_error(&g->loc, "slow_start is an ALB setting; this group serves %s %s",
                    a_an(g->lb_type), tn);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     } else if (g->slow_start_s > 0 && ops == &route_lor_ops) {
         diag_error(&g->loc, "slow_start cannot be combined with least_outstanding_requests "
                             "(AWS)");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     if (g->appliance_demand && g->lb_type != SC_LB_GWLB) {
         diag_error(&g->loc, "appliance_demand belongs to a group of GWLB appliances; this group "
                             "serves %s %s", a_an(g->lb_type), tn);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
 
     /* Load balancers as targets: all or none, never behind a GWLB, and only algorithms that
@@ -1616,24 +1623,24 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
     if (nlb && nlb < g->ntargets) {
         diag_error(&g->loc, "target group '%s' mixes load balancers and instances; a group "
                             "has one target type (AWS)", g->name);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     if (nlb && g->lb_type == SC_LB_GWLB) {
         diag_error(&g->loc, "GWLB targets are appliances, not load balancers; send inspected "
                             "traffic on with the gwlb's 'next'");
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     if (nlb && ops && (ops == &route_wrr_ops || ops == &route_jsq_ops)) {
         diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
                    "algorithm '%s' reads each target's size or queue; load-balancer targets "
                    "have neither", ops->name);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
     }
     for (int k = 0; k < g->ntargets; k++)
         if (g->targets[k].lb && scenario_lb_index(sc, g->targets[k].lb) < 0) {
             diag_error(&g->targets[k].lb_loc, "target '%s' is not a load balancer of this "
                                               "scenario", g->targets[k].lb);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
 }
 
@@ -1645,7 +1652,7 @@ static int lb_depth(struct reader *r, int i, int *state, int *depth, const struc
     if (state[i] == 1) {
         diag_error(via, "load balancers chain in a loop through '%s': a request would never "
                         "reach a target", sc->lbs[i].name);
-        yread_fail(&r->y);
+        yread_fail(&r->c.y);
         return -1;
     }
     if (state[i] == 2)
@@ -1699,12 +1706,12 @@ static void resolve(struct reader *r)
         if (lb->next && scenario_lb_index(sc, lb->next) < 0) {
             diag_error(&lb->next_loc, "next '%s' is not a load balancer of this scenario",
                        lb->next);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
         }
     }
     for (int i = 0; i < sc->ntgs; i++)
         resolve_group(r, &sc->tgs[i]);
-    if (r->y.errors)
+    if (r->c.y.errors)
         return;
     int *state = xcalloc((size_t)sc->nlbs + 1, sizeof *state);
     int *depth = xcalloc((size_t)sc->nlbs + 1, sizeof *depth);
@@ -1715,7 +1722,7 @@ static void resolve(struct reader *r)
         if (d > 8) {
             diag_error(&sc->lbs[i].loc, "load balancer '%s' chains %d hops deep; at most 8 "
                                              "(REQUEST_MAX_HOPS)", sc->lbs[i].name, d);
-            yread_fail(&r->y);
+            yread_fail(&r->c.y);
             break;
         }
     }
@@ -1731,19 +1738,22 @@ static int finish(struct ytree *root, const char *name, char *const *sets, int n
     const char *slash = strrchr(name, '/');
     sc->dir = slash ? xstrndup(name, (size_t)(slash - name)) : xstrdup(".");
     struct reader r = {.sc = sc};
-    yread_init(&r.y, sc->dir);
+    yread_init(&r.c.y, sc->dir);
+    r.c.file = sc->file;
+    r.c.zone_index = zone_index;
+    r.c.zones = sc;
     for (int i = 0; i < nsets; i++)
         if (ytree_set(root, sets[i]))
-            r.y.errors++;
-    if (r.y.errors == 0) {
+            r.c.y.errors++;
+    if (r.c.y.errors == 0) {
         read_top(&r, root);
-        if (r.y.errors == 0)
+        if (r.c.y.errors == 0)
             check_refs(&r);
-        if (r.y.errors == 0)
+        if (r.c.y.errors == 0)
             resolve(&r);
     }
     ytree_free(root);
-    if (r.y.errors) {
+    if (r.c.y.errors) {
         scenario_free(sc);
         return -1;
     }
@@ -1868,43 +1878,17 @@ void scenario_free(struct scenario *sc)
 
 /* ---- the resolved scenario ---- */
 
-/* A YAML scalar, quoted when it could be misread. */
-static void yq(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void ydist(FILE *f, const struct sim_dist *d)
-{
-    char buf[1024];
-    sim_dist_format(d, buf, sizeof buf);
-    yq(f, buf);
-}
-
-static void ysec(FILE *f, double v, enum sim_unit u)
-{
-    char buf[64];
-    sim_units_format(v, u, buf, sizeof buf);
-    fputs(buf, f);
-}
-
 void scenario_write_resolved(const struct scenario *sc, FILE *f)
 {
     fprintf(f, "# Resolved by elbsim %s: every default filled in.\n", ELBSIM_VERSION);
     fprintf(f, "# Run it again with: elbsim run scenario.yaml\n");
     fputs("name: ", f);
-    yq(f, sc->name);
+    ywrite_quoted(f, sc->name);
     fputs("\nelbsim_version: " ELBSIM_VERSION "\n", f);
     fputs("duration: ", f);
-    ysec(f, sc->duration_s, SIM_UNIT_SECONDS);
+    ywrite_unit(f, sc->duration_s, SIM_UNIT_SECONDS);
     fputs("\nwarmup: ", f);
-    ysec(f, sc->warmup_s, SIM_UNIT_SECONDS);
+    ywrite_unit(f, sc->warmup_s, SIM_UNIT_SECONDS);
     fprintf(f, "\nseed: %llu\n", (unsigned long long)sc->seed);
     {
         char when[32];
@@ -1913,47 +1897,47 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         fprintf(f, "start: '%s'\n", when);
     }
     fputs("output: { interval: ", f);
-    ysec(f, sc->interval_s, SIM_UNIT_SECONDS);
+    ywrite_unit(f, sc->interval_s, SIM_UNIT_SECONDS);
     fprintf(f, ", requests: %s }\n", sc->log_requests ? "true" : "false");
     fputs("workloads:\n", f);
     for (int i = 0; i < sc->nworkloads; i++) {
         const struct sc_workload *w = &sc->workloads[i];
         fputs("  - name: ", f);
-        yq(f, w->name);
+        ywrite_quoted(f, w->name);
         fputs("\n    entry: ", f);
-        yq(f, w->entry);
+        ywrite_quoted(f, w->entry);
         if (w->arrivals) {
             char buf[2048];
             arrivals_format(w->arrivals, buf, sizeof buf);
             fputs("\n    arrivals: ", f);
-            yq(f, buf);
+            ywrite_quoted(f, buf);
         } else {
             fprintf(f, "\n    users: %d\n    think: ", w->users);
-            ydist(f, w->think);
+            ywrite_dist(f, w->think);
         }
         fputs("\n    demand: ", f);
-        ydist(f, w->demand);
+        ywrite_dist(f, w->demand);
         fprintf(f, "\n    connection: { requests: %d", w->conn_requests);
         if (w->conn_think) {
             fputs(", think: ", f);
-            ydist(f, w->conn_think);
+            ywrite_dist(f, w->conn_think);
         }
         fputs(" }\n    timeout: ", f);
-        ysec(f, w->timeout_s, SIM_UNIT_SECONDS);
+        ywrite_unit(f, w->timeout_s, SIM_UNIT_SECONDS);
         fprintf(f, "\n    retries: %d\n    backoff: ", w->retries);
-        ysec(f, w->backoff_s, SIM_UNIT_SECONDS);
+        ywrite_unit(f, w->backoff_s, SIM_UNIT_SECONDS);
         fputc('\n', f);
         if (w->npaths) {
             fputs("    paths:\n", f);
             for (int j = 0; j < w->npaths; j++) {
                 fputs("      - { path: ", f);
-                yq(f, w->paths[j].path);
+                ywrite_quoted(f, w->paths[j].path);
                 fprintf(f, ", weight: %.10g }\n", w->paths[j].weight);
             }
         }
         if (w->host) {
             fputs("    host: ", f);
-            yq(f, w->host);
+            ywrite_quoted(f, w->host);
             fputc('\n', f);
         }
     }
@@ -1961,23 +1945,23 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     for (int i = 0; i < sc->nlbs; i++) {
         const struct sc_lb *lb = &sc->lbs[i];
         fputs("  - name: ", f);
-        yq(f, lb->name);
+        ywrite_quoted(f, lb->name);
         fprintf(f, "\n    type: %s\n    zones: [", lb_type_names[lb->type]);
         for (int z = 0; z < lb->nzones; z++) {
             if (z)
                 fputs(", ", f);
-            yq(f, sc->zones[lb->zones[z]]);
+            ywrite_quoted(f, sc->zones[lb->zones[z]]);
         }
         fprintf(f, "]\n    cross_zone: %s\n    latency: ", lb->cross_zone ? "true" : "false");
         if (lb->latency)
-            ydist(f, lb->latency);
+            ywrite_dist(f, lb->latency);
         else
             fputs("none", f);
         fputs("\n    idle_timeout: ", f);
-        ysec(f, lb->idle_timeout_s, SIM_UNIT_SECONDS);
+        ywrite_unit(f, lb->idle_timeout_s, SIM_UNIT_SECONDS);
         if (lb->next) {
             fputs("\n    next: ", f);
-            yq(f, lb->next);
+            ywrite_quoted(f, lb->next);
         }
         fprintf(f, "\n    listeners:\n      - protocol: %s\n        rules:\n",
                 protocol_names[lb->protocol]);
@@ -1986,18 +1970,18 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             fputs("          - { ", f);
             if (ru->path) {
                 fputs("path: ", f);
-                yq(f, ru->path);
+                ywrite_quoted(f, ru->path);
                 fputs(", ", f);
             }
             if (ru->host) {
                 fputs("host: ", f);
-                yq(f, ru->host);
+                ywrite_quoted(f, ru->host);
                 fputs(", ", f);
             }
             fputs("forward: [", f);
             for (int k = 0; k < ru->nfw; k++) {
                 fprintf(f, "%s{ target_group: ", k ? ", " : "");
-                yq(f, ru->fw[k].target_group);
+                ywrite_quoted(f, ru->fw[k].target_group);
                 fprintf(f, ", weight: %.10g }", ru->fw[k].weight);
             }
             fputs("] }\n", f);
@@ -2007,10 +1991,10 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     for (int i = 0; i < sc->ntgs; i++) {
         const struct sc_tg *g = &sc->tgs[i];
         fputs("  - name: ", f);
-        yq(f, g->name);
+        ywrite_quoted(f, g->name);
         fputs("\n    algorithm: ", f);
         if (strpbrk(g->algorithm, "(:#'\""))
-            yq(f, g->algorithm);
+            ywrite_quoted(f, g->algorithm);
         else
             fputs(g->algorithm, f);
         fprintf(f, "\n    cross_zone: %s\n",
@@ -2018,30 +2002,30 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
                 : g->cross_zone == SC_XZ_OFF ? "false"
                                              : "use_load_balancer_configuration");
         fputs("    health_check: { interval: ", f);
-        ysec(f, g->hc.interval_s, SIM_UNIT_SECONDS);
+        ywrite_unit(f, g->hc.interval_s, SIM_UNIT_SECONDS);
         fputs(", timeout: ", f);
-        ysec(f, g->hc.timeout_s, SIM_UNIT_SECONDS);
+        ywrite_unit(f, g->hc.timeout_s, SIM_UNIT_SECONDS);
         fprintf(f, ", healthy: %d, unhealthy: %d }\n", g->hc.healthy, g->hc.unhealthy);
         fputs("    slow_start: ", f);
-        ysec(f, g->slow_start_s, SIM_UNIT_SECONDS);
+        ywrite_unit(f, g->slow_start_s, SIM_UNIT_SECONDS);
         fputs("\n    stickiness: ", f);
         static const char *const sticky_names[] = {"none", "lb_cookie", "5_tuple", "3_tuple",
                                                    "2_tuple"};
         if (g->sticky == SC_STICKY_COOKIE) {
             fputs("\"lb_cookie(duration=", f);
-            ysec(f, g->sticky_duration_s, SIM_UNIT_SECONDS);
+            ywrite_unit(f, g->sticky_duration_s, SIM_UNIT_SECONDS);
             fputs(")\"", f);
         } else {
             fputs(sticky_names[g->sticky], f);
         }
         fputs("\n    deregistration_delay: ", f);
-        ysec(f, g->deregistration_delay_s, SIM_UNIT_SECONDS);
+        ywrite_unit(f, g->deregistration_delay_s, SIM_UNIT_SECONDS);
         fprintf(f, "\n    target_failover: %s\n    connection_termination: %s\n",
                 g->rebalance ? "rebalance" : "no_rebalance",
                 g->connection_termination ? "true" : "false");
         if (g->appliance_demand) {
             fputs("    appliance_demand: ", f);
-            ydist(f, g->appliance_demand);
+            ywrite_dist(f, g->appliance_demand);
             fputc('\n', f);
         }
         fputs(g->ntargets ? "    targets:\n" : "    targets: []\n", f);
@@ -2050,7 +2034,7 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             const struct target_spec *sp = &t->spec;
             if (t->lb) {
                 fputs("      - { lb: ", f);
-                yq(f, t->lb);
+                ywrite_quoted(f, t->lb);
             } else if (sp->kind == TARGET_FARGATE)
                 fprintf(f, "      - { kind: fargate, cpu: %.10g, memory: %.10gGB", t->fargate_cpu,
                         sp->memory_gb);
@@ -2063,18 +2047,18 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
                 fprintf(f, ", count: %d", t->count);
                 if (t->zone >= 0) {
                     fputs(", zone: ", f);
-                    yq(f, sc->zones[t->zone]);
+                    ywrite_quoted(f, sc->zones[t->zone]);
                 }
                 fprintf(f, ", discipline: %s, queue_limit: %d",
                         sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
             }
             if (t->register_at_s > 0) {
                 fputs(", register_at: ", f);
-                ysec(f, t->register_at_s, SIM_UNIT_SECONDS);
+                ywrite_unit(f, t->register_at_s, SIM_UNIT_SECONDS);
             }
             if (t->deregister_at_s > 0) {
                 fputs(", deregister_at: ", f);
-                ysec(f, t->deregister_at_s, SIM_UNIT_SECONDS);
+                ywrite_unit(f, t->deregister_at_s, SIM_UNIT_SECONDS);
             }
             fputs(" }\n", f);
         }
@@ -2086,16 +2070,16 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             const struct sc_asg *a = &sc->asgs[i];
             const struct target_spec *sp = &a->tmpl.spec;
             fputs("  - name: ", f);
-            yq(f, a->name);
+            ywrite_quoted(f, a->name);
             fputs("\n    target_groups: [", f);
             for (int k = 0; k < a->ntgs; k++) {
                 fputs(k ? ", " : "", f);
-                yq(f, a->tg_names[k]);
+                ywrite_quoted(f, a->tg_names[k]);
             }
             fputs("]\n    zones: [", f);
             for (int z = 0; z < a->nzones; z++) {
                 fputs(z ? ", " : "", f);
-                yq(f, sc->zones[a->zones[z]]);
+                ywrite_quoted(f, sc->zones[a->zones[z]]);
             }
             fputs("]\n    launch_template: { ", f);
             if (sp->kind == TARGET_FARGATE)
@@ -2110,12 +2094,12 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
                     sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
             fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n    launch_time: ", a->min,
                     a->max, a->desired);
-            ydist(f, a->launch_time);
+            ywrite_dist(f, a->launch_time);
             fputs("\n    warmup: ", f);
-            ysec(f, a->warmup_s, SIM_UNIT_SECONDS);
+            ywrite_unit(f, a->warmup_s, SIM_UNIT_SECONDS);
             fprintf(f, "\n    health_check_type: %s\n    health_check_grace_period: ",
                     a->elb_health ? "elb" : "ec2");
-            ysec(f, a->grace_s, SIM_UNIT_SECONDS);
+            ywrite_unit(f, a->grace_s, SIM_UNIT_SECONDS);
             fprintf(f, "\n    monitoring: %s\n    termination_policy: %s\n",
                     a->detailed_monitoring ? "detailed" : "basic", term[a->termination]);
             if (a->npolicies) {
@@ -2131,18 +2115,18 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             const struct sc_ecs *e = &sc->ecs[i];
             const struct ecs_service_cfg *c = &e->cfg;
             fputs("  - name: ", f);
-            yq(f, e->name);
+            ywrite_quoted(f, e->name);
             fputs("\n    target_groups: [", f);
             for (int k = 0; k < c->ntgs; k++) {
                 fputs(k ? ", " : "", f);
-                yq(f, e->tg_names[k]);
+                ywrite_quoted(f, e->tg_names[k]);
             }
             fputs("]\n", f);
             if (c->nzones) {
                 fputs("    zones: [", f);
                 for (int z = 0; z < c->nzones; z++) {
                     fputs(z ? ", " : "", f);
-                    yq(f, sc->zones[c->zones[z]]);
+                    ywrite_quoted(f, sc->zones[c->zones[z]]);
                 }
                 fputs("]\n", f);
             }
@@ -2153,7 +2137,7 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n", c->min, c->max, c->desired);
             if (e->start_time) {
                 fputs("    start_time: ", f);
-                ydist(f, e->start_time);
+                ywrite_dist(f, e->start_time);
                 fputc('\n', f);
             }
             fprintf(f, "    memory_model: { idle: %.10g, per_request: %.10gMB }\n",
@@ -2163,7 +2147,7 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
                 fputs("    cluster:\n", f);
                 if (k->name) {
                     fputs("      name: ", f);
-                    yq(f, k->name);
+                    ywrite_quoted(f, k->name);
                     fputc('\n', f);
                 }
                 fprintf(f, "      instance_type: %s\n      min: %d\n      max: %d\n      "
@@ -2171,7 +2155,7 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
                         k->instance_type, k->min, k->max, k->desired);
                 if (e->launch_time) {
                     fputs("      launch_time: ", f);
-                    ydist(f, e->launch_time);
+                    ywrite_dist(f, e->launch_time);
                     fputc('\n', f);
                 }
                 fprintf(f, "      target_capacity: %.10g\n      placement: %s\n      "
@@ -2195,14 +2179,14 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         for (int i = 0; i < sc->nfaults; i++) {
             const struct sc_fault *ft = &sc->faults[i];
             fputs("  - { at: ", f);
-            ysec(f, ft->at_s, SIM_UNIT_SECONDS);
+            ywrite_unit(f, ft->at_s, SIM_UNIT_SECONDS);
             fputs(ft->outage ? ", zone: " : ", target: ", f);
-            yq(f, ft->outage ? ft->zone_name : ft->target);
+            ywrite_quoted(f, ft->outage ? ft->zone_name : ft->target);
             fputs(", kind: ", f);
-            yq(f, ft->kind_text);
+            ywrite_quoted(f, ft->kind_text);
             if (ft->duration_s > 0) {
                 fputs(", duration: ", f);
-                ysec(f, ft->duration_s, SIM_UNIT_SECONDS);
+                ywrite_unit(f, ft->duration_s, SIM_UNIT_SECONDS);
             }
             fputs(" }\n", f);
         }
@@ -2211,7 +2195,7 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         fputs("slo:\n", f);
         for (int i = 0; i < sc->nslos; i++) {
             fputs("  - ", f);
-            yq(f, sc->slos[i].text);
+            ywrite_quoted(f, sc->slos[i].text);
             fputc('\n', f);
         }
     }
