@@ -40,97 +40,7 @@ static int zone_index(void *zones, const char *name)
 
 /* ---- sections ---- */
 
-static const char *const workload_keys[] = {
-    "name", "entry", "arrivals", "users", "think", "demand", "connection", "timeout",
-    "retries", "backoff", "paths", "host", NULL};
-static const char *const connection_keys[] = {"requests", "think", NULL};
-static const char *const path_keys[] = {"path", "weight", NULL};
 
-static void read_workload(struct reader *r, const struct ytree *m, struct sc_workload *w)
-{
-    if (ytree_check_keys(m, "a workload", workload_keys)) {
-        yread_fail(&r->c.y);
-        return;
-    }
-    yread_string(&r->c.y, m, "name", &w->name);
-    w->conn_requests = 1;
-    w->backoff_s = 0.1;
-    if (!yread_require(&r->c.y, m, "entry", "a workload")) {
-        yread_string(&r->c.y, m, "entry", &w->entry);
-        w->entry_loc = ytree_get(m, "entry")->loc;
-    }
-    yread_require(&r->c.y, m, "demand", "a workload");
-    yread_dist(&r->c.y, m, "demand", SIM_UNIT_SECONDS, &w->demand);
-    const struct ytree *arr = ytree_get(m, "arrivals");
-    const struct ytree *users = ytree_get(m, "users");
-    if (arr && users) {
-        diag_error(&users->loc, "a workload has either 'arrivals' (open loop) or 'users' "
-                                "(closed loop), not both");
-        yread_fail(&r->c.y);
-    } else if (!arr && !users) {
-        diag_error(&m->loc, "a workload needs 'arrivals' (open loop, e.g. "
-                            "poisson(rate=200/s)) or 'users' (closed loop)");
-        yread_fail(&r->c.y);
-    }
-    if (arr && yread_scalar(&r->c.y, arr, "arrivals")) {
-        if (arrivals_parse(arr->text, &arr->loc, r->c.y.dir, &w->arrivals))
-            yread_fail(&r->c.y);
-    }
-    if (users) {
-        yread_int(&r->c.y, m, "users", 1, 10000000, &w->users);
-        yread_require(&r->c.y, m, "think", "a closed-loop workload (users)");
-        yread_dist(&r->c.y, m, "think", SIM_UNIT_SECONDS, &w->think);
-    } else if (ytree_get(m, "think")) {
-        diag_error(ytree_key_loc(m, "think"), "'think' belongs to closed-loop workloads "
-                                              "(users) or to 'connection'");
-        yread_fail(&r->c.y);
-    }
-    const struct ytree *c = ytree_get(m, "connection");
-    if (c && users) {
-        diag_error(ytree_key_loc(m, "connection"), "'connection' belongs to open-loop "
-                                                   "workloads; closed-loop users send one "
-                                                   "request at a time and think in between");
-        yread_fail(&r->c.y);
-    } else if (c) {
-        if (ytree_check_keys(c, "connection", connection_keys))
-            yread_fail(&r->c.y);
-        else {
-            yread_int(&r->c.y, c, "requests", 1, 1000000, &w->conn_requests);
-            yread_dist(&r->c.y, c, "think", SIM_UNIT_SECONDS, &w->conn_think);
-        }
-    }
-    yread_zero_or_more(&r->c.y, m, "timeout", SIM_UNIT_SECONDS, &w->timeout_s);
-    yread_int(&r->c.y, m, "retries", 0, 100, &w->retries);
-    yread_zero_or_more(&r->c.y, m, "backoff", SIM_UNIT_SECONDS, &w->backoff_s);
-    yread_string(&r->c.y, m, "host", &w->host);
-    const struct ytree *paths = yread_list(&r->c.y, m, "paths");
-    if (paths) {
-        w->paths = xcalloc(paths->n ? paths->n : 1, sizeof *w->paths);
-        double sum = 0;
-        for (size_t i = 0; i < paths->n; i++) {
-            const struct ytree *p = paths->items[i];
-            struct sc_path *sp = &w->paths[w->npaths++];
-            sp->weight = 1;
-            if (p->kind == YTREE_SCALAR) {
-                sp->path = xstrdup(p->text);
-            } else if (ytree_check_keys(p, "a path", path_keys)) {
-                yread_fail(&r->c.y);
-                continue;
-            } else {
-                yread_require(&r->c.y, p, "path", "a path entry");
-                yread_string(&r->c.y, p, "path", &sp->path);
-                yread_positive(&r->c.y, p, "weight", SIM_UNIT_NONE, &sp->weight);
-            }
-            if (sp->path && sp->path[0] != '/') {
-                diag_error(&p->loc, "a path starts with '/', got '%s'", sp->path);
-                yread_fail(&r->c.y);
-            }
-            sum += sp->weight;
-        }
-        for (int i = 0; i < w->npaths; i++)
-            w->paths[i].weight /= sum > 0 ? sum : 1;
-    }
-}
 
 static const char *const lb_keys[] = {"name", "type", "zones", "cross_zone", "latency",
                                       "listeners", "idle_timeout", "next", NULL};
@@ -1305,7 +1215,7 @@ static void read_top(struct reader *r, const struct ytree *root)
     } else if (!yread_names(&r->c.y, wls, "workloads")) {
         sc->workloads = xcalloc(wls->n, sizeof *sc->workloads);
         for (size_t i = 0; i < wls->n; i++)
-            read_workload(r, wls->items[i], &sc->workloads[sc->nworkloads++]);
+            workload_cfg_read(&r->c, wls->items[i], &sc->workloads[sc->nworkloads++]);
     }
     const struct ytree *faults = yread_list(&r->c.y, root, "faults");
     if (faults) {
@@ -1782,19 +1692,8 @@ void scenario_free(struct scenario *sc)
 {
     if (!sc)
         return;
-    for (int i = 0; i < sc->nworkloads; i++) {
-        struct sc_workload *w = &sc->workloads[i];
-        free(w->name);
-        free(w->entry);
-        arrivals_free(w->arrivals);
-        sim_dist_free(w->think);
-        sim_dist_free(w->demand);
-        sim_dist_free(w->conn_think);
-        for (int j = 0; j < w->npaths; j++)
-            free(w->paths[j].path);
-        free(w->paths);
-        free(w->host);
-    }
+    for (int i = 0; i < sc->nworkloads; i++)
+        workload_cfg_fini(&sc->workloads[i]);
     free(sc->workloads);
     for (int i = 0; i < sc->nlbs; i++) {
         struct sc_lb *lb = &sc->lbs[i];
@@ -1900,47 +1799,8 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     ywrite_unit(f, sc->interval_s, SIM_UNIT_SECONDS);
     fprintf(f, ", requests: %s }\n", sc->log_requests ? "true" : "false");
     fputs("workloads:\n", f);
-    for (int i = 0; i < sc->nworkloads; i++) {
-        const struct sc_workload *w = &sc->workloads[i];
-        fputs("  - name: ", f);
-        ywrite_quoted(f, w->name);
-        fputs("\n    entry: ", f);
-        ywrite_quoted(f, w->entry);
-        if (w->arrivals) {
-            char buf[2048];
-            arrivals_format(w->arrivals, buf, sizeof buf);
-            fputs("\n    arrivals: ", f);
-            ywrite_quoted(f, buf);
-        } else {
-            fprintf(f, "\n    users: %d\n    think: ", w->users);
-            ywrite_dist(f, w->think);
-        }
-        fputs("\n    demand: ", f);
-        ywrite_dist(f, w->demand);
-        fprintf(f, "\n    connection: { requests: %d", w->conn_requests);
-        if (w->conn_think) {
-            fputs(", think: ", f);
-            ywrite_dist(f, w->conn_think);
-        }
-        fputs(" }\n    timeout: ", f);
-        ywrite_unit(f, w->timeout_s, SIM_UNIT_SECONDS);
-        fprintf(f, "\n    retries: %d\n    backoff: ", w->retries);
-        ywrite_unit(f, w->backoff_s, SIM_UNIT_SECONDS);
-        fputc('\n', f);
-        if (w->npaths) {
-            fputs("    paths:\n", f);
-            for (int j = 0; j < w->npaths; j++) {
-                fputs("      - { path: ", f);
-                ywrite_quoted(f, w->paths[j].path);
-                fprintf(f, ", weight: %.10g }\n", w->paths[j].weight);
-            }
-        }
-        if (w->host) {
-            fputs("    host: ", f);
-            ywrite_quoted(f, w->host);
-            fputc('\n', f);
-        }
-    }
+    for (int i = 0; i < sc->nworkloads; i++)
+        workload_cfg_write(&sc->workloads[i], f);
     fputs("load_balancers:\n", f);
     for (int i = 0; i < sc->nlbs; i++) {
         const struct sc_lb *lb = &sc->lbs[i];

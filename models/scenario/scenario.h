@@ -19,33 +19,11 @@
 #include "models/containers/ecs.h"
 #include "models/scaling/scaling.h"
 #include "models/compute/target.h"
+#include "models/traffic/workload_cfg.h"
 #include "sim/diag.h"
 
 struct sim_dist;
 struct arrivals;
-
-struct sc_path {
-    char *path;
-    double weight;
-};
-
-struct sc_workload {
-    char *name;
-    char *entry;                 /* name of the node requests enter */
-    struct loc entry_loc;
-    struct arrivals *arrivals;   /* open loop; NULL for closed-loop users */
-    int users;                   /* closed loop: concurrent users (0 = open loop) */
-    struct sim_dist *think;      /* closed loop: think time between a response and the next */
-    struct sim_dist *demand;     /* CPU seconds per request at speed 1.0 */
-    int conn_requests;           /* requests per connection (1 = a connection per request) */
-    struct sim_dist *conn_think; /* pause between requests on a connection; NULL = none */
-    double timeout_s;            /* client timeout per attempt; 0 = none */
-    int retries;                 /* extra attempts after a timeout or 5xx */
-    double backoff_s;            /* base of the exponential backoff with full jitter */
-    struct sc_path *paths;       /* request paths with weights; none = "/" */
-    int npaths;
-    char *host;                  /* Host header; NULL = none */
-};
 
 struct sc_forward {
     char *target_group;

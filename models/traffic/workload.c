@@ -6,7 +6,7 @@
 
 #include "models/core/node.h"
 #include "models/core/request.h"
-#include "models/scenario/scenario.h"
+#include "models/traffic/workload_cfg.h"
 #include "models/scenario/world.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
