@@ -361,154 +361,7 @@ static void read_health_check(struct reader *r, const struct ytree *m, struct sc
     yread_int(&r->c.y, m, "healthy", 2, 10, &hc->healthy);
     yread_int(&r->c.y, m, "unhealthy", 2, 10, &hc->unhealthy);
 }
-static const char *const targets_keys[] = {"kind", "instance_type", "vcpus", "speed", "memory",
-                                           "cpu", "count", "zone", "discipline",
-                                           "queue_limit", "lb", "register_at",
-                                           "deregister_at", NULL};
-static const char *const lb_target_keys[] = {"lb", "register_at", "deregister_at", NULL};
 
-static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts)
-{
-    if (ytree_check_keys(m, "a targets entry", targets_keys)) {
-        yread_fail(&r->c.y);
-        return;
-    }
-    yread_zero_or_more(&r->c.y, m, "register_at", SIM_UNIT_SECONDS, &ts->register_at_s);
-    yread_zero_or_more(&r->c.y, m, "deregister_at", SIM_UNIT_SECONDS, &ts->deregister_at_s);
-    if (ts->deregister_at_s > 0 && ts->deregister_at_s <= ts->register_at_s) {
-        diag_error(&ytree_get(m, "deregister_at")->loc, "deregister_at (%gs) must come after "
-                   "register_at (%gs)", ts->deregister_at_s, ts->register_at_s);
-        yread_fail(&r->c.y);
-    }
-    if (ytree_get(m, "lb")) {
-        /* A load balancer as the target (NLB -> ALB): nothing else describes it. */
-        if (ytree_check_keys(m, "a load-balancer target", lb_target_keys)) {
-            yread_fail(&r->c.y);
-            return;
-        }
-        yread_string(&r->c.y, m, "lb", &ts->lb);
-        ts->lb_loc = ytree_get(m, "lb")->loc;
-        ts->count = 1;
-        ts->zone = -1;
-        return;
-    }
-    struct target_spec *sp = &ts->spec;
-    ts->count = 1;
-    ts->zone = -1;
-    sp->speed = 1.0;
-    sp->discipline = TARGET_FCFS;
-    char *kind = xstrdup("ec2");
-    yread_string(&r->c.y, m, "kind", &kind);
-    if (!strcmp(kind, "ec2"))
-        sp->kind = TARGET_EC2;
-    else if (!strcmp(kind, "fargate"))
-        sp->kind = TARGET_FARGATE;
-    else {
-        diag_error(&ytree_get(m, "kind")->loc, "unknown target kind '%s'; expected ec2 or "
-                                               "fargate", kind);
-        yread_fail(&r->c.y);
-    }
-    free(kind);
-    yread_int(&r->c.y, m, "count", 0, 100000, &ts->count);
-    yread_int(&r->c.y, m, "queue_limit", 0, 100000000, &sp->queue_limit);
-    char *disc = NULL;
-    yread_string(&r->c.y, m, "discipline", &disc);
-    if (disc) {
-        if (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing"))
-            sp->discipline = TARGET_PS;
-        else if (strcmp(disc, "fcfs") != 0) {
-            diag_error(&ytree_get(m, "discipline")->loc,
-                       "unknown discipline '%s'; expected fcfs or ps", disc);
-            yread_fail(&r->c.y);
-        }
-        free(disc);
-    }
-    const struct ytree *z = ytree_get(m, "zone");
-    if (z && yread_scalar(&r->c.y, z, "zone"))
-        ts->zone = cfg_read_zone(&r->c, z->text);
-
-    const struct ytree *it = ytree_get(m, "instance_type");
-    double mem_bytes = 0;
-    if (sp->kind == TARGET_EC2) {
-        if (ytree_get(m, "cpu")) {
-            diag_error(ytree_key_loc(m, "cpu"), "'cpu' is for Fargate tasks; EC2 targets take "
-                                               "instance_type or vcpus");
-            yread_fail(&r->c.y);
-        }
-        if (it && yread_scalar(&r->c.y, it, "instance_type")) {
-            const struct catalog_instance *ci = catalog_find(it->text);
-            if (!ci) {
-                diag_error(&it->loc, "unknown instance type '%s'; `elbsim list instance-types` "
-                                     "shows the catalog (t3, m5, c5, r5 families)", it->text);
-                yread_fail(&r->c.y);
-            } else {
-                sp->instance_type = ci->name;
-                sp->servers = (int)ci->vcpus;
-                sp->speed = ci->speed;
-                sp->memory_gb = ci->memory_gb;
-                sp->price_per_hour_usd = ci->price_per_hour_usd;
-            }
-            if (ytree_get(m, "vcpus")) {
-                diag_error(ytree_key_loc(m, "vcpus"), "give either instance_type or vcpus, "
-                                                     "not both");
-                yread_fail(&r->c.y);
-            }
-        } else if (!it) {
-            if (!ytree_get(m, "vcpus")) {
-                diag_error(&m->loc, "an EC2 target needs instance_type (e.g. c5.large) or an "
-                                    "explicit shape (vcpus: 2, speed: 1.0)");
-                yread_fail(&r->c.y);
-            }
-            sp->servers = 1;
-            yread_int(&r->c.y, m, "vcpus", 1, 1024, &sp->servers);
-            sp->memory_gb = 2.0 * sp->servers;
-            sp->price_per_hour_usd = 0.0425 * sp->servers; /* c5 price per vCPU */
-        }
-        if (yread_unit(&r->c.y, m, "memory", SIM_UNIT_BYTES, &mem_bytes) == 0 && mem_bytes > 0)
-            sp->memory_gb = mem_bytes / 1e9;
-    } else {
-        if (it || ytree_get(m, "vcpus")) {
-            diag_error(it ? &it->loc : ytree_key_loc(m, "vcpus"),
-                       "Fargate tasks take cpu and memory (e.g. cpu: 0.5, memory: 1GB)");
-            yread_fail(&r->c.y);
-        }
-        double cpu = 0.25;
-        mem_bytes = 0.5e9;
-        yread_positive(&r->c.y, m, "cpu", SIM_UNIT_NONE, &cpu);
-        yread_unit(&r->c.y, m, "memory", SIM_UNIT_BYTES, &mem_bytes);
-        double mem_gb = mem_bytes / 1e9;
-        if (!catalog_fargate_is_valid(cpu, mem_gb)) {
-            char valid[256];
-            catalog_fargate_valid_memory(cpu, valid, sizeof valid);
-            const struct ytree *v = ytree_get(m, "memory");
-            if (!v)
-                v = ytree_get(m, "cpu");
-            diag_error(v ? &v->loc : &m->loc, "no Fargate size has cpu %g with memory %g GB; "
-                                              "valid memory for cpu %g: %s", cpu, mem_gb, cpu,
-                       valid);
-            yread_fail(&r->c.y);
-        }
-        ts->fargate_cpu = cpu;
-        /* A task below one vCPU is one server running at that fraction of a vCPU. */
-        sp->servers = cpu < 1 ? 1 : (int)cpu;
-        sp->speed = cpu < 1 ? cpu : 1.0;
-        sp->memory_gb = mem_gb;
-        sp->price_per_hour_usd = catalog_fargate_price_per_hour(cpu, mem_gb);
-    }
-    double speed = sp->speed;
-    if (yread_positive(&r->c.y, m, "speed", SIM_UNIT_NONE, &speed) == 0 && ytree_get(m, "speed")) {
-        /* An explicit speed multiplies the type's own (1.0 = as the catalog says). */
-        sp->speed = sp->kind == TARGET_FARGATE ? sp->speed * speed
-                    : it                       ? sp->speed * speed
-                                               : speed;
-    }
-    if (sp->queue_limit > 0 && sp->queue_limit < sp->servers) {
-        diag_error(&ytree_get(m, "queue_limit")->loc, "queue_limit %d is below the target's %d "
-                   "vCPUs; it counts requests in service too, so it must be at least %d",
-                   sp->queue_limit, sp->servers, sp->servers);
-        yread_fail(&r->c.y);
-    }
-}
 
 static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
 {
@@ -634,7 +487,7 @@ static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
     if (ts) {
         g->targets = xcalloc(ts->n ? ts->n : 1, sizeof *g->targets);
         for (size_t i = 0; i < ts->n; i++)
-            read_targets(r, ts->items[i], &g->targets[g->ntargets++]);
+            target_cfg_read(&r->c, ts->items[i], &g->targets[g->ntargets++]);
     }
 }
 
@@ -838,7 +691,6 @@ static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch
                                        "health_check_type", "health_check_grace_period",
                                        "monitoring", "termination_policy", "policies", NULL};
 
-static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts);
 
 /* A predictive policy's history: a CSV of load before t = 0 (its last hour ends at t = 0),
  * read now so a bad file is a load-time error.  Without enough of it the policy waits
@@ -907,19 +759,8 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
         diag_error(&m->loc, "an auto scaling group needs 'launch_template', e.g. "
                             "{ instance_type: c5.large }");
         yread_fail(&r->c.y);
-    } else if (lt->kind != YTREE_MAP) {
-        diag_error(&lt->loc, "launch_template must be a mapping, e.g. { instance_type: c5.large }");
-        yread_fail(&r->c.y);
     } else {
-        for (const char *const *k = (const char *const[]){"count", "zone", "lb", "register_at",
-                                                          "deregister_at", NULL};
-             *k; k++)
-            if (ytree_get(lt, *k)) {
-                diag_error(ytree_key_loc(lt, *k), "'%s' does not belong in a launch template: "
-                           "the group decides how many instances run and where", *k);
-                yread_fail(&r->c.y);
-            }
-        read_targets(r, lt, &a->tmpl);
+        target_cfg_read_template(&r->c, lt, &a->tmpl);
     }
     a->min = 1;
     a->max = 1;
@@ -1717,7 +1558,7 @@ void scenario_free(struct scenario *sc)
         free(sc->tgs[i].algorithm);
         sim_dist_free(sc->tgs[i].appliance_demand);
         for (int k = 0; k < sc->tgs[i].ntargets; k++)
-            free(sc->tgs[i].targets[k].lb);
+            target_cfg_fini(&sc->tgs[i].targets[k]);
         free(sc->tgs[i].targets);
     }
     free(sc->tgs);
@@ -1889,46 +1730,14 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
             fputc('\n', f);
         }
         fputs(g->ntargets ? "    targets:\n" : "    targets: []\n", f);
-        for (int k = 0; k < g->ntargets; k++) {
-            const struct sc_targets *t = &g->targets[k];
-            const struct target_spec *sp = &t->spec;
-            if (t->lb) {
-                fputs("      - { lb: ", f);
-                ywrite_quoted(f, t->lb);
-            } else if (sp->kind == TARGET_FARGATE)
-                fprintf(f, "      - { kind: fargate, cpu: %.10g, memory: %.10gGB", t->fargate_cpu,
-                        sp->memory_gb);
-            else if (sp->instance_type)
-                fprintf(f, "      - { kind: ec2, instance_type: %s", sp->instance_type);
-            else
-                fprintf(f, "      - { kind: ec2, vcpus: %d, speed: %.10g, memory: %.10gGB",
-                        sp->servers, sp->speed, sp->memory_gb);
-            if (!t->lb) {
-                fprintf(f, ", count: %d", t->count);
-                if (t->zone >= 0) {
-                    fputs(", zone: ", f);
-                    ywrite_quoted(f, sc->zones[t->zone]);
-                }
-                fprintf(f, ", discipline: %s, queue_limit: %d",
-                        sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
-            }
-            if (t->register_at_s > 0) {
-                fputs(", register_at: ", f);
-                ywrite_unit(f, t->register_at_s, SIM_UNIT_SECONDS);
-            }
-            if (t->deregister_at_s > 0) {
-                fputs(", deregister_at: ", f);
-                ywrite_unit(f, t->deregister_at_s, SIM_UNIT_SECONDS);
-            }
-            fputs(" }\n", f);
-        }
+        for (int k = 0; k < g->ntargets; k++)
+            target_cfg_write(&g->targets[k], sc->zones, f);
     }
     if (sc->nasgs) {
         static const char *const term[] = {"default", "oldest_instance", "newest_instance"};
         fputs("auto_scaling_groups:\n", f);
         for (int i = 0; i < sc->nasgs; i++) {
             const struct sc_asg *a = &sc->asgs[i];
-            const struct target_spec *sp = &a->tmpl.spec;
             fputs("  - name: ", f);
             ywrite_quoted(f, a->name);
             fputs("\n    target_groups: [", f);
@@ -1941,17 +1750,8 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
                 fputs(z ? ", " : "", f);
                 ywrite_quoted(f, sc->zones[a->zones[z]]);
             }
-            fputs("]\n    launch_template: { ", f);
-            if (sp->kind == TARGET_FARGATE)
-                fprintf(f, "kind: fargate, cpu: %.10g, memory: %.10gGB", a->tmpl.fargate_cpu,
-                        sp->memory_gb);
-            else if (sp->instance_type)
-                fprintf(f, "kind: ec2, instance_type: %s", sp->instance_type);
-            else
-                fprintf(f, "kind: ec2, vcpus: %d, speed: %.10g, memory: %.10gGB", sp->servers,
-                        sp->speed, sp->memory_gb);
-            fprintf(f, ", discipline: %s, queue_limit: %d }\n",
-                    sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
+            fputs("]\n    launch_template: ", f);
+            target_cfg_write_template(&a->tmpl, f);
             fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n    launch_time: ", a->min,
                     a->max, a->desired);
             ywrite_dist(f, a->launch_time);

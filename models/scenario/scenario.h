@@ -19,6 +19,7 @@
 #include "models/containers/ecs.h"
 #include "models/scaling/scaling.h"
 #include "models/compute/target.h"
+#include "models/compute/target_cfg.h"
 #include "models/traffic/workload_cfg.h"
 #include "sim/diag.h"
 
@@ -60,17 +61,6 @@ struct sc_lb {
     struct sim_dist *latency;    /* NULL = no added latency */
     struct sc_rule *rules;
     int nrules;
-};
-
-struct sc_targets {
-    struct target_spec spec;
-    int count;
-    int zone;                    /* -1 = spread over the scenario's zones */
-    double fargate_cpu;          /* Fargate: vCPU of the task (spec.servers is its ceiling) */
-    char *lb;                    /* a load balancer registered as the target (chaining) */
-    struct loc lb_loc;
-    double register_at_s;        /* s: registered then (0 = from the start) */
-    double deregister_at_s;      /* s: deregistered then (0 = never) */
 };
 
 enum sc_cross_zone { SC_XZ_INHERIT, SC_XZ_ON, SC_XZ_OFF };
