@@ -40,290 +40,6 @@ static int zone_index(void *zones, const char *name)
 
 /* ---- sections ---- */
 
-
-
-static const char *const lb_keys[] = {"name", "type", "zones", "cross_zone", "latency",
-                                      "listeners", "idle_timeout", "next", NULL};
-static const char *const listener_keys[] = {"port", "protocol", "rules", "forward", NULL};
-static const char *const rule_keys[] = {"path", "host", "forward", NULL};
-static const char *const fw_keys[] = {"target_group", "weight", NULL};
-
-static const char *const lb_type_names[] = {"alb", "nlb", "gwlb", "clb"};
-static const char *const protocol_names[] = {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP",
-                                             "SSL", "GENEVE"};
-
-static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule *rule)
-{
-    if (v->kind == YTREE_SCALAR) {
-        rule->fw = xcalloc(1, sizeof *rule->fw);
-        rule->nfw = 1;
-        rule->fw[0].target_group = xstrdup(v->text);
-        rule->fw[0].loc = v->loc;
-        rule->fw[0].weight = 1;
-        return;
-    }
-    if (v->kind != YTREE_SEQ || v->n == 0) {
-        diag_error(&v->loc, "forward takes a target group name, or a list of "
-                            "{ target_group: NAME, weight: W }");
-        yread_fail(&r->c.y);
-        return;
-    }
-    if (v->n > 5) {
-        diag_error(&v->loc, "a forward action takes at most 5 target groups (AWS quota), "
-                            "got %zu", v->n);
-        yread_fail(&r->c.y);
-    }
-    rule->fw = xcalloc(v->n, sizeof *rule->fw);
-    double sum = 0;
-    for (size_t i = 0; i < v->n; i++) {
-        const struct ytree *f = v->items[i];
-        struct sc_forward *fw = &rule->fw[rule->nfw++];
-        fw->weight = 1;
-        fw->loc = f->loc;
-        if (ytree_check_keys(f, "a weighted forward", fw_keys)) {
-            yread_fail(&r->c.y);
-            continue;
-        }
-        if (yread_require(&r->c.y, f, "target_group", "a weighted forward"))
-            continue;
-        yread_string(&r->c.y, f, "target_group", &fw->target_group);
-        fw->loc = ytree_get(f, "target_group")->loc;
-        yread_zero_or_more(&r->c.y, f, "weight", SIM_UNIT_NONE, &fw->weight);
-        if (fw->weight > 999) {
-            diag_error(&ytree_get(f, "weight")->loc, "weight must be 0 to 999 (AWS range)");
-            yread_fail(&r->c.y);
-        }
-        sum += fw->weight;
-    }
-    if (sum <= 0) {
-        diag_error(&v->loc, "the weights of a forward action add up to zero");
-        yread_fail(&r->c.y);
-    }
-}
-
-static const char *a_an(enum sc_lb_type t)
-{
-    return t == SC_LB_ALB || t == SC_LB_NLB ? "an" : "a";
-}
-
-/* The LB's processing-latency profiles (README "LB processing latency"; AWS.md: no AWS
- * figure exists).  L4 LBs forward packets and add far less than L7 ones, which parse HTTP. */
-static const char *latency_profile(enum sc_lb_type t, const char *name)
-{
-    bool l4 = t == SC_LB_NLB || t == SC_LB_GWLB;
-    if (!strcmp(name, "realistic"))
-        return l4 ? "lognormal(median=100us, p99=500us)" : "lognormal(median=2ms, p99=10ms)";
-    if (!strcmp(name, "classroom"))
-        return l4 ? "const(100ms)" : "const(400ms)";
-    if (!strcmp(name, "none"))
-        return NULL;
-    return name;
-}
-
-/* Which protocols each type's listener takes; the first is the default. */
-static const int lb_protocols[4][5] = {
-    [SC_LB_ALB] = {SC_HTTP, SC_HTTPS, -1, -1, -1},
-    [SC_LB_NLB] = {SC_TCP, SC_TLS, SC_UDP, SC_TCP_UDP, -1},
-    [SC_LB_GWLB] = {SC_GENEVE, -1, -1, -1, -1},
-    [SC_LB_CLB] = {SC_HTTP, SC_HTTPS, SC_TCP, SC_SSL, -1},
-};
-
-static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb *lb)
-{
-    if (ytree_check_keys(l, "a listener", listener_keys)) {
-        yread_fail(&r->c.y);
-        return;
-    }
-    int port = 80;
-    yread_int(&r->c.y, l, "port", 1, 65535, &port);
-    const int *allowed = lb_protocols[lb->type];
-    lb->protocol = (enum sc_protocol)allowed[0];
-    const struct ytree *pv = ytree_get(l, "protocol");
-    if (pv && yread_scalar(&r->c.y, pv, "protocol")) {
-        int found = -1;
-        for (int i = 0; i < 5 && allowed[i] >= 0; i++)
-            if (!strcasecmp(pv->text, protocol_names[allowed[i]]))
-                found = allowed[i];
-        if (found < 0) {
-            char names[128] = "";
-            size_t used = 0;
-            for (int i = 0; i < 5 && allowed[i] >= 0; i++)
-                text_appendf(names, sizeof names, &used, "%s%s", i ? ", " : "",
-                             protocol_names[allowed[i]]);
-            diag_error(&pv->loc, "protocol '%s' is not one %s %s listener takes; expected one "
-                                 "of: %s", pv->text, a_an(lb->type), lb_type_names[lb->type],
-                       names);
-            yread_fail(&r->c.y);
-        } else {
-            lb->protocol = (enum sc_protocol)found;
-        }
-    }
-    lb->l4 = !(lb->protocol == SC_HTTP || lb->protocol == SC_HTTPS);
-    const struct ytree *rules = ytree_get(l, "rules");
-    const struct ytree *fw = ytree_get(l, "forward");
-    if (rules && lb->type != SC_LB_ALB) {
-        diag_error(ytree_key_loc(l, "rules"), "only an ALB listener has rules; a%s %s listener "
-                                              "forwards everything: forward: GROUP",
-                   lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type]);
-        yread_fail(&r->c.y);
-        return;
-    }
-    if (!rules && !fw) {
-        diag_error(&l->loc, lb->type == SC_LB_ALB
-                                ? "a listener needs 'rules' (the last one usually a default "
-                                  "{ forward: NAME }) or 'forward: NAME'"
-                                : "a listener needs 'forward: NAME' (its target group)");
-        yread_fail(&r->c.y);
-        return;
-    }
-    if (rules) {
-        rules = yread_list(&r->c.y, l, "rules");
-        if (!rules || rules->n == 0) {
-            diag_error(ytree_key_loc(l, "rules"), "'rules' needs at least one rule");
-            yread_fail(&r->c.y);
-            return;
-        }
-        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + (int)rules->n + 1) *
-                                            sizeof *lb->rules);
-        for (size_t ri = 0; ri < rules->n; ri++) {
-            const struct ytree *ru = rules->items[ri];
-            struct sc_rule *rule = &lb->rules[lb->nrules++];
-            *rule = (struct sc_rule){0};
-            if (ytree_check_keys(ru, "a rule", rule_keys)) {
-                yread_fail(&r->c.y);
-                continue;
-            }
-            yread_string(&r->c.y, ru, "path", &rule->path);
-            yread_string(&r->c.y, ru, "host", &rule->host);
-            if (yread_require(&r->c.y, ru, "forward", "a rule"))
-                continue;
-            read_forward(r, ytree_get(ru, "forward"), rule);
-        }
-    }
-    if (fw) {
-        /* The default action: a rule without conditions, after any others. */
-        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + 1) * sizeof *lb->rules);
-        struct sc_rule *rule = &lb->rules[lb->nrules++];
-        *rule = (struct sc_rule){0};
-        read_forward(r, fw, rule);
-        if (lb->type != SC_LB_ALB && rule->nfw > 1) {
-            diag_error(&fw->loc, "only an ALB splits traffic over weighted target groups; a%s "
-                                 "%s listener forwards to one", lb->type == SC_LB_NLB ? "n" : "",
-                       lb_type_names[lb->type]);
-            yread_fail(&r->c.y);
-        }
-    }
-}
-
-static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
-{
-    if (ytree_check_keys(m, "a load balancer", lb_keys)) {
-        yread_fail(&r->c.y);
-        return;
-    }
-    yread_string(&r->c.y, m, "name", &lb->name);
-    lb->loc = m->loc;
-    lb->type = SC_LB_ALB;
-    const struct ytree *tv = ytree_get(m, "type");
-    if (tv && yread_scalar(&r->c.y, tv, "type")) {
-        int found = -1;
-        for (int i = 0; i < 4; i++)
-            if (!strcasecmp(tv->text, lb_type_names[i]))
-                found = i;
-        if (found < 0) {
-            diag_error(&tv->loc, "unknown load balancer type '%s'; expected one of: alb, nlb, "
-                                 "gwlb, clb", tv->text);
-            yread_fail(&r->c.y);
-        } else {
-            lb->type = (enum sc_lb_type)found;
-        }
-    }
-    /* Cross-zone defaults (AWS.md fact 7): ALB always on at the LB level; NLB and GWLB off;
-     * CLB off as created through the API. */
-    lb->cross_zone = lb->type == SC_LB_ALB;
-    yread_bool(&r->c.y, m, "cross_zone", &lb->cross_zone);
-    const struct ytree *zones = yread_list(&r->c.y, m, "zones");
-    if (zones && zones->n) {
-        lb->zones = xcalloc(zones->n, sizeof *lb->zones);
-        for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = yread_scalar(&r->c.y, zones->items[i], "a zone");
-            if (!z)
-                continue;
-            int zi = cfg_read_zone(&r->c, z->text);
-            for (int j = 0; j < lb->nzones; j++)
-                if (lb->zones[j] == zi) {
-                    diag_error(&z->loc, "zone '%s' is listed twice", z->text);
-                    yread_fail(&r->c.y);
-                }
-            lb->zones[lb->nzones++] = zi;
-        }
-    } else {
-        if (zones)
-            diag_error(&zones->loc, "a load balancer needs at least one zone");
-        else
-            diag_error(&m->loc, "a load balancer needs 'zones', e.g. zones: [a, b]");
-        yread_fail(&r->c.y);
-    }
-    const struct ytree *ls = yread_list(&r->c.y, m, "listeners");
-    if (!ls || ls->n == 0) {
-        if (!ls)
-            diag_error(&m->loc, "a load balancer needs 'listeners', e.g. "
-                                "listeners: [{ forward: web }]");
-        else
-            diag_error(&ls->loc, "a load balancer needs at least one listener");
-        yread_fail(&r->c.y);
-    } else {
-        if (ls->n > 1) {
-            /* Requests carry no port yet, so a second listener could never be told apart. */
-            diag_error(&ls->items[1]->loc, "one listener per load balancer for now (requests "
-                                           "do not carry a port); put all rules in the first");
-            yread_fail(&r->c.y);
-        }
-        read_listener(r, ls->items[0], lb);
-    }
-    /* Idle timeouts (AWS.md §1-§4): ALB and CLB 60 s (1-4000 s); NLB TCP/TLS and GWLB
-     * 350 s (TCP configurable 60-6000 s); UDP 120 s, fixed. */
-    bool udp = lb->protocol == SC_UDP || lb->protocol == SC_TCP_UDP;
-    lb->idle_timeout_s = !lb->l4 || lb->type == SC_LB_CLB ? 60 : udp ? 120 : 350;
-    const struct ytree *it = ytree_get(m, "idle_timeout");
-    if (it &&
-        yread_positive(&r->c.y, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s) == 0) {
-        double lo = lb->l4 && lb->type != SC_LB_CLB ? 60 : 1;
-        double hi = lb->l4 && lb->type != SC_LB_CLB ? 6000 : 4000;
-        if (udp || lb->protocol == SC_TLS) {
-            diag_error(&it->loc, "the idle timeout of a%s %s listener is fixed at %gs (AWS)",
-                       udp ? " UDP" : " TLS", lb_type_names[lb->type], udp ? 120.0 : 350.0);
-            yread_fail(&r->c.y);
-        } else if (lb->idle_timeout_s < lo || lb->idle_timeout_s > hi) {
-            diag_error(&it->loc, "idle_timeout must be %gs to %gs for a%s %s (AWS range), got "
-                                 "'%s'", lo, hi, lb->type == SC_LB_NLB ? "n" : "",
-                       lb_type_names[lb->type], it->text);
-            yread_fail(&r->c.y);
-        }
-    }
-    const struct ytree *nx = ytree_get(m, "next");
-    if (nx && lb->type != SC_LB_GWLB) {
-        diag_error(ytree_key_loc(m, "next"), "'next' belongs to a gwlb (where inspected "
-                                             "traffic goes on to)");
-        yread_fail(&r->c.y);
-    } else if (nx) {
-        yread_string(&r->c.y, m, "next", &lb->next);
-        lb->next_loc = nx->loc;
-    } else if (lb->type == SC_LB_GWLB) {
-        diag_error(&m->loc, "a gwlb needs 'next': the load balancer that inspected traffic "
-                            "goes on to (GWLB -> appliances -> next)");
-        yread_fail(&r->c.y);
-    }
-    lb->latency_text = xstrdup("realistic");
-    yread_string(&r->c.y, m, "latency", &lb->latency_text);
-    const char *prof = latency_profile(lb->type, lb->latency_text);
-    if (prof) {
-        const struct ytree *v = ytree_get(m, "latency");
-        if (sim_dist_parse(prof, SIM_UNIT_SECONDS, v ? &v->loc : NULL, r->c.y.dir, &lb->latency))
-            yread_fail(&r->c.y);
-    }
-}
-
 static const char *const tg_keys[] = {"name", "algorithm", "cross_zone", "health_check",
                                       "targets", "slow_start", "stickiness",
                                       "deregistration_delay", "target_failover",
@@ -1041,7 +757,7 @@ static void read_top(struct reader *r, const struct ytree *root)
     if (lbs && !yread_names(&r->c.y, lbs, "load_balancers")) {
         sc->lbs = xcalloc(lbs->n ? lbs->n : 1, sizeof *sc->lbs);
         for (size_t i = 0; i < lbs->n; i++)
-            read_lb(r, lbs->items[i], &sc->lbs[sc->nlbs++]);
+            lb_cfg_read(&r->c, lbs->items[i], &sc->lbs[sc->nlbs++]);
     }
     const struct ytree *tgs = yread_list(&r->c.y, root, "target_groups");
     if (tgs && !yread_names(&r->c.y, tgs, "target_groups")) {
@@ -1280,18 +996,20 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
                 if (!owner) {
                     owner = lb;
                 } else if (owner->type != lb->type || owner->l4 != lb->l4) {
-                    diag_error(&f->loc, "target group '%s' already serves %s %s (%s); a group "
-                                        "serves one load-balancer type and listener kind, got "
-                                        "%s %s (%s) too", g->name, a_an(owner->type),
-                               lb_type_names[owner->type], owner->name, a_an(lb->type),
-                               lb_type_names[lb->type], lb->name);
+                    diag_error(&f->loc,
+                               "target group '%s' already serves %s %s (%s); a group "
+                               "serves one load-balancer type and listener kind, got "
+                               "%s %s (%s) too",
+                               g->name, lb_cfg_article(owner->type), lb_cfg_type_name(owner->type),
+                               owner->name, lb_cfg_article(lb->type), lb_cfg_type_name(lb->type),
+                               lb->name);
                     yread_fail(&r->c.y);
                 }
             }
     g->used = owner != NULL;
     g->lb_type = owner ? owner->type : SC_LB_ALB;
     g->l4 = owner && owner->l4;
-    const char *tn = lb_type_names[g->lb_type];
+    const char *tn = lb_cfg_type_name(g->lb_type);
     const char *kind = g->l4 ? "routes each flow once" : "routes each request";
 
     /* Algorithm: the type's default, or the one given if it suits the listener. */
@@ -1309,7 +1027,7 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
                              route_table[i]->name);
         diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
                    "algorithm '%s' cannot route for %s %s (%s): %s %s; algorithms that can: %s",
-                   ops->name, a_an(g->lb_type), tn, owner->name, tn, kind, names);
+                   ops->name, lb_cfg_article(g->lb_type), tn, owner->name, tn, kind, names);
         yread_fail(&r->c.y);
     }
     if (!ops) {
@@ -1336,14 +1054,17 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
     /* Features that belong to some types only. */
     bool cookie_ok = !g->l4 && (g->lb_type == SC_LB_ALB || g->lb_type == SC_LB_CLB);
     if (g->sticky == SC_STICKY_COOKIE && !cookie_ok) {
-        diag_error(&g->sticky_loc, "lb_cookie stickiness needs an HTTP listener of an ALB or "
-                                   "CLB; this group serves %s %s that %s", a_an(g->lb_type), tn,
-                   kind);
+        diag_error(&g->sticky_loc,
+                   "lb_cookie stickiness needs an HTTP listener of an ALB or "
+                   "CLB; this group serves %s %s that %s",
+                   lb_cfg_article(g->lb_type), tn, kind);
         yread_fail(&r->c.y);
     }
     if (g->sticky >= SC_STICKY_5TUPLE && g->lb_type != SC_LB_GWLB) {
-        diag_error(&g->sticky_loc, "tuple stickiness (5_tuple, 3_tuple, 2_tuple) is a GWLB "
-                                   "setting; this group serves %s %s", a_an(g->lb_type), tn);
+        diag_error(&g->sticky_loc,
+                   "tuple stickiness (5_tuple, 3_tuple, 2_tuple) is a GWLB "
+                   "setting; this group serves %s %s",
+                   lb_cfg_article(g->lb_type), tn);
         yread_fail(&r->c.y);
     }
     if (g->sticky == SC_STICKY_COOKIE && g->lb_type == SC_LB_ALB && g->cross_zone == SC_XZ_OFF) {
@@ -1352,7 +1073,7 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
     }
     if (g->slow_start_s > 0 && g->lb_type != SC_LB_ALB) {
         diag_error(&g->loc, "slow_start is an ALB setting; this group serves %s %s",
-                   a_an(g->lb_type), tn);
+                   lb_cfg_article(g->lb_type), tn);
         yread_fail(&r->c.y);
     } else if (g->slow_start_s > 0 && ops == &route_lor_ops) {
         diag_error(&g->loc, "slow_start cannot be combined with least_outstanding_requests "
@@ -1360,8 +1081,10 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
         yread_fail(&r->c.y);
     }
     if (g->appliance_demand && g->lb_type != SC_LB_GWLB) {
-        diag_error(&g->loc, "appliance_demand belongs to a group of GWLB appliances; this group "
-                            "serves %s %s", a_an(g->lb_type), tn);
+        diag_error(&g->loc,
+                   "appliance_demand belongs to a group of GWLB appliances; this group "
+                   "serves %s %s",
+                   lb_cfg_article(g->lb_type), tn);
         yread_fail(&r->c.y);
     }
 
@@ -1536,22 +1259,8 @@ void scenario_free(struct scenario *sc)
     for (int i = 0; i < sc->nworkloads; i++)
         workload_cfg_fini(&sc->workloads[i]);
     free(sc->workloads);
-    for (int i = 0; i < sc->nlbs; i++) {
-        struct sc_lb *lb = &sc->lbs[i];
-        free(lb->name);
-        free(lb->next);
-        free(lb->zones);
-        free(lb->latency_text);
-        sim_dist_free(lb->latency);
-        for (int j = 0; j < lb->nrules; j++) {
-            free(lb->rules[j].path);
-            free(lb->rules[j].host);
-            for (int k = 0; k < lb->rules[j].nfw; k++)
-                free(lb->rules[j].fw[k].target_group);
-            free(lb->rules[j].fw);
-        }
-        free(lb->rules);
-    }
+    for (int i = 0; i < sc->nlbs; i++)
+        lb_cfg_fini(&sc->lbs[i]);
     free(sc->lbs);
     for (int i = 0; i < sc->ntgs; i++) {
         free(sc->tgs[i].name);
@@ -1643,51 +1352,8 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     for (int i = 0; i < sc->nworkloads; i++)
         workload_cfg_write(&sc->workloads[i], f);
     fputs("load_balancers:\n", f);
-    for (int i = 0; i < sc->nlbs; i++) {
-        const struct sc_lb *lb = &sc->lbs[i];
-        fputs("  - name: ", f);
-        ywrite_quoted(f, lb->name);
-        fprintf(f, "\n    type: %s\n    zones: [", lb_type_names[lb->type]);
-        for (int z = 0; z < lb->nzones; z++) {
-            if (z)
-                fputs(", ", f);
-            ywrite_quoted(f, sc->zones[lb->zones[z]]);
-        }
-        fprintf(f, "]\n    cross_zone: %s\n    latency: ", lb->cross_zone ? "true" : "false");
-        if (lb->latency)
-            ywrite_dist(f, lb->latency);
-        else
-            fputs("none", f);
-        fputs("\n    idle_timeout: ", f);
-        ywrite_unit(f, lb->idle_timeout_s, SIM_UNIT_SECONDS);
-        if (lb->next) {
-            fputs("\n    next: ", f);
-            ywrite_quoted(f, lb->next);
-        }
-        fprintf(f, "\n    listeners:\n      - protocol: %s\n        rules:\n",
-                protocol_names[lb->protocol]);
-        for (int j = 0; j < lb->nrules; j++) {
-            const struct sc_rule *ru = &lb->rules[j];
-            fputs("          - { ", f);
-            if (ru->path) {
-                fputs("path: ", f);
-                ywrite_quoted(f, ru->path);
-                fputs(", ", f);
-            }
-            if (ru->host) {
-                fputs("host: ", f);
-                ywrite_quoted(f, ru->host);
-                fputs(", ", f);
-            }
-            fputs("forward: [", f);
-            for (int k = 0; k < ru->nfw; k++) {
-                fprintf(f, "%s{ target_group: ", k ? ", " : "");
-                ywrite_quoted(f, ru->fw[k].target_group);
-                fprintf(f, ", weight: %.10g }", ru->fw[k].weight);
-            }
-            fputs("] }\n", f);
-        }
-    }
+    for (int i = 0; i < sc->nlbs; i++)
+        lb_cfg_write(&sc->lbs[i], sc->zones, f);
     fputs("target_groups:\n", f);
     for (int i = 0; i < sc->ntgs; i++) {
         const struct sc_tg *g = &sc->tgs[i];

@@ -20,48 +20,12 @@
 #include "models/scaling/scaling.h"
 #include "models/compute/target.h"
 #include "models/compute/target_cfg.h"
+#include "models/elb/lb_cfg.h"
 #include "models/traffic/workload_cfg.h"
 #include "sim/diag.h"
 
 struct sim_dist;
 struct arrivals;
-
-struct sc_forward {
-    char *target_group;
-    struct loc loc;
-    double weight;
-};
-
-struct sc_rule {
-    char *path;                  /* glob, NULL = any */
-    char *host;                  /* glob, NULL = any */
-    struct sc_forward *fw;
-    int nfw;
-};
-
-enum sc_lb_type { SC_LB_ALB, SC_LB_NLB, SC_LB_GWLB, SC_LB_CLB };
-
-/* Listener protocols.  HTTP/HTTPS route each request (L7); the others each flow (L4). */
-enum sc_protocol { SC_HTTP, SC_HTTPS, SC_TCP, SC_TLS, SC_UDP, SC_TCP_UDP, SC_SSL, SC_GENEVE };
-
-struct sc_lb {
-    char *name;
-    struct loc loc;              /* of the LB's mapping */
-    enum sc_lb_type type;
-    enum sc_protocol protocol;   /* of its one listener */
-    bool l4;                     /* routes flows (NLB, GWLB, CLB TCP/SSL), not requests */
-    int *zones;                  /* indices into scenario zones */
-    int nzones;
-    bool cross_zone;
-    double idle_timeout_s;       /* L7: connection idle timeout; L4: a flow idle this long is
-                                  * forgotten (TCP: the next packet is reset) */
-    char *next;                  /* GWLB: the LB inspected traffic goes on to */
-    struct loc next_loc;
-    char *latency_text;          /* "realistic", "classroom", "none" or a distribution */
-    struct sim_dist *latency;    /* NULL = no added latency */
-    struct sc_rule *rules;
-    int nrules;
-};
 
 enum sc_cross_zone { SC_XZ_INHERIT, SC_XZ_ON, SC_XZ_OFF };
 
