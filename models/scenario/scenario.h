@@ -21,25 +21,12 @@
 #include "models/compute/target.h"
 #include "models/compute/target_cfg.h"
 #include "models/elb/lb_cfg.h"
+#include "models/elb/target_group_cfg.h"
 #include "models/traffic/workload_cfg.h"
 #include "sim/diag.h"
 
 struct sim_dist;
 struct arrivals;
-
-enum sc_cross_zone { SC_XZ_INHERIT, SC_XZ_ON, SC_XZ_OFF };
-
-/* Target group stickiness. */
-enum sc_sticky { SC_STICKY_NONE, SC_STICKY_COOKIE, SC_STICKY_5TUPLE, SC_STICKY_3TUPLE,
-                 SC_STICKY_2TUPLE };
-
-/* Target group health checks (AWS ranges; defaults ALB: 30s, 5s, 5, 2). */
-struct sc_health_check {
-    double interval_s;           /* 5-300 s */
-    double timeout_s;            /* 2-120 s, less than interval */
-    int healthy;                 /* 2-10 consecutive passes */
-    int unhealthy;               /* 2-10 consecutive failures */
-};
 
 /* One entry of `faults:`.  An outage is a crash of every target of `zone`. */
 struct sc_fault {
@@ -54,31 +41,6 @@ struct sc_fault {
     char *zone_name;             /* outage: the zone; NULL otherwise */
     int zone;                    /* outage: zone index; -1 otherwise */
     struct loc loc;              /* of the target or zone value */
-};
-
-struct sc_tg {
-    char *name;
-    char *algorithm;             /* resolved: the LB type's default when not given */
-    struct loc algorithm_loc;
-    bool algorithm_given;
-    struct loc loc;              /* of the group's mapping */
-    enum sc_lb_type lb_type;     /* the type of the LBs that forward to it (ALB if none) */
-    bool l4;                     /* its LBs route flows */
-    bool used;                   /* some LB forwards to it */
-    enum sc_cross_zone cross_zone;
-    struct sc_health_check hc;   /* resolved: the LB type's defaults fill what is not given */
-    struct loc hc_loc;
-    double slow_start_s;         /* ALB: 0 = off, else 30-900 s */
-    enum sc_sticky sticky;
-    double sticky_duration_s;    /* lb_cookie duration */
-    struct loc sticky_loc;
-    double deregistration_delay_s; /* default 300 s */
-    bool rebalance;              /* GWLB target_failover: rebalance (default no_rebalance) */
-    bool connection_termination; /* NLB: reset flows of a target that turns unhealthy */
-    struct sim_dist *appliance_demand; /* GWLB appliances: CPU seconds per pass; NULL = 0 */
-    bool lb_targets;             /* its targets are load balancers */
-    struct sc_targets *targets;
-    int ntargets;
 };
 
 enum sc_termination { SC_TERM_DEFAULT, SC_TERM_OLDEST, SC_TERM_NEWEST };
