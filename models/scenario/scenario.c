@@ -388,98 +388,7 @@ static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
             check_policy_groups(r, a->policies, a->npolicies, a->ntgs, a->name);
     }
 }
-static const char *const fault_keys[] = {"at", "target", "zone", "kind", "duration", NULL};
 
-/* kind text: crash, hang, outage, slow(factor=F), errors(rate=R). */
-static void read_fault_kind(struct reader *r, const struct ytree *v, struct sc_fault *f)
-{
-    const char *t = v->text;
-    int used = 0;
-    char buf[64];
-    f->factor = 1;
-    if (!strcmp(t, "crash"))
-        f->kind = TARGET_FAULT_CRASH;
-    else if (!strcmp(t, "hang"))
-        f->kind = TARGET_FAULT_HANG;
-    else if (!strcmp(t, "outage")) {
-        f->kind = TARGET_FAULT_CRASH;
-        f->outage = true;
-    } else if (!strncmp(t, "slow", 4)) {
-        f->kind = TARGET_FAULT_SLOW;
-        f->factor = 4;
-        if (t[4] && (sscanf(t, "slow ( factor = %lf ) %n", &f->factor, &used) < 1 || t[used] ||
-                     !(f->factor > 0) || !isfinite(f->factor))) {
-            diag_error(&v->loc, "cannot read fault kind '%s'; expected slow(factor=F) with F > 0",
-                       t);
-            yread_fail(&r->c.y);
-        }
-    } else if (!strncmp(t, "errors", 6)) {
-        f->kind = TARGET_FAULT_ERRORS;
-        f->rate = 1;
-        if (t[6] && (sscanf(t, "errors ( rate = %lf ) %n", &f->rate, &used) < 1 || t[used] ||
-                     !(f->rate >= 0 && f->rate <= 1))) {
-            diag_error(&v->loc, "cannot read fault kind '%s'; expected errors(rate=R) with R "
-                                "from 0 to 1", t);
-            yread_fail(&r->c.y);
-        }
-    } else {
-        diag_error(&v->loc, "unknown fault kind '%s'; expected one of: crash, hang, "
-                            "slow(factor=F), errors(rate=R), outage", t);
-        yread_fail(&r->c.y);
-        return;
-    }
-    if (f->kind == TARGET_FAULT_SLOW)
-        snprintf(buf, sizeof buf, "slow(factor=%.10g)", f->factor);
-    else if (f->kind == TARGET_FAULT_ERRORS)
-        snprintf(buf, sizeof buf, "errors(rate=%.10g)", f->rate);
-    else
-        snprintf(buf, sizeof buf, "%s", f->outage ? "outage" : t);
-    f->kind_text = xstrdup(buf);
-}
-
-static void read_fault(struct reader *r, const struct ytree *m, struct sc_fault *f)
-{
-    f->zone = -1;
-    if (m->kind != YTREE_MAP) {
-        diag_error(&m->loc, "each fault must be a mapping, e.g. { at: 5m, target: web/2, "
-                            "kind: crash }");
-        yread_fail(&r->c.y);
-        return;
-    }
-    if (ytree_check_keys(m, "a fault", fault_keys)) {
-        yread_fail(&r->c.y);
-        return;
-    }
-    if (yread_require(&r->c.y, m, "at", "a fault") || yread_require(&r->c.y, m, "kind", "a fault"))
-        return;
-    yread_zero_or_more(&r->c.y, m, "at", SIM_UNIT_SECONDS, &f->at_s);
-    yread_positive(&r->c.y, m, "duration", SIM_UNIT_SECONDS, &f->duration_s);
-    const struct ytree *k = yread_scalar(&r->c.y, ytree_get(m, "kind"), "kind");
-    if (!k)
-        return;
-    read_fault_kind(r, k, f);
-    const struct ytree *tv = ytree_get(m, "target"), *zv = ytree_get(m, "zone");
-    if (f->outage) {
-        if (tv || !zv) {
-            diag_error(tv ? ytree_key_loc(m, "target") : &m->loc,
-                       "an outage takes a zone (zone: b), not a target");
-            yread_fail(&r->c.y);
-        } else if (yread_scalar(&r->c.y, zv, "zone")) {
-            f->zone_name = xstrdup(zv->text);
-            f->loc = zv->loc;
-            f->loc.file = r->c.file;
-        }
-    } else if (zv || !tv) {
-        diag_error(zv ? ytree_key_loc(m, "zone") : &m->loc,
-                   "a %s fault takes a target (target: GROUP/N); a zone takes kind: outage",
-                   k->text);
-        yread_fail(&r->c.y);
-    } else if (yread_scalar(&r->c.y, tv, "target")) {
-        f->target = xstrdup(tv->text);
-        f->loc = tv->loc;
-        f->loc.file = r->c.file;
-    }
-}
 static const char *const output_keys[] = {"interval", "requests", NULL};
 
 static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
@@ -611,7 +520,7 @@ static void read_top(struct reader *r, const struct ytree *root)
     if (faults) {
         sc->faults = xcalloc(faults->n ? faults->n : 1, sizeof *sc->faults);
         for (size_t i = 0; i < faults->n; i++)
-            read_fault(r, faults->items[i], &sc->faults[sc->nfaults++]);
+            fault_cfg_read(&r->c, faults->items[i], &sc->faults[sc->nfaults++]);
     }
     const struct ytree *asgs = yread_list(&r->c.y, root, "auto_scaling_groups");
     if (asgs && !yread_names(&r->c.y, asgs, "auto_scaling_groups")) {
@@ -979,11 +888,8 @@ void scenario_free(struct scenario *sc)
         free(sc->slos[i].metric);
     }
     free(sc->slos);
-    for (int i = 0; i < sc->nfaults; i++) {
-        free(sc->faults[i].kind_text);
-        free(sc->faults[i].target);
-        free(sc->faults[i].zone_name);
-    }
+    for (int i = 0; i < sc->nfaults; i++)
+        fault_cfg_fini(&sc->faults[i]);
     free(sc->faults);
     for (int i = 0; i < sc->nasgs; i++) {
         struct sc_asg *a = &sc->asgs[i];
@@ -1161,20 +1067,8 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     }
     if (sc->nfaults) {
         fputs("faults:\n", f);
-        for (int i = 0; i < sc->nfaults; i++) {
-            const struct sc_fault *ft = &sc->faults[i];
-            fputs("  - { at: ", f);
-            ywrite_unit(f, ft->at_s, SIM_UNIT_SECONDS);
-            fputs(ft->outage ? ", zone: " : ", target: ", f);
-            ywrite_quoted(f, ft->outage ? ft->zone_name : ft->target);
-            fputs(", kind: ", f);
-            ywrite_quoted(f, ft->kind_text);
-            if (ft->duration_s > 0) {
-                fputs(", duration: ", f);
-                ywrite_unit(f, ft->duration_s, SIM_UNIT_SECONDS);
-            }
-            fputs(" }\n", f);
-        }
+        for (int i = 0; i < sc->nfaults; i++)
+            fault_cfg_write(&sc->faults[i], f);
     }
     if (sc->nslos) {
         fputs("slo:\n", f);

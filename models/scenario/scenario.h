@@ -19,6 +19,7 @@
 #include "models/containers/ecs.h"
 #include "models/scaling/scaling.h"
 #include "models/compute/target.h"
+#include "models/compute/fault_cfg.h"
 #include "models/compute/target_cfg.h"
 #include "models/elb/lb_cfg.h"
 #include "models/elb/target_group_cfg.h"
@@ -27,21 +28,6 @@
 
 struct sim_dist;
 struct arrivals;
-
-/* One entry of `faults:`.  An outage is a crash of every target of `zone`. */
-struct sc_fault {
-    double at_s;                 /* s: start */
-    double duration_s;           /* s; 0 = until the end of the run */
-    enum target_fault kind;
-    bool outage;
-    double factor;               /* slow */
-    double rate;                 /* errors: probability, 0-1 */
-    char *kind_text;             /* as written (normalised), e.g. "slow(factor=4)" */
-    char *target;                /* "<group>/<n>"; NULL for an outage */
-    char *zone_name;             /* outage: the zone; NULL otherwise */
-    int zone;                    /* outage: zone index; -1 otherwise */
-    struct loc loc;              /* of the target or zone value */
-};
 
 enum sc_termination { SC_TERM_DEFAULT, SC_TERM_OLDEST, SC_TERM_NEWEST };
 
