@@ -9,6 +9,7 @@
 #include "models/traffic/arrivals.h"
 #include "models/compute/catalog.h"
 #include "models/core/cfg_read.h"
+#include "models/scaling/policy_cfg.h"
 #include "models/elb/routing.h"
 #include "sim/call.h"
 #include "sim/dist.h"
@@ -54,30 +55,6 @@ static const char *const ecs_cluster_keys[] = {
     "name", "instance_type", "min", "max", "desired", "launch_time", "target_capacity",
     "placement", "managed_scaling", "instance_warmup", "min_scaling_step",
     "max_scaling_step", "scale_in_evaluations", NULL};
-
-static void read_history(struct reader *r, const char *owner, struct scaling_policy *p);
-
-/* A policy on a target group's metric (request counts, response times, 5xx; or predictive
- * on request counts) needs the owner to register with a target group: it reads the first. */
-static void check_policy_groups(struct reader *r, const struct scaling_policy *pol, int n,
-                                int ntgs, const char *owner)
-{
-    for (int i = 0; i < n && ntgs == 0; i++) {
-        const struct scaling_policy *p = &pol[i];
-        const struct metric_def *md = p->kind == SCALING_TARGET_TRACKING ? p->metric
-                                      : p->kind == SCALING_SIMPLE || p->kind == SCALING_STEP
-                                          ? p->alarm.metric
-                                          : NULL;
-        bool tg = (md && (md->resource & METRIC_RES_TARGET_GROUP)) ||
-                  (p->kind == SCALING_PREDICTIVE && p->pred_requests);
-        if (tg) {
-            diag_error(&p->loc, "policy '%s' of '%s' scales on a target group's requests or "
-                                "responses, but '%s' registers with no target group (add "
-                                "target_groups: [NAME])", p->name, owner, owner);
-            yread_fail(&r->c.y);
-        }
-    }
-}
 
 static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
 {
@@ -226,167 +203,14 @@ static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
             if (scaling_policy_read(pol->items[i], &c->ctx, p))
                 yread_fail(&r->c.y);
             else if (p->kind == SCALING_PREDICTIVE)
-                read_history(r, e->name, p);
+                policy_cfg_history_read(&r->c, e->name, p);
         }
         c->policies = e->policies;
         if (r->c.y.errors == 0)
-            check_policy_groups(r, e->policies, c->npolicies, c->ntgs, e->name);
+            policy_cfg_check_groups(&r->c, e->policies, c->npolicies, c->ntgs, e->name);
     }
     if (r->c.y.errors == 0 && ecs_cfg_check(c, &e->loc))
         yread_fail(&r->c.y);
-}
-static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
-                                       "max", "desired", "launch_time", "warmup",
-                                       "health_check_type", "health_check_grace_period",
-                                       "monitoring", "termination_policy", "policies", NULL};
-
-
-/* A predictive policy's history: a CSV of load before t = 0 (its last hour ends at t = 0),
- * read now so a bad file is a load-time error.  Without enough of it the policy waits
- * for the run's own 24 h only when the scenario says so. */
-static void read_history(struct reader *r, const char *owner, struct scaling_policy *p)
-{
-    size_t need = forecast_method_min_history_h(&p->method);
-    if (p->history_path) {
-        char path[4096];
-        if (p->history_path[0] == '/')
-            snprintf(path, sizeof path, "%s", p->history_path);
-        else
-            snprintf(path, sizeof path, "%s/%s", r->c.y.dir, p->history_path);
-        struct forecast_history h;
-        int rc = forecast_history_read(path, p->history_series,
-                                       p->pred_requests ? FORECAST_AGG_SUM : FORECAST_AGG_MEAN, &h);
-        if (rc) {
-            yread_fail(&r->c.y);
-            return;
-        }
-        p->history = h.load;
-        p->history_n = h.n;
-        h.load = NULL;
-        forecast_history_fini(&h);
-    }
-    if (p->history_n < need && !p->wait_for_history) {
-        diag_error(p->history_path ? &p->history_loc : &p->loc,
-                   "predictive policy '%s' of '%s' has %zu hours of history; it needs at least "
-                   "%zu (history: FILE), or wait_for_history: true to wait for the run's "
-                   "own, as AWS does", p->name, owner, p->history_n, need);
-        yread_fail(&r->c.y);
-    }
-}
-
-static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
-{
-    if (ytree_check_keys(m, "an auto scaling group", asg_keys)) {
-        yread_fail(&r->c.y);
-        return;
-    }
-    yread_string(&r->c.y, m, "name", &a->name);
-    a->loc = m->loc;
-    const struct ytree *tgs = yread_list(&r->c.y, m, "target_groups");
-    if (tgs) {
-        a->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_names);
-        a->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_locs);
-        for (size_t i = 0; i < tgs->n; i++) {
-            const struct ytree *t = yread_scalar(&r->c.y, tgs->items[i], "a target group name");
-            if (!t)
-                continue;
-            a->tg_names[a->ntgs] = xstrdup(t->text);
-            a->tg_locs[a->ntgs++] = t->loc;
-        }
-    }
-    const struct ytree *zones = yread_list(&r->c.y, m, "zones");
-    if (zones) {
-        a->zones = xcalloc(zones->n ? zones->n : 1, sizeof *a->zones);
-        for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = yread_scalar(&r->c.y, zones->items[i], "a zone");
-            if (z)
-                a->zones[a->nzones++] = cfg_read_zone(&r->c, z->text);
-        }
-    }
-    const struct ytree *lt = ytree_get(m, "launch_template");
-    if (!lt) {
-        diag_error(&m->loc, "an auto scaling group needs 'launch_template', e.g. "
-                            "{ instance_type: c5.large }");
-        yread_fail(&r->c.y);
-    } else {
-        target_cfg_read_template(&r->c, lt, &a->tmpl);
-    }
-    a->min = 1;
-    a->max = 1;
-    a->desired = -1;
-    if (!ytree_get(m, "desired")) {
-        if (scaling_capacity_read(m, "min", "max", NULL, &a->min, &a->max, NULL))
-            yread_fail(&r->c.y);
-        a->desired = a->min;
-    } else if (scaling_capacity_read(m, "min", "max", "desired", &a->min, &a->max,
-                                     &a->desired)) {
-        yread_fail(&r->c.y);
-    }
-    /* AWS.md fact 11: boot about 25-30 s plus the application's start; the first passing
-     * health check comes on top (the target group's). */
-    const char *lt_default = "lognormal(median=40s, p99=90s)";
-    if (!ytree_get(m, "launch_time") &&
-        sim_dist_parse(lt_default, SIM_UNIT_SECONDS, NULL, r->c.y.dir, &a->launch_time))
-        yread_fail(&r->c.y);
-    yread_dist(&r->c.y, m, "launch_time", SIM_UNIT_SECONDS, &a->launch_time);
-    a->warmup_s = 300;
-    yread_zero_or_more(&r->c.y, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s);
-    a->grace_s = 300;
-    yread_zero_or_more(&r->c.y, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s);
-    const struct ytree *hct = ytree_get(m, "health_check_type");
-    if (hct && yread_scalar(&r->c.y, hct, "health_check_type")) {
-        if (!strcasecmp(hct->text, "elb"))
-            a->elb_health = true;
-        else if (strcasecmp(hct->text, "ec2") != 0) {
-            diag_error(&hct->loc, "health_check_type must be ec2 or elb, got '%s'", hct->text);
-            yread_fail(&r->c.y);
-        }
-    }
-    const struct ytree *mon = ytree_get(m, "monitoring");
-    if (mon && yread_scalar(&r->c.y, mon, "monitoring")) {
-        if (!strcmp(mon->text, "detailed"))
-            a->detailed_monitoring = true;
-        else if (strcmp(mon->text, "basic") != 0) {
-            diag_error(&mon->loc, "monitoring must be basic (300 s datapoints) or detailed "
-                                  "(60 s), got '%s'", mon->text);
-            yread_fail(&r->c.y);
-        }
-    }
-    const struct ytree *tp = ytree_get(m, "termination_policy");
-    if (tp && yread_scalar(&r->c.y, tp, "termination_policy")) {
-        if (!strcmp(tp->text, "oldest_instance"))
-            a->termination = SC_TERM_OLDEST;
-        else if (!strcmp(tp->text, "newest_instance"))
-            a->termination = SC_TERM_NEWEST;
-        else if (strcmp(tp->text, "default") != 0) {
-            diag_error(&tp->loc, "termination_policy must be default, oldest_instance or "
-                                 "newest_instance, got '%s'", tp->text);
-            yread_fail(&r->c.y);
-        }
-    }
-    scaling_ctx_default(&a->ctx, METRIC_RES_ASG, a->name ? a->name : "asg");
-    a->ctx.detailed_monitoring = a->detailed_monitoring;
-    a->ctx.clock.epoch_s = r->c.start_epoch_s;
-    a->ctx.default_warmup_s = a->warmup_s;
-    const struct ytree *pol = yread_list(&r->c.y, m, "policies");
-    if (pol) {
-        a->policies = xcalloc(pol->n ? pol->n : 1, sizeof *a->policies);
-        for (size_t i = 0; i < pol->n; i++) {
-            struct scaling_policy *p = &a->policies[a->npolicies++];
-            if (scaling_policy_read(pol->items[i], &a->ctx, p))
-                yread_fail(&r->c.y);
-            else if (p->kind == SCALING_PREDICTIVE)
-                read_history(r, a->name, p);
-            for (int j = 0; j + 1 < a->npolicies && p->name; j++)
-                if (a->policies[j].name && !strcmp(a->policies[j].name, p->name)) {
-                    diag_error(&p->loc, "duplicate policy name '%s' in group '%s'", p->name,
-                               a->name);
-                    yread_fail(&r->c.y);
-                }
-        }
-        if (r->c.y.errors == 0)
-            check_policy_groups(r, a->policies, a->npolicies, a->ntgs, a->name);
-    }
 }
 
 static const char *const output_keys[] = {"interval", "requests", NULL};
@@ -526,7 +350,7 @@ static void read_top(struct reader *r, const struct ytree *root)
     if (asgs && !yread_names(&r->c.y, asgs, "auto_scaling_groups")) {
         sc->asgs = xcalloc(asgs->n ? asgs->n : 1, sizeof *sc->asgs);
         for (size_t i = 0; i < asgs->n; i++)
-            read_asg(r, asgs->items[i], &sc->asgs[sc->nasgs++]);
+            asg_cfg_read(&r->c, asgs->items[i], &sc->asgs[sc->nasgs++]);
     }
     const struct ytree *ecs = yread_list(&r->c.y, root, "ecs_services");
     if (ecs && !yread_names(&r->c.y, ecs, "ecs_services")) {
@@ -891,19 +715,8 @@ void scenario_free(struct scenario *sc)
     for (int i = 0; i < sc->nfaults; i++)
         fault_cfg_fini(&sc->faults[i]);
     free(sc->faults);
-    for (int i = 0; i < sc->nasgs; i++) {
-        struct sc_asg *a = &sc->asgs[i];
-        free(a->name);
-        for (int k = 0; k < a->ntgs; k++)
-            free(a->tg_names[k]);
-        free(a->tg_names);
-        free(a->tg_locs);
-        free(a->zones);
-        sim_dist_free(a->launch_time);
-        for (int k = 0; k < a->npolicies; k++)
-            scaling_policy_fini(&a->policies[k]);
-        free(a->policies);
-    }
+    for (int i = 0; i < sc->nasgs; i++)
+        asg_cfg_fini(&sc->asgs[i]);
     free(sc->asgs);
     for (int i = 0; i < sc->necs; i++) {
         struct sc_ecs *e = &sc->ecs[i];
@@ -965,40 +778,9 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     for (int i = 0; i < sc->ntgs; i++)
         target_group_cfg_write(&sc->tgs[i], sc->zones, f);
     if (sc->nasgs) {
-        static const char *const term[] = {"default", "oldest_instance", "newest_instance"};
         fputs("auto_scaling_groups:\n", f);
-        for (int i = 0; i < sc->nasgs; i++) {
-            const struct sc_asg *a = &sc->asgs[i];
-            fputs("  - name: ", f);
-            ywrite_quoted(f, a->name);
-            fputs("\n    target_groups: [", f);
-            for (int k = 0; k < a->ntgs; k++) {
-                fputs(k ? ", " : "", f);
-                ywrite_quoted(f, a->tg_names[k]);
-            }
-            fputs("]\n    zones: [", f);
-            for (int z = 0; z < a->nzones; z++) {
-                fputs(z ? ", " : "", f);
-                ywrite_quoted(f, sc->zones[a->zones[z]]);
-            }
-            fputs("]\n    launch_template: ", f);
-            target_cfg_write_template(&a->tmpl, f);
-            fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n    launch_time: ", a->min,
-                    a->max, a->desired);
-            ywrite_dist(f, a->launch_time);
-            fputs("\n    warmup: ", f);
-            ywrite_unit(f, a->warmup_s, SIM_UNIT_SECONDS);
-            fprintf(f, "\n    health_check_type: %s\n    health_check_grace_period: ",
-                    a->elb_health ? "elb" : "ec2");
-            ywrite_unit(f, a->grace_s, SIM_UNIT_SECONDS);
-            fprintf(f, "\n    monitoring: %s\n    termination_policy: %s\n",
-                    a->detailed_monitoring ? "detailed" : "basic", term[a->termination]);
-            if (a->npolicies) {
-                fputs("    policies:\n", f);
-                for (int k = 0; k < a->npolicies; k++)
-                    scaling_policy_write(&a->policies[k], f);
-            }
-        }
+        for (int i = 0; i < sc->nasgs; i++)
+            asg_cfg_write(&sc->asgs[i], sc->zones, f);
     }
     if (sc->necs) {
         fputs("ecs_services:\n", f);

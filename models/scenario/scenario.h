@@ -23,35 +23,12 @@
 #include "models/compute/target_cfg.h"
 #include "models/elb/lb_cfg.h"
 #include "models/elb/target_group_cfg.h"
+#include "models/scaling/asg_cfg.h"
 #include "models/traffic/workload_cfg.h"
 #include "sim/diag.h"
 
 struct sim_dist;
 struct arrivals;
-
-enum sc_termination { SC_TERM_DEFAULT, SC_TERM_OLDEST, SC_TERM_NEWEST };
-
-/* An EC2 Auto Scaling group (README "Auto scaling"). */
-struct sc_asg {
-    char *name;
-    struct loc loc;
-    char **tg_names;             /* target groups its instances register with */
-    struct loc *tg_locs;
-    int ntgs;
-    int *zones;                  /* zones it launches into (default: every scenario zone) */
-    int nzones;
-    struct sc_targets tmpl;      /* launch template: the instance shape (count unused) */
-    int min, max, desired;
-    struct sim_dist *launch_time; /* launch → in service (boot and application start) */
-    double warmup_s;             /* default instance warm-up */
-    bool elb_health;             /* health_check_type: elb (else ec2) */
-    double grace_s;              /* health check grace period */
-    bool detailed_monitoring;    /* 60 s CPU datapoints (else 300 s) */
-    enum sc_termination termination;
-    struct scaling_policy *policies;
-    int npolicies;
-    struct scaling_ctx ctx;      /* what the policies were read with */
-};
 
 /* An ECS service (README "ECS services"): the module's configuration plus what it
  * borrows, owned here. */
