@@ -9,7 +9,6 @@
 #include "models/traffic/arrivals.h"
 #include "models/compute/catalog.h"
 #include "models/core/cfg_read.h"
-#include "models/scaling/policy_cfg.h"
 #include "models/elb/routing.h"
 #include "sim/call.h"
 #include "sim/dist.h"
@@ -41,177 +40,10 @@ static int zone_index(void *zones, const char *name)
 
 /* ---- sections ---- */
 
-static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed",
-                                       "output", "workloads", "load_balancers", "target_groups",
-                                       "slo", "faults", "auto_scaling_groups", "start",
-                                       "ecs_services", NULL};
-static const char *const ecs_keys[] = {"name", "target_groups", "zones", "launch_type", "task",
-                                       "min", "max", "desired", "start_time", "memory_model",
-                                       "policies", "cluster", NULL};
-static const char *const ecs_task_keys[] = {"cpu", "memory", "speed", "discipline",
-                                            "queue_limit", NULL};
-static const char *const ecs_mem_keys[] = {"idle", "per_request", NULL};
-static const char *const ecs_cluster_keys[] = {
-    "name", "instance_type", "min", "max", "desired", "launch_time", "target_capacity",
-    "placement", "managed_scaling", "instance_warmup", "min_scaling_step",
-    "max_scaling_step", "scale_in_evaluations", NULL};
-
-static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
-{
-    struct ecs_service_cfg *c = &e->cfg;
-    if (ytree_check_keys(m, "an ECS service", ecs_keys)) {
-        yread_fail(&r->c.y);
-        return;
-    }
-    yread_string(&r->c.y, m, "name", &e->name);
-    e->loc = m->loc;
-    ecs_service_cfg_default(c, e->name ? e->name : "service");
-    const struct ytree *tgs = yread_list(&r->c.y, m, "target_groups");
-    if (tgs) {
-        e->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tg_names);
-        e->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tg_locs);
-        e->tgs = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tgs);
-        for (size_t i = 0; i < tgs->n; i++) {
-            const struct ytree *t = yread_scalar(&r->c.y, tgs->items[i], "a target group name");
-            if (!t)
-                continue;
-            e->tg_names[c->ntgs] = xstrdup(t->text);
-            e->tg_locs[c->ntgs++] = t->loc;
-        }
-        c->tgs = e->tgs;
-    }
-    const struct ytree *zones = yread_list(&r->c.y, m, "zones");
-    if (zones) {
-        e->zones = xcalloc(zones->n ? zones->n : 1, sizeof *e->zones);
-        for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = yread_scalar(&r->c.y, zones->items[i], "a zone");
-            if (z)
-                e->zones[c->nzones++] = cfg_read_zone(&r->c, z->text);
-        }
-        c->zones = e->zones;
-    }
-    const struct ytree *lt = ytree_get(m, "launch_type");
-    if (lt && yread_scalar(&r->c.y, lt, "launch_type")) {
-        if (!strcmp(lt->text, "ec2"))
-            c->launch_type = ECS_LAUNCH_EC2;
-        else if (strcmp(lt->text, "fargate") != 0) {
-            diag_error(&lt->loc, "unknown launch_type '%s'; expected fargate or ec2", lt->text);
-            yread_fail(&r->c.y);
-        }
-    }
-    const struct ytree *task = ytree_get(m, "task");
-    if (task) {
-        if (ytree_check_keys(task, "task", ecs_task_keys)) {
-            yread_fail(&r->c.y);
-        } else {
-            double mem = c->memory_gb * 1e9;
-            yread_positive(&r->c.y, task, "cpu", SIM_UNIT_NONE, &c->cpu);
-            if (yread_unit(&r->c.y, task, "memory", SIM_UNIT_BYTES, &mem) == 0)
-                c->memory_gb = mem / 1e9;
-            yread_positive(&r->c.y, task, "speed", SIM_UNIT_NONE, &c->speed);
-            yread_int(&r->c.y, task, "queue_limit", 0, 100000000, &c->queue_limit);
-            char *disc = NULL;
-            yread_string(&r->c.y, task, "discipline", &disc);
-            if (disc && (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing")))
-                c->discipline = TARGET_PS;
-            else if (disc && strcmp(disc, "fcfs") != 0) {
-                diag_error(&ytree_get(task, "discipline")->loc,
-                           "unknown discipline '%s'; expected fcfs or ps", disc);
-                yread_fail(&r->c.y);
-            }
-            free(disc);
-        }
-    }
-    if (!ytree_get(m, "desired")) {
-        if (scaling_capacity_read(m, "min", "max", NULL, &c->min, &c->max, NULL))
-            yread_fail(&r->c.y);
-        c->desired = c->min;
-    } else if (scaling_capacity_read(m, "min", "max", "desired", &c->min, &c->max, &c->desired)) {
-        yread_fail(&r->c.y);
-    }
-    yread_dist(&r->c.y, m, "start_time", SIM_UNIT_SECONDS, &e->start_time);
-    c->start_time = e->start_time;
-    const struct ytree *mm = ytree_get(m, "memory_model");
-    if (mm) {
-        if (ytree_check_keys(mm, "memory_model", ecs_mem_keys)) {
-            yread_fail(&r->c.y);
-        } else {
-            double per = c->memory_per_request_mb * 1e6;
-            yread_zero_or_more(&r->c.y, mm, "idle", SIM_UNIT_NONE, &c->memory_idle_pct);
-            if (yread_unit(&r->c.y, mm, "per_request", SIM_UNIT_BYTES, &per) == 0)
-                c->memory_per_request_mb = per / 1e6;
-        }
-    }
-    const struct ytree *cl = ytree_get(m, "cluster");
-    if (cl && c->launch_type != ECS_LAUNCH_EC2) {
-        diag_error(ytree_key_loc(m, "cluster"), "'cluster' is for the EC2 launch type "
-                                                "(launch_type: ec2)");
-        yread_fail(&r->c.y);
-    } else if (!cl && c->launch_type == ECS_LAUNCH_EC2) {
-        diag_error(&m->loc, "launch_type ec2 needs a cluster: { instance_type: c5.xlarge, "
-                            "max: 10 }");
-        yread_fail(&r->c.y);
-    } else if (cl) {
-        struct ecs_cluster_cfg *k = &c->cluster;
-        if (ytree_check_keys(cl, "cluster", ecs_cluster_keys)) {
-            yread_fail(&r->c.y);
-        } else {
-            yread_string(&r->c.y, cl, "name", &e->cluster_name);
-            k->name = e->cluster_name;
-            if (!yread_require(&r->c.y, cl, "instance_type", "a cluster")) {
-                yread_string(&r->c.y, cl, "instance_type", &e->instance_type);
-                k->instance_type = e->instance_type;
-            }
-            if (!ytree_get(cl, "desired")) {
-                if (scaling_capacity_read(cl, "min", "max", NULL, &k->min, &k->max, NULL))
-                    yread_fail(&r->c.y);
-                k->desired = k->min;
-            } else if (scaling_capacity_read(cl, "min", "max", "desired", &k->min, &k->max,
-                                             &k->desired)) {
-                yread_fail(&r->c.y);
-            }
-            yread_dist(&r->c.y, cl, "launch_time", SIM_UNIT_SECONDS, &e->launch_time);
-            k->launch_time = e->launch_time;
-            yread_positive(&r->c.y, cl, "target_capacity", SIM_UNIT_NONE, &k->target_capacity_pct);
-            const struct ytree *pl = ytree_get(cl, "placement");
-            if (pl && yread_scalar(&r->c.y, pl, "placement")) {
-                if (!strcmp(pl->text, "binpack"))
-                    k->placement = ECS_PLACE_BINPACK;
-                else if (!strcmp(pl->text, "spread"))
-                    k->placement = ECS_PLACE_SPREAD;
-                else {
-                    diag_error(&pl->loc, "unknown placement '%s'; expected binpack or spread",
-                               pl->text);
-                    yread_fail(&r->c.y);
-                }
-            }
-            yread_bool(&r->c.y, cl, "managed_scaling", &k->managed_scaling);
-            yread_zero_or_more(&r->c.y, cl, "instance_warmup", SIM_UNIT_SECONDS,
-                               &k->instance_warmup_s);
-            yread_int(&r->c.y, cl, "min_scaling_step", 1, 10000, &k->min_step);
-            yread_int(&r->c.y, cl, "max_scaling_step", 1, 10000, &k->max_step);
-            yread_int(&r->c.y, cl, "scale_in_evaluations", 1, 1000, &k->scale_in_evaluations);
-        }
-    }
-    scaling_ctx_default(&c->ctx, METRIC_RES_ECS_SERVICE, e->name ? e->name : "service");
-    c->ctx.clock.epoch_s = r->c.start_epoch_s;
-    const struct ytree *pol = yread_list(&r->c.y, m, "policies");
-    if (pol) {
-        e->policies = xcalloc(pol->n ? pol->n : 1, sizeof *e->policies);
-        for (size_t i = 0; i < pol->n; i++) {
-            struct scaling_policy *p = &e->policies[c->npolicies++];
-            if (scaling_policy_read(pol->items[i], &c->ctx, p))
-                yread_fail(&r->c.y);
-            else if (p->kind == SCALING_PREDICTIVE)
-                policy_cfg_history_read(&r->c, e->name, p);
-        }
-        c->policies = e->policies;
-        if (r->c.y.errors == 0)
-            policy_cfg_check_groups(&r->c, e->policies, c->npolicies, c->ntgs, e->name);
-    }
-    if (r->c.y.errors == 0 && ecs_cfg_check(c, &e->loc))
-        yread_fail(&r->c.y);
-}
+static const char *const top_keys[] = {
+    "name",   "elbsim_version",      "duration",       "warmup",        "seed",
+    "output", "workloads",           "load_balancers", "target_groups", "slo",
+    "faults", "auto_scaling_groups", "start",          "ecs_services",  NULL};
 
 static const char *const output_keys[] = {"interval", "requests", NULL};
 
@@ -356,7 +188,7 @@ static void read_top(struct reader *r, const struct ytree *root)
     if (ecs && !yread_names(&r->c.y, ecs, "ecs_services")) {
         sc->ecs = xcalloc(ecs->n ? ecs->n : 1, sizeof *sc->ecs);
         for (size_t i = 0; i < ecs->n; i++)
-            read_ecs(r, ecs->items[i], &sc->ecs[sc->necs++]);
+            ecs_cfg_read(&r->c, ecs->items[i], &sc->ecs[sc->necs++]);
     }
     const struct ytree *slo = yread_list(&r->c.y, root, "slo");
     if (slo) {
@@ -718,23 +550,8 @@ void scenario_free(struct scenario *sc)
     for (int i = 0; i < sc->nasgs; i++)
         asg_cfg_fini(&sc->asgs[i]);
     free(sc->asgs);
-    for (int i = 0; i < sc->necs; i++) {
-        struct sc_ecs *e = &sc->ecs[i];
-        free(e->name);
-        for (int k = 0; k < e->cfg.ntgs; k++)
-            free(e->tg_names[k]);
-        free(e->tg_names);
-        free(e->tg_locs);
-        free(e->tgs);
-        free(e->zones);
-        sim_dist_free(e->start_time);
-        for (int k = 0; k < e->cfg.npolicies; k++)
-            scaling_policy_fini(&e->policies[k]);
-        free(e->policies);
-        free(e->cluster_name);
-        free(e->instance_type);
-        sim_dist_free(e->launch_time);
-    }
+    for (int i = 0; i < sc->necs; i++)
+        ecs_cfg_fini(&sc->ecs[i]);
     free(sc->ecs);
     for (int i = 0; i < sc->nzones; i++)
         free(sc->zones[i]);
@@ -784,68 +601,8 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     }
     if (sc->necs) {
         fputs("ecs_services:\n", f);
-        for (int i = 0; i < sc->necs; i++) {
-            const struct sc_ecs *e = &sc->ecs[i];
-            const struct ecs_service_cfg *c = &e->cfg;
-            fputs("  - name: ", f);
-            ywrite_quoted(f, e->name);
-            fputs("\n    target_groups: [", f);
-            for (int k = 0; k < c->ntgs; k++) {
-                fputs(k ? ", " : "", f);
-                ywrite_quoted(f, e->tg_names[k]);
-            }
-            fputs("]\n", f);
-            if (c->nzones) {
-                fputs("    zones: [", f);
-                for (int z = 0; z < c->nzones; z++) {
-                    fputs(z ? ", " : "", f);
-                    ywrite_quoted(f, sc->zones[c->zones[z]]);
-                }
-                fputs("]\n", f);
-            }
-            fprintf(f, "    launch_type: %s\n    task: { cpu: %.10g, memory: %.10gGB, "
-                       "speed: %.10g, discipline: %s, queue_limit: %d }\n",
-                    c->launch_type == ECS_LAUNCH_EC2 ? "ec2" : "fargate", c->cpu, c->memory_gb,
-                    c->speed, c->discipline == TARGET_PS ? "ps" : "fcfs", c->queue_limit);
-            fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n", c->min, c->max, c->desired);
-            if (e->start_time) {
-                fputs("    start_time: ", f);
-                ywrite_dist(f, e->start_time);
-                fputc('\n', f);
-            }
-            fprintf(f, "    memory_model: { idle: %.10g, per_request: %.10gMB }\n",
-                    c->memory_idle_pct, c->memory_per_request_mb);
-            if (c->launch_type == ECS_LAUNCH_EC2) {
-                const struct ecs_cluster_cfg *k = &c->cluster;
-                fputs("    cluster:\n", f);
-                if (k->name) {
-                    fputs("      name: ", f);
-                    ywrite_quoted(f, k->name);
-                    fputc('\n', f);
-                }
-                fprintf(f, "      instance_type: %s\n      min: %d\n      max: %d\n      "
-                           "desired: %d\n",
-                        k->instance_type, k->min, k->max, k->desired);
-                if (e->launch_time) {
-                    fputs("      launch_time: ", f);
-                    ywrite_dist(f, e->launch_time);
-                    fputc('\n', f);
-                }
-                fprintf(f, "      target_capacity: %.10g\n      placement: %s\n      "
-                           "managed_scaling: %s\n      instance_warmup: %.10gs\n      "
-                           "min_scaling_step: %d\n      max_scaling_step: %d\n      "
-                           "scale_in_evaluations: %d\n",
-                        k->target_capacity_pct,
-                        k->placement == ECS_PLACE_BINPACK ? "binpack" : "spread",
-                        k->managed_scaling ? "true" : "false", k->instance_warmup_s, k->min_step,
-                        k->max_step, k->scale_in_evaluations);
-            }
-            if (c->npolicies) {
-                fputs("    policies:\n", f);
-                for (int k = 0; k < c->npolicies; k++)
-                    scaling_policy_write(&c->policies[k], f);
-            }
-        }
+        for (int i = 0; i < sc->necs; i++)
+            ecs_cfg_write(&sc->ecs[i], sc->zones, f);
     }
     if (sc->nfaults) {
         fputs("faults:\n", f);

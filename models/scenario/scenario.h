@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "models/containers/ecs.h"
+#include "models/containers/ecs_cfg.h"
 #include "models/scaling/scaling.h"
 #include "models/compute/target.h"
 #include "models/compute/fault_cfg.h"
@@ -29,23 +29,6 @@
 
 struct sim_dist;
 struct arrivals;
-
-/* An ECS service (README "ECS services"): the module's configuration plus what it
- * borrows, owned here. */
-struct sc_ecs {
-    struct ecs_service_cfg cfg;  /* pointers into the fields below */
-    struct loc loc;
-    char *name;
-    char **tg_names;
-    struct loc *tg_locs;
-    int *tgs;                    /* target group indices, resolved */
-    int *zones;
-    struct sim_dist *start_time;
-    struct scaling_policy *policies;
-    char *cluster_name;
-    char *instance_type;
-    struct sim_dist *launch_time;
-};
 
 struct sc_slo {
     char *text;                  /* "workload.shoppers.latency_p99_s < 0.5" */
