@@ -1,28 +1,20 @@
 #include "models/scenario/scenario.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "models/traffic/arrivals.h"
-#include "models/compute/catalog.h"
 #include "models/core/cfg_read.h"
-#include "models/elb/routing.h"
-#include "sim/call.h"
-#include "sim/dist.h"
-#include "sim/text.h"
+#include "models/scaling/cron.h"
 #include "sim/units.h"
 #include "sim/xalloc.h"
 #include "sim/yread.h"
-#include "sim/ywrite.h"
 #include "sim/ytree.h"
+#include "sim/ywrite.h"
 
-/* ---- reading values ---- */
-
+/* The scenario being read; every error is counted in c.y. */
 struct reader {
-    struct cfg_read c; /* what each component's reader is given */
+    struct cfg_read c;   /* what each component's reader is given */
     struct scenario *sc;
 };
 
@@ -38,12 +30,12 @@ static int zone_index(void *zones, const char *name)
     return sc->nzones++;
 }
 
-/* ---- sections ---- */
+/* ---- the top level: its own keys, and each list item through its component ---- */
 
-static const char *const top_keys[] = {
-    "name",   "elbsim_version",      "duration",       "warmup",        "seed",
-    "output", "workloads",           "load_balancers", "target_groups", "slo",
-    "faults", "auto_scaling_groups", "start",          "ecs_services",  NULL};
+static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed",
+                                       "output", "workloads", "load_balancers", "target_groups",
+                                       "slo", "faults", "auto_scaling_groups", "start",
+                                       "ecs_services", NULL};
 
 static const char *const output_keys[] = {"interval", "requests", NULL};
 
@@ -59,9 +51,10 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
     if (sscanf(t, " %255[A-Za-z0-9_.-] %2[<>=] %lf %n", path, op, &val, &used) < 3 ||
         t[used] != '\0' || (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") &&
                             strcmp(op, ">="))) {
-        diag_error(&v->loc, "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER, e.g. "
-                            "\"workload.shoppers.latency_p99_s < 0.5\" (OP: <, <=, >, >=)", t);
-        yread_fail(&r->c.y);
+        yread_error(&r->c.y, &v->loc,
+                    "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER, e.g. "
+                    "\"workload.shoppers.latency_p99_s < 0.5\" (OP: <, <=, >, >=)",
+                    t);
         return;
     }
     char *d1 = strchr(path, '.');
@@ -72,8 +65,8 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
             s->name = xstrdup("run");
             s->metric = xstrdup(d1 + 1);
         } else {
-            diag_error(&v->loc, "SLO path '%s' must be SCOPE.NAME.METRIC (or run.METRIC)", path);
-            yread_fail(&r->c.y);
+            yread_error(&r->c.y, &v->loc, "SLO path '%s' must be SCOPE.NAME.METRIC (or run.METRIC)",
+                        path);
             return;
         }
     } else {
@@ -88,10 +81,8 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
 static void read_top(struct reader *r, const struct ytree *root)
 {
     struct scenario *sc = r->sc;
-    if (ytree_check_keys(root, "the scenario", top_keys)) {
-        yread_fail(&r->c.y);
+    if (yread_keys(&r->c.y, root, "the scenario", top_keys))
         return;
-    }
     sc->duration_s = 600;
     sc->warmup_s = 0;
     sc->seed = 1;
@@ -107,9 +98,10 @@ static void read_top(struct reader *r, const struct ytree *root)
     yread_positive(&r->c.y, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s);
     yread_zero_or_more(&r->c.y, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s);
     if (sc->warmup_s >= sc->duration_s) {
-        diag_error(ytree_key_loc(root, "warmup"), "warmup (%gs) must be shorter than duration "
-                                                  "(%gs)", sc->warmup_s, sc->duration_s);
-        yread_fail(&r->c.y);
+        yread_error(&r->c.y, ytree_key_loc(root, "warmup"),
+                    "warmup (%gs) must be shorter than duration "
+                    "(%gs)",
+                    sc->warmup_s, sc->duration_s);
     }
     const struct ytree *seed = ytree_get(root, "seed");
     if (seed && yread_scalar(&r->c.y, seed, "seed")) {
@@ -117,9 +109,8 @@ static void read_top(struct reader *r, const struct ytree *root)
         errno = 0;
         unsigned long long s = strtoull(seed->text, &end, 10);
         if (end == seed->text || *end || errno || seed->text[0] == '-') {
-            diag_error(&seed->loc, "seed must be a whole number from 0 to 2^64-1, got '%s'",
-                       seed->text);
-            yread_fail(&r->c.y);
+            yread_error(&r->c.y, &seed->loc,
+                        "seed must be a whole number from 0 to 2^64-1, got '%s'", seed->text);
         } else
             sc->seed = s;
     }
@@ -136,19 +127,16 @@ static void read_top(struct reader *r, const struct ytree *root)
     r->c.start_epoch_s = sc->start_epoch_s;
     const struct ytree *out = ytree_get(root, "output");
     if (out) {
-        if (ytree_check_keys(out, "output", output_keys))
-            yread_fail(&r->c.y);
-        else {
+        if (yread_keys(&r->c.y, out, "output", output_keys) == 0) {
             yread_positive(&r->c.y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
             yread_bool(&r->c.y, out, "requests", &sc->log_requests);
         }
     }
     if (sc->duration_s / sc->interval_s > 1e7) {
-        diag_error(out ? ytree_key_loc(out, "interval") : ytree_key_loc(root, "duration"),
-                   "interval %gs over %gs makes more than 10 "
-                                                   "million rows; use a longer interval",
-                   sc->interval_s, sc->duration_s);
-        yread_fail(&r->c.y);
+        yread_error(&r->c.y, out ? ytree_key_loc(out, "interval") : ytree_key_loc(root, "duration"),
+                    "interval %gs over %gs makes more than 10 "
+                    "million rows; use a longer interval",
+                    sc->interval_s, sc->duration_s);
     }
 
     const struct ytree *lbs = yread_list(&r->c.y, root, "load_balancers");
@@ -165,8 +153,8 @@ static void read_top(struct reader *r, const struct ytree *root)
     }
     const struct ytree *wls = yread_list(&r->c.y, root, "workloads");
     if (!wls || wls->n == 0) {
-        diag_error(wls ? &wls->loc : &root->loc, "a scenario needs at least one workload");
-        yread_fail(&r->c.y);
+        yread_error(&r->c.y, wls ? &wls->loc : &root->loc,
+                    "a scenario needs at least one workload");
     } else if (!yread_names(&r->c.y, wls, "workloads")) {
         sc->workloads = xcalloc(wls->n, sizeof *sc->workloads);
         for (size_t i = 0; i < wls->n; i++)
@@ -230,8 +218,7 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
         for (int z = 0; z < sc->nzones && used + 1 < sizeof names; z++)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", z ? ", " : "",
                                      sc->zones[z]);
-        diag_error(&f->loc, "unknown zone '%s'; zones: %s", f->zone_name, names);
-        yread_fail(&r->c.y);
+        yread_error(&r->c.y, &f->loc, "unknown zone '%s'; zones: %s", f->zone_name, names);
         return;
     }
     if (!f->target)
@@ -262,8 +249,8 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s/<n>",
                                      used ? ", " : "", an);
     }
-    diag_error(&f->loc, "unknown target '%s'; targets: %s", f->target, used ? names : "(none)");
-    yread_fail(&r->c.y);
+    yread_error(&r->c.y, &f->loc, "unknown target '%s'; targets: %s", f->target,
+                used ? names : "(none)");
 }
 
 /* Cross references: entries, forwards. */
@@ -281,10 +268,10 @@ static void check_refs(struct reader *r)
                     for (int g = 0; g < sc->ntgs && used + 1 < sizeof names; g++)
                         used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
                                                  g ? ", " : "", sc->tgs[g].name);
-                    diag_error(&f->loc, "rule forwards to target group '%s', which does not "
-                                        "exist; target groups: %s", f->target_group,
-                               sc->ntgs ? names : "(none)");
-                    yread_fail(&r->c.y);
+                    yread_error(&r->c.y, &f->loc,
+                                "rule forwards to target group '%s', which does not "
+                                "exist; target groups: %s",
+                                f->target_group, sc->ntgs ? names : "(none)");
                 }
             }
     for (int i = 0; i < sc->nworkloads; i++) {
@@ -295,9 +282,10 @@ static void check_refs(struct reader *r)
             for (int g = 0; g < sc->nlbs && used + 1 < sizeof names; g++)
                 used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
                                          g ? ", " : "", sc->lbs[g].name);
-            diag_error(&w->entry_loc, "entry '%s' is not a load balancer of this scenario; "
-                                      "load balancers: %s", w->entry, sc->nlbs ? names : "(none)");
-            yread_fail(&r->c.y);
+            yread_error(&r->c.y, &w->entry_loc,
+                        "entry '%s' is not a load balancer of this scenario; "
+                        "load balancers: %s",
+                        w->entry, sc->nlbs ? names : "(none)");
         }
     }
     if (sc->nzones == 0)
@@ -306,10 +294,10 @@ static void check_refs(struct reader *r)
         struct sc_asg *a = &sc->asgs[i];
         int gi = a->name ? scenario_tg_index(sc, a->name) : -1;
         if (gi >= 0 && sc->tgs[gi].ntargets > 0 && !sc->tgs[gi].targets[0].lb) {
-            diag_error(&a->loc, "auto scaling group '%s' has the name of a target group with "
-                                "targets of its own; their instances would both be '%s/0', ...",
-                       a->name, a->name);
-            yread_fail(&r->c.y);
+            yread_error(&r->c.y, &a->loc,
+                        "auto scaling group '%s' has the name of a target group with "
+                        "targets of its own; their instances would both be '%s/0', ...",
+                        a->name, a->name);
         }
     }
     for (int i = 0; i < sc->necs; i++) {
@@ -317,16 +305,18 @@ static void check_refs(struct reader *r)
         for (int k = 0; k < e->cfg.ntgs; k++) {
             e->tgs[k] = scenario_tg_index(sc, e->tg_names[k]);
             if (e->tgs[k] < 0) {
-                diag_error(&e->tg_locs[k], "ECS service '%s' registers with target group "
-                           "'%s', which does not exist", e->name, e->tg_names[k]);
-                yread_fail(&r->c.y);
+                yread_error(&r->c.y, &e->tg_locs[k],
+                            "ECS service '%s' registers with target group "
+                            "'%s', which does not exist",
+                            e->name, e->tg_names[k]);
             }
         }
         for (int g = 0; g < sc->nasgs; g++)
             if (e->name && sc->asgs[g].name && !strcmp(e->name, sc->asgs[g].name)) {
-                diag_error(&e->loc, "ECS service '%s' has the name of an auto scaling group; "
-                                    "their instances and tasks would share names", e->name);
-                yread_fail(&r->c.y);
+                yread_error(&r->c.y, &e->loc,
+                            "ECS service '%s' has the name of an auto scaling group; "
+                            "their instances and tasks would share names",
+                            e->name);
             }
     }
     for (int i = 0; i < sc->nfaults; i++)
@@ -336,13 +326,15 @@ static void check_refs(struct reader *r)
         for (int k = 0; k < a->ntgs; k++) {
             int gi = scenario_tg_index(sc, a->tg_names[k]);
             if (gi < 0) {
-                diag_error(&a->tg_locs[k], "auto scaling group '%s' registers with target "
-                           "group '%s', which does not exist", a->name, a->tg_names[k]);
-                yread_fail(&r->c.y);
+                yread_error(&r->c.y, &a->tg_locs[k],
+                            "auto scaling group '%s' registers with target "
+                            "group '%s', which does not exist",
+                            a->name, a->tg_names[k]);
             } else if (sc->tgs[gi].ntargets > 0 && sc->tgs[gi].targets[0].lb) {
-                diag_error(&a->tg_locs[k], "target group '%s' has load balancers as targets; "
-                           "an auto scaling group registers instances", a->tg_names[k]);
-                yread_fail(&r->c.y);
+                yread_error(&r->c.y, &a->tg_locs[k],
+                            "target group '%s' has load balancers as targets; "
+                            "an auto scaling group registers instances",
+                            a->tg_names[k]);
             }
         }
         if (a->nzones == 0) {
@@ -371,22 +363,22 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
                 if (!owner) {
                     owner = lb;
                 } else if (owner->type != lb->type || owner->l4 != lb->l4) {
-                    diag_error(&f->loc,
-                               "target group '%s' already serves %s %s (%s); a group "
-                               "serves one load-balancer type and listener kind, got "
-                               "%s %s (%s) too",
-                               g->name, lb_cfg_article(owner->type), lb_cfg_type_name(owner->type),
-                               owner->name, lb_cfg_article(lb->type), lb_cfg_type_name(lb->type),
-                               lb->name);
-                    yread_fail(&r->c.y);
+                    yread_error(&r->c.y, &f->loc,
+                                "target group '%s' already serves %s %s (%s); a group "
+                                "serves one load-balancer type and listener kind, got "
+                                "%s %s (%s) too",
+                                g->name, lb_cfg_article(owner->type), lb_cfg_type_name(owner->type),
+                                owner->name, lb_cfg_article(lb->type), lb_cfg_type_name(lb->type),
+                                lb->name);
                 }
             }
     target_group_cfg_resolve(&r->c.y, g, owner);
     for (int k = 0; k < g->ntargets; k++)
         if (g->targets[k].lb && scenario_lb_index(sc, g->targets[k].lb) < 0) {
-            diag_error(&g->targets[k].lb_loc, "target '%s' is not a load balancer of this "
-                                              "scenario", g->targets[k].lb);
-            yread_fail(&r->c.y);
+            yread_error(&r->c.y, &g->targets[k].lb_loc,
+                        "target '%s' is not a load balancer of this "
+                        "scenario",
+                        g->targets[k].lb);
         }
 }
 
@@ -396,9 +388,10 @@ static int lb_depth(struct reader *r, int i, int *state, int *depth, const struc
 {
     struct scenario *sc = r->sc;
     if (state[i] == 1) {
-        diag_error(via, "load balancers chain in a loop through '%s': a request would never "
-                        "reach a target", sc->lbs[i].name);
-        yread_fail(&r->c.y);
+        yread_error(&r->c.y, via,
+                    "load balancers chain in a loop through '%s': a request would never "
+                    "reach a target",
+                    sc->lbs[i].name);
         return -1;
     }
     if (state[i] == 2)
@@ -450,9 +443,8 @@ static void resolve(struct reader *r)
     for (int i = 0; i < sc->nlbs; i++) {
         const struct sc_lb *lb = &sc->lbs[i];
         if (lb->next && scenario_lb_index(sc, lb->next) < 0) {
-            diag_error(&lb->next_loc, "next '%s' is not a load balancer of this scenario",
-                       lb->next);
-            yread_fail(&r->c.y);
+            yread_error(&r->c.y, &lb->next_loc, "next '%s' is not a load balancer of this scenario",
+                        lb->next);
         }
     }
     for (int i = 0; i < sc->ntgs; i++)
@@ -466,9 +458,10 @@ static void resolve(struct reader *r)
         if (d < 0)
             break;
         if (d > 8) {
-            diag_error(&sc->lbs[i].loc, "load balancer '%s' chains %d hops deep; at most 8 "
-                                             "(REQUEST_MAX_HOPS)", sc->lbs[i].name, d);
-            yread_fail(&r->c.y);
+            yread_error(&r->c.y, &sc->lbs[i].loc,
+                        "load balancer '%s' chains %d hops deep; at most 8 "
+                        "(REQUEST_MAX_HOPS)",
+                        sc->lbs[i].name, d);
             break;
         }
     }
@@ -490,7 +483,7 @@ static int finish(struct ytree *root, const char *name, char *const *sets, int n
     r.c.zones = sc;
     for (int i = 0; i < nsets; i++)
         if (ytree_set(root, sets[i]))
-            r.c.y.errors++;
+            yread_fail(&r.c.y);
     if (r.c.y.errors == 0) {
         read_top(&r, root);
         if (r.c.y.errors == 0)

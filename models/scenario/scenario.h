@@ -7,6 +7,16 @@
  * expected — and fills in defaults, so the models may assume a valid configuration.
  * scenario_write_resolved prints the fully resolved scenario back as YAML.
  *
+ * Each list item is read, freed and written back by its component, next to the code that
+ * runs it: workloads (models/traffic/workload_cfg.h), load balancers (models/elb/lb_cfg.h),
+ * target groups (models/elb/target_group_cfg.h) and their targets
+ * (models/compute/target_cfg.h), faults (models/compute/fault_cfg.h), Auto Scaling groups
+ * (models/scaling/asg_cfg.h), ECS services (models/containers/ecs_cfg.h).  This module
+ * keeps the top-level keys, the SLOs, the zones (numbered in order of first appearance,
+ * through models/core/cfg_read.h), the names one item gives another, and what depends on
+ * more than one item (a target group's defaults by the type of the LBs that use it, chains
+ * of load balancers).
+ *
  * Ownership: everything hangs off struct scenario and is freed by scenario_free.
  */
 #ifndef ELBSIM_MODELS_SCENARIO_H
@@ -16,19 +26,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "models/containers/ecs_cfg.h"
-#include "models/scaling/scaling.h"
-#include "models/compute/target.h"
 #include "models/compute/fault_cfg.h"
 #include "models/compute/target_cfg.h"
+#include "models/containers/ecs_cfg.h"
 #include "models/elb/lb_cfg.h"
 #include "models/elb/target_group_cfg.h"
 #include "models/scaling/asg_cfg.h"
 #include "models/traffic/workload_cfg.h"
 #include "sim/diag.h"
-
-struct sim_dist;
-struct arrivals;
 
 struct sc_slo {
     char *text;                  /* "workload.shoppers.latency_p99_s < 0.5" */
