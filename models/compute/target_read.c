@@ -53,12 +53,11 @@ int target_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_targets
         sp->kind = TARGET_EC2;
     else if (!strcmp(kind, "fargate"))
         sp->kind = TARGET_FARGATE;
-    else {
+    else
         yread_error(&r->y, &ytree_get(m, "kind")->loc,
                     "unknown target kind '%s'; expected ec2 or "
                     "fargate",
                     kind);
-    }
     free(kind);
     yread_int(&r->y, m, "count", 0, 100000, &ts->count);
     yread_int(&r->y, m, "queue_limit", 0, 100000000, &sp->queue_limit);

@@ -27,6 +27,16 @@ static const char *const lb_type_names[] = {"alb", "nlb", "gwlb", "clb"};
 static const char *const protocol_names[] = {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP",
                                              "SSL", "GENEVE"};
 
+const char *lb_cfg_type_name(enum sc_lb_type t)
+{
+    return lb_type_names[t];
+}
+
+const char *lb_cfg_article(enum sc_lb_type t)
+{
+    return t == SC_LB_ALB || t == SC_LB_NLB ? "an" : "a";
+}
+
 static void read_forward(struct cfg_read *r, const struct ytree *v, struct sc_rule *rule)
 {
     if (v->kind == YTREE_SCALAR) {
@@ -68,16 +78,6 @@ static void read_forward(struct cfg_read *r, const struct ytree *v, struct sc_ru
     }
     if (sum <= 0)
         yread_error(&r->y, &v->loc, "the weights of a forward action add up to zero");
-}
-
-const char *lb_cfg_type_name(enum sc_lb_type t)
-{
-    return lb_type_names[t];
-}
-
-const char *lb_cfg_article(enum sc_lb_type t)
-{
-    return t == SC_LB_ALB || t == SC_LB_NLB ? "an" : "a";
 }
 
 /* The LB's processing-latency profiles (README "LB processing latency"; AWS.md: no AWS

@@ -33,7 +33,7 @@ static void read_health_check(struct cfg_read *r, const struct ytree *m, struct 
     }
     if (yread_keys(&r->y, m, "health_check", hc_keys))
         return;
-    /* timeout < interval is checked once the LB type's defaults are in (_resolve) */
+    /* timeout < interval is checked by target_group_cfg_resolve, with the type's defaults */
     if (yread_unit(&r->y, m, "interval", SIM_UNIT_SECONDS, &hc->interval_s) == 0 &&
         ytree_get(m, "interval") && (hc->interval_s < 5 || hc->interval_s > 300))
         yread_error(&r->y, &ytree_get(m, "interval")->loc,
@@ -77,14 +77,13 @@ int target_group_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_t
             g->cross_zone = SC_XZ_OFF;
         else if (!strcmp(xz->text, "use_load_balancer_configuration"))
             g->cross_zone = SC_XZ_INHERIT;
-        else {
+        else
             yread_error(&r->y, &xz->loc,
                         "cross_zone must be true, false or "
                         "use_load_balancer_configuration, got '%s'",
                         xz->text);
-        }
     }
-    /* Unset (-1) until the LB type that uses the group is known (_resolve). */
+    /* Unset (-1) until the LB type that uses the group is known (target_group_cfg_resolve). */
     g->hc = (struct sc_health_check){-1, -1, -1, -1};
     g->loc = m->loc;
     g->hc_loc = m->loc;
@@ -157,13 +156,12 @@ int target_group_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_t
                 }
                 sim_call_free(call);
             }
-        } else {
+        } else
             yread_error(&r->y, &st->loc,
                         "unknown stickiness '%s'; expected lb_cookie or "
                         "lb_cookie(duration=D) for ALB and CLB groups, 5_tuple, 3_tuple "
                         "or 2_tuple for GWLB groups, or none",
                         t);
-        }
     }
     const struct ytree *ts = yread_list(&r->y, m, "targets");
     if (ts) {
