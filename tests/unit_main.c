@@ -30,6 +30,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_yaml_suites,
     test_yread_suites,
     test_scenario_suites,
+    test_readers_suites,
     test_models_suites,
     test_health_suites,
     test_routing_suites,
