@@ -26,12 +26,11 @@ int target_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_targets
         return -1;
     yread_zero_or_more(&r->y, m, "register_at", SIM_UNIT_SECONDS, &ts->register_at_s);
     yread_zero_or_more(&r->y, m, "deregister_at", SIM_UNIT_SECONDS, &ts->deregister_at_s);
-    if (ts->deregister_at_s > 0 && ts->deregister_at_s <= ts->register_at_s) {
+    if (ts->deregister_at_s > 0 && ts->deregister_at_s <= ts->register_at_s)
         yread_error(&r->y, &ytree_get(m, "deregister_at")->loc,
                     "deregister_at (%gs) must come after "
                     "register_at (%gs)",
                     ts->deregister_at_s, ts->register_at_s);
-    }
     if (ytree_get(m, "lb")) {
         /* A load balancer as the target (NLB -> ALB): nothing else describes it. */
         if (yread_keys(&r->y, m, "a load-balancer target", lb_target_keys))
@@ -66,10 +65,9 @@ int target_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_targets
     if (disc) {
         if (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing"))
             sp->discipline = TARGET_PS;
-        else if (strcmp(disc, "fcfs") != 0) {
+        else if (strcmp(disc, "fcfs") != 0)
             yread_error(&r->y, &ytree_get(m, "discipline")->loc,
                         "unknown discipline '%s'; expected fcfs or ps", disc);
-        }
         free(disc);
     }
     const struct ytree *z = ytree_get(m, "zone");

@@ -1,9 +1,9 @@
 /* Simple scaling, plus what every policy file shares: the type table, the reader that
- * dispatches on `type`, the value readers and the start of a decision.  Simple scaling is
- * the base case of the family: one adjustment per alarm, then a cooldown. */
+ * dispatches on `type` (values through sim/yread), the alarm and adjustment-type readers
+ * and the start of a decision.  Simple scaling is the base case of the family: one
+ * adjustment per alarm, then a cooldown. */
 #include "models/scaling/scaling.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
