@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/compute/fault_cfg.h"
 #include "models/compute/target.h"
 #include "models/scenario/world.h"
 #include "sim/rng.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "models/core/request.h"
-#include "models/elb/target_group_cfg.h"
+#include "models/scenario/scenario.h"
 #include "models/elb/target_group.h"
 #include "models/traffic/workload.h"
 #include "models/scenario/world.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/scaling/asg_cfg.h"
+#include "models/scenario/scenario.h"
 #include "models/compute/target.h"
 #include "models/elb/target_group.h"
 #include "models/scenario/world.h"
