@@ -58,6 +58,34 @@ static void set_overrides_apply_before_checks(void)
     scenario_free(sc);
 }
 
+/* Zones are numbered in the order they first appear, whichever component names them. */
+static void zones_are_numbered_in_order_of_first_appearance(void)
+{
+    static const char text[] =
+        "workloads:\n"
+        "  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
+        "load_balancers:\n"
+        "  - { name: lb, zones: [b], listeners: [ { forward: tg } ] }\n"
+        "target_groups:\n"
+        "  - { name: tg, targets: [ { vcpus: 1, zone: a } ] }\n"
+        "auto_scaling_groups:\n"
+        "  - { name: g, launch_template: { vcpus: 1 }, zones: [c, b] }\n"
+        "ecs_services:\n"
+        "  - { name: s, zones: [d] }\n";
+    struct scenario *sc;
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "s.yaml", NULL, 0, &sc), 0);
+    CU_ASSERT_EQUAL_FATAL(sc->nzones, 4);
+    CU_ASSERT_STRING_EQUAL(sc->zones[0], "b");
+    CU_ASSERT_STRING_EQUAL(sc->zones[1], "a");
+    CU_ASSERT_STRING_EQUAL(sc->zones[2], "c");
+    CU_ASSERT_STRING_EQUAL(sc->zones[3], "d");
+    CU_ASSERT_EQUAL(sc->lbs[0].zones[0], 0);
+    CU_ASSERT_EQUAL(sc->tgs[0].targets[0].zone, 1);
+    CU_ASSERT(sc->asgs[0].nzones == 2 && sc->asgs[0].zones[0] == 2 && sc->asgs[0].zones[1] == 0);
+    CU_ASSERT(sc->ecs[0].cfg.nzones == 1 && sc->ecs[0].cfg.zones[0] == 3);
+    scenario_free(sc);
+}
+
 struct bad {
     const char *extra;   /* appended to base, or a whole text when it starts with '!' */
     const char *message; /* expected substring */
@@ -200,6 +228,8 @@ static void resolved_scenario_reads_back_the_same(void)
 static CU_TestInfo scenario_tests[] = {
     {"defaults_are_filled_in", defaults_are_filled_in},
     {"set_overrides_apply_before_checks", set_overrides_apply_before_checks},
+    {"zones_are_numbered_in_order_of_first_appearance",
+     zones_are_numbered_in_order_of_first_appearance},
     {"bad_input_gets_one_clear_message", bad_input_gets_one_clear_message},
     {"resolved_scenario_reads_back_the_same", resolved_scenario_reads_back_the_same},
     CU_TEST_INFO_NULL,
