@@ -299,6 +299,10 @@ void exp_sweep_print(FILE *f, const struct exp_design *d, const struct exp_metri
             used = mark;
         text[used] = '\0';
     }
+    for (int k = 0; k < t->nmetrics; k++)
+        if (m[k].twin >= 0 && used + 256 < sizeof text)
+            used += (size_t)snprintf(text + used, sizeof text - used, " %s: the same values as "
+                                     "%s;", m[k].label, m[m[k].twin].label);
     if (front)
         snprintf(text + used, sizeof text - used, " front: Pareto front of %s vs %s, both "
                  "minimised)", m[marks->fx].label, m[marks->fy].label);

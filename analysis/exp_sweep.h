@@ -66,7 +66,8 @@ int exp_sweep_write_csv(const char *path, const struct exp_design *d,
 /* A table on f of the metrics marked shown: one line per point, the varied values (headed
  * by the shortest tail of each path that tells them apart), each metric's mean and
  * interval in its unit, the front and the SLO verdict; split into blocks of columns that
- * each fit EXP_FORMAT_WIDTH (the point and the varied values repeated); then a legend. */
+ * each fit EXP_FORMAT_WIDTH (the point and the varied values repeated); then a legend: the
+ * interval of each metric, the metrics shown through a twin, the front. */
 void exp_sweep_print(FILE *f, const struct exp_design *d, const struct exp_metric *m,
                      const struct exp_table *t, double level,
                      const struct exp_sweep_marks *marks);

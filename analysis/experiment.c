@@ -338,7 +338,7 @@ static char *full_name(const char *s, size_t n)
 
 int exp_metric_parse(const char *text, struct exp_metric *m)
 {
-    *m = (struct exp_metric){.num = -1, .den = -1};
+    *m = (struct exp_metric){.num = -1, .den = -1, .twin = -1};
     const char *d1 = strchr(text, '.'), *d2 = strrchr(text, '.');
     if (!d1 || (d1 == d2 && d1 - text == 3 && !strncmp(text, "run", 3))) {
         const char *w = d1 ? d1 + 1 : text;

@@ -59,6 +59,8 @@ struct exp_metric {
                                     output */
     int num, den;                /* a proportion from counts (error_ratio: failed of
                                     requests): the indices of those metrics; -1 if none */
+    int twin;                    /* a metric shown instead, with the same value in every
+                                    run (the run's p99 for its one workload's); -1 if none */
 };
 
 /* The measurements: v[(point * reps + rep) * nmetrics + m], NaN = no value; and per run
@@ -95,8 +97,8 @@ char *exp_design_label(const struct exp_design *d, int p);
 /* Parse "metric" or "run.metric" (the run scope) or "scope.name.metric" (name may hold
  * dots).  The metric may be a short name: p50, p90, p99, p999 (latency_pNN_s), mean
  * (latency_mean_s), max (latency_max_s), cost (cost_usd), throughput (throughput_rps).  The
- * result is not shown, no helper, without counts (num, den -1).  Returns 0, or -1 after
- * reporting. */
+ * result is not shown, no helper, without counts or twin (num, den, twin -1).  Returns 0,
+ * or -1 after reporting. */
 int exp_metric_parse(const char *text, struct exp_metric *m);
 
 void exp_metric_fini(struct exp_metric *m);

@@ -1289,6 +1289,32 @@ static void bad_values_are_reported_with_their_vary_argument(void)
                 "no workload named 'nobody'; workload names: clients");
 }
 
+/* With one workload and an SLO on its p99, the run's p99 holds the same numbers: without
+ * --metric the table shows them once (the run's column, the SLO's marked as its twin);
+ * with --metric, as asked. */
+static void one_number_is_one_column(void)
+{
+    const char *args[] = {"sweep", "scenarios/examples/sweep_capacity.yaml", "--vary",
+                          "target_groups.web.targets.0.count=6,7", "--set",
+                          "slo=[workload.web.latency_p99_s < 0.25]", "--set", "duration=40s",
+                          "--set", "warmup=10s", "--reps", "1", "-q", "-o", out("twins"),
+                          "--metric", "p99,workload.web.p99"};
+    for (int given = 0; given < 2; given++) {
+        struct exp_opts o;
+        struct exp_table t;
+        CU_ASSERT_EQUAL_FATAL(experiment(args, given ? 17 : 15, &o, &t), 0);
+        int run = metric_index(&o, "latency_p99_s"), wl = metric_index(&o, "workload.web."
+                                                                            "latency_p99_s");
+        CU_ASSERT_FATAL(run >= 0 && wl >= 0);
+        CU_ASSERT(o.metrics[run].shown);
+        CU_ASSERT(o.metrics[wl].shown == (given == 1));
+        CU_ASSERT_EQUAL(o.metrics[wl].twin, given ? -1 : run);
+        CU_ASSERT_EQUAL(o.front_y, wl);
+        exp_table_fini(&t);
+        exp_runner_fini(&o);
+    }
+}
+
 static CU_TestInfo stats_tests[] = {
     {"mean_ci_matches_hand_computation", mean_ci_matches_hand_computation},
     {"identical_variants_give_zero_paired_difference",
@@ -1344,6 +1370,7 @@ static CU_TestInfo run_tests[] = {
     {"objectives_choose_the_front", objectives_choose_the_front},
     {"each_metric_is_collected_once_and_the_table_shows_what_was_asked",
      each_metric_is_collected_once_and_the_table_shows_what_was_asked},
+    {"one_number_is_one_column", one_number_is_one_column},
     {"worker_processes_give_the_same_table", worker_processes_give_the_same_table},
     {"bad_values_are_reported_with_their_vary_argument",
      bad_values_are_reported_with_their_vary_argument},

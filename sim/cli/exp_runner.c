@@ -569,6 +569,41 @@ int exp_runner_out_dir(const struct exp_opts *o, char *buf, size_t n)
     return make_dirs(buf);
 }
 
+/* Whether metrics a and b hold the same value in every run (NaN equals NaN). */
+static bool same_values(const struct exp_table *t, int a, int b)
+{
+    for (int p = 0; p < t->npoints; p++)
+        for (int r = 0; r < t->reps; r++) {
+            const double *v = exp_table_at(t, p, r);
+            if (isnan(v[a]) != isnan(v[b]) || (!isnan(v[a]) && v[a] != v[b]))
+                return false;
+        }
+    return true;
+}
+
+/* Without --metric, one number is one column: a narrower scope's metric that holds the
+ * value of the run-scope metric of the same name in every run (the one workload's p99,
+ * which an SLO names, is the run's) is not a column of its own; the table says whose twin
+ * it is, the CSV keeps both. */
+static void show_twins_once(struct exp_opts *o, const struct exp_table *t)
+{
+    if (o->metrics_given)
+        return;
+    for (int b = 0; b < o->nmetrics; b++) {
+        struct exp_metric *mb = &o->metrics[b];
+        if (!mb->shown || !strcmp(mb->scope, "run"))
+            continue;
+        for (int a = 0; a < o->nmetrics && mb->shown; a++) {
+            const struct exp_metric *ma = &o->metrics[a];
+            if (ma->shown && !strcmp(ma->scope, "run") && !strcmp(ma->metric, mb->metric) &&
+                same_values(t, a, b)) {
+                mb->shown = false;
+                mb->twin = a;
+            }
+        }
+    }
+}
+
 int exp_runner_run(struct exp_opts *o, struct exp_table *t)
 {
     *t = (struct exp_table){0};
@@ -592,6 +627,7 @@ int exp_runner_run(struct exp_opts *o, struct exp_table *t)
     };
     if (exp_plan_run(&plan, &run_ops, o, t))
         return EXIT_ENV;
+    show_twins_once(o, t);
     /* A metric no run reported is most likely misspelt. */
     for (int k = 0; k < o->nmetrics && o->rank == 0; k++)
         if (!exp_table_has_metric(t, k))

@@ -76,8 +76,10 @@ int exp_runner_parse(int argc, char **argv, enum exp_kind kind, const char *usag
 int exp_runner_prepare(struct exp_opts *o);
 
 /* Run every job (analysis/exp_plan) and fill t (exp_table_init'ed then; the caller finis
- * it, also after a failure).  Warns about a metric no run reported.  Returns 0, or
- * EXIT_ENV after a run failed (reported). */
+ * it, also after a failure).  Without --metric, a narrower scope's metric whose values are
+ * those of the run-scope metric of the same name in every run (one workload: its p99 is
+ * the run's) is not shown beside it but marked as its twin, so each number appears once.  Warns about a metric no run reported.
+ * Returns 0, or EXIT_ENV after a run failed (reported). */
 int exp_runner_run(struct exp_opts *o, struct exp_table *t);
 
 /* The output folder (o->out_dir or the default), created.  Returns 0 or -1 (reported);
