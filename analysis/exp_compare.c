@@ -141,9 +141,13 @@ static void holm_note(FILE *f, const struct exp_diff *d, int n, double level, co
         kept += d[i].holm;
     }
     char text[512];
-    snprintf(text, sizeof text, "Holm-Bonferroni over the %d %s: %d of the %d significant "
-             "one%s stay%s significant at the family-wise %g %% level", n, what, kept, sig,
-             sig == 1 ? "" : "s", sig == 1 ? "s" : "", 100 * (1 - level));
+    if (sig == 0)
+        snprintf(text, sizeof text, "Holm-Bonferroni over the %d %s: none is significant",
+                 n, what);
+    else
+        snprintf(text, sizeof text, "Holm-Bonferroni over the %d %s: %d of the %d significant "
+                 "one%s stay%s significant at the family-wise %g %% level", n, what, kept, sig,
+                 sig == 1 ? "" : "s", sig == 1 && kept == 1 ? "s" : "", 100 * (1 - level));
     exp_format_wrap(f, text, 6, 6);
 }
 
