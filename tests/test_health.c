@@ -2,14 +2,17 @@
  * black hole of a fast-failing target under least outstanding requests, slow targets,
  * and the scenario reader's messages for bad health_check and faults entries. */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "models/core/request.h"
+#include "models/elb/lb.h"
 #include "models/scenario/scenario.h"
 #include "models/compute/target.h"
 #include "models/elb/target_group.h"
+#include "models/traffic/workload.h"
 #include "models/scenario/world.h"
 #include "tests/unit.h"
 
@@ -25,6 +28,13 @@ struct obs {
     int n502;
     double first_502, last_502;
     int n503;
+    double after_s;              /* set by the test: a fault's start */
+    double max_502_latency;      /* s: the slowest 502 of the requests sent after after_s */
+    int n504;
+    double min_504_latency, max_504_latency;
+    double connect_s;            /* set by the test: the LB's connect timeout */
+    int n504_connect;            /* 504s that came exactly connect_s after their send */
+    int nreset, ntimeout;        /* resets; attempts the client gave up on (abandoned) */
     double latency[4];
     int nlat;
 };
@@ -45,11 +55,23 @@ static void on_event(void *ctx, double t, const char *kind, const char *name,
 static void on_request(void *ctx, const struct request *rq, double now)
 {
     struct obs *o = ctx;
+    double lat = now - rq->sent_s;
     if (rq->status == RQ_BAD_GATEWAY) {
         if (o->n502++ == 0)
             o->first_502 = now;
         o->last_502 = now;
+        if (rq->sent_s > o->after_s && lat > o->max_502_latency)
+            o->max_502_latency = lat;
     }
+    if (rq->status == RQ_GATEWAY_TIMEOUT) {
+        if (o->n504++ == 0 || lat < o->min_504_latency)
+            o->min_504_latency = lat;
+        if (lat > o->max_504_latency)
+            o->max_504_latency = lat;
+        o->n504_connect += fabs(lat - o->connect_s) < 1e-9;
+    }
+    o->nreset += rq->status == RQ_RESET;
+    o->ntimeout += rq->abandoned;
     if (rq->status == RQ_UNAVAILABLE)
         o->n503++;
     if (o->nlat < 4)
@@ -65,22 +87,25 @@ static double row_time(const struct obs *o, const char *name, const char *detail
     return -1;
 }
 
-/* An ALB in zone a over group tg of `count` 1-vCPU targets; `faults` is a YAML list. */
-static struct world *run(const char *arrivals, const char *demand, const char *algo, int count,
-                         const char *tg_extra, const char *faults, double duration,
-                         struct scenario **sc, struct obs *o)
+/* A load balancer `lb` (lb_extra: its type and other keys, "" for an ALB) in zone a over
+ * group tg of `count` 1-vCPU targets; wl_extra adds keys to the workload; `faults` is a
+ * YAML list. */
+static struct world *run_on(const char *lb_extra, const char *wl_extra, const char *arrivals,
+                            const char *demand, const char *algo, int count,
+                            const char *tg_extra, const char *faults, double duration,
+                            struct scenario **sc, struct obs *o)
 {
     char text[4096];
     snprintf(text, sizeof text,
              "duration: %gs\n"
              "workloads:\n"
-             "  - { name: w, entry: lb, arrivals: '%s', demand: '%s' }\n"
+             "  - { name: w, entry: lb, arrivals: '%s', demand: '%s' %s }\n"
              "load_balancers:\n"
-             "  - { name: lb, zones: [a], latency: none, listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+             "  - { name: lb, zones: [a], latency: none, listeners: [ { forward: tg } ] %s }\n"
              "target_groups:\n"
              "  - { name: tg, algorithm: %s, targets: [ { kind: ec2, vcpus: 1, count: %d } ] %s }\n"
              "faults: %s\n",
-             duration, arrivals, demand, algo, count, tg_extra, faults);
+             duration, arrivals, demand, wl_extra, lb_extra, algo, count, tg_extra, faults);
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, sc), 0);
     struct world *w = world_new(*sc, 7);
     w->env.on_request = on_request;
@@ -91,19 +116,29 @@ static struct world *run(const char *arrivals, const char *demand, const char *a
     return w;
 }
 
+/* The same on an ALB with a plain workload. */
+static struct world *run(const char *arrivals, const char *demand, const char *algo, int count,
+                         const char *tg_extra, const char *faults, double duration,
+                         struct scenario **sc, struct obs *o)
+{
+    return run_on("", "", arrivals, demand, algo, count, tg_extra, faults, duration, sc, o);
+}
+
 static void crashed_target_is_detected_within_the_threshold_window(void)
 {
     struct scenario *sc;
-    struct obs o = {0};
+    struct obs o = {.after_s = 300};
     struct world *w = run("poisson(rate=40/s)", "exp(mean=20ms)", "round_robin", 4, "",
                           "[ { at: 300s, target: tg/1, kind: crash } ]", 600, &sc, &o);
     CU_ASSERT_DOUBLE_EQUAL(row_time(&o, "tg/1", "crash starts"), 300, 1e-9);
     double down = row_time(&o, "tg/1", "healthy -> unhealthy after 2 failed checks");
-    /* ALB defaults: between (2-1)*30 + 5 and 2*30 + 5 seconds after the crash. */
-    CU_ASSERT(down - 300 >= 35 - 1e-9);
-    CU_ASSERT(down - 300 <= 65 + 1e-9);
-    /* Requests kept coming (answered 502 at once) until the mark, then none. */
+    /* ALB defaults: the refused checks fail at once, the first within an interval of the
+     * crash: between (2-1)*30 and 2*30 seconds after it. */
+    CU_ASSERT(down - 300 >= 30 - 1e-9);
+    CU_ASSERT(down - 300 <= 60 + 1e-9);
+    /* Requests kept coming (refused: answered 502 at once) until the mark, then none. */
     CU_ASSERT(o.n502 > 100);
+    CU_ASSERT_EQUAL(o.max_502_latency, 0);
     CU_ASSERT(o.first_502 >= 300);
     CU_ASSERT(o.last_502 <= down);
     CU_ASSERT(o.last_502 > down - 1);
@@ -140,13 +175,115 @@ static void every_target_unhealthy_fails_open(void)
     struct world *w =
         run("poisson(rate=20/s)", "exp(mean=20ms)", "round_robin", 2,
             ", health_check: { interval: 10s, timeout: 2s, healthy: 2, unhealthy: 2 }",
-            "[ { at: 100s, zone: a, kind: outage } ]", 300, &sc, &o);
+            "[ { at: 100s, target: tg/0, kind: crash }, { at: 100s, target: tg/1, kind: crash } ]",
+            300, &sc, &o);
     double open = row_time(&o, "tg", "fail-open: no healthy target");
-    CU_ASSERT(open > 100 && open <= 100 + 2 * 10 + 2 + 1e-9);
+    CU_ASSERT(open > 100 && open <= 100 + 2 * 10 + 1e-9);
     /* Fail-open routes to the (crashed) targets: 502s go on, no 503 for want of a target. */
     CU_ASSERT(o.last_502 > open + 100);
     CU_ASSERT_EQUAL(o.n503, 0);
     CU_ASSERT_EQUAL(w->tgs[0]->no_target, 0);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* A crashed process refuses the check's connection: the check fails when it starts.  A
+ * host that is down answers nothing: the check fails at its timeout.  Same seed, so the
+ * same check times: the host is marked exactly one timeout (5 s) later. */
+static void refused_checks_fail_at_once_silent_ones_at_the_timeout(void)
+{
+    double down[2];
+    const char *kinds[2] = {"crash", "host_down"};
+    for (int k = 0; k < 2; k++) {
+        struct scenario *sc;
+        struct obs o = {0};
+        char faults[128];
+        snprintf(faults, sizeof faults, "[ { at: 300s, target: tg/1, kind: %s } ]", kinds[k]);
+        struct world *w = run("poisson(rate=40/s)", "exp(mean=20ms)", "round_robin", 4, "",
+                              faults, 600, &sc, &o);
+        down[k] = row_time(&o, "tg/1", "healthy -> unhealthy after 2 failed checks");
+        world_free(w);
+        scenario_free(sc);
+    }
+    CU_ASSERT(down[0] - 300 >= 30 - 1e-9 && down[0] - 300 <= 60 + 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(down[1] - down[0], 5, 1e-9);
+    printf("\n    crash detected after %.3f s, host_down after %.3f s\n", down[0] - 300,
+           down[1] - 300);
+}
+
+/* AWS.md §1 "HTTP errors": an ALB answers 504 when connecting to the target takes longer
+ * than 10 s.  Requests routed to a host that is down wait that long, then get 504; the
+ * host is marked 35-65 s after it went down (its checks fail at their 5 s timeout); a
+ * connect_timeout of 3 s answers after 3 s. */
+static void host_down_behind_an_alb_answers_504_after_the_connect_timeout(void)
+{
+    const char *lbs[2] = {"", ", connect_timeout: 3s"};
+    const double wait[2] = {10, 3};
+    for (int k = 0; k < 2; k++) {
+        struct scenario *sc;
+        struct obs o = {.connect_s = wait[k]};
+        struct world *w = run_on(lbs[k], "", "poisson(rate=40/s)", "exp(mean=20ms)",
+                                 "round_robin", 4, "",
+                                 "[ { at: 300s, target: tg/1, kind: host_down } ]", 600, &sc,
+                                 &o);
+        double down = row_time(&o, "tg/1", "healthy -> unhealthy after 2 failed checks");
+        CU_ASSERT(down - 300 >= 35 - 1e-9 && down - 300 <= 65 + 1e-9);
+        CU_ASSERT_EQUAL(o.n502, 0);
+        CU_ASSERT(o.n504 > 100);
+        /* Each was sent before the mark and answered exactly the connect timeout later;
+         * a request the host held when it went down gets 504 at the idle timeout. */
+        CU_ASSERT(o.n504 - o.n504_connect <= 2);
+        CU_ASSERT_DOUBLE_EQUAL(o.min_504_latency, wait[k], 1e-9);
+        CU_ASSERT_EQUAL((uint64_t)o.n504_connect, w->lbs[0]->connect_timeouts);
+        CU_ASSERT_EQUAL(w->lbs[0]->connect_timeouts, w->targets.t[1]->dropped);
+        printf("\n    host_down: %d x 504 after %g s, marked %.3f s after", o.n504_connect,
+               wait[k], down - 300);
+        world_free(w);
+        scenario_free(sc);
+    }
+}
+
+/* An NLB passes the client's own connection attempt to the target (AWS.md §2: it does not
+ * terminate TCP), so a host that is down leaves it unanswered: no 5xx, no reset; the
+ * client gives up at its own timeout (2 s here).  Lone requests are flows of one. */
+static void host_down_behind_an_nlb_goes_unanswered(void)
+{
+    struct scenario *sc;
+    struct obs o = {0};
+    struct world *w = run_on(", type: nlb", ", timeout: 2s", "poisson(rate=40/s)",
+                             "exp(mean=20ms)", "flow_hash", 4, "",
+                             "[ { at: 100s, target: tg/1, kind: host_down } ]", 300, &sc, &o);
+    const struct lb *lb = w->lbs[0];
+    double down = row_time(&o, "tg/1", "healthy -> unhealthy after 2 failed checks");
+    CU_ASSERT(down > 100);
+    CU_ASSERT(lb->dropped > 100);
+    CU_ASSERT_EQUAL(lb->dropped, w->targets.t[1]->dropped);
+    CU_ASSERT_EQUAL(o.n502 + o.n504 + o.nreset, 0);
+    CU_ASSERT_EQUAL((uint64_t)o.ntimeout, lb->dropped);
+    CU_ASSERT_EQUAL(w->workloads[0]->timeouts, lb->dropped);
+    printf("\n    NLB host_down: %llu requests unanswered until marked %.1f s later",
+           (unsigned long long)lb->dropped, down - 100);
+    world_free(w);
+    scenario_free(sc);
+}
+
+/* A zone outage makes its hosts unreachable (host_down on each), not their processes
+ * crash: behind an ALB its requests wait for the connect timeout and get 504, and fail-open
+ * (every target unhealthy) keeps sending them there. */
+static void zone_outage_makes_its_hosts_unreachable(void)
+{
+    struct scenario *sc;
+    struct obs o = {.connect_s = 10};
+    struct world *w =
+        run("poisson(rate=20/s)", "exp(mean=20ms)", "round_robin", 2,
+            ", health_check: { interval: 10s, timeout: 2s, healthy: 2, unhealthy: 2 }",
+            "[ { at: 100s, zone: a, kind: outage } ]", 300, &sc, &o);
+    double open = row_time(&o, "tg", "fail-open: no healthy target");
+    CU_ASSERT(open > 100 && open <= 100 + 2 * 10 + 2 + 1e-9);
+    CU_ASSERT_EQUAL(o.n502, 0);
+    CU_ASSERT(o.n504 > 1000);
+    CU_ASSERT(o.n504 - o.n504_connect <= 2);
+    CU_ASSERT_EQUAL(o.n503, 0);
     world_free(w);
     scenario_free(sc);
 }
@@ -275,7 +412,7 @@ static void bad_health_check_and_faults_are_reported(void)
     check_msg(bad("", "[ { at: 5m, zone: c, kind: outage } ]"),
               "unknown zone 'c'; zones: a, b");
     check_msg(bad("", "[ { at: 5m, target: web/0, kind: explode } ]"),
-              "unknown fault kind 'explode'; expected one of: crash, hang");
+              "unknown fault kind 'explode'; expected one of: crash, host_down, hang");
     check_msg(bad("", "[ { at: 5m, target: web/0, kind: 'errors(rate=2)' } ]"),
               "expected errors(rate=R) with R from 0 to 1");
     check_msg(bad("", "[ { at: 5m, zone: a, kind: crash } ]"), "a zone takes kind: outage");
@@ -288,6 +425,12 @@ static CU_TestInfo health_tests[] = {
     {"recovered_target_turns_healthy_after_threshold_passes",
      recovered_target_turns_healthy_after_threshold_passes},
     {"every_target_unhealthy_fails_open", every_target_unhealthy_fails_open},
+    {"refused_checks_fail_at_once_silent_ones_at_the_timeout",
+     refused_checks_fail_at_once_silent_ones_at_the_timeout},
+    {"host_down_behind_an_alb_answers_504_after_the_connect_timeout",
+     host_down_behind_an_alb_answers_504_after_the_connect_timeout},
+    {"host_down_behind_an_nlb_goes_unanswered", host_down_behind_an_nlb_goes_unanswered},
+    {"zone_outage_makes_its_hosts_unreachable", zone_outage_makes_its_hosts_unreachable},
     {"fast_errors_attract_traffic_under_least_outstanding",
      fast_errors_attract_traffic_under_least_outstanding},
     {"anomaly_mitigation_cuts_the_black_hole", anomaly_mitigation_cuts_the_black_hole},

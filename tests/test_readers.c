@@ -220,15 +220,44 @@ static void lb_reports_what_its_type_cannot_do(void)
     start(&f, "name: n\n"
               "type: nlb\n"
               "zones: [a, a]\n"
+              "connect_timeout: 5s\n"
               "listeners:\n"
               "  - rules: [ { forward: tg } ]\n");
     struct sc_lb lb = {0};
     CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t, &lb), -1);
     stop(&f);
     CU_ASSERT(said(&f, "c.yaml:3:12: error: zone 'a' is listed twice\n"
-                       "c.yaml:5:5: error: only an ALB listener has rules; an nlb listener "
-                       "forwards everything: forward: GROUP\n"));
+                       "c.yaml:6:5: error: only an ALB listener has rules; an nlb listener "
+                       "forwards everything: forward: GROUP\n"
+                       "c.yaml:4:1: error: connect_timeout belongs to an alb or clb; an nlb "
+                       "passes the client's connection attempt through to the target, so the "
+                       "client's own timeout applies\n"));
     lb_cfg_fini(&lb);
+    finish(&f);
+}
+
+/* An ALB's connect timeout: 10 s unless given (AWS.md §1 "HTTP errors"), written back. */
+static void alb_connect_timeout_is_read_and_written_back(void)
+{
+    struct fixture f;
+    struct mem m;
+    start(&f, "- { name: a, zones: [a], listeners: [ { forward: tg } ] }\n"
+              "- { name: b, zones: [a], connect_timeout: 3s, listeners: [ { forward: tg } ] }\n"
+              "- { name: c, zones: [a], connect_timeout: 0s, listeners: [ { forward: tg } ] }\n");
+    struct sc_lb a = {0}, b = {0}, c = {0};
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[0], &a), 0);
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[1], &b), 0);
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[2], &c), -1);
+    stop(&f);
+    CU_ASSERT(said(&f, "c.yaml:3:43: error: connect_timeout must be greater than zero, got "
+                       "'0s'\n"));
+    CU_ASSERT_DOUBLE_EQUAL(a.connect_timeout_s, 10, 0);
+    CU_ASSERT_DOUBLE_EQUAL(b.connect_timeout_s, 3, 0);
+    lb_cfg_write(&b, f.z.names, mem_open(&m));
+    CU_ASSERT(strstr(mem_text(&m), "    idle_timeout: 1m\n    connect_timeout: 3s\n") != NULL);
+    lb_cfg_fini(&a);
+    lb_cfg_fini(&b);
+    lb_cfg_fini(&c);
     finish(&f);
 }
 
@@ -353,18 +382,27 @@ static void fault_reads_kind_and_keeps_the_file_name(void)
     struct mem m;
     start(&f, "- { at: 5m, target: web/2, kind: 'slow(factor=3)', duration: 1m }\n"
               "- { at: 8m, zone: b, kind: outage }\n"
-              "- { at: 9m, zone: b, kind: crash }\n");
-    struct sc_fault slow = {0}, out = {0}, bad = {0};
+              "- { at: 9m, zone: b, kind: crash }\n"
+              "- { at: 9m, target: web/1, kind: host_down }\n"
+              "- { at: 9m, target: web/1, kind: reboot }\n");
+    struct sc_fault slow = {0}, out = {0}, bad = {0}, down = {0}, bad2 = {0};
     CU_ASSERT_EQUAL(fault_cfg_read(&f.r, f.t->items[0], &slow), 0);
     CU_ASSERT_EQUAL(fault_cfg_read(&f.r, f.t->items[1], &out), 0);
     CU_ASSERT_EQUAL(fault_cfg_read(&f.r, f.t->items[2], &bad), -1);
+    CU_ASSERT_EQUAL(fault_cfg_read(&f.r, f.t->items[3], &down), 0);
+    CU_ASSERT_EQUAL(fault_cfg_read(&f.r, f.t->items[4], &bad2), -1);
     stop(&f);
     CU_ASSERT(said(&f, "c.yaml:3:13: error: a crash fault takes a target (target: GROUP/N); a "
-                       "zone takes kind: outage\n"));
+                       "zone takes kind: outage\n"
+                       "c.yaml:5:34: error: unknown fault kind 'reboot'; expected one of: "
+                       "crash, host_down, hang, slow(factor=F), errors(rate=R), outage\n"));
     CU_ASSERT(slow.kind == TARGET_FAULT_SLOW && slow.factor == 3 && slow.zone == -1);
     CU_ASSERT_STRING_EQUAL(slow.kind_text, "slow(factor=3)");
     CU_ASSERT_PTR_EQUAL(slow.loc.file, f.r.file); /* outlives the tree */
-    CU_ASSERT(out.outage && out.kind == TARGET_FAULT_CRASH);
+    /* A zone outage makes its hosts unreachable: host_down on each, not a crash. */
+    CU_ASSERT(out.outage && out.kind == TARGET_FAULT_HOST_DOWN);
+    CU_ASSERT(!down.outage && down.kind == TARGET_FAULT_HOST_DOWN);
+    CU_ASSERT_STRING_EQUAL(down.kind_text, "host_down");
     CU_ASSERT_STRING_EQUAL(out.zone_name, "b");
     fault_cfg_write(&slow, mem_open(&m));
     CU_ASSERT(
@@ -375,6 +413,8 @@ static void fault_reads_kind_and_keeps_the_file_name(void)
     fault_cfg_fini(&slow);
     fault_cfg_fini(&out);
     fault_cfg_fini(&bad);
+    fault_cfg_fini(&down);
+    fault_cfg_fini(&bad2);
     finish(&f);
 }
 
@@ -513,6 +553,7 @@ static CU_TestInfo readers_tests[] = {
     {"lb_takes_its_type_defaults_and_registers_zones_in_order",
      lb_takes_its_type_defaults_and_registers_zones_in_order},
     {"lb_reports_what_its_type_cannot_do", lb_reports_what_its_type_cannot_do},
+    {"alb_connect_timeout_is_read_and_written_back", alb_connect_timeout_is_read_and_written_back},
     {"target_group_defaults_come_from_the_lb_type_that_uses_it",
      target_group_defaults_come_from_the_lb_type_that_uses_it},
     {"target_group_reports_settings_its_lb_type_lacks",

@@ -2,8 +2,8 @@
  * fault — the scenario's `faults:` list played out on the targets.
  *
  * Each fault starts at `at` and, with a `duration`, ends then; both are `fault` rows in
- * events.csv.  A target fault names "<group>/<n>"; an outage crashes every target of a
- * zone (those that exist when it starts).  What each kind does to a target is in
+ * events.csv.  A target fault names "<group>/<n>"; an outage takes down the host of every
+ * target of a zone (those that exist when it starts).  What each kind does to a target is in
  * models/compute/target.h.  errors(rate) draws from the stream "fault.<i>" (i: position in
  * the list from 0), so adding a fault never shifts another component's draws.
  */

@@ -1,6 +1,7 @@
 /*
- * fault_cfg — one entry of the scenario's `faults:`: at a time, a target crashes, hangs,
- * slows down or answers errors, or a whole zone goes out (README "Faults").
+ * fault_cfg — one entry of the scenario's `faults:`: at a time, a target's process crashes,
+ * its host goes down, it hangs, slows down or answers errors, or a whole zone becomes
+ * unreachable (docs/load-balancers.md "Faults").
  *
  * fault_read.c reads the entry (each problem reported at its file:line:col), frees it and
  * writes it back for the resolved scenario.yaml.  models/scenario checks that the target
@@ -18,7 +19,7 @@
 struct cfg_read;
 struct ytree;
 
-/* One entry of `faults:`.  An outage is a crash of every target of `zone`.  Strings are
+/* One entry of `faults:`.  An outage is host_down on every target of `zone`.  Strings are
  * owned and freed by fault_cfg_fini; loc.file is the scenario's (cfg_read.file). */
 struct sc_fault {
     double at_s;                 /* s: start */

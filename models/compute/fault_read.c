@@ -13,7 +13,7 @@
 
 static const char *const fault_keys[] = {"at", "target", "zone", "kind", "duration", NULL};
 
-/* kind text: crash, hang, outage, slow(factor=F), errors(rate=R). */
+/* kind text: crash, host_down, hang, outage, slow(factor=F), errors(rate=R). */
 static void read_fault_kind(struct cfg_read *r, const struct ytree *v, struct sc_fault *f)
 {
     const char *t = v->text;
@@ -22,10 +22,13 @@ static void read_fault_kind(struct cfg_read *r, const struct ytree *v, struct sc
     f->factor = 1;
     if (!strcmp(t, "crash"))
         f->kind = TARGET_FAULT_CRASH;
+    else if (!strcmp(t, "host_down"))
+        f->kind = TARGET_FAULT_HOST_DOWN;
     else if (!strcmp(t, "hang"))
         f->kind = TARGET_FAULT_HANG;
     else if (!strcmp(t, "outage")) {
-        f->kind = TARGET_FAULT_CRASH;
+        /* A zone that is unreachable: each of its hosts is, not only its processes. */
+        f->kind = TARGET_FAULT_HOST_DOWN;
         f->outage = true;
     } else if (!strncmp(t, "slow", 4)) {
         f->kind = TARGET_FAULT_SLOW;
@@ -45,8 +48,8 @@ static void read_fault_kind(struct cfg_read *r, const struct ytree *v, struct sc
                         t);
     } else {
         yread_error(&r->y, &v->loc,
-                    "unknown fault kind '%s'; expected one of: crash, hang, "
-                    "slow(factor=F), errors(rate=R), outage",
+                    "unknown fault kind '%s'; expected one of: crash, host_down, "
+                    "hang, slow(factor=F), errors(rate=R), outage",
                     t);
         return;
     }

@@ -237,9 +237,17 @@ static void target_accept(struct node *n, struct request *rq)
     double now = sim_now(&env->sim);
     if ((t->state != TARGET_IN_SERVICE && t->state != TARGET_DRAINING) ||
         t->fault == TARGET_FAULT_CRASH) {
+        /* The process is gone: the host refuses the connection (RST) at once. */
         if (t->fault == TARGET_FAULT_CRASH)
             t->dropped++;
         answer(t, rq, RQ_BAD_GATEWAY);
+        return;
+    }
+    if (t->fault == TARGET_FAULT_HOST_DOWN) {
+        /* Nothing answers the connection attempt; the load balancer decides what its
+         * client sees and when (request.h RQ_UNREACHABLE). */
+        t->dropped++;
+        answer(t, rq, RQ_UNREACHABLE);
         return;
     }
     if (t->fault == TARGET_FAULT_ERRORS && gsl_rng_uniform(t->fault_rng) < t->fault_rate) {
@@ -304,9 +312,10 @@ static void drop_chain(struct target *t, struct request *chain, int status)
     }
 }
 
-/* Crash: every held request is lost (502), in a fixed order: in service by slot, then
- * the queue, then processor-sharing jobs in heap order. */
-static void crash_drop_all(struct target *t, double now)
+/* Every held request taken off the servers and queues, in a fixed order: in service by
+ * slot, then the queue, then processor-sharing jobs in heap order; returned as a chain
+ * (linked by ->next), the target idle. */
+static struct request *take_all(struct target *t, double now)
 {
     struct env *env = t->node.env;
     struct request *chain = NULL, **tail = &chain;
@@ -334,7 +343,25 @@ static void crash_drop_all(struct target *t, double now)
         t->ps_ev = 0;
     }
     busy_update(t, now, 0);
-    drop_chain(t, chain, RQ_BAD_GATEWAY);
+    return chain;
+}
+
+/* Crash: every held request is lost (502: its connection closed). */
+static void crash_drop_all(struct target *t, double now)
+{
+    drop_chain(t, take_all(t, now), RQ_BAD_GATEWAY);
+}
+
+/* Host down: every held request is stranded with the hung ones; nobody answers it. */
+static void strand_all(struct target *t, double now)
+{
+    struct request *chain = take_all(t, now);
+    while (chain) {
+        struct request *next = chain->next;
+        chain->next = t->hung;
+        t->hung = chain;
+        chain = next;
+    }
 }
 
 static void release_hung(struct target *t)
@@ -356,6 +383,8 @@ void target_fault_start(struct target *t, int id, enum target_fault kind, double
     t->fault_rng = rng;
     if (kind == TARGET_FAULT_CRASH)
         crash_drop_all(t, sim_now(&t->node.env->sim));
+    else if (kind == TARGET_FAULT_HOST_DOWN)
+        strand_all(t, sim_now(&t->node.env->sim));
 }
 
 void target_fault_end(struct target *t, int id)
@@ -388,10 +417,12 @@ size_t target_held(const struct target *t, struct request **out, size_t cap)
     return n;
 }
 
-bool target_is_answering(const struct target *t)
+enum target_check target_check(const struct target *t)
 {
-    return t->state == TARGET_IN_SERVICE && t->fault != TARGET_FAULT_CRASH &&
-           t->fault != TARGET_FAULT_HANG;
+    if (t->state != TARGET_IN_SERVICE || t->fault == TARGET_FAULT_HANG ||
+        t->fault == TARGET_FAULT_HOST_DOWN)
+        return TARGET_CHECK_SILENT;
+    return t->fault == TARGET_FAULT_CRASH ? TARGET_CHECK_REFUSED : TARGET_CHECK_PASS;
 }
 
 struct target *target_list_new(struct target_list *l, const char *name,

@@ -14,13 +14,22 @@
  * the time-average of busy servers / servers; cost is billed per second with the type's
  * minimum (EC2 and Fargate: 60 s).
  *
- * Injected faults (README "Faults"; at most one at a time, a new one replaces the old):
- * crash — the requests held are dropped with 502 at the crash, new ones get 502 at once;
+ * Injected faults (docs/load-balancers.md "Faults"; at most one at a time, a new one
+ * replaces the old):
+ * crash — the process died on a live host: the host refuses connections.  The requests
+ * held are dropped with 502 at the crash (their connections closed), new ones are refused
+ * at once (502), and a health check fails at once (a refused connection);
+ * host_down — the host is gone or unreachable: nothing answers.  The requests held are
+ * stranded (they get 502 when the host comes back), new ones get RQ_UNREACHABLE at once,
+ * which the load balancer turns into what its clients see after waiting (an ALB: 504 after
+ * its connect timeout; an NLB: no answer at all), and a health check fails after its
+ * timeout;
  * hang — new requests are accepted and never answered (clients time out; the requests
  * already held finish), and when the hang ends the stranded ones are dropped with 502;
+ * health checks fail after their timeout;
  * slow(factor) — requests starting service after the fault take factor × as long;
  * errors(rate) — each new request is answered 500 at once with that probability.
- * Health checks fail on a crashed or hung target and pass otherwise.
+ * Slow and erroring targets pass their health checks.
  */
 #ifndef ELBSIM_MODELS_TARGET_H
 #define ELBSIM_MODELS_TARGET_H
@@ -45,7 +54,16 @@ enum target_fault {
     TARGET_FAULT_CRASH,
     TARGET_FAULT_HANG,
     TARGET_FAULT_SLOW,
-    TARGET_FAULT_ERRORS
+    TARGET_FAULT_ERRORS,
+    TARGET_FAULT_HOST_DOWN
+};
+
+/* What a health check of a target finds. */
+enum target_check {
+    TARGET_CHECK_PASS,       /* answered: passes at once */
+    TARGET_CHECK_REFUSED,    /* connection refused (crashed process): fails at once */
+    TARGET_CHECK_SILENT      /* no answer (host down, hung, not in service): fails at the
+                              * check's timeout */
 };
 
 /* What a target is made of; filled from the scenario (and the catalog). */
@@ -90,8 +108,9 @@ struct target {
     double fault_factor;          /* slow: service time multiplier */
     double fault_rate;            /* errors: probability of a fast 500 */
     gsl_rng *fault_rng;           /* errors: the fault's stream (borrowed) */
-    struct request *hung;         /* hang: requests accepted and never answered */
-    uint64_t dropped;             /* requests answered 502/500 because of a fault */
+    struct request *hung;         /* hang, host_down: requests held and never answered */
+    uint64_t dropped;             /* requests answered 502/500 (or left unreachable) because
+                                   * of a fault */
     void *owner;                  /* what launched it (owner_kind says which), or NULL */
     enum { TARGET_OWNER_NONE, TARGET_OWNER_ASG, TARGET_OWNER_ECS } owner_kind;
     const struct target_owner_ops *owner_ops; /* how to tell the owner; NULL: no owner */
@@ -142,18 +161,21 @@ int target_queue_length(const struct target *t);
 double target_cost_usd(const struct target *t, double now);
 
 /* Start fault `id` of kind `kind` (factor: slow; rate and rng: errors, rng borrowed).
- * A crash drops every held request with 502 now; a fault already active is ended first. */
+ * A crash drops every held request with 502 now; host_down strands them (no answer until
+ * the fault ends); a fault already active is ended first. */
 void target_fault_start(struct target *t, int id, enum target_fault kind, double factor,
                         double rate, gsl_rng *rng);
 
-/* End fault `id` if it is still the active one (requests stranded by a hang get 502). */
+/* End fault `id` if it is still the active one (requests stranded by a hang or while the
+ * host was down get 502: their connections are gone). */
 void target_fault_end(struct target *t, int id);
 
 /* The requests the target holds (in service, queued, hung): up to cap into out; returns
  * how many it holds. */
 size_t target_held(const struct target *t, struct request **out, size_t cap);
 
-/* Would a health check pass now: in service, and neither crashed nor hung. */
-bool target_is_answering(const struct target *t);
+/* What a health check started now finds: it passes when the target is in service without
+ * a crash, hang or host_down fault. */
+enum target_check target_check(const struct target *t);
 
 #endif

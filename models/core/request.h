@@ -34,6 +34,10 @@ enum {
     RQ_GATEWAY_TIMEOUT = 504,
     RQ_RESET = 599,         /* not HTTP: the L4 load balancer reset the connection (idle
                              * timeout, or its target turned unhealthy or finished draining) */
+    RQ_UNREACHABLE = 598,   /* not HTTP, never seen by a client: the target's host did not
+                             * answer the connection (host_down).  The load balancer turns it
+                             * into its own answer: an L7 one into 504 after its connect
+                             * timeout, an L4 one into no answer at all */
 };
 
 /* Appliance passes (GWLB): the request visits an appliance target that spends its own
@@ -76,7 +80,6 @@ struct request {
                                 * response walks only those, then frees it */
     bool client_done;          /* the client side has finished with the request (cut) */
     bool lost;                 /* dropped on the way (GWLB): the client gets no answer */
-    uint32_t gw_slot;          /* L7 LB: the request's slot in its idle-timeout ring */
     struct node *hops[REQUEST_MAX_HOPS];
     uint64_t hop_arg[REQUEST_MAX_HOPS]; /* one word each node may keep for its hop */
     double hop_time[REQUEST_MAX_HOPS];  /* s: when each hop accepted the request */
@@ -88,6 +91,7 @@ struct request {
     double arrive_target_s;    /* s: reached the target */
     double start_s;            /* s: service began (FCFS) */
     uint32_t svc_slot;         /* FCFS: index in the target's in-service array */
+    uint32_t gw_slot;          /* L7 LB: the request's slot in its idle-timeout ring */
     double ps_finish;          /* processor sharing: finish tag in virtual time */
     sim_handle done_ev;        /* completion event (FCFS) */
     sim_handle timeout_ev;     /* client timeout */

@@ -738,20 +738,67 @@ static void lb_accept(struct node *n, struct request *rq)
         lb_forward(&env->sim, lb, (uint64_t)(uintptr_t)rq);
 }
 
-static bool lb_done(struct node *n, struct request *rq)
+/* The response passed this LB: its bookkeeping (flows, connections, counters). */
+static void lb_answered(struct lb *lb, struct request *rq)
 {
-    struct lb *lb = container_of(n, struct lb, node);
-    if (lb->type == SC_LB_GWLB && !rq->lost && gwlb_return(lb, rq))
-        return true; /* resumed by gwlb_pass_done */
     if (lb->l4)
         l4_done(lb, rq);
     else {
         gw_answered(lb, rq);
-        l7_connection_done(lb, rq, sim_now(&n->env->sim));
+        l7_connection_done(lb, rq, sim_now(&lb->node.env->sim));
     }
     lb->in_flight--;
     lb->responses++;
     if (rq->status >= 400)
         lb->errors++;
+}
+
+/* A proxy's connect timeout ran out on a target whose host never answered: 504 (ALB, CLB
+ * HTTP), or the client's connection closed (CLB TCP/SSL). */
+static void connect_fail(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    struct lb *lb = ctx;
+    struct request *rq = (struct request *)(uintptr_t)arg;
+    lb->connect_timeouts++;
+    rq->status = lb->l4 ? RQ_RESET : RQ_GATEWAY_TIMEOUT;
+    if (lb->l4)
+        lb->resets++;
+    lb_answered(lb, rq);
+    request_resume(rq);
+}
+
+/* The target's host did not answer the connection (RQ_UNREACHABLE).  An ALB or CLB waits
+ * for its connect timeout, then answers (true: the response is held until then); an NLB
+ * passed the client's own connection attempt, which goes unanswered: the request is lost
+ * and the client waits for its own timeout (AWS.md §1 "HTTP errors" 504; §2).  Below an
+ * LB that already answered its client (rq->cut_hop) nobody waits: the answer is final. */
+static bool unreachable(struct lb *lb, struct request *rq)
+{
+    if (lb->cfg->connect_timeout_s > 0) {
+        if (rq->cut_hop) {
+            rq->status = lb->l4 ? RQ_RESET : RQ_GATEWAY_TIMEOUT;
+            return false;
+        }
+        if (!lb->l4)
+            gw_answered(lb, rq); /* the idle timeout no longer runs: the connect one does */
+        sim_event_after(&lb->node.env->sim, lb->cfg->connect_timeout_s, connect_fail, lb,
+                        (uint64_t)(uintptr_t)rq);
+        return true;
+    }
+    lb->dropped++;
+    rq->lost = true;
+    rq->status = RQ_PENDING;
+    return false;
+}
+
+static bool lb_done(struct node *n, struct request *rq)
+{
+    struct lb *lb = container_of(n, struct lb, node);
+    if (lb->type == SC_LB_GWLB && !rq->lost && gwlb_return(lb, rq))
+        return true; /* resumed by gwlb_pass_done */
+    if (rq->status == RQ_UNREACHABLE && unreachable(lb, rq))
+        return true; /* resumed by connect_fail */
+    lb_answered(lb, rq);
     return false;
 }

@@ -87,7 +87,9 @@ struct lb {
     double *gw_deadline;
     uint32_t gw_mask, gw_head, gw_tail; /* head/tail: free-running counters */
     sim_handle gw_ev;              /* armed at the oldest deadline */
-    uint64_t gateway_timeouts;     /* 504s */
+    uint64_t gateway_timeouts;     /* 504s: a target did not answer within the idle timeout */
+    uint64_t connect_timeouts;     /* ALB, CLB: a target's host did not accept the connection
+                                    * within the connect timeout (504, CLB TCP: reset) */
     int nnodes;                    /* one per zone */
     const int *node_zone;          /* [node] zone index (borrowed from cfg) */
     const struct sim_dist *latency; /* NULL = none (borrowed) */
@@ -100,7 +102,8 @@ struct lb {
     int64_t in_flight;
     uint64_t flows_opened;         /* L4: flows opened */
     uint64_t resets;               /* L4: requests answered with a reset */
-    uint64_t dropped;              /* GWLB: requests dropped (no healthy or a failed appliance) */
+    uint64_t dropped;              /* L4: requests nobody answers: GWLB no healthy or a failed
+                                    * appliance; NLB a target whose host is down */
     uint64_t asymmetric;           /* GWLB: responses that passed another appliance */
     uint64_t rebalanced;           /* L4: flows moved off a failed target (GWLB rebalance) */
 };

@@ -51,6 +51,10 @@ struct sc_lb {
     bool cross_zone;
     double idle_timeout_s;       /* L7: connection idle timeout; L4: a flow idle this long is
                                   * forgotten (TCP: the next packet is reset) */
+    double connect_timeout_s;    /* ALB, CLB (proxies): how long the LB waits for a target's
+                                  * host to accept a connection before it answers 504 (CLB
+                                  * TCP/SSL: closes the client's connection); 0 for NLB and
+                                  * GWLB, which pass connection attempts through */
     char *next;                  /* GWLB: the LB inspected traffic goes on to */
     struct loc next_loc;
     char *latency_text;          /* "realistic", "classroom", "none" or a distribution */

@@ -186,7 +186,8 @@ static void hc_result(struct target_group *g, struct tg_member *m, bool pass)
 }
 
 /* A check starts (arg = member) or its failing result is due (arg | HC_FAIL_DUE).  A
- * passing check answers at once; the next check is `interval` after this one started. */
+ * check that is answered or refused decides at once, one nobody answers fails `timeout`
+ * later; the next check is `interval` after this one started. */
 static void hc_event(struct sim *sim, void *ctx, uint64_t arg)
 {
     struct target_group *g = ctx;
@@ -198,12 +199,17 @@ static void hc_event(struct sim *sim, void *ctx, uint64_t arg)
         hc_result(g, m, false);
         m->check_ev = sim_event_after(sim, g->hc.interval_s - g->hc.timeout_s, hc_event, g,
                                       (uint32_t)arg);
-    } else if (target_is_answering(m->t)) {
-        hc_result(g, m, true);
-        m->check_ev = sim_event_after(sim, g->hc.interval_s, hc_event, g, arg);
-    } else {
-        m->check_ev = sim_event_after(sim, g->hc.timeout_s, hc_event, g, arg | HC_FAIL_DUE);
+        return;
     }
+    enum target_check c = target_check(m->t);
+    if (c == TARGET_CHECK_SILENT) {
+        /* Nobody answers: the check fails when its timeout runs out. */
+        m->check_ev = sim_event_after(sim, g->hc.timeout_s, hc_event, g, arg | HC_FAIL_DUE);
+        return;
+    }
+    /* An answer, or a refused connection (a crashed process), decides at once. */
+    hc_result(g, m, c == TARGET_CHECK_PASS);
+    m->check_ev = sim_event_after(sim, g->hc.interval_s, hc_event, g, arg);
 }
 
 void tg_health_init(struct target_group *g, const struct tg_health_check *hc, gsl_rng *rng)

@@ -16,8 +16,9 @@
  * checks every target; elbsim runs one check stream per target, whose result stands for
  * all nodes.  Each target's checks come every `interval` from a phase in [0, interval)
  * drawn from the stream "target_group.<name>.health" (so the routing stream is untouched).
- * A check passes at once if the target answers (target_is_answering) and fails `timeout`
- * later otherwise.  States: initial → healthy after one pass (targets registered before
+ * A check passes at once if the target answers, fails at once if its connection is refused
+ * (a crashed process), and fails `timeout` later if nobody answers (host down, hung;
+ * target_check).  States: initial → healthy after one pass (targets registered before
  * the run starts are healthy from t = 0); healthy → unhealthy after `unhealthy`
  * consecutive failures; unhealthy → healthy after `healthy` consecutive passes.  Only
  * healthy targets are eligible, except that with none healthy every registered target in

@@ -329,7 +329,9 @@ static void list_metrics(void)
          "                <policy>.alarm (0 INSUFFICIENT_DATA, 1 OK, 2 ALARM)");
     puts("Summary metrics (summary.csv, after warm-up) add: retries, error_ratio,\n"
          "  latency_p999_s, latency_max_s, instance_hours, cost_usd, requests_zone_<zone> (lb),\n"
-         "  lcu_peak (alb, nlb), flows, resets (L4 lbs), dropped, asymmetric, rebalanced (gwlb),\n"
+         "  lcu_peak (alb, nlb), gateway_timeouts (L7 lbs: 504 at the idle timeout),\n"
+         "  connect_timeouts (alb, clb: 504 at the connect timeout), flows, resets (L4 lbs),\n"
+         "  dropped (nlb, gwlb: never answered), asymmetric, rebalanced (gwlb),\n"
          "  sticky_hits (target_group),\n"
          "  rejected (target: turned away by queue_limit), simulated_s, events (run),\n"
          "  scaling_activities, launches, terminations, replacements, max_in_service,\n"

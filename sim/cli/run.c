@@ -586,13 +586,16 @@ static struct summary *make_summary(struct run *r)
             summary_add(s, "lb", lb->node.name, "lcu_peak", lb_peak_lcu(lb, sc->duration_s));
         if (!lb->l4)
             summary_add(s, "lb", lb->node.name, "gateway_timeouts", (double)lb->gateway_timeouts);
+        if (lb->cfg->connect_timeout_s > 0)
+            summary_add(s, "lb", lb->node.name, "connect_timeouts", (double)lb->connect_timeouts);
         if (lb->l4) {
             /* Totals over the whole run: flows straddle the warm-up. */
             summary_add(s, "lb", lb->node.name, "flows", (double)lb->flows_opened);
             summary_add(s, "lb", lb->node.name, "resets", (double)lb->resets);
         }
-        if (lb->type == SC_LB_GWLB) {
+        if (lb->type == SC_LB_GWLB || lb->type == SC_LB_NLB)
             summary_add(s, "lb", lb->node.name, "dropped", (double)lb->dropped);
+        if (lb->type == SC_LB_GWLB) {
             summary_add(s, "lb", lb->node.name, "asymmetric", (double)lb->asymmetric);
             summary_add(s, "lb", lb->node.name, "rebalanced", (double)lb->rebalanced);
         }
