@@ -64,24 +64,42 @@ static void put8(char *p, uint32_t x)
     put2(p + 6, lo % 100);
 }
 
+/* Number of decimal digits of v (1 for 0): from the bit length, log10 2 ~ 1233 / 4096,
+ * corrected by one comparison. */
+static unsigned digits10(uint64_t v)
+{
+    static const uint64_t pow10[20] = {
+        1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+        1000000000u, 10000000000u, 100000000000u, 1000000000000u, 10000000000000u,
+        100000000000000u, 1000000000000000u, 10000000000000000u, 100000000000000000u,
+        1000000000000000000u, 10000000000000000000u,
+    };
+    uint64_t u = v | 1;
+    unsigned t = (unsigned)(64 - __builtin_clzll(u)) * 1233 >> 12; /* <= 19 */
+    return t + 1 - (u < pow10[t]);
+}
+
 size_t numfmt_uint(char *buf, unsigned long long v)
 {
-    char tmp[20];
-    char *end = tmp + sizeof tmp, *p = end;
-    while (v >= 100) {
+    /* Digits go straight to their place, right to left, two per step. */
+    unsigned n = digits10(v);
+    char *p = buf + n;
+    *p = '\0';
+    while (v > UINT32_MAX) {
         p -= 2;
         put2(p, (unsigned)(v % 100));
         v /= 100;
     }
-    if (v >= 10) {
+    uint32_t x = (uint32_t)v; /* 32-bit divisions from here: cheaper */
+    while (x >= 100) {
         p -= 2;
-        put2(p, (unsigned)v);
-    } else {
-        *--p = (char)('0' + v);
+        put2(p, x % 100);
+        x /= 100;
     }
-    size_t n = (size_t)(end - p);
-    memcpy(buf, p, n);
-    buf[n] = '\0';
+    if (x >= 10)
+        put2(p - 2, x);
+    else
+        p[-1] = (char)('0' + x);
     return n;
 }
 

@@ -368,6 +368,9 @@ static void int_matches_printf_lld_and_llu(void)
                !check_int(-p + 1) + !check_int(-p - 1);
     bad += !check_int(0) + !check_int(LLONG_MAX) + !check_int(LLONG_MIN) +
            !check_int(LLONG_MIN + 1);
+    /* As unsigned: 10^19 - 1 and 10^19 (19 and 20 digits), 2^64 - 1. */
+    bad += !check_int((long long)9999999999999999999u) +
+           !check_int((long long)10000000000000000000u) + !check_int(-1);
     CU_ASSERT_EQUAL(bad, 0);
     char buf[NUMFMT_BUF];
     CU_ASSERT_EQUAL(numfmt_int(buf, LLONG_MIN), 20);
