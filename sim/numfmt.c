@@ -127,9 +127,10 @@ struct frac {
     bool nonzero; /* f > 0 */
 };
 
-/* Round d + f to 10 digits: d in [10^9, 2 * 10^10) from a scale one decimal too fine
- * drops its last digit first (which joins f); a carry to 10^10 is 10^9 one decade up.
- * *x is the decimal exponent of d's first digit, adjusted. */
+/* Round d + f (d in [10^9, 2 * 10^10)) to ten digits, ties to even.  A d of eleven digits
+ * (the value's decimal exponent was one above the estimate *x) first drops its last
+ * digit, which joins f; a carry to 10^10 becomes 10^9 one decade up.  *x follows: the
+ * decimal exponent of the result's first digit. */
 static uint64_t round10(uint64_t d, struct frac f, int *x)
 {
     if (d >= TEN10) {
@@ -213,8 +214,8 @@ size_t numfmt_g10(char *buf, double v)
     uint64_t m = (bits & ((1ull << 52) - 1)) | (1ull << 52);
     int e = bexp - 1075;
     /* est = floor(log10(2^e2)) for e2 = floor(log2 a) in [-76, 122] (78913 / 2^18 is
-     * log10 2 to 7 digits, exact over that range; the offset keeps the shift on a
-     * non-negative number).  10^est <= a < 2 * 10^(est + 1), so a * 10^(9 - est) lies in
+     * log10 2 to 7 digits, exact over that range; the offset keeps the dividend
+     * non-negative, so the division floors).  10^est <= a < 2 * 10^(est + 1), so a * 10^(9 - est) lies in
      * [10^9, 2 * 10^10). */
     int e2 = bexp - 1023;
     int est = (e2 * 78913 + 23 * 262144) / 262144 - 23;
@@ -249,7 +250,7 @@ size_t numfmt_g10(char *buf, double v)
                 r = (uint64_t)n % den;
             }
         } else {
-            /* 10^10 <= a < 2^52 with a fraction: den = 5^p * 2^-t = m / d < 2^24. */
+            /* den = 5^p * 2^-t is about m / d < 2^53 / 10^9 < 2^24. */
             den = pow5[p5] << -t;
             d = m / den;
             r = m % den;
