@@ -362,10 +362,12 @@ static void int_matches_printf_lld_and_llu(void)
         uint64_t u = next_u64();
         bad += !check_int((long long)u) + !check_int((long long)(u >> (u % 64)));
     }
-    long long p = 1;
-    for (int k = 0; k <= 18; k++, p *= 10)
+    for (long long p = 1;; p *= 10) { /* 10^0 .. 10^18, and no overflow after the last */
         bad += !check_int(p) + !check_int(p - 1) + !check_int(p + 1) + !check_int(-p) +
                !check_int(-p + 1) + !check_int(-p - 1);
+        if (p > LLONG_MAX / 10)
+            break;
+    }
     bad += !check_int(0) + !check_int(LLONG_MAX) + !check_int(LLONG_MIN) +
            !check_int(LLONG_MIN + 1);
     /* As unsigned: 10^19 - 1 and 10^19 (19 and 20 digits), 2^64 - 1. */
