@@ -83,7 +83,7 @@ void headline_print(FILE *f, const struct scenario *sc, const struct summary *s,
             (unsigned long long)sc->seed, sc->duration_s);
     if (sc->warmup_s > 0)
         fprintf(f, " (warm-up %g s not counted)", sc->warmup_s);
-    fprintf(f, ", %g s intervals\n\n", sc->interval_s);
+    fprintf(f, ", %g s intervals%s\n\n", sc->interval_s, sc->interval_auto ? " (auto)" : "");
 
     double req = get(s, "run", "run", "requests"), failed = get(s, "run", "run", "failed");
     fprintf(f, LABEL "%.0f arrived: %.0f completed, %.0f failed (%s), %.0f still in flight\n",
