@@ -6,7 +6,7 @@
 PKGS     := gsl cunit yaml-0.1
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
 DEB_PKGS := build-essential pkg-config libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
-            gnuplot-nox valgrind libopenmpi-dev openmpi-bin
+            gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base
 
 BUILD    ?= build
 OPT      ?= -O2
@@ -43,6 +43,7 @@ LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers \
         determinism clean help plots golden golden-update
+.PHONY: man check-man install uninstall
 
 all: $(ELBSIM)
 
@@ -57,9 +58,14 @@ help:
 	@echo "make mpi         build build-mpi/elbsim with mpicc; check mpirun -n 2 against -j 1"
 	@echo "make asan        ASan+UBSan build running the unit tests"
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
+	@echo "make plots       run every example and draw its plots into out/examples/"
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
+	@echo "make man         rewrite docs/elbsim.1 and docs/commands.md from the --help texts"
+	@echo "make check-man   man page and docs/commands.md current, troff, doc links, install"
+	@echo "make install     build/elbsim and its man page into PREFIX (/usr/local), DESTDIR too"
+	@echo "make uninstall   remove what make install put there"
 	@echo "make clean       remove build folders"
 
 # Installs only what is missing, so a second run is quick and quiet.
@@ -138,6 +144,7 @@ test: lint check-headers
 	@$(MAKE) --no-print-directory validation
 	@$(MAKE) --no-print-directory determinism
 	@$(MAKE) --no-print-directory golden
+	@$(MAKE) --no-print-directory check-man
 	@$(MAKE) --no-print-directory asan
 
 asan:
@@ -149,6 +156,16 @@ asan:
 determinism: $(ELBSIM)
 	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
 	bash tests/determinism.sh $(ELBSIM) build-o0/elbsim
+
+# Every example in scenarios/examples/ run and drawn into out/examples/<name>/ (the PNGs
+# the docs show come from here).  Not part of `make test`: the week-long examples take a
+# minute.
+plots: $(ELBSIM)
+	@set -e; for f in scenarios/examples/*.yaml; do \
+	    n=$$(basename $$f .yaml); \
+	    $(ELBSIM) run $$f -q -o out/examples/$$n || [ $$? -eq 3 ]; \
+	    $(ELBSIM) plot out/examples/$$n; \
+	done
 
 # Every scenario's outputs, byte for byte, against tests/golden (tests/golden.sh).
 golden: $(ELBSIM)
@@ -182,6 +199,29 @@ check-headers:
 	    echo "#include \"$$h\"" | $(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -I. \
 	        $$(pkg-config --cflags $(PKGS)) -x c -fsyntax-only - || { echo "header $$h"; exit 1; }; \
 	done; echo "check-headers: ok"
+
+# The manual page and docs/commands.md, rendered from the program's own --help texts.
+man: $(ELBSIM)
+	bash tools/mkman.sh $(ELBSIM) man > docs/elbsim.1.tmp || { rm -f docs/elbsim.1.tmp; exit 1; }
+	bash tools/mkman.sh $(ELBSIM) md > docs/commands.md.tmp || { rm -f docs/commands.md.tmp; exit 1; }
+	mv docs/elbsim.1.tmp docs/elbsim.1 && mv docs/commands.md.tmp docs/commands.md
+
+# Both equal a fresh rendering (else: make man), the troff is well formed, the links of
+# README.md and docs/ resolve, install and uninstall work (tools/check_man.sh).
+check-man: $(ELBSIM)
+	@MAKE="$(MAKE)" bash tools/check_man.sh $(ELBSIM)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+install: $(ELBSIM)
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1"
+	install -m 755 $(ELBSIM) "$(DESTDIR)$(BINDIR)/elbsim"
+	install -m 644 docs/elbsim.1 "$(DESTDIR)$(MANDIR)/man1/elbsim.1"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/elbsim" "$(DESTDIR)$(MANDIR)/man1/elbsim.1"
 
 clean:
 	rm -rf build build-asan build-o0 build-dbg build-cov build-mpi

@@ -105,6 +105,57 @@ out=$("$ELBSIM" run tests/data/bad/slo_broken.yaml -o "$TMP/hl2" 2>/dev/null)
 echo "$out" | grep -Eq "BROKEN +workload.w.latency_p99_s < 0.001" && echo "$out" | grep -Eq "^verdict +BROKEN" \
     && ok "headline marks a broken SLO" || ko "headline marks a broken SLO" "$out"
 
+# --- never lose a user's data: only a folder elbsim wrote is replaced ---
+mkdir -p "$TMP/proj/src"; echo x >"$TMP/proj/src/important.txt"
+out=$("$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/proj" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "elbsim did not write it" && [ -f "$TMP/proj/src/important.txt" ] \
+    && [ -z "$(ls -A "$TMP" | grep '^\.proj')" ] \
+    && ok "a folder elbsim did not write is refused, untouched (exit 1)" \
+    || ko "a folder elbsim did not write is refused ($rc)" "$out"
+mkdir -p "$TMP/empty" "$TMP/res.old" "$TMP/res.partial"
+echo keep >"$TMP/res.old/keep.txt"; echo keep >"$TMP/res.partial/keep.txt"
+"$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/empty" >/dev/null 2>&1 && [ -f "$TMP/empty/summary.csv" ] \
+    && ok "an empty folder is written into" || ko "an empty folder is written into"
+"$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/res" >/dev/null 2>&1 \
+    && "$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/res" --set duration=20s >/dev/null 2>&1 \
+    && grep -q "simulated_s,20" "$TMP/res/summary.csv" \
+    && [ -f "$TMP/res.old/keep.txt" ] && [ -f "$TMP/res.partial/keep.txt" ] \
+    && [ -z "$(ls -A "$TMP" | grep '^\.res\.\(old\|partial\)')" ] \
+    && ok "elbsim's own folder is replaced; the user's res.old and res.partial are not touched" \
+    || ko "elbsim's own folder is replaced; res.old/res.partial kept" "$(ls -la "$TMP")"
+"$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/it's" >/dev/null 2>&1 \
+    && "$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/it's" >/dev/null 2>&1 \
+    && [ -f "$TMP/it's/summary.csv" ] && [ -z "$(ls -A "$TMP" | grep "^\.it's\.\(old\|partial\)")" ] \
+    && ok "a folder named it's is replaced and cleaned up" || ko "a folder named it's" "$(ls -la "$TMP")"
+# Two runs into one folder at once: the second refuses, the first completes.
+"$ELBSIM" run scenarios/quickstart.yaml -q -o "$TMP/busy" --set duration=1h >/dev/null 2>&1 &
+first=$!
+for _ in $(seq 50); do ls -A "$TMP" | grep -q '^\.busy\.partial' && break; sleep 0.05; done
+out=$("$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/busy" 2>&1); rc=$?
+wait $first; rc1=$?
+[ $rc -eq 1 ] && echo "$out" | grep -q "another elbsim is writing" && [ $rc1 -eq 0 ] \
+    && grep -q "simulated_s,3600" "$TMP/busy/summary.csv" \
+    && ok "a second run into a folder being written refuses (exit 1); the first completes" \
+    || ko "a second run into a folder being written ($rc, first $rc1)" "$out"
+
+# --- SLOs over windows: the worst window decides, and says when it was ---
+# The quickstart's one-minute spike at 5 min breaks a 1-minute p99 SLO in exactly one of
+# the nine windows after the 1-minute warm-up: the one from t = 300 s.
+out=$("$ELBSIM" run scenarios/quickstart.yaml -o "$TMP/win" \
+    --set 'slo=["workload.shoppers.latency_p99_s < 0.5 over 1m", "run.error_ratio < 0.01 over 2m"]' 2>&1)
+rc=$?
+w=$(awk -F, '$1 == "slo" {printf "%s:%s=%s ", $2, $3, $4}' "$TMP/win/summary.csv")
+case "$w" in
+*"1:windows=9 1:windows_broken=1 "*"1:worst_window_start_s=300 2:windows=5 2:windows_broken=0"*)
+    [ $rc -eq 3 ] && ok "a windowed SLO is judged per window; the worst one and its start are reported" \
+        || ko "windowed SLO exit ($rc)" "$out" ;;
+*) ko "windowed SLO rows" "$w" ;;
+esac
+echo "$out" | grep -q -- "--set:1:6: SLO broken: workload.shoppers.latency_p99_s < 0.5 over 1m (worst window" \
+    && ok "a broken SLO from --set is reported at the --set argument" || ko "SLO from --set location" "$out"
+echo "$out" | grep -Eq "worst window from t = 300 s: [0-9.]+ s; 1 of 9 windows broken" \
+    && ok "the headline names the worst window" || ko "the headline names the worst window" "$out"
+
 # --- determinism ---
 "$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/b" >/dev/null 2>&1
 same=1

@@ -666,7 +666,8 @@ static void table_lists_every_process(void)
     arrivals_names(names, sizeof names);
     CU_ASSERT_STRING_EQUAL(names, "poisson, mmpp, steps, spike, diurnal, trace");
     size_t n = 0;
-    for (const struct arrivals_info *i = arrivals_table; i->name; i++, n++) {
+    for (const struct arrivals_info *const *t = arrivals_table; *t; t++, n++) {
+        const struct arrivals_info *i = *t;
         CU_ASSERT_TRUE(strncmp(i->synopsis, i->name, strlen(i->name)) == 0);
         CU_ASSERT_TRUE(strlen(i->help) > 20);
     }
@@ -675,8 +676,8 @@ static void table_lists_every_process(void)
     for (int i = 0; every_process[i]; i++) {
         struct arrivals *a = parse(every_process[i]);
         bool listed = false;
-        for (const struct arrivals_info *in = arrivals_table; in->name; in++)
-            listed |= !strcmp(in->name, arrivals_name(a));
+        for (const struct arrivals_info *const *t = arrivals_table; *t; t++)
+            listed |= !strcmp((*t)->name, arrivals_name(a));
         CU_ASSERT_TRUE(listed);
         arrivals_free(a);
     }

@@ -2,7 +2,8 @@
  * Scaling plots with events.csv's activities, ECS services' tasks and their clusters'
  * instances in the same plots, the forecast plot of forecast.csv, PNGs drawn
  * by the real gnuplot (skipped when it is not installed), and the exit codes for a missing
- * gnuplot, folder or CSV and for CSVs with a wrong header. */
+ * or failing gnuplot, a missing folder or CSV, CSVs with a wrong header and a script that
+ * cannot be written. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -166,6 +167,41 @@ static void long_runs_plot_time_in_hours(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using (column(1)/3600):2 "));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "per 60 s interval"));
     free(gp);
+}
+
+/* Runs between 15 minutes and 3 hours get the time axis in minutes. */
+static void medium_runs_plot_time_in_minutes(void)
+{
+    unit_tmpdir_empty();
+    write_text("timeseries_wide.csv", "time_s,workload.w.throughput_rps\n"
+                                      "10,1\n20,2\n1800,3\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set xlabel 'simulated time (minutes)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using (column(1)/60):2 "));
+    free(gp);
+}
+
+/* The script goes through a temporary and a rename: when the rename fails (plots.gp is a
+ * folder), the error names both, nothing is left behind and no PNG is listed. */
+static void script_that_cannot_be_written_leaves_no_temporary(void)
+{
+    unit_tmpdir_empty();
+    write_full_csv();
+    CU_ASSERT_EQUAL_FATAL(mkdir(unit_tmpdir_path("plots.gp"), 0755), 0);
+    struct plot_plan plan;
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    int rc = plot_write_script(unit_tmpdir(), &plan);
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_EQUAL(rc, PLOT_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "cannot rename '"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "/plots.gp.tmp."));
+    free(msg);
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 2); /* the CSV and the folder */
+    rmdir(unit_tmpdir_path("plots.gp"));
 }
 
 static void pngs_are_created_and_non_empty(void)
@@ -897,6 +933,37 @@ static void missing_gnuplot_exits_1_with_install_hint(void)
     free(out);
 }
 
+/* gnuplot that runs and fails: exit 1, its status and the script named. */
+static void failing_gnuplot_exits_1_naming_the_script(void)
+{
+    unit_tmpdir_empty();
+    write_full_csv();
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    int rc = plot_run_gnuplot(unit_tmpdir(), "false");
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_EQUAL(rc, PLOT_ERR_GNUPLOT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "false failed (exit status 1) running '"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "/plots.gp'"));
+    free(msg);
+
+    const char *prev = getenv("ELBSIM_GNUPLOT");
+    char *saved = prev ? xstrdup(prev) : NULL;
+    setenv("ELBSIM_GNUPLOT", "false", 1);
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_ENV);
+    if (saved)
+        setenv("ELBSIM_GNUPLOT", saved, 1);
+    else
+        unsetenv("ELBSIM_GNUPLOT");
+    free(saved);
+    CU_ASSERT_PTR_NULL(strstr(out, "wrote ")); /* no PNG claimed */
+    free(out);
+}
+
 static void missing_folder_or_csv_exits_1_with_path(void)
 {
     unit_tmpdir_empty();
@@ -958,6 +1025,9 @@ static CU_TestInfo plot_tests[] = {
     {"figures_whose_columns_are_all_empty_are_skipped",
      figures_whose_columns_are_all_empty_are_skipped},
     {"long_runs_plot_time_in_hours", long_runs_plot_time_in_hours},
+    {"medium_runs_plot_time_in_minutes", medium_runs_plot_time_in_minutes},
+    {"script_that_cannot_be_written_leaves_no_temporary",
+     script_that_cannot_be_written_leaves_no_temporary},
     {"pngs_are_created_and_non_empty", pngs_are_created_and_non_empty},
     {"asg_series_get_capacity_and_policy_plots", asg_series_get_capacity_and_policy_plots},
     {"asg_plots_without_events_or_values", asg_plots_without_events_or_values},
@@ -973,6 +1043,7 @@ static CU_TestInfo plot_tests[] = {
      forecast_csv_with_a_wrong_header_is_bad_input},
     {"forecast_png_is_drawn", forecast_png_is_drawn},
     {"missing_gnuplot_exits_1_with_install_hint", missing_gnuplot_exits_1_with_install_hint},
+    {"failing_gnuplot_exits_1_naming_the_script", failing_gnuplot_exits_1_naming_the_script},
     {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
     {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},
     {"help_and_usage_errors", help_and_usage_errors},

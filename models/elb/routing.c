@@ -9,20 +9,26 @@
 #include "sim/xalloc.h"
 #include "sim/ytree.h"
 
-const struct route_ops *const route_table[] = {
-    &route_rr_ops,
-    &route_lor_ops,
-    &route_random_ops,
-    &route_p2d_ops,
-    &route_lc_ops,
-    &route_wrr_ops,
-    &route_jsq_ops,
-    &route_wrand_ops,
-    &route_flowhash_ops,
-    &route_chash_ops,
-    &route_lrt_ops,
-    NULL,
-};
+/* Every algorithm, in the order `elbsim list algorithms` shows them.  Adding one is its
+ * file (routing/routing_<x>.c, ending with `const struct route_ops route_<x>_ops = {...}`)
+ * and one row here. */
+#define ROUTE_TABLE(X)                                                                       \
+    X(rr)                                                                                    \
+    X(lor)                                                                                   \
+    X(random)                                                                                \
+    X(p2d)                                                                                   \
+    X(lc)                                                                                    \
+    X(wrr)                                                                                   \
+    X(jsq)                                                                                   \
+    X(wrand)                                                                                 \
+    X(flowhash)                                                                              \
+    X(chash)                                                                                 \
+    X(lrt)
+
+#define DECLARE(x) extern const struct route_ops route_##x##_ops;
+ROUTE_TABLE(DECLARE)
+#define ENTRY(x) &route_##x##_ops,
+const struct route_ops *const route_table[] = {ROUTE_TABLE(ENTRY) NULL};
 
 /* The table entry whose name is the first len bytes of s. */
 static const struct route_ops *find_n(const char *s, size_t len)

@@ -58,6 +58,10 @@ struct route_ops {
     const char *summary; /* one line for `elbsim list` (say if it scans all targets) */
     bool aws;            /* offered by AWS (ALB target-group setting, or NLB/GWLB flow hash) */
     unsigned modes;      /* ROUTE_PER_REQUEST | ROUTE_PER_FLOW: the listeners it suits */
+    bool no_slow_start;  /* cannot be combined with slow start (AWS: least outstanding
+                          * requests) */
+    bool reads_targets;  /* reads each target's size or queue (members' targets), so a group
+                          * of load-balancer targets cannot use it */
     size_t priv_size;    /* per-instance state, zeroed before init and the first rebuild */
     size_t cfg_size;     /* configuration block, zeroed before configure; 0 = none */
     /* Fill cfg from the parameters of call (defaults first; call may have no arguments,
@@ -113,17 +117,5 @@ extern const struct route_ops *const route_table[];
 
 /* Comma-separated names for error messages ("round_robin, least_outstanding_requests"). */
 void route_names(char *buf, size_t n);
-
-extern const struct route_ops route_rr_ops;
-extern const struct route_ops route_lor_ops;
-extern const struct route_ops route_random_ops;
-extern const struct route_ops route_p2d_ops;
-extern const struct route_ops route_lc_ops;
-extern const struct route_ops route_wrr_ops;
-extern const struct route_ops route_jsq_ops;
-extern const struct route_ops route_wrand_ops;
-extern const struct route_ops route_flowhash_ops;
-extern const struct route_ops route_chash_ops;
-extern const struct route_ops route_lrt_ops;
 
 #endif

@@ -16,30 +16,23 @@ struct arrivals {
     void *priv; /* the process's parameters; owned */
 };
 
-/* Adding a process: its file, one row here and one in arrivals_ops_table, same order. */
-const struct arrivals_info arrivals_table[] = {
-    {"poisson", "poisson(rate=R)", "Poisson arrivals at a constant rate R (e.g. 200/s)."},
-    {"mmpp", "mmpp(on=R1, off=R2, mean_on=T1, mean_off=T2)",
-     "Bursty: Poisson at R1 for exponential periods of mean T1, alternating with R2 for "
-     "periods of mean T2 (two-state Markov-modulated Poisson); start=off starts in R2."},
-    {"steps", "steps(0s: R0, T1: R1, ...)",
-     "Poisson whose rate changes to Ri at time Ti; the last rate holds to the end."},
-    {"spike", "spike(base=R, peak=P, at=T, duration=D)",
-     "Rate R except P during [T, T+D); ramp=U makes the rate climb and fall linearly over U "
-     "at each end of the spike."},
-    {"diurnal", "diurnal(mean=R, amplitude=A, peak=HH:MM)",
-     "Daily cosine around mean R peaking at HH:MM UTC (time 0 = Monday 00:00), times a "
-     "weekly one with weekly=W, peak_day=mon..sun; or diurnal(file=rates.csv): hourly rates "
-     "(hour,rate) interpolated between hour midpoints."},
-    {"trace", "trace(file.csv)",
-     "Replays a CSV trace, one request per row: time_s column, optional demand_s and path."},
-    {NULL, NULL, NULL},
-};
+/* Every process, in the order `elbsim list arrivals` shows them.  Adding one is its file
+ * (arrivals/arrivals_<name>.c, ending with `const struct arrivals_ops arrivals_<name>_ops`)
+ * and one row here. */
+#define ARRIVALS_TABLE(X)                                                                    \
+    X(poisson)                                                                               \
+    X(mmpp)                                                                                  \
+    X(steps)                                                                                 \
+    X(spike)                                                                                 \
+    X(diurnal)                                                                               \
+    X(trace)
 
-static const struct arrivals_ops *const arrivals_ops_table[] = {
-    &arrivals_poisson_ops, &arrivals_mmpp_ops,    &arrivals_steps_ops,
-    &arrivals_spike_ops,   &arrivals_diurnal_ops, &arrivals_trace_ops,
-};
+#define DECLARE(name) extern const struct arrivals_ops arrivals_##name##_ops;
+ARRIVALS_TABLE(DECLARE)
+#define OPS(name) &arrivals_##name##_ops,
+static const struct arrivals_ops *const arrivals_ops_table[] = {ARRIVALS_TABLE(OPS)};
+#define INFO(name) &arrivals_##name##_ops.info,
+const struct arrivals_info *const arrivals_table[] = {ARRIVALS_TABLE(INFO) NULL};
 
 #define NPROCS (sizeof arrivals_ops_table / sizeof arrivals_ops_table[0])
 
@@ -49,8 +42,8 @@ void arrivals_names(char *buf, size_t n)
     if (n == 0)
         return;
     buf[0] = '\0';
-    for (size_t i = 0; arrivals_table[i].name && used + 1 < n; i++) {
-        int w = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", arrivals_table[i].name);
+    for (size_t i = 0; arrivals_table[i] && used + 1 < n; i++) {
+        int w = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", arrivals_table[i]->name);
         if (w < 0)
             break;
         used += (size_t)w;
@@ -74,7 +67,7 @@ int arrivals_parse(const char *text, const struct loc *base, const char *base_di
     }
     const struct arrivals_ops *ops = NULL;
     for (size_t i = 0; i < NPROCS; i++)
-        if (!strcmp(arrivals_ops_table[i]->name, call->name))
+        if (!strcmp(arrivals_ops_table[i]->info.name, call->name))
             ops = arrivals_ops_table[i];
     if (!ops) {
         diag_error_text(base, text, call->name_off, call->name_len,
@@ -113,7 +106,7 @@ void arrivals_format(const struct arrivals *a, char *buf, size_t n)
 
 const char *arrivals_name(const struct arrivals *a)
 {
-    return a->ops->name;
+    return a->ops->info.name;
 }
 
 double arrivals_rate_at(const struct arrivals *a, double t)

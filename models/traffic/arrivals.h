@@ -111,12 +111,15 @@ void arrivals_start(const struct arrivals *a, struct arrivals_state *st);
 double arrivals_next(const struct arrivals *a, struct arrivals_state *st, gsl_rng *r,
                      double now, double *demand_s, const char **path);
 
-/* The processes, for `elbsim list` and error messages; ends with a row whose name is NULL. */
-extern const struct arrivals_info {
+/* What `elbsim list` and error messages say of a process. */
+struct arrivals_info {
     const char *name;     /* as written in scenarios */
     const char *synopsis; /* the call with its parameters */
     const char *help;     /* one or two sentences */
-} arrivals_table[];
+};
+
+/* The processes in listing order; NULL-terminated. */
+extern const struct arrivals_info *const arrivals_table[];
 
 /* Comma-separated process names for messages ("poisson, mmpp, ..."). */
 void arrivals_names(char *buf, size_t n);

@@ -229,8 +229,8 @@ static void list_distributions(void)
 static void list_arrivals(void)
 {
     puts("Arrival processes (workloads.*.arrivals; rates take /s, /m, /h):");
-    for (size_t i = 0; arrivals_table[i].name; i++)
-        row(arrivals_table[i].synopsis, 44, arrivals_table[i].help);
+    for (size_t i = 0; arrivals_table[i]; i++)
+        row(arrivals_table[i]->synopsis, 44, arrivals_table[i]->help);
 }
 
 static void list_instance_types(void)

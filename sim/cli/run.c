@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analysis/csvout.h"
+#include "analysis/outdir.h"
 #include "sim/histogram.h"
 #include "analysis/series.h"
 #include "analysis/summary.h"
@@ -23,6 +24,7 @@
 #include "models/traffic/workload.h"
 #include "models/scenario/world.h"
 #include "sim/cli/headline.h"
+#include "sim/cli/slo_window.h"
 #include "sim/xalloc.h"
 
 /* Per-workload measurement state. */
@@ -94,6 +96,7 @@ struct run {
     double last_tick;      /* s: end of the previous interval */
     double next_progress;
     double wall_start_s;   /* wall clock at the start (progress on a terminal only) */
+    struct slo_windows *slo_win; /* the SLOs judged over windows; NULL when none */
 };
 
 static double wall_s(void)
@@ -108,6 +111,7 @@ static void latency_record(void *ctx, double v)
 {
     struct wl_meas *m = ctx;
     hist_record(&m->interval, v);
+    slo_windows_record(m->run->slo_win, (int)(m - m->run->wl), v);
 }
 
 /* A measured request's latency (first sent after the warm-up), into the run's. */
@@ -443,6 +447,7 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
     struct world *w = r->w;
     double now = sim_now(sim);
     r->warm = true;
+    slo_windows_start(r->slo_win);
     for (int i = 0; i < w->nlbs; i++) {
         r->lb[i].w_requests = w->lbs[i]->requests;
         r->lb[i].w_errors = w->lbs[i]->errors;
@@ -691,41 +696,9 @@ static struct summary *make_summary(struct run *r)
     summary_add(s, "run", "run", "cost_usd", cost);
     summary_add(s, "run", "run", "simulated_s", sc->duration_s);
     summary_add(s, "run", "run", "events", (double)w->env.sim.events_run);
+    slo_windows_summary(r->slo_win, s);
     hist_fini(&all);
     return s;
-}
-
-static int mkdir_p(const char *path)
-{
-    char *p = xstrdup(path);
-    for (char *c = p + 1; *c; c++) {
-        if (*c != '/')
-            continue;
-        *c = '\0';
-        if (mkdir(p, 0777) && errno != EEXIST) {
-            fprintf(stderr, "elbsim: cannot create folder %s: %s\n", p, strerror(errno));
-            free(p);
-            return -1;
-        }
-        *c = '/';
-    }
-    int rc = 0;
-    if (mkdir(p, 0777) && errno != EEXIST) {
-        fprintf(stderr, "elbsim: cannot create folder %s: %s\n", p, strerror(errno));
-        rc = -1;
-    }
-    free(p);
-    return rc;
-}
-
-static int rm_rf(const char *dir)
-{
-    /* Only ever called on folders elbsim wrote: a flat folder of files. */
-    char cmd[4096 + 32];
-    if (strlen(dir) > 4096 || strchr(dir, '\''))
-        return -1;
-    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 static int write_resolved(const struct scenario *sc, const char *dir)
@@ -787,26 +760,23 @@ static int write_forecast(struct run *r, const char *dir)
 int run_scenario(const struct scenario *sc, const struct run_opts *o, struct summary **out)
 {
     int rc = 1;
-    char dir[4000], partial[4100];
-    if (strlen(o->out_dir) >= sizeof dir) {
+    char partial[4100];
+    if (strlen(o->out_dir) >= 4000) {
         fprintf(stderr, "elbsim: output folder name too long\n");
         return 1;
     }
-    /* "out/x/" names the folder out/x: its siblings out/x.partial and out/x.old must not
-     * land inside it. */
-    snprintf(dir, sizeof dir, "%s", o->out_dir);
-    for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
-        dir[n - 1] = '\0';
-    snprintf(partial, sizeof partial, "%s.partial", dir);
-    rm_rf(partial);
-    if (mkdir_p(partial))
+    /* Written under a unique name beside the folder and renamed into place when complete;
+     * a folder elbsim did not write is never replaced (analysis/outdir.h). */
+    struct outdir od;
+    if (outdir_begin(&od, o->out_dir))
         return 1;
+    snprintf(partial, sizeof partial, "%s", od.tmp);
 
     struct run r = {.sc = sc, .o = o};
     r.w = world_new(sc, o->seed);
     r.series = series_new(partial);
     if (series_open(r.series))
-        goto out_world;
+        goto out_world_only;
     char path[4200];
     snprintf(path, sizeof path, "%s/events.csv", partial);
     if (csvout_open(&r.events, path))
@@ -833,17 +803,21 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
     }
     r.w->env.events = (struct sim_event_log){event_row, &r};
     setup_series(&r);
+    r.slo_win = slo_windows_new(sc, r.w);
 
     r.wall_start_s = wall_s();
     world_start(r.w);
     sim_event_schedule(&r.w->env.sim, sc->interval_s < sc->duration_s ? sc->interval_s
                                                                    : sc->duration_s,
                        on_interval, &r, 0);
-    if (sc->warmup_s > 0)
+    if (sc->warmup_s > 0) {
         sim_event_schedule(&r.w->env.sim, sc->warmup_s, on_warm, &r, 0);
-    else
+    } else {
         r.warm = true;
+        slo_windows_start(r.slo_win);
+    }
     sim_event_run_until(&r.w->env.sim, sc->duration_s);
+    slo_windows_finish(r.slo_win, sc->duration_s);
     if (o->progress)
         fputs("\r\033[K", stderr);
 
@@ -872,22 +846,10 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         goto out_world_only;
     }
     /* Replace the old folder with the complete new one. */
-    char old[4200];
-    snprintf(old, sizeof old, "%s.old", dir);
-    rm_rf(old);
-    struct stat st;
-    if (stat(dir, &st) == 0 && rename(dir, old)) {
-        fprintf(stderr, "elbsim: cannot replace %s: %s\n", dir, strerror(errno));
+    if (outdir_commit(&od)) {
         summary_free(s);
         goto out_world_only;
     }
-    if (rename(partial, dir)) {
-        fprintf(stderr, "elbsim: cannot rename %s to %s: %s\n", partial, dir,
-                strerror(errno));
-        summary_free(s);
-        goto out_world_only;
-    }
-    rm_rf(old);
     if (out)
         *out = s;
     else
@@ -904,7 +866,7 @@ out_series:
     series_abort(r.series);
 out_world_only:
     series_free(r.series);
-    rm_rf(partial);
+    outdir_abort(&od);
     for (int i = 0; r.wl && i < r.w->nworkloads; i++) {
         hist_fini(&r.wl[i].interval);
         hist_fini(&r.wl[i].total);
@@ -921,9 +883,16 @@ out_world_only:
         free(r.ecs[i].id_alarm);
     }
     free(r.ecs);
-out_world:
+    slo_windows_free(r.slo_win);
     world_free(r.w);
     return rc;
+}
+
+static double worst_start(const struct summary *s, int i)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%d", i + 1);
+    return summary_get(s, "slo", name, "worst_window_start_s");
 }
 
 int run_check_slos(const struct scenario *sc, const struct summary *s)
@@ -939,6 +908,10 @@ int run_check_slos(const struct scenario *sc, const struct summary *s)
         if (isnan(v))
             fprintf(stderr, "%s:%d:%d: SLO broken: %s (no such value in the summary)\n",
                     slo->loc.file, slo->loc.line, slo->loc.col, slo->text);
+        else if (slo->window_s > 0)
+            fprintf(stderr, "%s:%d:%d: SLO broken: %s (worst window %.6g from t = %g s)\n",
+                    slo->loc.file, slo->loc.line, slo->loc.col, slo->text, v,
+                    worst_start(s, i));
         else
             fprintf(stderr, "%s:%d:%d: SLO broken: %s (measured %.6g)\n", slo->loc.file,
                     slo->loc.line, slo->loc.col, slo->text, v);

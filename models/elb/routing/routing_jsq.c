@@ -54,6 +54,7 @@ const struct route_ops route_jsq_ops = {
                "knowledge); scans all targets per pick",
     .aws = false,
     .modes = ROUTE_PER_REQUEST,
+    .reads_targets = true,
     .priv_size = sizeof(struct jsq),
     .init = jsq_init,
     .pick = jsq_pick,

@@ -160,6 +160,7 @@ const struct route_ops route_lor_ops = {
     .summary = "each LB node sends to the target with the fewest of its requests in flight",
     .aws = true,
     .modes = ROUTE_PER_REQUEST,
+    .no_slow_start = true,
     .priv_size = sizeof(struct lor),
     .rebuild = lor_rebuild,
     .pick = lor_pick,

@@ -83,6 +83,7 @@ const struct route_ops route_wrr_ops = {
                "scans all targets per pick",
     .aws = false,
     .modes = ROUTE_PER_REQUEST | ROUTE_PER_FLOW,
+    .reads_targets = true,
     .priv_size = sizeof(struct wrr),
     .init = wrr_init,
     .rebuild = wrr_rebuild,

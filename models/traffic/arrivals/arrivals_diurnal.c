@@ -313,7 +313,10 @@ static double diurnal_next(const void *priv, struct arrivals_state *st, gsl_rng 
 }
 
 const struct arrivals_ops arrivals_diurnal_ops = {
-    .name = "diurnal",
+    .info = {"diurnal", "diurnal(mean=R, amplitude=A, peak=HH:MM)",
+             "Daily cosine around mean R peaking at HH:MM UTC (time 0 = Monday 00:00), times a "
+             "weekly one with weekly=W, peak_day=mon..sun; or diurnal(file=rates.csv): hourly rates "
+             "(hour,rate) interpolated between hour midpoints."},
     .parse = diurnal_parse,
     .free = diurnal_free,
     .format = diurnal_format,

@@ -31,7 +31,7 @@ struct arrivals_parse {
 
 /* One process.  priv is what parse allocated; every callback receives it back. */
 struct arrivals_ops {
-    const char *name; /* as in arrivals_table[] */
+    struct arrivals_info info; /* name, synopsis and help, for scenarios and `elbsim list` */
     /* Read p->call's arguments into a new private object.  -1 after a diag message. */
     int (*parse)(const struct arrivals_parse *p, void **priv);
     void (*free)(void *priv);
@@ -48,12 +48,6 @@ struct arrivals_ops {
                    double *demand_s, const char **path);
 };
 
-extern const struct arrivals_ops arrivals_poisson_ops;
-extern const struct arrivals_ops arrivals_mmpp_ops;
-extern const struct arrivals_ops arrivals_steps_ops;
-extern const struct arrivals_ops arrivals_spike_ops;
-extern const struct arrivals_ops arrivals_diurnal_ops;
-extern const struct arrivals_ops arrivals_trace_ops;
 
 /* --- argument checks (arrivals.c) --------------------------------------------------- */
 

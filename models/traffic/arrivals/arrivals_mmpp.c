@@ -132,7 +132,9 @@ static double mmpp_next(const void *priv, struct arrivals_state *st, gsl_rng *r,
 }
 
 const struct arrivals_ops arrivals_mmpp_ops = {
-    .name = "mmpp",
+    .info = {"mmpp", "mmpp(on=R1, off=R2, mean_on=T1, mean_off=T2)",
+             "Bursty: Poisson at R1 for exponential periods of mean T1, alternating with R2 for "
+             "periods of mean T2 (two-state Markov-modulated Poisson); start=off starts in R2."},
     .parse = mmpp_parse,
     .free = mmpp_free,
     .format = mmpp_format,

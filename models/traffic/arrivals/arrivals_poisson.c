@@ -61,7 +61,8 @@ static double poisson_next(const void *priv, struct arrivals_state *st, gsl_rng 
 }
 
 const struct arrivals_ops arrivals_poisson_ops = {
-    .name = "poisson",
+    .info = {"poisson", "poisson(rate=R)",
+             "Poisson arrivals at a constant rate R (e.g. 200/s)."},
     .parse = poisson_parse,
     .free = poisson_free,
     .format = poisson_format,

@@ -95,7 +95,9 @@ static void spike_format(const void *priv, char *buf, size_t n)
 }
 
 const struct arrivals_ops arrivals_spike_ops = {
-    .name = "spike",
+    .info = {"spike", "spike(base=R, peak=P, at=T, duration=D)",
+             "Rate R except P during [T, T+D); ramp=U makes the rate climb and fall linearly over U "
+             "at each end of the spike."},
     .parse = spike_parse,
     .free = spike_free,
     .format = spike_format,

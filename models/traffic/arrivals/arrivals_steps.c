@@ -95,7 +95,8 @@ static void steps_format(const void *priv, char *buf, size_t n)
 }
 
 const struct arrivals_ops arrivals_steps_ops = {
-    .name = "steps",
+    .info = {"steps", "steps(0s: R0, T1: R1, ...)",
+             "Poisson whose rate changes to Ri at time Ti; the last rate holds to the end."},
     .parse = steps_parse,
     .free = steps_free,
     .format = steps_format,

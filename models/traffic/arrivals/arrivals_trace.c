@@ -209,7 +209,8 @@ static double trace_next(const void *priv, struct arrivals_state *st, gsl_rng *r
 }
 
 const struct arrivals_ops arrivals_trace_ops = {
-    .name = "trace",
+    .info = {"trace", "trace(file.csv)",
+             "Replays a CSV trace, one request per row: time_s column, optional demand_s and path."},
     .parse = trace_parse,
     .free = trace_free,
     .format = trace_format,

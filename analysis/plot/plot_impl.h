@@ -1,0 +1,264 @@
+/*
+ * plot_impl — what the plot files share; not for use outside analysis/plot*.c.
+ *
+ * analysis/plot.c decides what kind of folder it has and writes the script in a fixed order,
+ * one figure file after another (the order, and so the script, stays the same for the same
+ * CSV files).  The figure files share:
+ *
+ *   plot_gp.c      writing the gnuplot script: quoting, the terminal, the preamble, the time
+ *                  axis, building the script in memory and writing it atomically; running
+ *                  gnuplot (plot_run_gnuplot)
+ *   plot_csv.c     reading a CSV with libcsv (messages and error codes alike for every
+ *                  input), and what the figures need of timeseries_wide.csv
+ *   plot_units.c   the Auto Scaling groups, ECS services and clusters among the columns,
+ *                  their policies, and their scaling activities from events.csv
+ *
+ * Columns are 1-based (as gnuplot numbers them; 0: not in the CSV) unless a comment says
+ * otherwise.  Every put function writes to the script being built and cannot fail (an
+ * open_memstream; its error shows when the script is closed).
+ */
+#ifndef ELBSIM_ANALYSIS_PLOT_IMPL_H
+#define ELBSIM_ANALYSIS_PLOT_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "analysis/plot.h"
+
+#define PLOT_SCRIPT_NAME "plots.gp"
+#define PLOT_WIDE_CSV "timeseries_wide.csv"
+#define PLOT_EVENTS_CSV "events.csv"
+#define PLOT_FORECAST_CSV "forecast.csv"
+#define PLOT_SWEEP_CSV "sweep.csv"
+
+/* ---- the plan (plot.c) ----------------------------------------------------------------- */
+
+/* Record that the script draws png / leaves it out and why.  Strings are static. */
+void plot_plan_made(struct plot_plan *plan, const char *png);
+void plot_plan_skipped(struct plot_plan *plan, const char *png, const char *why);
+
+/* ---- writing the script (plot_gp.c) ---------------------------------------------------- */
+
+/* The time axis: time_s / div is plotted, in seconds, minutes or hours. */
+struct plot_xaxis {
+    double div;        /* 1, 60 or 3600 */
+    const char *label; /* "simulated time (s)", ... */
+};
+
+/* The axis for a run whose last row is at t_last (s). */
+struct plot_xaxis plot_gp_xaxis_for(double t_last);
+
+/* s as a gnuplot single-quoted string ('' for a quote). */
+void plot_gp_quoted(FILE *f, const char *s);
+
+/* The terminal for a figure of npanels panels stacked vertically (pngcairo when gnuplot
+ * has it, else png; 1200 wide, 700 high for one panel, 400 per panel for more). */
+void plot_gp_terminal(FILE *f, int npanels);
+
+/* The opening of a run's script: comments, the terminal, `data = 'timeseries_wide.csv'`,
+ * grid and key. */
+void plot_gp_preamble(FILE *f);
+
+/* The x part of a `using` on source ("data skip 1", a datablock): time_s in x's unit. */
+void plot_gp_using_x(FILE *f, const char *source, const struct plot_xaxis *x);
+
+/* Into buf, "set xrange [0:T]\n" for a run ending at t_last (s), or "" when unknown. */
+void plot_gp_xrange(char *buf, size_t n, double t_last, const struct plot_xaxis *x);
+
+/* After a multi-panel figure: x autoscaled again and the one-panel terminal. */
+void plot_gp_reset(FILE *f);
+
+/* A script built in memory, then written to path through a temporary and a rename. */
+struct plot_gp {
+    FILE *f;          /* what the put functions write to */
+    char *text;       /* owned by the stream until plot_gp_commit */
+    size_t len;
+    const char *path; /* borrowed */
+};
+
+/* Start a script for path.  Returns 0, or PLOT_ERR_IO after a message. */
+int plot_gp_open(struct plot_gp *gp, const char *path);
+
+/* Close the stream and write the script to gp->path atomically; frees the text.  Returns
+ * 0, or PLOT_ERR_IO after a message (nothing is left at path then). */
+int plot_gp_commit(struct plot_gp *gp);
+
+/* ---- reading the CSV inputs (plot_csv.c) ------------------------------------------------ */
+
+typedef void plot_csv_field_fn(void *text, size_t len, void *data);
+typedef void plot_csv_record_fn(int c, void *data);
+
+#define PLOT_CSV_ABSENT 1 /* plot_csv_read: an optional file is not there */
+
+/* Parse path with libcsv, fields appended a NUL, calling field and record with data.
+ * An optional file that does not exist returns PLOT_CSV_ABSENT, quietly.  Returns 0, or
+ * PLOT_ERR_IO / PLOT_ERR_DATA (malformed CSV) after a message naming path. */
+int plot_csv_read(const char *path, bool optional, plot_csv_field_fn *field,
+                  plot_csv_record_fn *record, void *data);
+
+/* What the run's figures need of timeseries_wide.csv, gathered in one pass: the labels,
+ * which columns hold any value, and the times of the first, second and last rows.
+ * Memory O(columns). */
+struct plot_wide {
+    char **cols;     /* labels, owned; cols[0] is time_s */
+    bool *has_data;  /* has_data[i]: column i (0-based) has a non-empty cell in some row */
+    int ncols, cap;
+    int records;     /* complete records seen (header included) */
+    int field;       /* field number within the current record */
+    double t[2];     /* s, time of data rows 1 and 2 */
+    double t_last;   /* s, time of the last row */
+};
+
+/* Read path into *w (O(file) time).  Returns 0 or a PLOT_ERR_* after a message, also for
+ * a header not starting with time_s or a file without data rows.  Free *w in any case. */
+int plot_csv_wide_read(const char *path, struct plot_wide *w);
+void plot_csv_wide_free(struct plot_wide *w);
+
+/* Column col (1-based; 0 = absent) has a value in some row. */
+bool plot_csv_has_data(const struct plot_wide *w, int col);
+
+/* Split "scope.name.metric" (name may contain dots) and test scope and metric; NULL scope
+ * or metric matches anything.  On a match *name / *name_len give the name. */
+bool plot_csv_label_is(const char *label, const char *scope, const char *metric,
+                       const char **name, int *name_len);
+
+/* ---- groups, ECS services and clusters (plot_units.c) ----------------------------------- */
+
+/* What a capacity panel shows: an Auto Scaling group's instances, an ECS service's tasks,
+ * or the instances of the cluster under an ECS service on the EC2 launch type. */
+enum plot_unit_kind {
+    PLOT_UNIT_GROUP,   /* asg.G.*: desired, in_service, pending */
+    PLOT_UNIT_SERVICE, /* ecs.SVC.*: desired, running, pending + provisioning */
+    PLOT_UNIT_CLUSTER, /* ecs_cluster.CL.*: desired, in_service, pending; cpr_pct */
+};
+
+/* What started a scaling activity, from the start of its detail. */
+enum plot_cause {
+    PLOT_CAUSE_OTHER,      /* scheduled actions, terminations, ... */
+    PLOT_CAUSE_DYNAMIC,    /* "Alarm ...": simple, step and target tracking policies */
+    PLOT_CAUSE_PREDICTIVE, /* "Predictive scaling policy ..." */
+};
+
+/* One scaling activity of a unit, from events.csv. */
+struct plot_activity {
+    double t_s;     /* s */
+    int from, to;   /* desired capacity before and after; from == to when the detail names
+                       no change ("Terminating EC2 instance: ...") */
+    enum plot_cause cause;
+};
+
+/* One policy of a group or service: its two series. */
+struct plot_policy {
+    char *name;     /* owned */
+    int metric;     /* asg.GROUP.POLICY.metric (ecs.SVC.POLICY.metric): the datapoint the
+                       policy last saw */
+    int alarm;      /* asg.GROUP.POLICY.alarm: 0 INSUFFICIENT_DATA, 1 OK, 2 ALARM */
+};
+
+/* One group, ECS service or ECS cluster: its capacity columns, policies in column order
+ * and scaling activities in file (time) order.  A service's running tasks go in
+ * in_service; provisioning and cpr_pct stay 0 for a group. */
+struct plot_unit {
+    enum plot_unit_kind kind;
+    char *name;       /* owned */
+    int desired, in_service, pending;
+    int provisioning; /* ecs.SVC.provisioning: tasks waiting for room on an instance */
+    int cpr_pct;      /* ecs_cluster.CL.cpr_pct: CapacityProviderReservation, % */
+    int service;      /* a cluster's service: index in plot_units.g; -1 when unknown */
+    struct plot_policy *pol;
+    int npol;
+    struct plot_activity *act;
+    int nact, capact;
+};
+
+/* The units of a run in the order their first column appears, and the columns of offered
+ * load (workload.*.requests holding a value). */
+struct plot_units {
+    struct plot_unit *g;
+    int n;
+    int *load;
+    int nload;
+};
+
+/* Find the units, their policies and the load columns among w's labels (see plot_units.c
+ * for how names with dots and a cluster's service are told).  Free with plot_units_free. */
+void plot_units_find(struct plot_units *s, const struct plot_wide *w);
+
+/* Read DIR/events.csv's scaling rows into the units' activities; a folder without one has
+ * none.  Returns 0 or a PLOT_ERR_* after a message (also for a wrong header). */
+int plot_units_read_events(const char *dir, struct plot_units *s);
+
+void plot_units_free(struct plot_units *s);
+
+/* A dotted vertical line at each of g's activities (arrows numbered from 1). */
+void plot_units_put_activity_lines(FILE *f, const struct plot_unit *g,
+                                   const struct plot_xaxis *x);
+
+/* ---- the figures, one file each --------------------------------------------------------- */
+
+/* latency.png, throughput.png, utilization.png, inflight.png (plot_series.c). */
+void plot_series_put(FILE *f, const struct plot_wide *w, const struct plot_xaxis *x,
+                     struct plot_plan *plan);
+
+/* capacity.png (plot_capacity.c) and policy.png (plot_policy.c), when s has units. */
+void plot_capacity_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
+                       const struct plot_xaxis *x, struct plot_plan *plan);
+void plot_policy_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
+                     const struct plot_xaxis *x, struct plot_plan *plan);
+
+/* forecast.csv's columns, in the order `elbsim run` writes them (sim/cli/run.c). */
+enum { PLOT_FC_TIME, PLOT_FC_LOAD, PLOT_FC_CAP, PLOT_FC_ACT_LOAD, PLOT_FC_ACT_CAP,
+       PLOT_FC_NCOLS };
+
+/* What forecast.png needs of forecast.csv, gathered in one pass: which columns hold a
+ * value, when the first forecast starts and when the last hour ends.  Memory O(1). */
+struct plot_fc {
+    bool present;                  /* the folder has a forecast.csv */
+    bool has_data[PLOT_FC_NCOLS];  /* column k (0-based) has a non-empty cell in some row */
+    double t_first_fc;             /* s, start of the first hour with a forecast_load; NAN */
+    double t_end;                  /* s, end of the last hour; NAN without rows */
+    /* parser state */
+    int field, records;            /* records: complete records seen (header included) */
+    bool bad_header;
+    double t_row;                  /* s, time of the current row; NAN when not a number */
+};
+
+/* Read DIR/forecast.csv into *fc; without one fc->present is false (plot_forecast.c).
+ * Returns 0 or a PLOT_ERR_* after a message (also for a wrong header). */
+int plot_forecast_read(const char *dir, struct plot_fc *fc);
+
+/* forecast.png, when fc->present (plot_forecast.c). */
+void plot_forecast_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
+                       const struct plot_fc *fc, const struct plot_xaxis *x,
+                       struct plot_plan *plan);
+
+/* The whole script of a sweep's folder: pareto.png and heatmap.png (plot_sweep.c, which
+ * calls the two below).  Returns 0 or a PLOT_ERR_* after a message; nothing is written then. */
+int plot_sweep_write(const char *dir, struct plot_plan *plan);
+
+/* One point of a sweep: its row, for its factor values, and the front's two means. */
+struct plot_sweep_point {
+    int row;              /* a row of sweep.csv holding the point; -1: no row */
+    double x, y, ylo, yhi; /* the front's x and y means, y's confidence interval */
+    bool pareto;          /* on the Pareto front */
+};
+
+/* A sweep as the two figures see it. */
+struct plot_sweep {
+    char ***cells;                /* sweep.csv cells[row][col]; row 0 the header; borrowed */
+    struct plot_sweep_point *pt;  /* indexed by point number */
+    int np;                       /* entries in pt */
+    int nvalid;                   /* points with a row and finite x and y */
+    int nf;                       /* varied paths: columns 1..nf */
+    const char *xname, *yname;    /* the front's metrics */
+    double ys;                    /* y scale: 1000 when seconds are shown in ms */
+    char ylabel[256];             /* yname and its unit */
+};
+
+/* pareto.png: the $points and $front datablocks, then the figure when nvalid > 0
+ * (plot_pareto.c).  heatmap.png: with exactly two varied paths (plot_heatmap.c). */
+void plot_pareto_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *plan);
+void plot_heatmap_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *plan);
+
+#endif
