@@ -313,7 +313,8 @@ static void anomaly_mitigation_cuts_the_black_hole(void)
 {
     struct scenario *sc;
     struct obs o = {0};
-    struct world *w = run("poisson(rate=140/s)", "exp(mean=50ms)", "weighted_random", 8, "",
+    struct world *w = run("poisson(rate=140/s)", "exp(mean=50ms)",
+                          "'weighted_random(anomaly_mitigation=on)'", 8, "",
                           "[ { at: 0s, target: tg/0, kind: 'errors(rate=1.0)' } ]", 300, &sc,
                           &o);
     double share = (double)w->targets.t[0]->dropped / (double)w->tgs[0]->requests;

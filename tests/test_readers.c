@@ -236,6 +236,29 @@ static void lb_reports_what_its_type_cannot_do(void)
     finish(&f);
 }
 
+/* AWS.md fact 7 [ALB-XZ]: an ALB's cross-zone is always on at the LB level; false is an
+ * error at its value that points to the target group setting; true is accepted. */
+static void alb_cross_zone_off_is_an_error(void)
+{
+    struct fixture f;
+    start(&f, "- { name: a, zones: [a, b], cross_zone: false, listeners: [ { forward: tg } ] }\n"
+              "- { name: b, zones: [a, b], cross_zone: true, listeners: [ { forward: tg } ] }\n"
+              "- { name: c, type: nlb, zones: [a], cross_zone: true, listeners: [ { forward: tg } ] }\n");
+    struct sc_lb a = {0}, b = {0}, c = {0};
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[0], &a), -1);
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[1], &b), 0);
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[2], &c), 0);
+    stop(&f);
+    CU_ASSERT(said(&f, "c.yaml:1:41: error: an ALB cannot turn cross-zone load balancing off: it "
+                       "is always on at the load balancer level; turn it off per target group "
+                       "(target_groups: - { ..., cross_zone: false })\n"));
+    CU_ASSERT(b.cross_zone && c.cross_zone);
+    lb_cfg_fini(&a);
+    lb_cfg_fini(&b);
+    lb_cfg_fini(&c);
+    finish(&f);
+}
+
 /* An ALB's connect timeout: 10 s unless given (AWS.md §1 "HTTP errors"), written back. */
 static void alb_connect_timeout_is_read_and_written_back(void)
 {
@@ -554,6 +577,7 @@ static CU_TestInfo readers_tests[] = {
      lb_takes_its_type_defaults_and_registers_zones_in_order},
     {"lb_reports_what_its_type_cannot_do", lb_reports_what_its_type_cannot_do},
     {"alb_connect_timeout_is_read_and_written_back", alb_connect_timeout_is_read_and_written_back},
+    {"alb_cross_zone_off_is_an_error", alb_cross_zone_off_is_an_error},
     {"target_group_defaults_come_from_the_lb_type_that_uses_it",
      target_group_defaults_come_from_the_lb_type_that_uses_it},
     {"target_group_reports_settings_its_lb_type_lacks",

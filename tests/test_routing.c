@@ -467,7 +467,7 @@ static void weighted_random_picks_in_proportion_to_weights(void)
     struct fake f;
     fake_init(&f, 4);
     const struct route_ops *ops;
-    void *priv = instance("weighted_random", &ops, &f);
+    void *priv = instance("weighted_random(anomaly_mitigation=on)", &ops, &f);
     gsl_rng *r = new_rng(22);
     for (int i = 0; i < 200; i++) /* rate of member 0: 1 - 0.99^200 = 0.87, others 0 */
         for (uint32_t m = 0; m < 4; m++)
@@ -511,9 +511,11 @@ static void anomaly_mitigation_cuts_a_failing_member_to_the_floor(void)
     fake_init(&f, 10);
     bool bad[10] = {false};
     bad[3] = true;
-    const char *texts[] = {"weighted_random", "weighted_random(anomaly_mitigation=off)"};
-    unsigned n[2][10] = {{0}};
-    for (int k = 0; k < 2; k++) {
+    /* Off unless asked for, as on AWS: the plain name behaves like =off. */
+    const char *texts[] = {"weighted_random(anomaly_mitigation=on)",
+                           "weighted_random(anomaly_mitigation=off)", "weighted_random"};
+    unsigned n[3][10] = {{0}};
+    for (int k = 0; k < 3; k++) {
         const struct route_ops *ops;
         void *priv = instance(texts[k], &ops, &f);
         gsl_rng *r = new_rng(23);
@@ -531,6 +533,8 @@ static void anomaly_mitigation_cuts_a_failing_member_to_the_floor(void)
     CU_ASSERT(fits(n[0], p, 10));
     CU_ASSERT(n[0][3] < 60); /* mean 11 */
     CU_ASSERT(looks_uniform(n[1], 10));
+    CU_ASSERT(looks_uniform(n[2], 10));
+    CU_ASSERT(n[2][3] > 500);
 }
 
 static void anomaly_mitigation_never_cuts_more_than_half(void)
@@ -539,7 +543,7 @@ static void anomaly_mitigation_never_cuts_more_than_half(void)
     fake_init(&f, 5);
     bool bad[5] = {true, true, true, false, false};
     const struct route_ops *ops;
-    void *priv = instance("weighted_random", &ops, &f);
+    void *priv = instance("weighted_random(anomaly_mitigation=on)", &ops, &f);
     gsl_rng *r = new_rng(24);
     unsigned n[5] = {0};
     /* Each failing member's peers have median error rate 0.5 (two failing, two not), so all
@@ -578,7 +582,8 @@ static void anomaly_mitigation_restores_step_by_step(void)
     fake_init(&f, 4);
     bool bad[4] = {false, false, false, true};
     const struct route_ops *ops;
-    void *priv = instance("weighted_random(window=20, floor=0.1, interval=10s)", &ops, &f);
+    void *priv = instance("weighted_random(anomaly_mitigation=on, window=20, floor=0.1, interval=10s)",
+                          &ops, &f);
     gsl_rng *r = new_rng(25);
     unsigned n[4] = {0};
     run_errors(ops, priv, &f, r, bad, 0, 60000, 60000, n); /* 0.5 ... 0.0625: the floor */

@@ -211,7 +211,16 @@ int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
     /* Cross-zone defaults (AWS.md fact 7): ALB always on at the LB level; NLB and GWLB off;
      * CLB off as created through the API. */
     lb->cross_zone = lb->type == SC_LB_ALB;
-    yread_bool(&r->y, m, "cross_zone", &lb->cross_zone);
+    if (yread_bool(&r->y, m, "cross_zone", &lb->cross_zone) == 0 &&
+        lb->type == SC_LB_ALB && !lb->cross_zone) {
+        /* AWS has no such setting: an ALB balances across zones at the LB level always
+         * (AWS.md fact 7, [ALB-XZ]); only a target group can turn it off. */
+        yread_error(&r->y, &ytree_get(m, "cross_zone")->loc,
+                    "an ALB cannot turn cross-zone load balancing off: it is always on at "
+                    "the load balancer level; turn it off per target group "
+                    "(target_groups: - { ..., cross_zone: false })");
+        lb->cross_zone = true;
+    }
     const struct ytree *zones = yread_list(&r->y, m, "zones");
     if (zones && zones->n) {
         lb->zones = xcalloc(zones->n, sizeof *lb->zones);

@@ -3,8 +3,10 @@
  * ("anomaly mitigation").  Each LB node draws a target with probability proportional to its
  * weight; weights start equal, so without anomalies this is uniform random routing.
  *
- * Anomaly mitigation (anomaly_mitigation=on, the default here; AWS's target-group default
- * is off).  AWS documents the behaviour, not the statistic, so the model states its own:
+ * Anomaly mitigation (anomaly_mitigation=on; off by default, as AWS's target-group
+ * attribute load_balancing.algorithm.anomaly_mitigation is [CLI-TGA]: detection alone
+ * changes no weight).  AWS documents the behaviour, not the statistic, so the model states
+ * its own:
  *  - Each member's error rate is an exponentially weighted average of "status >= 500" over
  *    its responses to this node, with weight 1/window per response (about the last window
  *    responses).  It starts at 0 and is kept while the member is not eligible.
@@ -25,7 +27,7 @@
  * uniform against the prefix sums of the eligible weights, found by binary search.  An
  * evaluation sorts the rates, O(n log n), once per interval.  done() is O(1).
  *
- * Parameters: anomaly_mitigation=on|off (on), threshold=<fraction in (0,1)> (0.1: ten
+ * Parameters: anomaly_mitigation=on|off (off), threshold=<fraction in (0,1)> (0.1: ten
  * points of error rate above the peers' median), window=<responses >= 1> (100),
  * interval=<duration > 0> (5s: a third party's figure for AWS's evaluation period),
  * floor=<fraction in (0,1]> (0.01: a mitigated target keeps at least 1 % of a full share).
@@ -93,7 +95,7 @@ static int wr_configure(void *cfg, const struct sim_call *call, const char *text
                                        "floor"};
     enum { NKEYS = sizeof keys / sizeof keys[0] };
     struct wr_cfg *c = cfg;
-    *c = (struct wr_cfg){.mitigate = true, .threshold = 0.1, .floor = 0.01, .interval_s = 5.0,
+    *c = (struct wr_cfg){.mitigate = false, .threshold = 0.1, .floor = 0.01, .interval_s = 5.0,
                          .window = 100};
     if (!call->name)
         return 0;
@@ -345,7 +347,8 @@ static void wr_fini(void *priv)
 const struct route_ops route_wrand_ops = {
     .name = "weighted_random",
     .summary = "random in proportion to weights; automatic target weights cut targets whose "
-               "5xx rate stands out from their peers' (anomaly_mitigation=on|off); O(log n)",
+               "5xx rate stands out from their peers' (anomaly_mitigation=on, off by default); "
+               "O(log n)",
     .aws = true,
     .modes = ROUTE_PER_REQUEST,
     .priv_size = sizeof(struct wr),
