@@ -7,7 +7,8 @@
 #   tests/golden/checksums      one line per file: "<sha256>  <case>/<file>"
 #   tests/golden/<case>/        the text of the small files (summary.csv, events.csv,
 #                               stdout, stderr, status), so a failure shows a diff
-# A refactoring must leave both untouched.  A change that means to change outputs runs
+# It also checks that `elbsim list metrics` lists exactly the metrics these runs write
+# (tests/metrics_listed.sh).  A refactoring must leave both untouched.  A change that means to change outputs runs
 # `make golden-update` and commits the new files: the diff then shows what changed.
 #
 # Usage: tests/golden.sh BIN [--update]
@@ -57,6 +58,9 @@ cases | while IFS='|' read -r name args; do printf '%s\0%s\0' "$name" "$args"; d
 # Checksums of everything; text copies of what a person reads in a diff.
 (cd "$TMP/res" && find . -type f | LC_ALL=C sort | sed 's|^\./||' | xargs sha256sum) \
     >"$TMP/checksums"
+# `elbsim list metrics` lists exactly what these runs write (tests/metrics_listed.sh).
+metrics_fail=0
+bash tests/metrics_listed.sh "$TMP/res/list_all/stdout" "$TMP"/run/* || metrics_fail=1
 keep() { case $(basename "$1") in summary.csv|events.csv|stdout|stderr|status|backtest.csv) return 0;; esac; return 1; }
 
 if [ "$UPDATE" = "--update" ]; then
@@ -67,7 +71,7 @@ if [ "$UPDATE" = "--update" ]; then
         if keep "$f"; then mkdir -p "$GOLD/$(dirname "$f")"; cp "$TMP/res/$f" "$GOLD/$f"; fi
     done
     echo "golden: updated $(wc -l <"$GOLD/checksums") files in $GOLD"
-    exit 0
+    exit $metrics_fail
 fi
 
 [ -f "$GOLD/checksums" ] || { echo "golden: no $GOLD/checksums (make golden-update)"; exit 1; }
@@ -89,4 +93,4 @@ while read -r what file; do
 done <"$TMP/report"
 n=$(wc -l <"$GOLD/checksums")
 echo "golden: $n files compared, $fail differ"
-[ $fail -eq 0 ]
+[ $fail -eq 0 ] && [ $metrics_fail -eq 0 ]

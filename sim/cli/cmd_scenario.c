@@ -316,26 +316,69 @@ static void list_scaling_metrics(void)
     }
 }
 
+/* What each scope writes, exactly as the outputs name it ("<x>" stands for a name the
+ * scenario chooses).  tests/metrics_listed.sh checks that every metric listed here appears
+ * in some run's output, so a metric no run writes cannot stay listed. */
+static const struct {
+    const char *scope, *metrics;
+} series_metrics[] = {
+    {"workload", "requests, completed, errors, timeouts, throughput_rps, in_flight, "
+                 "latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s"},
+    {"lb", "requests, errors, in_flight"},
+    {"target_group", "requests, no_target"},
+    {"target", "utilization, in_flight, queue_length, completed"},
+    {"asg", "desired, pending, in_service, warming, draining, cpu_total, <policy>.metric, "
+            "<policy>.alarm"},
+    {"ecs", "desired, provisioning, pending, running, draining, <policy>.metric, "
+            "<policy>.alarm"},
+    {"ecs_cluster", "desired, pending, in_service, cpr_pct, needed"},
+    {NULL, NULL},
+}, summary_metrics[] = {
+    {"run", "requests, completed, failed, in_flight_end, errors, errors_404, errors_500, "
+            "errors_502, errors_503, errors_504, errors_reset, timeouts, retries, "
+            "attempt_timeouts, throughput_rps, error_ratio, latency_mean_s, latency_p50_s, "
+            "latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, instance_hours, "
+            "cost_usd, simulated_s, events"},
+    {"workload", "requests, completed, failed, in_flight_end, errors, errors_404, errors_500, "
+                 "errors_502, errors_503, errors_504, errors_reset, timeouts, retries, "
+                 "attempt_timeouts, throughput_rps, error_ratio, latency_mean_s, "
+                 "latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, "
+                 "slo_miss_intervals, slo_miss_s"},
+    {"slo", "windows, windows_broken, worst, worst_window_start_s"},
+    {"lb", "requests, errors, requests_zone_<zone>, cost_usd, lcu_peak, gateway_timeouts, "
+           "connect_timeouts, flows, resets, dropped, asymmetric, rebalanced"},
+    {"target_group", "requests, no_target"},
+    {"target", "requests, completed, rejected, utilization, instance_hours, cost_usd"},
+    {"asg", "instance_hours, cost_usd, scaling_activities, launches, terminations, "
+            "replacements, max_in_service, desired_end, <policy>.forecast_mape_pct, "
+            "<policy>.forecast_bias_pct, <policy>.forecast_hours, "
+            "<policy>.underprovisioned_hours"},
+    {"ecs", "task_hours, cost_usd, scaling_activities, task_starts, task_stops, replacements, "
+            "placement_failures, max_running, desired_end, <policy>.forecast_mape_pct, "
+            "<policy>.forecast_bias_pct, <policy>.forecast_hours, "
+            "<policy>.underprovisioned_hours"},
+    {"ecs_cluster", "instance_hours, cost_usd, scaling_activities, launches, terminations, "
+                    "max_in_service, desired_end"},
+    {NULL, NULL},
+};
+
 static void list_metrics(void)
 {
-    puts("Time-series metrics (timeseries.csv; one row per interval):");
-    puts("  workload      requests, completed, errors, timeouts, throughput_rps, in_flight,\n"
-         "                latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s");
-    puts("  lb            requests, errors, in_flight, connections (open connections / flows)");
-    puts("  target_group  requests, no_target (503: no eligible target)");
-    puts("  target        utilization (busy vCPUs / vCPUs), in_flight, queue_length, completed");
-    puts("  asg           desired, pending, in_service (warming included), warming, draining,\n"
-         "                <policy>.metric (the datapoint the policy last saw),\n"
-         "                <policy>.alarm (0 INSUFFICIENT_DATA, 1 OK, 2 ALARM)");
-    puts("Summary metrics (summary.csv, after warm-up) add: retries, error_ratio,\n"
-         "  latency_p999_s, latency_max_s, instance_hours, cost_usd, requests_zone_<zone> (lb),\n"
-         "  lcu_peak (alb, nlb), gateway_timeouts (L7 lbs: 504 at the idle timeout),\n"
-         "  connect_timeouts (alb, clb: 504 at the connect timeout), flows, resets (L4 lbs),\n"
-         "  dropped (nlb, gwlb: never answered), asymmetric, rebalanced (gwlb),\n"
-         "  sticky_hits (target_group),\n"
-         "  rejected (target: turned away by queue_limit), simulated_s, events (run),\n"
-         "  scaling_activities, launches, terminations, replacements, max_in_service,\n"
-         "  desired_end (asg; also instance_hours and cost_usd of its instances).");
+    puts("Time-series metrics (timeseries.csv; one row per interval and series):");
+    for (int i = 0; series_metrics[i].scope; i++) {
+        printf("  %-13s ", series_metrics[i].scope);
+        wrapped(series_metrics[i].metrics, "", 16);
+    }
+    puts("Summary metrics (summary.csv; counts and latencies after the warm-up):");
+    for (int i = 0; summary_metrics[i].scope; i++) {
+        printf("  %-13s ", summary_metrics[i].scope);
+        wrapped(summary_metrics[i].metrics, "", 16);
+    }
+    puts("Some appear only where they apply: errors_<status> and the lb rows by type\n"
+         "(lcu_peak: alb, nlb; gateway_timeouts: L7; connect_timeouts: alb, clb; flows, resets:\n"
+         "L4; dropped: nlb, gwlb; asymmetric, rebalanced: gwlb), slo_miss_* and slo rows with\n"
+         "SLOs, forecast rows with a predictive policy, ecs_cluster with ECS on EC2.\n"
+         "docs/outputs.md says what each one means.");
     putchar('\n');
     list_scaling_metrics();
 }
