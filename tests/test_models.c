@@ -15,6 +15,7 @@
 #include "models/elb/target_group.h"
 #include "models/traffic/workload.h"
 #include "models/scenario/world.h"
+#include "sim/rng.h"
 #include "tests/unit.h"
 
 /* A successful response, for done(). */
@@ -338,6 +339,91 @@ static void round_robin_cycles_in_registration_order(void)
     free(priv);
 }
 
+/* Payload sizes (issue 13): every request carries its request and response bytes, drawn
+ * from the workload's size stream (a connection's own for its requests).  Setting sizes
+ * must leave arrivals, demands and routing exactly as they were (common random numbers),
+ * for lone requests and for connections alike. */
+#define SZ_MAX 6000
+struct sized {
+    uint32_t n;
+    uint64_t id[SZ_MAX];
+    double sent[SZ_MAX], demand[SZ_MAX];
+    uint64_t target[SZ_MAX];   /* hash of the target's name */
+    uint32_t req[SZ_MAX], resp[SZ_MAX];
+};
+
+static void record_sized(void *ctx, const struct request *rq, double now)
+{
+    (void)now;
+    struct sized *z = ctx;
+    if (z->n < SZ_MAX) {
+        z->id[z->n] = rq->id;
+        z->sent[z->n] = rq->sent_s;
+        z->demand[z->n] = rq->demand_s;
+        z->target[z->n] = rq->target ? sim_rng_hash(rq->target->node.name) : 0;
+        z->req[z->n] = rq->request_bytes;
+        z->resp[z->n] = rq->response_bytes;
+        z->n++;
+    }
+}
+
+static void run_sized(const char *sizes, struct sized *z)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "duration: 60s\n"
+             "workloads:\n"
+             "  - { name: lone, entry: lb, arrivals: 'poisson(rate=40/s)', demand: 'exp(mean=20ms)' %s }\n"
+             "  - { name: conn, entry: lb, arrivals: 'poisson(rate=8/s)', demand: 'exp(mean=20ms)',\n"
+             "      connection: { requests: 5, think: 'exp(mean=100ms)' } %s }\n"
+             "load_balancers:\n"
+             "  - { name: lb, zones: [a], listeners: [ { forward: tg } ] }\n"
+             "target_groups:\n"
+             "  - { name: tg, algorithm: least_outstanding_requests,\n"
+             "      targets: [ { kind: ec2, vcpus: 1, count: 3 } ] }\n",
+             sizes, sizes);
+    struct scenario *sc;
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
+    struct world *w = world_new(sc, 11);
+    w->env.on_request = record_sized;
+    w->env.on_request_ctx = z;
+    world_start(w);
+    sim_event_run_until(&w->env.sim, sc->duration_s);
+    world_free(w);
+    scenario_free(sc);
+}
+
+static void payload_sizes_come_from_their_own_stream(void)
+{
+    static struct sized plain, sized;
+    memset(&plain, 0, sizeof plain);
+    memset(&sized, 0, sizeof sized);
+    run_sized("", &plain);
+    run_sized(", request_size: 'exp(mean=2KB)', response_size: 'uniform(min=10KB, max=30KB)'",
+              &sized);
+    CU_ASSERT_FATAL(plain.n > 4000 && plain.n < SZ_MAX);
+    CU_ASSERT_EQUAL_FATAL(plain.n, sized.n);
+    uint32_t same = 0;
+    double sum = 0, sumsq = 0;
+    bool resp_in_range = true;
+    for (uint32_t i = 0; i < plain.n; i++) {
+        same += plain.id[i] == sized.id[i] && plain.sent[i] == sized.sent[i] &&
+                plain.demand[i] == sized.demand[i] && plain.target[i] == sized.target[i];
+        CU_ASSERT_EQUAL(plain.req[i], 1000);  /* the defaults: 1 KB and 4 KB */
+        CU_ASSERT_EQUAL(plain.resp[i], 4000);
+        sum += sized.req[i];
+        sumsq += (double)sized.req[i] * sized.req[i];
+        resp_in_range &= sized.resp[i] >= 10000 && sized.resp[i] <= 30000;
+    }
+    CU_ASSERT_EQUAL(same, plain.n);
+    CU_ASSERT(resp_in_range);
+    /* Mean request size within 4 standard errors of 2,000 bytes. */
+    double n = plain.n, mean = sum / n, sd = sqrt(sumsq / n - mean * mean);
+    CU_ASSERT(fabs(mean - 2000) < 4 * sd / sqrt(n));
+    printf("\n    %u requests: same arrivals, demands and targets; request bytes mean %.0f (want 2000)",
+           plain.n, mean);
+}
+
 static CU_TestInfo model_tests[] = {
     {"fcfs_serves_in_arrival_order", fcfs_serves_in_arrival_order},
     {"speed_divides_service_time", speed_divides_service_time},
@@ -352,6 +438,7 @@ static CU_TestInfo model_tests[] = {
     {"rules_to_one_group_share_the_routing_state", rules_to_one_group_share_the_routing_state},
     {"lor_picks_the_least_loaded_and_cycles_ties", lor_picks_the_least_loaded_and_cycles_ties},
     {"round_robin_cycles_in_registration_order", round_robin_cycles_in_registration_order},
+    {"payload_sizes_come_from_their_own_stream", payload_sizes_come_from_their_own_stream},
     CU_TEST_INFO_NULL,
 };
 

@@ -126,7 +126,8 @@ static void workload_reads_its_block_and_writes_it_back(void)
               "entry: front\n"
               "arrivals: poisson(rate=200/s)\n"
               "demand: exp(mean=20ms)\n"
-              "paths: [ /a, { path: /b, weight: 3 } ]\n");
+              "paths: [ /a, { path: /b, weight: 3 } ]\n"
+              "response_size: lognormal(median=8KB, p99=256KB)\n");
     struct sc_workload w = {0};
     CU_ASSERT_EQUAL(workload_cfg_read(&f.r, f.t, &w), 0);
     stop(&f);
@@ -150,7 +151,11 @@ static void workload_reads_its_block_and_writes_it_back(void)
                                     "    backoff: 0.1s\n"
                                     "    paths:\n"
                                     "      - { path: \"/a\", weight: 0.25 }\n"
-                                    "      - { path: \"/b\", weight: 0.75 }\n"));
+                                    "      - { path: \"/b\", weight: 0.75 }\n"
+                                    "    request_size: \"const(1KB)\"\n"
+                                    "    response_size: \"lognormal(median=8KB, p99=256KB)\"\n"));
+    /* The request size's default: 1 KB, elbsim's choice (docs/scenario.md). */
+    CU_ASSERT_DOUBLE_EQUAL(sim_dist_mean(w.request_size), 1000, 0);
     workload_cfg_fini(&w);
     finish(&f);
 }
@@ -163,15 +168,20 @@ static void workload_reports_every_problem(void)
               "users: 3\n"
               "demand: const(1s)\n"
               "retries: many\n"
-              "connection: { requests: 2 }\n");
+              "connection: { requests: 2 }\n"
+              "request_size: exp(mean=2s)\n");
     struct sc_workload w = {0};
     CU_ASSERT_EQUAL(workload_cfg_read(&f.r, f.t, &w), -1);
     stop(&f);
-    CU_ASSERT_EQUAL(f.r.y.errors, 3);
+    CU_ASSERT_EQUAL(f.r.y.errors, 4);
     CU_ASSERT(said(&f, "c.yaml:1:1: error: a closed-loop workload (users) needs 'think'\n"
                        "c.yaml:6:1: error: 'connection' belongs to open-loop workloads; "
                        "closed-loop users send one request at a time and think in between\n"
-                       "c.yaml:5:10: error: retries must be a whole number, got 'many'\n"));
+                       "c.yaml:5:10: error: retries must be a whole number, got 'many'\n"
+                       "c.yaml:7:24: error: bad value '2s' for mean of exp: expected a size: a "
+                       "number with a unit B, KB, MB, GB, KiB, MiB or GiB\n"
+                       "    exp(mean=2s)\n"
+                       "             ^~\n"));
     workload_cfg_fini(&w);
     finish(&f);
 }

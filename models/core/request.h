@@ -7,6 +7,11 @@
  * (request_respond).  The client may give up first (timeout): the request is then marked
  * abandoned, keeps its place at the target (the server does not know), and its response is
  * dropped on arrival.  Requests come from the world's pool.
+ *
+ * Each request also carries its payload sizes (request_bytes, response_bytes), drawn at
+ * creation from the workload's own size stream, so that setting sizes changes no arrival,
+ * demand or routing draw.  They count bytes for load-balancer billing (LCUs, inter-zone
+ * transfer); the time to transfer them is not modelled.
  */
 #ifndef ELBSIM_MODELS_REQUEST_H
 #define ELBSIM_MODELS_REQUEST_H
@@ -66,13 +71,16 @@ struct request {
     const char *host;          /* Host header for listener rules; NULL = none */
     uint32_t attempt;          /* 0 for the first try, then retries */
     int status;                /* RQ_* once answered */
+    uint32_t request_bytes;    /* bytes: what the client sends (headers and body), drawn at
+                                * creation from the workload's size stream; at most 4 GB */
+    uint32_t response_bytes;   /* bytes: what the target answers, drawn with request_bytes */
+    struct node *pass_owner;   /* the node that started the pass */
+    double pass_demand_s;      /* CPU seconds the appliance spends on this pass */
+    struct target *pass_saved_target; /* the backend target, kept over the return pass */
     bool abandoned;            /* the client timed out; drop the response */
     bool flow_end;             /* the last request of its flow: L4 LBs forget the flow when
                                 * its response passes back */
     uint8_t pass;              /* RQ_PASS_*: an appliance pass is under way */
-    struct node *pass_owner;   /* the node that started the pass */
-    double pass_demand_s;      /* CPU seconds the appliance spends on this pass */
-    struct target *pass_saved_target; /* the backend target, kept over the return pass */
     uint8_t nhops;             /* entries used in hops[] */
     uint8_t cur_hop;           /* while responding: the hop whose done() runs */
     uint8_t cut_hop;           /* 0, or: an LB at hop cut_hop - 1 already answered the client

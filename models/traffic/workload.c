@@ -19,6 +19,7 @@ struct client {
     uint64_t flow_hash;
     int64_t remaining;          /* requests still to send; -1 = forever (users) */
     struct sim_rng_small rng;   /* demands, paths and think times of this client */
+    struct sim_rng_small size_rng; /* payload sizes of this client's requests */
 };
 
 const char *const wl_fail_metric[WL_NFAIL] = {
@@ -46,6 +47,7 @@ struct workload *workload_new(struct env *env, uint32_t id, const struct sc_work
     wl->arrivals_rng = named(env, cfg->name, "arrivals");
     wl->demand_rng = named(env, cfg->name, "demand");
     wl->retry_rng = named(env, cfg->name, "retry");
+    wl->size_rng = named(env, cfg->name, "sizes");
     wl->name_hash = sim_rng_hash(cfg->name);
     sim_pool_init(&wl->clients, sizeof(struct client));
     return wl;
@@ -58,6 +60,7 @@ void workload_free(struct workload *wl)
     gsl_rng_free(wl->arrivals_rng);
     gsl_rng_free(wl->demand_rng);
     gsl_rng_free(wl->retry_rng);
+    gsl_rng_free(wl->size_rng);
     sim_pool_fini(&wl->clients);
     free(wl);
 }
@@ -149,6 +152,13 @@ static enum wl_fail fail_of_status(int status)
     return WL_FAIL_RESET;
 }
 
+/* A payload size in whole bytes, at most 4 GB (what request.h stores). */
+static uint32_t draw_bytes(const struct sim_dist *d, gsl_rng *r)
+{
+    double x = floor(sim_dist_sample(d, r) + 0.5);
+    return x >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)x;
+}
+
 /* A fresh request from client c (NULL: a lone request of an open-loop arrival). */
 static struct request *make_request(struct workload *wl, struct client *c, double demand,
                                     const char *path)
@@ -165,6 +175,10 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
      * request do not depend on how earlier requests were routed or served. */
     rq->u_route = gsl_rng_uniform(r);
     rq->u_lb = gsl_rng_uniform(r);
+    /* Sizes from their own stream: setting them leaves every draw above unchanged. */
+    gsl_rng *sr = c ? &c->size_rng.r : wl->size_rng;
+    rq->request_bytes = draw_bytes(wl->cfg->request_size, sr);
+    rq->response_bytes = draw_bytes(wl->cfg->response_size, sr);
     rq->host = wl->cfg->host;
     if (c) {
         rq->flow_id = c->flow_id;
@@ -196,6 +210,8 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
     rq->demand_s = old->demand_s;
     rq->u_route = old->u_route;
     rq->u_lb = old->u_lb;
+    rq->request_bytes = old->request_bytes;
+    rq->response_bytes = old->response_bytes;
     rq->path = old->path;
     rq->host = old->host;
     rq->flow_id = old->flow_id;
@@ -246,6 +262,8 @@ static struct client *client_new(struct workload *wl, uint64_t seed, int64_t req
     c->flow_id = new_flow(wl, &c->flow_hash);
     c->remaining = requests;
     sim_rng_small_init(&c->rng, seed);
+    uint64_t s2 = seed ^ 0x73697a6573ULL; /* "sizes": a stream of its own */
+    sim_rng_small_init(&c->size_rng, sim_rng_splitmix64(&s2));
     return c;
 }
 

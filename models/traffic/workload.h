@@ -76,6 +76,8 @@ struct workload {
     gsl_rng *arrivals_rng;          /* owned */
     gsl_rng *demand_rng;            /* owned */
     gsl_rng *retry_rng;             /* owned */
+    gsl_rng *size_rng;              /* owned: payload sizes of lone requests (a client has
+                                     * its own size stream) */
     struct arrivals_state ast;
     double ast_demand;              /* trace: demand of the pending arrival (NAN = draw) */
     const char *ast_path;           /* trace: path of the pending arrival */

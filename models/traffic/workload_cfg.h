@@ -42,7 +42,15 @@ struct sc_workload {
     struct sc_path *paths;       /* request paths with weights; none = "/" */
     int npaths;
     char *host;                  /* Host header; NULL = none */
+    struct sim_dist *request_size;  /* bytes a request carries to its target (headers and
+                                     * body); default const(1KB), elbsim's choice */
+    struct sim_dist *response_size; /* bytes the target answers; default const(4KB) */
 };
+
+/* Default payload sizes: elbsim's choice (AWS publishes none): a request line with
+ * ordinary headers and no body, and a small API response. */
+#define WORKLOAD_REQUEST_SIZE_DEFAULT "const(1KB)"
+#define WORKLOAD_RESPONSE_SIZE_DEFAULT "const(4KB)"
 
 /* Read the workload mapping m into *w (zeroed by the caller), defaults filled in; path
  * weights are normalised to sum to 1.  Returns 0, or -1 after reporting every problem

@@ -13,7 +13,7 @@
 
 static const char *const workload_keys[] = {
     "name", "entry", "arrivals", "users", "think", "demand", "connection", "timeout",
-    "retries", "backoff", "paths", "host", NULL};
+    "retries", "backoff", "paths", "host", "request_size", "response_size", NULL};
 
 static const char *const connection_keys[] = {"requests", "think", NULL};
 
@@ -72,6 +72,14 @@ int workload_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_workl
     yread_int(&r->y, m, "retries", 0, 100, &w->retries);
     yread_zero_or_more(&r->y, m, "backoff", SIM_UNIT_SECONDS, &w->backoff_s);
     yread_string(&r->y, m, "host", &w->host);
+    yread_dist(&r->y, m, "request_size", SIM_UNIT_BYTES, &w->request_size);
+    yread_dist(&r->y, m, "response_size", SIM_UNIT_BYTES, &w->response_size);
+    if (!w->request_size)
+        sim_dist_parse(WORKLOAD_REQUEST_SIZE_DEFAULT, SIM_UNIT_BYTES, NULL, NULL,
+                       &w->request_size);
+    if (!w->response_size)
+        sim_dist_parse(WORKLOAD_RESPONSE_SIZE_DEFAULT, SIM_UNIT_BYTES, NULL, NULL,
+                       &w->response_size);
     const struct ytree *paths = yread_list(&r->y, m, "paths");
     if (paths) {
         w->paths = xcalloc(paths->n ? paths->n : 1, sizeof *w->paths);
@@ -139,6 +147,13 @@ void workload_cfg_write(const struct sc_workload *w, FILE *f)
         ywrite_quoted(f, w->host);
         fputc('\n', f);
     }
+    if (w->request_size) {
+        fputs("    request_size: ", f);
+        ywrite_dist(f, w->request_size);
+        fputs("\n    response_size: ", f);
+        ywrite_dist(f, w->response_size);
+        fputc('\n', f);
+    }
 }
 
 void workload_cfg_fini(struct sc_workload *w)
@@ -153,4 +168,6 @@ void workload_cfg_fini(struct sc_workload *w)
         free(w->paths[j].path);
     free(w->paths);
     free(w->host);
+    sim_dist_free(w->request_size);
+    sim_dist_free(w->response_size);
 }

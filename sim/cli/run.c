@@ -153,6 +153,8 @@ static void request_row(void *ctx, const struct request *rq, double now)
     csvout_num(o, now - rq->sent_s);
     csvout_int(o, rq->status);
     csvout_int(o, rq->abandoned ? 1 : 0);
+    csvout_int(o, rq->request_bytes);
+    csvout_int(o, rq->response_bytes);
     csvout_end_row(o);
 }
 
@@ -797,7 +799,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         static const char *const cols[] = {
             "id", "workload", "flow", "attempt", "first_sent_s", "sent_s", "demand_s", "path",
             "lb_zone", "target", "arrive_target_s", "end_s", "latency_s", "status",
-            "abandoned"};
+            "abandoned", "request_bytes", "response_bytes"};
         for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
             csvout_str(&r.requests, cols[i]);
         csvout_end_row(&r.requests);
