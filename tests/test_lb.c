@@ -811,9 +811,9 @@ static void alb_lcus_follow_the_new_connection_rate(void)
     /* The count is Poisson(180,000): 99.9 % within 3.29 · sqrt(180,000) of the mean, so the
      * LCUs within 2 · 3.29 / sqrt(180,000) = 0.0155 of 2. */
     double tol = 2 * 3.29 / sqrt(180000.0);
-    CU_ASSERT_DOUBLE_EQUAL(lb_peak_lcu(lb, 3600), 2.0, tol);
+    CU_ASSERT_DOUBLE_EQUAL(lb_peak_lcu(lb, 3600, NULL), 2.0, tol);
     CU_ASSERT_DOUBLE_EQUAL(lb_cost_usd(lb, 3600), 0.0225 + 0.008 * 2, 0.008 * tol);
-    printf("\n    ALB 50 conn/s for 1 h: %.5f LCU, $%.6f", lb_peak_lcu(lb, 3600),
+    printf("\n    ALB 50 conn/s for 1 h: %.5f LCU, $%.6f", lb_peak_lcu(lb, 3600, NULL),
            lb_cost_usd(lb, 3600));
     finish(w, sc, &o);
 }
@@ -821,11 +821,13 @@ static void alb_lcus_follow_the_new_connection_rate(void)
 static void nlb_nlcus_follow_the_new_flow_rate(void)
 {
     /* 1,600 new flows/s = 2 NLCU (800 each); 2 minutes (the NLCUs of the part of the hour
-     * run), cost $(0.0225 + 2 · 0.006) · 120 / 3600. */
+     * run), cost $(0.0225 + 2 · 0.006) · 120 / 3600.  Payloads of 1 byte each way keep
+     * the processed bytes (about 11.5 MB/h) out of the way. */
     const char *text =
         "duration: 120s\n"
         "workloads:\n"
-        "  - { name: w, entry: lb, arrivals: 'poisson(rate=1600/s)', demand: const(1ms) }\n"
+        "  - { name: w, entry: lb, arrivals: 'poisson(rate=1600/s)', demand: const(1ms),\n"
+        "      request_size: const(1B), response_size: const(1B) }\n"
         "load_balancers:\n"
         "  - { name: lb, type: nlb, zones: [a], latency: none, listeners: [ { forward: tg } ] }\n"
         "target_groups:\n"
@@ -839,11 +841,79 @@ static void nlb_nlcus_follow_the_new_flow_rate(void)
     CU_ASSERT_DOUBLE_EQUAL(lb->usage.new_conns[0], n, 0);
     /* Poisson(192,000): 99.9 % within 3.29 · sqrt(192,000). */
     double tol = 2 * 3.29 / sqrt(192000.0);
-    CU_ASSERT_DOUBLE_EQUAL(lb_peak_lcu(lb, 120), 2.0, tol);
+    CU_ASSERT_DOUBLE_EQUAL(lb_peak_lcu(lb, 120, NULL), 2.0, tol);
     CU_ASSERT_DOUBLE_EQUAL(lb_cost_usd(lb, 120), (0.0225 + 0.006 * 2) * 120 / 3600,
                            0.006 * tol * 120 / 3600);
-    printf("\n    NLB 1600 flows/s: %.4f NLCU", lb_peak_lcu(lb, 120));
+    printf("\n    NLB 1600 flows/s: %.4f NLCU", lb_peak_lcu(lb, 120, NULL));
     finish(w, sc, &o);
+}
+
+/* Processed bytes are an LCU dimension (AWS.md §1: 1 GB per hour per LCU for EC2/IP
+ * targets): 10 requests/s with 100 KB responses for an hour process n × 101 KB, about
+ * 3.6 GB, which outweighs the 0.4 LCU of new connections; the hourly series and the
+ * summary say which dimension it is. */
+static void alb_processed_bytes_are_an_lcu_dimension(void)
+{
+    const char *text =
+        "duration: 3600s\n"
+        "workloads:\n"
+        "  - { name: w, entry: lb, arrivals: 'poisson(rate=10/s)', demand: const(1ms),\n"
+        "      response_size: const(100KB) }\n"
+        "load_balancers:\n"
+        "  - { name: lb, zones: [a], latency: none, listeners: [ { forward: tg } ] }\n"
+        "target_groups:\n"
+        "  - { name: tg, targets: [ { kind: ec2, vcpus: 1, count: 2 } ] }\n";
+    struct scenario *sc;
+    struct obs o = {0};
+    struct world *w = run(text, &sc, &o);
+    struct lb *lb = w->lbs[0];
+    /* Every request was answered by a target (1 ms on an idle pair: none left at the end
+     * but those in flight, whose request bytes count and response bytes do not yet). */
+    double n = (double)lb->requests, answered = (double)lb->responses;
+    CU_ASSERT_DOUBLE_EQUAL(lb_processed_bytes(lb), n * 1000 + answered * 100000, 0);
+    double dims[LB_LCU_NDIMS], peak[LB_LCU_NDIMS];
+    double lcu = lb_lcu_hour_so_far(lb, 3600, dims);
+    CU_ASSERT_DOUBLE_EQUAL(dims[LB_LCU_PROCESSED_BYTES], lb_processed_bytes(lb) / 1e9, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(dims[LB_LCU_NEW_CONNECTIONS], n / 3600 / 25, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(lcu, dims[LB_LCU_PROCESSED_BYTES], 0);
+    CU_ASSERT(lcu > 3.4 && lcu < 3.9); /* 36,000 ± 3.29 sd requests × 101 KB */
+    CU_ASSERT_DOUBLE_EQUAL(lb_peak_lcu(lb, 3600, peak), lcu, 0);
+    CU_ASSERT_DOUBLE_EQUAL(peak[LB_LCU_PROCESSED_BYTES], lcu, 0);
+    CU_ASSERT_DOUBLE_EQUAL(lb_lcu_hours(lb, 3600), lcu, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(lb_cost_usd(lb, 3600), 0.0225 + 0.008 * lcu, 1e-12);
+    printf("\n    ALB 10/s with 100 KB responses: %.3f LCU (bytes), new connections %.3f",
+           lcu, dims[LB_LCU_NEW_CONNECTIONS]);
+    finish(w, sc, &o);
+}
+
+/* The capacity units' allowances by type and protocol (AWS.md §1, §2; the ELB pricing
+ * page for NLB UDP and TLS, GWLB and CLB). */
+static void capacity_units_follow_the_type_and_protocol(void)
+{
+    struct sc_lb cfg = {0};
+    struct lb l = {.cfg = &cfg};
+    static const struct {
+        enum sc_lb_type type;
+        enum sc_protocol proto;
+        double per_unit[LB_LCU_NDIMS], unit_usd_h, hourly_usd, usd_per_gb;
+    } want[] = {
+        {SC_LB_ALB, SC_HTTP, {25, 3000, 1, 1000}, 0.008, 0.0225, 0},
+        {SC_LB_NLB, SC_TCP, {800, 100000, 1, 0}, 0.006, 0.0225, 0},
+        {SC_LB_NLB, SC_UDP, {400, 50000, 1, 0}, 0.006, 0.0225, 0},
+        {SC_LB_NLB, SC_TLS, {50, 3000, 1, 0}, 0.006, 0.0225, 0},
+        {SC_LB_GWLB, SC_GENEVE, {600, 60000, 1, 0}, 0.004, 0.0125, 0},
+        {SC_LB_CLB, SC_HTTP, {0, 0, 0, 0}, 0, 0.025, 0.008},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        l.type = cfg.type = want[i].type;
+        cfg.protocol = want[i].proto;
+        const struct lb_lcu_rates *r = lb_lcu_rates(&l);
+        for (int k = 0; k < LB_LCU_NDIMS; k++)
+            CU_ASSERT_DOUBLE_EQUAL(r->per_unit[k], want[i].per_unit[k], 0);
+        CU_ASSERT_DOUBLE_EQUAL(r->unit_usd_h, want[i].unit_usd_h, 0);
+        CU_ASSERT_DOUBLE_EQUAL(r->hourly_usd, want[i].hourly_usd, 0);
+        CU_ASSERT_DOUBLE_EQUAL(r->usd_per_gb, want[i].usd_per_gb, 0);
+    }
 }
 
 /* ---- 10. GWLB target failover ---- */
@@ -1133,6 +1203,9 @@ static CU_TestInfo lb_tests[] = {
      nlb_cross_zone_off_gives_the_aws_example_shares},
     {"alb_lcus_follow_the_new_connection_rate", alb_lcus_follow_the_new_connection_rate},
     {"nlb_nlcus_follow_the_new_flow_rate", nlb_nlcus_follow_the_new_flow_rate},
+    {"alb_processed_bytes_are_an_lcu_dimension", alb_processed_bytes_are_an_lcu_dimension},
+    {"capacity_units_follow_the_type_and_protocol",
+     capacity_units_follow_the_type_and_protocol},
     {"gwlb_rebalance_moves_flows_off_a_failed_appliance",
      gwlb_rebalance_moves_flows_off_a_failed_appliance},
     {"gwlb_no_rebalance_keeps_flows_on_a_failed_appliance",

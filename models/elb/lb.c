@@ -58,6 +58,7 @@ struct lb *lb_new(struct env *env, uint32_t id, const struct sc_lb *cfg,
     lb->usage.new_conns = xcalloc((size_t)lb->usage.nhours, sizeof(double));
     lb->usage.active_area = xcalloc((size_t)lb->usage.nhours, sizeof(double));
     lb->usage.rule_evals = xcalloc((size_t)lb->usage.nhours, sizeof(double));
+    lb->usage.bytes = xcalloc((size_t)lb->usage.nhours, sizeof(double));
     lb->rules = xcalloc((size_t)(cfg->nrules ? cfg->nrules : 1), sizeof *lb->rules);
     lb->nrules = cfg->nrules;
     /* [group][node] view index + 1, 0 = not attached yet */
@@ -123,6 +124,7 @@ void lb_free(struct lb *lb)
     free(lb->usage.new_conns);
     free(lb->usage.active_area);
     free(lb->usage.rule_evals);
+    free(lb->usage.bytes);
     free(lb->gw_ring);
     free(lb->gw_deadline);
     free(lb);
@@ -187,20 +189,62 @@ static void usage_close_at(struct lb_usage *u, double t_close, double now)
     }
 }
 
-/* (N)LCUs of hour h over `len` seconds of it (AWS.md §1: 25 new connections/s, 3,000
- * active connections, 1,000 rule evaluations/s per LCU; §2: 800 new flows/s and 100,000
- * active flows per NLCU). */
-static double hour_lcu(const struct lb *lb, int h, double len)
+const char *const lb_lcu_dim_names[LB_LCU_NDIMS] = {
+    "new_connections", "active_connections", "processed_bytes", "rule_evaluations"};
+
+/* Per unit: new connections/s, active connections, GB/h, rule evaluations/s; then the
+ * unit-hour, LB-hour and per-GB prices (us-east-1).  ALB and NLB TCP: AWS.md §1, §2 (LCU,
+ * NLCU, prices).  NLB UDP and TLS, GWLB and CLB: AWS's Elastic Load Balancing pricing page
+ * (docs/load-balancers.md "Cost" cites it); GB = 10^9 bytes. */
+static const struct lb_lcu_rates rates_alb = {{25, 3000, 1, 1000}, 0.008, 0.0225, 0};
+static const struct lb_lcu_rates rates_nlb_tcp = {{800, 100000, 1, 0}, 0.006, 0.0225, 0};
+static const struct lb_lcu_rates rates_nlb_udp = {{400, 50000, 1, 0}, 0.006, 0.0225, 0};
+static const struct lb_lcu_rates rates_nlb_tls = {{50, 3000, 1, 0}, 0.006, 0.0225, 0};
+static const struct lb_lcu_rates rates_gwlb = {{600, 60000, 1, 0}, 0.004, 0.0125, 0};
+static const struct lb_lcu_rates rates_clb = {{0, 0, 0, 0}, 0, 0.025, 0.008};
+
+const struct lb_lcu_rates *lb_lcu_rates(const struct lb *lb)
+{
+    switch (lb->type) {
+    case SC_LB_ALB:
+        return &rates_alb;
+    case SC_LB_NLB:
+        return lb->cfg->protocol == SC_UDP   ? &rates_nlb_udp
+               : lb->cfg->protocol == SC_TLS ? &rates_nlb_tls
+                                             : &rates_nlb_tcp; /* TCP, TCP_UDP */
+    case SC_LB_GWLB:
+        return &rates_gwlb;
+    case SC_LB_CLB:
+        break;
+    }
+    return &rates_clb;
+}
+
+/* Capacity units of hour h over `len` seconds of it: each dimension over its allowance
+ * into dims (may be NULL); returns the highest, what AWS bills. */
+static double hour_lcu(const struct lb *lb, int h, double len, double *dims)
 {
     const struct lb_usage *u = &lb->usage;
-    if (len <= 0)
-        return 0;
-    bool nlb = lb->type == SC_LB_NLB;
-    double a = u->new_conns[h] / len / (nlb ? 800.0 : 25.0);
-    double b = u->active_area[h] / len / (nlb ? 100000.0 : 3000.0);
-    double c = nlb ? 0 : u->rule_evals[h] / len / 1000.0;
-    double m = a > b ? a : b;
-    return m > c ? m : c;
+    const struct lb_lcu_rates *r = lb_lcu_rates(lb);
+    double d[LB_LCU_NDIMS] = {0};
+    if (len > 0 && r->unit_usd_h > 0) {
+        d[LB_LCU_NEW_CONNECTIONS] = u->new_conns[h] / len / r->per_unit[LB_LCU_NEW_CONNECTIONS];
+        d[LB_LCU_ACTIVE_CONNECTIONS] =
+            u->active_area[h] / len / r->per_unit[LB_LCU_ACTIVE_CONNECTIONS];
+        /* GB per hour: bytes / 10^9 over len / 3600 hours. */
+        d[LB_LCU_PROCESSED_BYTES] =
+            u->bytes[h] / 1e9 / (len / 3600.0) / r->per_unit[LB_LCU_PROCESSED_BYTES];
+        if (r->per_unit[LB_LCU_RULE_EVALUATIONS] > 0)
+            d[LB_LCU_RULE_EVALUATIONS] =
+                u->rule_evals[h] / len / r->per_unit[LB_LCU_RULE_EVALUATIONS];
+    }
+    double m = 0;
+    for (int k = 0; k < LB_LCU_NDIMS; k++) {
+        m = d[k] > m ? d[k] : m;
+        if (dims)
+            dims[k] = d[k];
+    }
+    return m;
 }
 
 /* Seconds of hour h that lie before now. */
@@ -210,31 +254,58 @@ static double hour_len(int h, double now)
     return len > 3600 ? 3600 : len;
 }
 
-double lb_peak_lcu(struct lb *lb, double now)
+double lb_lcu_hour_so_far(struct lb *lb, double now, double dims[LB_LCU_NDIMS])
 {
     usage_advance(&lb->usage, now);
-    double peak = 0;
+    int h = (int)ceil(now / 3600.0) - 1;
+    h = h < 0 ? 0 : h >= lb->usage.nhours ? lb->usage.nhours - 1 : h;
+    return hour_lcu(lb, h, now - h * 3600.0, dims);
+}
+
+double lb_peak_lcu(struct lb *lb, double now, double dims[LB_LCU_NDIMS])
+{
+    usage_advance(&lb->usage, now);
+    double peak = 0, d[LB_LCU_NDIMS];
+    if (dims)
+        for (int k = 0; k < LB_LCU_NDIMS; k++)
+            dims[k] = 0;
     for (int h = 0; h < lb->usage.nhours && h * 3600.0 < now; h++) {
-        double l = hour_lcu(lb, h, hour_len(h, now));
+        double l = hour_lcu(lb, h, hour_len(h, now), d);
         peak = l > peak ? l : peak;
+        for (int k = 0; dims && k < LB_LCU_NDIMS; k++)
+            dims[k] = d[k] > dims[k] ? d[k] : dims[k];
     }
     return peak;
 }
 
-double lb_cost_usd(struct lb *lb, double now)
+double lb_lcu_hours(struct lb *lb, double now)
 {
-    /* Hourly prices (us-east-1, AWS.md "What elbsim takes"): ALB and NLB $0.0225 plus
-     * $0.008 per LCU / $0.006 per NLCU.  GWLB ($0.0125) and CLB ($0.025) are list prices
-     * not in AWS.md; their capacity units are not modelled. */
-    static const double hourly[4] = {0.0225, 0.0225, 0.0125, 0.025};
-    static const double per_lcu[4] = {0.008, 0.006, 0, 0};
     usage_advance(&lb->usage, now);
-    double cost = hourly[lb->type] * now / 3600.0;
+    double sum = 0;
     for (int h = 0; h < lb->usage.nhours && h * 3600.0 < now; h++) {
         double len = hour_len(h, now);
-        cost += per_lcu[lb->type] * hour_lcu(lb, h, len) * len / 3600.0;
+        sum += hour_lcu(lb, h, len, NULL) * len / 3600.0;
     }
-    return cost;
+    return sum;
+}
+
+double lb_processed_bytes(const struct lb *lb)
+{
+    double sum = 0;
+    for (int h = 0; h < lb->usage.nhours; h++)
+        sum += lb->usage.bytes[h];
+    return sum;
+}
+
+double lb_lcu_cost_usd(struct lb *lb, double now)
+{
+    const struct lb_lcu_rates *r = lb_lcu_rates(lb);
+    return r->unit_usd_h * lb_lcu_hours(lb, now) + r->usd_per_gb * lb_processed_bytes(lb) / 1e9;
+}
+
+double lb_cost_usd(struct lb *lb, double now)
+{
+    return lb_lcu_rates(lb)->hourly_usd * now / 3600.0 + lb_lcu_cost_usd(lb, now);
 }
 
 
@@ -713,6 +784,8 @@ static void lb_accept(struct node *n, struct request *rq)
 {
     struct lb *lb = container_of(n, struct lb, node);
     struct env *env = n->env;
+    /* Processed bytes (capacity units): the request's payload on its way in. */
+    lb->usage.bytes[hour_of(&lb->usage, sim_now(&env->sim))] += rq->request_bytes;
     /* DNS spreads flows over the nodes; a flow stays on its node. */
     uint32_t nd = (uint32_t)(rq->flow_hash % (uint64_t)lb->nnodes);
     if (lb->type == SC_LB_NLB && lb->nnodes > 1)
@@ -741,6 +814,11 @@ static void lb_accept(struct node *n, struct request *rq)
 /* The response passed this LB: its bookkeeping (flows, connections, counters). */
 static void lb_answered(struct lb *lb, struct request *rq)
 {
+    /* A response a target made carries its payload back through the LB; the LB's own
+     * error pages (502-504, resets) are not counted. */
+    if (rq->status == RQ_OK || rq->status == RQ_TARGET_ERROR)
+        lb->usage.bytes[hour_of(&lb->usage, sim_now(&lb->node.env->sim))] +=
+            rq->response_bytes;
     if (lb->l4)
         l4_done(lb, rq);
     else {

@@ -27,10 +27,13 @@
  * counted as asymmetric.  With no healthy appliance, or an appliance that fails, traffic
  * is dropped (never answered: the client times out); there is no fail-open.
  *
- * Cost (AWS.md §1, §2): the hourly price plus LCUs (ALB) or NLCUs (NLB): per hour of
- * simulated time, the highest of new connections/s, active connections and rule
- * evaluations/s over their per-unit allowance.  elbsim has no payload sizes, so the
- * processed-bytes dimension is left out.  GWLB and CLB bill the hourly price only.
+ * Cost (AWS.md §1, §2; docs/load-balancers.md "Cost"): the hourly price plus capacity
+ * units, LCUs (ALB), NLCUs (NLB) or GLCUs (GWLB): per hour of simulated time, the highest
+ * of its dimensions, each over its per-unit allowance (lb_lcu_rates): new connections
+ * (flows) per second, active connections (time-averaged), processed bytes per hour (each
+ * request's and each target-made response's payload bytes through this LB) and, for the
+ * ALB, rule evaluations per second past the first 10 rules.  The CLB bills its hourly
+ * price plus each GB processed.  Lambda targets are not modelled.
  */
 #ifndef ELBSIM_MODELS_LB_H
 #define ELBSIM_MODELS_LB_H
@@ -64,6 +67,7 @@ struct lb_usage {
     double *new_conns;             /* [hour] connections (flows) opened */
     double *active_area;           /* [hour] connection-seconds */
     double *rule_evals;            /* [hour] billable rule evaluations (past the first 10) */
+    double *bytes;                 /* [hour] processed bytes, both directions */
     int nhours;
     int64_t active;                /* connections open now */
     double since_s;                /* active_area is up to date to here */
@@ -123,10 +127,51 @@ void lb_start(struct lb *lb);
 /* Resolve the GWLB's `next` among lbs[0..nlbs) by name (after every LB exists). */
 void lb_link(struct lb *lb, struct lb **lbs, int nlbs);
 
-/* Dollars for the run up to now: hourly price plus (N)LCUs. */
+/* The dimensions of a capacity unit, in the order of lb_lcu_dim_names. */
+enum lb_lcu_dim {
+    LB_LCU_NEW_CONNECTIONS,    /* per second */
+    LB_LCU_ACTIVE_CONNECTIONS, /* concurrent, averaged over the hour */
+    LB_LCU_PROCESSED_BYTES,    /* GB per hour */
+    LB_LCU_RULE_EVALUATIONS,   /* per second, past the first 10 rules (ALB) */
+    LB_LCU_NDIMS
+};
+
+/* "new_connections", "active_connections", "processed_bytes", "rule_evaluations": the
+ * suffixes of the lcu_<dim> series and summary rows. */
+extern const char *const lb_lcu_dim_names[LB_LCU_NDIMS];
+
+/* One capacity unit's allowance in each dimension, and the prices (us-east-1, USD).  A
+ * dimension an LB type does not bill has allowance 0. */
+struct lb_lcu_rates {
+    double per_unit[LB_LCU_NDIMS]; /* what one unit allows: /s, connections, GB/h, /s */
+    double unit_usd_h;             /* per unit-hour; 0: the type has no capacity units */
+    double hourly_usd;             /* per LB-hour */
+    double usd_per_gb;             /* per GB processed (CLB) */
+};
+
+/* The rates of lb's type (and, for an NLB, its listener protocol). */
+const struct lb_lcu_rates *lb_lcu_rates(const struct lb *lb);
+
+/* Capacity units of the hour that the instant `now` closes (the hour containing
+ * now - 0: at 3600 s it is the first hour, complete), over the part of it run so far;
+ * each dimension into dims (NULL: not wanted).  Returns the billed value, their maximum.
+ * At an hour's end this is what AWS bills for that hour. */
+double lb_lcu_hour_so_far(struct lb *lb, double now, double dims[LB_LCU_NDIMS]);
+
+/* Dollars for the run up to now: hourly price plus capacity units (CLB: per GB). */
 double lb_cost_usd(struct lb *lb, double now);
 
-/* Peak LCUs (NLCUs) of any hour so far, for the summary. */
-double lb_peak_lcu(struct lb *lb, double now);
+/* Of that, what the capacity units (CLB: processed GB) cost. */
+double lb_lcu_cost_usd(struct lb *lb, double now);
+
+/* Peak capacity units of any hour so far, for the summary; dims (may be NULL) gets each
+ * dimension's own peak over the hours. */
+double lb_peak_lcu(struct lb *lb, double now, double dims[LB_LCU_NDIMS]);
+
+/* Capacity-unit hours billed up to now (the sum over hours of units × hours run). */
+double lb_lcu_hours(struct lb *lb, double now);
+
+/* Bytes processed up to now, both directions. */
+double lb_processed_bytes(const struct lb *lb);
 
 #endif

@@ -324,7 +324,8 @@ static const struct {
 } series_metrics[] = {
     {"workload", "requests, completed, errors, timeouts, throughput_rps, in_flight, "
                  "latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s"},
-    {"lb", "requests, errors, in_flight"},
+    {"lb", "requests, errors, in_flight, lcu, lcu_new_connections, lcu_active_connections, "
+           "lcu_processed_bytes, lcu_rule_evaluations"},
     {"target_group", "requests, no_target"},
     {"target", "utilization, in_flight, queue_length, completed"},
     {"asg", "desired, pending, in_service, warming, draining, cpu_total, <policy>.metric, "
@@ -345,7 +346,9 @@ static const struct {
                  "latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, "
                  "slo_miss_intervals, slo_miss_s"},
     {"slo", "windows, windows_broken, worst, worst_window_start_s"},
-    {"lb", "requests, errors, requests_zone_<zone>, cost_usd, lcu_peak, gateway_timeouts, "
+    {"lb", "requests, errors, requests_zone_<zone>, cost_usd, processed_gb, lcu_peak, "
+           "lcu_peak_new_connections, lcu_peak_active_connections, lcu_peak_processed_bytes, "
+           "lcu_peak_rule_evaluations, lcu_hours, lcu_cost_usd, gateway_timeouts, "
            "connect_timeouts, flows, resets, dropped, asymmetric, rebalanced"},
     {"target_group", "requests, no_target"},
     {"target", "requests, completed, rejected, utilization, instance_hours, cost_usd"},
@@ -375,9 +378,10 @@ static void list_metrics(void)
         wrapped(summary_metrics[i].metrics, "", 16);
     }
     puts("Some appear only where they apply: errors_<status> and the lb rows by type\n"
-         "(lcu_peak: alb, nlb; gateway_timeouts: L7; connect_timeouts: alb, clb; flows, resets:\n"
-         "L4; dropped: nlb, gwlb; asymmetric, rebalanced: gwlb), slo_miss_* and slo rows with\n"
-         "SLOs, forecast rows with a predictive policy, ecs_cluster with ECS on EC2.\n"
+         "(lcu*: alb, nlb, gwlb, whose capacity units are LCUs, NLCUs, GLCUs; *rule_evaluations:\n"
+         "alb; gateway_timeouts: L7; connect_timeouts: alb, clb; flows, resets: L4; dropped:\n"
+         "nlb, gwlb; asymmetric, rebalanced: gwlb), slo_miss_* and slo rows with SLOs,\n"
+         "forecast rows with a predictive policy, ecs_cluster with ECS on EC2.\n"
          "docs/outputs.md says what each one means.");
     putchar('\n');
     list_scaling_metrics();

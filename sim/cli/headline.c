@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis/summary.h"
+#include "models/elb/lb.h"
 #include "models/scenario/scenario.h"
 #include "models/traffic/workload.h"
 #include "sim/text.h"
@@ -109,6 +110,38 @@ void headline_print(FILE *f, const struct scenario *sc, const struct summary *s,
     fprintf(f, LABEL "%s = %s instances and tasks + %s load balancers\n", "cost",
             fmt(a, sizeof a, "x_usd", cost), fmt(b, sizeof b, "x_usd", cost - lb_cost),
             fmt(c, sizeof c, "x_usd", lb_cost));
+    /* Capacity units: each LB's peak hour, the dimension that set it, what they cost. */
+    size_t lu = 0;
+    line[0] = '\0';
+    for (int i = 0; i < sc->nlbs; i++) {
+        const char *n = sc->lbs[i].name;
+        double peak = summary_get(s, "lb", n, "lcu_peak");
+        if (isnan(peak))
+            continue;
+        int top = 0;
+        double best = -1;
+        for (int k = 0; k < LB_LCU_NDIMS; k++) {
+            char metric[64];
+            snprintf(metric, sizeof metric, "lcu_peak_%s", lb_lcu_dim_names[k]);
+            double v = get(s, "lb", n, metric);
+            if (v > best) {
+                best = v;
+                top = k;
+            }
+        }
+        const char *unit = sc->lbs[i].type == SC_LB_NLB    ? "NLCU"
+                           : sc->lbs[i].type == SC_LB_GWLB ? "GLCU"
+                                                           : "LCU";
+        char dim[32];
+        snprintf(dim, sizeof dim, "%s", lb_lcu_dim_names[top]);
+        for (char *p = dim; *p; p++)
+            if (*p == '_')
+                *p = ' ';
+        text_appendf(line, sizeof line, &lu, "%s%s peak %.3g %s (%s), %s", lu ? "; " : "", n,
+                     peak, unit, dim, fmt(a, sizeof a, "x_usd", get(s, "lb", n, "lcu_cost_usd")));
+    }
+    if (lu)
+        fprintf(f, LABEL "%s\n", "lb capacity", line);
 
     if (sc->nasgs || sc->necs) {
         size_t used = 0;

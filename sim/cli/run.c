@@ -51,6 +51,8 @@ struct lb_meas {
     uint64_t w_requests, w_errors;
     uint64_t *w_node_requests; /* [node] at warm-up */
     int id_requests, id_errors, id_inflight;
+    int id_lcu;                      /* -1: the type has no capacity units */
+    int id_lcu_dim[LB_LCU_NDIMS];    /* -1: a dimension the type does not bill */
 };
 
 struct tg_meas {
@@ -221,6 +223,16 @@ static void setup_series(struct run *r)
         r->lb[i].id_requests = define(r, "lb", n, "requests");
         r->lb[i].id_errors = define(r, "lb", n, "errors");
         r->lb[i].id_inflight = define(r, "lb", n, "in_flight");
+        /* Capacity units of the hour so far, billed and by dimension, so the series shows
+         * which dimension drives the bill (at an hour's last interval: what it bills). */
+        const struct lb_lcu_rates *rt = lb_lcu_rates(w->lbs[i]);
+        r->lb[i].id_lcu = rt->unit_usd_h > 0 ? define(r, "lb", n, "lcu") : -1;
+        for (int k = 0; k < LB_LCU_NDIMS; k++) {
+            char metric[64];
+            snprintf(metric, sizeof metric, "lcu_%s", lb_lcu_dim_names[k]);
+            r->lb[i].id_lcu_dim[k] =
+                rt->unit_usd_h > 0 && rt->per_unit[k] > 0 ? define(r, "lb", n, metric) : -1;
+        }
     }
     r->tg = xcalloc((size_t)(w->ntgs ? w->ntgs : 1), sizeof *r->tg);
     for (int i = 0; i < w->ntgs; i++) {
@@ -341,6 +353,13 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
         series_set(r->series, m->id_requests, (double)(lb->requests - m->prev_requests));
         series_set(r->series, m->id_errors, (double)(lb->errors - m->prev_errors));
         series_set(r->series, m->id_inflight, (double)lb->in_flight);
+        if (m->id_lcu >= 0) {
+            double dims[LB_LCU_NDIMS];
+            series_set(r->series, m->id_lcu, lb_lcu_hour_so_far(lb, now, dims));
+            for (int k = 0; k < LB_LCU_NDIMS; k++)
+                if (m->id_lcu_dim[k] >= 0)
+                    series_set(r->series, m->id_lcu_dim[k], dims[k]);
+        }
         m->prev_requests = lb->requests;
         m->prev_errors = lb->errors;
     }
@@ -588,8 +607,24 @@ static struct summary *make_summary(struct run *r)
         summary_add(s, "lb", lb->node.name, "errors", (double)(lb->errors - r->lb[i].w_errors));
         double c = lb_cost_usd(lb, sc->duration_s);
         summary_add(s, "lb", lb->node.name, "cost_usd", c);
-        if (lb->type == SC_LB_ALB || lb->type == SC_LB_NLB)
-            summary_add(s, "lb", lb->node.name, "lcu_peak", lb_peak_lcu(lb, sc->duration_s));
+        /* Bytes and capacity units over the whole run (billed hours include the warm-up,
+         * as the cost does). */
+        summary_add(s, "lb", lb->node.name, "processed_gb", lb_processed_bytes(lb) / 1e9);
+        const struct lb_lcu_rates *rt = lb_lcu_rates(lb);
+        if (rt->unit_usd_h > 0) {
+            double dims[LB_LCU_NDIMS];
+            summary_add(s, "lb", lb->node.name, "lcu_peak",
+                        lb_peak_lcu(lb, sc->duration_s, dims));
+            for (int k = 0; k < LB_LCU_NDIMS; k++) {
+                char metric[64];
+                snprintf(metric, sizeof metric, "lcu_peak_%s", lb_lcu_dim_names[k]);
+                if (rt->per_unit[k] > 0)
+                    summary_add(s, "lb", lb->node.name, metric, dims[k]);
+            }
+            summary_add(s, "lb", lb->node.name, "lcu_hours", lb_lcu_hours(lb, sc->duration_s));
+            summary_add(s, "lb", lb->node.name, "lcu_cost_usd",
+                        lb_lcu_cost_usd(lb, sc->duration_s));
+        }
         if (!lb->l4)
             summary_add(s, "lb", lb->node.name, "gateway_timeouts", (double)lb->gateway_timeouts);
         if (lb->cfg->connect_timeout_s > 0)
