@@ -45,6 +45,8 @@ struct obs {
     double t[MAX_ROWS];
     char name[MAX_ROWS][32];
     char detail[MAX_ROWS][96];
+    double cross_bytes;          /* payload of answered requests whose target is in another
+                                  * zone than the entry LB's node */
 };
 
 static void on_event(void *ctx, double t, const char *kind, const char *name,
@@ -77,6 +79,12 @@ static void on_request(void *ctx, const struct request *rq, double now)
     for (int i = rq->nhops - 1; i >= 0 && r->target < 0; i--)
         if (!strcmp(rq->hops[i]->ops->kind, "target"))
             r->target = (int)container_of(rq->hops[i], struct target, node)->id;
+    if (rq->status == RQ_OK && rq->target && rq->nhops > 0 &&
+        !strcmp(rq->hops[0]->ops->kind, "nlb") + !strcmp(rq->hops[0]->ops->kind, "alb")) {
+        const struct lb *lb = container_of(rq->hops[0], struct lb, node);
+        if (rq->target->spec.zone != lb->node_zone[rq->lb_node])
+            o->cross_bytes += rq->request_bytes + (double)rq->response_bytes;
+    }
     r->chain_ok = rq->nhops == 4;
     for (int i = 0; i < 4 && r->chain_ok; i++)
         r->chain_ok = !strcmp(rq->hops[i]->ops->kind, chain[i]);
@@ -886,6 +894,56 @@ static void alb_processed_bytes_are_an_lcu_dimension(void)
     finish(w, sc, &o);
 }
 
+/* Inter-zone data transfer: an NLB with cross-zone on over targets in two zones sends
+ * about half its flows to the other zone; exactly those requests' payload is counted, and
+ * costs $0.02 per GB (EC2's $0.01 each way) unless inter_zone_price says otherwise.  With
+ * cross-zone off nothing crosses.  An ALB's crossing bytes are counted but cost nothing
+ * (AWS does not charge them) unless a price is set. */
+static void inter_zone_bytes_cost_what_aws_charges(void)
+{
+    static const struct {
+        const char *lb;
+        double price;
+        bool crosses;
+    } cases[] = {
+        {"type: nlb, cross_zone: true", 0.02, true},
+        {"type: nlb, cross_zone: true, inter_zone_price: '$0.05/GB'", 0.05, true},
+        {"type: nlb", 0.02, false},
+        {"type: alb", 0, true},
+        {"type: alb, inter_zone_price: 0.01/GB", 0.01, true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "duration: 120s\n"
+                 "workloads:\n"
+                 "  - { name: w, entry: lb, arrivals: 'poisson(rate=50/s)', demand: const(1ms),\n"
+                 "      request_size: 'exp(mean=2KB)', response_size: const(30KB) }\n"
+                 "load_balancers:\n"
+                 "  - { name: lb, %s, zones: [a, b], latency: none, listeners: [ { forward: tg } ] }\n"
+                 "target_groups:\n"
+                 "  - { name: tg, targets: [ { kind: ec2, vcpus: 1, count: 4 } ] }\n",
+                 cases[i].lb);
+        struct scenario *sc;
+        struct obs o = {0};
+        struct world *w = run(text, &sc, &o);
+        struct lb *lb = w->lbs[0];
+        CU_ASSERT_DOUBLE_EQUAL(lb->inter_zone_bytes, o.cross_bytes, 0);
+        CU_ASSERT_DOUBLE_EQUAL(lb_inter_zone_cost_usd(lb), o.cross_bytes / 1e9 * cases[i].price,
+                               1e-15);
+        /* 6,000 requests of about 32 KB; half cross when cross-zone is on. */
+        double all = lb_processed_bytes(lb);
+        if (cases[i].crosses) {
+            CU_ASSERT(o.cross_bytes > 0.4 * all && o.cross_bytes < 0.6 * all);
+        } else {
+            CU_ASSERT_EQUAL(o.cross_bytes, 0);
+        }
+        printf("\n    %s: %.4f of %.4f GB crossed zones, $%.6f", cases[i].lb,
+               o.cross_bytes / 1e9, all / 1e9, lb_inter_zone_cost_usd(lb));
+        finish(w, sc, &o);
+    }
+}
+
 /* The capacity units' allowances by type and protocol (AWS.md §1, §2; the ELB pricing
  * page for NLB UDP and TLS, GWLB and CLB). */
 static void capacity_units_follow_the_type_and_protocol(void)
@@ -1204,6 +1262,7 @@ static CU_TestInfo lb_tests[] = {
     {"alb_lcus_follow_the_new_connection_rate", alb_lcus_follow_the_new_connection_rate},
     {"nlb_nlcus_follow_the_new_flow_rate", nlb_nlcus_follow_the_new_flow_rate},
     {"alb_processed_bytes_are_an_lcu_dimension", alb_processed_bytes_are_an_lcu_dimension},
+    {"inter_zone_bytes_cost_what_aws_charges", inter_zone_bytes_cost_what_aws_charges},
     {"capacity_units_follow_the_type_and_protocol",
      capacity_units_follow_the_type_and_protocol},
     {"gwlb_rebalance_moves_flows_off_a_failed_appliance",

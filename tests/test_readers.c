@@ -214,6 +214,7 @@ static void lb_takes_its_type_defaults_and_registers_zones_in_order(void)
                       "    cross_zone: false\n"
                       "    latency: \"lognormal(median=100us, p99=500us)\"\n"
                       "    idle_timeout: 350s\n"
+                      "    inter_zone_price: 0.02/GB\n"
                       "    listeners:\n"
                       "      - protocol: TCP\n"
                       "        rules:\n"
@@ -263,6 +264,28 @@ static void alb_cross_zone_off_is_an_error(void)
                        "is always on at the load balancer level; turn it off per target group "
                        "(target_groups: - { ..., cross_zone: false })\n"));
     CU_ASSERT(b.cross_zone && c.cross_zone);
+    lb_cfg_fini(&a);
+    lb_cfg_fini(&b);
+    lb_cfg_fini(&c);
+    finish(&f);
+}
+
+/* inter_zone_price: dollars per GB; NLB and GWLB $0.02 by default, ALB and CLB 0. */
+static void lb_inter_zone_price_defaults_by_type_and_is_checked(void)
+{
+    struct fixture f;
+    start(&f, "- { name: a, type: nlb, zones: [a], listeners: [ { forward: tg } ] }\n"
+              "- { name: b, zones: [a], inter_zone_price: 0.01/GB, listeners: [ { forward: tg } ] }\n"
+              "- { name: c, zones: [a], inter_zone_price: 2 cents, listeners: [ { forward: tg } ] }\n");
+    struct sc_lb a = {0}, b = {0}, c = {0};
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[0], &a), 0);
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[1], &b), 0);
+    CU_ASSERT_EQUAL(lb_cfg_read(&f.r, f.t->items[2], &c), -1);
+    stop(&f);
+    CU_ASSERT(said(&f, "c.yaml:3:44: error: inter_zone_price must be dollars per GB, e.g. "
+                       "0.02/GB, got '2 cents'\n"));
+    CU_ASSERT_DOUBLE_EQUAL(a.inter_zone_usd_per_gb, 0.02, 0);
+    CU_ASSERT_DOUBLE_EQUAL(b.inter_zone_usd_per_gb, 0.01, 0);
     lb_cfg_fini(&a);
     lb_cfg_fini(&b);
     lb_cfg_fini(&c);
@@ -588,6 +611,8 @@ static CU_TestInfo readers_tests[] = {
     {"lb_reports_what_its_type_cannot_do", lb_reports_what_its_type_cannot_do},
     {"alb_connect_timeout_is_read_and_written_back", alb_connect_timeout_is_read_and_written_back},
     {"alb_cross_zone_off_is_an_error", alb_cross_zone_off_is_an_error},
+    {"lb_inter_zone_price_defaults_by_type_and_is_checked",
+     lb_inter_zone_price_defaults_by_type_and_is_checked},
     {"target_group_defaults_come_from_the_lb_type_that_uses_it",
      target_group_defaults_come_from_the_lb_type_that_uses_it},
     {"target_group_reports_settings_its_lb_type_lacks",

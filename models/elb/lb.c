@@ -297,6 +297,11 @@ double lb_processed_bytes(const struct lb *lb)
     return sum;
 }
 
+double lb_inter_zone_cost_usd(const struct lb *lb)
+{
+    return lb->inter_zone_bytes / 1e9 * lb->cfg->inter_zone_usd_per_gb;
+}
+
 double lb_lcu_cost_usd(struct lb *lb, double now)
 {
     const struct lb_lcu_rates *r = lb_lcu_rates(lb);
@@ -812,8 +817,33 @@ static void lb_accept(struct node *n, struct request *rq)
 }
 
 /* The response passed this LB: its bookkeeping (flows, connections, counters). */
+/* Inter-zone bytes: the member this LB sent rq to (L4: its own pick; L7: its target
+ * group's, the next hop) is a target in another zone than the LB node that took rq.  The
+ * request crossed, and so does a response the target made (for a GWLB, the appliance
+ * sends both back to the node: each crosses twice).  Chained LBs are in every zone. */
+static void count_inter_zone(struct lb *lb, const struct request *rq, bool target_answered)
+{
+    const struct target_group *g = NULL;
+    uint32_t m = 0;
+    int h = rq->cur_hop;
+    if (lb->l4 && (rq->hop_arg[h] & HOP_ROUTED)) {
+        g = l4_group(lb);
+        m = (uint32_t)rq->hop_arg[h];
+    } else if (!lb->l4 && h + 1 < rq->nhops && (rq->hop_arg[h + 1] >> 63)) {
+        g = container_of(rq->hops[h + 1], struct target_group, node);
+        m = (uint32_t)rq->hop_arg[h + 1];
+    }
+    if (!g || m >= g->nmembers || !g->members[m].t)
+        return;
+    if (g->members[m].t->spec.zone == lb->node_zone[node_of(rq, h)])
+        return;
+    double b = rq->request_bytes + (target_answered ? (double)rq->response_bytes : 0);
+    lb->inter_zone_bytes += lb->type == SC_LB_GWLB ? 2 * b : b;
+}
+
 static void lb_answered(struct lb *lb, struct request *rq)
 {
+    count_inter_zone(lb, rq, rq->status == RQ_OK || rq->status == RQ_TARGET_ERROR);
     /* A response a target made carries its payload back through the LB; the LB's own
      * error pages (502-504, resets) are not counted. */
     if (rq->status == RQ_OK || rq->status == RQ_TARGET_ERROR)

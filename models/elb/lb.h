@@ -110,6 +110,8 @@ struct lb {
                                     * appliance; NLB a target whose host is down */
     uint64_t asymmetric;           /* GWLB: responses that passed another appliance */
     uint64_t rebalanced;           /* L4: flows moved off a failed target (GWLB rebalance) */
+    double inter_zone_bytes;       /* bytes between an LB node and a target in another zone,
+                                    * over the whole run (count_inter_zone in lb.c) */
 };
 
 /* Build from configuration.  tgs[0..ntgs) are the run's target groups and tg_cfgs their
@@ -173,5 +175,8 @@ double lb_lcu_hours(struct lb *lb, double now);
 
 /* Bytes processed up to now, both directions. */
 double lb_processed_bytes(const struct lb *lb);
+
+/* What the inter-zone bytes so far cost at the LB's inter_zone_price. */
+double lb_inter_zone_cost_usd(const struct lb *lb);
 
 #endif

@@ -55,6 +55,10 @@ struct sc_lb {
                                   * host to accept a connection before it answers 504 (CLB
                                   * TCP/SSL: closes the client's connection); 0 for NLB and
                                   * GWLB, which pass connection attempts through */
+    double inter_zone_usd_per_gb; /* USD per GB between an LB node and a target in another
+                                   * zone: NLB, GWLB $0.02 (EC2's $0.01 out of one zone plus
+                                   * $0.01 into the other); ALB, CLB 0 (AWS does not charge
+                                   * it).  docs/load-balancers.md "Cost" */
     char *next;                  /* GWLB: the LB inspected traffic goes on to */
     struct loc next_loc;
     char *latency_text;          /* "realistic", "classroom", "none" or a distribution */

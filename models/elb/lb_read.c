@@ -1,6 +1,7 @@
 /* Reading, writing back and freeing a `load_balancers:` entry (models/elb/lb_cfg.h). */
 #include "models/elb/lb_cfg.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,7 +17,7 @@
 static const char *const lb_keys[] = {"name",     "type",         "zones",
                                       "cross_zone", "latency",    "listeners",
                                       "idle_timeout", "connect_timeout", "next",
-                                      NULL};
+                                      "inter_zone_price", NULL};
 
 static const char *const listener_keys[] = {"port", "protocol", "rules", "forward", NULL};
 
@@ -290,6 +291,23 @@ int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
                     lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type]);
     else if (ct)
         yread_positive(&r->y, m, "connect_timeout", SIM_UNIT_SECONDS, &lb->connect_timeout_s);
+    /* Inter-zone data transfer (docs/load-balancers.md "Cost"): EC2's regional rate, $0.01
+     * per GB out of a zone and $0.01 into the other, applies to NLB and GWLB traffic that
+     * crosses zones; AWS charges none between an ALB or CLB and its targets. */
+    lb->inter_zone_usd_per_gb = lb->type == SC_LB_NLB || lb->type == SC_LB_GWLB ? 0.02 : 0;
+    const struct ytree *izp = ytree_get(m, "inter_zone_price");
+    if (izp && yread_scalar(&r->y, izp, "inter_zone_price")) {
+        /* "0.02/GB" or "$0.02/GB" */
+        const char *t = izp->text[0] == '$' ? izp->text + 1 : izp->text;
+        char *end;
+        double v = strtod(t, &end);
+        if (end == t || strcmp(end, "/GB") || !(v >= 0) || !isfinite(v))
+            yread_error(&r->y, &izp->loc,
+                        "inter_zone_price must be dollars per GB, e.g. 0.02/GB, got '%s'",
+                        izp->text);
+        else
+            lb->inter_zone_usd_per_gb = v;
+    }
     const struct ytree *nx = ytree_get(m, "next");
     if (nx && lb->type != SC_LB_GWLB) {
         yread_error(&r->y, ytree_key_loc(m, "next"),
@@ -334,6 +352,7 @@ void lb_cfg_write(const struct sc_lb *lb, char *const *zones, FILE *f)
         fputs("\n    connect_timeout: ", f);
         ywrite_unit(f, lb->connect_timeout_s, SIM_UNIT_SECONDS);
     }
+    fprintf(f, "\n    inter_zone_price: %.10g/GB", lb->inter_zone_usd_per_gb);
     if (lb->next) {
         fputs("\n    next: ", f);
         ywrite_quoted(f, lb->next);

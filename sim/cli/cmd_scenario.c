@@ -348,7 +348,8 @@ static const struct {
     {"slo", "windows, windows_broken, worst, worst_window_start_s"},
     {"lb", "requests, errors, requests_zone_<zone>, cost_usd, processed_gb, lcu_peak, "
            "lcu_peak_new_connections, lcu_peak_active_connections, lcu_peak_processed_bytes, "
-           "lcu_peak_rule_evaluations, lcu_hours, lcu_cost_usd, gateway_timeouts, "
+           "lcu_peak_rule_evaluations, lcu_hours, lcu_cost_usd, inter_zone_gb, "
+           "inter_zone_cost_usd, gateway_timeouts, "
            "connect_timeouts, flows, resets, dropped, asymmetric, rebalanced"},
     {"target_group", "requests, no_target"},
     {"target", "requests, completed, rejected, utilization, instance_hours, cost_usd"},

@@ -103,13 +103,19 @@ void headline_print(FILE *f, const struct scenario *sc, const struct summary *s,
     failures(line, sizeof line, s, "run", "run");
     fprintf(f, LABEL "%s\n", "failures", line);
 
-    double lb_cost = 0;
-    for (int i = 0; i < sc->nlbs; i++)
+    double lb_cost = 0, iz_cost = 0;
+    for (int i = 0; i < sc->nlbs; i++) {
         lb_cost += get(s, "lb", sc->lbs[i].name, "cost_usd");
+        iz_cost += get(s, "lb", sc->lbs[i].name, "inter_zone_cost_usd");
+    }
     double cost = get(s, "run", "run", "cost_usd");
-    fprintf(f, LABEL "%s = %s instances and tasks + %s load balancers\n", "cost",
-            fmt(a, sizeof a, "x_usd", cost), fmt(b, sizeof b, "x_usd", cost - lb_cost),
+    fprintf(f, LABEL "%s = %s instances and tasks + %s load balancers", "cost",
+            fmt(a, sizeof a, "x_usd", cost),
+            fmt(b, sizeof b, "x_usd", cost - lb_cost - iz_cost),
             fmt(c, sizeof c, "x_usd", lb_cost));
+    if (iz_cost > 0)
+        fprintf(f, " + %s inter-zone transfer", fmt(d, sizeof d, "x_usd", iz_cost));
+    fputc('\n', f);
     /* Capacity units: each LB's peak hour, the dimension that set it, what they cost. */
     size_t lu = 0;
     line[0] = '\0';

@@ -640,7 +640,12 @@ static struct summary *make_summary(struct run *r)
             summary_add(s, "lb", lb->node.name, "asymmetric", (double)lb->asymmetric);
             summary_add(s, "lb", lb->node.name, "rebalanced", (double)lb->rebalanced);
         }
-        cost += c;
+        /* Inter-zone data transfer: EC2's charge, not the LB's, so it adds to the run's
+         * cost next to the LB's own. */
+        double iz = lb_inter_zone_cost_usd(lb);
+        summary_add(s, "lb", lb->node.name, "inter_zone_gb", lb->inter_zone_bytes / 1e9);
+        summary_add(s, "lb", lb->node.name, "inter_zone_cost_usd", iz);
+        cost += c + iz;
         for (int nd = 0; nd < lb->nnodes; nd++) {
             char metric[128];
             snprintf(metric, sizeof metric, "requests_zone_%s", sc->zones[lb->node_zone[nd]]);
