@@ -1,7 +1,7 @@
 /*
  * scenario — a scenario file read, checked and resolved into plain configuration.
  *
- * This is the user's language (DESIGN.md "Scenario files"; README documents every key and
+ * This is the user's language (DESIGN.md "Scenario files"; docs/scenario.md documents every key and
  * its default).  scenario_load reads the YAML (sim/ytree), applies `--set` overrides,
  * checks every key and value — reporting file:line:column, the value and what was
  * expected — and fills in defaults, so the models may assume a valid configuration.
