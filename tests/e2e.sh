@@ -141,6 +141,19 @@ done
 [ $bad_names -eq 0 ] && [ -f "$TMP/nm/victim/keep.txt" ] && [ -z "$(ls -A "$TMP/nm/cwd")" ] \
     && ok "names with '..', '/', a leading '.' or control characters are refused (exit 2)" \
     || ko "bad scenario names ($bad_names wrong)"
+# Nesting 100,000 deep (lists, maps, calls) is bad input, never a crash.
+python3 -c "print('a: ' + '['*100000 + ']'*100000)" >"$TMP/deep1.yaml"
+python3 -c "print('a: ' + '{a: '*100000 + '1' + '}'*100000)" >"$TMP/deep2.yaml"
+deep_bad=0
+for f in "$TMP/deep1.yaml" "$TMP/deep2.yaml"; do
+    out=$("$ELBSIM" validate "$f" 2>&1); rc=$?
+    [ $rc -eq 2 ] && echo "$out" | grep -q "nesting deeper than 64" || { deep_bad=1; echo "       $f: $rc $out"; }
+done
+out=$("$ELBSIM" validate tests/data/bad/base.yaml \
+    --set "workloads.w.demand=$(python3 -c "print('mixture('*10000 + ')'*10000)")" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "nested more than" || { deep_bad=1; echo "       call: $rc"; }
+[ $deep_bad -eq 0 ] && ok "100,000-deep YAML and 10,000-deep calls are errors (exit 2), not crashes" \
+    || ko "deep nesting"
 # Two runs into one folder at once: the second refuses, the first completes.
 "$ELBSIM" run scenarios/quickstart.yaml -q -o "$TMP/busy" --set duration=1h >/dev/null 2>&1 &
 first=$!
