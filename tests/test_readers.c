@@ -310,7 +310,9 @@ static void alb_connect_timeout_is_read_and_written_back(void)
     CU_ASSERT_DOUBLE_EQUAL(a.connect_timeout_s, 10, 0);
     CU_ASSERT_DOUBLE_EQUAL(b.connect_timeout_s, 3, 0);
     lb_cfg_write(&b, f.z.names, mem_open(&m));
-    CU_ASSERT(strstr(mem_text(&m), "    idle_timeout: 1m\n    connect_timeout: 3s\n") != NULL);
+    char *text = mem_text(&m);
+    CU_ASSERT(strstr(text, "    idle_timeout: 1m\n    connect_timeout: 3s\n") != NULL);
+    free(text);
     lb_cfg_fini(&a);
     lb_cfg_fini(&b);
     lb_cfg_fini(&c);
