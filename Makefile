@@ -41,7 +41,7 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers \
+.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip \
         determinism clean help plots golden golden-update
 .PHONY: man check-man install uninstall
 
@@ -62,6 +62,7 @@ help:
 	@echo "make plots       run every example and draw its plots into out/examples/"
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
+	@echo "make roundtrip   every run's resolved scenario.yaml runs again to the same outputs"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
 	@echo "make check-layers  which folder may include which (docs/ARCHITECTURE.md)"
 	@echo "make man         rewrite docs/elbsim.1 and docs/commands.md from the --help texts"
@@ -146,6 +147,7 @@ test: lint check-headers check-layers
 	@$(MAKE) --no-print-directory validation
 	@$(MAKE) --no-print-directory determinism
 	@$(MAKE) --no-print-directory golden
+	@$(MAKE) --no-print-directory roundtrip
 	@$(MAKE) --no-print-directory check-man
 	@$(MAKE) --no-print-directory asan
 
@@ -168,6 +170,10 @@ plots: $(ELBSIM)
 	    $(ELBSIM) run $$f -q -o out/examples/$$n || [ $$? -eq 3 ]; \
 	    $(ELBSIM) plot out/examples/$$n; \
 	done
+
+# The resolved scenario.yaml of every scenario runs again to the same outputs.
+roundtrip: $(ELBSIM)
+	bash tests/roundtrip.sh $(ELBSIM)
 
 # Every scenario's outputs, byte for byte, against tests/golden (tests/golden.sh).
 golden: $(ELBSIM)
