@@ -43,7 +43,7 @@ LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers \
         determinism clean help plots golden golden-update
-.PHONY: man check-man install uninstall
+.PHONY: man check-man install uninstall test-the-tests
 
 all: $(ELBSIM)
 
@@ -142,6 +142,7 @@ test: lint check-headers
 	@$(MAKE) --no-print-directory experiments
 	@$(MAKE) --no-print-directory validation
 	@$(MAKE) --no-print-directory determinism
+	@$(MAKE) --no-print-directory test-the-tests
 	@$(MAKE) --no-print-directory golden
 	@$(MAKE) --no-print-directory check-man
 	@$(MAKE) --no-print-directory asan
@@ -155,6 +156,12 @@ asan:
 determinism: $(ELBSIM)
 	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
 	bash tests/determinism.sh $(ELBSIM) build-o0/elbsim
+
+# The tests of the tests: determinism.sh and the e2e scripts fail when elbsim crashes, even
+# after writing every output (tests/test_the_tests.sh, against a stand-in that crashes).
+test-the-tests: $(ELBSIM)
+	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
+	bash tests/test_the_tests.sh $(ELBSIM) build-o0/elbsim
 
 # Every scenario's outputs, byte for byte, against tests/golden (tests/golden.sh).
 golden: $(ELBSIM)
