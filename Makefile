@@ -58,6 +58,7 @@ help:
 	@echo "make mpi         build build-mpi/elbsim with mpicc; check mpirun -n 2 against -j 1"
 	@echo "make asan        ASan+UBSan build running the unit tests"
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
+	@echo "make plots       run every example and draw its plots into out/examples/"
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
@@ -162,6 +163,16 @@ determinism: $(ELBSIM)
 test-the-tests: $(ELBSIM)
 	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
 	bash tests/test_the_tests.sh $(ELBSIM) build-o0/elbsim
+
+# Every example in scenarios/examples/ run and drawn into out/examples/<name>/ (the PNGs
+# the docs show come from here).  Not part of `make test`: the week-long examples take a
+# minute.
+plots: $(ELBSIM)
+	@set -e; for f in scenarios/examples/*.yaml; do \
+	    n=$$(basename $$f .yaml); \
+	    $(ELBSIM) run $$f -q -o out/examples/$$n || [ $$? -eq 3 ]; \
+	    $(ELBSIM) plot out/examples/$$n; \
+	done
 
 # Every scenario's outputs, byte for byte, against tests/golden (tests/golden.sh).
 golden: $(ELBSIM)

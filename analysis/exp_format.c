@@ -2,38 +2,12 @@
 
 #include <math.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "analysis/csvout.h"
 #include "analysis/stats.h"
 
-static bool ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && !strcmp(s + n - k, tail);
-}
-
-struct exp_format_unit exp_format_unit_for(const char *metric, double ref)
-{
-    if (ends_with(metric, "_s"))
-        return fabs(ref) < 1 ? (struct exp_format_unit){1000, " ms", ""}
-                             : (struct exp_format_unit){1, " s", ""};
-    if (ends_with(metric, "_usd"))
-        return (struct exp_format_unit){1, "", "$"};
-    if (!strcmp(metric, "error_ratio") || !strcmp(metric, "utilization"))
-        return (struct exp_format_unit){100, " %", ""};
-    return (struct exp_format_unit){1, "", ""};
-}
-
-const char *exp_format_unit_name(const struct exp_format_unit *u)
-{
-    if (*u->prefix)
-        return u->prefix;
-    return *u->suffix ? u->suffix + 1 : "";
-}
-
-void exp_format_num(char *buf, size_t n, double v, const struct exp_format_unit *u)
+void exp_format_num(char *buf, size_t n, double v, const struct summary_unit *u)
 {
     if (isnan(v)) {
         snprintf(buf, n, "-");
@@ -56,12 +30,21 @@ void exp_format_num(char *buf, size_t n, double v, const struct exp_format_unit 
 }
 
 void exp_format_ci(char *buf, size_t n, const struct stats_ci *ci,
-                   const struct exp_format_unit *u)
+                   const struct summary_unit *u)
 {
+    if (isnan(ci->lo) || isnan(ci->hi)) {
+        snprintf(buf, n, "-");
+        return;
+    }
     char a[48], b[48];
     exp_format_num(a, sizeof a, ci->lo, u);
     exp_format_num(b, sizeof b, ci->hi, u);
     snprintf(buf, n, "[%s, %s]", a, b);
+}
+
+void exp_format_heading(char *buf, size_t n, const char *label, const char *metric)
+{
+    snprintf(buf, n, "%s (%s)", label, summary_unit(metric).shown);
 }
 
 void exp_format_csv_ci(struct csvout *o, const struct stats_ci *ci)
@@ -71,4 +54,32 @@ void exp_format_csv_ci(struct csvout *o, const struct stats_ci *ci)
     csvout_num(o, ci->sd);
     csvout_num(o, ci->lo);
     csvout_num(o, ci->hi);
+}
+
+void exp_format_wrap(FILE *f, const char *text, int first, int indent)
+{
+    fprintf(f, "%*s", first, "");
+    int col = first;
+    bool fresh = true; /* nothing on the line yet */
+    for (const char *w = text;;) {
+        while (*w == ' ')
+            w++;
+        size_t len = strcspn(w, " ");
+        if (!len)
+            break;
+        if (!fresh && col + 1 + (int)len > EXP_FORMAT_WIDTH) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+            fresh = true;
+        }
+        if (!fresh) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(w, 1, len, f);
+        col += (int)len;
+        fresh = false;
+        w += len;
+    }
+    fputc('\n', f);
 }

@@ -314,23 +314,46 @@ static bool is_metric_word(const char *s, size_t n)
     return true;
 }
 
+/* Short names of metrics (--metric p99, --objectives p99,cost). */
+static const char *const short_names[][2] = {
+    {"p50", "latency_p50_s"},   {"p90", "latency_p90_s"},   {"p99", "latency_p99_s"},
+    {"p999", "latency_p999_s"}, {"mean", "latency_mean_s"}, {"max", "latency_max_s"},
+    {"cost", "cost_usd"},       {"throughput", "throughput_rps"},
+};
+#define NSHORT (sizeof short_names / sizeof short_names[0])
+
+const char *exp_metric_short_names(void)
+{
+    return "p50, p90, p99, p999, mean, max (latency_*_s), cost (cost_usd), throughput "
+           "(throughput_rps)";
+}
+
+static char *full_name(const char *s, size_t n)
+{
+    for (size_t i = 0; i < NSHORT; i++)
+        if (strlen(short_names[i][0]) == n && !strncmp(s, short_names[i][0], n))
+            return xstrdup(short_names[i][1]);
+    return xstrndup(s, n);
+}
+
 int exp_metric_parse(const char *text, struct exp_metric *m)
 {
-    *m = (struct exp_metric){0};
+    *m = (struct exp_metric){.num = -1, .den = -1, .twin = -1};
     const char *d1 = strchr(text, '.'), *d2 = strrchr(text, '.');
-    if (!d1) {
-        if (!is_metric_word(text, strlen(text)))
+    if (!d1 || (d1 == d2 && d1 - text == 3 && !strncmp(text, "run", 3))) {
+        const char *w = d1 ? d1 + 1 : text;
+        if (!is_metric_word(w, strlen(w)))
             goto bad;
         m->scope = xstrdup("run");
         m->name = xstrdup("run");
-        m->metric = xstrdup(text);
+        m->metric = full_name(w, strlen(w));
     } else {
         if (d1 == d2 || d2 == d1 + 1 || !is_metric_word(text, (size_t)(d1 - text)) ||
             !is_metric_word(d2 + 1, strlen(d2 + 1)))
             goto bad;
         m->scope = xstrndup(text, (size_t)(d1 - text));
         m->name = xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
-        m->metric = xstrdup(d2 + 1);
+        m->metric = full_name(d2 + 1, strlen(d2 + 1));
     }
     if (!strcmp(m->scope, "run") && !strcmp(m->name, "run")) {
         m->label = xstrdup(m->metric);
@@ -342,8 +365,9 @@ int exp_metric_parse(const char *text, struct exp_metric *m)
     return 0;
 bad:
     diag_error(NULL, "--metric '%s': expected a summary metric, METRIC (the whole run, e.g. "
-               "latency_p99_s) or SCOPE.NAME.METRIC (e.g. workload.shoppers.latency_p99_s); "
-               "`elbsim list metrics` lists them", text);
+               "latency_p99_s) or SCOPE.NAME.METRIC (e.g. workload.shoppers.latency_p99_s), "
+               "METRIC may be short: %s; `elbsim list metrics` lists them", text,
+               exp_metric_short_names());
     return -1;
 }
 

@@ -48,11 +48,19 @@ struct exp_design {
     int nf;
 };
 
-/* One summary value to collect: the row (scope, name, metric) of summary.csv. */
+/* One summary value to collect: the row (scope, name, metric) of summary.csv.  Labels are
+ * canonical (short names resolved, "run.X" written "X"), so one metric is one label. */
 struct exp_metric {
     char *scope, *name, *metric; /* owned */
     char *label;                 /* "latency_p99_s" for the run scope, else
                                     "scope.name.metric" (owned) */
+    bool shown;                  /* a column of the printed table (else in the CSV only) */
+    bool helper;                 /* collected only for another metric's interval: in no
+                                    output */
+    int num, den;                /* a proportion from counts (error_ratio: failed of
+                                    requests): the indices of those metrics; -1 if none */
+    int twin;                    /* a metric shown instead, with the same value in every
+                                    run (the run's p99 for its one workload's); -1 if none */
 };
 
 /* The measurements: v[(point * reps + rep) * nmetrics + m], NaN = no value; and per run
@@ -86,11 +94,17 @@ char *exp_design_set(const struct exp_design *d, int p, int k);
 /* The values of point p joined by ", " (caller frees): a short name of the point. */
 char *exp_design_label(const struct exp_design *d, int p);
 
-/* Parse "metric" (the run scope) or "scope.name.metric" (name may hold dots).  Returns 0,
+/* Parse "metric" or "run.metric" (the run scope) or "scope.name.metric" (name may hold
+ * dots).  The metric may be a short name: p50, p90, p99, p999 (latency_pNN_s), mean
+ * (latency_mean_s), max (latency_max_s), cost (cost_usd), throughput (throughput_rps).  The
+ * result is not shown, no helper, without counts or twin (num, den, twin -1).  Returns 0,
  * or -1 after reporting. */
 int exp_metric_parse(const char *text, struct exp_metric *m);
 
 void exp_metric_fini(struct exp_metric *m);
+
+/* The short names exp_metric_parse takes, "p50, p90, ..., throughput", for messages. */
+const char *exp_metric_short_names(void);
 
 /* The seed of replication rep for a scenario seed: sim_rng_mix(seed, "rep.<rep>"). */
 uint64_t exp_rep_seed(uint64_t seed, int rep);

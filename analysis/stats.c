@@ -106,6 +106,119 @@ bool stats_ci_excludes_zero(const struct stats_ci *ci)
     return ci->lo > 0 || ci->hi < 0;
 }
 
+void stats_ci_clip(struct stats_ci *ci, double lo, double hi)
+{
+    if (isnan(ci->lo) || isnan(ci->hi))
+        return;
+    if (ci->lo < lo)
+        ci->lo = lo;
+    if (ci->hi > hi)
+        ci->hi = hi;
+    ci->half = (ci->hi - ci->lo) / 2;
+}
+
+void stats_wilson(double p, double n, double z, double *lo, double *hi)
+{
+    double z2n = z * z / n;
+    double centre = (p + z2n / 2) / (1 + z2n);
+    double half = z / (1 + z2n) * sqrt(p * (1 - p) / n + z2n / (4 * n));
+    *lo = centre - half;
+    *hi = centre + half;
+    /* Exact at the ends (p = 0 gives centre == half analytically, rounding aside). */
+    if (p == 0 || *lo < 0)
+        *lo = 0;
+    if (p == 1 || *hi > 1)
+        *hi = 1;
+}
+
+double stats_ratio_pseudo(const double *num, const double *den, int n, double *z)
+{
+    double sn = 0, sd = 0;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(num[i]) && isfinite(den[i]) && den[i] > 0) {
+            sn += num[i];
+            sd += den[i];
+            k++;
+        }
+    double p = k && sd > 0 ? sn / sd : (double)NAN, dbar = sd / k;
+    for (int i = 0; i < n; i++)
+        z[i] = !isnan(p) && isfinite(num[i]) && isfinite(den[i]) && den[i] > 0
+                   ? p + (num[i] - p * den[i]) / dbar
+                   : (double)NAN;
+    return p;
+}
+
+void stats_ratio_ci(const double *num, const double *den, int n, double level,
+                    struct stats_ci *out)
+{
+    double *z = xmalloc((size_t)(n > 0 ? n : 1) * sizeof *z);
+    double p = stats_ratio_pseudo(num, den, n, z);
+    stats_mean_ci(z, n, level, out); /* n, sd and df of the pseudo-values */
+    free(z);
+    out->mean = p;
+    out->half = out->lo = out->hi = (double)NAN;
+    if (isnan(p) || out->n < 2 || !(level > 0 && level < 1))
+        return;
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(num[i]) && isfinite(den[i]) && den[i] > 0)
+            total += den[i];
+    double zq = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
+    double v = out->sd * out->sd / out->n, neff = total;
+    if (v > 0 && p > 0 && p < 1) {
+        double t = t_quantile(level, out->df);
+        neff = p * (1 - p) / v * (zq / t) * (zq / t);
+        if (neff > total)
+            neff = total;
+    }
+    stats_wilson(p, neff, zq, &out->lo, &out->hi);
+    out->half = (out->hi - out->lo) / 2;
+}
+
+double stats_t_pvalue(const struct stats_ci *ci)
+{
+    if (ci->n < 2 || isnan(ci->sd))
+        return (double)NAN;
+    if (ci->sd == 0)
+        return ci->mean == 0 ? 1 : 0;
+    double t = fabs(ci->mean) / (ci->sd / sqrt((double)ci->n));
+    return 2 * gsl_cdf_tdist_Q(t, ci->n - 1);
+}
+
+struct ranked {
+    double p;
+    int i;
+};
+
+/* Ascending p, NaN last, then index: a total order. */
+static int by_p(const void *x, const void *y)
+{
+    const struct ranked *a = x, *b = y;
+    bool na = isnan(a->p), nb = isnan(b->p);
+    if (na != nb)
+        return na ? 1 : -1;
+    if (!na && a->p != b->p)
+        return a->p < b->p ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+void stats_holm(const double *p, int m, double alpha, bool *reject)
+{
+    struct ranked *r = xmalloc((size_t)(m > 0 ? m : 1) * sizeof *r);
+    for (int i = 0; i < m; i++) {
+        r[i] = (struct ranked){p[i], i};
+        reject[i] = false;
+    }
+    qsort(r, (size_t)m, sizeof *r, by_p);
+    for (int k = 0; k < m; k++) {
+        if (isnan(r[k].p) || r[k].p > alpha / (m - k))
+            break; /* step-down: the first one kept stops the rejections */
+        reject[r[k].i] = true;
+    }
+    free(r);
+}
+
 int stats_mser5(const double *x, int n)
 {
     int m = n / 5;

@@ -198,12 +198,36 @@ static void fmt_sig(char *buf, size_t n, double x)
     snprintf(buf, n, "%.*f", decimals, x);
 }
 
+struct summary_unit summary_unit(const char *metric)
+{
+    if (ends_with(metric, "_s"))
+        return !strncmp(metric, "latency", 7)
+                   ? (struct summary_unit){"s", "ms", 1000, SUMMARY_NONNEG}
+                   : (struct summary_unit){"s", "s", 1, SUMMARY_NONNEG};
+    if (ends_with(metric, "_usd"))
+        return (struct summary_unit){"USD", "$", 1, SUMMARY_NONNEG};
+    if (!strcmp(metric, "error_ratio") || ends_with(metric, "_ratio") ||
+        !strcmp(metric, "utilization") || ends_with(metric, "_utilization"))
+        return (struct summary_unit){"fraction", "%", 100, SUMMARY_FRACTION};
+    if (ends_with(metric, "_pct"))
+        return (struct summary_unit){"%", "%", 1, SUMMARY_REAL};
+    if (ends_with(metric, "_rps"))
+        return (struct summary_unit){"req/s", "req/s", 1, SUMMARY_NONNEG};
+    if (ends_with(metric, "_hours"))
+        return (struct summary_unit){"h", "h", 1, SUMMARY_NONNEG};
+    if (!strcmp(metric, "lcu_peak"))
+        return (struct summary_unit){"LCU", "LCU", 1, SUMMARY_NONNEG};
+    return (struct summary_unit){"count", "count", 1, SUMMARY_NONNEG};
+}
+
 void summary_format(const char *metric, double v, char *num, size_t n, const char **unit)
 {
+    struct summary_unit u = summary_unit(metric);
     *unit = "";
     if (isnan(v)) {
         snprintf(num, n, "-");
-    } else if (ends_with(metric, "_s")) {
+    } else if (!strcmp(u.raw, "s")) {
+        /* One value picks its own scale; a column keeps the one of u. */
         if (fabs(v) < 1) {
             fmt_sig(num, n, v * 1000);
             *unit = "ms";
@@ -211,23 +235,17 @@ void summary_format(const char *metric, double v, char *num, size_t n, const cha
             fmt_sig(num, n, v);
             *unit = "s";
         }
-    } else if (ends_with(metric, "_usd")) {
+    } else if (!strcmp(u.raw, "USD")) {
         if (v == 0 || fabs(v) >= 0.01)
             snprintf(num, n, "$%.2f", v);
         else
             snprintf(num, n, "$%.4g", v);
-    } else if (!strcmp(metric, "utilization") || ends_with(metric, "_utilization")) {
-        fmt_sig(num, n, v * 100);
-        *unit = "%";
-    } else if (ends_with(metric, "_pct")) {
+    } else if (!strcmp(u.raw, "fraction") && !ends_with(metric, "_ratio")) {
+        fmt_sig(num, n, v * u.scale);
+        *unit = u.shown;
+    } else if (!strcmp(u.raw, "%") || !strcmp(u.raw, "req/s") || !strcmp(u.raw, "h")) {
         fmt_sig(num, n, v);
-        *unit = "%";
-    } else if (ends_with(metric, "_rps")) {
-        fmt_sig(num, n, v);
-        *unit = "req/s";
-    } else if (ends_with(metric, "_hours")) {
-        fmt_sig(num, n, v);
-        *unit = "h";
+        *unit = u.shown;
     } else if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(num, n, "%.0f", v);
     } else {

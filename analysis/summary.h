@@ -8,9 +8,9 @@
  * latency_p999_s).  Adding a row whose (scope, name, metric) exists replaces its value,
  * so rows are unique and the order is total.
  *
- * Units come from the metric name: `_s` seconds, `_usd` dollars, `_rps` requests per
- * second, `_hours` hours, `_pct` percent; `utilization` is a fraction in [0, 1].  The CSV
- * keeps raw values; only the table converts (ms below 1 s, $, %).
+ * Units come from the metric name (summary_unit: `_s` seconds, `_usd` dollars, `_rps`
+ * requests per second, `_hours` hours, `_pct` percent; `utilization` is a fraction in
+ * [0, 1]).  The CSV keeps raw values; only the table converts (ms below 1 s, $, %).
  *
  * Memory: the rows and a hash index over them; lookups are O(1).
  */
@@ -43,8 +43,37 @@ int summary_count(const struct summary *s);
  * order above.  Returns 0, or -1 after printing path and strerror(errno). */
 int summary_write_csv(const struct summary *s, const char *path);
 
-/* A value as the table shows it: a number string and its unit from the metric's name
- * (seconds below 1 s in ms, dollars as $, utilization as %, NaN as "-"); unit may be "". */
+/* What the values of a metric can be. */
+enum summary_range {
+    SUMMARY_REAL,     /* any sign (a forecast's bias in %) */
+    SUMMARY_NONNEG,   /* 0 or more: times, counts, cost, rates */
+    SUMMARY_FRACTION, /* from 0 to 1: error_ratio, utilization */
+};
+
+/* The unit of a metric, from its name alone: what its raw values are in (summary.csv and
+ * the experiments' CSV files keep raw values), how a column of them is shown, and the
+ * range they can take.  A column has one unit whatever its values: latencies in ms, other
+ * times in s, fractions in %, dollars with "$". */
+struct summary_unit {
+    const char *raw;   /* unit of the raw value: "s", "USD", "fraction", "%", "req/s", "h",
+                          "LCU" or "count" */
+    const char *shown; /* unit a column shows: "ms", "s", "$", "%", "req/s", "h", "LCU",
+                          "count" */
+    double scale;      /* shown value = raw value * scale */
+    enum summary_range range;
+};
+
+/* The unit of metric (a summary metric name such as latency_p99_s): `_s` seconds (shown in
+ * ms when the name starts with "latency"), `_usd` dollars, `error_ratio`, `_ratio`,
+ * `utilization` and `_utilization` fractions (shown in %), `_pct` percent (any sign),
+ * `_rps` requests per second, `_hours` hours, `lcu_peak` load balancer capacity units,
+ * and any other name a count.  Every table of elbsim takes its units from here. */
+struct summary_unit summary_unit(const char *metric);
+
+/* One value as the run's tables show it: a number string and its unit (possibly "") in
+ * the unit summary_unit gives, adapted to a value on its own: a time in ms below 1 s and
+ * in s from 1 s, dollars as "$0.12", utilization in %, NaN as "-"; error_ratio stays the
+ * fraction the scenario's SLOs compare it with, counts and other values plain. */
 void summary_format(const char *metric, double v, char *num, size_t n, const char **unit);
 
 /* Print the table to f: one block per (scope, name) headed by "scope name", then one

@@ -7,6 +7,7 @@
 
 #include <yaml.h>
 
+#include "sim/call.h"
 #include "sim/text.h"
 #include "sim/xalloc.h"
 
@@ -334,6 +335,115 @@ static void relocate(struct ytree *t, int col0)
     }
 }
 
+/* "rate, burst" or "0 (5ms)": the parameters of call c for a message. */
+static void call_params(const struct sim_call *c, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < c->nargs; i++) {
+        if (c->args[i].key)
+            text_appendf(buf, n, &used, "%s%s", i ? ", " : "", c->args[i].key);
+        else
+            text_appendf(buf, n, &used, "%s%zu (%s)", i ? ", " : "", i, c->args[i].value);
+    }
+    if (!c->nargs)
+        snprintf(buf, n, "none");
+}
+
+/* The part of a --set path below a scalar: the scalar is a call such as
+ * poisson(rate=200/s), and the segments from off name one of its parameters, by key or by
+ * position (0, 1, ...), inside nested calls if there are more.  That parameter's value text
+ * becomes the --set value.  Returns 0, or -1 after reporting at the argument. */
+static int set_in_call(struct ytree *node, const char *arg, size_t off, size_t path_len,
+                       const struct ytree *value, size_t value_off)
+{
+    struct loc base = {"--set", 1, 1};
+    size_t end = off;
+    while (end < path_len && arg[end] != '.')
+        end++;
+    if (!strchr(node->text, '('))
+        return diag_error_text(&base, arg, off, end - off, "'%.*s' is below the plain value "
+                               "'%s'; nothing to address there", (int)(end - off), arg + off,
+                               node->text);
+    struct sim_call *call;
+    if (sim_call_parse(node->text, &node->loc, &call))
+        return -1;
+    const struct sim_call *c = call;
+    const struct sim_call_arg *a = NULL;
+    int rc = -1;
+    for (;;) {
+        end = off;
+        while (end < path_len && arg[end] != '.')
+            end++;
+        a = NULL;
+        for (size_t i = 0; i < c->nargs && !a; i++)
+            if (c->args[i].key && strlen(c->args[i].key) == end - off &&
+                !strncmp(c->args[i].key, arg + off, end - off))
+                a = &c->args[i];
+        if (!a && end > off && strspn(arg + off, "0123456789") == end - off) {
+            unsigned long k = strtoul(arg + off, NULL, 10);
+            if (k < c->nargs)
+                a = &c->args[k];
+        }
+        if (!a) {
+            char params[512];
+            call_params(c, params, sizeof params);
+            diag_error_text(&base, arg, off, end - off ? end - off : 1,
+                            "%s(...) has no parameter '%.*s'; its parameters: %s", c->name,
+                            (int)(end - off), arg + off, params);
+            goto out;
+        }
+        if (end >= path_len)
+            break;
+        if (!a->call || !a->call->name) {
+            diag_error_text(&base, arg, end + 1, path_len - end - 1, "'%.*s' is below the plain "
+                            "value '%s' of %s's parameter; nothing to address there",
+                            (int)(path_len - end - 1), arg + end + 1, a->value, c->name);
+            goto out;
+        }
+        c = a->call;
+        off = end + 1;
+    }
+    /* The new value must stay one parameter: a plain value or a call, no comma outside
+     * parentheses. */
+    const char *v = value->kind == YTREE_SCALAR ? value->text : NULL;
+    if (!v || !*v) {
+        diag_error_text(&base, arg, value_off, strlen(arg + value_off),
+                        "a parameter of %s(...) takes a value%s", c->name,
+                        v ? "; the value is empty" : ", not a mapping or a list");
+        goto out;
+    }
+    struct loc vloc = {"--set", 1, (int)value_off + 1};
+    struct sim_call *check;
+    if (sim_call_parse(v, &vloc, &check))
+        goto out;
+    sim_call_free(check);
+    int depth = 0;
+    for (const char *ch = v; *ch; ch++) {
+        depth += *ch == '(' ? 1 : *ch == ')' ? -1 : 0;
+        if (*ch == ',' && depth == 0) {
+            diag_error_text(&vloc, v, (size_t)(ch - v), 1, "a parameter's value cannot hold "
+                            "',' outside parentheses; it would split the parameter");
+            goto out;
+        }
+    }
+    size_t n = strlen(node->text) - a->value_len + strlen(v) + 1;
+    char *text = xmalloc(n);
+    snprintf(text, n, "%.*s%s%s", (int)a->value_off, node->text, v,
+             node->text + a->value_off + a->value_len);
+    free(node->text);
+    node->text = text;
+    /* Later messages about the call (a bad rate) point at the --set argument: column 1 of
+     * the text is placed so that the new value falls on its column there.  When the text
+     * before the value is longer than the argument's path, the file's place is kept. */
+    if (value_off + 1 > a->value_off)
+        node->loc = (struct loc){"--set", 1, (int)(value_off + 1 - a->value_off)};
+    rc = 0;
+out:
+    sim_call_free(call);
+    return rc;
+}
+
 int ytree_set(struct ytree *root, const char *arg)
 {
     struct loc base = {"--set", 1, 1};
@@ -438,11 +548,11 @@ int ytree_set(struct ytree *root, const char *arg)
             off = end + 1;
             continue;
         } else {
-            diag_error_text(&base, arg, off, end - off,
-                            "'%s' is below a plain value; nothing to address there", seg);
+            /* A scalar: a parameter inside a call, e.g. workloads.w.arrivals.rate. */
             free(seg);
+            int rc = set_in_call(cur, arg, off, path_len, value, value_off);
             ytree_free(value);
-            return -1;
+            return rc;
         }
         free(seg);
         off = end + 1;

@@ -60,8 +60,18 @@ const char *ytree_nearest(const char *s, const char *const cands[]);
 /* Apply one `path=value` override.  Path segments are separated by '.'; in a sequence a
  * segment names the item whose `name` is that segment, or is an index.  The last segment
  * may name a key not yet written (it is added).  The value is parsed as YAML, so
- * `--set 'workloads.a.connection={requests: 5}'` works.  Errors (path not found, with the
- * names that exist) are reported against the text `arg` and return -1. */
+ * `--set 'workloads.a.connection={requests: 5}'` works.
+ *
+ * Below a scalar written as a call (sim/call.h) the path goes on into the call: a segment
+ * names a parameter by its key or its position (0, 1, ...), and a nested call's parameter
+ * by more segments.  `--set workloads.w.arrivals.rate=500/s` turns `poisson(rate=200/s)`
+ * into `poisson(rate=500/s)`; only parameters the text writes can be addressed (keys that
+ * hold a '.' only by position), and the value must be one parameter's (no ',' outside
+ * parentheses).  The changed scalar then points at the argument, so a message about the
+ * new value (a bad rate) names `--set` and the value's column.
+ *
+ * Errors (path not found, with the names that exist; no such parameter, with the call's
+ * parameters) are reported against the text `arg` with a caret and return -1. */
 int ytree_set(struct ytree *root, const char *arg);
 
 /* The kind's name for messages: "a mapping", "a list", "a value". */

@@ -50,6 +50,8 @@ ko() {
     fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'
     report_crashes
 }
+# The text on one line (the tables' notes are wrapped at 100 columns).
+flat() { tr '\n' ' ' | tr -s ' '; }
 
 H=scenarios/examples/heterogeneous_lor.yaml
 SHORT=(--set duration=3m --set warmup=30s)
@@ -77,21 +79,45 @@ out=$("$ELBSIM" compare $H --vary $ALG=round_robin,least_outstanding_requests --
     "${SHORT[@]}" -o "$TMP/cmp" 2>&1); rc=$?
 [ $rc -eq 0 ] && ok "compare exits 0" || ko "compare exits 0 ($rc)" "$out"
 [ "$(head -1 "$TMP/cmp/compare.csv" 2>/dev/null)" = \
-  "metric,kind,variant,baseline,reps,mean,sd,ci_low,ci_high,significant,unpaired_ci_low,unpaired_ci_high,confidence" ] \
+  "metric,unit,kind,variant,baseline,reps,mean,sd,ci_low,ci_high,interval,significant,verdict,p_value,holm_significant,unpaired_ci_low,unpaired_ci_high,confidence" ] \
     && ok "compare.csv header" || ko "compare.csv header" "$(head -1 "$TMP/cmp/compare.csv")"
-sig=$(awk -F, '$1=="latency_p99_s" && $2=="difference" {print $10}' "$TMP/cmp/compare.csv")
-[ "$sig" = 1 ] && ok "RR vs LOR: p99 difference significant" || ko "p99 significant ($sig)" "$out"
-echo "$out" | grep -q "difference (paired)" && ok "compare prints paired differences" \
-    || ko "compare table" "$out"
+sig=$(awk -F, '$1=="latency_p99_s" && $3=="difference" {print $12 $13}' "$TMP/cmp/compare.csv")
+[ "$sig" = 1significant ] && ok "RR vs LOR: p99 difference significant" \
+    || ko "p99 significant ($sig)" "$out"
+echo "$out" | grep -q "difference from 1 round_robin, paired per replication" \
+    && ok "compare prints paired differences" || ko "compare table" "$out"
+# One unit per metric, from its name, in the table and (raw) in the CSV.
+echo "$out" | grep -q "^latency_p99_s (ms): Student-t cut at 0" && \
+    awk -F, '$1=="latency_p99_s" && $2!="s" {bad=1} END {exit bad}' "$TMP/cmp/compare.csv" \
+    && ok "units: p99 in ms in the table, raw seconds in compare.csv" || ko "units" "$out"
+# Bounded metrics keep bounded intervals: no negative bound on a non-negative metric, ratios
+# within [0, 1].
+bad=$(awk -F, 'NR > 1 && $3=="mean" && ($9 < 0 || ($2=="fraction" && $10 > 1))' "$TMP/cmp/compare.csv")
+[ -z "$bad" ] && ok "no impossible bounds in compare.csv" || ko "impossible bounds" "$bad"
+awk -F, '$1=="error_ratio" && $3=="mean" && $11=="wilson" {n++} END {exit n != 2}' \
+    "$TMP/cmp/compare.csv" && ok "error_ratio gets the Wilson interval" \
+    || ko "error_ratio interval" "$(grep ^error_ratio "$TMP/cmp/compare.csv")"
 [ -z "$(ls -A "$TMP/cmp" | grep -v '^compare.csv$')" ] && ok "compare leaves only compare.csv" \
     || ko "compare leaves only compare.csv" "$(ls -A "$TMP/cmp")"
 
 # --- a variant against itself: every difference is exactly 0 ---
 "$ELBSIM" compare $H --vary $ALG=round_robin,round_robin --reps 3 "${SHORT[@]}" -q \
     -o "$TMP/self" >/dev/null 2>&1; rc=$?
-bad=$(awk -F, 'NR > 1 && $2=="difference" && ($6 != 0 || $8 > 0 || $9 < 0)' "$TMP/self/compare.csv")
-[ $rc -eq 0 ] && [ -s "$TMP/self/compare.csv" ] && [ -z "$bad" ] && ok "self-comparison: zero differences" \
-    || ko "self-comparison (exit $rc)" "$bad"
+bad=$(awk -F, 'NR > 1 && $3=="difference" && ($7 != 0 || $9 > 0 || $10 < 0 || $13 != "identical")' \
+    "$TMP/self/compare.csv")
+[ $rc -eq 0 ] && [ -s "$TMP/self/compare.csv" ] && [ -z "$bad" ] \
+    && ok "self-comparison: identical, zero differences" || ko "self-comparison (exit $rc)" "$bad"
+
+# --- a named baseline, every pair with Holm-Bonferroni ---
+out=$("$ELBSIM" compare $H --vary $ALG=round_robin,least_outstanding_requests,power_of_d --reps 3 \
+    "${SHORT[@]}" --baseline power_of_d --pairs --metric p99 -o "$TMP/pairs" 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q "difference from 3 power_of_d" \
+    && echo "$out" | grep -q "Holm-Bonferroni over the 3 pairs" \
+    && [ "$(awk -F, '$3=="pair"' "$TMP/pairs/compare.csv" | wc -l)" -eq 3 ] \
+    && [ "$(awk -F, '$3=="difference" && $5=="power_of_d"' "$TMP/pairs/compare.csv" | wc -l)" -eq 2 ] \
+    && ok "--baseline NAME and --pairs with Holm" || ko "--baseline and --pairs ($rc)" "$out"
+long=$(echo "$out" | awk 'length($0) > 100')
+[ -z "$long" ] && ok "compare table within 100 columns" || ko "compare table width" "$long"
 
 # --- MSER-5 warm-up ---
 out=$("$ELBSIM" compare $H --vary $ALG=round_robin,power_of_d --reps 2 "${SHORT[@]}" \
@@ -112,8 +138,27 @@ diff <(sed "s#$TMP/s[12]##" "$TMP/s1.out") <(sed "s#$TMP/s[12]##" "$TMP/s2.out")
 rows=$(($(wc -l < "$TMP/s1/sweep.csv") - 1))
 # Default metrics: latency_mean_s, latency_p99_s, error_ratio, cost_usd.
 [ "$rows" -eq $((9 * 4)) ] && ok "one row per point and metric (36)" || ko "rows ($rows)"
-front=$(awk -F, 'NR > 1 && $11 == 1' "$TMP/s1/sweep.csv" | wc -l)
+front=$(awk -F, 'NR > 1 && $13 == 1' "$TMP/s1/sweep.csv" | wc -l)
 [ "$front" -gt 0 ] && ok "Pareto front marked ($((front / 4)) points)" || ko "Pareto front marked"
+long=$(awk 'length($0) > 100' "$TMP/s1.out")
+[ -z "$long" ] && ok "sweep table within 100 columns" || ko "sweep table width" "$long"
+
+# --- a sweep inside a call, and a front only where the cost varies ---
+out=$("$ELBSIM" sweep $H --vary 'workloads.clients.arrivals.rate=150/s..250/s:50/s' --reps 2 \
+    "${SHORT[@]}" -o "$TMP/rate" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(cut -d, -f2 "$TMP/rate/sweep.csv" | sort -u | tr '\n' ' ')" = \
+    "150/s 200/s 250/s workloads.clients.arrivals.rate " ] \
+    && ok "--vary a parameter inside poisson(rate=...)" || ko "--vary into a call ($rc)" "$out"
+out=$("$ELBSIM" sweep $H --vary "$ALG=round_robin,power_of_d(d=3)" --reps 2 "${SHORT[@]}" \
+    -o "$TMP/nofront" 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$out" | flat | grep -q "no front: cost_usd is the same at every point" \
+    && [ -z "$(awk -F, 'NR > 1 && ($12 != "" || $13 != "")' "$TMP/nofront/sweep.csv")" ] \
+    && ok "no cost front when the varied values leave the cost alone" || ko "no front ($rc)" "$out"
+out=$("$ELBSIM" sweep $H --vary "$ALG=round_robin,power_of_d(d=3)" --reps 2 "${SHORT[@]}" \
+    --objectives p99,mean --metric p99 -o "$TMP/obj" 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$out" | flat | grep -q "front: Pareto front of latency_p99_s vs latency_mean_s" \
+    && ! echo "$out" | grep -q "latency_mean_s (ms)" \
+    && ok "--objectives p99,mean; the table shows --metric only" || ko "--objectives ($rc)" "$out"
 if command -v gnuplot >/dev/null 2>&1; then
     out=$("$ELBSIM" plot "$TMP/s1" 2>&1); rc=$?
     [ $rc -eq 0 ] && [ -s "$TMP/s1/pareto.png" ] && [ -s "$TMP/s1/heatmap.png" ] \
@@ -147,8 +192,20 @@ expect_error no_vary "nothing varies" -- sweep $H
 expect_error jobs_zero "-j takes a whole number from 1" -- sweep $H --vary $ALG=random -j 0
 expect_error bad_metric "no workload named 'nobody'; workload names: clients" -- \
     compare $H --vary $ALG=round_robin,random --metric workload.nobody.latency_p99_s
-expect_error bad_front "--front 'cost_usd': expected two metrics" -- \
+expect_error bad_front "--objectives 'cost_usd': expected two metrics" -- \
     sweep $H --vary $ALG=round_robin,random --front cost_usd
+expect_error bad_objectives "--objectives 'p99,p99': the two metrics are the same" -- \
+    sweep $H --vary $ALG=round_robin,random --objectives p99,p99
+expect_error bad_baseline "--baseline 'lor': no variant is called that; the variants are 'round_robin', 'random'" -- \
+    compare $H --vary $ALG=round_robin,random --baseline lor
+expect_error no_parameter "^--vary:1:28: error: poisson\(\.\.\.\) has no parameter 'rat'; its parameters: rate" -- \
+    sweep $H --vary workloads.clients.arrivals.rat=100/s,200/s
+expect_error no_parameter_note "the scenario has no path workloads.clients.arrivals.rat" -- \
+    sweep $H --vary workloads.clients.arrivals.rat=100/s,200/s
+expect_error bad_parameter "^--vary:1:39: error: rate=x/s: expected a rate" -- \
+    sweep $H --vary workloads.clients.arrivals.rate=100/s,x/s
+expect_error set_no_parameter "^--set:1:28: error: poisson\(\.\.\.\) has no parameter 'rat'" -- \
+    compare $H --vary $ALG=round_robin,random --set workloads.clients.arrivals.rat=100/s
 expect_error bad_set "^--set:1:" -- compare $H --vary $ALG=round_robin,random --set nope=1
 expect_error bad_warmup "--warmup 'auto': expected mser5" -- \
     compare $H --vary $ALG=round_robin,random --warmup auto

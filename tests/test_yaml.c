@@ -125,7 +125,7 @@ static void set_unknown_path_lists_what_exists(void)
     char *msg = unit_diag_capture_end(&cap);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no item named 'wbe' in this list; items: web, api"));
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "expected --set PATH=VALUE"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--set:1:6: error: 'x' is below a plain value"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--set:1:6: error: 'x' is below the plain value 'demo'"));
     free(msg);
     ytree_free(t);
 }
@@ -169,6 +169,85 @@ static void set_value_nodes_point_into_the_argument(void)
     ytree_free(t);
 }
 
+static const char calls[] = "workloads:\n"
+                            "  - name: w\n"
+                            "    arrivals: poisson(rate=1000/s)\n"
+                            "    demand: \"mixture(0.9: exp(mean=10ms), 0.1: const(1s))\"\n"
+                            "    timeout: 2s\n"
+                            "target_groups:\n"
+                            "  - name: tg\n"
+                            "    algorithm: power_of_d(d=2)\n";
+
+/* The path's last segments address a parameter inside a call: by key, by position, inside
+ * a nested call; the rest of the text is kept as written. */
+static void set_reaches_parameters_inside_calls(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(calls, "c.yaml", &t), 0);
+    struct ytree *w = ytree_get(t, "workloads")->items[0];
+    CU_ASSERT_EQUAL(ytree_set(t, "workloads.w.arrivals.rate=800/s"), 0);
+    CU_ASSERT_STRING_EQUAL(ytree_get(w, "arrivals")->text, "poisson(rate=800/s)");
+    CU_ASSERT_EQUAL(ytree_set(t, "target_groups.tg.algorithm.d=3"), 0);
+    CU_ASSERT_STRING_EQUAL(ytree_get(ytree_get(t, "target_groups")->items[0], "algorithm")->text,
+                           "power_of_d(d=3)");
+    CU_ASSERT_EQUAL(ytree_set(t, "workloads.w.demand.1=const(2s)"), 0);
+    CU_ASSERT_STRING_EQUAL(ytree_get(w, "demand")->text,
+                           "mixture(0.9: exp(mean=10ms), 0.1: const(2s))");
+    CU_ASSERT_EQUAL(ytree_set(t, "workloads.w.demand.0.mean=20ms"), 0);
+    CU_ASSERT_STRING_EQUAL(ytree_get(w, "demand")->text,
+                           "mixture(0.9: exp(mean=20ms), 0.1: const(2s))");
+    /* The changed call points at the argument: its new value falls on the value's column. */
+    CU_ASSERT_EQUAL(ytree_set(t, "workloads.w.arrivals.rate=500/s"), 0);
+    const struct ytree *a = ytree_get(w, "arrivals");
+    CU_ASSERT_STRING_EQUAL(a->loc.file, "--set");
+    CU_ASSERT_EQUAL(a->loc.col + (int)strlen("poisson(rate="),
+                    (int)strlen("workloads.w.arrivals.rate=") + 1);
+    ytree_free(t);
+}
+
+/* ytree_set(arg) on the calls document fails with a message holding each of want[]. */
+static void set_in_call_rejects(const char *arg, const char *const want[])
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(calls, "c.yaml", &t), 0);
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    CU_ASSERT_EQUAL(ytree_set(t, arg), -1);
+    char *msg = unit_diag_capture_end(&cap);
+    for (int i = 0; want[i]; i++) {
+        if (!strstr(msg, want[i]))
+            fprintf(stderr, "\n  --set '%s': wanted '%s' in: %s", arg, want[i], msg);
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, want[i]));
+    }
+    free(msg);
+    ytree_free(t);
+}
+
+static void set_in_a_call_names_the_parameters_with_a_caret(void)
+{
+    set_in_call_rejects("workloads.w.arrivals.rat=800/s",
+                        (const char *const[]){"--set:1:22: error: poisson(...) has no parameter "
+                                              "'rat'; its parameters: rate",
+                                              "    workloads.w.arrivals.rat=800/s\n"
+                                              "                         ^~~\n", NULL});
+    set_in_call_rejects("workloads.w.demand.2=1ms",
+                        (const char *const[]){"has no parameter '2'; its parameters: 0.9, 0.1",
+                                              NULL});
+    set_in_call_rejects("workloads.w.timeout.x=1",
+                        (const char *const[]){"--set:1:21: error: 'x' is below the plain value "
+                                              "'2s'", NULL});
+    set_in_call_rejects("workloads.w.demand.0.mean.x=1",
+                        (const char *const[]){"'x' is below the plain value '10ms' of exp's "
+                                              "parameter", NULL});
+    set_in_call_rejects("workloads.w.arrivals.rate=1/s,2/s",
+                        (const char *const[]){"--set:1:30: error: a parameter's value cannot "
+                                              "hold ','", NULL});
+    set_in_call_rejects("workloads.w.arrivals.rate=[1, 2]",
+                        (const char *const[]){"takes a value, not a mapping or a list", NULL});
+    set_in_call_rejects("workloads.w.arrivals.rate=f(1",
+                        (const char *const[]){"--set:1:28: error: unclosed '('", NULL});
+}
+
 static CU_TestInfo yaml_tests[] = {
     {"scalars_remember_line_and_column", scalars_remember_line_and_column},
     {"syntax_error_names_file_line_column", syntax_error_names_file_line_column},
@@ -180,6 +259,9 @@ static CU_TestInfo yaml_tests[] = {
     {"set_unknown_path_lists_what_exists", set_unknown_path_lists_what_exists},
     {"set_makes_a_missing_section", set_makes_a_missing_section},
     {"set_value_nodes_point_into_the_argument", set_value_nodes_point_into_the_argument},
+    {"set_reaches_parameters_inside_calls", set_reaches_parameters_inside_calls},
+    {"set_in_a_call_names_the_parameters_with_a_caret",
+     set_in_a_call_names_the_parameters_with_a_caret},
     CU_TEST_INFO_NULL,
 };
 

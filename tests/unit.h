@@ -18,6 +18,8 @@ extern CU_SuiteInfo test_series_suites[];
 extern CU_SuiteInfo test_summary_suites[];
 extern CU_SuiteInfo test_plot_suites[];
 extern CU_SuiteInfo test_yaml_suites[];
+extern CU_SuiteInfo test_yread_suites[];
+extern CU_SuiteInfo test_readers_suites[];
 extern CU_SuiteInfo test_scenario_suites[];
 extern CU_SuiteInfo test_models_suites[];
 extern CU_SuiteInfo test_health_suites[];

@@ -12,7 +12,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "models/scenario/scenario.h"
+#include "models/compute/fault_cfg.h"
 
 struct target_list;
 

@@ -9,6 +9,7 @@
 #include "models/core/env.h"
 #include "models/core/request.h"
 #include "models/elb/target_group.h"
+#include "models/elb/target_group_cfg.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"

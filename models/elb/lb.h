@@ -39,7 +39,7 @@
 
 #include "models/elb/flow_table.h"
 #include "models/core/node.h"
-#include "models/scenario/scenario.h"
+#include "models/elb/lb_cfg.h"
 #include "sim/event.h"
 
 struct sim_dist;

@@ -8,7 +8,7 @@
 #include "models/compute/target.h"
 #include "models/core/env.h"
 #include "models/elb/target_group.h"
-#include "models/scenario/scenario.h"
+#include "models/scaling/asg_cfg.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"

@@ -81,6 +81,7 @@
 #include "models/scaling/metrics.h"
 #include "sim/diag.h"
 
+struct yread;
 struct ytree;
 
 enum scaling_kind {
@@ -309,28 +310,24 @@ void scaling_scheduled_apply(const struct scaling_policy *p, const struct scalin
 
 /* ---- for the policy files only (shared readers, in scaling_simple.c) ---- */
 
-int scaling_rd_scalar(const struct ytree *m, const char *key, const struct ytree **out);
-int scaling_rd_number(const struct ytree *m, const char *key, double *out);
-int scaling_rd_duration(const struct ytree *m, const char *key, double *out);
-int scaling_rd_int(const struct ytree *m, const char *key, long min, long max, int *out);
-int scaling_rd_bool(const struct ytree *m, const char *key, bool *out);
-int scaling_rd_require(const struct ytree *m, const char *key, const char *what);
-int scaling_rd_adjust_type(const struct ytree *m, enum scaling_adjust *out);
-int scaling_rd_alarm(const struct ytree *m, const struct scaling_ctx *ctx,
+/* The policy readers take their values through sim/yread and stop at the first error
+ * (return -1); scaling_policy_read gives them the reader. */
+int scaling_rd_adjust_type(struct yread *r, const struct ytree *m, enum scaling_adjust *out);
+int scaling_rd_alarm(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                      const char *policy, struct scaling_alarm_spec *out);
 void scaling_decision_start(const struct scaling_policy *p, const struct scaling_group *g,
                             struct scaling_decision *out);
 int scaling_clamp(int v, int min, int max);
 
-int scaling_simple_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_simple_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                         struct scaling_policy *out);
-int scaling_step_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_step_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                       struct scaling_policy *out);
-int scaling_target_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_target_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                         struct scaling_policy *out);
-int scaling_scheduled_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_scheduled_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                            struct scaling_policy *out);
-int scaling_predictive_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_predictive_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                             struct scaling_policy *out);
 
 #endif

@@ -1,208 +1,27 @@
 #include "models/scenario/scenario.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "models/traffic/arrivals.h"
-#include "models/compute/catalog.h"
-#include "models/elb/routing.h"
-#include "sim/call.h"
-#include "sim/dist.h"
-#include "sim/text.h"
+#include "models/core/cfg_read.h"
+#include "models/scaling/cron.h"
 #include "sim/units.h"
 #include "sim/xalloc.h"
+#include "sim/yread.h"
 #include "sim/ytree.h"
+#include "sim/ywrite.h"
 
-/* ---- reading values ---- */
-
+/* The scenario being read; every error is counted in c.y. */
 struct reader {
+    struct cfg_read c;   /* what each component's reader is given */
     struct scenario *sc;
-    int errors;
 };
 
-static int fail(struct reader *r)
+/* The zones registry behind cfg_read_zone: numbered in order of first appearance. */
+static int zone_index(void *zones, const char *name)
 {
-    r->errors++;
-    return -1;
-}
-
-static const struct ytree *scalar(struct reader *r, const struct ytree *v, const char *what)
-{
-    if (v->kind != YTREE_SCALAR) {
-        diag_error(&v->loc, "%s must be a single value, not %s", what, ytree_kind_name(v->kind));
-        fail(r);
-        return NULL;
-    }
-    return v;
-}
-
-/* A number with a unit of `kind` at key in map m; absent → *out keeps its default. */
-static int get_unit(struct reader *r, const struct ytree *m, const char *key,
-                    enum sim_unit kind, double *out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    const char *why = NULL;
-    if (sim_units_parse(v->text, strlen(v->text), kind, out, &why)) {
-        diag_error_text(&v->loc, v->text, 0, strlen(v->text), "bad value '%s' for %s: %s",
-                        v->text, key, why);
-        return fail(r);
-    }
-    return 0;
-}
-
-static int get_positive(struct reader *r, const struct ytree *m, const char *key,
-                        enum sim_unit kind, double *out, bool zero_ok)
-{
-    double before = *out;
-    if (get_unit(r, m, key, kind, out))
-        return -1;
-    if (*out == before && !ytree_get(m, key))
-        return 0;
-    if (*out < 0 || (!zero_ok && *out == 0)) {
-        const struct ytree *v = ytree_get(m, key);
-        diag_error(&v->loc, "%s must be %s, got '%s'", key,
-                   zero_ok ? "zero or more" : "greater than zero", v->text);
-        return fail(r);
-    }
-    return 0;
-}
-
-static int get_int(struct reader *r, const struct ytree *m, const char *key, long min, long max,
-                   int *out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    char *end;
-    errno = 0;
-    long x = strtol(v->text, &end, 10);
-    if (end == v->text || *end != '\0' || errno) {
-        diag_error(&v->loc, "%s must be a whole number, got '%s'", key, v->text);
-        return fail(r);
-    }
-    if (x < min || x > max) {
-        diag_error(&v->loc, "%s must be between %ld and %ld, got %ld", key, min, max, x);
-        return fail(r);
-    }
-    *out = (int)x;
-    return 0;
-}
-
-static int get_bool(struct reader *r, const struct ytree *m, const char *key, bool *out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    if (!strcmp(v->text, "true") || !strcmp(v->text, "yes") || !strcmp(v->text, "on"))
-        *out = true;
-    else if (!strcmp(v->text, "false") || !strcmp(v->text, "no") || !strcmp(v->text, "off"))
-        *out = false;
-    else {
-        diag_error(&v->loc, "%s must be true or false, got '%s'", key, v->text);
-        return fail(r);
-    }
-    return 0;
-}
-
-static int get_string(struct reader *r, const struct ytree *m, const char *key, char **out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    if (v->text[0] == '\0') {
-        diag_error(&v->loc, "%s must not be empty", key);
-        return fail(r);
-    }
-    free(*out);
-    *out = xstrdup(v->text);
-    return 0;
-}
-
-static int get_dist(struct reader *r, const struct ytree *m, const char *key,
-                    struct sim_dist **out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return 0;
-    if (!scalar(r, v, key))
-        return -1;
-    struct sim_dist *d;
-    if (sim_dist_parse(v->text, SIM_UNIT_SECONDS, &v->loc, r->sc->dir, &d))
-        return fail(r);
-    *out = d;
-    return 0;
-}
-
-static const struct ytree *get_list(struct reader *r, const struct ytree *m, const char *key)
-{
-    const struct ytree *v = ytree_get(m, key);
-    if (!v)
-        return NULL;
-    if (v->kind != YTREE_SEQ) {
-        diag_error(&v->loc, "%s must be a list (lines starting with '- '), not %s", key,
-                   ytree_kind_name(v->kind));
-        fail(r);
-        return NULL;
-    }
-    return v;
-}
-
-static int require(struct reader *r, const struct ytree *m, const char *key, const char *what)
-{
-    if (ytree_get(m, key))
-        return 0;
-    diag_error(&m->loc, "%s needs '%s'", what, key);
-    return fail(r);
-}
-
-/* Every list item is a mapping with a unique `name`. */
-static int check_names(struct reader *r, const struct ytree *list, const char *what)
-{
-    for (size_t i = 0; i < list->n; i++) {
-        const struct ytree *it = list->items[i];
-        if (it->kind != YTREE_MAP) {
-            diag_error(&it->loc, "each of %s must be a mapping with a name", what);
-            return fail(r);
-        }
-        const struct ytree *nm = ytree_get(it, "name");
-        if (!nm || nm->kind != YTREE_SCALAR || !nm->text[0]) {
-            diag_error(&it->loc, "each of %s needs a 'name'", what);
-            return fail(r);
-        }
-        for (const char *c = nm->text; *c; c++)
-            if (!(*c == '-' || *c == '_' || (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') ||
-                  (*c >= 'A' && *c <= 'Z'))) {
-                diag_error(&nm->loc, "name '%s' may use only letters, digits, '-' and '_'",
-                           nm->text);
-                return fail(r);
-            }
-        for (size_t j = 0; j < i; j++) {
-            const struct ytree *o = ytree_get(list->items[j], "name");
-            if (o && o->kind == YTREE_SCALAR && !strcmp(o->text, nm->text)) {
-                diag_error(&nm->loc, "duplicate name '%s' in %s (first at line %d)", nm->text,
-                           what, o->loc.line);
-                return fail(r);
-            }
-        }
-    }
-    return 0;
-}
-
-static int zone_index(struct scenario *sc, const char *name)
-{
+    struct scenario *sc = zones;
     for (int i = 0; i < sc->nzones; i++)
         if (!strcmp(sc->zones[i], name))
             return i;
@@ -211,1166 +30,62 @@ static int zone_index(struct scenario *sc, const char *name)
     return sc->nzones++;
 }
 
-/* ---- sections ---- */
-
-static const char *const workload_keys[] = {
-    "name", "entry", "arrivals", "users", "think", "demand", "connection", "timeout",
-    "retries", "backoff", "paths", "host", NULL};
-static const char *const connection_keys[] = {"requests", "think", NULL};
-static const char *const path_keys[] = {"path", "weight", NULL};
-
-static void read_workload(struct reader *r, const struct ytree *m, struct sc_workload *w)
-{
-    if (ytree_check_keys(m, "a workload", workload_keys)) {
-        fail(r);
-        return;
-    }
-    get_string(r, m, "name", &w->name);
-    w->conn_requests = 1;
-    w->backoff_s = 0.1;
-    if (!require(r, m, "entry", "a workload")) {
-        get_string(r, m, "entry", &w->entry);
-        w->entry_loc = ytree_get(m, "entry")->loc;
-    }
-    require(r, m, "demand", "a workload");
-    get_dist(r, m, "demand", &w->demand);
-    const struct ytree *arr = ytree_get(m, "arrivals");
-    const struct ytree *users = ytree_get(m, "users");
-    if (arr && users) {
-        diag_error(&users->loc, "a workload has either 'arrivals' (open loop) or 'users' "
-                                "(closed loop), not both");
-        fail(r);
-    } else if (!arr && !users) {
-        diag_error(&m->loc, "a workload needs 'arrivals' (open loop, e.g. "
-                            "poisson(rate=200/s)) or 'users' (closed loop)");
-        fail(r);
-    }
-    if (arr && scalar(r, arr, "arrivals")) {
-        if (arrivals_parse(arr->text, &arr->loc, r->sc->dir, &w->arrivals))
-            fail(r);
-    }
-    if (users) {
-        get_int(r, m, "users", 1, 10000000, &w->users);
-        require(r, m, "think", "a closed-loop workload (users)");
-        get_dist(r, m, "think", &w->think);
-    } else if (ytree_get(m, "think")) {
-        diag_error(ytree_key_loc(m, "think"), "'think' belongs to closed-loop workloads "
-                                              "(users) or to 'connection'");
-        fail(r);
-    }
-    const struct ytree *c = ytree_get(m, "connection");
-    if (c && users) {
-        diag_error(ytree_key_loc(m, "connection"), "'connection' belongs to open-loop "
-                                                   "workloads; closed-loop users send one "
-                                                   "request at a time and think in between");
-        fail(r);
-    } else if (c) {
-        if (ytree_check_keys(c, "connection", connection_keys))
-            fail(r);
-        else {
-            get_int(r, c, "requests", 1, 1000000, &w->conn_requests);
-            get_dist(r, c, "think", &w->conn_think);
-        }
-    }
-    get_positive(r, m, "timeout", SIM_UNIT_SECONDS, &w->timeout_s, true);
-    get_int(r, m, "retries", 0, 100, &w->retries);
-    get_positive(r, m, "backoff", SIM_UNIT_SECONDS, &w->backoff_s, true);
-    get_string(r, m, "host", &w->host);
-    const struct ytree *paths = get_list(r, m, "paths");
-    if (paths) {
-        w->paths = xcalloc(paths->n ? paths->n : 1, sizeof *w->paths);
-        double sum = 0;
-        for (size_t i = 0; i < paths->n; i++) {
-            const struct ytree *p = paths->items[i];
-            struct sc_path *sp = &w->paths[w->npaths++];
-            sp->weight = 1;
-            if (p->kind == YTREE_SCALAR) {
-                sp->path = xstrdup(p->text);
-            } else if (ytree_check_keys(p, "a path", path_keys)) {
-                fail(r);
-                continue;
-            } else {
-                require(r, p, "path", "a path entry");
-                get_string(r, p, "path", &sp->path);
-                get_positive(r, p, "weight", SIM_UNIT_NONE, &sp->weight, false);
-            }
-            if (sp->path && sp->path[0] != '/') {
-                diag_error(&p->loc, "a path starts with '/', got '%s'", sp->path);
-                fail(r);
-            }
-            sum += sp->weight;
-        }
-        for (int i = 0; i < w->npaths; i++)
-            w->paths[i].weight /= sum > 0 ? sum : 1;
-    }
-}
-
-static const char *const lb_keys[] = {"name", "type", "zones", "cross_zone", "latency",
-                                      "listeners", "idle_timeout", "next", NULL};
-static const char *const listener_keys[] = {"port", "protocol", "rules", "forward", NULL};
-static const char *const rule_keys[] = {"path", "host", "forward", NULL};
-static const char *const fw_keys[] = {"target_group", "weight", NULL};
-
-static const char *const lb_type_names[] = {"alb", "nlb", "gwlb", "clb"};
-static const char *const protocol_names[] = {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP",
-                                             "SSL", "GENEVE"};
-
-static void read_forward(struct reader *r, const struct ytree *v, struct sc_rule *rule)
-{
-    if (v->kind == YTREE_SCALAR) {
-        rule->fw = xcalloc(1, sizeof *rule->fw);
-        rule->nfw = 1;
-        rule->fw[0].target_group = xstrdup(v->text);
-        rule->fw[0].loc = v->loc;
-        rule->fw[0].weight = 1;
-        return;
-    }
-    if (v->kind != YTREE_SEQ || v->n == 0) {
-        diag_error(&v->loc, "forward takes a target group name, or a list of "
-                            "{ target_group: NAME, weight: W }");
-        fail(r);
-        return;
-    }
-    if (v->n > 5) {
-        diag_error(&v->loc, "a forward action takes at most 5 target groups (AWS quota), "
-                            "got %zu", v->n);
-        fail(r);
-    }
-    rule->fw = xcalloc(v->n, sizeof *rule->fw);
-    double sum = 0;
-    for (size_t i = 0; i < v->n; i++) {
-        const struct ytree *f = v->items[i];
-        struct sc_forward *fw = &rule->fw[rule->nfw++];
-        fw->weight = 1;
-        fw->loc = f->loc;
-        if (ytree_check_keys(f, "a weighted forward", fw_keys)) {
-            fail(r);
-            continue;
-        }
-        if (require(r, f, "target_group", "a weighted forward"))
-            continue;
-        get_string(r, f, "target_group", &fw->target_group);
-        fw->loc = ytree_get(f, "target_group")->loc;
-        get_positive(r, f, "weight", SIM_UNIT_NONE, &fw->weight, true);
-        if (fw->weight > 999) {
-            diag_error(&ytree_get(f, "weight")->loc, "weight must be 0 to 999 (AWS range)");
-            fail(r);
-        }
-        sum += fw->weight;
-    }
-    if (sum <= 0) {
-        diag_error(&v->loc, "the weights of a forward action add up to zero");
-        fail(r);
-    }
-}
-
-static const char *a_an(enum sc_lb_type t)
-{
-    return t == SC_LB_ALB || t == SC_LB_NLB ? "an" : "a";
-}
-
-/* The LB's processing-latency profiles (README "LB processing latency"; AWS.md: no AWS
- * figure exists).  L4 LBs forward packets and add far less than L7 ones, which parse HTTP. */
-static const char *latency_profile(enum sc_lb_type t, const char *name)
-{
-    bool l4 = t == SC_LB_NLB || t == SC_LB_GWLB;
-    if (!strcmp(name, "realistic"))
-        return l4 ? "lognormal(median=100us, p99=500us)" : "lognormal(median=2ms, p99=10ms)";
-    if (!strcmp(name, "classroom"))
-        return l4 ? "const(100ms)" : "const(400ms)";
-    if (!strcmp(name, "none"))
-        return NULL;
-    return name;
-}
-
-/* Which protocols each type's listener takes; the first is the default. */
-static const int lb_protocols[4][5] = {
-    [SC_LB_ALB] = {SC_HTTP, SC_HTTPS, -1, -1, -1},
-    [SC_LB_NLB] = {SC_TCP, SC_TLS, SC_UDP, SC_TCP_UDP, -1},
-    [SC_LB_GWLB] = {SC_GENEVE, -1, -1, -1, -1},
-    [SC_LB_CLB] = {SC_HTTP, SC_HTTPS, SC_TCP, SC_SSL, -1},
-};
-
-static void read_listener(struct reader *r, const struct ytree *l, struct sc_lb *lb)
-{
-    if (ytree_check_keys(l, "a listener", listener_keys)) {
-        fail(r);
-        return;
-    }
-    int port = 80;
-    get_int(r, l, "port", 1, 65535, &port);
-    const int *allowed = lb_protocols[lb->type];
-    lb->protocol = (enum sc_protocol)allowed[0];
-    const struct ytree *pv = ytree_get(l, "protocol");
-    if (pv && scalar(r, pv, "protocol")) {
-        int found = -1;
-        for (int i = 0; i < 5 && allowed[i] >= 0; i++)
-            if (!strcasecmp(pv->text, protocol_names[allowed[i]]))
-                found = allowed[i];
-        if (found < 0) {
-            char names[128] = "";
-            size_t used = 0;
-            for (int i = 0; i < 5 && allowed[i] >= 0; i++)
-                text_appendf(names, sizeof names, &used, "%s%s", i ? ", " : "",
-                             protocol_names[allowed[i]]);
-            diag_error(&pv->loc, "protocol '%s' is not one %s %s listener takes; expected one "
-                                 "of: %s", pv->text, a_an(lb->type), lb_type_names[lb->type],
-                       names);
-            fail(r);
-        } else {
-            lb->protocol = (enum sc_protocol)found;
-        }
-    }
-    lb->l4 = !(lb->protocol == SC_HTTP || lb->protocol == SC_HTTPS);
-    const struct ytree *rules = ytree_get(l, "rules");
-    const struct ytree *fw = ytree_get(l, "forward");
-    if (rules && lb->type != SC_LB_ALB) {
-        diag_error(ytree_key_loc(l, "rules"), "only an ALB listener has rules; a%s %s listener "
-                                              "forwards everything: forward: GROUP",
-                   lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type]);
-        fail(r);
-        return;
-    }
-    if (!rules && !fw) {
-        diag_error(&l->loc, lb->type == SC_LB_ALB
-                                ? "a listener needs 'rules' (the last one usually a default "
-                                  "{ forward: NAME }) or 'forward: NAME'"
-                                : "a listener needs 'forward: NAME' (its target group)");
-        fail(r);
-        return;
-    }
-    if (rules) {
-        rules = get_list(r, l, "rules");
-        if (!rules || rules->n == 0) {
-            diag_error(ytree_key_loc(l, "rules"), "'rules' needs at least one rule");
-            fail(r);
-            return;
-        }
-        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + (int)rules->n + 1) *
-                                            sizeof *lb->rules);
-        for (size_t ri = 0; ri < rules->n; ri++) {
-            const struct ytree *ru = rules->items[ri];
-            struct sc_rule *rule = &lb->rules[lb->nrules++];
-            *rule = (struct sc_rule){0};
-            if (ytree_check_keys(ru, "a rule", rule_keys)) {
-                fail(r);
-                continue;
-            }
-            get_string(r, ru, "path", &rule->path);
-            get_string(r, ru, "host", &rule->host);
-            if (require(r, ru, "forward", "a rule"))
-                continue;
-            read_forward(r, ytree_get(ru, "forward"), rule);
-        }
-    }
-    if (fw) {
-        /* The default action: a rule without conditions, after any others. */
-        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + 1) * sizeof *lb->rules);
-        struct sc_rule *rule = &lb->rules[lb->nrules++];
-        *rule = (struct sc_rule){0};
-        read_forward(r, fw, rule);
-        if (lb->type != SC_LB_ALB && rule->nfw > 1) {
-            diag_error(&fw->loc, "only an ALB splits traffic over weighted target groups; a%s "
-                                 "%s listener forwards to one", lb->type == SC_LB_NLB ? "n" : "",
-                       lb_type_names[lb->type]);
-            fail(r);
-        }
-    }
-}
-
-static void read_lb(struct reader *r, const struct ytree *m, struct sc_lb *lb)
-{
-    if (ytree_check_keys(m, "a load balancer", lb_keys)) {
-        fail(r);
-        return;
-    }
-    get_string(r, m, "name", &lb->name);
-    lb->loc = m->loc;
-    lb->type = SC_LB_ALB;
-    const struct ytree *tv = ytree_get(m, "type");
-    if (tv && scalar(r, tv, "type")) {
-        int found = -1;
-        for (int i = 0; i < 4; i++)
-            if (!strcasecmp(tv->text, lb_type_names[i]))
-                found = i;
-        if (found < 0) {
-            diag_error(&tv->loc, "unknown load balancer type '%s'; expected one of: alb, nlb, "
-                                 "gwlb, clb", tv->text);
-            fail(r);
-        } else {
-            lb->type = (enum sc_lb_type)found;
-        }
-    }
-    /* Cross-zone defaults (AWS.md fact 7): ALB always on at the LB level; NLB and GWLB off;
-     * CLB off as created through the API. */
-    lb->cross_zone = lb->type == SC_LB_ALB;
-    get_bool(r, m, "cross_zone", &lb->cross_zone);
-    const struct ytree *zones = get_list(r, m, "zones");
-    if (zones && zones->n) {
-        lb->zones = xcalloc(zones->n, sizeof *lb->zones);
-        for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = scalar(r, zones->items[i], "a zone");
-            if (!z)
-                continue;
-            int zi = zone_index(r->sc, z->text);
-            for (int j = 0; j < lb->nzones; j++)
-                if (lb->zones[j] == zi) {
-                    diag_error(&z->loc, "zone '%s' is listed twice", z->text);
-                    fail(r);
-                }
-            lb->zones[lb->nzones++] = zi;
-        }
-    } else {
-        if (zones)
-            diag_error(&zones->loc, "a load balancer needs at least one zone");
-        else
-            diag_error(&m->loc, "a load balancer needs 'zones', e.g. zones: [a, b]");
-        fail(r);
-    }
-    const struct ytree *ls = get_list(r, m, "listeners");
-    if (!ls || ls->n == 0) {
-        if (!ls)
-            diag_error(&m->loc, "a load balancer needs 'listeners', e.g. "
-                                "listeners: [{ forward: web }]");
-        else
-            diag_error(&ls->loc, "a load balancer needs at least one listener");
-        fail(r);
-    } else {
-        if (ls->n > 1) {
-            /* Requests carry no port yet, so a second listener could never be told apart. */
-            diag_error(&ls->items[1]->loc, "one listener per load balancer for now (requests "
-                                           "do not carry a port); put all rules in the first");
-            fail(r);
-        }
-        read_listener(r, ls->items[0], lb);
-    }
-    /* Idle timeouts (AWS.md §1-§4): ALB and CLB 60 s (1-4000 s); NLB TCP/TLS and GWLB
-     * 350 s (TCP configurable 60-6000 s); UDP 120 s, fixed. */
-    bool udp = lb->protocol == SC_UDP || lb->protocol == SC_TCP_UDP;
-    lb->idle_timeout_s = !lb->l4 || lb->type == SC_LB_CLB ? 60 : udp ? 120 : 350;
-    const struct ytree *it = ytree_get(m, "idle_timeout");
-    if (it && get_positive(r, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s,
-                           false) == 0) {
-        double lo = lb->l4 && lb->type != SC_LB_CLB ? 60 : 1;
-        double hi = lb->l4 && lb->type != SC_LB_CLB ? 6000 : 4000;
-        if (udp || lb->protocol == SC_TLS) {
-            diag_error(&it->loc, "the idle timeout of a%s %s listener is fixed at %gs (AWS)",
-                       udp ? " UDP" : " TLS", lb_type_names[lb->type], udp ? 120.0 : 350.0);
-            fail(r);
-        } else if (lb->idle_timeout_s < lo || lb->idle_timeout_s > hi) {
-            diag_error(&it->loc, "idle_timeout must be %gs to %gs for a%s %s (AWS range), got "
-                                 "'%s'", lo, hi, lb->type == SC_LB_NLB ? "n" : "",
-                       lb_type_names[lb->type], it->text);
-            fail(r);
-        }
-    }
-    const struct ytree *nx = ytree_get(m, "next");
-    if (nx && lb->type != SC_LB_GWLB) {
-        diag_error(ytree_key_loc(m, "next"), "'next' belongs to a gwlb (where inspected "
-                                             "traffic goes on to)");
-        fail(r);
-    } else if (nx) {
-        get_string(r, m, "next", &lb->next);
-        lb->next_loc = nx->loc;
-    } else if (lb->type == SC_LB_GWLB) {
-        diag_error(&m->loc, "a gwlb needs 'next': the load balancer that inspected traffic "
-                            "goes on to (GWLB -> appliances -> next)");
-        fail(r);
-    }
-    lb->latency_text = xstrdup("realistic");
-    get_string(r, m, "latency", &lb->latency_text);
-    const char *prof = latency_profile(lb->type, lb->latency_text);
-    if (prof) {
-        const struct ytree *v = ytree_get(m, "latency");
-        if (sim_dist_parse(prof, SIM_UNIT_SECONDS, v ? &v->loc : NULL, r->sc->dir,
-                           &lb->latency))
-            fail(r);
-    }
-}
-
-static const char *const tg_keys[] = {"name", "algorithm", "cross_zone", "health_check",
-                                      "targets", "slow_start", "stickiness",
-                                      "deregistration_delay", "target_failover",
-                                      "connection_termination", "appliance_demand", NULL};
-static const char *const hc_keys[] = {"interval", "timeout", "healthy", "unhealthy", NULL};
-
-static void read_health_check(struct reader *r, const struct ytree *m, struct sc_health_check *hc)
-{
-    if (m->kind != YTREE_MAP) {
-        diag_error(&m->loc, "health_check must be a mapping, e.g. { interval: 30s, timeout: 5s, "
-                            "healthy: 5, unhealthy: 2 }");
-        fail(r);
-        return;
-    }
-    if (ytree_check_keys(m, "health_check", hc_keys)) {
-        fail(r);
-        return;
-    }
-    int errors = r->errors;
-    if (get_unit(r, m, "interval", SIM_UNIT_SECONDS, &hc->interval_s) == 0 &&
-        ytree_get(m, "interval") && (hc->interval_s < 5 || hc->interval_s > 300)) {
-        diag_error(&ytree_get(m, "interval")->loc, "health_check interval must be 5s to 300s "
-                                                   "(AWS range), got '%s'",
-                   ytree_get(m, "interval")->text);
-        fail(r);
-    }
-    if (get_unit(r, m, "timeout", SIM_UNIT_SECONDS, &hc->timeout_s) == 0 &&
-        ytree_get(m, "timeout") && (hc->timeout_s < 2 || hc->timeout_s > 120)) {
-        diag_error(&ytree_get(m, "timeout")->loc, "health_check timeout must be 2s to 120s "
-                                                  "(AWS range), got '%s'",
-                   ytree_get(m, "timeout")->text);
-        fail(r);
-    }
-    (void)errors; /* timeout < interval is checked once the LB type's defaults are in */
-    get_int(r, m, "healthy", 2, 10, &hc->healthy);
-    get_int(r, m, "unhealthy", 2, 10, &hc->unhealthy);
-}
-static const char *const targets_keys[] = {"kind", "instance_type", "vcpus", "speed", "memory",
-                                           "cpu", "count", "zone", "discipline",
-                                           "queue_limit", "lb", "register_at",
-                                           "deregister_at", NULL};
-static const char *const lb_target_keys[] = {"lb", "register_at", "deregister_at", NULL};
-
-static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts)
-{
-    if (ytree_check_keys(m, "a targets entry", targets_keys)) {
-        fail(r);
-        return;
-    }
-    get_positive(r, m, "register_at", SIM_UNIT_SECONDS, &ts->register_at_s, true);
-    get_positive(r, m, "deregister_at", SIM_UNIT_SECONDS, &ts->deregister_at_s, true);
-    if (ts->deregister_at_s > 0 && ts->deregister_at_s <= ts->register_at_s) {
-        diag_error(&ytree_get(m, "deregister_at")->loc, "deregister_at (%gs) must come after "
-                   "register_at (%gs)", ts->deregister_at_s, ts->register_at_s);
-        fail(r);
-    }
-    if (ytree_get(m, "lb")) {
-        /* A load balancer as the target (NLB -> ALB): nothing else describes it. */
-        if (ytree_check_keys(m, "a load-balancer target", lb_target_keys)) {
-            fail(r);
-            return;
-        }
-        get_string(r, m, "lb", &ts->lb);
-        ts->lb_loc = ytree_get(m, "lb")->loc;
-        ts->count = 1;
-        ts->zone = -1;
-        return;
-    }
-    struct target_spec *sp = &ts->spec;
-    ts->count = 1;
-    ts->zone = -1;
-    sp->speed = 1.0;
-    sp->discipline = TARGET_FCFS;
-    char *kind = xstrdup("ec2");
-    get_string(r, m, "kind", &kind);
-    if (!strcmp(kind, "ec2"))
-        sp->kind = TARGET_EC2;
-    else if (!strcmp(kind, "fargate"))
-        sp->kind = TARGET_FARGATE;
-    else {
-        diag_error(&ytree_get(m, "kind")->loc, "unknown target kind '%s'; expected ec2 or "
-                                               "fargate", kind);
-        fail(r);
-    }
-    free(kind);
-    get_int(r, m, "count", 0, 100000, &ts->count);
-    get_int(r, m, "queue_limit", 0, 100000000, &sp->queue_limit);
-    char *disc = NULL;
-    get_string(r, m, "discipline", &disc);
-    if (disc) {
-        if (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing"))
-            sp->discipline = TARGET_PS;
-        else if (strcmp(disc, "fcfs") != 0) {
-            diag_error(&ytree_get(m, "discipline")->loc,
-                       "unknown discipline '%s'; expected fcfs or ps", disc);
-            fail(r);
-        }
-        free(disc);
-    }
-    const struct ytree *z = ytree_get(m, "zone");
-    if (z && scalar(r, z, "zone"))
-        ts->zone = zone_index(r->sc, z->text);
-
-    const struct ytree *it = ytree_get(m, "instance_type");
-    double mem_bytes = 0;
-    if (sp->kind == TARGET_EC2) {
-        if (ytree_get(m, "cpu")) {
-            diag_error(ytree_key_loc(m, "cpu"), "'cpu' is for Fargate tasks; EC2 targets take "
-                                               "instance_type or vcpus");
-            fail(r);
-        }
-        if (it && scalar(r, it, "instance_type")) {
-            const struct catalog_instance *ci = catalog_find(it->text);
-            if (!ci) {
-                diag_error(&it->loc, "unknown instance type '%s'; `elbsim list instance-types` "
-                                     "shows the catalog (t3, m5, c5, r5 families)", it->text);
-                fail(r);
-            } else {
-                sp->instance_type = ci->name;
-                sp->servers = (int)ci->vcpus;
-                sp->speed = ci->speed;
-                sp->memory_gb = ci->memory_gb;
-                sp->price_per_hour_usd = ci->price_per_hour_usd;
-            }
-            if (ytree_get(m, "vcpus")) {
-                diag_error(ytree_key_loc(m, "vcpus"), "give either instance_type or vcpus, "
-                                                     "not both");
-                fail(r);
-            }
-        } else if (!it) {
-            if (!ytree_get(m, "vcpus")) {
-                diag_error(&m->loc, "an EC2 target needs instance_type (e.g. c5.large) or an "
-                                    "explicit shape (vcpus: 2, speed: 1.0)");
-                fail(r);
-            }
-            sp->servers = 1;
-            get_int(r, m, "vcpus", 1, 1024, &sp->servers);
-            sp->memory_gb = 2.0 * sp->servers;
-            sp->price_per_hour_usd = 0.0425 * sp->servers; /* c5 price per vCPU */
-        }
-        if (get_unit(r, m, "memory", SIM_UNIT_BYTES, &mem_bytes) == 0 && mem_bytes > 0)
-            sp->memory_gb = mem_bytes / 1e9;
-    } else {
-        if (it || ytree_get(m, "vcpus")) {
-            diag_error(it ? &it->loc : ytree_key_loc(m, "vcpus"),
-                       "Fargate tasks take cpu and memory (e.g. cpu: 0.5, memory: 1GB)");
-            fail(r);
-        }
-        double cpu = 0.25;
-        mem_bytes = 0.5e9;
-        get_positive(r, m, "cpu", SIM_UNIT_NONE, &cpu, false);
-        get_unit(r, m, "memory", SIM_UNIT_BYTES, &mem_bytes);
-        double mem_gb = mem_bytes / 1e9;
-        if (!catalog_fargate_is_valid(cpu, mem_gb)) {
-            char valid[256];
-            catalog_fargate_valid_memory(cpu, valid, sizeof valid);
-            const struct ytree *v = ytree_get(m, "memory");
-            if (!v)
-                v = ytree_get(m, "cpu");
-            diag_error(v ? &v->loc : &m->loc, "no Fargate size has cpu %g with memory %g GB; "
-                                              "valid memory for cpu %g: %s", cpu, mem_gb, cpu,
-                       valid);
-            fail(r);
-        }
-        ts->fargate_cpu = cpu;
-        /* A task below one vCPU is one server running at that fraction of a vCPU. */
-        sp->servers = cpu < 1 ? 1 : (int)cpu;
-        sp->speed = cpu < 1 ? cpu : 1.0;
-        sp->memory_gb = mem_gb;
-        sp->price_per_hour_usd = catalog_fargate_price_per_hour(cpu, mem_gb);
-    }
-    double speed = sp->speed;
-    if (get_positive(r, m, "speed", SIM_UNIT_NONE, &speed, false) == 0 &&
-        ytree_get(m, "speed")) {
-        /* An explicit speed multiplies the type's own (1.0 = as the catalog says). */
-        sp->speed = sp->kind == TARGET_FARGATE ? sp->speed * speed
-                    : it                       ? sp->speed * speed
-                                               : speed;
-    }
-    if (sp->queue_limit > 0 && sp->queue_limit < sp->servers) {
-        diag_error(&ytree_get(m, "queue_limit")->loc, "queue_limit %d is below the target's %d "
-                   "vCPUs; it counts requests in service too, so it must be at least %d",
-                   sp->queue_limit, sp->servers, sp->servers);
-        fail(r);
-    }
-}
-
-static void read_tg(struct reader *r, const struct ytree *m, struct sc_tg *g)
-{
-    if (ytree_check_keys(m, "a target group", tg_keys)) {
-        fail(r);
-        return;
-    }
-    get_string(r, m, "name", &g->name);
-    g->algorithm = xstrdup("round_robin");
-    const struct ytree *a = ytree_get(m, "algorithm");
-    if (a) {
-        g->algorithm_given = true;
-        get_string(r, m, "algorithm", &g->algorithm);
-        g->algorithm_loc = a->loc;
-        /* `name` or `name(k=v, ...)`: the text is kept, each routing instance reads it. */
-        const struct route_ops *ops;
-        void *cfg;
-        if (route_parse(g->algorithm, &a->loc, &ops, &cfg))
-            fail(r);
-        free(cfg);
-    }
-    const struct ytree *xz = ytree_get(m, "cross_zone");
-    if (xz && scalar(r, xz, "cross_zone")) {
-        if (!strcmp(xz->text, "true"))
-            g->cross_zone = SC_XZ_ON;
-        else if (!strcmp(xz->text, "false"))
-            g->cross_zone = SC_XZ_OFF;
-        else if (!strcmp(xz->text, "use_load_balancer_configuration"))
-            g->cross_zone = SC_XZ_INHERIT;
-        else {
-            diag_error(&xz->loc, "cross_zone must be true, false or "
-                                 "use_load_balancer_configuration, got '%s'", xz->text);
-            fail(r);
-        }
-    }
-    /* Unset (-1) until the LB type that uses the group is known (resolve_groups). */
-    g->hc = (struct sc_health_check){-1, -1, -1, -1};
-    g->loc = m->loc;
-    g->hc_loc = m->loc;
-    const struct ytree *hc = ytree_get(m, "health_check");
-    if (hc) {
-        g->hc_loc = hc->loc;
-        read_health_check(r, hc, &g->hc);
-    }
-    const struct ytree *ss = ytree_get(m, "slow_start");
-    if (ss && get_positive(r, m, "slow_start", SIM_UNIT_SECONDS, &g->slow_start_s, true) == 0 &&
-        g->slow_start_s != 0 && (g->slow_start_s < 30 || g->slow_start_s > 900)) {
-        diag_error(&ss->loc, "slow_start must be 0 (off) or 30s to 900s (AWS range), got '%s'",
-                   ss->text);
-        fail(r);
-    }
-    g->deregistration_delay_s = 300;
-    const struct ytree *dd = ytree_get(m, "deregistration_delay");
-    if (dd && get_positive(r, m, "deregistration_delay", SIM_UNIT_SECONDS,
-                           &g->deregistration_delay_s, true) == 0 &&
-        g->deregistration_delay_s > 3600) {
-        diag_error(&dd->loc, "deregistration_delay must be 0s to 3600s (AWS range), got '%s'",
-                   dd->text);
-        fail(r);
-    }
-    const struct ytree *tf = ytree_get(m, "target_failover");
-    if (tf && scalar(r, tf, "target_failover")) {
-        if (!strcmp(tf->text, "rebalance"))
-            g->rebalance = true;
-        else if (strcmp(tf->text, "no_rebalance") != 0) {
-            diag_error(&tf->loc, "target_failover must be no_rebalance or rebalance, got '%s'",
-                       tf->text);
-            fail(r);
-        }
-    }
-    g->connection_termination = true;
-    get_bool(r, m, "connection_termination", &g->connection_termination);
-    get_dist(r, m, "appliance_demand", &g->appliance_demand);
-    const struct ytree *st = ytree_get(m, "stickiness");
-    if (st && scalar(r, st, "stickiness")) {
-        g->sticky_loc = st->loc;
-        const char *t = st->text;
-        if (!strcmp(t, "none") || !strcmp(t, "off"))
-            g->sticky = SC_STICKY_NONE;
-        else if (!strcmp(t, "5_tuple"))
-            g->sticky = SC_STICKY_5TUPLE;
-        else if (!strcmp(t, "3_tuple") || !strcmp(t, "source_ip_dest_ip_proto"))
-            g->sticky = SC_STICKY_3TUPLE;
-        else if (!strcmp(t, "2_tuple") || !strcmp(t, "source_ip_dest_ip"))
-            g->sticky = SC_STICKY_2TUPLE;
-        else if (!strncmp(t, "lb_cookie", 9)) {
-            /* lb_cookie or lb_cookie(duration=D): 1 s to 7 days, default 1 day. */
-            g->sticky = SC_STICKY_COOKIE;
-            g->sticky_duration_s = 86400;
-            struct sim_call *call;
-            if (sim_call_parse(t, &st->loc, &call)) {
-                fail(r);
-            } else {
-                for (size_t i = 0; call->name && i < call->nargs; i++) {
-                    const struct sim_call_arg *ca = &call->args[i];
-                    const char *why = NULL;
-                    if (!ca->key || strcmp(ca->key, "duration") != 0) {
-                        diag_error_text(&st->loc, t, ca->key_off,
-                                        ca->key ? strlen(ca->key) : ca->value_len,
-                                        "lb_cookie takes one parameter, duration");
-                        fail(r);
-                    } else if (sim_units_parse(ca->value, ca->value_len, SIM_UNIT_SECONDS,
-                                               &g->sticky_duration_s, &why) ||
-                               g->sticky_duration_s < 1 || g->sticky_duration_s > 604800) {
-                        diag_error_text(&st->loc, t, ca->value_off, ca->value_len,
-                                        "lb_cookie duration must be 1s to 7d (AWS range)%s%s",
-                                        why ? ": " : "", why ? why : "");
-                        fail(r);
-                    }
-                }
-                sim_call_free(call);
-            }
-        } else {
-            diag_error(&st->loc, "unknown stickiness '%s'; expected lb_cookie or "
-                                 "lb_cookie(duration=D) for ALB and CLB groups, 5_tuple, 3_tuple "
-                                 "or 2_tuple for GWLB groups, or none", t);
-            fail(r);
-        }
-    }
-    const struct ytree *ts = get_list(r, m, "targets");
-    if (ts) {
-        g->targets = xcalloc(ts->n ? ts->n : 1, sizeof *g->targets);
-        for (size_t i = 0; i < ts->n; i++)
-            read_targets(r, ts->items[i], &g->targets[g->ntargets++]);
-    }
-}
+/* ---- the top level: its own keys, and each list item through its component ---- */
 
 static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed",
                                        "output", "workloads", "load_balancers", "target_groups",
                                        "slo", "faults", "auto_scaling_groups", "start",
                                        "ecs_services", NULL};
-static const char *const ecs_keys[] = {"name", "target_groups", "zones", "launch_type", "task",
-                                       "min", "max", "desired", "start_time", "memory_model",
-                                       "policies", "cluster", NULL};
-static const char *const ecs_task_keys[] = {"cpu", "memory", "speed", "discipline",
-                                            "queue_limit", NULL};
-static const char *const ecs_mem_keys[] = {"idle", "per_request", NULL};
-static const char *const ecs_cluster_keys[] = {
-    "name", "instance_type", "min", "max", "desired", "launch_time", "target_capacity",
-    "placement", "managed_scaling", "instance_warmup", "min_scaling_step",
-    "max_scaling_step", "scale_in_evaluations", NULL};
 
-static void read_history(struct reader *r, const char *owner, struct scaling_policy *p);
-
-/* A policy on a target group's metric (request counts, response times, 5xx; or predictive
- * on request counts) needs the owner to register with a target group: it reads the first. */
-static void check_policy_groups(struct reader *r, const struct scaling_policy *pol, int n,
-                                int ntgs, const char *owner)
-{
-    for (int i = 0; i < n && ntgs == 0; i++) {
-        const struct scaling_policy *p = &pol[i];
-        const struct metric_def *md = p->kind == SCALING_TARGET_TRACKING ? p->metric
-                                      : p->kind == SCALING_SIMPLE || p->kind == SCALING_STEP
-                                          ? p->alarm.metric
-                                          : NULL;
-        bool tg = (md && (md->resource & METRIC_RES_TARGET_GROUP)) ||
-                  (p->kind == SCALING_PREDICTIVE && p->pred_requests);
-        if (tg) {
-            diag_error(&p->loc, "policy '%s' of '%s' scales on a target group's requests or "
-                                "responses, but '%s' registers with no target group (add "
-                                "target_groups: [NAME])", p->name, owner, owner);
-            fail(r);
-        }
-    }
-}
-
-static void read_ecs(struct reader *r, const struct ytree *m, struct sc_ecs *e)
-{
-    struct ecs_service_cfg *c = &e->cfg;
-    if (ytree_check_keys(m, "an ECS service", ecs_keys)) {
-        fail(r);
-        return;
-    }
-    get_string(r, m, "name", &e->name);
-    e->loc = m->loc;
-    ecs_service_cfg_default(c, e->name ? e->name : "service");
-    const struct ytree *tgs = get_list(r, m, "target_groups");
-    if (tgs) {
-        e->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tg_names);
-        e->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tg_locs);
-        e->tgs = xcalloc(tgs->n ? tgs->n : 1, sizeof *e->tgs);
-        for (size_t i = 0; i < tgs->n; i++) {
-            const struct ytree *t = scalar(r, tgs->items[i], "a target group name");
-            if (!t)
-                continue;
-            e->tg_names[c->ntgs] = xstrdup(t->text);
-            e->tg_locs[c->ntgs++] = t->loc;
-        }
-        c->tgs = e->tgs;
-    }
-    const struct ytree *zones = get_list(r, m, "zones");
-    if (zones) {
-        e->zones = xcalloc(zones->n ? zones->n : 1, sizeof *e->zones);
-        for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = scalar(r, zones->items[i], "a zone");
-            if (z)
-                e->zones[c->nzones++] = zone_index(r->sc, z->text);
-        }
-        c->zones = e->zones;
-    }
-    const struct ytree *lt = ytree_get(m, "launch_type");
-    if (lt && scalar(r, lt, "launch_type")) {
-        if (!strcmp(lt->text, "ec2"))
-            c->launch_type = ECS_LAUNCH_EC2;
-        else if (strcmp(lt->text, "fargate") != 0) {
-            diag_error(&lt->loc, "unknown launch_type '%s'; expected fargate or ec2", lt->text);
-            fail(r);
-        }
-    }
-    const struct ytree *task = ytree_get(m, "task");
-    if (task) {
-        if (ytree_check_keys(task, "task", ecs_task_keys)) {
-            fail(r);
-        } else {
-            double mem = c->memory_gb * 1e9;
-            get_positive(r, task, "cpu", SIM_UNIT_NONE, &c->cpu, false);
-            if (get_unit(r, task, "memory", SIM_UNIT_BYTES, &mem) == 0)
-                c->memory_gb = mem / 1e9;
-            get_positive(r, task, "speed", SIM_UNIT_NONE, &c->speed, false);
-            get_int(r, task, "queue_limit", 0, 100000000, &c->queue_limit);
-            char *disc = NULL;
-            get_string(r, task, "discipline", &disc);
-            if (disc && (!strcmp(disc, "ps") || !strcmp(disc, "processor_sharing")))
-                c->discipline = TARGET_PS;
-            else if (disc && strcmp(disc, "fcfs") != 0) {
-                diag_error(&ytree_get(task, "discipline")->loc,
-                           "unknown discipline '%s'; expected fcfs or ps", disc);
-                fail(r);
-            }
-            free(disc);
-        }
-    }
-    if (!ytree_get(m, "desired")) {
-        if (scaling_capacity_read(m, "min", "max", NULL, &c->min, &c->max, NULL))
-            fail(r);
-        c->desired = c->min;
-    } else if (scaling_capacity_read(m, "min", "max", "desired", &c->min, &c->max, &c->desired)) {
-        fail(r);
-    }
-    get_dist(r, m, "start_time", &e->start_time);
-    c->start_time = e->start_time;
-    const struct ytree *mm = ytree_get(m, "memory_model");
-    if (mm) {
-        if (ytree_check_keys(mm, "memory_model", ecs_mem_keys)) {
-            fail(r);
-        } else {
-            double per = c->memory_per_request_mb * 1e6;
-            get_positive(r, mm, "idle", SIM_UNIT_NONE, &c->memory_idle_pct, true);
-            if (get_unit(r, mm, "per_request", SIM_UNIT_BYTES, &per) == 0)
-                c->memory_per_request_mb = per / 1e6;
-        }
-    }
-    const struct ytree *cl = ytree_get(m, "cluster");
-    if (cl && c->launch_type != ECS_LAUNCH_EC2) {
-        diag_error(ytree_key_loc(m, "cluster"), "'cluster' is for the EC2 launch type "
-                                                "(launch_type: ec2)");
-        fail(r);
-    } else if (!cl && c->launch_type == ECS_LAUNCH_EC2) {
-        diag_error(&m->loc, "launch_type ec2 needs a cluster: { instance_type: c5.xlarge, "
-                            "max: 10 }");
-        fail(r);
-    } else if (cl) {
-        struct ecs_cluster_cfg *k = &c->cluster;
-        if (ytree_check_keys(cl, "cluster", ecs_cluster_keys)) {
-            fail(r);
-        } else {
-            get_string(r, cl, "name", &e->cluster_name);
-            k->name = e->cluster_name;
-            if (!require(r, cl, "instance_type", "a cluster")) {
-                get_string(r, cl, "instance_type", &e->instance_type);
-                k->instance_type = e->instance_type;
-            }
-            if (!ytree_get(cl, "desired")) {
-                if (scaling_capacity_read(cl, "min", "max", NULL, &k->min, &k->max, NULL))
-                    fail(r);
-                k->desired = k->min;
-            } else if (scaling_capacity_read(cl, "min", "max", "desired", &k->min, &k->max,
-                                             &k->desired)) {
-                fail(r);
-            }
-            get_dist(r, cl, "launch_time", &e->launch_time);
-            k->launch_time = e->launch_time;
-            get_positive(r, cl, "target_capacity", SIM_UNIT_NONE, &k->target_capacity_pct,
-                         false);
-            const struct ytree *pl = ytree_get(cl, "placement");
-            if (pl && scalar(r, pl, "placement")) {
-                if (!strcmp(pl->text, "binpack"))
-                    k->placement = ECS_PLACE_BINPACK;
-                else if (!strcmp(pl->text, "spread"))
-                    k->placement = ECS_PLACE_SPREAD;
-                else {
-                    diag_error(&pl->loc, "unknown placement '%s'; expected binpack or spread",
-                               pl->text);
-                    fail(r);
-                }
-            }
-            get_bool(r, cl, "managed_scaling", &k->managed_scaling);
-            get_positive(r, cl, "instance_warmup", SIM_UNIT_SECONDS, &k->instance_warmup_s, true);
-            get_int(r, cl, "min_scaling_step", 1, 10000, &k->min_step);
-            get_int(r, cl, "max_scaling_step", 1, 10000, &k->max_step);
-            get_int(r, cl, "scale_in_evaluations", 1, 1000, &k->scale_in_evaluations);
-        }
-    }
-    scaling_ctx_default(&c->ctx, METRIC_RES_ECS_SERVICE, e->name ? e->name : "service");
-    c->ctx.clock.epoch_s = r->sc->start_epoch_s;
-    const struct ytree *pol = get_list(r, m, "policies");
-    if (pol) {
-        e->policies = xcalloc(pol->n ? pol->n : 1, sizeof *e->policies);
-        for (size_t i = 0; i < pol->n; i++) {
-            struct scaling_policy *p = &e->policies[c->npolicies++];
-            if (scaling_policy_read(pol->items[i], &c->ctx, p))
-                fail(r);
-            else if (p->kind == SCALING_PREDICTIVE)
-                read_history(r, e->name, p);
-        }
-        c->policies = e->policies;
-        if (r->errors == 0)
-            check_policy_groups(r, e->policies, c->npolicies, c->ntgs, e->name);
-    }
-    if (r->errors == 0 && ecs_cfg_check(c, &e->loc))
-        fail(r);
-}
-static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
-                                       "max", "desired", "launch_time", "warmup",
-                                       "health_check_type", "health_check_grace_period",
-                                       "monitoring", "termination_policy", "policies", NULL};
-
-static void read_targets(struct reader *r, const struct ytree *m, struct sc_targets *ts);
-
-/* A predictive policy's history: a CSV of load before t = 0 (its last hour ends at t = 0),
- * read now so a bad file is a load-time error.  Without enough of it the policy waits
- * for the run's own 24 h only when the scenario says so. */
-static void read_history(struct reader *r, const char *owner, struct scaling_policy *p)
-{
-    size_t need = forecast_method_min_history_h(&p->method);
-    if (p->history_path) {
-        char path[4096];
-        if (p->history_path[0] == '/')
-            snprintf(path, sizeof path, "%s", p->history_path);
-        else
-            snprintf(path, sizeof path, "%s/%s", r->sc->dir, p->history_path);
-        struct forecast_history h;
-        int rc = forecast_history_read(path, p->history_series,
-                                       p->pred_requests ? FORECAST_AGG_SUM : FORECAST_AGG_MEAN, &h);
-        if (rc) {
-            fail(r);
-            return;
-        }
-        p->history = h.load;
-        p->history_n = h.n;
-        h.load = NULL;
-        forecast_history_fini(&h);
-    }
-    if (p->history_n < need && !p->wait_for_history) {
-        diag_error(p->history_path ? &p->history_loc : &p->loc,
-                   "predictive policy '%s' of '%s' has %zu hours of history; it needs at least "
-                   "%zu (history: FILE), or wait_for_history: true to wait for the run's "
-                   "own, as AWS does", p->name, owner, p->history_n, need);
-        fail(r);
-    }
-}
-
-static void read_asg(struct reader *r, const struct ytree *m, struct sc_asg *a)
-{
-    if (ytree_check_keys(m, "an auto scaling group", asg_keys)) {
-        fail(r);
-        return;
-    }
-    get_string(r, m, "name", &a->name);
-    a->loc = m->loc;
-    const struct ytree *tgs = get_list(r, m, "target_groups");
-    if (tgs) {
-        a->tg_names = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_names);
-        a->tg_locs = xcalloc(tgs->n ? tgs->n : 1, sizeof *a->tg_locs);
-        for (size_t i = 0; i < tgs->n; i++) {
-            const struct ytree *t = scalar(r, tgs->items[i], "a target group name");
-            if (!t)
-                continue;
-            a->tg_names[a->ntgs] = xstrdup(t->text);
-            a->tg_locs[a->ntgs++] = t->loc;
-        }
-    }
-    const struct ytree *zones = get_list(r, m, "zones");
-    if (zones) {
-        a->zones = xcalloc(zones->n ? zones->n : 1, sizeof *a->zones);
-        for (size_t i = 0; i < zones->n; i++) {
-            const struct ytree *z = scalar(r, zones->items[i], "a zone");
-            if (z)
-                a->zones[a->nzones++] = zone_index(r->sc, z->text);
-        }
-    }
-    const struct ytree *lt = ytree_get(m, "launch_template");
-    if (!lt) {
-        diag_error(&m->loc, "an auto scaling group needs 'launch_template', e.g. "
-                            "{ instance_type: c5.large }");
-        fail(r);
-    } else if (lt->kind != YTREE_MAP) {
-        diag_error(&lt->loc, "launch_template must be a mapping, e.g. { instance_type: c5.large }");
-        fail(r);
-    } else {
-        for (const char *const *k = (const char *const[]){"count", "zone", "lb", "register_at",
-                                                          "deregister_at", NULL};
-             *k; k++)
-            if (ytree_get(lt, *k)) {
-                diag_error(ytree_key_loc(lt, *k), "'%s' does not belong in a launch template: "
-                           "the group decides how many instances run and where", *k);
-                fail(r);
-            }
-        read_targets(r, lt, &a->tmpl);
-    }
-    a->min = 1;
-    a->max = 1;
-    a->desired = -1;
-    if (!ytree_get(m, "desired")) {
-        if (scaling_capacity_read(m, "min", "max", NULL, &a->min, &a->max, NULL))
-            fail(r);
-        a->desired = a->min;
-    } else if (scaling_capacity_read(m, "min", "max", "desired", &a->min, &a->max,
-                                     &a->desired)) {
-        fail(r);
-    }
-    /* AWS.md fact 11: boot about 25-30 s plus the application's start; the first passing
-     * health check comes on top (the target group's). */
-    const char *lt_default = "lognormal(median=40s, p99=90s)";
-    if (!ytree_get(m, "launch_time") &&
-        sim_dist_parse(lt_default, SIM_UNIT_SECONDS, NULL, r->sc->dir, &a->launch_time))
-        fail(r);
-    get_dist(r, m, "launch_time", &a->launch_time);
-    a->warmup_s = 300;
-    get_positive(r, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s, true);
-    a->grace_s = 300;
-    get_positive(r, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s, true);
-    const struct ytree *hct = ytree_get(m, "health_check_type");
-    if (hct && scalar(r, hct, "health_check_type")) {
-        if (!strcasecmp(hct->text, "elb"))
-            a->elb_health = true;
-        else if (strcasecmp(hct->text, "ec2") != 0) {
-            diag_error(&hct->loc, "health_check_type must be ec2 or elb, got '%s'", hct->text);
-            fail(r);
-        }
-    }
-    const struct ytree *mon = ytree_get(m, "monitoring");
-    if (mon && scalar(r, mon, "monitoring")) {
-        if (!strcmp(mon->text, "detailed"))
-            a->detailed_monitoring = true;
-        else if (strcmp(mon->text, "basic") != 0) {
-            diag_error(&mon->loc, "monitoring must be basic (300 s datapoints) or detailed "
-                                  "(60 s), got '%s'", mon->text);
-            fail(r);
-        }
-    }
-    const struct ytree *tp = ytree_get(m, "termination_policy");
-    if (tp && scalar(r, tp, "termination_policy")) {
-        if (!strcmp(tp->text, "oldest_instance"))
-            a->termination = SC_TERM_OLDEST;
-        else if (!strcmp(tp->text, "newest_instance"))
-            a->termination = SC_TERM_NEWEST;
-        else if (strcmp(tp->text, "default") != 0) {
-            diag_error(&tp->loc, "termination_policy must be default, oldest_instance or "
-                                 "newest_instance, got '%s'", tp->text);
-            fail(r);
-        }
-    }
-    scaling_ctx_default(&a->ctx, METRIC_RES_ASG, a->name ? a->name : "asg");
-    a->ctx.detailed_monitoring = a->detailed_monitoring;
-    a->ctx.clock.epoch_s = r->sc->start_epoch_s;
-    a->ctx.default_warmup_s = a->warmup_s;
-    const struct ytree *pol = get_list(r, m, "policies");
-    if (pol) {
-        a->policies = xcalloc(pol->n ? pol->n : 1, sizeof *a->policies);
-        for (size_t i = 0; i < pol->n; i++) {
-            struct scaling_policy *p = &a->policies[a->npolicies++];
-            if (scaling_policy_read(pol->items[i], &a->ctx, p))
-                fail(r);
-            else if (p->kind == SCALING_PREDICTIVE)
-                read_history(r, a->name, p);
-            for (int j = 0; j + 1 < a->npolicies && p->name; j++)
-                if (a->policies[j].name && !strcmp(a->policies[j].name, p->name)) {
-                    diag_error(&p->loc, "duplicate policy name '%s' in group '%s'", p->name,
-                               a->name);
-                    fail(r);
-                }
-        }
-        if (r->errors == 0)
-            check_policy_groups(r, a->policies, a->npolicies, a->ntgs, a->name);
-    }
-}
-static const char *const fault_keys[] = {"at", "target", "zone", "kind", "duration", NULL};
-
-/* kind text: crash, hang, outage, slow(factor=F), errors(rate=R). */
-static void read_fault_kind(struct reader *r, const struct ytree *v, struct sc_fault *f)
-{
-    const char *t = v->text;
-    int used = 0;
-    char buf[64];
-    f->factor = 1;
-    if (!strcmp(t, "crash"))
-        f->kind = TARGET_FAULT_CRASH;
-    else if (!strcmp(t, "hang"))
-        f->kind = TARGET_FAULT_HANG;
-    else if (!strcmp(t, "outage")) {
-        f->kind = TARGET_FAULT_CRASH;
-        f->outage = true;
-    } else if (!strncmp(t, "slow", 4)) {
-        f->kind = TARGET_FAULT_SLOW;
-        f->factor = 4;
-        if (t[4] && (sscanf(t, "slow ( factor = %lf ) %n", &f->factor, &used) < 1 || t[used] ||
-                     !(f->factor > 0) || !isfinite(f->factor))) {
-            diag_error(&v->loc, "cannot read fault kind '%s'; expected slow(factor=F) with F > 0",
-                       t);
-            fail(r);
-        }
-    } else if (!strncmp(t, "errors", 6)) {
-        f->kind = TARGET_FAULT_ERRORS;
-        f->rate = 1;
-        if (t[6] && (sscanf(t, "errors ( rate = %lf ) %n", &f->rate, &used) < 1 || t[used] ||
-                     !(f->rate >= 0 && f->rate <= 1))) {
-            diag_error(&v->loc, "cannot read fault kind '%s'; expected errors(rate=R) with R "
-                                "from 0 to 1", t);
-            fail(r);
-        }
-    } else {
-        diag_error(&v->loc, "unknown fault kind '%s'; expected one of: crash, hang, "
-                            "slow(factor=F), errors(rate=R), outage", t);
-        fail(r);
-        return;
-    }
-    if (f->kind == TARGET_FAULT_SLOW)
-        snprintf(buf, sizeof buf, "slow(factor=%.10g)", f->factor);
-    else if (f->kind == TARGET_FAULT_ERRORS)
-        snprintf(buf, sizeof buf, "errors(rate=%.10g)", f->rate);
-    else
-        snprintf(buf, sizeof buf, "%s", f->outage ? "outage" : t);
-    f->kind_text = xstrdup(buf);
-}
-
-static void read_fault(struct reader *r, const struct ytree *m, struct sc_fault *f)
-{
-    f->zone = -1;
-    if (m->kind != YTREE_MAP) {
-        diag_error(&m->loc, "each fault must be a mapping, e.g. { at: 5m, target: web/2, "
-                            "kind: crash }");
-        fail(r);
-        return;
-    }
-    if (ytree_check_keys(m, "a fault", fault_keys)) {
-        fail(r);
-        return;
-    }
-    if (require(r, m, "at", "a fault") || require(r, m, "kind", "a fault"))
-        return;
-    get_positive(r, m, "at", SIM_UNIT_SECONDS, &f->at_s, true);
-    get_positive(r, m, "duration", SIM_UNIT_SECONDS, &f->duration_s, false);
-    const struct ytree *k = scalar(r, ytree_get(m, "kind"), "kind");
-    if (!k)
-        return;
-    read_fault_kind(r, k, f);
-    const struct ytree *tv = ytree_get(m, "target"), *zv = ytree_get(m, "zone");
-    if (f->outage) {
-        if (tv || !zv) {
-            diag_error(tv ? ytree_key_loc(m, "target") : &m->loc,
-                       "an outage takes a zone (zone: b), not a target");
-            fail(r);
-        } else if (scalar(r, zv, "zone")) {
-            f->zone_name = xstrdup(zv->text);
-            f->loc = zv->loc;
-            f->loc.file = r->sc->file;
-        }
-    } else if (zv || !tv) {
-        diag_error(zv ? ytree_key_loc(m, "zone") : &m->loc,
-                   "a %s fault takes a target (target: GROUP/N); a zone takes kind: outage",
-                   k->text);
-        fail(r);
-    } else if (scalar(r, tv, "target")) {
-        f->target = xstrdup(tv->text);
-        f->loc = tv->loc;
-        f->loc.file = r->sc->file;
-    }
-}
 static const char *const output_keys[] = {"interval", "requests", NULL};
+
+/* Metrics an SLO can judge over a window (per window, from what completed in it). */
+static bool windowed_metric(const char *m)
+{
+    return !strncmp(m, "latency_", 8) || !strcmp(m, "error_ratio") ||
+           !strcmp(m, "throughput_rps");
+}
 
 static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
 {
     s->text = xstrdup(v->text);
     s->loc = v->loc;
-    s->loc.file = r->sc->file; /* the tree's copy of the name goes when the tree does */
+    /* The tree's copy of the file name goes when the tree does; a --set value keeps its
+     * static "--set" so a broken SLO is reported at the argument that stated it. */
+    if (strcmp(v->loc.file, "--set") != 0)
+        s->loc.file = r->c.file;
     char path[256], op[3] = "";
     double val;
     int used = 0;
     const char *t = v->text;
     if (sscanf(t, " %255[A-Za-z0-9_.-] %2[<>=] %lf %n", path, op, &val, &used) < 3 ||
-        t[used] != '\0' || (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") &&
-                            strcmp(op, ">="))) {
-        diag_error(&v->loc, "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER, e.g. "
-                            "\"workload.shoppers.latency_p99_s < 0.5\" (OP: <, <=, >, >=)", t);
-        fail(r);
+        (t[used] != '\0' && strncmp(t + used, "over ", 5)) ||
+        (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") && strcmp(op, ">="))) {
+        yread_error(&r->c.y, &v->loc,
+                    "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER [over WINDOW], "
+                    "e.g. \"workload.shoppers.latency_p99_s < 0.5\" or \"... < 0.5 over 5m\" "
+                    "(OP: <, <=, >, >=)",
+                    t);
         return;
+    }
+    if (!isfinite(val)) {
+        yread_error(&r->c.y, &v->loc, "SLO '%s' compares with %g; expected a finite number", t,
+                    val);
+        return;
+    }
+    if (t[used] != '\0') {
+        const char *w = t + used + 5, *why = NULL;
+        while (*w == ' ')
+            w++;
+        size_t n = strlen(w);
+        while (n > 0 && w[n - 1] == ' ')
+            n--;
+        if (sim_units_parse(w, n, SIM_UNIT_SECONDS, &s->window_s, &why) || s->window_s <= 0) {
+            yread_error(&r->c.y, &v->loc, "SLO '%s': the window after 'over' must be a duration "
+                                          "above 0 (e.g. over 5m)%s%s",
+                        t, why ? ": " : "", why ? why : "");
+            return;
+        }
     }
     char *d1 = strchr(path, '.');
     char *d2 = d1 ? strrchr(path, '.') : NULL;
@@ -1380,8 +95,8 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
             s->name = xstrdup("run");
             s->metric = xstrdup(d1 + 1);
         } else {
-            diag_error(&v->loc, "SLO path '%s' must be SCOPE.NAME.METRIC (or run.METRIC)", path);
-            fail(r);
+            yread_error(&r->c.y, &v->loc, "SLO path '%s' must be SCOPE.NAME.METRIC (or run.METRIC)",
+                        path);
             return;
         }
     } else {
@@ -1391,20 +106,62 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
     }
     memcpy(s->op, op, sizeof s->op);
     s->value = val;
+    if (s->window_s > 0 &&
+        (!windowed_metric(s->metric) || (strcmp(s->scope, "workload") && strcmp(s->scope, "run"))))
+        yread_error(&r->c.y, &v->loc,
+                    "SLO '%s': over a window, an SLO judges a workload's or the run's "
+                    "latency_*, error_ratio or throughput_rps",
+                    t);
+}
+
+/* Every SLO names a scope and an item the scenario has. */
+static void check_slos(struct reader *r)
+{
+    static const char *const scopes[] = {"run", "workload", "lb", "target_group", "target",
+                                         "asg", "ecs", "ecs_cluster", NULL};
+    const struct scenario *sc = r->sc;
+    for (int i = 0; i < sc->nslos; i++) {
+        const struct sc_slo *o = &sc->slos[i];
+        if (!o->scope)
+            continue; /* already reported */
+        size_t k = 0;
+        while (scopes[k] && strcmp(scopes[k], o->scope))
+            k++;
+        if (!scopes[k]) {
+            yread_error(&r->c.y, &o->loc, "SLO '%s': unknown scope '%s'; expected one of: run, "
+                                          "workload, lb, target_group, target, asg, ecs, "
+                                          "ecs_cluster",
+                        o->text, o->scope);
+            continue;
+        }
+        bool found = !strcmp(o->scope, "run") || !strcmp(o->scope, "target");
+        for (int j = 0; !found && !strcmp(o->scope, "workload") && j < sc->nworkloads; j++)
+            found = sc->workloads[j].name && !strcmp(sc->workloads[j].name, o->name);
+        for (int j = 0; !found && !strcmp(o->scope, "lb") && j < sc->nlbs; j++)
+            found = sc->lbs[j].name && !strcmp(sc->lbs[j].name, o->name);
+        for (int j = 0; !found && !strcmp(o->scope, "target_group") && j < sc->ntgs; j++)
+            found = sc->tgs[j].name && !strcmp(sc->tgs[j].name, o->name);
+        for (int j = 0; !found && !strcmp(o->scope, "asg") && j < sc->nasgs; j++)
+            found = sc->asgs[j].name && !strcmp(sc->asgs[j].name, o->name);
+        for (int j = 0; !found && !strncmp(o->scope, "ecs", 3) && j < sc->necs; j++)
+            found = !strcmp(o->scope, "ecs") ? sc->ecs[j].name && !strcmp(sc->ecs[j].name, o->name)
+                                             : true;
+        if (!found)
+            yread_error(&r->c.y, &o->loc, "SLO '%s': the scenario has no %s named '%s'", o->text,
+                        o->scope, o->name);
+    }
 }
 
 static void read_top(struct reader *r, const struct ytree *root)
 {
     struct scenario *sc = r->sc;
-    if (ytree_check_keys(root, "the scenario", top_keys)) {
-        fail(r);
+    if (yread_keys(&r->c.y, root, "the scenario", top_keys))
         return;
-    }
     sc->duration_s = 600;
     sc->warmup_s = 0;
     sc->seed = 1;
-    sc->interval_s = 1;
-    get_string(r, root, "name", &sc->name);
+    sc->interval_s = 0;
+    yread_string(&r->c.y, root, "name", &sc->name);
     if (!sc->name) {
         /* Default: the file name without folder and extension. */
         const char *b = strrchr(sc->file, '/');
@@ -1412,98 +169,113 @@ static void read_top(struct reader *r, const struct ytree *root)
         const char *dot = strrchr(b, '.');
         sc->name = xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
     }
-    get_positive(r, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s, false);
-    get_positive(r, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s, true);
+    yread_positive(&r->c.y, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s);
+    yread_zero_or_more(&r->c.y, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s);
     if (sc->warmup_s >= sc->duration_s) {
-        diag_error(ytree_key_loc(root, "warmup"), "warmup (%gs) must be shorter than duration "
-                                                  "(%gs)", sc->warmup_s, sc->duration_s);
-        fail(r);
+        yread_error(&r->c.y, ytree_key_loc(root, "warmup"),
+                    "warmup (%gs) must be shorter than duration "
+                    "(%gs)",
+                    sc->warmup_s, sc->duration_s);
     }
     const struct ytree *seed = ytree_get(root, "seed");
-    if (seed && scalar(r, seed, "seed")) {
+    if (seed && yread_scalar(&r->c.y, seed, "seed")) {
         char *end;
         errno = 0;
         unsigned long long s = strtoull(seed->text, &end, 10);
         if (end == seed->text || *end || errno || seed->text[0] == '-') {
-            diag_error(&seed->loc, "seed must be a whole number from 0 to 2^64-1, got '%s'",
-                       seed->text);
-            fail(r);
+            yread_error(&r->c.y, &seed->loc,
+                        "seed must be a whole number from 0 to 2^64-1, got '%s'", seed->text);
         } else
             sc->seed = s;
     }
     sc->start_epoch_s = CRON_EPOCH_DEFAULT;
     const struct ytree *st = ytree_get(root, "start");
-    if (st && scalar(r, st, "start")) {
+    if (st && yread_scalar(&r->c.y, st, "start")) {
         struct cron_clock utc = {0, 0};
         double t;
         if (cron_datetime_parse(st->text, &st->loc, &utc, &t))
-            fail(r);
+            yread_fail(&r->c.y);
         else
             sc->start_epoch_s = (int64_t)t;
     }
+    r->c.start_epoch_s = sc->start_epoch_s;
     const struct ytree *out = ytree_get(root, "output");
     if (out) {
-        if (ytree_check_keys(out, "output", output_keys))
-            fail(r);
-        else {
-            get_positive(r, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s, false);
-            get_bool(r, out, "requests", &sc->log_requests);
+        if (yread_keys(&r->c.y, out, "output", output_keys) == 0) {
+            const struct ytree *iv = ytree_get(out, "interval");
+            if (!(iv && iv->kind == YTREE_SCALAR && !strcmp(iv->text, "auto")))
+                yread_positive(&r->c.y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
+            yread_bool(&r->c.y, out, "requests", &sc->log_requests);
         }
     }
+    if (sc->interval_s == 0) {
+        sc->interval_auto = true;
+        sc->interval_s = scenario_auto_interval(sc->duration_s);
+    }
     if (sc->duration_s / sc->interval_s > 1e7) {
-        diag_error(out ? ytree_key_loc(out, "interval") : ytree_key_loc(root, "duration"),
-                   "interval %gs over %gs makes more than 10 "
-                                                   "million rows; use a longer interval",
-                   sc->interval_s, sc->duration_s);
-        fail(r);
+        yread_error(&r->c.y, out ? ytree_key_loc(out, "interval") : ytree_key_loc(root, "duration"),
+                    "interval %gs over %gs makes more than 10 "
+                    "million rows; use a longer interval",
+                    sc->interval_s, sc->duration_s);
     }
 
-    const struct ytree *lbs = get_list(r, root, "load_balancers");
-    if (lbs && !check_names(r, lbs, "load_balancers")) {
+    const struct ytree *lbs = yread_list(&r->c.y, root, "load_balancers");
+    if (lbs && !yread_names(&r->c.y, lbs, "load_balancers")) {
         sc->lbs = xcalloc(lbs->n ? lbs->n : 1, sizeof *sc->lbs);
         for (size_t i = 0; i < lbs->n; i++)
-            read_lb(r, lbs->items[i], &sc->lbs[sc->nlbs++]);
+            lb_cfg_read(&r->c, lbs->items[i], &sc->lbs[sc->nlbs++]);
     }
-    const struct ytree *tgs = get_list(r, root, "target_groups");
-    if (tgs && !check_names(r, tgs, "target_groups")) {
+    const struct ytree *tgs = yread_list(&r->c.y, root, "target_groups");
+    if (tgs && !yread_names(&r->c.y, tgs, "target_groups")) {
         sc->tgs = xcalloc(tgs->n ? tgs->n : 1, sizeof *sc->tgs);
         for (size_t i = 0; i < tgs->n; i++)
-            read_tg(r, tgs->items[i], &sc->tgs[sc->ntgs++]);
+            target_group_cfg_read(&r->c, tgs->items[i], &sc->tgs[sc->ntgs++]);
     }
-    const struct ytree *wls = get_list(r, root, "workloads");
+    const struct ytree *wls = yread_list(&r->c.y, root, "workloads");
     if (!wls || wls->n == 0) {
-        diag_error(wls ? &wls->loc : &root->loc, "a scenario needs at least one workload");
-        fail(r);
-    } else if (!check_names(r, wls, "workloads")) {
+        yread_error(&r->c.y, wls ? &wls->loc : &root->loc,
+                    "a scenario needs at least one workload");
+    } else if (!yread_names(&r->c.y, wls, "workloads")) {
         sc->workloads = xcalloc(wls->n, sizeof *sc->workloads);
         for (size_t i = 0; i < wls->n; i++)
-            read_workload(r, wls->items[i], &sc->workloads[sc->nworkloads++]);
+            workload_cfg_read(&r->c, wls->items[i], &sc->workloads[sc->nworkloads++]);
     }
-    const struct ytree *faults = get_list(r, root, "faults");
+    const struct ytree *faults = yread_list(&r->c.y, root, "faults");
     if (faults) {
         sc->faults = xcalloc(faults->n ? faults->n : 1, sizeof *sc->faults);
         for (size_t i = 0; i < faults->n; i++)
-            read_fault(r, faults->items[i], &sc->faults[sc->nfaults++]);
+            fault_cfg_read(&r->c, faults->items[i], &sc->faults[sc->nfaults++]);
     }
-    const struct ytree *asgs = get_list(r, root, "auto_scaling_groups");
-    if (asgs && !check_names(r, asgs, "auto_scaling_groups")) {
+    const struct ytree *asgs = yread_list(&r->c.y, root, "auto_scaling_groups");
+    if (asgs && !yread_names(&r->c.y, asgs, "auto_scaling_groups")) {
         sc->asgs = xcalloc(asgs->n ? asgs->n : 1, sizeof *sc->asgs);
         for (size_t i = 0; i < asgs->n; i++)
-            read_asg(r, asgs->items[i], &sc->asgs[sc->nasgs++]);
+            asg_cfg_read(&r->c, asgs->items[i], &sc->asgs[sc->nasgs++]);
     }
-    const struct ytree *ecs = get_list(r, root, "ecs_services");
-    if (ecs && !check_names(r, ecs, "ecs_services")) {
+    const struct ytree *ecs = yread_list(&r->c.y, root, "ecs_services");
+    if (ecs && !yread_names(&r->c.y, ecs, "ecs_services")) {
         sc->ecs = xcalloc(ecs->n ? ecs->n : 1, sizeof *sc->ecs);
         for (size_t i = 0; i < ecs->n; i++)
-            read_ecs(r, ecs->items[i], &sc->ecs[sc->necs++]);
+            ecs_cfg_read(&r->c, ecs->items[i], &sc->ecs[sc->necs++]);
     }
-    const struct ytree *slo = get_list(r, root, "slo");
+    const struct ytree *slo = yread_list(&r->c.y, root, "slo");
     if (slo) {
         sc->slos = xcalloc(slo->n ? slo->n : 1, sizeof *sc->slos);
         for (size_t i = 0; i < slo->n; i++)
-            if (scalar(r, slo->items[i], "an SLO"))
+            if (yread_scalar(&r->c.y, slo->items[i], "an SLO"))
                 read_slo(r, slo->items[i], &sc->slos[sc->nslos++]);
     }
+}
+
+double scenario_auto_interval(double duration_s)
+{
+    /* 1 s, 5 s, 10 s, 30 s, then 1-2-5-10-15-30 of minutes and hours, then days. */
+    static const double steps[] = {1,     5,     10,    30,    60,    120,   300,    600,
+                                   900,   1800,  3600,  7200,  10800, 21600, 43200,  86400};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (duration_s / steps[i] <= SCENARIO_AUTO_POINTS)
+            return steps[i];
+    return 86400 * ceil(duration_s / 86400 / SCENARIO_AUTO_POINTS);
 }
 
 int scenario_tg_index(const struct scenario *sc, const char *name)
@@ -1537,8 +309,7 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
         for (int z = 0; z < sc->nzones && used + 1 < sizeof names; z++)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", z ? ", " : "",
                                      sc->zones[z]);
-        diag_error(&f->loc, "unknown zone '%s'; zones: %s", f->zone_name, names);
-        fail(r);
+        yread_error(&r->c.y, &f->loc, "unknown zone '%s'; zones: %s", f->zone_name, names);
         return;
     }
     if (!f->target)
@@ -1569,8 +340,8 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s/<n>",
                                      used ? ", " : "", an);
     }
-    diag_error(&f->loc, "unknown target '%s'; targets: %s", f->target, used ? names : "(none)");
-    fail(r);
+    yread_error(&r->c.y, &f->loc, "unknown target '%s'; targets: %s", f->target,
+                used ? names : "(none)");
 }
 
 /* Cross references: entries, forwards. */
@@ -1588,10 +359,10 @@ static void check_refs(struct reader *r)
                     for (int g = 0; g < sc->ntgs && used + 1 < sizeof names; g++)
                         used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
                                                  g ? ", " : "", sc->tgs[g].name);
-                    diag_error(&f->loc, "rule forwards to target group '%s', which does not "
-                                        "exist; target groups: %s", f->target_group,
-                               sc->ntgs ? names : "(none)");
-                    fail(r);
+                    yread_error(&r->c.y, &f->loc,
+                                "rule forwards to target group '%s', which does not "
+                                "exist; target groups: %s",
+                                f->target_group, sc->ntgs ? names : "(none)");
                 }
             }
     for (int i = 0; i < sc->nworkloads; i++) {
@@ -1602,9 +373,10 @@ static void check_refs(struct reader *r)
             for (int g = 0; g < sc->nlbs && used + 1 < sizeof names; g++)
                 used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
                                          g ? ", " : "", sc->lbs[g].name);
-            diag_error(&w->entry_loc, "entry '%s' is not a load balancer of this scenario; "
-                                      "load balancers: %s", w->entry, sc->nlbs ? names : "(none)");
-            fail(r);
+            yread_error(&r->c.y, &w->entry_loc,
+                        "entry '%s' is not a load balancer of this scenario; "
+                        "load balancers: %s",
+                        w->entry, sc->nlbs ? names : "(none)");
         }
     }
     if (sc->nzones == 0)
@@ -1613,10 +385,10 @@ static void check_refs(struct reader *r)
         struct sc_asg *a = &sc->asgs[i];
         int gi = a->name ? scenario_tg_index(sc, a->name) : -1;
         if (gi >= 0 && sc->tgs[gi].ntargets > 0 && !sc->tgs[gi].targets[0].lb) {
-            diag_error(&a->loc, "auto scaling group '%s' has the name of a target group with "
-                                "targets of its own; their instances would both be '%s/0', ...",
-                       a->name, a->name);
-            fail(r);
+            yread_error(&r->c.y, &a->loc,
+                        "auto scaling group '%s' has the name of a target group with "
+                        "targets of its own; their instances would both be '%s/0', ...",
+                        a->name, a->name);
         }
     }
     for (int i = 0; i < sc->necs; i++) {
@@ -1624,16 +396,18 @@ static void check_refs(struct reader *r)
         for (int k = 0; k < e->cfg.ntgs; k++) {
             e->tgs[k] = scenario_tg_index(sc, e->tg_names[k]);
             if (e->tgs[k] < 0) {
-                diag_error(&e->tg_locs[k], "ECS service '%s' registers with target group "
-                           "'%s', which does not exist", e->name, e->tg_names[k]);
-                fail(r);
+                yread_error(&r->c.y, &e->tg_locs[k],
+                            "ECS service '%s' registers with target group "
+                            "'%s', which does not exist",
+                            e->name, e->tg_names[k]);
             }
         }
         for (int g = 0; g < sc->nasgs; g++)
             if (e->name && sc->asgs[g].name && !strcmp(e->name, sc->asgs[g].name)) {
-                diag_error(&e->loc, "ECS service '%s' has the name of an auto scaling group; "
-                                    "their instances and tasks would share names", e->name);
-                fail(r);
+                yread_error(&r->c.y, &e->loc,
+                            "ECS service '%s' has the name of an auto scaling group; "
+                            "their instances and tasks would share names",
+                            e->name);
             }
     }
     for (int i = 0; i < sc->nfaults; i++)
@@ -1643,13 +417,15 @@ static void check_refs(struct reader *r)
         for (int k = 0; k < a->ntgs; k++) {
             int gi = scenario_tg_index(sc, a->tg_names[k]);
             if (gi < 0) {
-                diag_error(&a->tg_locs[k], "auto scaling group '%s' registers with target "
-                           "group '%s', which does not exist", a->name, a->tg_names[k]);
-                fail(r);
+                yread_error(&r->c.y, &a->tg_locs[k],
+                            "auto scaling group '%s' registers with target "
+                            "group '%s', which does not exist",
+                            a->name, a->tg_names[k]);
             } else if (sc->tgs[gi].ntargets > 0 && sc->tgs[gi].targets[0].lb) {
-                diag_error(&a->tg_locs[k], "target group '%s' has load balancers as targets; "
-                           "an auto scaling group registers instances", a->tg_names[k]);
-                fail(r);
+                yread_error(&r->c.y, &a->tg_locs[k],
+                            "target group '%s' has load balancers as targets; "
+                            "an auto scaling group registers instances",
+                            a->tg_names[k]);
             }
         }
         if (a->nzones == 0) {
@@ -1661,29 +437,6 @@ static void check_refs(struct reader *r)
 }
 
 /* ---- resolving what depends on more than one section ---- */
-
-/* Health-check defaults per LB type (AWS.md §1-§4): interval, timeout, healthy, unhealthy. */
-static const struct sc_health_check hc_defaults[4] = {
-    [SC_LB_ALB] = {30, 5, 5, 2},
-    [SC_LB_NLB] = {30, 10, 5, 2},
-    [SC_LB_GWLB] = {10, 5, 5, 2},
-    [SC_LB_CLB] = {30, 5, 10, 2},
-};
-
-/* The algorithm a group gets when the scenario names none: what its LB type uses. */
-static const char *default_algorithm(enum sc_lb_type t, bool l4)
-{
-    switch (t) {
-    case SC_LB_NLB:
-    case SC_LB_GWLB:
-        return "flow_hash";
-    case SC_LB_CLB:
-        return l4 ? "round_robin" : "least_outstanding_requests";
-    case SC_LB_ALB:
-    default:
-        return "round_robin";
-    }
-}
 
 static void resolve_group(struct reader *r, struct sc_tg *g)
 {
@@ -1701,118 +454,22 @@ static void resolve_group(struct reader *r, struct sc_tg *g)
                 if (!owner) {
                     owner = lb;
                 } else if (owner->type != lb->type || owner->l4 != lb->l4) {
-                    diag_error(&f->loc, "target group '%s' already serves %s %s (%s); a group "
-                                        "serves one load-balancer type and listener kind, got "
-                                        "%s %s (%s) too", g->name, a_an(owner->type),
-                               lb_type_names[owner->type], owner->name, a_an(lb->type),
-                               lb_type_names[lb->type], lb->name);
-                    fail(r);
+                    yread_error(&r->c.y, &f->loc,
+                                "target group '%s' already serves %s %s (%s); a group "
+                                "serves one load-balancer type and listener kind, got "
+                                "%s %s (%s) too",
+                                g->name, lb_cfg_article(owner->type), lb_cfg_type_name(owner->type),
+                                owner->name, lb_cfg_article(lb->type), lb_cfg_type_name(lb->type),
+                                lb->name);
                 }
             }
-    g->used = owner != NULL;
-    g->lb_type = owner ? owner->type : SC_LB_ALB;
-    g->l4 = owner && owner->l4;
-    const char *tn = lb_type_names[g->lb_type];
-    const char *kind = g->l4 ? "routes each flow once" : "routes each request";
-
-    /* Algorithm: the type's default, or the one given if it suits the listener. */
-    if (!g->algorithm_given) {
-        free(g->algorithm);
-        g->algorithm = xstrdup(default_algorithm(g->lb_type, g->l4));
-    }
-    const struct route_ops *ops = route_find(g->algorithm);
-    if (ops && g->used && !(ops->modes & (g->l4 ? ROUTE_PER_FLOW : ROUTE_PER_REQUEST))) {
-        char names[512] = "";
-        size_t used = 0;
-        for (size_t i = 0; route_table[i]; i++)
-            if (route_table[i]->modes & (g->l4 ? ROUTE_PER_FLOW : ROUTE_PER_REQUEST))
-                text_appendf(names, sizeof names, &used, "%s%s", used ? ", " : "",
-                             route_table[i]->name);
-        diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
-                   "algorithm '%s' cannot route for %s %s (%s): %s %s; algorithms that can: %s",
-                   ops->name, a_an(g->lb_type), tn, owner->name, tn, kind, names);
-        fail(r);
-    }
-    if (!ops) {
-        diag_error(&g->loc, "algorithm '%s' is not built into this elbsim", g->algorithm);
-        fail(r);
-    }
-
-    /* Health checks: the type's defaults for what is not given. */
-    const struct sc_health_check *d = &hc_defaults[g->lb_type];
-    if (g->hc.interval_s < 0)
-        g->hc.interval_s = d->interval_s;
-    if (g->hc.timeout_s < 0)
-        g->hc.timeout_s = d->timeout_s;
-    if (g->hc.healthy < 0)
-        g->hc.healthy = d->healthy;
-    if (g->hc.unhealthy < 0)
-        g->hc.unhealthy = d->unhealthy;
-    if (g->hc.timeout_s >= g->hc.interval_s) {
-        diag_error(&g->hc_loc, "health_check timeout (%gs) must be shorter than interval (%gs)",
-                   g->hc.timeout_s, g->hc.interval_s);
-        fail(r);
-    }
-
-    /* Features that belong to some types only. */
-    bool cookie_ok = !g->l4 && (g->lb_type == SC_LB_ALB || g->lb_type == SC_LB_CLB);
-    if (g->sticky == SC_STICKY_COOKIE && !cookie_ok) {
-        diag_error(&g->sticky_loc, "lb_cookie stickiness needs an HTTP listener of an ALB or "
-                                   "CLB; this group serves %s %s that %s", a_an(g->lb_type), tn,
-                   kind);
-        fail(r);
-    }
-    if (g->sticky >= SC_STICKY_5TUPLE && g->lb_type != SC_LB_GWLB) {
-        diag_error(&g->sticky_loc, "tuple stickiness (5_tuple, 3_tuple, 2_tuple) is a GWLB "
-                                   "setting; this group serves %s %s", a_an(g->lb_type), tn);
-        fail(r);
-    }
-    if (g->sticky == SC_STICKY_COOKIE && g->lb_type == SC_LB_ALB && g->cross_zone == SC_XZ_OFF) {
-        diag_error(&g->sticky_loc, "ALB stickiness is not available with cross_zone off (AWS)");
-        fail(r);
-    }
-    if (g->slow_start_s > 0 && g->lb_type != SC_LB_ALB) {
-        diag_error(&g->loc, "slow_start is an ALB setting; this group serves %s %s",
-                   a_an(g->lb_type), tn);
-        fail(r);
-    } else if (g->slow_start_s > 0 && ops && ops->no_slow_start) {
-        diag_error(&g->loc, "slow_start cannot be combined with least_outstanding_requests "
-                            "(AWS)");
-        fail(r);
-    }
-    if (g->appliance_demand && g->lb_type != SC_LB_GWLB) {
-        diag_error(&g->loc, "appliance_demand belongs to a group of GWLB appliances; this group "
-                            "serves %s %s", a_an(g->lb_type), tn);
-        fail(r);
-    }
-
-    /* Load balancers as targets: all or none, never behind a GWLB, and only algorithms that
-     * do not read an instance's size or queue. */
-    int nlb = 0;
-    for (int k = 0; k < g->ntargets; k++)
-        nlb += g->targets[k].lb != NULL;
-    g->lb_targets = nlb > 0;
-    if (nlb && nlb < g->ntargets) {
-        diag_error(&g->loc, "target group '%s' mixes load balancers and instances; a group "
-                            "has one target type (AWS)", g->name);
-        fail(r);
-    }
-    if (nlb && g->lb_type == SC_LB_GWLB) {
-        diag_error(&g->loc, "GWLB targets are appliances, not load balancers; send inspected "
-                            "traffic on with the gwlb's 'next'");
-        fail(r);
-    }
-    if (nlb && ops && ops->reads_targets) {
-        diag_error(g->algorithm_given ? &g->algorithm_loc : &g->loc,
-                   "algorithm '%s' reads each target's size or queue; load-balancer targets "
-                   "have neither", ops->name);
-        fail(r);
-    }
+    target_group_cfg_resolve(&r->c.y, g, owner);
     for (int k = 0; k < g->ntargets; k++)
         if (g->targets[k].lb && scenario_lb_index(sc, g->targets[k].lb) < 0) {
-            diag_error(&g->targets[k].lb_loc, "target '%s' is not a load balancer of this "
-                                              "scenario", g->targets[k].lb);
-            fail(r);
+            yread_error(&r->c.y, &g->targets[k].lb_loc,
+                        "target '%s' is not a load balancer of this "
+                        "scenario",
+                        g->targets[k].lb);
         }
 }
 
@@ -1822,9 +479,10 @@ static int lb_depth(struct reader *r, int i, int *state, int *depth, const struc
 {
     struct scenario *sc = r->sc;
     if (state[i] == 1) {
-        diag_error(via, "load balancers chain in a loop through '%s': a request would never "
-                        "reach a target", sc->lbs[i].name);
-        fail(r);
+        yread_error(&r->c.y, via,
+                    "load balancers chain in a loop through '%s': a request would never "
+                    "reach a target",
+                    sc->lbs[i].name);
         return -1;
     }
     if (state[i] == 2)
@@ -1876,14 +534,13 @@ static void resolve(struct reader *r)
     for (int i = 0; i < sc->nlbs; i++) {
         const struct sc_lb *lb = &sc->lbs[i];
         if (lb->next && scenario_lb_index(sc, lb->next) < 0) {
-            diag_error(&lb->next_loc, "next '%s' is not a load balancer of this scenario",
-                       lb->next);
-            fail(r);
+            yread_error(&r->c.y, &lb->next_loc, "next '%s' is not a load balancer of this scenario",
+                        lb->next);
         }
     }
     for (int i = 0; i < sc->ntgs; i++)
         resolve_group(r, &sc->tgs[i]);
-    if (r->errors)
+    if (r->c.y.errors)
         return;
     int *state = xcalloc((size_t)sc->nlbs + 1, sizeof *state);
     int *depth = xcalloc((size_t)sc->nlbs + 1, sizeof *depth);
@@ -1892,9 +549,10 @@ static void resolve(struct reader *r)
         if (d < 0)
             break;
         if (d > 8) {
-            diag_error(&sc->lbs[i].loc, "load balancer '%s' chains %d hops deep; at most 8 "
-                                             "(REQUEST_MAX_HOPS)", sc->lbs[i].name, d);
-            fail(r);
+            yread_error(&r->c.y, &sc->lbs[i].loc,
+                        "load balancer '%s' chains %d hops deep; at most 8 "
+                        "(REQUEST_MAX_HOPS)",
+                        sc->lbs[i].name, d);
             break;
         }
     }
@@ -1909,19 +567,25 @@ static int finish(struct ytree *root, const char *name, char *const *sets, int n
     sc->file = xstrdup(name);
     const char *slash = strrchr(name, '/');
     sc->dir = slash ? xstrndup(name, (size_t)(slash - name)) : xstrdup(".");
-    struct reader r = {sc, 0};
+    struct reader r = {.sc = sc};
+    yread_init(&r.c.y, sc->dir);
+    r.c.file = sc->file;
+    r.c.zone_index = zone_index;
+    r.c.zones = sc;
     for (int i = 0; i < nsets; i++)
         if (ytree_set(root, sets[i]))
-            r.errors++;
-    if (r.errors == 0) {
+            yread_fail(&r.c.y);
+    if (r.c.y.errors == 0) {
         read_top(&r, root);
-        if (r.errors == 0)
+        if (r.c.y.errors == 0)
             check_refs(&r);
-        if (r.errors == 0)
+        if (r.c.y.errors == 0)
+            check_slos(&r);
+        if (r.c.y.errors == 0)
             resolve(&r);
     }
     ytree_free(root);
-    if (r.errors) {
+    if (r.c.y.errors) {
         scenario_free(sc);
         return -1;
     }
@@ -1950,45 +614,14 @@ void scenario_free(struct scenario *sc)
 {
     if (!sc)
         return;
-    for (int i = 0; i < sc->nworkloads; i++) {
-        struct sc_workload *w = &sc->workloads[i];
-        free(w->name);
-        free(w->entry);
-        arrivals_free(w->arrivals);
-        sim_dist_free(w->think);
-        sim_dist_free(w->demand);
-        sim_dist_free(w->conn_think);
-        for (int j = 0; j < w->npaths; j++)
-            free(w->paths[j].path);
-        free(w->paths);
-        free(w->host);
-    }
+    for (int i = 0; i < sc->nworkloads; i++)
+        workload_cfg_fini(&sc->workloads[i]);
     free(sc->workloads);
-    for (int i = 0; i < sc->nlbs; i++) {
-        struct sc_lb *lb = &sc->lbs[i];
-        free(lb->name);
-        free(lb->next);
-        free(lb->zones);
-        free(lb->latency_text);
-        sim_dist_free(lb->latency);
-        for (int j = 0; j < lb->nrules; j++) {
-            free(lb->rules[j].path);
-            free(lb->rules[j].host);
-            for (int k = 0; k < lb->rules[j].nfw; k++)
-                free(lb->rules[j].fw[k].target_group);
-            free(lb->rules[j].fw);
-        }
-        free(lb->rules);
-    }
+    for (int i = 0; i < sc->nlbs; i++)
+        lb_cfg_fini(&sc->lbs[i]);
     free(sc->lbs);
-    for (int i = 0; i < sc->ntgs; i++) {
-        free(sc->tgs[i].name);
-        free(sc->tgs[i].algorithm);
-        sim_dist_free(sc->tgs[i].appliance_demand);
-        for (int k = 0; k < sc->tgs[i].ntargets; k++)
-            free(sc->tgs[i].targets[k].lb);
-        free(sc->tgs[i].targets);
-    }
+    for (int i = 0; i < sc->ntgs; i++)
+        target_group_cfg_fini(&sc->tgs[i]);
     free(sc->tgs);
     for (int i = 0; i < sc->nslos; i++) {
         free(sc->slos[i].text);
@@ -1997,43 +630,14 @@ void scenario_free(struct scenario *sc)
         free(sc->slos[i].metric);
     }
     free(sc->slos);
-    for (int i = 0; i < sc->nfaults; i++) {
-        free(sc->faults[i].kind_text);
-        free(sc->faults[i].target);
-        free(sc->faults[i].zone_name);
-    }
+    for (int i = 0; i < sc->nfaults; i++)
+        fault_cfg_fini(&sc->faults[i]);
     free(sc->faults);
-    for (int i = 0; i < sc->nasgs; i++) {
-        struct sc_asg *a = &sc->asgs[i];
-        free(a->name);
-        for (int k = 0; k < a->ntgs; k++)
-            free(a->tg_names[k]);
-        free(a->tg_names);
-        free(a->tg_locs);
-        free(a->zones);
-        sim_dist_free(a->launch_time);
-        for (int k = 0; k < a->npolicies; k++)
-            scaling_policy_fini(&a->policies[k]);
-        free(a->policies);
-    }
+    for (int i = 0; i < sc->nasgs; i++)
+        asg_cfg_fini(&sc->asgs[i]);
     free(sc->asgs);
-    for (int i = 0; i < sc->necs; i++) {
-        struct sc_ecs *e = &sc->ecs[i];
-        free(e->name);
-        for (int k = 0; k < e->cfg.ntgs; k++)
-            free(e->tg_names[k]);
-        free(e->tg_names);
-        free(e->tg_locs);
-        free(e->tgs);
-        free(e->zones);
-        sim_dist_free(e->start_time);
-        for (int k = 0; k < e->cfg.npolicies; k++)
-            scaling_policy_fini(&e->policies[k]);
-        free(e->policies);
-        free(e->cluster_name);
-        free(e->instance_type);
-        sim_dist_free(e->launch_time);
-    }
+    for (int i = 0; i < sc->necs; i++)
+        ecs_cfg_fini(&sc->ecs[i]);
     free(sc->ecs);
     for (int i = 0; i < sc->nzones; i++)
         free(sc->zones[i]);
@@ -2046,43 +650,17 @@ void scenario_free(struct scenario *sc)
 
 /* ---- the resolved scenario ---- */
 
-/* A YAML scalar, quoted when it could be misread. */
-static void yq(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void ydist(FILE *f, const struct sim_dist *d)
-{
-    char buf[1024];
-    sim_dist_format(d, buf, sizeof buf);
-    yq(f, buf);
-}
-
-static void ysec(FILE *f, double v, enum sim_unit u)
-{
-    char buf[64];
-    sim_units_format(v, u, buf, sizeof buf);
-    fputs(buf, f);
-}
-
 void scenario_write_resolved(const struct scenario *sc, FILE *f)
 {
     fprintf(f, "# Resolved by elbsim %s: every default filled in.\n", ELBSIM_VERSION);
     fprintf(f, "# Run it again with: elbsim run scenario.yaml\n");
     fputs("name: ", f);
-    yq(f, sc->name);
+    ywrite_quoted(f, sc->name);
     fputs("\nelbsim_version: " ELBSIM_VERSION "\n", f);
     fputs("duration: ", f);
-    ysec(f, sc->duration_s, SIM_UNIT_SECONDS);
+    ywrite_unit(f, sc->duration_s, SIM_UNIT_SECONDS);
     fputs("\nwarmup: ", f);
-    ysec(f, sc->warmup_s, SIM_UNIT_SECONDS);
+    ywrite_unit(f, sc->warmup_s, SIM_UNIT_SECONDS);
     fprintf(f, "\nseed: %llu\n", (unsigned long long)sc->seed);
     {
         char when[32];
@@ -2091,305 +669,37 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         fprintf(f, "start: '%s'\n", when);
     }
     fputs("output: { interval: ", f);
-    ysec(f, sc->interval_s, SIM_UNIT_SECONDS);
+    ywrite_unit(f, sc->interval_s, SIM_UNIT_SECONDS);
     fprintf(f, ", requests: %s }\n", sc->log_requests ? "true" : "false");
     fputs("workloads:\n", f);
-    for (int i = 0; i < sc->nworkloads; i++) {
-        const struct sc_workload *w = &sc->workloads[i];
-        fputs("  - name: ", f);
-        yq(f, w->name);
-        fputs("\n    entry: ", f);
-        yq(f, w->entry);
-        if (w->arrivals) {
-            char buf[2048];
-            arrivals_format(w->arrivals, buf, sizeof buf);
-            fputs("\n    arrivals: ", f);
-            yq(f, buf);
-        } else {
-            fprintf(f, "\n    users: %d\n    think: ", w->users);
-            ydist(f, w->think);
-        }
-        fputs("\n    demand: ", f);
-        ydist(f, w->demand);
-        fprintf(f, "\n    connection: { requests: %d", w->conn_requests);
-        if (w->conn_think) {
-            fputs(", think: ", f);
-            ydist(f, w->conn_think);
-        }
-        fputs(" }\n    timeout: ", f);
-        ysec(f, w->timeout_s, SIM_UNIT_SECONDS);
-        fprintf(f, "\n    retries: %d\n    backoff: ", w->retries);
-        ysec(f, w->backoff_s, SIM_UNIT_SECONDS);
-        fputc('\n', f);
-        if (w->npaths) {
-            fputs("    paths:\n", f);
-            for (int j = 0; j < w->npaths; j++) {
-                fputs("      - { path: ", f);
-                yq(f, w->paths[j].path);
-                fprintf(f, ", weight: %.10g }\n", w->paths[j].weight);
-            }
-        }
-        if (w->host) {
-            fputs("    host: ", f);
-            yq(f, w->host);
-            fputc('\n', f);
-        }
-    }
+    for (int i = 0; i < sc->nworkloads; i++)
+        workload_cfg_write(&sc->workloads[i], f);
     fputs("load_balancers:\n", f);
-    for (int i = 0; i < sc->nlbs; i++) {
-        const struct sc_lb *lb = &sc->lbs[i];
-        fputs("  - name: ", f);
-        yq(f, lb->name);
-        fprintf(f, "\n    type: %s\n    zones: [", lb_type_names[lb->type]);
-        for (int z = 0; z < lb->nzones; z++) {
-            if (z)
-                fputs(", ", f);
-            yq(f, sc->zones[lb->zones[z]]);
-        }
-        fprintf(f, "]\n    cross_zone: %s\n    latency: ", lb->cross_zone ? "true" : "false");
-        if (lb->latency)
-            ydist(f, lb->latency);
-        else
-            fputs("none", f);
-        fputs("\n    idle_timeout: ", f);
-        ysec(f, lb->idle_timeout_s, SIM_UNIT_SECONDS);
-        if (lb->next) {
-            fputs("\n    next: ", f);
-            yq(f, lb->next);
-        }
-        fprintf(f, "\n    listeners:\n      - protocol: %s\n        rules:\n",
-                protocol_names[lb->protocol]);
-        for (int j = 0; j < lb->nrules; j++) {
-            const struct sc_rule *ru = &lb->rules[j];
-            fputs("          - { ", f);
-            if (ru->path) {
-                fputs("path: ", f);
-                yq(f, ru->path);
-                fputs(", ", f);
-            }
-            if (ru->host) {
-                fputs("host: ", f);
-                yq(f, ru->host);
-                fputs(", ", f);
-            }
-            fputs("forward: [", f);
-            for (int k = 0; k < ru->nfw; k++) {
-                fprintf(f, "%s{ target_group: ", k ? ", " : "");
-                yq(f, ru->fw[k].target_group);
-                fprintf(f, ", weight: %.10g }", ru->fw[k].weight);
-            }
-            fputs("] }\n", f);
-        }
-    }
+    for (int i = 0; i < sc->nlbs; i++)
+        lb_cfg_write(&sc->lbs[i], sc->zones, f);
     fputs("target_groups:\n", f);
-    for (int i = 0; i < sc->ntgs; i++) {
-        const struct sc_tg *g = &sc->tgs[i];
-        fputs("  - name: ", f);
-        yq(f, g->name);
-        fputs("\n    algorithm: ", f);
-        if (strpbrk(g->algorithm, "(:#'\""))
-            yq(f, g->algorithm);
-        else
-            fputs(g->algorithm, f);
-        fprintf(f, "\n    cross_zone: %s\n",
-                g->cross_zone == SC_XZ_ON    ? "true"
-                : g->cross_zone == SC_XZ_OFF ? "false"
-                                             : "use_load_balancer_configuration");
-        fputs("    health_check: { interval: ", f);
-        ysec(f, g->hc.interval_s, SIM_UNIT_SECONDS);
-        fputs(", timeout: ", f);
-        ysec(f, g->hc.timeout_s, SIM_UNIT_SECONDS);
-        fprintf(f, ", healthy: %d, unhealthy: %d }\n", g->hc.healthy, g->hc.unhealthy);
-        fputs("    slow_start: ", f);
-        ysec(f, g->slow_start_s, SIM_UNIT_SECONDS);
-        fputs("\n    stickiness: ", f);
-        static const char *const sticky_names[] = {"none", "lb_cookie", "5_tuple", "3_tuple",
-                                                   "2_tuple"};
-        if (g->sticky == SC_STICKY_COOKIE) {
-            fputs("\"lb_cookie(duration=", f);
-            ysec(f, g->sticky_duration_s, SIM_UNIT_SECONDS);
-            fputs(")\"", f);
-        } else {
-            fputs(sticky_names[g->sticky], f);
-        }
-        fputs("\n    deregistration_delay: ", f);
-        ysec(f, g->deregistration_delay_s, SIM_UNIT_SECONDS);
-        fprintf(f, "\n    target_failover: %s\n    connection_termination: %s\n",
-                g->rebalance ? "rebalance" : "no_rebalance",
-                g->connection_termination ? "true" : "false");
-        if (g->appliance_demand) {
-            fputs("    appliance_demand: ", f);
-            ydist(f, g->appliance_demand);
-            fputc('\n', f);
-        }
-        fputs(g->ntargets ? "    targets:\n" : "    targets: []\n", f);
-        for (int k = 0; k < g->ntargets; k++) {
-            const struct sc_targets *t = &g->targets[k];
-            const struct target_spec *sp = &t->spec;
-            if (t->lb) {
-                fputs("      - { lb: ", f);
-                yq(f, t->lb);
-            } else if (sp->kind == TARGET_FARGATE)
-                fprintf(f, "      - { kind: fargate, cpu: %.10g, memory: %.10gGB", t->fargate_cpu,
-                        sp->memory_gb);
-            else if (sp->instance_type)
-                fprintf(f, "      - { kind: ec2, instance_type: %s", sp->instance_type);
-            else
-                fprintf(f, "      - { kind: ec2, vcpus: %d, speed: %.10g, memory: %.10gGB",
-                        sp->servers, sp->speed, sp->memory_gb);
-            if (!t->lb) {
-                fprintf(f, ", count: %d", t->count);
-                if (t->zone >= 0) {
-                    fputs(", zone: ", f);
-                    yq(f, sc->zones[t->zone]);
-                }
-                fprintf(f, ", discipline: %s, queue_limit: %d",
-                        sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
-            }
-            if (t->register_at_s > 0) {
-                fputs(", register_at: ", f);
-                ysec(f, t->register_at_s, SIM_UNIT_SECONDS);
-            }
-            if (t->deregister_at_s > 0) {
-                fputs(", deregister_at: ", f);
-                ysec(f, t->deregister_at_s, SIM_UNIT_SECONDS);
-            }
-            fputs(" }\n", f);
-        }
-    }
+    for (int i = 0; i < sc->ntgs; i++)
+        target_group_cfg_write(&sc->tgs[i], sc->zones, f);
     if (sc->nasgs) {
-        static const char *const term[] = {"default", "oldest_instance", "newest_instance"};
         fputs("auto_scaling_groups:\n", f);
-        for (int i = 0; i < sc->nasgs; i++) {
-            const struct sc_asg *a = &sc->asgs[i];
-            const struct target_spec *sp = &a->tmpl.spec;
-            fputs("  - name: ", f);
-            yq(f, a->name);
-            fputs("\n    target_groups: [", f);
-            for (int k = 0; k < a->ntgs; k++) {
-                fputs(k ? ", " : "", f);
-                yq(f, a->tg_names[k]);
-            }
-            fputs("]\n    zones: [", f);
-            for (int z = 0; z < a->nzones; z++) {
-                fputs(z ? ", " : "", f);
-                yq(f, sc->zones[a->zones[z]]);
-            }
-            fputs("]\n    launch_template: { ", f);
-            if (sp->kind == TARGET_FARGATE)
-                fprintf(f, "kind: fargate, cpu: %.10g, memory: %.10gGB", a->tmpl.fargate_cpu,
-                        sp->memory_gb);
-            else if (sp->instance_type)
-                fprintf(f, "kind: ec2, instance_type: %s", sp->instance_type);
-            else
-                fprintf(f, "kind: ec2, vcpus: %d, speed: %.10g, memory: %.10gGB", sp->servers,
-                        sp->speed, sp->memory_gb);
-            fprintf(f, ", discipline: %s, queue_limit: %d }\n",
-                    sp->discipline == TARGET_PS ? "ps" : "fcfs", sp->queue_limit);
-            fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n    launch_time: ", a->min,
-                    a->max, a->desired);
-            ydist(f, a->launch_time);
-            fputs("\n    warmup: ", f);
-            ysec(f, a->warmup_s, SIM_UNIT_SECONDS);
-            fprintf(f, "\n    health_check_type: %s\n    health_check_grace_period: ",
-                    a->elb_health ? "elb" : "ec2");
-            ysec(f, a->grace_s, SIM_UNIT_SECONDS);
-            fprintf(f, "\n    monitoring: %s\n    termination_policy: %s\n",
-                    a->detailed_monitoring ? "detailed" : "basic", term[a->termination]);
-            if (a->npolicies) {
-                fputs("    policies:\n", f);
-                for (int k = 0; k < a->npolicies; k++)
-                    scaling_policy_write(&a->policies[k], f);
-            }
-        }
+        for (int i = 0; i < sc->nasgs; i++)
+            asg_cfg_write(&sc->asgs[i], sc->zones, f);
     }
     if (sc->necs) {
         fputs("ecs_services:\n", f);
-        for (int i = 0; i < sc->necs; i++) {
-            const struct sc_ecs *e = &sc->ecs[i];
-            const struct ecs_service_cfg *c = &e->cfg;
-            fputs("  - name: ", f);
-            yq(f, e->name);
-            fputs("\n    target_groups: [", f);
-            for (int k = 0; k < c->ntgs; k++) {
-                fputs(k ? ", " : "", f);
-                yq(f, e->tg_names[k]);
-            }
-            fputs("]\n", f);
-            if (c->nzones) {
-                fputs("    zones: [", f);
-                for (int z = 0; z < c->nzones; z++) {
-                    fputs(z ? ", " : "", f);
-                    yq(f, sc->zones[c->zones[z]]);
-                }
-                fputs("]\n", f);
-            }
-            fprintf(f, "    launch_type: %s\n    task: { cpu: %.10g, memory: %.10gGB, "
-                       "speed: %.10g, discipline: %s, queue_limit: %d }\n",
-                    c->launch_type == ECS_LAUNCH_EC2 ? "ec2" : "fargate", c->cpu, c->memory_gb,
-                    c->speed, c->discipline == TARGET_PS ? "ps" : "fcfs", c->queue_limit);
-            fprintf(f, "    min: %d\n    max: %d\n    desired: %d\n", c->min, c->max, c->desired);
-            if (e->start_time) {
-                fputs("    start_time: ", f);
-                ydist(f, e->start_time);
-                fputc('\n', f);
-            }
-            fprintf(f, "    memory_model: { idle: %.10g, per_request: %.10gMB }\n",
-                    c->memory_idle_pct, c->memory_per_request_mb);
-            if (c->launch_type == ECS_LAUNCH_EC2) {
-                const struct ecs_cluster_cfg *k = &c->cluster;
-                fputs("    cluster:\n", f);
-                if (k->name) {
-                    fputs("      name: ", f);
-                    yq(f, k->name);
-                    fputc('\n', f);
-                }
-                fprintf(f, "      instance_type: %s\n      min: %d\n      max: %d\n      "
-                           "desired: %d\n",
-                        k->instance_type, k->min, k->max, k->desired);
-                if (e->launch_time) {
-                    fputs("      launch_time: ", f);
-                    ydist(f, e->launch_time);
-                    fputc('\n', f);
-                }
-                fprintf(f, "      target_capacity: %.10g\n      placement: %s\n      "
-                           "managed_scaling: %s\n      instance_warmup: %.10gs\n      "
-                           "min_scaling_step: %d\n      max_scaling_step: %d\n      "
-                           "scale_in_evaluations: %d\n",
-                        k->target_capacity_pct,
-                        k->placement == ECS_PLACE_BINPACK ? "binpack" : "spread",
-                        k->managed_scaling ? "true" : "false", k->instance_warmup_s, k->min_step,
-                        k->max_step, k->scale_in_evaluations);
-            }
-            if (c->npolicies) {
-                fputs("    policies:\n", f);
-                for (int k = 0; k < c->npolicies; k++)
-                    scaling_policy_write(&c->policies[k], f);
-            }
-        }
+        for (int i = 0; i < sc->necs; i++)
+            ecs_cfg_write(&sc->ecs[i], sc->zones, f);
     }
     if (sc->nfaults) {
         fputs("faults:\n", f);
-        for (int i = 0; i < sc->nfaults; i++) {
-            const struct sc_fault *ft = &sc->faults[i];
-            fputs("  - { at: ", f);
-            ysec(f, ft->at_s, SIM_UNIT_SECONDS);
-            fputs(ft->outage ? ", zone: " : ", target: ", f);
-            yq(f, ft->outage ? ft->zone_name : ft->target);
-            fputs(", kind: ", f);
-            yq(f, ft->kind_text);
-            if (ft->duration_s > 0) {
-                fputs(", duration: ", f);
-                ysec(f, ft->duration_s, SIM_UNIT_SECONDS);
-            }
-            fputs(" }\n", f);
-        }
+        for (int i = 0; i < sc->nfaults; i++)
+            fault_cfg_write(&sc->faults[i], f);
     }
     if (sc->nslos) {
         fputs("slo:\n", f);
         for (int i = 0; i < sc->nslos; i++) {
             fputs("  - ", f);
-            yq(f, sc->slos[i].text);
+            ywrite_quoted(f, sc->slos[i].text);
             fputc('\n', f);
         }
     }

@@ -7,6 +7,16 @@
  * expected — and fills in defaults, so the models may assume a valid configuration.
  * scenario_write_resolved prints the fully resolved scenario back as YAML.
  *
+ * Each list item is read, freed and written back by its component, next to the code that
+ * runs it: workloads (models/traffic/workload_cfg.h), load balancers (models/elb/lb_cfg.h),
+ * target groups (models/elb/target_group_cfg.h) and their targets
+ * (models/compute/target_cfg.h), faults (models/compute/fault_cfg.h), Auto Scaling groups
+ * (models/scaling/asg_cfg.h), ECS services (models/containers/ecs_cfg.h).  This module
+ * keeps the top-level keys, the SLOs, the zones (numbered in order of first appearance,
+ * through models/core/cfg_read.h), the names one item gives another, and what depends on
+ * more than one item (a target group's defaults by the type of the LBs that use it, chains
+ * of load balancers).
+ *
  * Ownership: everything hangs off struct scenario and is freed by scenario_free.
  */
 #ifndef ELBSIM_MODELS_SCENARIO_H
@@ -16,186 +26,25 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "models/containers/ecs.h"
-#include "models/scaling/scaling.h"
-#include "models/compute/target.h"
+#include "models/compute/fault_cfg.h"
+#include "models/compute/target_cfg.h"
+#include "models/containers/ecs_cfg.h"
+#include "models/elb/lb_cfg.h"
+#include "models/elb/target_group_cfg.h"
+#include "models/scaling/asg_cfg.h"
+#include "models/traffic/workload_cfg.h"
 #include "sim/diag.h"
 
-struct sim_dist;
-struct arrivals;
-
-struct sc_path {
-    char *path;
-    double weight;
-};
-
-struct sc_workload {
-    char *name;
-    char *entry;                 /* name of the node requests enter */
-    struct loc entry_loc;
-    struct arrivals *arrivals;   /* open loop; NULL for closed-loop users */
-    int users;                   /* closed loop: concurrent users (0 = open loop) */
-    struct sim_dist *think;      /* closed loop: think time between a response and the next */
-    struct sim_dist *demand;     /* CPU seconds per request at speed 1.0 */
-    int conn_requests;           /* requests per connection (1 = a connection per request) */
-    struct sim_dist *conn_think; /* pause between requests on a connection; NULL = none */
-    double timeout_s;            /* client timeout per attempt; 0 = none */
-    int retries;                 /* extra attempts after a timeout or 5xx */
-    double backoff_s;            /* base of the exponential backoff with full jitter */
-    struct sc_path *paths;       /* request paths with weights; none = "/" */
-    int npaths;
-    char *host;                  /* Host header; NULL = none */
-};
-
-struct sc_forward {
-    char *target_group;
-    struct loc loc;
-    double weight;
-};
-
-struct sc_rule {
-    char *path;                  /* glob, NULL = any */
-    char *host;                  /* glob, NULL = any */
-    struct sc_forward *fw;
-    int nfw;
-};
-
-enum sc_lb_type { SC_LB_ALB, SC_LB_NLB, SC_LB_GWLB, SC_LB_CLB };
-
-/* Listener protocols.  HTTP/HTTPS route each request (L7); the others each flow (L4). */
-enum sc_protocol { SC_HTTP, SC_HTTPS, SC_TCP, SC_TLS, SC_UDP, SC_TCP_UDP, SC_SSL, SC_GENEVE };
-
-struct sc_lb {
-    char *name;
-    struct loc loc;              /* of the LB's mapping */
-    enum sc_lb_type type;
-    enum sc_protocol protocol;   /* of its one listener */
-    bool l4;                     /* routes flows (NLB, GWLB, CLB TCP/SSL), not requests */
-    int *zones;                  /* indices into scenario zones */
-    int nzones;
-    bool cross_zone;
-    double idle_timeout_s;       /* L7: connection idle timeout; L4: a flow idle this long is
-                                  * forgotten (TCP: the next packet is reset) */
-    char *next;                  /* GWLB: the LB inspected traffic goes on to */
-    struct loc next_loc;
-    char *latency_text;          /* "realistic", "classroom", "none" or a distribution */
-    struct sim_dist *latency;    /* NULL = no added latency */
-    struct sc_rule *rules;
-    int nrules;
-};
-
-struct sc_targets {
-    struct target_spec spec;
-    int count;
-    int zone;                    /* -1 = spread over the scenario's zones */
-    double fargate_cpu;          /* Fargate: vCPU of the task (spec.servers is its ceiling) */
-    char *lb;                    /* a load balancer registered as the target (chaining) */
-    struct loc lb_loc;
-    double register_at_s;        /* s: registered then (0 = from the start) */
-    double deregister_at_s;      /* s: deregistered then (0 = never) */
-};
-
-enum sc_cross_zone { SC_XZ_INHERIT, SC_XZ_ON, SC_XZ_OFF };
-
-/* Target group stickiness. */
-enum sc_sticky { SC_STICKY_NONE, SC_STICKY_COOKIE, SC_STICKY_5TUPLE, SC_STICKY_3TUPLE,
-                 SC_STICKY_2TUPLE };
-
-/* Target group health checks (AWS ranges; defaults ALB: 30s, 5s, 5, 2). */
-struct sc_health_check {
-    double interval_s;           /* 5-300 s */
-    double timeout_s;            /* 2-120 s, less than interval */
-    int healthy;                 /* 2-10 consecutive passes */
-    int unhealthy;               /* 2-10 consecutive failures */
-};
-
-/* One entry of `faults:`.  An outage is a crash of every target of `zone`. */
-struct sc_fault {
-    double at_s;                 /* s: start */
-    double duration_s;           /* s; 0 = until the end of the run */
-    enum target_fault kind;
-    bool outage;
-    double factor;               /* slow */
-    double rate;                 /* errors: probability, 0-1 */
-    char *kind_text;             /* as written (normalised), e.g. "slow(factor=4)" */
-    char *target;                /* "<group>/<n>"; NULL for an outage */
-    char *zone_name;             /* outage: the zone; NULL otherwise */
-    int zone;                    /* outage: zone index; -1 otherwise */
-    struct loc loc;              /* of the target or zone value */
-};
-
-struct sc_tg {
-    char *name;
-    char *algorithm;             /* resolved: the LB type's default when not given */
-    struct loc algorithm_loc;
-    bool algorithm_given;
-    struct loc loc;              /* of the group's mapping */
-    enum sc_lb_type lb_type;     /* the type of the LBs that forward to it (ALB if none) */
-    bool l4;                     /* its LBs route flows */
-    bool used;                   /* some LB forwards to it */
-    enum sc_cross_zone cross_zone;
-    struct sc_health_check hc;   /* resolved: the LB type's defaults fill what is not given */
-    struct loc hc_loc;
-    double slow_start_s;         /* ALB: 0 = off, else 30-900 s */
-    enum sc_sticky sticky;
-    double sticky_duration_s;    /* lb_cookie duration */
-    struct loc sticky_loc;
-    double deregistration_delay_s; /* default 300 s */
-    bool rebalance;              /* GWLB target_failover: rebalance (default no_rebalance) */
-    bool connection_termination; /* NLB: reset flows of a target that turns unhealthy */
-    struct sim_dist *appliance_demand; /* GWLB appliances: CPU seconds per pass; NULL = 0 */
-    bool lb_targets;             /* its targets are load balancers */
-    struct sc_targets *targets;
-    int ntargets;
-};
-
-enum sc_termination { SC_TERM_DEFAULT, SC_TERM_OLDEST, SC_TERM_NEWEST };
-
-/* An EC2 Auto Scaling group (README "Auto scaling"). */
-struct sc_asg {
-    char *name;
-    struct loc loc;
-    char **tg_names;             /* target groups its instances register with */
-    struct loc *tg_locs;
-    int ntgs;
-    int *zones;                  /* zones it launches into (default: every scenario zone) */
-    int nzones;
-    struct sc_targets tmpl;      /* launch template: the instance shape (count unused) */
-    int min, max, desired;
-    struct sim_dist *launch_time; /* launch → in service (boot and application start) */
-    double warmup_s;             /* default instance warm-up */
-    bool elb_health;             /* health_check_type: elb (else ec2) */
-    double grace_s;              /* health check grace period */
-    bool detailed_monitoring;    /* 60 s CPU datapoints (else 300 s) */
-    enum sc_termination termination;
-    struct scaling_policy *policies;
-    int npolicies;
-    struct scaling_ctx ctx;      /* what the policies were read with */
-};
-
-/* An ECS service (README "ECS services"): the module's configuration plus what it
- * borrows, owned here. */
-struct sc_ecs {
-    struct ecs_service_cfg cfg;  /* pointers into the fields below */
-    struct loc loc;
-    char *name;
-    char **tg_names;
-    struct loc *tg_locs;
-    int *tgs;                    /* target group indices, resolved */
-    int *zones;
-    struct sim_dist *start_time;
-    struct scaling_policy *policies;
-    char *cluster_name;
-    char *instance_type;
-    struct sim_dist *launch_time;
-};
-
+/* An SLO: "SCOPE.NAME.METRIC OP NUMBER", judged on the summary after the warm-up, or with
+ * "over WINDOW" in every window of that length after the warm-up (latency, error ratio or
+ * throughput of a workload or the run), the worst window deciding. */
 struct sc_slo {
-    char *text;                  /* "workload.shoppers.latency_p99_s < 0.5" */
+    char *text;                  /* "workload.shoppers.latency_p99_s < 0.5 over 5m" */
     char *scope, *name, *metric; /* parsed path */
     char op[3];                  /* "<", "<=", ">", ">=" */
     double value;
-    struct loc loc;
+    double window_s;             /* s: judged in every window this long; 0 = the whole run */
+    struct loc loc;              /* the SLO's text: the scenario's line, or --set's column */
 };
 
 struct scenario {
@@ -206,7 +55,8 @@ struct scenario {
     double warmup_s;
     uint64_t seed;
     int64_t start_epoch_s;       /* Unix time (UTC) of simulated t = 0: schedules, diurnal */
-    double interval_s;
+    double interval_s;           /* s: time-series resolution (resolved from `auto`) */
+    bool interval_auto;          /* output.interval was `auto` (the default) */
     bool log_requests;
     char **zones;                /* zone names in order of first appearance */
     int nzones;
@@ -238,6 +88,12 @@ void scenario_free(struct scenario *sc);
 
 /* The resolved scenario as YAML, defaults filled in, with seed and elbsim version. */
 void scenario_write_resolved(const struct scenario *sc, FILE *f);
+
+/* `output.interval: auto` (the default): the smallest of 1 s, 5 s, 10 s, 30 s, 1 min,
+ * 2 min, 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 3 h, 6 h, 12 h, 1 d (then whole days)
+ * that gives at most SCENARIO_AUTO_POINTS intervals over duration_s. */
+#define SCENARIO_AUTO_POINTS 2000
+double scenario_auto_interval(double duration_s);
 
 /* Index of a target group / LB / zone by name, or -1. */
 int scenario_tg_index(const struct scenario *sc, const char *name);

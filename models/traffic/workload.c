@@ -6,8 +6,8 @@
 
 #include "models/core/node.h"
 #include "models/core/request.h"
-#include "models/scenario/scenario.h"
 #include "models/core/env.h"
+#include "models/traffic/workload_cfg.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"

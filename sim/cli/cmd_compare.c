@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "analysis/exp_compare.h"
+#include "analysis/exp_format.h"
 #include "analysis/exp_mpi.h"
 #include "analysis/experiment.h"
 #include "sim/cli/commands.h"
@@ -16,18 +17,26 @@
 
 static const char usage[] =
     "usage: elbsim compare SCENARIO.yaml --vary PATH=A,B[,C...] [--reps N] [--metric M ...]\n"
-    "                      [-j N] [--confidence L] [--warmup mser5] [--seed N]\n"
-    "                      [--set PATH=VALUE ...] [-o DIR] [--keep-runs] [-q]\n"
+    "                      [--baseline NAME] [--pairs] [-j N] [--confidence L]\n"
+    "                      [--warmup mser5] [--seed N] [--set PATH=VALUE ...] [-o DIR]\n"
+    "                      [--keep-runs] [-q]\n"
     "Runs every variant on the same N replication seeds (common random numbers: the same\n"
     "requests with the same demands) and prints, per metric, each variant's mean with its\n"
-    "t confidence interval, and the paired difference from the first variant with its own\n"
-    "interval (significant when it excludes 0), beside the unpaired (Welch) interval.\n"
-    "  --vary PATH=VALUES  values of a scenario path; several --vary: their cross product\n"
-    "                      (values: a,b,c or FROM..TO[:STEP], e.g. 2..8:2)\n"
+    "confidence interval (kept within the values the metric can take), and the paired\n"
+    "difference from the baseline with its own interval and verdict (significant when it\n"
+    "excludes 0; identical, exact, below the histogram's resolution: see\n"
+    "docs/experiments.md), beside the unpaired (Welch) interval.\n"
+    "  --vary PATH=VALUES  values of a scenario path, or of a parameter inside a call\n"
+    "                      (workloads.web.arrivals.rate=100/s,200/s); several --vary: their\n"
+    "                      cross product (values: a,b,c or FROM..TO[:STEP], e.g. 2..8:2)\n"
     "  --reps N            replications per variant (default 5, at least 2)\n"
     "  --metric M          summary metric: latency_p99_s (whole run) or scope.name.metric,\n"
-    "                      e.g. workload.shoppers.latency_p99_s; repeat or comma-separate\n"
+    "                      e.g. workload.shoppers.latency_p99_s, or short: p50, p90, p99,\n"
+    "                      p999, mean, max, cost, throughput; repeat or comma-separate\n"
     "                      (default latency_mean_s, latency_p99_s, error_ratio, throughput_rps)\n"
+    "  --baseline NAME     the variant the others are compared with, by its label as\n"
+    "                      printed (default: the first)\n"
+    "  --pairs             also every pair of variants, with Holm-Bonferroni over the pairs\n"
     "  -j N                worker processes (default: the number of cores)\n"
     "  --confidence L      confidence level, 0.95 (default) or 95%\n"
     "  --warmup mser5      detect the warm-up with MSER-5 (runs everything twice) instead\n"
@@ -60,13 +69,19 @@ int cmd_compare(int argc, char **argv)
             rc = EXIT_ENV;
         } else {
             char *csv = text_join_path(dir, "compare.csv");
-            if (exp_compare_write_csv(csv, &o.design, o.metrics, &t, o.level))
+            struct exp_compare_opts c = {.baseline = o.baseline, .pairs = o.pairs,
+                                         .level = o.level};
+            if (exp_compare_write_csv(csv, &o.design, o.metrics, &t, &c))
                 rc = EXIT_ENV;
             if (rc == 0 && !o.quiet) {
                 exp_runner_print_header(&o, &t, "compare");
-                printf("baseline: the first variant; differences are variant - baseline, "
-                       "paired per replication\n");
-                exp_compare_print(stdout, &o.design, o.metrics, &t, o.level);
+                char *base = exp_design_label(&o.design, o.baseline), line[4096];
+                snprintf(line, sizeof line, "baseline: %s%s; differences are variant - "
+                         "baseline, paired per replication", base,
+                         o.baseline_name ? "" : " (the first variant)");
+                exp_format_wrap(stdout, line, 0, 2);
+                free(base);
+                exp_compare_print(stdout, &o.design, o.metrics, &t, &c);
                 printf("\nwrote %s\n", csv);
             }
             free(csv);

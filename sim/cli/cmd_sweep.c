@@ -17,21 +17,30 @@
 
 static const char usage[] =
     "usage: elbsim sweep SCENARIO.yaml --vary PATH=VALUES [--vary ...] [--reps N] [-j N]\n"
-    "                    [--metric M ...] [--front X,Y] [--confidence L] [--warmup mser5]\n"
-    "                    [--seed N] [--set PATH=VALUE ...] [-o DIR] [--keep-runs] [-q]\n"
+    "                    [--metric M ...] [--objectives X,Y] [--confidence L]\n"
+    "                    [--warmup mser5] [--seed N] [--set PATH=VALUE ...] [-o DIR]\n"
+    "                    [--keep-runs] [-q]\n"
     "Runs every point of the cross product of the --vary values, each replicated on the same\n"
-    "seeds, and writes sweep.csv: one row per point and metric with the mean and its t\n"
-    "confidence interval, the Pareto front of X against Y marked.  `elbsim plot DIR` draws\n"
-    "the front (pareto.png) and, with two varied paths, a heat map (heatmap.png).\n"
-    "  --vary PATH=VALUES  a,b,c or FROM..TO[:STEP] (30..70:10, 1m..5m:1m); repeat for more\n"
+    "seeds, and writes sweep.csv: one row per point and metric with the mean and its\n"
+    "confidence interval (kept within the values the metric can take), the Pareto front of\n"
+    "X against Y marked.  `elbsim plot DIR` draws the front (pareto.png) and, with two\n"
+    "varied paths, a heat map (heatmap.png).\n"
+    "  --vary PATH=VALUES  a,b,c or FROM..TO[:STEP] (30..70:10, 1m..5m:1m); PATH may end in\n"
+    "                      a parameter of a call (workloads.web.arrivals.rate=100/s..400/s:\n"
+    "                      100/s for arrivals: poisson(rate=...)); repeat for more\n"
     "  --reps N            replications per point (default 3)\n"
     "  -j N                worker processes (default: the number of cores; under mpirun,\n"
     "                      per rank)\n"
-    "  --metric M          summary metric: latency_p99_s (whole run) or scope.name.metric;\n"
-    "                      repeat or comma-separate (default latency_mean_s, latency_p99_s,\n"
-    "                      error_ratio, cost_usd; the front's and the SLOs' are added)\n"
-    "  --front X,Y         the two metrics of the Pareto front, both minimised (default\n"
-    "                      cost_usd and the first SLO's metric, else latency_p99_s)\n"
+    "  --metric M          summary metric: latency_p99_s (whole run) or scope.name.metric,\n"
+    "                      or short: p50, p90, p99, p999, mean, max, cost, throughput;\n"
+    "                      repeat or comma-separate: the table shows these, sweep.csv also\n"
+    "                      the front's, the SLOs' and cost_usd (default: the table shows\n"
+    "                      latency_p99_s, error_ratio, cost_usd, the front's and the SLOs';\n"
+    "                      sweep.csv adds latency_mean_s)\n"
+    "  --objectives X,Y    the two metrics of the Pareto front, both minimised, short names\n"
+    "                      allowed (p99,cost); --front X,Y is the same.  Default: cost_usd\n"
+    "                      against the first SLO's metric, else latency_p99_s, drawn only\n"
+    "                      when the varied values change the cost\n"
     "  --confidence L      confidence level, 0.95 (default) or 95%\n"
     "  --warmup mser5      detect each run's warm-up with MSER-5 (runs everything twice)\n"
     "  --seed N            base seed instead of the scenario's `seed`\n"
@@ -59,7 +68,8 @@ int cmd_sweep(int argc, char **argv)
     rc = exp_runner_run(&o, &t);
     if (rc == 0 && o.rank == 0) {
         struct exp_sweep_marks marks;
-        exp_sweep_marks_init(&marks, &t, o.front_x, o.front_y, o.slos, o.nslos);
+        exp_sweep_marks_init(&marks, &t, o.metrics, o.front_x, o.front_y, !o.objectives, o.cost,
+                             o.slos, o.nslos);
         char dir[4096];
         if (exp_runner_out_dir(&o, dir, sizeof dir)) {
             rc = EXIT_ENV;
@@ -73,11 +83,18 @@ int cmd_sweep(int argc, char **argv)
                 exp_sweep_print(stdout, &o.design, o.metrics, &t, o.level, &marks);
                 /* The question users bring: the cheapest point that meets the SLOs. */
                 int best = exp_sweep_cheapest(&t, &marks);
-                if (best >= 0) {
+                if (best >= 0 && marks.cost_varies) {
                     char *label = exp_design_label(&o.design, best);
                     printf("cheapest point that meets the SLOs (by mean %s): %d (%s)\n",
-                           o.metrics[o.front_x].label, best, label);
+                           o.metrics[o.cost].label, best, label);
                     free(label);
+                } else if (best >= 0) {
+                    printf("points that meet the SLOs (all at the same %s):",
+                           o.metrics[o.cost].label);
+                    for (int p = 0; p < o.npoints; p++)
+                        if (marks.slo[p] == 1)
+                            printf(" %d", p);
+                    putchar('\n');
                 } else if (o.npoints > 0 && marks.slo[0] >= 0) {
                     printf("no point meets the SLOs\n");
                 }

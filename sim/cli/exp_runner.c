@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/exp_format.h"
 #include "analysis/exp_plan.h"
 #include "analysis/summary.h"
 #include "models/scenario/scenario.h"
@@ -32,7 +33,9 @@ static int parse_int(const char *opt, const char *s, int min, int max, int *out)
     return 0;
 }
 
-static int add_metric(struct exp_opts *o, const char *text)
+/* Add the metric text (once: a metric already there keeps its place and becomes shown if
+ * this one is).  Returns its index, or -1 after reporting. */
+static int add_metric(struct exp_opts *o, const char *text, bool shown)
 {
     struct exp_metric m;
     if (exp_metric_parse(text, &m))
@@ -40,14 +43,18 @@ static int add_metric(struct exp_opts *o, const char *text)
     for (int k = 0; k < o->nmetrics; k++)
         if (!strcmp(o->metrics[k].label, m.label)) {
             exp_metric_fini(&m);
+            o->metrics[k].shown = o->metrics[k].shown || shown;
+            if (shown)
+                o->metrics[k].helper = false;
             return k;
         }
+    m.shown = shown;
     o->metrics = xrealloc(o->metrics, (size_t)(o->nmetrics + 1) * sizeof *o->metrics);
     o->metrics[o->nmetrics] = m;
     return o->nmetrics++;
 }
 
-/* --metric a,b or --metric a --metric b. */
+/* --metric a,b or --metric a --metric b: the table's columns. */
 static int add_metrics(struct exp_opts *o, const char *list)
 {
     char *copy = xstrdup(list), *save = NULL;
@@ -57,9 +64,10 @@ static int add_metrics(struct exp_opts *o, const char *list)
         rc = -1;
     }
     for (char *t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save))
-        if (add_metric(o, t) < 0)
+        if (add_metric(o, t, true) < 0)
             rc = -1;
     free(copy);
+    o->metrics_given = true;
     return rc;
 }
 
@@ -138,8 +146,12 @@ int exp_runner_parse(int argc, char **argv, enum exp_kind kind, const char *usag
             o->have_seed = true;
         } else if (TAKE("-o") || TAKE("--output")) {
             o->out_dir = val;
-        } else if (kind == EXP_SWEEP && TAKE("--front")) {
-            o->front = val;
+        } else if (kind == EXP_SWEEP && (TAKE("--objectives") || TAKE("--front"))) {
+            o->objectives = val;
+        } else if (kind == EXP_COMPARE && TAKE("--baseline")) {
+            o->baseline_name = val;
+        } else if (kind == EXP_COMPARE && !strcmp(arg, "--pairs")) {
+            o->pairs = true;
         } else if (!strcmp(arg, "--keep-runs")) {
             o->keep_runs = true;
         } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
@@ -324,9 +336,16 @@ static void free_sets(char **s, int n)
     free(s);
 }
 
-static const char *const default_metrics[2][5] = {
-    {"latency_mean_s", "latency_p99_s", "error_ratio", "throughput_rps", NULL},
-    {"latency_mean_s", "latency_p99_s", "error_ratio", "cost_usd", NULL},
+/* Without --metric: what is collected, and whether the table shows it (a sweep's table has
+ * room for three columns beside the varied values; latency_mean_s is in sweep.csv). */
+static const struct {
+    const char *name;
+    bool shown;
+} default_metrics[2][5] = {
+    {{"latency_mean_s", true}, {"latency_p99_s", true}, {"error_ratio", true},
+     {"throughput_rps", true}, {NULL, false}},
+    {{"latency_mean_s", false}, {"latency_p99_s", true}, {"error_ratio", true},
+     {"cost_usd", true}, {NULL, false}},
 };
 
 /* A scenario SLO's comparison ("<", "<=", ">", ">=", checked by the scenario). */
@@ -338,6 +357,26 @@ static enum exp_slo_op slo_op(const char *op)
                                : EXP_SLO_GE;
 }
 
+/* The point whose label (as printed, values joined by ", ") is --baseline's NAME, or -1
+ * after reporting the labels there are. */
+static int find_variant(const struct exp_opts *o)
+{
+    char valid[2048];
+    size_t used = 0;
+    valid[0] = '\0';
+    for (int p = 0; p < o->npoints; p++) {
+        char *label = exp_design_label(&o->design, p);
+        bool match = !strcmp(label, o->baseline_name);
+        text_appendf(valid, sizeof valid, &used, "%s'%s'", p ? ", " : "", label);
+        free(label);
+        if (match)
+            return p;
+    }
+    diag_error(NULL, "--baseline '%s': no variant is called that; the variants are %s",
+               o->baseline_name, valid);
+    return -1;
+}
+
 int exp_runner_prepare(struct exp_opts *o)
 {
     struct scenario *sc;
@@ -347,39 +386,76 @@ int exp_runner_prepare(struct exp_opts *o)
     o->base_seed = o->have_seed ? o->seed : sc->seed;
     o->warmup_s = sc->warmup_s;
     int rc = EXIT_BAD_INPUT;
-    if (o->nmetrics == 0)
-        for (int i = 0; default_metrics[o->kind][i]; i++)
-            add_metric(o, default_metrics[o->kind][i]);
+    if (!o->metrics_given)
+        for (int i = 0; default_metrics[o->kind][i].name; i++)
+            add_metric(o, default_metrics[o->kind][i].name, default_metrics[o->kind][i].shown);
+    /* What the table shows without --metric: the defaults, the front's and the SLOs'. */
+    bool auto_shown = !o->metrics_given;
     if (o->kind == EXP_SWEEP) {
-        /* The front: --front X,Y, else cost against the first SLO's metric (or p99). */
+        /* The front: --objectives X,Y, else cost against the first SLO's metric (or p99),
+         * drawn only when the cost varies (analysis/exp_sweep). */
         char fx[256] = "cost_usd", fy[256] = "latency_p99_s";
-        if (sc->nslos) {
+        if (sc->nslos && strcmp(sc->slos[0].metric, "cost_usd")) {
             const struct sc_slo *s = &sc->slos[0];
             snprintf(fy, sizeof fy, "%s.%s.%s", s->scope, s->name, s->metric);
         }
-        if (o->front) {
-            const char *comma = strchr(o->front, ',');
-            if (!comma || comma == o->front || !comma[1] || strchr(comma + 1, ',')) {
-                diag_error(NULL, "--front '%s': expected two metrics X,Y (both minimised), "
-                           "e.g. cost_usd,latency_p99_s", o->front);
+        if (o->objectives) {
+            const char *comma = strchr(o->objectives, ',');
+            if (!comma || comma == o->objectives || !comma[1] || strchr(comma + 1, ',')) {
+                diag_error(NULL, "--objectives '%s': expected two metrics X,Y (both minimised), "
+                           "e.g. p99,cost or cost_usd,workload.web.error_ratio", o->objectives);
                 goto out;
             }
-            snprintf(fx, sizeof fx, "%.*s", (int)(comma - o->front), o->front);
+            snprintf(fx, sizeof fx, "%.*s", (int)(comma - o->objectives), o->objectives);
             snprintf(fy, sizeof fy, "%s", comma + 1);
         }
-        if ((o->front_x = add_metric(o, fx)) < 0 || (o->front_y = add_metric(o, fy)) < 0)
+        if ((o->front_x = add_metric(o, fx, auto_shown)) < 0 ||
+            (o->front_y = add_metric(o, fy, auto_shown)) < 0)
             goto out;
+        if (o->front_x == o->front_y) {
+            diag_error(NULL, "--objectives '%s': the two metrics are the same; a front needs "
+                       "two", o->objectives);
+            goto out;
+        }
+        /* The cost, for "the cheapest point that meets the SLOs" and for whether the
+         * default front has a trade-off to show. */
+        o->cost = add_metric(o, "cost_usd", false);
         /* The SLOs, judged on the mean over replications (analysis/exp_sweep). */
         o->slos = xcalloc((size_t)(sc->nslos ? sc->nslos : 1), sizeof *o->slos);
         for (int i = 0; i < sc->nslos; i++) {
             const struct sc_slo *s = &sc->slos[i];
             char t[512];
             snprintf(t, sizeof t, "%s.%s.%s", s->scope, s->name, s->metric);
-            int k = add_metric(o, t);
+            int k = add_metric(o, t, auto_shown);
             if (k < 0)
                 goto out;
             o->slos[o->nslos++] = (struct exp_slo){k, slo_op(s->op), s->value};
         }
+    }
+    /* error_ratio's interval (Wilson) comes from its counts: failed of requests. */
+    for (int k = 0, n = o->nmetrics; k < n; k++) {
+        if (strcmp(o->metrics[k].metric, "error_ratio"))
+            continue;
+        const char *const counts[2] = {"failed", "requests"};
+        int idx[2];
+        for (int c = 0; c < 2; c++) {
+            char t[512];
+            snprintf(t, sizeof t, "%s.%s.%s", o->metrics[k].scope, o->metrics[k].name,
+                     counts[c]);
+            int before = o->nmetrics;
+            idx[c] = add_metric(o, t, false);
+            if (idx[c] < 0)
+                goto out;
+            if (idx[c] >= before)
+                o->metrics[idx[c]].helper = true;
+        }
+        o->metrics[k].num = idx[0];
+        o->metrics[k].den = idx[1];
+    }
+    if (o->kind == EXP_COMPARE) {
+        o->baseline = 0;
+        if (o->baseline_name && (o->baseline = find_variant(o)) < 0)
+            goto out;
     }
     if (check_metrics(o, sc))
         goto out;
@@ -493,6 +569,41 @@ int exp_runner_out_dir(const struct exp_opts *o, char *buf, size_t n)
     return make_dirs(buf);
 }
 
+/* Whether metrics a and b hold the same value in every run (NaN equals NaN). */
+static bool same_values(const struct exp_table *t, int a, int b)
+{
+    for (int p = 0; p < t->npoints; p++)
+        for (int r = 0; r < t->reps; r++) {
+            const double *v = exp_table_at(t, p, r);
+            if (isnan(v[a]) != isnan(v[b]) || (!isnan(v[a]) && v[a] != v[b]))
+                return false;
+        }
+    return true;
+}
+
+/* Without --metric, one number is one column: a narrower scope's metric that holds the
+ * value of the run-scope metric of the same name in every run (the one workload's p99,
+ * which an SLO names, is the run's) is not a column of its own; the table says whose twin
+ * it is, the CSV keeps both. */
+static void show_twins_once(struct exp_opts *o, const struct exp_table *t)
+{
+    if (o->metrics_given)
+        return;
+    for (int b = 0; b < o->nmetrics; b++) {
+        struct exp_metric *mb = &o->metrics[b];
+        if (!mb->shown || !strcmp(mb->scope, "run"))
+            continue;
+        for (int a = 0; a < o->nmetrics && mb->shown; a++) {
+            const struct exp_metric *ma = &o->metrics[a];
+            if (ma->shown && !strcmp(ma->scope, "run") && !strcmp(ma->metric, mb->metric) &&
+                same_values(t, a, b)) {
+                mb->shown = false;
+                mb->twin = a;
+            }
+        }
+    }
+}
+
 int exp_runner_run(struct exp_opts *o, struct exp_table *t)
 {
     *t = (struct exp_table){0};
@@ -516,6 +627,7 @@ int exp_runner_run(struct exp_opts *o, struct exp_table *t)
     };
     if (exp_plan_run(&plan, &run_ops, o, t))
         return EXIT_ENV;
+    show_twins_once(o, t);
     /* A metric no run reported is most likely misspelt. */
     for (int k = 0; k < o->nmetrics && o->rank == 0; k++)
         if (!exp_table_has_metric(t, k))
@@ -528,9 +640,11 @@ void exp_runner_print_header(const struct exp_opts *o, const struct exp_table *t
                              const char *what)
 {
     const char *unit = o->kind == EXP_COMPARE ? "variant" : "point";
-    printf("elbsim %s: scenario '%s' (%s), %d %s%s x %d replication%s, %g %% confidence\n",
-           what, o->name, o->file, o->npoints, unit, o->npoints == 1 ? "" : "s", o->reps,
-           o->reps == 1 ? "" : "s", 100 * o->level);
+    char line[8192];
+    snprintf(line, sizeof line, "elbsim %s: scenario '%s' (%s), %d %s%s x %d replication%s, "
+             "%g %% confidence", what, o->name, o->file, o->npoints, unit,
+             o->npoints == 1 ? "" : "s", o->reps, o->reps == 1 ? "" : "s", 100 * o->level);
+    exp_format_wrap(stdout, line, 0, 2);
     printf("common random numbers: replication r runs with seed mix(%llu, \"rep.<r>\") in "
            "every %s\n", (unsigned long long)o->base_seed,
            o->kind == EXP_COMPARE ? "variant" : "point");
@@ -548,10 +662,11 @@ void exp_runner_print_header(const struct exp_opts *o, const struct exp_table *t
     }
     for (int k = 0; k < o->design.nf; k++) {
         const struct exp_factor *f = &o->design.f[k];
-        printf("%s: ", f->path);
+        size_t used = 0;
+        text_appendf(line, sizeof line, &used, "%s:", f->path);
         for (int v = 0; v < f->nvalues; v++)
-            printf("%s%s", v ? ", " : "", f->values[v]);
-        putchar('\n');
+            text_appendf(line, sizeof line, &used, "%s %s", v ? "," : "", f->values[v]);
+        exp_format_wrap(stdout, line, 0, 2);
     }
 }
 

@@ -31,8 +31,11 @@ struct exp_opts {
     char **sets;                 /* the user's --set arguments (array owned, strings borrowed) */
     int nsets;
     struct exp_design design;    /* the --vary factors */
-    struct exp_metric *metrics;  /* what to collect, owned */
+    struct exp_metric *metrics;  /* what to collect, owned: the table shows those marked
+                                    shown (--metric, else the defaults), the CSV all but
+                                    the helpers (counts for error_ratio's interval) */
     int nmetrics;
+    bool metrics_given;          /* --metric was given: the table shows just those */
     int reps;                    /* replications per point */
     int jobs;                    /* -j: worker processes on this machine (rank) */
     double level;                /* confidence level, (0, 1) */
@@ -42,8 +45,13 @@ struct exp_opts {
     const char *out_dir;         /* -o; NULL = out/<name>-compare or -sweep */
     bool quiet;                  /* no table on stdout, no progress */
     bool keep_runs;              /* keep every run's folder in OUT/runs/ */
-    const char *front;           /* sweep: --front X,Y (NULL = default) */
+    const char *objectives;      /* sweep: --objectives X,Y (or --front X,Y); NULL: the
+                                    default cost front */
     int front_x, front_y;        /* sweep: metric indices of the front's axes */
+    int cost;                    /* sweep: metric index of cost_usd */
+    const char *baseline_name;   /* compare: --baseline NAME (NULL: the first variant) */
+    int baseline;                /* compare: the baseline's point */
+    bool pairs;                  /* compare: --pairs, every pair of variants */
     /* Derived by exp_runner_prepare. */
     char *name;                  /* the scenario's name (owned) */
     uint64_t base_seed;          /* of the scenario as loaded with the user's --set */
@@ -61,13 +69,17 @@ int exp_runner_parse(int argc, char **argv, enum exp_kind kind, const char *usag
                      struct exp_opts *o);
 
 /* Check everything before running: the scenario with the user's --set, each --vary value
- * on its own and every point, the metrics' scopes and names.  Errors name the --vary
- * argument, the path and what was expected.  Returns 0 or EXIT_BAD_INPUT. */
+ * on its own and every point, the metrics' scopes and names, --baseline.  Errors name the
+ * --vary argument, the path and what was expected.  Adds the metrics of the front and the
+ * SLOs (sweep; each once, shown only without --metric) and the counts error_ratio's
+ * interval needs (helpers).  Returns 0 or EXIT_BAD_INPUT. */
 int exp_runner_prepare(struct exp_opts *o);
 
 /* Run every job (analysis/exp_plan) and fill t (exp_table_init'ed then; the caller finis
- * it, also after a failure).  Warns about a metric no run reported.  Returns 0, or
- * EXIT_ENV after a run failed (reported). */
+ * it, also after a failure).  Without --metric, a narrower scope's metric whose values are
+ * those of the run-scope metric of the same name in every run (one workload: its p99 is
+ * the run's) is not shown beside it but marked as its twin, so each number appears once.  Warns about a metric no run reported.
+ * Returns 0, or EXIT_ENV after a run failed (reported). */
 int exp_runner_run(struct exp_opts *o, struct exp_table *t);
 
 /* The output folder (o->out_dir or the default), created.  Returns 0 or -1 (reported);

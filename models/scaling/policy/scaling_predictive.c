@@ -18,6 +18,7 @@
 
 #include "models/scaling/scaling.h"
 #include "sim/xalloc.h"
+#include "sim/yread.h"
 #include "sim/ytree.h"
 
 static const char *const pred_keys[] = {
@@ -25,17 +26,17 @@ static const char *const pred_keys[] = {
     "max_capacity_breach_behavior", "max_capacity_buffer", "history", "history_series",
     "wait_for_history", "horizon", NULL};
 
-int scaling_predictive_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_predictive_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                             struct scaling_policy *out)
 {
     const char *what = "a predictive scaling policy";
-    if (ytree_check_keys(m, what, pred_keys) || scaling_rd_require(m, "target", what))
+    if (yread_keys(r, m, what, pred_keys) || yread_require(r, m, "target", what))
         return -1;
     bool ecs = ctx->owner == METRIC_RES_ECS_SERVICE;
     const char *cpu_load = ecs ? "ECSServiceTotalCPUUtilization" : "ASGTotalCPUUtilization";
     const char *cpu_avg = ecs ? "ECSServiceAverageCPUUtilization" : "ASGAverageCPUUtilization";
     const struct ytree *lm = NULL, *sm = NULL;
-    if (scaling_rd_scalar(m, "load_metric", &lm) || scaling_rd_scalar(m, "scaling_metric", &sm))
+    if (yread_scalar_at(r, m, "load_metric", &lm) || yread_scalar_at(r, m, "scaling_metric", &sm))
         return -1;
     const char *load = lm ? lm->text : cpu_load;
     if (!strcmp(load, cpu_load))
@@ -43,79 +44,84 @@ int scaling_predictive_read(const struct ytree *m, const struct scaling_ctx *ctx
     else if (!strcmp(load, "ALBTargetGroupRequestCount"))
         out->pred_requests = true;
     else
-        return diag_error(&lm->loc, "unknown load_metric '%s' for %s; expected %s or "
-                                    "ALBTargetGroupRequestCount",
-                          load, ecs ? "an ECS service" : "an Auto Scaling group", cpu_load);
+        return yread_error(r, &lm->loc,
+                           "unknown load_metric '%s' for %s; expected %s or "
+                           "ALBTargetGroupRequestCount",
+                           load, ecs ? "an ECS service" : "an Auto Scaling group", cpu_load);
     const char *want = out->pred_requests ? "ALBRequestCountPerTarget" : cpu_avg;
     if (sm && strcmp(sm->text, want) != 0) {
         if (strcmp(sm->text, "ALBRequestCountPerTarget") != 0 && strcmp(sm->text, cpu_avg) != 0)
-            return diag_error(&sm->loc, "unknown scaling_metric '%s' for %s; expected %s or "
-                                        "ALBRequestCountPerTarget",
-                              sm->text, ecs ? "an ECS service" : "an Auto Scaling group",
-                              cpu_avg);
-        return diag_error(&sm->loc, "AWS pairs load_metric %s with scaling_metric %s, not %s",
-                          load, want, sm->text);
+            return yread_error(r, &sm->loc,
+                               "unknown scaling_metric '%s' for %s; expected %s or "
+                               "ALBRequestCountPerTarget",
+                               sm->text, ecs ? "an ECS service" : "an Auto Scaling group", cpu_avg);
+        return yread_error(r, &sm->loc, "AWS pairs load_metric %s with scaling_metric %s, not %s",
+                           load, want, sm->text);
     }
     out->metric_name = xstrdup(want);
-    if (scaling_rd_number(m, "target", &out->target))
+    if (yread_number(r, m, "target", &out->target))
         return -1;
     if (!(out->target > 0))
-        return diag_error(&ytree_get(m, "target")->loc, "target must be greater than zero, got "
-                                                        "'%s'",
-                          ytree_get(m, "target")->text);
+        return yread_error(r, &ytree_get(m, "target")->loc,
+                           "target must be greater than zero, got "
+                           "'%s'",
+                           ytree_get(m, "target")->text);
     const struct ytree *v;
-    if (scaling_rd_scalar(m, "mode", &v))
+    if (yread_scalar_at(r, m, "mode", &v))
         return -1;
     if (v && !strcmp(v->text, "forecast_only"))
         out->forecast_only = true;
     else if (v && strcmp(v->text, "forecast_and_scale") != 0)
-        return diag_error(&v->loc, "mode must be forecast_and_scale or forecast_only, got '%s'",
-                          v->text);
+        return yread_error(r, &v->loc, "mode must be forecast_and_scale or forecast_only, got '%s'",
+                           v->text);
     out->method = forecast_method_default;
-    if (scaling_rd_scalar(m, "method", &v))
+    if (yread_scalar_at(r, m, "method", &v))
         return -1;
     if (v && forecast_method_parse(v->text, &v->loc, &out->method))
         return -1;
     out->buffer_s = FORECAST_BUFFER_S;
-    if (scaling_rd_duration(m, "buffer", &out->buffer_s))
+    if (yread_zero_or_more(r, m, "buffer", SIM_UNIT_SECONDS, &out->buffer_s))
         return -1;
     if ((v = ytree_get(m, "buffer")) && (out->buffer_s < 0 || out->buffer_s >= 3600))
-        return diag_error(&v->loc, "buffer must be 0s to under 1h (AWS SchedulingBufferTime), "
-                                   "got '%s'",
-                          v->text);
+        return yread_error(r, &v->loc,
+                           "buffer must be 0s to under 1h (AWS SchedulingBufferTime), "
+                           "got '%s'",
+                           v->text);
     double horizon = FORECAST_MAX_HORIZON_H * 3600.0;
-    if (scaling_rd_duration(m, "horizon", &horizon))
+    if (yread_zero_or_more(r, m, "horizon", SIM_UNIT_SECONDS, &horizon))
         return -1;
     if ((v = ytree_get(m, "horizon")) && (horizon < 3600 || horizon > 48 * 3600.0))
-        return diag_error(&v->loc, "horizon must be 1h to 48h (AWS forecasts 48 hours), got "
-                                   "'%s'",
-                          v->text);
-    if (scaling_rd_scalar(m, "max_capacity_breach_behavior", &v))
+        return yread_error(r, &v->loc,
+                           "horizon must be 1h to 48h (AWS forecasts 48 hours), got "
+                           "'%s'",
+                           v->text);
+    if (yread_scalar_at(r, m, "max_capacity_breach_behavior", &v))
         return -1;
     if (v && !strcmp(v->text, "increase"))
         out->breach_increase = true;
     else if (v && strcmp(v->text, "honor") != 0)
-        return diag_error(&v->loc, "max_capacity_breach_behavior must be honor or increase, "
-                                   "got '%s'",
-                          v->text);
-    if (scaling_rd_number(m, "max_capacity_buffer", &out->max_buffer_pct))
+        return yread_error(r, &v->loc,
+                           "max_capacity_breach_behavior must be honor or increase, "
+                           "got '%s'",
+                           v->text);
+    if (yread_number(r, m, "max_capacity_buffer", &out->max_buffer_pct))
         return -1;
     if ((v = ytree_get(m, "max_capacity_buffer")) &&
         (!out->breach_increase || out->max_buffer_pct < 0 || out->max_buffer_pct > 100))
-        return diag_error(&v->loc, out->breach_increase
-                                       ? "max_capacity_buffer is a percentage, 0 to 100"
-                                       : "max_capacity_buffer needs "
-                                         "max_capacity_breach_behavior: increase");
+        return yread_error(r, &v->loc,
+                           out->breach_increase ? "max_capacity_buffer is a percentage, 0 to 100"
+                                                : "max_capacity_buffer needs "
+                                                  "max_capacity_breach_behavior: increase");
     out->wait_for_history = false;
-    if (scaling_rd_bool(m, "wait_for_history", &out->wait_for_history))
+    if (yread_bool(r, m, "wait_for_history", &out->wait_for_history))
         return -1;
-    if (scaling_rd_scalar(m, "history", &v))
+    if (yread_scalar_at(r, m, "history", &v))
         return -1;
     if (v) {
         out->history_path = xstrdup(v->text);
         out->history_loc = v->loc;
     }
-    if (scaling_rd_scalar(m, "history_series", &v))
+    if (yread_scalar_at(r, m, "history_series", &v))
         return -1;
     if (v)
         out->history_series = xstrdup(v->text);

@@ -9,17 +9,18 @@
 
 #include "sim/units.h"
 #include "sim/xalloc.h"
+#include "sim/yread.h"
 #include "sim/ytree.h"
 
 static const char *const sched_keys[] = {"name", "type", "recurrence", "at", "time_zone",
                                          "start", "end", "min", "max", "desired", NULL};
 
 /* `at`, `start`, `end`: a duration from the run start ("2h") or a date-time. */
-static int rd_when(const struct ytree *m, const char *key, const struct cron_clock *clk,
-                   double *out)
+static int rd_when(struct yread *r, const struct ytree *m, const char *key,
+                   const struct cron_clock *clk, double *out)
 {
     const struct ytree *v;
-    if (scaling_rd_scalar(m, key, &v))
+    if (yread_scalar_at(r, m, key, &v))
         return -1;
     if (!v)
         return 0;
@@ -27,32 +28,34 @@ static int rd_when(const struct ytree *m, const char *key, const struct cron_clo
     if (strchr(v->text, '-') && strlen(v->text) >= 10) /* looks like a date */
         return cron_datetime_parse(v->text, &v->loc, clk, out);
     if (sim_units_parse(v->text, strlen(v->text), SIM_UNIT_SECONDS, out, &why))
-        return diag_error(&v->loc, "bad value '%s' for %s: expected a time from the start of "
-                                   "the run (e.g. 2h) or a date-time YYYY-MM-DDTHH:MM",
-                          v->text, key);
+        return yread_error(r, &v->loc,
+                           "bad value '%s' for %s: expected a time from the start of "
+                           "the run (e.g. 2h) or a date-time YYYY-MM-DDTHH:MM",
+                           v->text, key);
     return 0;
 }
 
-int scaling_scheduled_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_scheduled_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                            struct scaling_policy *out)
 {
     const char *what = "a scheduled action";
-    if (ytree_check_keys(m, what, sched_keys))
+    if (yread_keys(r, m, what, sched_keys))
         return -1;
     const struct ytree *rec = ytree_get(m, "recurrence"), *at = ytree_get(m, "at");
     if (!rec == !at)
-        return diag_error(&m->loc, "%s needs exactly one of 'recurrence' (a cron expression) "
-                                   "and 'at' (one-off)",
-                          what);
+        return yread_error(r, &m->loc,
+                           "%s needs exactly one of 'recurrence' (a cron expression) "
+                           "and 'at' (one-off)",
+                           what);
     out->clock = ctx->clock;
     const struct ytree *v;
-    if (scaling_rd_scalar(m, "time_zone", &v) ||
+    if (yread_scalar_at(r, m, "time_zone", &v) ||
         (v && cron_zone_parse(v->text, &v->loc, &out->clock.offset_s)))
         return -1;
     out->start_s = -INFINITY;
     out->end_s = INFINITY;
     if (rec) {
-        if (scaling_rd_scalar(m, "recurrence", &v))
+        if (yread_scalar_at(r, m, "recurrence", &v))
             return -1;
         struct loc at_text = v->loc; /* a quoted value's text starts after the quote */
         if (v->quoted && at_text.col)
@@ -61,33 +64,33 @@ int scaling_scheduled_read(const struct ytree *m, const struct scaling_ctx *ctx,
             return -1;
         out->recurring = true;
         out->recurrence = xstrdup(v->text);
-        if (rd_when(m, "start", &out->clock, &out->start_s) ||
-            rd_when(m, "end", &out->clock, &out->end_s))
+        if (rd_when(r, m, "start", &out->clock, &out->start_s) ||
+            rd_when(r, m, "end", &out->clock, &out->end_s))
             return -1;
         if (out->end_s <= out->start_s)
-            return diag_error(&ytree_get(m, "end")->loc, "end must come after start");
+            return yread_error(r, &ytree_get(m, "end")->loc, "end must come after start");
     } else {
         const struct ytree *se = ytree_get(m, "start") ? ytree_get(m, "start") : ytree_get(m, "end");
         if (se)
-            return diag_error(&se->loc, "start and end apply to a recurrence, not to 'at'");
-        if (rd_when(m, "at", &out->clock, &out->at_s))
+            return yread_error(r, &se->loc, "start and end apply to a recurrence, not to 'at'");
+        if (rd_when(r, m, "at", &out->clock, &out->at_s))
             return -1;
         if (out->at_s < 0)
-            return diag_error(&at->loc, "at '%s' is before the start of the run", at->text);
+            return yread_error(r, &at->loc, "at '%s' is before the start of the run", at->text);
     }
     if (!ytree_get(m, "min") && !ytree_get(m, "max") && !ytree_get(m, "desired"))
-        return diag_error(&m->loc, "%s needs at least one of 'min', 'max', 'desired'", what);
-    if (scaling_rd_int(m, "min", 0, 100000, &out->new_min) ||
-        scaling_rd_int(m, "max", 0, 100000, &out->new_max) ||
-        scaling_rd_int(m, "desired", 0, 100000, &out->new_desired))
+        return yread_error(r, &m->loc, "%s needs at least one of 'min', 'max', 'desired'", what);
+    if (yread_int(r, m, "min", 0, 100000, &out->new_min) ||
+        yread_int(r, m, "max", 0, 100000, &out->new_max) ||
+        yread_int(r, m, "desired", 0, 100000, &out->new_desired))
         return -1;
     if (out->new_min >= 0 && out->new_max >= 0 && out->new_min > out->new_max)
-        return diag_error(&ytree_get(m, "min")->loc, "min (%d) is greater than max (%d)",
-                          out->new_min, out->new_max);
+        return yread_error(r, &ytree_get(m, "min")->loc, "min (%d) is greater than max (%d)",
+                           out->new_min, out->new_max);
     if (out->new_desired >= 0 && ((out->new_min >= 0 && out->new_desired < out->new_min) ||
                                   (out->new_max >= 0 && out->new_desired > out->new_max)))
-        return diag_error(&ytree_get(m, "desired")->loc,
-                          "desired (%d) must lie between min and max", out->new_desired);
+        return yread_error(r, &ytree_get(m, "desired")->loc,
+                           "desired (%d) must lie between min and max", out->new_desired);
     return 0;
 }
 

@@ -1,9 +1,9 @@
 /* Simple scaling, plus what every policy file shares: the type table, the reader that
- * dispatches on `type`, the value readers and the start of a decision.  Simple scaling is
- * the base case of the family: one adjustment per alarm, then a cooldown. */
+ * dispatches on `type` (values through sim/yread), the alarm and adjustment-type readers
+ * and the start of a decision.  Simple scaling is the base case of the family: one
+ * adjustment per alarm, then a cooldown. */
 #include "models/scaling/scaling.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 
 #include "sim/units.h"
 #include "sim/xalloc.h"
+#include "sim/yread.h"
 #include "sim/ytree.h"
 
 const char *const scaling_type_names[] = {"simple", "step", "target_tracking", "scheduled",
@@ -60,97 +61,9 @@ void scaling_decision_start(const struct scaling_policy *p, const struct scaling
     };
 }
 
-/* ---- value readers: each reports its own error and returns -1 ---- */
+/* ---- readers shared by the policy files ---- */
 
-int scaling_rd_scalar(const struct ytree *m, const char *key, const struct ytree **out)
-{
-    const struct ytree *v = ytree_get(m, key);
-    *out = NULL;
-    if (!v)
-        return 0;
-    if (v->kind != YTREE_SCALAR)
-        return diag_error(&v->loc, "%s must be a single value, not %s", key,
-                          ytree_kind_name(v->kind));
-    *out = v;
-    return 0;
-}
-
-int scaling_rd_number(const struct ytree *m, const char *key, double *out)
-{
-    const struct ytree *v;
-    if (scaling_rd_scalar(m, key, &v))
-        return -1;
-    if (!v)
-        return 0;
-    size_t len = strlen(v->text);
-    if (len && v->text[len - 1] == '%') /* "40%" is 40 in a Percent metric */
-        len--;
-    const char *why;
-    if (sim_units_parse(v->text, len, SIM_UNIT_NONE, out, &why))
-        return diag_error(&v->loc, "bad value '%s' for %s: expected a number", v->text, key);
-    return 0;
-}
-
-int scaling_rd_duration(const struct ytree *m, const char *key, double *out)
-{
-    const struct ytree *v;
-    if (scaling_rd_scalar(m, key, &v))
-        return -1;
-    if (!v)
-        return 0;
-    const char *why;
-    double d;
-    if (sim_units_parse(v->text, strlen(v->text), SIM_UNIT_SECONDS, &d, &why))
-        return diag_error_text(&v->loc, v->text, 0, strlen(v->text),
-                               "bad value '%s' for %s: %s", v->text, key, why);
-    if (d < 0)
-        return diag_error(&v->loc, "%s must be zero or more, got '%s'", key, v->text);
-    *out = d;
-    return 0;
-}
-
-int scaling_rd_int(const struct ytree *m, const char *key, long min, long max, int *out)
-{
-    const struct ytree *v;
-    if (scaling_rd_scalar(m, key, &v))
-        return -1;
-    if (!v)
-        return 0;
-    char *end;
-    errno = 0;
-    long x = strtol(v->text, &end, 10);
-    if (end == v->text || *end != '\0' || errno)
-        return diag_error(&v->loc, "%s must be a whole number, got '%s'", key, v->text);
-    if (x < min || x > max)
-        return diag_error(&v->loc, "%s must be between %ld and %ld, got %ld", key, min, max, x);
-    *out = (int)x;
-    return 0;
-}
-
-int scaling_rd_bool(const struct ytree *m, const char *key, bool *out)
-{
-    const struct ytree *v;
-    if (scaling_rd_scalar(m, key, &v))
-        return -1;
-    if (!v)
-        return 0;
-    if (!strcmp(v->text, "true") || !strcmp(v->text, "yes") || !strcmp(v->text, "on"))
-        *out = true;
-    else if (!strcmp(v->text, "false") || !strcmp(v->text, "no") || !strcmp(v->text, "off"))
-        *out = false;
-    else
-        return diag_error(&v->loc, "%s must be true or false, got '%s'", key, v->text);
-    return 0;
-}
-
-int scaling_rd_require(const struct ytree *m, const char *key, const char *what)
-{
-    if (ytree_get(m, key))
-        return 0;
-    return diag_error(&m->loc, "%s needs '%s'", what, key);
-}
-
-int scaling_rd_adjust_type(const struct ytree *m, enum scaling_adjust *out)
+int scaling_rd_adjust_type(struct yread *r, const struct ytree *m, enum scaling_adjust *out)
 {
     static const char *const names[] = {"change_in_capacity", "exact_capacity",
                                         "percent_change_in_capacity", NULL};
@@ -158,7 +71,7 @@ int scaling_rd_adjust_type(const struct ytree *m, enum scaling_adjust *out)
                                       "PercentChangeInCapacity", NULL};
     const struct ytree *v;
     *out = SCALING_CHANGE_IN_CAPACITY;
-    if (scaling_rd_scalar(m, "adjustment_type", &v))
+    if (yread_scalar_at(r, m, "adjustment_type", &v))
         return -1;
     if (!v)
         return 0;
@@ -167,41 +80,40 @@ int scaling_rd_adjust_type(const struct ytree *m, enum scaling_adjust *out)
             *out = (enum scaling_adjust)i;
             return 0;
         }
-    return diag_error(&v->loc,
-                      "unknown adjustment_type '%s'; expected one of: change_in_capacity, "
-                      "exact_capacity, percent_change_in_capacity",
-                      v->text);
+    return yread_error(r, &v->loc,
+                       "unknown adjustment_type '%s'; expected one of: change_in_capacity, "
+                       "exact_capacity, percent_change_in_capacity",
+                       v->text);
 }
 
 /* The metric named at key for ctx's owner, or an error listing the valid ones. */
-static int rd_metric(const struct ytree *m, const char *key, const struct scaling_ctx *ctx,
-                     const struct metric_def **out)
+static int rd_metric(struct yread *r, const struct ytree *m, const char *key,
+                     const struct scaling_ctx *ctx, const struct metric_def **out)
 {
     const struct ytree *v;
-    if (scaling_rd_scalar(m, key, &v))
+    if (yread_scalar_at(r, m, key, &v))
         return -1;
     *out = metric_find(v->text, ctx->owner);
     if (*out)
         return 0;
     char names[512];
     metric_names(ctx->owner, false, names, sizeof names);
-    return diag_error(&v->loc, "unknown metric '%s' for %s; expected one of: %s", v->text,
-                      ctx->owner == METRIC_RES_ASG ? "an Auto Scaling group"
-                                                   : "an ECS service",
-                      names);
+    return yread_error(r, &v->loc, "unknown metric '%s' for %s; expected one of: %s", v->text,
+                       ctx->owner == METRIC_RES_ASG ? "an Auto Scaling group" : "an ECS service",
+                       names);
 }
 
 static const char *const alarm_keys[] = {"metric", "statistic", "period", "threshold",
                                          "comparison", "datapoints", "periods", "missing", NULL};
 
-int scaling_rd_alarm(const struct ytree *m, const struct scaling_ctx *ctx, const char *policy,
-                     struct scaling_alarm_spec *out)
+int scaling_rd_alarm(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                     const char *policy, struct scaling_alarm_spec *out)
 {
-    if (ytree_check_keys(m, "an alarm", alarm_keys) || scaling_rd_require(m, "metric", "an alarm") ||
-        scaling_rd_require(m, "threshold", "an alarm") ||
-        scaling_rd_require(m, "comparison", "an alarm"))
+    if (yread_keys(r, m, "an alarm", alarm_keys) || yread_require(r, m, "metric", "an alarm") ||
+        yread_require(r, m, "threshold", "an alarm") ||
+        yread_require(r, m, "comparison", "an alarm"))
         return -1;
-    if (rd_metric(m, "metric", ctx, &out->metric))
+    if (rd_metric(r, m, "metric", ctx, &out->metric))
         return -1;
     out->series = (struct metric_series_cfg){
         .period_s = METRIC_PERIOD_DEFAULT,
@@ -213,39 +125,38 @@ int scaling_rd_alarm(const struct ytree *m, const struct scaling_ctx *ctx, const
     if (basic_cpu)
         out->series.period_s = METRIC_PERIOD_EC2_BASIC;
     const struct ytree *v;
-    if (scaling_rd_scalar(m, "statistic", &v) ||
+    if (yread_scalar_at(r, m, "statistic", &v) ||
         (v && metric_stat_parse(v->text, &v->loc, &out->series.stat)))
         return -1;
-    if (scaling_rd_duration(m, "period", &out->series.period_s))
+    if (yread_zero_or_more(r, m, "period", SIM_UNIT_SECONDS, &out->series.period_s))
         return -1;
     if ((v = ytree_get(m, "period"))) {
         if (metric_period_check(out->series.period_s, "period", v->text, &v->loc))
             return -1;
         if (basic_cpu && out->series.period_s < METRIC_PERIOD_EC2_BASIC)
-            return diag_error(&v->loc,
-                              "period '%s' is shorter than the 5-minute datapoints of EC2 "
-                              "basic monitoring; enable detailed monitoring or use 5m",
-                              v->text);
+            return yread_error(r, &v->loc,
+                               "period '%s' is shorter than the 5-minute datapoints of EC2 "
+                               "basic monitoring; enable detailed monitoring or use 5m",
+                               v->text);
     }
     struct metric_alarm_cfg *a = &out->alarm;
     *a = (struct metric_alarm_cfg){.datapoints = 1, .periods = 1};
-    if (scaling_rd_number(m, "threshold", &a->threshold))
+    if (yread_number(r, m, "threshold", &a->threshold))
         return -1;
-    if (scaling_rd_scalar(m, "comparison", &v) || metric_cmp_parse(v->text, &v->loc, &a->cmp))
+    if (yread_scalar_at(r, m, "comparison", &v) || metric_cmp_parse(v->text, &v->loc, &a->cmp))
         return -1;
     int n = 1, dp = 0;
-    if (scaling_rd_int(m, "periods", 1, 1440, &n) ||
-        scaling_rd_int(m, "datapoints", 1, 1440, &dp))
+    if (yread_int(r, m, "periods", 1, 1440, &n) || yread_int(r, m, "datapoints", 1, 1440, &dp))
         return -1;
     if (!dp)
         dp = n;
     if (dp > n)
-        return diag_error(&ytree_get(m, "datapoints")->loc,
-                          "datapoints (%d) must not exceed periods (%d): M out of N", dp, n);
+        return yread_error(r, &ytree_get(m, "datapoints")->loc,
+                           "datapoints (%d) must not exceed periods (%d): M out of N", dp, n);
     a->periods = (unsigned)n;
     a->datapoints = (unsigned)dp;
     out->series.history = (unsigned)n + 2;
-    if (scaling_rd_scalar(m, "missing", &v) ||
+    if (yread_scalar_at(r, m, "missing", &v) ||
         (v && metric_missing_parse(v->text, &v->loc, &a->missing)))
         return -1;
     size_t len = strlen(ctx->owner_name) + strlen(policy) + 16;
@@ -258,18 +169,20 @@ int scaling_rd_alarm(const struct ytree *m, const struct scaling_ctx *ctx, const
 int scaling_capacity_read(const struct ytree *m, const char *min_key, const char *max_key,
                           const char *desired_key, int *min, int *max, int *desired)
 {
-    if (scaling_rd_int(m, min_key, 0, 100000, min) || scaling_rd_int(m, max_key, 0, 100000, max) ||
-        (desired_key && scaling_rd_int(m, desired_key, 0, 100000, desired)))
+    struct yread rd, *r = &rd;
+    yread_init(r, NULL);
+    if (yread_int(r, m, min_key, 0, 100000, min) || yread_int(r, m, max_key, 0, 100000, max) ||
+        (desired_key && yread_int(r, m, desired_key, 0, 100000, desired)))
         return -1;
     if (*min > *max) {
         const struct ytree *v = ytree_get(m, min_key) ? ytree_get(m, min_key) : ytree_get(m, max_key);
-        return diag_error(v ? &v->loc : &m->loc, "%s (%d) is greater than %s (%d)", min_key,
-                          *min, max_key, *max);
+        return yread_error(r, v ? &v->loc : &m->loc, "%s (%d) is greater than %s (%d)", min_key,
+                           *min, max_key, *max);
     }
     if (desired_key && (*desired < *min || *desired > *max)) {
         const struct ytree *v = ytree_get(m, desired_key);
-        return diag_error(v ? &v->loc : &m->loc, "%s (%d) must lie between %s (%d) and %s (%d)",
-                          desired_key, *desired, min_key, *min, max_key, *max);
+        return yread_error(r, v ? &v->loc : &m->loc, "%s (%d) must lie between %s (%d) and %s (%d)",
+                           desired_key, *desired, min_key, *min, max_key, *max);
     }
     return 0;
 }
@@ -279,38 +192,37 @@ int scaling_capacity_read(const struct ytree *m, const char *min_key, const char
 int scaling_policy_read(const struct ytree *node, const struct scaling_ctx *ctx,
                         struct scaling_policy *out)
 {
+    struct yread rd, *r = &rd; /* stops at the first error */
+    yread_init(r, NULL);
     memset(out, 0, sizeof *out);
     out->owner = ctx->owner;
     out->new_min = out->new_max = out->new_desired = -1;
     out->loc = node->loc;
     if (node->kind != YTREE_MAP)
-        return diag_error(&node->loc, "a scaling policy must be a mapping, not %s",
-                          ytree_kind_name(node->kind));
+        return yread_error(r, &node->loc, "a scaling policy must be a mapping, not %s",
+                           ytree_kind_name(node->kind));
     const struct ytree *v;
-    if (scaling_rd_require(node, "name", "a scaling policy") ||
-        scaling_rd_require(node, "type", "a scaling policy") ||
-        scaling_rd_scalar(node, "name", &v))
+    if (yread_require(r, node, "name", "a scaling policy") ||
+        yread_require(r, node, "type", "a scaling policy") ||
+        yread_string(r, node, "name", &out->name))
         return -1;
-    if (!v->text[0])
-        return diag_error(&v->loc, "name must not be empty");
-    out->name = xstrdup(v->text);
-    if (scaling_rd_scalar(node, "type", &v))
+    if (yread_scalar_at(r, node, "type", &v))
         return -1;
-    static int (*const readers[])(const struct ytree *, const struct scaling_ctx *,
+    static int (*const readers[])(struct yread *, const struct ytree *, const struct scaling_ctx *,
                                   struct scaling_policy *) = {
         scaling_simple_read, scaling_step_read, scaling_target_read, scaling_scheduled_read,
         scaling_predictive_read};
     for (int i = 0; scaling_type_names[i]; i++)
         if (!strcmp(v->text, scaling_type_names[i])) {
             out->kind = (enum scaling_kind)i;
-            return readers[i](node, ctx, out);
+            return readers[i](r, node, ctx, out);
         }
     const char *near = ytree_nearest(v->text, scaling_type_names);
-    return diag_error(&v->loc,
-                      "unknown policy type '%s'%s%s%s; expected one of: simple, step, "
-                      "target_tracking, scheduled, predictive",
-                      v->text, near ? " (did you mean '" : "", near ? near : "",
-                      near ? "'?)" : "");
+    return yread_error(r, &v->loc,
+                       "unknown policy type '%s'%s%s%s; expected one of: simple, step, "
+                       "target_tracking, scheduled, predictive",
+                       v->text, near ? " (did you mean '" : "", near ? near : "",
+                       near ? "'?)" : "");
 }
 
 void scaling_policy_fini(struct scaling_policy *p)
@@ -335,28 +247,28 @@ static const char *const simple_keys[] = {"name", "type", "alarm", "adjustment_t
                                           NULL};
 
 /* Shared by simple and step: min_adjustment_magnitude only with percent adjustments. */
-static int rd_min_magnitude(const struct ytree *m, struct scaling_policy *out)
+static int rd_min_magnitude(struct yread *r, const struct ytree *m, struct scaling_policy *out)
 {
-    if (scaling_rd_int(m, "min_adjustment_magnitude", 1, 100000,
-                       &out->min_adjustment_magnitude))
+    if (yread_int(r, m, "min_adjustment_magnitude", 1, 100000, &out->min_adjustment_magnitude))
         return -1;
     const struct ytree *v = ytree_get(m, "min_adjustment_magnitude");
     if (v && out->adjust_type != SCALING_PERCENT_CHANGE_IN_CAPACITY)
-        return diag_error(&v->loc, "min_adjustment_magnitude applies only with adjustment_type "
-                                   "percent_change_in_capacity");
+        return yread_error(r, &v->loc,
+                           "min_adjustment_magnitude applies only with adjustment_type "
+                           "percent_change_in_capacity");
     return 0;
 }
 
-int scaling_simple_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_simple_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                         struct scaling_policy *out)
 {
-    if (ytree_check_keys(m, "a simple scaling policy", simple_keys) ||
-        scaling_rd_require(m, "alarm", "a simple scaling policy") ||
-        scaling_rd_require(m, "adjustment", "a simple scaling policy"))
+    if (yread_keys(r, m, "a simple scaling policy", simple_keys) ||
+        yread_require(r, m, "alarm", "a simple scaling policy") ||
+        yread_require(r, m, "adjustment", "a simple scaling policy"))
         return -1;
-    if (scaling_rd_alarm(ytree_get(m, "alarm"), ctx, out->name, &out->alarm) ||
-        scaling_rd_adjust_type(m, &out->adjust_type) ||
-        scaling_rd_number(m, "adjustment", &out->adjustment) || rd_min_magnitude(m, out))
+    if (scaling_rd_alarm(r, ytree_get(m, "alarm"), ctx, out->name, &out->alarm) ||
+        scaling_rd_adjust_type(r, m, &out->adjust_type) ||
+        yread_number(r, m, "adjustment", &out->adjustment) || rd_min_magnitude(r, m, out))
         return -1;
     const struct ytree *v = ytree_get(m, "adjustment");
     if (out->adjust_type == SCALING_EXACT_CAPACITY
@@ -364,14 +276,13 @@ int scaling_simple_read(const struct ytree *m, const struct scaling_ctx *ctx,
             : (out->adjustment == 0 ||
                (out->adjust_type == SCALING_CHANGE_IN_CAPACITY &&
                 out->adjustment != floor(out->adjustment))))
-        return diag_error(&v->loc, "adjustment '%s' must be %s", v->text,
-                          out->adjust_type == SCALING_EXACT_CAPACITY
-                              ? "a whole number, zero or more"
-                          : out->adjust_type == SCALING_CHANGE_IN_CAPACITY
-                              ? "a whole number other than zero"
-                              : "a percentage other than zero");
+        return yread_error(
+            r, &v->loc, "adjustment '%s' must be %s", v->text,
+            out->adjust_type == SCALING_EXACT_CAPACITY       ? "a whole number, zero or more"
+            : out->adjust_type == SCALING_CHANGE_IN_CAPACITY ? "a whole number other than zero"
+                                                             : "a percentage other than zero");
     out->cooldown_s = ctx->default_cooldown_s;
-    return scaling_rd_duration(m, "cooldown", &out->cooldown_s);
+    return yread_zero_or_more(r, m, "cooldown", SIM_UNIT_SECONDS, &out->cooldown_s);
 }
 
 void scaling_simple_decide(const struct scaling_policy *p, struct scaling_state *st,

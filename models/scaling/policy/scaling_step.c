@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/xalloc.h"
+#include "sim/yread.h"
 #include "sim/ytree.h"
 
 int scaling_adjusted_capacity(enum scaling_adjust t, double adj, int base, int min_magnitude)
@@ -53,39 +54,41 @@ static void bound_text(double v, char *buf, size_t n)
         snprintf(buf, n, "%g", v);
 }
 
-int scaling_step_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_step_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                       struct scaling_policy *out)
 {
     const char *what = "a step scaling policy";
-    if (ytree_check_keys(m, what, step_keys) || scaling_rd_require(m, "alarm", what) ||
-        scaling_rd_require(m, "steps", what))
+    if (yread_keys(r, m, what, step_keys) || yread_require(r, m, "alarm", what) ||
+        yread_require(r, m, "steps", what))
         return -1;
-    if (scaling_rd_alarm(ytree_get(m, "alarm"), ctx, out->name, &out->alarm) ||
-        scaling_rd_adjust_type(m, &out->adjust_type))
+    if (scaling_rd_alarm(r, ytree_get(m, "alarm"), ctx, out->name, &out->alarm) ||
+        scaling_rd_adjust_type(r, m, &out->adjust_type))
         return -1;
-    if (scaling_rd_int(m, "min_adjustment_magnitude", 1, 100000,
-                       &out->min_adjustment_magnitude))
+    if (yread_int(r, m, "min_adjustment_magnitude", 1, 100000, &out->min_adjustment_magnitude))
         return -1;
     const struct ytree *mm = ytree_get(m, "min_adjustment_magnitude");
     if (mm && out->adjust_type != SCALING_PERCENT_CHANGE_IN_CAPACITY)
-        return diag_error(&mm->loc, "min_adjustment_magnitude applies only with "
-                                    "adjustment_type percent_change_in_capacity");
+        return yread_error(r, &mm->loc,
+                           "min_adjustment_magnitude applies only with "
+                           "adjustment_type percent_change_in_capacity");
     out->warmup_s = ctx->default_warmup_s;
-    if (scaling_rd_duration(m, "warmup", &out->warmup_s))
+    if (yread_zero_or_more(r, m, "warmup", SIM_UNIT_SECONDS, &out->warmup_s))
         return -1;
     /* Application Auto Scaling (ECS) has a step cooldown; EC2 Auto Scaling uses warm-up. */
     out->cooldown_s = ctx->owner == METRIC_RES_ECS_SERVICE ? 300 : 0;
     const struct ytree *cd = ytree_get(m, "cooldown");
     if (cd && ctx->owner != METRIC_RES_ECS_SERVICE)
-        return diag_error(&cd->loc, "an Auto Scaling group's step policy has no cooldown (it "
-                                    "uses warmup); cooldown applies to ECS services");
-    if (scaling_rd_duration(m, "cooldown", &out->cooldown_s))
+        return yread_error(r, &cd->loc,
+                           "an Auto Scaling group's step policy has no cooldown (it "
+                           "uses warmup); cooldown applies to ECS services");
+    if (yread_zero_or_more(r, m, "cooldown", SIM_UNIT_SECONDS, &out->cooldown_s))
         return -1;
 
     const struct ytree *list = ytree_get(m, "steps");
     if (list->kind != YTREE_SEQ || list->n == 0)
-        return diag_error(&list->loc, "steps must be a non-empty list of "
-                                      "{ lower, upper, adjustment }");
+        return yread_error(r, &list->loc,
+                           "steps must be a non-empty list of "
+                           "{ lower, upper, adjustment }");
     out->steps = xcalloc(list->n, sizeof *out->steps);
     out->nsteps = (int)list->n;
     for (size_t i = 0; i < list->n; i++) {
@@ -94,22 +97,20 @@ int scaling_step_read(const struct ytree *m, const struct scaling_ctx *ctx,
         s->loc = it->loc;
         s->lower = -INFINITY;
         s->upper = INFINITY;
-        if (ytree_check_keys(it, "a step", one_step_keys) ||
-            scaling_rd_require(it, "adjustment", "a step") ||
-            scaling_rd_number(it, "lower", &s->lower) ||
-            scaling_rd_number(it, "upper", &s->upper) ||
-            scaling_rd_number(it, "adjustment", &s->adjustment))
+        if (yread_keys(r, it, "a step", one_step_keys) ||
+            yread_require(r, it, "adjustment", "a step") ||
+            yread_number(r, it, "lower", &s->lower) || yread_number(r, it, "upper", &s->upper) ||
+            yread_number(r, it, "adjustment", &s->adjustment))
             return -1;
         if (s->lower >= s->upper)
-            return diag_error(&it->loc, "step lower bound %g must be below its upper bound %g",
-                              s->lower, s->upper);
+            return yread_error(r, &it->loc, "step lower bound %g must be below its upper bound %g",
+                               s->lower, s->upper);
         const struct ytree *a = ytree_get(it, "adjustment");
         bool whole = s->adjustment == floor(s->adjustment);
         if ((out->adjust_type != SCALING_PERCENT_CHANGE_IN_CAPACITY && !whole) ||
             (out->adjust_type == SCALING_EXACT_CAPACITY && s->adjustment < 0))
-            return diag_error(&a->loc, "adjustment '%s' must be a whole number%s", a->text,
-                              out->adjust_type == SCALING_EXACT_CAPACITY ? ", zero or more"
-                                                                         : "");
+            return yread_error(r, &a->loc, "adjustment '%s' must be a whole number%s", a->text,
+                               out->adjust_type == SCALING_EXACT_CAPACITY ? ", zero or more" : "");
     }
     /* Bounds (AWS): no overlaps, no gaps, at most one open end each way. */
     qsort(out->steps, (size_t)out->nsteps, sizeof *out->steps, by_lower);
@@ -122,12 +123,12 @@ int scaling_step_read(const struct ytree *m, const struct scaling_ctx *ctx,
         bound_text(a->upper, au, sizeof au);
         bound_text(b->lower, bl, sizeof bl);
         bound_text(b->upper, bu, sizeof bu);
-        return diag_error(&b->loc,
-                          "step [%s, %s) %s step [%s, %s) (line %d); steps must neither "
-                          "overlap nor leave gaps: each lower bound must equal the previous "
-                          "upper bound",
-                          bl, bu, a->upper > b->lower ? "overlaps" : "leaves a gap after", al,
-                          au, a->loc.line);
+        return yread_error(r, &b->loc,
+                           "step [%s, %s) %s step [%s, %s) (line %d); steps must neither "
+                           "overlap nor leave gaps: each lower bound must equal the previous "
+                           "upper bound",
+                           bl, bu, a->upper > b->lower ? "overlaps" : "leaves a gap after", al, au,
+                           a->loc.line);
     }
     return 0;
 }

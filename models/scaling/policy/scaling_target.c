@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/xalloc.h"
+#include "sim/yread.h"
 #include "sim/ytree.h"
 
 static const char *const tt_keys[] = {
@@ -23,46 +24,47 @@ static char *alarm_name(const struct scaling_ctx *ctx, const char *which, const 
     return s;
 }
 
-int scaling_target_read(const struct ytree *m, const struct scaling_ctx *ctx,
+int scaling_target_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                         struct scaling_policy *out)
 {
     const char *what = "a target tracking policy";
-    if (ytree_check_keys(m, what, tt_keys) || scaling_rd_require(m, "metric", what) ||
-        scaling_rd_require(m, "target", what))
+    if (yread_keys(r, m, what, tt_keys) || yread_require(r, m, "metric", what) ||
+        yread_require(r, m, "target", what))
         return -1;
     const struct ytree *v;
-    if (scaling_rd_scalar(m, "metric", &v))
+    if (yread_scalar_at(r, m, "metric", &v))
         return -1;
     /* A predefined specification, or a metric of the table that falls as capacity rises. */
     out->metric = metric_find_predefined(v->text, ctx->owner);
     if (!out->metric) {
         const struct metric_def *d = metric_find(v->text, ctx->owner);
         if (d && !d->tracks)
-            return diag_error(&v->loc,
-                              "metric '%s' cannot be tracked: it does not fall as capacity "
-                              "rises (AWS: RequestCount, latency and raw counts are not "
-                              "suitable); use a per-target or utilization metric",
-                              v->text);
+            return yread_error(r, &v->loc,
+                               "metric '%s' cannot be tracked: it does not fall as capacity "
+                               "rises (AWS: RequestCount, latency and raw counts are not "
+                               "suitable); use a per-target or utilization metric",
+                               v->text);
         if (!d) {
             char pre[256], all[512];
             metric_names(ctx->owner, true, pre, sizeof pre);
             metric_names(ctx->owner, false, all, sizeof all);
-            return diag_error(&v->loc, "unknown metric '%s' for %s; expected one of: %s (or a "
-                                       "metric: %s)",
-                              v->text,
-                              ctx->owner == METRIC_RES_ASG ? "an Auto Scaling group"
-                                                           : "an ECS service",
-                              pre, all);
+            return yread_error(
+                r, &v->loc,
+                "unknown metric '%s' for %s; expected one of: %s (or a "
+                "metric: %s)",
+                v->text, ctx->owner == METRIC_RES_ASG ? "an Auto Scaling group" : "an ECS service",
+                pre, all);
         }
         out->metric = d;
     }
     out->metric_name = xstrdup(v->text);
-    if (scaling_rd_number(m, "target", &out->target))
+    if (yread_number(r, m, "target", &out->target))
         return -1;
     if (!(out->target > 0))
-        return diag_error(&ytree_get(m, "target")->loc, "target must be greater than zero, got "
-                                                        "'%s'",
-                          ytree_get(m, "target")->text);
+        return yread_error(r, &ytree_get(m, "target")->loc,
+                           "target must be greater than zero, got "
+                           "'%s'",
+                           ytree_get(m, "target")->text);
     bool ecs = ctx->owner == METRIC_RES_ECS_SERVICE;
     out->scale_in_factor = ecs ? 0.9 : 0.7; /* observed, AWS.md fact 1 */
     out->out_datapoints = 3;
@@ -72,32 +74,35 @@ int scaling_target_read(const struct ytree *m, const struct scaling_ctx *ctx,
     bool basic_cpu = !ecs && !ctx->detailed_monitoring && !strcmp(out->metric->ns, "AWS/EC2");
     out->period_s = basic_cpu ? METRIC_PERIOD_EC2_BASIC : METRIC_PERIOD_DEFAULT;
     int o = 3, i = 15;
-    if (scaling_rd_bool(m, "disable_scale_in", &out->disable_scale_in) ||
-        scaling_rd_number(m, "scale_in_threshold", &out->scale_in_factor) ||
-        scaling_rd_int(m, "scale_out_datapoints", 1, 60, &o) ||
-        scaling_rd_int(m, "scale_in_datapoints", 1, 60, &i) ||
-        scaling_rd_duration(m, "period", &out->period_s) ||
-        scaling_rd_duration(m, "warmup", &out->warmup_s) ||
-        scaling_rd_duration(m, "scale_out_cooldown", &out->scale_out_cooldown_s) ||
-        scaling_rd_duration(m, "scale_in_cooldown", &out->scale_in_cooldown_s))
+    if (yread_bool(r, m, "disable_scale_in", &out->disable_scale_in) ||
+        yread_number(r, m, "scale_in_threshold", &out->scale_in_factor) ||
+        yread_int(r, m, "scale_out_datapoints", 1, 60, &o) ||
+        yread_int(r, m, "scale_in_datapoints", 1, 60, &i) ||
+        yread_zero_or_more(r, m, "period", SIM_UNIT_SECONDS, &out->period_s) ||
+        yread_zero_or_more(r, m, "warmup", SIM_UNIT_SECONDS, &out->warmup_s) ||
+        yread_zero_or_more(r, m, "scale_out_cooldown", SIM_UNIT_SECONDS,
+                           &out->scale_out_cooldown_s) ||
+        yread_zero_or_more(r, m, "scale_in_cooldown", SIM_UNIT_SECONDS, &out->scale_in_cooldown_s))
         return -1;
     out->out_datapoints = (unsigned)o;
     out->in_datapoints = (unsigned)i;
     if ((v = ytree_get(m, "scale_in_threshold")) &&
         !(out->scale_in_factor > 0 && out->scale_in_factor < 1))
-        return diag_error(&v->loc, "scale_in_threshold is a factor of the target, between 0 "
-                                   "and 1 exclusive (AWS: usually 0.7 to 0.9), got '%s'",
-                          v->text);
+        return yread_error(r, &v->loc,
+                           "scale_in_threshold is a factor of the target, between 0 "
+                           "and 1 exclusive (AWS: usually 0.7 to 0.9), got '%s'",
+                           v->text);
     if ((v = ytree_get(m, "period"))) {
         if (metric_period_check(out->period_s, "period", v->text, &v->loc))
             return -1;
         if (out->period_s > 60)
-            return diag_error(&v->loc, "target tracking supports periods up to 1m, got '%s'",
-                              v->text);
+            return yread_error(r, &v->loc, "target tracking supports periods up to 1m, got '%s'",
+                               v->text);
         if (basic_cpu)
-            return diag_error(&v->loc, "period '%s' needs EC2 detailed monitoring: with basic "
-                                       "monitoring CPUUtilization has 5-minute datapoints",
-                              v->text);
+            return yread_error(r, &v->loc,
+                               "period '%s' needs EC2 detailed monitoring: with basic "
+                               "monitoring CPUUtilization has 5-minute datapoints",
+                               v->text);
     }
     out->alarm_high_name = alarm_name(ctx, "AlarmHigh", out->name);
     out->alarm_low_name = alarm_name(ctx, "AlarmLow", out->name);

@@ -1,0 +1,352 @@
+/* Reading, writing back and freeing a `load_balancers:` entry (models/elb/lb_cfg.h). */
+#include "models/elb/lb_cfg.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "models/core/cfg_read.h"
+#include "sim/dist.h"
+#include "sim/text.h"
+#include "sim/xalloc.h"
+#include "sim/yread.h"
+#include "sim/ytree.h"
+#include "sim/ywrite.h"
+
+static const char *const lb_keys[] = {"name", "type", "zones", "cross_zone", "latency",
+                                      "listeners", "idle_timeout", "next", NULL};
+
+static const char *const listener_keys[] = {"port", "protocol", "rules", "forward", NULL};
+
+static const char *const rule_keys[] = {"path", "host", "forward", NULL};
+
+static const char *const fw_keys[] = {"target_group", "weight", NULL};
+
+static const char *const lb_type_names[] = {"alb", "nlb", "gwlb", "clb"};
+
+static const char *const protocol_names[] = {"HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP",
+                                             "SSL", "GENEVE"};
+
+const char *lb_cfg_type_name(enum sc_lb_type t)
+{
+    return lb_type_names[t];
+}
+
+const char *lb_cfg_article(enum sc_lb_type t)
+{
+    return t == SC_LB_ALB || t == SC_LB_NLB ? "an" : "a";
+}
+
+static void read_forward(struct cfg_read *r, const struct ytree *v, struct sc_rule *rule)
+{
+    if (v->kind == YTREE_SCALAR) {
+        rule->fw = xcalloc(1, sizeof *rule->fw);
+        rule->nfw = 1;
+        rule->fw[0].target_group = xstrdup(v->text);
+        rule->fw[0].loc = v->loc;
+        rule->fw[0].weight = 1;
+        return;
+    }
+    if (v->kind != YTREE_SEQ || v->n == 0) {
+        yread_error(&r->y, &v->loc,
+                    "forward takes a target group name, or a list of "
+                    "{ target_group: NAME, weight: W }");
+        return;
+    }
+    if (v->n > 5)
+        yread_error(&r->y, &v->loc,
+                    "a forward action takes at most 5 target groups (AWS quota), "
+                    "got %zu",
+                    v->n);
+    rule->fw = xcalloc(v->n, sizeof *rule->fw);
+    double sum = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct ytree *f = v->items[i];
+        struct sc_forward *fw = &rule->fw[rule->nfw++];
+        fw->weight = 1;
+        fw->loc = f->loc;
+        if (yread_keys(&r->y, f, "a weighted forward", fw_keys))
+            continue;
+        if (yread_require(&r->y, f, "target_group", "a weighted forward"))
+            continue;
+        yread_string(&r->y, f, "target_group", &fw->target_group);
+        fw->loc = ytree_get(f, "target_group")->loc;
+        yread_zero_or_more(&r->y, f, "weight", SIM_UNIT_NONE, &fw->weight);
+        if (fw->weight > 999)
+            yread_error(&r->y, &ytree_get(f, "weight")->loc, "weight must be 0 to 999 (AWS range)");
+        sum += fw->weight;
+    }
+    if (sum <= 0)
+        yread_error(&r->y, &v->loc, "the weights of a forward action add up to zero");
+}
+
+/* The LB's processing-latency profiles (README "LB processing latency"; AWS.md: no AWS
+ * figure exists).  L4 LBs forward packets and add far less than L7 ones, which parse HTTP. */
+static const char *latency_profile(enum sc_lb_type t, const char *name)
+{
+    bool l4 = t == SC_LB_NLB || t == SC_LB_GWLB;
+    if (!strcmp(name, "realistic"))
+        return l4 ? "lognormal(median=100us, p99=500us)" : "lognormal(median=2ms, p99=10ms)";
+    if (!strcmp(name, "classroom"))
+        return l4 ? "const(100ms)" : "const(400ms)";
+    if (!strcmp(name, "none"))
+        return NULL;
+    return name;
+}
+
+/* Which protocols each type's listener takes; the first is the default. */
+static const int lb_protocols[4][5] = {
+    [SC_LB_ALB] = {SC_HTTP, SC_HTTPS, -1, -1, -1},
+    [SC_LB_NLB] = {SC_TCP, SC_TLS, SC_UDP, SC_TCP_UDP, -1},
+    [SC_LB_GWLB] = {SC_GENEVE, -1, -1, -1, -1},
+    [SC_LB_CLB] = {SC_HTTP, SC_HTTPS, SC_TCP, SC_SSL, -1},
+};
+
+static void read_listener(struct cfg_read *r, const struct ytree *l, struct sc_lb *lb)
+{
+    if (yread_keys(&r->y, l, "a listener", listener_keys))
+        return;
+    int port = 80;
+    yread_int(&r->y, l, "port", 1, 65535, &port);
+    const int *allowed = lb_protocols[lb->type];
+    lb->protocol = (enum sc_protocol)allowed[0];
+    const struct ytree *pv = ytree_get(l, "protocol");
+    if (pv && yread_scalar(&r->y, pv, "protocol")) {
+        int found = -1;
+        for (int i = 0; i < 5 && allowed[i] >= 0; i++)
+            if (!strcasecmp(pv->text, protocol_names[allowed[i]]))
+                found = allowed[i];
+        if (found < 0) {
+            char names[128] = "";
+            size_t used = 0;
+            for (int i = 0; i < 5 && allowed[i] >= 0; i++)
+                text_appendf(names, sizeof names, &used, "%s%s", i ? ", " : "",
+                             protocol_names[allowed[i]]);
+            yread_error(&r->y, &pv->loc,
+                        "protocol '%s' is not one %s %s listener takes; expected one "
+                        "of: %s",
+                        pv->text, lb_cfg_article(lb->type), lb_type_names[lb->type], names);
+        } else {
+            lb->protocol = (enum sc_protocol)found;
+        }
+    }
+    lb->l4 = !(lb->protocol == SC_HTTP || lb->protocol == SC_HTTPS);
+    const struct ytree *rules = ytree_get(l, "rules");
+    const struct ytree *fw = ytree_get(l, "forward");
+    if (rules && lb->type != SC_LB_ALB) {
+        yread_error(&r->y, ytree_key_loc(l, "rules"),
+                    "only an ALB listener has rules; a%s %s listener "
+                    "forwards everything: forward: GROUP",
+                    lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type]);
+        return;
+    }
+    if (!rules && !fw) {
+        yread_error(&r->y, &l->loc,
+                    lb->type == SC_LB_ALB
+                        ? "a listener needs 'rules' (the last one usually a default "
+                          "{ forward: NAME }) or 'forward: NAME'"
+                        : "a listener needs 'forward: NAME' (its target group)");
+        return;
+    }
+    if (rules) {
+        rules = yread_list(&r->y, l, "rules");
+        if (!rules || rules->n == 0) {
+            yread_error(&r->y, ytree_key_loc(l, "rules"), "'rules' needs at least one rule");
+            return;
+        }
+        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + (int)rules->n + 1) *
+                                            sizeof *lb->rules);
+        for (size_t ri = 0; ri < rules->n; ri++) {
+            const struct ytree *ru = rules->items[ri];
+            struct sc_rule *rule = &lb->rules[lb->nrules++];
+            *rule = (struct sc_rule){0};
+            if (yread_keys(&r->y, ru, "a rule", rule_keys))
+                continue;
+            yread_string(&r->y, ru, "path", &rule->path);
+            yread_string(&r->y, ru, "host", &rule->host);
+            if (yread_require(&r->y, ru, "forward", "a rule"))
+                continue;
+            read_forward(r, ytree_get(ru, "forward"), rule);
+        }
+    }
+    if (fw) {
+        /* The default action: a rule without conditions, after any others. */
+        lb->rules = xrealloc(lb->rules, (size_t)(lb->nrules + 1) * sizeof *lb->rules);
+        struct sc_rule *rule = &lb->rules[lb->nrules++];
+        *rule = (struct sc_rule){0};
+        read_forward(r, fw, rule);
+        if (lb->type != SC_LB_ALB && rule->nfw > 1)
+            yread_error(&r->y, &fw->loc,
+                        "only an ALB splits traffic over weighted target groups; a%s "
+                        "%s listener forwards to one",
+                        lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type]);
+    }
+}
+
+int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
+{
+    int errors = r->y.errors;
+    if (yread_keys(&r->y, m, "a load balancer", lb_keys))
+        return -1;
+    yread_string(&r->y, m, "name", &lb->name);
+    lb->loc = m->loc;
+    lb->type = SC_LB_ALB;
+    const struct ytree *tv = ytree_get(m, "type");
+    if (tv && yread_scalar(&r->y, tv, "type")) {
+        int found = -1;
+        for (int i = 0; i < 4; i++)
+            if (!strcasecmp(tv->text, lb_type_names[i]))
+                found = i;
+        if (found < 0) {
+            yread_error(&r->y, &tv->loc,
+                        "unknown load balancer type '%s'; expected one of: alb, nlb, "
+                        "gwlb, clb",
+                        tv->text);
+        } else {
+            lb->type = (enum sc_lb_type)found;
+        }
+    }
+    /* Cross-zone defaults (AWS.md fact 7): ALB always on at the LB level; NLB and GWLB off;
+     * CLB off as created through the API. */
+    lb->cross_zone = lb->type == SC_LB_ALB;
+    yread_bool(&r->y, m, "cross_zone", &lb->cross_zone);
+    const struct ytree *zones = yread_list(&r->y, m, "zones");
+    if (zones && zones->n) {
+        lb->zones = xcalloc(zones->n, sizeof *lb->zones);
+        for (size_t i = 0; i < zones->n; i++) {
+            const struct ytree *z = yread_scalar(&r->y, zones->items[i], "a zone");
+            if (!z)
+                continue;
+            int zi = cfg_read_zone(r, z->text);
+            for (int j = 0; j < lb->nzones; j++)
+                if (lb->zones[j] == zi)
+                    yread_error(&r->y, &z->loc, "zone '%s' is listed twice", z->text);
+            lb->zones[lb->nzones++] = zi;
+        }
+    } else {
+        if (zones)
+            diag_error(&zones->loc, "a load balancer needs at least one zone");
+        else
+            yread_error(&r->y, &m->loc, "a load balancer needs 'zones', e.g. zones: [a, b]");
+    }
+    const struct ytree *ls = yread_list(&r->y, m, "listeners");
+    if (!ls || ls->n == 0) {
+        if (!ls)
+            diag_error(&m->loc, "a load balancer needs 'listeners', e.g. "
+                                "listeners: [{ forward: web }]");
+        else
+            yread_error(&r->y, &ls->loc, "a load balancer needs at least one listener");
+    } else {
+        if (ls->n > 1) {
+            /* Requests carry no port yet, so a second listener could never be told apart. */
+            yread_error(&r->y, &ls->items[1]->loc,
+                        "one listener per load balancer for now (requests "
+                        "do not carry a port); put all rules in the first");
+        }
+        read_listener(r, ls->items[0], lb);
+    }
+    /* Idle timeouts (AWS.md §1-§4): ALB and CLB 60 s (1-4000 s); NLB TCP/TLS and GWLB
+     * 350 s (TCP configurable 60-6000 s); UDP 120 s, fixed. */
+    bool udp = lb->protocol == SC_UDP || lb->protocol == SC_TCP_UDP;
+    lb->idle_timeout_s = !lb->l4 || lb->type == SC_LB_CLB ? 60 : udp ? 120 : 350;
+    const struct ytree *it = ytree_get(m, "idle_timeout");
+    if (it &&
+        yread_positive(&r->y, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s) == 0) {
+        double lo = lb->l4 && lb->type != SC_LB_CLB ? 60 : 1;
+        double hi = lb->l4 && lb->type != SC_LB_CLB ? 6000 : 4000;
+        if (udp || lb->protocol == SC_TLS) {
+            yread_error(&r->y, &it->loc,
+                        "the idle timeout of a%s %s listener is fixed at %gs (AWS)",
+                        udp ? " UDP" : " TLS", lb_type_names[lb->type], udp ? 120.0 : 350.0);
+        } else if (lb->idle_timeout_s < lo || lb->idle_timeout_s > hi)
+            yread_error(&r->y, &it->loc,
+                        "idle_timeout must be %gs to %gs for a%s %s (AWS range), got "
+                        "'%s'",
+                        lo, hi, lb->type == SC_LB_NLB ? "n" : "", lb_type_names[lb->type],
+                        it->text);
+    }
+    const struct ytree *nx = ytree_get(m, "next");
+    if (nx && lb->type != SC_LB_GWLB) {
+        yread_error(&r->y, ytree_key_loc(m, "next"),
+                    "'next' belongs to a gwlb (where inspected "
+                    "traffic goes on to)");
+    } else if (nx) {
+        yread_string(&r->y, m, "next", &lb->next);
+        lb->next_loc = nx->loc;
+    } else if (lb->type == SC_LB_GWLB)
+        yread_error(&r->y, &m->loc,
+                    "a gwlb needs 'next': the load balancer that inspected traffic "
+                    "goes on to (GWLB -> appliances -> next)");
+    lb->latency_text = xstrdup("realistic");
+    yread_string(&r->y, m, "latency", &lb->latency_text);
+    const char *prof = latency_profile(lb->type, lb->latency_text);
+    if (prof) {
+        const struct ytree *v = ytree_get(m, "latency");
+        if (sim_dist_parse(prof, SIM_UNIT_SECONDS, v ? &v->loc : NULL, r->y.dir, &lb->latency))
+            yread_fail(&r->y);
+    }
+    return r->y.errors > errors ? -1 : 0;
+}
+
+void lb_cfg_write(const struct sc_lb *lb, char *const *zones, FILE *f)
+{
+    fputs("  - name: ", f);
+    ywrite_quoted(f, lb->name);
+    fprintf(f, "\n    type: %s\n    zones: [", lb_type_names[lb->type]);
+    for (int z = 0; z < lb->nzones; z++) {
+        if (z)
+            fputs(", ", f);
+        ywrite_quoted(f, zones[lb->zones[z]]);
+    }
+    fprintf(f, "]\n    cross_zone: %s\n    latency: ", lb->cross_zone ? "true" : "false");
+    if (lb->latency)
+        ywrite_dist(f, lb->latency);
+    else
+        fputs("none", f);
+    fputs("\n    idle_timeout: ", f);
+    ywrite_unit(f, lb->idle_timeout_s, SIM_UNIT_SECONDS);
+    if (lb->next) {
+        fputs("\n    next: ", f);
+        ywrite_quoted(f, lb->next);
+    }
+    fprintf(f, "\n    listeners:\n      - protocol: %s\n        rules:\n",
+            protocol_names[lb->protocol]);
+    for (int j = 0; j < lb->nrules; j++) {
+        const struct sc_rule *ru = &lb->rules[j];
+        fputs("          - { ", f);
+        if (ru->path) {
+            fputs("path: ", f);
+            ywrite_quoted(f, ru->path);
+            fputs(", ", f);
+        }
+        if (ru->host) {
+            fputs("host: ", f);
+            ywrite_quoted(f, ru->host);
+            fputs(", ", f);
+        }
+        fputs("forward: [", f);
+        for (int k = 0; k < ru->nfw; k++) {
+            fprintf(f, "%s{ target_group: ", k ? ", " : "");
+            ywrite_quoted(f, ru->fw[k].target_group);
+            fprintf(f, ", weight: %.10g }", ru->fw[k].weight);
+        }
+        fputs("] }\n", f);
+    }
+}
+
+void lb_cfg_fini(struct sc_lb *lb)
+{
+    free(lb->name);
+    free(lb->next);
+    free(lb->zones);
+    free(lb->latency_text);
+    sim_dist_free(lb->latency);
+    for (int j = 0; j < lb->nrules; j++) {
+        free(lb->rules[j].path);
+        free(lb->rules[j].host);
+        for (int k = 0; k < lb->rules[j].nfw; k++)
+            free(lb->rules[j].fw[k].target_group);
+        free(lb->rules[j].fw);
+    }
+    free(lb->rules);
+}
