@@ -36,7 +36,8 @@ enum {
     PLOT_ERR_IO = -1,          /* a file could not be read or written (message printed) */
     PLOT_ERR_DATA = -2,        /* a CSV is malformed or lacks its header or rows (printed) */
     PLOT_ERR_NO_GNUPLOT = -3,  /* the gnuplot program could not be started (no message) */
-    PLOT_ERR_GNUPLOT = -4,     /* gnuplot ran and failed (message printed) */
+    PLOT_ERR_GNUPLOT = -4,     /* gnuplot ran and failed (message printed, with what
+                                  gnuplot said) */
 };
 
 #define PLOT_MAX 8
@@ -60,9 +61,10 @@ struct plot_plan {
 int plot_write_script(const char *dir, struct plot_plan *plan);
 
 /* Run `GNUPLOT -e "cd 'DIR'; load 'plots.gp'"`, where GNUPLOT is a program name looked up
- * in PATH or a path (NULL means "gnuplot"); gnuplot's own messages go to stderr.  Returns
- * 0, PLOT_ERR_NO_GNUPLOT when it cannot be started (the caller explains how to install
- * it), or PLOT_ERR_GNUPLOT. */
+ * in PATH or a path (NULL means "gnuplot").  gnuplot's output goes to a temporary file and
+ * is shown only when it fails, in the message naming the script.  Returns 0,
+ * PLOT_ERR_NO_GNUPLOT when it cannot be started (the caller explains how to install it),
+ * PLOT_ERR_IO (no temporary file, message printed) or PLOT_ERR_GNUPLOT. */
 int plot_run_gnuplot(const char *dir, const char *gnuplot);
 
 #endif

@@ -964,6 +964,56 @@ static void failing_gnuplot_exits_1_naming_the_script(void)
     free(out);
 }
 
+/* An executable shell script in the scratch folder standing in for gnuplot. */
+static char *write_fake_gnuplot(const char *file, const char *body)
+{
+    char *path = unit_tmpdir_path(file);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "#!/bin/sh\n%s\n", body);
+    fclose(f);
+    chmod(path, 0755);
+    return path;
+}
+
+/* gnuplot's warnings never reach the terminal; when it fails, what it said comes with the
+ * script's path. */
+static void gnuplot_messages_show_only_when_it_fails(void)
+{
+    unit_tmpdir_empty();
+    write_full_csv();
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *warns = xstrdup(write_fake_gnuplot(
+        "warns.sh", "echo 'warning: Skipping data file with no valid points' >&2; echo out"));
+    char *fails = xstrdup(write_fake_gnuplot(
+        "fails.sh", "echo '\"plots.gp\" line 7: undefined variable: ymax' >&2; exit 1"));
+    char *out = NULL;
+    const char *prev = getenv("ELBSIM_GNUPLOT");
+    char *saved = prev ? xstrdup(prev) : NULL;
+    setenv("ELBSIM_GNUPLOT", warns, 1);
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_OK);
+    CU_ASSERT_PTR_NULL(strstr(out, "warning"));
+    CU_ASSERT_PTR_NULL(strstr(out, "out\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/latency.png"));
+    free(out);
+    setenv("ELBSIM_GNUPLOT", fails, 1);
+    CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_ENV);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fails.sh failed (exit status 1) running '"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/plots.gp'; it said:\n\"plots.gp\" line 7: "
+                                       "undefined variable: ymax"));
+    CU_ASSERT_PTR_NULL(strstr(out, "wrote "));
+    free(out);
+    if (saved)
+        setenv("ELBSIM_GNUPLOT", saved, 1);
+    else
+        unsetenv("ELBSIM_GNUPLOT");
+    free(saved);
+    free(warns);
+    free(fails);
+}
+
 static void missing_folder_or_csv_exits_1_with_path(void)
 {
     unit_tmpdir_empty();
@@ -1044,6 +1094,7 @@ static CU_TestInfo plot_tests[] = {
     {"forecast_png_is_drawn", forecast_png_is_drawn},
     {"missing_gnuplot_exits_1_with_install_hint", missing_gnuplot_exits_1_with_install_hint},
     {"failing_gnuplot_exits_1_naming_the_script", failing_gnuplot_exits_1_naming_the_script},
+    {"gnuplot_messages_show_only_when_it_fails", gnuplot_messages_show_only_when_it_fails},
     {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
     {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},
     {"help_and_usage_errors", help_and_usage_errors},

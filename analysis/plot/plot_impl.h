@@ -49,8 +49,13 @@ struct plot_xaxis {
 /* The axis for a run whose last row is at t_last (s). */
 struct plot_xaxis plot_gp_xaxis_for(double t_last);
 
-/* s as a gnuplot single-quoted string ('' for a quote). */
+/* s as a gnuplot single-quoted string ('' for a quote; control characters as spaces). */
 void plot_gp_quoted(FILE *f, const char *s);
+
+/* s as a gnuplot double-quoted string, for labels: '"' and '\\' escaped, a line break
+ * as \n (a label of two lines), other control characters as spaces.  Text in a datablock
+ * cannot hold a '"' at all (gnuplot has no escape there): labels go in `set label`. */
+void plot_gp_dquoted(FILE *f, const char *s);
 
 /* The terminal for a figure of npanels panels stacked vertically (pngcairo when gnuplot
  * has it, else png; 1200 wide, 700 high for one panel, 400 per panel for more). */
