@@ -10,14 +10,18 @@
 
 #include "analysis/plot/plot_impl.h"
 #include "sim/text.h"
+#include "sim/xalloc.h"
 
+/* A folder draws a fixed set of figures, fewer than PLOT_MAX: more is a bug. */
 void plot_plan_made(struct plot_plan *plan, const char *png)
 {
+    ELB_ASSERT(plan->nmade < PLOT_MAX);
     plan->made[plan->nmade++] = png;
 }
 
 void plot_plan_skipped(struct plot_plan *plan, const char *png, const char *why)
 {
+    ELB_ASSERT(plan->nskipped < PLOT_MAX);
     plan->skipped_why[plan->nskipped] = why;
     plan->skipped[plan->nskipped++] = png;
 }
@@ -54,6 +58,7 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
 {
     memset(plan, 0, sizeof *plan);
     plan->interval_s = (double)NAN;
+    plan->source = PLOT_WIDE_CSV;
     if (is_sweep(dir))
         return plot_sweep_write(dir, plan);
 
@@ -78,7 +83,7 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     if ((rc = plot_gp_open(&gp, path)) != 0)
         goto out_units;
     put_run(gp.f, &w, &units, &fc, plan);
-    rc = plot_gp_commit(&gp);
+    rc = plot_gp_finish(&gp, plan);
 out_units:
     plot_units_free(&units);
 out_wide:

@@ -38,12 +38,16 @@ enum {
     PLOT_ERR_NO_GNUPLOT = -3,  /* the gnuplot program could not be started (no message) */
     PLOT_ERR_GNUPLOT = -4,     /* gnuplot ran and failed (message printed, with what
                                   gnuplot said) */
+    PLOT_ERR_NOTHING = -5,     /* no figure has anything to draw: nothing written, no
+                                  message (the plan's skipped figures say why) */
 };
 
-#define PLOT_MAX 8
+#define PLOT_MAX 12 /* figures of one folder, drawn or left out */
 
 /* What plot_write_script put into the script.  Strings are static. */
 struct plot_plan {
+    const char *source;            /* the file the figures come from: "timeseries_wide.csv",
+                                      "sweep.csv", "compare.csv" or "backtest.csv" */
     int nmade;
     const char *made[PLOT_MAX];    /* PNG file names the script draws, e.g. "latency.png" */
     int nskipped;
@@ -55,9 +59,9 @@ struct plot_plan {
 /* Read DIR/timeseries_wide.csv (DIR/events.csv when there are asg.* or ECS series, and
  * DIR/forecast.csv when present), or DIR/sweep.csv in a sweep's folder, and write
  * DIR/plots.gp atomically, filling *plan.  O(file) time, O(columns) memory for the time
- * series.  A script with no plots is still written (plan->nmade == 0).  Returns 0,
- * PLOT_ERR_IO or PLOT_ERR_DATA (also for an events.csv or forecast.csv with a wrong
- * header), after printing the path and the reason; nothing is written then. */
+ * series.  Returns 0, PLOT_ERR_IO or PLOT_ERR_DATA (also for an events.csv or forecast.csv
+ * with a wrong header) after printing the path and the reason, or PLOT_ERR_NOTHING (no
+ * message; plan->skipped says why); nothing is written then. */
 int plot_write_script(const char *dir, struct plot_plan *plan);
 
 /* Run `GNUPLOT -e "cd 'DIR'; load 'plots.gp'"`, where GNUPLOT is a program name looked up

@@ -964,6 +964,183 @@ static void failing_gnuplot_exits_1_naming_the_script(void)
     free(out);
 }
 
+/* sweep.csv as `elbsim sweep` writes it for two varied paths (count 4, 6, 8; algorithm
+ * rr and a value holding a double quote), front cost_usd (x) against latency_p99_s (y).
+ * Point 0 breaks the SLO; points 1, 3 and 5 are the front.  With front false the front
+ * and pareto columns are empty (the cost did not vary). */
+static void write_sweep_csv(bool front)
+{
+    FILE *f = fopen(unit_tmpdir_path("sweep.csv"), "w");
+    fputs("point,target_groups.web.targets.0.count,target_groups.web.algorithm,metric,unit,"
+          "reps,mean,sd,ci_low,ci_high,interval,front,pareto,meets_slo\n", f);
+    static const char *const alg[] = {"rr", "\"\"\"lor \"\"quoted\"\"\"\"\""};
+    for (int p = 0; p < 6; p++) {
+        int count = 4 + 2 * (p / 2);
+        const char *a = alg[p % 2];
+        double p99 = p == 0 ? 20.0 : 0.4 / count + 0.01 * (p % 2 == 0), cost = 0.01 * count;
+        int pareto = front && p % 2 == 1, meets = p != 0;
+        fprintf(f, "%d,%d,%s,latency_p99_s,s,3,%g,0.01,%g,%g,t_nonneg,%s,%d,%d\n", p, count, a,
+                p99, p99 * 0.9, p99 * 1.1, front ? "y" : "", pareto, meets);
+        fprintf(f, "%d,%d,%s,error_ratio,fraction,3,0,0,0,0.0001,wilson,,%d,%d\n", p, count, a,
+                pareto, meets);
+        fprintf(f, "%d,%d,%s,cost_usd,USD,3,%g,0,%g,%g,t_nonneg,%s,%d,%d\n", p, count, a, cost,
+                cost, cost, front ? "x" : "", pareto, meets);
+    }
+    fclose(f);
+}
+
+static void sweep_gets_metric_lines_front_and_heatmap(void)
+{
+    unit_tmpdir_empty();
+    write_sweep_csv(true);
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_STRING_EQUAL(plan.source, "sweep.csv");
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 3);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "sweep.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[1], "pareto.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[2], "heatmap.png");
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* sweep.png: count (numbers) along x, one line per algorithm; p99 in ms on a log axis
+     * (20 s against 50 ms), error_ratio in %, cost in $; the key once */
+    const char *sw = strstr(gp, "\n# sweep.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "$s1_1 << EOD\n4 20000 18000 22000\n6 76.6667 69 84.3333\n8 60 54 66\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "$s2_2 << EOD\n4 0 0 0.01\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "$s3_1 << EOD\n4 0.04 0.04 0.04\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "set multiplot layout 3,1 margins "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "title 'Sweep: each metric against target_groups.web."
+                                      "targets.0.count, one line per algorithm (mean; band: "
+                                      "confidence interval)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "set xtics ('4' 4, '6' 6, '8' 8)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "set ylabel 'latency_p99_s (ms)'\nset logscale y\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "set ylabel 'error_ratio (%)'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "set ylabel 'cost_usd ($)'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "plot $s1_1 using 1:3:4 with filledcurves fs transparent "
+                                      "solid 0.2 noborder lc 1 notitle, \\\n     $s1_1 using "
+                                      "1:2 with linespoints lw 2 pt 7 lc 1 title "
+                                      "'algorithm=rr'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "title 'algorithm=\"lor \"quoted\"\"'"));
+    /* pareto.png: cost in $ against p99 in ms, the SLO breaker ringed, the front labelled
+     * with its values (a '"' escaped) */
+    const char *pa = strstr(gp, "\n# pareto.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pa);
+    CU_ASSERT_PTR_NOT_NULL(strstr(pa, "$broken << EOD\n0.04 20000 0.04 0.04 18000 22000\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pa, "$front << EOD\n0.04 100\n0.06 66.6667\n0.08 50\n"
+                                      "EOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pa, "set xlabel 'cost_usd ($)'\nset ylabel "
+                                      "'latency_p99_s (ms)'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pa, "set label 1 \"4, \\\"lor \\\"quoted\\\"\\\"\" at 0.04, "
+                                      "100 left offset 0.8, 0.8 font ',9' front\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pa, "$broken using 1:2 with points pt 6 ps 2.5 lw 2 "
+                                      "lc rgb '#d7191c' title 'breaks an SLO'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pa, "$front using 1:2 with linespoints"));
+    /* heatmap.png: the front's y per pair, each cell with its interval; the breaker marked */
+    const char *hm = strstr(gp, "\n# heatmap.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(hm);
+    CU_ASSERT_PTR_NOT_NULL(strstr(hm, "$heat << EOD\n0 0 20000\n0 1 100\n1 0 76.6667\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(hm, "set label 1 \"20000\\n[18000, 22000]\\nSLO broken\" at "
+                                      "0, 0 center"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(hm, "set label 2 \"100\\n[90, 110]\" at 0, 1 center"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(hm, "set ytics ('rr' 0, '\"lor \"quoted\"\"' 1)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(hm, "set cblabel 'latency_p99_s (ms)'\nset logscale cb\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(hm, "with boxxyerror fs solid 1.0 noborder fc palette"));
+    free(gp);
+}
+
+/* The cost did not vary: no front, so no pareto.png, but the heat map of p99 all the same. */
+static void sweep_without_front_still_gets_heatmap(void)
+{
+    unit_tmpdir_empty();
+    write_sweep_csv(false);
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 2);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "sweep.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[1], "heatmap.png");
+    CU_ASSERT_EQUAL_FATAL(plan.nskipped, 1);
+    CU_ASSERT_STRING_EQUAL(plan.skipped[0], "pareto.png");
+    CU_ASSERT_STRING_EQUAL(plan.skipped_why[0], "sweep.csv marks no front (the cost is the "
+                                                "same at every point)");
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set title 'Sweep: latency_p99_s (ms) per pair of "
+                                      "values"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "$front"));
+    free(gp);
+}
+
+/* A sweep whose metrics hold no value: exit 2, the message names sweep.csv (not
+ * timeseries_wide.csv), and no file is left behind. */
+static void sweep_with_nothing_to_plot_is_bad_input(void)
+{
+    unit_tmpdir_empty();
+    write_text("sweep.csv", "point,duration,metric,unit,reps,mean,sd,ci_low,ci_high,interval,"
+                            "front,pareto,meets_slo\n"
+                            "0,1m,latency_p99_s,s,2,,,,,t_nonneg,,0,\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL(plot_write_script(unit_tmpdir(), &plan), PLOT_ERR_NOTHING);
+    CU_ASSERT_EQUAL(plan.nmade, 0);
+    CU_ASSERT_EQUAL(plan.nskipped, 3);
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 1);
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "skipping sweep.png: no metric of sweep.csv has a value"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/sweep.csv has nothing to plot"));
+    CU_ASSERT_PTR_NULL(strstr(out, "timeseries_wide"));
+    free(out);
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 1); /* sweep.csv alone: no plots.gp */
+}
+
+static void sweep_csv_malformed_is_bad_input(void)
+{
+    static const char *const bad[][2] = {
+        {"point,x,mean\n0,1,2\n", "sweep.csv: expected the header of `elbsim sweep`"},
+        {"point,x,metric,unit,reps,mean,sd,ci_low,ci_high\n0,1,p99,s,2,1,0,1\n",
+         "sweep.csv:2: 8 fields, where the header has 9"},
+        {"", "sweep.csv: empty file"},
+        {"point,x,metric,unit,reps,mean,sd,ci_low,ci_high\n", "sweep.csv: no data rows"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        unit_tmpdir_empty();
+        write_text("sweep.csv", bad[i][0]);
+        struct plot_plan plan;
+        struct unit_diag_capture cap;
+        unit_diag_capture_start(&cap);
+        int rc = plot_write_script(unit_tmpdir(), &plan);
+        char *msg = unit_diag_capture_end(&cap);
+        CU_ASSERT_EQUAL(rc, PLOT_ERR_DATA);
+        if (!strstr(msg, bad[i][1]))
+            printf("\n  case %zu: %s", i, msg);
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i][1]));
+        free(msg);
+        CU_ASSERT_EQUAL(unit_tmpdir_count(), 1); /* nothing left behind */
+    }
+}
+
+static void sweep_pngs_are_drawn(void)
+{
+    if (!have_gnuplot()) {
+        printf("\n  skipped: gnuplot is not installed (make deps)\n");
+        return;
+    }
+    unit_tmpdir_empty();
+    write_sweep_csv(true);
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    int rc = run_plot_quiet(2, argv, &out);
+    if (rc != EXIT_OK)
+        printf("\n%s", out);
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(rc, EXIT_OK);
+    static const char *const png[] = {"sweep.png", "pareto.png", "heatmap.png"};
+    for (size_t i = 0; i < sizeof png / sizeof png[0]; i++) {
+        struct stat st;
+        CU_ASSERT_EQUAL(stat(unit_tmpdir_path(png[i]), &st), 0);
+        CU_ASSERT(st.st_size > 1000);
+    }
+}
+
 /* An executable shell script in the scratch folder standing in for gnuplot. */
 static char *write_fake_gnuplot(const char *file, const char *body)
 {
@@ -1094,6 +1271,11 @@ static CU_TestInfo plot_tests[] = {
     {"forecast_png_is_drawn", forecast_png_is_drawn},
     {"missing_gnuplot_exits_1_with_install_hint", missing_gnuplot_exits_1_with_install_hint},
     {"failing_gnuplot_exits_1_naming_the_script", failing_gnuplot_exits_1_naming_the_script},
+    {"sweep_gets_metric_lines_front_and_heatmap", sweep_gets_metric_lines_front_and_heatmap},
+    {"sweep_without_front_still_gets_heatmap", sweep_without_front_still_gets_heatmap},
+    {"sweep_with_nothing_to_plot_is_bad_input", sweep_with_nothing_to_plot_is_bad_input},
+    {"sweep_csv_malformed_is_bad_input", sweep_csv_malformed_is_bad_input},
+    {"sweep_pngs_are_drawn", sweep_pngs_are_drawn},
     {"gnuplot_messages_show_only_when_it_fails", gnuplot_messages_show_only_when_it_fails},
     {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
     {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},

@@ -61,15 +61,19 @@ void plot_gp_dquoted(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void plot_gp_terminal_size(FILE *f, int width, int height)
+{
+    fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+               "    set terminal pngcairo size %d,%d noenhanced font 'Sans,11'\n"
+               "} else {\n"
+               "    set terminal png size %d,%d noenhanced\n"
+               "}\n",
+            width, height, width, height);
+}
+
 void plot_gp_terminal(FILE *f, int npanels)
 {
-    int height = npanels <= 1 ? 700 : 400 * npanels;
-    fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-               "    set terminal pngcairo size 1200,%d noenhanced font 'Sans,11'\n"
-               "} else {\n"
-               "    set terminal png size 1200,%d noenhanced\n"
-               "}\n",
-            height, height);
+    plot_gp_terminal_size(f, 1200, npanels <= 1 ? 700 : 400 * npanels);
 }
 
 /* Column labels (`scope.name.metric`) contain dots and dashes, so the figures refer to
@@ -182,6 +186,17 @@ int plot_gp_commit(struct plot_gp *gp)
     gp->f = NULL;
     gp->text = NULL;
     return rc;
+}
+
+int plot_gp_finish(struct plot_gp *gp, const struct plot_plan *plan)
+{
+    if (plan->nmade > 0)
+        return plot_gp_commit(gp);
+    fclose(gp->f);
+    free(gp->text);
+    gp->f = NULL;
+    gp->text = NULL;
+    return PLOT_ERR_NOTHING;
 }
 
 /* ---- running gnuplot --------------------------------------------------------------------- */

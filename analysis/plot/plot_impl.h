@@ -31,6 +31,8 @@
 #define PLOT_EVENTS_CSV "events.csv"
 #define PLOT_FORECAST_CSV "forecast.csv"
 #define PLOT_SWEEP_CSV "sweep.csv"
+#define PLOT_COMPARE_CSV "compare.csv"
+#define PLOT_BACKTEST_CSV "backtest.csv"
 
 /* ---- the plan (plot.c) ----------------------------------------------------------------- */
 
@@ -89,6 +91,13 @@ int plot_gp_open(struct plot_gp *gp, const char *path);
  * 0, or PLOT_ERR_IO after a message (nothing is left at path then). */
 int plot_gp_commit(struct plot_gp *gp);
 
+/* Commit the script when plan draws a figure; otherwise discard it and return
+ * PLOT_ERR_NOTHING (bad input leaves no file behind). */
+int plot_gp_finish(struct plot_gp *gp, const struct plot_plan *plan);
+
+/* The terminal for a figure of width x height pixels (pngcairo when there, else png). */
+void plot_gp_terminal_size(FILE *f, int width, int height);
+
 /* ---- reading the CSV inputs (plot_csv.c) ------------------------------------------------ */
 
 typedef void plot_csv_field_fn(void *text, size_t len, void *data);
@@ -119,6 +128,31 @@ struct plot_wide {
  * a header not starting with time_s or a file without data rows.  Free *w in any case. */
 int plot_csv_wide_read(const char *path, struct plot_wide *w);
 void plot_csv_wide_free(struct plot_wide *w);
+
+/* A small CSV read whole (sweep.csv, compare.csv, backtest.csv): cells[row][col], row 0
+ * the header; every row has the header's number of fields. */
+struct plot_table {
+    char ***cells;   /* owned */
+    int nrows;       /* header included */
+    int ncols;       /* the header's fields */
+    /* parser state */
+    int *ncells, cap, field;
+    int bad_row;     /* 1-based line of the first row with another number of fields; 0 */
+};
+
+/* Read path whole.  Returns 0, PLOT_CSV_ABSENT (optional and not there), or a PLOT_ERR_*
+ * after a message naming path (also for a row whose number of fields is not the header's,
+ * and an empty file).  Free *t in any case. */
+int plot_csv_table_read(const char *path, bool optional, struct plot_table *t);
+
+/* The 0-based column headed name, -1 when absent. */
+int plot_csv_table_col(const struct plot_table *t, const char *name);
+
+/* The number in a cell; NAN for an empty or non-numeric cell, a column of -1, or a row
+ * outside the data rows. */
+double plot_csv_table_num(const struct plot_table *t, int row, int col);
+
+void plot_csv_table_free(struct plot_table *t);
 
 /* Column col (1-based; 0 = absent) has a value in some row. */
 bool plot_csv_has_data(const struct plot_wide *w, int col);
@@ -238,31 +272,62 @@ void plot_forecast_put(FILE *f, const struct plot_wide *w, const struct plot_uni
                        const struct plot_fc *fc, const struct plot_xaxis *x,
                        struct plot_plan *plan);
 
-/* The whole script of a sweep's folder: pareto.png and heatmap.png (plot_sweep.c, which
- * calls the two below).  Returns 0 or a PLOT_ERR_* after a message; nothing is written then. */
+/* ---- a sweep (plot_sweep.c) -------------------------------------------------------------- */
+
+/* A metric of an experiment's CSV as the figures show it, in the unit elbsim's tables use
+ * (summary_unit: latencies in ms, fractions in %, dollars). */
+struct plot_metric {
+    const char *name;  /* borrowed, e.g. "latency_p99_s" or "workload.web.latency_p99_s" */
+    double scale;      /* shown value = raw value * scale */
+    char unit[16];     /* the shown unit: "ms", "$", "%", ... */
+    char label[200];   /* "latency_p99_s (ms)" */
+};
+
+/* name's unit (from its last dot-separated part) into *m. */
+void plot_metric_init(struct plot_metric *m, const char *name);
+
+/* A mean and its confidence interval in the shown unit; NAN where absent (an interval
+ * that is absent is the mean itself). */
+struct plot_est {
+    double mean, lo, hi;
+};
+
+/* sweep.csv as the figures see it.  Points are numbered as in the file; a point's values
+ * of the varied paths are cells 1..nf of its row. */
+struct plot_sweep {
+    const struct plot_table *t;  /* borrowed */
+    int nf;                      /* varied paths: columns 1..nf */
+    const char **fname;          /* per path: the last part of its name ("count") */
+    int np;                      /* points 0..np-1 */
+    int *row;                    /* per point: a row holding it; -1 when none does */
+    int *meets;                  /* per point: meets_slo 1 or 0; -1 when not stated */
+    bool *pareto;                /* per point: on the Pareto front */
+    int nm;                      /* metrics, in order of first appearance */
+    struct plot_metric *m;
+    struct plot_est *v;          /* v[p * nm + k]: point p, metric k */
+    int fx, fy;                  /* the front's x and y metrics; -1 without a front */
+};
+
+/* The estimate of metric k at point p. */
+const struct plot_est *plot_sweep_est(const struct plot_sweep *sw, int p, int k);
+
+/* True when metric k's intervals are all above 0 and span two orders of magnitude or
+ * more: its axis is then logarithmic, so an overloaded point leaves the others readable. */
+bool plot_sweep_wide(const struct plot_sweep *sw, int k);
+
+/* v for a label: 4 significant digits ("221.7", "0.02094"), whole numbers from 10^4 to
+ * 10^9 ("23860" rather than "2.386e+04"). */
+void plot_num(char *buf, size_t n, double v);
+
+/* Point p's value of varied path f (0-based). */
+const char *plot_sweep_value(const struct plot_sweep *sw, int p, int f);
+
+/* The whole script of a sweep's folder: sweep.png, pareto.png and heatmap.png.  Returns 0
+ * or a PLOT_ERR_* (PLOT_ERR_NOTHING without a message); nothing is written then. */
 int plot_sweep_write(const char *dir, struct plot_plan *plan);
 
-/* One point of a sweep: its row, for its factor values, and the front's two means. */
-struct plot_sweep_point {
-    int row;              /* a row of sweep.csv holding the point; -1: no row */
-    double x, y, ylo, yhi; /* the front's x and y means, y's confidence interval */
-    bool pareto;          /* on the Pareto front */
-};
-
-/* A sweep as the two figures see it. */
-struct plot_sweep {
-    char ***cells;                /* sweep.csv cells[row][col]; row 0 the header; borrowed */
-    struct plot_sweep_point *pt;  /* indexed by point number */
-    int np;                       /* entries in pt */
-    int nvalid;                   /* points with a row and finite x and y */
-    int nf;                       /* varied paths: columns 1..nf */
-    const char *xname, *yname;    /* the front's metrics */
-    double ys;                    /* y scale: 1000 when seconds are shown in ms */
-    char ylabel[256];             /* yname and its unit */
-};
-
-/* pareto.png: the $points and $front datablocks, then the figure when nvalid > 0
- * (plot_pareto.c).  heatmap.png: with exactly two varied paths (plot_heatmap.c). */
+/* sweep.png (plot_sweepline.c), pareto.png (plot_pareto.c), heatmap.png (plot_heatmap.c). */
+void plot_sweepline_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *plan);
 void plot_pareto_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *plan);
 void plot_heatmap_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *plan);
 

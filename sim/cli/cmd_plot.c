@@ -79,14 +79,13 @@ int cmd_plot(int argc, char **argv)
     int rc = plot_write_script(dir, &plan);
     if (rc == PLOT_ERR_DATA)
         return EXIT_BAD_INPUT;
-    if (rc != 0)
+    if (rc != 0 && rc != PLOT_ERR_NOTHING)
         return EXIT_ENV;
     for (int i = 0; i < plan.nskipped; i++)
         fprintf(stderr, "elbsim: skipping %s: %s\n", plan.skipped[i], plan.skipped_why[i]);
-    if (plan.nmade == 0) {
-        diag_error(NULL, "%s/timeseries_wide.csv has nothing to plot (no values in workload "
-                   "latency, throughput, target utilization, in-flight or auto scaling "
-                   "columns)", dir);
+    if (rc == PLOT_ERR_NOTHING) {
+        diag_error(NULL, "%s/%s has nothing to plot (every figure is left out, see above); "
+                   "nothing written", dir, plan.source);
         return EXIT_BAD_INPUT;
     }
 
