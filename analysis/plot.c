@@ -2,6 +2,7 @@
  * one figure file after another.  See plot.h and plot/plot_impl.h. */
 #include "analysis/plot.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "analysis/plot/plot_impl.h"
+#include "sim/diag.h"
 #include "sim/text.h"
 #include "sim/xalloc.h"
 
@@ -26,15 +28,13 @@ void plot_plan_skipped(struct plot_plan *plan, const char *png, const char *why)
     plan->skipped[plan->nskipped++] = png;
 }
 
-/* A sweep's folder: sweep.csv and no time series. */
-static bool is_sweep(const char *dir)
+static bool has_file(const char *dir, const char *file)
 {
-    char *ts = text_join_path(dir, PLOT_WIDE_CSV), *sw = text_join_path(dir, PLOT_SWEEP_CSV);
+    char *path = text_join_path(dir, file);
     struct stat st;
-    bool sweep = stat(ts, &st) != 0 && stat(sw, &st) == 0;
-    free(ts);
-    free(sw);
-    return sweep;
+    bool there = stat(path, &st) == 0;
+    free(path);
+    return there;
 }
 
 /* The figures in a fixed order; the Auto Scaling figures come last, then the forecast, so
@@ -59,8 +59,19 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     memset(plan, 0, sizeof *plan);
     plan->interval_s = (double)NAN;
     plan->source = PLOT_WIDE_CSV;
-    if (is_sweep(dir))
-        return plot_sweep_write(dir, plan);
+    /* What kind of folder: a run's has its time series; the others have neither. */
+    if (!has_file(dir, PLOT_WIDE_CSV)) {
+        if (has_file(dir, PLOT_SWEEP_CSV))
+            return plot_sweep_write(dir, plan);
+        if (has_file(dir, PLOT_COMPARE_CSV))
+            return plot_compare_write(dir, plan);
+        char *wide = text_join_path(dir, PLOT_WIDE_CSV);
+        diag_error(NULL, "cannot open '%s': %s (the folder holds none of the files elbsim "
+                   "plot draws: timeseries_wide.csv of a run, sweep.csv, compare.csv, "
+                   "backtest.csv of a forecast)", wide, strerror(ENOENT));
+        free(wide);
+        return PLOT_ERR_IO;
+    }
 
     /* Every input is read before anything is written, so bad input leaves nothing. */
     char *csv = text_join_path(dir, PLOT_WIDE_CSV);

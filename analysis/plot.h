@@ -15,8 +15,15 @@
  *
  * A sweep's folder (sweep.csv and no timeseries_wide.csv; plot/plot_sweep.c):
  *
+ *   sweep.png         each metric against a varied value, one line  plot/plot_sweepline.c
+ *                     per value of the others, interval bands
  *   pareto.png        the front's two metrics and the Pareto front  plot/plot_pareto.c
- *   heatmap.png       the front's y over two varied paths           plot/plot_heatmap.c
+ *   heatmap.png       a metric over two varied paths, intervals     plot/plot_heatmap.c
+ *
+ * A comparison's folder (compare.csv; plot/plot_compare.c):
+ *
+ *   means.png         each variant's mean and interval, per metric
+ *   forest.png        each variant's paired difference from the baseline, its verdict
  *
  * Each file's opening comment says which columns its figure draws and how.  A figure
  * whose columns are missing or hold no value is left out (struct plot_plan says which and

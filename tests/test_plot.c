@@ -1141,6 +1141,154 @@ static void sweep_pngs_are_drawn(void)
     }
 }
 
+/* compare.csv as `elbsim compare --pairs` writes it: three variants (one named with a
+ * double quote), the baseline rr; p99 differences significant (one dropped by Holm),
+ * error_ratio identical and constant; a pair row, which is not drawn. */
+static void write_compare_csv(void)
+{
+    write_text("compare.csv",
+               "metric,unit,kind,variant,baseline,reps,mean,sd,ci_low,ci_high,interval,"
+               "significant,verdict,p_value,holm_significant,unpaired_ci_low,"
+               "unpaired_ci_high,confidence\n"
+               "latency_p99_s,s,mean,rr,,5,1.25,0.3,0.85,1.66,t_nonneg,,,,,,,0.95\n"
+               "latency_p99_s,s,mean,lor,,5,0.32,0.01,0.312,0.328,t_nonneg,,,,,,,0.95\n"
+               "latency_p99_s,s,mean,\"p2c \"\"d=3\"\"\",,5,0.35,0.02,0.334,0.369,t_nonneg,"
+               ",,,,,,0.95\n"
+               "latency_p99_s,s,difference,lor,rr,5,-0.93,0.3,-1.33,-0.535,paired_t,1,"
+               "significant,0.003,1,-1.34,-0.52,0.95\n"
+               "latency_p99_s,s,difference,\"p2c \"\"d=3\"\"\",rr,5,-0.9,0.3,-1.3,-0.5,"
+               "paired_t,1,significant,0.04,0,-1.31,-0.49,0.95\n"
+               "latency_p99_s,s,pair,\"p2c \"\"d=3\"\"\",lor,5,0.03,0.01,0.015,0.047,paired_t,"
+               "1,significant,0.005,1,,,0.95\n"
+               "error_ratio,fraction,mean,rr,,5,0.01,0,0.009,0.011,wilson,,,,,,,0.95\n"
+               "error_ratio,fraction,mean,lor,,5,0.01,0,0.009,0.011,wilson,,,,,,,0.95\n"
+               "error_ratio,fraction,mean,\"p2c \"\"d=3\"\"\",,5,0.012,0,0.011,0.013,wilson,"
+               ",,,,,,0.95\n"
+               "error_ratio,fraction,difference,lor,rr,5,0,0,0,0,paired_t,0,identical,1,0,"
+               "0,0,0.95\n"
+               "error_ratio,fraction,difference,\"p2c \"\"d=3\"\"\",rr,5,0.002,0,0.002,0.002,"
+               "paired_t,,constant,0,0,,,0.95\n");
+}
+
+static void compare_gets_means_and_forest(void)
+{
+    unit_tmpdir_empty();
+    write_compare_csv();
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_STRING_EQUAL(plan.source, "compare.csv");
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 2);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "means.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[1], "forest.png");
+    CU_ASSERT_EQUAL(plan.nskipped, 0);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* means.png: per metric, each variant (first at the top) in ms or %, the baseline
+     * blue; names as tics, values as labels */
+    const char *m = strstr(gp, "\n# means.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "set multiplot layout 2,1 margins "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "title 'Compare: each variant''s mean and its 95 % "
+                                     "confidence interval (blue: the baseline, rr)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "$mean1 << EOD\n1250 2 850 1660 2915254\n"
+                                     "320 1 312 328 4210752\n350 0 334 369 4210752\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "$mean2 << EOD\n1 2 0.9 1.1 2915254\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "set xlabel 'latency_p99_s (ms)'\nset ytics ('rr' 2, "
+                                     "'lor' 1, 'p2c \"d=3\"' 0)\nset yrange [-0.7:2.7]\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "set label 1 \"1250 [850, 1660]\" at graph 1.02, "
+                                     "first 2 left\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "plot $mean1 using 1:2:3:4:5 with xerrorbars pt 7 ps 1.5 "
+                                     "lw 2 lc rgb variable notitle\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "set xlabel 'error_ratio (%)'\n"));
+    /* forest.png: differences only (not the pair), coloured by verdict, the unpaired
+     * interval below, 0 marked, verdicts written out */
+    const char *fo = strstr(gp, "\n# forest.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fo);
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "title 'Compare: each variant''s difference from the "
+                                      "baseline rr, paired per replication (95 % confidence "
+                                      "interval), coloured by its verdict'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "$diff1 << EOD\n-930 1 -1330 -535 14096668\n"
+                                      "-900 0 -1300 -500 16625249\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "$welch1 << EOD\n-930 0.72 -1340 -520\n"
+                                      "-900 -0.28 -1310 -490\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "$diff2 << EOD\n0 1 0 0 11184810\n"
+                                      "0.2 0 0.2 0.2 10394312\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set ytics ('lor - rr' 1, 'p2c \"d=3\" - rr' 0)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set xrange [-1407:67]\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set label 1 \"-930 [-1330, -535]  significant\" at "
+                                      "graph 1.02, first 1 left\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set label 2 \"-900 [-1300, -500]  significant (Holm: "
+                                      "not kept)\" at graph 1.02, first 0 left\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "\"0 [0, 0]  identical\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "\"0.2 [0.2, 0.2]  constant\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set arrow 1 from 0, graph 0 to 0, graph 1 nohead dt 2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "NaN with points pt 7 ps 1.5 lc rgb '#d7191c' title "
+                                      "'significant'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "title 'significant, not kept by Holm-Bonferroni'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "title 'constant: no claim'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "title 'unpaired (Welch) interval of the same runs'"));
+    CU_ASSERT_PTR_NULL(strstr(fo, "title 'not significant'"));
+    CU_ASSERT_PTR_NULL(strstr(fo, "lor - p2c"));
+    CU_ASSERT_PTR_NULL(strstr(fo, "p2c \"d=3\" - lor"));
+    free(gp);
+}
+
+static void compare_csv_malformed_is_bad_input(void)
+{
+    static const char *const bad[][2] = {
+        {"metric,variant,mean\nlatency_p99_s,rr,1\n",
+         "compare.csv: expected the header of `elbsim compare`"},
+        {"metric,unit,kind,variant,baseline,reps,mean,sd,ci_low,ci_high\n",
+         "compare.csv: no data rows"},
+        {"metric,unit,kind,variant,baseline,reps,mean,sd,ci_low,ci_high\nx,s,mean,rr\n",
+         "compare.csv:2: 4 fields, where the header has 10"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        unit_tmpdir_empty();
+        write_text("compare.csv", bad[i][0]);
+        char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+        char *out = NULL;
+        CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_BAD_INPUT);
+        if (!strstr(out, bad[i][1]))
+            printf("\n  case %zu: %s", i, out);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, bad[i][1]));
+        free(out);
+        CU_ASSERT_EQUAL(unit_tmpdir_count(), 1); /* nothing left behind */
+    }
+    /* rows without a value: nothing to plot, named after compare.csv */
+    unit_tmpdir_empty();
+    write_text("compare.csv", "metric,unit,kind,variant,baseline,reps,mean,sd,ci_low,ci_high\n"
+                              "x,s,mean,rr,,1,,,,\n");
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_BAD_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "/compare.csv has nothing to plot"));
+    free(out);
+    CU_ASSERT_EQUAL(unit_tmpdir_count(), 1);
+}
+
+static void compare_pngs_are_drawn(void)
+{
+    if (!have_gnuplot()) {
+        printf("\n  skipped: gnuplot is not installed (make deps)\n");
+        return;
+    }
+    unit_tmpdir_empty();
+    write_compare_csv();
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    int rc = run_plot_quiet(2, argv, &out);
+    if (rc != EXIT_OK)
+        printf("\n%s", out);
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(rc, EXIT_OK);
+    static const char *const png[] = {"means.png", "forest.png"};
+    for (size_t i = 0; i < sizeof png / sizeof png[0]; i++) {
+        struct stat st;
+        CU_ASSERT_EQUAL(stat(unit_tmpdir_path(png[i]), &st), 0);
+        CU_ASSERT(st.st_size > 1000);
+    }
+}
+
 /* An executable shell script in the scratch folder standing in for gnuplot. */
 static char *write_fake_gnuplot(const char *file, const char *body)
 {
@@ -1276,6 +1424,9 @@ static CU_TestInfo plot_tests[] = {
     {"sweep_with_nothing_to_plot_is_bad_input", sweep_with_nothing_to_plot_is_bad_input},
     {"sweep_csv_malformed_is_bad_input", sweep_csv_malformed_is_bad_input},
     {"sweep_pngs_are_drawn", sweep_pngs_are_drawn},
+    {"compare_gets_means_and_forest", compare_gets_means_and_forest},
+    {"compare_csv_malformed_is_bad_input", compare_csv_malformed_is_bad_input},
+    {"compare_pngs_are_drawn", compare_pngs_are_drawn},
     {"gnuplot_messages_show_only_when_it_fails", gnuplot_messages_show_only_when_it_fails},
     {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
     {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},

@@ -92,6 +92,34 @@ void plot_gp_preamble(FILE *f)
           f);
 }
 
+void plot_gp_stack(FILE *f, const char *png, const char *title, const struct plot_stack *st)
+{
+    int top = 45 + 20 * st->key_rows, bottom = 55;
+    int height = top + bottom + st->npanels * st->panel_px + (st->npanels - 1) * st->gap_px;
+    plot_gp_terminal_size(f, 1200, height);
+    fputs("set output ", f);
+    plot_gp_quoted(f, png);
+    fprintf(f, "\nset multiplot layout %d,1 margins %.4f, %.4f, %.4f, %.4f spacing 0.1, %.4f "
+               "title ", st->npanels, st->left_px / 1200.0, 1 - st->right_px / 1200.0,
+            (double)bottom / height, 1 - (double)top / height, (double)st->gap_px / height);
+    plot_gp_quoted(f, title);
+    if (st->key_rows)
+        fprintf(f, "\nset key at screen 0.5, screen %.4f center top vertical maxrows %d Left reverse\n",
+                1 - 28.0 / height, st->key_rows);
+    else
+        fputs("\nset key off\n", f);
+}
+
+int plot_gp_key_rows(int entries, size_t longest)
+{
+    /* About 7 pixels a character at font size 11, plus the sample and the gap. */
+    int per_col = 7 * (int)(longest < 100 ? longest : 100) + 90;
+    int cols = 1100 / per_col;
+    if (cols < 1)
+        cols = 1;
+    return entries > 0 ? (entries + cols - 1) / cols : 0;
+}
+
 void plot_gp_using_x(FILE *f, const char *source, const struct plot_xaxis *x)
 {
     if (x->div != 1)

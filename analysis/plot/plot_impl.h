@@ -67,6 +67,26 @@ void plot_gp_terminal(FILE *f, int npanels);
  * grid and key. */
 void plot_gp_preamble(FILE *f);
 
+/* Panels stacked in one figure, all as wide as the figure, with fixed margins (so their
+ * axes line up) and one key for all of them under the figure's title. */
+struct plot_stack {
+    int npanels;
+    int panel_px;    /* height of a panel's plot area */
+    int gap_px;      /* between two panels: room for tics, an x label or a panel title */
+    int left_px;     /* left margin: the y tics and label */
+    int right_px;    /* right margin */
+    int key_rows;    /* rows of the key; 0: no key */
+};
+
+/* The terminal, `set output` and `set multiplot` of a stacked figure with title; the key
+ * (when st->key_rows) goes under the title, so only the first panel should draw it:
+ * `set key off` after its plot. */
+void plot_gp_stack(FILE *f, const char *png, const char *title, const struct plot_stack *st);
+
+/* The rows a key of entries titles, the longest of `longest` characters, needs to fit
+ * 1200 pixels (for struct plot_stack's key_rows). */
+int plot_gp_key_rows(int entries, size_t longest);
+
 /* The x part of a `using` on source ("data skip 1", a datablock): time_s in x's unit. */
 void plot_gp_using_x(FILE *f, const char *source, const struct plot_xaxis *x);
 
@@ -271,6 +291,12 @@ int plot_forecast_read(const char *dir, struct plot_fc *fc);
 void plot_forecast_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,
                        const struct plot_fc *fc, const struct plot_xaxis *x,
                        struct plot_plan *plan);
+
+/* ---- a comparison (plot_compare.c) ------------------------------------------------------- */
+
+/* The whole script of a comparison's folder: means.png and forest.png.  Returns 0 or a
+ * PLOT_ERR_* (PLOT_ERR_NOTHING without a message); nothing is written then. */
+int plot_compare_write(const char *dir, struct plot_plan *plan);
 
 /* ---- a sweep (plot_sweep.c) -------------------------------------------------------------- */
 

@@ -201,16 +201,14 @@ void plot_sweepline_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *
     snprintf(title, sizeof title, "Sweep: each metric against %s%s%s (mean; band: confidence "
              "interval)%s", sw->t->cells[0][1 + xf], *others ? ", one line per " : "",
              others, sw->nm > npanels ? " - the first metrics only" : "");
-    /* Panels of equal height, each named by its y axis; the key once, under the title, for
-     * all of them; the path's name under the last panel only. */
-    int key_rows = ln.n > 1 ? (ln.n + 2) / 3 : 0;
-    int top = 45 + 20 * key_rows, height = top + 60 + 300 * npanels;
-    plot_gp_terminal_size(f, 1200, height);
-    fprintf(f, "set output 'sweep.png'\nset multiplot layout %d,1 margins 0.08, 0.97, "
-               "%.4f, %.4f spacing 0.1, %.4f title ", npanels, 60.0 / height,
-            1 - (double)top / height, 45.0 / height);
-    plot_gp_quoted(f, title);
-    fputs("\n", f);
+    /* Panels named by their y axes; the key once, under the title, for all of them; the
+     * path's name under the last panel only. */
+    size_t longest = 0;
+    for (int l = 0; l < ln.n; l++)
+        longest = strlen(ln.title[l]) > longest ? strlen(ln.title[l]) : longest;
+    struct plot_stack st = {npanels, 300, 45, 96, 36,
+                            ln.n > 1 ? plot_gp_key_rows(ln.n, longest) : 0};
+    plot_gp_stack(f, "sweep.png", title, &st);
     /* Values as written, at their places (or 0, 1, ... for categories). */
     if (!numeric || vals[xf].n <= SWEEP_TICS) {
         fputs("set xtics (", f);
@@ -225,11 +223,6 @@ void plot_sweepline_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *
         fprintf(f, "set xrange [-0.5:%d.5]\n", vals[xf].n - 1);
     else
         fputs("set offsets graph 0.03, graph 0.03, 0, 0\n", f);
-    if (key_rows)
-        fprintf(f, "set key at screen 0.5, screen %.4f center top horizontal\n",
-                1 - 28.0 / height);
-    else
-        fputs("set key off\n", f);
     for (int i = 0; i < npanels; i++) {
         int k = panel[i];
         fputs("set ylabel ", f);
@@ -263,7 +256,7 @@ void plot_sweepline_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *
         fputs("\n", f);
         if (logy)
             fputs("unset logscale y\n", f);
-        if (i == 0 && key_rows)
+        if (i == 0 && st.key_rows)
             fputs("set key off\n", f);
     }
     fputs("unset multiplot\nset xtics autofreq\nset xrange [*:*]\nset offsets\n"
