@@ -65,6 +65,8 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
             return plot_sweep_write(dir, plan);
         if (has_file(dir, PLOT_COMPARE_CSV))
             return plot_compare_write(dir, plan);
+        if (has_file(dir, PLOT_BACKTEST_CSV))
+            return plot_backtest_write(dir, plan);
         char *wide = text_join_path(dir, PLOT_WIDE_CSV);
         diag_error(NULL, "cannot open '%s': %s (the folder holds none of the files elbsim "
                    "plot draws: timeseries_wide.csv of a run, sweep.csv, compare.csv, "

@@ -25,6 +25,11 @@
  *   means.png         each variant's mean and interval, per metric
  *   forest.png        each variant's paired difference from the baseline, its verdict
  *
+ * A forecast backtest's folder (backtest.csv and forecast.csv; plot/plot_backtest.c):
+ *
+ *   forecast.png      the forecast in force each hour against the actual load (and capacity)
+ *   backtest.png      each method's errors: MAPE, bias, under-forecast hours
+ *
  * Each file's opening comment says which columns its figure draws and how.  A figure
  * whose columns are missing or hold no value is left out (struct plot_plan says which and
  * why); a missing events.csv only leaves the scaling activities out.  The script refers to

@@ -1289,6 +1289,137 @@ static void compare_pngs_are_drawn(void)
     }
 }
 
+/* A folder as `elbsim forecast --target-per-instance` writes it: 4 hours of history, the
+ * first without a forecast, then 2 hours of forecast only; two methods and the noise
+ * floor (with one method, forecast.csv holds that method's forecast). */
+static void write_backtest(bool one_method)
+{
+    write_text("forecast.csv", "time_s,forecast_load,forecast_capacity,actual_load,"
+                               "actual_capacity\n"
+                               "0,,,500,5\n3600,480,5,520,6\n7200,610,7,600,6\n"
+                               "10800,700,7,720,8\n14400,650,7,,\n18000,600,6,,\n");
+    if (one_method)
+        write_text("backtest.csv", "method,mape_pct,bias_pct,under_hours,under_cap_hours,"
+                                   "hours,origins\nregression(dummies=hour_of_week),6.5,"
+                                   "-1.25,2,1,3,1\n");
+    else
+        write_text("backtest.csv", "method,mape_pct,bias_pct,under_hours,under_cap_hours,"
+                                   "hours,origins\n"
+                                   "seasonal_naive(season=day),20,4,1,1,3,1\n"
+                                   "holt_winters,5,-2,2,,3,1\n"
+                                   "noise floor (expected_load),4,0.5,1,,3,1\n");
+}
+
+static void backtest_gets_forecast_and_errors(void)
+{
+    unit_tmpdir_empty();
+    write_backtest(false);
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_STRING_EQUAL(plan.source, "backtest.csv");
+    CU_ASSERT_EQUAL_FATAL(plan.nmade, 2);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "forecast.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[1], "backtest.png");
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* forecast.png: hours; actual and forecast load mid-hour; the 2 hours after the
+     * history shaded; capacity as steps below */
+    const char *fo = strstr(gp, "\n# forecast.png\nfc = 'forecast.csv'\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fo);
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set multiplot layout 2,1 title 'Forecast backtest: the "
+                                      "forecast of holt_winters in force when each hour "
+                                      "began, against the history (shaded: the hours after "
+                                      "it, forecast only)'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set xlabel 'time in the history (hours)'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set xrange [0:6]\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "set object 1 rect from 4, graph 0 to 6, graph 1 behind"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "plot fc skip 1 using ((column(1)+1800)/3600):4 with "
+                                      "lines lw 1 lc rgb 'gray30' title 'actual load', \\\n"
+                                      "     fc skip 1 using ((column(1)+1800)/3600):2 with "
+                                      "lines lw 2 lc rgb '#2c7bb6' title 'forecast load'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fo, "fc skip 1 using (column(1)/3600):3 with steps lw 2 "
+                                      "lc rgb '#7b3294' title 'forecast capacity'"));
+    /* backtest.png: MAPE, bias and under-forecast hours (no capacity shares: empty but
+     * for one row, which still gets its panel) as bars, the best method blue, the floor
+     * gray and dashed across the MAPE panel */
+    const char *bt = strstr(gp, "\n# backtest.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bt);
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "set multiplot layout 4,1 margins "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "$bars1 << EOD\n10,2,10,6316128\n2.5,1,2.5,2915254\n"
+                                      "2,0,2,11184810\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "$bars2 << EOD\n2,2,2,6316128\n-1,1,1,2915254\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "$bars3 << EOD\n16.66666667,2,16.66666667,6316128\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "$bars4 << EOD\n16.66666667,2,16.66666667,6316128\n"
+                                      "EOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "set ytics ('seasonal_naive(season=day)' 2, "
+                                      "'holt_winters' 1, 'noise floor (expected_load)' 0)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "set arrow 1 from 4, graph 0 to 4, graph 1 nohead dt 2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "set label 2 '-2' at -2, 1 right offset -1, 0"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(bt, "set xlabel 'MAPE (%): mean absolute percentage error of "
+                                      "the forecast load'\n"));
+    free(gp);
+
+    /* One method: forecast.csv is its forecast; no forecast.csv: backtest.png alone. */
+    write_backtest(true);
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "the forecast of regression(dummies=hour_of_week) in "
+                                      "force"));
+    free(gp);
+    unlink(unit_tmpdir_path("forecast.csv"));
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_EQUAL(plan.nmade, 1);
+    CU_ASSERT_STRING_EQUAL(plan.skipped[0], "forecast.png");
+    CU_ASSERT_STRING_EQUAL(plan.skipped_why[0], "the folder has no forecast.csv");
+}
+
+static void backtest_csv_malformed_is_bad_input(void)
+{
+    static const char *const bad[][3] = {
+        {"backtest.csv", "method,mape\nhw,5\n", "backtest.csv: expected the header of "
+                                                "`elbsim forecast`"},
+        {"backtest.csv", "method,mape_pct,bias_pct,under_hours,under_cap_hours,hours,"
+                         "origins\n", "backtest.csv: no data rows"},
+        {"forecast.csv", "time_s,load\n0,1\n", "forecast.csv: expected a header `time_s,"
+                                               "forecast_load,"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        unit_tmpdir_empty();
+        write_backtest(false);
+        write_text(bad[i][0], bad[i][1]);
+        char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+        char *out = NULL;
+        CU_ASSERT_EQUAL(run_plot_quiet(2, argv, &out), EXIT_BAD_INPUT);
+        if (!strstr(out, bad[i][2]))
+            printf("\n  case %zu: %s", i, out);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, bad[i][2]));
+        free(out);
+        CU_ASSERT_EQUAL(unit_tmpdir_count(), 2); /* the two CSV files, nothing else */
+    }
+}
+
+static void backtest_pngs_are_drawn(void)
+{
+    if (!have_gnuplot()) {
+        printf("\n  skipped: gnuplot is not installed (make deps)\n");
+        return;
+    }
+    unit_tmpdir_empty();
+    write_backtest(false);
+    char *argv[] = {(char *)"plot", (char *)unit_tmpdir(), NULL};
+    char *out = NULL;
+    int rc = run_plot_quiet(2, argv, &out);
+    if (rc != EXIT_OK)
+        printf("\n%s", out);
+    free(out);
+    CU_ASSERT_EQUAL_FATAL(rc, EXIT_OK);
+    static const char *const png[] = {"forecast.png", "backtest.png"};
+    for (size_t i = 0; i < sizeof png / sizeof png[0]; i++) {
+        struct stat st;
+        CU_ASSERT_EQUAL(stat(unit_tmpdir_path(png[i]), &st), 0);
+        CU_ASSERT(st.st_size > 1000);
+    }
+}
+
 /* An executable shell script in the scratch folder standing in for gnuplot. */
 static char *write_fake_gnuplot(const char *file, const char *body)
 {
@@ -1427,6 +1558,9 @@ static CU_TestInfo plot_tests[] = {
     {"compare_gets_means_and_forest", compare_gets_means_and_forest},
     {"compare_csv_malformed_is_bad_input", compare_csv_malformed_is_bad_input},
     {"compare_pngs_are_drawn", compare_pngs_are_drawn},
+    {"backtest_gets_forecast_and_errors", backtest_gets_forecast_and_errors},
+    {"backtest_csv_malformed_is_bad_input", backtest_csv_malformed_is_bad_input},
+    {"backtest_pngs_are_drawn", backtest_pngs_are_drawn},
     {"gnuplot_messages_show_only_when_it_fails", gnuplot_messages_show_only_when_it_fails},
     {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
     {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},

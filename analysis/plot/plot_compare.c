@@ -219,11 +219,11 @@ static void put_value_label(FILE *f, int label, const struct plot_est *e, int y,
 }
 
 /* Margins for the rows' names (left) and the values written beside them (right): about
- * 7.5 pixels a character. */
+ * 8 pixels a character. */
 static int left_px(const struct compare *c)
 {
     size_t n = c->longest < 60 ? c->longest : 60;
-    return 30 + (int)(7.5 * (double)n);
+    return 40 + 8 * (int)n;
 }
 
 static int right_px(const struct compare *c, bool diff)
@@ -242,7 +242,7 @@ static int right_px(const struct compare *c, bool diff)
             }
         n += 2 + v;
     }
-    return 30 + (int)(7.5 * (double)(n < 80 ? n : 80));
+    return 30 + 8 * (int)(n < 80 ? n : 80);
 }
 
 static void put_means(FILE *f, const struct compare *c, struct plot_plan *plan)

@@ -292,6 +292,12 @@ void plot_forecast_put(FILE *f, const struct plot_wide *w, const struct plot_uni
                        const struct plot_fc *fc, const struct plot_xaxis *x,
                        struct plot_plan *plan);
 
+/* ---- a forecast backtest (plot_backtest.c) ------------------------------------------------ */
+
+/* The whole script of the folder `elbsim forecast` writes: forecast.png and backtest.png.
+ * Returns 0 or a PLOT_ERR_* (PLOT_ERR_NOTHING without a message); nothing is written then. */
+int plot_backtest_write(const char *dir, struct plot_plan *plan);
+
 /* ---- a comparison (plot_compare.c) ------------------------------------------------------- */
 
 /* The whole script of a comparison's folder: means.png and forest.png.  Returns 0 or a
