@@ -40,11 +40,14 @@ static bool has_file(const char *dir, const char *file)
 /* The figures in a fixed order; the Auto Scaling figures come last, then the forecast, so
  * a run without groups or forecast.csv gets the same script as before they existed. */
 static void put_run(FILE *f, const struct plot_wide *w, const struct plot_units *units,
+                    struct plot_events *ev, const struct plot_targets *tg,
                     const struct plot_fc *fc, struct plot_plan *plan)
 {
     struct plot_xaxis x = plot_gp_xaxis_for(w->t_last);
     plot_gp_preamble(f);
-    plot_series_put(f, w, &x, plan);
+    plot_series_put_latency(f, w, &x, ev, plan);
+    plot_series_put_throughput(f, w, &x, ev, plan);
+    plot_targets_put(f, tg, &x, plan);
     if (units->n > 0) {
         plot_capacity_put(f, w, units, &x, plan);
         plot_policy_put(f, w, units, &x, plan);
@@ -79,27 +82,32 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     char *csv = text_join_path(dir, PLOT_WIDE_CSV);
     char *path = text_join_path(dir, PLOT_SCRIPT_NAME);
     struct plot_wide w;
+    struct plot_units units;
+    struct plot_events ev;
+    struct plot_targets *tg = NULL;
+    struct plot_fc fc;
+    memset(&units, 0, sizeof units);
+    memset(&ev, 0, sizeof ev);
     int rc = plot_csv_wide_read(csv, &w);
     if (rc != 0)
-        goto out_wide;
+        goto out;
     if (w.records >= 3)
         plan->interval_s = w.t[1] - w.t[0];
-    struct plot_units units;
     plot_units_find(&units, &w);
-    if (units.n > 0 && (rc = plot_units_read_events(dir, &units)) != 0)
-        goto out_units;
-    struct plot_fc fc;
-    if ((rc = plot_forecast_read(dir, &fc)) != 0)
-        goto out_units;
+    if ((rc = plot_events_read(dir, &units, &ev)) != 0 ||
+        (rc = plot_targets_read(csv, &w, &units, &ev, plan->interval_s, &tg)) != 0 ||
+        (rc = plot_forecast_read(dir, &fc)) != 0)
+        goto out;
 
     struct plot_gp gp;
     if ((rc = plot_gp_open(&gp, path)) != 0)
-        goto out_units;
-    put_run(gp.f, &w, &units, &fc, plan);
+        goto out;
+    put_run(gp.f, &w, &units, &ev, tg, &fc, plan);
     rc = plot_gp_finish(&gp, plan);
-out_units:
+out:
+    plot_targets_free(tg);
+    plot_events_free(&ev);
     plot_units_free(&units);
-out_wide:
     plot_csv_wide_free(&w);
     free(csv);
     free(path);

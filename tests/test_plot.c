@@ -311,9 +311,18 @@ static void asg_series_get_capacity_and_policy_plots(void)
     CU_ASSERT_PTR_NULL(strstr(gp, ",9\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_out_1 using 1:2 axes x1y1 with points pt 9"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_in_1 using 1:2 axes x1y1 with points pt 11"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set arrow 3 from 45, graph 0 to 45, graph 1 nohead"));
-    CU_ASSERT_PTR_NULL(strstr(gp, "set arrow 4 "));
+    const char *cap = strstr(gp, "# capacity.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cap);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap, "set arrow 3 from 45, graph 0 to 45, graph 1 nohead"));
+    CU_ASSERT_PTR_NULL(strstr(cap, "set arrow 4 "));
     CU_ASSERT_PTR_NULL(strstr(gp, "from 5, graph 0"));
+    /* throughput.png: every scaling row in the strip of events (api's too), the health
+     * change as a mark of its own row, and a dotted line at each activity but not at it */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "# throughput.png\n$marks_1 << EOD\n20,1\n50,1\n60,1\n"
+                                      "EOD\n$marks_2 << EOD\n40,1\nEOD\n$marks_3 << EOD\n"
+                                      "45,1\nEOD\n$marks_4 << EOD\n5,0\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set arrow 5 from 60, graph 0 to 60, graph 1 nohead"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set ytics ('health' 0, 'scaling' 1)\n"));
     /* policies: metric on the left, alarm state on the right */
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set output 'policy.png'\nset multiplot layout 2,1"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set title 'Auto Scaling group web, policy cpu50'"));

@@ -244,9 +244,8 @@ struct plot_units {
  * for how names with dots and a cluster's service are told).  Free with plot_units_free. */
 void plot_units_find(struct plot_units *s, const struct plot_wide *w);
 
-/* Read DIR/events.csv's scaling rows into the units' activities; a folder without one has
- * none.  Returns 0 or a PLOT_ERR_* after a message (also for a wrong header). */
-int plot_units_read_events(const char *dir, struct plot_units *s);
+/* The unit of that kind and name (kind < 0: any kind, the first in column order); -1. */
+int plot_units_index(const struct plot_units *s, int kind, const char *name, size_t len);
 
 void plot_units_free(struct plot_units *s);
 
@@ -254,11 +253,136 @@ void plot_units_free(struct plot_units *s);
 void plot_units_put_activity_lines(FILE *f, const struct plot_unit *g,
                                    const struct plot_xaxis *x);
 
+/* ---- events.csv (plot_events.c) --------------------------------------------------------- */
+
+/* What latency.png and throughput.png mark in their strip of events. */
+enum plot_mark_kind {
+    PLOT_MARK_SCALE_OUT,   /* a scaling activity raising the desired capacity */
+    PLOT_MARK_SCALE_IN,    /* ... lowering it */
+    PLOT_MARK_SCALING,     /* ... naming no change (a replacement, a termination) */
+    PLOT_MARK_HEALTHY,     /* a target turned healthy (also a new one coming into service) */
+    PLOT_MARK_UNHEALTHY,   /* a target turned unhealthy */
+    PLOT_MARK_FAULT_START, /* an injected fault starts */
+    PLOT_MARK_FAULT_END,
+    PLOT_MARK_NKINDS
+};
+
+struct plot_mark {
+    double t_s; /* s */
+    enum plot_mark_kind kind;
+};
+
+/* When a target served: from its first health check passed, when it came during the run
+ * ("initial -> healthy"), to when it left for good ("... -> unused": deregistered after
+ * draining, terminated).  Its lines are drawn only in between. */
+struct plot_span {
+    char *name;     /* owned */
+    double start_s; /* s; NAN: from the start of the run */
+    double end_s;   /* s; NAN: to its end */
+};
+
+/* The events of a run, in file (time) order. */
+struct plot_events {
+    struct plot_mark *mark;
+    int nmark, capmark;
+    struct plot_span *span; /* per target with a start or an end, in order of first event */
+    int nspan, capspan;
+    bool blocks_put; /* the script holds the marks' datablocks (the first strip wrote them) */
+};
+
+/* Read DIR/events.csv: scaling rows into the units' activities (matched by name and the
+ * kind their detail tells), and the marks and ends.  A folder without one has none.
+ * Returns 0 or a PLOT_ERR_* after a message (also for a wrong header).  Free *ev with
+ * plot_events_free in any case. */
+int plot_events_read(const char *dir, struct plot_units *s, struct plot_events *ev);
+void plot_events_free(struct plot_events *ev);
+
+/* When the target name[0..len) came into service and left for good (s; NAN: at the
+ * start / end of the run). */
+void plot_events_span(const struct plot_events *ev, const char *name, size_t len,
+                      double *start_s, double *end_s);
+
+/* The marks as datablocks $marks_K (K = kind + 1, rows "time_s,strip row"), once per
+ * script: before the first figure that draws a strip, so a script without one has none. */
+void plot_events_put_blocks(FILE *f, struct plot_events *ev);
+
+/* Dotted lines through a panel at the scaling activities and fault starts (none when
+ * there are too many to read the data through them); `unset arrow` after the plot. */
+void plot_events_put_lines(FILE *f, const struct plot_events *ev, const struct plot_xaxis *x);
+
+/* The strip's settings and plot: a row per kind of event present (scaling, health,
+ * faults), its marks, the key below and the time axis labelled. */
+void plot_events_put_strip(FILE *f, const struct plot_events *ev, const struct plot_xaxis *x);
+
 /* ---- the figures, one file each --------------------------------------------------------- */
 
-/* latency.png, throughput.png, utilization.png, inflight.png (plot_series.c). */
-void plot_series_put(FILE *f, const struct plot_wide *w, const struct plot_xaxis *x,
-                     struct plot_plan *plan);
+/* A legend of more curves than this hides the figure: curves are then grouped or summed. */
+#define PLOT_LEGEND_MAX 8
+
+/* One curve of a time-series figure: a column of timeseries_wide.csv, or a datablock of a
+ * group's mean and range. */
+struct plot_curve {
+    int col;          /* 1-based column of data */
+    double scale;     /* plotted = value * scale */
+    bool y2;          /* on the right-hand axis */
+    double start_s;   /* s: the target came into service; earlier intervals not drawn; NAN */
+    double end_s;     /* s: the target left for good; later intervals not drawn; NAN */
+    const int *sum;   /* instead of col: the sum of these columns (a missing value as 0);
+                         borrowed */
+    int nsum;         /* columns in sum; 0: col is drawn */
+    char block[32];   /* instead of col: a datablock "time_s,mean,min,max" ("$group_1_2"),
+                         drawn as its mean over a min-max band; "" */
+    char title[200];
+};
+
+/* A figure of curves over time; c has room for one per column.  Columns that match but
+ * hold no value at all are counted, not drawn. */
+struct plot_figure {
+    struct plot_curve *c;
+    int n;                /* curves drawn */
+    int matched;          /* columns that matched, with or without data */
+    const bool *has_data; /* per column (0-based), from struct plot_wide */
+    const char *png, *title, *ylabel;
+    const char *y2label;  /* NULL: no right-hand axis */
+    bool logy;
+};
+
+/* Count a matching column and add its curve when it holds a value: titled "NAME WHAT". */
+void plot_series_add(struct plot_figure *fig, int col, double scale, bool y2, const char *name,
+                     int name_len, const char *what);
+
+/* Replace the curves fig->c[from..n) by one, their sum, titled title; cols receives their
+ * columns and must outlive the figure (room for n - from).  Nothing when from == n. */
+void plot_series_sum(struct plot_figure *fig, int from, int *cols, const char *title);
+
+/* Record the outcome of one figure in plan; true when it is to be drawn. */
+bool plot_series_plan(struct plot_plan *plan, const char *png, const struct plot_figure *fig);
+
+/* "per 1 s interval", or "per interval" when the interval is unknown. */
+void plot_series_interval_text(char *buf, size_t n, double interval_s);
+
+/* Write one figure: output, titles, the plot command, then undo its settings.  With ev
+ * holding marks, a strip of events under it (a two-panel figure); ev may be NULL. */
+void plot_series_put_figure(FILE *f, const struct plot_figure *fig, const struct plot_xaxis *x,
+                            double t_last, double interval_s, struct plot_events *ev);
+
+/* latency.png and throughput.png (plot_series.c); ev may be NULL. */
+void plot_series_put_latency(FILE *f, const struct plot_wide *w, const struct plot_xaxis *x,
+                             struct plot_events *ev, struct plot_plan *plan);
+void plot_series_put_throughput(FILE *f, const struct plot_wide *w, const struct plot_xaxis *x,
+                                struct plot_events *ev, struct plot_plan *plan);
+
+/* utilization.png and inflight.png (plot_targets.c): the targets' curves, or per group of
+ * targets its mean and range.  plot_targets_read makes the second pass over
+ * timeseries_wide.csv that the groups need (before anything is written); free with
+ * plot_targets_free. */
+struct plot_targets;
+int plot_targets_read(const char *csv, const struct plot_wide *w, const struct plot_units *s,
+                      const struct plot_events *ev, double interval_s,
+                      struct plot_targets **out);
+void plot_targets_put(FILE *f, const struct plot_targets *tg, const struct plot_xaxis *x,
+                      struct plot_plan *plan);
+void plot_targets_free(struct plot_targets *tg);
 
 /* capacity.png (plot_capacity.c) and policy.png (plot_policy.c), when s has units. */
 void plot_capacity_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,

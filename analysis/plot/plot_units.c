@@ -1,20 +1,16 @@
 /* The Auto Scaling groups, ECS services and ECS clusters of a run ("units"), found among
- * timeseries_wide.csv's labels, with their policies and their scaling activities from
- * events.csv: what capacity.png, policy.png and forecast.png draw.  See plot_impl.h. */
-#include <errno.h>
-#include <math.h>
+ * timeseries_wide.csv's labels, with their policies: what capacity.png, policy.png and
+ * forecast.png draw (their scaling activities come from events.csv, plot_events.c).  See
+ * plot_impl.h. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/plot/plot_impl.h"
-#include "sim/diag.h"
-#include "sim/text.h"
 #include "sim/xalloc.h"
 
-/* The unit of that kind and name (kind < 0: any kind, the first in column order). */
-static int units_index(const struct plot_units *s, int kind, const char *name, size_t len)
+int plot_units_index(const struct plot_units *s, int kind, const char *name, size_t len)
 {
     for (int i = 0; i < s->n; i++)
         if ((kind < 0 || (int)s->g[i].kind == kind) && strlen(s->g[i].name) == len &&
@@ -70,7 +66,7 @@ void plot_units_find(struct plot_units *s, const struct plot_wide *h)
             const struct unit_series *us = &unit_series[k];
             if (!plot_csv_label_is(h->cols[i], us->scope, us->metric, &name, &nl))
                 continue;
-            int g = units_index(s, (int)us->kind, name, (size_t)nl);
+            int g = plot_units_index(s, (int)us->kind, name, (size_t)nl);
             if (g < 0) {
                 g = s->n++;
                 s->g[g].kind = us->kind;
@@ -147,101 +143,6 @@ void plot_units_free(struct plot_units *s)
     }
     free(s->g);
     free(s->load);
-}
-
-/* ---- events.csv ---------------------------------------------------------------------------- */
-
-/* "... changing the desired capacity from X to Y." (models/scaling/asg.c and the policies). */
-static bool parse_change(const char *detail, int *from, int *to)
-{
-    for (const char *p = strstr(detail, "from "); p; p = strstr(p + 1, "from ")) {
-        int a, b, n = 0;
-        if (sscanf(p, "from %d to %d%n", &a, &b, &n) == 2 && n > 0) {
-            *from = a;
-            *to = b;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* events.csv read a record at a time; only the scaling rows of known units are kept
- * (O(those rows) memory: the file also holds every health change). */
-struct ev_reader {
-    struct plot_units *s;
-    char *f[4];      /* the current record's fields time_s, kind, name, detail; owned */
-    int field;
-    int records;     /* complete records seen (header included) */
-    bool bad_header;
-};
-
-static void ev_field(void *text, size_t len, void *data)
-{
-    struct ev_reader *r = data;
-    (void)len;
-    if (r->field < 4) {
-        free(r->f[r->field]);
-        r->f[r->field] = xstrdup(text ? text : "");
-    }
-    r->field++;
-}
-
-static void ev_record(int c, void *data)
-{
-    struct ev_reader *r = data;
-    (void)c;
-    int nf = r->field;
-    r->field = 0;
-    if (nf < 4) {
-        if (r->records == 0)
-            r->bad_header = true;
-        r->records++;
-        return;
-    }
-    if (r->records++ == 0) {
-        r->bad_header = strcmp(r->f[0], "time_s") || strcmp(r->f[1], "kind") ||
-                        strcmp(r->f[2], "name") || strcmp(r->f[3], "detail");
-        return;
-    }
-    if (r->bad_header || strcmp(r->f[1], "scaling"))
-        return;
-    int g = units_index(r->s, -1, r->f[2], strlen(r->f[2]));
-    char *end;
-    double t = strtod(r->f[0], &end);
-    if (g < 0 || end == r->f[0] || !isfinite(t))
-        return;
-    struct plot_unit *gc = &r->s->g[g];
-    if (gc->nact == gc->capact) {
-        gc->capact = gc->capact ? 2 * gc->capact : 16;
-        gc->act = xrealloc(gc->act, (size_t)gc->capact * sizeof *gc->act);
-    }
-    struct plot_activity *a = &gc->act[gc->nact++];
-    a->t_s = t;
-    if (!parse_change(r->f[3], &a->from, &a->to))
-        a->from = a->to = 0;
-    if (!strncmp(r->f[3], "Predictive scaling policy ", 26))
-        a->cause = PLOT_CAUSE_PREDICTIVE;
-    else if (!strncmp(r->f[3], "Alarm ", 6))
-        a->cause = PLOT_CAUSE_DYNAMIC;
-    else
-        a->cause = PLOT_CAUSE_OTHER;
-}
-
-int plot_units_read_events(const char *dir, struct plot_units *s)
-{
-    char *path = text_join_path(dir, PLOT_EVENTS_CSV);
-    struct ev_reader r = {s, {NULL}, 0, 0, false};
-    int rc = plot_csv_read(path, true, ev_field, ev_record, &r);
-    if (rc == PLOT_CSV_ABSENT) {
-        rc = 0; /* an older run: no activities to mark */
-    } else if (rc == 0 && r.records > 0 && r.bad_header) {
-        diag_error(NULL, "%s: expected a header `time_s,kind,name,detail`", path);
-        rc = PLOT_ERR_DATA;
-    }
-    for (int i = 0; i < 4; i++)
-        free(r.f[i]);
-    free(path);
-    return rc;
 }
 
 void plot_units_put_activity_lines(FILE *f, const struct plot_unit *g,
