@@ -41,11 +41,13 @@ static bool has_file(const char *dir, const char *file)
  * a run without groups or forecast.csv gets the same script as before they existed. */
 static void put_run(FILE *f, const struct plot_wide *w, const struct plot_units *units,
                     struct plot_events *ev, const struct plot_targets *tg,
-                    const struct plot_fc *fc, struct plot_plan *plan)
+                    const struct plot_table *cdf, const struct plot_fc *fc,
+                    struct plot_plan *plan)
 {
     struct plot_xaxis x = plot_gp_xaxis_for(w->t_last);
     plot_gp_preamble(f);
     plot_series_put_latency(f, w, &x, ev, plan);
+    plot_cdf_put(f, cdf, plan);
     plot_series_put_throughput(f, w, &x, ev, plan);
     plot_targets_put(f, tg, &x, plan);
     if (units->n > 0) {
@@ -86,6 +88,8 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     struct plot_events ev;
     struct plot_targets *tg = NULL;
     struct plot_fc fc;
+    struct plot_table cdf;
+    memset(&cdf, 0, sizeof cdf);
     memset(&units, 0, sizeof units);
     memset(&ev, 0, sizeof ev);
     int rc = plot_csv_wide_read(csv, &w);
@@ -94,17 +98,19 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
     if (w.records >= 3)
         plan->interval_s = w.t[1] - w.t[0];
     plot_units_find(&units, &w);
-    if ((rc = plot_events_read(dir, &units, &ev)) != 0 ||
+    if ((rc = plot_units_read_scenario(dir, &units)) != 0 ||
+        (rc = plot_events_read(dir, &units, &ev)) != 0 ||
         (rc = plot_targets_read(csv, &w, &units, &ev, plan->interval_s, &tg)) != 0 ||
-        (rc = plot_forecast_read(dir, &fc)) != 0)
+        (rc = plot_cdf_read(dir, &cdf)) != 0 || (rc = plot_forecast_read(dir, &fc)) != 0)
         goto out;
 
     struct plot_gp gp;
     if ((rc = plot_gp_open(&gp, path)) != 0)
         goto out;
-    put_run(gp.f, &w, &units, &ev, tg, &fc, plan);
+    put_run(gp.f, &w, &units, &ev, tg, &cdf, &fc, plan);
     rc = plot_gp_finish(&gp, plan);
 out:
+    plot_csv_table_free(&cdf);
     plot_targets_free(tg);
     plot_events_free(&ev);
     plot_units_free(&units);

@@ -329,9 +329,11 @@ static void asg_series_get_capacity_and_policy_plots(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set title 'Auto Scaling group web.v2, policy steps'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:10 axes x1y1 with lines lw 2 lc 1 "
                                       "title 'metric'"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:11 axes x1y2 with steps"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set y2tics ('INSUFFICIENT_DATA' 0, 'OK' 1, "
-                                      "'ALARM' 2)"));
+    /* the alarm state shades the background: ALARM and INSUFFICIENT_DATA */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(11) == 2 ? 1 : 0) axes x1y2 with "
+                                      "fillsteps"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(11) == 0 ? 1 : 0) axes x1y2 with "
+                                      "fillsteps"));
     /* web.v2's policy has no metric value: its alarm alone, on the left-hand axis */
     CU_ASSERT_PTR_NULL(strstr(gp, "using 1:15 "));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set ytics ('INSUFFICIENT_DATA' 0, 'OK' 1, 'ALARM' 2)"));
@@ -421,7 +423,10 @@ static void capacity_and_policy_pngs_are_drawn(void)
 }
 
 /* A folder with one Auto Scaling group and no ECS series gets exactly the script it got
- * before ECS services were plotted (the text below was written by that version). */
+ * before ECS services were plotted (the text below was written by that version; since,
+ * policy.png shades the alarm state behind the metric instead of drawing it as a curve,
+ * and latency.png and throughput.png hold a strip of the events, which this folder lacks
+ * the columns for: the script has no trace of it). */
 static const char groups_only_script[] =
     "# elbsim plots of this output folder, written by `elbsim plot`.\n"
     "# Rerun by hand from this folder with: gnuplot plots.gp\n"
@@ -490,8 +495,9 @@ static const char groups_only_script[] =
     "    set terminal png size 1200,700 noenhanced\n"
     "}\n"
     "set output 'policy.png'\n"
-    "set multiplot layout 1,1 title 'Scaling policies: the metric datapoint each "
-    "policy last saw and its alarm state (dotted lines: scaling activities)'\n"
+    "set multiplot layout 1,1 title 'Scaling policies: the metric datapoint each policy last "
+    "saw against its target or alarm threshold, the alarm''s state shaded (dotted lines: "
+    "scaling activities)'\n"
     "set xrange [0:180]\n"
     "set key on\n"
     "set xlabel 'simulated time (s)'\n"
@@ -499,17 +505,17 @@ static const char groups_only_script[] =
     "set yrange [*<0:*]\n"
     "set ylabel 'metric'\n"
     "set ytics nomirror\n"
-    "set y2label 'alarm state'\n"
-    "set y2range [-0.25:2.25]\n"
-    "set y2tics ('INSUFFICIENT_DATA' 0, 'OK' 1, 'ALARM' 2)\n"
+    "set y2range [0:1]\n"
+    "unset y2tics\n"
     "set arrow 1 from 100, graph 0 to 100, graph 1 nohead dt 3 lc rgb 'gray50' back\n"
-    "plot data skip 1 using 1:6 axes x1y1 with lines lw 2 lc 1 title 'metric', \\\n"
-    "     data skip 1 using 1:7 axes x1y2 with steps lw 1 lc rgb '#d7191c' title "
-    "'alarm state (right axis)'\n"
+    "plot data skip 1 using 1:(column(7) == 2 ? 1 : 0) axes x1y2 with fillsteps fs transparent "
+    "solid 0.15 noborder lc rgb '#d7191c' title 'alarm in ALARM (shaded)', \\\n"
+    "     data skip 1 using 1:(column(7) == 0 ? 1 : 0) axes x1y2 with fillsteps fs transparent "
+    "solid 0.15 noborder lc rgb 'gray50' title 'alarm without data (shaded)', \\\n"
+    "     data skip 1 using 1:6 axes x1y1 with lines lw 2 lc 1 title 'metric'\n"
     "unset arrow\n"
     "set ytics mirror\n"
-    "unset y2tics\n"
-    "unset y2label\n"
+    "set y2range [*:*]\n"
     "unset multiplot\n"
     "set xrange [*:*]\n"
     "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
@@ -656,7 +662,8 @@ static void ecs_services_get_task_and_cluster_panels(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(pol, "set title 'ECS service api, policy cpu50'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pol, "using 1:15 axes x1y1 with lines lw 2 lc 1 "
                                        "title 'metric'"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "using 1:16 axes x1y2 with steps"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "using 1:(column(16) == 2 ? 1 : 0) axes x1y2 with "
+                                       "fillsteps"));
     CU_ASSERT_PTR_NOT_NULL(strstr(pol, "using 1:8 axes x1y1 with lines"));
     /* the same folder gives the same script */
     CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
@@ -1534,6 +1541,318 @@ static void help_and_usage_errors(void)
     free(out);
 }
 
+
+/* ---- the run's figures with events, target groups, policy levels and the CDF ---------- */
+
+/* scenario.yaml as `elbsim run` writes it beside write_asg_csv's columns: web's cpu50
+ * tracks requests per target, web.v2's steps policy acts on a CPU alarm. */
+static void write_asg_scenario(const char *cpu50_extra)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: \"t\"\n"
+             "auto_scaling_groups:\n"
+             "  - name: \"web\"\n"
+             "    policies:\n"
+             "      - { name: 'cpu50', type: target_tracking, metric: ALBRequestCountPerTarget, "
+             "target: 1000, scale_in_threshold: 0.7, period: 60s%s }\n"
+             "  - name: \"web.v2\"\n"
+             "    policies:\n"
+             "      - name: steps\n"
+             "        type: step\n"
+             "        alarm: { metric: CPUUtilization, statistic: Average, period: 1m, "
+             "threshold: 60, comparison: '>' }\n",
+             cpu50_extra);
+    write_text("scenario.yaml", text);
+}
+
+static void policy_gets_target_line_and_unit_from_scenario(void)
+{
+    unit_tmpdir_empty();
+    write_asg_csv();
+    write_asg_events();
+    write_asg_scenario(", disable_scale_in: false");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    const char *pol = strstr(gp, "# policy.png");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pol);
+    /* the metric's name and unit on its axis, the target solid, the scale-in level dashed */
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "set ylabel 'ALBRequestCountPerTarget (requests per "
+                                       "target per 60s)'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "     1000 axes x1y1 with lines lw 2 dt 1 lc rgb "
+                                       "'#e66101' title 'target 1000 requests per target per "
+                                       "60s'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(pol, "     700 axes x1y1 with lines lw 2 dt 2 lc rgb "
+                                       "'#fdb863' title 'scale in below 700 requests per target "
+                                       "per 60s (0.7 x target)'"));
+    /* web.v2's policy has no metric value: no threshold line without the metric */
+    CU_ASSERT_PTR_NULL(strstr(pol, "title 'alarm threshold"));
+    free(gp);
+
+    /* scale-in disabled: the target alone */
+    write_asg_scenario(", disable_scale_in: true");
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "title 'target 1000 requests per target per 60s'"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "scale in below"));
+    free(gp);
+
+    /* without scenario.yaml: the metric unnamed, no line */
+    unlink(unit_tmpdir_path("scenario.yaml"));
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set ylabel 'metric'\n"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "title 'target 1000"));
+    free(gp);
+
+    /* a scenario.yaml that is not YAML is bad input, and leaves no script */
+    unlink(unit_tmpdir_path("plots.gp"));
+    write_text("scenario.yaml", "name: [unclosed\n");
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    int rc = plot_write_script(unit_tmpdir(), &plan);
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_EQUAL(rc, PLOT_ERR_DATA);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "scenario.yaml"));
+    free(msg);
+    CU_ASSERT(access(unit_tmpdir_path("plots.gp"), F_OK) != 0);
+}
+
+/* A step policy with its metric: the alarm's threshold, with the metric's unit. */
+static void step_policy_gets_its_alarm_threshold(void)
+{
+    unit_tmpdir_empty();
+    write_text("timeseries_wide.csv",
+               "time_s,workload.w.requests,asg.g.desired,asg.g.pending,asg.g.in_service,"
+               "asg.g.out.metric,asg.g.out.alarm\n"
+               "60,600,1,0,1,40,1\n120,1200,2,1,1,75.5,2\n180,900,2,0,2,40,1\n");
+    write_text("scenario.yaml",
+               "auto_scaling_groups:\n"
+               "  - name: g\n"
+               "    policies:\n"
+               "      - { name: out, type: step, alarm: { metric: CPUUtilization, "
+               "statistic: Average, period: 1m, threshold: 60, comparison: '>' } }\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set ylabel 'CPUUtilization Average (%)'\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "     60 axes x1y1 with lines lw 2 dt 1 lc rgb '#e66101' "
+                                      "title 'alarm threshold: > 60 %'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(7) == 2 ? 1 : 0) axes x1y2 with "
+                                      "fillsteps"));
+    free(gp);
+}
+
+/* latency.csv as `elbsim run` writes it, for the workloads named (and the run). */
+static void write_latency_csv(int nwl)
+{
+    FILE *f = fopen(unit_tmpdir_path("latency.csv"), "w");
+    fputs("scope,name,quantile,latency_s\n", f);
+    static const double q[] = {0, 0.5, 0.9, 0.99, 1};
+    for (int w = 0; w <= nwl; w++)
+        for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
+            fprintf(f, "%s,%s%.0d,%g,%g\n", w < nwl ? "workload" : "run",
+                    w < nwl ? "shoppers" : "run", w < nwl ? w + 1 : 0, q[i],
+                    0.01 * (1 + w) * (1 + 10 * q[i]));
+    fclose(f);
+}
+
+static void latency_csv_gets_a_cdf(void)
+{
+    unit_tmpdir_empty();
+    write_full_csv();
+    write_latency_csv(1);
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    CU_ASSERT_STRING_EQUAL(plan.made[0], "latency.png");
+    CU_ASSERT_STRING_EQUAL(plan.made[1], "latency_cdf.png");
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    const char *fig = strstr(gp, "# latency_cdf.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fig);
+    /* one workload: its curve alone, in ms, the quantile in % and in nines; the minimum and
+     * maximum have no place on the scale of nines */
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "$cdf_1 << EOD\n10,0,NaN\n60,50,0.3010299957\n"
+                                       "100,90,1\n109,99,2\n110,100,NaN\nEOD\n"));
+    CU_ASSERT_PTR_NULL(strstr(fig, "$cdf_2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "plot $cdf_1 using 1:2 with lines lw 2 lc 1 title "
+                                       "'shoppers1'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set logscale x\nset xlabel 'latency (ms, log scale)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set ytics ('0' 0, '90' 1, '99' 2, '99.9' 3, "
+                                       "'99.99' 4)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fig, "set arrow 3 from graph 0, first 99 to graph 1, first 99"));
+    free(gp);
+
+    /* two workloads: each, then all of them together */
+    write_latency_csv(2);
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$cdf_3 using 1:2 with lines lw 2 lc 3 title "
+                                      "'all workloads'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$cdf_2 using 1:2 with lines lw 2 lc 2 title "
+                                      "'shoppers2'"));
+    free(gp);
+
+    /* another header is bad input */
+    write_text("latency.csv", "workload,q,latency_s\nw,0.5,0.1\n");
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    int rc = plot_write_script(unit_tmpdir(), &plan);
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_EQUAL(rc, PLOT_ERR_DATA);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "latency.csv: expected a header `scope,name,quantile,"
+                                       "latency_s`"));
+    free(msg);
+}
+
+/* 2 minutes of 10 s intervals: p99 and throughput of workload w, utilization of targets
+ * web/1 (leaves at 80 s) and web/2 (launched, in service at 30 s). */
+static void events_mark_latency_and_targets_stop(void)
+{
+    unit_tmpdir_empty();
+    FILE *f = fopen(unit_tmpdir_path("timeseries_wide.csv"), "w");
+    fputs("time_s,workload.w.latency_p99_s,workload.w.throughput_rps,target.web/1.utilization,"
+          "target.web/2.utilization\n", f);
+    for (int t = 10; t <= 120; t += 10)
+        fprintf(f, "%d,0.1,100,0.5,%s\n", t, t > 20 ? "0.4" : "0");
+    fclose(f);
+    write_text("events.csv", "time_s,kind,name,detail\n"
+                             "25,health,web/2,initial -> healthy after 2 passed checks\n"
+                             "50,fault,web/1,crash starts\n"
+                             "60,health,web/1,healthy -> unhealthy after 2 failed checks\n"
+                             "70,scaling,web,changing the desired capacity from 2 to 1.\n"
+                             "80,health,web/1,draining -> unused (deregistered from web)\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* the marks once, before latency.png: scale in (2), healthy (4), unhealthy (5), fault
+     * starts (6), each in its row of the strip (faults 0, health 1, scaling 2) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "# latency.png\n$marks_2 << EOD\n70,2\nEOD\n"
+                                      "$marks_4 << EOD\n25,1\nEOD\n$marks_5 << EOD\n60,1\nEOD\n"
+                                      "$marks_6 << EOD\n50,0\nEOD\n"));
+    const char *thr = strstr(gp, "# throughput.png\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(thr);
+    CU_ASSERT_PTR_NULL(strstr(thr, "<< EOD")); /* defined once */
+    /* latency.png: two panels, dotted lines at the activity and the fault, the strip */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set multiplot\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set arrow 1 from 50, graph 0 to 50, graph 1 nohead dt 3 "
+                                      "lc rgb '#7b3294' back\n"
+                                      "set arrow 2 from 70, graph 0 to 70, graph 1 nohead dt 3 "
+                                      "lc rgb 'gray50' back\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set ytics ('faults' 0, 'health' 1, 'scaling' 2)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$marks_2 using 1:2 with points pt 11 ps 1.6 lc rgb "
+                                      "'#d7191c' title 'scale in'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$marks_6 using 1:2 with points pt 5 ps 1.2 lc rgb "
+                                      "'#7b3294' title 'fault starts'"));
+    /* utilization.png: web/1 stops after the last interval it served whole (80 s), web/2
+     * starts with the first after it came into service (30 s to 40 s) */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(1) <= 80 ? column(4)*100 : NaN) axes "
+                                      "x1y1 with lines lw 2 title 'web/1'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(column(1)-10 >= 25 ? column(5)*100 : NaN) "
+                                      "axes x1y1 with lines lw 2 title 'web/2'"));
+    free(gp);
+}
+
+/* 12 targets in 3 target groups and 2 load balancers: utilization.png and inflight.png
+ * draw per group its mean over a band (a datablock), at most PLOT_LEGEND_MAX entries. */
+static void many_targets_are_grouped(void)
+{
+    unit_tmpdir_empty();
+    FILE *f = fopen(unit_tmpdir_path("timeseries_wide.csv"), "w");
+    fputs("time_s,lb.a.in_flight,lb.b.in_flight,target_group.api.requests", f);
+    static const char *const tgs[] = {"web", "api", "img"};
+    for (int k = 0; k < 3; k++)
+        for (int i = 1; i <= 4; i++)
+            fprintf(f, ",target.%s/%d.utilization,target.%s/%d.in_flight", tgs[k], i, tgs[k], i);
+    fputc('\n', f);
+    for (int t = 1; t <= 3; t++) {
+        fprintf(f, "%d,%d,%d,5", t, 10 * t, 20 * t);
+        for (int k = 0; k < 3; k++)
+            for (int i = 1; i <= 4; i++)
+                fprintf(f, ",%g,%d", 0.1 * i + 0.01 * k, i + t);
+        fputc('\n', f);
+    }
+    fclose(f);
+    write_text("events.csv", "time_s,kind,name,detail\n"
+                             "2,health,img/4,draining -> unused (deregistered from img)\n");
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* web's utilization: mean of 10 %..40 % = 25 %, band 10..40; img/4 gone after 2 s */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$group_1_1 << EOD\n1,25,10,40\n2,25,10,40\n3,25,10,40\n"
+                                      "EOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "3,22,12,32\nEOD\n")); /* img without img/4 at 3 s */
+    /* named for their target group when timeseries_wide.csv has its columns */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "title 'web: mean of 4 targets'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "title 'target group api: mean of 4 targets'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "with filledcurves fs transparent solid 0.2 noborder"));
+    /* inflight.png: the load balancers' totals on the right-hand axis */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:2 axes x1y2 with lines lw 2 lc 1 title "
+                                      "'lb a in flight (right axis)'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set y2label 'requests in flight at load balancers and "
+                                      "workloads'"));
+    /* no legend of more than PLOT_LEGEND_MAX entries: count the titles per figure */
+    for (const char *fig = strstr(gp, "\nplot "); fig; fig = strstr(fig + 1, "\nplot ")) {
+        const char *end = strstr(fig + 1, "\n\n");
+        int titles = 0;
+        for (const char *p = strstr(fig, " title '"); p && (!end || p < end);
+             p = strstr(p + 1, " title '"))
+            titles++;
+        CU_ASSERT(titles <= 8);
+    }
+    CU_ASSERT_PTR_NULL(strstr(gp, "legend omitted"));
+    free(gp);
+}
+
+/* The whole chain on a real run: `elbsim run` writes the folder, `elbsim plot` draws every
+ * figure without a word from gnuplot, and each PNG is a PNG. */
+static void real_run_gets_every_png_quietly(void)
+{
+    if (!have_gnuplot()) {
+        printf("\n  skipped: gnuplot is not installed (make deps)\n");
+        return;
+    }
+    unit_tmpdir_empty();
+    char cmd[2048], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s run scenarios/examples/crash_detection.yaml -q -o %s/run "
+             "--set duration=400s", unit_elbsim(), unit_tmpdir());
+    CU_ASSERT_EQUAL_FATAL(unit_run_capture(cmd, &out), 0);
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s/run", unit_tmpdir());
+    char *argv[] = {(char *)"plot", cmd, NULL};
+    int rc = run_plot_quiet(2, argv, &out);
+    if (rc != EXIT_OK)
+        printf("\n%s", out);
+    CU_ASSERT_EQUAL(rc, EXIT_OK);
+    CU_ASSERT_PTR_NULL(strstr(out, "warning"));
+    CU_ASSERT_PTR_NULL(strstr(out, "skipping"));
+    free(out);
+    static const char *const png[] = {"latency.png", "latency_cdf.png", "throughput.png",
+                                      "utilization.png", "inflight.png"};
+    for (size_t i = 0; i < sizeof png / sizeof png[0]; i++) {
+        char path[2200];
+        snprintf(path, sizeof path, "%s/run/%s", unit_tmpdir(), png[i]);
+        struct stat st;
+        CU_ASSERT_EQUAL(stat(path, &st), 0);
+        CU_ASSERT(st.st_size > 1000);
+        char *head = unit_slurp(path);
+        CU_ASSERT(head && !memcmp(head, "\x89PNG", 4));
+        free(head);
+    }
+    /* the crash: a fault mark and the target turning unhealthy */
+    snprintf(cmd, sizeof cmd, "%s/run/plots.gp", unit_tmpdir());
+    char *gp = unit_slurp(cmd);
+    CU_ASSERT_PTR_NOT_NULL(gp && strstr(gp, "title 'fault starts'"));
+    CU_ASSERT_PTR_NOT_NULL(gp && strstr(gp, "title 'target unhealthy'"));
+    free(gp);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/run'", unit_tmpdir());
+    CU_ASSERT_EQUAL(unit_run_capture(cmd, &out), 0);
+    free(out);
+}
+
 static CU_TestInfo plot_tests[] = {
     {"script_refers_to_columns_by_number", script_refers_to_columns_by_number},
     {"plots_without_columns_are_skipped", plots_without_columns_are_skipped},
@@ -1574,6 +1893,13 @@ static CU_TestInfo plot_tests[] = {
     {"missing_folder_or_csv_exits_1_with_path", missing_folder_or_csv_exits_1_with_path},
     {"csv_without_rows_is_bad_input", csv_without_rows_is_bad_input},
     {"help_and_usage_errors", help_and_usage_errors},
+    {"policy_gets_target_line_and_unit_from_scenario",
+     policy_gets_target_line_and_unit_from_scenario},
+    {"step_policy_gets_its_alarm_threshold", step_policy_gets_its_alarm_threshold},
+    {"latency_csv_gets_a_cdf", latency_csv_gets_a_cdf},
+    {"events_mark_latency_and_targets_stop", events_mark_latency_and_targets_stop},
+    {"many_targets_are_grouped", many_targets_are_grouped},
+    {"real_run_gets_every_png_quietly", real_run_gets_every_png_quietly},
     CU_TEST_INFO_NULL,
 };
 

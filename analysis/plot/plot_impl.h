@@ -33,6 +33,8 @@
 #define PLOT_SWEEP_CSV "sweep.csv"
 #define PLOT_COMPARE_CSV "compare.csv"
 #define PLOT_BACKTEST_CSV "backtest.csv"
+#define PLOT_LATENCY_CSV "latency.csv"
+#define PLOT_CDF_PNG "latency_cdf.png"
 
 /* ---- the plan (plot.c) ----------------------------------------------------------------- */
 
@@ -207,12 +209,24 @@ struct plot_activity {
     enum plot_cause cause;
 };
 
-/* One policy of a group or service: its two series. */
+/* A horizontal line on a policy's metric: a target tracking policy's target and the level
+ * its scale-in alarm acts below, or a step or simple policy's alarm threshold. */
+struct plot_level {
+    double value;   /* in the metric's unit */
+    bool main;      /* the target or the threshold (solid), else the scale-in level (dashed) */
+    char title[160]; /* "target 50 %", "scale in below 35 % (0.7 x target)", ... */
+};
+
+/* One policy of a group or service: its two series, and from DIR/scenario.yaml what its
+ * metric is and the levels it acts at. */
 struct plot_policy {
     char *name;     /* owned */
     int metric;     /* asg.GROUP.POLICY.metric (ecs.SVC.POLICY.metric): the datapoint the
                        policy last saw */
     int alarm;      /* asg.GROUP.POLICY.alarm: 0 INSUFFICIENT_DATA, 1 OK, 2 ALARM */
+    char what[160]; /* "ASGAverageCPUUtilization (%)"; "" when scenario.yaml is not there */
+    struct plot_level level[2];
+    int nlevel;
 };
 
 /* One group, ECS service or ECS cluster: its capacity columns, policies in column order
@@ -246,6 +260,11 @@ void plot_units_find(struct plot_units *s, const struct plot_wide *w);
 
 /* The unit of that kind and name (kind < 0: any kind, the first in column order); -1. */
 int plot_units_index(const struct plot_units *s, int kind, const char *name, size_t len);
+
+/* Each policy's metric and levels from DIR/scenario.yaml (the run's scenario, defaults
+ * filled in); a folder without one leaves them unknown.  Returns 0, or PLOT_ERR_DATA after
+ * the parser's message when the file is not YAML. */
+int plot_units_read_scenario(const char *dir, struct plot_units *s);
 
 void plot_units_free(struct plot_units *s);
 
@@ -383,6 +402,12 @@ int plot_targets_read(const char *csv, const struct plot_wide *w, const struct p
 void plot_targets_put(FILE *f, const struct plot_targets *tg, const struct plot_xaxis *x,
                       struct plot_plan *plan);
 void plot_targets_free(struct plot_targets *tg);
+
+/* latency_cdf.png (plot_cdf.c) from DIR/latency.csv.  plot_cdf_read returns 0 (also when
+ * the file is absent: t then holds no rows) or a PLOT_ERR_* after a message (a wrong
+ * header); free t with plot_csv_table_free in any case. */
+int plot_cdf_read(const char *dir, struct plot_table *t);
+void plot_cdf_put(FILE *f, const struct plot_table *t, struct plot_plan *plan);
 
 /* capacity.png (plot_capacity.c) and policy.png (plot_policy.c), when s has units. */
 void plot_capacity_put(FILE *f, const struct plot_wide *w, const struct plot_units *s,

@@ -2,13 +2,16 @@
  * timeseries_wide.csv's labels, with their policies: what capacity.png, policy.png and
  * forecast.png draw (their scaling activities come from events.csv, plot_events.c).  See
  * plot_impl.h. */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/plot/plot_impl.h"
+#include "sim/text.h"
 #include "sim/xalloc.h"
+#include "sim/ytree.h"
 
 int plot_units_index(const struct plot_units *s, int kind, const char *name, size_t len)
 {
@@ -120,7 +123,7 @@ void plot_units_find(struct plot_units *s, const struct plot_wide *h)
             p++;
         if (p == gc->npol) {
             gc->pol = xrealloc(gc->pol, (size_t)(p + 1) * sizeof *gc->pol);
-            gc->pol[p] = (struct plot_policy){xmalloc(pl + 1), 0, 0};
+            gc->pol[p] = (struct plot_policy){.name = xmalloc(pl + 1)};
             memcpy(gc->pol[p].name, pname, pl);
             gc->pol[p].name[pl] = '\0';
             gc->npol++;
@@ -130,6 +133,154 @@ void plot_units_find(struct plot_units *s, const struct plot_wide *h)
         else
             gc->pol[p].metric = i + 1;
     }
+}
+
+/* ---- scenario.yaml ------------------------------------------------------------------------ */
+
+/* The unit of a CloudWatch metric's values as the policies see them, from its name (the
+ * names of models/scaling/metrics.c; analysis/ does not include models/): utilizations in
+ * %, counts per period, response time in s.  "" when not known. */
+static const char *metric_unit(const char *name, const char *period, char *buf, size_t n)
+{
+    const char *per = period && *period ? period : "period";
+    if (strstr(name, "Utilization"))
+        return "%";
+    if (strstr(name, "RequestCountPerTarget"))
+        snprintf(buf, n, "requests per target per %s", per);
+    else if (strstr(name, "RequestCount"))
+        snprintf(buf, n, "requests per %s", per);
+    else if (strstr(name, "HTTPCode"))
+        snprintf(buf, n, "responses per %s", per);
+    else if (strstr(name, "Network"))
+        snprintf(buf, n, "bytes per %s", per);
+    else if (strstr(name, "ResponseTime"))
+        return "s";
+    else
+        return "";
+    return buf;
+}
+
+static const char *scalar(const struct ytree *m, const char *key)
+{
+    const struct ytree *v = ytree_get(m, key);
+    return v && v->kind == YTREE_SCALAR ? v->text : NULL;
+}
+
+static double number(const struct ytree *m, const char *key)
+{
+    const char *t = scalar(m, key);
+    char *end;
+    double v = t ? strtod(t, &end) : (double)NAN;
+    return t && end != t && !*end ? v : (double)NAN;
+}
+
+/* "50", "0.5", "1e+06": the shortest that reads back the same, for titles. */
+static void fmt_value(char *buf, size_t n, double v)
+{
+    snprintf(buf, n, "%.6g", v);
+}
+
+/* One policy's metric and levels from its scenario mapping m. */
+static void policy_from(struct plot_policy *pc, const struct ytree *m)
+{
+    const char *type = scalar(m, "type");
+    char ubuf[96], v1[32], v2[32];
+    if (type && !strcmp(type, "target_tracking")) {
+        const char *metric = scalar(m, "metric");
+        double target = number(m, "target"), factor = number(m, "scale_in_threshold");
+        if (!metric)
+            return;
+        const char *unit = metric_unit(metric, scalar(m, "period"), ubuf, sizeof ubuf);
+        const char *sp = !strcmp(unit, "%") || !*unit ? "" : " ";
+        snprintf(pc->what, sizeof pc->what, "%.80s%s%s%s", metric, *unit ? " (" : "", unit,
+                 *unit ? ")" : "");
+        if (isfinite(target)) {
+            struct plot_level *l = &pc->level[pc->nlevel++];
+            fmt_value(v1, sizeof v1, target);
+            l->value = target;
+            l->main = true;
+            snprintf(l->title, sizeof l->title, "target %s%s%.40s", v1, sp,
+                     !strcmp(unit, "%") ? " %" : unit);
+            bool in = !scalar(m, "disable_scale_in") ||
+                      strcmp(scalar(m, "disable_scale_in"), "true") != 0;
+            if (in && isfinite(factor) && factor > 0 && factor < 1) {
+                l = &pc->level[pc->nlevel++];
+                fmt_value(v2, sizeof v2, factor * target);
+                l->value = factor * target;
+                l->main = false;
+                snprintf(l->title, sizeof l->title, "scale in below %s%s%.40s (%.6g x target)",
+                         v2, sp, !strcmp(unit, "%") ? " %" : unit, factor);
+            }
+        }
+        return;
+    }
+    /* step and simple policies: one alarm */
+    const struct ytree *alarm = ytree_get(m, "alarm");
+    const char *metric = alarm ? scalar(alarm, "metric") : NULL;
+    if (!metric)
+        return;
+    const char *unit = metric_unit(metric, scalar(alarm, "period"), ubuf, sizeof ubuf);
+    const char *stat = scalar(alarm, "statistic");
+    snprintf(pc->what, sizeof pc->what, "%.60s%s%.16s%s%s%s%s", metric, stat ? " " : "",
+             stat ? stat : "", *unit ? " (" : "", unit, *unit ? ")" : "", "");
+    double th = number(alarm, "threshold");
+    if (isfinite(th)) {
+        struct plot_level *l = &pc->level[pc->nlevel++];
+        const char *cmp = scalar(alarm, "comparison");
+        fmt_value(v1, sizeof v1, th);
+        l->value = th;
+        l->main = true;
+        snprintf(l->title, sizeof l->title, "alarm threshold: %.4s %s%s%.40s", cmp ? cmp : "",
+                 v1, !strcmp(unit, "%") || !*unit ? "" : " ", !strcmp(unit, "%") ? " %" : unit);
+    }
+}
+
+/* The list item of seq named name, or NULL. */
+static const struct ytree *named(const struct ytree *seq, const char *name)
+{
+    for (size_t i = 0; seq && seq->kind == YTREE_SEQ && i < seq->n; i++) {
+        const char *n = scalar(seq->items[i], "name");
+        if (n && !strcmp(n, name))
+            return seq->items[i];
+    }
+    return NULL;
+}
+
+int plot_units_read_scenario(const char *dir, struct plot_units *s)
+{
+    bool any = false;
+    for (int i = 0; i < s->n; i++)
+        any = any || s->g[i].npol > 0;
+    if (!any)
+        return 0;
+    char *path = text_join_path(dir, "scenario.yaml");
+    FILE *probe = fopen(path, "r");
+    if (!probe) {
+        free(path); /* an older run or a folder put together by hand: no levels */
+        return 0;
+    }
+    fclose(probe);
+    struct ytree *t;
+    int rc = ytree_load_file(path, &t);
+    free(path);
+    if (rc != 0)
+        return PLOT_ERR_DATA;
+    for (int i = 0; i < s->n; i++) {
+        struct plot_unit *g = &s->g[i];
+        if (g->kind == PLOT_UNIT_CLUSTER)
+            continue;
+        const struct ytree *owner = named(
+            ytree_get(t, g->kind == PLOT_UNIT_GROUP ? "auto_scaling_groups" : "ecs_services"),
+            g->name);
+        const struct ytree *pols = owner ? ytree_get(owner, "policies") : NULL;
+        for (int p = 0; p < g->npol; p++) {
+            const struct ytree *m = named(pols, g->pol[p].name);
+            if (m && m->kind == YTREE_MAP)
+                policy_from(&g->pol[p], m);
+        }
+    }
+    ytree_free(t);
+    return 0;
 }
 
 void plot_units_free(struct plot_units *s)
