@@ -141,8 +141,9 @@ static void put_forecast(FILE *f, const struct backtest *b, struct plot_plan *pl
     plot_gp_terminal(f, npanels);
     fprintf(f, "set output 'forecast.png'\nset multiplot layout %d,1 title ", npanels);
     plot_gp_quoted(f, title);
-    fprintf(f, "\nset xlabel '%s'\nset key on\n", days ? "time in the history (days)"
-                                                      : "time in the history (hours)");
+    /* A fixed left margin, so the panels' time axes line up whatever their tics. */
+    fprintf(f, "\nset xlabel '%s'\nset key on\nset lmargin 10\n",
+            days ? "time in the history (days)" : "time in the history (hours)");
     if (isfinite(b->t_end))
         fprintf(f, "set xrange [0:%.10g]\n", b->t_end / div);
     bool future = isfinite(b->t_hist_end) && b->t_hist_end < b->t_end;
@@ -180,7 +181,7 @@ static void put_forecast(FILE *f, const struct backtest *b, struct plot_plan *pl
     if (future)
         fputs("unset object 1\n", f);
     fputs("unset multiplot\nset title\nset xrange [*:*]\nset yrange [*:*]\nset xlabel\n"
-          "set ylabel\n", f);
+          "set ylabel\nset lmargin\n", f);
     plot_gp_terminal(f, 1);
 }
 

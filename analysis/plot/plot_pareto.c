@@ -101,16 +101,20 @@ void plot_pareto_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *pla
     plot_gp_quoted(f, mx->label);
     fputs("\nset ylabel ", f);
     plot_gp_quoted(f, my->label);
-    /* Room on the right and at the top for the labels (a log axis ends a decade above). */
+    /* Room on the right and at the top for the labels (a log axis ends a decade above).
+     * Beyond three points on the front the labels slant up: level, the labels of points
+     * close in x overlap. */
     bool logx = plot_sweep_wide(sw, sw->fx), logy = plot_sweep_wide(sw, sw->fy);
-    fprintf(f, "\nset offsets graph 0.05, graph 0.2, %s, 0\n", logy ? "0" : "graph 0.08");
+    bool slant = nfront > 3;
+    fprintf(f, "\nset offsets graph 0.05, graph 0.2, %s, 0\n",
+            logy ? "0" : slant ? "graph 0.3" : "graph 0.08");
     if (logx || logy)
         fprintf(f, "set logscale %s%s\n", logx ? "x" : "", logy ? "y" : "");
     for (int i = 0; i < nfront; i++) {
         fprintf(f, "set label %d ", i + 1);
         put_label_text(f, sw, front[i].p);
-        fprintf(f, " at %.10g, %.10g left offset 0.8, 0.8 font ',9' front\n", front[i].x,
-                front[i].y);
+        fprintf(f, " at %.10g, %.10g left %soffset 0.8, 0.8 font ',9' front\n", front[i].x,
+                front[i].y, slant ? "rotate by 30 " : "");
     }
     const char *sep = "plot ";
     if (nok) {
