@@ -76,9 +76,11 @@ fi
 # --- compare, sweep, forecast ---
 "$ELBSIM" compare scenarios/examples/heterogeneous_lor.yaml \
     --vary target_groups.app.algorithm=round_robin,least_outstanding_requests --reps 3 -j 1 \
-    --set duration=200s -o "$TMP/cmp" >/dev/null 2>&1
+    --set duration=200s --keep-runs -o "$TMP/cmp" >/dev/null 2>&1
 plot_dir "compare" "$TMP/cmp" means.png forest.png
 has "compare: the baseline named" "$TMP/cmp/plots.gp" "the baseline, round_robin"
+plot_dir "a run kept by compare --keep-runs" "$TMP/cmp/runs/p0-r0" latency.png latency_cdf.png \
+    throughput.png utilization.png inflight.png
 
 "$ELBSIM" sweep scenarios/examples/sweep_capacity.yaml \
     --vary target_groups.web.targets.0.count=6,8 \
