@@ -2,15 +2,20 @@
  * plot — PNG plots of an output folder: DIR/plots.gp, a gnuplot script, and gnuplot run
  * on it.
  *
- * A run's folder (timeseries_wide.csv; events.csv and forecast.csv when there):
+ * A run's folder (timeseries_wide.csv; events.csv, latency.csv, scenario.yaml and
+ * forecast.csv when there):
  *
- *   latency.png       latency percentiles of each workload          plot/plot_series.c
+ *   latency.png       latency percentiles of each workload, events  plot/plot_series.c
+ *                     marked in a strip under them                  plot/plot_events.c
+ *   latency_cdf.png   latency distribution (latency.csv)            plot/plot_cdf.c
  *   throughput.png    completed requests/s, errors and timeouts     plot/plot_series.c
- *   utilization.png   CPU utilization of each target                plot/plot_series.c
- *   inflight.png      requests in flight and waiting in queues      plot/plot_series.c
+ *   utilization.png   CPU utilization of each target, or per group  plot/plot_targets.c
+ *                     of targets its mean over a min-max band
+ *   inflight.png      requests in flight and waiting in queues      plot/plot_targets.c
  *   capacity.png      groups, ECS services and clusters: capacity   plot/plot_capacity.c
  *                     against load, scaling activities marked
- *   policy.png        each scaling policy's metric and alarm state  plot/plot_policy.c
+ *   policy.png        each scaling policy's metric against its      plot/plot_policy.c
+ *                     target or threshold, alarm state shaded
  *   forecast.png      predictive scaling: forecast against actual   plot/plot_forecast.c
  *
  * A sweep's folder (sweep.csv and no timeseries_wide.csv; plot/plot_sweep.c):
@@ -32,13 +37,15 @@
  *
  * Each file's opening comment says which columns its figure draws and how.  A figure
  * whose columns are missing or hold no value is left out (struct plot_plan says which and
- * why); a missing events.csv only leaves the scaling activities out.  The script refers to
+ * why); a missing events.csv only leaves the events out, a missing latency.csv the CDF, a
+ * missing scenario.yaml the policies' targets and units.  The script refers to
  * columns by number (labels `scope.name.metric` contain dots and dashes), picks the
  * pngcairo terminal when gnuplot has it, else png, at 1200x700, carries the data it
  * computes as datablocks, and can be rerun by hand from DIR (`gnuplot plots.gp`).  What
  * the files share is in plot/plot_impl.h.
  *
- * Leaves out: SVG output, events.csv overlays other than scaling (health, faults).
+ * Leaves out: SVG output; with more than 8 workloads, latency.png and throughput.png draw
+ * a curve per workload all the same (they are not grouped as targets are).
  */
 #ifndef ELBSIM_ANALYSIS_PLOT_H
 #define ELBSIM_ANALYSIS_PLOT_H

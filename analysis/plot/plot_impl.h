@@ -11,7 +11,9 @@
  *   plot_csv.c     reading a CSV with libcsv (messages and error codes alike for every
  *                  input), and what the figures need of timeseries_wide.csv
  *   plot_units.c   the Auto Scaling groups, ECS services and clusters among the columns,
- *                  their policies, and their scaling activities from events.csv
+ *                  their policies, and what scenario.yaml says of those (metric, target)
+ *   plot_events.c  events.csv: the units' scaling activities, the marks of the strip under
+ *                  latency.png and throughput.png, and when each target served
  *
  * Columns are 1-based (as gnuplot numbers them; 0: not in the CSV) unless a comment says
  * otherwise.  Every put function writes to the script being built and cannot fail (an
