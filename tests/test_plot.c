@@ -1022,7 +1022,8 @@ static void sweep_gets_metric_lines_front_and_heatmap(void)
      * (20 s against 50 ms), error_ratio in %, cost in $; the key once */
     const char *sw = strstr(gp, "\n# sweep.png\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
-    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "$s1_1 << EOD\n4 20000 18000 22000\n6 76.6667 69 84.3333\n8 60 54 66\nEOD\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(sw, "$s1_1 << EOD\n4 20000 18000 22000\n6 76.6667 69 84.3333\n"
+                                      "8 60 54 66\nEOD\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(sw, "$s2_2 << EOD\n4 0 0 0.01\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(sw, "$s3_1 << EOD\n4 0.04 0.04 0.04\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(sw, "set multiplot layout 3,1 margins "));

@@ -13,7 +13,8 @@
  *                it ("(Holm: not kept)" when Holm-Bonferroni drops a significant one)
  *
  * Values are in the unit the tables show (summary_unit), the metric named under its panel.
- * Variants are rows, the first at the top; their names and the values are `set label` / tic strings, so any text is safe.
+ * Variants are rows, the first at the top; their names and the values are `set label` / tic
+ * strings, so any text is safe.
  * `pair` rows (--pairs) are not drawn.  See plot_impl.h.
  */
 #include <math.h>

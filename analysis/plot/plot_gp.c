@@ -104,8 +104,8 @@ void plot_gp_stack(FILE *f, const char *png, const char *title, const struct plo
             (double)bottom / height, 1 - (double)top / height, (double)st->gap_px / height);
     plot_gp_quoted(f, title);
     if (st->key_rows)
-        fprintf(f, "\nset key at screen 0.5, screen %.4f center top vertical maxrows %d Left reverse\n",
-                1 - 28.0 / height, st->key_rows);
+        fprintf(f, "\nset key at screen 0.5, screen %.4f center top vertical maxrows %d Left "
+                   "reverse\n", 1 - 28.0 / height, st->key_rows);
     else
         fputs("\nset key off\n", f);
 }

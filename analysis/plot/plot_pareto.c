@@ -47,7 +47,8 @@ static int put_points(FILE *f, const struct plot_sweep *sw, const char *block, b
 {
     int n = 0;
     for (int p = 0; p < sw->np; p++) {
-        const struct plot_est *x = plot_sweep_est(sw, p, sw->fx), *y = plot_sweep_est(sw, p, sw->fy);
+        const struct plot_est *x = plot_sweep_est(sw, p, sw->fx);
+        const struct plot_est *y = plot_sweep_est(sw, p, sw->fy);
         if (sw->row[p] < 0 || !isfinite(x->mean) || !isfinite(y->mean) ||
             (sw->meets[p] == 0) != broken)
             continue;
@@ -71,7 +72,8 @@ void plot_pareto_put(FILE *f, const struct plot_sweep *sw, struct plot_plan *pla
     struct front_pt *front = xmalloc((size_t)(sw->np + 1) * sizeof *front);
     int nfront = 0;
     for (int p = 0; p < sw->np; p++) {
-        const struct plot_est *x = plot_sweep_est(sw, p, sw->fx), *y = plot_sweep_est(sw, p, sw->fy);
+        const struct plot_est *x = plot_sweep_est(sw, p, sw->fx);
+        const struct plot_est *y = plot_sweep_est(sw, p, sw->fy);
         if (sw->row[p] >= 0 && sw->pareto[p] && isfinite(x->mean) && isfinite(y->mean))
             front[nfront++] = (struct front_pt){x->mean, y->mean, p};
     }
