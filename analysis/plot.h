@@ -44,8 +44,7 @@
  * computes as datablocks, and can be rerun by hand from DIR (`gnuplot plots.gp`).  What
  * the files share is in plot/plot_impl.h.
  *
- * Leaves out: SVG output; with more than 8 workloads, latency.png and throughput.png draw
- * a curve per workload all the same (they are not grouped as targets are).
+ * Leaves out: SVG output.
  */
 #ifndef ELBSIM_ANALYSIS_PLOT_H
 #define ELBSIM_ANALYSIS_PLOT_H

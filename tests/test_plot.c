@@ -1854,6 +1854,45 @@ static void real_run_gets_every_png_quietly(void)
     free(out);
 }
 
+
+/* 10 workloads: latency.png draws their p99s as one mean over a band, throughput.png their
+ * sum; no legend holds more than PLOT_LEGEND_MAX entries. */
+static void many_workloads_are_folded(void)
+{
+    unit_tmpdir_empty();
+    FILE *f = fopen(unit_tmpdir_path("timeseries_wide.csv"), "w");
+    fputs("time_s", f);
+    for (int w = 0; w < 10; w++)
+        fprintf(f, ",workload.w%d.latency_p99_s,workload.w%d.throughput_rps", w, w);
+    fputc('\n', f);
+    for (int t = 1; t <= 3; t++) {
+        fprintf(f, "%d", t);
+        for (int w = 0; w < 10; w++)
+            fprintf(f, ",%g,%d", 0.1 * (w + 1), 10 * w);
+        fputc('\n', f);
+    }
+    fclose(f);
+    struct plot_plan plan;
+    CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
+    char *gp = unit_slurp(unit_tmpdir_path("plots.gp"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
+    /* the band's bounds and the mean from the row: each p99 column folded in */
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:(elb_k = 0, elb_s = 0, elb_lo = 1e308, elb_hi = "
+                                      "-1e308, valid(2) ? (elb_v = column(2), "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, ", valid(20) ? (elb_v = column(20), "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "elb_k > 0 ? elb_lo*1000 : NaN):(elb_k = 0, "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "elb_k > 0 ? elb_s/elb_k*1000 : NaN) axes x1y1 with lines "
+                                      "lw 2 lc 1 title 'p99 of the 10 workloads: mean, band from "
+                                      "lowest to highest'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "with filledcurves fs transparent solid 0.2 noborder lc 1 "
+                                      "notitle"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "using 1:((valid(3) ? column(3) : 0) + (valid(5) ? "
+                                      "column(5) : 0) + "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(gp, "title 'completed, summed over the 10 workloads (req/s)'"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "title 'w1 p99'"));
+    free(gp);
+}
+
 static CU_TestInfo plot_tests[] = {
     {"script_refers_to_columns_by_number", script_refers_to_columns_by_number},
     {"plots_without_columns_are_skipped", plots_without_columns_are_skipped},
@@ -1900,6 +1939,7 @@ static CU_TestInfo plot_tests[] = {
     {"latency_csv_gets_a_cdf", latency_csv_gets_a_cdf},
     {"events_mark_latency_and_targets_stop", events_mark_latency_and_targets_stop},
     {"many_targets_are_grouped", many_targets_are_grouped},
+    {"many_workloads_are_folded", many_workloads_are_folded},
     {"real_run_gets_every_png_quietly", real_run_gets_every_png_quietly},
     CU_TEST_INFO_NULL,
 };

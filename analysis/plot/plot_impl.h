@@ -351,6 +351,8 @@ struct plot_curve {
     const int *sum;   /* instead of col: the sum of these columns (a missing value as 0);
                          borrowed */
     int nsum;         /* columns in sum; 0: col is drawn */
+    bool spread;      /* with sum: instead of their sum, the mean of the columns with a value
+                         over a band from the lowest to the highest */
     char block[32];   /* instead of col: a datablock "time_s,mean,min,max" ("$group_1_2"),
                          drawn as its mean over a min-max band; "" */
     char title[200];
@@ -375,6 +377,9 @@ void plot_series_add(struct plot_figure *fig, int col, double scale, bool y2, co
 /* Replace the curves fig->c[from..n) by one, their sum, titled title; cols receives their
  * columns and must outlive the figure (room for n - from).  Nothing when from == n. */
 void plot_series_sum(struct plot_figure *fig, int from, int *cols, const char *title);
+
+/* The same, but one curve of their mean over a band from the lowest to the highest. */
+void plot_series_spread(struct plot_figure *fig, int from, int *cols, const char *title);
 
 /* Record the outcome of one figure in plan; true when it is to be drawn. */
 bool plot_series_plan(struct plot_plan *plan, const char *png, const struct plot_figure *fig);

@@ -3,10 +3,12 @@
  * timeseries_wide.csv:
  *
  *   latency.png      workload.*.latency_p50_s / _p90_s / _p99_s, in ms, log scale (only
- *                    each workload's p99 when that is more than PLOT_LEGEND_MAX curves)
+ *                    each workload's p99 when that is more than PLOT_LEGEND_MAX curves;
+ *                    beyond, their mean over a band from the lowest to the highest)
  *   throughput.png   workload.*.throughput_rps; workload.*.errors / .timeouts on the
  *                    right-hand axis (counts per interval; summed over the workloads when
- *                    there would be more than PLOT_LEGEND_MAX curves)
+ *                    there would be more than PLOT_LEGEND_MAX curves, and so are the
+ *                    throughputs of more workloads than the legend holds)
  *
  * With events.csv's scaling activities, health changes or faults, both figures get a
  * strip under them marking each (plot_events.c), on the same time axis, and dotted lines
@@ -63,6 +65,27 @@ void plot_series_sum(struct plot_figure *fig, int from, int *cols, const char *t
     fig->n = from + 1;
 }
 
+void plot_series_spread(struct plot_figure *fig, int from, int *cols, const char *title)
+{
+    if (from >= fig->n)
+        return;
+    plot_series_sum(fig, from, cols, title);
+    fig->c[from].spread = true;
+}
+
+/* One of a spread curve's statistics at a row, 'l'owest, 'h'ighest or 'm'ean, scaled: the
+ * columns folded in one expression (gnuplot's serial evaluation, `a, b`, yields b). */
+static void put_spread(FILE *f, const struct plot_curve *c, char stat)
+{
+    fputs("(elb_k = 0, elb_s = 0, elb_lo = 1e308, elb_hi = -1e308", f);
+    for (int i = 0; i < c->nsum; i++)
+        fprintf(f, ", valid(%d) ? (elb_v = column(%d), elb_k = elb_k + 1, elb_s = elb_s + "
+                   "elb_v, elb_lo = elb_v < elb_lo ? elb_v : elb_lo, elb_hi = elb_v > elb_hi ? "
+                   "elb_v : elb_hi) : 0", c->sum[i], c->sum[i]);
+    fprintf(f, ", elb_k > 0 ? %s*%g : NaN)",
+            stat == 'l' ? "elb_lo" : stat == 'h' ? "elb_hi" : "elb_s/elb_k", c->scale);
+}
+
 bool plot_series_plan(struct plot_plan *plan, const char *png, const struct plot_figure *fig)
 {
     if (fig->n) {
@@ -112,7 +135,7 @@ void plot_series_put_figure(FILE *f, const struct plot_figure *fig, const struct
     bool strip = ev && ev->nmark > 0;
     bool colours = false; /* datablock curves pair a band with a line: colours by hand */
     for (int i = 0; i < fig->n; i++)
-        colours = colours || fig->c[i].block[0];
+        colours = colours || fig->c[i].block[0] || fig->c[i].spread;
     fprintf(f, "\n# %s\n", fig->png);
     if (strip)
         plot_events_put_blocks(f, ev);
@@ -151,7 +174,18 @@ void plot_series_put_figure(FILE *f, const struct plot_figure *fig, const struct
         const struct plot_curve *c = &fig->c[i];
         if (i)
             fprintf(f, ", \\\n     ");
-        if (c->block[0]) {
+        if (c->nsum && c->spread) {
+            /* mean, with the min-max band under it, computed in the row's expression */
+            plot_gp_using_x(f, "data skip 1", x);
+            put_spread(f, c, 'l');
+            fputc(':', f);
+            put_spread(f, c, 'h');
+            fprintf(f, " axes x1%s with filledcurves fs transparent solid 0.2 noborder "
+                       "lc %d notitle, \\\n     ", c->y2 ? "y2" : "y1", i + 1);
+            plot_gp_using_x(f, "data skip 1", x);
+            put_spread(f, c, 'm');
+            fprintf(f, " axes x1%s with lines lw 2 lc %d title ", c->y2 ? "y2" : "y1", i + 1);
+        } else if (c->block[0]) {
             /* mean, with the min-max band under it */
             plot_gp_using_x(f, c->block, x);
             fprintf(f, "3:4 axes x1%s with filledcurves fs transparent solid 0.2 noborder "
@@ -205,12 +239,27 @@ void plot_series_put_latency(FILE *f, const struct plot_wide *h, const struct pl
             break;
         p99_only = true;
     }
+    /* Even the p99s too many: one curve, their mean over the band of the workloads. */
+    int *cols = xmalloc((size_t)h->ncols * sizeof *cols);
+    int nwl = fig.n;
+    bool spread = fig.n > PLOT_LEGEND_MAX;
+    if (spread) {
+        char what[160];
+        snprintf(what, sizeof what, "p99 of the %d workloads: mean, band from lowest to highest",
+                 nwl);
+        plot_series_spread(&fig, 0, cols, what);
+    }
     if (plot_series_plan(plan, "latency.png", &fig)) {
-        snprintf(title, sizeof title,
-                 p99_only ? "Client-observed p99 latency of each workload %s (1 request in 100 "
-                            "is slower; p50 and p90 left out for a readable figure)"
-                          : "Client-observed latency percentiles %s (p50 = median; p99 = 1 "
-                            "request in 100 is slower)", per);
+        if (spread)
+            snprintf(title, sizeof title, "Client-observed p99 latency of the %d workloads %s "
+                     "(1 request in 100 is slower; their mean over a band from the lowest to "
+                     "the highest)", nwl, per);
+        else
+            snprintf(title, sizeof title,
+                     p99_only ? "Client-observed p99 latency of each workload %s (1 request in "
+                                "100 is slower; p50 and p90 left out for a readable figure)"
+                              : "Client-observed latency percentiles %s (p50 = median; p99 = 1 "
+                                "request in 100 is slower)", per);
         fig.png = "latency.png";
         fig.title = title;
         fig.ylabel = "latency (ms, log scale)";
@@ -218,6 +267,7 @@ void plot_series_put_latency(FILE *f, const struct plot_wide *h, const struct pl
         fig.logy = true;
         plot_series_put_figure(f, &fig, x, h->t_last, plan->interval_s, ev);
     }
+    free(cols);
     free(fig.c);
 }
 
@@ -239,13 +289,20 @@ void plot_series_put_throughput(FILE *f, const struct plot_wide *h, const struct
     }
     nwl = fig.n;
     bool summed = nwl + nfail > PLOT_LEGEND_MAX;
+    /* More workloads than a legend holds beside the failures: their sum. */
+    int *sum = xmalloc(2 * (size_t)h->ncols * sizeof *sum);
+    if (nwl > PLOT_LEGEND_MAX - 1) {
+        char what[160];
+        snprintf(what, sizeof what, "completed, summed over the %d workloads (req/s)", nwl);
+        plot_series_sum(&fig, 0, sum + h->ncols, what);
+        nwl = fig.n;
+    }
     for (int i = 1; i < h->ncols; i++) {
         if (plot_csv_label_is(h->cols[i], "workload", "errors", &name, &nl))
             plot_series_add(&fig, i + 1, 1, true, name, nl, "errors (right axis)");
         else if (plot_csv_label_is(h->cols[i], "workload", "timeouts", &name, &nl))
             plot_series_add(&fig, i + 1, 1, true, name, nl, "timeouts (right axis)");
     }
-    int *sum = xmalloc((size_t)h->ncols * sizeof *sum);
     if (summed)
         plot_series_sum(&fig, nwl, sum, "errors + timeouts, all workloads (right axis)");
     bool counts = fig.n > nwl;
