@@ -127,6 +127,33 @@ echo keep >"$TMP/res.old/keep.txt"; echo keep >"$TMP/res.partial/keep.txt"
     && "$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/it's" >/dev/null 2>&1 \
     && [ -f "$TMP/it's/summary.csv" ] && [ -z "$(ls -A "$TMP" | grep "^\.it's\.\(old\|partial\)")" ] \
     && ok "a folder named it's is replaced and cleaned up" || ko "a folder named it's" "$(ls -la "$TMP")"
+# A scenario's name is one plain folder name under out/: '..', '/' and control characters
+# are bad input (exit 2), checked by validate too, and nothing is written anywhere.
+mkdir -p "$TMP/nm/cwd" "$TMP/nm/victim"; echo x >"$TMP/nm/victim/keep.txt"
+bad_names=0
+abs_elbsim=$(cd "$(dirname "$ELBSIM")" && pwd)/$(basename "$ELBSIM")
+for n in '../victim' '../../victim' 'a/b' '.hidden' "$(printf 'tab\there')"; do
+    out=$(cd "$TMP/nm/cwd" && "$abs_elbsim" run "$OLDPWD/tests/data/bad/base.yaml" -q --set "name=$n" 2>&1); rc=$?
+    vout=$("$ELBSIM" validate tests/data/bad/base.yaml --set "name=$n" 2>&1); vrc=$?
+    [ $rc -eq 2 ] && [ $vrc -eq 2 ] && echo "$out" | grep -q "one plain folder name" || {
+        bad_names=$((bad_names + 1)); echo "       name '$n': run $rc, validate $vrc: $out"; }
+done
+[ $bad_names -eq 0 ] && [ -f "$TMP/nm/victim/keep.txt" ] && [ -z "$(ls -A "$TMP/nm/cwd")" ] \
+    && ok "names with '..', '/', a leading '.' or control characters are refused (exit 2)" \
+    || ko "bad scenario names ($bad_names wrong)"
+# Nesting 100,000 deep (lists, maps, calls) is bad input, never a crash.
+python3 -c "print('a: ' + '['*100000 + ']'*100000)" >"$TMP/deep1.yaml"
+python3 -c "print('a: ' + '{a: '*100000 + '1' + '}'*100000)" >"$TMP/deep2.yaml"
+deep_bad=0
+for f in "$TMP/deep1.yaml" "$TMP/deep2.yaml"; do
+    out=$("$ELBSIM" validate "$f" 2>&1); rc=$?
+    [ $rc -eq 2 ] && echo "$out" | grep -q "nesting deeper than 64" || { deep_bad=1; echo "       $f: $rc $out"; }
+done
+out=$("$ELBSIM" validate tests/data/bad/base.yaml \
+    --set "workloads.w.demand=$(python3 -c "print('mixture('*10000 + ')'*10000)")" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "nested more than" || { deep_bad=1; echo "       call: $rc"; }
+[ $deep_bad -eq 0 ] && ok "100,000-deep YAML and 10,000-deep calls are errors (exit 2), not crashes" \
+    || ko "deep nesting"
 # Two runs into one folder at once: the second refuses, the first completes.
 "$ELBSIM" run scenarios/quickstart.yaml -q -o "$TMP/busy" --set duration=1h >/dev/null 2>&1 &
 first=$!

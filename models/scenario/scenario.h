@@ -1,7 +1,7 @@
 /*
  * scenario — a scenario file read, checked and resolved into plain configuration.
  *
- * This is the user's language (DESIGN.md "Scenario files"; README documents every key and
+ * This is the user's language (DESIGN.md "Scenario files"; docs/scenario.md documents every key and
  * its default).  scenario_load reads the YAML (sim/ytree), applies `--set` overrides,
  * checks every key and value — reporting file:line:column, the value and what was
  * expected — and fills in defaults, so the models may assume a valid configuration.
@@ -100,5 +100,13 @@ int scenario_tg_index(const struct scenario *sc, const char *name);
 int scenario_lb_index(const struct scenario *sc, const char *name);
 
 #define ELBSIM_VERSION "0.1.0"
+
+/* The longest scenario name, in bytes (a folder name under out/). */
+#define SCENARIO_NAME_MAX 200
+#define SCENARIO_NAME_MAX_TEXT "200"
+
+/* Why name cannot be a run's folder under out/ (empty, too long, leading '.', '/',
+ * control characters), or NULL when it can. */
+const char *scenario_name_problem(const char *name);
 
 #endif

@@ -539,7 +539,7 @@ static void measured_add(struct wl_measured *to, const struct wl_measured *c)
         to->fail[k] += c->fail[k];
 }
 
-/* A predictive policy's forecast scores (README "Predictive scaling in a run"). */
+/* A predictive policy's forecast scores (docs/forecasting.md). */
 static void pred_rows(struct summary *s, const char *scope, const char *name,
                       const struct pred *pr, double from_s)
 {
@@ -721,7 +721,7 @@ static int write_resolved(const struct scenario *sc, const char *dir)
 }
 
 /* forecast.csv: per hour of the run, what the first predictive policy forecast and what
- * happened (README "Predictive scaling").  Nothing when no group has one. */
+ * happened (docs/forecasting.md).  Nothing when no group has one. */
 static int write_forecast(struct run *r, const char *dir)
 {
     const struct pred *ap = NULL;
