@@ -67,6 +67,40 @@ static struct world *run(const char *arrivals, const char *group, const char *ex
     return w;
 }
 
+/* A scenario given whole, run to `duration`. */
+static struct world *run_text(const char *text, double duration, struct scenario **sc,
+                              struct rows *r)
+{
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "a.yaml", NULL, 0, sc), 0);
+    struct world *w = world_new(*sc, 7);
+    w->env.events = (struct sim_event_log){on_event, r};
+    world_start(w);
+    sim_event_run_until(&w->env.sim, duration);
+    return w;
+}
+
+/* The scenario of run() with the group's text given whole: `group` holds every key of
+ * the group but name, target groups and launch template. */
+static struct world *run_group(const char *arrivals, const char *group, const char *extra,
+                               double duration, struct scenario **sc, struct rows *r)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "duration: %gs\n%s"
+             "workloads:\n"
+             "  - { name: w, entry: lb, arrivals: '%s', demand: const(20ms) }\n"
+             "load_balancers:\n"
+             "  - { name: lb, zones: [a, b], latency: none, listeners: [ { forward: tg } ] }\n"
+             "target_groups:\n"
+             "  - { name: tg, algorithm: least_outstanding_requests, deregistration_delay: 30s,\n"
+             "      health_check: { interval: 10s, timeout: 5s } }\n"
+             "auto_scaling_groups:\n"
+             "  - { name: web, target_groups: [tg], launch_template: { vcpus: 2 },\n"
+             "%s }\n",
+             duration, extra, arrivals, group);
+    return run_text(text, duration, sc, r);
+}
+
 static void done(struct world *w, struct scenario *sc)
 {
     world_free(w);
@@ -147,6 +181,28 @@ static void simple_scaling_waits_for_its_cooldown(void)
     /* Overloaded all along: it fires about every cooldown (plus launch time). */
     CU_ASSERT(n >= 5);
     printf("\n    simple scaling fired %d times in 2400 s with a 300 s cooldown\n", n);
+    done(w, sc);
+}
+
+/* Two instances at 30 % CPU against a 50 % target: the scale-in alarm (below 35 %) is in
+ * ALARM, but ceil(2 × 30 / 50) = 2 keeps both (AWS rounds a scale-in so as not to remove
+ * too much).  Rounding down went 2 → 1 → 2 → 1 ... for as long as the load lasted. */
+static void target_tracking_keeps_a_constant_load_without_flapping(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *group =
+        "      launch_time: const(30s), warmup: 60s, monitoring: detailed,\n"
+        "      min: 1, max: 20, desired: 2,\n"
+        "      policies: [ { name: cpu50, type: target_tracking,\n"
+        "                    metric: ASGAverageCPUUtilization, target: 50 } ]";
+    struct world *w = run_group("steps(0s: 60/s)", group, "", 7200, &sc, &r);
+    int changes = 0;
+    for (int i = 0; i < r.n; i++)
+        changes += !strcmp(r.kind[i], "scaling") && strstr(r.detail[i], "changing the desired");
+    CU_ASSERT_EQUAL(changes, 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->desired, 2);
+    printf("\n    2 instances at 30 %% for 2 h: %d changes of desired capacity\n", changes);
     done(w, sc);
 }
 
@@ -367,6 +423,8 @@ static CU_TestInfo tests[] = {
     {"scale_in_waits_for_fifteen_datapoints", scale_in_waits_for_fifteen_datapoints},
     {"simple_scaling_waits_for_its_cooldown", simple_scaling_waits_for_its_cooldown},
     {"warming_instances_block_scale_in", warming_instances_block_scale_in},
+    {"target_tracking_keeps_a_constant_load_without_flapping",
+     target_tracking_keeps_a_constant_load_without_flapping},
     {"scheduled_actions_fire_at_their_exact_time", scheduled_actions_fire_at_their_exact_time},
     {"capacity_stays_within_min_and_max", capacity_stays_within_min_and_max},
     {"deregistration_comes_before_termination", deregistration_comes_before_termination},

@@ -131,7 +131,11 @@ static void target_tracking_capacity_formula(void)
     CU_ASSERT_EQUAL(scaling_target_capacity(4, 41, 40, true), 5);    /* 4.1 → 5 */
     CU_ASSERT_EQUAL(scaling_target_capacity(3, 40, 40, true), 3);    /* exact: no extra */
     CU_ASSERT_EQUAL(scaling_target_capacity(10, 20, 40, false), 5);
-    CU_ASSERT_EQUAL(scaling_target_capacity(10, 27.9, 40, false), 6); /* 6.975 → 6 */
+    /* A scale-in removes no more than the metric allows (AWS: removing 1.5 removes 1). */
+    CU_ASSERT_EQUAL(scaling_target_capacity(10, 27.9, 40, false), 7); /* 6.975 → 7 */
+    CU_ASSERT_EQUAL(scaling_target_capacity(2, 30, 50, false), 2);    /* 1.2 → 2: no flap */
+    CU_ASSERT_EQUAL(scaling_target_capacity(5, 44, 50, false), 5);    /* 4.4 → 5 */
+    CU_ASSERT_EQUAL(scaling_target_capacity(3, 25, 50, false), 2);    /* 1.5 → 2: removes 1 */
     CU_ASSERT_EQUAL(scaling_target_capacity(0, 100, 40, true), 1);   /* from zero */
     CU_ASSERT_EQUAL(scaling_target_capacity(5, 0, 40, false), 0);
 }
@@ -202,7 +206,7 @@ static void step_change_scales_in_after_fifteen_periods(void)
     /* 35 % (between 28 and 40: no alarm) until 10 min, then 10 %. */
     CU_ASSERT_EQUAL(tt_first_action(35, 10, 600, 60, 8, 7200, &d), 600 + 15 * 60 + 60);
     CU_ASSERT_EQUAL(d.direction, -1);
-    CU_ASSERT_EQUAL(d.desired, 2); /* floor(8 × 10 / 40) */
+    CU_ASSERT_EQUAL(d.desired, 2); /* ceil(8 × 10 / 40) */
     CU_ASSERT_EQUAL(tt_first_action(35, 35, 600, 60, 8, 7200, &d), -1);
 }
 
@@ -240,7 +244,7 @@ static void warming_instances_count_as_capacity_and_block_scale_in(void)
     g = group(4, 4, 0, 1, 20);
     scaling_target_decide(&p, &st, &g, &quiet, &low, 240, &d);
     CU_ASSERT(d.act);
-    CU_ASSERT_EQUAL(d.desired, 1); /* floor(0.5) = 0, clamped to min 1 */
+    CU_ASSERT_EQUAL(d.desired, 1); /* ceil(4 × 5 / 40) = ceil(0.5) = 1 */
     scaling_policy_fini(&p);
 }
 

@@ -17,8 +17,11 @@
  * exceeds `desired`, which includes them) and block policy scale-in (AWS.md fact 3).
  *
  * Model choices where AWS does not document the mechanism (stated):
- *  - Target tracking capacity: desired = ceil(ready × metric / target) on scale-out (at
- *    least 1 from 0), floor on scale-in, clamped to [min, max] (AWS.md §5 "a fair model").
+ *  - Target tracking capacity: desired = ceil(ready × metric / target) both ways (at
+ *    least 1 from 0), clamped to [min, max].  AWS documents only the rounding: it adds
+ *    in proportion and rounds "so as not to remove too much" (removing 1.5 instances
+ *    removes 1; as-scaling-target-tracking.html), so a scale-in rounds up too, and a
+ *    constant load does not flap (2 instances at 30 % against 50 %: ceil(1.2) = 2).
  *    The base is `ready`, not ready + warming: the metric comes from ready instances only,
  *    and counting the warming ones in the base would grow the group every minute while
  *    the alarm stays in ALARM.  Warming instances still count as capacity through the
@@ -284,8 +287,9 @@ void scaling_target_alarms(const struct scaling_policy *p, const struct scaling_
                            struct metric_series_cfg *series, struct metric_alarm_cfg *high,
                            struct metric_alarm_cfg *low);
 
-/* ceil(current × metric / target) when out, floor when in (before clamping); at least 1
- * on scale-out. */
+/* ceil(current × metric / target), both ways (before clamping): a scale-out adds at least
+ * what the metric asks for, a scale-in removes no more (AWS rounds "so as not to remove
+ * too much"); at least 1 on scale-out. */
 int scaling_target_capacity(int current, double metric, double target, bool out);
 
 /* Target tracking: high / low are this minute's evaluations of AlarmHigh / AlarmLow. */

@@ -134,7 +134,10 @@ int scaling_target_capacity(int current, double metric, double target, bool out)
     double r = nearbyint(x);
     if (fabs(x - r) < 1e-9 * (r > 1 ? r : 1))
         x = r;
-    double c = out ? ceil(x) : floor(x);
+    /* Both ways round up: AWS "rounds so as not to add too little or remove too much"
+     * (as-scaling-target-tracking.html: removing 1.5 instances removes 1), so a scale-in
+     * keeps ceil(current x metric / target): 2 instances at 30 % against 50 % keep 2. */
+    double c = ceil(x);
     if (c > 1e6)
         c = 1e6;
     int n = (int)c;
@@ -181,9 +184,11 @@ void scaling_target_decide(const struct scaling_policy *p, struct scaling_state 
         snprintf(why, sizeof why, "scale-in is suspended");
     else if (now_s < st->in_cooldown_until_s || now_s < st->out_cooldown_until_s)
         snprintf(why, sizeof why, "in cooldown");
-    int nd = scaling_clamp(scaling_target_capacity(g->ready, low->value, p->target, false),
-                           g->min, g->max);
-    if (!why[0] && nd >= g->desired)
+    int want = scaling_target_capacity(g->ready, low->value, p->target, false);
+    int nd = scaling_clamp(want, g->min, g->max);
+    if (!why[0] && want >= g->desired)
+        snprintf(why, sizeof why, "the metric needs the current capacity");
+    else if (!why[0] && nd >= g->desired)
         snprintf(why, sizeof why, "at the minimum size");
     if (why[0]) {
         snprintf(out->cause, sizeof out->cause,
