@@ -206,6 +206,29 @@ static void target_tracking_keeps_a_constant_load_without_flapping(void)
     done(w, sc);
 }
 
+/* A CPU policy with scale-in disabled next to a request-count policy: 33.3 requests/s
+ * over 4 instances are 500 per target per minute, so the request policy (1200) wants
+ * ceil(4 × 500 / 1200) = 2.  The CPU policy has no say in scale-in (AWS: scale in only if
+ * all policies with the scale-in portion enabled are ready), so the group goes to 2. */
+static void a_policy_with_scale_in_disabled_does_not_veto_scale_in(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *group =
+        "      launch_time: const(30s), warmup: 60s, monitoring: detailed,\n"
+        "      min: 1, max: 20, desired: 4,\n"
+        "      policies: [ { name: cpu50, type: target_tracking, disable_scale_in: true,\n"
+        "                    metric: ASGAverageCPUUtilization, target: 50 },\n"
+        "                  { name: req, type: target_tracking,\n"
+        "                    metric: ALBRequestCountPerTarget, target: 1200 } ]";
+    struct world *w = run_group("steps(0s: 33.333/s)", group, "", 3600, &sc, &r);
+    double t = first(&r, 0, "AlarmLow-req");
+    CU_ASSERT(t > 0 && t < 3600);
+    CU_ASSERT_EQUAL(w->asgs[0]->desired, 2);
+    printf("\n    request policy scaled in at %g s to %d\n", t, w->asgs[0]->desired);
+    done(w, sc);
+}
+
 /* Scale-out at 840 s brings instances warming until 840 + 30 + 60 s; the load drops at
  * 900 s, and no scale-in may happen while any of them warms. */
 static void warming_instances_block_scale_in(void)
@@ -423,6 +446,8 @@ static CU_TestInfo tests[] = {
     {"scale_in_waits_for_fifteen_datapoints", scale_in_waits_for_fifteen_datapoints},
     {"simple_scaling_waits_for_its_cooldown", simple_scaling_waits_for_its_cooldown},
     {"warming_instances_block_scale_in", warming_instances_block_scale_in},
+    {"a_policy_with_scale_in_disabled_does_not_veto_scale_in",
+     a_policy_with_scale_in_disabled_does_not_veto_scale_in},
     {"target_tracking_keeps_a_constant_load_without_flapping",
      target_tracking_keeps_a_constant_load_without_flapping},
     {"scheduled_actions_fire_at_their_exact_time", scheduled_actions_fire_at_their_exact_time},

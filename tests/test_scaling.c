@@ -444,6 +444,13 @@ static void combine_out_if_any_in_only_if_all_largest_wins(void)
     scaling_combine(b, 2, &g, &out);
     CU_ASSERT(out.act);
     CU_ASSERT_EQUAL(out.desired, 5);
+    /* A policy with scale-in disabled has no say: the other one scales in alone. */
+    b[0] = dec(SCALING_TARGET_TRACKING, false, 0, 6);
+    b[0].scale_in_disabled = true;
+    b[1] = dec(SCALING_TARGET_TRACKING, true, -1, 2);
+    scaling_combine(b, 2, &g, &out);
+    CU_ASSERT(out.act);
+    CU_ASSERT_EQUAL(out.desired, 2);
     /* A step policy's scale-in acts on its own alarm. */
     struct scaling_decision c[2] = {dec(SCALING_STEP, true, -1, 4),
                                     dec(SCALING_TARGET_TRACKING, false, 0, 6)};

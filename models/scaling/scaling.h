@@ -44,8 +44,9 @@
  *    a running scale-in cooldown, and a scale-in waits for both cooldowns.  For an Auto
  *    Scaling group these cooldowns are 0 by default (AWS uses warm-up instead).
  *  - Several policies (scaling_combine): scale out if any wants to, the largest capacity
- *    wins; otherwise scale in only if every target-tracking policy wants to (a simple or
- *    step scale-in acts on its own alarm), the largest resulting capacity wins.
+ *    wins; otherwise scale in only if every target-tracking policy with scale-in enabled
+ *    wants to (a policy with disable_scale_in has no say; a simple or step scale-in acts
+ *    on its own alarm), the largest resulting capacity wins.
  *  - Scheduled actions are not combined: each sets min/max/desired at its time, pushing
  *    desired into the new bounds; two firing at once are applied in list order.
  *
@@ -217,7 +218,8 @@ void scaling_state_init(struct scaling_state *st);
 
 /* What a policy asks for.  act: apply it (desired differs from the group's, or bounds
  * change); direction: +1 scale-out, -1 a scale-in the policy is ready to make, 0 none —
- * target tracking's 0 also vetoes other target-tracking scale-ins in scaling_combine.
+ * target tracking's 0 also vetoes other target-tracking scale-ins in scaling_combine,
+ * unless the policy has scale-in disabled (it has no say in scale-in).
  * The cause is filled whenever the policy had something to say (also when it was
  * blocked: "... blocked: 1 instance is warming up"), else empty. */
 struct scaling_decision {
@@ -225,6 +227,7 @@ struct scaling_decision {
     const char *policy;   /* borrowed policy name */
     bool act;
     int direction;
+    bool scale_in_disabled; /* target tracking with disable_scale_in: no scale-in veto */
     int desired;          /* new desired capacity, within [min, max] */
     int min, max;         /* bounds after the decision (scheduled actions change them) */
     char cause[SCALING_CAUSE_MAX];
@@ -300,7 +303,10 @@ void scaling_target_decide(const struct scaling_policy *p, struct scaling_state 
 
 /* Combine the decisions of several dynamic policies made at the same moment (AWS.md
  * fact 5): any scale-out → the largest desired; else a scale-in only from non-target-
- * tracking policies or if every target-tracking decision wants in → the largest desired.
+ * tracking policies or if every target-tracking decision whose policy has scale-in
+ * enabled wants in → the largest desired (as-scaling-target-tracking.html: it "will scale in
+ * only if all of the target tracking policies (with the scale-in portion enabled) are
+ * ready to scale in").
  * *out.act is false when nothing applies. */
 void scaling_combine(const struct scaling_decision *d, size_t n, const struct scaling_group *g,
                      struct scaling_decision *out);

@@ -55,6 +55,7 @@ void scaling_decision_start(const struct scaling_policy *p, const struct scaling
     *out = (struct scaling_decision){
         .kind = p->kind,
         .policy = p->name,
+        .scale_in_disabled = p->kind == SCALING_TARGET_TRACKING && p->disable_scale_in,
         .desired = g->desired,
         .min = g->min,
         .max = g->max,

@@ -216,7 +216,8 @@ void scaling_combine(const struct scaling_decision *d, size_t n, const struct sc
     if (!best) {
         bool all_tt_in = true;
         for (size_t i = 0; i < n; i++)
-            if (d[i].kind == SCALING_TARGET_TRACKING && !(d[i].act && d[i].direction < 0))
+            if (d[i].kind == SCALING_TARGET_TRACKING && !d[i].scale_in_disabled &&
+                !(d[i].act && d[i].direction < 0))
                 all_tt_in = false;
         for (size_t i = 0; i < n; i++)
             if (d[i].act && d[i].direction < 0 &&
