@@ -251,6 +251,41 @@ static void warming_instances_block_scale_in(void)
     done(w, sc);
 }
 
+/* The policy's own warm-up (EstimatedInstanceWarmup) overrides the group's 60 s: the
+ * instances its scale-out at 840 s launches are in service at 870 and warm until 870 +
+ * the policy's warm-up, left out of the metric and blocking scale-in until then. */
+static double first_scale_in_with_policy_warmup(const char *warmup, double *warm_until)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    char pol[512];
+    snprintf(pol, sizeof pol,
+             "      policies: [ { name: cpu50, type: target_tracking,\n"
+             "                    metric: ASGAverageCPUUtilization, target: 50,\n"
+             "                    scale_in_datapoints: 2, warmup: %s } ]",
+             warmup);
+    struct world *w = run("steps(0s: 80/s, 600s: 300/s, 900s: 20/s)", pol, "", 2400, &sc, &r);
+    CU_ASSERT_DOUBLE_EQUAL(first(&r, 0, "AlarmHigh"), 840, 1e-9);
+    struct asg *a = w->asgs[0];
+    CU_ASSERT_FATAL(a->ninst > 2);
+    *warm_until = a->inst[2].warm_until_s; /* the first instance the scale-out launched */
+    double in = first(&r, 840, "AlarmLow");
+    done(w, sc);
+    return in;
+}
+
+static void a_policy_warmup_overrides_the_group_default(void)
+{
+    double warm0, warm900;
+    double in0 = first_scale_in_with_policy_warmup("0s", &warm0);
+    double in900 = first_scale_in_with_policy_warmup("900s", &warm900);
+    CU_ASSERT_DOUBLE_EQUAL(warm0, 870, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(warm900, 870 + 900, 1e-9);
+    CU_ASSERT(in0 > 0 && in0 < 1770);
+    CU_ASSERT(in900 >= 1770 - 1e-9);
+    printf("\n    policy warm-up 0 s: first scale-in %g s; 900 s: %g s\n", in0, in900);
+}
+
 static void scheduled_actions_fire_at_their_exact_time(void)
 {
     struct scenario *sc;
@@ -450,6 +485,7 @@ static CU_TestInfo tests[] = {
      a_policy_with_scale_in_disabled_does_not_veto_scale_in},
     {"target_tracking_keeps_a_constant_load_without_flapping",
      target_tracking_keeps_a_constant_load_without_flapping},
+    {"a_policy_warmup_overrides_the_group_default", a_policy_warmup_overrides_the_group_default},
     {"scheduled_actions_fire_at_their_exact_time", scheduled_actions_fire_at_their_exact_time},
     {"capacity_stays_within_min_and_max", capacity_stays_within_min_and_max},
     {"deregistration_comes_before_termination", deregistration_comes_before_termination},

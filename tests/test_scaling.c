@@ -526,8 +526,22 @@ static void bad_input_is_reported_with_place_and_expectation(void)
     EXPECT_ERROR("{name: x, type: target_tracking, metric: ASGAverageCPUUtilization, "
                  "target: 40, scale_in_threshold: 1.2}",
                  &ctx, "scale_in_threshold is a factor of the target");
+    EXPECT_ERROR("{name: t, type: target_tracking, metric: ASGAverageCPUUtilization, "
+                 "target: 40, scale_in_cooldown: 5m}",
+                 &ctx, "s.yaml:1:80: error: an Auto Scaling group's target tracking policy has "
+                       "no 'scale_in_cooldown': EC2 Auto Scaling paces target tracking with "
+                       "instance warm-up ('warmup')");
     struct scaling_ctx ecs;
     scaling_ctx_default(&ecs, METRIC_RES_ECS_SERVICE, "api");
+    /* Application Auto Scaling has no instance warm-up: the key would do nothing. */
+    EXPECT_ERROR("{name: t, type: target_tracking, metric: ECSServiceAverageCPUUtilization, "
+                 "target: 50, warmup: 2m}",
+                 &ecs, "s.yaml:1:87: error: an ECS service's policy has no 'warmup': "
+                       "Application Auto Scaling has no instance warm-up");
+    EXPECT_ERROR("name: g\ntype: step\nwarmup: 2m\n"
+                 "alarm: { metric: CPUUtilization, threshold: 50, comparison: '>' }\n"
+                 "steps:\n  - { lower: 0, adjustment: 1 }\n",
+                 &ecs, "s.yaml:3:1: error: an ECS service's policy has no 'warmup'");
     EXPECT_ERROR("{name: t, type: target_tracking, metric: ASGAverageCPUUtilization, "
                  "target: 40}",
                  &ecs, "unknown metric 'ASGAverageCPUUtilization' for an ECS service; expected "

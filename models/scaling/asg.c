@@ -124,7 +124,7 @@ static void in_service(struct sim *sim, void *ctx, uint64_t arg)
     struct target *t = in->t;
     in->state = ASG_IN_SERVICE;
     in->in_service_s = now;
-    in->warm_until_s = now + a->cfg->warmup_s;
+    in->warm_until_s = now + in->warmup_s;
     t->state = TARGET_IN_SERVICE;
     t->busy_since = t->ps_vtime_at = now;
     register_instance(a, in);
@@ -162,10 +162,12 @@ static struct asg_instance *new_instance(struct asg *a)
     return in;
 }
 
-/* Launch one instance: pending for the launch time, then in service. */
-static void launch(struct asg *a)
+/* Launch one instance: pending for the launch time, then in service and warming for
+ * warmup_s. */
+static void launch(struct asg *a, double warmup_s)
 {
     struct asg_instance *in = new_instance(a);
+    in->warmup_s = warmup_s;
     in->state = ASG_PENDING;
     in->t->state = TARGET_PENDING;
     a->launches++;
@@ -252,14 +254,15 @@ static struct asg_instance *victim(struct asg *a)
     return best;
 }
 
-/* Launch or retire instances until the active count matches desired. */
-static void reconcile(struct asg *a)
+/* Launch or retire instances until the active count matches desired; launches warm up
+ * for warmup_s. */
+static void reconcile(struct asg *a, double warmup_s)
 {
     int act = 0;
     for (uint32_t i = 0; i < a->ninst; i++)
         act += active(&a->inst[i]);
     for (; act < a->desired; act++)
-        launch(a);
+        launch(a, warmup_s);
     for (; act > a->desired; act--) {
         struct asg_instance *in = victim(a);
         if (!in)
@@ -307,7 +310,7 @@ static void replace_unhealthy(struct asg *a, double now)
         retire(a, in);
         replacing++;
     }
-    reconcile(a); /* launch the replacements */
+    reconcile(a, a->cfg->warmup_s); /* launch the replacements */
 }
 
 /* ---- metrics and policies ---- */
@@ -392,7 +395,11 @@ static void apply(struct asg *a, const struct scaling_decision *d)
                  a->desired);
         log_activity(a, detail);
     }
-    reconcile(a);
+    /* A target-tracking or step scale-out warms for the policy's own warm-up; the rest
+     * (scheduled, predictive, simple) for the group's default. */
+    bool own = (d->kind == SCALING_TARGET_TRACKING || d->kind == SCALING_STEP) &&
+               d->warmup_s >= 0;
+    reconcile(a, own ? d->warmup_s : a->cfg->warmup_s);
 }
 
 /* ---- predictive scaling (models/scaling/predictive) ---- */

@@ -5,9 +5,11 @@
  * Lifecycle of an instance ("<group>/<n>"):
  *   pending (launch_time, drawn from the group's stream "asg.<name>") → in service:
  *   registered with the group's target groups (initial until its first passing health
- *   check) and warming for `warmup` → ready.  Scale-in and replacement deregister it
- *   (draining for the target groups' deregistration delay; an ALB ends early when nothing
- *   is in flight), then terminate it.  Billing runs from launch to termination, per second
+ *   check) and warming → ready.  The warm-up is that of what launched it: a target-tracking
+ *   or step policy's own `warmup` (AWS EstimatedInstanceWarmup), else the group's
+ *   `warmup` (DefaultInstanceWarmup; AWS.md §5 "Instance warm-up", ASG-WUC).  Scale-in
+ *   and replacement deregister it (draining for the target groups' deregistration delay;
+ *   an ALB ends early when nothing is in flight), then terminate it.  Billing runs from launch to termination, per second
  *   with a 60 s minimum.  The instances of `desired` at t = 0 are in service, healthy and
  *   past their warm-up from the start, like static targets.
  *
@@ -55,6 +57,8 @@ struct asg_instance {
     enum asg_state state;
     double launched_s;       /* s: launch (billing starts) */
     double in_service_s;     /* s: went in service */
+    double warmup_s;         /* s: its warm-up once in service (the launching policy's
+                              * EstimatedInstanceWarmup, else the group's default) */
     double warm_until_s;     /* s: warm-up ends */
     uint32_t *member;        /* [target group] member index, UINT32_MAX before registration */
     int draining;            /* target groups still draining it */

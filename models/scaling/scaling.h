@@ -39,6 +39,11 @@
  *    start to the activity's end with scaling_simple_activity_done() (AWS starts it when
  *    the last instance finished launching or draining).  While an activity is in progress
  *    (scaling_group.activity_in_progress) the policy does not fire either.
+ *  - Warm-up (Auto Scaling groups): an instance warms for the warm-up of what launched it:
+ *    a target-tracking or step policy's own `warmup` (EstimatedInstanceWarmup), else the
+ *    group's `warmup` (DefaultInstanceWarmup); the decision carries it (warmup_s) to the
+ *    group.  Application Auto Scaling has no instance warm-up: `warmup` on an ECS
+ *    service's policy is an error, never a key that does nothing.
  *  - ECS (Application Auto Scaling) cooldowns, target tracking and step: a scale-out is
  *    never blocked (the capacity it added counts in `desired`, AWS.md §8), a scale-out ends
  *    a running scale-in cooldown, and a scale-in waits for both cooldowns.  For an Auto
@@ -162,8 +167,9 @@ struct scaling_policy {
     struct scaling_step *steps;   /* step: sorted by lower bound, no gaps or overlaps */
     int nsteps;
 
-    /* step, target tracking */
-    double warmup_s;              /* instance warm-up the owner applies after a scale-out */
+    /* step, target tracking (Auto Scaling groups only; 0 for ECS services) */
+    double warmup_s;              /* EstimatedInstanceWarmup: the warm-up of the instances
+                                   * this policy's scale-outs launch; default: the group's */
 
     /* target tracking */
     const struct metric_def *metric;
@@ -228,6 +234,8 @@ struct scaling_decision {
     bool act;
     int direction;
     bool scale_in_disabled; /* target tracking with disable_scale_in: no scale-in veto */
+    double warmup_s;      /* s: warm-up of the instances this decision launches (the
+                           * policy's EstimatedInstanceWarmup); < 0: the owner's default */
     int desired;          /* new desired capacity, within [min, max] */
     int min, max;         /* bounds after the decision (scheduled actions change them) */
     char cause[SCALING_CAUSE_MAX];
@@ -325,6 +333,10 @@ void scaling_scheduled_apply(const struct scaling_policy *p, const struct scalin
 int scaling_rd_adjust_type(struct yread *r, const struct ytree *m, enum scaling_adjust *out);
 int scaling_rd_alarm(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                      const char *policy, struct scaling_alarm_spec *out);
+/* `warmup` of a target-tracking or step policy: the owner's default warm-up when absent;
+ * an error on an ECS service (Application Auto Scaling has no instance warm-up). */
+int scaling_rd_warmup(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                      struct scaling_policy *out);
 void scaling_decision_start(const struct scaling_policy *p, const struct scaling_group *g,
                             struct scaling_decision *out);
 int scaling_clamp(int v, int min, int max);

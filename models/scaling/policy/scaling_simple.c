@@ -56,6 +56,10 @@ void scaling_decision_start(const struct scaling_policy *p, const struct scaling
         .kind = p->kind,
         .policy = p->name,
         .scale_in_disabled = p->kind == SCALING_TARGET_TRACKING && p->disable_scale_in,
+        .warmup_s = (p->kind == SCALING_TARGET_TRACKING || p->kind == SCALING_STEP) &&
+                            p->owner == METRIC_RES_ASG
+                        ? p->warmup_s
+                        : -1,
         .desired = g->desired,
         .min = g->min,
         .max = g->max,
@@ -165,6 +169,26 @@ int scaling_rd_alarm(struct yread *r, const struct ytree *m, const struct scalin
     snprintf(out->name, len, "%s-%s-alarm", ctx->owner_name, policy);
     a->name = out->name;
     return 0;
+}
+
+int scaling_rd_warmup(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                      struct scaling_policy *out)
+{
+    const struct ytree *v = ytree_get(m, "warmup");
+    if (ctx->owner == METRIC_RES_ECS_SERVICE) {
+        out->warmup_s = 0;
+        if (v)
+            return yread_error(r, ytree_key_loc(m, "warmup"),
+                               "an ECS service's policy has no 'warmup': Application Auto "
+                               "Scaling has no instance warm-up (a task counts once it runs); "
+                               "the cooldowns (%s) pace it instead",
+                               out->kind == SCALING_STEP ? "cooldown"
+                                                         : "scale_out_cooldown, scale_in_cooldown");
+        return 0;
+    }
+    /* EstimatedInstanceWarmup, falling back to the group's DefaultInstanceWarmup. */
+    out->warmup_s = ctx->default_warmup_s;
+    return yread_zero_or_more(r, m, "warmup", SIM_UNIT_SECONDS, &out->warmup_s);
 }
 
 int scaling_capacity_read(const struct ytree *m, const char *min_key, const char *max_key,

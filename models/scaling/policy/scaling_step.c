@@ -71,8 +71,7 @@ int scaling_step_read(struct yread *r, const struct ytree *m, const struct scali
         return yread_error(r, &mm->loc,
                            "min_adjustment_magnitude applies only with "
                            "adjustment_type percent_change_in_capacity");
-    out->warmup_s = ctx->default_warmup_s;
-    if (yread_zero_or_more(r, m, "warmup", SIM_UNIT_SECONDS, &out->warmup_s))
+    if (scaling_rd_warmup(r, m, ctx, out))
         return -1;
     /* Application Auto Scaling (ECS) has a step cooldown; EC2 Auto Scaling uses warm-up. */
     out->cooldown_s = ctx->owner == METRIC_RES_ECS_SERVICE ? 300 : 0;

@@ -66,10 +66,19 @@ int scaling_target_read(struct yread *r, const struct ytree *m, const struct sca
                            "'%s'",
                            ytree_get(m, "target")->text);
     bool ecs = ctx->owner == METRIC_RES_ECS_SERVICE;
+    /* EC2 Auto Scaling target tracking has no cooldowns (PutScalingPolicy takes Cooldown
+     * for simple scaling only): instance warm-up paces it instead. */
+    static const char *const cooldowns[] = {"scale_out_cooldown", "scale_in_cooldown"};
+    for (int k = 0; k < 2 && !ecs; k++)
+        if (ytree_get(m, cooldowns[k]))
+            return yread_error(r, ytree_key_loc(m, cooldowns[k]),
+                               "an Auto Scaling group's target tracking policy has no '%s': "
+                               "EC2 Auto Scaling paces target tracking with instance warm-up "
+                               "('warmup'); the cooldowns apply to ECS services",
+                               cooldowns[k]);
     out->scale_in_factor = ecs ? 0.9 : 0.7; /* observed, AWS.md fact 1 */
     out->out_datapoints = 3;
     out->in_datapoints = 15;
-    out->warmup_s = ctx->default_warmup_s;
     out->scale_out_cooldown_s = out->scale_in_cooldown_s = ecs ? 300 : 0;
     bool basic_cpu = !ecs && !ctx->detailed_monitoring && !strcmp(out->metric->ns, "AWS/EC2");
     out->period_s = basic_cpu ? METRIC_PERIOD_EC2_BASIC : METRIC_PERIOD_DEFAULT;
@@ -79,7 +88,7 @@ int scaling_target_read(struct yread *r, const struct ytree *m, const struct sca
         yread_int(r, m, "scale_out_datapoints", 1, 60, &o) ||
         yread_int(r, m, "scale_in_datapoints", 1, 60, &i) ||
         yread_zero_or_more(r, m, "period", SIM_UNIT_SECONDS, &out->period_s) ||
-        yread_zero_or_more(r, m, "warmup", SIM_UNIT_SECONDS, &out->warmup_s) ||
+        scaling_rd_warmup(r, m, ctx, out) ||
         yread_zero_or_more(r, m, "scale_out_cooldown", SIM_UNIT_SECONDS,
                            &out->scale_out_cooldown_s) ||
         yread_zero_or_more(r, m, "scale_in_cooldown", SIM_UNIT_SECONDS, &out->scale_in_cooldown_s))

@@ -51,7 +51,8 @@ void scaling_policy_write(const struct scaling_policy *p, FILE *f)
         fprintf(f, ", scale_out_datapoints: %u, scale_in_datapoints: %u", p->out_datapoints,
                 p->in_datapoints);
         secs(f, "period", p->period_s);
-        secs(f, "warmup", p->warmup_s);
+        if (p->owner == METRIC_RES_ASG)
+            secs(f, "warmup", p->warmup_s);
         if (p->owner == METRIC_RES_ECS_SERVICE || p->scale_out_cooldown_s > 0)
             secs(f, "scale_out_cooldown", p->scale_out_cooldown_s);
         if (p->owner == METRIC_RES_ECS_SERVICE || p->scale_in_cooldown_s > 0)
@@ -65,7 +66,8 @@ void scaling_policy_write(const struct scaling_policy *p, FILE *f)
         break;
     case SCALING_STEP:
         adjustments(f, p);
-        secs(f, "warmup", p->warmup_s);
+        if (p->owner == METRIC_RES_ASG)
+            secs(f, "warmup", p->warmup_s);
         if (p->owner == METRIC_RES_ECS_SERVICE)
             secs(f, "cooldown", p->cooldown_s);
         alarm(f, &p->alarm);
