@@ -41,7 +41,7 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers \
+.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers \
         determinism clean help plots golden golden-update
 .PHONY: man check-man install uninstall
 
@@ -51,7 +51,8 @@ help:
 	@echo "make deps        install the Debian packages elbsim needs (apt-get)"
 	@echo "make             build build/elbsim"
 	@echo "make run         deps + build + run the quickstart"
-	@echo "make test        lint, headers, unit tests, end-to-end, ASan+UBSan unit tests"
+	@echo "make test        lint, headers, layers, unit, end-to-end, experiments, validation,"
+	@echo "                 determinism, golden, man page, ASan+UBSan unit tests"
 	@echo "make bench       benchmarks; prints figures and writes build/bench.csv"
 	@echo "make validation  compare the simulator with queueing theory"
 	@echo "make experiments compare/sweep end to end (and the MPI sweep when mpicc is there)"
@@ -62,6 +63,7 @@ help:
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
+	@echo "make check-layers  which folder may include which (docs/ARCHITECTURE.md)"
 	@echo "make man         rewrite docs/elbsim.1 and docs/commands.md from the --help texts"
 	@echo "make check-man   man page and docs/commands.md current, troff, doc links, install"
 	@echo "make install     build/elbsim and its man page into PREFIX (/usr/local), DESTDIR too"
@@ -136,7 +138,7 @@ mpi:
 	    build-mpi/elbsim
 	bash tests/mpi_sweep.sh build-mpi/elbsim
 
-test: lint check-headers
+test: lint check-headers check-layers
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory e2e-forecast
@@ -193,6 +195,11 @@ lint:
 	else echo "lint: ok"; fi
 
 # Every header compiles on its own.
+# Which folder may include which (docs/ARCHITECTURE.md "Layers"); --graph prints the
+# include graph between folders.
+check-layers:
+	@bash tests/check_layers.sh
+
 check-headers:
 	@set -e; for h in sim/*.h $$(find models analysis -name '*.h' | sort) sim/cli/*.h; do \
 	    [ -f "$$h" ] || continue; \

@@ -100,14 +100,17 @@ void series_set(struct series_set *s, int id, double v)
 void series_flush(struct series_set *s, double time_s)
 {
     ELB_ASSERT(s->open);
-    csvout_num(&s->body, time_s);
+    /* The time opens every long row: its text is made once. */
+    char t[CSVOUT_NUM_BUF];
+    size_t tn = csvout_num_text(t, time_s);
+    csvout_raw(&s->body, t, tn);
     for (int id = 0; id < s->n; id++) {
         struct series *e = &s->v[id];
         if (!e->has) {
             csvout_empty(&s->body);
             continue;
         }
-        csvout_num(&s->lng, time_s);
+        csvout_raw(&s->lng, t, tn);
         csvout_str(&s->lng, e->scope);
         csvout_str(&s->lng, e->name);
         csvout_str(&s->lng, e->metric);
@@ -144,10 +147,8 @@ static int write_wide(struct series_set *s)
     }
     csvout_end_row(&s->wide);
 
-    if (fflush(s->body.f) != 0 || ferror(s->body.f)) {
-        diag_error(NULL, "cannot write '%s': %s", s->body.tmp_path, strerror(errno));
+    if (csvout_flush(&s->body) != 0)
         return -1;
-    }
     FILE *in = fopen(s->body.tmp_path, "r");
     if (!in) {
         diag_error(NULL, "cannot read '%s': %s", s->body.tmp_path, strerror(errno));

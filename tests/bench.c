@@ -19,6 +19,19 @@
  *             *_rng_share rows say how much of mm1's time is random numbers and logarithms
  *             rather than the engine.
  *
+ *   fmt       writing numbers (sim/numfmt, analysis/csvout) against stdio, on 2^20 values
+ *             per set: "fractions" (log-uniform over 1e-9 .. 1e7: the %.10g path) and
+ *             "counts" (whole, log-uniform below 10^6: the %.0f path).  ns per value and
+ *             MB/s of text for four ways: snprintf into a buffer and numfmt into a buffer
+ *             (formatting alone), fprintf into a temporary file with ',' between values and
+ *             a row end every 8 (how csvout wrote them before) and csvout_num into a
+ *             temporary file with the same rows (how it writes them now).  fmt_speedup:
+ *             snprintf's time over numfmt's, fprintf's over csvout's.
+ *   fmt_run   end to end: a 100-target, 6,000 s run (ALB, least outstanding requests, 200
+ *             requests/s) through run_scenario, writing its folder under /tmp: wall
+ *             seconds with a 1 s output interval (about 2.5 million time-series rows,
+ *             ~100 MB) and with one interval (no time series to speak of), the bytes
+ *             written and their rate; the difference is the cost of the outputs.
  *   route     the cost of one routing decision at 1000 targets, for every algorithm in
  *             route_table[] with its defaults: pick + sent + done cycles on a fake member
  *             array (all eligible, 1 vCPU each), with 2000 requests kept outstanding (the
@@ -28,20 +41,28 @@
  *
  * Wall clock (CLOCK_MONOTONIC) is read here, in tests/, never in sim/ or models/.
  */
+#include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "analysis/csvout.h"
 #include "models/core/request.h"
 #include "models/elb/routing.h"
 #include "models/compute/target.h"
 #include "models/elb/target_group.h"
+#include "models/scenario/scenario.h"
+#include "sim/cli/run.h"
 #include "sim/event.h"
+#include "sim/numfmt.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
 
@@ -223,6 +244,179 @@ static void bench_mmc(const char *name, unsigned c, double rho, uint64_t events)
     gsl_rng_free(m.rs);
 }
 
+/* ---- number writing --------------------------------------------------------------- */
+
+#define FMT_N (1u << 20)
+
+/* The ways fmt_time writes numbers. */
+enum fmt_way { FMT_SNPRINTF, FMT_NUMFMT, FMT_FPRINTF, FMT_CSVOUT, FMT_WAYS };
+
+static const char *const fmt_way_name[FMT_WAYS] = {"snprintf", "numfmt", "fprintf", "csvout"};
+
+/* Best of reps: seconds to write all FMT_N values of v one way (whole: "%.0f", else
+ * "%.10g"); *bytes gets the size of the text, or 0 when a file could not be written. */
+static double fmt_time(enum fmt_way way, const double *v, bool whole, size_t *bytes)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/elbsim-bench-fmt-%ld.csv", (long)getpid());
+    double best = 1e300;
+    *bytes = 0;
+    for (int k = 0; k < reps; k++) {
+        char buf[64];
+        size_t n = 0;
+        double t0 = now_s(), dt;
+        if (way == FMT_SNPRINTF) {
+            for (uint32_t i = 0; i < FMT_N; i++)
+                n += 1 + (size_t)(whole ? snprintf(buf, sizeof buf, "%.0f", v[i])
+                                        : snprintf(buf, sizeof buf, "%.10g", v[i]));
+            dt = now_s() - t0;
+        } else if (way == FMT_NUMFMT) {
+            for (uint32_t i = 0; i < FMT_N; i++)
+                n += 1 + (whole ? numfmt_whole(buf, v[i]) : numfmt_g10(buf, v[i]));
+            dt = now_s() - t0;
+        } else if (way == FMT_FPRINTF) {
+            FILE *f = fopen(path, "w");
+            if (!f)
+                return NAN;
+            for (uint32_t i = 0; i < FMT_N; i++) {
+                int w = whole ? fprintf(f, "%.0f", v[i]) : fprintf(f, "%.10g", v[i]);
+                putc(i % 8 == 7 ? '\n' : ',', f);
+                n += (size_t)w + 1;
+            }
+            bool ok = fclose(f) == 0;
+            dt = now_s() - t0;
+            unlink(path);
+            if (!ok)
+                return NAN;
+        } else {
+            struct csvout o;
+            if (csvout_open(&o, path) != 0)
+                return NAN;
+            for (uint32_t i = 0; i < FMT_N; i++) {
+                csvout_num(&o, v[i]);
+                if (i % 8 == 7)
+                    csvout_end_row(&o);
+            }
+            if (csvout_flush(&o) != 0) {
+                csvout_abort(&o);
+                return NAN;
+            }
+            dt = now_s() - t0;
+            struct stat st;
+            n = stat(o.tmp_path, &st) == 0 ? (size_t)st.st_size : 0;
+            csvout_abort(&o);
+        }
+        if (dt < best)
+            best = dt;
+        *bytes = n;
+    }
+    return best;
+}
+
+static void bench_fmt(void)
+{
+    double *v = xmalloc(FMT_N * sizeof *v);
+    gsl_rng *r = sim_rng_new(SEED, "bench/fmt");
+    for (int set = 0; set < 2; set++) {
+        bool whole = set == 1;
+        const char *name = whole ? "counts" : "fractions";
+        for (uint32_t i = 0; i < FMT_N; i++)
+            v[i] = whole ? floor(pow(10, 6 * gsl_rng_uniform(r)))
+                         : 1e-9 * pow(10, 16 * gsl_rng_uniform(r));
+        double t[FMT_WAYS];
+        char param[48];
+        for (int w = 0; w < FMT_WAYS; w++) {
+            size_t bytes = 0;
+            t[w] = fmt_time((enum fmt_way)w, v, whole, &bytes);
+            snprintf(param, sizeof param, "%s_%s", name, fmt_way_name[w]);
+            report("fmt_ns", param, 1e9 * t[w] / FMT_N, "ns_per_value");
+            report("fmt_mbps", param, (double)bytes / t[w] / 1e6, "MB_per_s");
+        }
+        snprintf(param, sizeof param, "%s_numfmt", name);
+        report("fmt_speedup", param, t[FMT_SNPRINTF] / t[FMT_NUMFMT], "x_snprintf");
+        snprintf(param, sizeof param, "%s_csvout", name);
+        report("fmt_speedup", param, t[FMT_FPRINTF] / t[FMT_CSVOUT], "x_fprintf");
+    }
+    gsl_rng_free(r);
+    free(v);
+}
+
+/* The scenario of the problem report: 100 targets, 6,000 s, a row per series per second. */
+static const char fmt_run_yaml[] =
+    "duration: 6000s\n"
+    "seed: 11\n"
+    "output: { interval: 1s }\n"
+    "workloads:\n"
+    "  - { name: w, entry: lb, arrivals: 'poisson(rate=200/s)', demand: exp(mean=20ms) }\n"
+    "load_balancers:\n"
+    "  - { name: lb, zones: [a, b], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+    "target_groups:\n"
+    "  - { name: tg, algorithm: least_outstanding_requests,\n"
+    "      targets: [ { kind: ec2, vcpus: 1, speed: 1.0, count: 100 } ] }\n";
+
+/* Remove dir's files and dir (a run's output folder has no subfolders); returns the bytes
+ * the files held. */
+static double rm_run_dir(const char *dir)
+{
+    double bytes = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    char path[4200];
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0)
+            bytes += (double)st.st_size;
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+    return bytes;
+}
+
+/* Best wall seconds of run_scenario with the given --set; *bytes gets the output size. */
+static double fmt_run_time(char *set, double *bytes)
+{
+    char *sets[] = {set};
+    struct scenario *sc;
+    if (scenario_load_string(fmt_run_yaml, "bench-fmt-run", sets, 1, &sc) != 0)
+        return NAN;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/elbsim-bench-run-%ld", (long)getpid());
+    struct run_opts o = {.out_dir = dir, .seed = 11, .quiet = true};
+    double best = 1e300;
+    for (int k = 0; k < reps; k++) {
+        double t0 = now_s();
+        int rc = run_scenario(sc, &o, NULL);
+        double dt = now_s() - t0;
+        *bytes = rm_run_dir(dir);
+        if (rc != 0) {
+            best = NAN;
+            break;
+        }
+        if (dt < best)
+            best = dt;
+    }
+    scenario_free(sc);
+    return best;
+}
+
+static void bench_fmt_run(void)
+{
+    char every_s[] = "output.interval=1s", once[] = "output.interval=6000s";
+    double bytes = 0, bytes_once = 0;
+    double t = fmt_run_time(every_s, &bytes);
+    double t_once = fmt_run_time(once, &bytes_once);
+    report("fmt_run", "wall_s_interval_1s", t, "s");
+    report("fmt_run", "wall_s_interval_6000s", t_once, "s");
+    report("fmt_run", "output_mb_interval_1s", bytes / 1e6, "MB");
+    report("fmt_run", "output_s", t - t_once, "s");
+    report("fmt_run", "output_rate", (bytes - bytes_once) / (t - t_once) / 1e6, "MB_per_s");
+}
+
 /* ---- routing ---------------------------------------------------------------------- */
 
 #define RT_TARGETS 1000
@@ -360,10 +554,12 @@ int main(int argc, char **argv)
         }
         fprintf(csv, "benchmark,param,value,unit\n");
     }
-    /* ELBSIM_BENCH_ONLY=hold (or mm, or route) runs one family, for quick A/B comparisons. */
+    /* ELBSIM_BENCH_ONLY=hold (or mm, route, fmt, fmt_run) runs one family, for quick A/B
+     * comparisons. */
     const char *only = getenv("ELBSIM_BENCH_ONLY");
     bool hold = !only || strstr("hold", only), mm = !only || strstr("mm1 mm16", only);
     bool route = !only || strstr("route", only);
+    bool fmt = !only || strstr("fmt", only), fmt_run = !only || strstr(only, "fmt_run");
     printf("elbsim engine benchmarks (best of %d)\n", reps);
     if (hold) {
         /* 10^6 first, so that peak RSS measures its queue and nothing before it. */
@@ -377,6 +573,10 @@ int main(int argc, char **argv)
     }
     if (route)
         bench_route();
+    if (fmt)
+        bench_fmt();
+    if (fmt_run)
+        bench_fmt_run();
     if (csv) {
         if (fclose(csv) != 0 || rename(tmp, out) != 0) {
             perror(out);

@@ -138,6 +138,24 @@ wait $first; rc1=$?
     && ok "a second run into a folder being written refuses (exit 1); the first completes" \
     || ko "a second run into a folder being written ($rc, first $rc1)" "$out"
 
+# --- SLOs over windows: the worst window decides, and says when it was ---
+# The quickstart's one-minute spike at 5 min breaks a 1-minute p99 SLO in exactly one of
+# the nine windows after the 1-minute warm-up: the one from t = 300 s.
+out=$("$ELBSIM" run scenarios/quickstart.yaml -o "$TMP/win" \
+    --set 'slo=["workload.shoppers.latency_p99_s < 0.5 over 1m", "run.error_ratio < 0.01 over 2m"]' 2>&1)
+rc=$?
+w=$(awk -F, '$1 == "slo" {printf "%s:%s=%s ", $2, $3, $4}' "$TMP/win/summary.csv")
+case "$w" in
+*"1:windows=9 1:windows_broken=1 "*"1:worst_window_start_s=300 2:windows=5 2:windows_broken=0"*)
+    [ $rc -eq 3 ] && ok "a windowed SLO is judged per window; the worst one and its start are reported" \
+        || ko "windowed SLO exit ($rc)" "$out" ;;
+*) ko "windowed SLO rows" "$w" ;;
+esac
+echo "$out" | grep -q -- "--set:1:6: SLO broken: workload.shoppers.latency_p99_s < 0.5 over 1m (worst window" \
+    && ok "a broken SLO from --set is reported at the --set argument" || ko "SLO from --set location" "$out"
+echo "$out" | grep -Eq "worst window from t = 300 s: [0-9.]+ s; 1 of 9 windows broken" \
+    && ok "the headline names the worst window" || ko "the headline names the worst window" "$out"
+
 # --- determinism ---
 "$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/b" >/dev/null 2>&1
 same=1

@@ -175,8 +175,18 @@ static const struct bad bads[] = {
     {"!workloads:\n  - { name: w, entry: lb, users: 3, think: const(1s), demand: const(1s),\n"
      "      connection: { requests: 3 } }\n",
      "'connection' belongs to open-loop workloads"},
-    {"!duration: 200d\nworkloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n",
-     "s.yaml:1:1: error: interval 1s over 1.728e+07s makes more than 10 million rows"},
+    {"!duration: 200d\noutput: { interval: 1s }\nworkloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n",
+     "s.yaml:2:11: error: interval 1s over 1.728e+07s makes more than 10 million rows"},
+    {"slo: [ 'workload.nope.latency_p99_s < 1' ]\n",
+     "SLO 'workload.nope.latency_p99_s < 1': the scenario has no workload named 'nope'"},
+    {"slo: [ 'wrkload.w.latency_p99_s < 1' ]\n",
+     "SLO 'wrkload.w.latency_p99_s < 1': unknown scope 'wrkload'"},
+    {"slo: [ 'run.latency_p99_s < nan' ]\n", "compares with nan; expected a finite number"},
+    {"slo: [ 'workload.w.requests > 5 over 1m' ]\n",
+     "over a window, an SLO judges a workload's or the run's latency_*, error_ratio or "
+     "throughput_rps"},
+    {"slo: [ 'run.latency_p99_s < 1 over 0s' ]\n",
+     "the window after 'over' must be a duration above 0"},
     {"!workloads:\n  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
      "load_balancers:\n  - { name: lb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
      "target_groups:\n  - { name: tg, targets: [ { kind: ec2, vcpus: 4, queue_limit: 2 } ] }\n",
@@ -203,6 +213,33 @@ static void bad_input_gets_one_clear_message(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(err, bads[i].message));
         free(err);
     }
+}
+
+/* output.interval: auto (the default) gives at most about 2,000 points per series. */
+static void auto_interval_fits_the_run(void)
+{
+    CU_ASSERT_EQUAL(scenario_auto_interval(600), 1);
+    CU_ASSERT_EQUAL(scenario_auto_interval(2000), 1);
+    CU_ASSERT_EQUAL(scenario_auto_interval(2001), 5);
+    CU_ASSERT_EQUAL(scenario_auto_interval(3600), 5);
+    CU_ASSERT_EQUAL(scenario_auto_interval(6000), 5);
+    CU_ASSERT_EQUAL(scenario_auto_interval(86400), 60);
+    CU_ASSERT_EQUAL(scenario_auto_interval(7 * 86400), 600);
+    CU_ASSERT_EQUAL(scenario_auto_interval(3 * 365 * 86400), 86400);
+    for (double d = 1; d < 1e9; d *= 1.7)
+        CU_ASSERT(d / scenario_auto_interval(d) <= SCENARIO_AUTO_POINTS);
+    char text[1024];
+    snprintf(text, sizeof text, "%sduration: 2h\n", base);
+    struct scenario *sc;
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "s.yaml", NULL, 0, &sc), 0);
+    CU_ASSERT_EQUAL(sc->interval_s, 5);
+    CU_ASSERT(sc->interval_auto);
+    scenario_free(sc);
+    char *set = (char *)"output.interval=auto";
+    snprintf(text, sizeof text, "%sduration: 1d\noutput: { interval: 10s }\n", base);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "s.yaml", &set, 1, &sc), 0);
+    CU_ASSERT_EQUAL(sc->interval_s, 60);
+    scenario_free(sc);
 }
 
 static void resolved_scenario_reads_back_the_same(void)
@@ -232,6 +269,7 @@ static CU_TestInfo scenario_tests[] = {
      zones_are_numbered_in_order_of_first_appearance},
     {"bad_input_gets_one_clear_message", bad_input_gets_one_clear_message},
     {"resolved_scenario_reads_back_the_same", resolved_scenario_reads_back_the_same},
+    {"auto_interval_fits_the_run", auto_interval_fits_the_run},
     CU_TEST_INFO_NULL,
 };
 

@@ -17,6 +17,7 @@
 #include "tests/unit.h"
 
 extern CU_SuiteInfo test_csvin_suites[]; /* tests/test_csvin.c */
+extern CU_SuiteInfo test_numfmt_suites[]; /* tests/test_numfmt.c */
 
 static CU_SuiteInfo *all_suites[] = {
     test_queue_suites,
@@ -26,6 +27,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_csvin_suites,
     test_theory_suites,
     test_histogram_suites,
+    test_numfmt_suites,
     test_csvout_suites,
     test_series_suites,
     test_summary_suites,

@@ -1,6 +1,6 @@
 /*
  * fault_cfg — one entry of the scenario's `faults:`: at a time, a target crashes, hangs,
- * slows down or answers errors, or a whole zone goes out (README "Faults").
+ * slows down or answers errors, or a whole zone goes out (docs/load-balancers.md "Faults").
  *
  * fault_read.c reads the entry (each problem reported at its file:line:col), frees it and
  * writes it back for the resolved scenario.yaml.  models/scenario checks that the target

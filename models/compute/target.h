@@ -14,7 +14,8 @@
  * the time-average of busy servers / servers; cost is billed per second with the type's
  * minimum (EC2 and Fargate: 60 s).
  *
- * Injected faults (README "Faults"; at most one at a time, a new one replaces the old):
+ * Injected faults (docs/load-balancers.md "Faults"; at most one at a time, a new one
+ * replaces the old):
  * crash — the requests held are dropped with 502 at the crash, new ones get 502 at once;
  * hang — new requests are accepted and never answered (clients time out; the requests
  * already held finish), and when the hang ends the stranded ones are dropped with 502;

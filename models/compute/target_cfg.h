@@ -1,7 +1,7 @@
 /*
  * target_cfg — the shape of targets as a scenario writes them: one entry of a target
  * group's `targets:` (a count of EC2 instances or Fargate tasks, or a load balancer as the
- * target), and an Auto Scaling group's `launch_template` (README "Targets").
+ * target), and an Auto Scaling group's `launch_template` (docs/scenario.md "target_groups: items").
  *
  * target_read.c reads an entry (the catalog fills an instance type's vCPUs, speed, memory
  * and price; a Fargate size must be one AWS offers), frees it and writes it back for the

@@ -154,7 +154,7 @@ struct ecs_cluster_cfg {
     int scale_in_evaluations;         /* consecutive low evaluations to scale in, 15 */
 };
 
-/* What the scenario gives for one service (README "ECS services"). */
+/* What the scenario gives for one service (docs/auto-scaling.md "ECS services"). */
 struct ecs_service_cfg {
     const char *name;                 /* tasks are "<name>/<n>" */
     const int *tgs;                   /* target group indices into w->tgs */

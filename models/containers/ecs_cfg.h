@@ -1,7 +1,7 @@
 /*
  * ecs_cfg — one entry of the scenario's `ecs_services:`: the task, bounds, start time,
  * memory model, scaling policies and, for the EC2 launch type, the cluster and its
- * capacity provider (README "ECS services"; AWS.md §8).
+ * capacity provider (docs/auto-scaling.md "ECS services"; AWS.md §8).
  *
  * ecs_read.c reads the entry into the service's configuration (struct ecs_service_cfg,
  * models/containers/ecs.h) plus what that configuration borrows, checks it with
@@ -21,7 +21,7 @@ struct cfg_read;
 struct sim_dist;
 struct ytree;
 
-/* An ECS service (README "ECS services"): the module's configuration plus what it
+/* An ECS service (docs/auto-scaling.md "ECS services"): the module's configuration plus what it
  * borrows, owned here and freed by ecs_cfg_fini. */
 struct sc_ecs {
     struct ecs_service_cfg cfg;  /* pointers into the fields below */

@@ -5,7 +5,8 @@
  * sends each flow (connection) to node flow_hash mod nodes, which spreads flows evenly,
  * and keeps all requests of a flow on that node (AWS.md facts 6, 7).  Each node adds the
  * LB's processing latency (a distribution: `realistic`, `classroom`, `none` or any text,
- * see README) as the quantile of the request's own uniform, so the LB needs no stream.
+ * see docs/load-balancers.md) as the quantile of the request's own uniform, so the LB
+ * needs no stream.
  *
  * L7 listeners (ALB; CLB with HTTP/HTTPS) route every request on its own: rules in order
  * (first match wins; path and host globs; 404 when none matches), a weighted pick of the

@@ -1,7 +1,7 @@
 /*
  * lb_cfg — one entry of the scenario's `load_balancers:`: type, zones, cross-zone, the
  * processing latency, idle timeout and its one listener with rules and forwards
- * (README "Load balancers"; defaults by type from AWS.md §1-§4).
+ * (docs/load-balancers.md; defaults by type from AWS.md §1-§4).
  *
  * lb_read.c reads the entry (every key and value checked, each problem reported at its
  * file:line:col), frees it, and writes it back for the resolved scenario.yaml.

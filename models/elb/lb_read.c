@@ -80,7 +80,7 @@ static void read_forward(struct cfg_read *r, const struct ytree *v, struct sc_ru
         yread_error(&r->y, &v->loc, "the weights of a forward action add up to zero");
 }
 
-/* The LB's processing-latency profiles (README "LB processing latency"; AWS.md: no AWS
+/* The LB's processing-latency profiles (docs/load-balancers.md; AWS.md: no AWS
  * figure exists).  L4 LBs forward packets and add far less than L7 ones, which parse HTTP. */
 static const char *latency_profile(enum sc_lb_type t, const char *name)
 {

@@ -1,7 +1,7 @@
 /*
  * target_group_cfg — one entry of the scenario's `target_groups:`: routing algorithm,
  * health checks, slow start, stickiness, deregistration delay, GWLB and NLB settings, and
- * its static targets (README "Target groups"; AWS ranges and defaults from AWS.md §1-§4).
+ * its static targets (docs/load-balancers.md "Target groups"; AWS ranges and defaults from AWS.md §1-§4).
  *
  * target_group_read.c reads the entry (every key and value checked, each problem reported
  * at its file:line:col).  What depends on the load balancers that forward to the group —

@@ -3,7 +3,7 @@
  * that turns a forecast into capacity actions (AWS.md fact 13 and §6).
  *
  * AWS does not publish its model (§6: "not found"), so elbsim's is its own, documented
- * here and in README ("Forecasting").  Everything in this module is a pure function of its
+ * here and in docs/forecasting.md ("Forecasting").  Everything in this module is a pure function of its
  * arguments: hourly history in, hourly forecast out, no simulation state, no clock, no
  * allocation that outlives a call.
  *

@@ -1,7 +1,7 @@
 /*
  * asg_cfg — one entry of the scenario's `auto_scaling_groups:`: the launch template,
  * bounds, launch time, warm-up, health checks, monitoring, termination policy and scaling
- * policies of an EC2 Auto Scaling group (README "Auto scaling"; AWS.md §5).
+ * policies of an EC2 Auto Scaling group (docs/auto-scaling.md; AWS.md §5).
  *
  * asg_read.c reads the entry (each problem reported at its file:line:col), including
  * each policy (scaling_policy_read) and a predictive policy's history file, frees it and
@@ -24,7 +24,7 @@ struct ytree;
 
 enum sc_termination { SC_TERM_DEFAULT, SC_TERM_OLDEST, SC_TERM_NEWEST };
 
-/* An EC2 Auto Scaling group (README "Auto scaling").  Everything is owned and freed by
+/* An EC2 Auto Scaling group (docs/auto-scaling.md).  Everything is owned and freed by
  * asg_cfg_fini; ctx.owner_name points at name. */
 struct sc_asg {
     char *name;

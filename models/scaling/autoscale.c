@@ -89,7 +89,7 @@ void as_decide(struct as_policy *pol, int n, const struct scaling_group *g, doub
             metric_alarm_evaluate(&ap->low, &ap->series, now, &lo);
             /* The capacity a per-member metric describes is the one that produced its
              * datapoint, not today's: with the publication delay, members that joined since
-             * would otherwise be counted twice (README "Auto scaling"). */
+             * would otherwise be counted twice (docs/auto-scaling.md). */
             struct scaling_group gp = *g;
             const struct metric_datapoint *dp = metric_series_latest(&ap->series, now);
             if (dp && ap->behind[as_period_slot(ap, dp->start_s)] > 0)

@@ -1,7 +1,7 @@
 /*
  * predictive — a predictive scaling policy at run time, for any owner (an EC2 Auto
- * Scaling group or an ECS service): AWS.md fact 13, §6; README "Predictive scaling in a
- * run".  The forecaster itself is models/forecast/forecast (pure).
+ * Scaling group or an ECS service): AWS.md fact 13, §6; docs/auto-scaling.md "Predictive
+ * scaling in a run".  The forecaster itself is models/forecast/forecast (pure).
  *
  * The owner measures its load once an hour (CPU: the members' utilization percent summed;
  * requests: the hour's count) and hands it over with pred_hour(); between hours it reports

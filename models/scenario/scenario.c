@@ -39,23 +39,53 @@ static const char *const top_keys[] = {"name", "elbsim_version", "duration", "wa
 
 static const char *const output_keys[] = {"interval", "requests", NULL};
 
+/* Metrics an SLO can judge over a window (per window, from what completed in it). */
+static bool windowed_metric(const char *m)
+{
+    return !strncmp(m, "latency_", 8) || !strcmp(m, "error_ratio") ||
+           !strcmp(m, "throughput_rps");
+}
+
 static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
 {
     s->text = xstrdup(v->text);
     s->loc = v->loc;
-    s->loc.file = r->c.file; /* the tree's copy of the name goes when the tree does */
+    /* The tree's copy of the file name goes when the tree does; a --set value keeps its
+     * static "--set" so a broken SLO is reported at the argument that stated it. */
+    if (strcmp(v->loc.file, "--set") != 0)
+        s->loc.file = r->c.file;
     char path[256], op[3] = "";
     double val;
     int used = 0;
     const char *t = v->text;
     if (sscanf(t, " %255[A-Za-z0-9_.-] %2[<>=] %lf %n", path, op, &val, &used) < 3 ||
-        t[used] != '\0' || (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") &&
-                            strcmp(op, ">="))) {
+        (t[used] != '\0' && strncmp(t + used, "over ", 5)) ||
+        (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") && strcmp(op, ">="))) {
         yread_error(&r->c.y, &v->loc,
-                    "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER, e.g. "
-                    "\"workload.shoppers.latency_p99_s < 0.5\" (OP: <, <=, >, >=)",
+                    "cannot read SLO '%s'; expected SCOPE.NAME.METRIC OP NUMBER [over WINDOW], "
+                    "e.g. \"workload.shoppers.latency_p99_s < 0.5\" or \"... < 0.5 over 5m\" "
+                    "(OP: <, <=, >, >=)",
                     t);
         return;
+    }
+    if (!isfinite(val)) {
+        yread_error(&r->c.y, &v->loc, "SLO '%s' compares with %g; expected a finite number", t,
+                    val);
+        return;
+    }
+    if (t[used] != '\0') {
+        const char *w = t + used + 5, *why = NULL;
+        while (*w == ' ')
+            w++;
+        size_t n = strlen(w);
+        while (n > 0 && w[n - 1] == ' ')
+            n--;
+        if (sim_units_parse(w, n, SIM_UNIT_SECONDS, &s->window_s, &why) || s->window_s <= 0) {
+            yread_error(&r->c.y, &v->loc, "SLO '%s': the window after 'over' must be a duration "
+                                          "above 0 (e.g. over 5m)%s%s",
+                        t, why ? ": " : "", why ? why : "");
+            return;
+        }
     }
     char *d1 = strchr(path, '.');
     char *d2 = d1 ? strrchr(path, '.') : NULL;
@@ -76,6 +106,50 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
     }
     memcpy(s->op, op, sizeof s->op);
     s->value = val;
+    if (s->window_s > 0 &&
+        (!windowed_metric(s->metric) || (strcmp(s->scope, "workload") && strcmp(s->scope, "run"))))
+        yread_error(&r->c.y, &v->loc,
+                    "SLO '%s': over a window, an SLO judges a workload's or the run's "
+                    "latency_*, error_ratio or throughput_rps",
+                    t);
+}
+
+/* Every SLO names a scope and an item the scenario has. */
+static void check_slos(struct reader *r)
+{
+    static const char *const scopes[] = {"run", "workload", "lb", "target_group", "target",
+                                         "asg", "ecs", "ecs_cluster", NULL};
+    const struct scenario *sc = r->sc;
+    for (int i = 0; i < sc->nslos; i++) {
+        const struct sc_slo *o = &sc->slos[i];
+        if (!o->scope)
+            continue; /* already reported */
+        size_t k = 0;
+        while (scopes[k] && strcmp(scopes[k], o->scope))
+            k++;
+        if (!scopes[k]) {
+            yread_error(&r->c.y, &o->loc, "SLO '%s': unknown scope '%s'; expected one of: run, "
+                                          "workload, lb, target_group, target, asg, ecs, "
+                                          "ecs_cluster",
+                        o->text, o->scope);
+            continue;
+        }
+        bool found = !strcmp(o->scope, "run") || !strcmp(o->scope, "target");
+        for (int j = 0; !found && !strcmp(o->scope, "workload") && j < sc->nworkloads; j++)
+            found = sc->workloads[j].name && !strcmp(sc->workloads[j].name, o->name);
+        for (int j = 0; !found && !strcmp(o->scope, "lb") && j < sc->nlbs; j++)
+            found = sc->lbs[j].name && !strcmp(sc->lbs[j].name, o->name);
+        for (int j = 0; !found && !strcmp(o->scope, "target_group") && j < sc->ntgs; j++)
+            found = sc->tgs[j].name && !strcmp(sc->tgs[j].name, o->name);
+        for (int j = 0; !found && !strcmp(o->scope, "asg") && j < sc->nasgs; j++)
+            found = sc->asgs[j].name && !strcmp(sc->asgs[j].name, o->name);
+        for (int j = 0; !found && !strncmp(o->scope, "ecs", 3) && j < sc->necs; j++)
+            found = !strcmp(o->scope, "ecs") ? sc->ecs[j].name && !strcmp(sc->ecs[j].name, o->name)
+                                             : true;
+        if (!found)
+            yread_error(&r->c.y, &o->loc, "SLO '%s': the scenario has no %s named '%s'", o->text,
+                        o->scope, o->name);
+    }
 }
 
 static void read_top(struct reader *r, const struct ytree *root)
@@ -86,7 +160,7 @@ static void read_top(struct reader *r, const struct ytree *root)
     sc->duration_s = 600;
     sc->warmup_s = 0;
     sc->seed = 1;
-    sc->interval_s = 1;
+    sc->interval_s = 0;
     yread_string(&r->c.y, root, "name", &sc->name);
     if (!sc->name) {
         /* Default: the file name without folder and extension. */
@@ -128,9 +202,15 @@ static void read_top(struct reader *r, const struct ytree *root)
     const struct ytree *out = ytree_get(root, "output");
     if (out) {
         if (yread_keys(&r->c.y, out, "output", output_keys) == 0) {
-            yread_positive(&r->c.y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
+            const struct ytree *iv = ytree_get(out, "interval");
+            if (!(iv && iv->kind == YTREE_SCALAR && !strcmp(iv->text, "auto")))
+                yread_positive(&r->c.y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
             yread_bool(&r->c.y, out, "requests", &sc->log_requests);
         }
+    }
+    if (sc->interval_s == 0) {
+        sc->interval_auto = true;
+        sc->interval_s = scenario_auto_interval(sc->duration_s);
     }
     if (sc->duration_s / sc->interval_s > 1e7) {
         yread_error(&r->c.y, out ? ytree_key_loc(out, "interval") : ytree_key_loc(root, "duration"),
@@ -185,6 +265,17 @@ static void read_top(struct reader *r, const struct ytree *root)
             if (yread_scalar(&r->c.y, slo->items[i], "an SLO"))
                 read_slo(r, slo->items[i], &sc->slos[sc->nslos++]);
     }
+}
+
+double scenario_auto_interval(double duration_s)
+{
+    /* 1 s, 5 s, 10 s, 30 s, then 1-2-5-10-15-30 of minutes and hours, then days. */
+    static const double steps[] = {1,     5,     10,    30,    60,    120,   300,    600,
+                                   900,   1800,  3600,  7200,  10800, 21600, 43200,  86400};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (duration_s / steps[i] <= SCENARIO_AUTO_POINTS)
+            return steps[i];
+    return 86400 * ceil(duration_s / 86400 / SCENARIO_AUTO_POINTS);
 }
 
 int scenario_tg_index(const struct scenario *sc, const char *name)
@@ -488,6 +579,8 @@ static int finish(struct ytree *root, const char *name, char *const *sets, int n
         read_top(&r, root);
         if (r.c.y.errors == 0)
             check_refs(&r);
+        if (r.c.y.errors == 0)
+            check_slos(&r);
         if (r.c.y.errors == 0)
             resolve(&r);
     }

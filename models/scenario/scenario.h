@@ -1,7 +1,7 @@
 /*
  * scenario — a scenario file read, checked and resolved into plain configuration.
  *
- * This is the user's language (DESIGN.md "Scenario files"; README documents every key and
+ * This is the user's language (DESIGN.md "Scenario files"; docs/scenario.md documents every key and
  * its default).  scenario_load reads the YAML (sim/ytree), applies `--set` overrides,
  * checks every key and value — reporting file:line:column, the value and what was
  * expected — and fills in defaults, so the models may assume a valid configuration.
@@ -35,12 +35,16 @@
 #include "models/traffic/workload_cfg.h"
 #include "sim/diag.h"
 
+/* An SLO: "SCOPE.NAME.METRIC OP NUMBER", judged on the summary after the warm-up, or with
+ * "over WINDOW" in every window of that length after the warm-up (latency, error ratio or
+ * throughput of a workload or the run), the worst window deciding. */
 struct sc_slo {
-    char *text;                  /* "workload.shoppers.latency_p99_s < 0.5" */
+    char *text;                  /* "workload.shoppers.latency_p99_s < 0.5 over 5m" */
     char *scope, *name, *metric; /* parsed path */
     char op[3];                  /* "<", "<=", ">", ">=" */
     double value;
-    struct loc loc;
+    double window_s;             /* s: judged in every window this long; 0 = the whole run */
+    struct loc loc;              /* the SLO's text: the scenario's line, or --set's column */
 };
 
 struct scenario {
@@ -51,7 +55,8 @@ struct scenario {
     double warmup_s;
     uint64_t seed;
     int64_t start_epoch_s;       /* Unix time (UTC) of simulated t = 0: schedules, diurnal */
-    double interval_s;
+    double interval_s;           /* s: time-series resolution (resolved from `auto`) */
+    bool interval_auto;          /* output.interval was `auto` (the default) */
     bool log_requests;
     char **zones;                /* zone names in order of first appearance */
     int nzones;
@@ -83,6 +88,12 @@ void scenario_free(struct scenario *sc);
 
 /* The resolved scenario as YAML, defaults filled in, with seed and elbsim version. */
 void scenario_write_resolved(const struct scenario *sc, FILE *f);
+
+/* `output.interval: auto` (the default): the smallest of 1 s, 5 s, 10 s, 30 s, 1 min,
+ * 2 min, 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 3 h, 6 h, 12 h, 1 d (then whole days)
+ * that gives at most SCENARIO_AUTO_POINTS intervals over duration_s. */
+#define SCENARIO_AUTO_POINTS 2000
+double scenario_auto_interval(double duration_s);
 
 /* Index of a target group / LB / zone by name, or -1. */
 int scenario_tg_index(const struct scenario *sc, const char *name);

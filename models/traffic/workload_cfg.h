@@ -1,6 +1,6 @@
 /*
  * workload_cfg — one entry of the scenario's `workloads:`: who sends requests, how often,
- * with what demand (README "Workloads" lists every key and its default).
+ * with what demand (docs/scenario.md "Workloads" lists every key and its default).
  *
  * workload_read.c reads the entry (every key and value checked, each problem reported at
  * its file:line:col), frees it, and writes it back for the resolved scenario.yaml.

@@ -146,7 +146,8 @@ int cmd_run(int argc, char **argv)
 
 static const char validate_usage[] =
     "usage: elbsim validate SCENARIO.yaml [--set PATH=VALUE ...]\n"
-    "Checks the scenario exactly as `elbsim run` would, without running it.\n";
+    "Checks the scenario exactly as `elbsim run` would, without running it.\n"
+    "exit status: 0 ok, 1 I/O failure, 2 bad input\n";
 
 int cmd_validate(int argc, char **argv)
 {
@@ -341,7 +342,7 @@ static void list_metrics(void)
 static void list_policies(void)
 {
     puts("Scaling policy types (auto_scaling_groups.*.policies[].type; the metrics they use:\n"
-         "`elbsim list metrics`; every key: README \"Auto scaling\"):");
+         "`elbsim list metrics`; every key: docs/auto-scaling.md):");
     for (size_t i = 0; scaling_type_names[i]; i++) {
         printf("  %-16s ", scaling_type_names[i]);
         wrapped(scaling_type_summaries[i], "", 2 + 16 + 1);
@@ -361,6 +362,15 @@ static const struct {
 int cmd_list(int argc, char **argv)
 {
     size_t n = sizeof lists / sizeof lists[0];
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        printf("usage: elbsim list [WHAT]\n"
+               "Prints what a scenario may name; WHAT is one of:");
+        for (size_t i = 0; i < n; i++)
+            printf("%s %s", i ? "," : "", lists[i].name);
+        printf("\n(all of them without WHAT).\n"
+               "exit status: 0 ok, 2 bad input\n");
+        return EXIT_OK;
+    }
     if (argc < 2) {
         for (size_t i = 0; i < n; i++) {
             if (i)

@@ -30,6 +30,14 @@ static double get(const struct summary *s, const char *scope, const char *name,
 double headline_slo_value(const struct scenario *sc, const struct summary *s, int i, bool *ok)
 {
     const struct sc_slo *slo = &sc->slos[i];
+    if (slo->window_s > 0) {
+        /* Over windows: it holds when no judged window broke it; the worst window tells. */
+        char name[16];
+        snprintf(name, sizeof name, "%d", i + 1);
+        double v = summary_get(s, "slo", name, "worst");
+        *ok = !isnan(v) && summary_get(s, "slo", name, "windows_broken") == 0;
+        return v;
+    }
     double v = summary_get(s, slo->scope, slo->name, slo->metric);
     if (isnan(v))
         *ok = false;
@@ -75,7 +83,7 @@ void headline_print(FILE *f, const struct scenario *sc, const struct summary *s,
             (unsigned long long)sc->seed, sc->duration_s);
     if (sc->warmup_s > 0)
         fprintf(f, " (warm-up %g s not counted)", sc->warmup_s);
-    fprintf(f, ", %g s intervals\n\n", sc->interval_s);
+    fprintf(f, ", %g s intervals%s\n\n", sc->interval_s, sc->interval_auto ? " (auto)" : "");
 
     double req = get(s, "run", "run", "requests"), failed = get(s, "run", "run", "failed");
     fprintf(f, LABEL "%.0f arrived: %.0f completed, %.0f failed (%s), %.0f still in flight\n",
@@ -137,9 +145,20 @@ void headline_print(FILE *f, const struct scenario *sc, const struct summary *s,
             bool ok;
             double v = headline_slo_value(sc, s, i, &ok);
             broken += !ok;
+            const struct sc_slo *o = &sc->slos[i];
+            if (o->window_s > 0) {
+                char name[16];
+                snprintf(name, sizeof name, "%d", i + 1);
+                double start = summary_get(s, "slo", name, "worst_window_start_s");
+                fprintf(f, LABEL "%-6s  %s\n" LABEL "        worst window from t = %g s: %s; "
+                               "%.0f of %.0f windows broken\n",
+                        i ? "" : "SLOs", ok ? "met" : "BROKEN", o->text, "", start,
+                        isnan(v) ? "no data" : fmt(a, sizeof a, o->metric, v),
+                        get(s, "slo", name, "windows_broken"), get(s, "slo", name, "windows"));
+                continue;
+            }
             fprintf(f, LABEL "%-6s  %s  (%s)\n", i ? "" : "SLOs", ok ? "met" : "BROKEN",
-                    sc->slos[i].text,
-                    isnan(v) ? "no such value" : fmt(a, sizeof a, sc->slos[i].metric, v));
+                    o->text, isnan(v) ? "no such value" : fmt(a, sizeof a, o->metric, v));
         }
         fprintf(f, LABEL "%s\n", "verdict",
                 broken ? "BROKEN: at least one SLO is not met (exit status 3)"

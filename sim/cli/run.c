@@ -24,6 +24,7 @@
 #include "models/traffic/workload.h"
 #include "models/scenario/world.h"
 #include "sim/cli/headline.h"
+#include "sim/cli/slo_window.h"
 #include "sim/xalloc.h"
 
 /* Per-workload measurement state. */
@@ -95,6 +96,7 @@ struct run {
     double last_tick;      /* s: end of the previous interval */
     double next_progress;
     double wall_start_s;   /* wall clock at the start (progress on a terminal only) */
+    struct slo_windows *slo_win; /* the SLOs judged over windows; NULL when none */
 };
 
 static double wall_s(void)
@@ -109,6 +111,7 @@ static void latency_record(void *ctx, double v)
 {
     struct wl_meas *m = ctx;
     hist_record(&m->interval, v);
+    slo_windows_record(m->run->slo_win, (int)(m - m->run->wl), v);
 }
 
 /* A measured request's latency (first sent after the warm-up), into the run's. */
@@ -444,6 +447,7 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
     struct world *w = r->w;
     double now = sim_now(sim);
     r->warm = true;
+    slo_windows_start(r->slo_win);
     for (int i = 0; i < w->nlbs; i++) {
         r->lb[i].w_requests = w->lbs[i]->requests;
         r->lb[i].w_errors = w->lbs[i]->errors;
@@ -535,7 +539,7 @@ static void measured_add(struct wl_measured *to, const struct wl_measured *c)
         to->fail[k] += c->fail[k];
 }
 
-/* A predictive policy's forecast scores (README "Predictive scaling in a run"). */
+/* A predictive policy's forecast scores (docs/forecasting.md). */
 static void pred_rows(struct summary *s, const char *scope, const char *name,
                       const struct pred *pr, double from_s)
 {
@@ -692,6 +696,7 @@ static struct summary *make_summary(struct run *r)
     summary_add(s, "run", "run", "cost_usd", cost);
     summary_add(s, "run", "run", "simulated_s", sc->duration_s);
     summary_add(s, "run", "run", "events", (double)w->env.sim.events_run);
+    slo_windows_summary(r->slo_win, s);
     hist_fini(&all);
     return s;
 }
@@ -716,7 +721,7 @@ static int write_resolved(const struct scenario *sc, const char *dir)
 }
 
 /* forecast.csv: per hour of the run, what the first predictive policy forecast and what
- * happened (README "Predictive scaling").  Nothing when no group has one. */
+ * happened (docs/forecasting.md).  Nothing when no group has one. */
 static int write_forecast(struct run *r, const char *dir)
 {
     const struct pred *ap = NULL;
@@ -798,17 +803,21 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
     }
     r.w->env.events = (struct sim_event_log){event_row, &r};
     setup_series(&r);
+    r.slo_win = slo_windows_new(sc, r.w);
 
     r.wall_start_s = wall_s();
     world_start(r.w);
     sim_event_schedule(&r.w->env.sim, sc->interval_s < sc->duration_s ? sc->interval_s
                                                                    : sc->duration_s,
                        on_interval, &r, 0);
-    if (sc->warmup_s > 0)
+    if (sc->warmup_s > 0) {
         sim_event_schedule(&r.w->env.sim, sc->warmup_s, on_warm, &r, 0);
-    else
+    } else {
         r.warm = true;
+        slo_windows_start(r.slo_win);
+    }
     sim_event_run_until(&r.w->env.sim, sc->duration_s);
+    slo_windows_finish(r.slo_win, sc->duration_s);
     if (o->progress)
         fputs("\r\033[K", stderr);
 
@@ -874,8 +883,16 @@ out_world_only:
         free(r.ecs[i].id_alarm);
     }
     free(r.ecs);
+    slo_windows_free(r.slo_win);
     world_free(r.w);
     return rc;
+}
+
+static double worst_start(const struct summary *s, int i)
+{
+    char name[16];
+    snprintf(name, sizeof name, "%d", i + 1);
+    return summary_get(s, "slo", name, "worst_window_start_s");
 }
 
 int run_check_slos(const struct scenario *sc, const struct summary *s)
@@ -891,6 +908,10 @@ int run_check_slos(const struct scenario *sc, const struct summary *s)
         if (isnan(v))
             fprintf(stderr, "%s:%d:%d: SLO broken: %s (no such value in the summary)\n",
                     slo->loc.file, slo->loc.line, slo->loc.col, slo->text);
+        else if (slo->window_s > 0)
+            fprintf(stderr, "%s:%d:%d: SLO broken: %s (worst window %.6g from t = %g s)\n",
+                    slo->loc.file, slo->loc.line, slo->loc.col, slo->text, v,
+                    worst_start(s, i));
         else
             fprintf(stderr, "%s:%d:%d: SLO broken: %s (measured %.6g)\n", slo->loc.file,
                     slo->loc.line, slo->loc.col, slo->text, v);
