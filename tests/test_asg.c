@@ -184,6 +184,35 @@ static void simple_scaling_waits_for_its_cooldown(void)
     done(w, sc);
 }
 
+/* The cooldown is the group's and runs from the end of the activity: a scale-out at CPU
+ * > 60 % launches two instances (in service 40 s later); the scale-in policy's alarm (CPU
+ * < 35 %) is in ALARM as soon as they count, but every simple policy waits for the
+ * activity and then the 300 s cooldown.  Before, each policy had its own cooldown from
+ * when it fired, and the scale-in came 180 s after the scale-out. */
+static void simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *group =
+        "      launch_time: const(40s), warmup: 60s, monitoring: detailed,\n"
+        "      min: 2, max: 20, desired: 2, cooldown: 300s,\n"
+        "      policies: [ { name: out, type: simple, adjustment: 2,\n"
+        "                    alarm: { metric: CPUUtilization, period: 1m, threshold: 60,\n"
+        "                             comparison: '>' } },\n"
+        "                  { name: in, type: simple, adjustment: -1,\n"
+        "                    alarm: { metric: CPUUtilization, period: 1m, threshold: 35,\n"
+        "                             comparison: '<' } } ]";
+    struct world *w = run_group("steps(0s: 130/s)", group, "", 1800, &sc, &r);
+    double out = first(&r, 0, "triggered policy out changing");
+    double in = first(&r, out, "triggered policy in changing");
+    CU_ASSERT(out > 0);
+    CU_ASSERT(in > 0);
+    /* The launches complete at out + 40 s; the cooldown ends 300 s later. */
+    CU_ASSERT(in >= out + 40 + 300 - 1e-9);
+    printf("\n    simple scale-out at %g s, the next simple activity at %g s\n", out, in);
+    done(w, sc);
+}
+
 /* Two instances at 30 % CPU against a 50 % target: the scale-in alarm (below 35 %) is in
  * ALARM, but ceil(2 × 30 / 50) = 2 keeps both (AWS rounds a scale-in so as not to remove
  * too much).  Rounding down went 2 → 1 → 2 → 1 ... for as long as the load lasted. */
@@ -483,6 +512,8 @@ static CU_TestInfo tests[] = {
     {"warming_instances_block_scale_in", warming_instances_block_scale_in},
     {"a_policy_with_scale_in_disabled_does_not_veto_scale_in",
      a_policy_with_scale_in_disabled_does_not_veto_scale_in},
+    {"simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity",
+     simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity},
     {"target_tracking_keeps_a_constant_load_without_flapping",
      target_tracking_keeps_a_constant_load_without_flapping},
     {"a_policy_warmup_overrides_the_group_default", a_policy_warmup_overrides_the_group_default},

@@ -52,7 +52,8 @@ static char *read_error(const char *yaml, const struct scaling_ctx *ctx)
 
 static struct scaling_group group(int desired, int ready, int warming, int min, int max)
 {
-    return (struct scaling_group){desired, ready, warming, min, max, false, false};
+    return (struct scaling_group){
+        .desired = desired, .ready = ready, .warming = warming, .min = min, .max = max};
 }
 
 /* ---- AWS's arithmetic ---- */
@@ -312,7 +313,10 @@ static void ecs_scale_in_waits_for_its_cooldown(void)
 
 /* ---- simple scaling ---- */
 
-static void simple_scaling_cannot_fire_twice_within_its_cooldown(void)
+/* The cooldown is the group's: the policy gives the owner its cooldown (p.cooldown_s) with
+ * the decision and waits while g.cooldown_until_s is ahead (INFINITY while the activity
+ * runs). */
+static void simple_scaling_waits_for_the_groups_cooldown(void)
 {
     struct scaling_ctx ctx = asg_ctx();
     struct scaling_policy p;
@@ -325,41 +329,31 @@ static void simple_scaling_cannot_fire_twice_within_its_cooldown(void)
     struct scaling_state st;
     scaling_state_init(&st);
     struct scaling_decision d;
-    struct scaling_group g = group(2, 2, 0, 1, 10);
     struct metric_alarm_eval ev = due(90);
-    int fired = 0;
-    double first = -1, second = -1;
-    for (double t = 60; t <= 900; t += 60) {
-        scaling_simple_decide(&p, &st, &g, &ev, t, &d);
-        if (d.act) {
-            fired++;
-            if (first < 0)
-                first = t;
-            else if (second < 0)
-                second = t;
-            g.desired = g.ready = d.desired;
-        }
-    }
-    CU_ASSERT_EQUAL(first, 60);
-    CU_ASSERT_EQUAL(second, 360);
-    CU_ASSERT_EQUAL(fired, 3); /* 60, 360, 660 */
-    CU_ASSERT_EQUAL(g.desired, 8);
-    /* The cooldown runs from the end of the activity when the owner says so. */
-    scaling_state_init(&st);
-    g = group(2, 2, 0, 1, 10);
+    struct scaling_group g = group(2, 2, 0, 1, 10);
     scaling_simple_decide(&p, &st, &g, &ev, 0, &d);
     CU_ASSERT(d.act);
+    CU_ASSERT_EQUAL(d.desired, 4);
+    CU_ASSERT_EQUAL(d.cooldown_s, 300);
+    /* Its activity runs: the owner shows INFINITY. */
     g = group(4, 2, 2, 1, 10);
-    g.activity_in_progress = true;
+    g.cooldown_until_s = INFINITY;
     scaling_simple_decide(&p, &st, &g, &ev, 400, &d);
     CU_ASSERT(!d.act);
-    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the scaling activity"));
-    scaling_simple_activity_done(&p, &st, 420);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the group's simple scaling activity"));
+    /* Completed at 420: the cooldown runs to 720. */
     g = group(4, 4, 0, 1, 10);
+    g.cooldown_until_s = 720;
     scaling_simple_decide(&p, &st, &g, &ev, 660, &d);
     CU_ASSERT(!d.act);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the group's cooldown, 60 more seconds"));
     scaling_simple_decide(&p, &st, &g, &ev, 720, &d);
     CU_ASSERT(d.act);
+    /* An activity of any kind in progress holds it too. */
+    g.activity_in_progress = true;
+    scaling_simple_decide(&p, &st, &g, &ev, 780, &d);
+    CU_ASSERT(!d.act);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the scaling activity"));
     scaling_policy_fini(&p);
 }
 
@@ -538,6 +532,9 @@ static void bad_input_is_reported_with_place_and_expectation(void)
                  "target: 50, warmup: 2m}",
                  &ecs, "s.yaml:1:87: error: an ECS service's policy has no 'warmup': "
                        "Application Auto Scaling has no instance warm-up");
+    EXPECT_ERROR("{name: s, type: simple, adjustment: 1, "
+                 "alarm: {metric: CPUUtilization, threshold: 50, comparison: '>'}}",
+                 &ecs, "s.yaml:1:17: error: an ECS service has no simple scaling policies");
     EXPECT_ERROR("name: g\ntype: step\nwarmup: 2m\n"
                  "alarm: { metric: CPUUtilization, threshold: 50, comparison: '>' }\n"
                  "steps:\n  - { lower: 0, adjustment: 1 }\n",
@@ -584,8 +581,7 @@ static CU_TestInfo scaling_tests[] = {
      warming_instances_count_as_capacity_and_block_scale_in},
     {"capacity_is_clamped_to_min_and_max", capacity_is_clamped_to_min_and_max},
     {"ecs_scale_in_waits_for_its_cooldown", ecs_scale_in_waits_for_its_cooldown},
-    {"simple_scaling_cannot_fire_twice_within_its_cooldown",
-     simple_scaling_cannot_fire_twice_within_its_cooldown},
+    {"simple_scaling_waits_for_the_groups_cooldown", simple_scaling_waits_for_the_groups_cooldown},
     {"scheduled_action_fires_at_the_exact_time", scheduled_action_fires_at_the_exact_time},
     {"combine_out_if_any_in_only_if_all_largest_wins",
      combine_out_if_any_in_only_if_all_largest_wins},

@@ -106,6 +106,20 @@ static void log_activity(struct asg *a, const char *detail)
     sim_event_log_row(&a->env->events, now_of(a), "scaling", a->name, detail);
 }
 
+/* A simple policy's activity completes when no instance is launching or draining (the
+ * last one in service or terminated); the group's cooldown runs from then
+ * (ec2-auto-scaling-scaling-cooldowns.html). */
+static void simple_activity_check(struct asg *a)
+{
+    if (!a->simple_running)
+        return;
+    for (uint32_t i = 0; i < a->ninst; i++)
+        if (a->inst[i].state == ASG_PENDING || a->inst[i].state == ASG_DRAINING)
+            return;
+    a->simple_running = false;
+    a->cooldown_until_s = now_of(a) + a->simple_cooldown_s;
+}
+
 static void register_instance(struct asg *a, struct asg_instance *in)
 {
     for (int k = 0; k < a->cfg->ntgs; k++) {
@@ -128,6 +142,7 @@ static void in_service(struct sim *sim, void *ctx, uint64_t arg)
     t->state = TARGET_IN_SERVICE;
     t->busy_since = t->ps_vtime_at = now;
     register_instance(a, in);
+    simple_activity_check(a);
 }
 
 static struct asg_instance *new_instance(struct asg *a)
@@ -186,6 +201,7 @@ static void terminate_now(struct asg *a, struct asg_instance *in)
     t->state = TARGET_TERMINATED;
     t->stopped_s = now_of(a);
     a->terminations++;
+    simple_activity_check(a);
 }
 
 /* Take the instance out: deregister from every group it is in, terminate when drained. */
@@ -353,7 +369,11 @@ static void feed(struct asg *a, struct as_policy *ap, double now)
 
 static void group_view(const struct asg *a, double now, struct scaling_group *g)
 {
-    *g = (struct scaling_group){.desired = a->desired, .min = a->min, .max = a->max};
+    *g = (struct scaling_group){.desired = a->desired,
+                                .min = a->min,
+                                .max = a->max,
+                                .cooldown_until_s =
+                                    a->simple_running ? (double)INFINITY : a->cooldown_until_s};
     for (uint32_t i = 0; i < a->ninst; i++) {
         const struct asg_instance *in = &a->inst[i];
         if (!active(in)) {
@@ -400,6 +420,11 @@ static void apply(struct asg *a, const struct scaling_decision *d)
     bool own = (d->kind == SCALING_TARGET_TRACKING || d->kind == SCALING_STEP) &&
                d->warmup_s >= 0;
     reconcile(a, own ? d->warmup_s : a->cfg->warmup_s);
+    if (d->kind == SCALING_SIMPLE) {
+        a->simple_running = true;
+        a->simple_cooldown_s = d->cooldown_s;
+        simple_activity_check(a); /* e.g. a scale-in of pending instances only */
+    }
 }
 
 /* ---- predictive scaling (models/scaling/predictive) ---- */

@@ -80,6 +80,9 @@ struct asg {
     struct as_policy *pol;
     int npol;
     double tick_s;                    /* evaluation interval */
+    bool simple_running;              /* a simple policy's activity has not completed */
+    double simple_cooldown_s;         /* s: the cooldown that starts when it completes */
+    double cooldown_until_s;          /* s: simple policies wait until then */
     uint64_t activities, launches, terminations, replacements;
 };
 

@@ -38,6 +38,7 @@ struct sc_asg {
     int min, max, desired;
     struct sim_dist *launch_time; /* launch → in service (boot and application start) */
     double warmup_s;             /* default instance warm-up */
+    double cooldown_s;           /* DefaultCooldown: simple policies' default cooldown */
     bool elb_health;             /* health_check_type: elb (else ec2) */
     double grace_s;              /* health check grace period */
     bool detailed_monitoring;    /* 60 s CPU datapoints (else 300 s) */

@@ -15,7 +15,7 @@
 #include "sim/ywrite.h"
 
 static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
-                                       "max", "desired", "launch_time", "warmup",
+                                       "max", "desired", "launch_time", "warmup", "cooldown",
                                        "health_check_type", "health_check_grace_period",
                                        "monitoring", "termination_policy", "policies", NULL};
 
@@ -60,6 +60,9 @@ int asg_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
     yread_dist(&r->y, m, "launch_time", SIM_UNIT_SECONDS, &a->launch_time);
     a->warmup_s = 300;
     yread_zero_or_more(&r->y, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s);
+    /* DefaultCooldown: simple scaling's only (ec2-auto-scaling-scaling-cooldowns.html). */
+    a->cooldown_s = 300;
+    yread_zero_or_more(&r->y, m, "cooldown", SIM_UNIT_SECONDS, &a->cooldown_s);
     a->grace_s = 300;
     yread_zero_or_more(&r->y, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s);
     const struct ytree *hct = ytree_get(m, "health_check_type");
@@ -96,6 +99,7 @@ int asg_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
     a->ctx.detailed_monitoring = a->detailed_monitoring;
     a->ctx.clock.epoch_s = r->start_epoch_s;
     a->ctx.default_warmup_s = a->warmup_s;
+    a->ctx.default_cooldown_s = a->cooldown_s;
     const struct ytree *pol = yread_list(&r->y, m, "policies");
     if (pol) {
         a->policies = xcalloc(pol->n ? pol->n : 1, sizeof *a->policies);
@@ -138,6 +142,8 @@ void asg_cfg_write(const struct sc_asg *a, char *const *zones, FILE *f)
     ywrite_dist(f, a->launch_time);
     fputs("\n    warmup: ", f);
     ywrite_unit(f, a->warmup_s, SIM_UNIT_SECONDS);
+    fputs("\n    cooldown: ", f);
+    ywrite_unit(f, a->cooldown_s, SIM_UNIT_SECONDS);
     fprintf(f, "\n    health_check_type: %s\n    health_check_grace_period: ",
             a->elb_health ? "elb" : "ec2");
     ywrite_unit(f, a->grace_s, SIM_UNIT_SECONDS);

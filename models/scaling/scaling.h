@@ -35,10 +35,14 @@
  *    the sign of the adjustment, so a breach in the same step while instances warm up
  *    computes the same desired capacity and causes no second activity (AWS.md fact 14); a
  *    bigger step adds only the difference.
- *  - Simple scaling: the cooldown starts when the policy fires; the owner may move its
- *    start to the activity's end with scaling_simple_activity_done() (AWS starts it when
- *    the last instance finished launching or draining).  While an activity is in progress
- *    (scaling_group.activity_in_progress) the policy does not fire either.
+ *  - Simple scaling (Auto Scaling groups): the cooldown is the group's, not the policy's
+ *    (ec2-auto-scaling-scaling-cooldowns.html): after a simple policy's activity the group
+ *    ignores the alarms of every simple policy until the activity has completed (the last
+ *    instance in service, or terminated after draining) and then for the cooldown of the
+ *    policy that caused it (its `cooldown`, else the group's `cooldown`, 300 s).  The owner
+ *    keeps that state and shows it in scaling_group.cooldown_until_s.  While any activity
+ *    is in progress (scaling_group.activity_in_progress) a simple policy does not fire
+ *    either.  Target tracking, step, scheduled actions and replacements ignore it.
  *  - Warm-up (Auto Scaling groups): an instance warms for the warm-up of what launched it:
  *    a target-tracking or step policy's own `warmup` (EstimatedInstanceWarmup), else the
  *    group's `warmup` (DefaultInstanceWarmup); the decision carries it (warmup_s) to the
@@ -129,6 +133,9 @@ struct scaling_group {
     int warming;               /* launching or warming: capacity, not in metrics */
     int min, max;              /* group bounds */
     bool activity_in_progress; /* a launch/terminate is running (simple scaling waits) */
+    double cooldown_until_s;   /* s: simple scaling waits until then: the group's cooldown
+                                * after the last simple activity, INFINITY while that
+                                * activity runs (0: none) */
     bool scale_in_suspended;   /* e.g. an ECS deployment: no policy scale-in */
 };
 
@@ -213,7 +220,6 @@ struct scaling_policy {
 /* Per-policy run state, owned by whoever applies the policy.  Zero it with
  * scaling_state_init. */
 struct scaling_state {
-    double cooldown_until_s;      /* simple: no firing before this */
     double in_cooldown_until_s;   /* ECS: no scale-in before this */
     double out_cooldown_until_s;  /* ECS: scale-out cooldown; scale-in waits for it too */
 };
@@ -236,6 +242,8 @@ struct scaling_decision {
     bool scale_in_disabled; /* target tracking with disable_scale_in: no scale-in veto */
     double warmup_s;      /* s: warm-up of the instances this decision launches (the
                            * policy's EstimatedInstanceWarmup); < 0: the owner's default */
+    double cooldown_s;    /* s: simple: the cooldown the owner starts once this activity
+                           * completes (the policy's, else the group's default) */
     int desired;          /* new desired capacity, within [min, max] */
     int min, max;         /* bounds after the decision (scheduled actions change them) */
     char cause[SCALING_CAUSE_MAX];
@@ -274,15 +282,12 @@ extern const char *const scaling_type_summaries[];
  * (0 = no floor).  Exact: adj itself. */
 int scaling_adjusted_capacity(enum scaling_adjust t, double adj, int base, int min_magnitude);
 
-/* Simple scaling: when the alarm's action is due, change the capacity by the adjustment,
- * then wait for the activity and the cooldown before firing again. */
+/* Simple scaling: when the alarm's action is due and neither an activity nor the group's
+ * cooldown (g->cooldown_until_s) is running, change the capacity by the adjustment; the
+ * decision carries the cooldown the owner starts when the activity completes. */
 void scaling_simple_decide(const struct scaling_policy *p, struct scaling_state *st,
                            const struct scaling_group *g, const struct metric_alarm_eval *ev,
                            double now_s, struct scaling_decision *out);
-
-/* Tell a simple policy its activity ended at t_s: the cooldown runs from then. */
-void scaling_simple_activity_done(const struct scaling_policy *p, struct scaling_state *st,
-                                  double t_s);
 
 /* The step (index into p->steps) holding a breach of size value - threshold, or -1: above
  * the threshold lower bounds are inclusive and upper exclusive, below it the reverse. */
