@@ -213,6 +213,44 @@ static void simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity(v
     done(w, sc);
 }
 
+/* Every instance launched or taken out is a row of its own, worded as AWS's activity
+ * history, with its zone: the scale-out at 840 s launches web/2, web/3, ... alternately
+ * in zones a and b; the scale-in terminates as many. */
+static void every_launch_and_termination_is_an_activity_with_its_zone(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    struct world *w =
+        run("steps(0s: 80/s, 600s: 300/s, 1500s: 40/s)", tt_policy, "", 3600, &sc, &r);
+    int launches = 0, terminations = 0;
+    for (int i = 0; i < r.n; i++) {
+        if (strcmp(r.kind[i], "scaling"))
+            continue;
+        if (!strncmp(r.detail[i], "Launching a new EC2 instance: web/", 34)) {
+            launches++;
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.detail[i], ". Cause: an instance was started in "
+                                                       "response to a difference between "
+                                                       "desired and actual capacity, "
+                                                       "increasing the capacity from "));
+            CU_ASSERT(strstr(r.detail[i], "Details: zone a.") ||
+                      strstr(r.detail[i], "Details: zone b."));
+        } else if (!strncmp(r.detail[i], "Terminating EC2 instance: web/", 30)) {
+            terminations++;
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.detail[i], "shrinking the capacity from "));
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.detail[i], "Details: zone "));
+        }
+    }
+    struct asg *a = w->asgs[0];
+    CU_ASSERT(launches > 0);
+    CU_ASSERT(terminations > 0);
+    CU_ASSERT_EQUAL((uint64_t)launches, a->launches);
+    /* Rows come when an instance is taken out; the count when it has drained. */
+    CU_ASSERT((uint64_t)terminations >= a->terminations);
+    printf("\n    %d launches and %d terminations, each a row with its zone\n", launches,
+           terminations);
+    done(w, sc);
+}
+
 /* Two instances at 30 % CPU against a 50 % target: the scale-in alarm (below 35 %) is in
  * ALARM, but ceil(2 × 30 / 50) = 2 keeps both (AWS rounds a scale-in so as not to remove
  * too much).  Rounding down went 2 → 1 → 2 → 1 ... for as long as the load lasted. */
@@ -514,6 +552,8 @@ static CU_TestInfo tests[] = {
      a_policy_with_scale_in_disabled_does_not_veto_scale_in},
     {"simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity",
      simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity},
+    {"every_launch_and_termination_is_an_activity_with_its_zone",
+     every_launch_and_termination_is_an_activity_with_its_zone},
     {"target_tracking_keeps_a_constant_load_without_flapping",
      target_tracking_keeps_a_constant_load_without_flapping},
     {"a_policy_warmup_overrides_the_group_default", a_policy_warmup_overrides_the_group_default},

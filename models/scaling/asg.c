@@ -177,11 +177,35 @@ static struct asg_instance *new_instance(struct asg *a)
     return in;
 }
 
+static const char *zone_of(const struct asg *a, const struct asg_instance *in)
+{
+    return target_list_zone_name(a->targets, in->t->spec.zone);
+}
+
+/* The activity-history row of an instance launched or taken out of service:
+ * "Launching a new EC2 instance: <name>. Cause: <cause>. Details: zone <z>." (AWS's
+ * Description, Cause and the Availability Zone of its Details). */
+static void log_instance(struct asg *a, const struct asg_instance *in, bool launching,
+                         const char *cause)
+{
+    char detail[512];
+    snprintf(detail, sizeof detail, "%s: %s. Cause: %s. Details: zone %s.",
+             launching ? "Launching a new EC2 instance" : "Terminating EC2 instance",
+             in->t->node.name, cause, zone_of(a, in));
+    log_activity(a, detail);
+}
+
 /* Launch one instance: pending for the launch time, then in service and warming for
- * warmup_s. */
-static void launch(struct asg *a, double warmup_s)
+ * warmup_s.  act: the active instances before it (for the activity's wording). */
+static void launch(struct asg *a, double warmup_s, int act)
 {
     struct asg_instance *in = new_instance(a);
+    char cause[256];
+    snprintf(cause, sizeof cause,
+             "an instance was started in response to a difference between desired and actual "
+             "capacity, increasing the capacity from %d to %d",
+             act, act + 1);
+    log_instance(a, in, true, cause);
     in->warmup_s = warmup_s;
     in->state = ASG_PENDING;
     in->t->state = TARGET_PENDING;
@@ -278,11 +302,17 @@ static void reconcile(struct asg *a, double warmup_s)
     for (uint32_t i = 0; i < a->ninst; i++)
         act += active(&a->inst[i]);
     for (; act < a->desired; act++)
-        launch(a, warmup_s);
+        launch(a, warmup_s, act);
     for (; act > a->desired; act--) {
         struct asg_instance *in = victim(a);
         if (!in)
             break;
+        char cause[256];
+        snprintf(cause, sizeof cause,
+                 "an instance was taken out of service in response to a difference between "
+                 "desired and actual capacity, shrinking the capacity from %d to %d",
+                 act, act - 1);
+        log_instance(a, in, false, cause);
         retire(a, in);
     }
 }
@@ -314,12 +344,13 @@ static void replace_unhealthy(struct asg *a, double now)
         struct asg_instance *in = &a->inst[i];
         if (!unhealthy(a, in, now))
             continue;
-        char detail[512];
-        snprintf(detail, sizeof detail,
-                 "Terminating EC2 instance: %s. Cause: an instance was taken out of service in "
-                 "response to an %s health check indicating it has been terminated or stopped.",
-                 in->t->node.name, a->cfg->elb_health ? "ELB" : "EC2");
-        log_activity(a, detail);
+        /* AWS's causes: a failed EC2 status check, or an ELB health check. */
+        bool ec2 = in->t->fault == TARGET_FAULT_CRASH;
+        log_instance(a, in, false,
+                     ec2 ? "an instance was taken out of service in response to an EC2 health "
+                           "check indicating it has been terminated or stopped"
+                         : "an instance was taken out of service in response to an ELB system "
+                           "health check failure");
         in->replacing = true;
         a->replacements++;
         a->activities++;

@@ -28,8 +28,10 @@
  * (models/scaling/metrics) with what the period measured, evaluates its policies' alarms, asks each
  * dynamic policy for a decision (models/scaling/scaling), combines them (scale out if any, in only
  * if all target-tracking policies agree, largest capacity wins) and applies the result.
- * Scheduled actions fire at their exact times.  Each change of desired capacity is a
- * `scaling` row in events.csv worded as AWS's activity history.
+ * Scheduled actions fire at their exact times.  Each change of desired capacity, and each
+ * instance launched ("Launching a new EC2 instance: web/4. Cause: ... Details: zone a.")
+ * or taken out ("Terminating EC2 instance: ..."), is a `scaling` row in events.csv
+ * worded as AWS's activity history.
  */
 #ifndef ELBSIM_MODELS_ASG_H
 #define ELBSIM_MODELS_ASG_H
