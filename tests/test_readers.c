@@ -439,8 +439,10 @@ static void asg_reports_its_policies_problems(void)
     struct sc_asg a = {0};
     CU_ASSERT_EQUAL(asg_cfg_read(&f.r, f.t, &a), -1);
     stop(&f);
-    CU_ASSERT(said(&f, "c.yaml:3:21: error: termination_policy must be default, oldest_instance "
-                       "or newest_instance, got 'random'\n"
+    CU_ASSERT(said(&f, "c.yaml:3:21: error: unknown termination_policy 'random'; expected one "
+                       "or a list of: Default, OldestInstance, NewestInstance, "
+                       "OldestLaunchTemplate, OldestLaunchConfiguration, "
+                       "ClosestToNextInstanceHour, AllocationStrategy\n"
                        "c.yaml:6:5: error: duplicate policy name 'p' in group 'web'\n"));
     asg_cfg_fini(&a);
     finish(&f);

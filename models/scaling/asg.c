@@ -76,6 +76,7 @@ void asg_free(struct asg *a)
     for (uint32_t i = 0; i < a->ninst; i++)
         free(a->inst[i].member);
     free(a->inst);
+    free(a->cand);
     free(a->tgs);
     gsl_rng_free(a->rng);
     free(a);
@@ -159,6 +160,7 @@ static struct asg_instance *new_instance(struct asg *a)
     if (a->ninst == a->cap) {
         a->cap = a->cap ? 2 * a->cap : 16;
         a->inst = xrealloc(a->inst, a->cap * sizeof *a->inst);
+        a->cand = xrealloc(a->cand, a->cap * sizeof *a->cand); /* victim()'s scratch */
     }
     struct asg_instance *in = &a->inst[a->ninst++];
     *in = (struct asg_instance){0};
@@ -261,8 +263,41 @@ static void owner_drained(void *owner, struct target *t)
     }
 }
 
-/* Which instance scale-in takes: in the zone with the most active instances, pending
- * before running, then by the termination policy. */
+/* Seconds from now to the instance's next whole hour of running. */
+static double to_next_hour(const struct asg_instance *in, double now)
+{
+    return 3600 - fmod(now - in->launched_s, 3600);
+}
+
+/* The key termination policy `which` minimises: launch time (OldestInstance), minus it
+ * (NewestInstance), or the time to the next instance hour. */
+static double term_key(const struct asg_instance *in, int which, double now)
+{
+    return which == SC_TERM_OLDEST   ? in->launched_s
+           : which == SC_TERM_NEWEST ? -in->launched_s
+                                     : to_next_hour(in, now);
+}
+
+/* Keep in cand[0..*n) the instances with the smallest key (within rounding). */
+static void keep_least(const struct asg *a, uint32_t *cand, uint32_t *n, int which, double now)
+{
+    double best = INFINITY;
+    for (uint32_t i = 0; i < *n; i++)
+        best = fmin(best, term_key(&a->inst[cand[i]], which, now));
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < *n; i++)
+        if (term_key(&a->inst[cand[i]], which, now) <= best + 1e-9)
+            cand[m++] = cand[i];
+    *n = m;
+}
+
+/* Which instance scale-in takes (ec2-auto-scaling-termination-policies.html): the zone
+ * with the most active instances (balance overrides every policy; ties: the order of
+ * `zones`), then each termination policy of the list in turn keeps the instances it would
+ * take, and if several remain, one at random from the group's stream.  AllocationStrategy
+ * and Oldest{LaunchTemplate,LaunchConfiguration} make no choice here: a group has one
+ * launch template and one instance type, on demand.  Default is those two, then
+ * ClosestToNextInstanceHour, then random. */
 static struct asg_instance *victim(struct asg *a)
 {
     int zone = -1, zn = -1;
@@ -273,25 +308,31 @@ static struct asg_instance *victim(struct asg *a)
             zone = a->cfg->zones[z];
         }
     }
-    struct asg_instance *best = NULL;
-    for (uint32_t i = 0; i < a->ninst; i++) {
-        struct asg_instance *in = &a->inst[i];
-        if (!active(in) || in->t->spec.zone != zone)
-            continue;
-        if (!best) {
-            best = in;
-            continue;
+    uint32_t *cand = a->cand, n = 0;
+    for (uint32_t i = 0; i < a->ninst; i++)
+        if (active(&a->inst[i]) && a->inst[i].t->spec.zone == zone)
+            cand[n++] = i;
+    if (n == 0)
+        return NULL;
+    double now = now_of(a);
+    for (int k = 0; k < a->cfg->nterm && n > 1; k++)
+        switch (a->cfg->termination[k]) {
+        case SC_TERM_OLDEST:
+        case SC_TERM_NEWEST:
+            keep_least(a, cand, &n, (int)a->cfg->termination[k], now);
+            break;
+        case SC_TERM_DEFAULT:
+        case SC_TERM_CLOSEST_TO_NEXT_HOUR:
+            keep_least(a, cand, &n, SC_TERM_CLOSEST_TO_NEXT_HOUR, now);
+            break;
+        case SC_TERM_OLDEST_LAUNCH_TEMPLATE:
+        case SC_TERM_OLDEST_LAUNCH_CONFIGURATION:
+        case SC_TERM_ALLOCATION_STRATEGY:
+        default:
+            break;
         }
-        if (a->cfg->termination == SC_TERM_DEFAULT && in->state != best->state) {
-            if (in->state == ASG_PENDING)
-                best = in;
-            continue;
-        }
-        bool newest = a->cfg->termination == SC_TERM_NEWEST;
-        if (newest ? in->launched_s > best->launched_s : in->launched_s < best->launched_s)
-            best = in;
-    }
-    return best;
+    uint32_t pick = n > 1 ? (uint32_t)gsl_rng_uniform_int(a->rng, n) : 0;
+    return &a->inst[cand[pick]];
 }
 
 /* Launch or retire instances until the active count matches desired; launches warm up

@@ -14,11 +14,13 @@
  *   past their warm-up from the start, like static targets.
  *
  * Zones: launches go to the zone with the fewest active instances (ties: the order of
- * `zones`), so the group stays balanced.  Termination (policy `default`): the zone with the
- * most active instances, then pending instances before running ones, then the oldest
- * launch (AWS: oldest launch template, then closest to the next billing hour: elbsim has one
- * template and per-second billing, so it takes the oldest); `oldest_instance`,
- * `newest_instance` as named, within the largest zone.
+ * `zones`), so the group stays balanced.  Termination: the zone with the most active
+ * instances, then the `termination_policy` list in order (AWS's names: Default,
+ * OldestInstance, NewestInstance, ClosestToNextInstanceHour, OldestLaunchTemplate,
+ * OldestLaunchConfiguration, AllocationStrategy), then at random from the group's stream.
+ * Default = AllocationStrategy and OldestLaunchTemplate (no choice here: one template, one
+ * instance type, on demand), then ClosestToNextInstanceHour, then random
+ * (ec2-auto-scaling-termination-policies.html).
  *
  * Health: with health_check_type ec2 an instance whose status check fails (crashed) is
  * replaced; with elb also one a target group marks unhealthy, once the grace period after
@@ -78,6 +80,7 @@ struct asg {
     int min, max, desired;
     struct asg_instance *inst;
     uint32_t ninst, cap;
+    uint32_t *cand;                   /* [cap] scratch of the termination choice */
     uint32_t next_name;               /* the n of the next "<group>/<n>" */
     struct as_policy *pol;
     int npol;

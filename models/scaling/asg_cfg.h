@@ -22,7 +22,23 @@ struct cfg_read;
 struct sim_dist;
 struct ytree;
 
-enum sc_termination { SC_TERM_DEFAULT, SC_TERM_OLDEST, SC_TERM_NEWEST };
+/* AWS's termination policies (ec2-auto-scaling-termination-policies.html), applied in list
+ * order inside the zone with the most instances. */
+enum sc_termination {
+    SC_TERM_DEFAULT,                   /* AllocationStrategy, OldestLaunchTemplate, then
+                                        * ClosestToNextInstanceHour, then at random */
+    SC_TERM_OLDEST,                    /* OldestInstance */
+    SC_TERM_NEWEST,                    /* NewestInstance */
+    SC_TERM_OLDEST_LAUNCH_TEMPLATE,    /* one template per group here: no choice */
+    SC_TERM_OLDEST_LAUNCH_CONFIGURATION, /* likewise */
+    SC_TERM_CLOSEST_TO_NEXT_HOUR,      /* ClosestToNextInstanceHour */
+    SC_TERM_ALLOCATION_STRATEGY,       /* on-demand, one instance type here: no choice */
+};
+
+#define SC_TERM_MAX 8 /* policies in one list */
+
+/* The AWS names (NewestInstance, ...), in enum order, NULL-terminated. */
+extern const char *const sc_termination_names[];
 
 /* An EC2 Auto Scaling group (docs/auto-scaling.md).  Everything is owned and freed by
  * asg_cfg_fini; ctx.owner_name points at name. */
@@ -42,7 +58,8 @@ struct sc_asg {
     bool elb_health;             /* health_check_type: elb (else ec2) */
     double grace_s;              /* health check grace period */
     bool detailed_monitoring;    /* 60 s CPU datapoints (else 300 s) */
-    enum sc_termination termination;
+    enum sc_termination termination[SC_TERM_MAX]; /* termination policies, in order */
+    int nterm;
     struct scaling_policy *policies;
     int npolicies;
     struct scaling_ctx ctx;      /* what the policies were read with */
