@@ -384,6 +384,15 @@ if [ -n "$e1" ] && [ -n "$e0" ] && awk -v a="$e1" -v b="$e0" 'BEGIN { exit !(a <
 else
     ko "ecs predictive: $e1 vs $e0" "$(grep -m3 Predictive "$TMP/ep/events.csv")"
 fi
+# No mode: AWS's default, forecast_only; the headline says nothing was scaled and how.
+sed -e 's/mode: forecast_and_scale, *//' -e "s|file=../../|file=$PWD/|" tests/data/ecs_predictive.yaml >"$TMP/ep_default.yaml"
+"$ELBSIM" run "$TMP/ep_default.yaml" -o "$TMP/epd" >"$TMP/epd.out" 2>&1
+if grep -q "predict of api-svc only forecast: nothing was scaled by it (mode forecast_only, AWS's default); set mode: forecast_and_scale" "$TMP/epd.out" &&
+    ! grep -q Predictive "$TMP/epd/events.csv" && [ -s "$TMP/epd/forecast.csv" ]; then
+    ok "a predictive policy without mode only forecasts, and the headline says how to scale"
+else
+    ko "predictive default mode" "$(grep -i predict "$TMP/epd.out")"
+fi
 # A previous run's timeseries.csv as history: the forecast starts at t = 0.
 "$ELBSIM" run scenarios/examples/predictive_vs_reactive.yaml -q -o "$TMP/prh" --set duration=1d --set warmup=0s \
     --set "auto_scaling_groups.web-asg.policies.predict.history=$TMP/pr0/timeseries.csv" \

@@ -544,7 +544,7 @@ static void crashed_instances_are_replaced(void)
  * action ever lowers the capacity. */
 static const char *const pred_policy =
     "      policies: [ { name: predict, type: predictive, target: 50, method: seasonal_naive,\n"
-    "                    history: tests/data/pred_history.csv } ]";
+    "                    mode: forecast_and_scale, history: tests/data/pred_history.csv } ]";
 
 static void predictive_capacity_is_in_place_before_the_hour(void)
 {
@@ -564,21 +564,27 @@ static void predictive_capacity_is_in_place_before_the_hour(void)
     done(w, sc);
 }
 
+/* mode: forecast_only, and no mode at all (AWS's default is ForecastOnly): the forecast
+ * is made, nothing is scaled.  elbsim scaled by default before. */
 static void forecast_only_scales_nothing(void)
 {
-    struct scenario *sc;
-    struct rows r = {0};
-    char pol[512];
-    snprintf(pol, sizeof pol,
-             "      policies: [ { name: predict, type: predictive, target: 50,\n"
-             "                    mode: forecast_only, method: seasonal_naive,\n"
-             "                    history: tests/data/pred_history.csv } ]");
-    struct world *w = run("steps(0s: 50/s)", pol, "", 12 * 3600, &sc, &r);
-    CU_ASSERT(first(&r, 0, "Predictive") < 0);
-    /* The forecast was still made: hour 9 expects 600. */
-    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_load[9], 600, 1e-6);
-    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_cap[9], 12, 0);
-    done(w, sc);
+    for (int k = 0; k < 2; k++) {
+        struct scenario *sc;
+        struct rows r = {0};
+        char pol[512];
+        snprintf(pol, sizeof pol,
+                 "      policies: [ { name: predict, type: predictive, target: 50,\n"
+                 "                    %smethod: seasonal_naive,\n"
+                 "                    history: tests/data/pred_history.csv } ]",
+                 k ? "" : "mode: forecast_only, ");
+        struct world *w = run("steps(0s: 50/s)", pol, "", 12 * 3600, &sc, &r);
+        CU_ASSERT(sc->asgs[0].policies[0].forecast_only);
+        CU_ASSERT(first(&r, 0, "Predictive") < 0);
+        /* The forecast was still made: hour 9 expects 600. */
+        CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_load[9], 600, 1e-6);
+        CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_cap[9], 12, 0);
+        done(w, sc);
+    }
 }
 
 /* With under 24 h of history nothing is scheduled (the run's own first day). */
@@ -588,7 +594,7 @@ static void predictive_waits_for_a_day_of_history(void)
     struct rows r = {0};
     const char *pol =
         "      policies: [ { name: predict, type: predictive, target: 50,\n"
-        "                    wait_for_history: true } ]";
+        "                    mode: forecast_and_scale, wait_for_history: true } ]";
     struct world *w = run("steps(0s: 100/s)", pol, "", 23 * 3600, &sc, &r);
     CU_ASSERT_EQUAL(w->asgs[0]->pol[0].pred.refreshes, 0);
     CU_ASSERT_EQUAL(w->asgs[0]->pol[0].pred.hist_n, 23); /* hours closed at 1 h ... 23 h */
