@@ -126,6 +126,36 @@ static void step_policy_reproduces_the_aws_example(void)
     scaling_policy_fini(&p);
 }
 
+/* A step scale-in starts from the capacity AWS counts while scaling in: the instances
+ * still terminating included.  With 9 in service and 1 draining from the last step, -1
+ * asks for 10 - 1 = 9: nothing more goes until it has terminated.  elbsim took 9 - 1 = 8
+ * every minute the alarm stayed in ALARM. */
+static void step_scale_in_counts_terminating_instances(void)
+{
+    struct scaling_ctx ctx = asg_ctx();
+    struct scaling_policy p;
+    CU_ASSERT_EQUAL_FATAL(
+        read_policy("name: in\ntype: step\n"
+                    "alarm: { metric: CPUUtilization, threshold: 30, comparison: '<' }\n"
+                    "steps:\n  - { upper: 0, adjustment: -1 }\n",
+                    &ctx, &p),
+        0);
+    struct scaling_state st;
+    scaling_state_init(&st);
+    struct scaling_decision d;
+    struct metric_alarm_eval ev = due(10);
+    struct scaling_group g = group(9, 9, 0, 1, 20);
+    g.terminating = 1;
+    scaling_step_decide(&p, &st, &g, &ev, 60, &d);
+    CU_ASSERT(!d.act);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "the terminating instances already cover it"));
+    g.terminating = 0;
+    scaling_step_decide(&p, &st, &g, &ev, 120, &d);
+    CU_ASSERT(d.act);
+    CU_ASSERT_EQUAL(d.desired, 8);
+    scaling_policy_fini(&p);
+}
+
 static void target_tracking_capacity_formula(void)
 {
     CU_ASSERT_EQUAL(scaling_target_capacity(4, 60, 40, true), 6);    /* 4 × 1.5 */
@@ -581,6 +611,7 @@ static CU_TestInfo scaling_tests[] = {
      warming_instances_count_as_capacity_and_block_scale_in},
     {"capacity_is_clamped_to_min_and_max", capacity_is_clamped_to_min_and_max},
     {"ecs_scale_in_waits_for_its_cooldown", ecs_scale_in_waits_for_its_cooldown},
+    {"step_scale_in_counts_terminating_instances", step_scale_in_counts_terminating_instances},
     {"simple_scaling_waits_for_the_groups_cooldown", simple_scaling_waits_for_the_groups_cooldown},
     {"scheduled_action_fires_at_the_exact_time", scheduled_action_fires_at_the_exact_time},
     {"combine_out_if_any_in_only_if_all_largest_wins",

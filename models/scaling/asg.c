@@ -450,6 +450,7 @@ static void group_view(const struct asg *a, double now, struct scaling_group *g)
         const struct asg_instance *in = &a->inst[i];
         if (!active(in)) {
             g->activity_in_progress |= in->state == ASG_DRAINING;
+            g->terminating += in->state == ASG_DRAINING;
             continue;
         }
         if (warming(in, now))

@@ -31,7 +31,10 @@
  *    an ECS service (observed values, AWS.md fact 1), all configurable; missing data
  *    treated as `missing`, so no data means INSUFFICIENT_DATA and no scaling.  Period 60 s,
  *    or 300 s for a group's CPUUtilization under EC2 basic monitoring.
- *  - Step scaling: Change and Percent adjustments apply to `ready`; the step direction is
+ *  - Step scaling: a scale-in's Change and Percent adjustments apply to ready +
+ *    terminating: AWS counts terminating instances in the current capacity while scaling
+ *    in, so it does not remove more than necessary (as-scaling-simple-step.html); a
+ *    scale-out's apply to `ready`.  The step direction is
  *    the sign of the adjustment, so a breach in the same step while instances warm up
  *    computes the same desired capacity and causes no second activity (AWS.md fact 14); a
  *    bigger step adds only the difference.
@@ -137,6 +140,8 @@ struct scaling_group {
                                 * after the last simple activity, INFINITY while that
                                 * activity runs (0: none) */
     bool scale_in_suspended;   /* e.g. an ECS deployment: no policy scale-in */
+    int terminating;           /* taken out, not yet terminated (draining): step scaling
+                                * counts them in the capacity a scale-in starts from */
 };
 
 /* One step adjustment; bounds relative to the alarm threshold. */
