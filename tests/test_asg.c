@@ -305,6 +305,93 @@ static void termination_policies_choose_as_aws_documents(void)
     printf("\n    OldestLaunchTemplate alone (a tie): %s\n", got);
 }
 
+/* Zone a goes out at 300 s for 20 minutes.  Its two instances crash and are replaced
+ * (EC2 status checks, no grace left) in zone b, never in a; at 1500 s zone a is back and
+ * AZRebalance launches there first (the group at max 4 goes to 5: max + 1 instance),
+ * then takes one out of b once the new one is in service, until 2 + 2. */
+static const char *const outage_group =
+    "      launch_time: const(30s), warmup: 60s, health_check_grace_period: 0s,\n"
+    "      min: 4, max: 4, desired: 4%s";
+
+static void zone_outage(const char *suspend, struct rows *r, int *max_active, int *a_end,
+                        int *b_end, int *launched_in_a_during)
+{
+    struct scenario *sc;
+    char group[512];
+    snprintf(group, sizeof group, outage_group, suspend);
+    struct world *w = run_group("steps(0s: 40/s)", group,
+                                "faults: [ { kind: outage, zone: a, at: 300s, duration: 1200s } ]\n",
+                                3000, &sc, r);
+    struct asg *a = w->asgs[0];
+    *max_active = 0;
+    *launched_in_a_during = 0;
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->kind[i], "scaling") && strstr(r->detail[i], "Launching") &&
+            strstr(r->detail[i], "zone a.") && r->t[i] >= 300 && r->t[i] < 1500)
+            (*launched_in_a_during)++;
+    *a_end = *b_end = 0;
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        const struct asg_instance *in = &a->inst[i];
+        if (in->state == ASG_PENDING || in->state == ASG_IN_SERVICE) {
+            bool za = !strcmp(target_list_zone_name(a->targets, in->t->spec.zone), "a");
+            *a_end += za;
+            *b_end += !za;
+        }
+    }
+    /* The most instances active at once: launches minus terminations in row order. */
+    int act = 4;
+    for (int i = 0; i < r->n; i++) {
+        if (strcmp(r->kind[i], "scaling"))
+            continue;
+        act += !strncmp(r->detail[i], "Launching", 9) - !strncmp(r->detail[i], "Terminating", 11);
+        *max_active = act > *max_active ? act : *max_active;
+    }
+    done(w, sc);
+}
+
+static void a_zone_outage_moves_capacity_and_azrebalance_moves_it_back(void)
+{
+    struct rows r = {0};
+    int peak, za, zb, during;
+    zone_outage("", &r, &peak, &za, &zb, &during);
+    CU_ASSERT_EQUAL(during, 0);
+    CU_ASSERT(first(&r, 300, "Launching a new EC2 instance") > 0);
+    double back = first(&r, 1500 - 1e-9, "to aid in balancing the group's zones");
+    CU_ASSERT(back >= 1500 - 1e-9);
+    CU_ASSERT_EQUAL(za, 2);
+    CU_ASSERT_EQUAL(zb, 2);
+    CU_ASSERT_EQUAL(peak, 5); /* max 4 + 1 while rebalancing */
+    printf("\n    outage of zone a 300-1500 s: rebalanced from %g s, at most %d instances\n",
+           back, peak);
+    /* AZRebalance suspended: the capacity stays in zone b. */
+    struct rows r2 = {0};
+    zone_outage(",\n      suspended_processes: [AZRebalance]", &r2, &peak, &za, &zb, &during);
+    CU_ASSERT(first(&r2, 0, "to aid in balancing") < 0);
+    CU_ASSERT_EQUAL(za, 0);
+    CU_ASSERT_EQUAL(zb, 4);
+    CU_ASSERT_EQUAL(peak, 4);
+}
+
+/* Suspended processes act as in AWS: no scale-out with Launch suspended, no scheduled
+ * action with ScheduledActions, no replacement with ReplaceUnhealthy. */
+static void suspended_processes_stop_what_they_name(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *group =
+        "      launch_time: const(30s), warmup: 60s, health_check_grace_period: 0s,\n"
+        "      min: 2, max: 10, desired: 2,\n"
+        "      suspended_processes: [Launch, ScheduledActions, ReplaceUnhealthy],\n"
+        "      policies: [ { name: up, type: scheduled, at: 600s, desired: 6 } ]";
+    struct world *w = run_group("steps(0s: 40/s)", group,
+                                "faults: [ { kind: crash, target: web/0, at: 300s } ]\n", 1200,
+                                &sc, &r);
+    CU_ASSERT_EQUAL(w->asgs[0]->launches, 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->replacements, 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->desired, 2);
+    done(w, sc);
+}
+
 /* Two instances at 30 % CPU against a 50 % target: the scale-in alarm (below 35 %) is in
  * ALARM, but ceil(2 × 30 / 50) = 2 keeps both (AWS rounds a scale-in so as not to remove
  * too much).  Rounding down went 2 → 1 → 2 → 1 ... for as long as the load lasted. */
@@ -616,6 +703,9 @@ static CU_TestInfo tests[] = {
      every_launch_and_termination_is_an_activity_with_its_zone},
     {"termination_policies_choose_as_aws_documents",
      termination_policies_choose_as_aws_documents},
+    {"a_zone_outage_moves_capacity_and_azrebalance_moves_it_back",
+     a_zone_outage_moves_capacity_and_azrebalance_moves_it_back},
+    {"suspended_processes_stop_what_they_name", suspended_processes_stop_what_they_name},
     {"target_tracking_keeps_a_constant_load_without_flapping",
      target_tracking_keeps_a_constant_load_without_flapping},
     {"a_policy_warmup_overrides_the_group_default", a_policy_warmup_overrides_the_group_default},

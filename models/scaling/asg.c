@@ -94,6 +94,11 @@ static bool active(const struct asg_instance *in)
     return in->state == ASG_PENDING || in->state == ASG_IN_SERVICE;
 }
 
+static bool suspended(const struct asg *a, enum sc_process p)
+{
+    return (a->cfg->suspended & (1u << p)) != 0;
+}
+
 static int zone_count(const struct asg *a, int zone)
 {
     int n = 0;
@@ -129,6 +134,8 @@ static void register_instance(struct asg *a, struct asg_instance *in)
     }
 }
 
+static void rebalance_launched(struct asg *a);
+
 static void in_service(struct sim *sim, void *ctx, uint64_t arg)
 {
     struct asg *a = ctx;
@@ -142,16 +149,27 @@ static void in_service(struct sim *sim, void *ctx, uint64_t arg)
     in->warm_until_s = now + in->warmup_s;
     t->state = TARGET_IN_SERVICE;
     t->busy_since = t->ps_vtime_at = now;
-    register_instance(a, in);
+    if (!suspended(a, SC_PROC_ADD_TO_LOAD_BALANCER))
+        register_instance(a, in);
+    if (in->rebalance) {
+        in->rebalance = false;
+        rebalance_launched(a);
+    }
     simple_activity_check(a);
 }
 
 static struct asg_instance *new_instance(struct asg *a)
 {
-    /* The zone with the fewest active instances keeps the group balanced. */
+    /* The zone with the fewest active instances keeps the group balanced; a zone with an
+     * outage in progress is skipped while another one is up (launches there would fail). */
+    bool any_up = false;
+    for (int z = 0; z < a->cfg->nzones; z++)
+        any_up |= !target_list_zone_is_out(a->targets, a->cfg->zones[z]);
     int best = a->cfg->zones[0], bestn = INT32_MAX;
     for (int z = 0; z < a->cfg->nzones; z++) {
         int n = zone_count(a, a->cfg->zones[z]);
+        if (any_up && target_list_zone_is_out(a->targets, a->cfg->zones[z]))
+            continue;
         if (n < bestn) {
             bestn = n;
             best = a->cfg->zones[z];
@@ -198,15 +216,10 @@ static void log_instance(struct asg *a, const struct asg_instance *in, bool laun
 }
 
 /* Launch one instance: pending for the launch time, then in service and warming for
- * warmup_s.  act: the active instances before it (for the activity's wording). */
-static void launch(struct asg *a, double warmup_s, int act)
+ * warmup_s; `cause` is its activity's. */
+static struct asg_instance *launch(struct asg *a, double warmup_s, const char *cause)
 {
     struct asg_instance *in = new_instance(a);
-    char cause[256];
-    snprintf(cause, sizeof cause,
-             "an instance was started in response to a difference between desired and actual "
-             "capacity, increasing the capacity from %d to %d",
-             act, act + 1);
     log_instance(a, in, true, cause);
     in->warmup_s = warmup_s;
     in->state = ASG_PENDING;
@@ -214,6 +227,7 @@ static void launch(struct asg *a, double warmup_s, int act)
     a->launches++;
     double d = sim_dist_sample(a->cfg->launch_time, a->rng);
     sim_event_after(&a->env->sim, d > 0 ? d : 0, in_service, a, (uint64_t)(in - a->inst));
+    return in;
 }
 
 static void terminate_now(struct asg *a, struct asg_instance *in)
@@ -223,6 +237,10 @@ static void terminate_now(struct asg *a, struct asg_instance *in)
      * the deregistration delay elapses). */
     if (t->state == TARGET_IN_SERVICE || t->state == TARGET_DRAINING)
         target_fault_start(t, -2, TARGET_FAULT_CRASH, 1, 0, NULL);
+    if (in->rebalance) { /* a rebalancing launch taken out before it was in service */
+        in->rebalance = false;
+        a->rebal_extra--;
+    }
     in->state = ASG_TERMINATED;
     t->state = TARGET_TERMINATED;
     t->stopped_s = now_of(a);
@@ -339,12 +357,18 @@ static struct asg_instance *victim(struct asg *a)
  * for warmup_s. */
 static void reconcile(struct asg *a, double warmup_s)
 {
-    int act = 0;
+    int act = 0, want = a->desired + a->rebal_extra;
     for (uint32_t i = 0; i < a->ninst; i++)
         act += active(&a->inst[i]);
-    for (; act < a->desired; act++)
-        launch(a, warmup_s, act);
-    for (; act > a->desired; act--) {
+    for (; act < want && !suspended(a, SC_PROC_LAUNCH); act++) {
+        char cause[256];
+        snprintf(cause, sizeof cause,
+                 "an instance was started in response to a difference between desired and "
+                 "actual capacity, increasing the capacity from %d to %d",
+                 act, act + 1);
+        launch(a, warmup_s, cause);
+    }
+    for (; act > want && !suspended(a, SC_PROC_TERMINATE); act--) {
         struct asg_instance *in = victim(a);
         if (!in)
             break;
@@ -355,6 +379,55 @@ static void reconcile(struct asg *a, double warmup_s)
                  act, act - 1);
         log_instance(a, in, false, cause);
         retire(a, in);
+    }
+}
+
+/* ---- AZRebalance (ec2-auto-scaling-benefits.html, "Instance distribution") ---- */
+
+/* An instance launched to rebalance is in service: take one out of the zone with the most
+ * instances (the termination policies choose which), unless Terminate is suspended: then
+ * the group stays above desired (AWS: up to 10 % above max). */
+static void rebalance_launched(struct asg *a)
+{
+    if (suspended(a, SC_PROC_TERMINATE))
+        return;
+    a->rebal_extra--;
+    struct asg_instance *in = victim(a);
+    if (!in)
+        return;
+    log_instance(a, in, false,
+                 "an instance was taken out of service to aid in balancing the group's zones");
+    retire(a, in);
+}
+
+/* Once no zone of the group has an outage, move capacity back where it is missing: launch
+ * in the zone with the fewest instances first, terminate in the one with the most when the
+ * new one is in service.  The group may exceed max by 10 % or 1 instance, whichever is
+ * larger, while it does (AWS.md §5). */
+static void rebalance(struct asg *a)
+{
+    if (suspended(a, SC_PROC_AZ_REBALANCE) || suspended(a, SC_PROC_LAUNCH))
+        return;
+    for (int z = 0; z < a->cfg->nzones; z++)
+        if (target_list_zone_is_out(a->targets, a->cfg->zones[z]))
+            return;
+    int allowed = a->max / 10 > 1 ? a->max / 10 : 1;
+    while (a->rebal_extra < allowed) {
+        int lo = INT32_MAX, hi = -1, act = 0;
+        for (int z = 0; z < a->cfg->nzones; z++) {
+            int n = zone_count(a, a->cfg->zones[z]);
+            act += n;
+            lo = n < lo ? n : lo;
+            hi = n > hi ? n : hi;
+        }
+        if (hi - lo <= 1 || act >= a->max + allowed)
+            return;
+        struct asg_instance *in =
+            launch(a, a->cfg->warmup_s,
+                   "an instance was launched to aid in balancing the group's zones");
+        in->rebalance = true;
+        a->rebal_extra++;
+        a->activities++;
     }
 }
 
@@ -538,7 +611,9 @@ static void tick(struct sim *sim, void *ctx, uint64_t arg)
         if (as_policy_metric(ap->p) && as_multiple_of(now, ap->scfg.period_s))
             feed(a, ap, now);
     }
-    replace_unhealthy(a, now);
+    if (!suspended(a, SC_PROC_HEALTH_CHECK) && !suspended(a, SC_PROC_REPLACE_UNHEALTHY))
+        replace_unhealthy(a, now);
+    rebalance(a);
     int pend, svc, warm, drain;
     asg_counts(a, now, &pend, &svc, &warm, &drain);
     for (int i = 0; i < a->npol; i++) {
@@ -553,7 +628,8 @@ static void tick(struct sim *sim, void *ctx, uint64_t arg)
     group_view(a, now, &g);
     struct scaling_decision out;
     as_decide(a->pol, a->npol, &g, now, &out);
-    apply(a, &out);
+    if (!suspended(a, SC_PROC_ALARM_NOTIFICATION))
+        apply(a, &out);
     (void)arg;
     sim_event_after(sim, a->tick_s, tick, a, 0);
 }
@@ -567,7 +643,8 @@ static void scheduled(struct sim *sim, void *ctx, uint64_t arg)
     group_view(a, now, &g);
     struct scaling_decision d;
     scaling_scheduled_apply(ap->p, &g, now, &d);
-    apply(a, &d);
+    if (!suspended(a, SC_PROC_SCHEDULED_ACTIONS))
+        apply(a, &d);
     double next = scaling_scheduled_next(ap->p, now + 1);
     if (isfinite(next))
         sim_event_schedule(sim, next, scheduled, a, arg);

@@ -67,6 +67,7 @@ struct asg_instance {
     uint32_t *member;        /* [target group] member index, UINT32_MAX before registration */
     int draining;            /* target groups still draining it */
     bool replacing;          /* terminated because unhealthy (counts against the 10 %) */
+    bool rebalance;          /* launched by AZRebalance, not yet in service */
 };
 
 struct asg {
@@ -88,6 +89,8 @@ struct asg {
     bool simple_running;              /* a simple policy's activity has not completed */
     double simple_cooldown_s;         /* s: the cooldown that starts when it completes */
     double cooldown_until_s;          /* s: simple policies wait until then */
+    int rebal_extra;                  /* instances above desired while AZRebalance moves
+                                       * capacity (launched, their partner not yet out) */
     uint64_t activities, launches, terminations, replacements;
 };
 

@@ -37,6 +37,21 @@ enum sc_termination {
 
 #define SC_TERM_MAX 8 /* policies in one list */
 
+/* AWS's scaling processes a group may suspend (suspended_processes; bit i = name i of
+ * sc_process_names; ec2-auto-scaling-suspend-resume-processes.html). */
+enum sc_process {
+    SC_PROC_LAUNCH,              /* no instance is launched */
+    SC_PROC_TERMINATE,           /* no instance is terminated for scale-in or rebalancing */
+    SC_PROC_ADD_TO_LOAD_BALANCER, /* launched instances are not registered */
+    SC_PROC_ALARM_NOTIFICATION,  /* dynamic policies ignore their alarms */
+    SC_PROC_AZ_REBALANCE,        /* zones are not rebalanced */
+    SC_PROC_HEALTH_CHECK,        /* health is not checked: nothing is found unhealthy */
+    SC_PROC_REPLACE_UNHEALTHY,   /* unhealthy instances are not replaced */
+    SC_PROC_SCHEDULED_ACTIONS,   /* scheduled actions do not run */
+};
+
+extern const char *const sc_process_names[];
+
 /* The AWS names (NewestInstance, ...), in enum order, NULL-terminated. */
 extern const char *const sc_termination_names[];
 
@@ -60,6 +75,7 @@ struct sc_asg {
     bool detailed_monitoring;    /* 60 s CPU datapoints (else 300 s) */
     enum sc_termination termination[SC_TERM_MAX]; /* termination policies, in order */
     int nterm;
+    unsigned suspended;          /* suspended processes: bit (1u << enum sc_process) */
     struct scaling_policy *policies;
     int npolicies;
     struct scaling_ctx ctx;      /* what the policies were read with */

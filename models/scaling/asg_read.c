@@ -17,7 +17,8 @@
 static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
                                        "max", "desired", "launch_time", "warmup", "cooldown",
                                        "health_check_type", "health_check_grace_period",
-                                       "monitoring", "termination_policy", "policies", NULL};
+                                       "monitoring", "termination_policy", "suspended_processes",
+                                       "policies", NULL};
 
 const char *const sc_termination_names[] = {
     "Default", "OldestInstance", "NewestInstance", "OldestLaunchTemplate",
@@ -66,6 +67,41 @@ static void rd_termination(struct cfg_read *r, const struct ytree *m, struct sc_
             return;
         }
         a->termination[a->nterm++] = (enum sc_termination)k;
+    }
+}
+
+const char *const sc_process_names[] = {"Launch",           "Terminate",
+                                        "AddToLoadBalancer", "AlarmNotification",
+                                        "AZRebalance",       "HealthCheck",
+                                        "ReplaceUnhealthy",  "ScheduledActions",
+                                        NULL};
+
+/* suspended_processes: a list of AWS's process names. */
+static void rd_suspended(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
+{
+    const struct ytree *l = yread_list(&r->y, m, "suspended_processes");
+    for (size_t i = 0; l && i < l->n; i++) {
+        const struct ytree *v = yread_scalar(&r->y, l->items[i], "a process name");
+        if (!v)
+            return;
+        if (!strcmp(v->text, "InstanceRefresh")) {
+            yread_error(&r->y, &v->loc,
+                        "elbsim models no instance refresh, so 'InstanceRefresh' has nothing "
+                        "to suspend");
+            return;
+        }
+        int k = 0;
+        while (sc_process_names[k] && strcmp(v->text, sc_process_names[k]))
+            k++;
+        if (!sc_process_names[k]) {
+            yread_error(&r->y, &v->loc,
+                        "unknown process '%s' in suspended_processes; expected: Launch, "
+                        "Terminate, AddToLoadBalancer, AlarmNotification, AZRebalance, "
+                        "HealthCheck, ReplaceUnhealthy, ScheduledActions",
+                        v->text);
+            return;
+        }
+        a->suspended |= 1u << k;
     }
 }
 
@@ -134,6 +170,7 @@ int asg_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
                         mon->text);
     }
     rd_termination(r, m, a);
+    rd_suspended(r, m, a);
     scaling_ctx_default(&a->ctx, METRIC_RES_ASG, a->name ? a->name : "asg");
     a->ctx.detailed_monitoring = a->detailed_monitoring;
     a->ctx.clock.epoch_s = r->start_epoch_s;
@@ -190,6 +227,13 @@ void asg_cfg_write(const struct sc_asg *a, char *const *zones, FILE *f)
     for (int k = 0; k < a->nterm; k++)
         fprintf(f, "%s%s", k ? ", " : "", sc_termination_names[a->termination[k]]);
     fputs("]\n", f);
+    if (a->suspended) {
+        fputs("    suspended_processes: [", f);
+        for (int k = 0, n = 0; sc_process_names[k]; k++)
+            if (a->suspended & (1u << k))
+                fprintf(f, "%s%s", n++ ? ", " : "", sc_process_names[k]);
+        fputs("]\n", f);
+    }
     if (a->npolicies) {
         fputs("    policies:\n", f);
         for (int k = 0; k < a->npolicies; k++)
