@@ -22,6 +22,13 @@
  * instance type, on demand), then ClosestToNextInstanceHour, then random
  * (ec2-auto-scaling-termination-policies.html).
  *
+ * Outages and AZRebalance: launches skip a zone with an outage in progress while another
+ * zone of the group is up; once none is out, the group launches in its emptiest zone and,
+ * when that instance is in service, terminates one in its fullest, up to max(1, max / 10)
+ * instances above desired at a time, until the zones differ by at most one.
+ * `suspended_processes` (AWS's names) turn off launching, terminating, registering,
+ * alarms, rebalancing, replacement or scheduled actions.
+ *
  * Health: with health_check_type ec2 an instance whose status check fails (crashed) is
  * replaced; with elb also one a target group marks unhealthy, once the grace period after
  * it went in service is over.  At most 10 % of desired (at least 1) are replaced at once.
