@@ -40,6 +40,10 @@ struct asg *asg_new(struct target_list *targets, uint32_t id, const struct sc_as
     char name[512];
     snprintf(name, sizeof name, "asg.%s", cfg->name);
     a->rng = sim_rng_new(env->seed, name);
+    /* The termination policies' random pick has a stream of its own, so a variant that
+     * only changes them keeps every launch time (common random numbers). */
+    snprintf(name, sizeof name, "asg.%s.terminate", cfg->name);
+    a->term_rng = sim_rng_new(env->seed, name);
     a->tgs = xcalloc((size_t)(cfg->ntgs ? cfg->ntgs : 1), sizeof *a->tgs);
     for (int k = 0; k < cfg->ntgs; k++)
         a->tgs[k] = tgs[k];
@@ -79,6 +83,7 @@ void asg_free(struct asg *a)
     free(a->cand);
     free(a->tgs);
     gsl_rng_free(a->rng);
+    gsl_rng_free(a->term_rng);
     free(a);
 }
 
@@ -312,7 +317,8 @@ static void keep_least(const struct asg *a, uint32_t *cand, uint32_t *n, int whi
 /* Which instance scale-in takes (ec2-auto-scaling-termination-policies.html): the zone
  * with the most active instances (balance overrides every policy; ties: the order of
  * `zones`), then each termination policy of the list in turn keeps the instances it would
- * take, and if several remain, one at random from the group's stream.  AllocationStrategy
+ * take, and if several remain, one at random from the group's stream
+ * "asg.<name>.terminate".  AllocationStrategy
  * and Oldest{LaunchTemplate,LaunchConfiguration} make no choice here: a group has one
  * launch template and one instance type, on demand.  Default is those two, then
  * ClosestToNextInstanceHour, then random. */
@@ -349,7 +355,7 @@ static struct asg_instance *victim(struct asg *a)
         default:
             break;
         }
-    uint32_t pick = n > 1 ? (uint32_t)gsl_rng_uniform_int(a->rng, n) : 0;
+    uint32_t pick = n > 1 ? (uint32_t)gsl_rng_uniform_int(a->term_rng, n) : 0;
     return &a->inst[cand[pick]];
 }
 

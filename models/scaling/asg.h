@@ -17,7 +17,8 @@
  * `zones`), so the group stays balanced.  Termination: the zone with the most active
  * instances, then the `termination_policy` list in order (AWS's names: Default,
  * OldestInstance, NewestInstance, ClosestToNextInstanceHour, OldestLaunchTemplate,
- * OldestLaunchConfiguration, AllocationStrategy), then at random from the group's stream.
+ * OldestLaunchConfiguration, AllocationStrategy), then at random from the group's stream
+ * "asg.<name>.terminate" (its own, so launch times do not depend on it).
  * Default = AllocationStrategy and OldestLaunchTemplate (no choice here: one template, one
  * instance type, on demand), then ClosestToNextInstanceHour, then random
  * (ec2-auto-scaling-termination-policies.html).
@@ -85,6 +86,7 @@ struct asg {
     struct target_list *targets;      /* borrowed: where its instances are made */
     struct target_group **tgs;        /* [cfg->ntgs] */
     gsl_rng *rng;                     /* launch times: "asg.<name>" */
+    gsl_rng *term_rng;                /* termination's random pick: "asg.<name>.terminate" */
     int min, max, desired;
     struct asg_instance *inst;
     uint32_t ninst, cap;
