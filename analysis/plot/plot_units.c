@@ -205,6 +205,11 @@ static void ev_record(int c, void *data)
     }
     if (r->bad_header || strcmp(r->f[1], "scaling"))
         return;
+    /* An instance launched or taken out for a change of desired capacity repeats the row
+     * of the decision ("Launching a new EC2 instance: ... in response to a difference
+     * between desired and actual capacity ..."): marked once, by the decision. */
+    if (strstr(r->f[3], "in response to a difference between desired and actual capacity"))
+        return;
     int g = units_index(r->s, -1, r->f[2], strlen(r->f[2]));
     char *end;
     double t = strtod(r->f[0], &end);
