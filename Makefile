@@ -41,9 +41,9 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers \
+.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip \
         determinism clean help plots golden golden-update
-.PHONY: man check-man install uninstall
+.PHONY: man check-man install uninstall test-the-tests
 
 all: $(ELBSIM)
 
@@ -59,9 +59,10 @@ help:
 	@echo "make mpi         build build-mpi/elbsim with mpicc; check mpirun -n 2 against -j 1"
 	@echo "make asan        ASan+UBSan build running the unit tests"
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
-	@echo "make plots       run every example and draw its plots into out/examples/"
+	@echo "make plots       every example, a compare, a sweep and a forecast, drawn into out/examples/"
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
+	@echo "make roundtrip   every run's resolved scenario.yaml runs again to the same outputs"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
 	@echo "make check-layers  which folder may include which (docs/ARCHITECTURE.md)"
 	@echo "make man         rewrite docs/elbsim.1 and docs/commands.md from the --help texts"
@@ -116,6 +117,7 @@ validation: $(UNIT) $(ELBSIM)
 
 e2e: $(ELBSIM)
 	bash tests/e2e.sh $(ELBSIM)
+	bash tests/e2e_plots.sh $(ELBSIM)
 
 # `elbsim forecast`: backtest table, files and bad input (tests/e2e_forecast.sh).
 e2e-forecast: $(ELBSIM)
@@ -145,7 +147,9 @@ test: lint check-headers check-layers
 	@$(MAKE) --no-print-directory experiments
 	@$(MAKE) --no-print-directory validation
 	@$(MAKE) --no-print-directory determinism
+	@$(MAKE) --no-print-directory test-the-tests
 	@$(MAKE) --no-print-directory golden
+	@$(MAKE) --no-print-directory roundtrip
 	@$(MAKE) --no-print-directory check-man
 	@$(MAKE) --no-print-directory asan
 
@@ -159,15 +163,40 @@ determinism: $(ELBSIM)
 	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
 	bash tests/determinism.sh $(ELBSIM) build-o0/elbsim
 
+# The tests of the tests: determinism.sh and the e2e scripts fail when elbsim crashes, even
+# after writing every output (tests/test_the_tests.sh, against a stand-in that crashes).
+test-the-tests: $(ELBSIM)
+	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
+	bash tests/test_the_tests.sh $(ELBSIM) build-o0/elbsim
+
 # Every example in scenarios/examples/ run and drawn into out/examples/<name>/ (the PNGs
-# the docs show come from here).  Not part of `make test`: the week-long examples take a
-# minute.
+# the docs show come from here), then a folder of each other command drawn too:
+# out/examples/compare-lor (elbsim compare), sweep-capacity (elbsim sweep) and
+# forecast-backtest (elbsim forecast).  Not part of `make test`: the week-long examples
+# take a minute.
 plots: $(ELBSIM)
 	@set -e; for f in scenarios/examples/*.yaml; do \
 	    n=$$(basename $$f .yaml); \
 	    $(ELBSIM) run $$f -q -o out/examples/$$n || [ $$? -eq 3 ]; \
 	    $(ELBSIM) plot out/examples/$$n; \
 	done
+	@set -e; \
+	$(ELBSIM) compare scenarios/examples/heterogeneous_lor.yaml \
+	    --vary target_groups.app.algorithm=round_robin,least_outstanding_requests,'power_of_d(d=2)' \
+	    --reps 5 --set duration=600s -q -o out/examples/compare-lor >/dev/null; \
+	$(ELBSIM) plot out/examples/compare-lor; \
+	$(ELBSIM) sweep scenarios/examples/sweep_capacity.yaml \
+	    --vary target_groups.web.targets.0.count=6..10 \
+	    --vary target_groups.web.algorithm=round_robin,least_outstanding_requests \
+	    --reps 3 --set duration=300s -q -o out/examples/sweep-capacity >/dev/null || [ $$? -eq 3 ]; \
+	$(ELBSIM) plot out/examples/sweep-capacity; \
+	$(ELBSIM) forecast scenarios/examples/forecast_history.csv --target-per-instance 100 \
+	    -o out/examples/forecast-backtest >/dev/null; \
+	$(ELBSIM) plot out/examples/forecast-backtest
+
+# The resolved scenario.yaml of every scenario runs again to the same outputs.
+roundtrip: $(ELBSIM)
+	bash tests/roundtrip.sh $(ELBSIM)
 
 # Every scenario's outputs, byte for byte, against tests/golden (tests/golden.sh).
 golden: $(ELBSIM)

@@ -14,6 +14,7 @@
 
 #include "sim/call.h"
 #include "sim/csvin.h"
+#include "sim/path.h"
 #include "sim/text.h"
 #include "sim/xalloc.h"
 
@@ -495,14 +496,7 @@ static int parse_empirical(struct dist_parser *dp, struct sim_dist *d, const str
         return diag_error_text(dp->base, dp->text, c->name_off, c->end_off - c->name_off,
                                "empirical takes one file name, e.g. empirical(latency.csv)");
     const struct sim_call_arg *a = &c->args[0];
-    char *path;
-    if (dp->base_dir && *dp->base_dir && a->value[0] != '/') {
-        size_t n = strlen(dp->base_dir) + strlen(a->value) + 2;
-        path = xmalloc(n);
-        snprintf(path, n, "%s/%s", dp->base_dir, a->value);
-    } else {
-        path = xstrdup(a->value);
-    }
+    char *path = sim_path_join(dp->base_dir, a->value);
     struct emp_reader r = {.unit = dp->unit};
     struct csvin_origin named = {dp->base, dp->text, a->value_off, a->value_len};
     int rc = csvin_read(path, &named, emp_row, &r);
@@ -519,7 +513,7 @@ static int parse_empirical(struct dist_parser *dp, struct sim_dist *d, const str
     d->kind = SIM_DIST_EMPIRICAL;
     d->u.empirical.n = r.n;
     d->u.empirical.x = r.x;
-    d->path = xstrdup(a->value);
+    d->path = sim_path_absolute(dp->base_dir, a->value); /* for sim_dist_format */
     return 0;
 }
 

@@ -65,6 +65,7 @@ static void append(struct ytree *t, char *key, const struct loc *kloc, struct yt
 struct reader {
     yaml_parser_t parser;
     const char *file;
+    int depth; /* mappings and sequences open around the node being parsed */
 };
 
 static int next_event(struct reader *r, yaml_event_t *ev)
@@ -148,9 +149,18 @@ static int parse_node(struct reader *r, yaml_event_t *ev, struct ytree **out)
         return 0;
     case YAML_MAPPING_START_EVENT:
     case YAML_SEQUENCE_START_EVENT:
+        if (r->depth >= YTREE_MAX_DEPTH) {
+            struct loc at = {r->file, (int)ev->start_mark.line + 1,
+                             (int)ev->start_mark.column + 1};
+            return diag_error(&at, "nesting deeper than %d levels of mappings and lists; "
+                              "a scenario needs about 8", YTREE_MAX_DEPTH);
+        }
+        r->depth++;
         t = node_new(ev->type == YAML_MAPPING_START_EVENT ? YTREE_MAP : YTREE_SEQ, r->file,
                      &ev->start_mark);
-        if (parse_children(r, t)) {
+        int rc = parse_children(r, t);
+        r->depth--;
+        if (rc) {
             ytree_free(t);
             return -1;
         }
@@ -453,6 +463,13 @@ int ytree_set(struct ytree *root, const char *arg)
                                "expected --set PATH=VALUE, e.g. "
                                "target_groups.web.algorithm=least_outstanding_requests");
     size_t value_off = (size_t)(eq - arg) + 1;
+    size_t segments = 1;
+    for (const char *c = arg; c < eq; c++)
+        segments += *c == '.';
+    if (segments > YTREE_MAX_DEPTH)
+        return diag_error_text(&base, arg, 0, (size_t)(eq - arg),
+                               "a path of %zu segments; at most %d", segments,
+                               YTREE_MAX_DEPTH);
     struct ytree *value;
     if (eq[1] == '\0') {
         value = xcalloc(1, sizeof *value);

@@ -34,7 +34,13 @@ struct ytree {
     char *file_owned;        /* root only: storage of loc.file */
 };
 
-/* Parse a file.  Returns 0 and *out, or -1 after diag errors naming file:line:col.
+/* The deepest nesting of mappings and sequences a scenario (or a --set path plus its
+ * value) may have.  Real scenarios nest about 8 deep; the limit keeps every recursive
+ * walk of a tree (building, freeing, relocating, reading) far from the stack's end. */
+#define YTREE_MAX_DEPTH 64
+
+/* Parse a file.  Returns 0 and *out, or -1 after diag errors naming file:line:col;
+ * nesting deeper than YTREE_MAX_DEPTH is such an error.
  * Caller frees with ytree_free. */
 int ytree_load_file(const char *path, struct ytree **out);
 

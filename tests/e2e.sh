@@ -8,8 +8,47 @@ trap 'rm -rf "$TMP"' EXIT
 pass=0
 fail=0
 
-ok() { pass=$((pass + 1)); echo "  ok   $1"; }
-ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; }
+# A crash fails the checks.  watch_crashes makes "$ELBSIM" a stand-in that runs the binary
+# and notes in $TMP/crashes when it dies of a signal (exit status above 128), whatever a
+# check then does with the status; the next check to report fails and names the command,
+# and crashes after the last check fail the script.  The stand-in passes INT and TERM on.
+# (tests/test_the_tests.sh checks that crashes fail.)
+crashes_seen=0
+watch_crashes() {
+    local real=$ELBSIM
+    case $real in */*) real=$(cd "$(dirname "$real")" && pwd)/$(basename "$real") ;; esac
+    mkdir -p "$TMP/bin" && : >"$TMP/crashes"
+    {
+        echo '#!/usr/bin/env bash'
+        printf 'real=%q crashes=%q\n' "$real" "$TMP/crashes"
+        cat <<'EOF'
+"$real" "$@" <&0 &
+pid=$!
+trap 'kill -INT $pid 2>/dev/null' INT
+trap 'kill -TERM $pid 2>/dev/null' TERM
+wait $pid; rc=$?
+while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
+[ $rc -le 128 ] || echo "elbsim died of signal $((rc - 128)): elbsim $*" >>"$crashes"
+exit $rc
+EOF
+    } >"$TMP/bin/elbsim" && chmod +x "$TMP/bin/elbsim" && ELBSIM=$TMP/bin/elbsim
+}
+# True when a crash was noted since the last check reported; report_crashes prints them.
+new_crashes() { [ -f "$TMP/crashes" ] && [ "$(wc -l <"$TMP/crashes")" -gt "$crashes_seen" ]; }
+report_crashes() {
+    new_crashes || return 0
+    tail -n +$((crashes_seen + 1)) "$TMP/crashes" | sed 's/^/       /'
+    crashes_seen=$(wc -l <"$TMP/crashes")
+}
+
+ok() {
+    if new_crashes; then fail=$((fail + 1)); echo "  FAIL $1"; report_crashes; return 0; fi
+    pass=$((pass + 1)); echo "  ok   $1"
+}
+ko() {
+    fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'
+    report_crashes
+}
 
 # expect_error NAME EXPECTED_EXIT PATTERN -- ARGS...: the command fails with that status,
 # its message matches PATTERN (grep -E), and it leaves no output folder behind.
@@ -27,6 +66,7 @@ expect_error() {
 }
 
 echo "e2e: $ELBSIM"
+watch_crashes
 
 # --- a run writes every output, and the summary is sane ---
 out=$("$ELBSIM" run tests/data/e2e_small.yaml -o "$TMP/a" 2>&1); rc=$?
@@ -127,6 +167,33 @@ echo keep >"$TMP/res.old/keep.txt"; echo keep >"$TMP/res.partial/keep.txt"
     && "$ELBSIM" run tests/data/bad/base.yaml -q -o "$TMP/it's" >/dev/null 2>&1 \
     && [ -f "$TMP/it's/summary.csv" ] && [ -z "$(ls -A "$TMP" | grep "^\.it's\.\(old\|partial\)")" ] \
     && ok "a folder named it's is replaced and cleaned up" || ko "a folder named it's" "$(ls -la "$TMP")"
+# A scenario's name is one plain folder name under out/: '..', '/' and control characters
+# are bad input (exit 2), checked by validate too, and nothing is written anywhere.
+mkdir -p "$TMP/nm/cwd" "$TMP/nm/victim"; echo x >"$TMP/nm/victim/keep.txt"
+bad_names=0
+abs_elbsim=$(cd "$(dirname "$ELBSIM")" && pwd)/$(basename "$ELBSIM")
+for n in '../victim' '../../victim' 'a/b' '.hidden' "$(printf 'tab\there')"; do
+    out=$(cd "$TMP/nm/cwd" && "$abs_elbsim" run "$OLDPWD/tests/data/bad/base.yaml" -q --set "name=$n" 2>&1); rc=$?
+    vout=$("$ELBSIM" validate tests/data/bad/base.yaml --set "name=$n" 2>&1); vrc=$?
+    [ $rc -eq 2 ] && [ $vrc -eq 2 ] && echo "$out" | grep -q "one plain folder name" || {
+        bad_names=$((bad_names + 1)); echo "       name '$n': run $rc, validate $vrc: $out"; }
+done
+[ $bad_names -eq 0 ] && [ -f "$TMP/nm/victim/keep.txt" ] && [ -z "$(ls -A "$TMP/nm/cwd")" ] \
+    && ok "names with '..', '/', a leading '.' or control characters are refused (exit 2)" \
+    || ko "bad scenario names ($bad_names wrong)"
+# Nesting 100,000 deep (lists, maps, calls) is bad input, never a crash.
+python3 -c "print('a: ' + '['*100000 + ']'*100000)" >"$TMP/deep1.yaml"
+python3 -c "print('a: ' + '{a: '*100000 + '1' + '}'*100000)" >"$TMP/deep2.yaml"
+deep_bad=0
+for f in "$TMP/deep1.yaml" "$TMP/deep2.yaml"; do
+    out=$("$ELBSIM" validate "$f" 2>&1); rc=$?
+    [ $rc -eq 2 ] && echo "$out" | grep -q "nesting deeper than 64" || { deep_bad=1; echo "       $f: $rc $out"; }
+done
+out=$("$ELBSIM" validate tests/data/bad/base.yaml \
+    --set "workloads.w.demand=$(python3 -c "print('mixture('*10000 + ')'*10000)")" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "nested more than" || { deep_bad=1; echo "       call: $rc"; }
+[ $deep_bad -eq 0 ] && ok "100,000-deep YAML and 10,000-deep calls are errors (exit 2), not crashes" \
+    || ko "deep nesting"
 # Two runs into one folder at once: the second refuses, the first completes.
 "$ELBSIM" run scenarios/quickstart.yaml -q -o "$TMP/busy" --set duration=1h >/dev/null 2>&1 &
 first=$!
@@ -163,9 +230,13 @@ for f in timeseries.csv timeseries_wide.csv summary.csv events.csv requests.csv 
     cmp -s "$TMP/a/$f" "$TMP/b/$f" || { same=0; ko "same seed, same bytes: $f"; }
 done
 [ $same -eq 1 ] && ok "same seed gives byte-identical files"
-"$ELBSIM" run tests/data/e2e_small.yaml -q --seed 8 -o "$TMP/c" >/dev/null 2>&1
-cmp -s "$TMP/a/summary.csv" "$TMP/c/summary.csv" && ko "another seed gives other numbers" \
-    || ok "another seed gives other numbers"
+"$ELBSIM" run tests/data/e2e_small.yaml -q --seed 8 -o "$TMP/c" >/dev/null 2>&1; rc=$?
+if [ $rc -eq 0 ] && [ -s "$TMP/a/summary.csv" ] && [ -s "$TMP/c/summary.csv" ] &&
+    ! cmp -s "$TMP/a/summary.csv" "$TMP/c/summary.csv"; then
+    ok "another seed gives other numbers"
+else
+    ko "another seed gives other numbers (exit $rc)"
+fi
 # Common random numbers: only the algorithm changes, the first attempts are the same requests.
 "$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/lor" \
     --set target_groups.web.algorithm=least_outstanding_requests >/dev/null 2>&1
@@ -178,8 +249,8 @@ firsts "$TMP/a" > "$TMP/a.first"; firsts "$TMP/lor" > "$TMP/lor.first"
 if [ -s "$TMP/a.first" ] && cmp -s "$TMP/a.first" "$TMP/lor.first"; then
     ok "changing the algorithm leaves arrivals and demands unchanged"
 else ko "changing the algorithm leaves arrivals and demands unchanged"; fi
-cmp -s "$TMP/a/summary.csv" "$TMP/lor/summary.csv" && ko "changing the algorithm changes the outcome" \
-    || ok "changing the algorithm changes the outcome"
+[ -s "$TMP/lor/summary.csv" ] && ! cmp -s "$TMP/a/summary.csv" "$TMP/lor/summary.csv" \
+    && ok "changing the algorithm changes the outcome" || ko "changing the algorithm changes the outcome"
 
 # --- lesson: least outstanding requests beats round robin on mixed-speed targets ---
 H=scenarios/examples/heterogeneous_lor.yaml
@@ -206,16 +277,19 @@ awk -v u="$u" 'BEGIN { exit !(u > 0.99 && u <= 1.0 + 1e-9) }' \
 
 # --- validate, list ---
 "$ELBSIM" validate scenarios/quickstart.yaml >/dev/null 2>&1 && ok "validate quickstart" || ko "validate quickstart"
+bad=0
 for s in scenarios/validation/*.yaml; do
-    "$ELBSIM" validate "$s" >/dev/null 2>&1 || ko "validate $s"
+    out=$("$ELBSIM" validate "$s" 2>&1) || { ko "validate $s (exit $?)" "$out"; bad=1; }
 done
-ok "validate every validation scenario"
+[ $bad -eq 0 ] && ok "validate every validation scenario"
+bad=0
 for l in algorithms distributions arrivals instance-types lb-types metrics; do
-    "$ELBSIM" list "$l" | grep -q . || ko "list $l"
+    out=$("$ELBSIM" list "$l" 2>&1); rc=$?
+    [ $rc -eq 0 ] && [ -n "$out" ] || { ko "list $l (exit $rc)" "$out"; bad=1; }
 done
-ok "list every table"
-"$ELBSIM" list algorithms | grep -q least_outstanding_requests && ok "list algorithms names LOR" \
-    || ko "list algorithms names LOR"
+[ $bad -eq 0 ] && ok "list every table"
+out=$("$ELBSIM" list algorithms 2>&1) && grep -q least_outstanding_requests <<<"$out" \
+    && ok "list algorithms names LOR" || ko "list algorithms names LOR" "$out"
 
 # --- bad input: file:line:col, the value, what was expected, exit 2, no output ---
 B=tests/data/bad
@@ -465,6 +539,7 @@ else
     ko "BOM/CRLF trace: exits $rc_lf and $rc_crlf, $n_lf requests" "$(diff "$TMP/tr_lf/summary.csv" "$TMP/tr_crlf/summary.csv" 2>&1 | head -5)"
 fi
 
+new_crashes && ko "elbsim crashed after the last check"
 echo
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -8,10 +8,50 @@ TMP=$(mktemp -d /tmp/elbsim-e2e-exp-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 pass=0
 fail=0
-ok() { pass=$((pass + 1)); echo "  ok   $1"; }
+
+# A crash fails the checks.  watch_crashes makes "$ELBSIM" a stand-in that runs the binary
+# and notes in $TMP/crashes when it dies of a signal (exit status above 128), whatever a
+# check then does with the status; the next check to report fails and names the command,
+# and crashes after the last check fail the script.  The stand-in passes INT and TERM on.
+# (tests/test_the_tests.sh checks that crashes fail.)
+crashes_seen=0
+watch_crashes() {
+    local real=$ELBSIM
+    case $real in */*) real=$(cd "$(dirname "$real")" && pwd)/$(basename "$real") ;; esac
+    mkdir -p "$TMP/bin" && : >"$TMP/crashes"
+    {
+        echo '#!/usr/bin/env bash'
+        printf 'real=%q crashes=%q\n' "$real" "$TMP/crashes"
+        cat <<'EOF'
+"$real" "$@" <&0 &
+pid=$!
+trap 'kill -INT $pid 2>/dev/null' INT
+trap 'kill -TERM $pid 2>/dev/null' TERM
+wait $pid; rc=$?
+while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
+[ $rc -le 128 ] || echo "elbsim died of signal $((rc - 128)): elbsim $*" >>"$crashes"
+exit $rc
+EOF
+    } >"$TMP/bin/elbsim" && chmod +x "$TMP/bin/elbsim" && ELBSIM=$TMP/bin/elbsim
+}
+# True when a crash was noted since the last check reported; report_crashes prints them.
+new_crashes() { [ -f "$TMP/crashes" ] && [ "$(wc -l <"$TMP/crashes")" -gt "$crashes_seen" ]; }
+report_crashes() {
+    new_crashes || return 0
+    tail -n +$((crashes_seen + 1)) "$TMP/crashes" | sed 's/^/       /'
+    crashes_seen=$(wc -l <"$TMP/crashes")
+}
+
+ok() {
+    if new_crashes; then fail=$((fail + 1)); echo "  FAIL $1"; report_crashes; return 0; fi
+    pass=$((pass + 1)); echo "  ok   $1"
+}
+ko() {
+    fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'
+    report_crashes
+}
 # The text on one line (the tables' notes are wrapped at 100 columns).
 flat() { tr '\n' ' ' | tr -s ' '; }
-ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; }
 
 H=scenarios/examples/heterogeneous_lor.yaml
 SHORT=(--set duration=3m --set warmup=30s)
@@ -32,6 +72,7 @@ expect_error() {
 }
 
 echo "e2e experiments: $ELBSIM"
+watch_crashes
 
 # --- compare: table, compare.csv, significance ---
 out=$("$ELBSIM" compare $H --vary $ALG=round_robin,least_outstanding_requests --reps 5 \
@@ -61,11 +102,11 @@ awk -F, '$1=="error_ratio" && $3=="mean" && $11=="wilson" {n++} END {exit n != 2
 
 # --- a variant against itself: every difference is exactly 0 ---
 "$ELBSIM" compare $H --vary $ALG=round_robin,round_robin --reps 3 "${SHORT[@]}" -q \
-    -o "$TMP/self" >/dev/null 2>&1
+    -o "$TMP/self" >/dev/null 2>&1; rc=$?
 bad=$(awk -F, 'NR > 1 && $3=="difference" && ($7 != 0 || $9 > 0 || $10 < 0 || $13 != "identical")' \
     "$TMP/self/compare.csv")
-[ -s "$TMP/self/compare.csv" ] && [ -z "$bad" ] && ok "self-comparison: identical, zero differences" \
-    || ko "self-comparison" "$bad"
+[ $rc -eq 0 ] && [ -s "$TMP/self/compare.csv" ] && [ -z "$bad" ] \
+    && ok "self-comparison: identical, zero differences" || ko "self-comparison (exit $rc)" "$bad"
 
 # --- a named baseline, every pair with Holm-Bonferroni ---
 out=$("$ELBSIM" compare $H --vary $ALG=round_robin,least_outstanding_requests,power_of_d --reps 3 \
@@ -169,5 +210,6 @@ expect_error bad_set "^--set:1:" -- compare $H --vary $ALG=round_robin,random --
 expect_error bad_warmup "--warmup 'auto': expected mser5" -- \
     compare $H --vary $ALG=round_robin,random --warmup auto
 
+new_crashes && ko "elbsim crashed after the last check"
 echo "e2e experiments: $pass passed, $fail failed"
 [ $fail -eq 0 ]

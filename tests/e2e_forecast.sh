@@ -8,8 +8,48 @@ TMP=$(mktemp -d /tmp/elbsim-e2e-forecast-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 pass=0
 fail=0
-ok() { pass=$((pass + 1)); echo "  ok   $1"; }
-ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'; }
+
+# A crash fails the checks.  watch_crashes makes "$ELBSIM" a stand-in that runs the binary
+# and notes in $TMP/crashes when it dies of a signal (exit status above 128), whatever a
+# check then does with the status; the next check to report fails and names the command,
+# and crashes after the last check fail the script.  The stand-in passes INT and TERM on.
+# (tests/test_the_tests.sh checks that crashes fail.)
+crashes_seen=0
+watch_crashes() {
+    local real=$ELBSIM
+    case $real in */*) real=$(cd "$(dirname "$real")" && pwd)/$(basename "$real") ;; esac
+    mkdir -p "$TMP/bin" && : >"$TMP/crashes"
+    {
+        echo '#!/usr/bin/env bash'
+        printf 'real=%q crashes=%q\n' "$real" "$TMP/crashes"
+        cat <<'EOF'
+"$real" "$@" <&0 &
+pid=$!
+trap 'kill -INT $pid 2>/dev/null' INT
+trap 'kill -TERM $pid 2>/dev/null' TERM
+wait $pid; rc=$?
+while kill -0 $pid 2>/dev/null; do wait $pid; rc=$?; done
+[ $rc -le 128 ] || echo "elbsim died of signal $((rc - 128)): elbsim $*" >>"$crashes"
+exit $rc
+EOF
+    } >"$TMP/bin/elbsim" && chmod +x "$TMP/bin/elbsim" && ELBSIM=$TMP/bin/elbsim
+}
+# True when a crash was noted since the last check reported; report_crashes prints them.
+new_crashes() { [ -f "$TMP/crashes" ] && [ "$(wc -l <"$TMP/crashes")" -gt "$crashes_seen" ]; }
+report_crashes() {
+    new_crashes || return 0
+    tail -n +$((crashes_seen + 1)) "$TMP/crashes" | sed 's/^/       /'
+    crashes_seen=$(wc -l <"$TMP/crashes")
+}
+
+ok() {
+    if new_crashes; then fail=$((fail + 1)); echo "  FAIL $1"; report_crashes; return 0; fi
+    pass=$((pass + 1)); echo "  ok   $1"
+}
+ko() {
+    fail=$((fail + 1)); echo "  FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/       /'
+    report_crashes
+}
 
 # expect_error NAME EXIT PATTERN -- ARGS...: fails with that status and message, and
 # leaves no output folder.
@@ -26,14 +66,17 @@ expect_error() {
 }
 
 echo "e2e forecast: $ELBSIM"
+watch_crashes
 EX=scenarios/examples/forecast_history.csv
 
 # --- the example history is what --synthetic 21d prints ---
 "$ELBSIM" forecast --synthetic 21d > "$TMP/h.csv" 2>&1 && cmp -s "$TMP/h.csv" "$EX" \
     && ok "--synthetic 21d reproduces $EX" || ko "--synthetic 21d reproduces $EX"
-"$ELBSIM" forecast --synthetic 2d --seed 5 > "$TMP/h5.csv"
-[ "$(wc -l < "$TMP/h5.csv")" -eq 49 ] && ok "--synthetic 2d: 48 rows" || ko "--synthetic 2d rows"
-cmp -s <(head -49 "$EX") "$TMP/h5.csv" && ko "--seed changes the noise" || ok "--seed changes the noise"
+"$ELBSIM" forecast --synthetic 2d --seed 5 > "$TMP/h5.csv"; rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l < "$TMP/h5.csv")" -eq 49 ] && ok "--synthetic 2d: 48 rows" \
+    || ko "--synthetic 2d rows (exit $rc)"
+[ $rc -eq 0 ] && [ -s "$TMP/h5.csv" ] && ! cmp -s <(head -49 "$EX") "$TMP/h5.csv" \
+    && ok "--seed changes the noise" || ko "--seed changes the noise (exit $rc)"
 
 # --- backtest on the example ---
 out=$("$ELBSIM" forecast "$EX" -o "$TMP/a" --target-per-instance 100 2>&1); rc=$?
@@ -54,12 +97,12 @@ awk -v h="$hw" -v d="$nd" -v w="$nw" -v f="$fl" 'BEGIN { exit !(h < d - 2 && h <
 # the last 48 rows are the forecast after the history: no actuals, capacity filled
 tail -48 "$TMP/a/forecast.csv" | awk -F, '$4 != "" || $5 != "" || $3 == "" { bad = 1 } END { exit bad }' \
     && ok "future rows: forecast without actuals" || ko "future rows"
-"$ELBSIM" forecast "$EX" -o "$TMP/b" --target-per-instance 100 >/dev/null 2>&1
-cmp -s "$TMP/a/forecast.csv" "$TMP/b/forecast.csv" && cmp -s "$TMP/a/backtest.csv" "$TMP/b/backtest.csv" \
+"$ELBSIM" forecast "$EX" -o "$TMP/b" --target-per-instance 100 >/dev/null 2>&1 &&
+    cmp -s "$TMP/a/forecast.csv" "$TMP/b/forecast.csv" && cmp -s "$TMP/a/backtest.csv" "$TMP/b/backtest.csv" \
     && ok "same input, same bytes" || ko "same input, same bytes"
 # one method, shorter horizon: origins from 24 h on, no capacity columns
-out=$("$ELBSIM" forecast "$EX" --method regression --horizon 24h -o "$TMP/c" 2>&1)
-echo "$out" | grep -q "from hour 24" && ok "--method alone starts at 24 h" || ko "--method origins" "$out"
+out=$("$ELBSIM" forecast "$EX" --method regression --horizon 24h -o "$TMP/c" 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$out" | grep -q "from hour 24" && ok "--method alone starts at 24 h" || ko "--method origins" "$out"
 [ "$(wc -l < "$TMP/c/backtest.csv")" -eq 3 ] && ok "--method: one row + floor" || ko "--method rows"
 awk -F, 'NR > 1 && ($3 != "" || $5 != "") { bad = 1 } END { exit bad }' "$TMP/c/forecast.csv" \
     && ok "capacity columns empty without --target-per-instance" || ko "capacity columns"
@@ -86,5 +129,6 @@ expect_error unknown_option 2 "unknown option '--horizn'" -- "$EX" --horizn 4h
 expect_error min_without_target 2 "need --target-per-instance" -- "$EX" --min 2
 expect_error missing_file 1 "cannot open 'nope.csv'" -- nope.csv
 
+new_crashes && ko "elbsim crashed after the last check"
 echo "e2e forecast: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -47,9 +47,13 @@ run_case() {
             [ -f "$f" ] && cp "$f" "$res/$(basename "$f")"
         done
     fi
+    # The resolved scenario names data files absolutely: the clone's place is not output.
+    [ -f "$res/scenario.yaml" ] && sed -i "s|$ROOT/|REPO/|g" "$res/scenario.yaml"
+    return 0
 }
+ROOT=$(pwd -P)
 export -f run_case
-export BIN TMP
+export BIN TMP ROOT
 
 cases | while IFS='|' read -r name args; do printf '%s\0%s\0' "$name" "$args"; done |
     xargs -0 -n 2 -P "${GOLDEN_JOBS:-2}" bash -c 'run_case "$0" "$1"'

@@ -1,10 +1,11 @@
 /* The load-balancer family end to end, in process: NLB flow stickiness, idle timeouts (TCP
  * reset, UDP new flow), connection termination, the CLB's two listener kinds, NLB → ALB
  * chaining, ALB cookie stickiness, deregistration (ALB early end, NLB delay), cross-zone
- * off on an NLB, LCU and NLCU cost, and GWLB target failover.  Each test builds a world from
- * a YAML string, watches every finished request (w->env.on_request) and events.csv row
- * (w->env.events), and checks what AWS.md says the service does.  The tests in the last
- * section each caught a bug when they were written; their comments say what was wrong. */
+ * off on an NLB, LCU and NLCU cost, GWLB target failover and slow start's linear ramp.
+ * Each test builds a world from a YAML string, watches every finished request
+ * (w->env.on_request) and events.csv row (w->env.events), and checks what AWS.md says the
+ * service does.  The tests in the last section each caught a bug when they were written;
+ * their comments say what was wrong. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
@@ -939,6 +940,72 @@ static void gwlb_no_rebalance_keeps_flows_on_a_failed_appliance(void)
     free(g);
 }
 
+/* ---- 11. Slow start ---- */
+
+/* A target that turns healthy beside three others ramps up linearly (target_group.h):
+ * routed a request at time t in the window, it gets it with probability f/4, f = (t - t0) /
+ * 300 s, t0 the ramp's start.  Given when the requests in a stretch of the window were
+ * routed, the group drew one uniform for each, so the new target's count is a sum of
+ * independent Bernoulli(p_i): mean sum p_i, variance sum p_i (1 - p_i).  Six stretches of
+ * 50 s, each within its normal interval at 1 - 0.001/6 (99.9 % for the six together).
+ * Before the ramp the target gets nothing; after it, round robin gives it every fourth. */
+static void slow_start_share_rises_linearly_over_the_window(void)
+{
+    const char *text =
+        "duration: 400s\n"
+        "workloads:\n"
+        "  - { name: w, entry: lb, arrivals: 'poisson(rate=400/s)', demand: const(1ms) }\n"
+        "load_balancers:\n"
+        "  - { name: lb, zones: [a], latency: none, listeners: [ { forward: tg } ] }\n"
+        "target_groups:\n"
+        "  - { name: tg, slow_start: 300s, health_check: { interval: 10s, timeout: 5s },\n"
+        "      targets: [ { kind: ec2, vcpus: 1, count: 3 },\n"
+        "                 { kind: ec2, vcpus: 1, count: 1, register_at: 20s } ] }\n";
+    enum { K = 6 };
+    const double window = 300, n = 4;
+    struct scenario *sc;
+    struct obs o = {0};
+    struct world *w = run(text, &sc, &o);
+    int tid = target_id(w, "tg/3");
+    double t0 = row_time(&o, "tg/3", "slow start begins");
+    CU_ASSERT_FATAL(t0 >= 20 && t0 <= 30 + 1e-9); /* the first check after registering */
+    CU_ASSERT_DOUBLE_EQUAL(row_time(&o, "tg/3", "slow start ends"), t0 + window, 1e-9);
+    double mean[K] = {0}, var[K] = {0};
+    uint64_t got[K] = {0}, routed[K] = {0}, before = 0, after = 0, after_all = 0;
+    for (size_t i = 0; i < o.n; i++) {
+        const struct rec *r = &o.r[i];
+        CU_ASSERT_EQUAL_FATAL(r->status, RQ_OK);
+        double t = r->at_target_s; /* routed then: no load-balancer latency */
+        bool mine = r->target == tid;
+        if (t < t0) {
+            before += mine;
+        } else if (t < t0 + window) {
+            int k = (int)((t - t0) / (window / K));
+            double p = (t - t0) / window / n;
+            mean[k] += p;
+            var[k] += p * (1 - p);
+            got[k] += mine;
+            routed[k]++;
+        } else if (r->done_s < sc->duration_s) {
+            after += mine;
+            after_all++;
+        }
+    }
+    CU_ASSERT_EQUAL(before, 0);
+    double z = gsl_cdf_ugaussian_Qinv(0.001 / K / 2);
+    for (int k = 0; k < K; k++) {
+        double tol = z * sqrt(var[k]);
+        printf("\n    slow start %3.0f-%3.0f s: new target %5llu of %llu, linear ramp %7.1f ± %.1f",
+               k * window / K, (k + 1) * window / K, (unsigned long long)got[k],
+               (unsigned long long)routed[k], mean[k], tol);
+        CU_ASSERT(routed[k] > 15000);
+        CU_ASSERT(fabs((double)got[k] - mean[k]) <= tol);
+    }
+    /* Round robin over four: every fourth request, up to the cycle's phase. */
+    CU_ASSERT(fabs((double)after - (double)after_all / n) <= 1);
+    finish(w, sc, &o);
+}
+
 /* ---- Regressions: documented behaviour the model once missed (each comment: the bug) ---- */
 
 /* Was wrong: models/elb/target_group.c drain_end() (with lb_done / tg_done): when the
@@ -1136,6 +1203,8 @@ static CU_TestInfo lb_tests[] = {
      gwlb_rebalance_moves_flows_off_a_failed_appliance},
     {"gwlb_no_rebalance_keeps_flows_on_a_failed_appliance",
      gwlb_no_rebalance_keeps_flows_on_a_failed_appliance},
+    {"slow_start_share_rises_linearly_over_the_window",
+     slow_start_share_rises_linearly_over_the_window},
     {"alb_requests_running_when_the_delay_ends_get_502",
      alb_requests_running_when_the_delay_ends_get_502},
     {"nlb_zone_without_healthy_targets_leaves_dns", nlb_zone_without_healthy_targets_leaves_dns},

@@ -206,8 +206,7 @@ static void lb_takes_its_type_defaults_and_registers_zones_in_order(void)
                       "    idle_timeout: 350s\n"
                       "    listeners:\n"
                       "      - protocol: TCP\n"
-                      "        rules:\n"
-                      "          - { forward: [{ target_group: \"tg\", weight: 1 }] }\n"));
+                      "        forward: \"tg\"\n"));
     CU_ASSERT_STRING_EQUAL(lb_cfg_type_name(SC_LB_GWLB), "gwlb");
     CU_ASSERT_STRING_EQUAL(lb_cfg_article(SC_LB_ALB), "an");
     lb_cfg_fini(&lb);

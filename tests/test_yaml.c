@@ -1,5 +1,7 @@
 /* ytree: YAML with locations, unknown keys with suggestions, --set paths. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +48,68 @@ static void syntax_error_names_file_line_column(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "bad.yaml:"));
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "YAML syntax"));
     free(msg);
+}
+
+/* n levels of "[" (or "{a: ") around a 1; the caller frees. */
+static char *nested(size_t n, bool maps)
+{
+    const char *open = maps ? "{a: " : "[", *close = maps ? "}" : "]";
+    size_t lo = strlen(open), lc = strlen(close);
+    char *s = malloc(3 + n * (lo + lc) + 2);
+    char *p = s;
+    memcpy(p, "a: ", 3), p += 3;
+    for (size_t i = 0; i < n; i++)
+        memcpy(p, open, lo), p += lo;
+    *p++ = '1';
+    for (size_t i = 0; i < n; i++)
+        memcpy(p, close, lc), p += lc;
+    *p = '\0';
+    return s;
+}
+
+/* 100,000 levels of lists or maps are an error at the level that breaks the limit, not a
+ * stack overflow; the deepest allowed nesting loads. */
+static void nesting_deeper_than_the_limit_is_an_error(void)
+{
+    for (int maps = 0; maps <= 1; maps++) {
+        struct unit_diag_capture cap;
+        struct ytree *t = NULL;
+        char *text = nested(100000, maps);
+        unit_diag_capture_start(&cap);
+        int rc = ytree_load_string(text, "deep.yaml", &t);
+        char *msg = unit_diag_capture_end(&cap);
+        CU_ASSERT_EQUAL(rc, -1);
+        /* The root mapping is level 1; the 64th bracket opens level 65. */
+        size_t col = 3 + (YTREE_MAX_DEPTH - 1) * (maps ? 4 : 1) + 1;
+        char want[64];
+        snprintf(want, sizeof want, "deep.yaml:1:%zu: error: nesting deeper than 64", col);
+        CU_ASSERT_PTR_NOT_NULL(strstr(msg, want));
+        free(msg);
+        free(text);
+        text = nested(YTREE_MAX_DEPTH - 1, maps);
+        CU_ASSERT_EQUAL(ytree_load_string(text, "ok.yaml", &t), 0);
+        ytree_free(t);
+        free(text);
+    }
+}
+
+static void set_path_longer_than_the_limit_is_an_error(void)
+{
+    struct ytree *t;
+    CU_ASSERT_EQUAL_FATAL(ytree_load_string(doc, "d.yaml", &t), 0);
+    char arg[2 * 100 + 8];
+    size_t k = 0;
+    for (int i = 0; i < 100; i++)
+        k += (size_t)snprintf(arg + k, sizeof arg - k, "%sx", i ? "." : "");
+    snprintf(arg + k, sizeof arg - k, "=1");
+    struct unit_diag_capture cap;
+    unit_diag_capture_start(&cap);
+    int rc = ytree_set(t, arg);
+    char *msg = unit_diag_capture_end(&cap);
+    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--set:1:1: error: a path of 100 segments; at most 64"));
+    free(msg);
+    ytree_free(t);
 }
 
 static void duplicate_keys_are_errors(void)
@@ -252,6 +316,8 @@ static CU_TestInfo yaml_tests[] = {
     {"scalars_remember_line_and_column", scalars_remember_line_and_column},
     {"syntax_error_names_file_line_column", syntax_error_names_file_line_column},
     {"duplicate_keys_are_errors", duplicate_keys_are_errors},
+    {"nesting_deeper_than_the_limit_is_an_error", nesting_deeper_than_the_limit_is_an_error},
+    {"set_path_longer_than_the_limit_is_an_error", set_path_longer_than_the_limit_is_an_error},
     {"unknown_key_suggests_nearest", unknown_key_suggests_nearest},
     {"nearest_ignores_far_words", nearest_ignores_far_words},
     {"set_addresses_list_items_by_name", set_addresses_list_items_by_name},

@@ -10,6 +10,7 @@
 #include <csv.h>
 
 #include "analysis/plot/plot_impl.h"
+#include "analysis/summary.h"
 #include "sim/diag.h"
 #include "sim/xalloc.h"
 
@@ -132,4 +133,99 @@ bool plot_csv_label_is(const char *label, const char *scope, const char *metric,
     *name = d1 + 1;
     *name_len = (int)(d2 - d1 - 1);
     return true;
+}
+
+/* ---- a small CSV read whole ---------------------------------------------------------------- */
+
+static void table_field(void *s, size_t len, void *data)
+{
+    struct plot_table *t = data;
+    (void)len;
+    if (t->field == 0) {
+        if (t->nrows == t->cap) {
+            t->cap = t->cap ? 2 * t->cap : 64;
+            t->cells = xrealloc(t->cells, (size_t)t->cap * sizeof *t->cells);
+            t->ncells = xrealloc(t->ncells, (size_t)t->cap * sizeof *t->ncells);
+        }
+        t->cells[t->nrows] = NULL;
+        t->ncells[t->nrows] = 0;
+    }
+    int n = t->ncells[t->nrows];
+    t->cells[t->nrows] = xrealloc(t->cells[t->nrows], (size_t)(n + 1) * sizeof **t->cells);
+    t->cells[t->nrows][n] = xstrdup(s ? s : "");
+    t->ncells[t->nrows] = n + 1;
+    t->field++;
+}
+
+static void table_record(int c, void *data)
+{
+    struct plot_table *t = data;
+    (void)c;
+    if (t->field == 0)
+        return;
+    if (t->nrows == 0)
+        t->ncols = t->ncells[0];
+    else if (t->ncells[t->nrows] != t->ncols && t->bad_row == 0)
+        t->bad_row = t->nrows + 1;
+    t->nrows++;
+    t->field = 0;
+}
+
+int plot_csv_table_read(const char *path, bool optional, struct plot_table *t)
+{
+    memset(t, 0, sizeof *t);
+    int rc = plot_csv_read(path, optional, table_field, table_record, t);
+    if (rc == 0 && t->bad_row) {
+        diag_error(NULL, "%s:%d: %d fields, where the header has %d", path, t->bad_row,
+                   t->ncells[t->bad_row - 1], t->ncols);
+        rc = PLOT_ERR_DATA;
+    }
+    if (rc == 0 && t->nrows == 0) {
+        diag_error(NULL, "%s: empty file (expected a header and rows)", path);
+        rc = PLOT_ERR_DATA;
+    }
+    return rc;
+}
+
+int plot_csv_table_col(const struct plot_table *t, const char *name)
+{
+    for (int c = 0; t->nrows > 0 && c < t->ncols; c++)
+        if (!strcmp(t->cells[0][c], name))
+            return c;
+    return -1;
+}
+
+double plot_csv_table_num(const struct plot_table *t, int row, int col)
+{
+    if (col < 0 || row <= 0 || row >= t->nrows || !*t->cells[row][col])
+        return (double)NAN;
+    char *end;
+    double v = strtod(t->cells[row][col], &end);
+    return *end ? (double)NAN : v;
+}
+
+void plot_csv_table_free(struct plot_table *t)
+{
+    /* A record cut short by a parse error still owns its fields. */
+    int rows = t->nrows + (t->field > 0);
+    for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < t->ncells[r]; c++)
+            free(t->cells[r][c]);
+        free(t->cells[r]);
+    }
+    free(t->cells);
+    free(t->ncells);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- metrics of the experiments' CSV files --------------------------------------------------- */
+
+void plot_metric_init(struct plot_metric *m, const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    struct summary_unit u = summary_unit(dot ? dot + 1 : name);
+    m->name = name;
+    m->scale = u.scale;
+    snprintf(m->unit, sizeof m->unit, "%s", u.shown);
+    snprintf(m->label, sizeof m->label, "%s (%s)", name, u.shown);
 }

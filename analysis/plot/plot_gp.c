@@ -32,27 +32,48 @@ struct plot_xaxis plot_gp_xaxis_for(double t_last)
     return (struct plot_xaxis){1, "simulated time (s)"};
 }
 
-/* Nothing is special inside a gnuplot single-quoted string except '' for a quote. */
+/* Nothing is special inside a gnuplot single-quoted string except '' for a quote; a line
+ * break or another control character would end or garble the command: a space instead. */
 void plot_gp_quoted(FILE *f, const char *s)
 {
     fputc('\'', f);
     for (; *s; s++) {
-        if (*s == '\'')
+        unsigned char c = (unsigned char)*s;
+        if (c == '\'')
             fputc('\'', f);
-        fputc(*s, f);
+        fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
     }
     fputc('\'', f);
 }
 
+void plot_gp_dquoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else
+            fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+    }
+    fputc('"', f);
+}
+
+void plot_gp_terminal_size(FILE *f, int width, int height)
+{
+    fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+               "    set terminal pngcairo size %d,%d noenhanced font 'Sans,11'\n"
+               "} else {\n"
+               "    set terminal png size %d,%d noenhanced\n"
+               "}\n",
+            width, height, width, height);
+}
+
 void plot_gp_terminal(FILE *f, int npanels)
 {
-    int height = npanels <= 1 ? 700 : 400 * npanels;
-    fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-               "    set terminal pngcairo size 1200,%d noenhanced font 'Sans,11'\n"
-               "} else {\n"
-               "    set terminal png size 1200,%d noenhanced\n"
-               "}\n",
-            height, height);
+    plot_gp_terminal_size(f, 1200, npanels <= 1 ? 700 : 400 * npanels);
 }
 
 /* Column labels (`scope.name.metric`) contain dots and dashes, so the figures refer to
@@ -69,6 +90,34 @@ void plot_gp_preamble(FILE *f)
           "set grid\n"
           "set key below\n",
           f);
+}
+
+void plot_gp_stack(FILE *f, const char *png, const char *title, const struct plot_stack *st)
+{
+    int top = 45 + 20 * st->key_rows, bottom = 55;
+    int height = top + bottom + st->npanels * st->panel_px + (st->npanels - 1) * st->gap_px;
+    plot_gp_terminal_size(f, 1200, height);
+    fputs("set output ", f);
+    plot_gp_quoted(f, png);
+    fprintf(f, "\nset multiplot layout %d,1 margins %.4f, %.4f, %.4f, %.4f spacing 0.1, %.4f "
+               "title ", st->npanels, st->left_px / 1200.0, 1 - st->right_px / 1200.0,
+            (double)bottom / height, 1 - (double)top / height, (double)st->gap_px / height);
+    plot_gp_quoted(f, title);
+    if (st->key_rows)
+        fprintf(f, "\nset key at screen 0.5, screen %.4f center top vertical maxrows %d Left "
+                   "reverse\n", 1 - 28.0 / height, st->key_rows);
+    else
+        fputs("\nset key off\n", f);
+}
+
+int plot_gp_key_rows(int entries, size_t longest)
+{
+    /* About 7 pixels a character at font size 11, plus the sample and the gap. */
+    int per_col = 7 * (int)(longest < 100 ? longest : 100) + 90;
+    int cols = 1100 / per_col;
+    if (cols < 1)
+        cols = 1;
+    return entries > 0 ? (entries + cols - 1) / cols : 0;
 }
 
 void plot_gp_using_x(FILE *f, const char *source, const struct plot_xaxis *x)
@@ -167,8 +216,39 @@ int plot_gp_commit(struct plot_gp *gp)
     return rc;
 }
 
+int plot_gp_finish(struct plot_gp *gp, const struct plot_plan *plan)
+{
+    if (plan->nmade > 0)
+        return plot_gp_commit(gp);
+    fclose(gp->f);
+    free(gp->text);
+    gp->f = NULL;
+    gp->text = NULL;
+    return PLOT_ERR_NOTHING;
+}
+
 /* ---- running gnuplot --------------------------------------------------------------------- */
 
+/* At most this much of gnuplot's messages is shown when it fails (its first error is at
+ * the start; a runaway script may print much more). */
+#define GNUPLOT_MESSAGES_MAX 8192
+
+/* What gnuplot printed into f (from its start), at most GNUPLOT_MESSAGES_MAX bytes,
+ * trailing newlines dropped; caller frees. */
+static char *read_messages(FILE *f)
+{
+    char *text = xmalloc(GNUPLOT_MESSAGES_MAX + 1);
+    size_t n = 0;
+    if (fseek(f, 0, SEEK_SET) == 0)
+        n = fread(text, 1, GNUPLOT_MESSAGES_MAX, f);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+        n--;
+    text[n] = '\0';
+    return text;
+}
+
+/* gnuplot's warnings (an empty curve, a font it substituted) are no news to the user:
+ * its stdout and stderr go to a temporary file, shown only when it fails. */
 int plot_run_gnuplot(const char *dir, const char *gnuplot)
 {
     if (!gnuplot || !*gnuplot)
@@ -184,34 +264,71 @@ int plot_run_gnuplot(const char *dir, const char *gnuplot)
     fputs("cd ", mem);
     plot_gp_quoted(mem, dir);
     fputs("; load '" PLOT_SCRIPT_NAME "'", mem);
-    fclose(mem);
+    if (fclose(mem) != 0 || !cmd) {
+        diag_error(NULL, "cannot run %s: %s", gnuplot, strerror(errno ? errno : ENOMEM));
+        free(cmd);
+        return PLOT_ERR_IO;
+    }
 
+    int rc = PLOT_ERR_IO;
+    FILE *msgs = tmpfile();
+    if (!msgs) {
+        diag_error(NULL, "cannot create a temporary file for %s's messages: %s", gnuplot,
+                   strerror(errno));
+        goto out_cmd;
+    }
+    posix_spawn_file_actions_t fa;
+    int err = posix_spawn_file_actions_init(&fa);
+    if (err) {
+        diag_error(NULL, "cannot run %s: %s", gnuplot, strerror(err));
+        goto out_msgs;
+    }
+    err = posix_spawn_file_actions_adddup2(&fa, fileno(msgs), 1);
+    if (!err)
+        err = posix_spawn_file_actions_adddup2(&fa, fileno(msgs), 2);
+    if (err) {
+        diag_error(NULL, "cannot run %s: %s", gnuplot, strerror(err));
+        goto out_actions;
+    }
     char *argv[] = {(char *)gnuplot, (char *)"-e", cmd, NULL};
     pid_t pid;
-    int err = posix_spawnp(&pid, gnuplot, NULL, NULL, argv, environ);
-    free(cmd);
-    if (err != 0)
-        return PLOT_ERR_NO_GNUPLOT;
+    err = posix_spawnp(&pid, gnuplot, &fa, NULL, argv, environ);
+    if (err != 0) {
+        rc = PLOT_ERR_NO_GNUPLOT;
+        goto out_actions;
+    }
     int st;
     while (waitpid(pid, &st, 0) < 0) {
         if (errno != EINTR) {
             diag_error(NULL, "cannot wait for %s: %s", gnuplot, strerror(errno));
-            return PLOT_ERR_GNUPLOT;
+            rc = PLOT_ERR_GNUPLOT;
+            goto out_actions;
         }
     }
     /* 127: the C library could not exec it after the fork (POSIX leaves this open). */
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-        return PLOT_ERR_NO_GNUPLOT;
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
+        rc = PLOT_ERR_NO_GNUPLOT;
+    } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         char *gp = text_join_path(dir, PLOT_SCRIPT_NAME);
+        char *text = read_messages(msgs);
+        char status[64];
         if (WIFEXITED(st))
-            diag_error(NULL, "%s failed (exit status %d) running '%s'", gnuplot,
-                       WEXITSTATUS(st), gp);
+            snprintf(status, sizeof status, "exit status %d", WEXITSTATUS(st));
         else
-            diag_error(NULL, "%s was killed by signal %d running '%s'", gnuplot,
-                       WTERMSIG(st), gp);
+            snprintf(status, sizeof status, "killed by signal %d", WTERMSIG(st));
+        diag_error(NULL, "%s failed (%s) running '%s'%s%s", gnuplot, status, gp,
+                   *text ? "; it said:\n" : " without a message", text);
+        free(text);
         free(gp);
-        return PLOT_ERR_GNUPLOT;
+        rc = PLOT_ERR_GNUPLOT;
+    } else {
+        rc = 0;
     }
-    return 0;
+out_actions:
+    posix_spawn_file_actions_destroy(&fa);
+out_msgs:
+    fclose(msgs);
+out_cmd:
+    free(cmd);
+    return rc;
 }

@@ -2,7 +2,10 @@
  * policy.png: one panel per scaling policy of a group or ECS service with a value in either
  * of its series, in column order: asg.G.P.metric (ecs.SVC.P.metric), the datapoint the
  * policy last saw, and asg.G.P.alarm (ecs.SVC.P.alarm), the alarm state
- * (INSUFFICIENT_DATA, OK, ALARM) on the right-hand axis, or alone on the left one.  The
+ * (INSUFFICIENT_DATA, OK, ALARM) as the panel's shaded background, or alone a curve.  The
+ * metric's axis names it and its unit, and horizontal lines mark where the policy acts (a
+ * target tracking policy's target, solid, and the level its scale-in alarm acts below,
+ * dashed; a step or simple policy's alarm threshold), as scenario.yaml gives them.  The
  * unit's scaling activities are dotted lines.  Units without policies leave the figure out
  * without a word.  See plot_impl.h.
  */
@@ -22,33 +25,56 @@ static void put_panel(FILE *f, const struct plot_wide *h, const struct plot_unit
              pc->name);
     fputs("set title ", f);
     plot_gp_quoted(f, title);
-    /* The alarm on the right-hand axis, or alone on the left one. */
-    const char *ax = metric ? "y2" : "y";
-    fprintf(f, "\nset yrange [*<0:*]\nset ylabel '%s'\n", metric ? "metric" : "alarm state");
+    /* With the metric, the alarm state shades the panel's background (ALARM red,
+     * INSUFFICIENT_DATA grey, on a hidden right-hand axis from 0 to 1): as a curve of its
+     * own it would cross the metric and sit on its target.  Alone, it is a curve of steps
+     * on the left-hand axis. */
+    fputs("\nset yrange [*<0:*]\nset ylabel ", f);
+    plot_gp_quoted(f, !metric ? "alarm state" : pc->what[0] ? pc->what : "metric");
+    fputc('\n', f);
     if (metric && alarm)
-        fputs("set ytics nomirror\nset y2label 'alarm state'\n", f);
-    if (alarm)
-        fprintf(f, "set %srange [-0.25:2.25]\nset %stics ('INSUFFICIENT_DATA' 0, "
-                   "'OK' 1, 'ALARM' 2)\n", ax, ax);
+        fputs("set ytics nomirror\nset y2range [0:1]\nunset y2tics\n", f);
+    else if (alarm)
+        fputs("set yrange [-0.25:2.25]\nset ytics ('INSUFFICIENT_DATA' 0, 'OK' 1, 'ALARM' 2)\n",
+              f);
     plot_units_put_activity_lines(f, g, x);
-    fputs("plot ", f);
+    const char *sep = "plot ";
+    if (metric && alarm) {
+        static const struct {
+            int state;
+            const char *colour, *title;
+        } shade[] = {{2, "#d7191c", "alarm in ALARM (shaded)"},
+                     {0, "gray50", "alarm without data (shaded)"}};
+        for (int k = 0; k < 2; k++) {
+            fputs(sep, f);
+            plot_gp_using_x(f, "data skip 1", x);
+            fprintf(f, "(column(%d) == %d ? 1 : 0) axes x1y2 with fillsteps fs transparent solid "
+                       "0.15 noborder lc rgb '%s' title '%s'", pc->alarm, shade[k].state,
+                    shade[k].colour, shade[k].title);
+            sep = ", \\\n     ";
+        }
+    }
     if (metric) {
+        fputs(sep, f);
         plot_gp_using_x(f, "data skip 1", x);
         fprintf(f, "%d axes x1y1 with lines lw 2 lc 1 title 'metric'", pc->metric);
-    }
-    if (alarm) {
-        if (metric)
-            fputs(", \\\n     ", f);
+        for (int i = 0; i < pc->nlevel; i++) {
+            const struct plot_level *l = &pc->level[i];
+            fprintf(f, ", \\\n     %.10g axes x1y1 with lines lw 2 dt %d lc rgb '%s' title ",
+                    l->value, l->main ? 1 : 2, l->main ? "#e66101" : "#fdb863");
+            plot_gp_quoted(f, l->title);
+        }
+    } else if (alarm) {
+        fputs(sep, f);
         plot_gp_using_x(f, "data skip 1", x);
-        fprintf(f, "%d axes x1%s with steps lw 1 lc rgb '#d7191c' title "
-                   "'alarm state%s'", pc->alarm, metric ? "y2" : "y1",
-                metric ? " (right axis)" : "");
+        fprintf(f, "%d axes x1y1 with steps lw 1 lc rgb '#d7191c' title 'alarm state'",
+                pc->alarm);
     }
     fputc('\n', f);
     if (g->nact)
         fputs("unset arrow\n", f);
     if (metric && alarm)
-        fputs("set ytics mirror\nunset y2tics\nunset y2label\n", f);
+        fputs("set ytics mirror\nset y2range [*:*]\n", f);
     else if (alarm)
         fputs("set ytics autofreq\n", f);
 }
@@ -75,8 +101,9 @@ void plot_policy_put(FILE *f, const struct plot_wide *h, const struct plot_units
     fputs("\n# policy.png\n", f);
     plot_gp_terminal(f, npanels);
     fprintf(f, "set output 'policy.png'\nset multiplot layout %d,1 title ", npanels);
-    plot_gp_quoted(f, "Scaling policies: the metric datapoint each policy last saw and its "
-                      "alarm state (dotted lines: scaling activities)");
+    plot_gp_quoted(f, "Scaling policies: the metric datapoint each policy last saw against its "
+                      "target or alarm threshold, the alarm's state shaded (dotted lines: "
+                      "scaling activities)");
     fprintf(f, "\n%sset key on\nset xlabel ", xrange);
     plot_gp_quoted(f, x->label);
     fputc('\n', f);

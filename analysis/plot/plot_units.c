@@ -1,7 +1,7 @@
 /* The Auto Scaling groups, ECS services and ECS clusters of a run ("units"), found among
- * timeseries_wide.csv's labels, with their policies and their scaling activities from
- * events.csv: what capacity.png, policy.png and forecast.png draw.  See plot_impl.h. */
-#include <errno.h>
+ * timeseries_wide.csv's labels, with their policies: what capacity.png, policy.png and
+ * forecast.png draw (their scaling activities come from events.csv, plot_events.c).  See
+ * plot_impl.h. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,12 +9,11 @@
 #include <string.h>
 
 #include "analysis/plot/plot_impl.h"
-#include "sim/diag.h"
 #include "sim/text.h"
 #include "sim/xalloc.h"
+#include "sim/ytree.h"
 
-/* The unit of that kind and name (kind < 0: any kind, the first in column order). */
-static int units_index(const struct plot_units *s, int kind, const char *name, size_t len)
+int plot_units_index(const struct plot_units *s, int kind, const char *name, size_t len)
 {
     for (int i = 0; i < s->n; i++)
         if ((kind < 0 || (int)s->g[i].kind == kind) && strlen(s->g[i].name) == len &&
@@ -70,7 +69,7 @@ void plot_units_find(struct plot_units *s, const struct plot_wide *h)
             const struct unit_series *us = &unit_series[k];
             if (!plot_csv_label_is(h->cols[i], us->scope, us->metric, &name, &nl))
                 continue;
-            int g = units_index(s, (int)us->kind, name, (size_t)nl);
+            int g = plot_units_index(s, (int)us->kind, name, (size_t)nl);
             if (g < 0) {
                 g = s->n++;
                 s->g[g].kind = us->kind;
@@ -124,7 +123,7 @@ void plot_units_find(struct plot_units *s, const struct plot_wide *h)
             p++;
         if (p == gc->npol) {
             gc->pol = xrealloc(gc->pol, (size_t)(p + 1) * sizeof *gc->pol);
-            gc->pol[p] = (struct plot_policy){xmalloc(pl + 1), 0, 0};
+            gc->pol[p] = (struct plot_policy){.name = xmalloc(pl + 1)};
             memcpy(gc->pol[p].name, pname, pl);
             gc->pol[p].name[pl] = '\0';
             gc->npol++;
@@ -134,6 +133,154 @@ void plot_units_find(struct plot_units *s, const struct plot_wide *h)
         else
             gc->pol[p].metric = i + 1;
     }
+}
+
+/* ---- scenario.yaml ------------------------------------------------------------------------ */
+
+/* The unit of a CloudWatch metric's values as the policies see them, from its name (the
+ * names of models/scaling/metrics.c; analysis/ does not include models/): utilizations in
+ * %, counts per period, response time in s.  "" when not known. */
+static const char *metric_unit(const char *name, const char *period, char *buf, size_t n)
+{
+    const char *per = period && *period ? period : "period";
+    if (strstr(name, "Utilization"))
+        return "%";
+    if (strstr(name, "RequestCountPerTarget"))
+        snprintf(buf, n, "requests per target per %s", per);
+    else if (strstr(name, "RequestCount"))
+        snprintf(buf, n, "requests per %s", per);
+    else if (strstr(name, "HTTPCode"))
+        snprintf(buf, n, "responses per %s", per);
+    else if (strstr(name, "Network"))
+        snprintf(buf, n, "bytes per %s", per);
+    else if (strstr(name, "ResponseTime"))
+        return "s";
+    else
+        return "";
+    return buf;
+}
+
+static const char *scalar(const struct ytree *m, const char *key)
+{
+    const struct ytree *v = ytree_get(m, key);
+    return v && v->kind == YTREE_SCALAR ? v->text : NULL;
+}
+
+static double number(const struct ytree *m, const char *key)
+{
+    const char *t = scalar(m, key);
+    char *end;
+    double v = t ? strtod(t, &end) : (double)NAN;
+    return t && end != t && !*end ? v : (double)NAN;
+}
+
+/* "50", "0.5", "1e+06": the shortest that reads back the same, for titles. */
+static void fmt_value(char *buf, size_t n, double v)
+{
+    snprintf(buf, n, "%.6g", v);
+}
+
+/* One policy's metric and levels from its scenario mapping m. */
+static void policy_from(struct plot_policy *pc, const struct ytree *m)
+{
+    const char *type = scalar(m, "type");
+    char ubuf[96], v1[32], v2[32];
+    if (type && !strcmp(type, "target_tracking")) {
+        const char *metric = scalar(m, "metric");
+        double target = number(m, "target"), factor = number(m, "scale_in_threshold");
+        if (!metric)
+            return;
+        const char *unit = metric_unit(metric, scalar(m, "period"), ubuf, sizeof ubuf);
+        const char *sp = !strcmp(unit, "%") || !*unit ? "" : " ";
+        snprintf(pc->what, sizeof pc->what, "%.80s%s%s%s", metric, *unit ? " (" : "", unit,
+                 *unit ? ")" : "");
+        if (isfinite(target)) {
+            struct plot_level *l = &pc->level[pc->nlevel++];
+            fmt_value(v1, sizeof v1, target);
+            l->value = target;
+            l->main = true;
+            snprintf(l->title, sizeof l->title, "target %s%s%.40s", v1, sp,
+                     !strcmp(unit, "%") ? " %" : unit);
+            bool in = !scalar(m, "disable_scale_in") ||
+                      strcmp(scalar(m, "disable_scale_in"), "true") != 0;
+            if (in && isfinite(factor) && factor > 0 && factor < 1) {
+                l = &pc->level[pc->nlevel++];
+                fmt_value(v2, sizeof v2, factor * target);
+                l->value = factor * target;
+                l->main = false;
+                snprintf(l->title, sizeof l->title, "scale in below %s%s%.40s (%.6g x target)",
+                         v2, sp, !strcmp(unit, "%") ? " %" : unit, factor);
+            }
+        }
+        return;
+    }
+    /* step and simple policies: one alarm */
+    const struct ytree *alarm = ytree_get(m, "alarm");
+    const char *metric = alarm ? scalar(alarm, "metric") : NULL;
+    if (!metric)
+        return;
+    const char *unit = metric_unit(metric, scalar(alarm, "period"), ubuf, sizeof ubuf);
+    const char *stat = scalar(alarm, "statistic");
+    snprintf(pc->what, sizeof pc->what, "%.60s%s%.16s%s%s%s%s", metric, stat ? " " : "",
+             stat ? stat : "", *unit ? " (" : "", unit, *unit ? ")" : "", "");
+    double th = number(alarm, "threshold");
+    if (isfinite(th)) {
+        struct plot_level *l = &pc->level[pc->nlevel++];
+        const char *cmp = scalar(alarm, "comparison");
+        fmt_value(v1, sizeof v1, th);
+        l->value = th;
+        l->main = true;
+        snprintf(l->title, sizeof l->title, "alarm threshold: %.4s %s%s%.40s", cmp ? cmp : "",
+                 v1, !strcmp(unit, "%") || !*unit ? "" : " ", !strcmp(unit, "%") ? " %" : unit);
+    }
+}
+
+/* The list item of seq named name, or NULL. */
+static const struct ytree *named(const struct ytree *seq, const char *name)
+{
+    for (size_t i = 0; seq && seq->kind == YTREE_SEQ && i < seq->n; i++) {
+        const char *n = scalar(seq->items[i], "name");
+        if (n && !strcmp(n, name))
+            return seq->items[i];
+    }
+    return NULL;
+}
+
+int plot_units_read_scenario(const char *dir, struct plot_units *s)
+{
+    bool any = false;
+    for (int i = 0; i < s->n; i++)
+        any = any || s->g[i].npol > 0;
+    if (!any)
+        return 0;
+    char *path = text_join_path(dir, "scenario.yaml");
+    FILE *probe = fopen(path, "r");
+    if (!probe) {
+        free(path); /* an older run or a folder put together by hand: no levels */
+        return 0;
+    }
+    fclose(probe);
+    struct ytree *t;
+    int rc = ytree_load_file(path, &t);
+    free(path);
+    if (rc != 0)
+        return PLOT_ERR_DATA;
+    for (int i = 0; i < s->n; i++) {
+        struct plot_unit *g = &s->g[i];
+        if (g->kind == PLOT_UNIT_CLUSTER)
+            continue;
+        const struct ytree *owner = named(
+            ytree_get(t, g->kind == PLOT_UNIT_GROUP ? "auto_scaling_groups" : "ecs_services"),
+            g->name);
+        const struct ytree *pols = owner ? ytree_get(owner, "policies") : NULL;
+        for (int p = 0; p < g->npol; p++) {
+            const struct ytree *m = named(pols, g->pol[p].name);
+            if (m && m->kind == YTREE_MAP)
+                policy_from(&g->pol[p], m);
+        }
+    }
+    ytree_free(t);
+    return 0;
 }
 
 void plot_units_free(struct plot_units *s)
@@ -147,106 +294,6 @@ void plot_units_free(struct plot_units *s)
     }
     free(s->g);
     free(s->load);
-}
-
-/* ---- events.csv ---------------------------------------------------------------------------- */
-
-/* "... changing the desired capacity from X to Y." (models/scaling/asg.c and the policies). */
-static bool parse_change(const char *detail, int *from, int *to)
-{
-    for (const char *p = strstr(detail, "from "); p; p = strstr(p + 1, "from ")) {
-        int a, b, n = 0;
-        if (sscanf(p, "from %d to %d%n", &a, &b, &n) == 2 && n > 0) {
-            *from = a;
-            *to = b;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* events.csv read a record at a time; only the scaling rows of known units are kept
- * (O(those rows) memory: the file also holds every health change). */
-struct ev_reader {
-    struct plot_units *s;
-    char *f[4];      /* the current record's fields time_s, kind, name, detail; owned */
-    int field;
-    int records;     /* complete records seen (header included) */
-    bool bad_header;
-};
-
-static void ev_field(void *text, size_t len, void *data)
-{
-    struct ev_reader *r = data;
-    (void)len;
-    if (r->field < 4) {
-        free(r->f[r->field]);
-        r->f[r->field] = xstrdup(text ? text : "");
-    }
-    r->field++;
-}
-
-static void ev_record(int c, void *data)
-{
-    struct ev_reader *r = data;
-    (void)c;
-    int nf = r->field;
-    r->field = 0;
-    if (nf < 4) {
-        if (r->records == 0)
-            r->bad_header = true;
-        r->records++;
-        return;
-    }
-    if (r->records++ == 0) {
-        r->bad_header = strcmp(r->f[0], "time_s") || strcmp(r->f[1], "kind") ||
-                        strcmp(r->f[2], "name") || strcmp(r->f[3], "detail");
-        return;
-    }
-    if (r->bad_header || strcmp(r->f[1], "scaling"))
-        return;
-    /* An instance launched or taken out for a change of desired capacity repeats the row
-     * of the decision ("Launching a new EC2 instance: ... in response to a difference
-     * between desired and actual capacity ..."): marked once, by the decision. */
-    if (strstr(r->f[3], "in response to a difference between desired and actual capacity"))
-        return;
-    int g = units_index(r->s, -1, r->f[2], strlen(r->f[2]));
-    char *end;
-    double t = strtod(r->f[0], &end);
-    if (g < 0 || end == r->f[0] || !isfinite(t))
-        return;
-    struct plot_unit *gc = &r->s->g[g];
-    if (gc->nact == gc->capact) {
-        gc->capact = gc->capact ? 2 * gc->capact : 16;
-        gc->act = xrealloc(gc->act, (size_t)gc->capact * sizeof *gc->act);
-    }
-    struct plot_activity *a = &gc->act[gc->nact++];
-    a->t_s = t;
-    if (!parse_change(r->f[3], &a->from, &a->to))
-        a->from = a->to = 0;
-    if (!strncmp(r->f[3], "Predictive scaling policy ", 26))
-        a->cause = PLOT_CAUSE_PREDICTIVE;
-    else if (!strncmp(r->f[3], "Alarm ", 6))
-        a->cause = PLOT_CAUSE_DYNAMIC;
-    else
-        a->cause = PLOT_CAUSE_OTHER;
-}
-
-int plot_units_read_events(const char *dir, struct plot_units *s)
-{
-    char *path = text_join_path(dir, PLOT_EVENTS_CSV);
-    struct ev_reader r = {s, {NULL}, 0, 0, false};
-    int rc = plot_csv_read(path, true, ev_field, ev_record, &r);
-    if (rc == PLOT_CSV_ABSENT) {
-        rc = 0; /* an older run: no activities to mark */
-    } else if (rc == 0 && r.records > 0 && r.bad_header) {
-        diag_error(NULL, "%s: expected a header `time_s,kind,name,detail`", path);
-        rc = PLOT_ERR_DATA;
-    }
-    for (int i = 0; i < 4; i++)
-        free(r.f[i]);
-    free(path);
-    return rc;
 }
 
 void plot_units_put_activity_lines(FILE *f, const struct plot_unit *g,

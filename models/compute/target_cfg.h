@@ -23,6 +23,7 @@ struct sc_targets {
     int count;
     int zone;                    /* -1 = spread over the scenario's zones */
     double fargate_cpu;          /* Fargate: vCPU of the task (spec.servers is its ceiling) */
+    double speed_factor;         /* an instance type's or task's `speed:` (1 = as listed) */
     char *lb;                    /* a load balancer registered as the target (chaining) */
     struct loc lb_loc;
     double register_at_s;        /* s: registered then (0 = from the start) */

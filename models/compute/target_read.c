@@ -39,11 +39,13 @@ int target_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_targets
         ts->lb_loc = ytree_get(m, "lb")->loc;
         ts->count = 1;
         ts->zone = -1;
+        ts->speed_factor = 1.0;
         return r->y.errors > errors ? -1 : 0;
     }
     struct target_spec *sp = &ts->spec;
     ts->count = 1;
     ts->zone = -1;
+    ts->speed_factor = 1.0;
     sp->speed = 1.0;
     sp->discipline = TARGET_FCFS;
     char *kind = xstrdup("ec2");
@@ -148,6 +150,8 @@ int target_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_targets
         sp->speed = sp->kind == TARGET_FARGATE ? sp->speed * speed
                     : it                       ? sp->speed * speed
                                                : speed;
+        if (sp->kind == TARGET_FARGATE || it)
+            ts->speed_factor = speed;
     }
     if (sp->queue_limit > 0 && sp->queue_limit < sp->servers) {
         yread_error(&r->y, &ytree_get(m, "queue_limit")->loc,
@@ -182,11 +186,17 @@ int target_cfg_read_template(struct cfg_read *r, const struct ytree *v, struct s
 static void write_shape(const struct sc_targets *ts, FILE *f)
 {
     const struct target_spec *sp = &ts->spec;
-    if (sp->kind == TARGET_FARGATE)
-        fprintf(f, "kind: fargate, cpu: %.10g, memory: %.10gGB", ts->fargate_cpu, sp->memory_gb);
-    else if (sp->instance_type)
-        fprintf(f, "kind: ec2, instance_type: %s", sp->instance_type);
-    else
+    if (sp->kind == TARGET_FARGATE || sp->instance_type) {
+        if (sp->kind == TARGET_FARGATE)
+            fprintf(f, "kind: fargate, cpu: %.10g, memory: %.10gGB", ts->fargate_cpu,
+                    sp->memory_gb);
+        else
+            fprintf(f, "kind: ec2, instance_type: %s", sp->instance_type);
+        if (ts->speed_factor != 1.0) {
+            fputs(", speed: ", f);
+            ywrite_unit(f, ts->speed_factor, SIM_UNIT_NONE);
+        }
+    } else
         fprintf(f, "kind: ec2, vcpus: %d, speed: %.10g, memory: %.10gGB", sp->servers, sp->speed,
                 sp->memory_gb);
 }

@@ -309,8 +309,16 @@ void lb_cfg_write(const struct sc_lb *lb, char *const *zones, FILE *f)
         fputs("\n    next: ", f);
         ywrite_quoted(f, lb->next);
     }
-    fprintf(f, "\n    listeners:\n      - protocol: %s\n        rules:\n",
-            protocol_names[lb->protocol]);
+    fprintf(f, "\n    listeners:\n      - protocol: %s\n", protocol_names[lb->protocol]);
+    if (lb->type != SC_LB_ALB) {
+        /* Only an ALB has rules; the others forward everything to one group. */
+        ELB_ASSERT(lb->nrules == 1 && lb->rules[0].nfw == 1);
+        fputs("        forward: ", f);
+        ywrite_quoted(f, lb->rules[0].fw[0].target_group);
+        fputc('\n', f);
+        return;
+    }
+    fputs("        rules:\n", f);
     for (int j = 0; j < lb->nrules; j++) {
         const struct sc_rule *ru = &lb->rules[j];
         fputs("          - { ", f);

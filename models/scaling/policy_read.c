@@ -2,9 +2,11 @@
 #include "models/scaling/policy_cfg.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "models/core/cfg_read.h"
 #include "models/forecast/forecast.h"
+#include "sim/path.h"
 #include "sim/yread.h"
 
 /* A policy on a target group's metric (request counts, response times, 5xx; or predictive
@@ -38,16 +40,17 @@ int policy_cfg_history_read(struct cfg_read *r, const char *owner, struct scalin
 {
     size_t need = forecast_method_min_history_h(&p->method);
     if (p->history_path) {
-        char path[4096];
-        if (p->history_path[0] == '/' || !r->y.dir)
-            snprintf(path, sizeof path, "%s", p->history_path);
-        else
-            snprintf(path, sizeof path, "%s/%s", r->y.dir, p->history_path);
+        char *path = sim_path_join(r->y.dir, p->history_path);
         struct forecast_history h;
         int rc = forecast_history_read(path, p->history_series,
                                        p->pred_requests ? FORECAST_AGG_SUM : FORECAST_AGG_MEAN, &h);
+        free(path);
         if (rc)
             return yread_fail(&r->y);
+        /* The resolved scenario names the file absolutely, to run again from anywhere. */
+        char *abs = sim_path_absolute(r->y.dir, p->history_path);
+        free(p->history_path);
+        p->history_path = abs;
         p->history = h.load;
         p->history_n = h.n;
         h.load = NULL;

@@ -152,6 +152,27 @@ static void check_slos(struct reader *r)
     }
 }
 
+/* Why name cannot be a folder under out/ (NULL when it can): empty, longer than
+ * SCENARIO_NAME_MAX bytes, "." or "..", a '/', a control character, or a leading '.'
+ * (hidden, and the prefix of elbsim's own temporary folders). */
+const char *scenario_name_problem(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0)
+        return "is empty";
+    if (n > SCENARIO_NAME_MAX)
+        return "is longer than " SCENARIO_NAME_MAX_TEXT " bytes";
+    if (name[0] == '.')
+        return "starts with '.' (\".\", \"..\" and hidden folders are not allowed)";
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        if (*c == '/')
+            return "contains '/'";
+        if (*c < 0x20 || *c == 0x7f)
+            return "contains a control character";
+    }
+    return NULL;
+}
+
 static void read_top(struct reader *r, const struct ytree *root)
 {
     struct scenario *sc = r->sc;
@@ -162,12 +183,28 @@ static void read_top(struct reader *r, const struct ytree *root)
     sc->seed = 1;
     sc->interval_s = 0;
     yread_string(&r->c.y, root, "name", &sc->name);
+    const struct ytree *name_node = ytree_get(root, "name");
     if (!sc->name) {
         /* Default: the file name without folder and extension. */
         const char *b = strrchr(sc->file, '/');
         b = b ? b + 1 : sc->file;
         const char *dot = strrchr(b, '.');
         sc->name = xstrndup(b, dot ? (size_t)(dot - b) : strlen(b));
+    }
+    const char *why = scenario_name_problem(sc->name);
+    if (why) {
+        char shown[4 * SCENARIO_NAME_MAX + 1]; /* control characters as \xNN */
+        size_t k = 0;
+        for (const unsigned char *c = (const unsigned char *)sc->name; *c && k + 5 < sizeof shown;
+             c++)
+            k += (size_t)snprintf(shown + k, sizeof shown - k,
+                                  *c < 0x20 || *c == 0x7f ? "\\x%02x" : "%c", *c);
+        if (name_node)
+            yread_error(&r->c.y, &name_node->loc, "name '%s' %s; a run writes to out/NAME/, "
+                        "so the name must be one plain folder name", shown, why);
+        else
+            yread_error(&r->c.y, &root->loc, "the file name gives the scenario the name "
+                        "'%s', which %s; give it a plain `name:`", shown, why);
     }
     yread_positive(&r->c.y, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s);
     yread_zero_or_more(&r->c.y, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s);

@@ -101,4 +101,12 @@ int scenario_lb_index(const struct scenario *sc, const char *name);
 
 #define ELBSIM_VERSION "0.1.0"
 
+/* The longest scenario name, in bytes (a folder name under out/). */
+#define SCENARIO_NAME_MAX 200
+#define SCENARIO_NAME_MAX_TEXT "200"
+
+/* Why name cannot be a run's folder under out/ (empty, too long, leading '.', '/',
+ * control characters), or NULL when it can. */
+const char *scenario_name_problem(const char *name);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "models/traffic/arrivals/arrivals_impl.h"
+#include "sim/path.h"
 #include "sim/xalloc.h"
 
 struct arrivals {
@@ -247,16 +248,7 @@ int arrivals_parse_number(const struct arrivals_parse *p, const char *key, const
 
 char *arrivals_parse_path(const struct arrivals_parse *p, const char *file)
 {
-    if (file[0] == '/' || !p->base_dir || !p->base_dir[0])
-        return xstrdup(file);
-    size_t nd = strlen(p->base_dir), nf = strlen(file);
-    bool slash = p->base_dir[nd - 1] == '/';
-    char *s = xmalloc(nd + nf + 2);
-    memcpy(s, p->base_dir, nd);
-    if (!slash)
-        s[nd++] = '/';
-    memcpy(s + nd, file, nf + 1);
-    return s;
+    return sim_path_join(p->base_dir, file);
 }
 
 void arrivals_fmt(double v, enum sim_unit unit, char *buf, size_t n)

@@ -116,12 +116,15 @@ void workload_cfg_write(const struct sc_workload *w, FILE *f)
     }
     fputs("\n    demand: ", f);
     ywrite_dist(f, w->demand);
-    fprintf(f, "\n    connection: { requests: %d", w->conn_requests);
-    if (w->conn_think) {
-        fputs(", think: ", f);
-        ywrite_dist(f, w->conn_think);
+    if (w->arrivals) { /* closed-loop users have no connection settings */
+        fprintf(f, "\n    connection: { requests: %d", w->conn_requests);
+        if (w->conn_think) {
+            fputs(", think: ", f);
+            ywrite_dist(f, w->conn_think);
+        }
+        fputs(" }", f);
     }
-    fputs(" }\n    timeout: ", f);
+    fputs("\n    timeout: ", f);
     ywrite_unit(f, w->timeout_s, SIM_UNIT_SECONDS);
     fprintf(f, "\n    retries: %d\n    backoff: ", w->retries);
     ywrite_unit(f, w->backoff_s, SIM_UNIT_SECONDS);

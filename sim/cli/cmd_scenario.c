@@ -364,7 +364,7 @@ int cmd_list(int argc, char **argv)
     size_t n = sizeof lists / sizeof lists[0];
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         printf("usage: elbsim list [WHAT]\n"
-               "Prints what a scenario may name; WHAT is one of:");
+               "Prints what a scenario may name; WHAT is one of:\n ");
         for (size_t i = 0; i < n; i++)
             printf("%s %s", i ? "," : "", lists[i].name);
         printf("\n(all of them without WHAT).\n"

@@ -50,7 +50,8 @@ void scaling_policy_write(const struct scaling_policy *p, FILE *f)
                 p->scale_in_factor);
         fprintf(f, ", scale_out_datapoints: %u, scale_in_datapoints: %u", p->out_datapoints,
                 p->in_datapoints);
-        secs(f, "period", p->period_s);
+        if (p->period_s <= 60) /* longer only as basic monitoring's default, not a key */
+            secs(f, "period", p->period_s);
         if (p->owner == METRIC_RES_ASG)
             secs(f, "warmup", p->warmup_s);
         if (p->owner == METRIC_RES_ECS_SERVICE || p->scale_out_cooldown_s > 0)

@@ -15,6 +15,7 @@
 
 #include "models/traffic/arrivals/arrivals_impl.h"
 #include "sim/csvin.h"
+#include "sim/path.h"
 #include "sim/xalloc.h"
 
 #define DAY_S 86400.0
@@ -232,7 +233,7 @@ static int diurnal_parse_file(const struct arrivals_parse *p, struct diurnal *d)
                                   path);
     if (rc == 0) {
         rates_build(&d->w, ld.rate, ld.n);
-        d->file = xstrdup(a->value);
+        d->file = sim_path_absolute(p->base_dir, a->value); /* for diurnal_format */
     }
     free(ld.rate);
     free(path);

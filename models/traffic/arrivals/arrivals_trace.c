@@ -14,10 +14,11 @@
 
 #include "models/traffic/arrivals/arrivals_impl.h"
 #include "sim/csvin.h"
+#include "sim/path.h"
 #include "sim/xalloc.h"
 
 struct trace {
-    char *written;      /* the file as the scenario named it, for arrivals_format */
+    char *written;      /* the file's absolute name, for arrivals_format */
     size_t n;           /* rows */
     double *time;       /* n times, s, non-decreasing */
     double *demand;     /* n demands, s (NAN = none), or NULL without a demand_s column */
@@ -128,7 +129,7 @@ static int trace_parse(const struct arrivals_parse *p, void **priv)
                                     a ? a->value_len : p->call->end_off - p->call->name_off,
                                     "trace() needs a CSV file name, e.g. trace(requests.csv)");
     struct trace *tr = xcalloc(1, sizeof *tr);
-    tr->written = xstrdup(a->value);
+    tr->written = sim_path_absolute(p->base_dir, a->value);
     struct trace_load ld = {.tr = tr};
     char *path = arrivals_parse_path(p, a->value);
     struct csvin_origin named = {p->base, p->text, a->value_off, a->value_len};
