@@ -67,6 +67,40 @@ static struct world *run(const char *arrivals, const char *group, const char *ex
     return w;
 }
 
+/* A scenario given whole, run to `duration`. */
+static struct world *run_text(const char *text, double duration, struct scenario **sc,
+                              struct rows *r)
+{
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "a.yaml", NULL, 0, sc), 0);
+    struct world *w = world_new(*sc, 7);
+    w->env.events = (struct sim_event_log){on_event, r};
+    world_start(w);
+    sim_event_run_until(&w->env.sim, duration);
+    return w;
+}
+
+/* The scenario of run() with the group's text given whole: `group` holds every key of
+ * the group but name, target groups and launch template. */
+static struct world *run_group(const char *arrivals, const char *group, const char *extra,
+                               double duration, struct scenario **sc, struct rows *r)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "duration: %gs\n%s"
+             "workloads:\n"
+             "  - { name: w, entry: lb, arrivals: '%s', demand: const(20ms) }\n"
+             "load_balancers:\n"
+             "  - { name: lb, zones: [a, b], latency: none, listeners: [ { forward: tg } ] }\n"
+             "target_groups:\n"
+             "  - { name: tg, algorithm: least_outstanding_requests, deregistration_delay: 30s,\n"
+             "      health_check: { interval: 10s, timeout: 5s } }\n"
+             "auto_scaling_groups:\n"
+             "  - { name: web, target_groups: [tg], launch_template: { vcpus: 2 },\n"
+             "%s }\n",
+             duration, extra, arrivals, group);
+    return run_text(text, duration, sc, r);
+}
+
 static void done(struct world *w, struct scenario *sc)
 {
     world_free(w);
@@ -150,6 +184,259 @@ static void simple_scaling_waits_for_its_cooldown(void)
     done(w, sc);
 }
 
+/* The cooldown is the group's and runs from the end of the activity: a scale-out at CPU
+ * > 60 % launches two instances (in service 40 s later); the scale-in policy's alarm (CPU
+ * < 35 %) is in ALARM as soon as they count, but every simple policy waits for the
+ * activity and then the 300 s cooldown.  Before, each policy had its own cooldown from
+ * when it fired, and the scale-in came 180 s after the scale-out. */
+static void simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *group =
+        "      launch_time: const(40s), warmup: 60s, monitoring: detailed,\n"
+        "      min: 2, max: 20, desired: 2, cooldown: 300s,\n"
+        "      policies: [ { name: out, type: simple, adjustment: 2,\n"
+        "                    alarm: { metric: CPUUtilization, period: 1m, threshold: 60,\n"
+        "                             comparison: '>' } },\n"
+        "                  { name: in, type: simple, adjustment: -1,\n"
+        "                    alarm: { metric: CPUUtilization, period: 1m, threshold: 35,\n"
+        "                             comparison: '<' } } ]";
+    struct world *w = run_group("steps(0s: 130/s)", group, "", 1800, &sc, &r);
+    double out = first(&r, 0, "triggered policy out changing");
+    double in = first(&r, out, "triggered policy in changing");
+    CU_ASSERT(out > 0);
+    CU_ASSERT(in > 0);
+    /* The launches complete at out + 40 s; the cooldown ends 300 s later. */
+    CU_ASSERT(in >= out + 40 + 300 - 1e-9);
+    printf("\n    simple scale-out at %g s, the next simple activity at %g s\n", out, in);
+    done(w, sc);
+}
+
+/* Every instance launched or taken out is a row of its own, worded as AWS's activity
+ * history, with its zone: the scale-out at 840 s launches web/2, web/3, ... alternately
+ * in zones a and b; the scale-in terminates as many. */
+static void every_launch_and_termination_is_an_activity_with_its_zone(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    struct world *w =
+        run("steps(0s: 80/s, 600s: 300/s, 1500s: 40/s)", tt_policy, "", 3600, &sc, &r);
+    int launches = 0, terminations = 0;
+    for (int i = 0; i < r.n; i++) {
+        if (strcmp(r.kind[i], "scaling"))
+            continue;
+        if (!strncmp(r.detail[i], "Launching a new EC2 instance: web/", 34)) {
+            launches++;
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.detail[i], ". Cause: an instance was started in "
+                                                       "response to a difference between "
+                                                       "desired and actual capacity, "
+                                                       "increasing the capacity from "));
+            CU_ASSERT(strstr(r.detail[i], "Details: zone a.") ||
+                      strstr(r.detail[i], "Details: zone b."));
+        } else if (!strncmp(r.detail[i], "Terminating EC2 instance: web/", 30)) {
+            terminations++;
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.detail[i], "shrinking the capacity from "));
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.detail[i], "Details: zone "));
+        }
+    }
+    struct asg *a = w->asgs[0];
+    CU_ASSERT(launches > 0);
+    CU_ASSERT(terminations > 0);
+    CU_ASSERT_EQUAL((uint64_t)launches, a->launches);
+    /* Rows come when an instance is taken out; the count when it has drained. */
+    CU_ASSERT((uint64_t)terminations >= a->terminations);
+    printf("\n    %d launches and %d terminations, each a row with its zone\n", launches,
+           terminations);
+    done(w, sc);
+}
+
+/* Instances 0 and 1 (zones a, b) run from t = 0, 2 and 3 from 600 s; at 3700 s the group
+ * goes back to 2.  Which two go, named in the termination rows. */
+static void terminated_by(const char *policy, char *out, size_t len)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    char group[1024];
+    snprintf(group, sizeof group,
+             "      launch_time: const(30s), warmup: 60s, min: 1, max: 10, desired: 2,\n"
+             "      %s%s%s"
+             "      policies: [ { name: up, type: scheduled, at: 600s, desired: 4 },\n"
+             "                  { name: down, type: scheduled, at: 3700s, desired: 2 } ]",
+             policy ? "termination_policy: " : "", policy ? policy : "", policy ? ",\n" : "");
+    struct world *w = run_group("steps(0s: 20/s)", group, "", 3800, &sc, &r);
+    out[0] = 0;
+    for (int i = 0; i < r.n; i++)
+        if (!strncmp(r.detail[i], "Terminating EC2 instance: ", 26)) {
+            size_t l = strlen(out);
+            snprintf(out + l, len - l, "%s%.*s", l ? " " : "",
+                     (int)strcspn(r.detail[i] + 26, "."), r.detail[i] + 26);
+        }
+    done(w, sc);
+}
+
+/* The default policy (after zone balance; allocation strategy and launch template make
+ * no choice with one template) takes the instance closest to its next instance hour:
+ * at 3700 s those launched at 600 s (500 s to go) rather than at 0 (3500 s).  elbsim took
+ * the oldest before.  The named policies apply in list order. */
+static void termination_policies_choose_as_aws_documents(void)
+{
+    char got[256];
+    terminated_by(NULL, got, sizeof got);
+    CU_ASSERT_STRING_EQUAL(got, "web/2 web/3");
+    terminated_by("Default", got, sizeof got);
+    CU_ASSERT_STRING_EQUAL(got, "web/2 web/3");
+    terminated_by("[OldestInstance]", got, sizeof got);
+    CU_ASSERT_STRING_EQUAL(got, "web/0 web/1");
+    terminated_by("[oldest_instance]", got, sizeof got);
+    CU_ASSERT_STRING_EQUAL(got, "web/0 web/1");
+    terminated_by("[NewestInstance, OldestInstance]", got, sizeof got);
+    CU_ASSERT_STRING_EQUAL(got, "web/2 web/3");
+    terminated_by("[ClosestToNextInstanceHour]", got, sizeof got);
+    CU_ASSERT_STRING_EQUAL(got, "web/2 web/3");
+    terminated_by("[AllocationStrategy, OldestLaunchTemplate, OldestInstance]", got, sizeof got);
+    CU_ASSERT_STRING_EQUAL(got, "web/0 web/1");
+    /* No choice made: at random from the group's stream, the same for the same seed. */
+    char again[256];
+    terminated_by("[OldestLaunchTemplate]", got, sizeof got);
+    terminated_by("[OldestLaunchTemplate]", again, sizeof again);
+    CU_ASSERT_STRING_EQUAL(got, again);
+    CU_ASSERT_EQUAL(strlen(got), strlen("web/0 web/1"));
+    printf("\n    OldestLaunchTemplate alone (a tie): %s\n", got);
+}
+
+/* Zone a goes out at 300 s for 20 minutes.  Its two instances crash and are replaced
+ * (EC2 status checks, no grace left) in zone b, never in a; at 1500 s zone a is back and
+ * AZRebalance launches there first (the group at max 4 goes to 5: max + 1 instance),
+ * then takes one out of b once the new one is in service, until 2 + 2. */
+static const char *const outage_group =
+    "      launch_time: const(30s), warmup: 60s, health_check_grace_period: 0s,\n"
+    "      min: 4, max: 4, desired: 4%s";
+
+static void zone_outage(const char *suspend, struct rows *r, int *max_active, int *a_end,
+                        int *b_end, int *launched_in_a_during)
+{
+    struct scenario *sc;
+    char group[512];
+    snprintf(group, sizeof group, outage_group, suspend);
+    struct world *w = run_group("steps(0s: 40/s)", group,
+                                "faults: [ { kind: outage, zone: a, at: 300s, duration: 1200s } ]\n",
+                                3000, &sc, r);
+    struct asg *a = w->asgs[0];
+    *max_active = 0;
+    *launched_in_a_during = 0;
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->kind[i], "scaling") && strstr(r->detail[i], "Launching") &&
+            strstr(r->detail[i], "zone a.") && r->t[i] >= 300 && r->t[i] < 1500)
+            (*launched_in_a_during)++;
+    *a_end = *b_end = 0;
+    for (uint32_t i = 0; i < a->ninst; i++) {
+        const struct asg_instance *in = &a->inst[i];
+        if (in->state == ASG_PENDING || in->state == ASG_IN_SERVICE) {
+            bool za = !strcmp(target_list_zone_name(a->targets, in->t->spec.zone), "a");
+            *a_end += za;
+            *b_end += !za;
+        }
+    }
+    /* The most instances active at once: launches minus terminations in row order. */
+    int act = 4;
+    for (int i = 0; i < r->n; i++) {
+        if (strcmp(r->kind[i], "scaling"))
+            continue;
+        act += !strncmp(r->detail[i], "Launching", 9) - !strncmp(r->detail[i], "Terminating", 11);
+        *max_active = act > *max_active ? act : *max_active;
+    }
+    done(w, sc);
+}
+
+static void a_zone_outage_moves_capacity_and_azrebalance_moves_it_back(void)
+{
+    struct rows r = {0};
+    int peak, za, zb, during;
+    zone_outage("", &r, &peak, &za, &zb, &during);
+    CU_ASSERT_EQUAL(during, 0);
+    CU_ASSERT(first(&r, 300, "Launching a new EC2 instance") > 0);
+    double back = first(&r, 1500 - 1e-9, "to aid in balancing the group's zones");
+    CU_ASSERT(back >= 1500 - 1e-9);
+    CU_ASSERT_EQUAL(za, 2);
+    CU_ASSERT_EQUAL(zb, 2);
+    CU_ASSERT_EQUAL(peak, 5); /* max 4 + 1 while rebalancing */
+    printf("\n    outage of zone a 300-1500 s: rebalanced from %g s, at most %d instances\n",
+           back, peak);
+    /* AZRebalance suspended: the capacity stays in zone b. */
+    struct rows r2 = {0};
+    zone_outage(",\n      suspended_processes: [AZRebalance]", &r2, &peak, &za, &zb, &during);
+    CU_ASSERT(first(&r2, 0, "to aid in balancing") < 0);
+    CU_ASSERT_EQUAL(za, 0);
+    CU_ASSERT_EQUAL(zb, 4);
+    CU_ASSERT_EQUAL(peak, 4);
+}
+
+/* Suspended processes act as in AWS: no scale-out with Launch suspended, no scheduled
+ * action with ScheduledActions, no replacement with ReplaceUnhealthy. */
+static void suspended_processes_stop_what_they_name(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *group =
+        "      launch_time: const(30s), warmup: 60s, health_check_grace_period: 0s,\n"
+        "      min: 2, max: 10, desired: 2,\n"
+        "      suspended_processes: [Launch, ScheduledActions, ReplaceUnhealthy],\n"
+        "      policies: [ { name: up, type: scheduled, at: 600s, desired: 6 } ]";
+    struct world *w = run_group("steps(0s: 40/s)", group,
+                                "faults: [ { kind: crash, target: web/0, at: 300s } ]\n", 1200,
+                                &sc, &r);
+    CU_ASSERT_EQUAL(w->asgs[0]->launches, 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->replacements, 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->desired, 2);
+    done(w, sc);
+}
+
+/* Two instances at 30 % CPU against a 50 % target: the scale-in alarm (below 35 %) is in
+ * ALARM, but ceil(2 × 30 / 50) = 2 keeps both (AWS rounds a scale-in so as not to remove
+ * too much).  Rounding down went 2 → 1 → 2 → 1 ... for as long as the load lasted. */
+static void target_tracking_keeps_a_constant_load_without_flapping(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *group =
+        "      launch_time: const(30s), warmup: 60s, monitoring: detailed,\n"
+        "      min: 1, max: 20, desired: 2,\n"
+        "      policies: [ { name: cpu50, type: target_tracking,\n"
+        "                    metric: ASGAverageCPUUtilization, target: 50 } ]";
+    struct world *w = run_group("steps(0s: 60/s)", group, "", 7200, &sc, &r);
+    int changes = 0;
+    for (int i = 0; i < r.n; i++)
+        changes += !strcmp(r.kind[i], "scaling") && strstr(r.detail[i], "changing the desired");
+    CU_ASSERT_EQUAL(changes, 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->desired, 2);
+    printf("\n    2 instances at 30 %% for 2 h: %d changes of desired capacity\n", changes);
+    done(w, sc);
+}
+
+/* A CPU policy with scale-in disabled next to a request-count policy: 33.3 requests/s
+ * over 4 instances are 500 per target per minute, so the request policy (1200) wants
+ * ceil(4 × 500 / 1200) = 2.  The CPU policy has no say in scale-in (AWS: scale in only if
+ * all policies with the scale-in portion enabled are ready), so the group goes to 2. */
+static void a_policy_with_scale_in_disabled_does_not_veto_scale_in(void)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    const char *group =
+        "      launch_time: const(30s), warmup: 60s, monitoring: detailed,\n"
+        "      min: 1, max: 20, desired: 4,\n"
+        "      policies: [ { name: cpu50, type: target_tracking, disable_scale_in: true,\n"
+        "                    metric: ASGAverageCPUUtilization, target: 50 },\n"
+        "                  { name: req, type: target_tracking,\n"
+        "                    metric: ALBRequestCountPerTarget, target: 1200 } ]";
+    struct world *w = run_group("steps(0s: 33.333/s)", group, "", 3600, &sc, &r);
+    double t = first(&r, 0, "AlarmLow-req");
+    CU_ASSERT(t > 0 && t < 3600);
+    CU_ASSERT_EQUAL(w->asgs[0]->desired, 2);
+    printf("\n    request policy scaled in at %g s to %d\n", t, w->asgs[0]->desired);
+    done(w, sc);
+}
+
 /* Scale-out at 840 s brings instances warming until 840 + 30 + 60 s; the load drops at
  * 900 s, and no scale-in may happen while any of them warms. */
 static void warming_instances_block_scale_in(void)
@@ -170,6 +457,41 @@ static void warming_instances_block_scale_in(void)
     CU_ASSERT(in >= 930 - 1e-9);
     printf("\n    scale-out at %g s, first scale-in at %g s (warm-up ends 930 s)\n", out, in);
     done(w, sc);
+}
+
+/* The policy's own warm-up (EstimatedInstanceWarmup) overrides the group's 60 s: the
+ * instances its scale-out at 840 s launches are in service at 870 and warm until 870 +
+ * the policy's warm-up, left out of the metric and blocking scale-in until then. */
+static double first_scale_in_with_policy_warmup(const char *warmup, double *warm_until)
+{
+    struct scenario *sc;
+    struct rows r = {0};
+    char pol[512];
+    snprintf(pol, sizeof pol,
+             "      policies: [ { name: cpu50, type: target_tracking,\n"
+             "                    metric: ASGAverageCPUUtilization, target: 50,\n"
+             "                    scale_in_datapoints: 2, warmup: %s } ]",
+             warmup);
+    struct world *w = run("steps(0s: 80/s, 600s: 300/s, 900s: 20/s)", pol, "", 2400, &sc, &r);
+    CU_ASSERT_DOUBLE_EQUAL(first(&r, 0, "AlarmHigh"), 840, 1e-9);
+    struct asg *a = w->asgs[0];
+    CU_ASSERT_FATAL(a->ninst > 2);
+    *warm_until = a->inst[2].warm_until_s; /* the first instance the scale-out launched */
+    double in = first(&r, 840, "AlarmLow");
+    done(w, sc);
+    return in;
+}
+
+static void a_policy_warmup_overrides_the_group_default(void)
+{
+    double warm0, warm900;
+    double in0 = first_scale_in_with_policy_warmup("0s", &warm0);
+    double in900 = first_scale_in_with_policy_warmup("900s", &warm900);
+    CU_ASSERT_DOUBLE_EQUAL(warm0, 870, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(warm900, 870 + 900, 1e-9);
+    CU_ASSERT(in0 > 0 && in0 < 1770);
+    CU_ASSERT(in900 >= 1770 - 1e-9);
+    printf("\n    policy warm-up 0 s: first scale-in %g s; 900 s: %g s\n", in0, in900);
 }
 
 static void scheduled_actions_fire_at_their_exact_time(void)
@@ -309,7 +631,7 @@ static void crashed_instances_are_replaced(void)
  * action ever lowers the capacity. */
 static const char *const pred_policy =
     "      policies: [ { name: predict, type: predictive, target: 50, method: seasonal_naive,\n"
-    "                    history: tests/data/pred_history.csv } ]";
+    "                    mode: forecast_and_scale, history: tests/data/pred_history.csv } ]";
 
 static void predictive_capacity_is_in_place_before_the_hour(void)
 {
@@ -329,21 +651,27 @@ static void predictive_capacity_is_in_place_before_the_hour(void)
     done(w, sc);
 }
 
+/* mode: forecast_only, and no mode at all (AWS's default is ForecastOnly): the forecast
+ * is made, nothing is scaled.  elbsim scaled by default before. */
 static void forecast_only_scales_nothing(void)
 {
-    struct scenario *sc;
-    struct rows r = {0};
-    char pol[512];
-    snprintf(pol, sizeof pol,
-             "      policies: [ { name: predict, type: predictive, target: 50,\n"
-             "                    mode: forecast_only, method: seasonal_naive,\n"
-             "                    history: tests/data/pred_history.csv } ]");
-    struct world *w = run("steps(0s: 50/s)", pol, "", 12 * 3600, &sc, &r);
-    CU_ASSERT(first(&r, 0, "Predictive") < 0);
-    /* The forecast was still made: hour 9 expects 600. */
-    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_load[9], 600, 1e-6);
-    CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_cap[9], 12, 0);
-    done(w, sc);
+    for (int k = 0; k < 2; k++) {
+        struct scenario *sc;
+        struct rows r = {0};
+        char pol[512];
+        snprintf(pol, sizeof pol,
+                 "      policies: [ { name: predict, type: predictive, target: 50,\n"
+                 "                    %smethod: seasonal_naive,\n"
+                 "                    history: tests/data/pred_history.csv } ]",
+                 k ? "" : "mode: forecast_only, ");
+        struct world *w = run("steps(0s: 50/s)", pol, "", 12 * 3600, &sc, &r);
+        CU_ASSERT(sc->asgs[0].policies[0].forecast_only);
+        CU_ASSERT(first(&r, 0, "Predictive") < 0);
+        /* The forecast was still made: hour 9 expects 600. */
+        CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_load[9], 600, 1e-6);
+        CU_ASSERT_DOUBLE_EQUAL(w->asgs[0]->pol[0].pred.fc_cap[9], 12, 0);
+        done(w, sc);
+    }
 }
 
 /* With under 24 h of history nothing is scheduled (the run's own first day). */
@@ -353,7 +681,7 @@ static void predictive_waits_for_a_day_of_history(void)
     struct rows r = {0};
     const char *pol =
         "      policies: [ { name: predict, type: predictive, target: 50,\n"
-        "                    wait_for_history: true } ]";
+        "                    mode: forecast_and_scale, wait_for_history: true } ]";
     struct world *w = run("steps(0s: 100/s)", pol, "", 23 * 3600, &sc, &r);
     CU_ASSERT_EQUAL(w->asgs[0]->pol[0].pred.refreshes, 0);
     CU_ASSERT_EQUAL(w->asgs[0]->pol[0].pred.hist_n, 23); /* hours closed at 1 h ... 23 h */
@@ -367,6 +695,20 @@ static CU_TestInfo tests[] = {
     {"scale_in_waits_for_fifteen_datapoints", scale_in_waits_for_fifteen_datapoints},
     {"simple_scaling_waits_for_its_cooldown", simple_scaling_waits_for_its_cooldown},
     {"warming_instances_block_scale_in", warming_instances_block_scale_in},
+    {"a_policy_with_scale_in_disabled_does_not_veto_scale_in",
+     a_policy_with_scale_in_disabled_does_not_veto_scale_in},
+    {"simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity",
+     simple_scaling_cooldown_is_the_groups_from_the_end_of_the_activity},
+    {"every_launch_and_termination_is_an_activity_with_its_zone",
+     every_launch_and_termination_is_an_activity_with_its_zone},
+    {"termination_policies_choose_as_aws_documents",
+     termination_policies_choose_as_aws_documents},
+    {"a_zone_outage_moves_capacity_and_azrebalance_moves_it_back",
+     a_zone_outage_moves_capacity_and_azrebalance_moves_it_back},
+    {"suspended_processes_stop_what_they_name", suspended_processes_stop_what_they_name},
+    {"target_tracking_keeps_a_constant_load_without_flapping",
+     target_tracking_keeps_a_constant_load_without_flapping},
+    {"a_policy_warmup_overrides_the_group_default", a_policy_warmup_overrides_the_group_default},
     {"scheduled_actions_fire_at_their_exact_time", scheduled_actions_fire_at_their_exact_time},
     {"capacity_stays_within_min_and_max", capacity_stays_within_min_and_max},
     {"deregistration_comes_before_termination", deregistration_comes_before_termination},

@@ -465,6 +465,29 @@ static void target_tracking_scale_in_waits_for_the_scale_out_cooldown(void)
     fx_free(f);
 }
 
+/* Five 1-vCPU Fargate tasks at 44 % CPU against a 50 % target: below the scale-in
+ * threshold (0.9 × 50 = 45), but ceil(5 × 44 / 50) = 5 keeps all five.  Rounding the
+ * scale-in down went 5 → 4 (55 %, above the target) → 5 again, over and over. */
+static void target_tracking_keeps_a_constant_load_without_flapping(void)
+{
+    struct fx *f = fx_new("steps(0s: 110/s)", 7200);
+    f->cfg.cpu = 1;
+    f->cfg.memory_gb = 2;
+    f->cfg.min = 1;
+    f->cfg.max = 10;
+    f->cfg.desired = 5;
+    fx_policies(f, "- { name: cpu50, type: target_tracking,\n"
+                   "    metric: ECSServiceAverageCPUUtilization, target: 50 }\n");
+    fx_start(f);
+    fx_run(f, 7200);
+    CU_ASSERT_EQUAL(f->s->activities, 0);
+    CU_ASSERT_EQUAL(f->s->desired, 5);
+    CU_ASSERT(scaling_time(&f->r, 0, "Setting desired count") < 0);
+    printf("\n    5 tasks at 44 %% for 2 h: %llu scaling activities\n",
+           (unsigned long long)f->s->activities);
+    fx_free(f);
+}
+
 /* ---- configuration ---- */
 
 static char *check_error(const struct ecs_service_cfg *cfg)
@@ -526,6 +549,8 @@ static CU_TestInfo tests[] = {
      step_scale_out_is_not_blocked_and_scale_in_waits_for_its_cooldown},
     {"target_tracking_scale_in_waits_for_the_scale_out_cooldown",
      target_tracking_scale_in_waits_for_the_scale_out_cooldown},
+    {"target_tracking_keeps_a_constant_load_without_flapping",
+     target_tracking_keeps_a_constant_load_without_flapping},
     {"bad_configurations_are_reported", bad_configurations_are_reported},
     CU_TEST_INFO_NULL,
 };

@@ -266,6 +266,9 @@ static void write_asg_events(void)
                "5,health,web/i-1,initial -> healthy\n"
                "20,scaling,web,Alarm TargetTracking-web-AlarmHigh-cpu50 in state ALARM "
                "triggered policy cpu50 changing the desired capacity from 2 to 4.\n"
+               "20,scaling,web,\"Launching a new EC2 instance: web/3. Cause: an instance was "
+               "started in response to a difference between desired and actual capacity, "
+               "increasing the capacity from 2 to 3. Details: zone a.\"\n"
                "40,scaling,web,\"Alarm Low, in state ALARM triggered policy cpu50 changing "
                "the desired capacity from 4 to 3.\"\n"
                "45,scaling,web,Terminating EC2 instance: web/i-2. Cause: an instance was taken "
@@ -303,12 +306,14 @@ static void asg_series_get_capacity_and_policy_plots(void)
                                       "lines"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set y2label 'offered load (requests/s)'"));
     /* activities: up and down at the new desired capacity; a line for each, the
-     * termination included; other kinds and unknown groups left out */
+     * replacement's termination included; other kinds, unknown groups and the instance
+     * rows of a change of desired capacity (web/3's launch, "from 2 to 3") left out */
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_out_1 << EOD\n20,4\nEOD\n"
                                       "$scale_in_1 << EOD\n40,3\nEOD\n"
                                       "$scale_out_2 << EOD\n50,2\nEOD\n"));
     CU_ASSERT_PTR_NULL(strstr(gp, "$scale_in_2"));
     CU_ASSERT_PTR_NULL(strstr(gp, ",9\n"));
+    CU_ASSERT_PTR_NULL(strstr(gp, "20,3\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_out_1 using 1:2 axes x1y1 with points pt 9"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "$scale_in_1 using 1:2 axes x1y1 with points pt 11"));
     const char *cap = strstr(gp, "# capacity.png\n");

@@ -536,10 +536,40 @@ static void asg_reports_its_policies_problems(void)
     struct sc_asg a = {0};
     CU_ASSERT_EQUAL(asg_cfg_read(&f.r, f.t, &a), -1);
     stop(&f);
-    CU_ASSERT(said(&f, "c.yaml:3:21: error: termination_policy must be default, oldest_instance "
-                       "or newest_instance, got 'random'\n"
+    CU_ASSERT(said(&f, "c.yaml:3:21: error: unknown termination_policy 'random'; expected one "
+                       "or a list of: Default, OldestInstance, NewestInstance, "
+                       "OldestLaunchTemplate, OldestLaunchConfiguration, "
+                       "ClosestToNextInstanceHour, AllocationStrategy\n"
                        "c.yaml:6:5: error: duplicate policy name 'p' in group 'web'\n"));
     asg_cfg_fini(&a);
+    finish(&f);
+}
+
+/* suspended_processes takes AWS's process names; an unknown one, or InstanceRefresh
+ * (nothing to suspend here), is an error at its place. */
+static void asg_checks_its_suspended_processes(void)
+{
+    struct fixture f;
+    start(&f, "name: web\n"
+              "launch_template: { vcpus: 1 }\n"
+              "suspended_processes: [AZRebalance, Lunch]\n");
+    struct sc_asg a = {0};
+    CU_ASSERT_EQUAL(asg_cfg_read(&f.r, f.t, &a), -1);
+    stop(&f);
+    CU_ASSERT(said(&f, "c.yaml:3:36: error: unknown process 'Lunch' in suspended_processes; "
+                       "expected: Launch, Terminate, AddToLoadBalancer, AlarmNotification, "
+                       "AZRebalance, HealthCheck, ReplaceUnhealthy, ScheduledActions\n"));
+    asg_cfg_fini(&a);
+    finish(&f);
+    start(&f, "name: web\n"
+              "launch_template: { vcpus: 1 }\n"
+              "suspended_processes: [InstanceRefresh]\n");
+    struct sc_asg b = {0};
+    CU_ASSERT_EQUAL(asg_cfg_read(&f.r, f.t, &b), -1);
+    stop(&f);
+    CU_ASSERT(said(&f, "c.yaml:3:23: error: elbsim models no instance refresh, so "
+                       "'InstanceRefresh' has nothing to suspend\n"));
+    asg_cfg_fini(&b);
     finish(&f);
 }
 
@@ -622,6 +652,7 @@ static CU_TestInfo readers_tests[] = {
     {"fault_reads_kind_and_keeps_the_file_name", fault_reads_kind_and_keeps_the_file_name},
     {"asg_reads_its_block_and_policies", asg_reads_its_block_and_policies},
     {"asg_reports_its_policies_problems", asg_reports_its_policies_problems},
+    {"asg_checks_its_suspended_processes", asg_checks_its_suspended_processes},
     {"policies_history_and_target_group_checks", policies_history_and_target_group_checks},
     {"ecs_service_reads_its_block_and_checks_it", ecs_service_reads_its_block_and_checks_it},
     CU_TEST_INFO_NULL,

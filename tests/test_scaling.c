@@ -52,7 +52,8 @@ static char *read_error(const char *yaml, const struct scaling_ctx *ctx)
 
 static struct scaling_group group(int desired, int ready, int warming, int min, int max)
 {
-    return (struct scaling_group){desired, ready, warming, min, max, false, false};
+    return (struct scaling_group){
+        .desired = desired, .ready = ready, .warming = warming, .min = min, .max = max};
 }
 
 /* ---- AWS's arithmetic ---- */
@@ -125,13 +126,47 @@ static void step_policy_reproduces_the_aws_example(void)
     scaling_policy_fini(&p);
 }
 
+/* A step scale-in starts from the capacity AWS counts while scaling in: the instances
+ * still terminating included.  With 9 in service and 1 draining from the last step, -1
+ * asks for 10 - 1 = 9: nothing more goes until it has terminated.  elbsim took 9 - 1 = 8
+ * every minute the alarm stayed in ALARM. */
+static void step_scale_in_counts_terminating_instances(void)
+{
+    struct scaling_ctx ctx = asg_ctx();
+    struct scaling_policy p;
+    CU_ASSERT_EQUAL_FATAL(
+        read_policy("name: in\ntype: step\n"
+                    "alarm: { metric: CPUUtilization, threshold: 30, comparison: '<' }\n"
+                    "steps:\n  - { upper: 0, adjustment: -1 }\n",
+                    &ctx, &p),
+        0);
+    struct scaling_state st;
+    scaling_state_init(&st);
+    struct scaling_decision d;
+    struct metric_alarm_eval ev = due(10);
+    struct scaling_group g = group(9, 9, 0, 1, 20);
+    g.terminating = 1;
+    scaling_step_decide(&p, &st, &g, &ev, 60, &d);
+    CU_ASSERT(!d.act);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "the terminating instances already cover it"));
+    g.terminating = 0;
+    scaling_step_decide(&p, &st, &g, &ev, 120, &d);
+    CU_ASSERT(d.act);
+    CU_ASSERT_EQUAL(d.desired, 8);
+    scaling_policy_fini(&p);
+}
+
 static void target_tracking_capacity_formula(void)
 {
     CU_ASSERT_EQUAL(scaling_target_capacity(4, 60, 40, true), 6);    /* 4 × 1.5 */
     CU_ASSERT_EQUAL(scaling_target_capacity(4, 41, 40, true), 5);    /* 4.1 → 5 */
     CU_ASSERT_EQUAL(scaling_target_capacity(3, 40, 40, true), 3);    /* exact: no extra */
     CU_ASSERT_EQUAL(scaling_target_capacity(10, 20, 40, false), 5);
-    CU_ASSERT_EQUAL(scaling_target_capacity(10, 27.9, 40, false), 6); /* 6.975 → 6 */
+    /* A scale-in removes no more than the metric allows (AWS: removing 1.5 removes 1). */
+    CU_ASSERT_EQUAL(scaling_target_capacity(10, 27.9, 40, false), 7); /* 6.975 → 7 */
+    CU_ASSERT_EQUAL(scaling_target_capacity(2, 30, 50, false), 2);    /* 1.2 → 2: no flap */
+    CU_ASSERT_EQUAL(scaling_target_capacity(5, 44, 50, false), 5);    /* 4.4 → 5 */
+    CU_ASSERT_EQUAL(scaling_target_capacity(3, 25, 50, false), 2);    /* 1.5 → 2: removes 1 */
     CU_ASSERT_EQUAL(scaling_target_capacity(0, 100, 40, true), 1);   /* from zero */
     CU_ASSERT_EQUAL(scaling_target_capacity(5, 0, 40, false), 0);
 }
@@ -202,7 +237,7 @@ static void step_change_scales_in_after_fifteen_periods(void)
     /* 35 % (between 28 and 40: no alarm) until 10 min, then 10 %. */
     CU_ASSERT_EQUAL(tt_first_action(35, 10, 600, 60, 8, 7200, &d), 600 + 15 * 60 + 60);
     CU_ASSERT_EQUAL(d.direction, -1);
-    CU_ASSERT_EQUAL(d.desired, 2); /* floor(8 × 10 / 40) */
+    CU_ASSERT_EQUAL(d.desired, 2); /* ceil(8 × 10 / 40) */
     CU_ASSERT_EQUAL(tt_first_action(35, 35, 600, 60, 8, 7200, &d), -1);
 }
 
@@ -240,7 +275,7 @@ static void warming_instances_count_as_capacity_and_block_scale_in(void)
     g = group(4, 4, 0, 1, 20);
     scaling_target_decide(&p, &st, &g, &quiet, &low, 240, &d);
     CU_ASSERT(d.act);
-    CU_ASSERT_EQUAL(d.desired, 1); /* floor(0.5) = 0, clamped to min 1 */
+    CU_ASSERT_EQUAL(d.desired, 1); /* ceil(4 × 5 / 40) = ceil(0.5) = 1 */
     scaling_policy_fini(&p);
 }
 
@@ -308,7 +343,10 @@ static void ecs_scale_in_waits_for_its_cooldown(void)
 
 /* ---- simple scaling ---- */
 
-static void simple_scaling_cannot_fire_twice_within_its_cooldown(void)
+/* The cooldown is the group's: the policy gives the owner its cooldown (p.cooldown_s) with
+ * the decision and waits while g.cooldown_until_s is ahead (INFINITY while the activity
+ * runs). */
+static void simple_scaling_waits_for_the_groups_cooldown(void)
 {
     struct scaling_ctx ctx = asg_ctx();
     struct scaling_policy p;
@@ -321,41 +359,31 @@ static void simple_scaling_cannot_fire_twice_within_its_cooldown(void)
     struct scaling_state st;
     scaling_state_init(&st);
     struct scaling_decision d;
-    struct scaling_group g = group(2, 2, 0, 1, 10);
     struct metric_alarm_eval ev = due(90);
-    int fired = 0;
-    double first = -1, second = -1;
-    for (double t = 60; t <= 900; t += 60) {
-        scaling_simple_decide(&p, &st, &g, &ev, t, &d);
-        if (d.act) {
-            fired++;
-            if (first < 0)
-                first = t;
-            else if (second < 0)
-                second = t;
-            g.desired = g.ready = d.desired;
-        }
-    }
-    CU_ASSERT_EQUAL(first, 60);
-    CU_ASSERT_EQUAL(second, 360);
-    CU_ASSERT_EQUAL(fired, 3); /* 60, 360, 660 */
-    CU_ASSERT_EQUAL(g.desired, 8);
-    /* The cooldown runs from the end of the activity when the owner says so. */
-    scaling_state_init(&st);
-    g = group(2, 2, 0, 1, 10);
+    struct scaling_group g = group(2, 2, 0, 1, 10);
     scaling_simple_decide(&p, &st, &g, &ev, 0, &d);
     CU_ASSERT(d.act);
+    CU_ASSERT_EQUAL(d.desired, 4);
+    CU_ASSERT_EQUAL(d.cooldown_s, 300);
+    /* Its activity runs: the owner shows INFINITY. */
     g = group(4, 2, 2, 1, 10);
-    g.activity_in_progress = true;
+    g.cooldown_until_s = INFINITY;
     scaling_simple_decide(&p, &st, &g, &ev, 400, &d);
     CU_ASSERT(!d.act);
-    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the scaling activity"));
-    scaling_simple_activity_done(&p, &st, 420);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the group's simple scaling activity"));
+    /* Completed at 420: the cooldown runs to 720. */
     g = group(4, 4, 0, 1, 10);
+    g.cooldown_until_s = 720;
     scaling_simple_decide(&p, &st, &g, &ev, 660, &d);
     CU_ASSERT(!d.act);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the group's cooldown, 60 more seconds"));
     scaling_simple_decide(&p, &st, &g, &ev, 720, &d);
     CU_ASSERT(d.act);
+    /* An activity of any kind in progress holds it too. */
+    g.activity_in_progress = true;
+    scaling_simple_decide(&p, &st, &g, &ev, 780, &d);
+    CU_ASSERT(!d.act);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the scaling activity"));
     scaling_policy_fini(&p);
 }
 
@@ -440,6 +468,13 @@ static void combine_out_if_any_in_only_if_all_largest_wins(void)
     scaling_combine(b, 2, &g, &out);
     CU_ASSERT(out.act);
     CU_ASSERT_EQUAL(out.desired, 5);
+    /* A policy with scale-in disabled has no say: the other one scales in alone. */
+    b[0] = dec(SCALING_TARGET_TRACKING, false, 0, 6);
+    b[0].scale_in_disabled = true;
+    b[1] = dec(SCALING_TARGET_TRACKING, true, -1, 2);
+    scaling_combine(b, 2, &g, &out);
+    CU_ASSERT(out.act);
+    CU_ASSERT_EQUAL(out.desired, 2);
     /* A step policy's scale-in acts on its own alarm. */
     struct scaling_decision c[2] = {dec(SCALING_STEP, true, -1, 4),
                                     dec(SCALING_TARGET_TRACKING, false, 0, 6)};
@@ -515,8 +550,25 @@ static void bad_input_is_reported_with_place_and_expectation(void)
     EXPECT_ERROR("{name: x, type: target_tracking, metric: ASGAverageCPUUtilization, "
                  "target: 40, scale_in_threshold: 1.2}",
                  &ctx, "scale_in_threshold is a factor of the target");
+    EXPECT_ERROR("{name: t, type: target_tracking, metric: ASGAverageCPUUtilization, "
+                 "target: 40, scale_in_cooldown: 5m}",
+                 &ctx, "s.yaml:1:80: error: an Auto Scaling group's target tracking policy has "
+                       "no 'scale_in_cooldown': EC2 Auto Scaling paces target tracking with "
+                       "instance warm-up ('warmup')");
     struct scaling_ctx ecs;
     scaling_ctx_default(&ecs, METRIC_RES_ECS_SERVICE, "api");
+    /* Application Auto Scaling has no instance warm-up: the key would do nothing. */
+    EXPECT_ERROR("{name: t, type: target_tracking, metric: ECSServiceAverageCPUUtilization, "
+                 "target: 50, warmup: 2m}",
+                 &ecs, "s.yaml:1:87: error: an ECS service's policy has no 'warmup': "
+                       "Application Auto Scaling has no instance warm-up");
+    EXPECT_ERROR("{name: s, type: simple, adjustment: 1, "
+                 "alarm: {metric: CPUUtilization, threshold: 50, comparison: '>'}}",
+                 &ecs, "s.yaml:1:17: error: an ECS service has no simple scaling policies");
+    EXPECT_ERROR("name: g\ntype: step\nwarmup: 2m\n"
+                 "alarm: { metric: CPUUtilization, threshold: 50, comparison: '>' }\n"
+                 "steps:\n  - { lower: 0, adjustment: 1 }\n",
+                 &ecs, "s.yaml:3:1: error: an ECS service's policy has no 'warmup'");
     EXPECT_ERROR("{name: t, type: target_tracking, metric: ASGAverageCPUUtilization, "
                  "target: 40}",
                  &ecs, "unknown metric 'ASGAverageCPUUtilization' for an ECS service; expected "
@@ -559,8 +611,8 @@ static CU_TestInfo scaling_tests[] = {
      warming_instances_count_as_capacity_and_block_scale_in},
     {"capacity_is_clamped_to_min_and_max", capacity_is_clamped_to_min_and_max},
     {"ecs_scale_in_waits_for_its_cooldown", ecs_scale_in_waits_for_its_cooldown},
-    {"simple_scaling_cannot_fire_twice_within_its_cooldown",
-     simple_scaling_cannot_fire_twice_within_its_cooldown},
+    {"step_scale_in_counts_terminating_instances", step_scale_in_counts_terminating_instances},
+    {"simple_scaling_waits_for_the_groups_cooldown", simple_scaling_waits_for_the_groups_cooldown},
     {"scheduled_action_fires_at_the_exact_time", scheduled_action_fires_at_the_exact_time},
     {"combine_out_if_any_in_only_if_all_largest_wins",
      combine_out_if_any_in_only_if_all_largest_wins},

@@ -11,7 +11,8 @@
  *             of the load, so the two scaling loops read one above the other
  *
  * Each panel marks the unit's scaling activities (events.csv) as dotted lines, with a
- * triangle up or down at the new desired capacity when the detail says "from X to Y".
+ * triangle up or down at the new desired capacity when the detail says "from X to Y";
+ * the per-instance rows of a change of desired capacity are left out (plot_events.c).
  * The activities go in as comma-separated datablocks, so the script still runs on its
  * own.  See plot_impl.h.
  */

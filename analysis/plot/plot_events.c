@@ -173,6 +173,12 @@ static void ev_record(int c, void *data)
         return;
     const char *kind = r->f[1], *name = r->f[2], *detail = r->f[3];
     struct plot_events *ev = r->ev;
+    /* An instance launched or taken out for a change of desired capacity repeats the row
+     * of the decision ("Launching a new EC2 instance: ... in response to a difference
+     * between desired and actual capacity ..."): marked once, by the decision. */
+    if (!strcmp(kind, "scaling") &&
+        strstr(detail, "in response to a difference between desired and actual capacity"))
+        return;
     if (!strcmp(kind, "scaling")) {
         int from, to;
         enum plot_mark_kind m = PLOT_MARK_SCALING;

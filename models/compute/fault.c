@@ -39,6 +39,9 @@ static void fault_event(struct sim *sim, void *ctx, uint64_t arg)
         char name[256];
         snprintf(name, sizeof name, "zone %s", f->zone_name);
         log_row(fs, name, f, end);
+        /* Auto Scaling groups launch elsewhere while the zone is out (models/scaling/asg). */
+        if (fs->targets->zone_outages && f->zone >= 0 && f->zone < fs->targets->nzones)
+            fs->targets->zone_outages[f->zone] += end ? -1 : 1;
         /* Every target of the zone, in id order. */
         for (uint32_t i = 0; i < tl->n; i++)
             if (tl->t[i]->spec.zone == f->zone)

@@ -446,5 +446,16 @@ void target_list_fini(struct target_list *l)
         free(l->t[i]);
     }
     free(l->t);
+    free(l->zone_outages);
     *l = (struct target_list){0};
+}
+
+bool target_list_zone_is_out(const struct target_list *l, int z)
+{
+    return l->zone_outages && z >= 0 && z < l->nzones && l->zone_outages[z] > 0;
+}
+
+const char *target_list_zone_name(const struct target_list *l, int z)
+{
+    return l->zone_names && z >= 0 && z < l->nzones ? l->zone_names[z] : "?";
 }

@@ -136,7 +136,17 @@ struct target_list {
     struct target **t;            /* [n] */
     uint32_t n, cap;
     struct env *env;              /* borrowed: what new targets live in */
+    char *const *zone_names;      /* [nzones] borrowed from the scenario (NULL: none) */
+    int nzones;
+    int *zone_outages;            /* [nzones] outages in progress per zone (faults set it);
+                                   * owned, freed by target_list_fini */
 };
+
+/* Is zone z impaired (an outage in progress) now? */
+bool target_list_zone_is_out(const struct target_list *l, int z);
+
+/* The name of zone z ("?" when unknown). */
+const char *target_list_zone_name(const struct target_list *l, int z);
 
 /* A new target named `name` (copied; the list frees it) with the next id, in service from
  * now.  The list owns it. */

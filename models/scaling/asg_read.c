@@ -15,9 +15,95 @@
 #include "sim/ywrite.h"
 
 static const char *const asg_keys[] = {"name", "target_groups", "zones", "launch_template", "min",
-                                       "max", "desired", "launch_time", "warmup",
+                                       "max", "desired", "launch_time", "warmup", "cooldown",
                                        "health_check_type", "health_check_grace_period",
-                                       "monitoring", "termination_policy", "policies", NULL};
+                                       "monitoring", "termination_policy", "suspended_processes",
+                                       "policies", NULL};
+
+const char *const sc_termination_names[] = {
+    "Default", "OldestInstance", "NewestInstance", "OldestLaunchTemplate",
+    "OldestLaunchConfiguration", "ClosestToNextInstanceHour", "AllocationStrategy", NULL};
+
+/* The same names in snake case, as elbsim's other keys are written. */
+static const char *const term_snake[] = {
+    "default", "oldest_instance", "newest_instance", "oldest_launch_template",
+    "oldest_launch_configuration", "closest_to_next_instance_hour", "allocation_strategy", NULL};
+
+/* termination_policy: one name or a list, AWS's (OldestInstance) or snake case. */
+static void rd_termination(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
+{
+    a->termination[0] = SC_TERM_DEFAULT;
+    a->nterm = 1;
+    const struct ytree *tp = ytree_get(m, "termination_policy");
+    if (!tp)
+        return;
+    const struct ytree *const *items = &tp;
+    size_t n = 1;
+    if (tp->kind == YTREE_SEQ) {
+        items = (const struct ytree *const *)tp->items;
+        n = tp->n;
+        if (n == 0 || n > SC_TERM_MAX) {
+            yread_error(&r->y, &tp->loc, "termination_policy lists 1 to %d policies, got %zu",
+                        SC_TERM_MAX, n);
+            return;
+        }
+    }
+    a->nterm = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct ytree *v = items[i];
+        if (!yread_scalar(&r->y, v, "termination_policy"))
+            return;
+        int k = 0;
+        while (sc_termination_names[k] && strcmp(v->text, sc_termination_names[k]) &&
+               strcmp(v->text, term_snake[k]))
+            k++;
+        if (!sc_termination_names[k]) {
+            yread_error(&r->y, &v->loc,
+                        "unknown termination_policy '%s'; expected one or a list of: Default, "
+                        "OldestInstance, NewestInstance, OldestLaunchTemplate, "
+                        "OldestLaunchConfiguration, ClosestToNextInstanceHour, "
+                        "AllocationStrategy",
+                        v->text);
+            return;
+        }
+        a->termination[a->nterm++] = (enum sc_termination)k;
+    }
+}
+
+const char *const sc_process_names[] = {"Launch",           "Terminate",
+                                        "AddToLoadBalancer", "AlarmNotification",
+                                        "AZRebalance",       "HealthCheck",
+                                        "ReplaceUnhealthy",  "ScheduledActions",
+                                        NULL};
+
+/* suspended_processes: a list of AWS's process names. */
+static void rd_suspended(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
+{
+    const struct ytree *l = yread_list(&r->y, m, "suspended_processes");
+    for (size_t i = 0; l && i < l->n; i++) {
+        const struct ytree *v = yread_scalar(&r->y, l->items[i], "a process name");
+        if (!v)
+            return;
+        if (!strcmp(v->text, "InstanceRefresh")) {
+            yread_error(&r->y, &v->loc,
+                        "elbsim models no instance refresh, so 'InstanceRefresh' has nothing "
+                        "to suspend");
+            return;
+        }
+        int k = 0;
+        while (sc_process_names[k] && strcmp(v->text, sc_process_names[k]))
+            k++;
+        if (!sc_process_names[k]) {
+            yread_error(&r->y, &v->loc,
+                        "unknown process '%s' in suspended_processes; expected: Launch, "
+                        "Terminate, AddToLoadBalancer, AlarmNotification, AZRebalance, "
+                        "HealthCheck, ReplaceUnhealthy, ScheduledActions",
+                        v->text);
+            return;
+        }
+        a->suspended |= 1u << k;
+    }
+}
 
 int asg_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
 {
@@ -60,6 +146,9 @@ int asg_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
     yread_dist(&r->y, m, "launch_time", SIM_UNIT_SECONDS, &a->launch_time);
     a->warmup_s = 300;
     yread_zero_or_more(&r->y, m, "warmup", SIM_UNIT_SECONDS, &a->warmup_s);
+    /* DefaultCooldown: simple scaling's only (ec2-auto-scaling-scaling-cooldowns.html). */
+    a->cooldown_s = 300;
+    yread_zero_or_more(&r->y, m, "cooldown", SIM_UNIT_SECONDS, &a->cooldown_s);
     a->grace_s = 300;
     yread_zero_or_more(&r->y, m, "health_check_grace_period", SIM_UNIT_SECONDS, &a->grace_s);
     const struct ytree *hct = ytree_get(m, "health_check_type");
@@ -80,22 +169,13 @@ int asg_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
                         "(60 s), got '%s'",
                         mon->text);
     }
-    const struct ytree *tp = ytree_get(m, "termination_policy");
-    if (tp && yread_scalar(&r->y, tp, "termination_policy")) {
-        if (!strcmp(tp->text, "oldest_instance"))
-            a->termination = SC_TERM_OLDEST;
-        else if (!strcmp(tp->text, "newest_instance"))
-            a->termination = SC_TERM_NEWEST;
-        else if (strcmp(tp->text, "default") != 0)
-            yread_error(&r->y, &tp->loc,
-                        "termination_policy must be default, oldest_instance or "
-                        "newest_instance, got '%s'",
-                        tp->text);
-    }
+    rd_termination(r, m, a);
+    rd_suspended(r, m, a);
     scaling_ctx_default(&a->ctx, METRIC_RES_ASG, a->name ? a->name : "asg");
     a->ctx.detailed_monitoring = a->detailed_monitoring;
     a->ctx.clock.epoch_s = r->start_epoch_s;
     a->ctx.default_warmup_s = a->warmup_s;
+    a->ctx.default_cooldown_s = a->cooldown_s;
     const struct ytree *pol = yread_list(&r->y, m, "policies");
     if (pol) {
         a->policies = xcalloc(pol->n ? pol->n : 1, sizeof *a->policies);
@@ -118,7 +198,6 @@ int asg_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_asg *a)
 
 void asg_cfg_write(const struct sc_asg *a, char *const *zones, FILE *f)
 {
-    static const char *const term[] = {"default", "oldest_instance", "newest_instance"};
     fputs("  - name: ", f);
     ywrite_quoted(f, a->name);
     fputs("\n    target_groups: [", f);
@@ -138,11 +217,23 @@ void asg_cfg_write(const struct sc_asg *a, char *const *zones, FILE *f)
     ywrite_dist(f, a->launch_time);
     fputs("\n    warmup: ", f);
     ywrite_unit(f, a->warmup_s, SIM_UNIT_SECONDS);
+    fputs("\n    cooldown: ", f);
+    ywrite_unit(f, a->cooldown_s, SIM_UNIT_SECONDS);
     fprintf(f, "\n    health_check_type: %s\n    health_check_grace_period: ",
             a->elb_health ? "elb" : "ec2");
     ywrite_unit(f, a->grace_s, SIM_UNIT_SECONDS);
-    fprintf(f, "\n    monitoring: %s\n    termination_policy: %s\n",
-            a->detailed_monitoring ? "detailed" : "basic", term[a->termination]);
+    fprintf(f, "\n    monitoring: %s\n    termination_policy: [",
+            a->detailed_monitoring ? "detailed" : "basic");
+    for (int k = 0; k < a->nterm; k++)
+        fprintf(f, "%s%s", k ? ", " : "", sc_termination_names[a->termination[k]]);
+    fputs("]\n", f);
+    if (a->suspended) {
+        fputs("    suspended_processes: [", f);
+        for (int k = 0, n = 0; sc_process_names[k]; k++)
+            if (a->suspended & (1u << k))
+                fprintf(f, "%s%s", n++ ? ", " : "", sc_process_names[k]);
+        fputs("]\n", f);
+    }
     if (a->npolicies) {
         fputs("    policies:\n", f);
         for (int k = 0; k < a->npolicies; k++)

@@ -17,8 +17,11 @@
  * exceeds `desired`, which includes them) and block policy scale-in (AWS.md fact 3).
  *
  * Model choices where AWS does not document the mechanism (stated):
- *  - Target tracking capacity: desired = ceil(ready × metric / target) on scale-out (at
- *    least 1 from 0), floor on scale-in, clamped to [min, max] (AWS.md §5 "a fair model").
+ *  - Target tracking capacity: desired = ceil(ready × metric / target) both ways (at
+ *    least 1 from 0), clamped to [min, max].  AWS documents only the rounding: it adds
+ *    in proportion and rounds "so as not to remove too much" (removing 1.5 instances
+ *    removes 1; as-scaling-target-tracking.html), so a scale-in rounds up too, and a
+ *    constant load does not flap (2 instances at 30 % against 50 %: ceil(1.2) = 2).
  *    The base is `ready`, not ready + warming: the metric comes from ready instances only,
  *    and counting the warming ones in the base would grow the group every minute while
  *    the alarm stays in ALARM.  Warming instances still count as capacity through the
@@ -28,21 +31,34 @@
  *    an ECS service (observed values, AWS.md fact 1), all configurable; missing data
  *    treated as `missing`, so no data means INSUFFICIENT_DATA and no scaling.  Period 60 s,
  *    or 300 s for a group's CPUUtilization under EC2 basic monitoring.
- *  - Step scaling: Change and Percent adjustments apply to `ready`; the step direction is
+ *  - Step scaling: a scale-in's Change and Percent adjustments apply to ready +
+ *    terminating: AWS counts terminating instances in the current capacity while scaling
+ *    in, so it does not remove more than necessary (as-scaling-simple-step.html); a
+ *    scale-out's apply to `ready`.  The step direction is
  *    the sign of the adjustment, so a breach in the same step while instances warm up
  *    computes the same desired capacity and causes no second activity (AWS.md fact 14); a
  *    bigger step adds only the difference.
- *  - Simple scaling: the cooldown starts when the policy fires; the owner may move its
- *    start to the activity's end with scaling_simple_activity_done() (AWS starts it when
- *    the last instance finished launching or draining).  While an activity is in progress
- *    (scaling_group.activity_in_progress) the policy does not fire either.
+ *  - Simple scaling (Auto Scaling groups): the cooldown is the group's, not the policy's
+ *    (ec2-auto-scaling-scaling-cooldowns.html): after a simple policy's activity the group
+ *    ignores the alarms of every simple policy until the activity has completed (the last
+ *    instance in service, or terminated after draining) and then for the cooldown of the
+ *    policy that caused it (its `cooldown`, else the group's `cooldown`, 300 s).  The owner
+ *    keeps that state and shows it in scaling_group.cooldown_until_s.  While any activity
+ *    is in progress (scaling_group.activity_in_progress) a simple policy does not fire
+ *    either.  Target tracking, step, scheduled actions and replacements ignore it.
+ *  - Warm-up (Auto Scaling groups): an instance warms for the warm-up of what launched it:
+ *    a target-tracking or step policy's own `warmup` (EstimatedInstanceWarmup), else the
+ *    group's `warmup` (DefaultInstanceWarmup); the decision carries it (warmup_s) to the
+ *    group.  Application Auto Scaling has no instance warm-up: `warmup` on an ECS
+ *    service's policy is an error, never a key that does nothing.
  *  - ECS (Application Auto Scaling) cooldowns, target tracking and step: a scale-out is
  *    never blocked (the capacity it added counts in `desired`, AWS.md §8), a scale-out ends
  *    a running scale-in cooldown, and a scale-in waits for both cooldowns.  For an Auto
  *    Scaling group these cooldowns are 0 by default (AWS uses warm-up instead).
  *  - Several policies (scaling_combine): scale out if any wants to, the largest capacity
- *    wins; otherwise scale in only if every target-tracking policy wants to (a simple or
- *    step scale-in acts on its own alarm), the largest resulting capacity wins.
+ *    wins; otherwise scale in only if every target-tracking policy with scale-in enabled
+ *    wants to (a policy with disable_scale_in has no say; a simple or step scale-in acts
+ *    on its own alarm), the largest resulting capacity wins.
  *  - Scheduled actions are not combined: each sets min/max/desired at its time, pushing
  *    desired into the new bounds; two firing at once are applied in list order.
  *
@@ -120,7 +136,12 @@ struct scaling_group {
     int warming;               /* launching or warming: capacity, not in metrics */
     int min, max;              /* group bounds */
     bool activity_in_progress; /* a launch/terminate is running (simple scaling waits) */
+    double cooldown_until_s;   /* s: simple scaling waits until then: the group's cooldown
+                                * after the last simple activity, INFINITY while that
+                                * activity runs (0: none) */
     bool scale_in_suspended;   /* e.g. an ECS deployment: no policy scale-in */
+    int terminating;           /* taken out, not yet terminated (draining): step scaling
+                                * counts them in the capacity a scale-in starts from */
 };
 
 /* One step adjustment; bounds relative to the alarm threshold. */
@@ -158,8 +179,9 @@ struct scaling_policy {
     struct scaling_step *steps;   /* step: sorted by lower bound, no gaps or overlaps */
     int nsteps;
 
-    /* step, target tracking */
-    double warmup_s;              /* instance warm-up the owner applies after a scale-out */
+    /* step, target tracking (Auto Scaling groups only; 0 for ECS services) */
+    double warmup_s;              /* EstimatedInstanceWarmup: the warm-up of the instances
+                                   * this policy's scale-outs launch; default: the group's */
 
     /* target tracking */
     const struct metric_def *metric;
@@ -203,7 +225,6 @@ struct scaling_policy {
 /* Per-policy run state, owned by whoever applies the policy.  Zero it with
  * scaling_state_init. */
 struct scaling_state {
-    double cooldown_until_s;      /* simple: no firing before this */
     double in_cooldown_until_s;   /* ECS: no scale-in before this */
     double out_cooldown_until_s;  /* ECS: scale-out cooldown; scale-in waits for it too */
 };
@@ -214,7 +235,8 @@ void scaling_state_init(struct scaling_state *st);
 
 /* What a policy asks for.  act: apply it (desired differs from the group's, or bounds
  * change); direction: +1 scale-out, -1 a scale-in the policy is ready to make, 0 none —
- * target tracking's 0 also vetoes other target-tracking scale-ins in scaling_combine.
+ * target tracking's 0 also vetoes other target-tracking scale-ins in scaling_combine,
+ * unless the policy has scale-in disabled (it has no say in scale-in).
  * The cause is filled whenever the policy had something to say (also when it was
  * blocked: "... blocked: 1 instance is warming up"), else empty. */
 struct scaling_decision {
@@ -222,6 +244,11 @@ struct scaling_decision {
     const char *policy;   /* borrowed policy name */
     bool act;
     int direction;
+    bool scale_in_disabled; /* target tracking with disable_scale_in: no scale-in veto */
+    double warmup_s;      /* s: warm-up of the instances this decision launches (the
+                           * policy's EstimatedInstanceWarmup); < 0: the owner's default */
+    double cooldown_s;    /* s: simple: the cooldown the owner starts once this activity
+                           * completes (the policy's, else the group's default) */
     int desired;          /* new desired capacity, within [min, max] */
     int min, max;         /* bounds after the decision (scheduled actions change them) */
     char cause[SCALING_CAUSE_MAX];
@@ -260,15 +287,12 @@ extern const char *const scaling_type_summaries[];
  * (0 = no floor).  Exact: adj itself. */
 int scaling_adjusted_capacity(enum scaling_adjust t, double adj, int base, int min_magnitude);
 
-/* Simple scaling: when the alarm's action is due, change the capacity by the adjustment,
- * then wait for the activity and the cooldown before firing again. */
+/* Simple scaling: when the alarm's action is due and neither an activity nor the group's
+ * cooldown (g->cooldown_until_s) is running, change the capacity by the adjustment; the
+ * decision carries the cooldown the owner starts when the activity completes. */
 void scaling_simple_decide(const struct scaling_policy *p, struct scaling_state *st,
                            const struct scaling_group *g, const struct metric_alarm_eval *ev,
                            double now_s, struct scaling_decision *out);
-
-/* Tell a simple policy its activity ended at t_s: the cooldown runs from then. */
-void scaling_simple_activity_done(const struct scaling_policy *p, struct scaling_state *st,
-                                  double t_s);
 
 /* The step (index into p->steps) holding a breach of size value - threshold, or -1: above
  * the threshold lower bounds are inclusive and upper exclusive, below it the reverse. */
@@ -284,8 +308,9 @@ void scaling_target_alarms(const struct scaling_policy *p, const struct scaling_
                            struct metric_series_cfg *series, struct metric_alarm_cfg *high,
                            struct metric_alarm_cfg *low);
 
-/* ceil(current × metric / target) when out, floor when in (before clamping); at least 1
- * on scale-out. */
+/* ceil(current × metric / target), both ways (before clamping): a scale-out adds at least
+ * what the metric asks for, a scale-in removes no more (AWS rounds "so as not to remove
+ * too much"); at least 1 on scale-out. */
 int scaling_target_capacity(int current, double metric, double target, bool out);
 
 /* Target tracking: high / low are this minute's evaluations of AlarmHigh / AlarmLow. */
@@ -296,7 +321,10 @@ void scaling_target_decide(const struct scaling_policy *p, struct scaling_state 
 
 /* Combine the decisions of several dynamic policies made at the same moment (AWS.md
  * fact 5): any scale-out → the largest desired; else a scale-in only from non-target-
- * tracking policies or if every target-tracking decision wants in → the largest desired.
+ * tracking policies or if every target-tracking decision whose policy has scale-in
+ * enabled wants in → the largest desired (as-scaling-target-tracking.html: it "will scale in
+ * only if all of the target tracking policies (with the scale-in portion enabled) are
+ * ready to scale in").
  * *out.act is false when nothing applies. */
 void scaling_combine(const struct scaling_decision *d, size_t n, const struct scaling_group *g,
                      struct scaling_decision *out);
@@ -315,6 +343,10 @@ void scaling_scheduled_apply(const struct scaling_policy *p, const struct scalin
 int scaling_rd_adjust_type(struct yread *r, const struct ytree *m, enum scaling_adjust *out);
 int scaling_rd_alarm(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                      const char *policy, struct scaling_alarm_spec *out);
+/* `warmup` of a target-tracking or step policy: the owner's default warm-up when absent;
+ * an error on an ECS service (Application Auto Scaling has no instance warm-up). */
+int scaling_rd_warmup(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                      struct scaling_policy *out);
 void scaling_decision_start(const struct scaling_policy *p, const struct scaling_group *g,
                             struct scaling_decision *out);
 int scaling_clamp(int v, int min, int max);

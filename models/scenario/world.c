@@ -52,6 +52,9 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     w->env.response = to_client;
     w->env.lost = lost_to_client;
     w->targets.env = &w->env;
+    w->targets.zone_names = sc->zones;
+    w->targets.nzones = sc->nzones;
+    w->targets.zone_outages = xcalloc((size_t)(sc->nzones ? sc->nzones : 1), sizeof(int));
 
     /* Target groups and their static targets, named "<group>/<n>". */
     w->ntgs = sc->ntgs;

@@ -166,6 +166,22 @@ void headline_print(FILE *f, const struct scenario *sc, const struct summary *s,
                          sc->ecs[i].name, n);
         }
         fprintf(f, LABEL "%.0f activities (%s)\n", "scaling", total, line);
+        /* AWS's default mode is ForecastOnly: say plainly that such a policy scaled
+         * nothing, and how to let it. */
+        for (int i = 0; i < sc->nasgs + sc->necs; i++) {
+            bool asg = i < sc->nasgs;
+            const struct scaling_policy *pol =
+                asg ? sc->asgs[i].policies : sc->ecs[i - sc->nasgs].cfg.policies;
+            int n = asg ? sc->asgs[i].npolicies : sc->ecs[i - sc->nasgs].cfg.npolicies;
+            const char *owner = asg ? sc->asgs[i].name : sc->ecs[i - sc->nasgs].name;
+            for (int k = 0; k < n; k++)
+                if (pol[k].kind == SCALING_PREDICTIVE && pol[k].forecast_only)
+                    fprintf(f,
+                            LABEL "%s of %s only forecast: nothing was scaled by it (mode "
+                                  "forecast_only, AWS's default); set mode: forecast_and_scale "
+                                  "to let it scale\n",
+                            "predictive", pol[k].name, owner);
+        }
     }
     if (sc->nworkloads > 1)
         for (int i = 0; i < sc->nworkloads; i++) {

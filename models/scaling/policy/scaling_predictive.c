@@ -69,9 +69,12 @@ int scaling_predictive_read(struct yread *r, const struct ytree *m, const struct
     const struct ytree *v;
     if (yread_scalar_at(r, m, "mode", &v))
         return -1;
-    if (v && !strcmp(v->text, "forecast_only"))
-        out->forecast_only = true;
-    else if (v && strcmp(v->text, "forecast_and_scale") != 0)
+    /* AWS's default Mode is ForecastOnly (API PredictiveScalingConfiguration): the policy
+     * forecasts and scales nothing until told forecast_and_scale. */
+    out->forecast_only = true;
+    if (v && !strcmp(v->text, "forecast_and_scale"))
+        out->forecast_only = false;
+    else if (v && strcmp(v->text, "forecast_only") != 0)
         return yread_error(r, &v->loc, "mode must be forecast_and_scale or forecast_only, got '%s'",
                            v->text);
     out->method = forecast_method_default;

@@ -39,7 +39,6 @@ void scaling_ctx_default(struct scaling_ctx *ctx, unsigned owner, const char *ow
 
 void scaling_state_init(struct scaling_state *st)
 {
-    st->cooldown_until_s = -INFINITY;
     st->in_cooldown_until_s = -INFINITY;
     st->out_cooldown_until_s = -INFINITY;
 }
@@ -55,6 +54,11 @@ void scaling_decision_start(const struct scaling_policy *p, const struct scaling
     *out = (struct scaling_decision){
         .kind = p->kind,
         .policy = p->name,
+        .scale_in_disabled = p->kind == SCALING_TARGET_TRACKING && p->disable_scale_in,
+        .warmup_s = (p->kind == SCALING_TARGET_TRACKING || p->kind == SCALING_STEP) &&
+                            p->owner == METRIC_RES_ASG
+                        ? p->warmup_s
+                        : -1,
         .desired = g->desired,
         .min = g->min,
         .max = g->max,
@@ -166,6 +170,26 @@ int scaling_rd_alarm(struct yread *r, const struct ytree *m, const struct scalin
     return 0;
 }
 
+int scaling_rd_warmup(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                      struct scaling_policy *out)
+{
+    const struct ytree *v = ytree_get(m, "warmup");
+    if (ctx->owner == METRIC_RES_ECS_SERVICE) {
+        out->warmup_s = 0;
+        if (v)
+            return yread_error(r, ytree_key_loc(m, "warmup"),
+                               "an ECS service's policy has no 'warmup': Application Auto "
+                               "Scaling has no instance warm-up (a task counts once it runs); "
+                               "the cooldowns (%s) pace it instead",
+                               out->kind == SCALING_STEP ? "cooldown"
+                                                         : "scale_out_cooldown, scale_in_cooldown");
+        return 0;
+    }
+    /* EstimatedInstanceWarmup, falling back to the group's DefaultInstanceWarmup. */
+    out->warmup_s = ctx->default_warmup_s;
+    return yread_zero_or_more(r, m, "warmup", SIM_UNIT_SECONDS, &out->warmup_s);
+}
+
 int scaling_capacity_read(const struct ytree *m, const char *min_key, const char *max_key,
                           const char *desired_key, int *min, int *max, int *desired)
 {
@@ -262,6 +286,10 @@ static int rd_min_magnitude(struct yread *r, const struct ytree *m, struct scali
 int scaling_simple_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
                         struct scaling_policy *out)
 {
+    if (ctx->owner == METRIC_RES_ECS_SERVICE)
+        return yread_error(r, &ytree_get(m, "type")->loc,
+                           "an ECS service has no simple scaling policies: Application Auto "
+                           "Scaling offers target_tracking, step, scheduled and predictive");
     if (yread_keys(r, m, "a simple scaling policy", simple_keys) ||
         yread_require(r, m, "alarm", "a simple scaling policy") ||
         yread_require(r, m, "adjustment", "a simple scaling policy"))
@@ -299,10 +327,18 @@ void scaling_simple_decide(const struct scaling_policy *p, struct scaling_state 
                  alarm, p->name);
         return;
     }
-    if (now_s < st->cooldown_until_s) {
-        snprintf(out->cause, sizeof out->cause,
-                 "Alarm %s in state ALARM: policy %s is in its cooldown for %.0f more seconds.",
-                 alarm, p->name, st->cooldown_until_s - now_s);
+    (void)st; /* the cooldown is the group's (g->cooldown_until_s), not the policy's */
+    if (now_s < g->cooldown_until_s) {
+        if (isinf(g->cooldown_until_s))
+            snprintf(out->cause, sizeof out->cause,
+                     "Alarm %s in state ALARM: policy %s waits for the group's simple scaling "
+                     "activity to complete.",
+                     alarm, p->name);
+        else
+            snprintf(out->cause, sizeof out->cause,
+                     "Alarm %s in state ALARM: policy %s waits for the group's cooldown, "
+                     "%.0f more seconds.",
+                     alarm, p->name, ceil(g->cooldown_until_s - now_s));
         return;
     }
     /* Simple scaling has no warm-up: every instance asked for counts. */
@@ -319,15 +355,9 @@ void scaling_simple_decide(const struct scaling_policy *p, struct scaling_state 
     out->act = true;
     out->direction = nd > g->desired ? 1 : -1;
     out->desired = nd;
-    st->cooldown_until_s = now_s + p->cooldown_s;
+    out->cooldown_s = p->cooldown_s;
     snprintf(out->cause, sizeof out->cause,
              "Alarm %s in state ALARM triggered policy %s changing the desired capacity from %d "
              "to %d.",
              alarm, p->name, g->desired, nd);
-}
-
-void scaling_simple_activity_done(const struct scaling_policy *p, struct scaling_state *st,
-                                  double t_s)
-{
-    st->cooldown_until_s = t_s + p->cooldown_s;
 }

@@ -71,8 +71,7 @@ int scaling_step_read(struct yread *r, const struct ytree *m, const struct scali
         return yread_error(r, &mm->loc,
                            "min_adjustment_magnitude applies only with "
                            "adjustment_type percent_change_in_capacity");
-    out->warmup_s = ctx->default_warmup_s;
-    if (yread_zero_or_more(r, m, "warmup", SIM_UNIT_SECONDS, &out->warmup_s))
+    if (scaling_rd_warmup(r, m, ctx, out))
         return -1;
     /* Application Auto Scaling (ECS) has a step cooldown; EC2 Auto Scaling uses warm-up. */
     out->cooldown_s = ctx->owner == METRIC_RES_ECS_SERVICE ? 300 : 0;
@@ -164,7 +163,12 @@ void scaling_step_decide(const struct scaling_policy *p, struct scaling_state *s
     double adj = p->steps[k].adjustment;
     /* Change and percent apply to the ready capacity, so a breach in the same step while
      * instances warm up asks for what is already coming (one activity, AWS.md fact 14). */
-    int want = scaling_adjusted_capacity(p->adjust_type, adj, g->ready,
+    /* A scale-in counts the instances still terminating, as AWS does: it never removes
+     * more than the step asks while the last ones drain. */
+    int base = g->ready;
+    if (p->adjust_type != SCALING_EXACT_CAPACITY && adj < 0)
+        base += g->terminating;
+    int want = scaling_adjusted_capacity(p->adjust_type, adj, base,
                                          p->min_adjustment_magnitude);
     int nd = scaling_clamp(want, g->min, g->max);
     int dir = p->adjust_type == SCALING_EXACT_CAPACITY ? (nd > g->desired) - (nd < g->desired)
@@ -179,7 +183,8 @@ void scaling_step_decide(const struct scaling_policy *p, struct scaling_state *s
     else if (dir < 0 && (now_s < st->in_cooldown_until_s || now_s < st->out_cooldown_until_s))
         blocked = "in cooldown";
     else if (dir < 0 && nd >= g->desired)
-        blocked = "at the minimum size";
+        blocked = want >= g->desired && g->terminating ? "the terminating instances already cover it"
+                                                       : "at the minimum size";
     else if (dir == 0)
         blocked = "already at that capacity";
     if (blocked) {

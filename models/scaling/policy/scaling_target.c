@@ -66,10 +66,19 @@ int scaling_target_read(struct yread *r, const struct ytree *m, const struct sca
                            "'%s'",
                            ytree_get(m, "target")->text);
     bool ecs = ctx->owner == METRIC_RES_ECS_SERVICE;
+    /* EC2 Auto Scaling target tracking has no cooldowns (PutScalingPolicy takes Cooldown
+     * for simple scaling only): instance warm-up paces it instead. */
+    static const char *const cooldowns[] = {"scale_out_cooldown", "scale_in_cooldown"};
+    for (int k = 0; k < 2 && !ecs; k++)
+        if (ytree_get(m, cooldowns[k]))
+            return yread_error(r, ytree_key_loc(m, cooldowns[k]),
+                               "an Auto Scaling group's target tracking policy has no '%s': "
+                               "EC2 Auto Scaling paces target tracking with instance warm-up "
+                               "('warmup'); the cooldowns apply to ECS services",
+                               cooldowns[k]);
     out->scale_in_factor = ecs ? 0.9 : 0.7; /* observed, AWS.md fact 1 */
     out->out_datapoints = 3;
     out->in_datapoints = 15;
-    out->warmup_s = ctx->default_warmup_s;
     out->scale_out_cooldown_s = out->scale_in_cooldown_s = ecs ? 300 : 0;
     bool basic_cpu = !ecs && !ctx->detailed_monitoring && !strcmp(out->metric->ns, "AWS/EC2");
     out->period_s = basic_cpu ? METRIC_PERIOD_EC2_BASIC : METRIC_PERIOD_DEFAULT;
@@ -79,7 +88,7 @@ int scaling_target_read(struct yread *r, const struct ytree *m, const struct sca
         yread_int(r, m, "scale_out_datapoints", 1, 60, &o) ||
         yread_int(r, m, "scale_in_datapoints", 1, 60, &i) ||
         yread_zero_or_more(r, m, "period", SIM_UNIT_SECONDS, &out->period_s) ||
-        yread_zero_or_more(r, m, "warmup", SIM_UNIT_SECONDS, &out->warmup_s) ||
+        scaling_rd_warmup(r, m, ctx, out) ||
         yread_zero_or_more(r, m, "scale_out_cooldown", SIM_UNIT_SECONDS,
                            &out->scale_out_cooldown_s) ||
         yread_zero_or_more(r, m, "scale_in_cooldown", SIM_UNIT_SECONDS, &out->scale_in_cooldown_s))
@@ -134,7 +143,10 @@ int scaling_target_capacity(int current, double metric, double target, bool out)
     double r = nearbyint(x);
     if (fabs(x - r) < 1e-9 * (r > 1 ? r : 1))
         x = r;
-    double c = out ? ceil(x) : floor(x);
+    /* Both ways round up: AWS "rounds so as not to add too little or remove too much"
+     * (as-scaling-target-tracking.html: removing 1.5 instances removes 1), so a scale-in
+     * keeps ceil(current x metric / target): 2 instances at 30 % against 50 % keep 2. */
+    double c = ceil(x);
     if (c > 1e6)
         c = 1e6;
     int n = (int)c;
@@ -181,9 +193,11 @@ void scaling_target_decide(const struct scaling_policy *p, struct scaling_state 
         snprintf(why, sizeof why, "scale-in is suspended");
     else if (now_s < st->in_cooldown_until_s || now_s < st->out_cooldown_until_s)
         snprintf(why, sizeof why, "in cooldown");
-    int nd = scaling_clamp(scaling_target_capacity(g->ready, low->value, p->target, false),
-                           g->min, g->max);
-    if (!why[0] && nd >= g->desired)
+    int want = scaling_target_capacity(g->ready, low->value, p->target, false);
+    int nd = scaling_clamp(want, g->min, g->max);
+    if (!why[0] && want >= g->desired)
+        snprintf(why, sizeof why, "the metric needs the current capacity");
+    else if (!why[0] && nd >= g->desired)
         snprintf(why, sizeof why, "at the minimum size");
     if (why[0]) {
         snprintf(out->cause, sizeof out->cause,
@@ -211,7 +225,8 @@ void scaling_combine(const struct scaling_decision *d, size_t n, const struct sc
     if (!best) {
         bool all_tt_in = true;
         for (size_t i = 0; i < n; i++)
-            if (d[i].kind == SCALING_TARGET_TRACKING && !(d[i].act && d[i].direction < 0))
+            if (d[i].kind == SCALING_TARGET_TRACKING && !d[i].scale_in_disabled &&
+                !(d[i].act && d[i].direction < 0))
                 all_tt_in = false;
         for (size_t i = 0; i < n; i++)
             if (d[i].act && d[i].direction < 0 &&

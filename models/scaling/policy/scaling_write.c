@@ -52,7 +52,8 @@ void scaling_policy_write(const struct scaling_policy *p, FILE *f)
                 p->in_datapoints);
         if (p->period_s <= 60) /* longer only as basic monitoring's default, not a key */
             secs(f, "period", p->period_s);
-        secs(f, "warmup", p->warmup_s);
+        if (p->owner == METRIC_RES_ASG)
+            secs(f, "warmup", p->warmup_s);
         if (p->owner == METRIC_RES_ECS_SERVICE || p->scale_out_cooldown_s > 0)
             secs(f, "scale_out_cooldown", p->scale_out_cooldown_s);
         if (p->owner == METRIC_RES_ECS_SERVICE || p->scale_in_cooldown_s > 0)
@@ -66,7 +67,8 @@ void scaling_policy_write(const struct scaling_policy *p, FILE *f)
         break;
     case SCALING_STEP:
         adjustments(f, p);
-        secs(f, "warmup", p->warmup_s);
+        if (p->owner == METRIC_RES_ASG)
+            secs(f, "warmup", p->warmup_s);
         if (p->owner == METRIC_RES_ECS_SERVICE)
             secs(f, "cooldown", p->cooldown_s);
         alarm(f, &p->alarm);
