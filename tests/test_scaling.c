@@ -2,6 +2,7 @@
  * warm-up, scheduled actions, combining policies, and every bad-input message. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -600,7 +601,61 @@ static void group_bounds_are_checked(void)
     ytree_free(t);
 }
 
+/* The type table: every row has its file's operations, a metric-driven type a decide and
+ * a time-driven one none, names unique; and each type writes back what it reads. */
+static void every_policy_type_has_its_operations(void)
+{
+    int n = 0;
+    for (int i = 0; scaling_type_names[i]; i++, n++) {
+        const struct scaling_type_ops *t = scaling_types[i];
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        CU_ASSERT(t->summary && strlen(t->summary) > 10);
+        CU_ASSERT(t->read && t->write);
+        CU_ASSERT_EQUAL(t->decide == NULL, t->input == SCALING_INPUT_NONE);
+        for (int j = 0; j < i; j++)
+            CU_ASSERT(strcmp(scaling_type_names[i], scaling_type_names[j]) != 0);
+    }
+    CU_ASSERT_EQUAL(n, SCALING_NKINDS);
+    static const char *const items[] = {
+        "{ name: a, type: simple, adjustment: 1, alarm: { metric: CPUUtilization, "
+        "threshold: 70, comparison: '>' } }",
+        "{ name: b, type: step, alarm: { metric: CPUUtilization, threshold: 60, "
+        "comparison: '>' }, steps: [ { lower: 0, adjustment: 1 } ] }",
+        "{ name: c, type: target_tracking, metric: ASGAverageCPUUtilization, target: 50 }",
+        "{ name: d, type: scheduled, at: 1h, desired: 3 }",
+    };
+    struct scaling_ctx ctx;
+    scaling_ctx_default(&ctx, METRIC_RES_ASG, "g");
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        struct ytree *t;
+        CU_ASSERT_EQUAL_FATAL(ytree_load_string(items[i], "p.yaml", &t), 0);
+        struct scaling_policy p, q;
+        CU_ASSERT_EQUAL_FATAL(scaling_policy_read(t, &ctx, &p), 0);
+        char *once = NULL, *twice = NULL;
+        size_t n1, n2;
+        FILE *f = open_memstream(&once, &n1);
+        scaling_policy_write(&p, f);
+        fclose(f);
+        /* "      - { ... }": the mapping after the list dash reads back the same. */
+        struct ytree *t2;
+        CU_ASSERT_EQUAL_FATAL(ytree_load_string(strchr(once, '{'), "w.yaml", &t2), 0);
+        CU_ASSERT_EQUAL_FATAL(scaling_policy_read(t2, &ctx, &q), 0);
+        f = open_memstream(&twice, &n2);
+        scaling_policy_write(&q, f);
+        fclose(f);
+        CU_ASSERT_STRING_EQUAL(once, twice);
+        CU_ASSERT_EQUAL(p.kind, q.kind);
+        free(once);
+        free(twice);
+        scaling_policy_fini(&p);
+        scaling_policy_fini(&q);
+        ytree_free(t);
+        ytree_free(t2);
+    }
+}
+
 static CU_TestInfo scaling_tests[] = {
+    {"every_policy_type_has_its_operations", every_policy_type_has_its_operations},
     {"percent_rounding_follows_aws_examples", percent_rounding_follows_aws_examples},
     {"step_policy_reproduces_the_aws_example", step_policy_reproduces_the_aws_example},
     {"target_tracking_capacity_formula", target_tracking_capacity_formula},

@@ -11,14 +11,12 @@
 
 const struct metric_def *as_policy_metric(const struct scaling_policy *p)
 {
-    switch (p->kind) {
-    case SCALING_TARGET_TRACKING:
+    switch (scaling_types[p->kind]->input) {
+    case SCALING_INPUT_TRACKING:
         return p->metric;
-    case SCALING_SIMPLE:
-    case SCALING_STEP:
+    case SCALING_INPUT_ALARM:
         return p->alarm.metric;
-    case SCALING_SCHEDULED:
-    case SCALING_PREDICTIVE:
+    case SCALING_INPUT_NONE:
     default:
         return NULL;
     }
@@ -30,12 +28,13 @@ void as_policy_init(struct as_policy *ap, const struct scaling_policy *p,
 {
     *ap = (struct as_policy){.p = p, .last_value = NAN};
     scaling_state_init(&ap->st);
-    if (p->kind == SCALING_TARGET_TRACKING) {
+    enum scaling_input in = scaling_types[p->kind]->input;
+    if (in == SCALING_INPUT_TRACKING) {
         scaling_target_alarms(p, ctx, &ap->scfg, &ap->hcfg, &ap->lcfg);
         metric_series_init(&ap->series, &ap->scfg);
         metric_alarm_init(&ap->high, &ap->hcfg);
         metric_alarm_init(&ap->low, &ap->lcfg);
-    } else if (p->kind == SCALING_SIMPLE || p->kind == SCALING_STEP) {
+    } else if (in == SCALING_INPUT_ALARM) {
         ap->scfg = p->alarm.series;
         ap->hcfg = p->alarm.alarm;
         metric_series_init(&ap->series, &ap->scfg);
@@ -84,8 +83,8 @@ void as_decide(struct as_policy *pol, int n, const struct scaling_group *g, doub
         metric_alarm_evaluate(&ap->high, &ap->series, now, &hi);
         ap->last_value = hi.value;
         ap->alarm_state = (int)hi.state;
-        switch (ap->p->kind) {
-        case SCALING_TARGET_TRACKING: {
+        const struct scaling_type_ops *ops = scaling_types[ap->p->kind];
+        if (ops->input == SCALING_INPUT_TRACKING) {
             metric_alarm_evaluate(&ap->low, &ap->series, now, &lo);
             /* The capacity a per-member metric describes is the one that produced its
              * datapoint, not today's: with the publication delay, members that joined since
@@ -94,19 +93,9 @@ void as_decide(struct as_policy *pol, int n, const struct scaling_group *g, doub
             const struct metric_datapoint *dp = metric_series_latest(&ap->series, now);
             if (dp && ap->behind[as_period_slot(ap, dp->start_s)] > 0)
                 gp.ready = ap->behind[as_period_slot(ap, dp->start_s)];
-            scaling_target_decide(ap->p, &ap->st, &gp, &hi, &lo, now, &ds[nd++]);
-            break;
-        }
-        case SCALING_SIMPLE:
-            scaling_simple_decide(ap->p, &ap->st, g, &hi, now, &ds[nd++]);
-            break;
-        case SCALING_STEP:
-            scaling_step_decide(ap->p, &ap->st, g, &hi, now, &ds[nd++]);
-            break;
-        case SCALING_SCHEDULED:
-        case SCALING_PREDICTIVE:
-        default:
-            break;
+            ops->decide(ap->p, &ap->st, &gp, &hi, &lo, now, &ds[nd++]);
+        } else {
+            ops->decide(ap->p, &ap->st, g, &hi, NULL, now, &ds[nd++]);
         }
     }
     *out = (struct scaling_decision){0};

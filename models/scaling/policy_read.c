@@ -17,10 +17,10 @@ int policy_cfg_check_groups(struct cfg_read *r, const struct scaling_policy *pol
     int errors = r->y.errors;
     for (int i = 0; i < n && ntgs == 0; i++) {
         const struct scaling_policy *p = &pol[i];
-        const struct metric_def *md = p->kind == SCALING_TARGET_TRACKING ? p->metric
-                                      : p->kind == SCALING_SIMPLE || p->kind == SCALING_STEP
-                                          ? p->alarm.metric
-                                          : NULL;
+        enum scaling_input in = scaling_types[p->kind]->input;
+        const struct metric_def *md = in == SCALING_INPUT_TRACKING ? p->metric
+                                      : in == SCALING_INPUT_ALARM  ? p->alarm.metric
+                                                                   : NULL;
         bool tg = (md && (md->resource & METRIC_RES_TARGET_GROUP)) ||
                   (p->kind == SCALING_PREDICTIVE && p->pred_requests);
         if (tg)

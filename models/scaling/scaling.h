@@ -100,12 +100,21 @@
 struct yread;
 struct ytree;
 
+/* The policy types: X(ENUM, stem, "name").  Each is one file policy/scaling_<stem>.c ending
+ * with `const struct scaling_type_ops scaling_<stem>_type`, plus its row here (the order is
+ * `elbsim list policies`'s).  Adding a type is that file and this row. */
+#define SCALING_TYPES(X)                                                                     \
+    X(SIMPLE, simple, "simple")                                                              \
+    X(STEP, step, "step")                                                                    \
+    X(TARGET_TRACKING, target, "target_tracking")                                            \
+    X(SCHEDULED, scheduled, "scheduled")                                                     \
+    X(PREDICTIVE, predictive, "predictive")
+
 enum scaling_kind {
-    SCALING_SIMPLE,
-    SCALING_STEP,
-    SCALING_TARGET_TRACKING,
-    SCALING_SCHEDULED,
-    SCALING_PREDICTIVE,
+#define SCALING_KIND_ENUM(e, stem, name) SCALING_##e,
+    SCALING_TYPES(SCALING_KIND_ENUM)
+#undef SCALING_KIND_ENUM
+        SCALING_NKINDS
 };
 
 enum scaling_adjust {
@@ -254,7 +263,7 @@ struct scaling_decision {
     char cause[SCALING_CAUSE_MAX];
 };
 
-/* ---- reading (scaling_simple.c dispatches on `type`) ---- */
+/* ---- reading (policy/scaling_policy.c dispatches on `type`) ---- */
 
 /* Read one policy item (a mapping) for ctx's owner into *out (zeroed first).  Checks every
  * key and value; on the first error reports it (file:line:col, value, what is valid) and
@@ -271,13 +280,49 @@ int scaling_capacity_read(const struct ytree *m, const char *min_key, const char
                           const char *desired_key, int *min, int *max, int *desired);
 
 /* Write p as one YAML list item (6-space indent) that scaling_policy_read reads back to
- * the same policy (scaling_write.c; for the resolved scenario). */
+ * the same policy (policy/scaling_policy.c; for the resolved scenario). */
 void scaling_policy_write(const struct scaling_policy *p, FILE *f);
 
-/* The policy type names, NULL-terminated ("simple", "step", "target_tracking",
- * "scheduled"), with a one-line summary each, for `elbsim list policies`. */
+/* The policy type names, NULL-terminated ("simple", "step", "target_tracking", ...) in
+ * SCALING_TYPES order, for `elbsim list policies` and "did you mean". */
 extern const char *const scaling_type_names[];
-extern const char *const scaling_type_summaries[];
+
+/* ---- a policy type ---- */
+
+/* How the runner (models/scaling/autoscale.c) feeds a type's decide. */
+enum scaling_input {
+    SCALING_INPUT_NONE,     /* driven by time, not by a metric (scheduled, predictive: the
+                             * owner runs them itself) */
+    SCALING_INPUT_ALARM,    /* one alarm on p->alarm, evaluated each period (simple, step) */
+    SCALING_INPUT_TRACKING, /* a metric against p->target through the AlarmHigh / AlarmLow
+                             * pair of scaling_target_alarms (target tracking) */
+};
+
+struct scaling_type_ops {
+    const char *summary;       /* one line for `elbsim list policies` */
+    enum scaling_input input;
+    /* Read the type's keys of policy mapping m (name and type already read into *out). */
+    int (*read)(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                struct scaling_policy *out);
+    /* Write the type's keys, each as ", key: value", after "name: ..., type: ...". */
+    void (*write)(const struct scaling_policy *p, FILE *f);
+    /* A metric-driven type's decision from this period's evaluation(s): high is the alarm
+     * (ALARM) or AlarmHigh (TRACKING), low AlarmLow (TRACKING only, else NULL).  NULL for
+     * SCALING_INPUT_NONE. */
+    void (*decide)(const struct scaling_policy *p, struct scaling_state *st,
+                   const struct scaling_group *g, const struct metric_alarm_eval *high,
+                   const struct metric_alarm_eval *low, double now_s,
+                   struct scaling_decision *out);
+};
+
+/* Indexed by enum scaling_kind. */
+extern const struct scaling_type_ops *const scaling_types[SCALING_NKINDS];
+
+/* Writers the type files share (policy/scaling_policy.c): ", key: 12.5s"; the adjustment
+ * type (and min_adjustment_magnitude); an alarm as its flow mapping. */
+void scaling_write_secs(FILE *f, const char *key, double v);
+void scaling_write_adjustments(FILE *f, const struct scaling_policy *p);
+void scaling_write_alarm(FILE *f, const struct scaling_alarm_spec *a);
 
 /* ---- deciding ---- */
 
@@ -336,7 +381,7 @@ double scaling_scheduled_next(const struct scaling_policy *p, double from_s);
 void scaling_scheduled_apply(const struct scaling_policy *p, const struct scaling_group *g,
                              double now_s, struct scaling_decision *out);
 
-/* ---- for the policy files only (shared readers, in scaling_simple.c) ---- */
+/* ---- for the policy files only (shared readers, in policy/scaling_policy.c) ---- */
 
 /* The policy readers take their values through sim/yread and stop at the first error
  * (return -1); scaling_policy_read gives them the reader. */
@@ -350,16 +395,5 @@ int scaling_rd_warmup(struct yread *r, const struct ytree *m, const struct scali
 void scaling_decision_start(const struct scaling_policy *p, const struct scaling_group *g,
                             struct scaling_decision *out);
 int scaling_clamp(int v, int min, int max);
-
-int scaling_simple_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                        struct scaling_policy *out);
-int scaling_step_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                      struct scaling_policy *out);
-int scaling_target_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                        struct scaling_policy *out);
-int scaling_scheduled_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                           struct scaling_policy *out);
-int scaling_predictive_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                            struct scaling_policy *out);
 
 #endif

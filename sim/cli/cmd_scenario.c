@@ -395,7 +395,7 @@ static void list_policies(void)
          "`elbsim list metrics`; every key: docs/auto-scaling.md):");
     for (size_t i = 0; scaling_type_names[i]; i++) {
         printf("  %-16s ", scaling_type_names[i]);
-        wrapped(scaling_type_summaries[i], "", 2 + 16 + 1);
+        wrapped(scaling_types[i]->summary, "", 2 + 16 + 1);
     }
 }
 

@@ -26,8 +26,8 @@ static const char *const pred_keys[] = {
     "max_capacity_breach_behavior", "max_capacity_buffer", "history", "history_series",
     "wait_for_history", "horizon", NULL};
 
-int scaling_predictive_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                            struct scaling_policy *out)
+static int scaling_predictive_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                                   struct scaling_policy *out)
 {
     const char *what = "a predictive scaling policy";
     if (yread_keys(r, m, what, pred_keys) || yread_require(r, m, "target", what))
@@ -131,3 +131,36 @@ int scaling_predictive_read(struct yread *r, const struct ytree *m, const struct
     out->horizon_h = (size_t)(horizon / 3600.0);
     return 0;
 }
+
+/* ---- the type ---- */
+
+static void predictive_write(const struct scaling_policy *p, FILE *f)
+{
+    char method[128];
+    forecast_method_format(&p->method, method, sizeof method);
+    fprintf(f, ", load_metric: %s, scaling_metric: %s, target: %.10g, mode: %s, "
+               "method: '%s'",
+            p->pred_requests                     ? "ALBTargetGroupRequestCount"
+            : p->owner == METRIC_RES_ECS_SERVICE ? "ECSServiceTotalCPUUtilization"
+                                                 : "ASGTotalCPUUtilization",
+            p->metric_name, p->target, p->forecast_only ? "forecast_only" : "forecast_and_scale",
+            method);
+    scaling_write_secs(f, "buffer", p->buffer_s);
+    scaling_write_secs(f, "horizon", (double)p->horizon_h * 3600.0);
+    fprintf(f, ", max_capacity_breach_behavior: %s", p->breach_increase ? "increase" : "honor");
+    if (p->breach_increase)
+        fprintf(f, ", max_capacity_buffer: %.10g", p->max_buffer_pct);
+    fprintf(f, ", wait_for_history: %s", p->wait_for_history ? "true" : "false");
+    if (p->history_path)
+        fprintf(f, ", history: '%s'", p->history_path);
+    if (p->history_series)
+        fprintf(f, ", history_series: '%s'", p->history_series);
+}
+
+const struct scaling_type_ops scaling_predictive_type = {
+    .summary = "forecasts the load hourly from 24 h to 14 d of history and raises capacity ahead of it",
+    .input = SCALING_INPUT_NONE,
+    .read = scaling_predictive_read,
+    .write = predictive_write,
+    .decide = NULL,
+};

@@ -35,8 +35,8 @@ static int rd_when(struct yread *r, const struct ytree *m, const char *key,
     return 0;
 }
 
-int scaling_scheduled_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                           struct scaling_policy *out)
+static int scaling_scheduled_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                                  struct scaling_policy *out)
 {
     const char *what = "a scheduled action";
     if (yread_keys(r, m, what, sched_keys))
@@ -131,3 +131,39 @@ void scaling_scheduled_apply(const struct scaling_policy *p, const struct scalin
                  nd != g->desired ? " changing the desired capacity from %d to %d." : ".",
                  g->desired, nd);
 }
+
+/* ---- the type ---- */
+
+static void zone(FILE *f, int32_t off)
+{
+    int a = off < 0 ? -off : off;
+    fprintf(f, ", time_zone: 'UTC%c%02d:%02d'", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+}
+
+static void scheduled_write(const struct scaling_policy *p, FILE *f)
+{
+    if (p->recurring) {
+        fprintf(f, ", recurrence: '%s'", p->recurrence);
+        zone(f, p->clock.offset_s);
+        if (isfinite(p->start_s) && p->start_s > 0)
+            scaling_write_secs(f, "start", p->start_s);
+        if (isfinite(p->end_s))
+            scaling_write_secs(f, "end", p->end_s);
+    } else {
+        scaling_write_secs(f, "at", p->at_s);
+    }
+    if (p->new_min >= 0)
+        fprintf(f, ", min: %d", p->new_min);
+    if (p->new_max >= 0)
+        fprintf(f, ", max: %d", p->new_max);
+    if (p->new_desired >= 0)
+        fprintf(f, ", desired: %d", p->new_desired);
+}
+
+const struct scaling_type_ops scaling_scheduled_type = {
+    .summary = "sets min/max/desired at a time or on a cron recurrence",
+    .input = SCALING_INPUT_NONE,
+    .read = scaling_scheduled_read,
+    .write = scheduled_write,
+    .decide = NULL,
+};

@@ -54,8 +54,8 @@ static void bound_text(double v, char *buf, size_t n)
         snprintf(buf, n, "%g", v);
 }
 
-int scaling_step_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                      struct scaling_policy *out)
+static int scaling_step_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                             struct scaling_policy *out)
 {
     const char *what = "a step scaling policy";
     if (yread_keys(r, m, what, step_keys) || yread_require(r, m, "alarm", what) ||
@@ -207,3 +207,44 @@ void scaling_step_decide(const struct scaling_policy *p, struct scaling_state *s
              "to %d.",
              alarm, p->name, g->desired, nd);
 }
+
+/* ---- the type ---- */
+
+static void step_write(const struct scaling_policy *p, FILE *f)
+{
+    scaling_write_adjustments(f, p);
+    if (p->owner == METRIC_RES_ASG)
+        scaling_write_secs(f, "warmup", p->warmup_s);
+    if (p->owner == METRIC_RES_ECS_SERVICE)
+        scaling_write_secs(f, "cooldown", p->cooldown_s);
+    scaling_write_alarm(f, &p->alarm);
+    fputs(",\n          steps: [", f);
+    for (int i = 0; i < p->nsteps; i++) {
+        const struct scaling_step *s = &p->steps[i];
+        fprintf(f, "%s{ ", i ? ", " : "");
+        if (isfinite(s->lower))
+            fprintf(f, "lower: %.10g, ", s->lower);
+        if (isfinite(s->upper))
+            fprintf(f, "upper: %.10g, ", s->upper);
+        fprintf(f, "adjustment: %.10g }", s->adjustment);
+    }
+    fputc(']', f);
+}
+
+/* The alarm types decide on their one alarm. */
+static void step_decide_op(const struct scaling_policy *p, struct scaling_state *st,
+                             const struct scaling_group *g, const struct metric_alarm_eval *high,
+                             const struct metric_alarm_eval *low, double now_s,
+                             struct scaling_decision *out)
+{
+    (void)low;
+    scaling_step_decide(p, st, g, high, now_s, out);
+}
+
+const struct scaling_type_ops scaling_step_type = {
+    .summary = "adjustments by the size of the alarm breach; warm-up instead of cooldown",
+    .input = SCALING_INPUT_ALARM,
+    .read = scaling_step_read,
+    .write = step_write,
+    .decide = step_decide_op,
+};

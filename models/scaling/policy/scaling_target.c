@@ -24,8 +24,8 @@ static char *alarm_name(const struct scaling_ctx *ctx, const char *which, const 
     return s;
 }
 
-int scaling_target_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
-                        struct scaling_policy *out)
+static int scaling_target_read(struct yread *r, const struct ytree *m, const struct scaling_ctx *ctx,
+                               struct scaling_policy *out)
 {
     const char *what = "a target tracking policy";
     if (yread_keys(r, m, what, tt_keys) || yread_require(r, m, "metric", what) ||
@@ -243,3 +243,30 @@ void scaling_combine(const struct scaling_decision *d, size_t n, const struct sc
                                      .min = g->min,
                                      .max = g->max};
 }
+
+/* ---- the type ---- */
+
+static void target_write(const struct scaling_policy *p, FILE *f)
+{
+    fprintf(f, ", metric: %s, target: %.10g, disable_scale_in: %s, scale_in_threshold: %.10g",
+            p->metric_name, p->target, p->disable_scale_in ? "true" : "false",
+            p->scale_in_factor);
+    fprintf(f, ", scale_out_datapoints: %u, scale_in_datapoints: %u", p->out_datapoints,
+            p->in_datapoints);
+    if (p->period_s <= 60) /* longer only as basic monitoring's default, not a key */
+        scaling_write_secs(f, "period", p->period_s);
+    if (p->owner == METRIC_RES_ASG)
+        scaling_write_secs(f, "warmup", p->warmup_s);
+    if (p->owner == METRIC_RES_ECS_SERVICE || p->scale_out_cooldown_s > 0)
+        scaling_write_secs(f, "scale_out_cooldown", p->scale_out_cooldown_s);
+    if (p->owner == METRIC_RES_ECS_SERVICE || p->scale_in_cooldown_s > 0)
+        scaling_write_secs(f, "scale_in_cooldown", p->scale_in_cooldown_s);
+}
+
+const struct scaling_type_ops scaling_target_type = {
+    .summary = "keeps a metric at a target: scale out after 3 of 3 datapoints above, in after 15 of 15",
+    .input = SCALING_INPUT_TRACKING,
+    .read = scaling_target_read,
+    .write = target_write,
+    .decide = scaling_target_decide,
+};
