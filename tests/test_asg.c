@@ -605,13 +605,22 @@ static void deregistration_comes_before_termination(void)
     done(w, sc);
 }
 
-static void crashed_instances_are_replaced(void)
+/* A host that goes down fails EC2's status checks and is replaced; a process that crashes
+ * on a live host passes them, so a group on EC2 health checks alone keeps it (AWS: only
+ * the ELB health check type sees an application that stopped answering). */
+static void unreachable_instances_are_replaced(void)
 {
     struct scenario *sc;
     struct rows r = {0};
     struct world *w = run("steps(0s: 100/s)", "      health_check_grace_period: 60s",
                           "faults: [ { at: 300s, target: web/0, kind: crash } ]\n", 900, &sc,
                           &r);
+    CU_ASSERT(first(&r, 0, "Terminating EC2 instance: web/0") < 0);
+    CU_ASSERT_EQUAL(w->asgs[0]->replacements, 0);
+    done(w, sc);
+    r = (struct rows){0};
+    w = run("steps(0s: 100/s)", "      health_check_grace_period: 60s",
+            "faults: [ { at: 300s, target: web/0, kind: host_down } ]\n", 900, &sc, &r);
     double t = first(&r, 0, "Terminating EC2 instance: web/0");
     /* The group's first check at or after the crash (every 60 s: 300 s itself). */
     CU_ASSERT_DOUBLE_EQUAL(t, 300, 1e-9);
@@ -712,7 +721,7 @@ static CU_TestInfo tests[] = {
     {"scheduled_actions_fire_at_their_exact_time", scheduled_actions_fire_at_their_exact_time},
     {"capacity_stays_within_min_and_max", capacity_stays_within_min_and_max},
     {"deregistration_comes_before_termination", deregistration_comes_before_termination},
-    {"crashed_instances_are_replaced", crashed_instances_are_replaced},
+    {"unreachable_instances_are_replaced", unreachable_instances_are_replaced},
     {"predictive_capacity_is_in_place_before_the_hour",
      predictive_capacity_is_in_place_before_the_hour},
     {"forecast_only_scales_nothing", forecast_only_scales_nothing},

@@ -443,8 +443,9 @@ static bool unhealthy(const struct asg *a, const struct asg_instance *in, double
 {
     if (in->state != ASG_IN_SERVICE || now < in->in_service_s + a->cfg->grace_s)
         return false;
-    if (in->t->fault == TARGET_FAULT_CRASH)
-        return true; /* EC2 status checks fail */
+    if (in->t->fault == TARGET_FAULT_HOST_DOWN)
+        return true; /* EC2 status checks fail: the instance is unreachable.  A crashed
+                      * process on a live host passes them; only ELB checks see it. */
     if (!a->cfg->elb_health)
         return false;
     for (int k = 0; k < a->cfg->ntgs; k++)
@@ -465,7 +466,7 @@ static void replace_unhealthy(struct asg *a, double now)
         if (!unhealthy(a, in, now))
             continue;
         /* AWS's causes: a failed EC2 status check, or an ELB health check. */
-        bool ec2 = in->t->fault == TARGET_FAULT_CRASH;
+        bool ec2 = in->t->fault == TARGET_FAULT_HOST_DOWN;
         log_instance(a, in, false,
                      ec2 ? "an instance was taken out of service in response to an EC2 health "
                            "check indicating it has been terminated or stopped"
