@@ -3,9 +3,9 @@
 # Variants build into their own folders: build/ (normal), build-asan/ (ASan+UBSan),
 # build-o0/ (-O0, for the determinism check), build-dbg/ (POOL_DEBUG=1, for valgrind).
 
-PKGS     := gsl cunit yaml-0.1
+PKGS     := gsl cunit yaml-0.1 jansson
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
-DEB_PKGS := build-essential pkg-config libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
+DEB_PKGS := build-essential pkg-config libgsl-dev libcsv-dev libyaml-dev libcunit1-dev libjansson-dev \
             gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base
 
 BUILD    ?= build

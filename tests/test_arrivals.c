@@ -14,6 +14,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "models/traffic/arrivals.h"
+#include "models/traffic/arrivals/arrivals_impl.h"
 #include "sim/diag.h"
 #include "sim/rng.h"
 #include "tests/unit.h"
@@ -570,6 +571,125 @@ static void unreadable_trace_is_an_environment_error(void)
     CU_ASSERT_EQUAL(diag_env_error_count(), env + 3);
 }
 
+
+/* --- rates (CloudWatch series) ------------------------------------------------------------ */
+
+/* The samples in tests/data/cloudwatch hold 3000, 0, 600, 1200 requests in four minutes. */
+static const double cw_rates[4] = {50, 0, 10, 20};
+
+static void rates_reads_both_json_shapes_in_any_order_and_csv(void)
+{
+    static const char *const texts[] = {
+        "rates(file=cloudwatch/gmd_desc.json, metric=RequestCount, statistic=Sum)",
+        "rates(file=cloudwatch/gmd_asc.json)",
+        "rates(file=cloudwatch/gms.json, metric=RequestCount)",
+        "rates(file=cloudwatch/requests.csv)",
+        "rates(file=cloudwatch/gmd_two.json, metric=m1)",
+        "rates(file=cloudwatch/gmd_gap.json)", /* minute 1 missing: 0, as CloudWatch means */
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        struct arrivals *a = parse(texts[i]);
+        if (!a)
+            continue;
+        for (int m = 0; m < 4; m++) {
+            CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, m * 60.0 + 1), cw_rates[m], 1e-9);
+            CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, m * 60.0 + 59), cw_rates[m], 1e-9);
+        }
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 240.5), 0, 0);
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 0, 1000) * 1000, 4800, 1e-6);
+        arrivals_free(a);
+    }
+}
+
+static void rates_counts_per_period_follow_the_series(void)
+{
+    struct arrivals *a = parse("rates(file=cloudwatch/gmd_desc.json)");
+    gsl_rng *r = sim_rng_new(21, "test/rates");
+    double edges[6] = {0, 60, 120, 180, 240, 600}, counts[5] = {0}, expected[5];
+    int reps = 20;
+    for (int k = 0; k < reps; k++)
+        count_windows(a, r, edges, 5, counts);
+    CU_ASSERT_EQUAL(counts[1], 0);
+    CU_ASSERT_EQUAL(counts[4], 0); /* nothing after the last period */
+    double c3[3] = {counts[0], counts[2], counts[3]};
+    for (int i = 0; i < 3; i++)
+        expected[i] = reps * 60 * cw_rates[i ? i + 1 : 0];
+    check_poisson_counts(c3, expected, 3);
+    gsl_rng_free(r);
+    arrivals_free(a);
+}
+
+static void rates_interp_scale_and_shift(void)
+{
+    struct arrivals *a = parse("rates(file=cloudwatch/requests.csv, interp=linear)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 0), 50, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 30), 25, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 150), 15, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 210), 20, 1e-9); /* the last period is held */
+    arrivals_free(a);
+    a = parse("rates(file=cloudwatch/requests.csv, scale=2, shift=2m)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 1), 20, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 61), 40, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 0, 1e6) * 1e6, 2 * 1800, 1e-6);
+    arrivals_free(a);
+    a = parse("rates(file=cloudwatch/requests.csv, interp=linear, shift=30s)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 0), 25, 1e-9);
+    arrivals_free(a);
+}
+
+static void iso8601_parser_is_strict(void)
+{
+    double t;
+    CU_ASSERT_EQUAL(arrivals_iso8601("1970-01-01T00:00:00Z", &t), 0);
+    CU_ASSERT_EQUAL(t, 0);
+    CU_ASSERT_EQUAL(arrivals_iso8601("2026-03-02T14:05:00Z", &t), 0);
+    CU_ASSERT_EQUAL(t, 1772460300);
+    double u;
+    CU_ASSERT_EQUAL(arrivals_iso8601("2026-03-02T16:05:00+02:00", &u), 0);
+    CU_ASSERT_EQUAL(u, t);
+    CU_ASSERT_EQUAL(arrivals_iso8601("2026-03-02T09:35:00-0430", &u), 0);
+    CU_ASSERT_EQUAL(u, t);
+    CU_ASSERT_EQUAL(arrivals_iso8601("2026-03-02T14:05:00.250Z", &u), 0);
+    CU_ASSERT_DOUBLE_EQUAL(u, t + 0.25, 1e-6);
+    CU_ASSERT_EQUAL(arrivals_iso8601("2024-02-29T00:00:00Z", &u), 0); /* leap year */
+    CU_ASSERT_EQUAL(arrivals_iso8601("2000-02-29T00:00:00Z", &u), 0);
+    static const char *const bad[] = {
+        "2026-03-02T14:05:00",      /* no zone */
+        "2025-02-29T00:00:00Z",     /* not a leap year */
+        "1900-02-29T00:00:00Z",     /* century rule */
+        "2026-13-01T00:00:00Z", "2026-04-31T00:00:00Z", "2026-03-02T24:00:00Z",
+        "2026-03-02T14:60:00Z", "2026-03-02T14:05:60Z", "2026-03-02T14:05:00+25:00",
+        "2026-3-02T14:05:00Z", "2026-03-02T14:05:00Zjunk", "2026-03-02T14:05:00.Z", "",
+        "2026-03-02", "2026-03-02T14:05Z",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CU_ASSERT_EQUAL(arrivals_iso8601(bad[i], &u), -1);
+        if (arrivals_iso8601(bad[i], &u) != -1)
+            fprintf(stderr, "\naccepted '%s'\n", bad[i]);
+    }
+}
+
+static void rates_bad_input_is_reported(void)
+{
+    expect_error("rates(file=cloudwatch/bad.json)", "cloudwatch/bad.json:3:", "malformed JSON");
+    expect_error("rates(file=cloudwatch/gmd_two.json)", "2 MetricDataResults entries match",
+                 "m1 (Label 'RequestCount'), m2 (Label 'HTTPCode_Target_5XX_Count')");
+    expect_error("rates(file=cloudwatch/gmd_two.json, metric=Latency)",
+                 "no MetricDataResults entry has Id or Label 'Latency'", "m1 (Label");
+    expect_error("rates(file=cloudwatch/gmd_dup.json)", "two data points at the same time",
+                 "entries 0 and 1");
+    expect_error("rates(file=cloudwatch/dup.csv)", "two data points at the same time",
+                 "lines 3 and 4");
+    expect_error("rates(file=cloudwatch/baddate.csv)", "cloudwatch/baddate.csv:3:1: error: time "
+                 "'2026-02-30T00:01:00Z'", NULL);
+    expect_error("rates(file=cloudwatch/gms.json, statistic=Average)", "statistic 'Average'",
+                 NULL);
+    expect_error("rates(file=cloudwatch/gms.json, statistic=SampleCount)", "no SampleCount", NULL);
+    expect_error("rates(file=cloudwatch/gmd_desc.json, interp=cubic)", "interp 'cubic'", NULL);
+    expect_error("rates(file=cloudwatch/gmd_desc.json, shift=1h)", "past the end", NULL);
+    expect_error("rates(file=cloudwatch/gmd_desc.json, scale=0)", "scale must be > 0", NULL);
+}
+
 /* --- determinism, text, table ----------------------------------------------------------- */
 
 static const char *const every_process[] = {
@@ -579,6 +699,7 @@ static const char *const every_process[] = {
     "spike(base=100/s, peak=800/s, at=10m, duration=2m, ramp=30s)",
     "diurnal(mean=1000/s, amplitude=0.6, peak=14:00, weekly=0.2)",
     "diurnal(file=arrivals_diurnal_rates.csv)",
+    "rates(file=cloudwatch/gmd_desc.json)",
     "trace(arrivals_trace.csv)",
     NULL,
 };
@@ -674,14 +795,14 @@ static void table_lists_every_process(void)
 {
     char names[128];
     arrivals_names(names, sizeof names);
-    CU_ASSERT_STRING_EQUAL(names, "poisson, mmpp, steps, spike, diurnal, trace");
+    CU_ASSERT_STRING_EQUAL(names, "poisson, mmpp, steps, spike, diurnal, trace, rates");
     size_t n = 0;
     for (const struct arrivals_info *const *t = arrivals_table; *t; t++, n++) {
         const struct arrivals_info *i = *t;
         CU_ASSERT_TRUE(strncmp(i->synopsis, i->name, strlen(i->name)) == 0);
         CU_ASSERT_TRUE(strlen(i->help) > 20);
     }
-    CU_ASSERT_EQUAL(n, 6);
+    CU_ASSERT_EQUAL(n, 7);
     /* Every listed name is a process the parser knows. */
     for (int i = 0; every_process[i]; i++) {
         struct arrivals *a = parse(every_process[i]);
@@ -716,7 +837,7 @@ static void unknown_process_lists_the_valid_ones(void)
 {
     expect_error("poison(rate=1/s)",
                  "scenario.yaml:7:15: error: unknown arrival process 'poison'; expected one of: "
-                 "poisson, mmpp, steps, spike, diurnal, trace",
+                 "poisson, mmpp, steps, spike, diurnal, trace, rates",
                  NULL);
     expect_error("200/s", "expected an arrival process such as poisson(rate=200/s)", NULL);
     expect_error("poisson(rate=1/s", "", NULL); /* the call parser's own message */
@@ -822,6 +943,12 @@ static CU_TestInfo arrivals_tests[] = {
     {"diurnal_amplitude_must_be_below_one", diurnal_amplitude_must_be_below_one},
     {"trace_errors_name_file_line_and_column", trace_errors_name_file_line_and_column},
     {"parameters_are_checked", parameters_are_checked},
+    {"rates_reads_both_json_shapes_in_any_order_and_csv",
+     rates_reads_both_json_shapes_in_any_order_and_csv},
+    {"rates_counts_per_period_follow_the_series", rates_counts_per_period_follow_the_series},
+    {"rates_interp_scale_and_shift", rates_interp_scale_and_shift},
+    {"iso8601_parser_is_strict", iso8601_parser_is_strict},
+    {"rates_bad_input_is_reported", rates_bad_input_is_reported},
     CU_TEST_INFO_NULL,
 };
 

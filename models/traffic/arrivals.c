@@ -26,7 +26,8 @@ struct arrivals {
     X(steps)                                                                                 \
     X(spike)                                                                                 \
     X(diurnal)                                                                               \
-    X(trace)
+    X(trace)                                                                                 \
+    X(rates)
 
 #define DECLARE(name) extern const struct arrivals_ops arrivals_##name##_ops;
 ARRIVALS_TABLE(DECLARE)

@@ -87,6 +87,10 @@ double arrivals_exp1(gsl_rng *r);
  * now must come strictly after it even when the gap is below now's precision. */
 double arrivals_after(double now, double t);
 
+/* ISO 8601 date-time with a zone (YYYY-MM-DDTHH:MM:SS[.f](Z|±hh:mm|±hhmm)) as seconds since
+ * 1970-01-01 UTC; calendar-checked (leap years).  -1 if malformed (arrivals_rates.c). */
+int arrivals_iso8601(const char *s, double *epoch_s);
+
 /* --- piecewise-linear rates (arrivals_pwl.c) ------------------------------------------ */
 
 /* A rate that is linear on each piece [t[i], t[i+1]): rate r[i] at t[i], slope s[i] (per
