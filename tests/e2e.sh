@@ -550,6 +550,21 @@ sig_run() { # SIG: start a long run into $TMP/sig (which holds an older run), si
 sig_run INT 130
 sig_run TERM 143
 
+# --- A full disk (a file-size limit: writes fail with EFBIG): exit 1 with the path and the
+# OS error, no partial folder, the older result untouched.
+rm -rf "$TMP/fsz" && "$REAL" run scenarios/quickstart.yaml -q -o "$TMP/fsz" --set duration=61s \
+    >/dev/null 2>&1 && echo old >"$TMP/fsz/old.txt"
+(trap '' XFSZ; ulimit -f 8; exec "$REAL" run scenarios/quickstart.yaml -q -o "$TMP/fsz" \
+    --set duration=600s) >/dev/null 2>"$TMP/fsz.err"
+rc=$?
+left=$(compgen -G "$TMP/.fsz.*")
+if [ $rc -eq 1 ] && [ -z "$left" ] && grep -q "File too large" "$TMP/fsz.err" &&
+    grep -q "fsz.partial-" "$TMP/fsz.err" && [ "$(cat "$TMP/fsz/old.txt")" = old ]; then
+    ok "a full disk (ulimit -f) is exit 1 with the path and the error, nothing partial left"
+else
+    ko "full disk: exit $rc, left: $left" "$(cat "$TMP/fsz.err")"
+fi
+
 new_crashes && ko "elbsim crashed after the last check"
 echo
 echo "e2e: $pass passed, $fail failed"
