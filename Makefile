@@ -5,7 +5,8 @@
 
 PKGS     := gsl cunit yaml-0.1 jansson
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
-DEB_PKGS := build-essential pkg-config libgsl-dev libcsv-dev libyaml-dev libcunit1-dev libjansson-dev \
+DEB_PKGS := build-essential pkg-config clang libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
+            libjansson-dev \
             gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base
 
 BUILD    ?= build
@@ -43,7 +44,7 @@ LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip \
         determinism clean help plots golden golden-update
-.PHONY: man check-man install uninstall test-the-tests
+.PHONY: man check-man install uninstall test-the-tests fuzz fuzz-build fuzz-smoke
 
 all: $(ELBSIM)
 
@@ -152,6 +153,25 @@ test: lint check-headers check-layers
 	@$(MAKE) --no-print-directory roundtrip
 	@$(MAKE) --no-print-directory check-man
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# libFuzzer harnesses of every reader, with ASan+UBSan (docs/robustness.md).
+FUZZ_SECONDS ?= 120
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BIN     := $(addprefix build-fuzz/fuzz_,scenario dist set trace forecast)
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
+	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN) -Wno-double-promotion" \
+	    build-fuzz/libelbsim.a
+	@for h in scenario dist set trace forecast; do \
+	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer $(FUZZ_SAN) \
+	        tests/fuzz/fuzz_$$h.c tests/fuzz/fuzz_util.c build-fuzz/libelbsim.a \
+	        $(LDLIBS) -o build-fuzz/fuzz_$$h || exit 1; done
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+# The corpus and the regression inputs, then about 60 s of new inputs in all.
+fuzz-smoke: fuzz-build
+	bash tests/fuzz/run.sh build-fuzz 12
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \

@@ -13,6 +13,7 @@
 #include "analysis/exp_mpi.h"
 #include "analysis/exp_pool.h"
 #include "analysis/exp_warmup.h"
+#include "analysis/outdir.h"
 #include "sim/text.h"
 #include "sim/xalloc.h"
 
@@ -218,6 +219,18 @@ int exp_plan_run(const struct exp_plan *plan, const struct exp_job_ops *ops, voi
         fprintf(stderr, "elbsim: cannot create folder %s: %s\n", scratch, strerror(errno));
         return -1;
     }
+    if (!plan->keep_runs) {
+        /* The marker lets outdir_remove() take the whole scratch tree away at the end,
+         * also when the runs were stopped half-way (a signal, a failed job). */
+        char marker[4300];
+        snprintf(marker, sizeof marker, "%s/" OUTDIR_MARKER, scratch);
+        FILE *f = fopen(marker, "w");
+        if (!f || fclose(f)) {
+            fprintf(stderr, "elbsim: cannot create %s: %s\n", marker, strerror(errno));
+            rmdir(scratch);
+            return -1;
+        }
+    }
     struct pass ps = {.plan = plan, .ops = ops, .ctx = ctx, .scratch = scratch};
     int rc = 0;
     if (plan->mser5) {
@@ -226,7 +239,7 @@ int exp_plan_run(const struct exp_plan *plan, const struct exp_job_ops *ops, voi
     }
     if (rc == 0)
         rc = pass_run_all(&ps, plan->nmetrics, t->v);
-    if (!plan->keep_runs)
-        rmdir(scratch);
+    if (!plan->keep_runs && outdir_remove(scratch))
+        rc = -1;
     return rc;
 }

@@ -11,7 +11,11 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
+#include "sim/interrupt.h"
 #include "sim/xalloc.h"
 
 /* A running child and the bytes it has sent. */
@@ -28,7 +32,8 @@ static void kill_workers(struct worker *w, int n)
     for (int i = 0; i < n; i++)
         if (w[i].pid > 0) {
             kill(w[i].pid, SIGTERM);
-            waitpid(w[i].pid, NULL, 0);
+            while (waitpid(w[i].pid, NULL, 0) < 0 && errno == EINTR)
+                ;
             close(w[i].fd);
             w[i].pid = 0;
         }
@@ -71,6 +76,7 @@ static int start(const struct exp_pool *p, const struct exp_pool_ops *ops, void 
         return -1;
     }
     fflush(NULL); /* nothing buffered may be written twice */
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "elbsim: cannot start a worker process: %s\n", strerror(errno));
@@ -79,6 +85,13 @@ static int start(const struct exp_pool *p, const struct exp_pool_ops *ops, void 
         return -1;
     }
     if (pid == 0) {
+#ifdef __linux__
+        /* A worker dies with its parent, however the parent ends (SIGKILL included); it
+         * catches SIGTERM as the parent does and removes what it was writing. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+        if (getppid() != parent)
+            _exit(1); /* the parent ended before prctl */
         close(fds[0]);
         child(p, ops, ctx, job, fds[1]);
     }
@@ -129,17 +142,21 @@ int exp_pool_run(const struct exp_pool *p, const struct exp_pool_ops *ops, void 
 {
     int next = p->first, rc = 0;
     if (p->workers <= 1) {
-        for (; next < p->njobs && rc == 0; next += p->step) {
+        for (; next < p->njobs && rc == 0 && !sim_interrupt_signal(); next += p->step) {
             rc = ops->run(ctx, next, res + (size_t)next * (size_t)p->nout);
             if (ops->done)
                 ops->done(ctx, next);
         }
-        return rc;
+        return rc || sim_interrupt_signal() ? -1 : 0;
     }
     struct worker *w = xcalloc((size_t)p->workers, sizeof *w);
     struct pollfd *pfd = xcalloc((size_t)p->workers, sizeof *pfd);
     int active = 0;
     while (rc == 0 && (next < p->njobs || active > 0)) {
+        if (sim_interrupt_signal()) {
+            rc = -1; /* SIGINT/SIGTERM: stop the workers, start no more */
+            break;
+        }
         for (; active < p->workers && next < p->njobs; next += p->step) {
             if ((rc = start(p, ops, ctx, next, res, &w[active])))
                 break;

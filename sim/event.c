@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "sim/interrupt.h"
 #include "sim/xalloc.h"
 
 void sim_event_init(struct sim *sim)
@@ -41,12 +42,13 @@ void sim_event_stop(struct sim *sim)
 void sim_event_run_until(struct sim *sim, double t_end)
 {
     struct sim_queue_item it;
-    while (!sim->stopping && sim_queue_pop_due(&sim->q, t_end, &it)) {
+    /* A caught SIGINT/SIGTERM ends the run between two events (sim/interrupt.h). */
+    while (!sim->stopping && !sim_interrupt_signal() && sim_queue_pop_due(&sim->q, t_end, &it)) {
         sim->now = it.time;
         sim->events_run++;
         it.fn(sim, it.ctx, it.arg);
     }
-    if (!sim->stopping && t_end > sim->now && !isinf(t_end))
+    if (!sim->stopping && !sim_interrupt_signal() && t_end > sim->now && !isinf(t_end))
         sim->now = t_end;
     sim->stopping = false;
 }

@@ -555,6 +555,46 @@ else
     ko "BOM/CRLF trace: exits $rc_lf and $rc_crlf, $n_lf requests" "$(diff "$TMP/tr_lf/summary.csv" "$TMP/tr_crlf/summary.csv" 2>&1 | head -5)"
 fi
 
+# --- SIGINT and SIGTERM stop a run: status 130/143, no partial folder, the old one intact.
+# The real binary, not the crash-watching stand-in (a status above 128 is the point here).
+REAL=${1:-build/elbsim}
+sig_run() { # SIG: start a long run into $TMP/sig (which holds an older run), signal it
+    local sig=$1 want=$2 i
+    rm -rf "$TMP/sig" "$TMP"/.sig.* && "$REAL" run scenarios/quickstart.yaml -q -o "$TMP/sig" \
+        --set duration=61s >/dev/null 2>&1 && echo old >"$TMP/sig/old.txt"
+    "$REAL" run scenarios/quickstart.yaml -q -o "$TMP/sig" --set duration=100000s \
+        >/dev/null 2>"$TMP/sig.err" &
+    local pid=$!
+    for i in $(seq 100); do compgen -G "$TMP/.sig.partial-*" >/dev/null && break; sleep 0.1; done
+    sleep 0.5
+    kill -$sig $pid
+    wait $pid; local rc=$?
+    local left; left=$(compgen -G "$TMP/.sig.*")
+    if [ $rc -eq $want ] && [ -z "$left" ] && [ "$(cat "$TMP/sig/old.txt" 2>/dev/null)" = old ] &&
+        grep -q "stopped by SIG$sig" "$TMP/sig.err"; then
+        ok "SIG$sig stops a run: exit $want, no partial folder, the old folder untouched"
+    else
+        ko "SIG$sig during run: exit $rc (want $want), left: $left" "$(cat "$TMP/sig.err")"
+    fi
+}
+sig_run INT 130
+sig_run TERM 143
+
+# --- A full disk (a file-size limit: writes fail with EFBIG): exit 1 with the path and the
+# OS error, no partial folder, the older result untouched.
+rm -rf "$TMP/fsz" && "$REAL" run scenarios/quickstart.yaml -q -o "$TMP/fsz" --set duration=61s \
+    >/dev/null 2>&1 && echo old >"$TMP/fsz/old.txt"
+(trap '' XFSZ; ulimit -f 8; exec "$REAL" run scenarios/quickstart.yaml -q -o "$TMP/fsz" \
+    --set duration=600s) >/dev/null 2>"$TMP/fsz.err"
+rc=$?
+left=$(compgen -G "$TMP/.fsz.*")
+if [ $rc -eq 1 ] && [ -z "$left" ] && grep -q "File too large" "$TMP/fsz.err" &&
+    grep -q "fsz.partial-" "$TMP/fsz.err" && [ "$(cat "$TMP/fsz/old.txt")" = old ]; then
+    ok "a full disk (ulimit -f) is exit 1 with the path and the error, nothing partial left"
+else
+    ko "full disk: exit $rc, left: $left" "$(cat "$TMP/fsz.err")"
+fi
+
 new_crashes && ko "elbsim crashed after the last check"
 echo
 echo "e2e: $pass passed, $fail failed"

@@ -210,6 +210,35 @@ expect_error bad_set "^--set:1:" -- compare $H --vary $ALG=round_robin,random --
 expect_error bad_warmup "--warmup 'auto': expected mser5" -- \
     compare $H --vary $ALG=round_robin,random --warmup auto
 
+# --- SIGINT/SIGTERM during compare and sweep: the workers die too, no .runs-* folder is
+# left, exit 130/143, an earlier result in the folder untouched.  The real binary, not the
+# crash-watching stand-in.
+REAL=${1:-build/elbsim}
+sig_exp() { # SIG STATUS COMMAND
+    local sig=$1 want=$2 cmd=$3 i kids
+    rm -rf "$TMP/sx" && mkdir -p "$TMP/sx" && echo old >"$TMP/sx/old.txt"
+    "$REAL" $cmd $H --vary $ALG=round_robin,least_outstanding_requests --reps 2 -j 2 -q \
+        --set duration=100000s -o "$TMP/sx" >/dev/null 2>"$TMP/sx.err" &
+    local pid=$!
+    for i in $(seq 100); do compgen -G "$TMP/sx/.runs-*" >/dev/null && break; sleep 0.1; done
+    sleep 0.5
+    kids=$(pgrep -P $pid | tr '\n' ' ')
+    kill -$sig $pid
+    wait $pid; local rc=$?
+    local alive=""
+    for i in $kids; do kill -0 $i 2>/dev/null && [ "$(ps -o stat= -p $i)" != Z ] && alive="$alive $i"; done
+    local left; left=$(cd "$TMP/sx" && ls -A | grep -v '^old.txt$')
+    if [ $rc -eq $want ] && [ -n "$kids" ] && [ -z "$alive" ] && [ -z "$left" ] &&
+        [ "$(cat "$TMP/sx/old.txt")" = old ]; then
+        ok "SIG$sig stops $cmd: exit $want, workers ($kids) gone, nothing left in the folder"
+    else
+        ko "SIG$sig during $cmd: exit $rc (want $want), workers '$kids' alive '$alive', left: $left" \
+            "$(cat "$TMP/sx.err")"
+    fi
+}
+sig_exp TERM 143 compare
+sig_exp INT 130 sweep
+
 new_crashes && ko "elbsim crashed after the last check"
 echo "e2e experiments: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -25,6 +25,7 @@
 #include "models/scenario/world.h"
 #include "sim/cli/headline.h"
 #include "sim/cli/slo_window.h"
+#include "sim/interrupt.h"
 #include "sim/xalloc.h"
 
 /* Per-workload measurement state. */
@@ -914,9 +915,14 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         slo_windows_start(r.slo_win);
     }
     sim_event_run_until(&r.w->env.sim, sc->duration_s);
-    slo_windows_finish(r.slo_win, sc->duration_s);
     if (o->progress)
         fputs("\r\033[K", stderr);
+    if (sim_interrupt_signal()) {
+        /* Stopped by SIGINT/SIGTERM: the folder being written goes, dest stays as it was. */
+        rc = 128 + sim_interrupt_signal();
+        goto out_requests;
+    }
+    slo_windows_finish(r.slo_win, sc->duration_s);
 
     struct summary *s = make_summary(&r);
     snprintf(path, sizeof path, "%s/summary.csv", partial);
@@ -942,7 +948,12 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         summary_free(s);
         goto out_world_only;
     }
-    /* Replace the old folder with the complete new one. */
+    /* Replace the old folder with the complete new one (unless stopped meanwhile). */
+    if (sim_interrupt_signal()) {
+        rc = 128 + sim_interrupt_signal();
+        summary_free(s);
+        goto out_world_only;
+    }
     if (outdir_commit(&od)) {
         summary_free(s);
         goto out_world_only;
