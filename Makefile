@@ -42,7 +42,7 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip \
+.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
         determinism clean help plots golden golden-update
 .PHONY: man check-man install uninstall test-the-tests fuzz fuzz-build fuzz-smoke
 
@@ -63,6 +63,7 @@ help:
 	@echo "make plots       every example, a compare, a sweep and a forecast, drawn into out/examples/"
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
+	@echo "make clang       build the program and the tests with clang, warnings as errors"
 	@echo "make roundtrip   every run's resolved scenario.yaml runs again to the same outputs"
 	@echo "make lint        forbid wall-clock and libc randomness in sim/ and models/"
 	@echo "make check-layers  which folder may include which (docs/ARCHITECTURE.md)"
@@ -154,14 +155,21 @@ test: lint check-headers check-layers
 	@$(MAKE) --no-print-directory check-man
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory clang
 
 # libFuzzer harnesses of every reader, with ASan+UBSan (docs/robustness.md).
 FUZZ_SECONDS ?= 120
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BIN     := $(addprefix build-fuzz/fuzz_,scenario dist set trace forecast)
+# The program and the unit tests built with clang and the same warnings as errors (the
+# fuzz build covers the library; this covers the command line and the tests too).
+clang:
+	@$(MAKE) --no-print-directory BUILD=build-clang CC=clang build-clang/elbsim \
+	    build-clang/unit_tests >/dev/null && echo "clang: build-clang/elbsim and unit_tests, no warnings"
+
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
-	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN) -Wno-double-promotion" \
+	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	    build-fuzz/libelbsim.a
 	@for h in scenario dist set trace forecast; do \
 	    clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer $(FUZZ_SAN) \

@@ -90,7 +90,7 @@ void exp_ci_mean(const struct exp_table *t, const struct exp_metric *ms, int k, 
             out->half = (out->hi - out->lo) / 2;
         }
         if (kind == EXP_CI_T_NONNEG)
-            stats_ci_clip(out, 0, INFINITY);
+            stats_ci_clip(out, 0, (double)INFINITY);
         else if (kind == EXP_CI_T_FRACTION)
             stats_ci_clip(out, 0, 1);
     }

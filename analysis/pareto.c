@@ -33,7 +33,7 @@ int pareto_front(const double *x, const double *y, int n, bool *on_front)
     qsort(p, (size_t)k, sizeof *p, by_xy);
     /* Walk groups of equal x.  best = the least y among points of smaller x; a group's
      * points with its least y are on the front iff that y is below best. */
-    double best = INFINITY;
+    double best = (double)INFINITY;
     int count = 0;
     for (int g = 0; g < k;) {
         int e = g;

@@ -239,7 +239,7 @@ int stats_mser5(const double *x, int n)
         suf2[j] = suf2[j + 1] + b[j] * b[j];
     }
     int best = 0;
-    double best_v = INFINITY;
+    double best_v = (double)INFINITY;
     for (int d = 0; d <= m / 2; d++) {
         double k = m - d, mean = suf[d] / k;
         double ss = suf2[d] - k * mean * mean;

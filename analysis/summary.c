@@ -316,7 +316,7 @@ static void print_group(const struct row **v, int n, int wm, FILE *f)
     qsort(by, (size_t)n, sizeof *by, metric_cmp);
     for (int i = 0; i < n;) {
         int j = i;
-        double sum = 0, lo = INFINITY, hi = -INFINITY;
+        double sum = 0, lo = (double)INFINITY, hi = -(double)INFINITY;
         int k = 0;
         for (; j < n && !strcmp(by[j]->metric, by[i]->metric); j++) {
             double x = by[j]->value;

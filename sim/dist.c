@@ -112,7 +112,7 @@ double sim_dist_mean(const struct sim_dist *d)
         return m;
     }
     }
-    return NAN;
+    return (double)NAN;
 }
 
 double sim_dist_variance(const struct sim_dist *d)
@@ -178,13 +178,13 @@ double sim_dist_variance(const struct sim_dist *d)
         return isnan(v) ? HUGE_VAL : v;
     }
     }
-    return NAN;
+    return (double)NAN;
 }
 
 double sim_dist_cdf(const struct sim_dist *d, double x)
 {
     if (isnan(x))
-        return NAN;
+        return (double)NAN;
     switch (d->kind) {
     case SIM_DIST_CONST:
         return x < d->u.value ? 0 : 1;
@@ -244,7 +244,7 @@ double sim_dist_cdf(const struct sim_dist *d, double x)
         return f > 1 ? 1 : f;
     }
     }
-    return NAN;
+    return (double)NAN;
 }
 
 /* P(X > x), computed directly rather than as 1 - cdf so that it keeps its precision in
@@ -369,7 +369,7 @@ static void support(const struct sim_dist *d, double *lo, double *hi)
 double sim_dist_quantile(const struct sim_dist *d, double p)
 {
     if (!(p >= 0 && p <= 1))
-        return NAN;
+        return (double)NAN;
     double lo, hi;
     support(d, &lo, &hi);
     if (p == 0)
@@ -424,5 +424,5 @@ double sim_dist_quantile(const struct sim_dist *d, double p)
         return quantile_bisect(d, p, a, b);
     }
     }
-    return NAN;
+    return (double)NAN;
 }

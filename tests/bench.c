@@ -277,7 +277,7 @@ static double fmt_time(enum fmt_way way, const double *v, bool whole, size_t *by
         } else if (way == FMT_FPRINTF) {
             FILE *f = fopen(path, "w");
             if (!f)
-                return NAN;
+                return (double)NAN;
             for (uint32_t i = 0; i < FMT_N; i++) {
                 int w = whole ? fprintf(f, "%.0f", v[i]) : fprintf(f, "%.10g", v[i]);
                 putc(i % 8 == 7 ? '\n' : ',', f);
@@ -287,11 +287,11 @@ static double fmt_time(enum fmt_way way, const double *v, bool whole, size_t *by
             dt = now_s() - t0;
             unlink(path);
             if (!ok)
-                return NAN;
+                return (double)NAN;
         } else {
             struct csvout o;
             if (csvout_open(&o, path) != 0)
-                return NAN;
+                return (double)NAN;
             for (uint32_t i = 0; i < FMT_N; i++) {
                 csvout_num(&o, v[i]);
                 if (i % 8 == 7)
@@ -299,7 +299,7 @@ static double fmt_time(enum fmt_way way, const double *v, bool whole, size_t *by
             }
             if (csvout_flush(&o) != 0) {
                 csvout_abort(&o);
-                return NAN;
+                return (double)NAN;
             }
             dt = now_s() - t0;
             struct stat st;
@@ -383,7 +383,7 @@ static double fmt_run_time(char *set, double *bytes)
     char *sets[] = {set};
     struct scenario *sc;
     if (scenario_load_string(fmt_run_yaml, "bench-fmt-run", sets, 1, &sc) != 0)
-        return NAN;
+        return (double)NAN;
     char dir[64];
     snprintf(dir, sizeof dir, "/tmp/elbsim-bench-run-%ld", (long)getpid());
     struct run_opts o = {.out_dir = dir, .seed = 11, .quiet = true};
@@ -394,7 +394,7 @@ static double fmt_run_time(char *set, double *bytes)
         double dt = now_s() - t0;
         *bytes = rm_run_dir(dir);
         if (rc != 0) {
-            best = NAN;
+            best = (double)NAN;
             break;
         }
         if (dt < best)

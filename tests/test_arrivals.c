@@ -456,7 +456,7 @@ static void trace_replays_rows_exactly(void)
         double t, demand;
         const char *path;
     } rows[] = {
-        {0, 0.010, "/api/a"}, {0.5, NAN, "/home"}, {0.5, 0.2, NULL},
+        {0, 0.010, "/api/a"}, {0.5, (double)NAN, "/home"}, {0.5, 0.2, NULL},
         {1.25, 0.03, "/q?x=1,2"}, {3, 0.04, "/x"},
     };
     struct arrivals_state st;

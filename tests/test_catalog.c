@@ -65,7 +65,7 @@ static double size_factor(const char *size)
 {
     if (!strcmp(size, "nano") || !strcmp(size, "micro") || !strcmp(size, "small") ||
         !strcmp(size, "medium"))
-        return NAN;
+        return (double)NAN;
     if (!strcmp(size, "large"))
         return 1;
     if (!strcmp(size, "xlarge"))
@@ -97,7 +97,7 @@ static void table_is_sorted_and_linear_within_families(void)
             CU_ASSERT_DOUBLE_EQUAL(ci->vcpus, 2 * f, 0);
         }
         double gb_per_vcpu = !strcmp(fam, "c5") ? 2 : !strcmp(fam, "m5") ? 4
-                           : !strcmp(fam, "r5") ? 8 : NAN;
+                           : !strcmp(fam, "r5") ? 8 : (double)NAN;
         if (!isnan(gb_per_vcpu))
             CU_ASSERT_DOUBLE_EQUAL(ci->memory_gb, gb_per_vcpu * ci->vcpus, 0);
         CU_ASSERT_DOUBLE_EQUAL(ci->speed, !strcmp(fam, "c5") ? 1.0 : 0.9, 0);
@@ -150,7 +150,7 @@ static void fargate_sizes_follow_the_aws_table(void)
     CU_ASSERT_FALSE(catalog_fargate_is_valid(3, 8));
     CU_ASSERT_FALSE(catalog_fargate_is_valid(32, 64));
     CU_ASSERT_FALSE(catalog_fargate_is_valid(0, 0));
-    CU_ASSERT_FALSE(catalog_fargate_is_valid(1, NAN));
+    CU_ASSERT_FALSE(catalog_fargate_is_valid(1, (double)NAN));
     /* A size computed through units (1 GB = 1e9 bytes, back to GB) still matches. */
     CU_ASSERT_TRUE(catalog_fargate_is_valid(0.5, 3e9 / 1e9));
     CU_ASSERT_TRUE(catalog_fargate_is_valid(0.25, 0.1 * 5));

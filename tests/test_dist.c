@@ -405,7 +405,7 @@ static void quantile_and_cdf_edges(void)
     CU_ASSERT(isinf(sim_dist_quantile(d, 1)));
     CU_ASSERT(isnan(sim_dist_quantile(d, -0.1)));
     CU_ASSERT(isnan(sim_dist_quantile(d, 1.1)));
-    CU_ASSERT(isnan(sim_dist_quantile(d, NAN)));
+    CU_ASSERT(isnan(sim_dist_quantile(d, (double)NAN)));
     CU_ASSERT_EQUAL(sim_dist_cdf(d, -1), 0);
     CU_ASSERT_EQUAL(sim_dist_cdf(d, HUGE_VAL), 1);
     sim_dist_free(d);

@@ -77,7 +77,7 @@ static void mean_ci_matches_hand_computation(void)
     CU_ASSERT_DOUBLE_EQUAL(ci.half, 2.7764451 * sqrt(2.5) / sqrt(5.0), 1e-6);
     CU_ASSERT_DOUBLE_EQUAL(ci.lo, 3 - ci.half, 1e-15);
 
-    double y[] = {NAN, 7, 7, 7};
+    double y[] = {(double)NAN, 7, 7, 7};
     stats_mean_ci(y, 4, 0.9, &ci);
     CU_ASSERT_EQUAL(ci.n, 3);
     CU_ASSERT_EQUAL(ci.mean, 7);
@@ -140,7 +140,7 @@ static void mser5_cuts_the_initial_transient(void)
 
 static void pareto_front_keeps_undominated_points(void)
 {
-    double x[] = {1, 2, 3, 2, 4, NAN, 1, 3};
+    double x[] = {1, 2, 3, 2, 4, (double)NAN, 1, 3};
     double y[] = {5, 3, 1, 4, 1, 0, 5, 3};
     bool f[8];
     int n = pareto_front(x, y, 8, f);
@@ -275,8 +275,8 @@ static void sweep_marks_front_slos_and_the_cheapest_point(void)
     CU_ASSERT_EQUAL(exp_sweep_cheapest(&t, &m), 3);
     exp_sweep_marks_fini(&m);
     /* A point without a value meets no SLO; with no SLO there is no cheapest point. */
-    exp_table_at(&t, 3, 0)[1] = NAN;
-    exp_table_at(&t, 3, 1)[1] = NAN;
+    exp_table_at(&t, 3, 0)[1] = (double)NAN;
+    exp_table_at(&t, 3, 1)[1] = (double)NAN;
     exp_sweep_marks_init(&m, &t, ms, 0, 1, true, 0, &slo, 1);
     CU_ASSERT(m.slo[3] == 0 && !m.pareto[3]);
     CU_ASSERT_EQUAL(exp_sweep_cheapest(&t, &m), 2);
@@ -469,7 +469,7 @@ static void cutting_a_t_interval_at_its_bound_keeps_its_coverage(void)
         struct stats_ci t, c;
         stats_mean_ci(x, 3, 0.9, &t);
         c = t;
-        stats_ci_clip(&c, 0, INFINITY);
+        stats_ci_clip(&c, 0, (double)INFINITY);
         cut += c.lo != t.lo;
         same += (t.lo <= mean && mean <= t.hi) == (c.lo <= mean && mean <= c.hi);
         CU_ASSERT(c.lo >= 0);
@@ -487,7 +487,7 @@ static void holm_matches_hand_computation(void)
     stats_holm(p, 4, 0.05, r);
     CU_ASSERT(r[0] && !r[1] && !r[2] && r[3]);
     /* A NaN p-value counts in the family and is never rejected. */
-    double q[] = {0.02, NAN}, q2[] = {0.03, NAN};
+    double q[] = {0.02, (double)NAN}, q2[] = {0.03, (double)NAN};
     stats_holm(q, 2, 0.05, r);
     CU_ASSERT(r[0] && !r[1]);
     stats_holm(q2, 2, 0.05, r);
@@ -1147,8 +1147,8 @@ static int metric_index(const struct exp_opts *o, const char *label)
 static void baseline_is_named_by_its_label(void)
 {
     const char *args[] = {"compare", "scenarios/examples/heterogeneous_lor.yaml", "--vary",
-                          "target_groups.app.algorithm=round_robin,least_outstanding_requests,"
-                          "power_of_d(d=3)", "--baseline", "power_of_d(d=3)", "--pairs"};
+                          ("target_groups.app.algorithm=round_robin,least_outstanding_requests,"
+                           "power_of_d(d=3)"), "--baseline", "power_of_d(d=3)", "--pairs"};
     struct exp_opts o;
     CU_ASSERT_EQUAL(prepared(args, 7, &o), 0);
     CU_ASSERT_EQUAL(o.baseline, 2);

@@ -107,7 +107,7 @@ static void every_method_forecasts_from_one_day_to_two_weeks(void)
 
 static void missing_hours_are_interpolated(void)
 {
-    double y[] = {NAN, 2, NAN, NAN, 8, NAN};
+    double y[] = {(double)NAN, 2, (double)NAN, (double)NAN, 8, (double)NAN};
     CU_ASSERT_EQUAL(forecast_fill(y, 6), 2);
     CU_ASSERT_DOUBLE_EQUAL(y[0], 2, 0);
     CU_ASSERT_DOUBLE_EQUAL(y[2], 4, 1e-12);

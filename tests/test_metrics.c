@@ -173,32 +173,32 @@ static void missing_data_treatments(void)
     struct metric_alarm_eval ev;
     /* missing: nothing at all is INSUFFICIENT_DATA. */
     rig_init(&r, 1, 3, METRIC_MISSING_MISSING);
-    CU_ASSERT_EQUAL(rig_minute(&r, 0, NAN, &ev), METRIC_ALARM_INSUFFICIENT_DATA);
+    CU_ASSERT_EQUAL(rig_minute(&r, 0, (double)NAN, &ev), METRIC_ALARM_INSUFFICIENT_DATA);
     /* One present breaching point among the N + 2 newest periods is enough for 1 of 3. */
     CU_ASSERT_EQUAL(rig_minute(&r, 1, 90, &ev), METRIC_ALARM_ALARM);
     for (int k = 2; k <= 5; k++)
-        rig_minute(&r, k, NAN, &ev);
+        rig_minute(&r, k, (double)NAN, &ev);
     CU_ASSERT_EQUAL(ev.state, METRIC_ALARM_ALARM); /* 90 is still within 5 periods */
-    CU_ASSERT_EQUAL(rig_minute(&r, 6, NAN, &ev), METRIC_ALARM_INSUFFICIENT_DATA);
+    CU_ASSERT_EQUAL(rig_minute(&r, 6, (double)NAN, &ev), METRIC_ALARM_INSUFFICIENT_DATA);
     metric_series_fini(&r.s);
 
     /* ignore: with no data the state stays. */
     rig_init(&r, 1, 1, METRIC_MISSING_IGNORE);
     rig_minute(&r, 0, 90, &ev);
     for (int k = 1; k < 10; k++)
-        CU_ASSERT_EQUAL(rig_minute(&r, k, NAN, &ev), METRIC_ALARM_ALARM);
+        CU_ASSERT_EQUAL(rig_minute(&r, k, (double)NAN, &ev), METRIC_ALARM_ALARM);
     metric_series_fini(&r.s);
 
     /* breaching: missing points count against; notBreaching: for. */
     rig_init(&r, 3, 3, METRIC_MISSING_BREACHING);
-    CU_ASSERT_EQUAL(rig_minute(&r, 0, NAN, &ev), METRIC_ALARM_ALARM); /* before t=0: missing */
+    CU_ASSERT_EQUAL(rig_minute(&r, 0, (double)NAN, &ev), METRIC_ALARM_ALARM); /* before t=0: missing */
     CU_ASSERT_EQUAL(rig_minute(&r, 1, 10, &ev), METRIC_ALARM_OK);
     metric_series_fini(&r.s);
     rig_init(&r, 1, 2, METRIC_MISSING_NOT_BREACHING);
-    CU_ASSERT_EQUAL(rig_minute(&r, 0, NAN, &ev), METRIC_ALARM_OK);
+    CU_ASSERT_EQUAL(rig_minute(&r, 0, (double)NAN, &ev), METRIC_ALARM_OK);
     CU_ASSERT_EQUAL(rig_minute(&r, 1, 90, &ev), METRIC_ALARM_ALARM);
-    CU_ASSERT_EQUAL(rig_minute(&r, 2, NAN, &ev), METRIC_ALARM_ALARM); /* 90 still in window */
-    CU_ASSERT_EQUAL(rig_minute(&r, 3, NAN, &ev), METRIC_ALARM_OK);
+    CU_ASSERT_EQUAL(rig_minute(&r, 2, (double)NAN, &ev), METRIC_ALARM_ALARM); /* 90 still in window */
+    CU_ASSERT_EQUAL(rig_minute(&r, 3, (double)NAN, &ev), METRIC_ALARM_OK);
     metric_series_fini(&r.s);
 }
 

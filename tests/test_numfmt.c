@@ -260,14 +260,14 @@ static void g10_matches_printf_on_powers_of_two_and_ten_and_neighbours(void)
     for (int e = -1074; e <= 1023; e++) {
         double v = ldexp(1, e);
         bad += !check_g10_pm(v) + !check_g10_pm(nextafter(v, 0)) +
-               !check_g10_pm(nextafter(v, INFINITY));
+               !check_g10_pm(nextafter(v, (double)INFINITY));
     }
     for (int k = -323; k <= 308; k++) {
         char text[16];
         snprintf(text, sizeof text, "1e%d", k);
         double v = strtod(text, NULL);
         bad += !check_g10_pm(v) + !check_g10_pm(nextafter(v, 0)) +
-               !check_g10_pm(nextafter(v, INFINITY));
+               !check_g10_pm(nextafter(v, (double)INFINITY));
     }
     CU_ASSERT_EQUAL(bad, 0);
 }

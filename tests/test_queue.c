@@ -535,7 +535,7 @@ static void test_handler_can_cancel_a_tied_event_and_schedule_at_now(void)
 static void test_times_order_numerically_across_magnitudes(void)
 {
     /* The queue orders times through their bit patterns; check the whole double range. */
-    const double times[] = {INFINITY, 1e300, 4503599627370496.0, 86400.0, 1.0,
+    const double times[] = {(double)INFINITY, 1e300, 4503599627370496.0, 86400.0, 1.0,
                             0.9999999999999999, 1e-300, 4.9e-324, 2.2250738585072014e-308,
                             0.0, 3.0, 1.0000000000000002, 2.5e-9};
     enum { N = sizeof times / sizeof *times };
@@ -581,7 +581,7 @@ static void test_run_until_a_negative_time_runs_nothing(void)
     struct trace t = trace_new();
     sim_event_schedule(&sim, 0.5, trace_fn, &t, 1);
     sim_event_run_until(&sim, -0.5);
-    sim_event_run_until(&sim, NAN);
+    sim_event_run_until(&sim, (double)NAN);
     CU_ASSERT_EQUAL(t.n, 0);
     CU_ASSERT_EQUAL(sim_now(&sim), 0.0);
     CU_ASSERT_EQUAL(sim_event_pending(&sim), 1);

@@ -368,7 +368,7 @@ static void simple_scaling_waits_for_the_groups_cooldown(void)
     CU_ASSERT_EQUAL(d.cooldown_s, 300);
     /* Its activity runs: the owner shows INFINITY. */
     g = group(4, 2, 2, 1, 10);
-    g.cooldown_until_s = INFINITY;
+    g.cooldown_until_s = (double)INFINITY;
     scaling_simple_decide(&p, &st, &g, &ev, 400, &d);
     CU_ASSERT(!d.act);
     CU_ASSERT_PTR_NOT_NULL(strstr(d.cause, "waits for the group's simple scaling activity"));
@@ -423,7 +423,7 @@ static void scheduled_action_fires_at_the_exact_time(void)
                                       &ctx, &p),
                           0);
     CU_ASSERT_EQUAL(scaling_scheduled_next(&p, 0), 5400);
-    CU_ASSERT_EQUAL(scaling_scheduled_next(&p, 5401), INFINITY);
+    CU_ASSERT_EQUAL(scaling_scheduled_next(&p, 5401), (double)INFINITY);
     g = group(2, 2, 0, 1, 10);
     scaling_scheduled_apply(&p, &g, 5400, &d);
     CU_ASSERT_EQUAL(d.desired, 6);
@@ -437,7 +437,7 @@ static void scheduled_action_fires_at_the_exact_time(void)
                           0);
     CU_ASSERT_EQUAL(scaling_scheduled_next(&p, 0), 2 * 86400 - 3600 + 8 * 3600 + 3600);
     CU_ASSERT_EQUAL(scaling_scheduled_next(&p, 2 * 86400 + 8 * 3600 + 1), 3 * 86400 + 8 * 3600);
-    CU_ASSERT_EQUAL(scaling_scheduled_next(&p, 3 * 86400 + 8 * 3600 + 1), INFINITY);
+    CU_ASSERT_EQUAL(scaling_scheduled_next(&p, 3 * 86400 + 8 * 3600 + 1), (double)INFINITY);
     scaling_policy_fini(&p);
 }
 

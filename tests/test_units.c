@@ -185,7 +185,7 @@ static void format_round_trips_exactly(void)
                 v = exp(gsl_rng_uniform(r) * 92 - 46) * (i % 3 == 0 ? -1 : 1);
             char buf[32];
             sim_units_format(v, kinds[k], buf, sizeof buf);
-            double back = NAN;
+            double back = (double)NAN;
             const char *why;
             if (sim_units_parse(buf, strlen(buf), kinds[k], &back, &why) != 0 || back != v ||
                 strlen(buf) > 31) {

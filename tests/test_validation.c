@@ -42,10 +42,10 @@ static double summary_value(const char *path, const char *scope, const char *nam
 {
     FILE *f = fopen(path, "r");
     if (!f)
-        return NAN;
+        return (double)NAN;
     char line[512], want[256];
     snprintf(want, sizeof want, "%s,%s,%s,", scope, name, metric);
-    double v = NAN;
+    double v = (double)NAN;
     while (fgets(line, sizeof line, f))
         if (!strncmp(line, want, strlen(want))) {
             v = strtod(line + strlen(want), NULL);
@@ -480,7 +480,7 @@ static void mg1_ps_response_time_is_proportional_to_demand(void)
                              "--set duration=320s --set warmup=20s --set output.requests=true",
                              REPS, dir));
     enum { NB = 6 };
-    static const double edge_ms[NB + 1] = {0, 0.1, 0.3, 1, 3, 10, INFINITY};
+    static const double edge_ms[NB + 1] = {0, 0.1, 0.3, 1, 3, 10, (double)INFINITY};
     double x[NB][REPS];
     for (int r = 0; r < REPS; r++) {
         struct rq_log l;

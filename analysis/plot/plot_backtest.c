@@ -97,7 +97,7 @@ static int read_inputs(const char *dir, struct backtest *b)
             rc = PLOT_ERR_DATA;
         }
     }
-    b->t_end = b->t_hist_end = NAN;
+    b->t_end = b->t_hist_end = (double)NAN;
     for (int r = 1; b->has_fc && rc == 0 && r < b->fc.nrows; r++) {
         double t = plot_csv_table_num(&b->fc, r, 0);
         if (!isfinite(t))
@@ -307,7 +307,7 @@ static void put_backtest(FILE *f, const struct backtest *b, struct plot_plan *pl
         if (!any(b, panels[i].value))
             continue;
         /* MAPE: the noise floor as a dashed line across the bars. */
-        double vline = NAN;
+        double vline = (double)NAN;
         for (int r = 1; panels[i].value == mape && r < b->bt.nrows; r++)
             if (is_floor(b->bt.cells[r][b->col[B_METHOD]]))
                 vline = mape(b, r);

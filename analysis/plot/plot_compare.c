@@ -105,7 +105,7 @@ static void compare_build(struct compare *c, const struct plot_table *t, int c_m
     c->m = xcalloc((size_t)t->nrows, sizeof *c->m);
     c->nm = 0;
     c->baseline = NULL;
-    c->confidence = NAN;
+    c->confidence = (double)NAN;
     c->longest = 0;
     for (int r = 1; r < t->nrows; r++) {
         char **row = t->cells[r];
@@ -116,7 +116,7 @@ static void compare_build(struct compare *c, const struct plot_table *t, int c_m
         double s = cm->m.scale, v = plot_csv_table_num(t, r, c_mean);
         double lo = plot_csv_table_num(t, r, c_lo), hi = plot_csv_table_num(t, r, c_hi);
         struct crow cr = {r, {v * s, (isfinite(lo) ? lo : v) * s, (isfinite(hi) ? hi : v) * s},
-                          {NAN, NAN, NAN}, V_NONE};
+                          {(double)NAN, (double)NAN, (double)NAN}, V_NONE};
         if (isfinite(plot_csv_table_num(t, r, c_conf)))
             c->confidence = plot_csv_table_num(t, r, c_conf);
         size_t len = strlen(row[c->c_variant]);
@@ -172,7 +172,7 @@ static void confidence_text(char *buf, size_t n, double conf)
 /* An x range holding every interval (and 0 when zero), with a little room at both ends. */
 static void put_xrange(FILE *f, const struct crow *rows, int n, bool zero)
 {
-    double lo = zero ? 0 : INFINITY, hi = zero ? 0 : -INFINITY;
+    double lo = zero ? 0 : (double)INFINITY, hi = zero ? 0 : -(double)INFINITY;
     for (int i = 0; i < n; i++) {
         const struct plot_est *e[2] = {&rows[i].e, &rows[i].welch};
         for (int k = 0; k < 2; k++) {

@@ -39,7 +39,7 @@ void plot_series_add(struct plot_figure *fig, int col, double scale, bool y2, co
     c->col = col;
     c->scale = scale;
     c->y2 = y2;
-    c->start_s = c->end_s = NAN;
+    c->start_s = c->end_s = (double)NAN;
     snprintf(c->title, sizeof c->title, "%.*s%s%s", name_len, name, *what ? " " : "", what);
 }
 
@@ -60,7 +60,7 @@ void plot_series_sum(struct plot_figure *fig, int from, int *cols, const char *t
         cols[i - from] = fig->c[i].col;
     c->nsum = fig->n - from;
     c->sum = cols;
-    c->start_s = c->end_s = NAN;
+    c->start_s = c->end_s = (double)NAN;
     snprintf(c->title, sizeof c->title, "%s", title);
     fig->n = from + 1;
 }

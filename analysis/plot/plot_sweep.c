@@ -29,7 +29,7 @@ const char *plot_sweep_value(const struct plot_sweep *sw, int p, int f)
 
 bool plot_sweep_wide(const struct plot_sweep *sw, int k)
 {
-    double lo = INFINITY, hi = 0;
+    double lo = (double)INFINITY, hi = 0;
     for (int p = 0; p < sw->np; p++) {
         const struct plot_est *e = plot_sweep_est(sw, p, k);
         if (sw->row[p] < 0 || !isfinite(e->mean))
@@ -97,7 +97,7 @@ static void sweep_build(struct plot_sweep *sw, const struct plot_table *t, int c
         metric_index(sw, t->cells[r][c_metric]);
     sw->v = xmalloc(((size_t)sw->np * (size_t)sw->nm + 1) * sizeof *sw->v);
     for (size_t i = 0; i < (size_t)sw->np * (size_t)sw->nm; i++)
-        sw->v[i] = (struct plot_est){NAN, NAN, NAN};
+        sw->v[i] = (struct plot_est){(double)NAN, (double)NAN, (double)NAN};
     for (int r = 1; r < nrows; r++) {
         char **row = t->cells[r];
         int p = point_number(row[0], nrows);

@@ -26,7 +26,7 @@ void target_init(struct target *t, struct env *env, uint32_t id, const char *nam
     t->spec = *spec;
     t->state = TARGET_IN_SERVICE;
     t->launched_s = now;
-    t->stopped_s = INFINITY;
+    t->stopped_s = (double)INFINITY;
     t->busy_since = now;
     t->ps_vtime_at = now;
     t->fault_id = -1;

@@ -162,7 +162,7 @@ struct ecs_service *ecs_new(struct target_list *targets, const struct ecs_servic
     s->min = cfg->min;
     s->max = cfg->max;
     s->desired = cfg->desired;
-    s->last_unplaced_log_s = -INFINITY;
+    s->last_unplaced_log_s = -(double)INFINITY;
     char name[512];
     snprintf(name, sizeof name, "ecs.%s", cfg->name);
     s->rng = sim_rng_new(env->seed, name);
@@ -257,9 +257,9 @@ static struct ecs_task *task_new(struct ecs_service *s)
         .state = ECS_TASK_PROVISIONING,
         .inst = -1,
         .created_s = ecs_now(s),
-        .placed_s = NAN,
-        .running_s = NAN,
-        .stopped_s = NAN,
+        .placed_s = (double)NAN,
+        .running_s = (double)NAN,
+        .stopped_s = (double)NAN,
     };
     k->member = xmalloc((size_t)(s->cfg.ntgs ? s->cfg.ntgs : 1) * sizeof *k->member);
     for (int g = 0; g < s->cfg.ntgs; g++)

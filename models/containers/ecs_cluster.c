@@ -42,7 +42,7 @@ void ecs_cluster_init(struct ecs_service *s)
     cl->min = cl->cfg.min;
     cl->max = cl->cfg.max;
     cl->desired = cl->cfg.desired;
-    cl->last_scale_out_s = -INFINITY;
+    cl->last_scale_out_s = -(double)INFINITY;
     cl->cpr_pct = 100;
 }
 
@@ -118,8 +118,8 @@ static struct ecs_instance *inst_new(struct ecs_service *s)
         .state = ECS_INSTANCE_PENDING,
         .zone = best,
         .launched_s = ecs_now(s),
-        .in_service_s = NAN,
-        .stopped_s = NAN,
+        .in_service_s = (double)NAN,
+        .stopped_s = (double)NAN,
         .cpu_free = cl->type->vcpus,
         .mem_free = cl->type->memory_gb,
     };

@@ -206,7 +206,7 @@ int forecast_backtest(const struct forecast_method *m, const double *y, size_t n
     ELB_ASSERT(step_h >= 1 && first_h >= forecast_method_min_history_h(m));
     if (in_force)
         for (size_t i = 0; i < n; i++)
-            in_force[i] = NAN;
+            in_force[i] = (double)NAN;
     double f[FORECAST_MAX_HORIZON_H];
     /* Origins in increasing order, so a later forecast overwrites an earlier one in
      * in_force: each hour keeps the latest forecast made before it. */

@@ -102,7 +102,7 @@ static int data_row(struct reader *r, const struct csvin_row *row)
         return 0;
     size_t it = r->col[C_TIME], iv = r->col[r->long_format ? C_VALUE : C_LOAD];
     const char *ft = row->fields[it], *fv = row->fields[iv];
-    double t, v = NAN, e = NAN;
+    double t, v = (double)NAN, e = (double)NAN;
     if (!csvin_number(ft, &t) || t < 0)
         return csvin_error(row, it, "bad time_s '%s'; expected seconds >= 0",
                            csvin_value(row, it));
@@ -184,7 +184,7 @@ static int aggregate(struct reader *r, enum forecast_agg agg, struct forecast_hi
     h->empty_hours = 0;
     for (size_t k = 0; k < n; k++) {
         if (cnt[k] == 0) {
-            h->load[k] = NAN;
+            h->load[k] = (double)NAN;
             h->empty_hours++;
         } else if (agg == FORECAST_AGG_MEAN) {
             h->load[k] /= cnt[k];

@@ -304,7 +304,7 @@ static double term_key(const struct asg_instance *in, int which, double now)
 /* Keep in cand[0..*n) the instances with the smallest key (within rounding). */
 static void keep_least(const struct asg *a, uint32_t *cand, uint32_t *n, int which, double now)
 {
-    double best = INFINITY;
+    double best = (double)INFINITY;
     for (uint32_t i = 0; i < *n; i++)
         best = fmin(best, term_key(&a->inst[cand[i]], which, now));
     uint32_t m = 0;

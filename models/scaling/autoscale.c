@@ -26,7 +26,7 @@ void as_policy_init(struct as_policy *ap, const struct scaling_policy *p,
                     const struct scaling_ctx *ctx, const struct pred_owner *o,
                     double duration_s)
 {
-    *ap = (struct as_policy){.p = p, .last_value = NAN};
+    *ap = (struct as_policy){.p = p, .last_value = (double)NAN};
     scaling_state_init(&ap->st);
     enum scaling_input in = scaling_types[p->kind]->input;
     if (in == SCALING_INPUT_TRACKING) {

@@ -361,5 +361,5 @@ double cron_next(const struct cron *c, const struct cron_clock *clk, double from
                 }
         }
     }
-    return INFINITY;
+    return (double)INFINITY;
 }

@@ -136,8 +136,8 @@ static void reset_open(struct metric_series *s)
 {
     s->n = 0;
     s->sum = s->comp = 0;
-    s->min = INFINITY;
-    s->max = -INFINITY;
+    s->min = (double)INFINITY;
+    s->max = -(double)INFINITY;
     if (s->cfg.stat.kind == METRIC_PERCENTILE)
         hist_reset(&s->hist);
 }
@@ -167,7 +167,7 @@ void metric_series_fini(struct metric_series *s)
 static double open_value(struct metric_series *s)
 {
     if (!s->n)
-        return NAN;
+        return (double)NAN;
     switch (s->cfg.stat.kind) {
     case METRIC_AVERAGE:
         return (s->sum + s->comp) / (double)s->n;
@@ -182,7 +182,7 @@ static double open_value(struct metric_series *s)
     case METRIC_PERCENTILE:
         return hist_quantile(&s->hist, s->cfg.stat.p / 100.0);
     }
-    return NAN;
+    return (double)NAN;
 }
 
 static void push(struct metric_series *s, struct metric_datapoint dp)
@@ -208,7 +208,7 @@ void metric_series_advance(struct metric_series *s, double now_s)
     if (target - s->open > (int64_t)s->cap) /* a long silence: only the last cap matter */
         s->open = target - s->cap;
     for (; s->open < target; s->open++)
-        push(s, (struct metric_datapoint){(double)s->open * P, NAN, 0});
+        push(s, (struct metric_datapoint){(double)s->open * P, (double)NAN, 0});
 }
 
 static void add_sum(struct metric_series *s, double v)
@@ -275,7 +275,7 @@ static struct metric_datapoint period_at(const struct metric_series *s, int64_t 
         int64_t back = s->open - 1 - k; /* 0 = newest closed */
         return s->ring[(s->head + s->count - 1 - (unsigned)back) % s->cap];
     }
-    return (struct metric_datapoint){(double)k * s->cfg.period_s, NAN, 0};
+    return (struct metric_datapoint){(double)k * s->cfg.period_s, (double)NAN, 0};
 }
 
 void metric_series_window(struct metric_series *s, double now_s, unsigned k,
@@ -312,7 +312,7 @@ void metric_alarm_init(struct metric_alarm *a, const struct metric_alarm_cfg *cf
     a->cfg = *cfg;
     a->state = METRIC_ALARM_INSUFFICIENT_DATA;
     a->since_s = 0;
-    a->last_action_s = -INFINITY;
+    a->last_action_s = -(double)INFINITY;
 }
 
 bool metric_alarm_is_breaching(const struct metric_alarm_cfg *cfg, double value)
@@ -347,7 +347,7 @@ void metric_alarm_evaluate(struct metric_alarm *a, struct metric_series *s, doub
     struct metric_datapoint w[MAX_WINDOW];
     metric_series_window(s, now_s, R, w);
 
-    *out = (struct metric_alarm_eval){.state = a->state, .value = NAN};
+    *out = (struct metric_alarm_eval){.state = a->state, .value = (double)NAN};
     for (unsigned i = R; i-- > 0;)
         if (w[i].samples) {
             out->value = w[i].value;

@@ -27,7 +27,7 @@ void pred_init(struct pred *pr, const struct scaling_policy *p, const struct pre
     pr->act_load = xmalloc(pr->nhours * sizeof(double));
     pr->act_cap = xmalloc(pr->nhours * sizeof(double));
     for (size_t h = 0; h < pr->nhours; h++)
-        pr->fc_load[h] = pr->fc_cap[h] = pr->act_load[h] = pr->act_cap[h] = NAN;
+        pr->fc_load[h] = pr->fc_cap[h] = pr->act_load[h] = pr->act_cap[h] = (double)NAN;
     pr->hist_start_s = -(double)p->history_n * 3600.0;
     for (size_t h = 0; h < p->history_n; h++)
         hist_push(pr, p->history[h]);

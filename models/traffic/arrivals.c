@@ -126,7 +126,7 @@ double arrivals_mean_rate(const struct arrivals *a, double t0, double t1)
 
 void arrivals_start(const struct arrivals *a, struct arrivals_state *st)
 {
-    *st = (struct arrivals_state){0, NAN, false};
+    *st = (struct arrivals_state){0, (double)NAN, false};
     if (a->ops->start)
         a->ops->start(a->priv, st);
 }
@@ -140,11 +140,11 @@ double arrivals_next(const struct arrivals *a, struct arrivals_state *st, gsl_rn
         demand_s = &dummy_demand;
     if (!path)
         path = &dummy_path;
-    *demand_s = NAN;
+    *demand_s = (double)NAN;
     *path = NULL;
     ELB_ASSERT(!isnan(now));
     if (isinf(now) && now > 0)
-        return INFINITY;
+        return (double)INFINITY;
     return a->ops->next(a->priv, st, r, now > 0 ? now : 0, demand_s, path);
 }
 
@@ -266,5 +266,5 @@ double arrivals_exp1(gsl_rng *r)
 
 double arrivals_after(double now, double t)
 {
-    return t > now ? t : nextafter(now, INFINITY);
+    return t > now ? t : nextafter(now, (double)INFINITY);
 }

@@ -252,7 +252,7 @@ static void client_send(struct sim *sim, void *ctx, uint64_t arg)
     struct client *c = ctx;
     if (c->remaining > 0)
         c->remaining--;
-    send_attempt(c->wl, make_request(c->wl, c, NAN, NULL));
+    send_attempt(c->wl, make_request(c->wl, c, (double)NAN, NULL));
 }
 
 static struct client *client_new(struct workload *wl, uint64_t seed, int64_t requests)
@@ -342,7 +342,7 @@ static void on_arrival(struct sim *sim, void *ctx, uint64_t arg)
     (void)arg;
     struct workload *wl = ctx;
     const struct sc_workload *cfg = wl->cfg;
-    double demand = NAN;
+    double demand = (double)NAN;
     const char *path = NULL;
     double now = sim_now(sim);
     /* Draw the next arrival first: the arrival stream's order never depends on service. */
@@ -380,7 +380,7 @@ void workload_start(struct workload *wl)
         return;
     }
     arrivals_start(cfg->arrivals, &wl->ast);
-    double demand = NAN;
+    double demand = (double)NAN;
     const char *path = NULL;
     double first = arrivals_next(cfg->arrivals, &wl->ast, wl->arrivals_rng, 0.0, &demand, &path);
     wl->ast_demand = demand;

@@ -650,7 +650,7 @@ void exp_runner_print_header(const struct exp_opts *o, const struct exp_table *t
            o->kind == EXP_COMPARE ? "variant" : "point");
     if (o->mser5 && t->warmup_s) {
         int njobs = o->npoints * o->reps;
-        double lo = INFINITY, hi = -INFINITY;
+        double lo = (double)INFINITY, hi = -(double)INFINITY;
         for (int j = 0; j < njobs; j++) {
             lo = t->warmup_s[j] < lo ? t->warmup_s[j] : lo;
             hi = t->warmup_s[j] > hi ? t->warmup_s[j] : hi;

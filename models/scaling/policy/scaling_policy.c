@@ -37,8 +37,8 @@ void scaling_ctx_default(struct scaling_ctx *ctx, unsigned owner, const char *ow
 
 void scaling_state_init(struct scaling_state *st)
 {
-    st->in_cooldown_until_s = -INFINITY;
-    st->out_cooldown_until_s = -INFINITY;
+    st->in_cooldown_until_s = -(double)INFINITY;
+    st->out_cooldown_until_s = -(double)INFINITY;
 }
 
 int scaling_clamp(int v, int min, int max)

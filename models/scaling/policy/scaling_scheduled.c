@@ -52,8 +52,8 @@ static int scaling_scheduled_read(struct yread *r, const struct ytree *m, const 
     if (yread_scalar_at(r, m, "time_zone", &v) ||
         (v && cron_zone_parse(v->text, &v->loc, &out->clock.offset_s)))
         return -1;
-    out->start_s = -INFINITY;
-    out->end_s = INFINITY;
+    out->start_s = -(double)INFINITY;
+    out->end_s = (double)INFINITY;
     if (rec) {
         if (yread_scalar_at(r, m, "recurrence", &v))
             return -1;

@@ -94,8 +94,8 @@ static int scaling_step_read(struct yread *r, const struct ytree *m, const struc
         const struct ytree *it = list->items[i];
         struct scaling_step *s = &out->steps[i];
         s->loc = it->loc;
-        s->lower = -INFINITY;
-        s->upper = INFINITY;
+        s->lower = -(double)INFINITY;
+        s->upper = (double)INFINITY;
         if (yread_keys(r, it, "a step", one_step_keys) ||
             yread_require(r, it, "adjustment", "a step") ||
             yread_number(r, it, "lower", &s->lower) || yread_number(r, it, "upper", &s->upper) ||
@@ -197,7 +197,7 @@ void scaling_step_decide(const struct scaling_policy *p, struct scaling_state *s
     out->direction = dir;
     out->desired = nd;
     if (dir > 0) {
-        st->in_cooldown_until_s = -INFINITY; /* a scale-out ends a scale-in cooldown */
+        st->in_cooldown_until_s = -(double)INFINITY; /* a scale-out ends a scale-in cooldown */
         st->out_cooldown_until_s = now_s + p->cooldown_s;
     } else {
         st->in_cooldown_until_s = now_s + p->cooldown_s;

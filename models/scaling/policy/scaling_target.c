@@ -173,7 +173,7 @@ void scaling_target_decide(const struct scaling_policy *p, struct scaling_state 
         out->act = true;
         out->direction = 1;
         out->desired = nd;
-        st->in_cooldown_until_s = -INFINITY; /* a scale-out ends a scale-in cooldown */
+        st->in_cooldown_until_s = -(double)INFINITY; /* a scale-out ends a scale-in cooldown */
         st->out_cooldown_until_s = now_s + p->scale_out_cooldown_s;
         snprintf(out->cause, sizeof out->cause,
                  "Alarm %s in state ALARM triggered policy %s changing the desired capacity "

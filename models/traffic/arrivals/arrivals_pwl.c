@@ -122,7 +122,7 @@ double arrivals_pwl_invert(const struct arrivals_pwl *w, struct arrivals_state *
         if (isinf(end)) {
             /* The last piece of a non-periodic rate: constant for ever. */
             if (!(a > 0))
-                return INFINITY;
+                return (double)INFINITY;
             st->pos = i;
             return arrivals_after(now, base + (u + e / a));
         }

@@ -79,7 +79,7 @@ static int trace_row(void *ctx, const struct csvin_row *row)
                            csvin_value(row, i), tr->time[tr->n - 1], ld->prev_line);
     tr->time[tr->n] = t;
     if ((i = ld->col[COL_DEMAND]) != CSVIN_ABSENT) {
-        double d = NAN;
+        double d = (double)NAN;
         if (row->fields[i][0] && (!csvin_number(row->fields[i], &d) || d < 0))
             return csvin_error(row, i, "demand_s '%s' is not a number >= 0 (CPU seconds; leave "
                                        "it empty for none)", csvin_value(row, i));
@@ -199,7 +199,7 @@ static double trace_next(const void *priv, struct arrivals_state *st, gsl_rng *r
         i++;
     if (i == tr->n) {
         st->pos = i;
-        return INFINITY;
+        return (double)INFINITY;
     }
     if (tr->demand)
         *demand_s = tr->demand[i];
