@@ -119,3 +119,49 @@ out:
     free(path);
     return rc;
 }
+
+/* ---- what gnuplot really wrote ----------------------------------------------------------- */
+
+void plot_files_snapshot(const char *dir, const struct plot_plan *plan, struct plot_files *before)
+{
+    memset(before, 0, sizeof *before);
+    for (int i = 0; i < plan->nmade; i++) {
+        char *path = text_join_path(dir, plan->made[i]);
+        struct stat st;
+        if (stat(path, &st) == 0) {
+            before->existed[i] = true;
+            before->size[i] = (long long)st.st_size;
+            before->mtime_ns[i] = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        }
+        free(path);
+    }
+}
+
+int plot_files_check(const char *dir, const struct plot_plan *plan,
+                     const struct plot_files *before)
+{
+    int missing = 0;
+    for (int i = 0; i < plan->nmade; i++) {
+        char *path = text_join_path(dir, plan->made[i]);
+        struct stat st;
+        const char *why = NULL;
+        if (stat(path, &st) != 0) {
+            why = "it is not there";
+        } else if (st.st_size == 0) {
+            why = "it is empty";
+        } else {
+            long long mt = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+            if (before->existed[i] && mt == before->mtime_ns[i] &&
+                (long long)st.st_size == before->size[i])
+                why = "it is the file of an earlier run, unchanged";
+        }
+        if (why) {
+            diag_error(NULL, "gnuplot exited without an error but did not write %s: %s (run "
+                             "`gnuplot %s` in %s to see its messages)",
+                       path, why, PLOT_SCRIPT_NAME, dir);
+            missing++;
+        }
+        free(path);
+    }
+    return missing;
+}

@@ -49,6 +49,8 @@
 #ifndef ELBSIM_ANALYSIS_PLOT_H
 #define ELBSIM_ANALYSIS_PLOT_H
 
+#include <stdbool.h>
+
 /* Error returns (0 is success). */
 enum {
     PLOT_ERR_IO = -1,          /* a file could not be read or written (message printed) */
@@ -88,5 +90,21 @@ int plot_write_script(const char *dir, struct plot_plan *plan);
  * PLOT_ERR_NO_GNUPLOT when it cannot be started (the caller explains how to install it),
  * PLOT_ERR_IO (no temporary file, message printed) or PLOT_ERR_GNUPLOT. */
 int plot_run_gnuplot(const char *dir, const char *gnuplot);
+
+/* The state of the plan's PNG files before gnuplot runs, to tell afterwards which it
+ * really wrote: a file counts as written when it exists, is not empty, and is new or
+ * changed (modification time or size) since the snapshot. */
+struct plot_files {
+    bool existed[PLOT_MAX];
+    long long size[PLOT_MAX];
+    long long mtime_ns[PLOT_MAX];
+};
+
+void plot_files_snapshot(const char *dir, const struct plot_plan *plan, struct plot_files *before);
+
+/* After gnuplot exited 0: report every planned PNG it did not write (path and what is
+ * wrong with it) and return how many; 0 when all were written. */
+int plot_files_check(const char *dir, const struct plot_plan *plan,
+                     const struct plot_files *before);
 
 #endif

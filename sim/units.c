@@ -347,5 +347,10 @@ void sim_units_format_fixed(double v, enum sim_unit kind, int decimals, char *bu
     case SIM_UNIT_NONE:
         break;
     }
-    snprintf(buf, n, "%.*f%s", decimals, v / scale, suffix);
+    /* Past a billion in its unit a fixed-point number is mostly digits nobody reads (and
+     * 1e308 would not fit a table cell): switch to an exponent. */
+    if (fabs(v / scale) >= 1e9)
+        snprintf(buf, n, "%.*e%s", decimals, v / scale, suffix);
+    else
+        snprintf(buf, n, "%.*f%s", decimals, v / scale, suffix);
 }

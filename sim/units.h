@@ -50,7 +50,8 @@ void sim_units_format(double v, enum sim_unit kind, char *buf, size_t n);
 
 /* Format v for reading in a table: the largest unit in which |v| is at least 1 (up to s
  * for durations, then m, h, d from one minute up; /s for rates; B, KB, MB, GB for sizes),
- * with `decimals` digits after the point: 0.04 s -> "40.00ms", 2.5 s -> "2.50s".
+ * with `decimals` digits after the point: 0.04 s -> "40.00ms", 2.5 s -> "2.50s"; from a
+ * billion in that unit up, with an exponent: 1e308 s -> "1.16e+303d".
  * Not meant to round-trip.  Same buffer rules as sim_units_format. */
 void sim_units_format_fixed(double v, enum sim_unit kind, int decimals, char *buf, size_t n);
 

@@ -268,6 +268,14 @@ expect_error set_value 2 "unknown algorithm 'fastest'" -- run tests/data/e2e_sma
 expect_error missing_file 2 "nope.yaml.*No such file" -- run tests/data/nope.yaml
 expect_error bad_seed 2 "seed" -- run tests/data/e2e_small.yaml --seed -3
 expect_error validate_bad 2 "unknown key 'arivals'" -- validate $B/unknown_key.yaml
+# Nonsense that would validate: targets where the LB has no node, a percentage above 100.
+expect_error zone_without_node 2 "zone_without_node.yaml:19:63: error: targets are in zone 'zz', where load balancer 'n' has no node \(its zones: a, b\)" -- validate $B/zone_without_node.yaml
+expect_error zone_spread 2 "zone_spread.yaml:14:9: error: targets without a zone are spread over the scenario's zones, one lands in zone 'b', where load balancer 'n' has no node" -- run $B/zone_spread.yaml
+expect_error zone_asg 2 "tt_target_percent.yaml:16:5: error: the auto scaling group launches instances in zone 'c', where load balancer 'front' has no node" -- run $B/tt_target_percent.yaml --set auto_scaling_groups.web-asg.policies.cpu.target=40 --set 'auto_scaling_groups.web-asg.zones=[a, c]'
+expect_error tt_target_percent 2 "tt_target_percent.yaml:22:87: error: target '1e9' is above 100, but ASGAverageCPUUtilization is a percentage" -- run $B/tt_target_percent.yaml
+out=$("$ELBSIM" validate $B/zone_spread.yaml --set target_groups.g.targets.0.zone=a 2>&1) \
+    && ok "zone_spread with the targets in the LB's zone validates" \
+    || ko "zone_spread with the targets in the LB's zone validates" "$out"
 # An SLO broken: exit 3 and say which.
 out=$("$ELBSIM" run $B/slo_broken.yaml -q -o "$TMP/slo" 2>&1); rc=$?
 [ $rc -eq 3 ] && echo "$out" | grep -q "SLO broken: workload.w.latency_p99_s < 0.001" \

@@ -91,6 +91,23 @@ expect_error unknown_option 2 "unknown option '--horizn'" -- "$EX" --horizn 4h
 expect_error min_without_target 2 "need --target-per-instance" -- "$EX" --min 2
 expect_error missing_file 1 "cannot open 'nope.csv'" -- nope.csv
 
+# --- nonsense in, a clear answer out ---
+{ echo time_s,load; for i in $(seq 0 400); do echo "$((i * 3600)),0"; done; } > "$TMP/zero.csv"
+out=$("$ELBSIM" forecast "$TMP/zero.csv" -o "$TMP/zero" 2>&1); rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^holt_winters +n/a +n/a' &&
+    echo "$out" | grep -q 'MAPE and bias are n/a: the load was 0 in every hour scored' &&
+    ! grep -q nan "$TMP/zero/backtest.csv" && [ "$(mape "$TMP/zero" holt_winters)" = "" ]; then
+    ok "an all-zero history: MAPE n/a, said why, an empty cell in backtest.csv"
+else
+    ko "an all-zero history: MAPE n/a (exit $rc)" "$out"
+fi
+{ echo time_s,load; for i in $(seq 0 400); do
+    if [ "$i" = 250 ]; then echo "$((i * 3600)),1e308"; else echo "$((i * 3600)),100"; fi
+  done; } > "$TMP/huge.csv"
+expect_error huge_load 2 "huge.csv:252:8: error: bad load '1e308'; expected a number from 0 to 1e15" -- "$TMP/huge.csv"
+expect_error tiny_target 2 "target-per-instance 1e-300 puts the history's peak hourly load .* beyond the 2147483647" -- "$EX" --target-per-instance 1e-300
+
+
 new_crashes && ko "elbsim crashed after the last check"
 echo "e2e forecast: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -93,6 +93,23 @@ has "sweep: cost in dollars on the front's axis" "$TMP/sw/plots.gp" "cost_usd (\
     -o "$TMP/fc" >/dev/null 2>&1
 plot_dir "forecast backtest" "$TMP/fc" forecast.png backtest.png
 
+# A gnuplot that exits 0 without drawing (here `true`, with the old PNGs left in place):
+# plot must not claim "wrote", must name a file it did not write, and must exit 1.
+out=$(ELBSIM_GNUPLOT=true "$ELBSIM" plot "$TMP/fc" 2>&1); rc=$?
+if [ $rc -eq 1 ] && ! echo "$out" | grep -q '^wrote ' &&
+    echo "$out" | grep -q "did not write $TMP/fc/forecast.png: it is the file of an earlier run"; then
+    ok "a gnuplot that draws nothing is an error, not 'wrote'"
+else
+    ko "a gnuplot that draws nothing is an error, not 'wrote' (rc $rc)" "$out"
+fi
+rm -f "$TMP/fc/backtest.png"
+out=$(ELBSIM_GNUPLOT=true "$ELBSIM" plot "$TMP/fc" 2>&1); rc=$?
+if [ $rc -eq 1 ] && echo "$out" | grep -q "did not write $TMP/fc/backtest.png: it is not there"; then
+    ok "a PNG gnuplot never made is named as missing"
+else
+    ko "a PNG gnuplot never made is named as missing (rc $rc)" "$out"
+fi
+
 echo
 echo "e2e plots: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -329,7 +329,7 @@ static char *read_error(const char *file, const char *series)
 static void bad_history_files_name_file_line_column(void)
 {
     expect_contains(read_error(DATA "forecast_bad_row.csv", NULL),
-                    DATA "forecast_bad_row.csv:4:6: error: bad load 'abc'; expected a number >= 0");
+                    DATA "forecast_bad_row.csv:4:6: error: bad load 'abc'; expected a number from 0 to 1e15");
     expect_contains(read_error(DATA "forecast_decreasing.csv", NULL),
                     DATA "forecast_decreasing.csv:5:1: error: time_s 7000 is not after the "
                          "previous sample's 7200 (line 4)");
@@ -343,7 +343,7 @@ static void bad_history_files_name_file_line_column(void)
     /* A record with a quoted line break: the bad field on its own line. */
     expect_contains(read_error(DATA "forecast_multiline_bad.csv", "workload.w\nx.requests"),
                     DATA "forecast_multiline_bad.csv:5:13: error: bad value '-3'; expected a "
-                         "number >= 0\n    x\",requests,-3\n                ^~\n");
+                         "number from 0 to 1e15\n    x\",requests,-3\n                ^~\n");
     expect_contains(read_error(DATA "forecast_timeseries.csv", "lb.front.latency"),
                     "no rows of series 'lb.front.latency'; series in the file include "
                     "workload.w.requests, lb.front.requests");

@@ -1462,8 +1462,15 @@ static void gnuplot_messages_show_only_when_it_fails(void)
     write_full_csv();
     struct plot_plan plan;
     CU_ASSERT_EQUAL_FATAL(plot_write_script(unit_tmpdir(), &plan), 0);
-    char *warns = xstrdup(write_fake_gnuplot(
-        "warns.sh", "echo 'warning: Skipping data file with no valid points' >&2; echo out"));
+    /* It warns, and draws every figure (a stand-in byte each: plot checks they were written). */
+    char body[4096];
+    int used = snprintf(body, sizeof body,
+                        "echo 'warning: Skipping data file with no valid points' >&2; echo out");
+    for (int i = 0; i < plan.nmade; i++)
+        used += snprintf(body + used, sizeof body - (size_t)used, "; echo x > '%s/%s'",
+                         unit_tmpdir(), plan.made[i]);
+    CU_ASSERT_FATAL(used > 0 && (size_t)used < sizeof body);
+    char *warns = xstrdup(write_fake_gnuplot("warns.sh", body));
     char *fails = xstrdup(write_fake_gnuplot(
         "fails.sh", "echo '\"plots.gp\" line 7: undefined variable: ymax' >&2; exit 1"));
     char *out = NULL;

@@ -65,7 +65,7 @@ static void zones_are_numbered_in_order_of_first_appearance(void)
         "workloads:\n"
         "  - { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(1s) }\n"
         "load_balancers:\n"
-        "  - { name: lb, zones: [b], listeners: [ { forward: tg } ] }\n"
+        "  - { name: lb, zones: [b, a], listeners: [ { forward: tg } ] }\n"
         "target_groups:\n"
         "  - { name: tg, targets: [ { vcpus: 1, zone: a } ] }\n"
         "auto_scaling_groups:\n"

@@ -219,6 +219,9 @@ static void format_fixed_reads_well_in_tables(void)
         {2e-7, SIM_UNIT_SECONDS, "200.00ns"}, {0, SIM_UNIT_SECONDS, "0.00s"},
         {4e-4, SIM_UNIT_SECONDS, "400.00us"}, {200, SIM_UNIT_RATE, "200.00/s"},
         {1.5e6, SIM_UNIT_BYTES, "1.50MB"},   {12, SIM_UNIT_NONE, "12.00"},
+        /* From a billion in the unit up, an exponent (a table cell, not 300 digits). */
+        {1e308, SIM_UNIT_SECONDS, "1.16e+303d"}, {999999999, SIM_UNIT_NONE, "999999999.00"},
+        {1e9, SIM_UNIT_NONE, "1.00e+09"},    {-3e12, SIM_UNIT_RATE, "-3.00e+12/s"},
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         char buf[32];

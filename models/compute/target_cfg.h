@@ -22,6 +22,7 @@ struct sc_targets {
     struct target_spec spec;
     int count;
     int zone;                    /* -1 = spread over the scenario's zones */
+    struct loc zone_loc;         /* of `zone:`, or of the entry when it has none */
     double fargate_cpu;          /* Fargate: vCPU of the task (spec.servers is its ceiling) */
     double speed_factor;         /* an instance type's or task's `speed:` (1 = as listed) */
     char *lb;                    /* a load balancer registered as the target (chaining) */

@@ -45,6 +45,7 @@ int target_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_targets
     struct target_spec *sp = &ts->spec;
     ts->count = 1;
     ts->zone = -1;
+    ts->zone_loc = m->loc;
     ts->speed_factor = 1.0;
     sp->speed = 1.0;
     sp->discipline = TARGET_FCFS;
@@ -73,8 +74,10 @@ int target_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_targets
         free(disc);
     }
     const struct ytree *z = ytree_get(m, "zone");
-    if (z && yread_scalar(&r->y, z, "zone"))
+    if (z && yread_scalar(&r->y, z, "zone")) {
         ts->zone = cfg_read_zone(r, z->text);
+        ts->zone_loc = z->loc;
+    }
 
     const struct ytree *it = ytree_get(m, "instance_type");
     double mem_bytes = 0;

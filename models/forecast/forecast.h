@@ -45,6 +45,10 @@ struct loc;
 #define FORECAST_MIN_HISTORY_H 24        /* AWS: at least 24 h of data */
 #define FORECAST_MAX_HISTORY_H (14 * 24) /* AWS: up to the last 14 days */
 #define FORECAST_MAX_HORIZON_H 48        /* AWS: the next 48 h */
+/* The largest load a history may hold (per sample, and per hour once aggregated): the
+ * forecasters sum squares of loads, which overflow a double past about 1e154, and no real
+ * metric comes near 1e15.  elbsim's choice (docs/forecasting.md). */
+#define FORECAST_MAX_LOAD 1e15
 #define FORECAST_REFRESH_S (6 * 3600.0)  /* AWS: refreshed every 6 h */
 #define FORECAST_BUFFER_S 300.0          /* SchedulingBufferTime default */
 

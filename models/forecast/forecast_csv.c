@@ -111,12 +111,13 @@ static int data_row(struct reader *r, const struct csvin_row *row)
                                     "%d); times must increase", csvin_value(row, it),
                            r->s[r->ns - 1].t, r->prev_line);
     /* An empty value is a missing sample (timeseries.csv writes NaN that way). */
-    if (fv[0] && (!csvin_number(fv, &v) || v < 0))
-        return csvin_error(row, iv, "bad %s '%s'; expected a number >= 0",
+    if (fv[0] && (!csvin_number(fv, &v) || v < 0 || v > FORECAST_MAX_LOAD))
+        return csvin_error(row, iv, "bad %s '%s'; expected a number from 0 to 1e15",
                            columns[r->long_format ? C_VALUE : C_LOAD].name, csvin_value(row, iv));
     size_t ie = r->col[C_EXPECTED];
-    if (ie != CSVIN_ABSENT && row->fields[ie][0] && (!csvin_number(row->fields[ie], &e) || e < 0))
-        return csvin_error(row, ie, "bad expected_load '%s'; expected a number >= 0",
+    if (ie != CSVIN_ABSENT && row->fields[ie][0] &&
+        (!csvin_number(row->fields[ie], &e) || e < 0 || e > FORECAST_MAX_LOAD))
+        return csvin_error(row, ie, "bad expected_load '%s'; expected a number from 0 to 1e15",
                            csvin_value(row, ie));
     if (r->ns == r->caps) {
         r->caps = r->caps ? 2 * r->caps : 1024;
@@ -196,6 +197,13 @@ static int aggregate(struct reader *r, enum forecast_agg agg, struct forecast_hi
     free(cnt);
     free(ecnt);
     free(esum);
+    for (size_t k = 0; k < n; k++)
+        if (h->load[k] > FORECAST_MAX_LOAD || (has_e && h->expected[k] > FORECAST_MAX_LOAD)) {
+            struct loc at = {r->file, 0, 0};
+            return diag_error(&at, "hour %zu (from t=%.0fs) sums to a load above 1e15, the "
+                                   "largest a history may hold; are the samples in the "
+                                   "right unit?", k, h->start_s + (double)k * FORECAST_HOUR_S);
+        }
     return 0;
 }
 

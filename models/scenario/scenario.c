@@ -565,6 +565,113 @@ static int lb_depth(struct reader *r, int i, int *state, int *depth, const struc
     return best;
 }
 
+/* Is zone z one of lb's? */
+static bool lb_has_zone(const struct sc_lb *lb, int z)
+{
+    for (int k = 0; k < lb->nzones; k++)
+        if (lb->zones[k] == z)
+            return true;
+    return false;
+}
+
+/* Does some rule of lb forward to group gi? */
+static bool lb_forwards_to(const struct scenario *sc, const struct sc_lb *lb, int gi)
+{
+    for (int j = 0; j < lb->nrules; j++)
+        for (int k = 0; k < lb->rules[j].nfw; k++)
+            if (lb->rules[j].fw[k].target_group &&
+                scenario_tg_index(sc, lb->rules[j].fw[k].target_group) == gi)
+                return true;
+    return false;
+}
+
+/* The first of zones[0..n) that lb has no node in, or -1. */
+static int zone_missing(const struct sc_lb *lb, const int *zones, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (!lb_has_zone(lb, zones[k]))
+            return zones[k];
+    return -1;
+}
+
+static void zone_error(struct reader *r, const struct loc *loc, const char *what,
+                       const struct sc_lb *lb, int z)
+{
+    const struct scenario *sc = r->sc;
+    char names[512];
+    size_t used = 0;
+    names[0] = '\0';
+    for (int k = 0; k < lb->nzones && used + 1 < sizeof names; k++)
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "",
+                                 sc->zones[lb->zones[k]]);
+    yread_error(&r->c.y, loc,
+                "%s in zone '%s', where load balancer '%s' has no node (its zones: %s); "
+                "AWS sends no traffic to targets in a zone the load balancer does not "
+                "have: add '%s' to its zones or place the targets in one of them",
+                what, sc->zones[z], lb->name, names, sc->zones[z]);
+}
+
+/* Targets registered in a zone the load balancer has no node in receive no traffic in AWS
+ * (docs/load-balancers.md, [ELB-HOW]); elbsim would route to them across zones (ALB) or
+ * fail every request for want of a target (NLB), so such a scenario is refused. */
+static void check_target_zones(struct reader *r)
+{
+    struct scenario *sc = r->sc;
+    for (int i = 0; i < sc->nlbs; i++) {
+        const struct sc_lb *lb = &sc->lbs[i];
+        for (int gi = 0; gi < sc->ntgs; gi++) {
+            if (!lb_forwards_to(sc, lb, gi))
+                continue;
+            const struct sc_tg *g = &sc->tgs[gi];
+            int spread = 0;
+            for (int k = 0; k < g->ntargets; k++) {
+                const struct sc_targets *ts = &g->targets[k];
+                if (ts->lb)
+                    continue;
+                for (int c = 0; c < ts->count; c++) {
+                    /* As world.c places them: unzoned targets over the scenario's zones. */
+                    int z = ts->zone >= 0 ? ts->zone : spread++ % sc->nzones;
+                    if (!lb_has_zone(lb, z)) {
+                        zone_error(r, &ts->zone_loc,
+                                   ts->zone >= 0 ? "targets are"
+                                                 : "targets without a zone are spread over "
+                                                   "the scenario's zones, one lands",
+                                   lb, z);
+                        break;
+                    }
+                }
+            }
+            for (int a = 0; a < sc->nasgs; a++) {
+                const struct sc_asg *asg = &sc->asgs[a];
+                for (int k = 0; k < asg->ntgs; k++) {
+                    if (scenario_tg_index(sc, asg->tg_names[k]) != gi)
+                        continue;
+                    int z = zone_missing(lb, asg->zones, asg->nzones);
+                    if (z >= 0)
+                        zone_error(r, &asg->loc, "the auto scaling group launches instances",
+                                   lb, z);
+                }
+            }
+            for (int e = 0; e < sc->necs; e++) {
+                const struct sc_ecs *svc = &sc->ecs[e];
+                for (int k = 0; k < svc->cfg.ntgs; k++) {
+                    if (svc->tgs[k] != gi)
+                        continue;
+                    int z = -1;
+                    if (svc->cfg.nzones)
+                        z = zone_missing(lb, svc->cfg.zones, svc->cfg.nzones);
+                    else
+                        for (int q = 0; q < sc->nzones && z < 0; q++)
+                            if (!lb_has_zone(lb, q))
+                                z = q;
+                    if (z >= 0)
+                        zone_error(r, &svc->loc, "the ECS service places tasks", lb, z);
+                }
+            }
+        }
+    }
+}
+
 static void resolve(struct reader *r)
 {
     struct scenario *sc = r->sc;
@@ -577,6 +684,9 @@ static void resolve(struct reader *r)
     }
     for (int i = 0; i < sc->ntgs; i++)
         resolve_group(r, &sc->tgs[i]);
+    if (r->c.y.errors)
+        return;
+    check_target_zones(r);
     if (r->c.y.errors)
         return;
     int *state = xcalloc((size_t)sc->nlbs + 1, sizeof *state);

@@ -234,8 +234,11 @@ static void print_table(const struct fc_opts *op, const struct fc_row *rows, siz
         char under[40];
         snprintf(under, sizeof under, "%zu (%.1f %%)", s->under_hours,
                  s->hours ? 100.0 * (double)s->under_hours / (double)s->hours : 0.0);
-        printf("%-34s %8.2f %+8.2f %22s", rows[i].name, forecast_score_mape_pct(s),
-               forecast_score_bias_pct(s), under);
+        if (s->pct_hours)
+            printf("%-34s %8.2f %+8.2f %22s", rows[i].name, forecast_score_mape_pct(s),
+                   forecast_score_bias_pct(s), under);
+        else
+            printf("%-34s %8s %8s %22s", rows[i].name, "n/a", "n/a", under);
         if (op->have_cap) {
             snprintf(under, sizeof under, "%zu (%.1f %%)", s->under_cap_hours,
                      s->hours ? 100.0 * (double)s->under_cap_hours / (double)s->hours : 0.0);
@@ -243,6 +246,12 @@ static void print_table(const struct fc_opts *op, const struct fc_row *rows, siz
         }
         putchar('\n');
     }
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].s.hours && !rows[i].s.pct_hours) {
+            printf("\nMAPE and bias are n/a: the load was 0 in every hour scored, and a "
+                   "percentage error needs a load above 0 (backtest.csv leaves them empty)\n");
+            break;
+        }
 }
 
 static int run_backtest(const struct fc_opts *op)
@@ -272,6 +281,23 @@ static int run_backtest(const struct fc_opts *op)
                         "(%zu of history before the first forecast, then a %zu h horizon)",
                    h.n, first + op->horizon_h, first, op->horizon_h);
         goto out_history;
+    }
+
+    if (op->have_cap && op->cap.max_capacity == INT_MAX) {
+        /* Without --max, a tiny target would saturate the instance count silently. */
+        double peak = 0;
+        for (size_t i = 0; i < h.n; i++)
+            if (h.load[i] > peak)
+                peak = h.load[i];
+        if (peak / op->cap.target_per_instance > (double)INT_MAX) {
+            diag_error(NULL, "forecast: --target-per-instance %g puts the history's peak "
+                             "hourly load (%g) at %.3g instances, beyond the %d elbsim "
+                             "counts; expected the load one instance carries at target "
+                             "(or a --max)",
+                       op->cap.target_per_instance, peak, peak / op->cap.target_per_instance,
+                       INT_MAX);
+            goto out_history;
+        }
     }
 
     struct fc_row rows[FORECAST_NVARIANTS + 1];

@@ -106,6 +106,8 @@ int cmd_plot(int argc, char **argv)
     }
 
     const char *gnuplot = getenv("ELBSIM_GNUPLOT");
+    struct plot_files before;
+    plot_files_snapshot(dir, &plan, &before);
     rc = plot_run_gnuplot(dir, gnuplot);
     if (rc == PLOT_ERR_NO_GNUPLOT) {
         fputs("elbsim: gnuplot not found; install it with `make deps` "
@@ -114,7 +116,7 @@ int cmd_plot(int argc, char **argv)
             fprintf(stderr, "elbsim: (ELBSIM_GNUPLOT is set to '%s')\n", gnuplot);
         return EXIT_ENV;
     }
-    if (rc != 0)
+    if (rc != 0 || plot_files_check(dir, &plan, &before) > 0)
         return EXIT_ENV;
     for (int i = 0; i < plan.nmade; i++)
         printf("wrote %s/%s\n", dir, plan.made[i]);

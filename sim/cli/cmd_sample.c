@@ -132,8 +132,20 @@ int cmd_sample(int argc, char **argv)
     for (size_t i = 0; i < count; i++)
         x[i] = sim_dist_sample(d, r);
     gsl_rng_free(r);
+    /* Moments of x / top, so that squares of draws near 1e308 do not overflow. */
+    double top = 0;
+    for (size_t i = 0; i < count; i++)
+        top = fmax(top, fabs(x[i]));
+    if (!(top > 0 && isfinite(top)))
+        top = 1;
+    for (size_t i = 0; i < count; i++)
+        x[i] /= top;
     double mean = gsl_stats_mean(x, 1, count);
     double sd = count > 1 ? gsl_stats_sd_m(x, 1, count, mean) : 0;
+    for (size_t i = 0; i < count; i++)
+        x[i] *= top;
+    mean *= top;
+    sd *= top;
     gsl_sort(x, 1, count);
 
     char canon[512];

@@ -66,6 +66,11 @@ static int scaling_predictive_read(struct yread *r, const struct ytree *m, const
                            "target must be greater than zero, got "
                            "'%s'",
                            ytree_get(m, "target")->text);
+    if (!out->pred_requests && out->target > 100)
+        return yread_error(r, &ytree_get(m, "target")->loc,
+                           "target '%s' is above 100, but %s is a percentage; expected a "
+                           "value above 0 and at most 100",
+                           ytree_get(m, "target")->text, want);
     const struct ytree *v;
     if (yread_scalar_at(r, m, "mode", &v))
         return -1;

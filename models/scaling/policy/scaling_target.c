@@ -65,6 +65,11 @@ static int scaling_target_read(struct yread *r, const struct ytree *m, const str
                            "target must be greater than zero, got "
                            "'%s'",
                            ytree_get(m, "target")->text);
+    if (!strcmp(out->metric->unit, "Percent") && out->target > 100)
+        return yread_error(r, &ytree_get(m, "target")->loc,
+                           "target '%s' is above 100, but %s is a percentage; expected a "
+                           "value above 0 and at most 100 (e.g. 40 to keep it near 40 %%)",
+                           ytree_get(m, "target")->text, out->metric_name);
     bool ecs = ctx->owner == METRIC_RES_ECS_SERVICE;
     /* EC2 Auto Scaling target tracking has no cooldowns (PutScalingPolicy takes Cooldown
      * for simple scaling only): instance warm-up paces it instead. */
