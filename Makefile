@@ -42,7 +42,7 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
+.PHONY: all deps run test test-builds unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
         determinism clean help plots golden golden-update
 .PHONY: man check-man install uninstall test-the-tests fuzz fuzz-build fuzz-smoke
 
@@ -142,20 +142,27 @@ mpi:
 	    build-mpi/elbsim
 	bash tests/mpi_sweep.sh build-mpi/elbsim
 
+# The stages of `make test`, run TEST_JOBS at a time (default: one per core) by
+# tests/run_stages.sh after every build they need is made (test-builds), each stage's
+# output printed whole when it ends, then the time each took.
+TEST_STAGES := unit e2e e2e-forecast experiments validation determinism test-the-tests \
+               golden roundtrip check-man asan fuzz-smoke clang
+TEST_JOBS ?= 0
 test: lint check-headers check-layers
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory e2e
-	@$(MAKE) --no-print-directory e2e-forecast
-	@$(MAKE) --no-print-directory experiments
-	@$(MAKE) --no-print-directory validation
-	@$(MAKE) --no-print-directory determinism
-	@$(MAKE) --no-print-directory test-the-tests
-	@$(MAKE) --no-print-directory golden
-	@$(MAKE) --no-print-directory roundtrip
-	@$(MAKE) --no-print-directory check-man
-	@$(MAKE) --no-print-directory asan
-	@$(MAKE) --no-print-directory fuzz-smoke
-	@$(MAKE) --no-print-directory clang
+	@$(MAKE) --no-print-directory test-builds
+	@MAKE="$(MAKE)" bash tests/run_stages.sh $(TEST_JOBS) $(TEST_STAGES)
+
+# What the stages build, made once before they run side by side (two stages building in
+# one folder at once could corrupt it).
+test-builds: $(ELBSIM) $(UNIT)
+	@$(MAKE) --no-print-directory BUILD=build-o0 OPT=-O0 build-o0/elbsim
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+	    EXTRA_CFLAGS="$(ASAN_FLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" \
+	    build-asan/unit_tests build-asan/elbsim
+	@$(MAKE) --no-print-directory fuzz-build
+	@if command -v $(MPICC) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory BUILD=build-mpi CC=$(MPICC) EXTRA_CFLAGS=-DELBSIM_MPI \
+	        build-mpi/elbsim; fi
 
 # libFuzzer harnesses of every reader, with ASan+UBSan (docs/robustness.md).
 FUZZ_SECONDS ?= 120
@@ -181,9 +188,9 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	bash tests/fuzz/run.sh build-fuzz 12
 
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan \
-	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory BUILD=build-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" \
 	    EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
 
 # -O0 against -O2: the same scenario must print the same bytes (STYLE.md §9).
