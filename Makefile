@@ -44,7 +44,7 @@ LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test test-builds unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
         determinism clean help plots golden golden-update
-.PHONY: man check-man install uninstall test-the-tests fuzz fuzz-build fuzz-smoke
+.PHONY: man check-man install uninstall test-the-tests mutate fuzz fuzz-build fuzz-smoke
 
 all: $(ELBSIM)
 
@@ -192,6 +192,11 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" \
 	    EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
+
+# Plant each of a fixed list of small bugs (one per model) in a scratch copy and check the
+# tests catch it (tests/mutate.sh; about a minute per bug, so not part of make test).
+mutate:
+	bash tests/mutate.sh
 
 # -O0 against -O2: the same scenario must print the same bytes (STYLE.md §9).
 determinism: $(ELBSIM)
