@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/request.h"
 #include "models/compute/target.h"
@@ -372,7 +373,8 @@ static void trace_route(const struct target_group *g, const struct tg_view *v,
     }
     char scalar[64] = "";
     if (rt.scalar_name)
-        snprintf(scalar, sizeof scalar, ";%s=%llu", rt.scalar_name,
+        snprintf(scalar, sizeof scalar,
+                 strcmp(rt.scalar_name, "hash") ? ";%s=%llu" : ";%s=%016llx", rt.scalar_name,
                  (unsigned long long)rt.scalar);
     trace_row(g->node.env->trace, rq, now, "route", g->node.name, g->members[m].node->name,
               (double)v->n,
