@@ -309,7 +309,7 @@ static void say_target(FILE *out, const struct row *r)
             fprintf(out, "%.0f requests shared its %.0f vCPUs", getnum(r, "held"),
                     getnum(r, "servers"));
         else
-            fprintf(out, "%.0f were queued and %.0f of %.0f servers busy", r->value,
+            fprintf(out, "%.0f queued ahead, %.0f of %.0f servers busy", r->value,
                     getnum(r, "busy"), getnum(r, "servers"));
     } else if (!strcmp(oc, "queue_full")) {
         fprintf(out, "; %s's queue was full (%.0f held)", r->f[C_WHERE], getnum(r, "held"));
@@ -332,8 +332,19 @@ static void narrate(FILE *out, const struct trace *t, uint64_t id, const size_t 
         char b[256], b2[256];
         if (!strcmp(ev, "arrive")) {
             fprintf(out, "request %llu", (unsigned long long)id);
-            if (r->attempt)
-                fprintf(out, " (attempt %u)", r->attempt + 1);
+            if (r->attempt) {
+                fprintf(out, " (attempt %u", r->attempt + 1);
+                char me[32];
+                snprintf(me, sizeof me, "%llu", (unsigned long long)id);
+                for (size_t q = 0; q < t->n; q++)
+                    if (!strcmp(t->rows[q].f[C_EVENT], "retry") &&
+                        !strcmp(t->rows[q].f[C_CHOICE], me)) {
+                        fprintf(out, ", retrying request %llu",
+                                (unsigned long long)t->rows[q].request);
+                        break;
+                    }
+                fputc(')', out);
+            }
             fprintf(out, " (t = %.3f s) from %s, path %s", r->time_s, r->f[C_WHERE],
                     get(r, "path", b, sizeof b));
         } else if (!strcmp(ev, "lb_node")) {
@@ -399,9 +410,9 @@ static void narrate(FILE *out, const struct trace *t, uint64_t id, const size_t 
             get(r, "pass", pass, sizeof pass);
             if (pass[0]) {
                 fputs(" and took ", out);
+            } else if (k == 0 || strcmp(t->rows[idx[k - 1]].f[C_EVENT], "start")) {
+                fputs("; it ran ", out);
             } else {
-                if (k == 0 || strcmp(t->rows[idx[k - 1]].f[C_EVENT], "start"))
-                    fputs("; it", out);
                 fputs(" and ran ", out);
             }
             say_dur(out, r->value);

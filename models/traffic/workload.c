@@ -114,8 +114,14 @@ static void send_attempt(struct workload *wl, struct request *rq)
 
 static void on_retry(struct sim *sim, void *ctx, uint64_t arg)
 {
-    (void)sim;
-    send_attempt(ctx, (struct request *)(uintptr_t)arg);
+    struct workload *wl = ctx;
+    struct request *rq = (struct request *)(uintptr_t)arg;
+    if (rq->traced)
+        trace_row(wl->env->trace, rq, sim_now(sim), "arrive", wl->cfg->name, "retry",
+                  rq->demand_s, "flow=%llu;path=%s;host=%s;request_bytes=%u;response_bytes=%u",
+                  (unsigned long long)rq->flow_id, rq->path ? rq->path : "/",
+                  rq->host ? rq->host : "", rq->request_bytes, rq->response_bytes);
+    send_attempt(wl, rq);
 }
 
 static bool measured(const struct workload *wl, const struct request *rq)
