@@ -24,7 +24,7 @@ int trace_sel_parse(const char *text, const struct loc *loc, struct trace_sel *s
                               .to_s = (double)INFINITY, .sample = 1.0};
     size_t len = strlen(text);
     if (len == 0)
-        return diag_error_text(loc, text, 0, 0, "empty trace selector; %s", sel_expect);
+        return diag_error_text(loc, text, 0, 0, "trace: empty selector; %s", sel_expect);
     char *end;
     errno = 0;
     unsigned long long n = strtoull(text, &end, 10);
