@@ -120,6 +120,7 @@ validation: $(UNIT) $(ELBSIM)
 e2e: $(ELBSIM)
 	bash tests/e2e.sh $(ELBSIM)
 	bash tests/e2e_plots.sh $(ELBSIM)
+	bash tests/e2e_trace.sh $(ELBSIM)
 
 # `elbsim forecast`: backtest table, files and bad input (tests/e2e_forecast.sh).
 e2e-forecast: $(ELBSIM)

@@ -27,6 +27,8 @@ cases() {
         name=$(echo "${f%.yaml}" | tr '/' '_')
         echo "$name|run $f -o @OUT@"
     done
+    echo "trace_lor|run tests/data/e2e_trace.yaml --trace 60 -o @OUT@"
+    echo "trace_nlb|run scenarios/examples/nlb_long_connections.yaml --trace 40 --set duration=60s -o @OUT@"
     echo "forecast_backtest|forecast scenarios/examples/forecast_history.csv --target-per-instance 100 -o @OUT@"
     echo "compare_lor|compare scenarios/examples/heterogeneous_lor.yaml --vary target_groups.app.algorithm=round_robin,least_outstanding_requests --reps 3 -j 1 --set duration=200s -o @OUT@"
     echo "sweep_capacity|sweep scenarios/examples/sweep_capacity.yaml --vary target_groups.web.targets.0.count=4,6 --reps 2 -j 1 --set duration=120s -o @OUT@"

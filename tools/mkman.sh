@@ -74,6 +74,7 @@ more_of() {
         plot) echo "[Plots](outputs.md#plots)" ;;
         compare | sweep) echo "[Experiments](experiments.md)" ;;
         forecast) echo "[Forecasting](forecasting.md)" ;;
+        explain) echo "[The decision trace](outputs.md#the-decision-trace-tracecsv)" ;;
         *) echo "" ;;
     esac
 }
@@ -149,7 +150,13 @@ writes for the scenario NAME (or
 .I requests.csv
 (when the scenario asks for it),
 .I forecast.csv
-(with a predictive scaling policy) and
+(with a predictive scaling policy),
+.I trace.csv
+(with
+.B \-\-trace
+or
+.BR output.trace )
+and
 .IR scenario.yaml ,
 the scenario with every default filled in.
 Files are written under

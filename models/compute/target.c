@@ -5,6 +5,7 @@
 
 #include "models/core/request.h"
 #include "models/core/env.h"
+#include "models/core/trace.h"
 #include "sim/xalloc.h"
 
 static void target_accept(struct node *n, struct request *rq);
@@ -39,6 +40,31 @@ void target_fini(struct target *t)
     t->ps = NULL;
     free(t->svc);
     t->svc = NULL;
+}
+
+/* ---- the decision trace (models/core/trace.h): traced requests only ---- */
+
+static const char *const pass_name[] = {"", ";pass=forward", ";pass=return"};
+
+/* The request reached the target: what it found there (queue before it, busy servers). */
+static void trace_arrive(const struct target *t, const struct request *rq, double now,
+                         const char *outcome)
+{
+    int q = t->spec.discipline == TARGET_FCFS ? t->qlen : t->ps_n;
+    trace_row(t->node.env->trace, rq, now, "target", t->node.name, outcome, (double)q,
+              "zone=%s;held=%lld;busy=%d;servers=%d;discipline=%s;speed=%g%s",
+              trace_zone(t->node.env->trace, t->spec.zone), (long long)t->held, t->busy,
+              t->spec.servers, t->spec.discipline == TARGET_FCFS ? "fcfs" : "ps",
+              t->spec.speed, pass_name[rq->pass]);
+}
+
+/* Service ended: its time (and, for FCFS, the wait before it). */
+static void trace_end(const struct target *t, const struct request *rq, double now)
+{
+    double start = t->spec.discipline == TARGET_FCFS ? rq->start_s : rq->arrive_target_s;
+    trace_row(t->node.env->trace, rq, now, "end", t->node.name, NULL, now - start,
+              "wait=%.9g;demand=%.9g%s", start - rq->arrive_target_s,
+              rq->pass ? rq->pass_demand_s : rq->demand_s, pass_name[rq->pass]);
 }
 
 /* Give the request back: the response walks back, or an appliance pass is over. */
@@ -109,6 +135,9 @@ static void fcfs_start(struct target *t, struct request *rq, double now, int slo
     double service_s = demand_of(rq) * slow_factor(t) / t->spec.speed;
     rq->done_ev = sim_event_schedule(&env->sim, now + service_s, fcfs_done, t,
                                      (uint64_t)(uintptr_t)rq);
+    if (rq->traced)
+        trace_row(env->trace, rq, now, "start", t->node.name, NULL, now - rq->arrive_target_s,
+                  "service=%.9g;slow_factor=%g", service_s, slow_factor(t));
 }
 
 static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
@@ -136,6 +165,8 @@ static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
     }
     t->held--;
     t->completed++;
+    if (rq->traced)
+        trace_end(t, rq, now);
     answer(t, rq, RQ_OK);
 }
 
@@ -225,6 +256,8 @@ static void ps_done(struct sim *sim, void *ctx, uint64_t arg)
     ps_schedule(t, now);
     t->held--;
     t->completed++;
+    if (rq->traced)
+        trace_end(t, rq, now);
     answer(t, rq, RQ_OK);
 }
 
@@ -240,6 +273,8 @@ static void target_accept(struct node *n, struct request *rq)
         /* The process is gone: the host refuses the connection (RST) at once. */
         if (t->fault == TARGET_FAULT_CRASH)
             t->dropped++;
+        if (rq->traced)
+            trace_arrive(t, rq, now, t->fault == TARGET_FAULT_CRASH ? "crashed" : "stopped");
         answer(t, rq, RQ_BAD_GATEWAY);
         return;
     }
@@ -247,11 +282,15 @@ static void target_accept(struct node *n, struct request *rq)
         /* Nothing answers the connection attempt; the load balancer decides what its
          * client sees and when (request.h RQ_UNREACHABLE). */
         t->dropped++;
+        if (rq->traced)
+            trace_arrive(t, rq, now, "host_down");
         answer(t, rq, RQ_UNREACHABLE);
         return;
     }
     if (t->fault == TARGET_FAULT_ERRORS && gsl_rng_uniform(t->fault_rng) < t->fault_rate) {
         t->dropped++;
+        if (rq->traced)
+            trace_arrive(t, rq, now, "error_fault");
         answer(t, rq, RQ_TARGET_ERROR); /* fails fast: the "black hole" */
         return;
     }
@@ -259,6 +298,8 @@ static void target_accept(struct node *n, struct request *rq)
         /* Accepted, never answered: it counts as held (LOR sees it outstanding). */
         rq->target = t;
         rq->arrive_target_s = now;
+        if (rq->traced)
+            trace_arrive(t, rq, now, "hang");
         t->accepted++;
         t->held++;
         rq->next = t->hung;
@@ -267,11 +308,15 @@ static void target_accept(struct node *n, struct request *rq)
     }
     if (t->spec.queue_limit > 0 && t->held >= t->spec.queue_limit) {
         t->rejected++;
+        if (rq->traced)
+            trace_arrive(t, rq, now, "queue_full");
         answer(t, rq, RQ_UNAVAILABLE);
         return;
     }
     rq->target = t;
     rq->arrive_target_s = now;
+    if (rq->traced)
+        trace_arrive(t, rq, now, "accepted");
     t->accepted++;
     t->held++;
     if (t->spec.discipline == TARGET_PS) {

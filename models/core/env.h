@@ -22,6 +22,7 @@
 #include "sim/sink.h"
 
 struct request;
+struct tracer;
 
 /* Called once per finished request (answered, or dropped after the client gave up). */
 typedef void env_request_fn(void *ctx, const struct request *rq, double now);
@@ -39,6 +40,7 @@ struct env {
     void (*lost)(struct request *rq);
     env_request_fn *on_request;     /* optional per-request log */
     void *on_request_ctx;
+    struct tracer *trace;           /* the decision trace (models/core/trace.h); NULL = off */
 };
 
 /* A new zeroed request with the next id, from the pool. */

@@ -88,6 +88,7 @@ struct request {
                                 * response walks only those, then frees it */
     bool client_done;          /* the client side has finished with the request (cut) */
     bool lost;                 /* dropped on the way (GWLB): the client gets no answer */
+    bool traced;               /* selected for the decision trace (models/core/trace.h) */
     struct node *hops[REQUEST_MAX_HOPS];
     uint64_t hop_arg[REQUEST_MAX_HOPS]; /* one word each node may keep for its hop */
     double hop_time[REQUEST_MAX_HOPS];  /* s: when each hop accepted the request */

@@ -8,6 +8,7 @@
 
 #include "models/core/env.h"
 #include "models/core/request.h"
+#include "models/core/trace.h"
 #include "models/elb/target_group.h"
 #include "models/elb/target_group_cfg.h"
 #include "sim/dist.h"
@@ -443,10 +444,55 @@ static void gw_answered(struct lb *lb, struct request *rq)
         lb->gw_head++;
 }
 
+/* ---- the decision trace (models/core/trace.h): traced requests only ---- */
+
+/* The LB node that took the request: DNS's pick (flow hash mod nodes), and why. */
+static void trace_node(const struct lb *lb, const struct request *rq, uint32_t dns,
+                       uint32_t nd)
+{
+    struct tracer *tr = lb->node.env->trace;
+    trace_row(tr, rq, sim_now(&lb->node.env->sim), "lb_node", lb->node.name,
+              trace_zone(tr, lb->node_zone[nd]), (double)nd,
+              "type=%s;nodes=%d;dns_node=%u;moved=%d;cross_zone=%s;flow=%llu;flow_hash=%016llx",
+              lb_cfg_type_name(lb->type), lb->nnodes, dns, dns != nd,
+              lb->cfg->cross_zone ? "on" : "off", (unsigned long long)rq->flow_id,
+              (unsigned long long)rq->flow_hash);
+}
+
+/* The listener rule that matched (r NULL: none, 404) and the forward taken. */
+static void trace_rule(const struct lb *lb, const struct request *rq, const struct lb_rule *r,
+                       const struct lb_forward *f)
+{
+    struct tracer *tr = lb->node.env->trace;
+    double now = sim_now(&lb->node.env->sim);
+    if (!r) {
+        trace_row(tr, rq, now, "rule", lb->node.name, NULL, (double)NAN, "path=%s;host=%s;rules=%d",
+                  rq->path ? rq->path : "/", rq->host ? rq->host : "", lb->nrules);
+        return;
+    }
+    int k = (int)(f - r->fw);
+    trace_row(tr, rq, now, "rule", lb->node.name, f->tg->node.name, (double)(r - lb->rules + 1),
+              "path=%s;host=%s;rule_path=%s;rule_host=%s;forward=%d;forwards=%d;u=%.6f",
+              rq->path ? rq->path : "/", rq->host ? rq->host : "", r->path ? r->path : "*",
+              r->host ? r->host : "*", k + 1, r->nfw, rq->u_route);
+}
+
+/* L4: the flow table's answer for the request's flow. */
+static void trace_flow(const struct lb *lb, const struct request *rq, const char *what,
+                       const struct target_group *g, uint32_t m)
+{
+    trace_row(lb->node.env->trace, rq, sim_now(&lb->node.env->sim), "flow", lb->node.name, what,
+              m == UINT32_MAX ? (double)NAN : (double)m, "flow=%llu;flow_hash=%016llx;target=%s",
+              (unsigned long long)rq->flow_id, (unsigned long long)rq->flow_hash,
+              m == UINT32_MAX ? "" : g->members[m].node->name);
+}
+
 static void l7_forward(struct lb *lb, struct request *rq)
 {
     const struct lb_rule *r = match(lb, rq);
     if (!r) {
+        if (rq->traced)
+            trace_rule(lb, rq, NULL, NULL);
         request_respond(rq, RQ_NOT_FOUND);
         return;
     }
@@ -458,6 +504,8 @@ static void l7_forward(struct lb *lb, struct request *rq)
             k++;
         f = &r->fw[k];
     }
+    if (rq->traced)
+        trace_rule(lb, rq, r, f);
     rq->route_view = f->views[node_of(rq, rq->nhops - 1)];
     rq->route_key = rq->flow_hash;
     gw_push(lb, rq, sim_now(&lb->node.env->sim));
@@ -632,6 +680,8 @@ static void l4_forward(struct lb *lb, struct request *rq)
         e = NULL;
         if (!udp) {
             lb->resets++;
+            if (rq->traced)
+                trace_flow(lb, rq, "idle_reset", g, UINT32_MAX);
             request_respond(rq, RQ_RESET);
             return;
         }
@@ -649,12 +699,16 @@ static void l4_forward(struct lb *lb, struct request *rq)
         } else if (unhealthy && gc->connection_termination && !udp) {
             l4_close(lb, ft, e, RQ_RESET, now);
             lb->resets++;
+            if (rq->traced)
+                trace_flow(lb, rq, "unhealthy_reset", g, UINT32_MAX);
             request_respond(rq, RQ_RESET);
             return;
         }
     }
     if (!e) {
         rq->route_key = l4_key(lb, rq);
+        if (rq->traced)
+            trace_flow(lb, rq, "miss", g, UINT32_MAX);
         uint32_t m = tg_flow_open(g, view, rq);
         if (m == UINT32_MAX) {
             g->no_target++;
@@ -672,6 +726,8 @@ static void l4_forward(struct lb *lb, struct request *rq)
         e->group = view;
         lb->flows_opened++;
         usage_open(&lb->usage, now);
+    } else if (rq->traced) {
+        trace_flow(lb, rq, "hit", g, e->member);
     }
     e->last_s = now;
     e->aux++; /* requests of the flow in flight */
@@ -793,8 +849,11 @@ static void lb_accept(struct node *n, struct request *rq)
     lb->usage.bytes[hour_of(&lb->usage, sim_now(&env->sim))] += rq->request_bytes;
     /* DNS spreads flows over the nodes; a flow stays on its node. */
     uint32_t nd = (uint32_t)(rq->flow_hash % (uint64_t)lb->nnodes);
+    uint32_t dns = nd;
     if (lb->type == SC_LB_NLB && lb->nnodes > 1)
         nd = nlb_dns(lb, rq, nd);
+    if (rq->traced)
+        trace_node(lb, rq, dns, nd);
     rq->hop_arg[rq->nhops - 1] = (uint64_t)nd << 32;
     if (rq->nhops == 1)
         rq->lb_node = nd; /* the entry LB's node, for requests.csv */

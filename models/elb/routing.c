@@ -150,3 +150,19 @@ void route_instance_free(const struct route_ops *ops, void *priv)
         ops->fini(priv);
     free(priv);
 }
+
+void route_trace_add(struct route_trace *t, uint32_t m, double val, uint32_t chosen)
+{
+    t->total++;
+    if (t->n < ROUTE_TRACE_MAX && (t->n < ROUTE_TRACE_MAX - 1 || t->has_chosen || m == chosen)) {
+        t->m[t->n] = m;
+        t->val[t->n++] = val;
+    } else if (m == chosen && !t->has_chosen) {
+        t->m[ROUTE_TRACE_MAX - 1] = m;
+        t->val[ROUTE_TRACE_MAX - 1] = val;
+    } else {
+        return;
+    }
+    if (m == chosen)
+        t->has_chosen = true;
+}

@@ -53,6 +53,24 @@ struct route_outcome {
  * flow ends, so "outstanding" means open flows there. */
 enum { ROUTE_PER_REQUEST = 1, ROUTE_PER_FLOW = 2 };
 
+/* The decision trace (models/core/trace.h): what an algorithm saw when it chose, for a
+ * traced request.  Candidates are (member, value) pairs in eligible order, at most
+ * ROUTE_TRACE_MAX of them, the chosen one always among them; total counts them all. */
+#define ROUTE_TRACE_MAX 16
+struct route_trace {
+    const char *what;        /* what the values are ("outstanding", "weight"); NULL: none */
+    const char *scalar_name; /* a single figure ("cursor", "hash"); NULL: none */
+    uint64_t scalar;
+    uint32_t n, total;
+    bool has_chosen;         /* the chosen member is among m[] */
+    uint32_t m[ROUTE_TRACE_MAX];
+    double val[ROUTE_TRACE_MAX];
+};
+
+/* Add candidate m with value val to t; chosen is the member the algorithm chose.  When the
+ * list is full, only the chosen member still gets in (over the last entry). */
+void route_trace_add(struct route_trace *t, uint32_t m, double val, uint32_t chosen);
+
 struct route_ops {
     const char *name;    /* as written in scenarios and listed by `elbsim list algorithms` */
     const char *summary; /* one line for `elbsim list` (say if it scans all targets) */
@@ -87,6 +105,11 @@ struct route_ops {
     /* The response of a request sent to member m came back (o: its status and latency).
      * May be NULL. */
     void (*done)(void *priv, uint32_t m, const struct route_outcome *o);
+    /* For a traced request only, after pick() chose member `chosen` and before sent():
+     * describe the state the choice was made from (priv as pick() left it).  May be NULL
+     * (the trace then lists no view). */
+    void (*trace)(void *priv, const struct route_view *v, const struct request *rq,
+                  uint32_t chosen, struct route_trace *out);
     /* Free what rebuild allocated.  May be NULL. */
     void (*fini)(void *priv);
 };

@@ -2,10 +2,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/request.h"
 #include "models/compute/target.h"
 #include "models/core/env.h"
+#include "models/core/trace.h"
 #include "sim/xalloc.h"
 
 static void tg_accept(struct node *n, struct request *rq);
@@ -349,6 +351,54 @@ uint32_t tg_count_in_zone(const struct target_group *g, int zone)
     return n;
 }
 
+/* ---- the decision trace (models/core/trace.h): traced requests only ---- */
+
+/* The routing row: the algorithm, the view it chose from and the member it chose. */
+static void trace_route(const struct target_group *g, const struct tg_view *v,
+                        const struct request *rq, double now, uint32_t m)
+{
+    struct route_trace rt = {0};
+    struct route_view rv = {v->eligible, v->n, g->nmembers, now};
+    if (g->algo->trace)
+        g->algo->trace(v->priv, &rv, rq, m, &rt);
+    char view[1600];
+    size_t k = 0;
+    view[0] = '\0';
+    for (uint32_t i = 0; i < rt.n && k < sizeof view; i++) {
+        int w = snprintf(view + k, sizeof view - k, "%s%s:%.6g", i ? " " : "",
+                         g->members[rt.m[i]].node->name, rt.val[i]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+    char scalar[64] = "";
+    if (rt.scalar_name)
+        snprintf(scalar, sizeof scalar,
+                 strcmp(rt.scalar_name, "hash") ? ";%s=%llu" : ";%s=%016llx", rt.scalar_name,
+                 (unsigned long long)rt.scalar);
+    trace_row(g->node.env->trace, rq, now, "route", g->node.name, g->members[m].node->name,
+              (double)v->n,
+              "algo=%s;zone=%s;cross_zone=%s;eligible=%u;slow_start=%u%s%s%s;listed=%u;"
+              "candidates=%u",
+              g->algo->name, trace_zone(g->node.env->trace, v->zone),
+              v->cross_zone ? "on" : "off", v->n, v->nslow, scalar, rt.what ? ";what=" : "",
+              rt.what ? rt.what : "", rt.n, rt.total);
+    if (rt.n)
+        trace_row(g->node.env->trace, rq, now, "view", g->node.name, g->members[m].node->name,
+                  (double)rt.n, "%s", view);
+}
+
+/* A slow-start member took the request by its ramped share (u against the shares). */
+static void trace_slow(const struct target_group *g, const struct tg_view *v,
+                       const struct request *rq, double now, uint32_t m, double u)
+{
+    const struct tg_member *mm = &g->members[m];
+    double f = (now - mm->slow_from_s) / g->slow_start_s;
+    trace_row(g->node.env->trace, rq, now, "slow_start", g->node.name, mm->node->name,
+              f < 0 ? 0 : f > 1 ? 1 : f, "u=%.6f;in_slow_start=%u;others=%u", u, v->nslow,
+              v->n);
+}
+
 /* The member for a new request or flow on view v, or UINT32_MAX: slow-start members take
  * their ramped share, the algorithm the rest. */
 static uint32_t choose(struct target_group *g, struct tg_view *v, const struct request *rq,
@@ -356,15 +406,22 @@ static uint32_t choose(struct target_group *g, struct tg_view *v, const struct r
 {
     if (v->nslow) {
         double u = gsl_rng_uniform(g->rng);
-        if (v->n == 0)
-            return v->slow[(uint32_t)(u * v->nslow)];
+        if (v->n == 0) {
+            uint32_t m = v->slow[(uint32_t)(u * v->nslow)];
+            if (rq->traced)
+                trace_slow(g, v, rq, now, m, u);
+            return m;
+        }
         double all = (double)(v->n + v->nslow), acc = 0;
         for (uint32_t i = 0; i < v->nslow; i++) {
             const struct tg_member *m = &g->members[v->slow[i]];
             double f = (now - m->slow_from_s) / g->slow_start_s;
             acc += (f < 0 ? 0 : f > 1 ? 1 : f) / all;
-            if (u < acc)
+            if (u < acc) {
+                if (rq->traced)
+                    trace_slow(g, v, rq, now, v->slow[i], u);
                 return v->slow[i];
+            }
         }
     }
     if (v->n == 0)
@@ -372,6 +429,8 @@ static uint32_t choose(struct target_group *g, struct tg_view *v, const struct r
     struct route_view rv = {v->eligible, v->n, g->nmembers, now};
     uint32_t m = g->algo->pick(v->priv, &rv, rq, g->rng);
     ELB_ASSERT(m < g->nmembers);
+    if (rq->traced)
+        trace_route(g, v, rq, now, m);
     return m;
 }
 
@@ -413,6 +472,10 @@ static void tg_accept(struct node *n, struct request *rq)
             is_eligible(&g->members[cookie->member], v, g->fail_open)) {
             m = cookie->member;
             g->sticky_hits++;
+            if (rq->traced)
+                trace_row(n->env->trace, rq, now, "sticky", g->node.name,
+                          g->members[m].node->name, cookie->last_s - now,
+                          "cookie=hit;flow=%llu", (unsigned long long)rq->flow_id);
         }
     }
     if (m == UINT32_MAX)
@@ -421,6 +484,9 @@ static void tg_accept(struct node *n, struct request *rq)
         if (cookie)
             flow_table_remove(&g->cookies, rq->flow_id);
         g->no_target++;
+        if (rq->traced)
+            trace_row(n->env->trace, rq, now, "route", g->node.name, NULL, 0,
+                      "algo=%s;no_target=1;eligible=0;slow_start=0", g->algo->name);
         request_respond(rq, RQ_UNAVAILABLE);
         return;
     }

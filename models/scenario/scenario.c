@@ -37,7 +37,7 @@ static const char *const top_keys[] = {"name", "elbsim_version", "duration", "wa
                                        "slo", "faults", "auto_scaling_groups", "start",
                                        "ecs_services", NULL};
 
-static const char *const output_keys[] = {"interval", "requests", NULL};
+static const char *const output_keys[] = {"interval", "requests", "trace", NULL};
 
 /* Metrics an SLO can judge over a window (per window, from what completed in it). */
 static bool windowed_metric(const char *m)
@@ -172,6 +172,45 @@ const char *scenario_name_problem(const char *name)
     }
     return NULL;
 }
+/* output.trace: a selector text (trace.h), or a mapping of its items
+ * ({first: 20, workload: web}), or false/off. */
+static int read_trace(const struct ytree *t, struct scenario *sc)
+{
+    if (t->kind == YTREE_SCALAR) {
+        if (!t->quoted && (!strcmp(t->text, "false") || !strcmp(t->text, "off")))
+            return 0;
+        if (trace_sel_parse(t->text, &t->loc, &sc->trace))
+            return -1;
+        sc->trace_on = true;
+        return 0;
+    }
+    if (t->kind != YTREE_MAP)
+        return diag_error(&t->loc, "output.trace must be a selector such as 'first=20' or a "
+                          "mapping such as {first: 20, workload: web}, got a %s",
+                          ytree_kind_name(t->kind));
+    char text[1024];
+    size_t k = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < t->n; i++) {
+        const struct ytree *v = t->items[i];
+        if (v->kind != YTREE_SCALAR)
+            return diag_error(&v->loc, "output.trace.%s must be a single value, got a %s",
+                              t->keys[i], ytree_kind_name(v->kind));
+        if (strchr(v->text, ','))
+            return diag_error(&v->loc, "output.trace.%s: a value may not contain ',', got '%s'",
+                              t->keys[i], v->text);
+        int w = snprintf(text + k, sizeof text - k, "%s%s=%s", i ? "," : "", t->keys[i],
+                         v->text);
+        if (w < 0 || (size_t)w >= sizeof text - k)
+            return diag_error(&t->loc, "output.trace is too long");
+        k += (size_t)w;
+    }
+    if (trace_sel_parse(text, &t->loc, &sc->trace))
+        return -1;
+    sc->trace_on = true;
+    return 0;
+}
+
 
 static void read_top(struct reader *r, const struct ytree *root)
 {
@@ -243,6 +282,9 @@ static void read_top(struct reader *r, const struct ytree *root)
             if (!(iv && iv->kind == YTREE_SCALAR && !strcmp(iv->text, "auto")))
                 yread_positive(&r->c.y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
             yread_bool(&r->c.y, out, "requests", &sc->log_requests);
+            const struct ytree *tr = ytree_get(out, "trace");
+            if (tr && read_trace(tr, sc))
+                yread_fail(&r->c.y);
         }
     }
     if (sc->interval_s == 0) {
@@ -817,7 +859,14 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     }
     fputs("output: { interval: ", f);
     ywrite_unit(f, sc->interval_s, SIM_UNIT_SECONDS);
-    fprintf(f, ", requests: %s }\n", sc->log_requests ? "true" : "false");
+    fprintf(f, ", requests: %s", sc->log_requests ? "true" : "false");
+    if (sc->trace_on) {
+        char sel[512];
+        trace_sel_format(&sc->trace, sel, sizeof sel);
+        fputs(", trace: ", f);
+        ywrite_quoted(f, sel);
+    }
+    fputs(" }\n", f);
     fputs("workloads:\n", f);
     for (int i = 0; i < sc->nworkloads; i++)
         workload_cfg_write(&sc->workloads[i], f);

@@ -28,6 +28,7 @@
 
 #include "models/compute/fault_cfg.h"
 #include "models/compute/target_cfg.h"
+#include "models/core/trace.h"
 #include "models/containers/ecs_cfg.h"
 #include "models/elb/lb_cfg.h"
 #include "models/elb/target_group_cfg.h"
@@ -58,6 +59,8 @@ struct scenario {
     double interval_s;           /* s: time-series resolution (resolved from `auto`) */
     bool interval_auto;          /* output.interval was `auto` (the default) */
     bool log_requests;
+    bool trace_on;               /* output.trace (or --trace): write trace.csv */
+    struct trace_sel trace;      /* which requests the decision trace follows */
     char **zones;                /* zone names in order of first appearance */
     int nzones;
     struct sc_workload *workloads;

@@ -48,6 +48,10 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     sim_event_init(&w->env.sim);
     w->sc = sc;
     w->env.seed = seed;
+    if (sc->trace_on) {
+        trace_init(&w->tracer, &sc->trace, seed, sc->zones, sc->nzones);
+        w->env.trace = &w->tracer;
+    }
     sim_pool_init(&w->env.requests, sizeof(struct request));
     w->env.response = to_client;
     w->env.lost = lost_to_client;
@@ -205,6 +209,8 @@ void world_free(struct world *w)
         return;
     /* The engine first: pending events point into the entities below. */
     sim_event_fini(&w->env.sim);
+    if (w->env.trace)
+        trace_fini(&w->tracer);
     faults_fini(&w->faults);
     for (int i = 0; i < w->nworkloads; i++)
         workload_free(w->workloads[i]);

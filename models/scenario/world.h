@@ -27,6 +27,7 @@
 #include "models/compute/fault.h"
 #include "models/compute/target.h"
 #include "models/core/env.h"
+#include "models/core/trace.h"
 #include "models/scenario/scenario.h"
 
 struct lb;
@@ -47,6 +48,7 @@ struct world_timed {
 struct world {
     struct env env;                 /* the engine, event log, seed, request pool, hooks */
     const struct scenario *sc;      /* borrowed */
+    struct tracer tracer;           /* the decision trace when sc->trace_on (env.trace) */
     struct lb **lbs;
     int nlbs;
     struct target_group **tgs;

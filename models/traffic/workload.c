@@ -7,6 +7,7 @@
 #include "models/core/node.h"
 #include "models/core/request.h"
 #include "models/core/env.h"
+#include "models/core/trace.h"
 #include "models/traffic/workload_cfg.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
@@ -113,8 +114,14 @@ static void send_attempt(struct workload *wl, struct request *rq)
 
 static void on_retry(struct sim *sim, void *ctx, uint64_t arg)
 {
-    (void)sim;
-    send_attempt(ctx, (struct request *)(uintptr_t)arg);
+    struct workload *wl = ctx;
+    struct request *rq = (struct request *)(uintptr_t)arg;
+    if (rq->traced)
+        trace_row(wl->env->trace, rq, sim_now(sim), "arrive", wl->cfg->name, "retry",
+                  rq->demand_s, "flow=%llu;path=%s;host=%s;request_bytes=%u;response_bytes=%u",
+                  (unsigned long long)rq->flow_id, rq->path ? rq->path : "/",
+                  rq->host ? rq->host : "", rq->request_bytes, rq->response_bytes);
+    send_attempt(wl, rq);
 }
 
 static bool measured(const struct workload *wl, const struct request *rq)
@@ -189,6 +196,14 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
         rq->flow_end = true;
     }
     rq->first_sent_s = sim_now(&env->sim);
+    if (env->trace && trace_select(env->trace, wl->cfg->name, rq->first_sent_s)) {
+        rq->traced = true;
+        trace_row(env->trace, rq, rq->first_sent_s, "arrive", wl->cfg->name,
+                  c ? "connection" : "request", rq->demand_s,
+                  "flow=%llu;path=%s;host=%s;request_bytes=%u;response_bytes=%u",
+                  (unsigned long long)rq->flow_id, rq->path ? rq->path : "/",
+                  rq->host ? rq->host : "", rq->request_bytes, rq->response_bytes);
+    }
     wl->requests++;
     if (measured(wl, rq)) {
         wl->measured.requests++;
@@ -225,6 +240,14 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
     double cap = wl->cfg->backoff_s * ldexp(1.0, (int)old->attempt);
     double delay = cap * gsl_rng_uniform(wl->retry_rng);
     sim_event_after(&env->sim, delay, on_retry, wl, (uint64_t)(uintptr_t)rq);
+    if (old->traced) {
+        char next[32];
+        snprintf(next, sizeof next, "%llu", (unsigned long long)rq->id);
+        rq->traced = true;
+        trace_row(env->trace, old, sim_now(&env->sim), "retry", wl->cfg->name, next, delay,
+                  "attempt=%u;retries=%d;backoff=%.9g", rq->attempt, wl->cfg->retries,
+                  wl->cfg->backoff_s);
+    }
     return true;
 }
 
@@ -286,6 +309,9 @@ static void on_timeout(struct sim *sim, void *ctx, uint64_t arg)
     rq->timeout_ev = 0;
     rq->abandoned = true;
     wl->timeouts++;
+    if (rq->traced)
+        trace_row(wl->env->trace, rq, sim_now(sim), "timeout", wl->cfg->name, NULL,
+                  wl->cfg->timeout_s, "sent=%.6f", rq->sent_s);
     wl->in_flight--;
     if (measured(wl, rq))
         wl->measured.attempt_timeouts++;
@@ -301,6 +327,9 @@ static void on_timeout(struct sim *sim, void *ctx, uint64_t arg)
 
 void workload_lost(struct workload *wl, struct request *rq)
 {
+    if (rq->traced)
+        trace_row(wl->env->trace, rq, sim_now(&wl->env->sim), "lost", wl->cfg->name, NULL,
+                  (double)NAN, "abandoned=%d", rq->abandoned);
     if (rq->abandoned || wl->cfg->timeout_s <= 0)
         finish(wl, rq);
     /* else on_timeout finishes it */
@@ -309,6 +338,14 @@ void workload_lost(struct workload *wl, struct request *rq)
 void workload_response(struct workload *wl, struct request *rq)
 {
     struct env *env = wl->env;
+    if (rq->traced) {
+        char st[16];
+        snprintf(st, sizeof st, "%d", rq->status);
+        double now = sim_now(&env->sim);
+        trace_row(env->trace, rq, now, "response", wl->cfg->name, st, now - rq->sent_s,
+                  "abandoned=%d;first_sent=%.6f;since_first=%.9g", rq->abandoned,
+                  rq->first_sent_s, now - rq->first_sent_s);
+    }
     if (rq->abandoned) {
         finish(wl, rq);
         return;

@@ -11,6 +11,7 @@
 #include "models/scaling/metrics.h"
 #include "models/elb/routing.h"
 #include "models/scaling/scaling.h"
+#include "models/core/trace.h"
 #include "models/scenario/scenario.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/headline.h"
@@ -27,6 +28,8 @@ struct scenario_args {
     uint64_t seed;
     bool quiet;
     bool verbose;
+    bool have_trace;
+    struct trace_sel trace;
 };
 
 static int parse_seed(const char *s, uint64_t *out)
@@ -67,6 +70,11 @@ static int parse_args(int argc, char **argv, const char *usage, struct scenario_
             a->sets[a->nsets++] = argv[++i];
         } else if (!strncmp(arg, "--set=", 6)) {
             a->sets[a->nsets++] = (char *)arg + 6;
+        } else if ((!strcmp(arg, "--trace") && i + 1 < argc) || !strncmp(arg, "--trace=", 8)) {
+            const char *sel = arg[7] == '=' ? arg + 8 : argv[++i];
+            if (trace_sel_parse(sel, NULL, &a->trace))
+                return EXIT_BAD_INPUT;
+            a->have_trace = true;
         } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
             a->quiet = true;
         } else if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
@@ -90,7 +98,8 @@ static int parse_args(int argc, char **argv, const char *usage, struct scenario_
 }
 
 static const char run_usage[] =
-    "usage: elbsim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE ...] [-q | -v]\n"
+    "usage: elbsim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE ...] [--trace SEL]\n"
+    "                  [-q | -v]\n"
     "Runs the scenario, writes its outputs and prints a headline: requests and what became\n"
     "of them, throughput, latency percentiles, failures by reason, cost, scaling activity\n"
     "and the verdict of every SLO.\n"
@@ -98,10 +107,33 @@ static const char run_usage[] =
     "  --seed N         run seed (default: the scenario's `seed`)\n"
     "  --set PATH=VAL   override a scenario value, e.g.\n"
     "                   --set target_groups.web.algorithm=least_outstanding_requests\n"
+    "  --trace SEL      write trace.csv: every decision on the path of the selected\n"
+    "                   requests (`elbsim explain DIR` narrates it).  SEL: N (the first N),\n"
+    "                   or items first=N,workload=NAME,from=DUR,to=DUR,sample=P\n"
     "  -q, --quiet      print nothing on stdout\n"
     "  -v, --verbose    after the headline, the whole summary (targets folded per group:\n"
     "                   mean, min and max)\n"
     "exit status: 0 ok, 1 I/O failure, 2 bad input, 3 an SLO was broken\n";
+
+/* The trace's workload, when it names one, must be the scenario's. */
+static int check_trace(const struct scenario *sc)
+{
+    if (!sc->trace_on || !sc->trace.workload[0])
+        return 0;
+    char names[1024] = "";
+    size_t k = 0;
+    for (int i = 0; i < sc->nworkloads; i++) {
+        if (!strcmp(sc->workloads[i].name, sc->trace.workload))
+            return 0;
+        int w = snprintf(names + k, sizeof names - k, "%s%s", i ? ", " : "",
+                         sc->workloads[i].name);
+        if (w > 0 && (size_t)w < sizeof names - k)
+            k += (size_t)w;
+    }
+    fprintf(stderr, "elbsim: error: trace: unknown workload '%s'; expected one of: %s\n",
+            sc->trace.workload, names);
+    return -1;
+}
 
 int cmd_run(int argc, char **argv)
 {
@@ -119,6 +151,14 @@ int cmd_run(int argc, char **argv)
     free(a.sets);
     if (a.have_seed)
         sc->seed = a.seed;
+    if (a.have_trace) {
+        sc->trace = a.trace;
+        sc->trace_on = true;
+    }
+    if (check_trace(sc)) {
+        scenario_free(sc);
+        return EXIT_BAD_INPUT;
+    }
     char dir[4096];
     if (a.out_dir)
         snprintf(dir, sizeof dir, "%s", a.out_dir);

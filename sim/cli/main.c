@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"compare", cmd_compare, "compare variants on common random numbers, with CIs"},
     {"sweep", cmd_sweep, "replicated parameter sweep on all cores (MPI too), Pareto front"},
     {"forecast", cmd_forecast, "backtest load forecasts on a history (predictive scaling)"},
+    {"explain", cmd_explain, "narrate a run's decision trace (run --trace): why each request"
+                             " went where"},
 };
 
 void cli_usage(FILE *f)

@@ -457,6 +457,29 @@ static int write_resolved(const struct scenario *sc, const char *dir)
 
 /* forecast.csv: per hour of the run, what the first predictive policy forecast and what
  * happened (docs/forecasting.md).  Nothing when no group has one. */
+/* trace.csv: the decision trace's rows (models/core/trace.h), when the run traced. */
+static int write_trace(struct run *r, const char *dir)
+{
+    const struct tracer *tr = r->w->env.trace;
+    if (!tr)
+        return 0;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/trace.csv", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "elbsim: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fputs(TRACE_CSV_HEADER, f);
+    if (tr->len)
+        fwrite(tr->buf, 1, tr->len, f);
+    if (ferror(f) | fclose(f)) {
+        fprintf(stderr, "elbsim: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int write_forecast(struct run *r, const char *dir)
 {
     const struct pred *ap = NULL;
@@ -619,7 +642,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         summary_free(s);
         goto out_requests;
     }
-    if (write_forecast(&r, partial) || write_latency(&r, partial)) {
+    if (write_forecast(&r, partial) || write_latency(&r, partial) || write_trace(&r, partial)) {
         summary_free(s);
         goto out_requests;
     }

@@ -40,6 +40,17 @@ static uint32_t fh_pick(void *priv, const struct route_view *v, const struct req
     return v->eligible[(uint32_t)((hi * v->n) >> 32)];
 }
 
+/* The view: the tuple hash the LB set (route_key) and the eligible count it reduces to. */
+static void fh_trace(void *priv, const struct route_view *v, const struct request *rq,
+                     uint32_t chosen, struct route_trace *out)
+{
+    (void)priv;
+    (void)chosen;
+    out->scalar_name = "hash";
+    out->scalar = rq->route_key;
+    out->total = v->n;
+}
+
 const struct route_ops route_flowhash_ops = {
     .name = "flow_hash",
     .summary = "NLB/GWLB: hash of the flow's tuple picks the target, blind to load; a flow "
@@ -48,4 +59,5 @@ const struct route_ops route_flowhash_ops = {
     .modes = ROUTE_PER_FLOW,
     .priv_size = 0,
     .pick = fh_pick,
+    .trace = fh_trace,
 };

@@ -144,6 +144,17 @@ static void lor_done(void *priv, uint32_t m, const struct route_outcome *o)
     }
 }
 
+/* The view: every eligible member's outstanding count (bounded, trace.h). */
+static void lor_trace(void *priv, const struct route_view *v, const struct request *rq,
+                      uint32_t chosen, struct route_trace *out)
+{
+    (void)rq;
+    const struct lor *l = priv;
+    out->what = "outstanding";
+    for (uint32_t i = 0; i < v->n; i++)
+        route_trace_add(out, v->eligible[i], l->count[v->eligible[i]], chosen);
+}
+
 static void lor_fini(void *priv)
 {
     struct lor *l = priv;
@@ -164,6 +175,7 @@ const struct route_ops route_lor_ops = {
     .priv_size = sizeof(struct lor),
     .rebuild = lor_rebuild,
     .pick = lor_pick,
+    .trace = lor_trace,
     .sent = lor_sent,
     .done = lor_done,
     .fini = lor_fini,

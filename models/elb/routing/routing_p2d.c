@@ -119,6 +119,22 @@ static uint32_t p2d_pick(void *priv, const struct route_view *v, const struct re
     return best;
 }
 
+/* The view: the sampled members (the first k of the permutation, in sampling order) and
+ * this node's outstanding count at each. */
+static void p2d_trace(void *priv, const struct route_view *v, const struct request *rq,
+                      uint32_t chosen, struct route_trace *out)
+{
+    (void)rq;
+    const struct p2d *p = priv;
+    uint32_t k = p->d < v->n ? p->d : v->n;
+    out->what = "sampled";
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t m = v->eligible[p->perm[i]];
+        route_trace_add(out, m, p->count[m], chosen);
+    }
+    out->total = k;
+}
+
 static void p2d_sent(void *priv, uint32_t m)
 {
     struct p2d *p = priv;
@@ -152,6 +168,7 @@ const struct route_ops route_p2d_ops = {
     .init = p2d_init,
     .rebuild = p2d_rebuild,
     .pick = p2d_pick,
+    .trace = p2d_trace,
     .sent = p2d_sent,
     .done = p2d_done,
     .fini = p2d_fini,

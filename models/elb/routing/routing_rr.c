@@ -26,6 +26,19 @@ static uint32_t rr_pick(void *priv, const struct route_view *v, const struct req
     return v->eligible[rr->cursor++];
 }
 
+/* The view: the cursor position just used (pick advanced it by one). */
+static void rr_trace(void *priv, const struct route_view *v, const struct request *rq,
+                     uint32_t chosen, struct route_trace *out)
+{
+    (void)rq;
+    (void)chosen;
+    const struct rr *rr = priv;
+    (void)v;
+    out->scalar_name = "cursor";
+    out->scalar = rr->cursor - 1;
+    out->total = v->n;
+}
+
 const struct route_ops route_rr_ops = {
     .name = "round_robin",
     .summary = "each LB node cycles through its targets in turn, blind to load (ALB default)",
@@ -34,4 +47,5 @@ const struct route_ops route_rr_ops = {
     .priv_size = sizeof(struct rr),
     .rebuild = rr_rebuild,
     .pick = rr_pick,
+    .trace = rr_trace,
 };

@@ -323,6 +323,18 @@ static uint32_t wr_pick(void *priv, const struct route_view *v, const struct req
     return w->elig[lo];
 }
 
+/* The view: each eligible member's weight (1 unless anomaly mitigation lowered it). */
+static void wr_trace(void *priv, const struct route_view *v, const struct request *rq,
+                     uint32_t chosen, struct route_trace *out)
+{
+    (void)rq;
+    (void)v;
+    const struct wr *w = priv;
+    out->what = "weight";
+    for (uint32_t i = 0; i < w->n; i++)
+        route_trace_add(out, w->elig[i], w->equal ? 1.0 : w->weight[w->elig[i]], chosen);
+}
+
 static void wr_done(void *priv, uint32_t m, const struct route_outcome *o)
 {
     struct wr *w = priv;
@@ -357,6 +369,7 @@ const struct route_ops route_wrand_ops = {
     .init = wr_init,
     .rebuild = wr_rebuild,
     .pick = wr_pick,
+    .trace = wr_trace,
     .done = wr_done,
     .fini = wr_fini,
 };
