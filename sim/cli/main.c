@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"compare", cmd_compare, "compare variants on common random numbers, with CIs"},
     {"sweep", cmd_sweep, "replicated parameter sweep on all cores (MPI too), Pareto front"},
     {"forecast", cmd_forecast, "backtest load forecasts on a history (predictive scaling)"},
+    {"lessons", cmd_lessons, "run the lesson gallery, check its claims, write index.html"},
 };
 
 void cli_usage(FILE *f)
