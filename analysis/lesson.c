@@ -204,35 +204,56 @@ int lesson_eval(const char *text, lesson_lookup_fn lookup, void *ctx, double *ou
     return 0;
 }
 
+/* The comparison operator at p->i, or -1. */
+static int comparison(struct parser *p)
+{
+    skip_space(p);
+    if (p->s[p->i] == '<')
+        return p->s[p->i + 1] == '=' ? LESSON_LE : LESSON_LT;
+    if (p->s[p->i] == '>')
+        return p->s[p->i + 1] == '=' ? LESSON_GE : LESSON_GT;
+    return -1;
+}
+
 int lesson_claim(const char *text, lesson_lookup_fn lookup, void *ctx, bool *holds,
                  double *lhs, double *rhs, const char **op, struct lesson_error *e)
 {
+    static const char *const names[] = {"<", "<=", ">", ">="};
     struct parser p;
     parser_init(&p, text, lookup, ctx, e);
-    if (expr(&p, lhs) < 0)
+    double left;
+    if (expr(&p, &left) < 0)
         return -1;
-    skip_space(&p);
-    enum lesson_op o;
-    if (p.s[p.i] == '<')
-        o = p.s[p.i + 1] == '=' ? LESSON_LE : LESSON_LT;
-    else if (p.s[p.i] == '>')
-        o = p.s[p.i + 1] == '=' ? LESSON_GE : LESSON_GT;
-    else
+    int o = comparison(&p);
+    if (o < 0)
         return fail(&p, p.i, 1, "expected <, <=, > or >= between the two sides of the claim");
-    static const char *const names[] = {"<", "<=", ">", ">="};
-    *op = names[o];
-    p.i += strlen(names[o]);
-    if (expr(&p, rhs) < 0)
-        return -1;
-    skip_space(&p);
+    *holds = true;
+    bool reported = false;
+    while (o >= 0) {
+        p.i += strlen(names[o]);
+        double right;
+        if (expr(&p, &right) < 0)
+            return -1;
+        bool h = false;
+        switch ((enum lesson_op)o) {
+        case LESSON_LT: h = left < right; break;
+        case LESSON_LE: h = left <= right; break;
+        case LESSON_GT: h = left > right; break;
+        case LESSON_GE: h = left >= right; break;
+        }
+        /* The sides shown are those of the first comparison that fails (else the first). */
+        if (!reported && (!h || *holds)) {
+            *lhs = left;
+            *rhs = right;
+            *op = names[o];
+            reported = !h;
+        }
+        *holds = *holds && h;
+        left = right;
+        o = comparison(&p);
+    }
     if (p.s[p.i])
         return fail(&p, p.i, strlen(p.s + p.i), "unexpected '%s' after the claim", p.s + p.i);
-    switch (o) {
-    case LESSON_LT: *holds = *lhs < *rhs; break;
-    case LESSON_LE: *holds = *lhs <= *rhs; break;
-    case LESSON_GT: *holds = *lhs > *rhs; break;
-    case LESSON_GE: *holds = *lhs >= *rhs; break;
-    }
     return 0;
 }
 

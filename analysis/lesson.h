@@ -9,7 +9,8 @@
  *
  * A reference is RUN:SCOPE.NAME.METRIC: RUN a name of letters, digits, '_' and '-', then
  * the summary.csv key (scope, name and metric joined by '.'; names may hold '/' and '-').
- * A claim is two expressions joined by <, <=, > or >=.
+ * A claim is two or more expressions joined by <, <=, > or >=; a chain holds when every
+ * comparison does ("0 < a < 0.01 * b").
  *
  * References are resolved through a callback, so the same parser checks a manifest before
  * anything runs (a callback that only checks the run's name) and evaluates it after.
@@ -42,8 +43,9 @@ int lesson_eval(const char *text, lesson_lookup_fn lookup, void *ctx, double *ou
 /* A claim's operator, as written. */
 enum lesson_op { LESSON_LT, LESSON_LE, LESSON_GT, LESSON_GE };
 
-/* Evaluate the claim text: 0 with *holds and both sides' values (*lhs, *rhs) and the
- * operator's spelling (*op, static), or -1 with *e filled. */
+/* Evaluate the claim text: 0 with *holds and the values on both sides (*lhs, *rhs) of the
+ * first comparison that fails (the first comparison when all hold) and its operator's
+ * spelling (*op, static), or -1 with *e filled. */
 int lesson_claim(const char *text, lesson_lookup_fn lookup, void *ctx, bool *holds,
                  double *lhs, double *rhs, const char **op, struct lesson_error *e);
 
