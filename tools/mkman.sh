@@ -74,6 +74,7 @@ more_of() {
         plot) echo "[Plots](outputs.md#plots)" ;;
         compare | sweep) echo "[Experiments](experiments.md)" ;;
         forecast) echo "[Forecasting](forecasting.md)" ;;
+        lessons) echo "[Lessons](lessons.md)" ;;
         *) echo "" ;;
     esac
 }

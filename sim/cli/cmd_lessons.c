@@ -86,8 +86,8 @@ struct gallery {
 
 static void usage(FILE *f)
 {
-    fputs("usage: elbsim lessons MANIFEST.yaml [-o DIR] [-j N] [--only NAME]\n"
-          "Runs every lesson of the manifest (scenarios/lessons/lessons.yaml: `make lessons`),\n"
+    fputs("usage: elbsim lessons MANIFEST.yml [-o DIR] [-j N] [--only NAME]\n"
+          "Runs every lesson of the manifest (scenarios/lessons/gallery.yml: `make lessons`),\n"
           "checks each lesson's claims against its runs' summary.csv, and writes\n"
           "DIR/index.html: one card per lesson with the question it answers, what to look at,\n"
           "its key plot, its numbers, its claims and a \"try this\" change (itself run and\n"
@@ -96,6 +96,8 @@ static void usage(FILE *f)
           "  -o DIR        output folder (default out/lessons)\n"
           "  -j N          runs at a time (default: the number of cores)\n"
           "  --only NAME   only the lesson NAME (repeat for more)\n"
+          "A claim that is false is printed with the lesson, the claim and the numbers on\n"
+          "both sides; the page is still written, the claim marked FALSE.\n"
           "exit status: 0 ok, 1 I/O failure, 2 bad input or a run failed, 3 a claim is false\n",
           f);
 }
@@ -366,6 +368,10 @@ static bool wanted(const char *name, const char **only, int nonly)
 
 static int read_manifest(const char *path, const char **only, int nonly, struct gallery *g)
 {
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return diag_env_error(NULL, "cannot open '%s': %s", path, strerror(errno));
+    fclose(f);
     if (ytree_load_file(path, &g->root))
         return -1;
     g->dir = dirname_of(path);
