@@ -64,7 +64,7 @@ static int call(struct parser *p, bool is_max, double *out)
         if (first)
             *out = v;
         else if (isnan(v) || isnan(*out))
-            *out = NAN;
+            *out = (double)NAN;
         else if (is_max ? v > *out : v < *out)
             *out = v;
         first = false;

@@ -25,7 +25,7 @@ static int lookup(void *ctx, const char *run, const char *key, double *out, char
     else if (!strcmp(run, "b") && !strcmp(key, "target.web/0.requests"))
         *out = 25;
     else if (!strcmp(run, "b") && !strcmp(key, "x.y.nan"))
-        *out = NAN;
+        *out = (double)NAN;
     else {
         snprintf(err, errlen, "no metric '%s' in run %s", key, run);
         return -1;
