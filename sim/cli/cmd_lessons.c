@@ -726,7 +726,8 @@ static void write_card(FILE *f, struct lesson *l)
     fputs("</p>\n</section>\n", f);
 }
 
-static int write_page(const char *dir, struct gallery *g, int false_claims)
+static int write_page(const char *dir, const char *manifest, struct gallery *g,
+                      int false_claims)
 {
     char *path = sim_path_join(dir, "index.html");
     FILE *f = fopen(path, "w");
@@ -763,7 +764,11 @@ static int write_page(const char *dir, struct gallery *g, int false_claims)
     fputs("</ol>\n", f);
     for (int i = 0; i < g->n; i++)
         write_card(f, &g->l[i]);
-    fputs("</body>\n</html>\n", f);
+    fputs("<footer><p>Written by <code>elbsim lessons ", f);
+    shell_word(f, manifest);
+    fputs("</code>; each run&#39;s folder (its CSV files and plots) is beside this page, "
+          "under the lesson&#39;s and the run&#39;s names.</p></footer>\n</body>\n</html>\n",
+          f);
     int rc = ferror(f) ? -1 : 0;
     if (fclose(f) != 0)
         rc = -1;
@@ -892,7 +897,7 @@ int cmd_lessons(int argc, char **argv)
         }
         false_claims += bad;
     }
-    if (write_page(od.tmp, &g, false_claims) || outdir_commit(&od)) {
+    if (write_page(od.tmp, manifest, &g, false_claims) || outdir_commit(&od)) {
         status = EXIT_ENV;
         goto done;
     }
