@@ -43,7 +43,7 @@ BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test test-builds unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
-        determinism clean help plots golden golden-update
+        determinism clean help plots golden golden-update lessons lessons-test
 .PHONY: man check-man install uninstall test-the-tests mutate fuzz fuzz-build fuzz-smoke
 
 all: $(ELBSIM)
@@ -61,6 +61,7 @@ help:
 	@echo "make asan        ASan+UBSan build running the unit tests"
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
 	@echo "make plots       every example, a compare, a sweep and a forecast, drawn into out/examples/"
+	@echo "make lessons     run every lesson, check its claims, write out/lessons/index.html"
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
 	@echo "make clang       build the program and the tests with clang, warnings as errors"
@@ -147,7 +148,7 @@ mpi:
 # tests/run_stages.sh after every build they need is made (test-builds), each stage's
 # output printed whole when it ends, then the time each took.
 TEST_STAGES := unit e2e e2e-forecast experiments validation determinism test-the-tests \
-               golden roundtrip check-man asan fuzz-smoke clang
+               golden roundtrip check-man asan fuzz-smoke clang lessons-test
 TEST_JOBS ?= 0
 test: lint check-headers check-layers
 	@$(MAKE) --no-print-directory test-builds
@@ -234,6 +235,16 @@ plots: $(ELBSIM)
 	$(ELBSIM) forecast scenarios/examples/forecast_history.csv --target-per-instance 100 \
 	    -o out/examples/forecast-backtest >/dev/null; \
 	$(ELBSIM) plot out/examples/forecast-backtest
+
+# The lesson gallery (scenarios/lessons/gallery.yml, docs/lessons.md): every lesson run,
+# its claims checked (a false one fails, naming the lesson and its numbers), and
+# out/lessons/index.html written.  lessons-test (part of `make test`) does the same in a
+# temporary folder, then checks the page and the command's errors (tests/e2e_lessons.sh).
+lessons: $(ELBSIM)
+	$(ELBSIM) lessons scenarios/lessons/gallery.yml -o out/lessons
+
+lessons-test: $(ELBSIM)
+	bash tests/e2e_lessons.sh $(ELBSIM)
 
 # The resolved scenario.yaml of every scenario runs again to the same outputs.
 roundtrip: $(ELBSIM)

@@ -18,6 +18,7 @@
 
 extern CU_SuiteInfo test_csvin_suites[]; /* tests/test_csvin.c */
 extern CU_SuiteInfo test_numfmt_suites[]; /* tests/test_numfmt.c */
+extern CU_SuiteInfo test_lesson_suites[]; /* tests/test_lesson.c */
 
 static CU_SuiteInfo *all_suites[] = {
     test_queue_suites,
@@ -52,6 +53,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_ecs_suites,
     test_lb_suites,
     test_trace_suites,
+    test_lesson_suites,
     NULL,
 };
 

@@ -75,6 +75,7 @@ more_of() {
         compare | sweep) echo "[Experiments](experiments.md)" ;;
         forecast) echo "[Forecasting](forecasting.md)" ;;
         explain) echo "[The decision trace](outputs.md#the-decision-trace-tracecsv)" ;;
+        lessons) echo "[Lessons](lessons.md)" ;;
         *) echo "" ;;
     esac
 }

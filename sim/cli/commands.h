@@ -24,6 +24,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_lessons(int argc, char **argv);
 
 /* Print the top-level usage to f. */
 void cli_usage(FILE *f);

@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"forecast", cmd_forecast, "backtest load forecasts on a history (predictive scaling)"},
     {"explain", cmd_explain, "narrate a run's decision trace (run --trace): why each request"
                              " went where"},
+    {"lessons", cmd_lessons, "run the lesson gallery, check its claims, write index.html"},
 };
 
 void cli_usage(FILE *f)
