@@ -23,6 +23,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Print the top-level usage to f. */
 void cli_usage(FILE *f);
