@@ -189,7 +189,33 @@ int report_page_write(const struct report_page *p, const char *path)
 
 /* ---- an SVG inlined ----------------------------------------------------------------- */
 
-int report_svg_figure(FILE *f, const char *path, const char *caption, double axis)
+void report_svg_ids(FILE *f, const char *svg, size_t len, const char *prefix)
+{
+    static const char *const marks[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
+    size_t i = 0;
+    while (i < len) {
+        size_t m = 0, ml = 0;
+        for (; m < sizeof marks / sizeof marks[0]; m++) {
+            ml = strlen(marks[m]);
+            /* An attribute starts after a blank or ':' (xlink:href); url( anywhere. */
+            bool at = ml <= len - i && !memcmp(svg + i, marks[m], ml) &&
+                      (m == 4 || (i > 0 && (svg[i - 1] == ' ' || svg[i - 1] == '\n' ||
+                                            svg[i - 1] == '\t' || svg[i - 1] == ':')));
+            if (at)
+                break;
+        }
+        if (m == sizeof marks / sizeof marks[0]) {
+            fputc(svg[i++], f);
+            continue;
+        }
+        fwrite(svg + i, 1, ml, f);
+        fputs(prefix, f);
+        i += ml;
+    }
+}
+
+int report_svg_figure(FILE *f, const char *path, const char *caption, double axis,
+                      const char *prefix)
 {
     char *text = NULL;
     size_t len = 0;
@@ -202,7 +228,7 @@ int report_svg_figure(FILE *f, const char *path, const char *caption, double axi
         return -1;
     }
     fprintf(f, "<figure class=\"plot\" data-axis=\"%g\">\n", axis);
-    fwrite(svg, 1, len - (size_t)(svg - text), f);
+    report_svg_ids(f, svg, len - (size_t)(svg - text), prefix);
     fputs("<figcaption>", f);
     report_html(f, caption);
     fputs("</figcaption>\n</figure>\n", f);

@@ -64,10 +64,17 @@ int report_page_write(const struct report_page *p, const char *path);
 /* ---- parts -------------------------------------------------------------------------- */
 
 /* The SVG document in path inlined (its XML declaration and DOCTYPE dropped) inside
- * <figure class="plot" data-axis="axis">, with caption.  axis: the unit of the figure's
- * time axis in seconds (1, 60, 3600), 0 for a figure without one.  0, or -1 after a
- * message (unreadable, or no <svg> in it). */
-int report_svg_figure(FILE *f, const char *path, const char *caption, double axis);
+ * <figure class="plot" data-axis="axis">, with caption, its ids made unique in the page
+ * (report_svg_ids with prefix).  axis: the unit of the figure's time axis in seconds (1,
+ * 60, 3600), 0 for a figure without one.  0, or -1 after a message (unreadable, or no
+ * <svg> in it). */
+int report_svg_figure(FILE *f, const char *path, const char *caption, double axis,
+                      const char *prefix);
+
+/* The len bytes of svg with prefix put before every id it defines (id='x', id="x") and
+ * refers to (href='#x', xlink:href="#x", url(#x)), so several SVG documents (gnuplot names
+ * its ids alike in every figure) can share one page. */
+void report_svg_ids(FILE *f, const char *svg, size_t len, const char *prefix);
 
 /* A target's zone known from the scenario (static targets). */
 struct report_zone {

@@ -230,9 +230,14 @@ static int read_events(struct replay *r, const char *path)
         return -1;
     bool first = true;
     while ((rc = csvin_next(in, &row)) > 0) {
-        if (first || row->nfields < 4) {
+        if (first) {
             first = false;
             continue;
+        }
+        if (row->nfields < 4) {
+            rc = csvin_error(row, CSVIN_RECORD, "an event needs 4 fields "
+                             "(time_s,kind,name,detail), this row has %zu", row->nfields);
+            break;
         }
         const char *kind = row->fields[1], *name = row->fields[2], *d = row->fields[3];
         struct rtarget *t;

@@ -139,7 +139,9 @@ static int put_figures(FILE *f, const char *dir, const char *gnuplot)
         for (int i = 0; i < plan.nmade && rc == 0; i++) {
             char *p = text_join_path(scratch, plan.made[i]);
             double axis = plan.time_div > 0 && timed_figure(plan.made[i]) ? plan.time_div : 0;
-            if (report_svg_figure(f, p, caption_of(plan.made[i]), axis) != 0)
+            char prefix[16];
+            snprintf(prefix, sizeof prefix, "fig%d-", i + 1);
+            if (report_svg_figure(f, p, caption_of(plan.made[i]), axis, prefix) != 0)
                 rc = EXIT_ENV;
             free(p);
         }
