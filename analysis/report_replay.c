@@ -28,7 +28,7 @@ struct rhealth {
 struct rtarget {
     char *name;
     char *zone;  /* owned; NULL when unknown */
-    struct rseries inflight, queue, util;
+    struct rseries inflight, queue, util, completed;
     struct rhealth *h; /* health changes from events.csv, in time order */
     int nh, caph;
 };
@@ -47,6 +47,7 @@ struct rlb {
 struct replay {
     long rows, stride, frames;
     double *t;
+    double t01[2]; /* s, the times of the first two rows (the interval) */
     struct rtarget *tg;
     int ntg, ntg_total;
     struct runit *un;
@@ -110,6 +111,7 @@ static void header(struct replay *r, const struct csvin_row *row, const struct r
             series_init(&t->inflight, i, r->frames);
             series_init(&t->queue, find_col(fl, n, "target", name, "queue_length"), r->frames);
             series_init(&t->util, find_col(fl, n, "target", name, "utilization"), r->frames);
+            series_init(&t->completed, find_col(fl, n, "target", name, "completed"), r->frames);
         } else if ((name = label_name(fl[i], "lb", "in_flight"))) {
             struct rlb *b = &r->lb[r->nlb++];
             b->name = name;
@@ -173,12 +175,18 @@ static int read_wide(struct replay *r, const char *path, const struct report_zon
             r->lb = xcalloc(n, sizeof *r->lb);
             r->un = xcalloc(n, sizeof *r->un);
             header(r, row, zones, nzones);
-        } else if (report_row_kept(i, rows, r->stride) && frame < r->frames) {
+            i++;
+            continue;
+        }
+        if (i < 2)
+            r->t01[i] = strtod(row->fields[0], NULL);
+        if (report_row_kept(i, rows, r->stride) && frame < r->frames) {
             r->t[frame] = strtod(row->fields[0], NULL);
             for (int k = 0; k < r->ntg; k++) {
                 keep(&r->tg[k].inflight, row, frame);
                 keep(&r->tg[k].queue, row, frame);
                 keep(&r->tg[k].util, row, frame);
+                keep(&r->tg[k].completed, row, frame);
             }
             for (int k = 0; k < r->nlb; k++)
                 keep(&r->lb[k].inflight, row, frame);
@@ -245,6 +253,15 @@ static int read_events(struct replay *r, const char *path)
             const char *arrow = strstr(d, "-> ");
             if (arrow)
                 health_add(t, row->fields[0], arrow + 3, strcspn(arrow + 3, " "));
+        } else if (!strcmp(kind, "register") && (t = target_named(r, name, strlen(name)))) {
+            health_add(t, row->fields[0], "initial", 7);
+        } else if (!strcmp(kind, "deregister") && (t = target_named(r, name, strlen(name)))) {
+            health_add(t, row->fields[0], "draining", 8);
+        } else if (!strcmp(kind, "slow_start") && (t = target_named(r, name, strlen(name)))) {
+            if (strstr(d, "begins"))
+                health_add(t, row->fields[0], "slow start", 10);
+            else if (strstr(d, "ends"))
+                health_add(t, row->fields[0], "healthy", 7);
         } else if (!strcmp(kind, "scaling")) {
             static const char *const verbs[2] = {"Launching a new EC2 instance: ",
                                                  "Terminating EC2 instance: "};
@@ -286,8 +303,10 @@ static void put_series(FILE *f, const char *key, const struct rseries *s, long f
 static void put_json(FILE *f, const struct replay *r)
 {
     fprintf(f, "{\"rows\":%ld,\"stride\":%ld,\"frames\":%ld,\"targets_total\":%d,"
-               "\"targets_cap\":%d,\"t\":[",
+               "\"targets_cap\":%d,\"interval\":",
             r->rows, r->stride, r->frames, r->ntg_total, REPORT_REPLAY_TARGETS);
+    report_json_number(f, r->rows >= 2 ? r->t01[1] - r->t01[0] : r->t01[0]);
+    fputs(",\"t\":[", f);
     for (long i = 0; i < r->frames; i++) {
         if (i)
             fputc(',', f);
@@ -320,6 +339,7 @@ static void put_json(FILE *f, const struct replay *r)
         put_series(f, "inflight", &t->inflight, r->frames);
         put_series(f, "queue", &t->queue, r->frames);
         put_series(f, "util", &t->util, r->frames);
+        put_series(f, "completed", &t->completed, r->frames);
         fputc('}', f);
     }
     fputs("],\n\"lbs\":[", f);
@@ -351,6 +371,7 @@ static void replay_free(struct replay *r)
         free(t->inflight.v);
         free(t->queue.v);
         free(t->util.v);
+        free(t->completed.v);
     }
     for (int k = 0; k < r->nlb; k++) {
         free(r->lb[k].name);

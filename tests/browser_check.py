@@ -2,8 +2,8 @@
 """Open an HTML page from a file:// URL in Debian's headless Chromium and check it as a
 person would see it (docs/report.md "Tested in a browser").
 
-    tests/browser_check.py PAGE.html [--screenshot OUT.png] [--check-js FILE]...
-                           [--browser chromium] [--timeout 60]
+    tests/browser_check.py PAGE.html [--screenshot OUT.png [--clip SELECTOR]]
+                           [--check-js FILE]... [--browser chromium] [--timeout 60]
 
 Fails (exit 1, each problem on stderr) when:
   - the page logs a console error, throws an uncaught exception, or the browser logs an
@@ -178,6 +178,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("page")
     ap.add_argument("--screenshot")
+    ap.add_argument("--clip", metavar="SELECTOR",
+                    help="screenshot only the first element matching SELECTOR")
     ap.add_argument("--check-js", action="append", default=[])
     ap.add_argument("--browser", default=os.environ.get("ELBSIM_CHROMIUM", "chromium"))
     ap.add_argument("--timeout", type=float, default=60)
@@ -242,8 +244,18 @@ def main():
             h = max(900, min(int(geo["height"]) if isinstance(geo, dict) else 900, 16000))
             b.send("Emulation.setDeviceMetricsOverride",
                    {"width": 1280, "height": h, "deviceScaleFactor": 1, "mobile": False}, s)
-            shot = b.send("Page.captureScreenshot",
-                          {"format": "png", "captureBeyondViewport": True}, s)
+            params = {"format": "png", "captureBeyondViewport": True}
+            if a.clip:
+                box, err = evaluate(b, s, "(() => { const e = document.querySelector(%s);"
+                                    " if (!e) return null; const r = e.getBoundingClientRect();"
+                                    " return [r.left + scrollX, r.top + scrollY, r.width, r.height];"
+                                    " })()" % json.dumps(a.clip))
+                if err or not box:
+                    problems.append("--clip %s: no such element" % a.clip)
+                else:
+                    params["clip"] = {"x": box[0], "y": box[1], "width": box[2],
+                                      "height": box[3], "scale": 1}
+            shot = b.send("Page.captureScreenshot", params, s)
             os.makedirs(os.path.dirname(os.path.abspath(a.screenshot)), exist_ok=True)
             with open(a.screenshot, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))

@@ -133,18 +133,21 @@ static void write_run(void)
 {
     write_text("timeseries_wide.csv",
                "time_s,lb.front.in_flight,target.web/0.utilization,target.web/0.in_flight,"
-               "target.web/0.queue_length,target.web-asg/2.utilization,"
+               "target.web/0.queue_length,target.web/0.completed,target.web-asg/2.utilization,"
                "target.web-asg/2.in_flight,target.web-asg/2.queue_length,asg.web-asg.desired,"
                "asg.web-asg.in_service\n"
-               "1,3,0.5,3,1,,,,1,0\n"
-               "2,4,0.25,2,0,,,,1,0\n"
-               "3,5,0.75,4,2,0.1,1,0,1,1\n");
+               "1,3,0.5,3,1,10,,,,1,0\n"
+               "2,4,0.25,2,0,12,,,,1,0\n"
+               "3,5,0.75,4,2,11,0.1,1,0,1,1\n");
     write_text("events.csv",
                "time_s,kind,name,detail\n"
                "1.5,scaling,web-asg,\"Launching a new EC2 instance: web-asg/2. Cause: x. "
                "Details: zone b.\"\n"
                "2.5,health,web-asg/2,initial -> healthy after 1 passed check\n"
-               "2.75,fault,web/0,crash <starts>\n");
+               "2.75,fault,web/0,crash <starts>\n"
+               "2.8,slow_start,web-asg/2,slow start begins\n"
+               "2.9,slow_start,web-asg/2,slow start ends: full share\n"
+               "2.95,register,web/0,registered with web\n");
 }
 
 static void replay_json_holds_targets_zones_health_units(void)
@@ -155,14 +158,16 @@ static void replay_json_holds_targets_zones_health_units(void)
     int rc;
     CAPTURE(s, rc = report_replay_json(f, unit_tmpdir(), z, 1));
     CU_ASSERT_EQUAL(rc, 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"rows\":3,\"stride\":1,\"frames\":3,\"targets_total\":2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"rows\":3,\"stride\":1,\"frames\":3,\"targets_total\":2,"
+                                     "\"targets_cap\":64,\"interval\":1,"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"t\":[1,2,3]"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "{\"name\":\"web/0\",\"group\":\"web\",\"zone\":\"a\","
-                                     "\"health\":[],\"inflight\":[3,2,4],\"queue\":[1,0,2],"
-                                     "\"util\":[0.5,0.25,0.75]}"));
+                                     "\"health\":[[2.95,\"initial\"]],\"inflight\":[3,2,4],"
+                                     "\"queue\":[1,0,2],\"util\":[0.5,0.25,0.75],"
+                                     "\"completed\":[10,12,11]}"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "{\"name\":\"web-asg/2\",\"group\":\"web-asg\",\"zone\":"
-                                     "\"b\",\"health\":[[2.5,\"healthy\"]],\"inflight\":[null,"
-                                     "null,1]"));
+                                     "\"b\",\"health\":[[2.5,\"healthy\"],[2.8,\"slow start\"],"
+                                     "[2.9,\"healthy\"]],\"inflight\":[null,null,1]"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"lbs\":[{\"name\":\"front\",\"inflight\":[3,4,5]}]"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "{\"name\":\"web-asg\",\"kind\":\"asg\",\"desired\":[1,1,1],"
                                      "\"in_service\":[0,0,1]}"));

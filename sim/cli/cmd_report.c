@@ -566,12 +566,14 @@ static int report_run(struct report_page *page, const char *dir, const char *gnu
     SECTION(page, "headline", "Headline numbers and SLO verdict", put_headline(f, sc, sum, dir));
     SECTION(page, "replay", "Replay", {
         fputs("<p>The load balancer and its targets, grouped by zone, frame by frame. Each "
-              "box is a target: its health (colour), CPU, requests in flight and queued; the "
-              "bar is its in-flight requests against the most any target had. Drag the "
+              "box is a target: its health (colour), CPU, requests completed per second, "
+              "requests in flight and queued; the bar is its in-flight requests against the "
+              "most any target had. Drag the "
               "slider or press Play; the time is marked on the figures below. Clicking an "
               "event's time in the timeline jumps here.</p>\n"
               "<p class=\"legend\"><span style=\"background:#cfe8cf\">healthy</span>"
               "<span style=\"background:#e3e3e3\">initial</span>"
+              "<span style=\"background:#cfe3f7\">slow start</span>"
               "<span style=\"background:#f4c7c3\">unhealthy</span>"
               "<span style=\"background:#fde9b8\">draining</span>"
               "<span>dashed: not running</span></p>\n"
