@@ -7,7 +7,7 @@ PKGS     := gsl cunit yaml-0.1 jansson
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
 DEB_PKGS := build-essential pkg-config clang libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
             libjansson-dev \
-            gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base
+            gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base chromium python3
 
 BUILD    ?= build
 OPT      ?= -O2
@@ -44,7 +44,7 @@ LIBA      := $(BUILD)/libelbsim.a
 
 .PHONY: all deps run test test-builds unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
         determinism clean help plots golden golden-update lessons lessons-test
-.PHONY: man check-man install uninstall test-the-tests mutate fuzz fuzz-build fuzz-smoke
+.PHONY: man check-man install uninstall test-the-tests mutate fuzz fuzz-build fuzz-smoke browser
 
 all: $(ELBSIM)
 
@@ -53,7 +53,7 @@ help:
 	@echo "make             build build/elbsim"
 	@echo "make run         deps + build + run the quickstart"
 	@echo "make test        lint, headers, layers, unit, end-to-end, experiments, validation,"
-	@echo "                 determinism, golden, man page, ASan+UBSan unit tests"
+	@echo "                 determinism, golden, man page, ASan+UBSan unit tests, browser"
 	@echo "make bench       benchmarks; prints figures and writes build/bench.csv"
 	@echo "make validation  compare the simulator with queueing theory"
 	@echo "make experiments compare/sweep end to end (and the MPI sweep when mpicc is there)"
@@ -62,6 +62,7 @@ help:
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
 	@echo "make plots       every example, a compare, a sweep and a forecast, drawn into out/examples/"
 	@echo "make lessons     run every lesson, check its claims, write out/lessons/index.html"
+	@echo "make browser     elbsim report pages checked in headless Chromium (screenshots in build/)"
 	@echo "make golden      every scenario's outputs against tests/golden (byte for byte)"
 	@echo "make golden-update  rewrite tests/golden after a change meant to change outputs"
 	@echo "make clang       build the program and the tests with clang, warnings as errors"
@@ -123,6 +124,13 @@ e2e: $(ELBSIM)
 	bash tests/e2e_plots.sh $(ELBSIM)
 	bash tests/e2e_trace.sh $(ELBSIM)
 
+# `elbsim report` on a run, a compare and a sweep, each page then opened in headless
+# Chromium (tests/browser_check.py: no console error, figures drawn, the replay works;
+# screenshots in build/screenshots/), and pages broken on purpose must fail the check
+# (tests/e2e_report.sh).
+browser: $(ELBSIM)
+	bash tests/e2e_report.sh $(ELBSIM)
+
 # `elbsim forecast`: backtest table, files and bad input (tests/e2e_forecast.sh).
 e2e-forecast: $(ELBSIM)
 	bash tests/e2e_forecast.sh $(ELBSIM)
@@ -148,7 +156,7 @@ mpi:
 # tests/run_stages.sh after every build they need is made (test-builds), each stage's
 # output printed whole when it ends, then the time each took.
 TEST_STAGES := unit e2e e2e-forecast experiments validation determinism test-the-tests \
-               golden roundtrip check-man asan fuzz-smoke clang lessons-test
+               golden roundtrip check-man asan fuzz-smoke clang lessons-test browser
 TEST_JOBS ?= 0
 test: lint check-headers check-layers
 	@$(MAKE) --no-print-directory test-builds

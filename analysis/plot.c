@@ -45,6 +45,7 @@ static void put_run(FILE *f, const struct plot_wide *w, const struct plot_units 
                     struct plot_plan *plan)
 {
     struct plot_xaxis x = plot_gp_xaxis_for(w->t_last);
+    plan->time_div = x.div;
     plot_gp_preamble(f);
     plot_series_put_latency(f, w, &x, ev, plan);
     plot_cdf_put(f, cdf, plan);

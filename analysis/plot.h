@@ -44,7 +44,8 @@
  * computes as datablocks, and can be rerun by hand from DIR (`gnuplot plots.gp`).  What
  * the files share is in plot/plot_impl.h.
  *
- * Leaves out: SVG output.
+ * SVG: plot_run_gnuplot_svg runs the same script with gnuplot's svg terminal (each figure
+ * file then holds SVG text under its .png name), for `elbsim report`.
  */
 #ifndef ELBSIM_ANALYSIS_PLOT_H
 #define ELBSIM_ANALYSIS_PLOT_H
@@ -74,6 +75,8 @@ struct plot_plan {
     const char *skipped[PLOT_MAX]; /* PNG file names left out ... */
     const char *skipped_why[PLOT_MAX]; /* ... and why: columns missing, or all empty */
     double interval_s;             /* s, from the first two rows; NAN with one row */
+    double time_div;               /* a run's figures: s per unit of their time axis (1, 60
+                                      or 3600); 0 for the other folders */
 };
 
 /* Read DIR/timeseries_wide.csv (DIR/events.csv when there are asg.* or ECS series, and
@@ -90,6 +93,10 @@ int plot_write_script(const char *dir, struct plot_plan *plan);
  * PLOT_ERR_NO_GNUPLOT when it cannot be started (the caller explains how to install it),
  * PLOT_ERR_IO (no temporary file, message printed) or PLOT_ERR_GNUPLOT. */
 int plot_run_gnuplot(const char *dir, const char *gnuplot);
+
+/* As plot_run_gnuplot, with gnuplot's svg terminal: every figure file the plan names holds
+ * an SVG document (its name still ends in .png).  For a scratch folder, not the user's. */
+int plot_run_gnuplot_svg(const char *dir, const char *gnuplot);
 
 /* The state of the plan's PNG files before gnuplot runs, to tell afterwards which it
  * really wrote: a file counts as written when it exists, is not empty, and is new or

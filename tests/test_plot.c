@@ -431,17 +431,20 @@ static void capacity_and_policy_pngs_are_drawn(void)
  * before ECS services were plotted (the text below was written by that version; since,
  * policy.png shades the alarm state behind the metric instead of drawing it as a curve,
  * and latency.png and throughput.png hold a strip of the events, which this folder lacks
- * the columns for: the script has no trace of it). */
+ * the columns for: the script has no trace of it; and the terminal is svg when elbsim_svg
+ * is set, for `elbsim report`). */
 static const char groups_only_script[] =
     "# elbsim plots of this output folder, written by `elbsim plot`.\n"
     "# Rerun by hand from this folder with: gnuplot plots.gp\n"
     "# Columns are referred to by number: see the header of timeseries_wide.csv.\n"
     "set datafile separator comma\n"
-    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "if (exists('elbsim_svg')) {\n"
+    "    set terminal svg size 1200,700 noenhanced font 'Sans,11'\n"
+    "} else { if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
     "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
     "} else {\n"
     "    set terminal png size 1200,700 noenhanced\n"
-    "}\n"
+    "} }\n"
     "data = 'timeseries_wide.csv'\n"
     "set grid\n"
     "set key below\n"
@@ -450,11 +453,13 @@ static const char groups_only_script[] =
     "$scale_out_1 << EOD\n"
     "100,2\n"
     "EOD\n"
-    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "if (exists('elbsim_svg')) {\n"
+    "    set terminal svg size 1200,700 noenhanced font 'Sans,11'\n"
+    "} else { if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
     "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
     "} else {\n"
     "    set terminal png size 1200,700 noenhanced\n"
-    "}\n"
+    "} }\n"
     "set output 'capacity.png'\n"
     "set multiplot layout 1,1 title 'Auto Scaling group capacity against offered "
     "load (dotted lines: scaling activities; triangles: the new desired capacity)'\n"
@@ -494,11 +499,13 @@ static const char groups_only_script[] =
     "unset y2label\n"
     "\n"
     "# policy.png\n"
-    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "if (exists('elbsim_svg')) {\n"
+    "    set terminal svg size 1200,700 noenhanced font 'Sans,11'\n"
+    "} else { if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
     "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
     "} else {\n"
     "    set terminal png size 1200,700 noenhanced\n"
-    "}\n"
+    "} }\n"
     "set output 'policy.png'\n"
     "set multiplot layout 1,1 title 'Scaling policies: the metric datapoint each policy last "
     "saw against its target or alarm threshold, the alarm''s state shaded (dotted lines: "
@@ -523,11 +530,13 @@ static const char groups_only_script[] =
     "set y2range [*:*]\n"
     "unset multiplot\n"
     "set xrange [*:*]\n"
-    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "if (exists('elbsim_svg')) {\n"
+    "    set terminal svg size 1200,700 noenhanced font 'Sans,11'\n"
+    "} else { if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
     "    set terminal pngcairo size 1200,700 noenhanced font 'Sans,11'\n"
     "} else {\n"
     "    set terminal png size 1200,700 noenhanced\n"
-    "}\n";
+    "} }\n";
 
 static void groups_only_script_is_unchanged(void)
 {

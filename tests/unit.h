@@ -17,6 +17,7 @@ extern CU_SuiteInfo test_csvout_suites[];
 extern CU_SuiteInfo test_series_suites[];
 extern CU_SuiteInfo test_summary_suites[];
 extern CU_SuiteInfo test_plot_suites[];
+extern CU_SuiteInfo test_report_suites[];
 extern CU_SuiteInfo test_yaml_suites[];
 extern CU_SuiteInfo test_yread_suites[];
 extern CU_SuiteInfo test_readers_suites[];

@@ -33,6 +33,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_series_suites,
     test_summary_suites,
     test_plot_suites,
+    test_report_suites,
     test_yaml_suites,
     test_yread_suites,
     test_scenario_suites,

@@ -63,12 +63,16 @@ void plot_gp_dquoted(FILE *f, const char *s)
 
 void plot_gp_terminal_size(FILE *f, int width, int height)
 {
-    fprintf(f, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    /* elbsim_svg (set by plot_run_gnuplot_svg, for `elbsim report`): SVG text in the
+     * figure's file, whatever its name says. */
+    fprintf(f, "if (exists('elbsim_svg')) {\n"
+               "    set terminal svg size %d,%d noenhanced font 'Sans,11'\n"
+               "} else { if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
                "    set terminal pngcairo size %d,%d noenhanced font 'Sans,11'\n"
                "} else {\n"
                "    set terminal png size %d,%d noenhanced\n"
-               "}\n",
-            width, height, width, height);
+               "} }\n",
+            width, height, width, height, width, height);
 }
 
 void plot_gp_terminal(FILE *f, int npanels)
@@ -249,7 +253,19 @@ static char *read_messages(FILE *f)
 
 /* gnuplot's warnings (an empty curve, a font it substituted) are no news to the user:
  * its stdout and stderr go to a temporary file, shown only when it fails. */
+static int run_gnuplot(const char *dir, const char *gnuplot, bool svg);
+
 int plot_run_gnuplot(const char *dir, const char *gnuplot)
+{
+    return run_gnuplot(dir, gnuplot, false);
+}
+
+int plot_run_gnuplot_svg(const char *dir, const char *gnuplot)
+{
+    return run_gnuplot(dir, gnuplot, true);
+}
+
+static int run_gnuplot(const char *dir, const char *gnuplot, bool svg)
 {
     if (!gnuplot || !*gnuplot)
         gnuplot = "gnuplot";
@@ -261,6 +277,8 @@ int plot_run_gnuplot(const char *dir, const char *gnuplot)
         diag_error(NULL, "cannot run %s: %s", gnuplot, strerror(errno));
         return PLOT_ERR_IO;
     }
+    if (svg)
+        fputs("elbsim_svg = 1; ", mem);
     fputs("cd ", mem);
     plot_gp_quoted(mem, dir);
     fputs("; load '" PLOT_SCRIPT_NAME "'", mem);

@@ -37,7 +37,7 @@ static const char *const top_keys[] = {"name", "elbsim_version", "duration", "wa
                                        "slo", "faults", "auto_scaling_groups", "start",
                                        "ecs_services", NULL};
 
-static const char *const output_keys[] = {"interval", "requests", "trace", NULL};
+static const char *const output_keys[] = {"interval", "requests", "trace", "report", NULL};
 
 /* Metrics an SLO can judge over a window (per window, from what completed in it). */
 static bool windowed_metric(const char *m)
@@ -285,6 +285,7 @@ static void read_top(struct reader *r, const struct ytree *root)
             const struct ytree *tr = ytree_get(out, "trace");
             if (tr && read_trace(tr, sc))
                 yread_fail(&r->c.y);
+            yread_bool(&r->c.y, out, "report", &sc->report);
         }
     }
     if (sc->interval_s == 0) {
@@ -866,7 +867,7 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         fputs(", trace: ", f);
         ywrite_quoted(f, sel);
     }
-    fputs(" }\n", f);
+    fprintf(f, ", report: %s }\n", sc->report ? "true" : "false");
     fputs("workloads:\n", f);
     for (int i = 0; i < sc->nworkloads; i++)
         workload_cfg_write(&sc->workloads[i], f);

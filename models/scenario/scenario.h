@@ -61,6 +61,7 @@ struct scenario {
     bool log_requests;
     bool trace_on;               /* output.trace (or --trace): write trace.csv */
     struct trace_sel trace;      /* which requests the decision trace follows */
+    bool report;                 /* output.report: `elbsim run` writes report.html too */
     char **zones;                /* zone names in order of first appearance */
     int nzones;
     struct sc_workload *workloads;

@@ -15,6 +15,7 @@
 #include "models/scenario/scenario.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/headline.h"
+#include "sim/cli/report.h"
 #include "sim/cli/run.h"
 #include "sim/dist.h"
 #include "sim/xalloc.h"
@@ -170,6 +171,15 @@ int cmd_run(int argc, char **argv)
     if (run_scenario(sc, &o, &s)) {
         scenario_free(sc);
         return EXIT_ENV;
+    }
+    /* output.report: the page, from the folder just written (sim/cli/cmd_report.c). */
+    if (sc->report) {
+        int rrc = report_write(dir, getenv("ELBSIM_GNUPLOT"));
+        if (rrc != EXIT_OK) {
+            summary_free(s);
+            scenario_free(sc);
+            return rrc;
+        }
     }
     if (!a.quiet) {
         headline_print(stdout, sc, s, dir);

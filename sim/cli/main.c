@@ -21,6 +21,7 @@ static const struct command commands[] = {
     {"list", cmd_list, "list algorithms, distributions, instance types, ..."},
     {"sample", cmd_sample, "draw from a distribution and print its percentiles"},
     {"plot", cmd_plot, "draw PNG plots of an output folder with gnuplot"},
+    {"report", cmd_report, "write report.html: an output folder's story on one page"},
     {"compare", cmd_compare, "compare variants on common random numbers, with CIs"},
     {"sweep", cmd_sweep, "replicated parameter sweep on all cores (MPI too), Pareto front"},
     {"forecast", cmd_forecast, "backtest load forecasts on a history (predictive scaling)"},
