@@ -3,10 +3,10 @@
 # Variants build into their own folders: build/ (normal), build-asan/ (ASan+UBSan),
 # build-o0/ (-O0, for the determinism check), build-dbg/ (POOL_DEBUG=1, for valgrind).
 
-PKGS     := gsl cunit yaml-0.1 jansson
+PKGS     := gsl cunit yaml-0.1 jansson zlib
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
 DEB_PKGS := build-essential pkg-config clang libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
-            libjansson-dev \
+            libjansson-dev zlib1g-dev \
             gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base
 
 BUILD    ?= build
@@ -120,6 +120,7 @@ validation: $(UNIT) $(ELBSIM)
 e2e: $(ELBSIM)
 	bash tests/e2e.sh $(ELBSIM)
 	bash tests/e2e_plots.sh $(ELBSIM)
+	bash tests/e2e_access_logs.sh $(ELBSIM)
 
 # `elbsim forecast`: backtest table, files and bad input (tests/e2e_forecast.sh).
 e2e-forecast: $(ELBSIM)

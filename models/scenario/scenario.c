@@ -37,7 +37,7 @@ static const char *const top_keys[] = {"name", "elbsim_version", "duration", "wa
                                        "slo", "faults", "auto_scaling_groups", "start",
                                        "ecs_services", NULL};
 
-static const char *const output_keys[] = {"interval", "requests", NULL};
+static const char *const output_keys[] = {"interval", "requests", "access_logs", NULL};
 
 /* Metrics an SLO can judge over a window (per window, from what completed in it). */
 static bool windowed_metric(const char *m)
@@ -243,6 +243,7 @@ static void read_top(struct reader *r, const struct ytree *root)
             if (!(iv && iv->kind == YTREE_SCALAR && !strcmp(iv->text, "auto")))
                 yread_positive(&r->c.y, out, "interval", SIM_UNIT_SECONDS, &sc->interval_s);
             yread_bool(&r->c.y, out, "requests", &sc->log_requests);
+            yread_bool(&r->c.y, out, "access_logs", &sc->access_logs);
         }
     }
     if (sc->interval_s == 0) {
@@ -817,7 +818,9 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     }
     fputs("output: { interval: ", f);
     ywrite_unit(f, sc->interval_s, SIM_UNIT_SECONDS);
-    fprintf(f, ", requests: %s }\n", sc->log_requests ? "true" : "false");
+    fprintf(f, ", requests: %s", sc->log_requests ? "true" : "false");
+    /* Written only when on, so that scenarios without it resolve as before. */
+    fputs(sc->access_logs ? ", access_logs: true }\n" : " }\n", f);
     fputs("workloads:\n", f);
     for (int i = 0; i < sc->nworkloads; i++)
         workload_cfg_write(&sc->workloads[i], f);

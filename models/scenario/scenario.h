@@ -58,6 +58,7 @@ struct scenario {
     double interval_s;           /* s: time-series resolution (resolved from `auto`) */
     bool interval_auto;          /* output.interval was `auto` (the default) */
     bool log_requests;
+    bool access_logs;            /* output.access_logs: AWS-format LB access logs */
     char **zones;                /* zone names in order of first appearance */
     int nzones;
     struct sc_workload *workloads;
