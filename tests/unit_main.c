@@ -51,6 +51,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_asg_suites,
     test_ecs_suites,
     test_lb_suites,
+    test_access_log_suites,
     NULL,
 };
 
