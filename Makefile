@@ -3,10 +3,10 @@
 # Variants build into their own folders: build/ (normal), build-asan/ (ASan+UBSan),
 # build-o0/ (-O0, for the determinism check), build-dbg/ (POOL_DEBUG=1, for valgrind).
 
-PKGS     := gsl cunit yaml-0.1 jansson
+PKGS     := gsl cunit yaml-0.1 jansson zlib
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
 DEB_PKGS := build-essential pkg-config clang libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
-            libjansson-dev \
+            libjansson-dev zlib1g-dev \
             gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base chromium python3
 
 BUILD    ?= build
@@ -123,6 +123,7 @@ e2e: $(ELBSIM)
 	bash tests/e2e.sh $(ELBSIM)
 	bash tests/e2e_plots.sh $(ELBSIM)
 	bash tests/e2e_trace.sh $(ELBSIM)
+	bash tests/e2e_access_logs.sh $(ELBSIM)
 
 # `elbsim report` on a run, a compare and a sweep, each page then opened in headless
 # Chromium (tests/browser_check.py: no console error, figures drawn, the replay works;

@@ -55,6 +55,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_lb_suites,
     test_trace_suites,
     test_lesson_suites,
+    test_access_log_suites,
     NULL,
 };
 

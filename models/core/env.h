@@ -21,6 +21,7 @@
 #include "sim/pool.h"
 #include "sim/sink.h"
 
+struct node;
 struct request;
 struct tracer;
 
@@ -41,6 +42,11 @@ struct env {
     env_request_fn *on_request;     /* optional per-request log */
     void *on_request_ctx;
     struct tracer *trace;           /* the decision trace (models/core/trace.h); NULL = off */
+    /* Optional: a load balancer (lb, at hop `hop` of rq) answered rq now (access logs).
+     * Called once per LB per request, whatever the status. */
+    void (*on_lb_response)(void *ctx, const struct node *lb, const struct request *rq,
+                           int hop, double now);
+    void *on_lb_response_ctx;
 };
 
 /* A new zeroed request with the next id, from the pool. */

@@ -364,7 +364,8 @@ static const struct lb_rule *match(struct lb *lb, const struct request *rq)
 /* ---- L7 idle timeout: 504 for a target that does not answer in time ---- */
 
 /* Each LB's word in rq->hop_arg: bit 63 "sent on", bits 32-62 the LB node that took the
- * request (a chained LB has its own), bits 0-31 the member (L4). */
+ * request (a chained LB has its own), bits 0-31 the member (L4) or the matched rule's
+ * position + 1 (L7; 0 = none matched). */
 #define HOP_ROUTED ((uint64_t)1 << 63)
 #define HOP_NODE(arg) ((uint32_t)((arg) >> 32) & 0x7fffffffu)
 
@@ -372,6 +373,16 @@ static const struct lb_rule *match(struct lb *lb, const struct request *rq)
 static uint32_t node_of(const struct request *rq, int hop)
 {
     return HOP_NODE(rq->hop_arg[hop]);
+}
+
+uint32_t lb_hop_node(const struct request *rq, int hop)
+{
+    return node_of(rq, hop);
+}
+
+int lb_hop_rule(const struct lb *lb, const struct request *rq, int hop)
+{
+    return lb->l4 ? 0 : (int)(uint32_t)rq->hop_arg[hop];
 }
 
 static void gw_fire(struct sim *sim, void *ctx, uint64_t arg);
@@ -496,6 +507,7 @@ static void l7_forward(struct lb *lb, struct request *rq)
         request_respond(rq, RQ_NOT_FOUND);
         return;
     }
+    rq->hop_arg[rq->nhops - 1] |= (uint64_t)(r - lb->rules) + 1;
     const struct lb_forward *f = &r->fw[0];
     if (r->nfw > 1) {
         double u = rq->u_route;
@@ -918,6 +930,10 @@ static void lb_answered(struct lb *lb, struct request *rq)
     lb->responses++;
     if (rq->status >= 400)
         lb->errors++;
+    struct env *env = lb->node.env;
+    if (env->on_lb_response)
+        env->on_lb_response(env->on_lb_response_ctx, &lb->node, rq, rq->cur_hop,
+                            sim_now(&env->sim));
 }
 
 /* A proxy's connect timeout ran out on a target whose host never answered: 504 (ALB, CLB

@@ -49,6 +49,7 @@
 struct sim_dist;
 struct target_group;
 struct sc_lb;
+struct request;
 
 struct lb_forward {
     struct target_group *tg;
@@ -114,6 +115,11 @@ struct lb {
     double inter_zone_bytes;       /* bytes between an LB node and a target in another zone,
                                     * over the whole run (count_inter_zone in lb.c) */
 };
+
+/* For access logs, of an LB at hop `hop` of rq: the node that took it, and the position
+ * + 1 in lb->rules of the rule that matched (0: none matched, or an L4 LB). */
+uint32_t lb_hop_node(const struct request *rq, int hop);
+int lb_hop_rule(const struct lb *lb, const struct request *rq, int hop);
 
 /* Build from configuration.  tgs[0..ntgs) are the run's target groups and tg_cfgs their
  * configurations (same order); forwards find their group by name.  Attaches this LB's

@@ -62,6 +62,7 @@ struct scenario {
     bool trace_on;               /* output.trace (or --trace): write trace.csv */
     struct trace_sel trace;      /* which requests the decision trace follows */
     bool report;                 /* output.report: `elbsim run` writes report.html too */
+    bool access_logs;            /* output.access_logs: AWS-format LB access logs */
     char **zones;                /* zone names in order of first appearance */
     int nzones;
     struct sc_workload *workloads;

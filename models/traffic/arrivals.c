@@ -27,7 +27,8 @@ struct arrivals {
     X(spike)                                                                                 \
     X(diurnal)                                                                               \
     X(trace)                                                                                 \
-    X(rates)
+    X(rates)                                                                                 \
+    X(alb_log)
 
 #define DECLARE(name) extern const struct arrivals_ops arrivals_##name##_ops;
 ARRIVALS_TABLE(DECLARE)

@@ -24,6 +24,7 @@
 #include "models/elb/target_group.h"
 #include "models/traffic/workload.h"
 #include "models/scenario/world.h"
+#include "sim/cli/access_log.h"
 #include "sim/cli/headline.h"
 #include "sim/cli/slo_window.h"
 #include "sim/interrupt.h"
@@ -583,6 +584,7 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
     snprintf(partial, sizeof partial, "%s", od.tmp);
 
     struct run r = {.sc = sc, .o = o};
+    struct access_log *alog = NULL;
     r.w = world_new(sc, o->seed);
     r.series = series_new(partial);
     if (series_open(r.series))
@@ -611,6 +613,8 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         r.w->env.on_request = request_row;
         r.w->env.on_request_ctx = &r;
     }
+    if (sc->access_logs && !(alog = access_log_start(partial, sc, r.w, o->seed)))
+        goto out_requests;
     r.w->env.events = (struct sim_event_log){event_row, &r};
     setup_series(&r);
     r.slo_win = slo_windows_new(sc, r.w);
@@ -643,6 +647,10 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         goto out_requests;
     }
     if (write_forecast(&r, partial) || write_latency(&r, partial) || write_trace(&r, partial)) {
+        summary_free(s);
+        goto out_requests;
+    }
+    if (alog && access_log_finish(alog)) {
         summary_free(s);
         goto out_requests;
     }
@@ -686,6 +694,7 @@ out_series:
     series_abort(r.series);
 out_world_only:
     series_free(r.series);
+    access_log_free(alog);
     outdir_abort(&od);
     for (int i = 0; r.wl && i < r.w->nworkloads; i++) {
         hist_fini(&r.wl[i].interval);
