@@ -50,6 +50,11 @@ done
 n_try=$(grep -c '<div class="try">' "$page")
 [ "$n_try" = "$n_lessons" ] && ok "gallery: a try-this per card" || ko "gallery: $n_try try-this"
 grep -q '<td>?' "$page" && ko "gallery: a number could not be computed" || ok "gallery: every number computed"
+# As a person sees it: headless Chromium from file:// (tests/browser_check.py): no console
+# error, every plot drawn with a size; a full-page screenshot for the record.
+out=$(python3 tests/browser_check.py --timeout 60 "$page" --screenshot build/screenshots/lessons.png 2>&1) \
+    && ok "gallery: opens in headless Chromium, every plot drawn (build/screenshots/lessons.png)" \
+    || ko "gallery: in headless Chromium" "$out"
 [ -f "$TMP/gallery/rr_vs_lor/lor/summary.csv" ] && ok "gallery: runs kept in DIR/<lesson>/<run>" \
     || ko "gallery: run folders"
 
