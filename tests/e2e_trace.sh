@@ -217,6 +217,18 @@ printf 'a,b\n1,2\n' >"$TMP/plain/trace.csv"
 expect "explain: not a trace" 2 "trace.csv:1:.*not a decision trace" -- explain "$TMP/plain"
 "$ELBSIM" --help | grep -q "^  explain " && ok "explain is in elbsim --help" || ko "explain not in --help"
 
+# report.html of a traced run narrates every traced request, as explain does.
+if command -v gnuplot >/dev/null 2>&1; then
+    out=$("$ELBSIM" report "$TMP/lor" 2>&1); rc=$?
+    want=$("$ELBSIM" explain "$TMP/lor" 2>/dev/null | wc -l)
+    got=$(sed -n '/<section id="narration"/,/<\/section>/p' "$TMP/lor/report.html" 2>/dev/null | grep -c '^<li>request ')
+    if [ $rc -eq 0 ] && [ "$want" -gt 0 ] && [ "$got" = "$want" ]; then
+        ok "report.html narrates the $got traced requests"
+    else
+        ko "report.html narrates the traced requests (exit $rc, $got of $want)" "$out"
+    fi
+fi
+
 new_crashes && ko "elbsim crashed after the last check"
 echo
 echo "e2e trace: $pass passed, $fail failed"

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/explain.h"
 #include "analysis/plot.h"
 #include "analysis/report.h"
 #include "analysis/summary.h"
@@ -680,11 +681,43 @@ int report_write(const char *dir, const char *gnuplot)
 }
 
 /* Sections other parts of elbsim add to a folder's page (each one report_page_section
- * call); none yet. */
+ * call): the decision trace narrated, when the run was traced (DIR/trace.csv, written by
+ * run --trace or output.trace; docs/outputs.md), one item per traced request. */
 void report_add_sections(struct report_page *page, const char *dir)
 {
-    (void)page;
-    (void)dir;
+    char *trace = text_join_path(dir, "trace.csv");
+    struct stat st;
+    bool traced = stat(trace, &st) == 0;
+    free(trace);
+    if (!traced)
+        return;
+    char *text = NULL, *html = NULL;
+    size_t tlen = 0, hlen = 0;
+    FILE *t = open_memstream(&text, &tlen);
+    if (!t)
+        return;
+    int rc = explain_narrate(t, dir, 0);
+    if (fclose(t) != 0 || rc != 0 || !text) {
+        free(text);
+        return;
+    }
+    FILE *h = open_memstream(&html, &hlen);
+    if (!h) {
+        free(text);
+        return;
+    }
+    fputs("<p>Why each traced request went where it went, from <code>trace.csv</code> (the "
+          "same words as <code>elbsim explain</code>).</p>\n<ol class=\"narration\">\n", h);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        fputs("<li>", h);
+        report_html(h, line);
+        fputs("</li>\n", h);
+    }
+    fputs("</ol>", h);
+    if (fclose(h) == 0 && html)
+        report_page_section(page, "narration", "The traced requests, narrated", html);
+    free(html);
+    free(text);
 }
 
 static void usage(FILE *f)
