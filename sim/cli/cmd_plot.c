@@ -59,27 +59,10 @@ static void usage(FILE *f)
 
 int cmd_plot(int argc, char **argv)
 {
-    const char *dir = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return EXIT_OK;
-        }
-        if (argv[i][0] == '-' && argv[i][1]) {
-            diag_error(NULL, "plot: unknown option '%s'", argv[i]);
-            usage(stderr);
-            return EXIT_BAD_INPUT;
-        }
-        if (dir) {
-            diag_error(NULL, "plot: expected one folder, got '%s' and '%s'", dir, argv[i]);
-            return EXIT_BAD_INPUT;
-        }
-        dir = argv[i];
-    }
-    if (!dir) {
-        usage(stderr);
-        return EXIT_BAD_INPUT;
-    }
+    const char *dir;
+    int status;
+    if (!cli_folder_arg(argc, argv, "plot", usage, &dir, &status))
+        return status;
 
     struct stat st;
     if (stat(dir, &st) != 0) {

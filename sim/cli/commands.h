@@ -6,6 +6,7 @@
 #ifndef ELBSIM_SIM_CLI_COMMANDS_H
 #define ELBSIM_SIM_CLI_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum {
@@ -29,5 +30,12 @@ int cmd_report(int argc, char **argv);
 
 /* Print the top-level usage to f. */
 void cli_usage(FILE *f);
+
+/* The arguments of a command that takes one folder and no options (`plot DIR`, `report
+ * DIR`): --help prints usage on stdout; an option, a second folder or none is an error
+ * (usage on stderr where it helps).  Returns true with *dir set when the command should go
+ * on; false with *status the exit status to return (EXIT_OK after --help). */
+bool cli_folder_arg(int argc, char **argv, const char *cmd, void (*usage)(FILE *f),
+                    const char **dir, int *status);
 
 #endif
