@@ -292,6 +292,10 @@ static void put_lbs(FILE *f, const struct ytree *root)
         put_value(f, ytree_get(b, "zones"), NULL);
         const char *xz = scalar(b, "cross_zone");
         fprintf(f, ", cross-zone %s", xz && !strcmp(xz, "true") ? "on" : "off");
+        if (scalar(b, "next")) {
+            fputs("; what its appliances pass on goes to ", f);
+            bold(f, scalar(b, "next"));
+        }
         const struct ytree *ls = seq(b, "listeners");
         for (size_t k = 0; ls && k < ls->n; k++) {
             const struct ytree *l = ls->items[k];
