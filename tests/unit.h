@@ -36,6 +36,7 @@ extern CU_SuiteInfo test_validation_suites[];
 extern CU_SuiteInfo test_forecast_suites[];
 extern CU_SuiteInfo test_asg_suites[];
 extern CU_SuiteInfo test_ecs_suites[];
+extern CU_SuiteInfo test_kube_suites[];
 extern CU_SuiteInfo test_lb_suites[];
 extern CU_SuiteInfo test_trace_suites[];
 extern CU_SuiteInfo test_access_log_suites[];

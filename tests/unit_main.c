@@ -52,6 +52,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_forecast_suites,
     test_asg_suites,
     test_ecs_suites,
+    test_kube_suites,
     test_lb_suites,
     test_trace_suites,
     test_lesson_suites,
