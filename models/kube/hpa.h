@@ -122,7 +122,7 @@ struct hpa_state {
     struct hpa_ring recs;
     struct hpa_ring ups;   /* replicas added per rescale */
     struct hpa_ring downs; /* replicas removed per rescale */
-    double last_s;         /* time of the last hpa_decide, -inf before the first */
+    double last_s;         /* time of the last hpa_decide, -HUGE_VAL before the first */
 };
 
 void hpa_state_init(struct hpa_state *s, const struct hpa_cfg *c);
@@ -138,7 +138,8 @@ struct hpa_decision {
     const char *able;    /* AbleToScale reason: ReadyForNewScale, ScaleUpStabilized, ... */
     const char *active;  /* ScalingActive reason: ValidMetricFound, ScalingDisabled,
                           * FailedGetResourceMetric, FailedGetPodsMetric,
-                          * FailedGetExternalMetric */
+                          * FailedGetExternalMetric; NULL when the metrics were not read
+                          * (replicas outside min..max) */
     const char *limited; /* ScalingLimited reason: DesiredWithinRange, ScaleUpLimit,
                           * TooManyReplicas, ScaleDownLimit, TooFewReplicas; NULL when the
                           * behavior was not applied */
