@@ -286,7 +286,7 @@ static void scale_down_waits_for_the_300_s_window(void)
     hpa_decide(&s, &c, NOW + 300, 10, p, 10, NULL, &d);
     CU_ASSERT_EQUAL(d.desired, 5);
     CU_ASSERT_TRUE(d.rescale);
-    CU_ASSERT_STRING_EQUAL(d.able, "ReadyForNewScale");
+    CU_ASSERT_STRING_EQUAL(d.able, "SucceededRescale");
     char ev[160];
     hpa_event_text(&d, ev, sizeof ev);
     CU_ASSERT_STRING_EQUAL(ev, "New size: 5; reason: All metrics below target");

@@ -575,6 +575,7 @@ void hpa_decide(struct hpa_state *s, const struct hpa_cfg *c, double now_s, int 
     out->desired = desired;
     out->rescale = desired != current;
     if (out->rescale) {
+        out->able = "SucceededRescale"; /* after the scale update */
         /* storeScaleEvent: the change, for the policies' periods. */
         double horizon = events_horizon(c, now_s);
         if (desired > current)
