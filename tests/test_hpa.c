@@ -531,7 +531,7 @@ static void largest_proposal_of_several_metrics_wins(void)
     CU_ASSERT_STRING_EQUAL(ev, "New size: 8; reason: external metric sqs_messages(nil) above target");
     /* A metric that cannot be read is skipped when the others scale up; when they would
      * scale down nothing happens (FailedGetExternalMetric). */
-    ext[2] = NAN;
+    ext[2] = (double)NAN;
     hpa_state_init(&s, &c);
     hpa_decide(&s, &c, NOW, 4, p, 4, ext, &d);
     CU_ASSERT_FALSE(d.valid[2]);
