@@ -5,6 +5,7 @@
  *   scale-up limit = max over policies of (start + pods, ceil(start × (1 + pct/100)));
  *   scale-down limit = min over policies of (start - pods, floor(start × (1 - pct/100))),
  *   start = replicas at the period's start (now - added + removed within the period). */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -348,6 +349,13 @@ static void scale_up_limit_doubles_or_adds_four_per_15_s(void)
     hpa_decide(&s, &c, NOW + 60, 80, p, 80, NULL, &d);
     CU_ASSERT_EQUAL(d.desired, 100);
     CU_ASSERT_STRING_EQUAL(d.limited, "TooManyReplicas");
+    /* A sample of 10^10 cores on a 1-core request: 10^12 %, ratio 2 × 10^10; the proposal
+     * ceil(2 × 10^10 × 1) saturates at INT_MAX instead of overflowing; the limit still
+     * allows 1 + 4 = 5. */
+    fill(p, 1, 1e10, 1);
+    d = once(&c, 1, p, 1);
+    CU_ASSERT_EQUAL(d.proposal[0], INT_MAX);
+    CU_ASSERT_EQUAL(d.desired, 5);
 }
 
 static void scale_up_period_counts_the_events_within_it(void)
