@@ -5,6 +5,7 @@
  *   scale-up limit = max over policies of (start + pods, ceil(start × (1 + pct/100)));
  *   scale-down limit = min over policies of (start - pods, floor(start × (1 - pct/100))),
  *   start = replicas at the period's start (now - added + removed within the period). */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -286,7 +287,7 @@ static void scale_down_waits_for_the_300_s_window(void)
     hpa_decide(&s, &c, NOW + 300, 10, p, 10, NULL, &d);
     CU_ASSERT_EQUAL(d.desired, 5);
     CU_ASSERT_TRUE(d.rescale);
-    CU_ASSERT_STRING_EQUAL(d.able, "ReadyForNewScale");
+    CU_ASSERT_STRING_EQUAL(d.able, "SucceededRescale");
     char ev[160];
     hpa_event_text(&d, ev, sizeof ev);
     CU_ASSERT_STRING_EQUAL(ev, "New size: 5; reason: All metrics below target");
@@ -348,6 +349,13 @@ static void scale_up_limit_doubles_or_adds_four_per_15_s(void)
     hpa_decide(&s, &c, NOW + 60, 80, p, 80, NULL, &d);
     CU_ASSERT_EQUAL(d.desired, 100);
     CU_ASSERT_STRING_EQUAL(d.limited, "TooManyReplicas");
+    /* A sample of 10^10 cores on a 1-core request: 10^12 %, ratio 2 × 10^10; the proposal
+     * ceil(2 × 10^10 × 1) saturates at INT_MAX instead of overflowing; the limit still
+     * allows 1 + 4 = 5. */
+    fill(p, 1, 1e10, 1);
+    d = once(&c, 1, p, 1);
+    CU_ASSERT_EQUAL(d.proposal[0], INT_MAX);
+    CU_ASSERT_EQUAL(d.desired, 5);
 }
 
 static void scale_up_period_counts_the_events_within_it(void)
@@ -531,7 +539,7 @@ static void largest_proposal_of_several_metrics_wins(void)
     CU_ASSERT_STRING_EQUAL(ev, "New size: 8; reason: external metric sqs_messages(nil) above target");
     /* A metric that cannot be read is skipped when the others scale up; when they would
      * scale down nothing happens (FailedGetExternalMetric). */
-    ext[2] = NAN;
+    ext[2] = (double)NAN;
     hpa_state_init(&s, &c);
     hpa_decide(&s, &c, NOW, 4, p, 4, ext, &d);
     CU_ASSERT_FALSE(d.valid[2]);

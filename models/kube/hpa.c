@@ -202,6 +202,13 @@ static int64_t milli(double x)
     return (int64_t)ceil(x * 1000.0 - 1e-6);
 }
 
+/* A whole replica count, saturating like the controller's int32 caps (a metric far above
+ * its target must not overflow). */
+static int to_int(double x)
+{
+    return x >= INT_MAX ? INT_MAX : x <= -INT_MAX ? -INT_MAX : (int)x;
+}
+
 /* Tolerances.isWithin. */
 static bool within(const struct hpa_cfg *c, double ratio)
 {
@@ -292,7 +299,7 @@ static struct proposal pod_metric(const struct hpa_cfg *c, int k, double now_s, 
     out.value = cpu ? (double)shown : (double)shown / 1000.0;
     bool up_with_unready = nunready > 0 && ratio > 1.0;
     if (!up_with_unready && nmissing == 0) {
-        out.replicas = within(c, ratio) ? current : (int)ceil(ratio * ready.n);
+        out.replicas = within(c, ratio) ? current : to_int(ceil(ratio * ready.n));
         return out;
     }
     /* The conservative recomputation: missing pods count at the target (scale down; for CPU
@@ -317,7 +324,7 @@ static struct proposal pod_metric(const struct hpa_cfg *c, int k, double now_s, 
         out.replicas = current; /* too small a change, or the direction flipped */
         return out;
     }
-    int n = (int)ceil(new_ratio * all.n);
+    int n = to_int(ceil(new_ratio * all.n));
     if ((new_ratio < 1.0 && n > current) || (new_ratio > 1.0 && n < current))
         n = current; /* the larger pod count would turn the direction */
     out.replicas = n;
@@ -340,7 +347,7 @@ static struct proposal external_metric(const struct hpa_cfg *c, int k, const str
     out.ok = true;
     out.replicas = status;
     if (status == 0 || !within(c, (double)total / ((double)target * status)))
-        out.replicas = (int)ceil((double)total / (double)target);
+        out.replicas = to_int(ceil((double)total / (double)target));
     out.value = status ? ceil((double)total / status) / 1000.0 : (double)total / 1000.0;
     return out;
 }
@@ -449,7 +456,7 @@ static int scale_up_limit(const struct hpa_state *s, const struct hpa_rules *r, 
         int proposed = r->pol[i].type == HPA_POLICY_PODS
                            ? start + r->pol[i].value
                            /* rounded up, or a small percentage would never add a pod */
-                           : (int)ceil(start * (1 + r->pol[i].value / 100.0));
+                           : to_int(ceil(start * (1 + r->pol[i].value / 100.0)));
         result = pick_min ? (proposed < result ? proposed : result)
                           : (proposed > result ? proposed : result);
     }
@@ -468,7 +475,7 @@ static int scale_down_limit(const struct hpa_state *s, const struct hpa_rules *r
         int start = period_start(s, now_s, current, &r->pol[i]);
         int proposed = r->pol[i].type == HPA_POLICY_PODS
                            ? start - r->pol[i].value
-                           : (int)(start * (1 - r->pol[i].value / 100.0)); /* truncated */
+                           : to_int(trunc(start * (1 - r->pol[i].value / 100.0))); /* down */
         result = pick_min ? (proposed > result ? proposed : result)
                           : (proposed < result ? proposed : result);
     }
@@ -575,6 +582,7 @@ void hpa_decide(struct hpa_state *s, const struct hpa_cfg *c, double now_s, int 
     out->desired = desired;
     out->rescale = desired != current;
     if (out->rescale) {
+        out->able = "SucceededRescale"; /* after the scale update */
         /* storeScaleEvent: the change, for the policies' periods. */
         double horizon = events_horizon(c, now_s);
         if (desired > current)

@@ -135,7 +135,9 @@ struct hpa_decision {
     char reason[128]; /* why, as the SuccessfulRescale event says it: "cpu resource
                        * utilization (percentage of request) above target", "All metrics
                        * below target", "Current number of replicas above Spec.MaxReplicas" */
-    const char *able;    /* AbleToScale reason: ReadyForNewScale, ScaleUpStabilized, ... */
+    const char *able;    /* AbleToScale reason: SucceededRescale when rescale, else
+                          * ReadyForNewScale, ScaleUpStabilized, ScaleDownStabilized or
+                          * SucceededGetScale (behavior not applied) */
     const char *active;  /* ScalingActive reason: ValidMetricFound, ScalingDisabled,
                           * FailedGetResourceMetric, FailedGetPodsMetric,
                           * FailedGetExternalMetric; NULL when the metrics were not read
