@@ -37,6 +37,8 @@ extern CU_SuiteInfo test_forecast_suites[];
 extern CU_SuiteInfo test_asg_suites[];
 extern CU_SuiteInfo test_ecs_suites[];
 extern CU_SuiteInfo test_kube_suites[];
+extern CU_SuiteInfo test_ca_suites[];
+extern CU_SuiteInfo test_karpenter_suites[];
 extern CU_SuiteInfo test_lb_suites[];
 extern CU_SuiteInfo test_trace_suites[];
 extern CU_SuiteInfo test_access_log_suites[];

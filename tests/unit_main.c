@@ -53,6 +53,8 @@ static CU_SuiteInfo *all_suites[] = {
     test_asg_suites,
     test_ecs_suites,
     test_kube_suites,
+    test_ca_suites,
+    test_karpenter_suites,
     test_lb_suites,
     test_trace_suites,
     test_lesson_suites,

@@ -268,8 +268,12 @@ struct kube_cluster *kube_new(struct target_list *targets, const struct kube_clu
         k->group_target[g] = cfg->groups[g].desired;
     k->karp_types = xcalloc((size_t)(cfg->nkarp_types ? cfg->nkarp_types : 1),
                             sizeof *k->karp_types);
-    for (int i = 0; i < cfg->nkarp_types; i++)
-        k->karp_types[i] = catalog_find(cfg->karp_types[i]);
+    for (int i = 0; i < cfg->nkarp_types; i++) {
+        const struct catalog_instance *ci = catalog_find(cfg->karp_types[i]);
+        int mp = kube_eks_max_pods(ci);
+        k->karp_types[i] = (struct karp_type){
+            ci, {kube_alloc_cpu(ci, cfg->reserved_cpu_frac), kube_alloc_mem(ci, mp)}, mp};
+    }
     k->cfg.karp.types = k->karp_types;
     k->cfg.karp.ntypes = cfg->nkarp_types;
     ca_state_init(&k->ca);
@@ -304,6 +308,10 @@ void kube_free(struct kube_cluster *k)
     free(k->v_remove);
     free(k->v_hpa);
     free(k->v_free);
+    free(k->v_sc.order);
+    free(k->v_sc.room);
+    free(k->v_dest);
+    free(k->v_gsize);
     gsl_rng_free(k->rng);
     gsl_rng_free(k->proxy_rng);
     sim_dist_free(k->launch_default);
@@ -350,6 +358,7 @@ struct kube_node *kube_node_new(struct kube_cluster *k, int group,
         .max_pods = max_pods,
         .pull_free_s = now,
         .replaces = -1,
+        .changed_s = now,
     };
     k->unneeded_since[id] = (double)NAN;
     n->image_at = xmalloc((size_t)(k->ndeps ? k->ndeps : 1) * sizeof *n->image_at);
@@ -602,6 +611,7 @@ static void pod_bind(struct kube_cluster *k, struct kube_pod *p, uint32_t i, boo
     n->used_cpu += dp->cfg.cpu_request;
     n->used_mem += dp->cfg.mem_request_gb;
     n->npods++;
+    n->changed_s = now;
     p->node = (int)i;
     p->state = KUBE_POD_CREATING;
     p->scheduled_s = now;
@@ -823,6 +833,7 @@ static void release(struct kube_cluster *k, struct kube_pod *p)
     n->used_cpu -= c->cpu_request;
     n->used_mem -= c->mem_request_gb;
     n->npods--;
+    n->changed_s = kube_now(k);
     if (n->npods == 0) {
         n->used_cpu = 0; /* no drift from sums of doubles */
         n->used_mem = 0;

@@ -173,6 +173,8 @@ struct kube_node {
     double pull_free_s;               /* s: when its image puller is free */
     double *image_at;                 /* [deployment] s: image present from; NAN: never */
     int replaces;                     /* Karpenter: the node it replaces once Ready; -1 */
+    bool replaced;                    /* Karpenter: a replacement for it is launching */
+    double changed_s;                 /* s: a pod was last placed on or taken off it */
     struct kube_proxy *proxy;         /* [deployment] NodePorts; NULL without instance mode */
 };
 
@@ -222,7 +224,7 @@ struct kube_cluster {
     struct kube_pod *pods;
     uint32_t npods, pod_cap;
     int *group_target;                /* [group] the node group's desired size */
-    const struct catalog_instance **karp_types;
+    struct karp_type *karp_types;     /* Karpenter's allowed types with their allocatable */
     struct ca_state ca;
     double *unneeded_since;           /* [node] the Cluster Autoscaler's clock */
     double batch_first_s, batch_last_s; /* Karpenter's open batch; NAN none */
@@ -234,8 +236,10 @@ struct kube_cluster {
     struct ca_node *v_nodes;
     struct ca_group *v_groups;
     struct hpa_pod *v_hpa;
-    double *v_free;                   /* [2 × node] cpu, memory free on launching nodes */
-    int *v_podidx, *v_remove;
+    double *v_free;                   /* [3 × node] cpu, memory, pod slots free */
+    struct ca_scratch v_sc;           /* [pods] */
+    int *v_dest;                      /* [pods] */
+    int *v_podidx, *v_remove, *v_gsize;
     int karp_seen;                    /* uncovered pending pods at Karpenter's last look */
     uint32_t v_cap_pods, v_cap_nodes;
 };

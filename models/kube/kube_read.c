@@ -25,8 +25,7 @@ static const char *const pull_keys[] = {"throughput", "latency", NULL};
 static const char *const ca_keys[] = {
     "scan_interval", "expander", "scale_down_enabled", "scale_down_utilization_threshold",
     "scale_down_unneeded_time", "scale_down_delay_after_add", "scale_down_delay_after_delete",
-    "scale_down_delay_after_failure", "max_empty_bulk_delete", "max_nodes_total",
-    "max_node_provision_time", NULL};
+    "max_empty_bulk_delete", "max_nodes_total", NULL};
 static const char *const karp_keys[] = {"instance_types", "batch_idle_duration",
                                         "batch_max_duration", "consolidation_policy",
                                         "consolidate_after", "budget", NULL};
@@ -407,12 +406,8 @@ int kube_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_kube *e)
                            &k->scale_down_delay_after_add_s);
         yread_zero_or_more(&r->y, ca, "scale_down_delay_after_delete", SIM_UNIT_SECONDS,
                            &k->scale_down_delay_after_delete_s);
-        yread_zero_or_more(&r->y, ca, "scale_down_delay_after_failure", SIM_UNIT_SECONDS,
-                           &k->scale_down_delay_after_failure_s);
         yread_int(&r->y, ca, "max_empty_bulk_delete", 1, 100000, &k->max_empty_bulk_delete);
         yread_int(&r->y, ca, "max_nodes_total", 0, 1000000, &k->max_nodes_total);
-        yread_positive(&r->y, ca, "max_node_provision_time", SIM_UNIT_SECONDS,
-                       &k->max_node_provision_s);
         if (k->scale_down_utilization_threshold > 1)
             yread_error(&r->y, &ytree_get(ca, "scale_down_utilization_threshold")->loc,
                         "scale_down_utilization_threshold is a fraction, at most 1, got %g",
@@ -443,7 +438,7 @@ int kube_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_kube *e)
             k->policy = (enum karp_consolidation)p;
         yread_zero_or_more(&r->y, kp, "consolidate_after", SIM_UNIT_SECONDS,
                            &k->consolidate_after_s);
-        yread_zero_or_more(&r->y, kp, "budget", SIM_UNIT_NONE, &k->budget_nodes_pct);
+        yread_zero_or_more(&r->y, kp, "budget", SIM_UNIT_NONE, &k->budget_pct);
     }
     if (c->autoscaler == KUBE_AS_KARPENTER && c->nkarp_types == 0)
         yread_error(&r->y, &m->loc, "autoscaler karpenter needs karpenter.instance_types: "
@@ -632,13 +627,11 @@ void kube_cfg_write(const struct sc_kube *e, char *const *zones, FILE *f)
                "      scale_down_enabled: %s\n      scale_down_utilization_threshold: %.10g\n"
                "      scale_down_unneeded_time: %.10gs\n      scale_down_delay_after_add: "
                "%.10gs\n      scale_down_delay_after_delete: %.10gs\n"
-               "      scale_down_delay_after_failure: %.10gs\n      max_empty_bulk_delete: %d\n"
-               "      max_nodes_total: %d\n      max_node_provision_time: %.10gs\n",
+               "      max_empty_bulk_delete: %d\n      max_nodes_total: %d\n",
             k->scan_interval_s, expanders[k->expander], k->scale_down_enabled ? "true" : "false",
             k->scale_down_utilization_threshold, k->scale_down_unneeded_s,
             k->scale_down_delay_after_add_s, k->scale_down_delay_after_delete_s,
-            k->scale_down_delay_after_failure_s, k->max_empty_bulk_delete, k->max_nodes_total,
-            k->max_node_provision_s);
+            k->max_empty_bulk_delete, k->max_nodes_total);
     const struct karp_cfg *kp = &c->karp;
     fputs("    karpenter:\n      instance_types: [", f);
     for (int i = 0; i < c->nkarp_types; i++)
@@ -648,7 +641,7 @@ void kube_cfg_write(const struct sc_kube *e, char *const *zones, FILE *f)
                "      budget: %.10g\n",
             kp->batch_idle_s, kp->batch_max_s,
             kp->policy == KARP_WHEN_EMPTY ? "WhenEmpty" : "WhenEmptyOrUnderutilized",
-            kp->consolidate_after_s, kp->budget_nodes_pct);
+            kp->consolidate_after_s, kp->budget_pct);
     if (e->fargate_start) {
         fputs("    fargate_start: ", f);
         ywrite_dist(f, e->fargate_start);

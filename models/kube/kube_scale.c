@@ -42,6 +42,8 @@ static void scrape(struct sim *sim, void *ctx, uint64_t arg)
     sim_event_after(sim, dp->cfg.metric_resolution_s, scrape, k, arg);
 }
 
+static void scratch(struct kube_cluster *k);
+
 /* ---- the Horizontal Pod Autoscaler ---- */
 
 static void hpa_sync(struct sim *sim, void *ctx, uint64_t arg)
@@ -51,15 +53,7 @@ static void hpa_sync(struct sim *sim, void *ctx, uint64_t arg)
     struct kube_deploy *dp = &k->deps[d];
     const struct hpa_cfg *hc = &dp->cfg.hpa;
     double now = sim_now(sim);
-    uint32_t n = 0;
-    for (uint32_t j = 0; j < k->npods; j++)
-        n += k->pods[j].deploy == d && k->pods[j].state != KUBE_POD_GONE;
-    if (n > k->v_cap_pods) {
-        k->v_cap_pods = n + n / 2 + 16;
-        k->v_pods = xrealloc(k->v_pods, k->v_cap_pods * sizeof *k->v_pods);
-        k->v_podidx = xrealloc(k->v_podidx, k->v_cap_pods * sizeof *k->v_podidx);
-        k->v_hpa = xrealloc(k->v_hpa, k->v_cap_pods * sizeof *k->v_hpa);
-    }
+    scratch(k);
     int np = 0;
     for (uint32_t j = 0; j < k->npods; j++) {
         const struct kube_pod *p = &k->pods[j];
@@ -97,13 +91,10 @@ static void hpa_sync(struct sim *sim, void *ctx, uint64_t arg)
     sim_event_after(sim, hc->sync_s, hpa_sync, k, arg);
 }
 
-/* ---- node autoscalers: what is pending and not yet covered ---- */
+/* ---- node autoscalers: their views of the cluster ---- */
 
-/* Free room of the launching nodes, filled first fit by the pending pods in creation
- * order: a pod that fits there will be scheduled when they are Ready, so no autoscaler
- * launches for it again (the Cluster Autoscaler's "upcoming nodes").  Writes the uncovered
- * pending pods' views to k->v_pods; returns their count. */
-static int uncovered_pending(struct kube_cluster *k)
+/* Grow the scratch arrays for the cluster as it is now. */
+static void scratch(struct kube_cluster *k)
 {
     uint32_t need = k->npods + 1;
     if (need > k->v_cap_pods) {
@@ -111,18 +102,33 @@ static int uncovered_pending(struct kube_cluster *k)
         k->v_pods = xrealloc(k->v_pods, k->v_cap_pods * sizeof *k->v_pods);
         k->v_podidx = xrealloc(k->v_podidx, k->v_cap_pods * sizeof *k->v_podidx);
         k->v_hpa = xrealloc(k->v_hpa, k->v_cap_pods * sizeof *k->v_hpa);
+        k->v_sc.order = xrealloc(k->v_sc.order, k->v_cap_pods * sizeof *k->v_sc.order);
+        k->v_sc.room = xrealloc(k->v_sc.room, 3 * k->v_cap_pods * sizeof *k->v_sc.room);
+        k->v_dest = xrealloc(k->v_dest, k->v_cap_pods * sizeof *k->v_dest);
     }
     if (k->nnodes + 1 > k->v_cap_nodes) {
         k->v_cap_nodes = k->nnodes + k->nnodes / 2 + 16;
         k->v_nodes = xrealloc(k->v_nodes, k->v_cap_nodes * sizeof *k->v_nodes);
-        k->v_free = xrealloc(k->v_free, 2 * k->v_cap_nodes * sizeof *k->v_free);
+        k->v_free = xrealloc(k->v_free, 3 * k->v_cap_nodes * sizeof *k->v_free);
         k->v_remove = xrealloc(k->v_remove, k->v_cap_nodes * sizeof *k->v_remove);
     }
+    if (!k->v_gsize)
+        k->v_gsize = xcalloc((size_t)(k->cfg.ngroups ? k->cfg.ngroups : 1), sizeof *k->v_gsize);
+}
+
+/* The pending pods not covered by launching nodes, into k->v_pods (k->v_podidx: which
+ * pod).  The launching nodes' room is filled first fit by the pending pods in creation
+ * order: a pod that fits there will be scheduled when they are Ready, so no autoscaler
+ * launches for it again (the Cluster Autoscaler's "upcoming nodes"). */
+static int uncovered_pending(struct kube_cluster *k)
+{
+    scratch(k);
     for (uint32_t i = 0; i < k->nnodes; i++) {
         const struct kube_node *n = &k->nodes[i];
         bool up = n->state == KUBE_NODE_LAUNCHING;
-        k->v_free[2 * i] = up ? n->alloc_cpu : 0;
-        k->v_free[2 * i + 1] = up ? n->alloc_mem : 0;
+        k->v_free[3 * i] = up ? n->alloc_cpu : 0;
+        k->v_free[3 * i + 1] = up ? n->alloc_mem : 0;
+        k->v_free[3 * i + 2] = up ? n->max_pods : 0;
     }
     int np = 0;
     for (uint32_t j = 0; j < k->npods; j++) {
@@ -132,10 +138,12 @@ static int uncovered_pending(struct kube_cluster *k)
         const struct kube_deploy_cfg *c = &k->deps[p->deploy].cfg;
         bool covered = false;
         for (uint32_t i = 0; i < k->nnodes && !covered; i++)
-            if (k->v_free[2 * i] + KUBE_EPS >= c->cpu_request &&
-                k->v_free[2 * i + 1] + KUBE_EPS >= c->mem_request_gb) {
-                k->v_free[2 * i] -= c->cpu_request;
-                k->v_free[2 * i + 1] -= c->mem_request_gb;
+            if (k->v_free[3 * i] + KUBE_EPS >= c->cpu_request &&
+                k->v_free[3 * i + 1] + KUBE_EPS >= c->mem_request_gb &&
+                k->v_free[3 * i + 2] >= 1) {
+                k->v_free[3 * i] -= c->cpu_request;
+                k->v_free[3 * i + 1] -= c->mem_request_gb;
+                k->v_free[3 * i + 2] -= 1;
                 covered = true;
             }
         if (covered)
@@ -145,6 +153,38 @@ static int uncovered_pending(struct kube_cluster *k)
                                           .zone = -1, .blocks_scale_down = false};
     }
     return np;
+}
+
+/* Every node, in order (so unneeded_since lines up), with the pods on it. */
+static void nodes_view(struct kube_cluster *k)
+{
+    scratch(k);
+    int np = 0;
+    for (uint32_t i = 0; i < k->nnodes; i++) {
+        const struct kube_node *n = &k->nodes[i];
+        int first = np;
+        for (uint32_t j = 0; j < k->npods; j++) {
+            const struct kube_pod *p = &k->pods[j];
+            if (p->node != (int)i || p->state >= KUBE_POD_TERMINATING)
+                continue;
+            const struct kube_deploy_cfg *c = &k->deps[p->deploy].cfg;
+            k->v_pods[np] = (struct ca_pod){.req = {c->cpu_request, c->mem_request_gb},
+                                            .zone = -1, .blocks_scale_down = false};
+            k->v_podidx[np] = np;
+            np++;
+        }
+        k->v_nodes[i] = (struct ca_node){
+            .group = n->group,
+            .alloc = {n->alloc_cpu, n->alloc_mem},
+            .requested = {n->used_cpu, n->used_mem},
+            .ready = n->state == KUBE_NODE_READY && !n->replaced,
+            .npods = np - first,
+            .max_pods = n->max_pods,
+            .pods = k->v_podidx + first,
+            .changed_s = n->changed_s,
+            .type = n->type,
+        };
+    }
 }
 
 /* ---- the Cluster Autoscaler ---- */
@@ -157,17 +197,15 @@ static void groups_view(struct kube_cluster *k)
     for (int g = 0; g < k->cfg.ngroups; g++) {
         const struct kube_node_group_cfg *ng = &k->cfg.groups[g];
         const struct catalog_instance *ci = catalog_find(ng->instance_type);
+        int mp = ng->max_pods > 0 ? ng->max_pods : kube_eks_max_pods(ci);
         k->v_groups[g] = (struct ca_group){
             .name = ng->name,
-            .alloc = {kube_alloc_cpu(ci, k->cfg.reserved_cpu_frac),
-                      kube_alloc_mem(ci, ng->max_pods > 0 ? ng->max_pods
-                                                          : kube_eks_max_pods(ci))},
-            .zone = -1,
+            .alloc = {kube_alloc_cpu(ci, k->cfg.reserved_cpu_frac), kube_alloc_mem(ci, mp)},
+            .max_pods = mp,
             .target = k->group_target[g],
             .min = ng->min,
             .max = ng->max,
             .priority = ng->priority,
-            .price_per_hour = ci->price_per_hour_usd,
         };
     }
 }
@@ -178,9 +216,12 @@ static void ca_scale_up(struct kube_cluster *k, double now)
     if (np == 0)
         return;
     groups_view(k);
+    int total = 0;
+    for (uint32_t i = 0; i < k->nnodes; i++)
+        total += k->nodes[i].state <= KUBE_NODE_READY;
     struct ca_scale_up up;
-    if (ca_plan_scale_up(&k->cfg.ca, k->v_groups, k->cfg.ngroups, k->v_pods, np, k->rng,
-                         &up) != 0 || up.nodes <= 0)
+    if (ca_plan_scale_up(&k->cfg.ca, k->v_groups, k->cfg.ngroups, k->v_pods, np, total, k->rng,
+                         &k->v_sc, &up) != 0)
         return;
     int g = up.group, from = k->group_target[g];
     k->group_target[g] = from + up.nodes;
@@ -200,46 +241,20 @@ static void ca_scale_up(struct kube_cluster *k, double now)
 static void ca_scale_down(struct kube_cluster *k, double now)
 {
     groups_view(k);
-    /* Every node, in order (so unneeded_since lines up); pods by node. */
-    int np = 0;
-    for (uint32_t i = 0; i < k->nnodes; i++) {
-        const struct kube_node *n = &k->nodes[i];
-        int first = np;
-        for (uint32_t j = 0; j < k->npods; j++) {
-            const struct kube_pod *p = &k->pods[j];
-            if (p->node != (int)i || p->state >= KUBE_POD_TERMINATING)
-                continue;
-            const struct kube_deploy_cfg *c = &k->deps[p->deploy].cfg;
-            k->v_pods[np] = (struct ca_pod){.req = {c->cpu_request, c->mem_request_gb},
-                                            .zone = -1, .blocks_scale_down = false};
-            k->v_podidx[np] = np;
-            np++;
-        }
-        k->v_nodes[i] = (struct ca_node){
-            .group = n->group,
-            .alloc = {n->alloc_cpu, n->alloc_mem},
-            .requested = {n->used_cpu, n->used_mem},
-            .ready = n->state == KUBE_NODE_READY && n->group >= 0,
-            .deleting = n->state >= KUBE_NODE_DRAINING,
-            .npods = np - first,
-            .pods = k->v_podidx + first,
-            .launched_s = n->launched_s,
-        };
-    }
+    nodes_view(k);
     int nr = ca_plan_scale_down(&k->cfg.ca, &k->ca, now, k->v_groups, k->cfg.ngroups,
                                 k->v_nodes, (int)k->nnodes, k->v_pods, k->unneeded_since,
-                                k->v_remove, (int)k->nnodes);
+                                k->v_free, k->v_dest, k->v_gsize, k->v_remove, (int)k->nnodes);
     for (int r = 0; r < nr; r++) {
         uint32_t i = (uint32_t)k->v_remove[r];
         struct kube_node *n = &k->nodes[i];
         int g = n->group;
-        if (g < 0 || n->state != KUBE_NODE_READY || k->group_target[g] <= k->cfg.groups[g].min)
-            continue;
         k->group_target[g]--;
         kube_log(k, "scaling", k->cfg.groups[g].name, "ScaleDown: node %s removed by cluster "
-                 "autoscaler (utilization below %.10g %% for %.10gs); group %s size %d",
-                 n->name, 100 * k->cfg.ca.scale_down_utilization_threshold,
-                 k->cfg.ca.scale_down_unneeded_s, k->cfg.groups[g].name, k->group_target[g]);
+                 "autoscaler (%s, unneeded for %.10gs); setting group %s size to %d",
+                 n->name, n->npods ? "its pods fit on other nodes" : "empty",
+                 now - k->unneeded_since[i], k->cfg.groups[g].name, k->group_target[g]);
+        k->unneeded_since[i] = (double)NAN;
         k->scale_downs++;
         kube_node_drain(k, i);
     }
@@ -260,6 +275,23 @@ static void ca_scan(struct sim *sim, void *ctx, uint64_t arg)
 
 /* ---- Karpenter ---- */
 
+/* The zone with the fewest of Karpenter's active nodes (it spreads over the subnets). */
+static int karp_zone(const struct kube_cluster *k)
+{
+    int nz = kube_nzones_of(k, NULL, 0), best = kube_zone_at(k, NULL, 0, 0), bestn = INT32_MAX;
+    for (int q = 0; q < nz; q++) {
+        int z = kube_zone_at(k, NULL, 0, q), c = 0;
+        for (uint32_t i = 0; i < k->nnodes; i++)
+            c += k->nodes[i].group < 0 && k->nodes[i].zone == z &&
+                 k->nodes[i].state <= KUBE_NODE_READY;
+        if (c < bestn) {
+            bestn = c;
+            best = z;
+        }
+    }
+    return best;
+}
+
 static void karp_tick(struct sim *sim, void *ctx, uint64_t arg)
 {
     (void)arg;
@@ -277,12 +309,13 @@ static void karp_tick(struct sim *sim, void *ctx, uint64_t arg)
         k->batch_first_s = k->batch_last_s = (double)NAN;
     } else if (karp_batch_ready(&k->cfg.karp, k->batch_first_s, k->batch_last_s, now)) {
         struct karp_node_plan plan[64];
-        int n = karp_plan_launch(&k->cfg.karp, k->v_pods, np, plan, 64);
+        int n = karp_plan_launch(&k->cfg.karp, k->v_pods, np, &k->v_sc, plan, 64);
         for (int i = 0; i < n; i++) {
-            int zone = plan[i].zone >= 0 ? plan[i].zone : kube_zone_at(k, NULL, 0, k->karp_seq++);
-            struct kube_node *nd = kube_node_new(k, -1, plan[i].type, zone, false);
+            const struct catalog_instance *ci = k->cfg.karp.types[plan[i].type].ci;
+            int zone = karp_zone(k);
+            struct kube_node *nd = kube_node_new(k, -1, ci, zone, false);
             kube_log(k, "scaling", k->name, "Launched: launched nodeclaim %s (%s, %s) for %d "
-                     "pending pods", nd->name, plan[i].type->name,
+                     "pending pods", nd->name, ci->name,
                      target_list_zone_name(k->targets, zone), plan[i].npods);
         }
         if (n > 0)
@@ -298,46 +331,30 @@ static void karp_disrupt(struct sim *sim, void *ctx, uint64_t arg)
     (void)arg;
     struct kube_cluster *k = ctx;
     double now = sim_now(sim);
-    int np = 0;
-    (void)uncovered_pending(k); /* sizes the scratch arrays */
-    for (uint32_t i = 0; i < k->nnodes; i++) {
-        const struct kube_node *n = &k->nodes[i];
-        int first = np;
-        for (uint32_t j = 0; j < k->npods; j++) {
-            const struct kube_pod *p = &k->pods[j];
-            if (p->node != (int)i || p->state >= KUBE_POD_TERMINATING)
-                continue;
-            const struct kube_deploy_cfg *c = &k->deps[p->deploy].cfg;
-            k->v_pods[np] = (struct ca_pod){.req = {c->cpu_request, c->mem_request_gb},
-                                            .zone = -1, .blocks_scale_down = false};
-            k->v_podidx[np] = np;
-            np++;
-        }
-        k->v_nodes[i] = (struct ca_node){
-            .group = n->group,
-            .alloc = {n->alloc_cpu, n->alloc_mem},
-            .requested = {n->used_cpu, n->used_mem},
-            .ready = n->state == KUBE_NODE_READY && n->replaces < 0,
-            .deleting = n->state >= KUBE_NODE_DRAINING,
-            .npods = np - first,
-            .pods = k->v_podidx + first,
-            .launched_s = n->launched_s,
-            .type = n->type,
-        };
-    }
+    nodes_view(k);
+    int disrupting = 0;
+    for (uint32_t i = 0; i < k->nnodes; i++)
+        disrupting += k->nodes[i].group < 0 &&
+                      (k->nodes[i].state == KUBE_NODE_DRAINING || k->nodes[i].replaced);
     struct karp_action act;
     if (karp_plan_consolidation(&k->cfg.karp, now, k->v_nodes, (int)k->nnodes, k->v_pods,
-                                &act) == 1) {
+                                disrupting, k->v_free, k->v_dest, &act) == 1) {
         struct kube_node *n = &k->nodes[act.node];
-        if (act.replace_with) {
-            struct kube_node *r = kube_node_new(k, -1, act.replace_with, n->zone, false);
+        if (act.replace_type >= 0) {
+            const struct catalog_instance *ci = k->cfg.karp.types[act.replace_type].ci;
+            int zone = n->zone;
+            char old[256];
+            snprintf(old, sizeof old, "%s (%s)", n->name, n->type->name);
+            k->nodes[act.node].replaced = true;
+            struct kube_node *r = kube_node_new(k, -1, ci, zone, false); /* may move nodes */
             r->replaces = act.node;
-            kube_log(k, "scaling", k->name, "DisruptionReplace: replacing node %s (%s) with "
-                     "nodeclaim %s (%s): underutilized", k->nodes[act.node].name,
-                     k->nodes[act.node].type->name, r->name, act.replace_with->name);
+            kube_log(k, "scaling", k->name, "DisruptionLaunching: replacing node %s with "
+                     "nodeclaim %s (%s): underutilized, a cheaper type fits its pods",
+                     old, r->name, ci->name);
         } else {
             kube_log(k, "scaling", k->name, "DisruptionTerminating: disrupting node %s (%s): "
-                     "%s", n->name, n->type->name, n->npods ? "underutilized" : "empty");
+                     "%s", n->name, n->type->name,
+                     n->npods ? "underutilized, its pods fit on other nodes" : "empty");
             kube_node_drain(k, (uint32_t)act.node);
         }
         k->scale_downs++;
@@ -348,9 +365,13 @@ static void karp_disrupt(struct sim *sim, void *ctx, uint64_t arg)
 void kube_node_became_ready(struct kube_cluster *k, uint32_t i)
 {
     int old = k->nodes[i].replaces;
-    if (old >= 0 && k->nodes[old].state == KUBE_NODE_READY)
-        kube_node_drain(k, (uint32_t)old);
     k->nodes[i].replaces = -1;
+    if (old >= 0 && k->nodes[old].state == KUBE_NODE_READY) {
+        kube_log(k, "scaling", k->name, "DisruptionTerminating: disrupting node %s (%s): "
+                 "replaced by %s", k->nodes[old].name, k->nodes[old].type->name,
+                 k->nodes[i].name);
+        kube_node_drain(k, (uint32_t)old);
+    }
 }
 
 void kube_loops_start(struct kube_cluster *k)
