@@ -204,6 +204,8 @@ struct kube_deploy {
     uint64_t rescales, created, deleted;
     double pod_seconds;               /* closed pods' scheduled→gone time */
     uint32_t *ready, nready, ready_cap; /* Ready pods (endpoints), in the order they became so */
+    uint64_t started_pods;            /* pods that became Ready during the run */
+    double wait_sum_s, pending_sum_s; /* their creation → Ready, and creation → scheduled */
     uint64_t proxied, proxied_cross;  /* instance: requests kube-proxy passed, across zones */
     double cross_zone_bytes;          /* instance: bytes of those across zones */
 };

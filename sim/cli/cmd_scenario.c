@@ -419,7 +419,8 @@ static const struct {
                     "max_in_service, desired_end"},
     {"eks_cluster", "node_hours, cost_usd, node_launches, node_terminations, scale_ups, "
                     "scale_downs, max_nodes_ready"},
-    {"deployment", "pod_hours, rescales, pods_created, max_ready, desired_end, "
+    {"deployment", "pod_hours, rescales, pods_created, max_ready, pods_started, "
+                   "pod_start_mean_s, pod_pending_mean_s, desired_end, "
                    "proxied_cross_zone_pct, proxy_cross_zone_gb"},
     {NULL, NULL},
 };

@@ -220,16 +220,14 @@ static void setup_series(struct run *r)
     for (int i = 0; i < w->nkube; i++) {
         struct kube_cluster *k = w->kube[i];
         struct kube_meas *m = &r->kube[i];
-        m->id_launching = define(r, "eks_cluster", k->name, "nodes_launching");
-        m->id_ready = define(r, "eks_cluster", k->name, "nodes_ready");
-        m->id_draining = define(r, "eks_cluster", k->name, "nodes_draining");
-        m->id_cpu_req = define(r, "eks_cluster", k->name, "cpu_requested_pct");
-        m->id_pending = define(r, "eks_cluster", k->name, "pending_pods");
         size_t nd = (size_t)(k->ndeps ? k->ndeps : 1);
         m->id_dep = xcalloc(nd * KUBE_DEP_SERIES, sizeof *m->id_dep);
         m->max_ready = xcalloc(nd, sizeof *m->max_ready);
         m->w_rescales = xcalloc(nd, sizeof *m->w_rescales);
         m->w_created = xcalloc(nd, sizeof *m->w_created);
+        m->w_started = xcalloc(nd, sizeof *m->w_started);
+        m->w_wait = xcalloc(nd, sizeof *m->w_wait);
+        m->w_pending = xcalloc(nd, sizeof *m->w_pending);
         for (int d = 0; d < k->ndeps; d++) {
             const struct kube_deploy *dp = &k->deps[d];
             int *id = m->id_dep + (size_t)d * KUBE_DEP_SERIES;
@@ -243,6 +241,12 @@ static void setup_series(struct run *r)
                 id[6 + q] = define(r, "deployment", dp->cfg.name, metric);
             }
         }
+        /* The cluster's nodes after its deployments' pods: capacity.png draws them below. */
+        m->id_launching = define(r, "eks_cluster", k->name, "nodes_launching");
+        m->id_ready = define(r, "eks_cluster", k->name, "nodes_ready");
+        m->id_draining = define(r, "eks_cluster", k->name, "nodes_draining");
+        m->id_cpu_req = define(r, "eks_cluster", k->name, "cpu_requested_pct");
+        m->id_pending = define(r, "eks_cluster", k->name, "pending_pods");
     }
     sync_targets(r);
 }
@@ -491,6 +495,9 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
         for (int d = 0; d < k->ndeps; d++) {
             m->w_rescales[d] = k->deps[d].rescales;
             m->w_created[d] = k->deps[d].created;
+            m->w_started[d] = k->deps[d].started_pods;
+            m->w_wait[d] = k->deps[d].wait_sum_s;
+            m->w_pending[d] = k->deps[d].pending_sum_s;
         }
     }
     for (int i = 0; i < w->nasgs; i++) {
@@ -789,6 +796,9 @@ out_world_only:
         free(r.kube[i].max_ready);
         free(r.kube[i].w_rescales);
         free(r.kube[i].w_created);
+        free(r.kube[i].w_started);
+        free(r.kube[i].w_wait);
+        free(r.kube[i].w_pending);
     }
     free(r.kube);
     slo_windows_free(r.slo_win);

@@ -72,7 +72,8 @@ struct ecs_meas {
 
 struct kube_meas {
     uint64_t w_launches, w_terminations, w_scale_ups, w_scale_downs;
-    uint64_t *w_rescales, *w_created;   /* [deployment] */
+    uint64_t *w_rescales, *w_created, *w_started; /* [deployment] */
+    double *w_wait, *w_pending;         /* [deployment] */
     int id_launching, id_ready, id_draining, id_cpu_req, id_pending;
     int *id_dep;                        /* [deployment × KUBE_DEP_SERIES] */
     int *max_ready;                     /* [deployment] */

@@ -250,6 +250,14 @@ struct summary *run_make_summary(struct run *r)
             summary_add(s, "deployment", dp->cfg.name, "pods_created",
                         (double)(dp->created - m->w_created[d]));
             summary_add(s, "deployment", dp->cfg.name, "max_ready", m->max_ready[d]);
+            /* Time to capacity: the pods that became Ready after the warm-up, from their
+             * creation (the HPA's decision) to Ready, and the part spent Pending. */
+            double ns = (double)(dp->started_pods - m->w_started[d]);
+            summary_add(s, "deployment", dp->cfg.name, "pods_started", ns);
+            summary_add(s, "deployment", dp->cfg.name, "pod_start_mean_s",
+                        ns > 0 ? (dp->wait_sum_s - m->w_wait[d]) / ns : 0);
+            summary_add(s, "deployment", dp->cfg.name, "pod_pending_mean_s",
+                        ns > 0 ? (dp->pending_sum_s - m->w_pending[d]) / ns : 0);
             summary_add(s, "deployment", dp->cfg.name, "desired_end", dp->desired);
             if (dp->cfg.target_type == KUBE_TARGET_INSTANCE) {
                 /* kube-proxy's extra hop: whole-run counts (it is a property of the
