@@ -114,19 +114,23 @@ static void consolidation_empty_first(void)
     for (int i = 0; i < 7; i++)
         add_node(&x, -1, "c5.xlarge", 3, 1); /* 10 nodes: the budget allows 1 */
     struct karp_action a;
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, 0, x.free_room, x.dest, &a), 1);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn, 0, x.free_room, x.dest, &a), 1);
     CU_ASSERT_EQUAL(a.node, 2);
     CU_ASSERT_EQUAL(a.replace_type, -1);
     /* one disruption in progress: 10 % of 10 nodes is 1, nothing more now */
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, 1, x.free_room, x.dest, &a), 0);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn, 1, x.free_room, x.dest, &a), 0);
     /* consolidateAfter 60 s: the empty node changed at 0, so not before 60 s */
     c.consolidate_after_s = 60;
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 59, x.n, x.nn, x.p, 0, x.free_room, x.dest, &a), 0);
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 60, x.n, x.nn, x.p, 0, x.free_room, x.dest, &a), 1);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 59, x.n, x.nn, x.p, x.nn, 0, x.free_room, x.dest, &a), 0);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 60, x.n, x.nn, x.p, x.nn, 0, x.free_room, x.dest, &a), 1);
+    /* 10 Ready and 1 launching: total 11, ceil(1.1) = 2 less 1 not Ready leaves 1 */
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn + 1, 1, x.free_room, x.dest, &a), 1);
+    /* 10 Ready, 1 launching and 1 being deleted: ceil(1.2) = 2 less 2 leaves none */
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn + 2, 2, x.free_room, x.dest, &a), 0);
     /* with 19 nodes the budget is ceil(1.9) = 2: one in progress leaves room for one */
     for (int i = 0; i < 9; i++)
         add_node(&x, -1, "c5.xlarge", 3, 1);
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, 1, x.free_room, x.dest, &a), 1);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn, 1, x.free_room, x.dest, &a), 1);
 }
 
 /* No empty node: the one with the fewest pods whose pods fit elsewhere is deleted. */
@@ -140,12 +144,12 @@ static void consolidation_deletes_when_pods_fit_elsewhere(void)
     add_node(&x, -1, "c5.xlarge", 3, 1);
     add_node(&x, -1, "c5.xlarge", 1, 1);
     struct karp_action a;
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, 0, x.free_room, x.dest, &a), 1);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn, 0, x.free_room, x.dest, &a), 1);
     CU_ASSERT_EQUAL(a.node, 2);
     CU_ASSERT_EQUAL(a.replace_type, -1);
     /* WhenEmpty: nothing, there is no empty node */
     c.policy = KARP_WHEN_EMPTY;
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, 0, x.free_room, x.dest, &a), 0);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn, 0, x.free_room, x.dest, &a), 0);
 }
 
 /* A c5.4xlarge running 3 cores of pods, with nowhere else to put them: replaced by the
@@ -158,13 +162,13 @@ static void consolidation_replaces_by_a_cheaper_type(void)
     memset(&x, 0, sizeof x);
     add_node(&x, -1, "c5.4xlarge", 3, 1);
     struct karp_action a;
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, 0, x.free_room, x.dest, &a), 1);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn, 0, x.free_room, x.dest, &a), 1);
     CU_ASSERT_EQUAL(a.node, 0);
     CU_ASSERT_EQUAL(a.replace_type, 0);
     /* already the cheapest that fits: nothing */
     memset(&x, 0, sizeof x);
     add_node(&x, -1, "c5.xlarge", 3, 1);
-    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, 0, x.free_room, x.dest, &a), 0);
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, x.n, x.nn, x.p, x.nn, 0, x.free_room, x.dest, &a), 0);
 }
 
 static CU_TestInfo tests[] = {

@@ -337,6 +337,51 @@ static void bad_configurations_are_reported(void)
                     "    deployments: [ { name: web, external_traffic_policy: Local } ]\n");
     CU_ASSERT_PTR_NOT_NULL(strstr(m, "external_traffic_policy is for target_type instance"));
     free(m);
+    m = check_error("  - name: k\n"
+                    "    fargate_profiles: [ { name: fp, deployments: [web] } ]\n"
+                    "    deployments: [ { name: web, target_type: instance } ]\n");
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "target_type must be ip"));
+    free(m);
+}
+
+/* A target group has one target type: EC2 instances (by instance id) and ip pods in one
+ * group is an error naming both; a given target_type must agree with what registers. */
+static void a_target_group_has_one_target_type(void)
+{
+    static const char *const base =
+        "duration: 10s\n"
+        "workloads: [ { name: w, entry: lb, arrivals: 'poisson(rate=1/s)', demand: const(10ms) } ]\n"
+        "load_balancers: [ { name: lb, zones: [a], listeners: [ { forward: web } ] } ]\n"
+        "target_groups:\n"
+        "  - { name: web%s%s }\n"
+        "eks_clusters:\n"
+        "  - name: k\n"
+        "    node_groups: [ { name: ng, instance_type: c5.large } ]\n"
+        "    deployments: [ { name: app, target_groups: [web] } ]\n";
+    char text[1024];
+    struct scenario *sc = NULL;
+    snprintf(text, sizeof text, base, "", "");
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "ok.yaml", NULL, 0, &sc), 0);
+    CU_ASSERT_EQUAL(sc->tgs[0].target_type, SC_TGT_IP);
+    scenario_free(sc);
+    sc = NULL;
+    struct unit_diag_capture cap;
+    snprintf(text, sizeof text, base, ", target_type: instance", "");
+    unit_diag_capture_start(&cap);
+    CU_ASSERT_NOT_EQUAL(scenario_load_string(text, "bad.yaml", NULL, 0, &sc), 0);
+    char *m = unit_diag_capture_end(&cap);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "deployment 'app' (target type ip) registers with target "
+                                     "group 'web' by ip, but its target_type is instance"));
+    free(m);
+    scenario_free(sc);
+    sc = NULL;
+    snprintf(text, sizeof text, base, "", ", targets: [ { kind: ec2, instance_type: c5.large, count: 1 } ]");
+    unit_diag_capture_start(&cap);
+    CU_ASSERT_NOT_EQUAL(scenario_load_string(text, "bad.yaml", NULL, 0, &sc), 0);
+    m = unit_diag_capture_end(&cap);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "but the EC2 target 1 registers by instance"));
+    free(m);
+    scenario_free(sc);
 }
 
 static CU_TestInfo tests[] = {
@@ -351,6 +396,7 @@ static CU_TestInfo tests[] = {
     {"instance_mode_crosses_zones_half_the_time", instance_mode_crosses_zones_half_the_time},
     {"local_policy_fails_nodes_without_pods", local_policy_fails_nodes_without_pods},
     {"bad_configurations_are_reported", bad_configurations_are_reported},
+    {"a_target_group_has_one_target_type", a_target_group_has_one_target_type},
     CU_TEST_INFO_NULL,
 };
 

@@ -618,8 +618,8 @@ static void ecs_services_get_task_and_cluster_panels(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
     /* three panels in column order: batch, api and api's cluster right below it */
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set output 'capacity.png'\nset multiplot layout 3,1 "
-                                      "title 'Capacity against offered load, an ECS "
-                                      "service''s cluster below it"));
+                                      "title 'Capacity against offered load, the nodes "
+                                      "or instances below"));
     const char *batch = strstr(gp, "set ylabel 'tasks'\nset ytics nomirror\nset y2tics\n"
                                    "set y2range [0:1<*]\nset y2label 'offered load "
                                    "(requests/s)'\nset lmargin 10\nset rmargin 12\n"

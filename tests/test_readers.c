@@ -351,6 +351,7 @@ static void target_group_defaults_come_from_the_lb_type_that_uses_it(void)
                       "  - name: \"web\"\n"
                       "    algorithm: round_robin\n"
                       "    cross_zone: use_load_balancer_configuration\n"
+                      "    target_type: instance\n"
                       "    health_check: { interval: 10s, timeout: 5s, healthy: 5, unhealthy: 2 }\n"
                       "    slow_start: 0s\n"
                       "    stickiness: none\n"

@@ -26,6 +26,11 @@ struct ytree;
 
 enum sc_cross_zone { SC_XZ_INHERIT, SC_XZ_ON, SC_XZ_OFF };
 
+/* What a target group's targets are registered by (AWS's TargetType): an instance id, an
+ * IP address (Fargate and awsvpc tasks, EKS pods with target type ip), or an ALB (an NLB's
+ * group).  AUTO until the scenario resolves it from what registers. */
+enum sc_tg_type { SC_TGT_AUTO, SC_TGT_INSTANCE, SC_TGT_IP, SC_TGT_ALB };
+
 /* Target group stickiness. */
 enum sc_sticky { SC_STICKY_NONE, SC_STICKY_COOKIE, SC_STICKY_5TUPLE, SC_STICKY_3TUPLE,
                  SC_STICKY_2TUPLE };
@@ -60,6 +65,8 @@ struct sc_tg {
     bool connection_termination; /* NLB: reset flows of a target that turns unhealthy */
     struct sim_dist *appliance_demand; /* GWLB appliances: CPU seconds per pass; NULL = 0 */
     bool lb_targets;             /* its targets are load balancers */
+    enum sc_tg_type target_type; /* given, or resolved from what registers */
+    struct loc target_type_loc;
     struct sc_targets *targets;
     int ntargets;
 };

@@ -19,7 +19,8 @@
 static const char *const tg_keys[] = {"name", "algorithm", "cross_zone", "health_check",
                                       "targets", "slow_start", "stickiness",
                                       "deregistration_delay", "target_failover",
-                                      "connection_termination", "appliance_demand", NULL};
+                                      "connection_termination", "appliance_demand",
+                                      "target_type", NULL};
 
 static const char *const hc_keys[] = {"interval", "timeout", "healthy", "unhealthy", NULL};
 
@@ -87,6 +88,19 @@ int target_group_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_t
     g->hc = (struct sc_health_check){-1, -1, -1, -1};
     g->loc = m->loc;
     g->hc_loc = m->loc;
+    const struct ytree *tt = ytree_get(m, "target_type");
+    if (tt && yread_scalar(&r->y, tt, "target_type")) {
+        g->target_type_loc = tt->loc;
+        if (!strcmp(tt->text, "instance"))
+            g->target_type = SC_TGT_INSTANCE;
+        else if (!strcmp(tt->text, "ip"))
+            g->target_type = SC_TGT_IP;
+        else if (!strcmp(tt->text, "alb"))
+            g->target_type = SC_TGT_ALB;
+        else
+            yread_error(&r->y, &tt->loc, "unknown target_type '%s'; expected instance, ip or "
+                                         "alb", tt->text);
+    }
     const struct ytree *hc = ytree_get(m, "health_check");
     if (hc) {
         g->hc_loc = hc->loc;
@@ -301,6 +315,8 @@ void target_group_cfg_write(const struct sc_tg *g, char *const *zones, FILE *f)
             g->cross_zone == SC_XZ_ON    ? "true"
             : g->cross_zone == SC_XZ_OFF ? "false"
                                          : "use_load_balancer_configuration");
+    static const char *const tt_names[] = {"instance", "instance", "ip", "alb"};
+    fprintf(f, "    target_type: %s\n", tt_names[g->target_type]);
     fputs("    health_check: { interval: ", f);
     ywrite_unit(f, g->hc.interval_s, SIM_UNIT_SECONDS);
     fputs(", timeout: ", f);

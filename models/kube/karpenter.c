@@ -77,14 +77,13 @@ int karp_plan_launch(const struct karp_cfg *c, const struct ca_pod *pending, int
 }
 
 int karp_plan_consolidation(const struct karp_cfg *c, double now_s, const struct ca_node *nodes,
-                            int nn, const struct ca_pod *pods, int disrupting,
+                            int nn, const struct ca_pod *pods, int total, int unavailable,
                             double *free_room, int *dest, struct karp_action *out)
 {
-    int mine = 0;
-    for (int i = 0; i < nn; i++)
-        mine += nodes[i].group < 0 && nodes[i].ready;
-    int allowed = (int)ceil(c->budget_pct / 100.0 * mine - KARP_EPS);
-    if (mine == 0 || disrupting >= allowed)
+    /* allowed = roundup(total × percentage) − deleting − not ready (karpenter.sh,
+     * disruption budgets). */
+    int allowed = (int)ceil(c->budget_pct / 100.0 * total - KARP_EPS) - unavailable;
+    if (total == 0 || allowed <= 0)
         return 0;
     /* Empty nodes first. */
     for (int i = 0; i < nn; i++) {

@@ -71,15 +71,17 @@ struct karp_action {
 };
 
 /* Consolidation at now_s over the nodes; Karpenter's own are those with group -1 (the
- * candidates); every Ready node can take moved pods.  The budget allows ceil(budget_pct %
- * of Karpenter's nodes) disruptions at once; `disrupting` are in progress.  A candidate is a
- * Ready Karpenter node whose pods last changed at least consolidate_after_s ago.  Empty
- * candidates are deleted first; then (WhenEmptyOrUnderutilized) candidates with the fewest
- * pods first: deleted if their pods fit elsewhere, else replaced by the cheapest type that
- * fits them when that is cheaper than their own.  Returns 1 with *out, or 0.  Scratch:
- * free_room 3 × nn doubles, dest as many ints as the most pods on a node. */
+ * candidates); every Ready node can take moved pods.  The budget: total is Karpenter's
+ * nodes (launching, Ready or being deleted), unavailable those being deleted or not Ready
+ * yet (launching, or a replacement's node); allowed = ceil(budget_pct % of total) −
+ * unavailable.  A candidate is a Ready Karpenter node whose pods last changed at least
+ * consolidate_after_s ago.  Empty candidates are deleted first; then
+ * (WhenEmptyOrUnderutilized) candidates with the fewest pods first: deleted if their pods
+ * fit elsewhere, else replaced by the cheapest type that fits them when that is cheaper than
+ * their own.  Returns 1 with *out, or 0.  Scratch: free_room 3 × nn doubles, dest as many
+ * ints as the most pods on a node. */
 int karp_plan_consolidation(const struct karp_cfg *c, double now_s, const struct ca_node *nodes,
-                            int nn, const struct ca_pod *pods, int disrupting,
+                            int nn, const struct ca_pod *pods, int total, int unavailable,
                             double *free_room, int *dest, struct karp_action *out);
 
 #endif

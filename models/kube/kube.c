@@ -86,6 +86,10 @@ int kube_cfg_check(const struct kube_cluster_cfg *c, const struct loc *loc)
                               p->name, p->cpu_limit, p->cpu_request);
         bool fits = false;
         double fv, fg;
+        if (p->fargate && p->target_type == KUBE_TARGET_INSTANCE)
+            return diag_error(loc, "deployment '%s' runs on Fargate, where a pod has no "
+                                   "NodePort of its own node: target_type must be ip",
+                              p->name);
         if (p->fargate) {
             if (!kube_fargate_size(p->cpu_request, p->mem_request_gb, &fv, &fg))
                 return diag_error(loc, "deployment '%s': no Fargate size has cpu %g and memory "

@@ -332,13 +332,17 @@ static void karp_disrupt(struct sim *sim, void *ctx, uint64_t arg)
     struct kube_cluster *k = ctx;
     double now = sim_now(sim);
     nodes_view(k);
-    int disrupting = 0;
-    for (uint32_t i = 0; i < k->nnodes; i++)
-        disrupting += k->nodes[i].group < 0 &&
-                      (k->nodes[i].state == KUBE_NODE_DRAINING || k->nodes[i].replaced);
+    int total = 0, unavailable = 0;
+    for (uint32_t i = 0; i < k->nnodes; i++) {
+        const struct kube_node *n = &k->nodes[i];
+        if (n->group >= 0 || n->state == KUBE_NODE_TERMINATED)
+            continue;
+        total++;
+        unavailable += n->state != KUBE_NODE_READY || n->replaced;
+    }
     struct karp_action act;
     if (karp_plan_consolidation(&k->cfg.karp, now, k->v_nodes, (int)k->nnodes, k->v_pods,
-                                disrupting, k->v_free, k->v_dest, &act) == 1) {
+                                total, unavailable, k->v_free, k->v_dest, &act) == 1) {
         struct kube_node *n = &k->nodes[act.node];
         if (act.replace_type >= 0) {
             const struct catalog_instance *ci = k->cfg.karp.types[act.replace_type].ci;

@@ -744,6 +744,83 @@ static void check_target_zones(struct reader *r)
     }
 }
 
+/* One target type registering with group gi: note it (*have, the first one's
+ * who/what in msg), or report a second, different one. */
+static void note_type(struct reader *r, int gi, enum sc_tg_type t, const char *who,
+                      const struct loc *loc, enum sc_tg_type *have, char *first, size_t n)
+{
+    static const char *const names[] = {"", "instance", "ip", "alb"};
+    struct sc_tg *g = &r->sc->tgs[gi];
+    if (g->target_type != SC_TGT_AUTO && g->target_type != t) {
+        yread_error(&r->c.y, loc, "%s registers with target group '%s' by %s, but its "
+                                  "target_type is %s (a target group has one target type)",
+                    who, g->name, names[t], names[g->target_type]);
+        return;
+    }
+    if (*have == SC_TGT_AUTO) {
+        *have = t;
+        snprintf(first, n, "%s", who);
+    } else if (*have != t) {
+        yread_error(&r->c.y, loc, "%s registers with target group '%s' by %s, but %s "
+                                  "registers by %s: a target group has one target type "
+                                  "(instance, ip or alb); use one group for each",
+                    who, g->name, names[t], first, names[*have]);
+    }
+}
+
+/* Each group's target type, from what registers with it (docs/load-balancers.md "Target
+ * types"): EC2 instances and Auto Scaling groups by instance, Fargate targets, ECS tasks
+ * and EKS pods with target type ip by IP, EKS nodes (target type instance) by instance,
+ * a chained ALB as alb.  A given target_type must agree; a group with nothing registered
+ * keeps the one given, else instance. */
+static void resolve_target_types(struct reader *r)
+{
+    struct scenario *sc = r->sc;
+    for (int gi = 0; gi < sc->ntgs; gi++) {
+        struct sc_tg *g = &sc->tgs[gi];
+        enum sc_tg_type have = SC_TGT_AUTO;
+        char first[300] = "", who[300];
+        for (int k = 0; k < g->ntargets; k++) {
+            const struct sc_targets *ts = &g->targets[k];
+            enum sc_tg_type t = ts->lb ? SC_TGT_ALB
+                                : ts->spec.kind == TARGET_FARGATE ? SC_TGT_IP
+                                                                  : SC_TGT_INSTANCE;
+            snprintf(who, sizeof who, "%s target %d", ts->lb ? "a load-balancer" :
+                     ts->spec.kind == TARGET_FARGATE ? "the Fargate" : "the EC2", k + 1);
+            note_type(r, gi, t, who, &g->loc, &have, first, sizeof first);
+        }
+        for (int a = 0; a < sc->nasgs; a++)
+            for (int k = 0; k < sc->asgs[a].ntgs; k++)
+                if (scenario_tg_index(sc, sc->asgs[a].tg_names[k]) == gi) {
+                    snprintf(who, sizeof who, "auto scaling group '%s'", sc->asgs[a].name);
+                    note_type(r, gi, SC_TGT_INSTANCE, who, &sc->asgs[a].loc, &have, first,
+                              sizeof first);
+                }
+        for (int e = 0; e < sc->necs; e++)
+            for (int k = 0; k < sc->ecs[e].cfg.ntgs; k++)
+                if (sc->ecs[e].tgs[k] == gi) {
+                    snprintf(who, sizeof who, "ECS service '%s' (tasks in awsvpc mode)",
+                             sc->ecs[e].name);
+                    note_type(r, gi, SC_TGT_IP, who, &sc->ecs[e].loc, &have, first,
+                              sizeof first);
+                }
+        for (int c = 0; c < sc->nkube; c++)
+            for (int d = 0; d < sc->kube[c].cfg.ndeploys; d++) {
+                const struct kube_deploy_cfg *dc = &sc->kube[c].deploys[d];
+                for (int k = 0; k < dc->ntgs; k++)
+                    if (dc->tgs[k] == gi) {
+                        bool ip = dc->target_type == KUBE_TARGET_IP;
+                        snprintf(who, sizeof who, "deployment '%s' (target type %s)",
+                                 sc->kube[c].d[d].name, ip ? "ip" : "instance");
+                        note_type(r, gi, ip ? SC_TGT_IP : SC_TGT_INSTANCE, who,
+                                  &sc->kube[c].d[d].loc, &have, first, sizeof first);
+                    }
+            }
+        if (g->target_type == SC_TGT_AUTO)
+            g->target_type = have == SC_TGT_AUTO ? SC_TGT_INSTANCE : have;
+    }
+}
+
 static void resolve(struct reader *r)
 {
     struct scenario *sc = r->sc;
@@ -756,6 +833,9 @@ static void resolve(struct reader *r)
     }
     for (int i = 0; i < sc->ntgs; i++)
         resolve_group(r, &sc->tgs[i]);
+    if (r->c.y.errors)
+        return;
+    resolve_target_types(r);
     if (r->c.y.errors)
         return;
     check_target_zones(r);
