@@ -1,0 +1,438 @@
+/*
+ * `elbsim calibrate LOGS [-o DIR] [--interval 1m] [--path PREFIX]`: from ALB access logs
+ * (read as alb_log() reads them, models/traffic/alb_log.h), the service demand and the
+ * arrival profile a scenario needs.
+ *
+ * Service: the entries' target_processing_time (those dispatched, > 0) fitted to a
+ * lognormal and a gamma by maximum likelihood, and an empirical quantile table
+ * (analysis/fit.h); each fit printed in elbsim's distribution syntax, parsed back with
+ * sim_dist_parse (so the text is what is measured), its Kolmogorov-Smirnov distance and
+ * p-value; the best is the parametric fit with the smaller distance, or the empirical
+ * table when both are rejected at 1 %.  Arrivals: the entries per --interval by
+ * request_creation_time, as a time,value CSV that rates(file=...) reads.
+ *
+ * DIR (default out/calibrate) is written whole or not at all: fits.csv, qq.csv,
+ * service_empirical.csv, arrivals.csv, fragment.yaml, and plots.gp with qq.png drawn by
+ * gnuplot (analysis/plot); without gnuplot the folder is written and a warning says so.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+
+#include "analysis/csvout.h"
+#include "analysis/fit.h"
+#include "analysis/outdir.h"
+#include "analysis/plot.h"
+#include "models/traffic/alb_log.h"
+#include "sim/cli/commands.h"
+#include "sim/diag.h"
+#include "sim/dist.h"
+#include "sim/units.h"
+#include "sim/xalloc.h"
+
+#define MAX_BAD 0.001   /* malformed lines allowed, as alb_log()'s default max_bad */
+#define MIN_SAMPLE 20   /* fewer target processing times cannot be fitted usefully */
+#define QQ_POINTS 400
+
+static void usage(FILE *f)
+{
+    fputs("usage: elbsim calibrate LOGS [-o DIR] [--interval 1m] [--path PREFIX]\n"
+          "\n"
+          "Fit the service time and the arrival profile of ALB access logs (LOGS: a .log or\n"
+          ".log.gz file, or a folder of them as S3 delivers them).\n"
+          "\n"
+          "Service: each dispatched entry's target_processing_time, fitted to lognormal and\n"
+          "gamma by maximum likelihood and to an empirical quantile table; prints each in\n"
+          "elbsim's distribution syntax with its Kolmogorov-Smirnov distance and p-value and\n"
+          "picks the best (the parametric fit with the smaller distance; the empirical table\n"
+          "when both are rejected at 1 %).  Arrivals: entries per --interval (default 1m) by\n"
+          "request_creation_time, a CSV that rates(file=...) replays.  --path keeps the\n"
+          "entries whose path starts with PREFIX.\n"
+          "\n"
+          "Writes DIR (default out/calibrate): fits.csv, qq.csv, qq.png (gnuplot),\n"
+          "service_empirical.csv, arrivals.csv and fragment.yaml, a workload to paste.\n"
+          "exit status: 0 ok, 1 I/O failure, 2 bad input\n",
+          f);
+}
+
+struct sample {
+    double *x;           /* target processing times > 0, s */
+    size_t n, cap;
+    double *t;           /* request creation times, Unix s */
+    size_t nt, tcap;
+    size_t undispatched; /* target_processing_time -1 */
+    size_t zero;         /* 0.000: below the log's millisecond */
+    const char *prefix;  /* --path, or NULL */
+    size_t filtered;     /* entries another path */
+};
+
+static void take(void *ctx, const struct alb_log_line *l)
+{
+    struct sample *s = ctx;
+    if (s->prefix && strncmp(l->path, s->prefix, strlen(s->prefix))) {
+        s->filtered++;
+        return;
+    }
+    if (s->nt == s->tcap) {
+        s->tcap = s->tcap ? 2 * s->tcap : 4096;
+        s->t = xrealloc(s->t, s->tcap * sizeof *s->t);
+    }
+    s->t[s->nt++] = l->creation_s;
+    if (l->target_processing_s < 0) {
+        s->undispatched++;
+        return;
+    }
+    if (l->target_processing_s == 0) {
+        s->zero++;
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 4096;
+        s->x = xrealloc(s->x, s->cap * sizeof *s->x);
+    }
+    s->x[s->n++] = l->target_processing_s;
+}
+
+/* A duration as elbsim writes it in a distribution: ms with 6 significant digits. */
+static void ms(char *b, size_t n, double s)
+{
+    snprintf(b, n, "%.6gms", s * 1000);
+}
+
+struct fit {
+    const char *name;
+    char text[300];       /* as a scenario writes it (relative file for empirical) */
+    double a, b;          /* lognormal mu, sigma; gamma shape, scale; empirical: points */
+    struct sim_dist *d;
+    double ks, p;
+};
+
+static void iso(double t, char *b, size_t n)
+{
+    time_t s = (time_t)floor(t);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(b, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int write_outputs(const char *dir, const struct sample *s, struct fit *fits, int nfits,
+                         int best, double interval_s, const char *logs, double med_ci[2],
+                         double p99_ci[2])
+{
+    char path[4200];
+    struct csvout o;
+    /* fits.csv */
+    snprintf(path, sizeof path, "%s/fits.csv", dir);
+    if (csvout_open(&o, path))
+        return -1;
+    static const char *const head[] = {"fit", "distribution", "param_a", "param_b", "mean_s",
+                                       "median_s", "p99_s", "ks_distance", "ks_p_value",
+                                       "best", "n"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csvout_str(&o, head[i]);
+    csvout_end_row(&o);
+    double mean = 0;
+    for (size_t i = 0; i < s->n; i++)
+        mean += s->x[i];
+    mean /= (double)s->n;
+    csvout_str(&o, "sample");
+    csvout_str(&o, "");
+    csvout_empty(&o);
+    csvout_empty(&o);
+    csvout_num(&o, mean);
+    csvout_num(&o, fit_sample_quantile(s->x, s->n, 0.5));
+    csvout_num(&o, fit_sample_quantile(s->x, s->n, 0.99));
+    csvout_empty(&o);
+    csvout_empty(&o);
+    csvout_int(&o, 0);
+    csvout_int(&o, (long long)s->n);
+    csvout_end_row(&o);
+    for (int i = 0; i < nfits; i++) {
+        struct fit *f = &fits[i];
+        csvout_str(&o, f->name);
+        csvout_str(&o, f->text);
+        csvout_num(&o, f->a);
+        csvout_num(&o, f->b);
+        csvout_num(&o, sim_dist_mean(f->d));
+        csvout_num(&o, sim_dist_quantile(f->d, 0.5));
+        csvout_num(&o, sim_dist_quantile(f->d, 0.99));
+        csvout_num(&o, f->ks);
+        csvout_num(&o, f->p);
+        csvout_int(&o, i == best);
+        csvout_int(&o, (long long)s->n);
+        csvout_end_row(&o);
+    }
+    if (csvout_commit(&o))
+        return -1;
+    /* qq.csv: QQ_POINTS plotting positions (i - 0.5) / m, then the tail */
+    snprintf(path, sizeof path, "%s/qq.csv", dir);
+    if (csvout_open(&o, path))
+        return -1;
+    csvout_str(&o, "p");
+    csvout_str(&o, "observed_s");
+    for (int i = 0; i < nfits; i++) {
+        char h[64];
+        snprintf(h, sizeof h, "%s_s", fits[i].name);
+        csvout_str(&o, h);
+    }
+    csvout_end_row(&o);
+    size_t m = s->n < QQ_POINTS ? s->n : QQ_POINTS;
+    static const double tail[] = {0.995, 0.999};
+    for (size_t k = 0; k < m + 2; k++) {
+        double p = k < m ? ((double)k + 0.5) / (double)m : tail[k - m];
+        if (k >= m && (p <= ((double)m - 0.5) / (double)m || s->n < 1000))
+            continue;
+        csvout_num(&o, p);
+        csvout_num(&o, fit_sample_quantile(s->x, s->n, p));
+        for (int i = 0; i < nfits; i++)
+            csvout_num(&o, sim_dist_quantile(fits[i].d, p));
+        csvout_end_row(&o);
+    }
+    if (csvout_commit(&o))
+        return -1;
+    /* arrivals.csv: entries per interval from the first one's interval */
+    snprintf(path, sizeof path, "%s/arrivals.csv", dir);
+    if (csvout_open(&o, path))
+        return -1;
+    csvout_str(&o, "time");
+    csvout_str(&o, "value");
+    csvout_end_row(&o);
+    double t0 = floor(s->t[0] / interval_s) * interval_s;
+    size_t nb = (size_t)floor((s->t[s->nt - 1] - t0) / interval_s) + 1;
+    size_t *cnt = xcalloc(nb, sizeof *cnt);
+    for (size_t i = 0; i < s->nt; i++) {
+        size_t b = (size_t)floor((s->t[i] - t0) / interval_s);
+        cnt[b < nb ? b : nb - 1]++;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        char ts[40];
+        iso(t0 + (double)b * interval_s, ts, sizeof ts);
+        csvout_str(&o, ts);
+        csvout_int(&o, (long long)cnt[b]);
+        csvout_end_row(&o);
+    }
+    free(cnt);
+    if (csvout_commit(&o))
+        return -1;
+    /* fragment.yaml: a workload to paste */
+    snprintf(path, sizeof path, "%s/fragment.yaml", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "elbsim: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char a0[40], a1[40];
+    iso(s->t[0], a0, sizeof a0);
+    iso(s->t[s->nt - 1], a1, sizeof a1);
+    fprintf(f, "# elbsim calibrate %s: %zu entries from %s to %s; %zu target processing times\n"
+               "# fitted (%zu never dispatched, %zu of 0.000 left out).  Paths are relative to\n"
+               "# this folder: adjust them where you paste.\n"
+               "# lognormal median 95 %% interval %.6g-%.6g ms, p99 %.6g-%.6g ms (ML, delta method)\n",
+            logs, s->nt, a0, a1, s->n, s->undispatched, s->zero, med_ci[0] * 1000,
+            med_ci[1] * 1000, p99_ci[0] * 1000, p99_ci[1] * 1000);
+    for (int i = 0; i < nfits; i++)
+        fprintf(f, "#   %-10s %-45s KS %.4f (p %.3g)%s\n", fits[i].name, fits[i].text, fits[i].ks,
+                fits[i].p, i == best ? "  <- best" : "");
+    fprintf(f, "workloads:\n  - name: calibrated\n    entry: <your load balancer>\n"
+               "    arrivals: 'rates(file=arrivals.csv)'\n    demand: '%s'\n",
+            fits[best].text);
+    if (ferror(f) | fclose(f)) {
+        fprintf(stderr, "elbsim: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* The empirical table: 1001 quantiles (type 7) in one column; interpolating between them
+ * samples the sample's own quantile function to within 0.1 % in probability. */
+static int write_empirical(const char *dir, const struct sample *s)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/service_empirical.csv", dir);
+    struct csvout o;
+    if (csvout_open(&o, path))
+        return -1;
+    csvout_str(&o, "target_processing_time_s");
+    csvout_end_row(&o);
+    for (int k = 0; k <= 1000; k++) {
+        csvout_num(&o, fit_sample_quantile(s->x, s->n, k / 1000.0));
+        csvout_end_row(&o);
+    }
+    return csvout_commit(&o);
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+    const char *logs = NULL, *out = "out/calibrate", *prefix = NULL;
+    double interval_s = 60;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        if (!strcmp(a, "-o") || !strcmp(a, "--interval") || !strcmp(a, "--path")) {
+            if (i + 1 >= argc) {
+                diag_error(NULL, "%s needs a value", a);
+                usage(stderr);
+                return EXIT_BAD_INPUT;
+            }
+            const char *v = argv[++i];
+            if (!strcmp(a, "-o"))
+                out = v;
+            else if (!strcmp(a, "--path"))
+                prefix = v;
+            else {
+                const char *why;
+                if (sim_units_parse(v, strlen(v), SIM_UNIT_SECONDS, &interval_s, &why) ||
+                    !(interval_s >= 1)) {
+                    diag_error(NULL, "--interval '%s': expected a duration of at least 1s "
+                               "(1m, 5m)", v);
+                    return EXIT_BAD_INPUT;
+                }
+            }
+            continue;
+        }
+        if (a[0] == '-' && a[1]) {
+            diag_error(NULL, "unknown option '%s'", a);
+            usage(stderr);
+            return EXIT_BAD_INPUT;
+        }
+        if (logs) {
+            diag_error(NULL, "one LOGS path only (got '%s' and '%s')", logs, a);
+            return EXIT_BAD_INPUT;
+        }
+        logs = a;
+    }
+    if (!logs) {
+        usage(stderr);
+        return EXIT_BAD_INPUT;
+    }
+
+    struct sample s = {.prefix = prefix};
+    struct alb_log_counts c;
+    int status = EXIT_BAD_INPUT;
+    struct fit fits[3] = {{.name = "lognormal"}, {.name = "gamma"}, {.name = "empirical"}};
+    struct outdir od = {0};
+    bool od_open = false;
+    if (alb_log_read(logs, take, &s, &c))
+        goto out;
+    if (c.files == 0) {
+        diag_error(NULL, "the folder '%s' holds no .log or .log.gz file", logs);
+        goto out;
+    }
+    if (c.lines > 0 && (double)c.bad > MAX_BAD * (double)c.lines) {
+        diag_error(NULL, "%zu of the %zu lines in '%s' are malformed, more than %g of them",
+                   c.bad, c.lines, logs, MAX_BAD);
+        goto out;
+    }
+    if (s.n < MIN_SAMPLE) {
+        diag_error(NULL, "'%s' holds %zu entries with a target processing time > 0%s%s%s; "
+                   "expected at least %d to fit", logs, s.n, prefix ? " (path starting '" : "",
+                   prefix ? prefix : "", prefix ? "')" : "", MIN_SAMPLE);
+        goto out;
+    }
+    gsl_sort(s.x, 1, s.n);
+    gsl_sort(s.t, 1, s.nt);
+
+    /* Fits, each written as a scenario writes it and parsed back. */
+    char m1[40], m2[40];
+    int iters = 0;
+    if (fit_lognormal(s.x, s.n, &fits[0].a, &fits[0].b) ||
+        fit_gamma(s.x, s.n, &fits[1].a, &fits[1].b, &iters)) {
+        diag_error(NULL, "'%s': the target processing times cannot be fitted (all equal?)",
+                   logs);
+        goto out;
+    }
+    ms(m1, sizeof m1, exp(fits[0].a));
+    ms(m2, sizeof m2, exp(fits[0].a + gsl_cdf_ugaussian_Pinv(0.99) * fits[0].b));
+    snprintf(fits[0].text, sizeof fits[0].text, "lognormal(median=%s, p99=%s)", m1, m2);
+    ms(m1, sizeof m1, fits[1].a * fits[1].b);
+    snprintf(fits[1].text, sizeof fits[1].text, "gamma(mean=%s, cv=%.6g)", m1,
+             1 / sqrt(fits[1].a));
+    snprintf(fits[2].text, sizeof fits[2].text, "empirical(service_empirical.csv)");
+    fits[2].a = 1001;
+    fits[2].b = (double)NAN;
+
+    status = EXIT_ENV;
+    if (outdir_begin(&od, out))
+        goto out;
+    od_open = true;
+    if (write_empirical(od.tmp, &s))
+        goto out;
+    double res = fit_resolution(s.x, s.n);
+    for (int i = 0; i < 3; i++) {
+        if (sim_dist_parse(fits[i].text, SIM_UNIT_SECONDS, NULL, od.tmp, &fits[i].d)) {
+            fprintf(stderr, "elbsim: calibrate: cannot read back its own '%s'\n", fits[i].text);
+            goto out;
+        }
+        fits[i].ks = fit_ks_distance(s.x, s.n, fits[i].d, res);
+        fits[i].p = fit_ks_pvalue(fits[i].ks, s.n);
+    }
+    int best = fits[0].ks <= fits[1].ks ? 0 : 1;
+    if (fits[best].p < 0.01)
+        best = 2;
+    /* Intervals of the lognormal's median and p99 from the sample size (ML standard
+     * errors sigma / sqrt(n), sigma / sqrt(2n); delta method on the log scale). */
+    double z = gsl_cdf_ugaussian_Pinv(0.975), z99 = gsl_cdf_ugaussian_Pinv(0.99);
+    double sg = fits[0].b, sn = sqrt((double)s.n);
+    double se_med = sg / sn, se_p99 = sg * sqrt((1 + z99 * z99 / 2) / (double)s.n);
+    double med_ci[2] = {exp(fits[0].a - z * se_med), exp(fits[0].a + z * se_med)};
+    double l99 = fits[0].a + z99 * sg;
+    double p99_ci[2] = {exp(l99 - z * se_p99), exp(l99 + z * se_p99)};
+    if (write_outputs(od.tmp, &s, fits, 3, best, interval_s, logs, med_ci, p99_ci))
+        goto out;
+    struct plot_plan plan;
+    bool drawn = false;
+    if (plot_write_script(od.tmp, &plan) == 0) {
+        int rc = plot_run_gnuplot(od.tmp, getenv("ELBSIM_GNUPLOT"));
+        drawn = rc == 0;
+        if (rc == PLOT_ERR_NO_GNUPLOT)
+            fputs("elbsim: warning: gnuplot not found: qq.png not drawn (plots.gp is there; "
+                  "install gnuplot with `make deps`)\n", stderr);
+    }
+    if (outdir_commit(&od))
+        goto out;
+    od_open = false;
+
+    printf("%zu entries in %s (%zu lines, %zu malformed skipped%s)\n", s.nt, logs, c.lines,
+           c.bad, prefix ? ", other paths left out" : "");
+    printf("target processing time: %zu values fitted (%zu never dispatched, %zu of 0.000 "
+           "left out)\n",
+           s.n, s.undispatched, s.zero);
+    double mean = 0;
+    for (size_t i = 0; i < s.n; i++)
+        mean += s.x[i];
+    printf("  sample     median %.6g ms, p99 %.6g ms, mean %.6g ms\n",
+           fit_sample_quantile(s.x, s.n, 0.5) * 1000, fit_sample_quantile(s.x, s.n, 0.99) * 1000,
+           mean / (double)s.n * 1000);
+    for (int i = 0; i < 3; i++)
+        printf("  %-10s %-45s KS D %.4f, p %.3g%s\n", fits[i].name, fits[i].text, fits[i].ks,
+               fits[i].p, i == best ? "  <- best" : "");
+    printf("  lognormal  median 95 %% interval %.6g-%.6g ms, p99 %.6g-%.6g ms; gamma: %d "
+           "Newton steps from the moments\n",
+           med_ci[0] * 1000, med_ci[1] * 1000, p99_ci[0] * 1000, p99_ci[1] * 1000, iters);
+    printf("arrivals: %zu intervals of %g s in %s/arrivals.csv (rates(file=...))\n",
+           (size_t)floor((s.t[s.nt - 1] - floor(s.t[0] / interval_s) * interval_s) / interval_s) + 1,
+           interval_s, out);
+    printf("wrote %s: fits.csv, qq.csv%s, service_empirical.csv, arrivals.csv, "
+           "fragment.yaml\n",
+           out, drawn ? ", qq.png" : "");
+    status = EXIT_OK;
+out:
+    if (od_open)
+        outdir_abort(&od);
+    for (int i = 0; i < 3; i++)
+        if (fits[i].d)
+            sim_dist_free(fits[i].d);
+    free(s.x);
+    free(s.t);
+    return status;
+}
