@@ -109,7 +109,7 @@ output: { interval: 1m }
 workloads:
   - name: users
     entry: front
-    arrivals: "rates(file=$C/get-metric-data.json, metric=$sel, statistic=Sum)"
+    arrivals: "rates(file=$C/get-metric-data.json, metric=$sel, statistic=Sum, start=2026-01-05T00:00:00Z)"
     demand: exp(mean=20ms)
 load_balancers:
   - { name: front, zones: [a], listeners: [ { forward: web } ] }
