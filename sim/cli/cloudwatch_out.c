@@ -473,9 +473,15 @@ void cw_out_event(struct cw_out *c, double t, const char *kind, const char *name
         dec_t[20] = '\0';
         const char *d = A->decision;
         const char *prefix = "";
+        const char *upd = strstr(d, " updated the group constraints to ");
         if (!strncmp(d, "Alarm ", 6)) {
             prefix = "a monitor alarm ";
             d += 6;
+        } else if (!strncmp(d, "Scheduled action ", 17) && upd) {
+            /* AWS names no action here: "a scheduled action update of AutoScalingGroup
+             * constraints to min: 1, max: 4, desired: 2 changing ..." */
+            prefix = "a scheduled action update of AutoScalingGroup constraints to ";
+            d = upd + strlen(" updated the group constraints to ");
         }
         k = (size_t)snprintf(cause, sizeof cause, "At %s %s%s", dec_t, prefix, d);
         if (k < sizeof cause && !prefix[0] && d[0] >= 'A' && d[0] <= 'Z')
