@@ -269,7 +269,8 @@ int alb_log_read(const char *path, alb_log_entry_fn *fn, void *ctx, struct alb_l
     int rc = 0;
     if (S_ISDIR(st.st_mode)) {
         rc = walk(path, &files, &nfiles, &cap);
-        qsort(files, nfiles, sizeof *files, cmp_str);
+        if (nfiles > 1)
+            qsort(files, nfiles, sizeof *files, cmp_str);
     } else {
         files = xmalloc(sizeof *files);
         files[nfiles++] = xstrdup(path);
