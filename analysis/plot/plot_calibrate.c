@@ -44,7 +44,7 @@ int plot_calibrate_write(const char *dir, struct plot_plan *plan)
           "set datafile separator comma\n", f);
     plot_gp_terminal_size(f, 900, 800);
     plot_plan_made(plan, PLOT_QQ_PNG);
-    double lo = INFINITY, hi = 0;
+    double lo = (double)INFINITY, hi = 0;
     fputs("$qq << EOD\n", f);
     for (int r = 1; r < t.nrows; r++) {
         for (int c = 1; c < t.ncols; c++) {
