@@ -138,6 +138,28 @@ print(f"  total {tg:.0f} against {tw:.0f} ({(tg - tw) / math.sqrt(tw):+.2f} sd),
 PY
 done
 
+# --- CPU-seconds per request from the written metrics (elbsim calibrate --cloudwatch) ---
+# The origin's demand is exp(mean=20ms) on 2-vCPU instances and elbsim's CPU has no idle
+# floor: the cost's 95 % interval must hold 20 ms and the floor's 0.
+if out=$("$ELBSIM" calibrate --cloudwatch "$C/get-metric-data.json" --requests 'targetgroup/web RequestCount' \
+        --cpu 'web-asg CPUUtilization' --instances 'web-asg GroupInServiceInstances' --vcpus 2 \
+        -o "$TMP/cpu" 2>&1) &&
+   python3 - "$out" <<'PY'; then ok "calibrate --cloudwatch: CPU per request's interval holds the 20 ms demand, the floor's holds 0"; else ko "calibrate --cloudwatch" "$out"; fi
+import re, sys
+t = sys.argv[1]
+lo, hi = map(float, re.search(r"cost .*interval ([-0-9.e]+)-([-0-9.e]+) ms", t).groups())
+flo, fhi = map(float, re.search(r"floor .*interval ([-0-9.e]+)-([-0-9.e]+)\)", t).groups())
+assert lo <= 20 <= hi and hi - lo < 4, (lo, hi)
+assert flo <= 0 <= fhi, (flo, fhi)
+print("  " + t.splitlines()[1].strip())
+PY
+out=$("$ELBSIM" calibrate --cloudwatch "$C/get-metric-data.json" --requests m1 --cpu m12 -o "$TMP/cpu2" 2>&1)
+rc=$?
+if [ $rc = 2 ] && echo "$out" | grep -q -- "--vcpus" && [ ! -e "$TMP/cpu2" ]; then ok "--cloudwatch without --vcpus: exit 2"; else ko "no --vcpus (exit $rc)" "$out"; fi
+out=$("$ELBSIM" calibrate --cloudwatch "$C/get-metric-data.json" --requests nothing --cpu m12 --vcpus 2 -o "$TMP/cpu3" 2>&1)
+rc=$?
+if [ $rc = 2 ] && echo "$out" | grep -q "no MetricDataResults entry has Id or Label 'nothing'" && [ ! -e "$TMP/cpu3" ]; then ok "--cloudwatch with an unknown series: exit 2"; else ko "unknown series (exit $rc)" "$out"; fi
+
 new_crashes && ko "elbsim crashed after the last check"
 echo "e2e cloudwatch: $pass passed, $fail failed"
 [ $fail -eq 0 ]

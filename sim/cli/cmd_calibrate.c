@@ -24,6 +24,8 @@
 #include <time.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
+#include <jansson.h>
 #include <gsl/gsl_sort.h>
 
 #include "analysis/csvout.h"
@@ -31,6 +33,7 @@
 #include "analysis/outdir.h"
 #include "analysis/plot.h"
 #include "models/traffic/alb_log.h"
+#include "models/traffic/arrivals/arrivals_impl.h"
 #include "sim/cli/commands.h"
 #include "sim/diag.h"
 #include "sim/dist.h"
@@ -44,6 +47,8 @@
 static void usage(FILE *f)
 {
     fputs("usage: elbsim calibrate LOGS [-o DIR] [--interval 1m] [--path PREFIX]\n"
+          "       elbsim calibrate --cloudwatch FILE.json --requests M --cpu M --vcpus N\n"
+          "                        [--instances M|N] [-o DIR]\n"
           "\n"
           "Fit the service time and the arrival profile of ALB access logs (LOGS: a .log or\n"
           ".log.gz file, or a folder of them as S3 delivers them).\n"
@@ -58,6 +63,14 @@ static void usage(FILE *f)
           "\n"
           "Writes DIR (default out/calibrate): fits.csv, qq.csv, qq.png (gnuplot),\n"
           "service_empirical.csv, arrivals.csv and fragment.yaml, a workload to paste.\n"
+          "\n"
+          "--cloudwatch: CPU-seconds per request of a group from `aws cloudwatch\n"
+          "get-metric-data` JSON: per period, busy vCPU-seconds = CPUUtilization / 100 x\n"
+          "--vcpus x instances x period against RequestCount, by least squares\n"
+          "(busy = floor + cost x requests); M is a result's Id or Label; --instances a\n"
+          "series (GroupInServiceInstances) or a fixed count (default 1).  Prints the cost\n"
+          "(the mean demand per request) with its 95 % interval and the idle floor; writes\n"
+          "DIR/cpu.csv (default out/calibrate-cpu).\n"
           "exit status: 0 ok, 1 I/O failure, 2 bad input\n",
           f);
 }
@@ -268,9 +281,213 @@ static int write_empirical(const char *dir, const struct sample *s)
     return csvout_commit(&o);
 }
 
+/* One MetricDataResults series, by Id or Label. */
+struct series {
+    double *t, *v;
+    size_t n;
+};
+
+static int find_series(json_t *res, const char *file, const char *key, struct series *out)
+{
+    json_t *hit = NULL;
+    size_t i, labels = 0;
+    json_t *r;
+    json_array_foreach(res, i, r) {
+        const char *id = json_string_value(json_object_get(r, "Id"));
+        const char *lab = json_string_value(json_object_get(r, "Label"));
+        if (id && !strcmp(id, key)) {
+            hit = r;
+            labels = 1;
+            break;
+        }
+        if (lab && !strcmp(lab, key)) {
+            hit = hit ? hit : r;
+            labels++;
+        }
+    }
+    if (!hit)
+        return diag_error(NULL, "%s: no MetricDataResults entry has Id or Label '%s'", file, key);
+    if (labels > 1)
+        return diag_error(NULL, "%s: %zu entries have the Label '%s'; give the Id", file, labels,
+                          key);
+    json_t *ts = json_object_get(hit, "Timestamps"), *vs = json_object_get(hit, "Values");
+    if (!json_is_array(ts) || !json_is_array(vs) || json_array_size(ts) != json_array_size(vs))
+        return diag_error(NULL, "%s: '%s': expected Timestamps and Values of the same length",
+                          file, key);
+    out->n = json_array_size(ts);
+    out->t = xmalloc((out->n ? out->n : 1) * sizeof *out->t);
+    out->v = xmalloc((out->n ? out->n : 1) * sizeof *out->v);
+    for (i = 0; i < out->n; i++) {
+        const char *tx = json_string_value(json_array_get(ts, i));
+        json_t *v = json_array_get(vs, i);
+        if (!tx || arrivals_iso8601(tx, &out->t[i]) || !json_is_number(v))
+            return diag_error(NULL, "%s: '%s': entry %zu: expected an ISO 8601 timestamp with "
+                              "its zone and a number", file, key, i);
+        out->v[i] = json_number_value(v);
+    }
+    return 0;
+}
+
+/* The value of s at time t, NAN when s has none. */
+static double series_at(const struct series *s, double t)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (fabs(s->t[i] - t) < 1e-6)
+            return s->v[i];
+    return (double)NAN;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int calibrate_cpu(const char *file, const char *kreq, const char *kcpu, const char *kins,
+                         double vcpus, const char *out)
+{
+    json_error_t je;
+    json_t *root = json_load_file(file, 0, &je);
+    if (!root) {
+        struct loc l = {file, je.line, je.column};
+        diag_error(&l, "%s", je.text);
+        return EXIT_BAD_INPUT;
+    }
+    int status = EXIT_BAD_INPUT;
+    struct series rq = {0}, cpu = {0}, ins = {0};
+    double fixed_ins = 1, *x = NULL, *y = NULL, *tt = NULL, *iv = NULL;
+    json_t *res = json_object_get(root, "MetricDataResults");
+    if (!json_is_array(res)) {
+        diag_error(NULL, "%s: no MetricDataResults array (expected `aws cloudwatch "
+                   "get-metric-data` output)", file);
+        goto out;
+    }
+    if (find_series(res, file, kreq, &rq) || find_series(res, file, kcpu, &cpu))
+        goto out;
+    if (kins) {
+        char *end;
+        double v = strtod(kins, &end);
+        if (*kins && !*end) {
+            if (!(v >= 1)) {
+                diag_error(NULL, "--instances %s: expected at least 1", kins);
+                goto out;
+            }
+            fixed_ins = v;
+        } else if (find_series(res, file, kins, &ins)) {
+            goto out;
+        }
+    }
+    /* The period: the most common spacing of the requests' timestamps. */
+    double *ts = xmalloc((rq.n ? rq.n : 1) * sizeof *ts);
+    memcpy(ts, rq.t, rq.n * sizeof *ts);
+    qsort(ts, rq.n, sizeof *ts, cmp_dbl);
+    double period = 0;
+    size_t best = 0;
+    for (size_t i = 1; i < rq.n; i++) {
+        double g = ts[i] - ts[i - 1];
+        size_t c = 0;
+        for (size_t j = 1; j < rq.n; j++)
+            c += fabs(ts[j] - ts[j - 1] - g) < 1e-6;
+        if (c > best || (c == best && g < period))
+            best = c, period = g;
+    }
+    free(ts);
+    x = xmalloc((rq.n ? rq.n : 1) * sizeof *x);
+    y = xmalloc((rq.n ? rq.n : 1) * sizeof *y);
+    tt = xmalloc((rq.n ? rq.n : 1) * sizeof *tt);
+    iv = xmalloc((rq.n ? rq.n : 1) * sizeof *iv);
+    size_t n = 0;
+    for (size_t i = 0; i < rq.n; i++) {
+        double c = series_at(&cpu, rq.t[i]);
+        double k = ins.n ? series_at(&ins, rq.t[i]) : fixed_ins;
+        if (isnan(c) || isnan(k) || !(k > 0))
+            continue;
+        tt[n] = rq.t[i];
+        iv[n] = k;
+        x[n] = rq.v[i];
+        y[n] = c / 100 * vcpus * k * period;
+        n++;
+    }
+    if (n < 3 || !(period > 0)) {
+        diag_error(NULL, "%s: %zu periods have both '%s' and '%s'%s; at least 3 are needed",
+                   file, n, kreq, kcpu, ins.n ? " and the instances" : "");
+        goto out;
+    }
+    double a, b, c00, c01, c11, sumsq;
+    if (gsl_fit_linear(x, 1, y, 1, n, &a, &b, &c00, &c01, &c11, &sumsq)) {
+        diag_error(NULL, "%s: the request counts do not vary: no slope to fit", file);
+        goto out;
+    }
+    (void)c01;
+    double tq = gsl_cdf_tdist_Pinv(0.975, (double)n - 2);
+    double seb = sqrt(c11), sea = sqrt(c00);
+    status = EXIT_ENV;
+    struct outdir od;
+    if (outdir_begin(&od, out))
+        goto out;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/cpu.csv", od.tmp);
+    struct csvout o;
+    if (csvout_open(&o, path)) {
+        outdir_abort(&od);
+        goto out;
+    }
+    static const char *const head[] = {"time", "requests", "instances", "busy_vcpu_s",
+                                       "fitted_vcpu_s"};
+    for (size_t i = 0; i < 5; i++)
+        csvout_str(&o, head[i]);
+    csvout_end_row(&o);
+    /* oldest first */
+    size_t *ord = xmalloc(n * sizeof *ord);
+    for (size_t i = 0; i < n; i++)
+        ord[i] = i;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && tt[ord[j - 1]] > tt[ord[j]]; j--) {
+            size_t w = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = w;
+        }
+    for (size_t r = 0; r < n; r++) {
+        size_t i = ord[r];
+        char tb[40];
+        iso(tt[i], tb, sizeof tb);
+        csvout_str(&o, tb);
+        csvout_num(&o, x[i]);
+        csvout_num(&o, iv[i]);
+        csvout_num(&o, y[i]);
+        csvout_num(&o, a + b * x[i]);
+        csvout_end_row(&o);
+    }
+    free(ord);
+    if (csvout_commit(&o) || outdir_commit(&od)) {
+        outdir_abort(&od);
+        goto out;
+    }
+    double cap = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += vcpus * iv[i] * period;
+    cap /= (double)n;
+    printf("%zu periods of %g s: busy vCPU-seconds = floor + cost x requests (least squares)\n",
+           n, period);
+    printf("  cost  %.6g ms of CPU per request (95 %% interval %.6g-%.6g ms): the mean demand\n",
+           b * 1000, (b - tq * seb) * 1000, (b + tq * seb) * 1000);
+    printf("  floor %.6g vCPU-seconds per period (95 %% interval %.6g-%.6g), %.3g %% of the "
+           "capacity\n",
+           a, a - tq * sea, a + tq * sea, 100 * a / cap);
+    printf("  residual sd %.6g vCPU-seconds; wrote %s/cpu.csv\n", sqrt(sumsq / ((double)n - 2)),
+           out);
+    status = EXIT_OK;
+out:
+    free(rq.t), free(rq.v), free(cpu.t), free(cpu.v), free(ins.t), free(ins.v);
+    free(x), free(y), free(tt), free(iv);
+    json_decref(root);
+    return status;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
-    const char *logs = NULL, *out = "out/calibrate", *prefix = NULL;
+    const char *logs = NULL, *out = NULL, *prefix = NULL;
+    const char *cw = NULL, *kreq = NULL, *kcpu = NULL, *kins = NULL, *vcpu_text = NULL;
     double interval_s = 60;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -278,7 +495,9 @@ int cmd_calibrate(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         }
-        if (!strcmp(a, "-o") || !strcmp(a, "--interval") || !strcmp(a, "--path")) {
+        if (!strcmp(a, "-o") || !strcmp(a, "--interval") || !strcmp(a, "--path") ||
+            !strcmp(a, "--cloudwatch") || !strcmp(a, "--requests") || !strcmp(a, "--cpu") ||
+            !strcmp(a, "--instances") || !strcmp(a, "--vcpus")) {
             if (i + 1 >= argc) {
                 diag_error(NULL, "%s needs a value", a);
                 usage(stderr);
@@ -287,6 +506,16 @@ int cmd_calibrate(int argc, char **argv)
             const char *v = argv[++i];
             if (!strcmp(a, "-o"))
                 out = v;
+            else if (!strcmp(a, "--cloudwatch"))
+                cw = v;
+            else if (!strcmp(a, "--requests"))
+                kreq = v;
+            else if (!strcmp(a, "--cpu"))
+                kcpu = v;
+            else if (!strcmp(a, "--instances"))
+                kins = v;
+            else if (!strcmp(a, "--vcpus"))
+                vcpu_text = v;
             else if (!strcmp(a, "--path"))
                 prefix = v;
             else {
@@ -311,6 +540,22 @@ int cmd_calibrate(int argc, char **argv)
         }
         logs = a;
     }
+    if (cw) {
+        char *end = NULL;
+        double vcpus = vcpu_text ? strtod(vcpu_text, &end) : 0;
+        if (logs || !kreq || !kcpu || !vcpu_text || *end || !(vcpus >= 1)) {
+            diag_error(NULL, "--cloudwatch needs --requests, --cpu and --vcpus N (N >= 1), and "
+                       "no LOGS");
+            return EXIT_BAD_INPUT;
+        }
+        return calibrate_cpu(cw, kreq, kcpu, kins, vcpus, out ? out : "out/calibrate-cpu");
+    }
+    if (kreq || kcpu || kins || vcpu_text) {
+        diag_error(NULL, "--requests, --cpu, --instances and --vcpus go with --cloudwatch");
+        return EXIT_BAD_INPUT;
+    }
+    if (!out)
+        out = "out/calibrate";
     if (!logs) {
         usage(stderr);
         return EXIT_BAD_INPUT;
