@@ -108,6 +108,42 @@ else
     ko "--path (exit $rc)" "$out"
 fi
 
+# --by-path on a log with two paths (tests/data/access_logs/origin.yaml: / and /api/cart,
+# both lognormal(median=30ms, p99=150ms)): each path fitted, lognormal picked, its median
+# within 3.29 standard errors of 30 ms; the per-path arrivals add up to the entries and
+# the per-path fragment, completed, runs.
+A=$(cd "$(dirname "$0")" && pwd)/data/access_logs
+"$ELBSIM" run "$A/origin.yaml" -o "$TMP/two" -q >/dev/null 2>&1 || ko "two-path run failed"
+if out=$("$ELBSIM" calibrate "$TMP/two/AWSLogs" -o "$TMP/calp" --by-path 2>&1) &&
+   python3 - "$TMP/calp" <<'PY'; then ok "--by-path: both paths fitted as lognormal near 30 ms, arrivals per path add up"; else ko "--by-path" "$out"; fi
+import csv, math, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/by_path.csv")))
+assert sorted(r["path"] for r in rows) == ["/", "/api/cart"], rows
+total = int(next(r for r in csv.DictReader(open(d + "/fits.csv")) if r["fit"] == "sample")["n"])
+assert sum(int(r["entries"]) for r in rows) == total
+for r in rows:
+    assert r["best"] == "lognormal", r
+    n = int(r["n"]); med = float(r["median_s"])
+    sigma = math.log(float(r["p99_s"]) / med) / 2.3263
+    assert abs(math.log(med / 0.030)) < 3.29 * sigma / math.sqrt(n), (r["path"], med)
+    counts = [int(x["value"]) for x in csv.DictReader(open(d + "/" + r["arrivals"]))]
+    assert sum(counts) == int(r["entries"]) and len(counts) == 12, (r["path"], len(counts))
+PY
+{
+    sed 's/<your load balancer>/front/' "$TMP/calp/fragment_by_path.yaml"
+    cat <<'YAML'
+name: pasted_by_path
+duration: 12m
+load_balancers:
+  - { name: front, zones: [a], listeners: [ { forward: web } ] }
+target_groups:
+  - name: web
+    targets: [ { kind: ec2, instance_type: c5.4xlarge, count: 2, zone: a } ]
+YAML
+} >"$TMP/calp/pasted.yaml"
+if out=$("$ELBSIM" validate "$TMP/calp/pasted.yaml" 2>&1); then ok "the per-path fragment, completed, is a valid scenario"; else ko "per-path fragment" "$out"; fi
+
 # --- bad input: exit 2, nothing written ------------------------------------------------
 check_bad() { # name, expected message, args...
     local name=$1 msg=$2

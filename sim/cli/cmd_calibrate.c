@@ -46,7 +46,7 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: elbsim calibrate LOGS [-o DIR] [--interval 1m] [--path PREFIX]\n"
+    fputs("usage: elbsim calibrate LOGS [-o DIR] [--interval 1m] [--path PREFIX] [--by-path]\n"
           "       elbsim calibrate --cloudwatch FILE.json --requests M --cpu M --vcpus N\n"
           "                        [--instances M|N] [-o DIR]\n"
           "\n"
@@ -59,7 +59,9 @@ static void usage(FILE *f)
           "picks the best (the parametric fit with the smaller distance; the empirical table\n"
           "when both are rejected at 1 %).  Arrivals: entries per --interval (default 1m) by\n"
           "request_creation_time, a CSV that rates(file=...) replays.  --path keeps the\n"
-          "entries whose path starts with PREFIX.\n"
+          "entries whose path starts with PREFIX.  --by-path also fits each distinct path\n"
+          "(up to 1000) with 20 entries or more: by_path.csv, arrivals_p<k>.csv and\n"
+          "fragment_by_path.yaml, one workload per path.\n"
           "\n"
           "Writes DIR (default out/calibrate): fits.csv, qq.csv, qq.png (gnuplot),\n"
           "service_empirical.csv, arrivals.csv and fragment.yaml, a workload to paste.\n"
@@ -84,7 +86,50 @@ struct sample {
     size_t zero;         /* 0.000: below the log's millisecond */
     const char *prefix;  /* --path, or NULL */
     size_t filtered;     /* entries another path */
+    bool by_path;        /* --by-path: also per distinct path */
+    struct path_sample *paths;
+    size_t npaths, pcap;
+    bool too_many;       /* more than MAX_PATHS distinct paths */
 };
+
+#define MAX_PATHS 1000   /* --by-path: distinct paths kept (a log with ids in its paths has
+                          * too many to fit one by one; --path narrows it) */
+
+/* One path's entries (--by-path). */
+struct path_sample {
+    char *path;
+    double *x, *t;
+    size_t n, cap, nt, tcap;
+};
+
+static void push(double **a, size_t *n, size_t *cap, double v)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 256;
+        *a = xrealloc(*a, *cap * sizeof **a);
+    }
+    (*a)[(*n)++] = v;
+}
+
+/* The path's sample, made on first sight; NULL past MAX_PATHS.  Linear search: at most
+ * MAX_PATHS per entry, and --by-path is for the few paths of a service. */
+static struct path_sample *path_of(struct sample *s, const char *path)
+{
+    for (size_t i = s->npaths; i-- > 0;)
+        if (!strcmp(s->paths[i].path, path))
+            return &s->paths[i];
+    if (s->npaths == MAX_PATHS) {
+        s->too_many = true;
+        return NULL;
+    }
+    if (s->npaths == s->pcap) {
+        s->pcap = s->pcap ? 2 * s->pcap : 16;
+        s->paths = xrealloc(s->paths, s->pcap * sizeof *s->paths);
+    }
+    struct path_sample *ps = &s->paths[s->npaths++];
+    *ps = (struct path_sample){.path = xstrdup(path)};
+    return ps;
+}
 
 static void take(void *ctx, const struct alb_log_line *l)
 {
@@ -98,6 +143,12 @@ static void take(void *ctx, const struct alb_log_line *l)
         s->t = xrealloc(s->t, s->tcap * sizeof *s->t);
     }
     s->t[s->nt++] = l->creation_s;
+    struct path_sample *ps = s->by_path ? path_of(s, l->path[0] ? l->path : "/") : NULL;
+    if (ps) {
+        push(&ps->t, &ps->nt, &ps->tcap, l->creation_s);
+        if (l->target_processing_s > 0)
+            push(&ps->x, &ps->n, &ps->cap, l->target_processing_s);
+    }
     if (l->target_processing_s < 0) {
         s->undispatched++;
         return;
@@ -133,6 +184,35 @@ static void iso(double t, char *b, size_t n)
     struct tm tm;
     gmtime_r(&s, &tm);
     strftime(b, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* t[0..n) (any order) counted per interval from the interval holding first to the one
+ * holding last, as time,value rows (every interval, 0 included) that rates() reads. */
+static int write_arrivals(const char *path, const double *t, size_t n, double first,
+                          double last, double interval_s)
+{
+    struct csvout o;
+    if (csvout_open(&o, path))
+        return -1;
+    csvout_str(&o, "time");
+    csvout_str(&o, "value");
+    csvout_end_row(&o);
+    double t0 = floor(first / interval_s) * interval_s;
+    size_t nb = (size_t)floor((last - t0) / interval_s) + 1;
+    size_t *cnt = xcalloc(nb, sizeof *cnt);
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (size_t)floor((t[i] - t0) / interval_s);
+        cnt[b < nb ? b : nb - 1]++;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        char ts[40];
+        iso(t0 + (double)b * interval_s, ts, sizeof ts);
+        csvout_str(&o, ts);
+        csvout_int(&o, (long long)cnt[b]);
+        csvout_end_row(&o);
+    }
+    free(cnt);
+    return csvout_commit(&o);
 }
 
 static int write_outputs(const char *dir, const struct sample *s, struct fit *fits, int nfits,
@@ -212,27 +292,7 @@ static int write_outputs(const char *dir, const struct sample *s, struct fit *fi
         return -1;
     /* arrivals.csv: entries per interval from the first one's interval */
     snprintf(path, sizeof path, "%s/arrivals.csv", dir);
-    if (csvout_open(&o, path))
-        return -1;
-    csvout_str(&o, "time");
-    csvout_str(&o, "value");
-    csvout_end_row(&o);
-    double t0 = floor(s->t[0] / interval_s) * interval_s;
-    size_t nb = (size_t)floor((s->t[s->nt - 1] - t0) / interval_s) + 1;
-    size_t *cnt = xcalloc(nb, sizeof *cnt);
-    for (size_t i = 0; i < s->nt; i++) {
-        size_t b = (size_t)floor((s->t[i] - t0) / interval_s);
-        cnt[b < nb ? b : nb - 1]++;
-    }
-    for (size_t b = 0; b < nb; b++) {
-        char ts[40];
-        iso(t0 + (double)b * interval_s, ts, sizeof ts);
-        csvout_str(&o, ts);
-        csvout_int(&o, (long long)cnt[b]);
-        csvout_end_row(&o);
-    }
-    free(cnt);
-    if (csvout_commit(&o))
+    if (write_arrivals(path, s->t, s->nt, s->t[0], s->t[s->nt - 1], interval_s))
         return -1;
     /* fragment.yaml: a workload to paste */
     snprintf(path, sizeof path, "%s/fragment.yaml", dir);
@@ -261,6 +321,118 @@ static int write_outputs(const char *dir, const struct sample *s, struct fit *fi
         return -1;
     }
     return 0;
+}
+
+/* --by-path: per path with at least MIN_SAMPLE target processing times, lognormal and
+ * gamma fits, the better by KS; by_path.csv, arrivals_p<k>.csv on the whole log's
+ * intervals (so the workloads line up), fragment_by_path.yaml with one workload per path.
+ * Prints the table. */
+static int write_by_path(const char *dir, struct sample *s, double interval_s, double res)
+{
+    char path[4200];
+    struct csvout o;
+    snprintf(path, sizeof path, "%s/by_path.csv", dir);
+    if (csvout_open(&o, path))
+        return -1;
+    static const char *const head[] = {"path", "entries", "n", "best", "distribution",
+                                       "ks_distance", "ks_p_value", "median_s", "p99_s",
+                                       "other", "other_ks_distance", "arrivals"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csvout_str(&o, head[i]);
+    csvout_end_row(&o);
+    snprintf(path, sizeof path, "%s/fragment_by_path.yaml", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "elbsim: cannot write %s: %s\n", path, strerror(errno));
+        csvout_abort(&o);
+        return -1;
+    }
+    fputs("# elbsim calibrate --by-path: one workload per path with enough entries; paths\n"
+          "# relative to this folder.  Each path's demand is the better of its lognormal and\n"
+          "# gamma fits (by_path.csv has both).\nworkloads:\n", f);
+    printf("by path (%zu distinct%s):\n", s->npaths,
+           s->too_many ? "; more were left out, past 1000" : "");
+    int rc = 0, k = 0;
+    for (size_t i = 0; i < s->npaths && rc == 0; i++) {
+        struct path_sample *ps = &s->paths[i];
+        if (ps->n < MIN_SAMPLE) {
+            printf("  %-30s %zu entries, %zu times: too few to fit\n", ps->path, ps->nt, ps->n);
+            continue;
+        }
+        gsl_sort(ps->x, 1, ps->n);
+        double mu, sg, sh, sc;
+        int it;
+        if (fit_lognormal(ps->x, ps->n, &mu, &sg) || fit_gamma(ps->x, ps->n, &sh, &sc, &it))
+            continue;
+        char txt[2][200], m1[40], m2[40];
+        ms(m1, sizeof m1, exp(mu));
+        ms(m2, sizeof m2, exp(mu + gsl_cdf_ugaussian_Pinv(0.99) * sg));
+        snprintf(txt[0], sizeof txt[0], "lognormal(median=%s, p99=%s)", m1, m2);
+        ms(m1, sizeof m1, sh * sc);
+        snprintf(txt[1], sizeof txt[1], "gamma(mean=%s, cv=%.6g)", m1, 1 / sqrt(sh));
+        struct sim_dist *d[2] = {NULL, NULL};
+        double D[2];
+        for (int j = 0; j < 2; j++) {
+            if (sim_dist_parse(txt[j], SIM_UNIT_SECONDS, NULL, NULL, &d[j])) {
+                rc = -1;
+                break;
+            }
+            D[j] = fit_ks_distance(ps->x, ps->n, d[j], res);
+        }
+        if (rc) {
+            for (int j = 0; j < 2; j++)
+                if (d[j])
+                    sim_dist_free(d[j]);
+            break;
+        }
+        int b = D[0] <= D[1] ? 0 : 1;
+        char arr[64];
+        snprintf(arr, sizeof arr, "arrivals_p%d.csv", ++k);
+        snprintf(path, sizeof path, "%s/%s", dir, arr);
+        rc = write_arrivals(path, ps->t, ps->nt, s->t[0], s->t[s->nt - 1], interval_s);
+        double p = fit_ks_pvalue(D[b], ps->n);
+        csvout_str(&o, ps->path);
+        csvout_int(&o, (long long)ps->nt);
+        csvout_int(&o, (long long)ps->n);
+        csvout_str(&o, b ? "gamma" : "lognormal");
+        csvout_str(&o, txt[b]);
+        csvout_num(&o, D[b]);
+        csvout_num(&o, p);
+        csvout_num(&o, sim_dist_quantile(d[b], 0.5));
+        csvout_num(&o, sim_dist_quantile(d[b], 0.99));
+        csvout_str(&o, txt[1 - b]);
+        csvout_num(&o, D[1 - b]);
+        csvout_str(&o, arr);
+        csvout_end_row(&o);
+        /* the path single-quoted for YAML: a quote is written twice */
+        char q[2100];
+        size_t qn = 0;
+        for (const char *c = ps->path; *c && qn + 3 < sizeof q; c++) {
+            if (*c == '\'')
+                q[qn++] = '\'';
+            q[qn++] = *c == '\n' ? ' ' : *c;
+        }
+        q[qn] = '\0';
+        fprintf(f, "  - name: path_%d   # %zu entries; %s KS %.4f (p %.3g)\n"
+                   "    entry: <your load balancer>\n"
+                   "    paths: [ { path: '%s' } ]\n"
+                   "    arrivals: 'rates(file=%s)'\n"
+                   "    demand: '%s'\n",
+                k, ps->nt, b ? "gamma" : "lognormal", D[b], p, q, arr, txt[b]);
+        printf("  %-30s %zu entries: %-45s KS D %.4f, p %.3g%s\n", ps->path, ps->nt, txt[b],
+               D[b], p, p < 0.01 ? " (rejected at 1 %)" : "");
+        sim_dist_free(d[0]);
+        sim_dist_free(d[1]);
+    }
+    if (ferror(f) | fclose(f)) {
+        fprintf(stderr, "elbsim: cannot write %s/fragment_by_path.yaml\n", dir);
+        rc = -1;
+    }
+    if (rc) {
+        csvout_abort(&o);
+        return -1;
+    }
+    return csvout_commit(&o);
 }
 
 /* The empirical table: 1001 quantiles (type 7) in one column; interpolating between them
@@ -489,6 +661,7 @@ int cmd_calibrate(int argc, char **argv)
     const char *logs = NULL, *out = NULL, *prefix = NULL;
     const char *cw = NULL, *kreq = NULL, *kcpu = NULL, *kins = NULL, *vcpu_text = NULL;
     double interval_s = 60;
+    bool by_path = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -529,6 +702,10 @@ int cmd_calibrate(int argc, char **argv)
             }
             continue;
         }
+        if (!strcmp(a, "--by-path")) {
+            by_path = true;
+            continue;
+        }
         if (a[0] == '-' && a[1]) {
             diag_error(NULL, "unknown option '%s'", a);
             usage(stderr);
@@ -561,7 +738,7 @@ int cmd_calibrate(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
 
-    struct sample s = {.prefix = prefix};
+    struct sample s = {.prefix = prefix, .by_path = by_path};
     struct alb_log_counts c;
     int status = EXIT_BAD_INPUT;
     struct fit fits[3] = {{.name = "lognormal"}, {.name = "gamma"}, {.name = "empirical"}};
@@ -634,6 +811,8 @@ int cmd_calibrate(int argc, char **argv)
     double p99_ci[2] = {exp(l99 - z * se_p99), exp(l99 + z * se_p99)};
     if (write_outputs(od.tmp, &s, fits, 3, best, interval_s, logs, med_ci, p99_ci))
         goto out;
+    if (by_path && write_by_path(od.tmp, &s, interval_s, res))
+        goto out;
     struct plot_plan plan;
     bool drawn = false;
     if (plot_write_script(od.tmp, &plan) == 0) {
@@ -668,8 +847,9 @@ int cmd_calibrate(int argc, char **argv)
            (size_t)floor((s.t[s.nt - 1] - floor(s.t[0] / interval_s) * interval_s) / interval_s) + 1,
            interval_s, out);
     printf("wrote %s: fits.csv, qq.csv%s, service_empirical.csv, arrivals.csv, "
-           "fragment.yaml\n",
-           out, drawn ? ", qq.png" : "");
+           "fragment.yaml%s\n",
+           out, drawn ? ", qq.png" : "",
+           by_path ? ", by_path.csv, arrivals_p<k>.csv, fragment_by_path.yaml" : "");
     status = EXIT_OK;
 out:
     if (od_open)
@@ -679,5 +859,11 @@ out:
             sim_dist_free(fits[i].d);
     free(s.x);
     free(s.t);
+    for (size_t i = 0; i < s.npaths; i++) {
+        free(s.paths[i].path);
+        free(s.paths[i].x);
+        free(s.paths[i].t);
+    }
+    free(s.paths);
     return status;
 }
