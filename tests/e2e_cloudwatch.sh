@@ -138,6 +138,33 @@ print(f"  total {tg:.0f} against {tw:.0f} ({(tg - tw) / math.sqrt(tw):+.2f} sd),
 PY
 done
 
+# ECS: a Fargate service's task counts as in timeseries.csv, its CPU a percentage.
+"$ELBSIM" run "$(dirname "$0")/../scenarios/examples/ecs_fargate.yaml" --set output.cloudwatch=true \
+    -o "$TMP/ecs" -q >/dev/null 2>&1 || ko "ecs_fargate run failed"
+python3 - "$TMP/ecs" <<'PY' && ok "ECS: RunningTaskCount and DesiredTaskCount as in timeseries.csv, CPUUtilization within 0-100" || ko "ECS metrics"
+import csv, datetime, json, sys
+o = sys.argv[1]
+res = json.load(open(o + "/cloudwatch/get-metric-data.json"))["MetricDataResults"]
+q = json.load(open(o + "/cloudwatch/metric-data-queries.json"))
+ser = {}
+for row in csv.DictReader(open(o + "/timeseries.csv")):
+    ser.setdefault((row["scope"], row["name"], row["metric"]), {})[float(row["time_s"])] = float(row["value"])
+t0 = datetime.datetime.fromisoformat("2026-01-05T00:00:00+00:00")
+step = float(q[0]["MetricStat"]["Period"])
+got = {}
+for r, x in zip(res, q):
+    m = x["MetricStat"]["Metric"]
+    if m["Namespace"] in ("AWS/ECS", "ECS/ContainerInsights"):
+        dims = {d["Name"]: d["Value"] for d in m["Dimensions"]}
+        assert dims == {"ClusterName": "default", "ServiceName": "api-svc"}, dims
+        got[m["MetricName"]] = {(datetime.datetime.fromisoformat(t) - t0).total_seconds() + step: v
+                                for t, v in zip(r["Timestamps"], r["Values"])}
+assert sorted(got) == ["CPUUtilization", "DesiredTaskCount", "PendingTaskCount", "RunningTaskCount"], sorted(got)
+assert got["RunningTaskCount"] == ser[("ecs", "api-svc", "running")]
+assert got["DesiredTaskCount"] == ser[("ecs", "api-svc", "desired")]
+assert all(0 <= v <= 100 + 1e-9 for v in got["CPUUtilization"].values()) and max(got["CPUUtilization"].values()) > 50
+PY
+
 # --- CPU-seconds per request from the written metrics (elbsim calibrate --cloudwatch) ---
 # The origin's demand is exp(mean=20ms) on 2-vCPU instances and elbsim's CPU has no idle
 # floor: the cost's 95 % interval must hold 20 ms and the floor's 0.

@@ -12,6 +12,7 @@
 
 #include "analysis/outdir.h"
 #include "models/compute/target.h"
+#include "models/containers/ecs.h"
 #include "models/core/request.h"
 #include "models/elb/lb.h"
 #include "models/elb/target_group.h"
@@ -53,6 +54,10 @@ struct cw_asg {
     double decision_s;
 };
 
+struct cw_ecs {
+    int m_cpu, m_running, m_desired, m_pending;
+};
+
 struct cw_act {
     double t;
     int asg;
@@ -72,6 +77,9 @@ struct cw_out {
     struct cw_lb *lbs;
     struct cw_tg *tgs;
     struct cw_asg *asgs;
+    struct cw_ecs *ecs;
+    double *ecs_sum;         /* [service] scratch of cw_out_interval */
+    int *ecs_n;
     double *prev_busy;       /* [target id] busy server-seconds at the previous interval */
     double *cpu_sum;         /* [asg] scratch of cw_out_interval */
     int *cpu_n;              /* [asg] */
@@ -291,6 +299,25 @@ struct cw_out *cw_out_start(const struct scenario *sc, struct world *w, uint64_t
         A->m_terminating = metric_add(c, "AWS/AutoScaling", "GroupTerminatingInstances",
                                       "Average", "AutoScalingGroupName", nm, NULL, NULL, nm);
     }
+    c->ecs = xcalloc((size_t)(w->necs ? w->necs : 1), sizeof *c->ecs);
+    c->ecs_sum = xcalloc((size_t)(w->necs ? w->necs : 1), sizeof *c->ecs_sum);
+    c->ecs_n = xcalloc((size_t)(w->necs ? w->necs : 1), sizeof *c->ecs_n);
+    for (int i = 0; i < w->necs; i++) {
+        const struct ecs_service *e = w->ecs[i];
+        struct cw_ecs *E = &c->ecs[i];
+        /* ClusterName: the EC2 cluster's, or "default" on Fargate (elbsim names no Fargate
+         * cluster; "default" is the cluster AWS makes for an account). */
+        const char *cl = e->cfg.launch_type == ECS_LAUNCH_EC2 && e->cl.name ? e->cl.name
+                                                                             : "default";
+        E->m_cpu = metric_add(c, "AWS/ECS", "CPUUtilization", "Average", "ClusterName", cl,
+                              "ServiceName", e->name, e->name);
+        E->m_running = metric_add(c, "ECS/ContainerInsights", "RunningTaskCount", "Average",
+                                  "ClusterName", cl, "ServiceName", e->name, e->name);
+        E->m_pending = metric_add(c, "ECS/ContainerInsights", "PendingTaskCount", "Average",
+                                  "ClusterName", cl, "ServiceName", e->name, e->name);
+        E->m_desired = metric_add(c, "ECS/ContainerInsights", "DesiredTaskCount", "Average",
+                                  "ClusterName", cl, "ServiceName", e->name, e->name);
+    }
     c->prev_hook = w->env.on_lb_response;
     c->prev_ctx = w->env.on_lb_response_ctx;
     w->env.on_lb_response = on_response;
@@ -364,9 +391,22 @@ void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
         sum[i] = 0;
         cnt[i] = 0;
     }
+    for (int i = 0; i < w->necs; i++) {
+        c->ecs_sum[i] = 0;
+        c->ecs_n[i] = 0;
+    }
     for (uint32_t i = 0; i < w->targets.n; i++) {
         struct target *t = w->targets.t[i];
         double busy = target_busy_area(t, now);
+        if (t->owner_kind == TARGET_OWNER_ECS &&
+            (t->state == TARGET_IN_SERVICE || t->state == TARGET_DRAINING)) {
+            for (int e = 0; e < w->necs; e++)
+                if (w->ecs[e] == t->owner) {
+                    c->ecs_sum[e] += 100.0 * (busy - c->prev_busy[i]) / (t->spec.servers * dt);
+                    c->ecs_n[e]++;
+                    break;
+                }
+        }
         if (t->owner_kind == TARGET_OWNER_ASG &&
             (t->state == TARGET_IN_SERVICE || t->state == TARGET_DRAINING)) {
             int a = (int)((const struct asg *)t->owner)->id;
@@ -386,6 +426,15 @@ void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
         put(c, A->m_in_service, k, svc);
         put(c, A->m_pending, k, pend);
         put(c, A->m_terminating, k, drain);
+    }
+    for (int i = 0; i < w->necs; i++) {
+        int prov, pend, run, drain;
+        ecs_counts(w->ecs[i], &prov, &pend, &run, &drain);
+        if (c->ecs_n[i])
+            put(c, c->ecs[i].m_cpu, k, c->ecs_sum[i] / c->ecs_n[i]);
+        put(c, c->ecs[i].m_running, k, run);
+        put(c, c->ecs[i].m_pending, k, prov + pend);
+        put(c, c->ecs[i].m_desired, k, w->ecs[i]->desired);
     }
 }
 
@@ -716,5 +765,8 @@ void cw_out_free(struct cw_out *c)
     free(c->prev_busy);
     free(c->cpu_sum);
     free(c->cpu_n);
+    free(c->ecs);
+    free(c->ecs_sum);
+    free(c->ecs_n);
     free(c);
 }
