@@ -124,6 +124,8 @@ e2e: $(ELBSIM)
 	bash tests/e2e_plots.sh $(ELBSIM)
 	bash tests/e2e_trace.sh $(ELBSIM)
 	bash tests/e2e_access_logs.sh $(ELBSIM)
+	bash tests/e2e_cloudwatch.sh $(ELBSIM)
+	bash tests/e2e_calibrate.sh $(ELBSIM)
 	bash tests/e2e_eks.sh $(ELBSIM)
 
 # `elbsim report` on a run, a compare and a sweep, each page then opened in headless

@@ -73,10 +73,12 @@ int plot_write_script(const char *dir, struct plot_plan *plan)
             return plot_compare_write(dir, plan);
         if (has_file(dir, PLOT_BACKTEST_CSV))
             return plot_backtest_write(dir, plan);
+        if (has_file(dir, PLOT_QQ_CSV))
+            return plot_calibrate_write(dir, plan);
         char *wide = text_join_path(dir, PLOT_WIDE_CSV);
         diag_error(NULL, "cannot open '%s': %s (the folder holds none of the files elbsim "
                    "plot draws: timeseries_wide.csv of a run, sweep.csv, compare.csv, "
-                   "backtest.csv of a forecast)", wide, strerror(ENOENT));
+                   "backtest.csv of a forecast, qq.csv of a calibration)", wide, strerror(ENOENT));
         free(wide);
         return PLOT_ERR_IO;
     }

@@ -30,6 +30,10 @@
  *   means.png         each variant's mean and interval, per metric
  *   forest.png        each variant's paired difference from the baseline, its verdict
  *
+ * A calibration's folder (qq.csv; plot/plot_calibrate.c):
+ *
+ *   qq.png            the sample's quantiles against each fitted distribution's
+ *
  * A forecast backtest's folder (backtest.csv and forecast.csv; plot/plot_backtest.c):
  *
  *   forecast.png      the forecast in force each hour against the actual load (and capacity)

@@ -637,6 +637,41 @@ static void rates_interp_scale_and_shift(void)
     arrivals_free(a);
 }
 
+/* start= anchors t = 0 at an instant: at the first timestamp as shift=0, later as shift=,
+ * earlier with nothing until the data begin. */
+static void rates_start_anchors_time_zero(void)
+{
+    struct arrivals *a = parse("rates(file=cloudwatch/requests.csv, start=2026-03-02T00:02:00Z)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 1), 10, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 61), 20, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 0, 1e6) * 1e6, 1800, 1e-6);
+    char buf[512];
+    arrivals_format(a, buf, sizeof buf);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, ", start=2026-03-02T00:02:00Z)"));
+    CU_ASSERT_PTR_NULL(strstr(buf, "shift="));
+    arrivals_free(a);
+    /* the same instant in another zone */
+    a = parse("rates(file=cloudwatch/gmd_desc.json, start=2026-03-02T01:00:00+01:00)");
+    for (int m = 0; m < 4; m++)
+        CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, m * 60.0 + 30), cw_rates[m], 1e-9);
+    arrivals_free(a);
+    /* 90 s before the data: rate 0, then the series from t = 90 s */
+    a = parse("rates(file=cloudwatch/requests.csv, start=2026-03-01T23:58:30Z)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 0), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 89), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 91), 50, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 90 + 150), 10, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_rate_at(a, 90 + 241), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_mean_rate(a, 0, 1e6) * 1e6, 4800, 1e-6);
+    arrivals_free(a);
+    expect_error("rates(file=cloudwatch/requests.csv, start=2026-03-02T00:04:00Z)",
+                 "at or after the end of the data", NULL);
+    expect_error("rates(file=cloudwatch/requests.csv, start=2026-03-02T00:02:00)",
+                 "start '2026-03-02T00:02:00': expected an ISO 8601 time with its zone", NULL);
+    expect_error("rates(file=cloudwatch/requests.csv, start=2026-03-02T00:02:00Z, shift=1m)",
+                 "give start= or shift=, not both", NULL);
+}
+
 static void iso8601_parser_is_strict(void)
 {
     double t;
@@ -947,6 +982,7 @@ static CU_TestInfo arrivals_tests[] = {
      rates_reads_both_json_shapes_in_any_order_and_csv},
     {"rates_counts_per_period_follow_the_series", rates_counts_per_period_follow_the_series},
     {"rates_interp_scale_and_shift", rates_interp_scale_and_shift},
+    {"rates_start_anchors_time_zero", rates_start_anchors_time_zero},
     {"iso8601_parser_is_strict", iso8601_parser_is_strict},
     {"rates_bad_input_is_reported", rates_bad_input_is_reported},
     CU_TEST_INFO_NULL,

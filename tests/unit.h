@@ -42,6 +42,7 @@ extern CU_SuiteInfo test_karpenter_suites[];
 extern CU_SuiteInfo test_lb_suites[];
 extern CU_SuiteInfo test_trace_suites[];
 extern CU_SuiteInfo test_access_log_suites[];
+extern CU_SuiteInfo test_fit_suites[];
 extern CU_SuiteInfo test_hpa_suites[];
 
 /* Run a shell command line (the elbsim binary is in $ELBSIM) capturing stdout+stderr into

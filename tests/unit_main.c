@@ -59,6 +59,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_trace_suites,
     test_lesson_suites,
     test_access_log_suites,
+    test_fit_suites,
     test_hpa_suites,
     NULL,
 };

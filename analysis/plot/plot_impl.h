@@ -35,6 +35,8 @@
 #define PLOT_SWEEP_CSV "sweep.csv"
 #define PLOT_COMPARE_CSV "compare.csv"
 #define PLOT_BACKTEST_CSV "backtest.csv"
+#define PLOT_QQ_CSV "qq.csv"
+#define PLOT_QQ_PNG "qq.png"
 #define PLOT_LATENCY_CSV "latency.csv"
 #define PLOT_CDF_PNG "latency_cdf.png"
 
@@ -455,6 +457,9 @@ void plot_forecast_put(FILE *f, const struct plot_wide *w, const struct plot_uni
 /* The whole script of the folder `elbsim forecast` writes: forecast.png and backtest.png.
  * Returns 0 or a PLOT_ERR_* (PLOT_ERR_NOTHING without a message); nothing is written then. */
 int plot_backtest_write(const char *dir, struct plot_plan *plan);
+
+/* A calibration's folder (qq.csv; plot_calibrate.c): qq.png. */
+int plot_calibrate_write(const char *dir, struct plot_plan *plan);
 
 /* ---- a comparison (plot_compare.c) ------------------------------------------------------- */
 

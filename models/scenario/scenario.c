@@ -37,7 +37,7 @@ static const char *const top_keys[] = {"name", "elbsim_version", "duration", "wa
                                        "slo", "faults", "auto_scaling_groups", "start",
                                        "ecs_services", "eks_clusters", NULL};
 
-static const char *const output_keys[] = {"interval", "requests", "trace", "report", "access_logs", NULL};
+static const char *const output_keys[] = {"interval", "requests", "trace", "report", "access_logs", "cloudwatch", NULL};
 
 /* Metrics an SLO can judge over a window (per window, from what completed in it). */
 static bool windowed_metric(const char *m)
@@ -295,6 +295,7 @@ static void read_top(struct reader *r, const struct ytree *root)
                 yread_fail(&r->c.y);
             yread_bool(&r->c.y, out, "report", &sc->report);
             yread_bool(&r->c.y, out, "access_logs", &sc->access_logs);
+            yread_bool(&r->c.y, out, "cloudwatch", &sc->cloudwatch);
         }
     }
     if (sc->interval_s == 0) {
@@ -979,9 +980,11 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         fputs(", trace: ", f);
         ywrite_quoted(f, sel);
     }
-    /* access_logs written only when on, so that scenarios without it resolve as before. */
-    fprintf(f, ", report: %s%s }\n", sc->report ? "true" : "false",
-            sc->access_logs ? ", access_logs: true" : "");
+    /* access_logs and cloudwatch written only when on, so that scenarios without them
+     * resolve as before. */
+    fprintf(f, ", report: %s%s%s }\n", sc->report ? "true" : "false",
+            sc->access_logs ? ", access_logs: true" : "",
+            sc->cloudwatch ? ", cloudwatch: true" : "");
     fputs("workloads:\n", f);
     for (int i = 0; i < sc->nworkloads; i++)
         workload_cfg_write(&sc->workloads[i], f);

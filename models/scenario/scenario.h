@@ -64,6 +64,7 @@ struct scenario {
     struct trace_sel trace;      /* which requests the decision trace follows */
     bool report;                 /* output.report: `elbsim run` writes report.html too */
     bool access_logs;            /* output.access_logs: AWS-format LB access logs */
+    bool cloudwatch;             /* output.cloudwatch: get-metric-data and scaling activities */
     char **zones;                /* zone names in order of first appearance */
     int nzones;
     struct sc_workload *workloads;

@@ -1,13 +1,20 @@
 #include "models/traffic/alb_log.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
 
 #include "models/traffic/arrivals/arrivals_impl.h"
+#include "sim/diag.h"
+#include "sim/xalloc.h"
 
 #define ALB_MIN_FIELDS 22 /* up to request_creation_time */
 #define ALB_MAX_FIELDS 64
+#define ALB_REPORT_MAX 10 /* malformed lines reported one by one */
 
 /* Split line into fields in place: unquoted ones end at a space, quoted ones at the closing
  * quote (which must be followed by a space or the end).  Returns the count, or -1 with the
@@ -158,4 +165,124 @@ int alb_log_parse(char *line, struct alb_log_line *out, char *why, size_t n, int
     if (arrivals_iso8601(f[21], &out->creation_s))
         FAIL(22, "request_creation_time '%.40s' is not an ISO 8601 time", f[21]);
     return 0;
+}
+
+static int read_file(const char *file, alb_log_entry_fn *fn, void *ctx, struct alb_log_counts *c)
+{
+    gzFile gz = gzopen(file, "rb");
+    if (!gz)
+        return diag_error(NULL, "%s: cannot read: %s", file, strerror(errno));
+    char line[16384], why[200];
+    int lineno = 0;
+    struct alb_log_line al;
+    while (gzgets(gz, line, sizeof line)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len <= 1 && (line[0] == '\n' || line[0] == '\0'))
+            continue; /* an empty line (a file's end) */
+        c->lines++;
+        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+            /* Longer than any entry AWS writes: skip the rest, count it as malformed. */
+            int ch;
+            while ((ch = gzgetc(gz)) != -1 && ch != '\n')
+                ;
+            snprintf(why, sizeof why, "longer than %zu bytes", sizeof line - 1);
+            goto bad;
+        }
+        int field = 0;
+        if (alb_log_parse(line, &al, why, sizeof why, &field) == 0) {
+            fn(ctx, &al);
+            continue;
+        }
+        if (field)
+            snprintf(why + strlen(why), sizeof why - strlen(why), " (field %d)", field);
+bad:
+        if (c->bad++ < ALB_REPORT_MAX)
+            fprintf(stderr, "%s:%d: warning: malformed ALB access-log line skipped: %s\n", file,
+                    lineno, why);
+    }
+    int err;
+    const char *msg = gzerror(gz, &err);
+    int rc = 0;
+    if (err != Z_OK)
+        rc = diag_error(NULL, "%s: %s (a truncated or corrupt gzip file?)", file, msg);
+    else if (!gzeof(gz))
+        rc = diag_error(NULL, "%s: read error", file);
+    gzclose(gz);
+    return rc;
+}
+
+static bool log_name(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 4 && !strcmp(name + n - 4, ".log")) || (n > 7 && !strcmp(name + n - 7, ".log.gz"));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every log file under dir (recursively), into *files. */
+static int walk(const char *dir, char ***files, size_t *n, size_t *cap)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return diag_error(NULL, "%s: cannot read the folder: %s", dir, strerror(errno));
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        char *full = xmalloc(len);
+        snprintf(full, len, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(full, &st)) {
+            rc = diag_error(NULL, "%s: %s", full, strerror(errno));
+            free(full);
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = walk(full, files, n, cap);
+            free(full);
+        } else if (S_ISREG(st.st_mode) && log_name(de->d_name)) {
+            if (*n == *cap) {
+                *cap = *cap ? 2 * *cap : 64;
+                *files = xrealloc(*files, *cap * sizeof **files);
+            }
+            (*files)[(*n)++] = full;
+        } else {
+            free(full);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+int alb_log_read(const char *path, alb_log_entry_fn *fn, void *ctx, struct alb_log_counts *c)
+{
+    struct stat st;
+    *c = (struct alb_log_counts){0};
+    if (stat(path, &st))
+        return diag_error(NULL, "%s: %s", path, strerror(errno));
+    char **files = NULL;
+    size_t nfiles = 0, cap = 0;
+    int rc = 0;
+    if (S_ISDIR(st.st_mode)) {
+        rc = walk(path, &files, &nfiles, &cap);
+        if (nfiles > 1)
+            qsort(files, nfiles, sizeof *files, cmp_str);
+    } else {
+        files = xmalloc(sizeof *files);
+        files[nfiles++] = xstrdup(path);
+    }
+    c->files = nfiles;
+    for (size_t i = 0; rc == 0 && i < nfiles; i++)
+        rc = read_file(files[i], fn, ctx, c);
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    if (rc == 0 && c->bad > ALB_REPORT_MAX)
+        fprintf(stderr, "%s: warning: %zu more malformed lines skipped\n", path,
+                c->bad - ALB_REPORT_MAX);
+    return rc;
 }

@@ -11,6 +11,7 @@
 #ifndef ELBSIM_MODELS_TRAFFIC_ALB_LOG_H
 #define ELBSIM_MODELS_TRAFFIC_ALB_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* What elbsim takes from one entry. */
@@ -29,5 +30,21 @@ struct alb_log_line {
 /* Parse one line (without its newline; it is modified).  0, or -1 with a short reason in
  * why (at most n bytes) and *field the 1-based field number at fault (0: the line). */
 int alb_log_parse(char *line, struct alb_log_line *out, char *why, size_t n, int *field);
+
+/* Called once per well-formed entry; the line is valid during the call only. */
+typedef void alb_log_entry_fn(void *ctx, const struct alb_log_line *l);
+
+struct alb_log_counts {
+    size_t files;  /* log files read (0: a folder without any .log or .log.gz) */
+    size_t lines;  /* non-empty lines */
+    size_t bad;    /* malformed lines, skipped */
+};
+
+/* Read every entry of path: a log file (plain or gzip: zlib reads both), or a folder walked
+ * recursively as S3 delivers the logs, every file named *.log or *.log.gz, in name order.
+ * Malformed lines are skipped and counted; the first 10 are reported on stderr with their
+ * file:line, then how many more.  Whether too many were bad is the caller's call.  0, or
+ * -1 after a message (a path that cannot be read, a truncated or corrupt gzip file). */
+int alb_log_read(const char *path, alb_log_entry_fn *fn, void *ctx, struct alb_log_counts *c);
 
 #endif

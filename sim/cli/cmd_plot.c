@@ -16,8 +16,8 @@ static void usage(FILE *f)
 {
     fputs("usage: elbsim plot DIR\n"
           "\n"
-          "Draw PNG plots of DIR, a folder written by `elbsim run`, `compare`, `sweep` or\n"
-          "`forecast`, with gnuplot.  A run's folder:\n"
+          "Draw PNG plots of DIR, a folder written by `elbsim run`, `compare`, `sweep`,\n"
+          "`forecast` or `calibrate`, with gnuplot.  A run's folder:\n"
           "  latency.png      client-observed latency percentiles (p50, p90, p99) over time;\n"
           "                   below, a strip marking scaling activities, targets turning\n"
           "                   healthy or unhealthy and faults (also on throughput.png)\n"
@@ -48,6 +48,7 @@ static void usage(FILE *f)
           "             heatmap.png (two varied values), pareto.png (the front, SLOs marked)\n"
           "  forecast:  forecast.png (the forecast against the history) and backtest.png\n"
           "             (each method's errors)\n"
+          "  calibrate: qq.png (the sample's quantiles against each fit's)\n"
           "A plot whose columns are missing from DIR's CSV files is skipped.  The gnuplot\n"
           "script is kept as DIR/plots.gp; rerun it with `cd DIR && gnuplot plots.gp`.\n"
           "gnuplot's own messages are shown only when it fails.\n"

@@ -27,6 +27,7 @@ int cmd_forecast(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_lessons(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 /* Print the top-level usage to f. */
 void cli_usage(FILE *f);

@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"report", cmd_report, "write report.html: an output folder's story on one page"},
     {"compare", cmd_compare, "compare variants on common random numbers, with CIs"},
     {"sweep", cmd_sweep, "replicated parameter sweep on all cores (MPI too), Pareto front"},
+    {"calibrate", cmd_calibrate, "fit service time and arrivals from ALB access logs"},
     {"forecast", cmd_forecast, "backtest load forecasts on a history (predictive scaling)"},
     {"explain", cmd_explain, "narrate a run's decision trace (run --trace): why each request"
                              " went where"},

@@ -26,6 +26,7 @@
 #include "models/traffic/workload.h"
 #include "models/scenario/world.h"
 #include "sim/cli/access_log.h"
+#include "sim/cli/cloudwatch_out.h"
 #include "sim/cli/headline.h"
 #include "sim/cli/slo_window.h"
 #include "sim/interrupt.h"
@@ -63,6 +64,8 @@ static void event_row(void *ctx, double t, const char *kind, const char *name,
     csvout_str(&r->events, name);
     csvout_str(&r->events, detail);
     csvout_end_row(&r->events);
+    if (r->cw)
+        cw_out_event(r->cw, t, kind, name, detail);
 }
 
 static void request_row(void *ctx, const struct request *rq, double now)
@@ -436,6 +439,8 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
     for (int i = 0; i < w->nasgs; i++)
         series_set(r->series, r->asg[i].id_cpu_total, r->asg[i].cpu_total);
     series_flush(r->series, now);
+    if (r->cw)
+        cw_out_interval(r->cw, (size_t)r->ticks, now, dt);
     /* Interval ends are k * dt (no accumulated rounding); the last one is the duration. */
     r->ticks++;
     double next = (double)(r->ticks + 1) * r->sc->interval_s;
@@ -694,6 +699,8 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
     }
     if (sc->access_logs && !(alog = access_log_start(partial, sc, r.w, o->seed)))
         goto out_requests;
+    if (sc->cloudwatch)
+        r.cw = cw_out_start(sc, r.w, o->seed);
     r.w->env.events = (struct sim_event_log){event_row, &r};
     setup_series(&r);
     r.slo_win = slo_windows_new(sc, r.w);
@@ -730,6 +737,10 @@ int run_scenario(const struct scenario *sc, const struct run_opts *o, struct sum
         goto out_requests;
     }
     if (alog && access_log_finish(alog)) {
+        summary_free(s);
+        goto out_requests;
+    }
+    if (r.cw && cw_out_finish(r.cw, partial)) {
         summary_free(s);
         goto out_requests;
     }
@@ -774,6 +785,7 @@ out_series:
 out_world_only:
     series_free(r.series);
     access_log_free(alog);
+    cw_out_free(r.cw);
     outdir_abort(&od);
     for (int i = 0; r.wl && i < r.w->nworkloads; i++) {
         hist_fini(&r.wl[i].interval);

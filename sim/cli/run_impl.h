@@ -17,6 +17,7 @@
 struct scenario;
 struct series_set;
 struct slo_windows;
+struct cw_out;
 struct summary;
 struct world;
 
@@ -105,6 +106,7 @@ struct run {
     double next_progress;
     double wall_start_s;   /* wall clock at the start (progress on a terminal only) */
     struct slo_windows *slo_win; /* the SLOs judged over windows; NULL when none */
+    struct cw_out *cw;     /* output.cloudwatch; NULL when off */
 };
 
 /* summary.csv's rows from the run's state at its end (run_summary.c). */

@@ -12,7 +12,6 @@
  * models/traffic/alb_log.h) are skipped and counted; the first few are reported with their
  * file:line; more than max_bad of the lines (a fraction, default 0.001) is an error.  The
  * whole log is held in memory: 16 bytes per entry plus the distinct paths. */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -20,14 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include "models/traffic/alb_log.h"
 #include "models/traffic/arrivals/arrivals_impl.h"
 #include "sim/path.h"
 #include "sim/xalloc.h"
-
-#define ALB_REPORT_MAX 10 /* malformed lines reported one by one */
 
 struct alb_entry {
     double t;         /* s from start */
@@ -67,106 +63,22 @@ static uint32_t intern(struct alb_trace *tr, const char *s)
     return tr->npaths++;
 }
 
-static int read_file(struct alb_load *ld, const char *file)
+/* One entry read: keep its creation time, demand and path. */
+static void take(void *ctx, const struct alb_log_line *al)
 {
-    gzFile gz = gzopen(file, "rb");
-    if (!gz)
-        return diag_error(NULL, "%s: cannot read: %s", file, strerror(errno));
+    struct alb_load *ld = ctx;
     struct alb_trace *tr = ld->tr;
-    char line[16384], why[200];
-    int lineno = 0;
-    struct alb_log_line al;
-    while (gzgets(gz, line, sizeof line)) {
-        lineno++;
-        size_t len = strlen(line);
-        if (len <= 1 && (line[0] == '\n' || line[0] == '\0'))
-            continue; /* an empty line (a file's end) */
-        ld->lines++;
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            /* Longer than any entry AWS writes: skip the rest, count it as malformed. */
-            int c;
-            while ((c = gzgetc(gz)) != -1 && c != '\n')
-                ;
-            snprintf(why, sizeof why, "longer than %zu bytes", sizeof line - 1);
-            goto bad;
-        }
-        int field = 0;
-        if (alb_log_parse(line, &al, why, sizeof why, &field) == 0) {
-            if (tr->n == tr->cap) {
-                tr->cap = tr->cap ? 2 * tr->cap : 4096;
-                tr->e = xrealloc(tr->e, tr->cap * sizeof *tr->e);
-                ld->creation = xrealloc(ld->creation, tr->cap * sizeof *ld->creation);
-            }
-            ld->creation[tr->n] = al.creation_s;
-            tr->e[tr->n].demand = tr->use_demand && al.target_processing_s >= 0
-                                      ? (float)al.target_processing_s
-                                      : (float)NAN;
-            tr->e[tr->n].path = intern(tr, al.path[0] ? al.path : "/");
-            tr->n++;
-            continue;
-        }
-        if (field)
-            snprintf(why + strlen(why), sizeof why - strlen(why), " (field %d)", field);
-bad:
-        if (ld->bad++ < ALB_REPORT_MAX)
-            fprintf(stderr, "%s:%d: warning: malformed ALB access-log line skipped: %s\n", file,
-                    lineno, why);
+    if (tr->n == tr->cap) {
+        tr->cap = tr->cap ? 2 * tr->cap : 4096;
+        tr->e = xrealloc(tr->e, tr->cap * sizeof *tr->e);
+        ld->creation = xrealloc(ld->creation, tr->cap * sizeof *ld->creation);
     }
-    int err;
-    const char *msg = gzerror(gz, &err);
-    int rc = 0;
-    if (err != Z_OK)
-        rc = diag_error(NULL, "%s: %s (a truncated or corrupt gzip file?)", file, msg);
-    else if (!gzeof(gz))
-        rc = diag_error(NULL, "%s: read error", file);
-    gzclose(gz);
-    return rc;
-}
-
-static bool log_name(const char *name)
-{
-    size_t n = strlen(name);
-    return (n > 4 && !strcmp(name + n - 4, ".log")) || (n > 7 && !strcmp(name + n - 7, ".log.gz"));
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every log file under dir (recursively), into *files (sorted by full name). */
-static int walk(const char *dir, char ***files, size_t *n, size_t *cap)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return diag_error(NULL, "%s: cannot read the folder: %s", dir, strerror(errno));
-    struct dirent *de;
-    int rc = 0;
-    while (rc == 0 && (de = readdir(d))) {
-        if (de->d_name[0] == '.')
-            continue;
-        size_t len = strlen(dir) + strlen(de->d_name) + 2;
-        char *full = xmalloc(len);
-        snprintf(full, len, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(full, &st)) {
-            rc = diag_error(NULL, "%s: %s", full, strerror(errno));
-            free(full);
-        } else if (S_ISDIR(st.st_mode)) {
-            rc = walk(full, files, n, cap);
-            free(full);
-        } else if (S_ISREG(st.st_mode) && log_name(de->d_name)) {
-            if (*n == *cap) {
-                *cap = *cap ? 2 * *cap : 64;
-                *files = xrealloc(*files, *cap * sizeof **files);
-            }
-            (*files)[(*n)++] = full;
-        } else {
-            free(full);
-        }
-    }
-    closedir(d);
-    return rc;
+    ld->creation[tr->n] = al->creation_s;
+    tr->e[tr->n].demand =
+        tr->use_demand && al->target_processing_s >= 0 ? (float)al->target_processing_s
+                                                        : (float)NAN;
+    tr->e[tr->n].path = intern(tr, al->path[0] ? al->path : "/");
+    tr->n++;
 }
 
 static void alb_free(void *priv)
@@ -247,31 +159,20 @@ static int alb_parse(const struct arrivals_parse *p, void **priv)
     }
     char *path = arrivals_parse_path(p, a->value);
     struct stat st;
-    char **files = NULL;
-    size_t nfiles = 0, cap = 0;
+    struct alb_load ld = {.tr = tr, .p = p};
+    struct alb_log_counts cnt = {0};
     int rc = 0;
     if (stat(path, &st)) {
         rc = arrivals_parse_error(p, a->value_off, a->value_len, "'%s': %s", path,
                                   strerror(errno));
-    } else if (S_ISDIR(st.st_mode)) {
-        rc = walk(path, &files, &nfiles, &cap);
-        if (rc == 0 && nfiles == 0)
+    } else {
+        rc = alb_log_read(path, take, &ld, &cnt);
+        if (rc == 0 && cnt.files == 0)
             rc = arrivals_parse_error(p, a->value_off, a->value_len,
                                       "the folder '%s' holds no .log or .log.gz file", path);
-        qsort(files, nfiles, sizeof *files, cmp_str);
-    } else {
-        files = xmalloc(sizeof *files);
-        files[nfiles++] = xstrdup(path);
     }
-    struct alb_load ld = {.tr = tr, .p = p};
-    for (size_t i = 0; rc == 0 && i < nfiles; i++)
-        rc = read_file(&ld, files[i]);
-    for (size_t i = 0; i < nfiles; i++)
-        free(files[i]);
-    free(files);
-    if (rc == 0 && ld.bad > ALB_REPORT_MAX)
-        fprintf(stderr, "%s: warning: %zu more malformed lines skipped\n", path,
-                ld.bad - ALB_REPORT_MAX);
+    ld.lines = cnt.lines;
+    ld.bad = cnt.bad;
     if (rc == 0 && ld.lines > 0 && (double)ld.bad > tr->max_bad * (double)ld.lines)
         rc = arrivals_parse_error(p, a->value_off, a->value_len,
                                   "%zu of the %zu lines in '%s' are malformed, more than "

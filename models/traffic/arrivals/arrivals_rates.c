@@ -1,5 +1,5 @@
-/* rates(file=F, metric=M, statistic=S, interp=step|linear, scale=X, shift=D): a Poisson
- * process whose rate follows a CloudWatch metric series (counts per period).
+/* rates(file=F, metric=M, statistic=S, interp=step|linear, scale=X, shift=D | start=T): a
+ * Poisson process whose rate follows a CloudWatch metric series (counts per period).
  *
  * Inputs: the JSON that `aws cloudwatch get-metric-data` prints (MetricDataResults[] with
  * Id, Label, Timestamps[], Values[]; newest first by default, so any order is accepted),
@@ -10,8 +10,9 @@
  * Each value is a count over one period (Sum or SampleCount), so rate = value / period; the
  * period is the most common spacing between consecutive timestamps.  Missing periods are
  * 0 (CloudWatch leaves out periods with no data).  Two points at the same instant are an
- * error naming both.  Simulated t = 0 is the first timestamp plus shift; after the last
- * period the rate is 0.  interp=step holds each rate over its period; interp=linear joins
+ * error naming both.  Simulated t = 0 is the first timestamp plus shift, or the instant
+ * start (ISO 8601; before the first timestamp the rate is 0 until the data begin); after
+ * the last period the rate is 0.  interp=step holds each rate over its period; interp=linear joins
  * the rates at period starts with straight lines (the last period is held).  Either is
  * piecewise linear, so arrivals are drawn by inversion (arrivals_pwl.c). */
 #include <jansson.h>
@@ -32,7 +33,8 @@ struct rates {
     char *metric;          /* as given; NULL if not */
     char statistic[16];    /* Sum or SampleCount */
     bool linear;
-    double scale, shift_s, period_s;
+    double scale, shift_s, period_s; /* shift_s < 0: start= before the data */
+    char start_text[40];   /* start= as given; "" when t = 0 comes from shift */
 };
 
 /* --- ISO 8601 ----------------------------------------------------------------------------- */
@@ -311,8 +313,10 @@ static void rates_build(struct rates *rs, const struct point *pt, size_t n)
         rate[(size_t)k] += pt[i].v / p * rs->scale; /* off-grid points fall in their period */
     }
     /* pieces in profile time, then cut at shift */
-    size_t cap = np + 2, m = 0;
+    size_t cap = np + 3, m = 0;
     double *t = xmalloc(cap * sizeof *t), *r = xmalloc(cap * sizeof *r), *s = xmalloc(cap * sizeof *s);
+    if (rs->shift_s < 0) /* start= before the data: nothing until they begin */
+        t[m] = 0, r[m] = 0, s[m] = 0, m++;
     for (size_t k = 0; k < np; k++) {
         double start = k * p - rs->shift_s;
         double slope = rs->linear && k + 1 < np ? (rate[k + 1] - rate[k]) / p : 0;
@@ -334,8 +338,8 @@ static void rates_build(struct rates *rs, const struct point *pt, size_t n)
 
 static int rates_parse(const struct arrivals_parse *p, void **priv)
 {
-    static const char *const keys[] = {"file", "metric", "statistic", "interp", "scale", "shift",
-                                       NULL};
+    static const char *const keys[] = {"file",  "metric", "statistic", "interp",
+                                       "scale", "shift",  "start",     NULL};
     if (arrivals_parse_keys(p, keys, NULL))
         return -1;
     const struct sim_call_arg *fa = arrivals_parse_arg(p, "file", NULL);
@@ -380,6 +384,23 @@ static int rates_parse(const struct arrivals_parse *p, void **priv)
     }
     if ((a = arrivals_parse_arg(p, "metric", NULL)))
         rs->metric = xstrdup(a->value);
+    double start_unix = 0;
+    const struct sim_call_arg *sa = arrivals_parse_arg(p, "start", NULL);
+    if (sa) {
+        if (arrivals_parse_arg(p, "shift", NULL)) {
+            arrivals_parse_error(p, sa->value_off, sa->value_len,
+                                 "give start= or shift=, not both: start= places t = 0 at an "
+                                 "instant, shift= that far after the first timestamp");
+            goto out_free;
+        }
+        if (arrivals_iso8601(sa->value, &start_unix) || strlen(sa->value) >= sizeof rs->start_text) {
+            arrivals_parse_error(p, sa->value_off, sa->value_len,
+                                 "start '%s': expected an ISO 8601 time with its zone "
+                                 "(2026-01-05T00:00:00Z)", sa->value);
+            goto out_free;
+        }
+        snprintf(rs->start_text, sizeof rs->start_text, "%s", sa->value);
+    }
 
     char *path = arrivals_parse_path(p, fa->value);
     struct load ld = {0};
@@ -408,7 +429,14 @@ static int rates_parse(const struct arrivals_parse *p, void **priv)
     if (rc == 0) {
         rs->period_s = common_spacing(ld.pt, ld.n);
         double span = ld.pt[ld.n - 1].t - ld.pt[0].t + rs->period_s;
-        if (rs->shift_s >= span) {
+        if (sa)
+            rs->shift_s = start_unix - ld.pt[0].t;
+        if (sa && rs->shift_s >= span) {
+            rc = arrivals_parse_error(p, sa->value_off, sa->value_len,
+                                      "start '%s' is at or after the end of the data (the last "
+                                      "period ends %g s after the first timestamp)",
+                                      sa->value, span);
+        } else if (rs->shift_s >= span) {
             a = arrivals_parse_arg(p, "shift", NULL);
             rc = arrivals_parse_error(p, a->value_off, a->value_len,
                                       "shift '%s' is past the end of the data (%g s long)",
@@ -454,15 +482,20 @@ static void rates_format(const void *priv, char *buf, size_t n)
     text_appendf(buf, n, &used, "rates(file=%s", rs->file);
     if (rs->metric)
         text_appendf(buf, n, &used, ", metric=%s", rs->metric);
-    text_appendf(buf, n, &used, ", statistic=%s, interp=%s, scale=%s, shift=%s)", rs->statistic,
-                 rs->linear ? "linear" : "step", scale, shift);
+    text_appendf(buf, n, &used, ", statistic=%s, interp=%s, scale=%s, ", rs->statistic,
+                 rs->linear ? "linear" : "step", scale);
+    if (rs->start_text[0])
+        text_appendf(buf, n, &used, "start=%s)", rs->start_text);
+    else
+        text_appendf(buf, n, &used, "shift=%s)", shift);
 }
 
 const struct arrivals_ops arrivals_rates_ops = {
     .info = {"rates", "rates(file=requests.json, metric=RequestCount, statistic=Sum)",
              "Poisson arrivals following a CloudWatch series (get-metric-data or "
              "get-metric-statistics JSON, or a time,value CSV): count per period / period, "
-             "interp=step|linear, scale=X, shift=D (t = 0 at the first timestamp + shift)."},
+             "interp=step|linear, scale=X, shift=D (t = 0 at the first timestamp + shift) or "
+             "start=T (t = 0 at the ISO 8601 instant T)."},
     .parse = rates_parse,
     .free = rates_free,
     .format = rates_format,
