@@ -42,7 +42,7 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test test-builds unit validation e2e e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
+.PHONY: all deps run test test-builds unit validation e2e e2e-aws e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
         determinism clean help plots golden golden-update lessons lessons-test
 .PHONY: man check-man install uninstall test-the-tests mutate fuzz fuzz-build fuzz-smoke browser
 
@@ -124,8 +124,13 @@ e2e: $(ELBSIM)
 	bash tests/e2e_plots.sh $(ELBSIM)
 	bash tests/e2e_trace.sh $(ELBSIM)
 	bash tests/e2e_access_logs.sh $(ELBSIM)
+
+# The AWS-shaped outputs and inputs, EKS, and bad input's bounds: a stage of their own so
+# that it runs beside e2e (make test).
+e2e-aws: $(ELBSIM)
 	bash tests/e2e_cloudwatch.sh $(ELBSIM)
 	bash tests/e2e_calibrate.sh $(ELBSIM)
+	bash tests/e2e_bounds.sh $(ELBSIM)
 	bash tests/e2e_eks.sh $(ELBSIM)
 
 # `elbsim report` on a run, a compare and a sweep, each page then opened in headless
@@ -159,7 +164,7 @@ mpi:
 # The stages of `make test`, run TEST_JOBS at a time (default: one per core) by
 # tests/run_stages.sh after every build they need is made (test-builds), each stage's
 # output printed whole when it ends, then the time each took.
-TEST_STAGES := unit e2e e2e-forecast experiments validation determinism test-the-tests \
+TEST_STAGES := unit e2e e2e-aws e2e-forecast experiments validation determinism test-the-tests \
                golden roundtrip check-man asan fuzz-smoke clang lessons-test browser
 TEST_JOBS ?= 0
 test: lint check-headers check-layers

@@ -11,6 +11,12 @@
  * diag_env_error_text() and counted apart as well, so that sim/cli exits with status 1
  * instead of 2 (STYLE.md §5) without every layer in between passing the kind along.
  *
+ * Messages are bounded whatever the input: a quoted value ('...') longer than
+ * DIAG_QUOTE_MAX bytes is shown as its first DIAG_QUOTE_KEEP bytes, "..." and its length;
+ * a message still longer than DIAG_MESSAGE_MAX keeps its start and its end; an echoed text
+ * line shows DIAG_ECHO_MAX bytes around the place.  A 1 MB value prints a few hundred
+ * bytes, not megabytes (docs/robustness.md).
+ *
  * Messages go to stderr unless diag_set_stream() redirects them (tests capture them in
  * a memory stream).  The error count lets a caller tell "something was reported" apart
  * from "nothing to say".
@@ -24,6 +30,11 @@
 
 /* A position in an input.  file NULL means the command line; line/col are 1-based, 0 when
  * unknown. */
+#define DIAG_QUOTE_MAX 160    /* bytes of a quoted value shown whole */
+#define DIAG_QUOTE_KEEP 120   /* bytes of a longer one shown */
+#define DIAG_MESSAGE_MAX 2048 /* bytes of a message (after DIAG_QUOTE_*) shown whole */
+#define DIAG_ECHO_MAX 160     /* bytes of an echoed text line shown */
+
 struct loc {
     const char *file; /* borrowed; NULL for a command-line value */
     int line;         /* 1-based, 0 = unknown */

@@ -34,6 +34,8 @@ MUTATIONS=(
 "healthy-threshold-plus-one|models/elb/target_group.c|m->passes >= g->hc.healthy)|m->passes >= g->hc.healthy + 1)"
 "unhealthy-threshold-plus-one|models/elb/target_group.c|m->fails >= g->hc.unhealthy)|m->fails > g->hc.unhealthy)"
 "gwlb-return-other-appliance|models/elb/lb.c|    struct node *a = g->members[back].node;|    struct node *a = g->members[(back + 1) % g->nmembers].node;"
+"gwlb-symmetry-not-counted|models/elb/lb.c|    if (rq->pass_by->id != rq->pass_fwd[rq->cur_hop])\n        lb->asymmetric++;|    (void)0;"
+"gwlb-return-ignores-rebalance|models/elb/lb.c|    uint32_t back = e ? e->member : fwd;|    uint32_t back = e ? fwd : fwd;"
 "hpa-scale-down-without-window|models/kube/hpa.c|        if (r->t_s > down_cut && r->n > down)|        if (r->t_s > now_s && r->n > down)"
 )
 

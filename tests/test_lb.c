@@ -1307,6 +1307,93 @@ static void gwlb_dropped_requests_are_reported_and_released(void)
     finish(w, sc, &o);
 }
 
+/* ---- GWLB symmetry, counted from what each appliance processed ---- */
+
+/* Four appliances in front of an ALB, long connections (as gw_run).  `faults` adds to it. */
+static struct world *gw_sym_run(const char *faults, struct scenario **sc, struct obs *o)
+{
+    char text[1536];
+    snprintf(text, sizeof text,
+             "duration: 120s\n"
+             "workloads:\n"
+             "  - { name: w, entry: gw, arrivals: 'poisson(rate=2/s)', demand: const(10ms),\n"
+             "      timeout: 2s, connection: { requests: 200, think: const(1s) } }\n"
+             "load_balancers:\n"
+             "  - { name: gw, type: gwlb, zones: [a], latency: none, next: web,\n"
+             "      listeners: [ { forward: fw } ] }\n"
+             "  - { name: web, zones: [a], latency: none, listeners: [ { forward: app } ] }\n"
+             "target_groups:\n"
+             "  - { name: fw, target_failover: rebalance,\n"
+             "      targets: [ { kind: ec2, vcpus: 2, count: 4 } ] }\n"
+             "  - { name: app, targets: [ { kind: ec2, vcpus: 2, count: 2 } ] }\n"
+             "%s",
+             faults);
+    return run(text, sc, o);
+}
+
+/* Per appliance fw/0..fw/3: forward and return passes it processed. */
+static void gw_passes(const struct world *w, uint64_t fwd[4], uint64_t ret[4])
+{
+    static const char *const names[4] = {"fw/0", "fw/1", "fw/2", "fw/3"};
+    for (int i = 0; i < 4; i++) {
+        const struct target *t = w->targets.t[target_id(w, names[i])];
+        fwd[i] = t->passes[RQ_PASS_FORWARD];
+        ret[i] = t->passes[RQ_PASS_RETURN];
+    }
+}
+
+/* Without faults every response passes back through the appliance its request passed: each
+ * appliance's returns are its forwards less the requests still out, and nothing is
+ * asymmetric.  (Sending returns through another appliance breaks both.) */
+static void gwlb_returns_pass_the_forward_appliance(void)
+{
+    struct scenario *sc;
+    struct obs o = {0};
+    struct world *w = gw_sym_run("", &sc, &o);
+    const struct lb *gw = w->lbs[scenario_lb_index(sc, "gw")];
+    uint64_t fwd[4], ret[4], sf = 0, sr = 0;
+    gw_passes(w, fwd, ret);
+    CU_ASSERT_EQUAL(gw->asymmetric, 0);
+    for (int i = 0; i < 4; i++) {
+        CU_ASSERT(fwd[i] > 1000);
+        CU_ASSERT(ret[i] <= fwd[i]);
+        CU_ASSERT(fwd[i] - ret[i] <= (uint64_t)gw->in_flight);
+        sf += fwd[i];
+        sr += ret[i];
+    }
+    CU_ASSERT_EQUAL(sr, gw->responses);
+    CU_ASSERT_EQUAL(sf - sr, (uint64_t)gw->in_flight);
+    finish(w, sc, &o);
+}
+
+/* A deliberately asymmetric path the model allows: app/0 hangs from 30 s to 70 s, so the
+ * requests it holds outlive their clients (timeout 2 s), whose connections go on; fw/1
+ * crashes at 40 s, and once marked unhealthy its flows are rebalanced at their next
+ * request.  When the hang ends, the held requests' 502s pass back through the flow's new
+ * appliance: asymmetric.  Counted from the appliances, each one that returned more than it
+ * forwarded took at least that many foreign returns. */
+static void gwlb_rebalanced_in_flight_returns_are_asymmetric(void)
+{
+    struct scenario *sc;
+    struct obs o = {0};
+    struct world *w = gw_sym_run("faults: [ { at: 40s, target: fw/1, kind: crash },\n"
+                                 "          { at: 30s, target: app/0, kind: hang, duration: 40s } ]\n",
+                                 &sc, &o);
+    const struct lb *gw = w->lbs[scenario_lb_index(sc, "gw")];
+    uint64_t fwd[4], ret[4], foreign = 0;
+    gw_passes(w, fwd, ret);
+    CU_ASSERT(gw->rebalanced > 0);
+    CU_ASSERT(gw->asymmetric > 0);
+    for (int i = 0; i < 4; i++)
+        foreign += ret[i] > fwd[i] ? ret[i] - fwd[i] : 0;
+    CU_ASSERT(foreign <= gw->asymmetric);
+    /* The crashed appliance forwarded requests whose answers it never carried back. */
+    CU_ASSERT(ret[1] < fwd[1]);
+    printf("\n    %llu responses returned through another appliance, %llu flows rebalanced",
+           (unsigned long long)gw->asymmetric, (unsigned long long)gw->rebalanced);
+    finish(w, sc, &o);
+}
+
 static CU_TestInfo lb_tests[] = {
     {"nlb_keeps_a_connection_on_one_target", nlb_keeps_a_connection_on_one_target},
     {"alb_spreads_the_same_connections", alb_spreads_the_same_connections},
@@ -1346,6 +1433,9 @@ static CU_TestInfo lb_tests[] = {
     {"gwlb_forgets_flows_idle_past_the_timeout", gwlb_forgets_flows_idle_past_the_timeout},
     {"gwlb_dropped_requests_are_reported_and_released",
      gwlb_dropped_requests_are_reported_and_released},
+    {"gwlb_returns_pass_the_forward_appliance", gwlb_returns_pass_the_forward_appliance},
+    {"gwlb_rebalanced_in_flight_returns_are_asymmetric",
+     gwlb_rebalanced_in_flight_returns_are_asymmetric},
     CU_TEST_INFO_NULL,
 };
 

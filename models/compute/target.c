@@ -70,9 +70,13 @@ static void trace_end(const struct target *t, const struct request *rq, double n
 /* Give the request back: the response walks back, or an appliance pass is over. */
 static void answer(struct target *t, struct request *rq, int status)
 {
-    (void)t;
     if (rq->pass) {
         struct node *owner = rq->pass_owner;
+        /* Record what this appliance processed, and tell the owner who it was: symmetry
+         * is counted from the appliances that carried each direction (models/elb/lb.c). */
+        if (status == RQ_OK)
+            t->passes[rq->pass]++;
+        rq->pass_by = t;
         owner->ops->pass_done(owner, rq, status);
     } else {
         request_respond(rq, status);

@@ -101,6 +101,8 @@ struct target {
     double busy_area;             /* server-seconds busy */
     double busy_since;            /* s: last change of `busy` */
     uint64_t accepted, completed, rejected;
+    uint64_t passes[3];           /* GWLB appliance passes completed, by RQ_PASS_* (forward,
+                                   * return): what this appliance actually processed */
     int held;                     /* requests in the target (service + queue) */
     /* Injected fault. */
     enum target_fault fault;

@@ -77,6 +77,7 @@ struct request {
     struct node *pass_owner;   /* the node that started the pass */
     double pass_demand_s;      /* CPU seconds the appliance spends on this pass */
     struct target *pass_saved_target; /* the backend target, kept over the return pass */
+    struct target *pass_by;    /* the appliance that ended the last pass (set by it) */
     bool abandoned;            /* the client timed out; drop the response */
     bool flow_end;             /* the last request of its flow: L4 LBs forget the flow when
                                 * its response passes back */
@@ -92,6 +93,8 @@ struct request {
     struct node *hops[REQUEST_MAX_HOPS];
     uint64_t hop_arg[REQUEST_MAX_HOPS]; /* one word each node may keep for its hop */
     double hop_time[REQUEST_MAX_HOPS];  /* s: when each hop accepted the request */
+    uint32_t pass_fwd[REQUEST_MAX_HOPS]; /* GWLB hops: the id of the appliance (target) that
+                                          * carried the forward pass */
     /* Set by the LB and target group for bookkeeping on the way back. */
     uint32_t lb_node;          /* index of the LB node (zone) that handled it */
     uint32_t route_view;       /* set by an LB before sending to a target group: its view */

@@ -787,9 +787,14 @@ static void gwlb_pass_done(struct node *n, struct request *rq, int status)
         return;
     }
     if (pass == RQ_PASS_FORWARD) {
+        rq->pass_fwd[rq->nhops - 1] = rq->pass_by->id;
         node_send(lb->next, rq);
         return;
     }
+    /* Symmetry from what the appliances actually processed: the one that carried the
+     * return against the one that carried the request, whatever the table said. */
+    if (rq->pass_by->id != rq->pass_fwd[rq->cur_hop])
+        lb->asymmetric++;
     rq->target = rq->pass_saved_target; /* the backend, for requests.csv */
     l4_done(lb, rq);
     lb->in_flight--;
@@ -810,9 +815,7 @@ static bool gwlb_return(struct lb *lb, struct request *rq)
     struct target_group *g = l4_group(lb);
     uint32_t fwd = (uint32_t)arg;
     struct flow_entry *e = flow_table_find(&lb->flows[node_of(rq, rq->cur_hop)], rq->flow_id);
-    uint32_t back = e ? e->member : fwd;
-    if (back != fwd)
-        lb->asymmetric++;
+    uint32_t back = e ? e->member : fwd; /* another one after a rebalance */
     rq->pass_saved_target = rq->target;
     rq->pass = RQ_PASS_RETURN;
     rq->pass_owner = &lb->node;

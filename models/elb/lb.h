@@ -24,8 +24,10 @@
  * GWLB: a transparent gateway.  The flow's appliance (picked with 5-, 3- or 2-tuple
  * stickiness) spends `appliance_demand` on the request, which then goes on to the GWLB's
  * `next` LB; on the way back the response looks its flow up again and passes the
- * appliance the table names — the same one unless the flow was moved (rebalance), which is
- * counted as asymmetric.  With no healthy appliance, or an appliance that fails, traffic
+ * appliance the table names — the same one unless the flow was moved (rebalance).  Each
+ * appliance records the passes it processed in both directions (target.passes), and tells
+ * the GWLB it was the one (rq->pass_by); a response whose return pass another appliance
+ * carried than its request's forward pass (rq->pass_fwd) is counted as asymmetric.  With no healthy appliance, or an appliance that fails, traffic
  * is dropped (never answered: the client times out); there is no fail-open.
  *
  * Cost (AWS.md §1, §2; docs/load-balancers.md "Cost"): the hourly price plus capacity

@@ -195,6 +195,7 @@ int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
     lb->loc = m->loc;
     lb->type = SC_LB_ALB;
     const struct ytree *tv = ytree_get(m, "type");
+    bool type_bad = tv != NULL; /* until read: checks that depend on it are skipped */
     if (tv && yread_scalar(&r->y, tv, "type")) {
         int found = -1;
         for (int i = 0; i < 4; i++)
@@ -207,6 +208,7 @@ int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
                         tv->text);
         } else {
             lb->type = (enum sc_lb_type)found;
+            type_bad = false;
         }
     }
     /* Cross-zone defaults (AWS.md fact 7): ALB always on at the LB level; NLB and GWLB off;
@@ -236,18 +238,21 @@ int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
             lb->zones[lb->nzones++] = zi;
         }
     } else {
+        /* (`zones` there but not a list was reported by yread_list: no follow-on error.) */
         if (zones)
-            diag_error(&zones->loc, "a load balancer needs at least one zone");
-        else
+            yread_error(&r->y, &zones->loc, "a load balancer needs at least one zone");
+        else if (!ytree_get(m, "zones"))
             yread_error(&r->y, &m->loc, "a load balancer needs 'zones', e.g. zones: [a, b]");
     }
     const struct ytree *ls = yread_list(&r->y, m, "listeners");
     if (!ls || ls->n == 0) {
-        if (!ls)
-            diag_error(&m->loc, "a load balancer needs 'listeners', e.g. "
-                                "listeners: [{ forward: web }]");
-        else
+        if (!ls) {
+            if (!ytree_get(m, "listeners"))
+                yread_error(&r->y, &m->loc, "a load balancer needs 'listeners', e.g. "
+                                            "listeners: [{ forward: web }]");
+        } else {
             yread_error(&r->y, &ls->loc, "a load balancer needs at least one listener");
+        }
     } else {
         if (ls->n > 1) {
             /* Requests carry no port yet, so a second listener could never be told apart. */
@@ -309,7 +314,7 @@ int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
             lb->inter_zone_usd_per_gb = v;
     }
     const struct ytree *nx = ytree_get(m, "next");
-    if (nx && lb->type != SC_LB_GWLB) {
+    if (nx && lb->type != SC_LB_GWLB && !type_bad) {
         yread_error(&r->y, ytree_key_loc(m, "next"),
                     "'next' belongs to a gwlb (where inspected "
                     "traffic goes on to)");

@@ -253,9 +253,12 @@ static void read_top(struct reader *r, const struct ytree *root)
             yread_error(&r->c.y, &root->loc, "the file name gives the scenario the name "
                         "'%s', which %s; give it a plain `name:`", shown, why);
     }
+    /* No follow-on error: when duration or warmup was itself bad (reported where it was
+     * written, e.g. in a --set), comparing them says nothing more. */
+    int before = r->c.y.errors;
     yread_positive(&r->c.y, root, "duration", SIM_UNIT_SECONDS, &sc->duration_s);
     yread_zero_or_more(&r->c.y, root, "warmup", SIM_UNIT_SECONDS, &sc->warmup_s);
-    if (sc->warmup_s >= sc->duration_s) {
+    if (r->c.y.errors == before && sc->warmup_s >= sc->duration_s) {
         yread_error(&r->c.y, ytree_key_loc(root, "warmup"),
                     "warmup (%gs) must be shorter than duration "
                     "(%gs)",
@@ -321,10 +324,12 @@ static void read_top(struct reader *r, const struct ytree *root)
         for (size_t i = 0; i < tgs->n; i++)
             target_group_cfg_read(&r->c, tgs->items[i], &sc->tgs[sc->ntgs++]);
     }
+    before = r->c.y.errors;
     const struct ytree *wls = yread_list(&r->c.y, root, "workloads");
     if (!wls || wls->n == 0) {
-        yread_error(&r->c.y, wls ? &wls->loc : &root->loc,
-                    "a scenario needs at least one workload");
+        if (r->c.y.errors == before) /* not when `workloads` was there and not a list */
+            yread_error(&r->c.y, wls ? &wls->loc : &root->loc,
+                        "a scenario needs at least one workload");
     } else if (!yread_names(&r->c.y, wls, "workloads")) {
         sc->workloads = xcalloc(wls->n, sizeof *sc->workloads);
         for (size_t i = 0; i < wls->n; i++)

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# End-to-end tests of elbsim's bounds (docs/robustness.md, issue 19): error messages quote a
+# bounded excerpt of a bad value; huge CSV fields are refused fast; a --set error brings no
+# follow-on errors; runs too large to finish are refused before they start; numbers at the
+# edge give a clear error or a run that does what it says.  Inputs are generated small.
+# Usage: tests/e2e_bounds.sh build/elbsim
+set -u
+ELBSIM=${1:-build/elbsim}
+TMP=$(mktemp -d /tmp/elbsim-e2e-bounds-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+# A crash fails the checks (watch_crashes, ok, ko: tests/e2e_lib.sh).
+# shellcheck source=tests/e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
+
+echo "e2e bounds: $ELBSIM"
+watch_crashes
+BASE=scenarios/examples/gwlb_firewall.yaml
+
+# bounded NAME EXIT MAXBYTES MAXSECONDS PATTERN -- ARGS...: `elbsim ARGS` exits EXIT within
+# MAXSECONDS, prints at most MAXBYTES of stderr matching PATTERN, and writes no folder.
+bounded() {
+    local name=$1 code=$2 max=$3 secs=$4 pat=$5
+    shift 5
+    [ "$1" = -- ] && shift
+    local t0 t1 rc bytes
+    t0=$(date +%s%N)
+    timeout 60 "$ELBSIM" "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    t1=$(date +%s%N)
+    bytes=$(wc -c <"$TMP/err")
+    local ms=$(((t1 - t0) / 1000000))
+    if [ $rc -ne "$code" ]; then ko "$name: exit $rc, wanted $code" "$(head -c 600 "$TMP/err")"; return; fi
+    if [ "$bytes" -gt "$max" ]; then ko "$name: $bytes bytes of stderr (at most $max)"; return; fi
+    if [ $ms -gt $((secs * 1000)) ]; then ko "$name: $ms ms (at most $secs s)"; return; fi
+    if ! grep -Eq -- "$pat" "$TMP/err"; then ko "$name: message" "$(head -c 600 "$TMP/err")"; return; fi
+    ok "$name ($bytes bytes of stderr, $ms ms)"
+}
+
+# --- a 1 MB bad value is quoted as a bounded excerpt ---
+head -c 1000000 /dev/zero | tr '\0' 9 >"$TMP/v1m"
+awk 'NR == FNR { v = $0; next } /^duration:/ { print "duration: " v; next } { print }' \
+    "$TMP/v1m" "$BASE" >"$TMP/big.yaml"
+bounded yaml_1mb_scalar 2 2000 10 "big.yaml:[0-9]+:[0-9]+: error: bad value '9{100,}\.\.\.' \(1000000 bytes\) for duration" \
+    -- validate "$TMP/big.yaml"
+head -c 300000 "$TMP/v1m" | sed 's/99/a /g' >"$TMP/v300k"
+awk 'NR == FNR { v = $0; next } /^duration:/ { print "duration: \"" v "\""; next } { print }' \
+    "$TMP/v300k" "$BASE" >"$TMP/big2.yaml"
+bounded yaml_quoted_long_text 2 2000 10 "error: bad value 'a a a.*\.\.\.' \(300000 bytes\)" -- validate "$TMP/big2.yaml"
+# a long distribution text: the echoed line is a window around the place
+long=$(printf 'x%.0s' $(seq 1 5000))
+bounded dist_text_window 2 2000 10 "unknown distribution" -- sample "$long(a=1)" -n 1
+
+# --- a 1 MB CSV field is refused fast, with a bounded excerpt ---
+{ echo time_s; head -c 1000000 "$TMP/v1m"; echo; echo 2; } >"$TMP/trace_field.csv"
+bounded trace_csv_1mb_field 2 2000 5 "trace_field.csv:2:1: error: time_s '1?9{60,}\.\.\.'" \
+    -- validate "$BASE" --set "workloads.0.arrivals=trace($TMP/trace_field.csv)"
+{ echo time_s; echo 0.5; head -c 1100000 /dev/zero | tr '\0' x; echo; } >"$TMP/trace_line.csv"
+bounded trace_csv_line_past_1mb 2 2000 5 "trace_line.csv:3:[0-9]+: error: the line is longer than 1048576 bytes" \
+    -- validate "$BASE" --set "workloads.0.arrivals=trace($TMP/trace_line.csv)"
+{ echo hour,rate; printf '0,'; head -c 1000000 "$TMP/v1m"; echo; } >"$TMP/rates_field.csv"
+bounded diurnal_csv_1mb_field 2 2000 5 "rates_field.csv:2:3: error: .*'9{60,}\.\.\.'" \
+    -- validate "$BASE" --set "workloads.0.arrivals=diurnal(file=$TMP/rates_field.csv)"
+{ echo time_s,load; printf '0,'; head -c 1000000 "$TMP/v1m"; echo; } >"$TMP/hist_field.csv"
+bounded forecast_csv_1mb_field 2 2000 5 "hist_field.csv:2:3: error: .*'9{60,}\.\.\.'" \
+    -- forecast "$TMP/hist_field.csv" -o "$TMP/fc"
+[ -e "$TMP/fc" ] && ko "forecast: output left behind"
+
+# --- a --set error brings no follow-on errors at the file ---
+for s in "workloads=3" "duration=-1s" "load_balancers.0.type=foo" "load_balancers.0.zones=x" \
+    "load_balancers.0.listeners=3" "duration=$(head -c 100000 "$TMP/v1m")"; do
+    out=$("$ELBSIM" validate "$BASE" --set "$s" 2>&1); rc=$?
+    n=$(echo "$out" | grep -c 'error:')
+    if [ $rc -eq 2 ] && [ "$n" -eq 1 ] && echo "$out" | grep -q '^--set:1:' && [ ${#out} -lt 2000 ]; then
+        ok "--set ${s:0:30}: one error, at the --set"
+    else
+        ko "--set ${s:0:30}: exit $rc, $n errors" "$(echo "$out" | head -c 600)"
+    fi
+done
+
+
+echo "e2e bounds: $pass passed, $fail failed"
+report_crashes
+[ "$fail" -eq 0 ]
