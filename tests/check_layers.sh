@@ -21,6 +21,7 @@ models/elb sim models/core models/compute
 models/forecast sim
 models/scaling sim models/core models/compute models/elb models/forecast
 models/containers sim models/core models/compute models/elb models/scaling
+models/kube sim models/core models/compute models/elb models/scaling
 models/scenario sim models
 analysis sim
 sim/cli sim models analysis
