@@ -42,6 +42,7 @@ struct ca_group {
 /* A node. */
 struct ca_node {
     int group;                 /* index into the group array */
+    int zone;                  /* zone of the node, -1: unknown (fits any pod) */
     struct kube_res alloc;     /* allocatable */
     struct kube_res requested; /* sum of its pods' requests */
     bool ready;
@@ -116,6 +117,8 @@ int ca_plan_scale_up(const struct ca_cfg *c, const struct ca_group *g, int ng,
  * this call), and no delay is running (after add, delete, failure).  Empty nodes go in
  * bulk, up to max_empty_bulk_delete; otherwise at most one non-empty node.  Writes node
  * indices to remove[] (at most max_remove) and returns their count. */
+#define CA_MAX_NODES 2048    /* scale-down considers the first CA_MAX_NODES nodes only */
+#define CA_MAX_NODE_PODS 512 /* a node with more pods is never a scale-down candidate */
 int ca_plan_scale_down(const struct ca_cfg *c, const struct ca_state *st, double now_s,
                        const struct ca_group *g, int ng, const struct ca_node *nodes, int nn,
                        const struct ca_pod *pods, double *unneeded_since, int *remove,

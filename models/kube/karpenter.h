@@ -42,6 +42,7 @@ struct karp_node_plan {
     const struct catalog_instance *type;
     int zone;  /* -1: any */
     int npods; /* pods placed on it */
+    struct kube_res requested; /* sum of their requests */
 };
 
 /* Pending pods -> new nodes.  Packing: first fit decreasing over the pods (sorted by
@@ -83,6 +84,8 @@ struct karp_action {
  * nodes (delete; the most expensive first); else a node for which a cheaper allowed type
  * holds its requests (replace; largest saving first).  Returns 1 with *out filled, or 0
  * (out->kind = KARP_NONE). */
+#define KARP_MAX_NODES 2048 /* consolidation considers the first KARP_MAX_NODES nodes */
+#define KARP_MAX_NODE_PODS 512 /* a node with more pods is never a candidate */
 int karp_plan_consolidation(const struct karp_cfg *c, double now_s, const struct karp_node *nodes,
                             int nn, const struct ca_pod *pods, struct karp_action *out);
 
