@@ -38,6 +38,8 @@ extern CU_SuiteInfo test_asg_suites[];
 extern CU_SuiteInfo test_ecs_suites[];
 extern CU_SuiteInfo test_lb_suites[];
 extern CU_SuiteInfo test_trace_suites[];
+extern CU_SuiteInfo test_ca_suites[];
+extern CU_SuiteInfo test_karpenter_suites[];
 extern CU_SuiteInfo test_access_log_suites[];
 
 /* Run a shell command line (the elbsim binary is in $ELBSIM) capturing stdout+stderr into

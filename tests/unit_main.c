@@ -56,6 +56,8 @@ static CU_SuiteInfo *all_suites[] = {
     test_trace_suites,
     test_lesson_suites,
     test_access_log_suites,
+    test_ca_suites,
+    test_karpenter_suites,
     NULL,
 };
 
