@@ -164,7 +164,7 @@ static void consolidation_deletes_a_node_whose_pods_fit_elsewhere(void)
 }
 
 /* 20 nodes, 10 %: 2 at a time.  Two already deleting: no action, though one is empty; one
- * deleting: the empty node goes. */
+ * deleting: the empty node goes; one deleting and one not ready: none again. */
 static void budget_of_ten_percent_limits_actions(void)
 {
     struct karp_cfg c;
@@ -185,6 +185,9 @@ static void budget_of_ten_percent_limits_actions(void)
     n[1].deleting = false;
     CU_ASSERT_EQUAL_FATAL(karp_plan_consolidation(&c, 100, n, 20, pods, &a), 1);
     CU_ASSERT_EQUAL(a.node, 5);
+    n[1].ready = false; /* a node not ready counts against the budget too */
+    CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, n, 20, pods, &a), 0);
+    n[1].ready = true;
     c.budget_nodes_pct = 0;
     n[0].deleting = false;
     CU_ASSERT_EQUAL(karp_plan_consolidation(&c, 100, n, 20, pods, &a), 0);

@@ -141,10 +141,12 @@ int karp_plan_consolidation(const struct karp_cfg *c, double now_s, const struct
     out->node = -1;
     out->replacement = NULL;
     int n = nn < KARP_MAX_NODES ? nn : KARP_MAX_NODES;
-    int deleting = 0;
+    /* The budget: a percentage of the NodePool's nodes rounded up, less the nodes being
+     * deleted and those not ready. */
+    int disrupting = 0;
     for (int i = 0; i < n; i++)
-        deleting += nodes[i].deleting;
-    int allowed = (int)ceil(c->budget_nodes_pct / 100.0 * n - 1e-9) - deleting;
+        disrupting += nodes[i].deleting || !nodes[i].ready;
+    int allowed = (int)ceil(c->budget_nodes_pct / 100.0 * n - 1e-9) - disrupting;
     if (allowed <= 0)
         return 0;
     /* 1: an empty node, the most expensive first. */

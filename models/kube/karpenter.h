@@ -77,7 +77,7 @@ struct karp_action {
 };
 
 /* One consolidation evaluation.  Budget: nodes allowed to be disrupted at once =
- * ceil(budget_nodes_pct/100 * total nodes) minus those already deleting; none left -> NONE.
+ * ceil(budget_nodes_pct/100 * total nodes) minus those deleting or not ready; none left -> NONE.
  * Candidates: ready, not deleting, quiet for consolidate_after_s, no pod blocks.  Order:
  * an empty node first (the most expensive); then, under WhenEmptyOrUnderutilized, a node
  * whose pods all fit (first fit) in the free room of the other candidates-or-not ready
