@@ -124,6 +124,7 @@ e2e: $(ELBSIM)
 	bash tests/e2e_plots.sh $(ELBSIM)
 	bash tests/e2e_trace.sh $(ELBSIM)
 	bash tests/e2e_access_logs.sh $(ELBSIM)
+	bash tests/e2e_eks.sh $(ELBSIM)
 
 # `elbsim report` on a run, a compare and a sweep, each page then opened in headless
 # Chromium (tests/browser_check.py: no console error, figures drawn, the replay works;

@@ -34,6 +34,7 @@ MUTATIONS=(
 "healthy-threshold-plus-one|models/elb/target_group.c|m->passes >= g->hc.healthy)|m->passes >= g->hc.healthy + 1)"
 "unhealthy-threshold-plus-one|models/elb/target_group.c|m->fails >= g->hc.unhealthy)|m->fails > g->hc.unhealthy)"
 "gwlb-return-other-appliance|models/elb/lb.c|    struct node *a = g->members[back].node;|    struct node *a = g->members[(back + 1) % g->nmembers].node;"
+"hpa-scale-down-without-window|models/kube/hpa.c|        if (r->t_s > down_cut && r->n > down)|        if (r->t_s > now_s && r->n > down)"
 )
 
 want=("$@")

@@ -217,6 +217,33 @@ static void fargate_service_scales_out_after_its_start_latency(void)
     fx_free(f);
 }
 
+/* The same scale-out with image: { size: 1GB } at 50 MB/s plus 1 s: a Fargate task starts
+ * 21 s of pull after its placement, then its start_time (50 s): running at 840 + 71. */
+static void fargate_tasks_pull_their_image_every_time(void)
+{
+    struct fx *f = fx_new("steps(0s: 40/s, 600s: 150/s)", 1200);
+    f->cfg.cpu = 1;
+    f->cfg.memory_gb = 2;
+    f->cfg.min = 2;
+    f->cfg.max = 10;
+    f->cfg.desired = 2;
+    f->cfg.image_mb = 1000;
+    f->start = dist("const(50s)");
+    f->cfg.start_time = f->start;
+    fx_policies(f, "- { name: cpu50, type: target_tracking,\n"
+                   "    metric: ECSServiceAverageCPUUtilization, target: 50 }\n");
+    fx_start(f);
+    fx_run(f, 910);
+    int prov, pend, run;
+    counts(f, &prov, &pend, &run);
+    CU_ASSERT_EQUAL(run, 2);
+    fx_run(f, 912);
+    counts(f, &prov, &pend, &run);
+    CU_ASSERT_EQUAL(run, 4);
+    CU_ASSERT_DOUBLE_EQUAL(f->s->tasks[2].running_s, 911, 1e-9);
+    fx_free(f);
+}
+
 /* Two 0.5 vCPU / 1 GB tasks; one stops at 30 s (billed the 60 s minimum), the other runs
  * 600 s: cost = ($0.04048 × 0.5 + $0.004445 × 1) per hour × 660 s. */
 static void fargate_task_cost_is_the_catalog_price_times_time(void)
@@ -538,6 +565,7 @@ static void bad_configurations_are_reported(void)
 static CU_TestInfo tests[] = {
     {"fargate_service_scales_out_after_its_start_latency",
      fargate_service_scales_out_after_its_start_latency},
+    {"fargate_tasks_pull_their_image_every_time", fargate_tasks_pull_their_image_every_time},
     {"fargate_task_cost_is_the_catalog_price_times_time",
      fargate_task_cost_is_the_catalog_price_times_time},
     {"ec2_tasks_wait_for_instance_capacity", ec2_tasks_wait_for_instance_capacity},

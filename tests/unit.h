@@ -36,11 +36,15 @@ extern CU_SuiteInfo test_validation_suites[];
 extern CU_SuiteInfo test_forecast_suites[];
 extern CU_SuiteInfo test_asg_suites[];
 extern CU_SuiteInfo test_ecs_suites[];
+extern CU_SuiteInfo test_kube_suites[];
+extern CU_SuiteInfo test_ca_suites[];
+extern CU_SuiteInfo test_karpenter_suites[];
 extern CU_SuiteInfo test_lb_suites[];
 extern CU_SuiteInfo test_trace_suites[];
 extern CU_SuiteInfo test_ca_suites[];
 extern CU_SuiteInfo test_karpenter_suites[];
 extern CU_SuiteInfo test_access_log_suites[];
+extern CU_SuiteInfo test_hpa_suites[];
 
 /* Run a shell command line (the elbsim binary is in $ELBSIM) capturing stdout+stderr into
  * *out (caller frees); returns the exit status, or -1 if it could not run. */

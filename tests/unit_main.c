@@ -52,12 +52,14 @@ static CU_SuiteInfo *all_suites[] = {
     test_forecast_suites,
     test_asg_suites,
     test_ecs_suites,
+    test_kube_suites,
+    test_ca_suites,
+    test_karpenter_suites,
     test_lb_suites,
     test_trace_suites,
     test_lesson_suites,
     test_access_log_suites,
-    test_ca_suites,
-    test_karpenter_suites,
+    test_hpa_suites,
     NULL,
 };
 

@@ -1,6 +1,6 @@
 /*
- * capacity.png: one panel per Auto Scaling group, ECS service or ECS cluster holding a
- * capacity value, in column order.
+ * capacity.png: one panel per Auto Scaling group, ECS service, ECS cluster, EKS cluster or
+ * deployment holding a capacity value, in column order.
  *
  *   group     asg.G.desired / .in_service / .pending (steps) against the offered load
  *             (workload.*.requests summed, per second) on the right-hand axis
@@ -9,6 +9,10 @@
  *             (ecs_cluster.CL.desired / .in_service / .pending) with the capacity provider
  *             reservation (.cpr_pct, a dashed line at 100 %) on the right-hand axis instead
  *             of the load, so the two scaling loops read one above the other
+ *   EKS       an EKS cluster's nodes (eks_cluster.C.nodes_ready / .nodes_launching) with the
+ *             CPU its pods request (.cpu_requested_pct) on the right-hand axis, then each
+ *             deployment's pods (deployment.D.desired / .ready / .creating + .pending)
+ *             against the load; the HPA's rescales are the deployment's activities
  *
  * Each panel marks the unit's scaling activities (events.csv) as dotted lines, with a
  * triangle up or down at the new desired capacity when the detail says "from X to Y";
@@ -48,7 +52,12 @@ static int count_direction(const struct plot_unit *g, int dir)
 static void unit_title(char *buf, size_t n, const struct plot_units *s,
                        const struct plot_unit *g)
 {
-    if (g->kind == PLOT_UNIT_SERVICE)
+    if (g->kind == PLOT_UNIT_DEPLOYMENT)
+        snprintf(buf, n, "Deployment %s (pods)", g->name);
+    else if (g->kind == PLOT_UNIT_EKS)
+        snprintf(buf, n, "EKS cluster %s (nodes; CPU requested of the Ready nodes' "
+                 "allocatable on the right-hand axis)", g->name);
+    else if (g->kind == PLOT_UNIT_SERVICE)
         snprintf(buf, n, "ECS service %s (tasks)", g->name);
     else if (g->kind == PLOT_UNIT_CLUSTER && g->service >= 0)
         snprintf(buf, n, "ECS cluster %s (instances under service %s; capacity provider "
@@ -58,6 +67,13 @@ static void unit_title(char *buf, size_t n, const struct plot_units *s,
                  "right-hand axis)", g->name);
     else
         snprintf(buf, n, "Auto Scaling group %s", g->name);
+}
+
+/* What a unit's panel counts. */
+static const char *unit_ylabel(enum plot_unit_kind k)
+{
+    return k == PLOT_UNIT_SERVICE ? "tasks" : k == PLOT_UNIT_DEPLOYMENT ? "pods"
+           : k == PLOT_UNIT_EKS ? "nodes" : "instances";
 }
 
 /* The datablocks $scale_out_I and $scale_in_I (I = 1 + index in s) of the activities
@@ -94,22 +110,30 @@ static void put_panel(FILE *f, const struct plot_wide *h, const struct plot_unit
     fputs("set title ", f);
     plot_gp_quoted(f, title);
     fputc('\n', f);
-    const char *yl = g->kind == PLOT_UNIT_SERVICE ? "tasks" : "instances";
+    const char *yl = unit_ylabel(g->kind);
     if (strcmp(yl, *ylabel))
         fprintf(f, "set ylabel '%s'\n", yl);
     *ylabel = yl;
     /* A cluster's reservation replaces the load on the right-hand axis; the dashed line at
      * 100 % is where the instances in service are those the tasks need. */
-    bool cpr = g->kind == PLOT_UNIT_CLUSTER && plot_csv_has_data(h, g->cpr_pct);
+    bool eks = g->kind == PLOT_UNIT_EKS;
+    bool cpr = (g->kind == PLOT_UNIT_CLUSTER || eks) && plot_csv_has_data(h, g->cpr_pct);
     if (cpr)
-        fprintf(f, "%sset y2range [0:110<*]\nset y2label 'capacity provider "
-                   "reservation (%%)'\n", load ? "" : "set ytics nomirror\nset y2tics\n");
+        fprintf(f, "%sset y2range [0:110<*]\nset y2label '%s (%%)'\n",
+                load ? "" : "set ytics nomirror\nset y2tics\n",
+                eks ? "CPU requested" : "capacity provider reservation");
     plot_units_put_activity_lines(f, g, x);
     /* The steps: desired, in service (running tasks), pending (a service's pending and
      * provisioning tasks summed: started, not yet running). */
     static const char *const what[][3] = {{"desired", "in service", "pending"},
-                                          {"desired", "running", "pending"}};
-    const char *const *name = what[g->kind == PLOT_UNIT_SERVICE];
+                                          {"desired", "running", "pending"},
+                                          {"desired", "ready", "creating"},
+                                          {"desired", "ready", "launching"}};
+    const char *const *name = what[g->kind == PLOT_UNIT_SERVICE      ? 1
+                                   : g->kind == PLOT_UNIT_DEPLOYMENT ? 2
+                                   : eks                             ? 3
+                                                                     : 0];
+    bool dep = g->kind == PLOT_UNIT_DEPLOYMENT;
     const int col[] = {g->desired, g->in_service, g->pending};
     char expr[3][64];
     const char *title3 = name[2];
@@ -122,10 +146,10 @@ static void put_panel(FILE *f, const struct plot_wide *h, const struct plot_unit
         if (has[2]) {
             snprintf(expr[2], sizeof expr[2], "(column(%d)+column(%d))", g->pending,
                      g->provisioning);
-            title3 = "pending + provisioning";
+            title3 = dep ? "creating + pending (no node)" : "pending + provisioning";
         } else {
             snprintf(expr[2], sizeof expr[2], "%d", g->provisioning);
-            title3 = "provisioning";
+            title3 = dep ? "pending (no node)" : "provisioning";
         }
         has[2] = true;
     }
@@ -163,10 +187,16 @@ static void put_panel(FILE *f, const struct plot_wide *h, const struct plot_unit
     if (cpr) {
         fputs(sep, f);
         plot_gp_using_x(f, "data skip 1", x);
-        fprintf(f, "%d axes x1y2 with lines lw 1 lc rgb '#7b3294' title 'capacity "
-                   "provider reservation (%%, right axis)', \\\n     100 axes x1y2 "
-                   "with lines dt 2 lw 1 lc rgb '#7b3294' title '100 %% (as many "
-                   "instances as the tasks need)'", g->cpr_pct);
+        if (eks)
+            fprintf(f, "%d axes x1y2 with lines lw 1 lc rgb '#7b3294' title 'CPU requested "
+                       "(%%, right axis)', \\\n     100 axes x1y2 with lines dt 2 lw 1 lc "
+                       "rgb '#7b3294' title '100 %% (every allocatable core requested)'",
+                    g->cpr_pct);
+        else
+            fprintf(f, "%d axes x1y2 with lines lw 1 lc rgb '#7b3294' title 'capacity "
+                       "provider reservation (%%, right axis)', \\\n     100 axes x1y2 "
+                       "with lines dt 2 lw 1 lc rgb '#7b3294' title '100 %% (as many "
+                       "instances as the tasks need)'", g->cpr_pct);
     } else if (load) {
         fputs(sep, f);
         plot_gp_using_x(f, "data skip 1", x);
@@ -207,9 +237,9 @@ void plot_capacity_put(FILE *f, const struct plot_wide *h, const struct plot_uni
             continue;
         npanels++;
         ecs = ecs || g->kind != PLOT_UNIT_GROUP;
-        cluster = cluster || g->kind == PLOT_UNIT_CLUSTER;
+        cluster = cluster || g->kind == PLOT_UNIT_CLUSTER || g->kind == PLOT_UNIT_EKS;
         if (!ylabel)
-            ylabel = g->kind == PLOT_UNIT_SERVICE ? "tasks" : "instances";
+            ylabel = unit_ylabel(g->kind);
     }
     if (npanels == 0) {
         plot_plan_skipped(plan, "capacity.png", nmatched ? "its columns hold no values"
@@ -224,8 +254,8 @@ void plot_capacity_put(FILE *f, const struct plot_wide *h, const struct plot_uni
     fprintf(f, "%d,1 title ", npanels);
     plot_gp_quoted(f, !ecs ? "Auto Scaling group capacity against offered load (dotted "
                              "lines: scaling activities; triangles: the new desired capacity)"
-                      : cluster ? "Capacity against offered load, an ECS service's cluster "
-                                  "below it (dotted lines: scaling activities; triangles: the "
+                      : cluster ? "Capacity against offered load, the nodes or instances "
+                                  "below (dotted lines: scaling activities; triangles: the "
                                   "new desired count or capacity)"
                                 : "Capacity against offered load (dotted lines: scaling "
                                   "activities; triangles: the new desired count or capacity)");

@@ -11,7 +11,8 @@
  * cluster may share a name: the detail tells them apart as the models word it (services:
  * "Setting desired count to N. Cause: ...", models/containers/ecs.c; clusters: "...
  * policy ECSManagedAutoScalingPolicy-...", ecs_cluster.c; groups: anything else,
- * models/scaling/asg.c).  See plot_impl.h.
+ * models/scaling/asg.c; EKS deployments: "SuccessfulRescale: ...", clusters: Karpenter's
+ * "Launched: ..." and "Disruption...", models/kube).  See plot_impl.h.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -43,12 +44,29 @@ static const struct {
 };
 static const char *const row_name[] = {"faults", "health", "scaling"};
 
-/* "... changing the desired capacity from X to Y." (models/scaling/asg.c and the policies). */
+/* "... changing the desired capacity from X to Y." (models/scaling/asg.c and the policies);
+ * the Cluster Autoscaler's "setting group G size to Y instead of X" and the HPA's
+ * "New size: Y; reason: ..." (models/kube), whose direction is in its reason (X is then
+ * Y - 1 or Y + 1: only the direction and Y are drawn). */
 static bool parse_change(const char *detail, int *from, int *to)
 {
-    for (const char *p = strstr(detail, "from "); p; p = strstr(p + 1, "from ")) {
-        int a, b, n = 0;
-        if (sscanf(p, "from %d to %d%n", &a, &b, &n) == 2 && n > 0) {
+    const char *p = strstr(detail, " size to ");
+    int a, b, n = 0;
+    if (p && sscanf(p, " size to %d instead of %d%n", &b, &a, &n) == 2 && n > 0) {
+        *from = a;
+        *to = b;
+        return true;
+    }
+    p = strstr(detail, "New size: ");
+    if (p && sscanf(p, "New size: %d", &b) == 1) {
+        bool down = strstr(detail, "below target") || strstr(detail, "above Spec.MaxReplicas");
+        *to = b;
+        *from = down ? b + 1 : b - 1;
+        return true;
+    }
+    for (const char *q = strstr(detail, "from "); q; q = strstr(q + 1, "from ")) {
+        n = 0;
+        if (sscanf(q, "from %d to %d%n", &a, &b, &n) == 2 && n > 0) {
             *from = a;
             *to = b;
             return true;
@@ -63,8 +81,11 @@ static int scaling_unit(const struct plot_units *s, const char *name, const char
 {
     enum plot_unit_kind kind = !strncmp(detail, SERVICE_PREFIX, strlen(SERVICE_PREFIX))
                                    ? PLOT_UNIT_SERVICE
-                               : strstr(detail, CLUSTER_POLICY) ? PLOT_UNIT_CLUSTER
-                                                                : PLOT_UNIT_GROUP;
+                               : strstr(detail, CLUSTER_POLICY)         ? PLOT_UNIT_CLUSTER
+                               : !strncmp(detail, "SuccessfulRescale:", 18) ? PLOT_UNIT_DEPLOYMENT
+                               : !strncmp(detail, "Launched:", 9) || !strncmp(detail, "Disruption", 10)
+                                   ? PLOT_UNIT_EKS
+                                   : PLOT_UNIT_GROUP;
     int g = plot_units_index(s, (int)kind, name, strlen(name));
     if (g >= 0)
         return g;

@@ -194,6 +194,8 @@ enum plot_unit_kind {
     PLOT_UNIT_GROUP,   /* asg.G.*: desired, in_service, pending */
     PLOT_UNIT_SERVICE, /* ecs.SVC.*: desired, running, pending + provisioning */
     PLOT_UNIT_CLUSTER, /* ecs_cluster.CL.*: desired, in_service, pending; cpr_pct */
+    PLOT_UNIT_DEPLOYMENT, /* deployment.D.*: desired, ready, creating + pending */
+    PLOT_UNIT_EKS,     /* eks_cluster.C.*: nodes_ready, nodes_launching; cpu_requested_pct */
 };
 
 /* What started a scaling activity, from the start of its detail. */

@@ -45,11 +45,24 @@ static const struct unit_series {
     {"ecs_cluster", "in_service", PLOT_UNIT_CLUSTER, SLOT_IN_SERVICE},
     {"ecs_cluster", "cpr_pct", PLOT_UNIT_CLUSTER, SLOT_CPR},
     {"ecs_cluster", "needed", PLOT_UNIT_CLUSTER, SLOT_NONE},
+    {"deployment", "desired", PLOT_UNIT_DEPLOYMENT, SLOT_DESIRED},
+    {"deployment", "ready", PLOT_UNIT_DEPLOYMENT, SLOT_IN_SERVICE},
+    {"deployment", "creating", PLOT_UNIT_DEPLOYMENT, SLOT_PENDING},
+    {"deployment", "pending", PLOT_UNIT_DEPLOYMENT, SLOT_PROVISIONING},
+    {"deployment", "started", PLOT_UNIT_DEPLOYMENT, SLOT_NONE},
+    {"deployment", "terminating", PLOT_UNIT_DEPLOYMENT, SLOT_NONE},
+    {"eks_cluster", "nodes_ready", PLOT_UNIT_EKS, SLOT_IN_SERVICE},
+    {"eks_cluster", "nodes_launching", PLOT_UNIT_EKS, SLOT_PENDING},
+    {"eks_cluster", "cpu_requested_pct", PLOT_UNIT_EKS, SLOT_CPR},
+    {"eks_cluster", "nodes_draining", PLOT_UNIT_EKS, SLOT_NONE},
+    {"eks_cluster", "pending_pods", PLOT_UNIT_EKS, SLOT_NONE},
 };
 
 /* Group series are asg.GROUP.{desired,pending,in_service,warming,draining}; service series
  * ecs.SVC.{desired,provisioning,pending,running,draining}; cluster series
- * ecs_cluster.CL.{desired,pending,in_service,cpr_pct,needed}.  A policy's are
+ * ecs_cluster.CL.{desired,pending,in_service,cpr_pct,needed}; EKS deployments
+ * deployment.D.{desired,pending,creating,started,ready,terminating} and clusters
+ * eks_cluster.C.{nodes_ready,nodes_launching,nodes_draining,cpu_requested_pct,pending_pods}.  A policy's are
  * asg.GROUP.POLICY.{metric,alarm} or ecs.SVC.POLICY.{metric,alarm}, split at the longest
  * group (service) name that prefixes "GROUP.POLICY" (names may contain dots).  The columns
  * do not name a cluster's service: sim/cli/run.c defines a cluster's series right after

@@ -112,7 +112,7 @@ struct target {
     uint64_t dropped;             /* requests answered 502/500 (or left unreachable) because
                                    * of a fault */
     void *owner;                  /* what launched it (owner_kind says which), or NULL */
-    enum { TARGET_OWNER_NONE, TARGET_OWNER_ASG, TARGET_OWNER_ECS } owner_kind;
+    enum { TARGET_OWNER_NONE, TARGET_OWNER_ASG, TARGET_OWNER_ECS, TARGET_OWNER_KUBE } owner_kind;
     const struct target_owner_ops *owner_ops; /* how to tell the owner; NULL: no owner */
 };
 

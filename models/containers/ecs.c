@@ -36,6 +36,8 @@ void ecs_service_cfg_default(struct ecs_service_cfg *cfg, const char *name)
         .desired = 1,
         .memory_idle_pct = 25,
         .memory_per_request_mb = 8,
+        .image_pull_mbps = 50,
+        .image_pull_latency_s = 1,
         .cluster = {
             .target_capacity_pct = 100,
             .placement = ECS_PLACE_SPREAD,
@@ -167,8 +169,9 @@ struct ecs_service *ecs_new(struct target_list *targets, const struct ecs_servic
     snprintf(name, sizeof name, "ecs.%s", cfg->name);
     s->rng = sim_rng_new(env->seed, name);
     if (!cfg->start_time) {
-        s->start_default = ecs_parse_default(ecs_is_ec2(s) ? ECS_EC2_START_DEFAULT
-                                                : ECS_FARGATE_START_DEFAULT);
+        s->start_default = ecs_parse_default(cfg->image_mb > 0 ? ECS_IMAGE_START_DEFAULT
+                                             : ecs_is_ec2(s) ? ECS_EC2_START_DEFAULT
+                                                             : ECS_FARGATE_START_DEFAULT);
         s->cfg.start_time = s->start_default;
     }
     size_t ntg = (size_t)(cfg->ntgs ? cfg->ntgs : 1);
@@ -333,7 +336,23 @@ static bool task_place(struct ecs_service *s, struct ecs_task *k, bool start_now
         return true;
     }
     double d = sim_dist_sample(s->cfg.start_time, s->rng);
-    sim_event_after(&s->env->sim, d > 0 ? d : 0, task_running, s, id);
+    double pulled = now;
+    if (s->cfg.image_mb > 0) {
+        /* The image pull (docs/eks.md "Image pull"): Fargate pulls every time; an EC2
+         * container instance keeps the image and pulls one image at a time. */
+        double took = s->cfg.image_pull_latency_s + s->cfg.image_mb / s->cfg.image_pull_mbps;
+        if (ecs_is_ec2(s)) {
+            struct ecs_instance *in = &s->cl.inst[k->inst];
+            if (isnan(in->image_at)) {
+                in->image_at = fmax(now, in->pull_free_s) + took;
+                in->pull_free_s = in->image_at;
+            }
+            pulled = fmax(now, in->image_at);
+        } else {
+            pulled = now + took;
+        }
+    }
+    sim_event_schedule(&s->env->sim, pulled + (d > 0 ? d : 0), task_running, s, id);
     return true;
 }
 

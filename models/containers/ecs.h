@@ -121,6 +121,9 @@ struct catalog_instance;
 
 #define ECS_FARGATE_START_DEFAULT "lognormal(median=45s, p99=120s)"
 #define ECS_EC2_START_DEFAULT "lognormal(median=10s, p99=40s)"
+/* With an image size given, the pull is modelled on its own and start_time is the rest
+ * (ENI attachment, container start) for both launch types. */
+#define ECS_IMAGE_START_DEFAULT ECS_EC2_START_DEFAULT
 #define ECS_INSTANCE_LAUNCH_DEFAULT "lognormal(median=45s, p99=90s)"
 #define ECS_TICK_S 60.0 /* s: both loops evaluate every minute */
 
@@ -168,7 +171,11 @@ struct ecs_service_cfg {
     enum target_discipline discipline;
     int queue_limit;                  /* per task; 0 = none */
     int min, max, desired;            /* tasks */
-    const struct sim_dist *start_time; /* placement → running; NULL: default by launch type */
+    const struct sim_dist *start_time; /* placement → running (after the image pull when
+                                       * image_mb > 0); NULL: default by launch type */
+    double image_mb;                  /* container image size; 0: the pull is in start_time */
+    double image_pull_mbps;           /* MB/s, default 50 (docs/eks.md "Image pull") */
+    double image_pull_latency_s;      /* per pull, default 1 s */
     double memory_idle_pct;           /* MemoryUtilization model, default 25 */
     double memory_per_request_mb;     /* default 8 */
     const struct scaling_policy *policies; /* read with an ECS scaling_ctx; borrowed */
@@ -209,6 +216,8 @@ struct ecs_instance {
     double launched_s, in_service_s, stopped_s; /* s; NAN until then */
     double cpu_free, mem_free;        /* vCPU, GB not reserved by tasks */
     int ntasks;                       /* tasks placed on it (pending, running, draining) */
+    double image_at;                  /* s: the service's image present from; NAN: never */
+    double pull_free_s;               /* s: its image puller is free (one pull at a time) */
 };
 
 /* A policy's signal, as in an Auto Scaling group. */

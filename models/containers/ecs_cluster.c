@@ -65,6 +65,7 @@ void ecs_cluster_start(struct ecs_service *s)
         struct ecs_instance *in = inst_new(s);
         in->state = ECS_INSTANCE_ACTIVE;
         in->in_service_s = ecs_now(s);
+        in->image_at = ecs_now(s); /* the initial instances have the image */
     }
 }
 
@@ -122,6 +123,8 @@ static struct ecs_instance *inst_new(struct ecs_service *s)
         .stopped_s = (double)NAN,
         .cpu_free = cl->type->vcpus,
         .mem_free = cl->type->memory_gb,
+        .image_at = (double)NAN,
+        .pull_free_s = ecs_now(s),
     };
     return in;
 }

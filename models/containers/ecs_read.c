@@ -14,12 +14,14 @@
 
 static const char *const ecs_keys[] = {"name", "target_groups", "zones", "launch_type", "task",
                                        "min", "max", "desired", "start_time", "memory_model",
-                                       "policies", "cluster", NULL};
+                                       "policies", "cluster", "image", NULL};
 
 static const char *const ecs_task_keys[] = {"cpu", "memory", "speed", "discipline",
                                             "queue_limit", NULL};
 
 static const char *const ecs_mem_keys[] = {"idle", "per_request", NULL};
+
+static const char *const ecs_image_keys[] = {"size", "pull_throughput", "pull_latency", NULL};
 
 static const char *const ecs_cluster_keys[] = {
     "name", "instance_type", "min", "max", "desired", "launch_time", "target_capacity",
@@ -79,6 +81,17 @@ int ecs_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_ecs *e)
         c->desired = c->min;
     } else if (scaling_capacity_read(m, "min", "max", "desired", &c->min, &c->max, &c->desired)) {
         yread_fail(&r->y);
+    }
+    const struct ytree *img = ytree_get(m, "image");
+    if (img && yread_keys(&r->y, img, "image", ecs_image_keys) == 0) {
+        double b = 0, bps = c->image_pull_mbps * 1e6;
+        if (yread_require(&r->y, img, "size", "image") == 0 &&
+            yread_positive(&r->y, img, "size", SIM_UNIT_BYTES, &b) == 0)
+            c->image_mb = b / 1e6;
+        if (yread_positive(&r->y, img, "pull_throughput", SIM_UNIT_BYTES, &bps) == 0)
+            c->image_pull_mbps = bps / 1e6;
+        yread_zero_or_more(&r->y, img, "pull_latency", SIM_UNIT_SECONDS,
+                           &c->image_pull_latency_s);
     }
     yread_dist(&r->y, m, "start_time", SIM_UNIT_SECONDS, &e->start_time);
     c->start_time = e->start_time;
@@ -188,6 +201,9 @@ void ecs_cfg_write(const struct sc_ecs *e, char *const *zones, FILE *f)
         ywrite_dist(f, e->start_time);
         fputc('\n', f);
     }
+    if (c->image_mb > 0)
+        fprintf(f, "    image: { size: %.10gMB, pull_throughput: %.10gMB, pull_latency: %.10gs }\n",
+                c->image_mb, c->image_pull_mbps, c->image_pull_latency_s);
     fprintf(f, "    memory_model: { idle: %.10g, per_request: %.10gMB }\n",
             c->memory_idle_pct, c->memory_per_request_mb);
     if (c->launch_type == ECS_LAUNCH_EC2) {

@@ -904,9 +904,11 @@ static void count_inter_zone(struct lb *lb, const struct request *rq, bool targe
         g = container_of(rq->hops[h + 1], struct target_group, node);
         m = (uint32_t)rq->hop_arg[h + 1];
     }
-    if (!g || m >= g->nmembers || !g->members[m].t)
+    if (!g || m >= g->nmembers)
         return;
-    if (g->members[m].t->spec.zone == lb->node_zone[node_of(rq, h)])
+    const struct tg_member *mm = &g->members[m];
+    int mz = mm->t ? mm->t->spec.zone : mm->zone;
+    if (mz < 0 || mz == lb->node_zone[node_of(rq, h)])
         return;
     double b = rq->request_bytes + (target_answered ? (double)rq->response_bytes : 0);
     lb->inter_zone_bytes += lb->type == SC_LB_GWLB ? 2 * b : b;

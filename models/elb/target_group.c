@@ -66,7 +66,9 @@ static bool is_eligible(const struct tg_member *m, const struct tg_view *v, bool
     if (!usable(m, fail_open))
         return false;
     /* A chained load balancer has nodes in every zone. */
-    return v->cross_zone || !m->t || m->t->spec.zone == v->zone;
+    if (v->cross_zone)
+        return true;
+    return m->t ? m->t->spec.zone == v->zone : m->zone < 0 || m->zone == v->zone;
 }
 
 static void view_rebuild(struct target_group *g, struct tg_view *v)
@@ -195,7 +197,7 @@ static void hc_event(struct sim *sim, void *ctx, uint64_t arg)
     struct target_group *g = ctx;
     struct tg_member *m = &g->members[(uint32_t)arg];
     m->check_ev = 0;
-    if (!m->registered || !m->t)
+    if (!m->registered || (!m->t && !m->check))
         return;
     if (arg & HC_FAIL_DUE) {
         hc_result(g, m, false);
@@ -203,7 +205,7 @@ static void hc_event(struct sim *sim, void *ctx, uint64_t arg)
                                       (uint32_t)arg);
         return;
     }
-    enum target_check c = target_check(m->t);
+    enum target_check c = m->t ? target_check(m->t) : m->check(m->node);
     if (c == TARGET_CHECK_SILENT) {
         /* Nobody answers: the check fails when its timeout runs out. */
         m->check_ev = sim_event_after(sim, g->hc.timeout_s, hc_event, g, arg | HC_FAIL_DUE);
@@ -226,7 +228,7 @@ void tg_health_start(struct target_group *g)
     if (!g->hc_rng)
         return;
     for (uint32_t i = 0; i < g->nmembers; i++)
-        if (g->members[i].t)
+        if (g->members[i].t || g->members[i].check)
             schedule_first_check(g, i);
 }
 
@@ -248,6 +250,23 @@ void tg_target_register(struct target_group *g, struct target *t)
     tg_views_rebuild(g);
 }
 
+void tg_proxy_register(struct target_group *g, struct node *n, int zone,
+                       enum target_check (*check)(const struct node *n))
+{
+    if (g->nmembers == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 8;
+        g->members = xrealloc(g->members, g->cap * sizeof *g->members);
+    }
+    struct tg_member *m = &g->members[g->nmembers++];
+    *m = (struct tg_member){.node = n, .registered = true, .health = TG_HEALTH_HEALTHY,
+                            .zone = zone, .check = check};
+    if (g->started && g->hc_rng) {
+        m->health = TG_HEALTH_INITIAL;
+        schedule_first_check(g, g->nmembers - 1);
+    }
+    tg_views_rebuild(g);
+}
+
 void tg_lb_register(struct target_group *g, struct node *lb)
 {
     if (g->nmembers == g->cap) {
@@ -255,7 +274,7 @@ void tg_lb_register(struct target_group *g, struct node *lb)
         g->members = xrealloc(g->members, g->cap * sizeof *g->members);
     }
     g->members[g->nmembers++] = (struct tg_member){.node = lb, .registered = true,
-                                                   .health = TG_HEALTH_HEALTHY};
+                                                   .health = TG_HEALTH_HEALTHY, .zone = -1};
     tg_views_rebuild(g);
 }
 

@@ -78,6 +78,10 @@ struct tg_member {
     bool slow;            /* in slow start */
     int64_t in_flight;    /* requests (L7) or flows (L4) on it now, from every view */
     sim_handle drain_ev;  /* the end of the deregistration delay */
+    /* A proxy member (t NULL, check set: an EKS node's NodePort, whose kube-proxy passes
+     * requests on): its zone and what a health check of it finds. */
+    int zone;             /* the proxy's zone; -1 (a chained LB): every zone */
+    enum target_check (*check)(const struct node *n);
 };
 
 struct tg_view {
@@ -136,6 +140,12 @@ void tg_health_start(struct target_group *g);
 /* Register a target (appends a member).  Views are rebuilt.  Before tg_health_start the
  * target is healthy at once; after it, initial until its first passing check. */
 void tg_target_register(struct target_group *g, struct target *t);
+
+/* Register a proxy node in zone as a member: health-checked through check (like a
+ * target: initial until it passes once the group's checks have started), eligible from
+ * its zone's LB nodes (or every zone with cross-zone).  Deregistered with tg_deregister. */
+void tg_proxy_register(struct target_group *g, struct node *n, int zone,
+                       enum target_check (*check)(const struct node *n));
 
 /* Register a load balancer as a member (chaining).  It is always healthy (elbsim does not
  * health-check a chained LB) and eligible from every zone. */

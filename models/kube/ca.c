@@ -1,245 +1,245 @@
-/* The Cluster Autoscaler's scale-up and scale-down decisions (see ca.h, docs/eks.md). */
+/* The Cluster Autoscaler's scale-up estimate, expanders and scale-down (models/kube/ca.h;
+ * docs/eks.md "Cluster Autoscaler"). */
 #include "models/kube/ca.h"
 
 #include <math.h>
-#include <stddef.h>
+#include <stdlib.h>
+
+#define CA_EPS 1e-9
 
 void ca_cfg_default(struct ca_cfg *c)
 {
-    /* cluster-autoscaler/FAQ.md, "What are the parameters to CA?" */
-    c->scan_interval_s = 10;
-    c->expander = CA_EXPANDER_RANDOM;
-    c->scale_down_utilization_threshold = 0.5;
-    c->scale_down_unneeded_s = 600;
-    c->scale_down_delay_after_add_s = 600;
-    c->scale_down_delay_after_delete_s = c->scan_interval_s;
-    c->scale_down_delay_after_failure_s = 180;
-    c->max_empty_bulk_delete = 10;
-    c->max_nodes_total = 0;
-    c->scale_down_enabled = true;
-    c->max_node_provision_s = 900;
+    *c = (struct ca_cfg){
+        .scan_interval_s = 10,
+        .expander = CA_EXPANDER_RANDOM,
+        .scale_down_enabled = true,
+        .scale_down_utilization_threshold = 0.5,
+        .scale_down_unneeded_s = 600,
+        .scale_down_delay_after_add_s = 600,
+        .scale_down_delay_after_delete_s = 0, /* 0: the scan interval */
+        .max_empty_bulk_delete = 10,
+        .max_nodes_total = 0,
+    };
 }
 
-void ca_state_init(struct ca_state *st)
+void ca_state_init(struct ca_state *s)
 {
-    st->last_add_s = -INFINITY;
-    st->last_delete_s = -INFINITY;
-    st->last_failure_s = -INFINITY;
+    s->last_up_s = s->last_down_s = -(double)INFINITY;
 }
 
-void ca_note_scale_up(struct ca_state *st, double now_s) { st->last_add_s = now_s; }
-void ca_note_delete(struct ca_state *st, double now_s) { st->last_delete_s = now_s; }
-void ca_note_delete_failure(struct ca_state *st, double now_s) { st->last_failure_s = now_s; }
-
-static bool zone_ok(int pod_zone, int node_zone)
+void ca_note_scale_up(struct ca_state *s, double now_s)
 {
-    return pod_zone < 0 || node_zone < 0 || pod_zone == node_zone;
+    s->last_up_s = now_s;
 }
 
-static bool res_fits(struct kube_res req, struct kube_res room)
+void ca_note_scale_down(struct ca_state *s, double now_s)
 {
-    return req.cpu <= room.cpu + 1e-9 && req.mem_gb <= room.mem_gb + 1e-9;
+    s->last_down_s = now_s;
 }
 
-/* Binpacking estimate for one group: new nodes, pods held, requests held. */
-struct estimate {
-    int nodes, pods;
-    struct kube_res held;
-};
-
-static struct estimate estimate_group(const struct ca_group *gr, int cap,
-                                      const struct ca_pod *pending, int np)
+/* A pod's size on a node of shape a: the larger of its cpu and memory shares. */
+static double share(const struct kube_res *r, const struct kube_res *a)
 {
-    struct kube_res room[CA_MAX_ESTIMATE];
-    struct estimate e = {0, 0, {0, 0}};
-    if (cap > CA_MAX_ESTIMATE)
-        cap = CA_MAX_ESTIMATE;
-    for (int p = 0; p < np; p++) {
-        const struct ca_pod *pod = &pending[p];
-        if (!zone_ok(pod->zone, gr->zone) || !res_fits(pod->req, gr->alloc))
-            continue;
-        int k = 0;
-        while (k < e.nodes && !res_fits(pod->req, room[k]))
-            k++;
-        if (k == e.nodes) {
-            if (e.nodes == cap)
-                continue; /* the group cannot grow further: this pod is not helped */
-            room[e.nodes++] = gr->alloc;
+    double c = a->cpu > 0 ? r->cpu / a->cpu : (double)INFINITY;
+    double m = a->mem_gb > 0 ? r->mem_gb / a->mem_gb : (double)INFINITY;
+    return c > m ? c : m;
+}
+
+int ca_estimate(const struct ca_group *g, const struct ca_pod *pods, int np, int max_new,
+                struct ca_scratch *sc, int *helped, double *waste)
+{
+    int *order = sc->order;
+    double *room = sc->room;
+    /* Largest first (insertion sort: stable; np is one scan's pending pods). */
+    int n = 0;
+    for (int i = 0; i < np; i++) {
+        if (pods[i].req.cpu > g->alloc.cpu + CA_EPS ||
+            pods[i].req.mem_gb > g->alloc.mem_gb + CA_EPS)
+            continue; /* fits no node of this group */
+        double si = share(&pods[i].req, &g->alloc);
+        int k = n++;
+        while (k > 0 && share(&pods[order[k - 1]].req, &g->alloc) < si) {
+            order[k] = order[k - 1];
+            k--;
         }
-        room[k].cpu -= pod->req.cpu;
-        room[k].mem_gb -= pod->req.mem_gb;
-        e.pods++;
-        e.held.cpu += pod->req.cpu;
-        e.held.mem_gb += pod->req.mem_gb;
+        order[k] = i;
     }
-    return e;
-}
-
-/* Lower is better for every expander; the random expander scores all helpers equal. */
-static double score(const struct ca_cfg *c, const struct ca_group *gr, const struct estimate *e)
-{
-    switch (c->expander) {
-    case CA_EXPANDER_LEAST_WASTE: {
-        double cpu = gr->alloc.cpu * e->nodes, mem = gr->alloc.mem_gb * e->nodes;
-        double wc = cpu > 0 ? (cpu - e->held.cpu) / cpu : 0;
-        double wm = mem > 0 ? (mem - e->held.mem_gb) / mem : 0;
-        return wc + wm;
+    /* First fit into the new nodes opened so far, else a new one. */
+    int nodes = 0, took = 0;
+    double used_cpu = 0, used_mem = 0;
+    for (int q = 0; q < n; q++) {
+        const struct ca_pod *p = &pods[order[q]];
+        int at = -1;
+        for (int j = 0; j < nodes && at < 0; j++)
+            if (room[3 * j] + p->req.cpu <= g->alloc.cpu + CA_EPS &&
+                room[3 * j + 1] + p->req.mem_gb <= g->alloc.mem_gb + CA_EPS &&
+                (g->max_pods <= 0 || room[3 * j + 2] < g->max_pods))
+                at = j;
+        if (at < 0) {
+            if (nodes >= max_new)
+                continue; /* would need one node more than allowed */
+            at = nodes++;
+            room[3 * at] = room[3 * at + 1] = room[3 * at + 2] = 0;
+        }
+        room[3 * at] += p->req.cpu;
+        room[3 * at + 1] += p->req.mem_gb;
+        room[3 * at + 2] += 1;
+        used_cpu += p->req.cpu;
+        used_mem += p->req.mem_gb;
+        took++;
     }
-    case CA_EXPANDER_PRIORITY:
-        return -(double)gr->priority;
-    case CA_EXPANDER_MOST_PODS:
-        return -(double)e->pods;
-    case CA_EXPANDER_PRICE:
-        return gr->price_per_hour * e->nodes / e->pods;
-    case CA_EXPANDER_RANDOM:
-    default:
-        return 0;
-    }
+    *helped = took;
+    if (waste)
+        *waste = nodes ? (1 - used_cpu / (nodes * g->alloc.cpu)) +
+                             (1 - used_mem / (nodes * g->alloc.mem_gb))
+                       : (double)INFINITY;
+    return nodes;
 }
 
 int ca_plan_scale_up(const struct ca_cfg *c, const struct ca_group *g, int ng,
-                     const struct ca_pod *pending, int np, gsl_rng *rng, struct ca_scale_up *out)
+                     const struct ca_pod *pending, int np, int total_nodes, gsl_rng *rng,
+                     struct ca_scratch *sc, struct ca_scale_up *out)
 {
-    int total = 0;
-    for (int i = 0; i < ng; i++)
-        total += g[i].target;
-    int best_n = 0, pick = -1;
-    double best = INFINITY;
-    struct estimate best_e = {0, 0, {0, 0}};
-    /* Two passes: the best score, then a uniform pick among the groups that reach it
-     * (reservoir sampling would draw once per tie; one draw keeps the stream short). */
-    for (int pass = 0; pass < 2; pass++) {
-        int seen = 0, want = 0;
-        if (pass == 1) {
-            if (best_n == 0)
-                return 0;
-            want = best_n > 1 ? (int)gsl_rng_uniform_int(rng, (unsigned long)best_n) : 0;
-        }
-        for (int i = 0; i < ng; i++) {
-            int cap = g[i].max - g[i].target;
-            if (c->max_nodes_total > 0 && c->max_nodes_total - total < cap)
-                cap = c->max_nodes_total - total;
-            if (cap <= 0)
-                continue;
-            struct estimate e = estimate_group(&g[i], cap, pending, np);
-            if (e.pods == 0)
-                continue;
-            double s = score(c, &g[i], &e);
-            if (pass == 0) {
-                if (s < best - 1e-12) {
-                    best = s;
-                    best_n = 1;
-                } else if (fabs(s - best) <= 1e-12) {
-                    best_n++;
-                }
-            } else if (fabs(s - best) <= 1e-12 && seen++ == want) {
-                pick = i;
-                best_e = e;
-                break;
-            }
+    *out = (struct ca_scale_up){.group = -1};
+    /* The best option so far and how many tie with it (reservoir sampling keeps a uniform
+     * choice among the ties with one pass). */
+    int ties = 0;
+    double best_key = 0;
+    for (int i = 0; i < ng; i++) {
+        int room = g[i].max - g[i].target;
+        if (c->max_nodes_total > 0 && c->max_nodes_total - total_nodes < room)
+            room = c->max_nodes_total - total_nodes;
+        if (room <= 0)
+            continue;
+        int helped;
+        double waste;
+        int nodes = ca_estimate(&g[i], pending, np, room, sc, &helped, &waste);
+        if (nodes <= 0 || helped <= 0)
+            continue;
+        double key = c->expander == CA_EXPANDER_LEAST_WASTE ? waste
+                     : c->expander == CA_EXPANDER_PRIORITY ? -(double)g[i].priority
+                                                           : 0;
+        if (out->group < 0 || key < best_key - CA_EPS) {
+            ties = 1;
+            best_key = key;
+            *out = (struct ca_scale_up){i, nodes, helped};
+        } else if (fabs(key - best_key) <= CA_EPS) {
+            ties++;
+            if (gsl_rng_uniform_int(rng, (unsigned long)ties) == 0)
+                *out = (struct ca_scale_up){i, nodes, helped};
         }
     }
-    out->group = pick;
-    out->nodes = best_e.nodes;
-    out->pods_helped = best_e.pods;
-    return 1;
+    return out->group >= 0 ? 0 : -1;
 }
 
-static bool in_delay(const struct ca_cfg *c, const struct ca_state *st, double now_s)
+bool ca_fits_elsewhere(const struct ca_node *nodes, int nn, const struct ca_pod *pods, int from,
+                       int skip, double *free_room, int *dest)
 {
-    return now_s < st->last_add_s + c->scale_down_delay_after_add_s ||
-           now_s < st->last_delete_s + c->scale_down_delay_after_delete_s ||
-           now_s < st->last_failure_s + c->scale_down_delay_after_failure_s;
+    const struct ca_node *f = &nodes[from];
+    int placed = 0;
+    for (; placed < f->npods; placed++) {
+        const struct ca_pod *p = &pods[f->pods[placed]];
+        if (p->blocks_scale_down)
+            break;
+        int d = -1;
+        for (int j = 0; j < nn && d < 0; j++)
+            if (j != from && j != skip && nodes[j].ready && free_room[3 * j + 2] >= 1 &&
+                free_room[3 * j] + CA_EPS >= p->req.cpu &&
+                free_room[3 * j + 1] + CA_EPS >= p->req.mem_gb)
+                d = j;
+        if (d < 0)
+            break;
+        free_room[3 * d] -= p->req.cpu;
+        free_room[3 * d + 1] -= p->req.mem_gb;
+        free_room[3 * d + 2] -= 1;
+        dest[placed] = d;
+    }
+    if (placed == f->npods)
+        return true;
+    for (int q = 0; q < placed; q++) { /* undo */
+        const struct ca_pod *p = &pods[f->pods[q]];
+        free_room[3 * dest[q]] += p->req.cpu;
+        free_room[3 * dest[q] + 1] += p->req.mem_gb;
+        free_room[3 * dest[q] + 2] += 1;
+    }
+    return false;
 }
 
-static double utilization(const struct ca_node *n)
+/* Free room of every Ready node: cpu, memory, pod slots. */
+void ca_free_room(const struct ca_node *nodes, int nn, double *free_room)
 {
-    double u = n->alloc.cpu > 0 ? n->requested.cpu / n->alloc.cpu : 1;
-    double m = n->alloc.mem_gb > 0 ? n->requested.mem_gb / n->alloc.mem_gb : 1;
-    return u > m ? u : m;
+    for (int j = 0; j < nn; j++) {
+        const struct ca_node *n = &nodes[j];
+        free_room[3 * j] = n->ready ? n->alloc.cpu - n->requested.cpu : 0;
+        free_room[3 * j + 1] = n->ready ? n->alloc.mem_gb - n->requested.mem_gb : 0;
+        free_room[3 * j + 2] = n->ready ? (n->max_pods > 0 ? n->max_pods - n->npods : 1e9) : 0;
+    }
 }
 
-static bool is_candidate(const struct ca_cfg *c, const struct ca_node *n, const struct ca_pod *pods)
+double ca_utilization(const struct ca_node *n)
 {
-    if (!n->ready || n->deleting || n->npods > CA_MAX_NODE_PODS)
-        return false;
-    if (!(utilization(n) < c->scale_down_utilization_threshold))
-        return false;
-    for (int k = 0; k < n->npods; k++)
-        if (pods[n->pods[k]].blocks_scale_down)
-            return false;
-    return true;
+    double c = n->requested.cpu / n->alloc.cpu, m = n->requested.mem_gb / n->alloc.mem_gb;
+    return c > m ? c : m;
 }
 
 int ca_plan_scale_down(const struct ca_cfg *c, const struct ca_state *st, double now_s,
                        const struct ca_group *g, int ng, const struct ca_node *nodes, int nn,
-                       const struct ca_pod *pods, double *unneeded_since, int *remove,
-                       int max_remove)
+                       const struct ca_pod *pods, double *unneeded_since, double *free_room,
+                       int *dest, int *group_size, int *remove, int max_remove)
 {
-    struct kube_res room[CA_MAX_NODES];
-    bool gone[CA_MAX_NODES];
-    int dest[CA_MAX_NODE_PODS];
     (void)ng;
-    int n = nn < CA_MAX_NODES ? nn : CA_MAX_NODES;
-    for (int i = 0; i < n; i++) {
-        room[i].cpu = nodes[i].alloc.cpu - nodes[i].requested.cpu;
-        room[i].mem_gb = nodes[i].alloc.mem_gb - nodes[i].requested.mem_gb;
-        gone[i] = false;
-    }
-    /* Unneeded: the candidates whose pods fit elsewhere, in node order, each simulated
-     * removal booking the room it uses so that no two nodes count on the same room. */
+    /* Mark: each node on its own against the current free room. */
+    ca_free_room(nodes, nn, free_room);
     for (int i = 0; i < nn; i++) {
-        if (i >= n || !is_candidate(c, &nodes[i], pods)) {
-            unneeded_since[i] = NAN;
-            continue;
-        }
-        int k = 0;
-        for (; k < nodes[i].npods; k++) {
-            const struct ca_pod *pod = &pods[nodes[i].pods[k]];
-            int j = 0;
-            for (; j < n; j++)
-                if (j != i && !gone[j] && nodes[j].ready && !nodes[j].deleting &&
-                    zone_ok(pod->zone, nodes[j].zone) && res_fits(pod->req, room[j]))
-                    break;
-            if (j == n)
-                break;
-            dest[k] = j;
-            room[j].cpu -= pod->req.cpu;
-            room[j].mem_gb -= pod->req.mem_gb;
-        }
-        if (k < nodes[i].npods) { /* does not fit: give the room back */
-            while (k-- > 0) {
-                const struct ca_pod *pod = &pods[nodes[i].pods[k]];
-                room[dest[k]].cpu += pod->req.cpu;
-                room[dest[k]].mem_gb += pod->req.mem_gb;
+        const struct ca_node *n = &nodes[i];
+        bool unneeded = n->ready && n->group >= 0 && g[n->group].target > g[n->group].min &&
+                        ca_utilization(n) < c->scale_down_utilization_threshold;
+        if (unneeded && n->npods > 0) {
+            unneeded = ca_fits_elsewhere(nodes, nn, pods, i, -1, free_room, dest);
+            if (unneeded) { /* a check only: give the room back */
+                for (int q = 0; q < n->npods; q++) {
+                    const struct ca_pod *p = &pods[n->pods[q]];
+                    free_room[3 * dest[q]] += p->req.cpu;
+                    free_room[3 * dest[q] + 1] += p->req.mem_gb;
+                    free_room[3 * dest[q] + 2] += 1;
+                }
             }
-            unneeded_since[i] = NAN;
-            continue;
         }
-        gone[i] = true;
-        if (isnan(unneeded_since[i]))
+        if (!unneeded)
+            unneeded_since[i] = (double)NAN;
+        else if (isnan(unneeded_since[i]))
             unneeded_since[i] = now_s;
     }
-    if (!c->scale_down_enabled || in_delay(c, st, now_s))
+    double after_delete = c->scale_down_delay_after_delete_s > 0
+                              ? c->scale_down_delay_after_delete_s
+                              : c->scan_interval_s;
+    if (now_s < st->last_up_s + c->scale_down_delay_after_add_s - CA_EPS ||
+        now_s < st->last_down_s + after_delete - CA_EPS)
         return 0;
-    /* Empty nodes in bulk first, else one non-empty node. */
-    int nr = 0;
-    for (int pass = 0; pass < 2 && nr == 0; pass++) {
-        int limit = pass == 0 ? c->max_empty_bulk_delete : 1;
-        if (limit > max_remove)
-            limit = max_remove;
-        for (int i = 0; i < n && nr < limit; i++) {
-            if (!gone[i] || (pass == 0) != (nodes[i].npods == 0))
-                continue;
-            if (now_s - unneeded_since[i] < c->scale_down_unneeded_s)
-                continue;
-            int grp = nodes[i].group, planned = 0;
-            for (int r = 0; r < nr; r++)
-                planned += nodes[remove[r]].group == grp;
-            if (g[grp].target - planned <= g[grp].min)
-                continue;
-            remove[nr++] = i;
+    /* Remove: empty nodes in bulk, else the non-empty one unneeded longest. */
+    for (int k = 0; k < ng; k++)
+        group_size[k] = g[k].target;
+    int nr = 0, longest = -1;
+    for (int i = 0; i < nn && nr < max_remove && nr < c->max_empty_bulk_delete; i++) {
+        if (isnan(unneeded_since[i]) || now_s - unneeded_since[i] < c->scale_down_unneeded_s - CA_EPS)
+            continue;
+        const struct ca_node *n = &nodes[i];
+        if (n->npods > 0) {
+            if (longest < 0 || unneeded_since[i] < unneeded_since[longest])
+                longest = i;
+            continue;
         }
+        if (group_size[n->group] <= g[n->group].min)
+            continue;
+        group_size[n->group]--;
+        remove[nr++] = i;
+    }
+    if (nr == 0 && longest >= 0 && max_remove > 0 &&
+        group_size[nodes[longest].group] > g[nodes[longest].group].min) {
+        /* Its pods must still fit now, with nothing else leaving. */
+        ca_free_room(nodes, nn, free_room);
+        if (ca_fits_elsewhere(nodes, nn, pods, longest, -1, free_room, dest))
+            remove[nr++] = longest;
     }
     return nr;
 }

@@ -35,7 +35,7 @@ static int zone_index(void *zones, const char *name)
 static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed",
                                        "output", "workloads", "load_balancers", "target_groups",
                                        "slo", "faults", "auto_scaling_groups", "start",
-                                       "ecs_services", NULL};
+                                       "ecs_services", "eks_clusters", NULL};
 
 static const char *const output_keys[] = {"interval", "requests", "trace", "report", "access_logs", NULL};
 
@@ -118,7 +118,8 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
 static void check_slos(struct reader *r)
 {
     static const char *const scopes[] = {"run", "workload", "lb", "target_group", "target",
-                                         "asg", "ecs", "ecs_cluster", NULL};
+                                         "asg", "ecs", "ecs_cluster", "eks_cluster",
+                                         "deployment", NULL};
     const struct scenario *sc = r->sc;
     for (int i = 0; i < sc->nslos; i++) {
         const struct sc_slo *o = &sc->slos[i];
@@ -130,7 +131,7 @@ static void check_slos(struct reader *r)
         if (!scopes[k]) {
             yread_error(&r->c.y, &o->loc, "SLO '%s': unknown scope '%s'; expected one of: run, "
                                           "workload, lb, target_group, target, asg, ecs, "
-                                          "ecs_cluster",
+                                          "ecs_cluster, eks_cluster, deployment",
                         o->text, o->scope);
             continue;
         }
@@ -146,6 +147,13 @@ static void check_slos(struct reader *r)
         for (int j = 0; !found && !strncmp(o->scope, "ecs", 3) && j < sc->necs; j++)
             found = !strcmp(o->scope, "ecs") ? sc->ecs[j].name && !strcmp(sc->ecs[j].name, o->name)
                                              : true;
+        for (int j = 0; !found && j < sc->nkube; j++) {
+            if (!strcmp(o->scope, "eks_cluster"))
+                found = sc->kube[j].name && !strcmp(sc->kube[j].name, o->name);
+            for (int d = 0; !found && !strcmp(o->scope, "deployment") &&
+                            d < sc->kube[j].cfg.ndeploys; d++)
+                found = sc->kube[j].d[d].name && !strcmp(sc->kube[j].d[d].name, o->name);
+        }
         if (!found)
             yread_error(&r->c.y, &o->loc, "SLO '%s': the scenario has no %s named '%s'", o->text,
                         o->scope, o->name);
@@ -339,6 +347,12 @@ static void read_top(struct reader *r, const struct ytree *root)
         for (size_t i = 0; i < ecs->n; i++)
             ecs_cfg_read(&r->c, ecs->items[i], &sc->ecs[sc->necs++]);
     }
+    const struct ytree *eks = yread_list(&r->c.y, root, "eks_clusters");
+    if (eks && !yread_names(&r->c.y, eks, "eks_clusters")) {
+        sc->kube = xcalloc(eks->n ? eks->n : 1, sizeof *sc->kube);
+        for (size_t i = 0; i < eks->n; i++)
+            kube_cfg_read(&r->c, eks->items[i], &sc->kube[sc->nkube++]);
+    }
     const struct ytree *slo = yread_list(&r->c.y, root, "slo");
     if (slo) {
         sc->slos = xcalloc(slo->n ? slo->n : 1, sizeof *sc->slos);
@@ -490,6 +504,20 @@ static void check_refs(struct reader *r)
                             "their instances and tasks would share names",
                             e->name);
             }
+    }
+    for (int i = 0; i < sc->nkube; i++) {
+        struct sc_kube *e = &sc->kube[i];
+        for (int d = 0; d < e->cfg.ndeploys; d++) {
+            struct sc_kube_deploy *x = &e->d[d];
+            for (int k = 0; k < e->deploys[d].ntgs; k++) {
+                x->tgs[k] = scenario_tg_index(sc, x->tg_names[k]);
+                if (x->tgs[k] < 0)
+                    yread_error(&r->c.y, &x->tg_locs[k],
+                                "deployment '%s' registers with target group '%s', which "
+                                "does not exist",
+                                x->name, x->tg_names[k]);
+            }
+        }
     }
     for (int i = 0; i < sc->nfaults; i++)
         check_fault_ref(r, &sc->faults[i]);
@@ -830,6 +858,9 @@ void scenario_free(struct scenario *sc)
     for (int i = 0; i < sc->necs; i++)
         ecs_cfg_fini(&sc->ecs[i]);
     free(sc->ecs);
+    for (int i = 0; i < sc->nkube; i++)
+        kube_cfg_fini(&sc->kube[i]);
+    free(sc->kube);
     for (int i = 0; i < sc->nzones; i++)
         free(sc->zones[i]);
     free(sc->zones);
@@ -889,6 +920,11 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
         fputs("ecs_services:\n", f);
         for (int i = 0; i < sc->necs; i++)
             ecs_cfg_write(&sc->ecs[i], sc->zones, f);
+    }
+    if (sc->nkube) {
+        fputs("eks_clusters:\n", f);
+        for (int i = 0; i < sc->nkube; i++)
+            kube_cfg_write(&sc->kube[i], sc->zones, f);
     }
     if (sc->nfaults) {
         fputs("faults:\n", f);

@@ -30,6 +30,7 @@
 #include "models/compute/target_cfg.h"
 #include "models/core/trace.h"
 #include "models/containers/ecs_cfg.h"
+#include "models/kube/kube_cfg.h"
 #include "models/elb/lb_cfg.h"
 #include "models/elb/target_group_cfg.h"
 #include "models/scaling/asg_cfg.h"
@@ -79,6 +80,8 @@ struct scenario {
     int nasgs;
     struct sc_ecs *ecs;
     int necs;
+    struct sc_kube *kube;        /* eks_clusters */
+    int nkube;
 };
 
 /* Read path, apply the `--set` overrides (nset of them), check and resolve.  Returns 0

@@ -6,6 +6,7 @@
 
 #include "models/scaling/asg.h"
 #include "models/containers/ecs.h"
+#include "models/kube/kube.h"
 #include "models/compute/fault.h"
 #include "models/elb/lb.h"
 #include "models/core/node.h"
@@ -145,6 +146,10 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
         w->ecs[i] = ecs_new(&w->targets, c, tgs, sc->nzones, sc->duration_s);
         free(tgs);
     }
+    w->nkube = sc->nkube;
+    w->kube = xcalloc((size_t)(sc->nkube ? sc->nkube : 1), sizeof *w->kube);
+    for (int i = 0; i < sc->nkube; i++)
+        w->kube[i] = kube_new(&w->targets, &sc->kube[i].cfg, w->tgs, sc->nzones);
     w->nworkloads = sc->nworkloads;
     w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
     for (int i = 0; i < sc->nworkloads; i++) {
@@ -188,6 +193,8 @@ void world_start(struct world *w)
         asg_start(w->asgs[i]);
     for (int i = 0; i < w->necs; i++)
         ecs_start(w->ecs[i]);
+    for (int i = 0; i < w->nkube; i++)
+        kube_start(w->kube[i]);
     for (int i = 0; i < w->ntgs; i++)
         tg_health_start(w->tgs[i]);
     for (int i = 0; i < w->nlbs; i++)
@@ -221,6 +228,9 @@ void world_free(struct world *w)
     for (int i = 0; i < w->necs; i++)
         ecs_free(w->ecs[i]);
     free(w->ecs);
+    for (int i = 0; i < w->nkube; i++)
+        kube_free(w->kube[i]);
+    free(w->kube);
     for (int i = 0; i < w->nlbs; i++)
         lb_free(w->lbs[i]);
     free(w->lbs);

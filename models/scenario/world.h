@@ -60,6 +60,8 @@ struct world {
     int nasgs;
     struct ecs_service **ecs;       /* ECS services */
     int necs;
+    struct kube_cluster **kube;     /* EKS clusters */
+    int nkube;
     struct world_timed *timed;      /* timeline registrations */
     size_t ntimed;
     struct faults faults;           /* the scenario's faults */

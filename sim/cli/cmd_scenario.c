@@ -384,6 +384,9 @@ static const struct {
     {"ecs", "desired, provisioning, pending, running, draining, <policy>.metric, "
             "<policy>.alarm"},
     {"ecs_cluster", "desired, pending, in_service, cpr_pct, needed"},
+    {"eks_cluster", "nodes_launching, nodes_ready, nodes_draining, cpu_requested_pct, "
+                    "pending_pods"},
+    {"deployment", "desired, pending, creating, started, ready, terminating, hpa.<metric>"},
     {NULL, NULL},
 }, summary_metrics[] = {
     {"run", "requests, completed, failed, in_flight_end, errors, errors_404, errors_500, "
@@ -414,6 +417,11 @@ static const struct {
             "<policy>.underprovisioned_hours"},
     {"ecs_cluster", "instance_hours, cost_usd, scaling_activities, launches, terminations, "
                     "max_in_service, desired_end"},
+    {"eks_cluster", "node_hours, cost_usd, node_launches, node_terminations, scale_ups, "
+                    "scale_downs, max_nodes_ready"},
+    {"deployment", "pod_hours, rescales, pods_created, max_ready, pods_started, "
+                   "pod_start_mean_s, pod_pending_mean_s, desired_end, "
+                   "proxied_cross_zone_pct, proxy_cross_zone_gb"},
     {NULL, NULL},
 };
 
@@ -433,7 +441,8 @@ static void list_metrics(void)
          "(lcu*: alb, nlb, gwlb, whose capacity units are LCUs, NLCUs, GLCUs; *rule_evaluations:\n"
          "alb; gateway_timeouts: L7; connect_timeouts: alb, clb; flows, resets: L4; dropped:\n"
          "nlb, gwlb; asymmetric, rebalanced: gwlb), slo_miss_* and slo rows with SLOs,\n"
-         "forecast rows with a predictive policy, ecs_cluster with ECS on EC2.\n"
+         "forecast rows with a predictive policy, ecs_cluster with ECS on EC2, eks_cluster\n"
+         "and deployment with EKS (hpa.<metric> with an HPA).\n"
          "docs/outputs.md says what each one means.");
     putchar('\n');
     list_scaling_metrics();

@@ -296,7 +296,8 @@ static bool has_name(const struct scenario *sc, const char *scope, const char *n
 static int check_metrics(const struct exp_opts *o, const struct scenario *sc)
 {
     static const char *const scopes[] = {"run", "workload", "lb", "target_group", "target",
-                                         "asg", "ecs_service", NULL};
+                                         "asg", "ecs_service", "ecs", "ecs_cluster",
+                                         "eks_cluster", "deployment", NULL};
     for (int k = 0; k < o->nmetrics; k++) {
         const struct exp_metric *m = &o->metrics[k];
         bool known = false;

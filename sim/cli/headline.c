@@ -183,6 +183,25 @@ void headline_print(FILE *f, const struct scenario *sc, const struct summary *s,
                             "predictive", pol[k].name, owner);
         }
     }
+    if (sc->nkube) {
+        size_t used = 0;
+        line[0] = '\0';
+        for (int i = 0; i < sc->nkube; i++) {
+            const struct sc_kube *kc = &sc->kube[i];
+            for (int q = 0; q < kc->cfg.ndeploys; q++) {
+                const char *n = kc->d[q].name;
+                text_appendf(line, sizeof line, &used, "%s%s %.0f rescales, up to %.0f ready",
+                             used ? "; " : "", n, get(s, "deployment", n, "rescales"),
+                             get(s, "deployment", n, "max_ready"));
+            }
+            text_appendf(line, sizeof line, &used, "%s%s %.0f node scale-ups, %.0f scale-downs, "
+                         "up to %.0f nodes", used ? "; " : "", kc->name,
+                         get(s, "eks_cluster", kc->name, "scale_ups"),
+                         get(s, "eks_cluster", kc->name, "scale_downs"),
+                         get(s, "eks_cluster", kc->name, "max_nodes_ready"));
+        }
+        fprintf(f, LABEL "%s\n", "kubernetes", line);
+    }
     if (sc->nworkloads > 1)
         for (int i = 0; i < sc->nworkloads; i++) {
             const char *n = sc->workloads[i].name;

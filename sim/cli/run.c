@@ -17,6 +17,7 @@
 #include "analysis/summary.h"
 #include "models/scaling/asg.h"
 #include "models/containers/ecs.h"
+#include "models/kube/kube.h"
 #include "models/elb/lb.h"
 #include "models/core/request.h"
 #include "models/scenario/scenario.h"
@@ -215,6 +216,38 @@ static void setup_series(struct run *r)
             m->id_cl_needed = define(r, "ecs_cluster", e->cl.name, "needed");
         }
     }
+    r->kube = xcalloc((size_t)(w->nkube ? w->nkube : 1), sizeof *r->kube);
+    for (int i = 0; i < w->nkube; i++) {
+        struct kube_cluster *k = w->kube[i];
+        struct kube_meas *m = &r->kube[i];
+        size_t nd = (size_t)(k->ndeps ? k->ndeps : 1);
+        m->id_dep = xcalloc(nd * KUBE_DEP_SERIES, sizeof *m->id_dep);
+        m->max_ready = xcalloc(nd, sizeof *m->max_ready);
+        m->w_rescales = xcalloc(nd, sizeof *m->w_rescales);
+        m->w_created = xcalloc(nd, sizeof *m->w_created);
+        m->w_started = xcalloc(nd, sizeof *m->w_started);
+        m->w_wait = xcalloc(nd, sizeof *m->w_wait);
+        m->w_pending = xcalloc(nd, sizeof *m->w_pending);
+        for (int d = 0; d < k->ndeps; d++) {
+            const struct kube_deploy *dp = &k->deps[d];
+            int *id = m->id_dep + (size_t)d * KUBE_DEP_SERIES;
+            static const char *const names[] = {"desired", "pending", "creating", "started",
+                                                "ready", "terminating"};
+            for (int q = 0; q < 6; q++)
+                id[q] = define(r, "deployment", dp->cfg.name, names[q]);
+            for (int q = 0; dp->cfg.has_hpa && q < dp->cfg.hpa.nmetrics; q++) {
+                char metric[300];
+                snprintf(metric, sizeof metric, "hpa.%s", dp->cfg.hpa.metrics[q].name);
+                id[6 + q] = define(r, "deployment", dp->cfg.name, metric);
+            }
+        }
+        /* The cluster's nodes after its deployments' pods: capacity.png draws them below. */
+        m->id_launching = define(r, "eks_cluster", k->name, "nodes_launching");
+        m->id_ready = define(r, "eks_cluster", k->name, "nodes_ready");
+        m->id_draining = define(r, "eks_cluster", k->name, "nodes_draining");
+        m->id_cpu_req = define(r, "eks_cluster", k->name, "cpu_requested_pct");
+        m->id_pending = define(r, "eks_cluster", k->name, "pending_pods");
+    }
     sync_targets(r);
 }
 
@@ -352,6 +385,37 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
                 m->max_instances = cs;
         }
     }
+    for (int i = 0; i < w->nkube; i++) {
+        struct kube_cluster *k = w->kube[i];
+        struct kube_meas *m = &r->kube[i];
+        struct kube_node_counts nc;
+        kube_node_counts(k, &nc);
+        series_set(r->series, m->id_launching, nc.launching);
+        series_set(r->series, m->id_ready, nc.ready);
+        series_set(r->series, m->id_draining, nc.draining);
+        series_set(r->series, m->id_cpu_req, nc.cpu_requested_pct);
+        if (r->warm && nc.ready > m->max_nodes)
+            m->max_nodes = nc.ready;
+        int pending = 0;
+        for (int d = 0; d < k->ndeps; d++) {
+            const struct kube_deploy *dp = &k->deps[d];
+            const int *id = m->id_dep + (size_t)d * KUBE_DEP_SERIES;
+            struct kube_pod_counts pc;
+            kube_deploy_counts(k, d, &pc);
+            pending += pc.pending;
+            series_set(r->series, id[0], dp->desired);
+            series_set(r->series, id[1], pc.pending);
+            series_set(r->series, id[2], pc.creating);
+            series_set(r->series, id[3], pc.started);
+            series_set(r->series, id[4], pc.ready);
+            series_set(r->series, id[5], pc.terminating);
+            for (int q = 0; dp->cfg.has_hpa && q < dp->cfg.hpa.nmetrics; q++)
+                series_set(r->series, id[6 + q], dp->last.value[q]);
+            if (r->warm && pc.ready > m->max_ready[d])
+                m->max_ready[d] = pc.ready;
+        }
+        series_set(r->series, m->id_pending, pending);
+    }
     sync_targets(r);
     for (int i = 0; i < w->nasgs; i++)
         r->asg[i].cpu_total = 0;
@@ -420,6 +484,21 @@ static void on_warm(struct sim *sim, void *ctx, uint64_t arg)
         m->w_cl_activities = e->cl.activities;
         m->w_cl_launches = e->cl.launches;
         m->w_cl_terminations = e->cl.terminations;
+    }
+    for (int i = 0; i < w->nkube; i++) {
+        struct kube_cluster *k = w->kube[i];
+        struct kube_meas *m = &r->kube[i];
+        m->w_launches = k->node_launches;
+        m->w_terminations = k->node_terminations;
+        m->w_scale_ups = k->scale_ups;
+        m->w_scale_downs = k->scale_downs;
+        for (int d = 0; d < k->ndeps; d++) {
+            m->w_rescales[d] = k->deps[d].rescales;
+            m->w_created[d] = k->deps[d].created;
+            m->w_started[d] = k->deps[d].started_pods;
+            m->w_wait[d] = k->deps[d].wait_sum_s;
+            m->w_pending[d] = k->deps[d].pending_sum_s;
+        }
     }
     for (int i = 0; i < w->nasgs; i++) {
         r->asg[i].w_activities = w->asgs[i]->activities;
@@ -712,6 +791,16 @@ out_world_only:
         free(r.ecs[i].id_alarm);
     }
     free(r.ecs);
+    for (int i = 0; r.kube && i < r.w->nkube; i++) {
+        free(r.kube[i].id_dep);
+        free(r.kube[i].max_ready);
+        free(r.kube[i].w_rescales);
+        free(r.kube[i].w_created);
+        free(r.kube[i].w_started);
+        free(r.kube[i].w_wait);
+        free(r.kube[i].w_pending);
+    }
+    free(r.kube);
     slo_windows_free(r.slo_win);
     world_free(r.w);
     return rc;

@@ -70,6 +70,18 @@ struct ecs_meas {
     int max_running, max_instances;
 };
 
+struct kube_meas {
+    uint64_t w_launches, w_terminations, w_scale_ups, w_scale_downs;
+    uint64_t *w_rescales, *w_created, *w_started; /* [deployment] */
+    double *w_wait, *w_pending;         /* [deployment] */
+    int id_launching, id_ready, id_draining, id_cpu_req, id_pending;
+    int *id_dep;                        /* [deployment × KUBE_DEP_SERIES] */
+    int *max_ready;                     /* [deployment] */
+    int max_nodes;
+};
+
+#define KUBE_DEP_SERIES (6 + HPA_MAX_METRICS)
+
 struct run {
     const struct scenario *sc;
     const struct run_opts *o;
@@ -83,6 +95,7 @@ struct run {
     uint32_t tg_t_cap;
     struct asg_meas *asg;
     struct ecs_meas *ecs;
+    struct kube_meas *kube;
     uint32_t ntgt_meas;
     struct lb_meas *lb;
     struct tg_meas *tg;

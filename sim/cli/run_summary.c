@@ -18,6 +18,7 @@
 #include "analysis/summary.h"
 #include "models/scaling/asg.h"
 #include "models/containers/ecs.h"
+#include "models/kube/kube.h"
 #include "models/elb/lb.h"
 #include "models/core/request.h"
 #include "models/scenario/scenario.h"
@@ -224,6 +225,50 @@ struct summary *run_make_summary(struct run *r)
         for (int k = 0; k < a->npol; k++)
             if (a->pol[k].p->kind == SCALING_PREDICTIVE)
                 pred_rows(s, "asg", a->name, &a->pol[k].pred, sc->warmup_s);
+    }
+    for (int i = 0; i < w->nkube; i++) {
+        const struct kube_cluster *k = w->kube[i];
+        const struct kube_meas *m = &r->kube[i];
+        double c = kube_cost_usd(k, now), h = kube_node_hours(k, now);
+        cost += c; /* pods cost nothing as targets: the nodes are billed */
+        hours += h;
+        summary_add(s, "eks_cluster", k->name, "node_hours", h);
+        summary_add(s, "eks_cluster", k->name, "cost_usd", c);
+        summary_add(s, "eks_cluster", k->name, "node_launches",
+                    (double)(k->node_launches - m->w_launches));
+        summary_add(s, "eks_cluster", k->name, "node_terminations",
+                    (double)(k->node_terminations - m->w_terminations));
+        summary_add(s, "eks_cluster", k->name, "scale_ups", (double)(k->scale_ups - m->w_scale_ups));
+        summary_add(s, "eks_cluster", k->name, "scale_downs",
+                    (double)(k->scale_downs - m->w_scale_downs));
+        summary_add(s, "eks_cluster", k->name, "max_nodes_ready", m->max_nodes);
+        for (int d = 0; d < k->ndeps; d++) {
+            const struct kube_deploy *dp = &k->deps[d];
+            summary_add(s, "deployment", dp->cfg.name, "pod_hours", kube_pod_hours(k, d, now));
+            summary_add(s, "deployment", dp->cfg.name, "rescales",
+                        (double)(dp->rescales - m->w_rescales[d]));
+            summary_add(s, "deployment", dp->cfg.name, "pods_created",
+                        (double)(dp->created - m->w_created[d]));
+            summary_add(s, "deployment", dp->cfg.name, "max_ready", m->max_ready[d]);
+            /* Time to capacity: the pods that became Ready after the warm-up, from their
+             * creation (the HPA's decision) to Ready, and the part spent Pending. */
+            double ns = (double)(dp->started_pods - m->w_started[d]);
+            summary_add(s, "deployment", dp->cfg.name, "pods_started", ns);
+            summary_add(s, "deployment", dp->cfg.name, "pod_start_mean_s",
+                        ns > 0 ? (dp->wait_sum_s - m->w_wait[d]) / ns : 0);
+            summary_add(s, "deployment", dp->cfg.name, "pod_pending_mean_s",
+                        ns > 0 ? (dp->pending_sum_s - m->w_pending[d]) / ns : 0);
+            summary_add(s, "deployment", dp->cfg.name, "desired_end", dp->desired);
+            if (dp->cfg.target_type == KUBE_TARGET_INSTANCE) {
+                /* kube-proxy's extra hop: whole-run counts (it is a property of the
+                 * routing, not of the window). */
+                summary_add(s, "deployment", dp->cfg.name, "proxied_cross_zone_pct",
+                            dp->proxied ? 100.0 * (double)dp->proxied_cross / (double)dp->proxied
+                                        : 0);
+                summary_add(s, "deployment", dp->cfg.name, "proxy_cross_zone_gb",
+                            dp->cross_zone_bytes / 1e9);
+            }
+        }
     }
     for (int i = 0; i < w->necs; i++) {
         struct ecs_service *e = w->ecs[i];

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End-to-end tests of EKS (docs/eks.md): the HPA's first rescale after a step in load
+# comes within one metrics-server resolution plus one sync; pending pods make the Cluster
+# Autoscaler add a node within its scan interval; a pod's start-up shows in its parts in
+# events.csv (scheduled, image pulled at the stated throughput or found cached, started,
+# registered, ready); the outputs name the series and summary rows docs/eks.md lists;
+# bad input is an error with its place.
+# Usage: tests/e2e_eks.sh build/elbsim
+set -u
+ELBSIM=${1:-build/elbsim}
+TMP=$(mktemp -d /tmp/elbsim-e2e-eks-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+# shellcheck source=tests/e2e_lib.sh
+. "$(dirname "$0")/e2e_lib.sh"
+watch_crashes
+D=$(cd "$(dirname "$0")" && pwd)/data/eks
+echo "e2e eks: $ELBSIM"
+
+# --- the HPA after a step in load -----------------------------------------------------
+if "$ELBSIM" run "$D/step.yaml" -o "$TMP/step" -q >/dev/null 2>"$TMP/step.err"; then
+    ok "step scenario runs"
+else
+    ko "step scenario failed" "$(cat "$TMP/step.err")"
+fi
+# Step at 300 s; metrics-server resolution 15 s, HPA sync 15 s: the scrape at 315 s is
+# the first to see the step, the sync at 315 s acts on it.  Bound: step + resolution +
+# sync + one more sync (the evaluation), 345 s; nothing before the step.
+python3 - "$TMP/step/events.csv" <<'PY' && ok "first HPA rescale within resolution + sync + one evaluation of the step" || ko "HPA timing"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["kind"] == "scaling" and r["detail"].startswith("SuccessfulRescale")]
+assert rows, "no SuccessfulRescale"
+t = float(rows[0]["time_s"])
+assert 300 < t <= 345, (t, rows[0])
+d = rows[0]["detail"]
+assert "reason: cpu resource utilization (percentage of request) above target" in d, d
+# 4 pods saturated at 200 % of request: ceil(4 x 200/60) = 14, limited by the default
+# scale-up policies to max(4 + 4, 2 x 4) = 8.
+assert "New size: 8;" in d, d
+print("   first rescale at %.0f s: %s" % (t, d))
+PY
+python3 - "$TMP/step/timeseries.csv" <<'PY' && ok "deployment and cluster series are written" || ko "series"
+import csv, sys
+names = set()
+for r in csv.DictReader(open(sys.argv[1])):
+    names.add((r["scope"], r["metric"]))
+need = [("deployment", m) for m in ("desired", "pending", "creating", "started", "ready", "terminating", "hpa.cpu")]
+need += [("eks_cluster", m) for m in ("nodes_launching", "nodes_ready", "nodes_draining", "cpu_requested_pct", "pending_pods")]
+missing = [n for n in need if n not in names]
+assert not missing, missing
+PY
+
+# --- pending pods and the Cluster Autoscaler ------------------------------------------
+if "$ELBSIM" run "$D/pending.yaml" -o "$TMP/pend" -q >/dev/null 2>"$TMP/pend.err"; then
+    ok "pending scenario runs"
+else
+    ko "pending scenario failed" "$(cat "$TMP/pend.err")"
+fi
+python3 - "$TMP/pend/events.csv" <<'PY' && ok "pending pods trigger a node launch within the 10 s scan interval" || ko "Cluster Autoscaler timing"
+import csv, sys
+ev = list(csv.DictReader(open(sys.argv[1])))
+fs = [float(r["time_s"]) for r in ev if r["detail"].startswith("FailedScheduling")]
+up = [float(r["time_s"]) for r in ev if r["detail"].startswith("ScaledUpGroup")]
+assert fs and up, (len(fs), len(up))
+assert 0 <= up[0] - fs[0] <= 10, (fs[0], up[0])
+ready = [float(r["time_s"]) for r in ev if r["detail"].startswith("NodeReady")]
+assert ready and ready[0] > up[0], (up[0], ready[:1])
+print("   FailedScheduling at %.1f s, ScaledUpGroup at %.1f s, NodeReady at %.1f s" % (fs[0], up[0], ready[0]))
+PY
+python3 - "$TMP/pend/events.csv" <<'PY' && ok "a pod's start-up in its parts: scheduled, pulled (size / throughput), started, registered, ready" || ko "pod start-up"
+import csv, sys, collections
+ev = collections.defaultdict(list)
+for r in csv.DictReader(open(sys.argv[1])):
+    ev[r["name"]].append((float(r["time_s"]), r["kind"], r["detail"]))
+done = 0
+for pod, rows in ev.items():
+    if not pod.startswith("web/"):
+        continue
+    steps = {}
+    for t, kind, d in rows:
+        key = d.split(":")[0] if kind == "kube" else kind
+        steps.setdefault(key, t)
+    if "Pulling" not in steps or "Ready" not in steps:
+        continue
+    order = [steps[k] for k in ("Scheduled", "Pulling", "Started", "register", "Ready")]
+    assert order == sorted(order), (pod, steps)
+    # 400 MB at 50 MB/s plus 1 s: the pull alone takes 9 s before the container start.
+    assert steps["Started"] - steps["Pulling"] >= 9 - 1e-6, (pod, steps)
+    # readiness probe: initial delay 5 s, period 5 s, from the start: ready 5 s after.
+    assert abs(steps["register"] - steps["Started"] - 5) < 1e-6, (pod, steps)
+    done += 1
+assert done >= 1, "no pod pulled its image"
+print("   %d pods pulled and started" % done)
+PY
+if grep -q 'already present on machine' "$TMP/pend/events.csv" || grep -q "after the node's pull in progress" "$TMP/pend/events.csv" ||
+   [ "$(grep -c 'Pulling: ' "$TMP/pend/events.csv")" -lt "$(grep -c 'Scheduled: ' "$TMP/pend/events.csv")" ]; then
+    ok "a node pulls an image once: later pods on it find it cached or wait for the pull"
+else
+    ko "image cache per node"
+fi
+python3 - "$TMP/pend/summary.csv" <<'PY' && ok "summary has the eks_cluster and deployment rows" || ko "summary rows"
+import csv, sys
+s = {(r["scope"], r["name"], r["metric"]): float(r["value"]) for r in csv.DictReader(open(sys.argv[1]))}
+assert s[("eks_cluster", "k", "node_launches")] >= 1, s
+assert s[("eks_cluster", "k", "cost_usd")] > 0
+assert s[("deployment", "web", "rescales")] >= 1
+assert s[("deployment", "web", "max_ready")] > 2
+PY
+
+# --- the same seed gives the same outputs; the resolved scenario runs again ------------
+"$ELBSIM" run "$D/pending.yaml" -o "$TMP/pend2" -q >/dev/null 2>&1
+if cmp -s "$TMP/pend/events.csv" "$TMP/pend2/events.csv" && cmp -s "$TMP/pend/timeseries.csv" "$TMP/pend2/timeseries.csv"; then
+    ok "same scenario and seed: identical events and series"
+else
+    ko "not reproducible"
+fi
+"$ELBSIM" run "$TMP/pend/scenario.yaml" -o "$TMP/pend3" -q >/dev/null 2>&1
+if cmp -s "$TMP/pend/events.csv" "$TMP/pend3/events.csv"; then
+    ok "the resolved scenario.yaml runs again to the same events"
+else
+    ko "resolved scenario differs" "$(diff "$TMP/pend/events.csv" "$TMP/pend3/events.csv" | head -5)"
+fi
+
+# --- bad input ------------------------------------------------------------------------
+bad() { # name, sed expression on pending.yaml, expected message fragment
+    sed "$2" "$D/pending.yaml" >"$TMP/bad.yaml"
+    "$ELBSIM" validate "$TMP/bad.yaml" >/dev/null 2>"$TMP/bad.err"
+    local rc=$?
+    if [ $rc = 2 ] && grep -q "bad.yaml:[0-9]*:[0-9]*" "$TMP/bad.err" && grep -q -- "$3" "$TMP/bad.err"; then
+        ok "bad input: $1"
+    else
+        ko "bad input: $1 (exit $rc)" "$(cat "$TMP/bad.err")"
+    fi
+}
+bad "cpu quantity" 's/cpu: "1"/cpu: lots/' "expected a CPU quantity"
+bad "memory quantity" 's/memory: 1Gi/memory: 1Qi/' "expected a memory quantity"
+bad "unknown target group" 's/target_groups: \[web\]/target_groups: [nope]/' "does not exist"
+bad "traffic policy without instance" 's/^        replicas: 2$/        replicas: 2\n        external_traffic_policy: Local/' "is for target_type instance"
+bad "pod larger than any node" 's/cpu: "1"/cpu: "7"/' "fits on no node type"
+bad "unknown expander" 's/autoscaler: cluster_autoscaler/autoscaler: cluster_autoscaler\n    cluster_autoscaler: { expander: cheapest }/' "expected one of"
+
+report_crashes
+echo "e2e eks: $pass passed, $fail failed"
+[ "$fail" = 0 ]
