@@ -41,8 +41,6 @@ extern CU_SuiteInfo test_ca_suites[];
 extern CU_SuiteInfo test_karpenter_suites[];
 extern CU_SuiteInfo test_lb_suites[];
 extern CU_SuiteInfo test_trace_suites[];
-extern CU_SuiteInfo test_ca_suites[];
-extern CU_SuiteInfo test_karpenter_suites[];
 extern CU_SuiteInfo test_access_log_suites[];
 extern CU_SuiteInfo test_hpa_suites[];
 
