@@ -61,7 +61,8 @@ static void estimate_is_first_fit_decreasing(void)
     CU_ASSERT_EQUAL(helped, 0);
 }
 
-/* Group at 8 of max 10: the 4 nodes the pods want are capped at 2, helping 4 pods. */
+/* Group at 8 of max 10: the 4 nodes the pods want are capped at 2, helping 4 pods; a
+ * cluster-wide max_nodes_total caps them further. */
 static void scale_up_is_capped_at_the_group_max(void)
 {
     struct scr s;
@@ -84,6 +85,11 @@ static void scale_up_is_capped_at_the_group_max(void)
     g.target = 8;
     c.max_nodes_total = 8;
     CU_ASSERT_EQUAL(ca_plan_scale_up(&c, &g, 1, p, 7, 8, r, &s.sc, &up), -1);
+    /* max_nodes_total 10 with 9 nodes in the cluster: room for 1 node, so 2 pods helped. */
+    c.max_nodes_total = 10;
+    CU_ASSERT_EQUAL(ca_plan_scale_up(&c, &g, 1, p, 7, 9, r, &s.sc, &up), 0);
+    CU_ASSERT_EQUAL(up.nodes, 1);
+    CU_ASSERT_EQUAL(up.pods_helped, 2);
     gsl_rng_free(r);
 }
 
