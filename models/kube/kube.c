@@ -606,6 +606,21 @@ static void pod_pulled(struct sim *sim, void *ctx, uint64_t arg)
     pod_event(k, p, now + (d > 0 ? d : 0), pod_started);
 }
 
+/* The initial replicas: running, registered and Ready from t = 0, like static targets. */
+static void pod_ready_at_start(struct kube_cluster *k, struct kube_pod *p, double now)
+{
+    struct kube_deploy *dp = &k->deps[p->deploy];
+    p->state = KUBE_POD_READY;
+    p->started_s = p->cready_s = p->ready_s = p->m_at = now;
+    p->t->state = TARGET_IN_SERVICE;
+    p->t->busy_since = p->t->ps_vtime_at = now;
+    for (int g = 0; dp->cfg.target_type == KUBE_TARGET_IP && g < dp->cfg.ntgs; g++) {
+        p->member[g] = dp->tgs[g]->nmembers;
+        tg_target_register(dp->tgs[g], p->t);
+    }
+    kube_endpoint_add(k, pod_id(k, p));
+}
+
 /* Bind pod p to node i now: reserve its requests, then the image and the container. */
 static void pod_bind(struct kube_cluster *k, struct kube_pod *p, uint32_t i, bool at_start)
 {
@@ -623,16 +638,7 @@ static void pod_bind(struct kube_cluster *k, struct kube_pod *p, uint32_t i, boo
     p->t->launched_s = now;
     const char *img = dp->cfg.image ? dp->cfg.image : dp->cfg.name;
     if (at_start) {
-        /* The initial replicas: running and registered from t = 0, like static targets. */
-        p->state = KUBE_POD_READY;
-        p->started_s = p->cready_s = p->ready_s = p->m_at = now;
-        p->t->state = TARGET_IN_SERVICE;
-        p->t->busy_since = p->t->ps_vtime_at = now;
-        for (int g = 0; dp->cfg.target_type == KUBE_TARGET_IP && g < dp->cfg.ntgs; g++) {
-            p->member[g] = dp->tgs[g]->nmembers;
-            tg_target_register(dp->tgs[g], p->t);
-        }
-        kube_endpoint_add(k, pod_id(k, p));
+        pod_ready_at_start(k, p, now);
         return;
     }
     kube_log(k, "kube", p->t->node.name, "Scheduled: Successfully assigned %s to %s",
@@ -680,15 +686,7 @@ static void pod_fargate(struct kube_cluster *k, struct kube_pod *p, bool at_star
     p->t->spec.zone = best;
     p->t->launched_s = now;
     if (at_start) {
-        p->state = KUBE_POD_READY;
-        p->started_s = p->cready_s = p->ready_s = p->m_at = now;
-        p->t->state = TARGET_IN_SERVICE;
-        p->t->busy_since = p->t->ps_vtime_at = now;
-        for (int g = 0; dp->cfg.target_type == KUBE_TARGET_IP && g < dp->cfg.ntgs; g++) {
-            p->member[g] = dp->tgs[g]->nmembers;
-            tg_target_register(dp->tgs[g], p->t);
-        }
-        kube_endpoint_add(k, pod_id(k, p));
+        pod_ready_at_start(k, p, now);
         return;
     }
     kube_log(k, "kube", p->t->node.name, "Scheduled: Successfully assigned %s to "
