@@ -259,6 +259,8 @@ struct kube_cluster *kube_new(struct target_list *targets, const struct kube_clu
     for (int d = 0; d < k->ndeps; d++) {
         struct kube_deploy *dp = &k->deps[d];
         dp->cfg = cfg->deploys[d];
+        if (!dp->cfg.image)
+            dp->cfg.image = dp->cfg.name; /* none given: the deployment's name */
         dp->tgs = xcalloc((size_t)(dp->cfg.ntgs ? dp->cfg.ntgs : 1), sizeof *dp->tgs);
         for (int g = 0; g < dp->cfg.ntgs; g++)
             dp->tgs[g] = tgs[dp->cfg.tgs[g]];
@@ -564,6 +566,13 @@ double kube_probe_ready_at(const struct kube_probe *pr, double started, double a
     return started + (n + pr->success_threshold - 1) * pr->period_s;
 }
 
+/* How long a pull of dp's image takes once it starts: the per-pull latency plus its size
+ * over the cluster's pull throughput. */
+static double pull_s(const struct kube_cluster *k, const struct kube_deploy *dp)
+{
+    return k->cfg.image_pull_latency_s + dp->cfg.image_mb / k->cfg.image_pull_mbps;
+}
+
 static void pod_started(struct sim *sim, void *ctx, uint64_t arg)
 {
     struct kube_cluster *k = ctx;
@@ -580,7 +589,7 @@ static void pod_started(struct sim *sim, void *ctx, uint64_t arg)
     t->busy_since = t->ps_vtime_at = now;
     p->m_at = now;
     kube_log(k, "kube", t->node.name, "Started: Started container %s",
-             dp->cfg.image ? dp->cfg.image : dp->cfg.name);
+             dp->cfg.image);
     double app = dp->cfg.app_start ? sim_dist_sample(dp->cfg.app_start, k->rng) : 0;
     double at = kube_probe_ready_at(&dp->cfg.probe, now, now + (app > 0 ? app : 0));
     pod_event(k, p, at, pod_containers_ready);
@@ -598,8 +607,8 @@ static void pod_pulled(struct sim *sim, void *ctx, uint64_t arg)
     if (now > p->pull_from_s)
         kube_log(k, "kube", p->t->node.name, "Pulled: Successfully pulled image \"%s\" in "
                  "%.3fs (%.3fs including waiting). Image size: %.0f bytes.",
-                 dp->cfg.image ? dp->cfg.image : dp->cfg.name,
-                 k->cfg.image_pull_latency_s + dp->cfg.image_mb / k->cfg.image_pull_mbps,
+                 dp->cfg.image,
+                 pull_s(k, dp),
                  now - p->pull_from_s, dp->cfg.image_mb * 1e6);
     double d = sim_dist_sample(dp->cfg.container_start ? dp->cfg.container_start
                                                         : k->start_default, k->rng);
@@ -636,7 +645,7 @@ static void pod_bind(struct kube_cluster *k, struct kube_pod *p, uint32_t i, boo
     p->scheduled_s = now;
     p->t->spec.zone = n->zone;
     p->t->launched_s = now;
-    const char *img = dp->cfg.image ? dp->cfg.image : dp->cfg.name;
+    const char *img = dp->cfg.image;
     if (at_start) {
         pod_ready_at_start(k, p, now);
         return;
@@ -655,7 +664,7 @@ static void pod_bind(struct kube_cluster *k, struct kube_pod *p, uint32_t i, boo
     if (isnan(have)) {
         /* The kubelet pulls one image at a time: after the node's pull in progress. */
         double start = fmax(now, n->pull_free_s);
-        double took = k->cfg.image_pull_latency_s + dp->cfg.image_mb / k->cfg.image_pull_mbps;
+        double took = pull_s(k, dp);
         n->pull_free_s = n->image_at[p->deploy] = have = start + took;
     }
     /* Pulled now, or being pulled for another pod: it waits for that pull. */
@@ -706,9 +715,9 @@ static void pod_fargate_ready(struct sim *sim, void *ctx, uint64_t arg)
     if (p->state != KUBE_POD_CREATING)
         return;
     struct kube_deploy *dp = &k->deps[p->deploy];
-    double took = k->cfg.image_pull_latency_s + dp->cfg.image_mb / k->cfg.image_pull_mbps;
+    double took = pull_s(k, dp);
     kube_log(k, "kube", p->t->node.name, "Pulling: Pulling image \"%s\"",
-             dp->cfg.image ? dp->cfg.image : dp->cfg.name);
+             dp->cfg.image);
     p->pull_from_s = sim_now(sim);
     pod_event(k, p, sim_now(sim) + took, pod_pulled);
 }
@@ -911,7 +920,7 @@ void kube_pod_delete(struct kube_cluster *k, struct kube_pod *p, const char *why
     p->deleted_s = kube_now(k);
     dp->deleted++;
     kube_log(k, "kube", p->t->node.name, "Killing: Stopping container %s (%s)",
-             dp->cfg.image ? dp->cfg.image : dp->cfg.name, why);
+             dp->cfg.image, why);
     if (p->state < KUBE_POD_STARTED) {
         pod_gone(k, p);
         return;
@@ -933,12 +942,10 @@ void kube_pod_delete(struct kube_cluster *k, struct kube_pod *p, const char *why
         return;
     }
     pod_event(k, p, kube_now(k) + dp->cfg.termination_grace_s, pod_grace_over);
-    uint32_t id = pod_id(k, p);
+    /* An ALB group with nothing in flight finishes at once (kube_drained runs inside). */
     for (int g = 0; g < dp->cfg.ntgs; g++)
         if (dereg[g])
             tg_deregister(dp->tgs[g], p->member[g]);
-    /* An ALB group with nothing in flight finishes at once (kube_drained ran). */
-    (void)id;
 }
 
 void kube_drained(struct kube_cluster *k, struct target *t)
