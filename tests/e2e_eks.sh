@@ -108,6 +108,47 @@ assert s[("deployment", "web", "rescales")] >= 1
 assert s[("deployment", "web", "max_ready")] > 2
 PY
 
+# --- the HPA on the load balancer's request count (External metric) -------------------
+if "$ELBSIM" run "$D/external.yaml" -o "$TMP/ext" -q >/dev/null 2>"$TMP/ext.err"; then
+    ok "external-metric scenario runs"
+else
+    ko "external-metric scenario failed" "$(cat "$TMP/ext.err")"
+fi
+# Step at 300 s; RequestCount Sum per 60 s period, published 60 s after the period ends:
+# the period [300, 360) is the first to hold the step and is visible at 420 s, a sync
+# time (15 s).  So the first rescale is at exactly 420 s, to 8 pods (default policies
+# from 4 pods), and the syncs before it (the 40/s level: 2,400 a minute = 4 pods) change
+# nothing.
+python3 - "$TMP/ext/events.csv" <<'PY' && ok "first rescale on the External metric at step + period + publication delay" || ko "External metric timing"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["kind"] == "scaling" and r["detail"].startswith("SuccessfulRescale")]
+assert rows, "no SuccessfulRescale"
+t = float(rows[0]["time_s"])
+assert t == 420, (t, rows[0])
+d = rows[0]["detail"]
+assert "New size: 8; reason: external metric lb_request_count(nil) above target" in d, d
+print("   first rescale at %.0f s: %s" % (t, d))
+PY
+"$ELBSIM" run "$D/external.yaml" --set "eks_clusters.k.deployments.web.hpa.metrics.0.delay=0s" -o "$TMP/ext0" -q >/dev/null 2>&1
+python3 - "$TMP/ext0/events.csv" <<'PY' && ok "with no publication delay the rescale comes one period earlier (360 s)" || ko "External metric delay"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["detail"].startswith("SuccessfulRescale")]
+assert rows and float(rows[0]["time_s"]) == 360, rows[:1]
+PY
+
+# --- pods that block scale-down (safe_to_evict: false) ---------------------------------
+"$ELBSIM" run "$D/evict.yaml" -o "$TMP/ev1" -q >/dev/null 2>&1
+"$ELBSIM" run "$D/evict.yaml" --set eks_clusters.k.deployments.web.safe_to_evict=false -o "$TMP/ev2" -q >/dev/null 2>&1
+python3 - "$TMP/ev1/events.csv" "$TMP/ev2/events.csv" <<'PY' && ok "an under-used node is drained after 10 minutes, never when its pod is not safe to evict" || ko "safe_to_evict"
+import csv, sys
+def downs(p):
+    return [float(r["time_s"]) for r in csv.DictReader(open(p)) if r["detail"].startswith("ScaleDown")]
+a, b = downs(sys.argv[1]), downs(sys.argv[2])
+# 600 s unneeded, counted from the first scan (10 s) at which the node is under 50 %.
+assert len(a) == 1 and 600 <= a[0] <= 620, a
+assert b == [], b
+PY
+
 # --- the same seed gives the same outputs; the resolved scenario runs again ------------
 "$ELBSIM" run "$D/pending.yaml" -o "$TMP/pend2" -q >/dev/null 2>&1
 if cmp -s "$TMP/pend/events.csv" "$TMP/pend2/events.csv" && cmp -s "$TMP/pend/timeseries.csv" "$TMP/pend2/timeseries.csv"; then
@@ -138,6 +179,8 @@ bad "memory quantity" 's/memory: 1Gi/memory: 1Qi/' "expected a memory quantity"
 bad "unknown target group" 's/target_groups: \[web\]/target_groups: [nope]/' "does not exist"
 bad "traffic policy without instance" 's/^        replicas: 2$/        replicas: 2\n        external_traffic_policy: Local/' "is for target_type instance"
 bad "pod larger than any node" 's/cpu: "1"/cpu: "7"/' "fits on no node type"
+bad "period on a CPU metric" 's/metrics: \[ { type: cpu, target: 50 } \]/metrics: [ { type: cpu, target: 50, period: 60s } ]/' "is for an External metric"
+bad "External metric period" 's/metrics: \[ { type: cpu, target: 50 } \]/metrics: [ { type: lb_request_count, target: 50, period: 45s } ]/' "is not a CloudWatch period"
 bad "unknown expander" 's/autoscaler: cluster_autoscaler/autoscaler: cluster_autoscaler\n    cluster_autoscaler: { expander: cheapest }/' "expected one of"
 
 report_crashes

@@ -12,6 +12,7 @@
 #include "models/core/env.h"
 #include "models/elb/target_group.h"
 #include "models/kube/kube_impl.h"
+#include "models/scaling/metrics.h"
 #include "sim/dist.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
@@ -40,8 +41,13 @@ void kube_deploy_cfg_default(struct kube_deploy_cfg *c, const char *name)
                   .failure_threshold = 3},
         .termination_grace_s = 30,
         .metric_resolution_s = 15,
+        .safe_to_evict = true,
     };
     hpa_cfg_default(&c->hpa);
+    for (int i = 0; i < HPA_MAX_METRICS; i++) {
+        c->ext_period_s[i] = KUBE_EXT_PERIOD_S;
+        c->ext_delay_s[i] = KUBE_EXT_DELAY_S;
+    }
 }
 
 void kube_cluster_cfg_default(struct kube_cluster_cfg *c, const char *name)
@@ -268,6 +274,17 @@ struct kube_cluster *kube_new(struct target_list *targets, const struct kube_clu
         if (dp->cfg.has_hpa)
             hpa_state_init(&dp->hpa, &dp->cfg.hpa);
         dp->last.metric = -1;
+        for (int m = 0; dp->cfg.has_hpa && m < dp->cfg.hpa.nmetrics; m++) {
+            if (dp->cfg.hpa.metrics[m].kind != HPA_EXTERNAL)
+                continue;
+            if (!dp->ext)
+                dp->ext = xcalloc(HPA_MAX_METRICS, sizeof *dp->ext);
+            struct metric_series_cfg sc = {.period_s = dp->cfg.ext_period_s[m],
+                                           .delay_s = dp->cfg.ext_delay_s[m],
+                                           .stat = {.kind = METRIC_SUM}};
+            metric_series_init(&dp->ext[m], &sc);
+            dp->ext_next_s[m] = dp->cfg.ext_period_s[m];
+        }
     }
     k->group_target = xcalloc((size_t)(cfg->ngroups ? cfg->ngroups : 1), sizeof *k->group_target);
     for (int g = 0; g < cfg->ngroups; g++)
@@ -300,8 +317,13 @@ void kube_free(struct kube_cluster *k)
     free(k->nodes);
     free(k->pods);
     for (int d = 0; d < k->ndeps; d++) {
-        free(k->deps[d].tgs);
-        free(k->deps[d].ready);
+        struct kube_deploy *dp = &k->deps[d];
+        for (int m = 0; dp->ext && m < dp->cfg.hpa.nmetrics; m++)
+            if (dp->cfg.hpa.metrics[m].kind == HPA_EXTERNAL)
+                metric_series_fini(&dp->ext[m]);
+        free(dp->ext);
+        free(dp->tgs);
+        free(dp->ready);
     }
     free(k->deps);
     free(k->group_target);

@@ -56,6 +56,7 @@
 struct env;
 struct target_list;
 struct target_group;
+struct metric_series;
 struct sim_dist;
 struct catalog_instance;
 
@@ -63,6 +64,8 @@ struct catalog_instance;
 #define KUBE_CONTAINER_START_DEFAULT "lognormal(median=1s, p99=3s)"
 #define KUBE_FARGATE_START_DEFAULT "lognormal(median=40s, p99=90s)"
 #define KUBE_MAX_TGS 8
+#define KUBE_EXT_PERIOD_S 60.0 /* s: an External metric's CloudWatch period (ALB: per minute) */
+#define KUBE_EXT_DELAY_S 60.0  /* s: its publication delay, as METRIC_DELAY_DEFAULT */
 
 enum kube_autoscaler { KUBE_AS_NONE, KUBE_AS_CLUSTER_AUTOSCALER, KUBE_AS_KARPENTER };
 enum kube_target_type { KUBE_TARGET_IP, KUBE_TARGET_INSTANCE };
@@ -110,6 +113,13 @@ struct kube_deploy_cfg {
     bool has_hpa;
     struct hpa_cfg hpa;
     double metric_resolution_s;       /* metrics-server scrape period, 15 s (docs/eks.md) */
+    /* External lb_request_count metrics (hpa.metrics[i].kind HPA_EXTERNAL): the CloudWatch
+     * RequestCount of the deployment's target groups, Sum per period, visible delay after
+     * the period ends (docs/eks.md "External metric from the load balancer"). */
+    double ext_period_s[HPA_MAX_METRICS]; /* 60 s */
+    double ext_delay_s[HPA_MAX_METRICS];  /* 60 s */
+    bool safe_to_evict;               /* false: its pods block their node's scale-down and
+                                       * Karpenter's disruption; true by default */
 };
 
 struct kube_cluster_cfg {
@@ -208,6 +218,9 @@ struct kube_deploy {
     double wait_sum_s, pending_sum_s; /* their creation → Ready, and creation → scheduled */
     uint64_t proxied, proxied_cross;  /* instance: requests kube-proxy passed, across zones */
     double cross_zone_bytes;          /* instance: bytes of those across zones */
+    struct metric_series *ext;        /* [HPA_MAX_METRICS] External metrics' series, or NULL */
+    uint64_t ext_prev[HPA_MAX_METRICS]; /* the target groups' request count at the last feed */
+    double ext_next_s[HPA_MAX_METRICS]; /* end of the next period to feed */
 };
 
 struct kube_cluster {

@@ -7,6 +7,7 @@
 
 #include "models/compute/catalog.h"
 #include "models/core/cfg_read.h"
+#include "models/scaling/metrics.h"
 #include "models/scaling/scaling.h"
 #include "sim/dist.h"
 #include "sim/units.h"
@@ -34,7 +35,7 @@ static const char *const deploy_keys[] = {
     "readiness_gate", "resources",
     "speed", "discipline", "queue_limit", "image", "container_start", "app_start",
     "readiness_probe", "termination_grace_period", "topology_spread", "metrics_server",
-    "hpa", NULL};
+    "hpa", "safe_to_evict", NULL};
 static const char *const res_keys[] = {"requests", "limits", NULL};
 static const char *const req_keys[] = {"cpu", "memory", NULL};
 static const char *const image_keys[] = {"name", "size", NULL};
@@ -44,7 +45,7 @@ static const char *const ms_keys[] = {"resolution", NULL};
 static const char *const hpa_keys[] = {"min_replicas", "max_replicas", "metrics", "behavior",
                                        "tolerance", "cpu_initialization_period",
                                        "initial_readiness_delay", "sync_period", NULL};
-static const char *const metric_keys[] = {"type", "target", "name", NULL};
+static const char *const metric_keys[] = {"type", "target", "name", "period", "delay", NULL};
 static const char *const behavior_keys[] = {"scale_up", "scale_down", NULL};
 static const char *const rules_keys[] = {"stabilization_window", "select_policy", "policies",
                                          NULL};
@@ -207,6 +208,26 @@ static void read_rules(struct cfg_read *r, const struct ytree *m, struct hpa_rul
     }
 }
 
+/* An External metric's CloudWatch period and publication delay; other kinds have none. */
+static void read_ext_window(struct cfg_read *r, const struct ytree *x, enum hpa_metric_kind kind,
+                            double *period_s, double *delay_s)
+{
+    const char *keys[] = {"period", "delay"};
+    for (int i = 0; i < 2; i++)
+        if (kind != HPA_EXTERNAL && ytree_get(x, keys[i]))
+            yread_error(&r->y, ytree_key_loc(x, keys[i]),
+                        "%s is for an External metric (type lb_request_count): the other "
+                        "types come from metrics-server (metrics_server.resolution)",
+                        keys[i]);
+    if (kind != HPA_EXTERNAL)
+        return;
+    const struct ytree *v = ytree_get(x, "period");
+    if (v && yread_positive(&r->y, x, "period", SIM_UNIT_SECONDS, period_s) == 0 &&
+        metric_period_check(*period_s, "period", v->text, &v->loc))
+        yread_fail(&r->y);
+    yread_zero_or_more(&r->y, x, "delay", SIM_UNIT_SECONDS, delay_s);
+}
+
 static void read_hpa(struct cfg_read *r, const struct ytree *m, struct kube_deploy_cfg *c,
                      struct sc_kube_deploy *e)
 {
@@ -237,18 +258,23 @@ static void read_hpa(struct cfg_read *r, const struct ytree *m, struct kube_depl
             const struct ytree *x = ms->items[i];
             if (yread_keys(&r->y, x, "an HPA metric", metric_keys))
                 continue;
-            static const char *const kinds[] = {"cpu", "requests_per_second", NULL};
+            static const char *const kinds[] = {"cpu", "requests_per_second",
+                                                "lb_request_count", NULL};
+            static const enum hpa_metric_kind kind_of[] = {HPA_RESOURCE_CPU, HPA_PODS,
+                                                           HPA_EXTERNAL};
             int kd = 0;
             struct hpa_metric *hm = &h->metrics[h->nmetrics];
             if (yread_require(&r->y, x, "type", "an HPA metric") ||
                 read_choice(r, x, "type", kinds, &kd) ||
                 yread_require(&r->y, x, "target", "an HPA metric"))
                 continue;
-            hm->kind = kd ? HPA_PODS : HPA_RESOURCE_CPU;
+            hm->kind = kind_of[kd];
             yread_positive(&r->y, x, "target", SIM_UNIT_NONE, &hm->target);
+            read_ext_window(r, x, hm->kind, &c->ext_period_s[h->nmetrics],
+                            &c->ext_delay_s[h->nmetrics]);
             yread_string(&r->y, x, "name", &e->metric_names[h->nmetrics]);
             if (!e->metric_names[h->nmetrics])
-                e->metric_names[h->nmetrics] = xstrdup(kd ? "requests_per_second" : "cpu");
+                e->metric_names[h->nmetrics] = xstrdup(kinds[kd]);
             hm->name = e->metric_names[h->nmetrics];
             h->nmetrics++;
         }
@@ -295,6 +321,7 @@ static void read_deploy(struct cfg_read *r, const struct ytree *m, struct kube_d
                     "external_traffic_policy is for target_type instance (a NodePort "
                     "service); with ip the load balancer sends to the pods themselves");
     yread_bool(&r->y, m, "readiness_gate", &c->readiness_gate);
+    yread_bool(&r->y, m, "safe_to_evict", &c->safe_to_evict);
     const struct ytree *res = ytree_get(m, "resources");
     if (res && yread_keys(&r->y, res, "resources", res_keys) == 0) {
         const struct ytree *rq = ytree_get(res, "requests"), *lm = ytree_get(res, "limits");
@@ -536,6 +563,7 @@ static void write_deploy(FILE *f, const struct kube_deploy_cfg *c,
     if (c->target_type == KUBE_TARGET_INSTANCE)
         fprintf(f, "        external_traffic_policy: %s\n", c->local_traffic ? "Local" : "Cluster");
     fprintf(f, "        readiness_gate: %s\n", c->readiness_gate ? "true" : "false");
+    fprintf(f, "        safe_to_evict: %s\n", c->safe_to_evict ? "true" : "false");
     /* Quantities as written (exact); the defaults 250m and 512MB otherwise. */
     fprintf(f, "        resources:\n          requests: { cpu: \"%s\", memory: \"%s\" }\n",
             e->cpu_text ? e->cpu_text : "250m", e->mem_text ? e->mem_text : "500MB");
@@ -584,9 +612,13 @@ static void write_deploy(FILE *f, const struct kube_deploy_cfg *c,
             h->initial_readiness_delay_s, h->sync_s);
     for (int i = 0; i < h->nmetrics; i++) {
         fprintf(f, "            - { type: %s, target: %.10g, name: ",
-                h->metrics[i].kind == HPA_RESOURCE_CPU ? "cpu" : "requests_per_second",
+                h->metrics[i].kind == HPA_RESOURCE_CPU ? "cpu"
+                : h->metrics[i].kind == HPA_PODS       ? "requests_per_second"
+                                                       : "lb_request_count",
                 h->metrics[i].target);
         ywrite_quoted(f, h->metrics[i].name);
+        if (h->metrics[i].kind == HPA_EXTERNAL)
+            fprintf(f, ", period: %.10gs, delay: %.10gs", c->ext_period_s[i], c->ext_delay_s[i]);
         fputs(" }\n", f);
     }
     fputs("          behavior:\n", f);

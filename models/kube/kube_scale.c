@@ -9,8 +9,10 @@
 
 #include "models/compute/catalog.h"
 #include "models/core/env.h"
+#include "models/elb/target_group.h"
 #include "models/kube/kube.h"
 #include "models/kube/kube_impl.h"
+#include "models/scaling/metrics.h"
 #include "sim/xalloc.h"
 
 /* ---- metrics-server ---- */
@@ -43,6 +45,44 @@ static void scrape(struct sim *sim, void *ctx, uint64_t arg)
 }
 
 static void scratch(struct kube_cluster *k);
+
+/* ---- External metrics: CloudWatch RequestCount of the deployment's target groups ---- */
+
+static uint64_t tg_requests(const struct kube_deploy *dp)
+{
+    uint64_t n = 0;
+    for (int g = 0; g < dp->cfg.ntgs; g++)
+        n += dp->tgs[g]->requests;
+    return n;
+}
+
+/* Close every period of deployment dp's External metrics that ended at or before now: its
+ * RequestCount is the growth of the target groups' count since the previous close.  Run by
+ * the period-end event and by hpa_sync first, so that a sync at a period's end reads the
+ * period whichever of the two the engine runs first. */
+static void ext_feed(struct kube_deploy *dp, double now)
+{
+    for (int m = 0; dp->ext && m < dp->cfg.hpa.nmetrics; m++) {
+        if (dp->cfg.hpa.metrics[m].kind != HPA_EXTERNAL)
+            continue;
+        double P = dp->cfg.ext_period_s[m];
+        while (dp->ext_next_s[m] <= now) {
+            uint64_t n = tg_requests(dp);
+            metric_series_add(&dp->ext[m], dp->ext_next_s[m] - P / 2, (double)(n - dp->ext_prev[m]));
+            dp->ext_prev[m] = n;
+            dp->ext_next_s[m] += P;
+        }
+    }
+}
+
+static void ext_tick(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct kube_cluster *k = ctx;
+    struct kube_deploy *dp = &k->deps[arg >> 8];
+    int m = (int)(arg & 0xff);
+    ext_feed(dp, sim_now(sim));
+    sim_event_after(sim, dp->cfg.ext_period_s[m], ext_tick, k, arg);
+}
 
 /* ---- the Horizontal Pod Autoscaler ---- */
 
@@ -77,6 +117,13 @@ static void hpa_sync(struct sim *sim, void *ctx, uint64_t arg)
         }
     }
     double ext[HPA_MAX_METRICS] = {0};
+    ext_feed(dp, now);
+    for (int m = 0; m < hc->nmetrics; m++) {
+        if (hc->metrics[m].kind != HPA_EXTERNAL)
+            continue;
+        const struct metric_datapoint *v = metric_series_latest(&dp->ext[m], now);
+        ext[m] = v ? v->value : (double)NAN; /* nothing published yet: FailedGetExternalMetric */
+    }
     struct hpa_decision out;
     hpa_decide(&dp->hpa, hc, now, dp->desired, k->v_hpa, np, ext, &out);
     dp->last = out;
@@ -150,7 +197,7 @@ static int uncovered_pending(struct kube_cluster *k)
             continue;
         k->v_podidx[np] = (int)j;
         k->v_pods[np++] = (struct ca_pod){.req = {c->cpu_request, c->mem_request_gb},
-                                          .zone = -1, .blocks_scale_down = false};
+                                          .zone = -1, .blocks_scale_down = !c->safe_to_evict};
     }
     return np;
 }
@@ -169,7 +216,7 @@ static void nodes_view(struct kube_cluster *k)
                 continue;
             const struct kube_deploy_cfg *c = &k->deps[p->deploy].cfg;
             k->v_pods[np] = (struct ca_pod){.req = {c->cpu_request, c->mem_request_gb},
-                                            .zone = -1, .blocks_scale_down = false};
+                                            .zone = -1, .blocks_scale_down = !c->safe_to_evict};
             k->v_podidx[np] = np;
             np++;
         }
@@ -387,6 +434,10 @@ void kube_loops_start(struct kube_cluster *k)
             continue;
         sim_event_after(sim, dp->cfg.metric_resolution_s, scrape, k, (uint64_t)d);
         sim_event_after(sim, dp->cfg.hpa.sync_s, hpa_sync, k, (uint64_t)d);
+        for (int m = 0; m < dp->cfg.hpa.nmetrics; m++)
+            if (dp->cfg.hpa.metrics[m].kind == HPA_EXTERNAL)
+                sim_event_after(sim, dp->cfg.ext_period_s[m], ext_tick, k,
+                                (uint64_t)d << 8 | (uint64_t)m);
     }
     if (k->cfg.autoscaler == KUBE_AS_CLUSTER_AUTOSCALER)
         sim_event_after(sim, k->cfg.ca.scan_interval_s, ca_scan, k, 0);
