@@ -149,6 +149,28 @@ assert len(a) == 1 and 600 <= a[0] <= 620, a
 assert b == [], b
 PY
 
+# --- the readiness probe after Ready ----------------------------------------------------
+"$ELBSIM" run "$D/probe.yaml" -o "$TMP/probe" -q >/dev/null 2>&1
+"$ELBSIM" run "$D/probe.yaml" --set eks_clusters.k.deployments.web.readiness_probe.failure_threshold=1 -o "$TMP/probe1" -q >/dev/null 2>&1
+python3 - "$TMP/probe/events.csv" "$TMP/probe1/events.csv" <<'PY' && ok "a hung pod fails its probe at each timeout, is NotReady and deregistered at failure_threshold, Ready again after the hang" || ko "readiness probe after Ready"
+import csv, sys
+def ev(p):
+    return [(float(r["time_s"]), r["kind"], r["detail"]) for r in csv.DictReader(open(p)) if r["name"] == "web/0"]
+e = ev(sys.argv[1])
+fails = [t for t, k, d in e if d.startswith("Unhealthy: Readiness probe failed")]
+assert fails[:3] == [101, 111, 121], fails
+nr = [t for t, k, d in e if d.startswith("NotReady")]
+assert nr == [121], nr
+dereg = [t for t, k, d in e if k == "health" and "draining (deregistered" in d]
+assert dereg and dereg[0] == 121, dereg
+back = [t for t, k, d in e if d.startswith("Ready: readiness probe passed") and "again" in d]
+assert back == [160], back
+reg = [t for t, k, d in e if k == "register" and t > 0]
+assert reg == [160], reg
+nr1 = [t for t, k, d in ev(sys.argv[2]) if d.startswith("NotReady")]
+assert nr1 == [101], nr1
+PY
+
 # --- the same seed gives the same outputs; the resolved scenario runs again ------------
 "$ELBSIM" run "$D/pending.yaml" -o "$TMP/pend2" -q >/dev/null 2>&1
 if cmp -s "$TMP/pend/events.csv" "$TMP/pend2/events.csv" && cmp -s "$TMP/pend/timeseries.csv" "$TMP/pend2/timeseries.csv"; then

@@ -37,7 +37,7 @@ void kube_deploy_cfg_default(struct kube_deploy_cfg *c, const char *name)
         .discipline = TARGET_FCFS,
         .replicas = 1,
         .image_mb = 100,
-        .probe = {.initial_delay_s = 0, .period_s = 10, .success_threshold = 1,
+        .probe = {.initial_delay_s = 0, .period_s = 10, .timeout_s = 1, .success_threshold = 1,
                   .failure_threshold = 3},
         .termination_grace_s = 30,
         .metric_resolution_s = 15,
@@ -525,6 +525,107 @@ static void pod_event(struct kube_cluster *k, struct kube_pod *p, double at, sim
 
 static void pod_gate(struct sim *sim, void *ctx, uint64_t arg);
 
+/* ---- the readiness probe once a pod is Ready ---- */
+
+static void probe_tick(struct sim *sim, void *ctx, uint64_t arg);
+
+/* The kubelet probes every period from the container's start: the next tick after `after`. */
+static void probe_next(struct kube_cluster *k, struct kube_pod *p, double after)
+{
+    if (!k->probes)
+        return;
+    const struct kube_probe *pr = &k->deps[p->deploy].cfg.probe;
+    double n = floor((after - p->started_s) / pr->period_s + 1e-9) + 1;
+    pod_event(k, p, p->started_s + n * pr->period_s, probe_tick);
+}
+
+/* failure_threshold failures in a row: no longer Ready.  The pod leaves the service's
+ * endpoints, and with target type ip the controller deregisters it (it drains). */
+static void pod_not_ready(struct kube_cluster *k, struct kube_pod *p)
+{
+    struct kube_deploy *dp = &k->deps[p->deploy];
+    bool ip = dp->cfg.target_type == KUBE_TARGET_IP;
+    p->state = KUBE_POD_STARTED;
+    p->unready = true;
+    p->probe_ok = 0;
+    kube_endpoint_remove(k, pod_id(k, p));
+    kube_log(k, "kube", p->t->node.name, "NotReady: readiness probe failed %d times; pod is "
+             "not Ready, removed from the endpoints%s", p->probe_fail,
+             ip && dp->cfg.ntgs ? " and deregistered" : "");
+    for (int g = 0; ip && g < dp->cfg.ntgs; g++)
+        if (p->member[g] != NO_MEMBER)
+            tg_deregister(dp->tgs[g], p->member[g]);
+}
+
+/* success_threshold successes in a row after failing: Ready again, registered anew. */
+static void pod_ready_again(struct kube_cluster *k, struct kube_pod *p)
+{
+    struct kube_deploy *dp = &k->deps[p->deploy];
+    bool ip = dp->cfg.target_type == KUBE_TARGET_IP;
+    p->state = KUBE_POD_READY;
+    p->unready = false;
+    p->ready_s = kube_now(k);
+    for (int g = 0; ip && g < dp->cfg.ntgs; g++) {
+        p->member[g] = dp->tgs[g]->nmembers;
+        tg_target_register(dp->tgs[g], p->t);
+        kube_log(k, "register", p->t->node.name, "registered with %s (target type ip)",
+                 dp->tgs[g]->node.name);
+    }
+    kube_endpoint_add(k, pod_id(k, p));
+    kube_log(k, "kube", p->t->node.name, "Ready: readiness probe passed %d in a row; pod is "
+             "Ready again", p->probe_ok);
+}
+
+static void probe_result(struct kube_cluster *k, struct kube_pod *p, bool ok)
+{
+    const struct kube_probe *pr = &k->deps[p->deploy].cfg.probe;
+    if (ok) {
+        p->probe_fail = 0;
+        if (p->unready && ++p->probe_ok >= pr->success_threshold)
+            pod_ready_again(k, p);
+        return;
+    }
+    p->probe_ok = 0;
+    p->probe_fail++;
+    kube_log(k, "kube", p->t->node.name, "Unhealthy: Readiness probe failed (%d in a row)",
+             p->probe_fail);
+    if (p->state == KUBE_POD_READY && p->probe_fail >= pr->failure_threshold)
+        pod_not_ready(k, p);
+}
+
+static bool probed(const struct kube_pod *p)
+{
+    return p->state == KUBE_POD_READY || (p->state == KUBE_POD_STARTED && p->unready);
+}
+
+/* A probe unanswered for its timeout (hung app, host down) fails then. */
+static void probe_timeout(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct kube_cluster *k = ctx;
+    struct kube_pod *p = &k->pods[arg];
+    p->ev = 0;
+    if (!probed(p))
+        return;
+    probe_result(k, p, false);
+    probe_next(k, p, sim_now(sim));
+}
+
+static void probe_tick(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct kube_cluster *k = ctx;
+    struct kube_pod *p = &k->pods[arg];
+    p->ev = 0;
+    if (!probed(p))
+        return;
+    enum target_check c = target_check(p->t);
+    if (c == TARGET_CHECK_SILENT) {
+        pod_event(k, p, sim_now(sim) + k->deps[p->deploy].cfg.probe.timeout_s, probe_timeout);
+        return;
+    }
+    probe_result(k, p, c == TARGET_CHECK_PASS);
+    probe_next(k, p, sim_now(sim));
+}
+
 /* Containers ready: register with the target groups; Ready now, or with a readiness
  * gate once every group sees the target healthy. */
 static void pod_containers_ready(struct sim *sim, void *ctx, uint64_t arg)
@@ -552,6 +653,7 @@ static void pod_containers_ready(struct sim *sim, void *ctx, uint64_t arg)
     kube_endpoint_add(k, (uint32_t)arg);
     kube_log(k, "kube", p->t->node.name, "Ready: readiness probe passed; pod is Ready%s",
              ip ? "" : " (an endpoint of its NodePort service)");
+    probe_next(k, p, p->ready_s);
 }
 
 /* The readiness gate: polled every second until every group sees the target healthy. */
@@ -575,6 +677,7 @@ static void pod_gate(struct sim *sim, void *ctx, uint64_t arg)
     kube_endpoint_add(k, (uint32_t)arg);
     kube_log(k, "kube", p->t->node.name, "Ready: target healthy in every target group; "
              "readiness gate passed, pod is Ready");
+    probe_next(k, p, p->ready_s);
 }
 
 /* The first probe tick at or after `from` (ticks every period from the container start),
@@ -650,6 +753,7 @@ static void pod_ready_at_start(struct kube_cluster *k, struct kube_pod *p, doubl
         tg_target_register(dp->tgs[g], p->t);
     }
     kube_endpoint_add(k, pod_id(k, p));
+    probe_next(k, p, now);
 }
 
 /* Bind pod p to node i now: reserve its requests, then the image and the container. */

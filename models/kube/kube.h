@@ -85,6 +85,7 @@ struct kube_node_group_cfg {
 /* The readiness probe (Kubernetes defaults: 0 s, 10 s, 1, 3). */
 struct kube_probe {
     double initial_delay_s, period_s;
+    double timeout_s;                 /* a probe unanswered this long fails, 1 s */
     int success_threshold, failure_threshold;
 };
 
@@ -203,6 +204,10 @@ struct kube_pod {
     double m_busy, m_acc, m_at;       /* busy area, accepted requests at the last scrape */
     double cpu_usage, rps, metric_at; /* usage (cores), requests/s over the window, when */
     bool has_metric;
+    /* the readiness probe after the pod was first Ready (kube.probes) */
+    int probe_ok, probe_fail;         /* consecutive successes, failures */
+    bool unready;                     /* was Ready, failed its probe: state STARTED again */
+    bool was_ready;                   /* has been an endpoint (start-up counted once) */
 };
 
 struct kube_deploy {
@@ -229,6 +234,8 @@ struct kube_cluster {
     struct env *env;
     struct target_list *targets;
     int nzones;                       /* scenario zones (when cfg.zones is NULL) */
+    bool probes;                      /* probe Ready pods every period (the scenario has
+                                       * faults; without, a probe cannot fail) */
     gsl_rng *rng;                     /* node launch times, container starts, expander */
     gsl_rng *proxy_rng;               /* kube-proxy's choices: "eks.<name>.kube-proxy" */
     struct sim_dist *launch_default, *start_default, *fargate_default;

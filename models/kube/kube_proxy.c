@@ -176,11 +176,12 @@ void kube_endpoint_add(struct kube_cluster *k, uint32_t j)
 {
     struct kube_pod *p = &k->pods[j];
     struct kube_deploy *dp = &k->deps[p->deploy];
-    if (p->ready_s > p->created_s) { /* not one of the initial replicas */
+    if (!p->was_ready && p->ready_s > p->created_s) { /* not one of the initial replicas */
         dp->started_pods++;
         dp->wait_sum_s += p->ready_s - p->created_s;
         dp->pending_sum_s += p->scheduled_s - p->created_s;
     }
+    p->was_ready = true;
     list_add(&dp->ready, &dp->nready, &dp->ready_cap, j);
     if (p->node >= 0 && k->nodes[p->node].proxy) {
         struct kube_proxy *x = &k->nodes[p->node].proxy[p->deploy];

@@ -39,7 +39,7 @@ static const char *const deploy_keys[] = {
 static const char *const res_keys[] = {"requests", "limits", NULL};
 static const char *const req_keys[] = {"cpu", "memory", NULL};
 static const char *const image_keys[] = {"name", "size", NULL};
-static const char *const probe_keys[] = {"initial_delay", "period", "success_threshold",
+static const char *const probe_keys[] = {"initial_delay", "period", "timeout", "success_threshold",
                                          "failure_threshold", NULL};
 static const char *const ms_keys[] = {"resolution", NULL};
 static const char *const hpa_keys[] = {"min_replicas", "max_replicas", "metrics", "behavior",
@@ -359,6 +359,7 @@ static void read_deploy(struct cfg_read *r, const struct ytree *m, struct kube_d
         yread_zero_or_more(&r->y, pr, "initial_delay", SIM_UNIT_SECONDS,
                            &c->probe.initial_delay_s);
         yread_positive(&r->y, pr, "period", SIM_UNIT_SECONDS, &c->probe.period_s);
+        yread_positive(&r->y, pr, "timeout", SIM_UNIT_SECONDS, &c->probe.timeout_s);
         yread_int(&r->y, pr, "success_threshold", 1, 1000, &c->probe.success_threshold);
         yread_int(&r->y, pr, "failure_threshold", 1, 1000, &c->probe.failure_threshold);
     }
@@ -594,9 +595,10 @@ static void write_deploy(FILE *f, const struct kube_deploy_cfg *c,
         ywrite_dist(f, e->app_start);
         fputc('\n', f);
     }
-    fprintf(f, "        readiness_probe: { initial_delay: %.10gs, period: %.10gs, "
+    fprintf(f, "        readiness_probe: { initial_delay: %.10gs, period: %.10gs, timeout: %.10gs, "
                "success_threshold: %d, failure_threshold: %d }\n",
-            c->probe.initial_delay_s, c->probe.period_s, c->probe.success_threshold,
+            c->probe.initial_delay_s, c->probe.period_s, c->probe.timeout_s,
+            c->probe.success_threshold,
             c->probe.failure_threshold);
     fprintf(f, "        termination_grace_period: %.10gs\n        topology_spread: %s\n"
                "        metrics_server: { resolution: %.10gs }\n",

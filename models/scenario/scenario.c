@@ -441,6 +441,18 @@ static void check_fault_ref(struct reader *r, struct sc_fault *f)
             used += (size_t)snprintf(names + used, sizeof names - used, "%s%s/<n>",
                                      used ? ", " : "", an);
     }
+    /* An EKS deployment's pods are "<deployment>/<n>", numbered as they are created. */
+    for (int c = 0; c < sc->nkube; c++)
+        for (int d = 0; d < sc->kube[c].cfg.ndeploys; d++) {
+            const char *dn = sc->kube[c].cfg.deploys[d].name;
+            if (dn && slash && (size_t)(slash - f->target) == strlen(dn) &&
+                !strncmp(f->target, dn, strlen(dn)) && end && !*end && end != slash + 1 &&
+                n >= 0)
+                return;
+            if (dn && used + 1 < sizeof names)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s/<n>",
+                                         used ? ", " : "", dn);
+        }
     yread_error(&r->c.y, &f->loc, "unknown target '%s'; targets: %s", f->target,
                 used ? names : "(none)");
 }

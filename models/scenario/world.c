@@ -148,8 +148,10 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     }
     w->nkube = sc->nkube;
     w->kube = xcalloc((size_t)(sc->nkube ? sc->nkube : 1), sizeof *w->kube);
-    for (int i = 0; i < sc->nkube; i++)
+    for (int i = 0; i < sc->nkube; i++) {
         w->kube[i] = kube_new(&w->targets, &sc->kube[i].cfg, w->tgs, sc->nzones);
+        w->kube[i]->probes = sc->nfaults > 0;
+    }
     w->nworkloads = sc->nworkloads;
     w->workloads = xcalloc((size_t)sc->nworkloads, sizeof *w->workloads);
     for (int i = 0; i < sc->nworkloads; i++) {
