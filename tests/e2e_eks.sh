@@ -186,11 +186,11 @@ else
 fi
 
 # --- bad input ------------------------------------------------------------------------
-bad() { # name, sed expression on pending.yaml, expected message fragment
+bad() { # name, sed expression on pending.yaml, expected message fragment[, line:col]
     sed "$2" "$D/pending.yaml" >"$TMP/bad.yaml"
     "$ELBSIM" validate "$TMP/bad.yaml" >/dev/null 2>"$TMP/bad.err"
-    local rc=$?
-    if [ $rc = 2 ] && grep -q "bad.yaml:[0-9]*:[0-9]*" "$TMP/bad.err" && grep -q -- "$3" "$TMP/bad.err"; then
+    local rc=$? place=${4:-[0-9]*:[0-9]*}
+    if [ $rc = 2 ] && grep -q "bad.yaml:$place: " "$TMP/bad.err" && grep -q -- "$3" "$TMP/bad.err"; then
         ok "bad input: $1"
     else
         ko "bad input: $1 (exit $rc)" "$(cat "$TMP/bad.err")"
@@ -200,7 +200,9 @@ bad "cpu quantity" 's/cpu: "1"/cpu: lots/' "expected a CPU quantity"
 bad "memory quantity" 's/memory: 1Gi/memory: 1Qi/' "expected a memory quantity"
 bad "unknown target group" 's/target_groups: \[web\]/target_groups: [nope]/' "does not exist"
 bad "traffic policy without instance" 's/^        replicas: 2$/        replicas: 2\n        external_traffic_policy: Local/' "is for target_type instance"
-bad "pod larger than any node" 's/cpu: "1"/cpu: "7"/' "fits on no node type"
+bad "pod larger than any node (at its resources)" 's/cpu: "1"/cpu: "7"/' "fits on no node type" 30:9
+bad "instance type not in the catalog (at the value)" 's/instance_type: c5.xlarge/instance_type: c5.bogus/' "needs an instance_type from the catalog" 24:39
+bad "HPA bounds (at its hpa)" 's/max_replicas: 20/max_replicas: 1/' "expected at least minReplicas" 33:9
 bad "period on a CPU metric" 's/metrics: \[ { type: cpu, target: 50 } \]/metrics: [ { type: cpu, target: 50, period: 60s } ]/' "is for an External metric"
 bad "External metric period" 's/metrics: \[ { type: cpu, target: 50 } \]/metrics: [ { type: lb_request_count, target: 50, period: 45s } ]/' "is not a CloudWatch period"
 bad "unknown expander" 's/autoscaler: cluster_autoscaler/autoscaler: cluster_autoscaler\n    cluster_autoscaler: { expander: cheapest }/' "expected one of"

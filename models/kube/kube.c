@@ -63,17 +63,34 @@ void kube_cluster_cfg_default(struct kube_cluster_cfg *c, const char *name)
     karp_cfg_default(&c->karp);
 }
 
-int kube_cfg_check(const struct kube_cluster_cfg *c, const struct loc *loc)
+/* The place of part i of w's array `arr`, else of its item, else of the entry. */
+static const struct loc *at(const struct kube_cfg_locs *w, const struct loc *arr,
+                            const struct loc *item, int i)
 {
+    if (arr && (arr[i].file || arr[i].line))
+        return &arr[i];
+    if (item && (item[i].file || item[i].line))
+        return &item[i];
+    return w ? w->entry : NULL;
+}
+
+int kube_cfg_check(const struct kube_cluster_cfg *c, const struct kube_cfg_locs *w)
+{
+    static const struct kube_cfg_locs none;
+    const struct loc *loc = w ? w->entry : NULL;
+    if (!w)
+        w = &none;
     for (int g = 0; g < c->ngroups; g++) {
         const struct kube_node_group_cfg *n = &c->groups[g];
         const struct catalog_instance *ci = catalog_find(n->instance_type);
         if (!ci)
-            return diag_error(loc, "EKS cluster '%s': node group '%s' needs an instance_type "
+            return diag_error(at(w, w->group_type, w->group, g),
+                              "EKS cluster '%s': node group '%s' needs an instance_type "
                                    "from the catalog (`elbsim list instance-types`), got '%s'",
                               c->name, n->name, n->instance_type ? n->instance_type : "");
         if (!(n->min >= 0 && n->min <= n->desired && n->desired <= n->max))
-            return diag_error(loc, "EKS cluster '%s': node group '%s' needs 0 <= min <= "
+            return diag_error(at(w, NULL, w->group, g),
+                              "EKS cluster '%s': node group '%s' needs 0 <= min <= "
                                    "desired <= max, got min %d, desired %d, max %d",
                               c->name, n->name, n->min, n->desired, n->max);
     }
@@ -87,18 +104,21 @@ int kube_cfg_check(const struct kube_cluster_cfg *c, const struct loc *loc)
     for (int d = 0; d < c->ndeploys; d++) {
         const struct kube_deploy_cfg *p = &c->deploys[d];
         if (p->cpu_limit > 0 && p->cpu_limit < p->cpu_request)
-            return diag_error(loc, "deployment '%s': the cpu limit (%g) is below the request "
+            return diag_error(at(w, w->resources, w->deploy, d),
+                              "deployment '%s': the cpu limit (%g) is below the request "
                                    "(%g); Kubernetes rejects such a pod",
                               p->name, p->cpu_limit, p->cpu_request);
         bool fits = false;
         double fv, fg;
         if (p->fargate && p->target_type == KUBE_TARGET_INSTANCE)
-            return diag_error(loc, "deployment '%s' runs on Fargate, where a pod has no "
+            return diag_error(at(w, w->target_type, w->deploy, d),
+                              "deployment '%s' runs on Fargate, where a pod has no "
                                    "NodePort of its own node: target_type must be ip",
                               p->name);
         if (p->fargate) {
             if (!kube_fargate_size(p->cpu_request, p->mem_request_gb, &fv, &fg))
-                return diag_error(loc, "deployment '%s': no Fargate size has cpu %g and memory "
+                return diag_error(at(w, w->resources, w->deploy, d),
+                                  "deployment '%s': no Fargate size has cpu %g and memory "
                                        "%g GB (+ 0.256 GB for Kubernetes' own components); "
                                        "Fargate goes up to 16 vCPU and 120 GB",
                                   p->name, p->cpu_request, p->mem_request_gb);
@@ -118,13 +138,15 @@ int kube_cfg_check(const struct kube_cluster_cfg *c, const struct loc *loc)
                    p->mem_request_gb <= kube_alloc_mem(ci, kube_eks_max_pods(ci)) + KUBE_EPS;
         }
         if (!fits)
-            return diag_error(loc, "deployment '%s': a pod (cpu %g, memory %g GB) fits on no "
+            return diag_error(at(w, w->resources, w->deploy, d),
+                              "deployment '%s': a pod (cpu %g, memory %g GB) fits on no "
                                    "node type of cluster '%s' (allocatable: the instance less "
                                    "kube-reserved, docs/eks.md)",
                               p->name, p->cpu_request, p->mem_request_gb, c->name);
         char why[256];
         if (p->has_hpa && hpa_cfg_check(&p->hpa, why, sizeof why))
-            return diag_error(loc, "deployment '%s': the HPA: %s", p->name, why);
+            return diag_error(at(w, w->hpa, w->deploy, d), "deployment '%s': the HPA: %s",
+                              p->name, why);
     }
     return 0;
 }

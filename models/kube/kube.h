@@ -151,8 +151,21 @@ void kube_node_group_cfg_default(struct kube_node_group_cfg *c, const char *name
  * Kubernetes components); false when none fits. */
 bool kube_fargate_size(double cpu, double mem_gb, double *vcpu, double *gb);
 
-/* Check as the reader must (loc may be NULL); 0 or -1 after one diag error. */
-int kube_cfg_check(const struct kube_cluster_cfg *c, const struct loc *loc);
+/* Where the parts kube_cfg_check looks at were written, so that an error points at the key
+ * at fault.  Every pointer may be NULL (then the next wider place is used: the group or
+ * deployment, then the cluster entry); the arrays have ngroups and ndeploys entries. */
+struct kube_cfg_locs {
+    const struct loc *entry;        /* the cluster */
+    const struct loc *group;        /* [ngroups] the node group */
+    const struct loc *group_type;   /* [ngroups] its instance_type */
+    const struct loc *deploy;       /* [ndeploys] the deployment */
+    const struct loc *resources;    /* [ndeploys] its resources */
+    const struct loc *target_type;  /* [ndeploys] its target_type */
+    const struct loc *hpa;          /* [ndeploys] its hpa */
+};
+
+/* Check as the reader must (w may be NULL); 0 or -1 after one diag error. */
+int kube_cfg_check(const struct kube_cluster_cfg *c, const struct kube_cfg_locs *w);
 
 enum kube_node_state { KUBE_NODE_LAUNCHING, KUBE_NODE_READY, KUBE_NODE_DRAINING,
                        KUBE_NODE_TERMINATED };

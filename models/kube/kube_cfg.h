@@ -30,9 +30,11 @@ struct sc_kube_deploy {
     char *cpu_text, *mem_text, *limit_text, *mem_limit_text; /* quantities as written */
     struct sim_dist *container_start, *app_start;
     char **metric_names;         /* [HPA_MAX_METRICS] */
+    struct loc res_loc, tt_loc, hpa_loc; /* where resources, target_type, hpa were written */
 };
 
 struct sc_kube_group {
+    struct loc loc, type_loc;    /* the group, its instance_type */
     char *name;
     char *instance_type;
     int *zones;

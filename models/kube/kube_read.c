@@ -149,6 +149,9 @@ static void read_group(struct cfg_read *r, const struct ytree *m, struct kube_no
     if (yread_keys(&r->y, m, "a node group", group_keys))
         return;
     yread_string(&r->y, m, "name", &g->name);
+    g->loc = m->loc;
+    if (ytree_get(m, "instance_type"))
+        g->type_loc = ytree_get(m, "instance_type")->loc;
     kube_node_group_cfg_default(c, g->name ? g->name : "nodes");
     if (!yread_require(&r->y, m, "instance_type", "a node group"))
         yread_string(&r->y, m, "instance_type", &g->instance_type);
@@ -296,6 +299,11 @@ static void read_deploy(struct cfg_read *r, const struct ytree *m, struct kube_d
         return;
     yread_string(&r->y, m, "name", &e->name);
     e->loc = m->loc;
+    static const char *const placed[] = {"resources", "target_type", "hpa"};
+    struct loc *where[] = {&e->res_loc, &e->tt_loc, &e->hpa_loc};
+    for (int i = 0; i < 3; i++)
+        if (ytree_get(m, placed[i]))
+            *where[i] = *ytree_key_loc(m, placed[i]);
     kube_deploy_cfg_default(c, e->name ? e->name : "app");
     yread_int(&r->y, m, "replicas", 0, 1000000, &c->replicas);
     const struct ytree *tgs = yread_list(&r->y, m, "target_groups");
@@ -520,8 +528,27 @@ int kube_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_kube *e)
             free(locs);
         }
     }
-    if (r->y.errors == errors && kube_cfg_check(c, &e->loc))
-        yread_fail(&r->y);
+    if (r->y.errors == errors) {
+        int ng = c->ngroups, nd = c->ndeploys;
+        struct loc *l = xcalloc((size_t)(2 * ng + 4 * nd + 1), sizeof *l);
+        struct kube_cfg_locs w = {.entry = &e->loc, .group = l, .group_type = l + ng,
+                                  .deploy = l + 2 * ng, .resources = l + 2 * ng + nd,
+                                  .target_type = l + 2 * ng + 2 * nd,
+                                  .hpa = l + 2 * ng + 3 * nd};
+        for (int g = 0; g < ng; g++) {
+            l[g] = e->g[g].loc;
+            l[ng + g] = e->g[g].type_loc;
+        }
+        for (int d = 0; d < nd; d++) {
+            l[2 * ng + d] = e->d[d].loc;
+            l[2 * ng + nd + d] = e->d[d].res_loc;
+            l[2 * ng + 2 * nd + d] = e->d[d].tt_loc;
+            l[2 * ng + 3 * nd + d] = e->d[d].hpa_loc;
+        }
+        if (kube_cfg_check(c, &w))
+            yread_fail(&r->y);
+        free(l);
+    }
     return r->y.errors > errors ? -1 : 0;
 }
 
