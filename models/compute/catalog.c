@@ -151,6 +151,14 @@ void catalog_fargate_valid_memory(double vcpu, char *buf, size_t n)
                  row->step_gb);
 }
 
+double catalog_ran_s(double from_s, double to_s, double now_s)
+{
+    if (isnan(from_s))
+        return 0;
+    double end = isnan(to_s) || to_s > now_s ? now_s : to_s;
+    return end > from_s ? end - from_s : 0;
+}
+
 double catalog_billed_seconds(double run_s, double minimum_s)
 {
     if (!(run_s > 0))

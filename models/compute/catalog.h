@@ -61,6 +61,10 @@ void catalog_fargate_valid_memory(double vcpu, char *buf, size_t n);
  * minimum_s).  A run of zero or less (never started) bills 0. */
 double catalog_billed_seconds(double run_s, double minimum_s);
 
+/* Seconds something started at from_s (NaN: never) and stopped at to_s (NaN: still
+ * running) has run by now_s: min(to, now) - from, at least 0. */
+double catalog_ran_s(double from_s, double to_s, double now_s);
+
 /* The billing minimum of EC2 Linux instances and of Fargate tasks, in seconds. */
 #define CATALOG_EC2_MINIMUM_S 60.0
 #define CATALOG_FARGATE_MINIMUM_S 60.0

@@ -767,19 +767,11 @@ void ecs_counts(const struct ecs_service *s, int *provisioning, int *pending, in
     }
 }
 
-double ecs_ran(double from, double to, double now)
-{
-    if (isnan(from))
-        return 0;
-    double end = isnan(to) || to > now ? now : to;
-    return end > from ? end - from : 0;
-}
-
 double ecs_task_hours(const struct ecs_service *s, double now)
 {
     double sec = 0;
     for (uint32_t j = 0; j < s->ntasks; j++)
-        sec += ecs_ran(s->tasks[j].placed_s, s->tasks[j].stopped_s, now);
+        sec += catalog_ran_s(s->tasks[j].placed_s, s->tasks[j].stopped_s, now);
     return sec / 3600;
 }
 
@@ -794,7 +786,7 @@ double ecs_cost_usd(const struct ecs_service *s, double now)
     }
     for (uint32_t i = 0; i < s->cl.ninst; i++) {
         const struct ecs_instance *in = &s->cl.inst[i];
-        usd += catalog_billed_seconds(ecs_ran(in->launched_s, in->stopped_s, now),
+        usd += catalog_billed_seconds(catalog_ran_s(in->launched_s, in->stopped_s, now),
                                       CATALOG_EC2_MINIMUM_S) *
                s->cl.type->price_per_hour_usd / 3600;
     }

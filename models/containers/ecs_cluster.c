@@ -337,7 +337,7 @@ double ecs_instance_hours(const struct ecs_service *s, double now)
 {
     double sec = 0;
     for (uint32_t i = 0; ecs_is_ec2(s) && i < s->cl.ninst; i++)
-        sec += ecs_ran(s->cl.inst[i].launched_s, s->cl.inst[i].stopped_s, now);
+        sec += catalog_ran_s(s->cl.inst[i].launched_s, s->cl.inst[i].stopped_s, now);
     return sec / 3600;
 }
 

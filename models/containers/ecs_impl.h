@@ -26,8 +26,6 @@ int ecs_zone_at(const struct ecs_service *s, int k);
 int ecs_nzones(const struct ecs_service *s);
 /* A default distribution text parsed (a bug if it does not parse); caller frees. */
 struct sim_dist *ecs_parse_default(const char *text);
-/* Seconds of [from, to] up to now (to NAN: still running; from NAN: never started). */
-double ecs_ran(double from, double to, double now);
 /* Place PROVISIONING tasks that now fit, first in first out. */
 void ecs_place_waiting(struct ecs_service *s);
 

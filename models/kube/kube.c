@@ -1251,19 +1251,11 @@ void kube_node_counts(const struct kube_cluster *k, struct kube_node_counts *o)
     o->cpu_requested_pct = alloc > 0 ? 100 * used / alloc : 0;
 }
 
-static double ran(double from, double to, double now)
-{
-    if (isnan(from))
-        return 0;
-    double end = isnan(to) || to > now ? now : to;
-    return end > from ? end - from : 0;
-}
-
 double kube_node_hours(const struct kube_cluster *k, double now)
 {
     double s = 0;
     for (uint32_t i = 0; i < k->nnodes; i++)
-        s += ran(k->nodes[i].launched_s, k->nodes[i].stopped_s, now);
+        s += catalog_ran_s(k->nodes[i].launched_s, k->nodes[i].stopped_s, now);
     return s / 3600;
 }
 
@@ -1276,7 +1268,7 @@ static double fargate_cost(const struct kube_cluster *k, double now)
         const struct kube_pod *p = &k->pods[j];
         const struct kube_deploy_cfg *c = &k->deps[p->deploy].cfg;
         if (c->fargate && !isnan(p->scheduled_s))
-            usd += catalog_billed_seconds(ran(p->scheduled_s, p->gone_s, now),
+            usd += catalog_billed_seconds(catalog_ran_s(p->scheduled_s, p->gone_s, now),
                                           CATALOG_EC2_MINIMUM_S) *
                    catalog_fargate_price_per_hour(c->fargate_cpu, c->fargate_mem_gb) / 3600;
     }
@@ -1288,7 +1280,7 @@ double kube_cost_usd(const struct kube_cluster *k, double now)
     double usd = 0;
     for (uint32_t i = 0; i < k->nnodes; i++) {
         const struct kube_node *n = &k->nodes[i];
-        usd += catalog_billed_seconds(ran(n->launched_s, n->stopped_s, now),
+        usd += catalog_billed_seconds(catalog_ran_s(n->launched_s, n->stopped_s, now),
                                       CATALOG_EC2_MINIMUM_S) * n->type->price_per_hour_usd / 3600;
     }
     return usd + fargate_cost(k, now);
@@ -1299,6 +1291,6 @@ double kube_pod_hours(const struct kube_cluster *k, int d, double now)
     double s = 0;
     for (uint32_t j = 0; j < k->npods; j++)
         if (k->pods[j].deploy == d)
-            s += ran(k->pods[j].scheduled_s, k->pods[j].gone_s, now);
+            s += catalog_ran_s(k->pods[j].scheduled_s, k->pods[j].gone_s, now);
     return s / 3600;
 }
