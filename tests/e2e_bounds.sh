@@ -80,6 +80,31 @@ for s in "workloads=3" "duration=-1s" "load_balancers.0.type=foo" "load_balancer
     fi
 done
 
+# --- runs too large to finish are refused before they start ---
+# (the scenario's own arrivals line: workloads.0.arrivals)
+for a in "poisson(rate=1e12/s)" "mmpp(on=10/s, off=1/s, mean_on=1ns, mean_off=1ns)" \
+    "spike(base=1/s, peak=1e300/s, at=1s, duration=1ns)" "diurnal(mean=1e9/s, amplitude=0.5, peak=12:00)"; do
+    bounded "run-size limit: ${a:0:24}" 2 2000 5 \
+        "^--set:1:[0-9]+: error: workload 'clients': .* is about .* arrival draws .*more than the run-size limit of 1e\+10" \
+        -- run "$BASE" --set "workloads.0.arrivals=$a" -o "$TMP/huge"
+    [ -e "$TMP/huge" ] && ko "run-size limit: output folder written"
+done
+bounded "run-size limit: 1e15 s at 1/s" 2 2000 5 "more than the run-size limit" \
+    -- validate "$BASE" --set "duration=1e15s" --set "workloads.0.arrivals=poisson(rate=1/s)"
+bounded "run-size limit: connections count their requests" 2 2000 5 "more than the run-size limit of 1e\+06" \
+    -- validate "$BASE" --set "limits.requests=1e6" --set "duration=1000s" \
+    --set "workloads.0.arrivals=poisson(rate=100/s)" --set "workloads.0.connection.requests=20"
+if "$ELBSIM" validate "$BASE" --set "limits.requests=1e14" --set "workloads.0.arrivals=poisson(rate=1e9/s)" >/dev/null 2>&1; then
+    ok "limits.requests raises the limit"
+else
+    ko "limits.requests raises the limit"
+fi
+if "$ELBSIM" run "$BASE" --set "limits.requests=1e7" --set duration=20s -q -o "$TMP/lim" >/dev/null 2>&1 &&
+    grep -q "^limits: { requests: 10000000 }" "$TMP/lim/scenario.yaml"; then
+    ok "a raised limit is kept in the resolved scenario.yaml"
+else
+    ko "a raised limit is kept in the resolved scenario.yaml"
+fi
 
 echo "e2e bounds: $pass passed, $fail failed"
 report_crashes

@@ -413,6 +413,27 @@ static void mmpp_long_run_rate_matches_theory_by_batch_means(void)
 /* The expected count over the first minute depends on the start state; arrivals_mean_rate
  * has the exact transient, checked against 3000 independent runs per start state (sample
  * mean with a normal interval from the sample variance). */
+/* The run-size estimate: arrivals, plus mmpp's state changes and the thinned cosine's
+ * rejected candidates (what arrivals_next draws). */
+static void draws_count_what_next_draws(void)
+{
+    struct arrivals *a = parse("poisson(rate=200/s)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_draws(a, 100), 20000, 1e-6);
+    CU_ASSERT_EQUAL(arrivals_draws(a, 0), 0);
+    arrivals_free(a);
+    a = parse("mmpp(on=10/s, off=0/s, mean_on=1s, mean_off=1s)");
+    /* 10 s: half the time on on average (plus the transient) and 10 changes. */
+    double c = arrivals_mean_rate(a, 0, 10) * 10;
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_draws(a, 10), c + 10, 1e-9);
+    arrivals_free(a);
+    a = parse("diurnal(mean=100/s, amplitude=0.5, peak=12:00)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_draws(a, 86400), 150 * 86400.0, 1e-3);
+    arrivals_free(a);
+    a = parse("steps(0s: 10/s, 10s: 30/s)");
+    CU_ASSERT_DOUBLE_EQUAL(arrivals_draws(a, 20), 400, 1e-9);
+    arrivals_free(a);
+}
+
 static void mmpp_start_state_sets_the_transient(void)
 {
     const char *texts[2] = {"mmpp(on=20/s, off=2/s, mean_on=30s, mean_off=2m)",
@@ -963,6 +984,7 @@ static CU_TestInfo arrivals_tests[] = {
     {"mmpp_long_run_rate_matches_theory_by_batch_means",
      mmpp_long_run_rate_matches_theory_by_batch_means},
     {"mmpp_start_state_sets_the_transient", mmpp_start_state_sets_the_transient},
+    {"draws_count_what_next_draws", draws_count_what_next_draws},
     {"trace_replays_rows_exactly", trace_replays_rows_exactly},
     {"trace_reads_crlf_bom_and_multiline_fields", trace_reads_crlf_bom_and_multiline_fields},
     {"rate_file_reads_spreadsheet_exports", rate_file_reads_spreadsheet_exports},

@@ -1,11 +1,13 @@
 #include "models/scenario/scenario.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/core/cfg_read.h"
 #include "models/scaling/cron.h"
+#include "models/traffic/arrivals.h"
 #include "sim/units.h"
 #include "sim/xalloc.h"
 #include "sim/yread.h"
@@ -35,7 +37,8 @@ static int zone_index(void *zones, const char *name)
 static const char *const top_keys[] = {"name", "elbsim_version", "duration", "warmup", "seed",
                                        "output", "workloads", "load_balancers", "target_groups",
                                        "slo", "faults", "auto_scaling_groups", "start",
-                                       "ecs_services", "eks_clusters", NULL};
+                                       "ecs_services", "eks_clusters", "limits", NULL};
+static const char *const limit_keys[] = {"requests", NULL};
 
 static const char *const output_keys[] = {"interval", "requests", "trace", "report", "access_logs", "cloudwatch", NULL};
 
@@ -220,6 +223,8 @@ static int read_trace(const struct ytree *t, struct scenario *sc)
 }
 
 
+static void check_run_size(struct reader *r, const struct ytree *wls);
+
 static void read_top(struct reader *r, const struct ytree *root)
 {
     struct scenario *sc = r->sc;
@@ -335,6 +340,12 @@ static void read_top(struct reader *r, const struct ytree *root)
         for (size_t i = 0; i < wls->n; i++)
             workload_cfg_read(&r->c, wls->items[i], &sc->workloads[sc->nworkloads++]);
     }
+    sc->max_requests = SCENARIO_MAX_REQUESTS;
+    const struct ytree *lim = ytree_get(root, "limits");
+    if (lim && yread_keys(&r->c.y, lim, "limits", limit_keys) == 0)
+        yread_positive(&r->c.y, lim, "requests", SIM_UNIT_NONE, &sc->max_requests);
+    if (r->c.y.errors == before)
+        check_run_size(r, wls);
     const struct ytree *faults = yread_list(&r->c.y, root, "faults");
     if (faults) {
         sc->faults = xcalloc(faults->n ? faults->n : 1, sizeof *sc->faults);
@@ -393,6 +404,53 @@ int scenario_lb_index(const struct scenario *sc, const char *name)
         if (sc->lbs[i].name && !strcmp(sc->lbs[i].name, name))
             return i;
     return -1;
+}
+
+/* Refuse a run whose open-loop workloads would draw more than limits.requests arrivals
+ * (expected, over the duration; a connection counts its requests): poisson(rate=1e12/s)
+ * or mmpp with nanosecond states would otherwise run for days, growing.  At the error's
+ * place: the workload with the most. */
+static void check_run_size(struct reader *r, const struct ytree *wls)
+{
+    struct scenario *sc = r->sc;
+    double total = 0, most = -1;
+    int worst = -1;
+    for (int i = 0; i < sc->nworkloads; i++) {
+        const struct sc_workload *w = &sc->workloads[i];
+        if (!w->arrivals)
+            continue;
+        double n = arrivals_draws(w->arrivals, sc->duration_s) *
+                   (w->conn_requests > 1 ? w->conn_requests : 1);
+        if (isnan(n))
+            n = INFINITY;
+        total += n;
+        if (n > most) {
+            most = n;
+            worst = i;
+        }
+    }
+    if (total <= sc->max_requests || worst < 0)
+        return;
+    const struct sc_workload *w = &sc->workloads[worst];
+    char text[160], dur[32], took[48];
+    arrivals_format(w->arrivals, text, sizeof text);
+    sim_units_format(sc->duration_s, SIM_UNIT_SECONDS, dur, sizeof dur);
+    double t = total / 2e6; /* s at about 2 M draws a second */
+    if (t < 2 * 3600)
+        snprintf(took, sizeof took, "%.0f minutes", t / 60);
+    else if (t < 2 * 86400)
+        snprintf(took, sizeof took, "%.0f hours", t / 3600);
+    else if (t < 2 * 365 * 86400.0)
+        snprintf(took, sizeof took, "%.0f days", t / 86400);
+    else
+        snprintf(took, sizeof took, "%.2g years", t / (365 * 86400.0));
+    const struct ytree *at = ytree_get(wls->items[worst], "arrivals");
+    yread_error(&r->c.y, at ? &at->loc : &wls->items[worst]->loc,
+                "workload '%s': %s over %s is about %.3g arrival draws (%.3g in all), more than "
+                "the run-size limit of %.3g; at about 2 million a second that would take %s.  "
+                "Shorten the run or lower the rate, or raise the limit with "
+                "`limits: { requests: N }` (docs/robustness.md)",
+                w->name, text, dur, most, total, sc->max_requests, took);
 }
 
 /* Target "<group>/<n>" or outage zone of a fault must exist. */
@@ -982,6 +1040,8 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     fputs("\nwarmup: ", f);
     ywrite_unit(f, sc->warmup_s, SIM_UNIT_SECONDS);
     fprintf(f, "\nseed: %llu\n", (unsigned long long)sc->seed);
+    if (sc->max_requests != SCENARIO_MAX_REQUESTS) /* written when set, as access_logs */
+        fprintf(f, "limits: { requests: %.17g }\n", sc->max_requests);
     {
         char when[32];
         struct cron_clock utc = {0, 0};

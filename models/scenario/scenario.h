@@ -49,12 +49,17 @@ struct sc_slo {
     struct loc loc;              /* the SLO's text: the scenario's line, or --set's column */
 };
 
+/* The default run-size limit: expected requests (arrival draws) over the run.  About an
+ * hour at the speeds docs/performance.md measures; raise it with limits: { requests: N }. */
+#define SCENARIO_MAX_REQUESTS 1e10
+
 struct scenario {
     char *file;                  /* path as given */
     char *dir;                   /* its folder, for relative trace/empirical paths */
     char *name;
     double duration_s;
     double warmup_s;
+    double max_requests;         /* limits.requests: the run-size limit, SCENARIO_MAX_REQUESTS */
     uint64_t seed;
     int64_t start_epoch_s;       /* Unix time (UTC) of simulated t = 0: schedules, diurnal */
     double interval_s;           /* s: time-series resolution (resolved from `auto`) */

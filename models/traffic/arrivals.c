@@ -125,6 +125,13 @@ double arrivals_mean_rate(const struct arrivals *a, double t0, double t1)
     return c / (t1 - t0);
 }
 
+double arrivals_draws(const struct arrivals *a, double t_end)
+{
+    if (!(t_end > 0))
+        return 0;
+    return a->ops->draws ? a->ops->draws(a->priv, t_end) : a->ops->count(a->priv, 0, t_end);
+}
+
 void arrivals_start(const struct arrivals *a, struct arrivals_state *st)
 {
     *st = (struct arrivals_state){0, (double)NAN, false};

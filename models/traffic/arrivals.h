@@ -98,6 +98,11 @@ double arrivals_rate_at(const struct arrivals *a, double t);
  * transient from its start state.  trace: the rows in [t0, t1), not an expectation. */
 double arrivals_mean_rate(const struct arrivals *a, double t0, double t1);
 
+/* The work of running a over [0, t_end): the expected number of draws arrivals_next makes
+ * (arrivals, plus mmpp's state changes and the rejected candidates of the thinned cosine
+ * diurnal).  What the run-size limit (docs/robustness.md) is checked against. */
+double arrivals_draws(const struct arrivals *a, double t_end);
+
 /* Set st for a new run of a (the process begins at time 0). */
 void arrivals_start(const struct arrivals *a, struct arrivals_state *st);
 

@@ -313,6 +313,15 @@ static double diurnal_next(const void *priv, struct arrivals_state *st, gsl_rng 
     return cosine_next(d, r, now);
 }
 
+/* The cosine form is thinned against its maximum: that many candidates are drawn. */
+static double diurnal_draws(const void *priv, double t_end)
+{
+    const struct diurnal *d = priv;
+    if (d->file)
+        return diurnal_count(priv, 0, t_end);
+    return d->mean * (1 + d->amplitude) * (1 + d->weekly) * t_end;
+}
+
 const struct arrivals_ops arrivals_diurnal_ops = {
     .info = {"diurnal", "diurnal(mean=R, amplitude=A, peak=HH:MM)",
              "Daily cosine around mean R peaking at HH:MM UTC (time 0 = Monday 00:00), times a "
@@ -323,5 +332,6 @@ const struct arrivals_ops arrivals_diurnal_ops = {
     .format = diurnal_format,
     .rate_at = diurnal_rate_at,
     .count = diurnal_count,
+    .draws = diurnal_draws,
     .next = diurnal_next,
 };

@@ -41,6 +41,9 @@ struct arrivals_ops {
     double (*rate_at)(const void *priv, double t);
     /* Expected arrivals in [t0, t1), 0 <= t0 <= t1. */
     double (*count)(const void *priv, double t0, double t1);
+    /* Expected random draws `next` makes over [0, t_end): arrivals plus what a process
+     * draws besides (state changes, rejected candidates).  NULL: count(0, t_end). */
+    double (*draws)(const void *priv, double t_end);
     /* Prepare st (already zeroed, switch_s NAN).  May be NULL. */
     void (*start)(const void *priv, struct arrivals_state *st);
     /* Next arrival after now >= 0 (see arrivals_next); *demand_s, *path preset NAN/NULL. */

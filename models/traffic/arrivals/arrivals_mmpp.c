@@ -131,6 +131,13 @@ static double mmpp_next(const void *priv, struct arrivals_state *st, gsl_rng *r,
     }
 }
 
+/* Arrivals plus the state changes: one per mean cycle half, 2 t / (mean_on + mean_off). */
+static double mmpp_draws(const void *priv, double t_end)
+{
+    const struct mmpp *m = priv;
+    return mmpp_count(priv, 0, t_end) + 2 * t_end / (m->mean_on + m->mean_off);
+}
+
 const struct arrivals_ops arrivals_mmpp_ops = {
     .info = {"mmpp", "mmpp(on=R1, off=R2, mean_on=T1, mean_off=T2)",
              "Bursty: Poisson at R1 for exponential periods of mean T1, alternating with R2 for "
@@ -140,6 +147,7 @@ const struct arrivals_ops arrivals_mmpp_ops = {
     .format = mmpp_format,
     .rate_at = mmpp_rate_at,
     .count = mmpp_count,
+    .draws = mmpp_draws,
     .start = mmpp_start,
     .next = mmpp_next,
 };
