@@ -107,6 +107,17 @@ fi
 expect_error huge_load 2 "huge.csv:252:8: error: bad load '1e308'; expected a number from 0 to 1e15" -- "$TMP/huge.csv"
 expect_error tiny_target 2 "target-per-instance 1e-300 puts the history's peak hourly load .* beyond the 2147483647" -- "$EX" --target-per-instance 1e-300
 
+# On a terminal (script gives one), the backtest shows each method as it starts; in a pipe
+# it says nothing on stderr.
+if command -v script >/dev/null; then
+    script -qc "'$ELBSIM' forecast '$EX' -o '$TMP/tty'" /dev/null >"$TMP/tty.out" 2>&1
+    if grep -q "forecast: backtesting 5 of 5: " "$TMP/tty.out" &&
+        "$ELBSIM" forecast "$EX" -o "$TMP/pipe" 2>"$TMP/pipe.err" >/dev/null && [ ! -s "$TMP/pipe.err" ]; then
+        ok "progress on a terminal, none in a pipe"
+    else
+        ko "progress on a terminal" "$(head -c 400 "$TMP/tty.out")"
+    fi
+fi
 
 new_crashes && ko "elbsim crashed after the last check"
 echo "e2e forecast: $pass passed, $fail failed"

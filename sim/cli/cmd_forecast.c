@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "analysis/csvout.h"
 #include "models/forecast/forecast.h"
@@ -307,10 +309,17 @@ static int run_backtest(const struct fc_opts *op)
                                                                : &forecast_method_default;
     const struct forecast_sched_cfg *cap = op->have_cap ? &op->cap : NULL;
     size_t nrows = 0;
+    /* On a terminal, a long history shows it is alive: each method as it starts, with the
+     * time so far (a 3-year history takes minutes). */
+    bool progress = isatty(2) != 0;
+    time_t t0 = time(NULL);
     for (size_t i = 0; i < nm; i++) {
         struct fc_row *r = &rows[nrows++];
         memset(r, 0, sizeof *r);
         forecast_method_format(&ms[i], r->name, sizeof r->name);
+        if (progress)
+            fprintf(stderr, "\rforecast: backtesting %zu of %zu: %-36s %4lds", i + 1, nm,
+                    r->name, (long)(time(NULL) - t0));
         rc = forecast_backtest(&ms[i], h.load, h.n, h.start_s, first, STEP_H, op->horizon_h, cap,
                                &r->s, in_force);
         if (rc) {
@@ -320,6 +329,8 @@ static int run_backtest(const struct fc_opts *op)
         if (ms[i].ops == csv_method->ops && ms[i].param == csv_method->param)
             memcpy(mine, in_force, h.n * sizeof *mine);
     }
+    if (progress)
+        fprintf(stderr, "\r%-79s\r", "");
     if (h.expected) {
         /* The noiseless curve scored on the same forecast hours: what no method can beat. */
         struct fc_row *r = &rows[nrows++];
