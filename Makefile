@@ -58,7 +58,8 @@ help:
 	@echo "make validation  compare the simulator with queueing theory"
 	@echo "make experiments compare/sweep end to end (and the MPI sweep when mpicc is there)"
 	@echo "make mpi         build build-mpi/elbsim with mpicc; check mpirun -n 2 against -j 1"
-	@echo "make asan        ASan+UBSan build running the unit tests"
+	@echo "make asan        ASan+UBSan build running the unit tests, then every allocation of a"
+	@echo "                 small run failed in turn (tests/alloc_faults.sh)"
 	@echo "make valgrind    unit tests under valgrind with POOL_DEBUG=1"
 	@echo "make plots       every example, a compare, a sweep and a forecast, drawn into out/examples/"
 	@echo "make lessons     run every lesson, check its claims, write out/lessons/index.html"
@@ -207,10 +208,12 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	bash tests/fuzz/run.sh build-fuzz 12
 
-ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+              -DELBSIM_ALLOC_FAULTS
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan EXTRA_CFLAGS="$(ASAN_FLAGS)" \
-	    EXTRA_LDFLAGS="-fsanitize=address,undefined" unit
+	    EXTRA_LDFLAGS="-fsanitize=address,undefined" unit build-asan/elbsim
+	bash tests/alloc_faults.sh build-asan/elbsim
 
 # Plant each of a fixed list of small bugs (one per model) in a scratch copy and check the
 # tests catch it (tests/mutate.sh; about a minute per bug, so not part of make test).

@@ -143,9 +143,15 @@ static int lock_take(struct outdir *o)
     }
 }
 
+static void abort_on_oom(void *o)
+{
+    outdir_abort(o);
+}
+
 int outdir_begin(struct outdir *o, const char *dest)
 {
     *o = (struct outdir){.lock_fd = -1};
+    o->oom_hook = xalloc_hook(abort_on_oom, o);
     o->dest = xstrdup(dest);
     for (size_t n = strlen(o->dest); n > 1 && o->dest[n - 1] == '/'; n--)
         o->dest[n - 1] = '\0';
@@ -241,6 +247,8 @@ int outdir_commit(struct outdir *o)
 
 void outdir_abort(struct outdir *o)
 {
+    xalloc_unhook(o->oom_hook);
+    o->oom_hook = 0;
     if (o->tmp) {
         rmtree(o->tmp); /* ours: made by mkdtemp in begin */
         free(o->tmp);

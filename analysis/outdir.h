@@ -12,6 +12,9 @@
  * outdir_abort() removes the new folder.  Folders are removed with nftw() and
  * unlink/rmdir, never through a shell, and only trees that hold the marker.
  *
+ * While a folder is being written, running out of memory (sim/xalloc) aborts it before the
+ * process exits 1, so no partial folder is left.
+ *
  * Errors are environment failures: each prints the path and the OS error (or why the
  * folder is refused) on stderr and returns -1; the command exits 1.
  */
@@ -25,6 +28,7 @@ struct outdir {
     char *tmp;    /* the folder being written (owned), NULL once committed or aborted */
     char *lock_path; /* "<parent>/.<base>.lock" (owned) */
     int lock_fd;  /* the lock file, held until commit or abort; -1 when none */
+    int oom_hook; /* xalloc_hook handle: an allocation failure aborts it; 0 when none */
 };
 
 /* Check dest, take its lock and make the folder to write in.  0, or -1 after a message. */

@@ -1,18 +1,81 @@
 #include "sim/xalloc.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
+/* A hook runs only in the process that registered it: a forked worker that runs out of
+ * memory must not remove its parent's output. */
+static struct {
+    void (*fn)(void *ctx);
+    void *ctx;
+    pid_t pid;
+} hooks[XALLOC_MAX_HOOKS];
+
+int xalloc_hook(void (*fn)(void *ctx), void *ctx)
+{
+    for (int i = 0; i < XALLOC_MAX_HOOKS; i++)
+        if (!hooks[i].fn) {
+            hooks[i].fn = fn;
+            hooks[i].ctx = ctx;
+            hooks[i].pid = getpid();
+            return i + 1;
+        }
+    ELB_ASSERT(!"more than XALLOC_MAX_HOOKS allocation-failure hooks");
+    return 0;
+}
+
+void xalloc_unhook(int handle)
+{
+    if (handle >= 1 && handle <= XALLOC_MAX_HOOKS)
+        hooks[handle - 1].fn = NULL;
+}
+
+/* Out of memory: say so, undo what the hooks undo, exit 1.  Nothing here allocates. */
 static _Noreturn void oom(size_t size)
 {
     fprintf(stderr, "elbsim: out of memory allocating %zu bytes\n", size);
-    abort();
+    pid_t me = getpid();
+    for (int i = XALLOC_MAX_HOOKS; i-- > 0;)
+        if (hooks[i].fn && hooks[i].pid == me) {
+            void (*fn)(void *) = hooks[i].fn;
+            hooks[i].fn = NULL; /* a hook that fails to allocate does not run again */
+            fn(hooks[i].ctx);
+        }
+    exit(1);
 }
+
+#ifdef ELBSIM_ALLOC_FAULTS
+static long fail_at = -1, made;
+
+static void report_count(void)
+{
+    fprintf(stderr, "elbsim: %ld allocations\n", made);
+}
+
+/* True when this allocation is the one ELBSIM_FAIL_ALLOC names. */
+static bool fail_now(void)
+{
+    if (fail_at < 0) {
+        const char *e = getenv("ELBSIM_FAIL_ALLOC");
+        fail_at = e ? atol(e) : 0;
+        const char *c = getenv("ELBSIM_ALLOC_COUNT");
+        if (c && *c == '1')
+            atexit(report_count);
+    }
+    return ++made == fail_at;
+}
+#define FAIL_NOW() fail_now()
+#else
+#define FAIL_NOW() false
+#endif
 
 void *xmalloc(size_t size)
 {
-    void *p = malloc(size ? size : 1);
+    void *p = FAIL_NOW() ? NULL : malloc(size ? size : 1);
     if (!p)
         oom(size);
     return p;
@@ -20,7 +83,7 @@ void *xmalloc(size_t size)
 
 void *xcalloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
+    void *p = FAIL_NOW() ? NULL : calloc(n ? n : 1, size ? size : 1);
     if (!p)
         oom(n * size);
     return p;
@@ -28,7 +91,7 @@ void *xcalloc(size_t n, size_t size)
 
 void *xrealloc(void *p, size_t size)
 {
-    void *q = realloc(p, size ? size : 1);
+    void *q = FAIL_NOW() ? NULL : realloc(p, size ? size : 1);
     if (!q)
         oom(size);
     return q;

@@ -1,9 +1,15 @@
 /*
  * xalloc — allocation that never returns NULL (Redis zmalloc style).
  *
- * On failure the size is printed and the process aborts, so call sites need no NULL
- * checks.  ELB_ASSERT is the invariant check used throughout: a broken invariant is a bug,
- * never a user error, and aborts with file:line:expression.
+ * On failure the size is printed, the hooks registered with xalloc_hook run (the output
+ * folder being written is removed: analysis/outdir), and the process exits 1, so call sites
+ * need no NULL checks.  ELB_ASSERT is the invariant check used throughout: a broken
+ * invariant is a bug, never a user error, and aborts with file:line:expression.
+ *
+ * Built with -DELBSIM_ALLOC_FAULTS (the ASan build, build-asan/), the environment variable
+ * ELBSIM_FAIL_ALLOC=N makes the Nth allocation through these functions fail, and
+ * ELBSIM_ALLOC_COUNT=1 prints how many were made at exit (tests/alloc_faults.sh).
+ * Allocations inside libraries (libyaml, GSL, jansson, zlib, stdio) are not counted.
  */
 #ifndef ELBSIM_SIM_XALLOC_H
 #define ELBSIM_SIM_XALLOC_H
@@ -16,6 +22,13 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* Run fn(ctx) when an allocation fails, before the exit; hooks run newest first.  At most
+ * XALLOC_MAX_HOOKS at once.  Returns a handle for xalloc_unhook, never 0; unhooking 0 does
+ * nothing, so a zeroed handle means "none". */
+#define XALLOC_MAX_HOOKS 8
+int xalloc_hook(void (*fn)(void *ctx), void *ctx);
+void xalloc_unhook(int handle);
 
 /* Grow the zero-filled array *a of *cap doubles to hold at least n (capacity doubles,
  * from 16); new entries are 0. */
