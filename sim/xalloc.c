@@ -49,23 +49,23 @@ static _Noreturn void oom(size_t size)
 }
 
 #ifdef ELBSIM_ALLOC_FAULTS
-static long fail_at = -1, made;
+static long fail_at, made;
 
 static void report_count(void)
 {
     fprintf(stderr, "elbsim: %ld allocations\n", made);
 }
 
-/* True when this allocation is the one ELBSIM_FAIL_ALLOC names. */
+void xalloc_fail_at(long n, bool report)
+{
+    fail_at = n;
+    if (report)
+        atexit(report_count);
+}
+
+/* True when this allocation is the one xalloc_fail_at named. */
 static bool fail_now(void)
 {
-    if (fail_at < 0) {
-        const char *e = getenv("ELBSIM_FAIL_ALLOC");
-        fail_at = e ? atol(e) : 0;
-        const char *c = getenv("ELBSIM_ALLOC_COUNT");
-        if (c && *c == '1')
-            atexit(report_count);
-    }
     return ++made == fail_at;
 }
 #define FAIL_NOW() fail_now()

@@ -6,14 +6,16 @@
  * need no NULL checks.  ELB_ASSERT is the invariant check used throughout: a broken
  * invariant is a bug, never a user error, and aborts with file:line:expression.
  *
- * Built with -DELBSIM_ALLOC_FAULTS (the ASan build, build-asan/), the environment variable
- * ELBSIM_FAIL_ALLOC=N makes the Nth allocation through these functions fail, and
- * ELBSIM_ALLOC_COUNT=1 prints how many were made at exit (tests/alloc_faults.sh).
+ * Built with -DELBSIM_ALLOC_FAULTS (the ASan build, build-asan/), xalloc_fail_at(N) makes
+ * the Nth allocation through these functions fail; the command line calls it from the
+ * environment variables ELBSIM_FAIL_ALLOC=N and ELBSIM_ALLOC_COUNT=1 (print how many were
+ * made at exit) (tests/alloc_faults.sh).
  * Allocations inside libraries (libyaml, GSL, jansson, zlib, stdio) are not counted.
  */
 #ifndef ELBSIM_SIM_XALLOC_H
 #define ELBSIM_SIM_XALLOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +31,12 @@ char *xstrndup(const char *s, size_t n);
 #define XALLOC_MAX_HOOKS 8
 int xalloc_hook(void (*fn)(void *ctx), void *ctx);
 void xalloc_unhook(int handle);
+
+#ifdef ELBSIM_ALLOC_FAULTS
+/* Fail the nth allocation from now on counting from the start (0: none); report: print
+ * the count made at exit. */
+void xalloc_fail_at(long n, bool report);
+#endif
 
 /* Grow the zero-filled array *a of *cap doubles to hold at least n (capacity doubles,
  * from 16); new entries are 0. */

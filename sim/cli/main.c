@@ -1,6 +1,7 @@
 /* elbsim: discrete-event simulation of AWS load balancing and auto scaling. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -8,6 +9,7 @@
 #include "sim/cli/commands.h"
 #include "sim/diag.h"
 #include "sim/interrupt.h"
+#include "sim/xalloc.h"
 
 struct command {
     const char *name;
@@ -47,6 +49,12 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     /* SIGINT/SIGTERM stop a run cleanly: no partial output, workers stopped, 130/143. */
     sim_interrupt_install();
+#ifdef ELBSIM_ALLOC_FAULTS
+    {
+        const char *n = getenv("ELBSIM_FAIL_ALLOC"), *c = getenv("ELBSIM_ALLOC_COUNT");
+        xalloc_fail_at(n ? atol(n) : 0, c && *c == '1');
+    }
+#endif
     if (argc < 2) {
         cli_usage(stderr);
         return EXIT_BAD_INPUT;
