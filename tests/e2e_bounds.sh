@@ -106,6 +106,37 @@ else
     ko "a raised limit is kept in the resolved scenario.yaml"
 fi
 
+# --- numbers at the edge: a clear error at the place, or a run that does what it says ---
+printf 'time_s\n0.5\nnan\n' >"$TMP/nan.csv"
+printf 'time_s\n0.5\ninf\n' >"$TMP/inf.csv"
+printf 'time_s,load\n0,nan\n' >"$TMP/fnan.csv"
+printf 'time_s,load\n0,inf\n' >"$TMP/finf.csv"
+bounded "edge: rate 0" 2 2000 5 "^--set:1:[0-9]+: error: poisson rate must be > 0, got '0/s'" \
+    -- validate "$BASE" --set "workloads.0.arrivals=poisson(rate=0/s)"
+bounded "edge: duration 0" 2 2000 5 "^--set:1:10: error: duration must be greater than zero" \
+    -- validate "$BASE" --set duration=0s
+bounded "edge: a count past 32 bits" 2 2000 5 "error: count must be between 0 and 100000, got 5000000000" \
+    -- validate "$BASE" --set target_groups.0.targets.0.count=5000000000
+bounded "edge: retries past 32 bits" 2 2000 5 "^--set:1:[0-9]+: error: .*retries.*4294967296|^--set:1:[0-9]+: error: .*4294967296.*retries" \
+    -- validate "$BASE" --set workloads.0.retries=4294967296
+bounded "edge: seed 2^64" 2 2000 5 "error: seed must be a whole number from 0 to 2\^64-1, got '18446744073709551616'" \
+    -- validate "$BASE" --set seed=18446744073709551616
+bounded "edge: NaN in a trace" 2 2000 5 "nan.csv:3:1: error: time_s 'nan' is not a number" \
+    -- validate "$BASE" --set "workloads.0.arrivals=trace($TMP/nan.csv)"
+bounded "edge: inf in a trace" 2 2000 5 "inf.csv:3:1: error: time_s 'inf' is not a number" \
+    -- validate "$BASE" --set "workloads.0.arrivals=trace($TMP/inf.csv)"
+bounded "edge: NaN in a forecast history" 2 2000 5 "fnan.csv:2:3: error: bad load 'nan'" -- forecast "$TMP/fnan.csv" -o "$TMP/fx"
+bounded "edge: inf in a forecast history" 2 2000 5 "finf.csv:2:3: error: bad load 'inf'" -- forecast "$TMP/finf.csv" -o "$TMP/fx"
+bounded "edge: an infinite mean" 2 2000 5 "error: bad value 'inf' for mean of exp" \
+    -- validate "$BASE" --set "workloads.0.demand=exp(mean=inf)"
+# seed 2^64 - 1 is allowed and runs; so does the largest count, briefly
+if "$ELBSIM" run "$BASE" --set seed=18446744073709551615 --set duration=5s -q -o "$TMP/s64" >/dev/null 2>&1 &&
+    grep -q "^seed: 18446744073709551615$" "$TMP/s64/scenario.yaml"; then
+    ok "edge: seed 2^64-1 runs and is kept"
+else
+    ko "edge: seed 2^64-1 runs and is kept"
+fi
+
 echo "e2e bounds: $pass passed, $fail failed"
 report_crashes
 [ "$fail" -eq 0 ]
