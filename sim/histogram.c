@@ -196,3 +196,32 @@ double hist_quantile(const struct hist *h, double p)
     double v = bucket_mid(i);
     return v < h->min ? h->min : v > h->max ? h->max : v;
 }
+
+double hist_trimmed_mean(const struct hist *h, double p)
+{
+    if (h->n == 0)
+        return (double)NAN;
+    ELB_ASSERT(p > 0 && p <= 1);
+    double want = p * (double)h->n, got = 0, sum = 0;
+    if (h->n <= HIST_EXACT) {
+        memcpy(h->scratch, h->exact, (size_t)h->n * sizeof *h->exact);
+        qsort(h->scratch, (size_t)h->n, sizeof *h->scratch, cmp_double);
+        for (uint64_t i = 0; i < h->n && got < want; i++) {
+            double w = want - got < 1 ? want - got : 1;
+            sum += w * h->scratch[i];
+            got += w;
+        }
+        return sum / got;
+    }
+    for (uint32_t i = h->lo; i <= h->hi && got < want; i++) {
+        if (!h->counts[i])
+            continue;
+        double v = i == OVERFLOW_IDX ? h->max : bucket_mid(i);
+        v = v < h->min ? h->min : v > h->max ? h->max : v;
+        double c = (double)h->counts[i];
+        double w = want - got < c ? want - got : c;
+        sum += w * v;
+        got += w;
+    }
+    return sum / got;
+}

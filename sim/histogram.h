@@ -88,6 +88,15 @@ double hist_max(const struct hist *h);
  */
 double hist_quantile(const struct hist *h, double p);
 
+/*
+ * The trimmed mean of the lowest fraction p in (0, 1] of the values (CloudWatch's tmNN is
+ * hist_trimmed_mean(h, NN / 100)): the mean of the p * n smallest, the value at the
+ * boundary counted for the fraction of it inside; NAN when empty.  Exact while
+ * n <= HIST_EXACT; otherwise each bucket counts at its midpoint clamped to [min, max], so
+ * the result is within HIST_REL_ERR of the exact one for values >= 2^-24 s.
+ */
+double hist_trimmed_mean(const struct hist *h, double p);
+
 /* Is every quantile of h exact (the sample is small enough to be kept)? */
 bool hist_is_exact(const struct hist *h);
 
