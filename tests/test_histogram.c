@@ -293,6 +293,30 @@ static void trimmed_mean_of_lowest_fraction(void)
     CU_ASSERT_DOUBLE_EQUAL(hist_trimmed_mean(&h, 1.0), 5.5, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(hist_trimmed_mean(&h, 0.9), 5.0, 1e-12);   /* 1..9 */
     CU_ASSERT_DOUBLE_EQUAL(hist_trimmed_mean(&h, 0.25), 4.5 / 2.5, 1e-12); /* 1, 2, half 3 */
+    /* Small samples with ties, every size and several fractions, against sorting. */
+    gsl_rng *rs = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(rs, 5);
+    double *sv = malloc(HIST_EXACT * sizeof *sv);
+    for (int n = 1; n <= HIST_EXACT; n += 7) {
+        hist_reset(&h);
+        for (int i = 0; i < n; i++) {
+            sv[i] = (double)gsl_rng_uniform_int(rs, 20) * 0.001; /* many ties */
+            hist_record(&h, sv[i]);
+        }
+        qsort(sv, (size_t)n, sizeof *sv, cmp_double);
+        static const double fr[] = {0.01, 0.5, 0.9, 0.99, 1.0};
+        for (size_t f = 0; f < sizeof fr / sizeof fr[0]; f++) {
+            double want = fr[f] * n, got = 0, sum = 0;
+            for (int i = 0; i < n && got < want; i++) {
+                double w = want - got < 1 ? want - got : 1;
+                sum += w * sv[i];
+                got += w;
+            }
+            CU_ASSERT_DOUBLE_EQUAL(hist_trimmed_mean(&h, fr[f]), sum / got, 1e-12);
+        }
+    }
+    free(sv);
+    gsl_rng_free(rs);
     hist_reset(&h);
     enum { N = 100000 };
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);

@@ -487,11 +487,12 @@ static void pct_put(struct cw_out *c, const struct cw_pct *P, size_t k)
 {
     if (!P->on || hist_count(&P->h) == 0)
         return;
-    static const double frac[CW_NPCT] = {0.50, 0.90, 0.99, 0.99};
-    for (int q = 0; q < CW_NPCT; q++)
-        put(c, P->m[q], k,
-            pct_stat[q][0] == 't' ? hist_trimmed_mean(&P->h, frac[q])
-                                  : hist_quantile(&P->h, frac[q]));
+    static const double frac[3] = {0.50, 0.90, 0.99};
+    double v[3];
+    hist_quantiles(&P->h, frac, v, 3);
+    for (int q = 0; q < 3; q++)
+        put(c, P->m[q], k, v[q]);
+    put(c, P->m[3], k, hist_trimmed_mean(&P->h, 0.99));
 }
 
 void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
