@@ -954,18 +954,18 @@ void cw_out_free(struct cw_out *c)
         free(c->acts[i].zone);
     }
     free(c->acts);
-    free(c->lbs);
-    free(c->tgs);
-    free(c->asgs);
-    free(c->prev_busy);
-    free(c->cpu_sum);
-    free(c->cpu_n);
     for (int i = 0; i < c->w->nlbs; i++)
         if (c->lbs[i].pct.on)
             hist_fini(&c->lbs[i].pct.h);
     for (int i = 0; i < c->w->ntgs; i++)
         if (c->tgs[i].pct.on)
             hist_fini(&c->tgs[i].pct.h);
+    free(c->lbs);
+    free(c->tgs);
+    free(c->asgs);
+    free(c->prev_busy);
+    free(c->cpu_sum);
+    free(c->cpu_n);
     for (int i = 0; c->kube && i < c->w->nkube; i++) {
         free(c->kube[i].m_pod_cpu);
         free(c->kube[i].m_running);
