@@ -93,7 +93,7 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.gz")):
         assert fl[0:2] == ["tls", "2.0"] and fl[3].startswith("net/front/") and len(fl[4]) == 16
         t, c = iso(fl[2]), iso(fl[21])
         assert end - datetime.timedelta(minutes=5) <= t < end, (f, fl[2])
-        assert fl[6].endswith(":443") and fl[6].startswith("10.0.")
+        assert fl[6].endswith(":8443") and fl[6].startswith("10.0.")
         # connection_time: closure - creation, in whole ms (times are whole seconds).
         assert abs(int(fl[7]) / 1000 - (t - c).total_seconds()) <= 1.001, line
         assert fl[8] == "-" and fl[11:17] == ["-"] * 6 and fl[17] == "api.example.com"
@@ -110,6 +110,12 @@ sed 's/protocol: TLS/protocol: TCP/' "$D/nlb_tls.yaml" > "$TMP/nlb_tcp.yaml"
 if [ -e "$TMP/tcp/summary.csv" ] && [ -z "$(find "$TMP/tcp" -name '*.log*')" ]; then
     ok "NLB with a TCP listener: no access logs"
 else ko "TCP NLB wrote logs"; fi
+sed 's/, port: 8443//' "$D/nlb_tls.yaml" > "$TMP/nlb_noport.yaml"
+"$ELBSIM" run "$TMP/nlb_noport.yaml" --set duration=1m -o "$TMP/noport" -q >/dev/null 2>&1
+first=$(find "$TMP/noport/AWSLogs" -name '*.gz' | head -1)
+if [ -n "$first" ] && zcat "$first" | head -1 | awk '{exit !($7 ~ /^10\.0\.[01]\.10:443$/)}'; then
+    ok "NLB TLS: a listener without a port is 443 in destination:port"
+else ko "TLS default port"; fi
 "$ELBSIM" run "$D/nlb_tls.yaml" -o "$TMP/nlb2" -q >/dev/null 2>&1
 if diff -r "$TMP/nlb/AWSLogs" "$TMP/nlb2/AWSLogs" >/dev/null; then ok "NLB TLS: same seed, same bytes"; else ko "NLB logs not reproducible"; fi
 

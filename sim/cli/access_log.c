@@ -476,7 +476,7 @@ static void on_flow(void *ctx, const struct node *n, const struct request *rq,
     client_addr(client, sizeof client, f->flow_hash, f->flow_id);
     node_ip(dest, sizeof dest, lb, (int)f->node);
     size_t dl = strlen(dest);
-    snprintf(dest + dl, sizeof dest - dl, ":443");
+    snprintf(dest + dl, sizeof dest - dl, ":%d", lb->cfg->port);
     struct nlb_log_entry e = {
         .time_s = epoch + t,
         .elb = L->elb,
