@@ -160,16 +160,40 @@ bool hist_is_exact(const struct hist *h)
     return h->n <= HIST_EXACT;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest (from 0) of v[0..n), v reordered: Hoare's selection with the middle
+ * element as pivot (deterministic). */
+static double select_rank(double *v, int n, int k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        /* v[lo..j] <= pivot <= v[i..hi]; between them, values equal to the pivot. */
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
 }
 
-double hist_quantile(const struct hist *h, double p)
+/* hist_quantile, with scratch holding a copy of the small sample (in any order: the
+ * selection reorders it, and any order of the same values gives the same k-th value). */
+static double quantile_in(const struct hist *h, double p)
 {
-    if (h->n == 0)
-        return (double)NAN;
     ELB_ASSERT(p >= 0 && p <= 1);
     double x = ceil(p * (double)h->n * (1 - 1e-12));
     uint64_t rank = x < 1 ? 1 : (uint64_t)x;
@@ -177,12 +201,8 @@ double hist_quantile(const struct hist *h, double p)
         return h->max;
     if (rank == 1)
         return h->min;
-    if (h->n <= HIST_EXACT) {
-        /* The sample itself: sort a copy (values compare totally: no NaN is recorded). */
-        memcpy(h->scratch, h->exact, (size_t)h->n * sizeof *h->exact);
-        qsort(h->scratch, (size_t)h->n, sizeof *h->scratch, cmp_double);
-        return h->scratch[rank - 1];
-    }
+    if (h->n <= HIST_EXACT)
+        return select_rank(h->scratch, (int)h->n, (int)rank - 1);
     /* O(touched buckets): at most HIST_BUCKETS, typically a few hundred. */
     uint64_t seen = 0;
     uint32_t i = h->lo;
@@ -195,4 +215,59 @@ double hist_quantile(const struct hist *h, double p)
         return h->max;
     double v = bucket_mid(i);
     return v < h->min ? h->min : v > h->max ? h->max : v;
+}
+
+double hist_quantile(const struct hist *h, double p)
+{
+    double q;
+    hist_quantiles(h, &p, &q, 1);
+    return q;
+}
+
+void hist_quantiles(const struct hist *h, const double *p, double *out, int np)
+{
+    if (h->n == 0) {
+        for (int i = 0; i < np; i++)
+            out[i] = (double)NAN;
+        return;
+    }
+    /* The small sample copied once; each quantile an O(n) selection in it (values compare
+     * totally: no NaN is recorded). */
+    if (h->n <= HIST_EXACT)
+        memcpy(h->scratch, h->exact, (size_t)h->n * sizeof *h->exact);
+    for (int i = 0; i < np; i++)
+        out[i] = quantile_in(h, p[i]);
+}
+
+double hist_trimmed_mean(const struct hist *h, double p)
+{
+    if (h->n == 0)
+        return (double)NAN;
+    ELB_ASSERT(p > 0 && p <= 1);
+    double want = p * (double)h->n, got = 0, sum = 0;
+    if (h->n <= HIST_EXACT) {
+        /* The value q at rank ceil(want) bounds the kept values: those below q whole, and
+         * q itself for the weight left.  Found by selection, O(n), no sort. */
+        double x = ceil(want * (1 - 1e-12));
+        uint64_t rank = x < 1 ? 1 : x > (double)h->n ? h->n : (uint64_t)x;
+        memcpy(h->scratch, h->exact, (size_t)h->n * sizeof *h->exact);
+        double q = select_rank(h->scratch, (int)h->n, (int)rank - 1);
+        for (uint64_t i = 0; i < h->n; i++)
+            if (h->exact[i] < q) {
+                sum += h->exact[i];
+                got += 1;
+            }
+        return (sum + (want - got) * q) / want;
+    }
+    for (uint32_t i = h->lo; i <= h->hi && got < want; i++) {
+        if (!h->counts[i])
+            continue;
+        double v = i == OVERFLOW_IDX ? h->max : bucket_mid(i);
+        v = v < h->min ? h->min : v > h->max ? h->max : v;
+        double c = (double)h->counts[i];
+        double w = want - got < c ? want - got : c;
+        sum += w * v;
+        got += w;
+    }
+    return sum / got;
 }

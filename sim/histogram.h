@@ -83,10 +83,23 @@ double hist_max(const struct hist *h);
  * that sample itself.  Otherwise it is the midpoint of the bucket holding that sample,
  * clamped to [min, max] (the overflow bucket reports max); rank 1 gives min and rank n
  * gives max exactly.  So for samples >= 2^-24 s the result is within HIST_REL_ERR
- * (0.098 %) of the exact sample quantile.  O(n log n) for n <= HIST_EXACT, else O(touched
+ * (0.098 %) of the exact sample quantile.  O(n) for n <= HIST_EXACT (a selection), else O(touched
  * buckets).
  */
 double hist_quantile(const struct hist *h, double p);
+
+/* Several quantiles at once: out[i] = hist_quantile(h, p[i]) for i < np, the small sample
+ * copied once for all of them. */
+void hist_quantiles(const struct hist *h, const double *p, double *out, int np);
+
+/*
+ * The trimmed mean of the lowest fraction p in (0, 1] of the values (CloudWatch's tmNN is
+ * hist_trimmed_mean(h, NN / 100)): the mean of the p * n smallest, the value at the
+ * boundary counted for the fraction of it inside; NAN when empty.  Exact while
+ * n <= HIST_EXACT; otherwise each bucket counts at its midpoint clamped to [min, max], so
+ * the result is within HIST_REL_ERR of the exact one for values >= 2^-24 s.
+ */
+double hist_trimmed_mean(const struct hist *h, double p);
 
 /* Is every quantile of h exact (the sample is small enough to be kept)? */
 bool hist_is_exact(const struct hist *h);

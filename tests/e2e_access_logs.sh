@@ -66,6 +66,59 @@ if diff -r "$TMP/o/AWSLogs" "$TMP/o2/AWSLogs" >/dev/null; then ok "byte-identica
 "$ELBSIM" run "$D/origin.yaml" -o "$TMP/off" -q --set output.access_logs=false >/dev/null 2>&1
 if [ ! -e "$TMP/off/AWSLogs" ]; then ok "no AWSLogs folder when off"; else ko "AWSLogs written when off"; fi
 
+# --- out: NLB TLS connection logs --------------------------------------------------------
+# AWS writes NLB access logs only for TLS listeners: one entry per connection when it
+# closes, 22 fields, one gzip file per node per 5 minutes.
+"$ELBSIM" run "$D/nlb_tls.yaml" -o "$TMP/nlb" -q >/dev/null 2>&1 || ko "nlb_tls run failed"
+N=$TMP/nlb/AWSLogs/123456789012/elasticloadbalancing/us-east-1/2026/01/05
+re='^123456789012_elasticloadbalancing_us-east-1_net\.front\.[0-9a-f]{16}_20260105T00(05|10|15)Z_[a-z0-9]{8}\.log\.gz$'
+names=$(ls "$N" 2>/dev/null)
+# 12 minutes: windows ending 00:05, 00:10, 00:15, one file per node (2 zones) each.
+if [ "$(echo "$names" | grep -Ec "$re")" = 6 ] && [ "$(echo "$names" | wc -l)" = 6 ] && gzip -t "$N"/*.gz 2>/dev/null; then
+    ok "NLB TLS: one gzip file per node per 5 minutes, named as AWS names them"
+else
+    ko "NLB file names" "$names"
+fi
+python3 - "$N" "$TMP/nlb/summary.csv" <<'PY' && ok "NLB TLS: each entry has AWS's 22 fields, one per closed connection, bytes and times truthful" || ko "NLB entries"
+import csv, datetime, glob, gzip, sys
+flows = [float(r["value"]) for r in csv.DictReader(open(sys.argv[2]))
+         if r["scope"] == "lb" and r["name"] == "front" and r["metric"] == "flows"][0]
+iso = lambda s: datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+n = 0
+for f in sorted(glob.glob(sys.argv[1] + "/*.gz")):
+    end = datetime.datetime.strptime(f.split("_")[-2], "%Y%m%dT%H%MZ").replace(tzinfo=datetime.timezone.utc)
+    for line in gzip.open(f, "rt"):
+        fl = line.rstrip("\n").split(" ")
+        assert len(fl) == 22, (len(fl), line)
+        assert fl[0:2] == ["tls", "2.0"] and fl[3].startswith("net/front/") and len(fl[4]) == 16
+        t, c = iso(fl[2]), iso(fl[21])
+        assert end - datetime.timedelta(minutes=5) <= t < end, (f, fl[2])
+        assert fl[6].endswith(":8443") and fl[6].startswith("10.0.")
+        # connection_time: closure - creation, in whole ms (times are whole seconds).
+        assert abs(int(fl[7]) / 1000 - (t - c).total_seconds()) <= 1.001, line
+        assert fl[8] == "-" and fl[11:17] == ["-"] * 6 and fl[17] == "api.example.com"
+        assert fl[18:21] == ["-", "-", "-"]
+        # 5 requests of 1 KB in and 4 KB out (the defaults) per connection, at most.
+        assert 0 < int(fl[9]) <= 5000 and 0 <= int(fl[10]) <= 20000, line
+        n += 1
+# Every connection but those still open at the end (about rate x 5 s) closed.
+assert flows - 200 <= n <= flows, (n, flows)
+print(f"  {n} entries for {flows:.0f} connections")
+PY
+sed 's/protocol: TLS/protocol: TCP/' "$D/nlb_tls.yaml" > "$TMP/nlb_tcp.yaml"
+"$ELBSIM" run "$TMP/nlb_tcp.yaml" -o "$TMP/tcp" -q >/dev/null 2>&1 || ko "nlb tcp run failed"
+if [ -e "$TMP/tcp/summary.csv" ] && [ -z "$(find "$TMP/tcp" -name '*.log*')" ]; then
+    ok "NLB with a TCP listener: no access logs"
+else ko "TCP NLB wrote logs"; fi
+sed 's/, port: 8443//' "$D/nlb_tls.yaml" > "$TMP/nlb_noport.yaml"
+"$ELBSIM" run "$TMP/nlb_noport.yaml" --set duration=1m -o "$TMP/noport" -q >/dev/null 2>&1
+first=$(find "$TMP/noport/AWSLogs" -name '*.gz' | head -1)
+if [ -n "$first" ] && zcat "$first" | head -1 | awk '{exit !($7 ~ /^10\.0\.[01]\.10:443$/)}'; then
+    ok "NLB TLS: a listener without a port is 443 in destination:port"
+else ko "TLS default port"; fi
+"$ELBSIM" run "$D/nlb_tls.yaml" -o "$TMP/nlb2" -q >/dev/null 2>&1
+if diff -r "$TMP/nlb/AWSLogs" "$TMP/nlb2/AWSLogs" >/dev/null; then ok "NLB TLS: same seed, same bytes"; else ko "NLB logs not reproducible"; fi
+
 # --- in: the round trip ----------------------------------------------------------------
 replay() { # replay NAME ARRIVALS [--set ...]: a run of the origin with alb_log arrivals
     local name=$1 arr=$2; shift 2

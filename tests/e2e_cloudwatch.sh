@@ -29,18 +29,20 @@ d = json.load(open(c + "/get-metric-data.json"))
 q = json.load(open(c + "/metric-data-queries.json"))
 assert set(d) == {"MetricDataResults", "Messages"} and d["Messages"] == []
 res = d["MetricDataResults"]
-assert [r["Id"] for r in res] == [x["Id"] for x in q] and len(res) == 16
+# 16 metrics, then TargetResponseTime's p50, p90, p99 and tm99 for the LB and its group.
+assert [r["Id"] for r in res] == [x["Id"] for x in q] and len(res) == 24
 for r, x in zip(res, q):
     assert set(r) == {"Id", "Label", "Timestamps", "Values", "StatusCode"}, r.keys()
     assert r["StatusCode"] == "Complete" and r["Label"] == x["Label"]
-    assert x["MetricStat"]["Period"] == 60 and x["MetricStat"]["Stat"] in ("Sum", "Average")
+    assert x["MetricStat"]["Period"] == 60
+    assert x["MetricStat"]["Stat"] in (("Sum", "Average") if int(x["Id"][1:]) <= 16 else ("p50", "p90", "p99", "tm99"))
     ts = [datetime.datetime.fromisoformat(t) for t in r["Timestamps"]]
     assert len(ts) == len(r["Values"]) == 60
     assert all(a > b for a, b in zip(ts, ts[1:])), "newest first"
     assert r["Timestamps"][-1] == "2026-01-05T00:00:00+00:00"
 by = {(x["MetricStat"]["Metric"]["Namespace"], x["MetricStat"]["Metric"]["MetricName"],
        x["MetricStat"]["Metric"]["Dimensions"][0]["Value"].split("/")[1 if "/" in x["MetricStat"]["Metric"]["Dimensions"][0]["Value"] else 0]): r
-      for r, x in zip(res, q)}
+      for r, x in zip(res, q) if x["MetricStat"]["Stat"] in ("Sum", "Average")}
 ser = {}
 for row in csv.DictReader(open(o + "/timeseries.csv")):
     ser.setdefault((row["scope"], row["name"], row["metric"]), {})[float(row["time_s"])] = float(row["value"])
@@ -163,6 +165,107 @@ assert sorted(got) == ["CPUUtilization", "DesiredTaskCount", "PendingTaskCount",
 assert got["RunningTaskCount"] == ser[("ecs", "api-svc", "running")]
 assert got["DesiredTaskCount"] == ser[("ecs", "api-svc", "desired")]
 assert all(0 <= v <= 100 + 1e-9 for v in got["CPUUtilization"].values()) and max(got["CPUUtilization"].values()) > 50
+PY
+
+# --- percentiles: TargetResponseTime p50/p90/p99/tm99 against requests.csv ---------------
+# CloudWatch's pNN: NN % of the period's values lie below it (rank ceil(NN/100 n)); tmNN:
+# the mean of the lowest NN %.  From the period's histogram: within 0.1 % (HIST_REL_ERR).
+"$ELBSIM" run "$D/origin.yaml" -o "$TMP/pr" -q --set output.requests=true >/dev/null 2>&1 || ko "origin with requests failed"
+python3 - "$TMP/pr" <<'PY' && ok "TargetResponseTime p50, p90, p99, tm99 per period within 0.1 % of the exact statistics of requests.csv" || ko "percentiles against requests.csv"
+import csv, datetime, json, math, sys
+o = sys.argv[1]
+res = json.load(open(o + "/cloudwatch/get-metric-data.json"))["MetricDataResults"]
+q = json.load(open(o + "/cloudwatch/metric-data-queries.json"))
+t0 = datetime.datetime.fromisoformat("2026-01-05T00:00:00+00:00")
+per = {}
+for r in csv.DictReader(open(o + "/requests.csv")):
+    if r["status"] in ("200", "500") and r["abandoned"] == "0":
+        per.setdefault(int(float(r["end_s"]) // 60), []).append(float(r["end_s"]) - float(r["arrive_target_s"]))
+worst, seen = 0, set()
+for r, x in zip(res, q):
+    st = x["MetricStat"]["Stat"]
+    if x["MetricStat"]["Metric"]["MetricName"] != "TargetResponseTime" or st == "Average":
+        continue
+    seen.add((x["MetricStat"]["Metric"]["Dimensions"][0]["Name"], st))
+    assert r["Label"].endswith(" TargetResponseTime " + st), r["Label"]
+    assert len(r["Values"]) == 60
+    for t, v in zip(r["Timestamps"], r["Values"]):
+        s = sorted(per[int((datetime.datetime.fromisoformat(t) - t0).total_seconds() // 60)])
+        n = len(s)
+        if st[0] == "p":
+            e = s[max(1, math.ceil(int(st[1:]) / 100 * n * (1 - 1e-12))) - 1]
+        else:
+            w = 0.99 * n
+            e = (sum(s[:int(w)]) + (w - int(w)) * s[int(w)]) / w
+        worst = max(worst, abs(v - e) / e)
+assert len(seen) == 8, seen
+assert worst <= 1 / 1024 + 1e-9, worst
+print(f"  worst relative difference {worst:.5f}")
+PY
+
+# --- NLB, GWLB, EKS ----------------------------------------------------------------------
+"$ELBSIM" run "$(dirname "$0")/data/access_logs/nlb_tls.yaml" --set output.cloudwatch=true --set output.access_logs=false \
+    -o "$TMP/nlb" -q >/dev/null 2>&1 || ko "nlb_tls run failed"
+"$ELBSIM" run "$(dirname "$0")/../scenarios/examples/gwlb_firewall.yaml" --set output.cloudwatch=true \
+    -o "$TMP/gwlb" -q >/dev/null 2>&1 || ko "gwlb_firewall run failed"
+"$ELBSIM" run "$(dirname "$0")/../scenarios/examples/eks_hpa_cluster_autoscaler.yaml" --set output.cloudwatch=true \
+    -o "$TMP/eks" -q >/dev/null 2>&1 || ko "eks run failed"
+python3 - "$TMP" <<'PY' && ok "AWS/NetworkELB, AWS/GatewayELB, ContainerInsights: names, dimensions, and values as the run's own counts" || ko "NLB, GWLB, EKS metrics"
+import csv, datetime, json, re, sys
+tmp = sys.argv[1]
+def load(o):
+    res = json.load(open(f"{tmp}/{o}/cloudwatch/get-metric-data.json"))["MetricDataResults"]
+    q = json.load(open(f"{tmp}/{o}/cloudwatch/metric-data-queries.json"))
+    step = float(q[0]["MetricStat"]["Period"])
+    t0 = datetime.datetime.fromisoformat("2026-01-05T00:00:00+00:00")
+    out = {}
+    for r, x in zip(res, q):
+        m = x["MetricStat"]["Metric"]
+        dims = {d["Name"]: d["Value"] for d in m["Dimensions"]}
+        out[(m["Namespace"], m["MetricName"], x["MetricStat"]["Stat"], tuple(sorted(dims)))] = (dims, {
+            (datetime.datetime.fromisoformat(t) - t0).total_seconds() + step: v for t, v in zip(r["Timestamps"], r["Values"])})
+    return out
+def summary(o):
+    return {(r["scope"], r["name"], r["metric"]): float(r["value"]) for r in csv.DictReader(open(f"{tmp}/{o}/summary.csv"))}
+def series(o):
+    ser = {}
+    for r in csv.DictReader(open(f"{tmp}/{o}/timeseries.csv")):
+        ser.setdefault((r["scope"], r["name"], r["metric"]), {})[float(r["time_s"])] = float(r["value"])
+    return ser
+hexid = r"[0-9a-f]{16}"
+# NLB: flows opened sum to the LB's flows; ActiveFlowCount in every period.
+m, su = load("nlb"), summary("nlb")
+dims, nf = m[("AWS/NetworkELB", "NewFlowCount", "Sum", ("LoadBalancer",))]
+assert re.fullmatch("net/front/" + hexid, dims["LoadBalancer"]), dims
+assert sum(nf.values()) == su[("lb", "front", "flows")]
+dims, af = m[("AWS/NetworkELB", "ActiveFlowCount", "Average", ("LoadBalancer",))]
+assert len(af) == 12 and max(af.values()) > 0 and min(af.values()) >= 0
+# GWLB: gwy/ dimension, flows and bytes as the summary's, appliances' host counts.
+m, su = load("gwlb"), summary("gwlb")
+dims, nf = m[("AWS/GatewayELB", "NewFlowCount", "Sum", ("LoadBalancer",))]
+assert re.fullmatch("gwy/inspect/" + hexid, dims["LoadBalancer"]), dims
+assert sum(nf.values()) == su[("lb", "inspect", "flows")]
+_, pb = m[("AWS/GatewayELB", "ProcessedBytes", "Sum", ("LoadBalancer",))]
+assert abs(sum(pb.values()) / 1e9 - su[("lb", "inspect", "processed_gb")]) < 1e-6
+_, af = m[("AWS/GatewayELB", "ActiveFlowCount", "Average", ("LoadBalancer",))]
+assert all(v > 0 for v in af.values())
+dims, hh = m[("AWS/GatewayELB", "HealthyHostCount", "Average", ("LoadBalancer", "TargetGroup"))]
+assert re.fullmatch("targetgroup/firewalls/" + hexid, dims["TargetGroup"]) and dims["LoadBalancer"].startswith("gwy/inspect/")
+assert max(hh.values()) == 4
+# EKS: Container Insights against the cluster's own series.
+m, ser = load("eks"), series("eks")
+dims, nodes = m[("ContainerInsights", "cluster_node_count", "Average", ("ClusterName",))]
+assert dims == {"ClusterName": "prod"}
+want = {t: v + ser[("eks_cluster", "prod", "nodes_draining")][t] for t, v in ser[("eks_cluster", "prod", "nodes_ready")].items()}
+assert nodes == want
+dims, run = m[("ContainerInsights", "service_number_of_running_pods", "Average", ("ClusterName", "Namespace", "Service"))]
+assert dims == {"ClusterName": "prod", "Namespace": "default", "Service": "web"}, dims
+d = lambda k: ser[("deployment", "web", k)]
+assert run == {t: d("started")[t] + d("ready")[t] + d("terminating")[t] for t in d("ready")}
+_, ncpu = m[("ContainerInsights", "node_cpu_utilization", "Average", ("ClusterName",))]
+_, pcpu = m[("ContainerInsights", "pod_cpu_utilization", "Average", ("ClusterName", "Namespace", "Service"))]
+assert all(0 <= v <= 100 + 1e-9 for v in list(ncpu.values()) + list(pcpu.values()))
+assert max(ncpu.values()) > 20 and max(pcpu.values()) > 1
 PY
 
 # --- CPU-seconds per request from the written metrics (elbsim calibrate --cloudwatch) ---

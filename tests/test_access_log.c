@@ -171,10 +171,56 @@ static void test_parse_malformed(void)
     expect_bad(bad, 13, "is not METHOD scheme://host:port/path VERSION");
 }
 
+/* AWS's example NLB entry (TLS listener without an ALPN policy, "Access logs for your
+ * Network Load Balancer"), with tls_connection_creation_time at the end and the fields
+ * elbsim does not model as "-" (handshake time, certificate, cipher, protocol). */
+static const char aws_nlb[] =
+    "tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 "
+    "g3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 - 98 246 - - - - - - "
+    "my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2.amazonaws.com - - - "
+    "2018-12-20T02:59:39\n";
+
+static void test_format_nlb(void)
+{
+    struct nlb_log_entry e = {
+        .time_s = 1545274780.4,
+        .elb = "net/my-network-loadbalancer/c6e77e28c25b2234",
+        .listener = "g3d4b5e8bb8464cd",
+        .client = "72.21.218.154:51341",
+        .destination = "172.100.100.185:443",
+        .connection_s = 0.0051,
+        .tls_handshake_s = -1,
+        .received_bytes = 98,
+        .sent_bytes = 246,
+        .domain_name = "my-network-loadbalancer-c6e77e28c25b2234.elb.us-east-2.amazonaws.com",
+        .creation_s = 1545274779.9,
+    };
+    char buf[1024];
+    int k = access_log_format_nlb(buf, sizeof buf, &e);
+    CU_ASSERT_EQUAL(k, (int)strlen(aws_nlb));
+    CU_ASSERT_STRING_EQUAL(buf, aws_nlb);
+    /* 22 space-separated fields, type and version first. */
+    int fields = 1;
+    for (const char *c = buf; *c && *c != '\n'; c++)
+        fields += *c == ' ';
+    CU_ASSERT_EQUAL(fields, 22);
+    /* The handshake time when known, whole milliseconds; SNI URL-encoded; no SNI: "-". */
+    e.tls_handshake_s = 0.0024;
+    e.domain_name = "a b.example";
+    access_log_format_nlb(buf, sizeof buf, &e);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, " 5 2 98 246 "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, " a%20b.example "));
+    e.domain_name = NULL;
+    access_log_format_nlb(buf, sizeof buf, &e);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, " - - - - - - - - - 2018-12-20T02:59:39\n"));
+    CU_ASSERT_EQUAL(access_log_format_nlb(buf, 60, &e), -1);
+}
+
 static CU_TestInfo access_log_tests[] = {
     {"format: AWS's example entry", test_format_aws_example},
     {"format: a request never dispatched", test_format_not_dispatched},
     {"format: ISO 8601 with microseconds", test_time_format},
+    {"format: AWS's NLB TLS example entry, 22 fields", test_format_nlb},
     {"parse: AWS's example entry", test_parse_aws_example},
     {"parse: h2, query, escaped quotes, new fields, - - -", test_parse_variants},
     {"parse: truncated, reordered, malformed", test_parse_malformed},

@@ -281,6 +281,63 @@ static void min_max_exact(void)
     hist_fini(&h);
 }
 
+/* CloudWatch's tmNN: the mean of the lowest NN % of the values.  Small samples exactly
+ * (the boundary value counted for its fraction), large ones within HIST_REL_ERR. */
+static void trimmed_mean_of_lowest_fraction(void)
+{
+    struct hist h;
+    hist_init(&h);
+    CU_ASSERT(isnan(hist_trimmed_mean(&h, 0.99)));
+    for (int i = 10; i >= 1; i--)
+        hist_record(&h, (double)i);
+    CU_ASSERT_DOUBLE_EQUAL(hist_trimmed_mean(&h, 1.0), 5.5, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(hist_trimmed_mean(&h, 0.9), 5.0, 1e-12);   /* 1..9 */
+    CU_ASSERT_DOUBLE_EQUAL(hist_trimmed_mean(&h, 0.25), 4.5 / 2.5, 1e-12); /* 1, 2, half 3 */
+    /* Small samples with ties, every size and several fractions, against sorting. */
+    gsl_rng *rs = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(rs, 5);
+    double *sv = malloc(HIST_EXACT * sizeof *sv);
+    for (int n = 1; n <= HIST_EXACT; n += 7) {
+        hist_reset(&h);
+        for (int i = 0; i < n; i++) {
+            sv[i] = (double)gsl_rng_uniform_int(rs, 20) * 0.001; /* many ties */
+            hist_record(&h, sv[i]);
+        }
+        qsort(sv, (size_t)n, sizeof *sv, cmp_double);
+        static const double fr[] = {0.01, 0.5, 0.9, 0.99, 1.0};
+        for (size_t f = 0; f < sizeof fr / sizeof fr[0]; f++) {
+            double want = fr[f] * n, got = 0, sum = 0;
+            for (int i = 0; i < n && got < want; i++) {
+                double w = want - got < 1 ? want - got : 1;
+                sum += w * sv[i];
+                got += w;
+            }
+            CU_ASSERT_DOUBLE_EQUAL(hist_trimmed_mean(&h, fr[f]), sum / got, 1e-12);
+        }
+    }
+    free(sv);
+    gsl_rng_free(rs);
+    hist_reset(&h);
+    enum { N = 100000 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 3);
+    double *v = malloc(N * sizeof *v);
+    for (size_t i = 0; i < N; i++) {
+        v[i] = gsl_ran_lognormal(r, log(0.040), log(10.0) / 2.326);
+        hist_record(&h, v[i]);
+    }
+    qsort(v, N, sizeof *v, cmp_double);
+    double sum = 0;
+    for (size_t i = 0; i < N * 99 / 100; i++)
+        sum += v[i];
+    double exact = sum / (N * 99 / 100);
+    CU_ASSERT(fabs(hist_trimmed_mean(&h, 0.99) - exact) <= HIST_REL_ERR * exact);
+    CU_ASSERT(fabs(hist_trimmed_mean(&h, 1.0) - hist_mean(&h)) <= HIST_REL_ERR * hist_mean(&h));
+    free(v);
+    gsl_rng_free(r);
+    hist_fini(&h);
+}
+
 static CU_TestInfo histogram_tests[] = {
     {"quantiles_within_0_1pct_of_exact_lognormal", quantiles_within_0_1pct_of_exact_lognormal},
     {"quantiles_within_0_1pct_of_exact_exponential",
@@ -295,6 +352,7 @@ static CU_TestInfo histogram_tests[] = {
     {"underflow_values_are_counted_and_clamped", underflow_values_are_counted_and_clamped},
     {"huge_values_are_exact_in_max_and_mean", huge_values_are_exact_in_max_and_mean},
     {"min_max_exact", min_max_exact},
+    {"trimmed_mean_of_lowest_fraction", trimmed_mean_of_lowest_fraction},
     CU_TEST_INFO_NULL,
 };
 

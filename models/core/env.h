@@ -47,6 +47,13 @@ struct env {
     void (*on_lb_response)(void *ctx, const struct node *lb, const struct request *rq,
                            int hop, double now);
     void *on_lb_response_ctx;
+    /* Optional: an L4 load balancer opened (rq: the flow's first request, t now) or closed
+     * (rq NULL; t when it ended, which for an idle flow is when its idle timeout ran out)
+     * the flow flow_id (NLB TLS access logs).  A close follows the on_lb_response of the
+     * flow's last request. */
+    void (*on_lb_flow)(void *ctx, const struct node *lb, const struct request *rq,
+                       uint64_t flow_id, double t);
+    void *on_lb_flow_ctx;
 };
 
 /* A new zeroed request with the next id, from the pool. */

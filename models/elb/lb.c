@@ -591,9 +591,13 @@ static uint64_t l4_key(const struct lb *lb, const struct request *rq)
 static void l4_close(struct lb *lb, struct flow_table *ft, struct flow_entry *e, int status,
                      double ended_s)
 {
-    double now = sim_now(&lb->node.env->sim);
+    struct env *env = lb->node.env;
+    double now = sim_now(&env->sim);
     tg_flow_close(l4_group(lb), e->group, e->member, status);
     usage_close_at(&lb->usage, ended_s < now ? ended_s : now, now);
+    if (env->on_lb_flow)
+        env->on_lb_flow(env->on_lb_flow_ctx, &lb->node, NULL, e->key,
+                        ended_s < now ? ended_s : now);
     flow_table_remove_entry(ft, e);
 }
 
@@ -658,6 +662,9 @@ static void lb_sweep(struct sim *sim, void *ctx, uint64_t arg)
             } else {
                 tg_flow_close(l4_group(lb), e->group, e->member, RQ_RESET);
                 usage_close_at(&lb->usage, e->last_s + idle, now);
+                if (lb->node.env->on_lb_flow)
+                    lb->node.env->on_lb_flow(lb->node.env->on_lb_flow_ctx, &lb->node, NULL,
+                                             e->key, e->last_s + idle);
                 e->aux2 = 1;
             }
         }
@@ -738,6 +745,8 @@ static void l4_forward(struct lb *lb, struct request *rq)
         e->group = view;
         lb->flows_opened++;
         usage_open(&lb->usage, now);
+        if (env->on_lb_flow)
+            env->on_lb_flow(env->on_lb_flow_ctx, &lb->node, rq, rq->flow_id, now);
     } else if (rq->traced) {
         trace_flow(lb, rq, "hit", g, e->member);
     }
@@ -925,6 +934,11 @@ static void lb_answered(struct lb *lb, struct request *rq)
     if (rq->status == RQ_OK || rq->status == RQ_TARGET_ERROR)
         lb->usage.bytes[hour_of(&lb->usage, sim_now(&lb->node.env->sim))] +=
             rq->response_bytes;
+    /* The hook first: an L4 flow this response ends is closed after (on_lb_flow). */
+    struct env *env = lb->node.env;
+    if (env->on_lb_response)
+        env->on_lb_response(env->on_lb_response_ctx, &lb->node, rq, rq->cur_hop,
+                            sim_now(&env->sim));
     if (lb->l4)
         l4_done(lb, rq);
     else {
@@ -935,10 +949,6 @@ static void lb_answered(struct lb *lb, struct request *rq)
     lb->responses++;
     if (rq->status >= 400)
         lb->errors++;
-    struct env *env = lb->node.env;
-    if (env->on_lb_response)
-        env->on_lb_response(env->on_lb_response_ctx, &lb->node, rq, rq->cur_hop,
-                            sim_now(&env->sim));
 }
 
 /* A proxy's connect timeout ran out on a target whose host never answered: 504 (ALB, CLB

@@ -45,6 +45,8 @@ struct sc_lb {
     struct loc loc;              /* of the LB's mapping */
     enum sc_lb_type type;
     enum sc_protocol protocol;   /* of its one listener */
+    int port;                    /* the listener's port: as given, else 443 for HTTPS, TLS
+                                  * and SSL, 80 for the others (access logs) */
     bool l4;                     /* routes flows (NLB, GWLB, CLB TCP/SSL), not requests */
     int *zones;                  /* indices into scenario zones */
     int nzones;

@@ -109,7 +109,7 @@ static void read_listener(struct cfg_read *r, const struct ytree *l, struct sc_l
 {
     if (yread_keys(&r->y, l, "a listener", listener_keys))
         return;
-    int port = 80;
+    int port = 0;
     yread_int(&r->y, l, "port", 1, 65535, &port);
     const int *allowed = lb_protocols[lb->type];
     lb->protocol = (enum sc_protocol)allowed[0];
@@ -134,6 +134,8 @@ static void read_listener(struct cfg_read *r, const struct ytree *l, struct sc_l
         }
     }
     lb->l4 = !(lb->protocol == SC_HTTP || lb->protocol == SC_HTTPS);
+    bool secure = lb->protocol == SC_HTTPS || lb->protocol == SC_TLS || lb->protocol == SC_SSL;
+    lb->port = port ? port : secure ? 443 : 80;
     const struct ytree *rules = ytree_get(l, "rules");
     const struct ytree *fw = ytree_get(l, "forward");
     if (rules && lb->type != SC_LB_ALB) {

@@ -287,6 +287,10 @@ void kube_free(struct kube_cluster *k);
 /* Every target group finished draining pod target t (its owner op). */
 void kube_drained(struct kube_cluster *k, struct target *t);
 
+/* The capacity, in cores, one busy server of a pod of dp stands for (a pod's busy
+ * server-seconds times this are its CPU core-seconds). */
+double kube_core_per_server(const struct kube_deploy *dp);
+
 struct kube_pod_counts { int pending, creating, started, ready, terminating; };
 void kube_deploy_counts(const struct kube_cluster *k, int d, struct kube_pod_counts *out);
 struct kube_node_counts { int launching, ready, draining; double cpu_requested_pct; };

@@ -18,7 +18,6 @@ void kube_log(struct kube_cluster *k, const char *kind, const char *name, const 
     __attribute__((format(printf, 4, 5)));
 int kube_zone_at(const struct kube_cluster *k, const int *zones, int nzones, int i);
 int kube_nzones_of(const struct kube_cluster *k, const int *zones, int nzones);
-double kube_core_per_server(const struct kube_deploy *dp);
 double kube_probe_ready_at(const struct kube_probe *pr, double started, double app_up);
 
 struct kube_node *kube_node_new(struct kube_cluster *k, int group,

@@ -11,6 +11,7 @@
 #include "analysis/outdir.h"
 #include "models/compute/target.h"
 #include "models/core/request.h"
+#include "models/elb/flow_table.h"
 #include "models/elb/lb.h"
 #include "models/elb/target_group.h"
 #include "models/scenario/scenario.h"
@@ -20,6 +21,19 @@
 
 #define ALB_WINDOW_S 300.0   /* AWS: a file per LB node every 5 minutes */
 #define CLB_WINDOW_S 3600.0  /* AWS: the Classic LB's default emit interval, 60 minutes */
+#define NLB_WINDOW_S 300.0   /* AWS: a file per NLB node every 5 minutes */
+
+enum al_kind { AL_ALB, AL_CLB, AL_NLB };
+
+/* An open TLS connection of an NLB: what its entry needs when it closes. */
+struct al_flow {
+    double open_s;             /* s: its first request reached the LB */
+    uint64_t flow_id, flow_hash;
+    uint64_t rx, tx;           /* bytes received from the client, sent to it */
+    const char *host;          /* its first request's Host (SNI), borrowed; NULL none */
+    uint32_t node;             /* the LB node that holds it */
+    uint32_t next_free;        /* free list link (UINT32_MAX: end) */
+};
 
 /* One LB node's current file. */
 struct al_file {
@@ -34,6 +48,12 @@ struct al_lb {
     char host[300];            /* the LB's DNS name */
     uint64_t id;               /* the synthetic 16-hex-digit resource id */
     struct al_file *nodes;     /* [node] */
+    /* NLB with a TLS listener: its open connections, flow id -> index into fl */
+    bool tls;
+    char listener[24];         /* the listener's resource id */
+    struct flow_table open;
+    struct al_flow *fl;
+    uint32_t nfl, flcap, flfree;
 };
 
 struct access_log {
@@ -121,6 +141,65 @@ int access_log_format_alb(char *buf, size_t n, const struct alb_log_entry *e)
     return k < 0 || (size_t)k >= n ? -1 : k;
 }
 
+/* Unix time t as AWS's NLB entries write it: 2018-12-20T02:59:40 (whole seconds, UTC, as
+ * in AWS's examples). */
+static void nlb_time(double t, char *buf, size_t n)
+{
+    time_t sec = (time_t)floor(t);
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Milliseconds, whole, as AWS writes connection_time; "-" for a negative value. */
+static void fmt_ms(char *b, size_t n, double s)
+{
+    if (s < 0 || isnan(s))
+        snprintf(b, n, "-");
+    else
+        snprintf(b, n, "%lld", (long long)llround(s * 1000.0));
+}
+
+/* s URL-encoded (RFC 3986 unreserved characters kept), as AWS writes domain_name. */
+static void url_encode(char *b, size_t n, const char *s)
+{
+    size_t k = 0;
+    for (; *s && k + 4 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~')
+            b[k++] = (char)c;
+        else
+            k += (size_t)snprintf(b + k, n - k, "%%%02X", c);
+    }
+    b[k] = '\0';
+}
+
+int access_log_format_nlb(char *buf, size_t n, const struct nlb_log_entry *e)
+{
+    char tm[40], ctm[40], ct[32], ht[32], dom[800];
+    nlb_time(e->time_s, tm, sizeof tm);
+    nlb_time(e->creation_s, ctm, sizeof ctm);
+    fmt_ms(ct, sizeof ct, e->connection_s);
+    fmt_ms(ht, sizeof ht, e->tls_handshake_s);
+    if (e->domain_name && *e->domain_name)
+        url_encode(dom, sizeof dom, e->domain_name);
+    else
+        snprintf(dom, sizeof dom, "-");
+    /* type version time elb listener client:port destination:port connection_time
+     * tls_handshake_time received_bytes sent_bytes incoming_tls_alert chosen_cert_arn
+     * chosen_cert_serial tls_cipher tls_protocol_version tls_named_group domain_name
+     * alpn_fe_protocol alpn_be_protocol alpn_client_preference_list
+     * tls_connection_creation_time */
+    int k = snprintf(buf, n, "tls 2.0 %s %s %s %s %s %s %s %llu %llu - %s - %s %s - %s - - - %s\n",
+                     tm, dash(e->elb), dash(e->listener), dash(e->client),
+                     dash(e->destination), ct, ht, (unsigned long long)e->received_bytes,
+                     (unsigned long long)e->sent_bytes, dash(e->chosen_cert_arn),
+                     dash(e->tls_cipher), dash(e->tls_protocol_version), dom, ctm);
+    return k < 0 || (size_t)k >= n ? -1 : k;
+}
+
 /* The path as it goes into the request line: bytes that would break the quoted field
  * (space, quote, backslash, controls, non-ASCII) percent-encoded. */
 static void url_path(char *b, size_t n, const char *p)
@@ -138,6 +217,14 @@ static void url_path(char *b, size_t n, const char *p)
     b[k] = '\0';
 }
 
+/* A client's synthetic address and port, from its connection. */
+static void client_addr(char *b, size_t n, uint64_t flow_hash, uint64_t flow_id)
+{
+    snprintf(b, n, "172.%u.%u.%u:%u", 16u + (unsigned)(flow_hash & 15u),
+             (unsigned)(flow_hash >> 8) & 255u, (unsigned)(flow_hash >> 16) & 255u,
+             1024u + (unsigned)(flow_id % 64511u));
+}
+
 static void target_addr(char *b, size_t n, const struct target *t)
 {
     snprintf(b, n, "10.1.%u.%u:80", (t->id >> 8) & 255u, t->id & 255u);
@@ -150,7 +237,7 @@ static void node_ip(char *b, size_t n, const struct lb *lb, int node)
 
 /* Open (or move on to) the node's file for window `win` ending at Unix time end. */
 static int file_for(struct access_log *al, const struct lb *lb, int node, int64_t win,
-                    double end_unix, bool gz)
+                    double end_unix, enum al_kind kind)
 {
     struct al_lb *L = &al->lbs[lb->id];
     struct al_file *F = &L->nodes[node];
@@ -184,10 +271,15 @@ static int file_for(struct access_log *al, const struct lb *lb, int node, int64_
         rnd[i] = az[h % 36];
     rnd[8] = '\0';
     char path[4800];
-    if (gz) {
+    if (kind == AL_ALB) {
         snprintf(path, sizeof path, "%s/%s_elasticloadbalancing_%s_app.%s.%016llx_%s_%s_%s.log.gz",
                  d, ACCESS_LOG_ACCOUNT, al->region, lb->node.name, (unsigned long long)L->id,
                  endt, ip, rnd);
+        F->gz = gzopen(path, "wb1");
+    } else if (kind == AL_NLB) {
+        snprintf(path, sizeof path, "%s/%s_elasticloadbalancing_%s_net.%s.%016llx_%s_%s.log.gz",
+                 d, ACCESS_LOG_ACCOUNT, al->region, lb->node.name, (unsigned long long)L->id,
+                 endt, rnd);
         F->gz = gzopen(path, "wb1");
     } else {
         snprintf(path, sizeof path, "%s/%s_elasticloadbalancing_%s_%s_%s_%s_%s.log", d,
@@ -210,6 +302,17 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
     struct access_log *al = ctx;
     const struct lb *lb = container_of(n, struct lb, node);
     struct al_lb *L = &al->lbs[lb->id];
+    if (L->tls) {
+        /* The bytes of an open TLS connection: the request in, a target's response out. */
+        struct flow_entry *fe = flow_table_find(&L->open, rq->flow_id);
+        if (fe) {
+            struct al_flow *f = &L->fl[fe->member];
+            f->rx += rq->request_bytes;
+            if (rq->status == RQ_OK || rq->status == RQ_TARGET_ERROR)
+                f->tx += rq->response_bytes;
+        }
+        return;
+    }
     if (!L->on || al->failed == 2)
         return;
     bool alb = lb->type == SC_LB_ALB;
@@ -217,7 +320,7 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
     double epoch = (double)al->sc->start_epoch_s;
     int64_t win = (int64_t)floor(now / win_s);
     int node = (int)lb_hop_node(rq, h);
-    if (file_for(al, lb, node, win, epoch + (double)(win + 1) * win_s, alb))
+    if (file_for(al, lb, node, win, epoch + (double)(win + 1) * win_s, alb ? AL_ALB : AL_CLB))
         return;
 
     int st = rq->status;
@@ -238,10 +341,7 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
         rp = now - created;
     }
     char client[40], target[40], path[2048], req[2600], trace[64], conn[40], tgarn[600];
-    uint64_t ch = rq->flow_hash;
-    snprintf(client, sizeof client, "172.%u.%u.%u:%u", 16u + (unsigned)(ch & 15u),
-             (unsigned)(ch >> 8) & 255u, (unsigned)(ch >> 16) & 255u,
-             1024u + (unsigned)(rq->flow_id % 64511u));
+    client_addr(client, sizeof client, rq->flow_hash, rq->flow_id);
     if (dispatched)
         target_addr(target, sizeof target, rq->target);
     url_path(path, sizeof path, rq->path);
@@ -328,6 +428,73 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
         al->failed = 1;
 }
 
+/* An NLB TLS connection opened (rq) or closed (rq NULL): its entry is written when it
+ * closes, into the file of the 5 minutes holding the close. */
+static void on_flow(void *ctx, const struct node *n, const struct request *rq,
+                    uint64_t flow_id, double t)
+{
+    struct access_log *al = ctx;
+    const struct lb *lb = container_of(n, struct lb, node);
+    struct al_lb *L = &al->lbs[lb->id];
+    if (!L->tls)
+        return;
+    if (rq) {
+        uint32_t i;
+        if (L->flfree != UINT32_MAX) {
+            i = L->flfree;
+            L->flfree = L->fl[i].next_free;
+        } else {
+            if (L->nfl == L->flcap) {
+                L->flcap = L->flcap ? 2 * L->flcap : 64;
+                L->fl = xrealloc(L->fl, L->flcap * sizeof *L->fl);
+            }
+            i = L->nfl++;
+        }
+        int h = rq->nhops - 1;
+        L->fl[i] = (struct al_flow){.open_s = rq->hop_time[h], .flow_id = flow_id,
+                                    .flow_hash = rq->flow_hash, .host = rq->host,
+                                    .node = lb_hop_node(rq, h), .next_free = UINT32_MAX};
+        int created;
+        flow_table_insert(&L->open, flow_id, &created)->member = i;
+        return;
+    }
+    struct flow_entry *fe = flow_table_find(&L->open, flow_id);
+    if (!fe)
+        return;
+    uint32_t i = fe->member;
+    flow_table_remove_entry(&L->open, fe);
+    struct al_flow *f = &L->fl[i];
+    f->next_free = L->flfree;
+    L->flfree = i;
+    if (al->failed == 2)
+        return;
+    double epoch = (double)al->sc->start_epoch_s;
+    int64_t win = (int64_t)floor(t / NLB_WINDOW_S);
+    if (file_for(al, lb, (int)f->node, win, epoch + (double)(win + 1) * NLB_WINDOW_S, AL_NLB))
+        return;
+    char client[40], dest[40];
+    client_addr(client, sizeof client, f->flow_hash, f->flow_id);
+    node_ip(dest, sizeof dest, lb, (int)f->node);
+    size_t dl = strlen(dest);
+    snprintf(dest + dl, sizeof dest - dl, ":%d", lb->cfg->port);
+    struct nlb_log_entry e = {
+        .time_s = epoch + t,
+        .elb = L->elb,
+        .listener = L->listener,
+        .client = client,
+        .destination = dest,
+        .connection_s = t - f->open_s,
+        .tls_handshake_s = -1,
+        .received_bytes = f->rx,
+        .sent_bytes = f->tx,
+        .domain_name = f->host,
+        .creation_s = epoch + f->open_s,
+    };
+    int k = access_log_format_nlb(al->line, sizeof al->line, &e);
+    if (k > 0 && gzwrite(L->nodes[f->node].gz, al->line, (unsigned)k) != k)
+        al->failed = 1;
+}
+
 struct access_log *access_log_start(const char *dir, const struct scenario *sc,
                                     struct world *w, uint64_t seed)
 {
@@ -343,11 +510,24 @@ struct access_log *access_log_start(const char *dir, const struct scenario *sc,
         const struct lb *lb = w->lbs[i];
         struct al_lb *L = &al->lbs[lb->id];
         /* ALB always; CLB with an HTTP/HTTPS listener (its TCP/SSL entries are per
-         * connection and not written); NLB TLS connection logs are not written. */
+         * connection and not written); NLB with a TLS listener, per connection (AWS
+         * writes NLB access logs only for TLS listeners). */
         L->on = lb->type == SC_LB_ALB || (lb->type == SC_LB_CLB && !lb->l4);
+        L->tls = lb->type == SC_LB_NLB && lb->cfg->protocol == SC_TLS;
         L->id = sim_rng_hash(lb->node.name);
+        flow_table_init(&L->open);
+        L->flfree = UINT32_MAX;
+        if (L->tls) {
+            char lk[320];
+            snprintf(lk, sizeof lk, "%s/listener", lb->node.name);
+            snprintf(L->listener, sizeof L->listener, "%016llx",
+                     (unsigned long long)sim_rng_hash(lk));
+        }
         if (lb->type == SC_LB_ALB)
             snprintf(L->elb, sizeof L->elb, "app/%s/%016llx", lb->node.name,
+                     (unsigned long long)L->id);
+        else if (lb->type == SC_LB_NLB)
+            snprintf(L->elb, sizeof L->elb, "net/%s/%016llx", lb->node.name,
                      (unsigned long long)L->id);
         else
             snprintf(L->elb, sizeof L->elb, "%s", lb->node.name);
@@ -359,6 +539,8 @@ struct access_log *access_log_start(const char *dir, const struct scenario *sc,
     }
     w->env.on_lb_response = on_response;
     w->env.on_lb_response_ctx = al;
+    w->env.on_lb_flow = on_flow;
+    w->env.on_lb_flow_ctx = al;
     return al;
 }
 
@@ -376,6 +558,7 @@ int access_log_finish(struct access_log *al)
         }
     }
     al->w->env.on_lb_response = NULL;
+    al->w->env.on_lb_flow = NULL;
     if (al->failed) {
         fprintf(stderr, "elbsim: writing the access logs failed\n");
         return -1;
@@ -396,6 +579,8 @@ void access_log_free(struct access_log *al)
                 fclose(L->nodes[k].f);
         }
         free(L->nodes);
+        flow_table_fini(&L->open);
+        free(L->fl);
     }
     free(al->lbs);
     free(al);

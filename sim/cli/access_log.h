@@ -9,6 +9,11 @@
  * A CLB with an HTTP/HTTPS listener writes the Classic format (15 fields) into one plain
  * .log file per node per 60 minutes (AWS's default emit interval):
  *     <account>_elasticloadbalancing_<region>_<name>_<end>_<node ip>_<random>.log
+ * An NLB with a TLS listener writes one entry per TLS connection (flow) when it closes, in
+ * AWS's NLB format (22 space-separated fields, version 2.0), into one gzip file per LB
+ * node per 5 minutes (AWS's NLB names carry no node address):
+ *     <account>_elasticloadbalancing_<region>_net.<name>.<id>_<end>_<random>.log.gz
+ * Connections still open when the run ends are not written.
  * Addresses, ids and the random part of the names are synthetic and derived from the
  * names and the seed, so the files are the same byte for byte for the same run.
  *
@@ -53,6 +58,27 @@ struct alb_log_entry {
 /* The entry as one line (with its '\n') into buf; returns its length, or -1 when it does
  * not fit. */
 int access_log_format_alb(char *buf, size_t n, const struct alb_log_entry *e);
+
+/* One NLB TLS entry's values (AWS's "Access log entries" for Network Load Balancers);
+ * strings NULL: "-"; times in Unix seconds; durations in seconds (negative: "-"). */
+struct nlb_log_entry {
+    double time_s;               /* the connection closed */
+    const char *elb;             /* net/<name>/<id> */
+    const char *listener;        /* the listener's resource id */
+    const char *client;          /* ip:port */
+    const char *destination;     /* ip:port: the LB node's listener */
+    double connection_s;         /* from creation to closure */
+    double tls_handshake_s;      /* negative: not modelled, "-" */
+    uint64_t received_bytes, sent_bytes;
+    const char *chosen_cert_arn;
+    const char *tls_cipher, *tls_protocol_version;
+    const char *domain_name;     /* SNI, URL-encoded when written */
+    double creation_s;           /* tls_connection_creation_time */
+};
+
+/* The NLB entry as one line (with its '\n') into buf: 22 fields, "-" where absent;
+ * returns its length, or -1 when it does not fit. */
+int access_log_format_nlb(char *buf, size_t n, const struct nlb_log_entry *e);
 
 /* Unix time t as AWS's ISO 8601 with microseconds: 2026-01-01T00:00:00.000000Z (28 bytes
  * with the NUL). */

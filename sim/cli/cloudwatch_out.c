@@ -11,14 +11,17 @@
 #include <unistd.h>
 
 #include "analysis/outdir.h"
+#include "models/compute/catalog.h"
 #include "models/compute/target.h"
 #include "models/containers/ecs.h"
 #include "models/core/request.h"
 #include "models/elb/lb.h"
 #include "models/elb/target_group.h"
+#include "models/kube/kube.h"
 #include "models/scaling/asg.h"
 #include "models/scenario/scenario.h"
 #include "models/scenario/world.h"
+#include "sim/histogram.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
 
@@ -26,16 +29,29 @@
  * point, as CloudWatch leaves a period out). */
 struct cw_metric {
     const char *ns, *name, *stat;
-    const char *dim_name[2];
-    char dim_val[2][300];
+    const char *dim_name[3];
+    char dim_val[3][300];
     int ndims;
     char label[400];
     double *v;              /* [nint] */
 };
 
+/* CloudWatch's percentile and trimmed-mean statistics of TargetResponseTime, from a
+ * per-period histogram (docs/outputs.md "Percentiles"). */
+#define CW_NPCT 4
+static const char *const pct_stat[CW_NPCT] = {"p50", "p90", "p99", "tm99"};
+
+struct cw_pct {
+    bool on;                 /* an ALB or a group behind one: the histogram is initialised */
+    struct hist h;           /* the period's target response times, s */
+    int m[CW_NPCT];
+};
+
 struct cw_lb {
     int m_req, m_elb4, m_elb5, m_t2, m_t5, m_trt;  /* ALB, CLB (-1: not this type) */
-    int m_flows, m_bytes, m_resets;                /* NLB */
+    int m_flows, m_bytes, m_resets, m_active;      /* NLB, GWLB (no resets) */
+    struct cw_pct pct;                             /* ALB */
+    double prev_processed;                         /* GWLB: lb_processed_bytes so far */
     char dim[300];                                 /* app/<name>/<id>, net/..., or the name */
     uint64_t responses, req, elb4, elb5, t2, t5, trt_n;
     double trt_sum, bytes;
@@ -44,6 +60,7 @@ struct cw_lb {
 
 struct cw_tg {
     int m_req, m_trt, m_t5, m_healthy, m_unhealthy;
+    struct cw_pct pct;       /* ALB groups */
     uint64_t prev_requests, t5, trt_n;
     double trt_sum;
 };
@@ -56,6 +73,14 @@ struct cw_asg {
 
 struct cw_ecs {
     int m_cpu, m_running, m_desired, m_pending;
+};
+
+/* An EKS cluster's Container Insights metrics (-1: none). */
+struct cw_kube {
+    int m_nodes, m_node_cpu;
+    int *m_pod_cpu, *m_running;  /* [deployment] */
+    double *pod_sum;             /* [deployment] scratch: pods' utilisation summed */
+    int *pod_n;
 };
 
 struct cw_act {
@@ -78,6 +103,8 @@ struct cw_out {
     struct cw_tg *tgs;
     struct cw_asg *asgs;
     struct cw_ecs *ecs;
+    struct cw_kube *kube;
+    double *dbusy;           /* [target id] busy server-seconds over the interval */
     double *ecs_sum;         /* [service] scratch of cw_out_interval */
     int *ecs_n;
     double *prev_busy;       /* [target id] busy server-seconds at the previous interval */
@@ -110,11 +137,24 @@ static int metric_add(struct cw_out *c, const char *ns, const char *name, const 
         snprintf(m->dim_val[1], sizeof m->dim_val[1], "%s", v1);
         m->ndims = 2;
     }
-    snprintf(m->label, sizeof m->label, "%s %s", label_of, name);
+    /* Extended statistics (pNN, tmNN) share the metric: the label names them. */
+    if (stat[0] == 'p' || stat[0] == 't')
+        snprintf(m->label, sizeof m->label, "%s %s %s", label_of, name, stat);
+    else
+        snprintf(m->label, sizeof m->label, "%s %s", label_of, name);
     m->v = xmalloc((c->nint ? c->nint : 1) * sizeof *m->v);
     for (size_t k = 0; k < c->nint; k++)
         m->v[k] = (double)NAN;
     return c->nm++;
+}
+
+/* A third dimension for metric m (Container Insights' Service, Namespace, ClusterName). */
+static void metric_dim(struct cw_out *c, int m, const char *name, const char *val)
+{
+    struct cw_metric *x = &c->m[m];
+    x->dim_name[x->ndims] = name;
+    snprintf(x->dim_val[x->ndims], sizeof x->dim_val[x->ndims], "%s", val);
+    x->ndims++;
 }
 
 static void put(struct cw_out *c, int m, size_t k, double v)
@@ -149,6 +189,8 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
         double trt = now - rq->hop_time[h + 1];
         L->trt_sum += trt;
         L->trt_n++;
+        if (L->pct.on)
+            hist_record(&L->pct.h, trt);
         if (st == RQ_OK)
             L->t2++;
         else
@@ -161,6 +203,8 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
         struct cw_tg *G = &c->tgs[g->id];
         G->trt_sum += trt;
         G->trt_n++;
+        if (G->pct.on)
+            hist_record(&G->pct.h, trt);
         if (st == RQ_TARGET_ERROR)
             G->t5++;
     } else if (st >= 500 && st < 598) {
@@ -199,12 +243,12 @@ struct cw_out *cw_out_start(const struct scenario *sc, struct world *w, uint64_t
     c->cpu_sum = xcalloc((size_t)(w->nasgs ? w->nasgs : 1), sizeof *c->cpu_sum);
     c->cpu_n = xcalloc((size_t)(w->nasgs ? w->nasgs : 1), sizeof *c->cpu_n);
     static const char alb_ns[] = "AWS/ApplicationELB", nlb_ns[] = "AWS/NetworkELB",
-                      clb_ns[] = "AWS/ELB";
+                      clb_ns[] = "AWS/ELB", gwlb_ns[] = "AWS/GatewayELB";
     for (int i = 0; i < w->nlbs; i++) {
         const struct lb *lb = w->lbs[i];
         struct cw_lb *L = &c->lbs[i];
         L->m_req = L->m_elb4 = L->m_elb5 = L->m_t2 = L->m_t5 = L->m_trt = -1;
-        L->m_flows = L->m_bytes = L->m_resets = -1;
+        L->m_flows = L->m_bytes = L->m_resets = L->m_active = -1;
         unsigned long long id = (unsigned long long)sim_rng_hash(lb->node.name);
         const char *nm = lb->node.name;
         char lab[300];
@@ -234,6 +278,8 @@ struct cw_out *cw_out_start(const struct scenario *sc, struct world *w, uint64_t
                                     NULL, NULL, lab);
             L->m_resets = metric_add(c, nlb_ns, "TCP_ELB_Reset_Count", "Sum", "LoadBalancer",
                                      L->dim, NULL, NULL, lab);
+            L->m_active = metric_add(c, nlb_ns, "ActiveFlowCount", "Average", "LoadBalancer",
+                                     L->dim, NULL, NULL, lab);
             break;
         case SC_LB_CLB:
             snprintf(L->dim, sizeof L->dim, "%s", nm);
@@ -251,7 +297,15 @@ struct cw_out *cw_out_start(const struct scenario *sc, struct world *w, uint64_t
                                    nm, NULL, NULL, nm);
             break;
         case SC_LB_GWLB:
-            break; /* AWS/GatewayELB is not written (docs/outputs.md) */
+            snprintf(L->dim, sizeof L->dim, "gwy/%s/%016llx", nm, id);
+            snprintf(lab, sizeof lab, "gwy/%s", nm);
+            L->m_active = metric_add(c, gwlb_ns, "ActiveFlowCount", "Average", "LoadBalancer",
+                                     L->dim, NULL, NULL, lab);
+            L->m_flows = metric_add(c, gwlb_ns, "NewFlowCount", "Sum", "LoadBalancer", L->dim,
+                                    NULL, NULL, lab);
+            L->m_bytes = metric_add(c, gwlb_ns, "ProcessedBytes", "Sum", "LoadBalancer",
+                                    L->dim, NULL, NULL, lab);
+            break;
         }
     }
     for (int i = 0; i < w->ntgs; i++) {
@@ -265,9 +319,11 @@ struct cw_out *cw_out_start(const struct scenario *sc, struct world *w, uint64_t
         for (int k = 0; k < w->nlbs && !front; k++)
             if (c->lbs[k].dim == lbd)
                 front = w->lbs[k];
-        if (front->type == SC_LB_GWLB || front->type == SC_LB_CLB)
-            continue; /* GWLB: not written; a Classic LB has no target groups in AWS */
-        const char *ns = front->type == SC_LB_NLB ? nlb_ns : alb_ns;
+        if (front->type == SC_LB_CLB)
+            continue; /* a Classic LB has no target groups in AWS */
+        const char *ns = front->type == SC_LB_NLB    ? nlb_ns
+                         : front->type == SC_LB_GWLB ? gwlb_ns
+                                                     : alb_ns;
         char dim[300], lab[300];
         snprintf(dim, sizeof dim, "targetgroup/%s/%016llx", g->node.name,
                  (unsigned long long)sim_rng_hash(g->node.name));
@@ -318,11 +374,125 @@ struct cw_out *cw_out_start(const struct scenario *sc, struct world *w, uint64_t
         E->m_desired = metric_add(c, "ECS/ContainerInsights", "DesiredTaskCount", "Average",
                                   "ClusterName", cl, "ServiceName", e->name, e->name);
     }
+    /* EKS: Container Insights (namespace ContainerInsights).  elbsim's deployments are
+     * each a Kubernetes Service of the namespace "default". */
+    c->kube = xcalloc((size_t)(w->nkube ? w->nkube : 1), sizeof *c->kube);
+    for (int i = 0; i < w->nkube; i++) {
+        const struct kube_cluster *k = w->kube[i];
+        struct cw_kube *K = &c->kube[i];
+        static const char ci[] = "ContainerInsights";
+        K->m_nodes = metric_add(c, ci, "cluster_node_count", "Average", "ClusterName", k->name,
+                                NULL, NULL, k->name);
+        K->m_node_cpu = metric_add(c, ci, "node_cpu_utilization", "Average", "ClusterName",
+                                   k->name, NULL, NULL, k->name);
+        int nd = k->ndeps ? k->ndeps : 1;
+        K->m_pod_cpu = xcalloc((size_t)nd, sizeof *K->m_pod_cpu);
+        K->m_running = xcalloc((size_t)nd, sizeof *K->m_running);
+        K->pod_sum = xcalloc((size_t)nd, sizeof *K->pod_sum);
+        K->pod_n = xcalloc((size_t)nd, sizeof *K->pod_n);
+        for (int d = 0; d < k->ndeps; d++) {
+            const char *svc = k->deps[d].cfg.name;
+            K->m_pod_cpu[d] = metric_add(c, ci, "pod_cpu_utilization", "Average", "Service",
+                                         svc, "Namespace", "default", svc);
+            metric_dim(c, K->m_pod_cpu[d], "ClusterName", k->name);
+            K->m_running[d] = metric_add(c, ci, "service_number_of_running_pods", "Average",
+                                         "Service", svc, "Namespace", "default", svc);
+            metric_dim(c, K->m_running[d], "ClusterName", k->name);
+        }
+    }
+    /* Percentiles of TargetResponseTime (ALB and its groups), after every other metric so
+     * that the others keep their ids. */
+    for (int i = 0; i < w->nlbs; i++) {
+        struct cw_lb *L = &c->lbs[i];
+        if (w->lbs[i]->type != SC_LB_ALB)
+            continue;
+        const struct cw_metric *base = &c->m[L->m_trt];
+        char lab[300];
+        snprintf(lab, sizeof lab, "app/%s", w->lbs[i]->node.name);
+        L->pct.on = true;
+        hist_init(&L->pct.h);
+        for (int q = 0; q < CW_NPCT; q++)
+            L->pct.m[q] = metric_add(c, alb_ns, "TargetResponseTime", pct_stat[q],
+                                     "LoadBalancer", base->dim_val[0], NULL, NULL, lab);
+    }
+    for (int i = 0; i < w->ntgs; i++) {
+        struct cw_tg *G = &c->tgs[i];
+        if (G->m_trt < 0)
+            continue;
+        char dim[300], lbd[300], lab[300];
+        snprintf(dim, sizeof dim, "%s", c->m[G->m_trt].dim_val[0]);
+        snprintf(lbd, sizeof lbd, "%s", c->m[G->m_trt].dim_val[1]);
+        snprintf(lab, sizeof lab, "targetgroup/%s", w->tgs[i]->node.name);
+        G->pct.on = true;
+        hist_init(&G->pct.h);
+        for (int q = 0; q < CW_NPCT; q++)
+            G->pct.m[q] = metric_add(c, alb_ns, "TargetResponseTime", pct_stat[q],
+                                     "TargetGroup", dim, "LoadBalancer", lbd, lab);
+    }
     c->prev_hook = w->env.on_lb_response;
     c->prev_ctx = w->env.on_lb_response_ctx;
     w->env.on_lb_response = on_response;
     w->env.on_lb_response_ctx = c;
     return c;
+}
+
+/* Container Insights for cluster kc over the interval just ended.  A pod's CPU is its busy
+ * server-seconds times the cores a server stands for, over the interval; as Container
+ * Insights, pod_cpu_utilization is that over its node's CPU capacity, and
+ * node_cpu_utilization the pods' usage over the capacity of the nodes in the cluster. */
+static void kube_interval(struct cw_out *c, const struct kube_cluster *kc, struct cw_kube *K,
+                          size_t k, double dt)
+{
+    struct kube_node_counts nc;
+    kube_node_counts(kc, &nc);
+    put(c, K->m_nodes, k, nc.ready + nc.draining);
+    double used = 0, cap = 0;
+    for (uint32_t n = 0; n < kc->nnodes; n++) {
+        const struct kube_node *nd = &kc->nodes[n];
+        if ((nd->state == KUBE_NODE_READY || nd->state == KUBE_NODE_DRAINING) && nd->type)
+            cap += nd->type->vcpus;
+    }
+    for (int d = 0; d < kc->ndeps; d++) {
+        K->pod_sum[d] = 0;
+        K->pod_n[d] = 0;
+    }
+    for (uint32_t p = 0; p < kc->npods; p++) {
+        const struct kube_pod *pod = &kc->pods[p];
+        if (pod->node < 0 || pod->t->id >= c->nbusy)
+            continue;
+        const struct kube_node *nd = &kc->nodes[pod->node];
+        if (!nd->type || !(nd->state == KUBE_NODE_READY || nd->state == KUBE_NODE_DRAINING))
+            continue;
+        double cores = c->dbusy[pod->t->id] * kube_core_per_server(&kc->deps[pod->deploy]) / dt;
+        used += cores;
+        if (pod->state == KUBE_POD_STARTED || pod->state == KUBE_POD_READY ||
+            pod->state == KUBE_POD_TERMINATING) {
+            K->pod_sum[pod->deploy] += 100.0 * cores / nd->type->vcpus;
+            K->pod_n[pod->deploy]++;
+        }
+    }
+    if (cap > 0)
+        put(c, K->m_node_cpu, k, 100.0 * used / cap);
+    for (int d = 0; d < kc->ndeps; d++) {
+        struct kube_pod_counts pc;
+        kube_deploy_counts(kc, d, &pc);
+        put(c, K->m_running[d], k, pc.started + pc.ready + pc.terminating);
+        if (K->pod_n[d])
+            put(c, K->m_pod_cpu[d], k, K->pod_sum[d] / K->pod_n[d]);
+    }
+}
+
+/* The period's percentiles and trimmed mean, when it had responses. */
+static void pct_put(struct cw_out *c, const struct cw_pct *P, size_t k)
+{
+    if (!P->on || hist_count(&P->h) == 0)
+        return;
+    static const double frac[3] = {0.50, 0.90, 0.99};
+    double v[3];
+    hist_quantiles(&P->h, frac, v, 3);
+    for (int q = 0; q < 3; q++)
+        put(c, P->m[q], k, v[q]);
+    put(c, P->m[3], k, hist_trimmed_mean(&P->h, 0.99));
 }
 
 void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
@@ -335,6 +505,21 @@ void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
         uint64_t resets = lb->resets - L->prev_resets;
         L->prev_flows = lb->flows_opened;
         L->prev_resets = lb->resets;
+        if (lb->type == SC_LB_GWLB) {
+            /* AWS/GatewayELB reports each only with a non-zero value; its bytes are the
+             * LB's own count (its responses pass the appliances, not the response hook). */
+            double pb = lb_processed_bytes(lb);
+            if (lb->usage.active > 0)
+                put(c, L->m_active, k, (double)lb->usage.active);
+            if (flows)
+                put(c, L->m_flows, k, (double)flows);
+            if (pb > L->prev_processed)
+                put(c, L->m_bytes, k, pb - L->prev_processed);
+            L->prev_processed = pb;
+            continue;
+        }
+        /* NLB ActiveFlowCount is always reported: the flows open at the period's end. */
+        put(c, L->m_active, k, (double)lb->usage.active);
         /* ELB publishes only while traffic flows (AWS.md §1): no traffic, no data point. */
         if (L->responses || flows) {
             put(c, L->m_req, k, (double)L->req);
@@ -344,10 +529,13 @@ void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
             put(c, L->m_elb5, k, (double)L->elb5);
             if (L->trt_n)
                 put(c, L->m_trt, k, L->trt_sum / (double)L->trt_n);
+            pct_put(c, &L->pct, k);
             put(c, L->m_flows, k, (double)flows);
             put(c, L->m_bytes, k, L->bytes);
             put(c, L->m_resets, k, (double)resets);
         }
+        if (L->pct.on)
+            hist_reset(&L->pct.h);
         L->responses = L->req = L->t2 = L->t5 = L->elb4 = L->elb5 = L->trt_n = 0;
         L->trt_sum = L->bytes = 0;
     }
@@ -361,7 +549,10 @@ void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
             put(c, G->m_t5, k, (double)G->t5);
             if (G->trt_n)
                 put(c, G->m_trt, k, G->trt_sum / (double)G->trt_n);
+            pct_put(c, &G->pct, k);
         }
+        if (G->pct.on)
+            hist_reset(&G->pct.h);
         G->t5 = G->trt_n = 0;
         G->trt_sum = 0;
         int healthy = 0, unhealthy = 0;
@@ -383,6 +574,7 @@ void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
         c->prev_busy = xrealloc(c->prev_busy, w->targets.n * sizeof *c->prev_busy);
         for (uint32_t i = c->nbusy; i < w->targets.n; i++)
             c->prev_busy[i] = 0; /* a target's busy time starts at zero when it is made */
+        c->dbusy = xrealloc(c->dbusy, w->targets.n * sizeof *c->dbusy);
         c->nbusy = w->targets.n;
     }
     double *sum = c->cpu_sum;
@@ -398,6 +590,7 @@ void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
     for (uint32_t i = 0; i < w->targets.n; i++) {
         struct target *t = w->targets.t[i];
         double busy = target_busy_area(t, now);
+        c->dbusy[i] = busy - c->prev_busy[i];
         if (t->owner_kind == TARGET_OWNER_ECS &&
             (t->state == TARGET_IN_SERVICE || t->state == TARGET_DRAINING)) {
             for (int e = 0; e < w->necs; e++)
@@ -436,6 +629,8 @@ void cw_out_interval(struct cw_out *c, size_t k, double now, double dt)
         put(c, c->ecs[i].m_pending, k, prov + pend);
         put(c, c->ecs[i].m_desired, k, w->ecs[i]->desired);
     }
+    for (int i = 0; i < w->nkube; i++)
+        kube_interval(c, w->kube[i], &c->kube[i], k, dt);
 }
 
 /* Unix time t as the AWS CLI prints a CloudWatch timestamp: 2026-01-05T00:05:00+00:00
@@ -759,12 +954,26 @@ void cw_out_free(struct cw_out *c)
         free(c->acts[i].zone);
     }
     free(c->acts);
+    for (int i = 0; i < c->w->nlbs; i++)
+        if (c->lbs[i].pct.on)
+            hist_fini(&c->lbs[i].pct.h);
+    for (int i = 0; i < c->w->ntgs; i++)
+        if (c->tgs[i].pct.on)
+            hist_fini(&c->tgs[i].pct.h);
     free(c->lbs);
     free(c->tgs);
     free(c->asgs);
     free(c->prev_busy);
     free(c->cpu_sum);
     free(c->cpu_n);
+    for (int i = 0; c->kube && i < c->w->nkube; i++) {
+        free(c->kube[i].m_pod_cpu);
+        free(c->kube[i].m_running);
+        free(c->kube[i].pod_sum);
+        free(c->kube[i].pod_n);
+    }
+    free(c->kube);
+    free(c->dbusy);
     free(c->ecs);
     free(c->ecs_sum);
     free(c->ecs_n);

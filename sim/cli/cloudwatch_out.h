@@ -8,12 +8,17 @@
  *                                     metric name, dimensions, period, statistic)
  *   describe-scaling-activities.json  `aws autoscaling describe-scaling-activities`'s
  *                                     response, built from the groups' activity rows
+ * Namespaces: AWS/ApplicationELB, AWS/NetworkELB, AWS/GatewayELB, AWS/ELB, AWS/EC2,
+ * AWS/AutoScaling, AWS/ECS, ECS/ContainerInsights and, for EKS, ContainerInsights; the
+ * ALB's TargetResponseTime also as p50, p90, p99 and tm99 (CloudWatch's extended
+ * statistics), from a per-period histogram of the response times (sim/histogram.h).
  * The period is the run's output.interval; one data point per interval, stamped with the
  * interval's start (simulated time + `start`).  Load balancer metrics are left out of
  * intervals without traffic, as ELB publishes only while traffic flows.
  *
  * Attached only when asked for (the LB response hook, chained after the access logs'):
- * a run without it pays nothing.  Memory: one double per metric per interval.
+ * a run without it pays nothing.  Memory: one double per metric per interval, and a
+ * histogram (about 190 KB) per ALB and per group behind one.
  */
 #ifndef ELBSIM_SIM_CLI_CLOUDWATCH_OUT_H
 #define ELBSIM_SIM_CLI_CLOUDWATCH_OUT_H
