@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -432,6 +433,26 @@ static void draws_count_what_next_draws(void)
     a = parse("steps(0s: 10/s, 10s: 30/s)");
     CU_ASSERT_DOUBLE_EQUAL(arrivals_draws(a, 20), 400, 1e-9);
     arrivals_free(a);
+}
+
+/* An endless or enormous trace is refused while reading, at the first row past the limit. */
+static void trace_rows_are_capped(void)
+{
+    char path[64], text[96];
+    snprintf(path, sizeof path, "/tmp/elbsim-trace-cap-%ld.csv", (long)getpid());
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("time_s\n", f);
+    for (int i = 0; i < 20; i++)
+        fprintf(f, "%d\n", i);
+    fclose(f);
+    size_t old = arrivals_trace_max_rows(10);
+    snprintf(text, sizeof text, "trace(%s)", path);
+    char *msg = parse_error(text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, ".csv:12:1: error: a trace holds at most 10 rows"));
+    free(msg);
+    arrivals_trace_max_rows(old);
+    remove(path);
 }
 
 static void mmpp_start_state_sets_the_transient(void)
@@ -985,6 +1006,7 @@ static CU_TestInfo arrivals_tests[] = {
      mmpp_long_run_rate_matches_theory_by_batch_means},
     {"mmpp_start_state_sets_the_transient", mmpp_start_state_sets_the_transient},
     {"draws_count_what_next_draws", draws_count_what_next_draws},
+    {"trace_rows_are_capped", trace_rows_are_capped},
     {"trace_replays_rows_exactly", trace_replays_rows_exactly},
     {"trace_reads_crlf_bom_and_multiline_fields", trace_reads_crlf_bom_and_multiline_fields},
     {"rate_file_reads_spreadsheet_exports", rate_file_reads_spreadsheet_exports},

@@ -78,6 +78,14 @@ struct arrivals_state {
 int arrivals_parse(const char *text, const struct loc *base, const char *base_dir,
                    struct arrivals **out);
 
+/* The most rows a trace file may hold: its rows are kept in memory (8 bytes each, 16 with
+ * demands), and the run-size limit (limits.requests) is 1e10 by default.  More is refused
+ * while reading, so an endless input (a FIFO, a device) cannot grow without bound. */
+#define ARRIVALS_TRACE_MAX_ROWS ((size_t)1000000000)
+
+/* Set the row limit for the traces parsed from now on (tests); returns the previous one. */
+size_t arrivals_trace_max_rows(size_t rows);
+
 /* Free a process from arrivals_parse; NULL is a no-op. */
 void arrivals_free(struct arrivals *a);
 

@@ -45,6 +45,15 @@ struct trace_load {
     int prev_line;     /* line of the previous row, for messages */
 };
 
+static size_t max_rows = ARRIVALS_TRACE_MAX_ROWS;
+
+size_t arrivals_trace_max_rows(size_t rows)
+{
+    size_t old = max_rows;
+    max_rows = rows;
+    return old;
+}
+
 static int trace_row(void *ctx, const struct csvin_row *row)
 {
     struct trace_load *ld = ctx;
@@ -57,6 +66,11 @@ static int trace_row(void *ctx, const struct csvin_row *row)
     }
     if (csvin_check_width(row, ld->nfields))
         return -1;
+    if (tr->n >= max_rows)
+        return csvin_error(row, 0, "a trace holds at most %g rows (about %g GB in memory); "
+                                   "this one has more.  Split it into runs, or replay its "
+                                   "rate with rates(file=...)",
+                           (double)max_rows, (double)max_rows * 2 * sizeof(double) / 1e9);
     if (tr->n == ld->cap) {
         ld->cap = ld->cap ? 2 * ld->cap : 1024;
         tr->time = xrealloc(tr->time, ld->cap * sizeof *tr->time);
