@@ -268,6 +268,7 @@ struct kube_cluster *kube_new(struct target_list *targets, const struct kube_clu
     k->env = targets->env;
     k->targets = targets;
     k->nzones = nzones;
+    k->v_zone_pods = xcalloc((size_t)(nzones > 0 ? nzones : 1), sizeof *k->v_zone_pods);
     char name[512];
     snprintf(name, sizeof name, "eks.%s", cfg->name);
     k->rng = sim_rng_new(k->env->seed, name);
@@ -349,6 +350,7 @@ void kube_free(struct kube_cluster *k)
     }
     free(k->deps);
     free(k->group_target);
+    free(k->v_zone_pods);
     free(k->karp_types);
     free(k->unneeded_since);
     free(k->v_pods);
@@ -885,18 +887,6 @@ static bool pod_place(struct kube_cluster *k, struct kube_pod *p, bool at_start)
     return true;
 }
 
-/* Pods of deployment d bound to a node of zone z (not terminating). */
-static int pods_in_zone(const struct kube_cluster *k, int d, int z)
-{
-    int c = 0;
-    for (uint32_t j = 0; j < k->npods; j++) {
-        const struct kube_pod *p = &k->pods[j];
-        c += p->deploy == d && !isnan(p->scheduled_s) && p->state <= KUBE_POD_READY &&
-             p->t->spec.zone == z;
-    }
-    return c;
-}
-
 /* kube-scheduler, simplest faithful form: filter nodes that are Ready with room for the
  * requests (and, with zone spread, whose zone keeps the skew at most 1 over the zones that
  * have Ready nodes), score by LeastAllocated (the mean free fraction of cpu and memory
@@ -905,13 +895,18 @@ int kube_pick_node(const struct kube_cluster *k, int d)
 {
     const struct kube_deploy_cfg *c = &k->deps[d].cfg;
     int minz = INT32_MAX;
+    int *inz = k->v_zone_pods; /* [zone] pods of d there: counted once, O(pods + nodes) */
     if (c->spread_zones) {
+        for (int z = 0; z < k->nzones; z++)
+            inz[z] = 0;
+        for (uint32_t j = 0; j < k->npods; j++) {
+            const struct kube_pod *p = &k->pods[j];
+            if (p->deploy == d && !isnan(p->scheduled_s) && p->state <= KUBE_POD_READY)
+                inz[p->t->spec.zone]++;
+        }
         for (uint32_t i = 0; i < k->nnodes; i++)
-            if (k->nodes[i].state == KUBE_NODE_READY) {
-                int n = pods_in_zone(k, d, k->nodes[i].zone);
-                if (n < minz)
-                    minz = n;
-            }
+            if (k->nodes[i].state == KUBE_NODE_READY && inz[k->nodes[i].zone] < minz)
+                minz = inz[k->nodes[i].zone];
     }
     int best = -1;
     double best_score = -1;
@@ -921,7 +916,7 @@ int kube_pick_node(const struct kube_cluster *k, int d)
             n->used_cpu + c->cpu_request > n->alloc_cpu + KUBE_EPS ||
             n->used_mem + c->mem_request_gb > n->alloc_mem + KUBE_EPS)
             continue;
-        if (c->spread_zones && pods_in_zone(k, d, n->zone) + 1 - minz > 1)
+        if (c->spread_zones && inz[n->zone] + 1 - minz > 1)
             continue;
         double fc = (n->alloc_cpu - n->used_cpu - c->cpu_request) / n->alloc_cpu;
         double fm = (n->alloc_mem - n->used_mem - c->mem_request_gb) / n->alloc_mem;

@@ -267,6 +267,7 @@ struct kube_cluster {
     double last_failed_log_s;
     uint64_t node_launches, node_terminations, scale_ups, scale_downs;
     /* scratch for the autoscalers' views, grown as needed (no allocation per scan) */
+    int *v_zone_pods;                 /* [nzones] the scheduler's count per zone */
     struct ca_pod *v_pods;
     struct ca_node *v_nodes;
     struct ca_group *v_groups;
