@@ -190,11 +190,11 @@ static void fargate_price_is_per_vcpu_plus_per_gb(void)
 static void billing_is_per_second_with_a_minimum(void)
 {
     /* What has run by now: never started, still running, stopped, stopped in the future. */
-    CU_ASSERT_EQUAL(catalog_ran_s(NAN, NAN, 100), 0);
-    CU_ASSERT_EQUAL(catalog_ran_s(10, NAN, 100), 90);
+    CU_ASSERT_EQUAL(catalog_ran_s((double)NAN, (double)NAN, 100), 0);
+    CU_ASSERT_EQUAL(catalog_ran_s(10, (double)NAN, 100), 90);
     CU_ASSERT_EQUAL(catalog_ran_s(10, 40, 100), 30);
     CU_ASSERT_EQUAL(catalog_ran_s(10, 400, 100), 90);
-    CU_ASSERT_EQUAL(catalog_ran_s(150, NAN, 100), 0);
+    CU_ASSERT_EQUAL(catalog_ran_s(150, (double)NAN, 100), 0);
     CU_ASSERT_EQUAL(catalog_billed_seconds(0, CATALOG_EC2_MINIMUM_S), 0);
     CU_ASSERT_EQUAL(catalog_billed_seconds(-5, CATALOG_EC2_MINIMUM_S), 0);
     CU_ASSERT_EQUAL(catalog_billed_seconds(0.001, CATALOG_EC2_MINIMUM_S), 60);

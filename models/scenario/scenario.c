@@ -422,7 +422,7 @@ static void check_run_size(struct reader *r, const struct ytree *wls)
         double n = arrivals_draws(w->arrivals, sc->duration_s) *
                    (w->conn_requests > 1 ? w->conn_requests : 1);
         if (isnan(n))
-            n = INFINITY;
+            n = (double)INFINITY;
         total += n;
         if (n > most) {
             most = n;
