@@ -172,6 +172,17 @@ if [ $rc = 2 ] && echo "$out" | grep -q "demand 'cpu': expected none or target_p
 out=$(replay late "alb_log(path=$TMP/one.log, start=2027-01-01T00:00:00Z)"); rc=$?
 if [ $rc = 2 ] && echo "$out" | grep -q "comes before start="; then ok "start after every entry is an error"; else ko "late start (exit $rc)" "$out"; fi
 
+# A TLS NLB's idle timeout is fixed at 350 s: another value is an error at its place, the
+# fixed one (as the resolved scenario.yaml writes it) is accepted.
+TLS=tests/data/access_logs/nlb_tls.yaml
+out=$("$ELBSIM" validate "$TLS" --set load_balancers.0.idle_timeout=100s 2>&1); rc=$?
+if [ $rc = 2 ] && echo "$out" | grep -q "^--set:1:[0-9]*: error: the idle timeout of a TLS nlb listener is fixed at 350s"; then
+    ok "a TLS NLB's idle timeout other than 350 s is an error"
+else ko "TLS idle timeout (exit $rc)" "$out"; fi
+"$ELBSIM" validate "$TLS" --set load_balancers.0.idle_timeout=350s >/dev/null 2>&1 &&
+    ok "a TLS NLB's idle timeout of 350 s is accepted (the resolved scenario runs again)" ||
+    ko "a TLS NLB's idle timeout of 350 s is refused"
+
 new_crashes && ko "elbsim crashed after the last check"
 echo "e2e access logs: $pass passed, $fail failed"
 [ $fail -eq 0 ]

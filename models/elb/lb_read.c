@@ -273,11 +273,14 @@ int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
         yread_positive(&r->y, m, "idle_timeout", SIM_UNIT_SECONDS, &lb->idle_timeout_s) == 0) {
         double lo = lb->l4 && lb->type != SC_LB_CLB ? 60 : 1;
         double hi = lb->l4 && lb->type != SC_LB_CLB ? 6000 : 4000;
-        if (udp || lb->protocol == SC_TLS) {
+        double fixed = udp ? 120.0 : 350.0;
+        if ((udp || lb->protocol == SC_TLS) && lb->idle_timeout_s != fixed) {
+            /* The fixed value itself is accepted: the resolved scenario.yaml writes it. */
             yread_error(&r->y, &it->loc,
                         "the idle timeout of a%s %s listener is fixed at %gs (AWS)",
-                        udp ? " UDP" : " TLS", lb_type_names[lb->type], udp ? 120.0 : 350.0);
-        } else if (lb->idle_timeout_s < lo || lb->idle_timeout_s > hi)
+                        udp ? " UDP" : " TLS", lb_type_names[lb->type], fixed);
+        } else if (!udp && lb->protocol != SC_TLS &&
+                   (lb->idle_timeout_s < lo || lb->idle_timeout_s > hi))
             yread_error(&r->y, &it->loc,
                         "idle_timeout must be %gs to %gs for a%s %s (AWS range), got "
                         "'%s'",
