@@ -80,4 +80,49 @@ static inline uint64_t sim_event_pending(const struct sim *sim)
     return sim_queue_size(&sim->q);
 }
 
+/*
+ * Timer lanes: many timers of one handler, added in time order, most of them cancelled
+ * before they are due (a client's timeout per request: now + a constant).  A lane keeps
+ * them in a FIFO ring outside the heap; only its first live timer has an event in the heap.
+ * Adding and cancelling are O(1) with no heap traffic; a cancelled timer is dropped when it
+ * reaches the front.  Each timer takes its sequence number when added, so it fires at the
+ * same (time, seq) place among all events as an event scheduled then would: outputs are
+ * the same bytes as with sim_event_schedule.  When the front timer was cancelled, its event
+ * still runs at its time to move the lane on; that run is bookkeeping and is not counted
+ * in events_run.
+ */
+struct sim_lane_timer {
+    double time;
+    uint64_t seq;  /* reserved from the queue when added */
+    uint64_t arg;
+    uint64_t live; /* 1 pending, 0 cancelled or fired */
+};
+
+struct sim_lane {
+    struct sim *sim;
+    sim_event_fn *fn;            /* what a due timer runs: fn(sim, ctx, its arg) */
+    void *ctx;
+    struct sim_lane_timer *ring; /* [mask + 1], a power of two */
+    uint64_t mask;
+    uint64_t head, tail;         /* timers [head, tail) by absolute index */
+    sim_handle ev;               /* the heap event for timer `armed`, 0 when none */
+    uint64_t armed;
+    double last;                 /* time of the last timer added */
+};
+
+/* A lane of timers that run fn(sim, ctx, arg). */
+void sim_lane_init(struct sim_lane *l, struct sim *sim, sim_event_fn *fn, void *ctx);
+void sim_lane_fini(struct sim_lane *l);
+
+/* Add a timer at time at (>= now and >= the lane's last timer).  Returns its handle, never
+ * 0.  O(1); the ring doubles when full. */
+uint64_t sim_lane_add(struct sim_lane *l, double at, uint64_t arg);
+
+/* Cancel a pending timer.  Returns true if it was pending; a fired, cancelled or 0 handle
+ * is a no-op returning false.  O(1). */
+bool sim_lane_cancel(struct sim_lane *l, uint64_t h);
+
+/* Timers pending (not cancelled, not fired). */
+uint64_t sim_lane_pending(const struct sim_lane *l);
+
 #endif

@@ -72,12 +72,17 @@ void sim_queue_init(struct sim_queue *q)
     q->nslots = 0;
     q->free_head = NO_SLOT;
     q->next_seq = 0;
+    q->holders = NULL;
+    q->nholders = 0;
 }
 
 void sim_queue_fini(struct sim_queue *q)
 {
     free(q->heap_mem);
     free(q->slots);
+    free(q->holders);
+    q->holders = NULL;
+    q->nholders = 0;
     q->heap = NULL;
     q->heap_mem = NULL;
     q->slots = NULL;
@@ -227,6 +232,41 @@ sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, vo
     return handle_of(q, s);
 }
 
+uint64_t sim_queue_reserve_seq(struct sim_queue *q)
+{
+    return take_seq(q);
+}
+
+sim_handle sim_queue_push_seq(struct sim_queue *q, double time, uint64_t seq, sim_event_fn *fn,
+                              void *ctx, uint64_t arg)
+{
+    ELB_ASSERT(fn != NULL);
+    ELB_ASSERT(time >= 0.0); /* also false for NaN */
+    ELB_ASSERT(seq < q->next_seq);
+    uint32_t s = slot_alloc(q);
+    struct sim_queue_slot *sl = &q->slots[s];
+    sl->fn = fn;
+    sl->ctx = ctx;
+    sl->arg = arg;
+    sift_up(q, q->size++, sim_queue_tkey(time), seq << SIM_QUEUE_SLOT_BITS | s);
+    return handle_of(q, s);
+}
+
+void sim_queue_hold(struct sim_queue *q, struct sim_queue_holder h)
+{
+    q->holders = xrealloc(q->holders, (q->nholders + 1) * sizeof *q->holders);
+    q->holders[q->nholders++] = h;
+}
+
+void sim_queue_unhold(struct sim_queue *q, void *ctx)
+{
+    for (uint32_t i = 0; i < q->nholders; i++)
+        if (q->holders[i].ctx == ctx) {
+            q->holders[i] = q->holders[--q->nholders];
+            return;
+        }
+}
+
 /* Put (t, k) at position i, whose old entry is gone, and restore the heap around it. */
 static inline void move_to(struct sim_queue *q, size_t i, uint64_t t, uint64_t k)
 {
@@ -317,20 +357,65 @@ static int cmp_key(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+struct seq_set {
+    uint64_t *v;
+    size_t n, cap;
+};
+
+static void seq_collect(uint64_t *seq, void *arg)
+{
+    struct seq_set *set = arg;
+    if (set->n == set->cap) {
+        set->cap = set->cap ? 2 * set->cap : 64;
+        set->v = xrealloc(set->v, set->cap * sizeof *set->v);
+    }
+    set->v[set->n++] = *seq;
+}
+
+/* The rank of seq among the distinct sorted values of set. */
+static uint64_t seq_rank(const struct seq_set *set, uint64_t seq)
+{
+    size_t lo = 0, hi = set->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->v[mid] < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void seq_assign(uint64_t *seq, void *arg)
+{
+    *seq = seq_rank(arg, *seq);
+}
+
 void sim_queue_renumber(struct sim_queue *q)
 {
-    /* Sorting the keys sorts by old sequence number (keys are unique); the rank becomes
-     * the new sequence number.  Relative order is unchanged, so the heap stays valid. */
-    size_t n = q->size;
-    uint64_t *keys = xmalloc((n ? n : 1) * sizeof *keys);
-    for (size_t i = 0; i < n; i++)
-        keys[i] = q->heap[i].key;
-    qsort(keys, n, sizeof *keys, cmp_key);
-    /* Each entry is found through its slot's heap position. */
-    for (size_t r = 0; r < n; r++) {
-        uint32_t s = slot_of(keys[r]);
-        q->heap[q->slots[s].pos].key = (uint64_t)r << SIM_QUEUE_SLOT_BITS | s;
+    /* Every pending sequence number, the heap's and the holders' (a holder's entry may also
+     * be in the heap under the same number), sorted and made distinct; each becomes its
+     * rank.  Relative order is unchanged, so the heap stays valid. */
+    struct seq_set set = {0};
+    for (size_t i = 0; i < q->size; i++) {
+        uint64_t seq = q->heap[i].key >> SIM_QUEUE_SLOT_BITS;
+        seq_collect(&seq, &set);
     }
-    q->next_seq = n;
-    free(keys);
+    for (uint32_t h = 0; h < q->nholders; h++)
+        q->holders[h].visit(q->holders[h].ctx, seq_collect, &set);
+    qsort(set.v, set.n, sizeof *set.v, cmp_key);
+    size_t d = 0;
+    for (size_t i = 0; i < set.n; i++)
+        if (d == 0 || set.v[i] != set.v[d - 1])
+            set.v[d++] = set.v[i];
+    set.n = d;
+    for (size_t i = 0; i < q->size; i++) {
+        uint64_t k = q->heap[i].key;
+        q->heap[i].key = seq_rank(&set, k >> SIM_QUEUE_SLOT_BITS) << SIM_QUEUE_SLOT_BITS |
+                         slot_of(k);
+    }
+    for (uint32_t h = 0; h < q->nholders; h++)
+        q->holders[h].visit(q->holders[h].ctx, seq_assign, &set);
+    q->next_seq = set.n;
+    free(set.v);
 }

@@ -53,6 +53,14 @@ struct sim_queue_slot {
     uint32_t gen; /* bumped each time the slot is freed; part of the handle */
 };
 
+/* Something outside the heap that holds sequence numbers it reserved (sim/event.c's timer
+ * lanes): visit(ctx, fn, arg) calls fn(&seq, arg) on each of them, so that renumbering
+ * keeps them in order with the heap's. */
+struct sim_queue_holder {
+    void (*visit)(void *ctx, void (*fn)(uint64_t *seq, void *arg), void *arg);
+    void *ctx;
+};
+
 struct sim_queue {
     struct sim_queue_entry *heap; /* heap[0] is the earliest; heap + 1 is 64-byte aligned */
     void *heap_mem;               /* the allocation heap points into */
@@ -62,6 +70,8 @@ struct sim_queue {
     uint32_t nslots;    /* slots ever created */
     uint32_t free_head; /* first free slot, UINT32_MAX when none */
     uint64_t next_seq;  /* next sequence number */
+    struct sim_queue_holder *holders; /* [nholders] reserved sequence numbers outside */
+    uint32_t nholders;
 };
 
 /* What pop hands back: the event that is due. */
@@ -81,6 +91,19 @@ void sim_queue_fini(struct sim_queue *q);
 /* Insert; returns the new event's handle.  fn must not be NULL; time must be >= 0. */
 sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, void *ctx,
                           uint64_t arg);
+
+/* Take the next sequence number now, for an entry pushed later with sim_queue_push_seq: it
+ * will order among equal times as if pushed now.  Whoever keeps it must be registered with
+ * sim_queue_hold, so that renumbering reaches it. */
+uint64_t sim_queue_reserve_seq(struct sim_queue *q);
+
+/* Insert with a sequence number from sim_queue_reserve_seq. */
+sim_handle sim_queue_push_seq(struct sim_queue *q, double time, uint64_t seq, sim_event_fn *fn,
+                              void *ctx, uint64_t arg);
+
+/* Register (or, with sim_queue_unhold, forget) a holder of reserved sequence numbers. */
+void sim_queue_hold(struct sim_queue *q, struct sim_queue_holder h);
+void sim_queue_unhold(struct sim_queue *q, void *ctx);
 
 /* Remove the earliest entry into *out.  Returns false when empty. */
 bool sim_queue_pop(struct sim_queue *q, struct sim_queue_item *out);
@@ -131,8 +154,9 @@ static inline size_t sim_queue_size(const struct sim_queue *q)
     return q->size;
 }
 
-/* Renumber the pending sequence numbers 0..n-1 in their current order.  Called by push when
- * the sequence space runs out; exposed so a test can exercise it. */
+/* Renumber the pending sequence numbers (the heap's and the holders') 0..n-1 in their
+ * current order.  Called by push when the sequence space runs out; exposed so a test can
+ * exercise it. */
 void sim_queue_renumber(struct sim_queue *q);
 
 #endif

@@ -757,6 +757,139 @@ static void test_fini_frees_pending_events(void)
     sim_event_fini(&sim);
 }
 
+
+/* ---- timer lanes --------------------------------------------------------------------- */
+
+/* One world of the lane test: ticks every 0.5 s add a timer 2 s ahead (many ties with the
+ * ticks) and cancel a random pending one; a firing timer sometimes adds another (a retry).
+ * Run once with plain events and once with a lane: the same random draws must give the
+ * same log, entry for entry, and the same events_run. */
+enum { LW_MAX = 4096, LW_TICKS = 1200 };
+struct lane_world {
+    struct sim sim;
+    struct sim_lane lane;
+    bool use_lane;
+    gsl_rng *r;
+    uint64_t handle[LW_MAX];
+    bool pending[LW_MAX];
+    int ntimers;
+    double log_t[4 * LW_MAX];
+    int log_id[4 * LW_MAX];
+    int nlog;
+    bool renumber_at_600; /* renumber the queue (lanes included) mid-run */
+};
+
+static void lw_log(struct lane_world *w, int id)
+{
+    ELB_ASSERT(w->nlog < 4 * LW_MAX);
+    w->log_t[w->nlog] = sim_now(&w->sim);
+    w->log_id[w->nlog++] = id;
+}
+
+static void lw_timer(struct sim *sim, void *ctx, uint64_t arg);
+
+static void lw_add(struct lane_world *w)
+{
+    if (w->ntimers == LW_MAX)
+        return;
+    int id = w->ntimers++;
+    double at = sim_now(&w->sim) + 2.0;
+    w->handle[id] = w->use_lane ? sim_lane_add(&w->lane, at, (uint64_t)id)
+                                : sim_event_schedule(&w->sim, at, lw_timer, w, (uint64_t)id);
+    w->pending[id] = true;
+}
+
+static void lw_timer(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    struct lane_world *w = ctx;
+    w->pending[arg] = false;
+    lw_log(w, (int)arg);
+    if (gsl_rng_uniform(w->r) < 0.3)
+        lw_add(w);
+}
+
+static void lw_tick(struct sim *sim, void *ctx, uint64_t arg)
+{
+    struct lane_world *w = ctx;
+    lw_log(w, -1 - (int)arg);
+    lw_add(w);
+    if (w->ntimers > 0 && gsl_rng_uniform(w->r) < 0.7) {
+        int id = (int)gsl_rng_uniform_int(w->r, (unsigned long)w->ntimers);
+        bool was = w->use_lane ? sim_lane_cancel(&w->lane, w->handle[id])
+                               : sim_event_cancel(&w->sim, w->handle[id]);
+        CU_ASSERT_EQUAL(was, w->pending[id]);
+        w->pending[id] = false;
+    }
+    if (w->renumber_at_600 && arg == 600)
+        sim_queue_renumber(&sim->q);
+    if (arg + 1 < LW_TICKS)
+        sim_event_schedule(sim, 0.5 * (double)(arg + 1), lw_tick, w, arg + 1);
+}
+
+static struct lane_world *lw_run(bool use_lane, bool renumber)
+{
+    struct lane_world *w = calloc(1, sizeof *w);
+    w->use_lane = use_lane;
+    w->renumber_at_600 = renumber;
+    w->r = sim_rng_new(11, "test/queue/lane");
+    sim_event_init(&w->sim);
+    sim_lane_init(&w->lane, &w->sim, lw_timer, w);
+    sim_event_schedule(&w->sim, 0, lw_tick, w, 0);
+    sim_event_run(&w->sim);
+    return w;
+}
+
+static void lw_free(struct lane_world *w)
+{
+    sim_lane_fini(&w->lane);
+    sim_event_fini(&w->sim);
+    gsl_rng_free(w->r);
+    free(w);
+}
+
+static void lane_fires_in_the_same_order_as_plain_events(void)
+{
+    for (int renumber = 0; renumber < 2; renumber++) {
+        struct lane_world *a = lw_run(false, renumber), *b = lw_run(true, renumber);
+        CU_ASSERT(a->nlog > LW_TICKS + 500); /* timers did fire, between and on the ticks */
+        CU_ASSERT_EQUAL(a->nlog, b->nlog);
+        int same = a->nlog == b->nlog;
+        for (int i = 0; same && i < a->nlog; i++)
+            same = a->log_t[i] == b->log_t[i] && a->log_id[i] == b->log_id[i];
+        CU_ASSERT_TRUE(same);
+        CU_ASSERT_EQUAL(a->sim.events_run, b->sim.events_run);
+        CU_ASSERT_EQUAL(sim_lane_pending(&b->lane), 0);
+        lw_free(a);
+        lw_free(b);
+    }
+}
+
+static void lane_handles_are_stale_after_firing_or_cancelling(void)
+{
+    struct sim sim;
+    sim_event_init(&sim);
+    unsigned long ran = 0;
+    struct sim_lane l;
+    sim_lane_init(&l, &sim, count_fn, &ran);
+    uint64_t h[200];
+    for (int i = 0; i < 200; i++) /* past the first ring size: it grows */
+        h[i] = sim_lane_add(&l, 1.0 + 0.01 * i, (uint64_t)i);
+    CU_ASSERT_FALSE(sim_lane_cancel(&l, 0));
+    for (int i = 0; i < 200; i += 2)
+        CU_ASSERT_TRUE(sim_lane_cancel(&l, h[i]));
+    CU_ASSERT_FALSE(sim_lane_cancel(&l, h[0])); /* twice */
+    CU_ASSERT_EQUAL(sim_lane_pending(&l), 100);
+    CU_ASSERT_EQUAL(sim_event_pending(&sim), 1); /* one heap event for the whole lane */
+    sim_event_run(&sim);
+    CU_ASSERT_EQUAL(ran, 100);
+    CU_ASSERT_EQUAL(sim.events_run, 100); /* the cancelled front timer's wakeup is not counted */
+    CU_ASSERT_FALSE(sim_lane_cancel(&l, h[1])); /* fired */
+    CU_ASSERT_EQUAL(sim_event_pending(&sim), 0);
+    sim_lane_fini(&l);
+    sim_event_fini(&sim);
+}
+
 static CU_TestInfo queue_tests[] = {
     {"random_operations_pop_in_reference_order", test_random_operations_pop_in_reference_order},
     {"times_order_numerically_across_magnitudes",
@@ -784,6 +917,9 @@ static CU_TestInfo engine_tests[] = {
     {"drained_queue_holds_nothing_and_is_reusable",
      test_drained_queue_holds_nothing_and_is_reusable},
     {"fini_frees_pending_events", test_fini_frees_pending_events},
+    {"lane_fires_in_the_same_order_as_plain_events", lane_fires_in_the_same_order_as_plain_events},
+    {"lane_handles_are_stale_after_firing_or_cancelling",
+     lane_handles_are_stale_after_firing_or_cancelling},
     CU_TEST_INFO_NULL,
 };
 

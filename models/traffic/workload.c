@@ -36,6 +36,8 @@ static gsl_rng *named(struct env *env, const char *wl, const char *what)
     return sim_rng_new(env->seed, name);
 }
 
+static void on_timeout(struct sim *sim, void *ctx, uint64_t arg);
+
 struct workload *workload_new(struct env *env, uint32_t id, const struct sc_workload *cfg,
                               struct node *entry)
 {
@@ -51,6 +53,8 @@ struct workload *workload_new(struct env *env, uint32_t id, const struct sc_work
     wl->size_rng = named(env, cfg->name, "sizes");
     wl->name_hash = sim_rng_hash(cfg->name);
     sim_pool_init(&wl->clients, sizeof(struct client));
+    if (cfg->timeout_s > 0)
+        sim_lane_init(&wl->timers, &env->sim, on_timeout, wl);
     return wl;
 }
 
@@ -63,6 +67,7 @@ void workload_free(struct workload *wl)
     gsl_rng_free(wl->retry_rng);
     gsl_rng_free(wl->size_rng);
     sim_pool_fini(&wl->clients);
+    sim_lane_fini(&wl->timers);
     free(wl);
 }
 
@@ -96,7 +101,6 @@ static const char *draw_path(const struct workload *wl, gsl_rng *r)
     return c->paths[c->npaths - 1].path;
 }
 
-static void on_timeout(struct sim *sim, void *ctx, uint64_t arg);
 
 static void send_attempt(struct workload *wl, struct request *rq)
 {
@@ -107,8 +111,8 @@ static void send_attempt(struct workload *wl, struct request *rq)
     if (rq->attempt > 0)
         wl->retries++;
     if (wl->cfg->timeout_s > 0)
-        rq->timeout_ev = sim_event_after(&env->sim, wl->cfg->timeout_s, on_timeout, wl,
-                                         (uint64_t)(uintptr_t)rq);
+        rq->timeout_ev = sim_lane_add(&wl->timers, sim_now(&env->sim) + wl->cfg->timeout_s,
+                                      (uint64_t)(uintptr_t)rq);
     node_send(wl->entry, rq);
 }
 
@@ -350,7 +354,7 @@ void workload_response(struct workload *wl, struct request *rq)
         finish(wl, rq);
         return;
     }
-    sim_event_cancel(&env->sim, rq->timeout_ev);
+    sim_lane_cancel(&wl->timers, rq->timeout_ev);
     rq->timeout_ev = 0;
     wl->in_flight--;
     struct client *c = rq->client;

@@ -32,6 +32,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/traffic/arrivals.h"
+#include "sim/event.h"
 #include "sim/pool.h"
 #include "sim/sink.h"
 
@@ -82,6 +83,8 @@ struct workload {
     double ast_demand;              /* trace: demand of the pending arrival (NAN = draw) */
     const char *ast_path;           /* trace: path of the pending arrival */
     struct sim_pool clients;        /* struct client */
+    struct sim_lane timers;         /* client timeouts (timeout_s > 0): now + timeout_s per
+                                     * attempt, almost all cancelled by the response */
     uint64_t name_hash;             /* mixes into flow hashes */
     struct sim_sink latency;        /* successful requests' latency, s */
     double measure_from_s;          /* s: requests first sent from then on are measured */
