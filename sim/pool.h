@@ -2,8 +2,8 @@
  * pool — fixed-size objects recycled through a free list.
  *
  * Requests, flows and other short-lived model objects come from pools, so the steady state
- * of a run allocates nothing.  Memory is taken in chunks of doubling size and returned only
- * by sim_pool_fini; objects never move, so pointers to them stay valid.
+ * of a run allocates nothing.  Memory is taken in chunks of doubling size up to about 1 MiB
+ * (so at most that much is held ahead of need) and returned only by sim_pool_fini; objects never move, so pointers to them stay valid.
  *
  * Built with POOL_DEBUG=1, every get is a calloc and every put a free, so ASan and valgrind
  * see each object's lifetime (use after put, leaks).

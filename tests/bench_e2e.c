@@ -4,8 +4,12 @@
  *   e2e_alb_lor_100   100 single-vCPU targets behind an ALB with least outstanding
  *                     requests at rho = 0.9 (realistic LB latency): simulated requests per
  *                     wall second, model only (no output files).
- *   e2e_rss           peak RSS of the same run for a simulated duration D and 10 D, each in
- *                     its own process: memory must not grow with the run's length.
+ *   e2e_rss           the run's own memory (peak RSS less the RSS before the world starts,
+ *                     measured in a freshly exec'd process, so nothing of this one counts):
+ *                     the e2e_alb_lor_100 run for D and 10 D (it must not grow with the
+ *                     run's length), and bytes per request in flight: one slow target fed
+ *                     10x faster than it serves, so requests pile up (about 9,500 more each
+ *                     simulated second), 1 s against 10 s.
  *   e2e_nlb_flows     an NLB (TCP, three zones, flow_hash) holding about 10^6 flows open at
  *                     once: poisson connections, 11 requests each with 10 s think times, so
  *                     by Little's law 10^4/s x 100 s = 10^6 concurrent flows.  After a warm-up
@@ -78,19 +82,66 @@ static double run(double duration, uint64_t *requests, uint64_t *events)
     return wall;
 }
 
-static long child_rss_kb(double duration)
+/* Requests pile up at one target: 10,000/s arrive, it serves 500/s. */
+static const char piled[] =
+    "workloads:\n"
+    "  - { name: w, entry: lb, arrivals: 'poisson(rate=10000/s)', demand: const(1ms) }\n"
+    "load_balancers:\n"
+    "  - { name: lb, zones: [a], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+    "target_groups:\n"
+    "  - { name: tg, targets: [ { kind: ec2, vcpus: 1, speed: 0.5, count: 1 } ] }\n";
+
+/* A /proc/self/status field in KB ("VmRSS", "VmHWM"), -1 if absent. */
+static long status_kb(const char *field)
 {
-    pid_t pid = fork();
-    if (pid == 0) {
-        uint64_t r, e;
-        run(duration, &r, &e);
-        _exit(0);
-    }
-    int st;
-    struct rusage ru;
-    if (wait4(pid, &st, 0, &ru) < 0)
-        return -1;
-    return ru.ru_maxrss;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long v = -1;
+    size_t n = strlen(field);
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, field, n) && line[n] == ':')
+            v = strtol(line + n + 1, NULL, 10);
+    if (f)
+        fclose(f);
+    return v;
+}
+
+/* In the child (bench_e2e --rss-child WHICH DURATION): load the scenario, note the RSS,
+ * run, print "RSS_BEFORE_KB PEAK_KB IN_FLIGHT". */
+static int rss_child(const char *which, double duration)
+{
+    char set[64];
+    snprintf(set, sizeof set, "duration=%.0fs", duration);
+    char *sets[] = {set};
+    struct scenario *sc;
+    if (scenario_load_string(strcmp(which, "piled") ? lor100 : piled, "bench", sets, 1, &sc))
+        return 1;
+    struct world *w = world_new(sc, 1);
+    long before = status_kb("VmRSS");
+    world_start(w);
+    sim_event_run_until(&w->env.sim, sc->duration_s);
+    printf("%ld %ld %lld\n", before, status_kb("VmHWM"), (long long)w->workloads[0]->in_flight);
+    world_free(w);
+    scenario_free(sc);
+    return 0;
+}
+
+/* The run's own peak memory in KB (peak less the RSS before it started), from a fresh
+ * process; *in_flight: requests in flight at its end. */
+static long child_rss_kb(const char *which, double duration, long long *in_flight)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "/proc/%ld/exe --rss-child %s %.0f", (long)getpid(), which,
+             duration);
+    FILE *p = popen(cmd, "r");
+    long before = 0, peak = 0;
+    long long fl = 0;
+    int got = p ? fscanf(p, "%ld %ld %lld", &before, &peak, &fl) : 0;
+    if (p)
+        pclose(p);
+    if (in_flight)
+        *in_flight = fl;
+    return got == 3 ? peak - before : -1;
 }
 
 /* e2e_nlb_flows: 10^4 connections/s, each 11 requests with 10 exponential think times of
@@ -325,14 +376,20 @@ static void bench_alb_lor(FILE *csv)
     double rps = (double)req / wall;
     printf("e2e_alb_lor_100   %.2f M simulated requests/s  (%.1f M events/s, %llu requests, "
            "%.2f s)\n", rps / 1e6, (double)ev / wall / 1e6, (unsigned long long)req, wall);
-    long a = child_rss_kb(100), b = child_rss_kb(1000);
-    printf("e2e_rss           peak RSS %ld KB at 100 s, %ld KB at 1000 s simulated (%+.1f%%)\n", a,
-           b, 100.0 * (double)(b - a) / (double)a);
+    long a = child_rss_kb("lor", 100, NULL), b = child_rss_kb("lor", 1000, NULL);
+    printf("e2e_rss           the run's own peak memory %ld KB at 100 s, %ld KB at 1000 s "
+           "simulated (%+ld KB)\n", a, b, b - a);
+    long long f1, f10;
+    long p1 = child_rss_kb("piled", 1, &f1), p10 = child_rss_kb("piled", 10, &f10);
+    double per = f10 > f1 ? 1024.0 * (double)(p10 - p1) / (double)(f10 - f1) : 0;
+    printf("e2e_rss           %.0f bytes per request in flight (%lld vs %lld in flight: "
+           "%ld KB vs %ld KB)\n", per, f10, f1, p10, p1);
     if (csv) {
         fprintf(csv, "e2e_alb_lor_100,targets=100 rho=0.9,%.0f,requests/s\n", rps);
         fprintf(csv, "e2e_alb_lor_100,targets=100 rho=0.9,%.0f,events/s\n", (double)ev / wall);
         fprintf(csv, "e2e_rss,duration=100s,%ld,KB\n", a);
         fprintf(csv, "e2e_rss,duration=1000s,%ld,KB\n", b);
+        fprintf(csv, "e2e_rss,in flight,%.0f,bytes/request\n", per);
     }
 }
 
@@ -350,6 +407,8 @@ static bool wanted(const char *name, int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    if (argc == 4 && !strcmp(argv[1], "--rss-child"))
+        return rss_child(argv[2], atof(argv[3]));
     FILE *csv = argc > 1 && strcmp(argv[1], "-") ? fopen(argv[1], "a") : NULL;
     if (wanted("e2e_alb_lor_100", argc, argv) || wanted("e2e_rss", argc, argv))
         bench_alb_lor(csv);
