@@ -23,10 +23,10 @@
  *                     an ALB, for round_robin, least_outstanding_requests and power_of_d: a
  *                     fixed 10^5 requests/s with demand scaled so that rho = 0.9 at every
  *                     size.  Two run lengths (2 s and 8 s simulated), each in its own
- *                     process: the marginal cost per request is the wall-time difference
- *                     over the extra requests; the fixed cost per target is what is left
- *                     of the short run, over the targets; bytes per target are the peak
- *                     RSS above the 100-target run's, over the extra targets.
+ *                     process: the marginal cost per request is the difference in CPU time
+ *                     (user + system) over the extra requests; the fixed cost is what is
+ *                     left of the short run, and per target it and the peak RSS are taken
+ *                     above the 100-target run's, over the extra targets.
  *
  * Usage: bench_e2e [CSV [NAME...]]   (appends rows `benchmark,param,value,unit` to CSV, "-"
  * for none; NAMEs pick benchmarks by name prefix, e.g. `bench_e2e - e2e_asg`; default all)
@@ -342,7 +342,8 @@ static const char targets_fmt[] =
 #define TARGETS_LONG_S 8.0
 
 struct targets_result {
-    double wall;     /* s: run_scenario, from load to outputs written */
+    double wall;     /* s: CPU time (user + system) of run_scenario, from load to outputs
+                      * written: on a shared machine, steadier than wall time */
     double requests; /* simulated requests */
     double rss_kb;   /* peak RSS of the process that ran it */
 };
@@ -368,7 +369,7 @@ static int targets_child(const char *algo, int n, double duration, struct target
         snprintf(dur, sizeof dur, "duration=%.0fs", duration);
         snprintf(dir, sizeof dir, "/tmp/elbsim-bench-targets-%d", (int)getpid());
         char *sets[] = {dur};
-        double t0 = now_s();
+        double t0 = cpu_s();
         struct scenario *sc;
         if (scenario_load_string(text, "bench", sets, 1, &sc))
             _exit(1);
@@ -379,7 +380,7 @@ static int targets_child(const char *algo, int n, double duration, struct target
         *r = (struct targets_result){.requests = summary_get(s, "workload", "w", "requests")};
         summary_free(s);
         scenario_free(sc);
-        r->wall = now_s() - t0;
+        r->wall = cpu_s() - t0;
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         r->rss_kb = (double)ru.ru_maxrss;
@@ -406,7 +407,7 @@ static void bench_targets(FILE *csv)
                                         "power_of_d"};
     static const int sizes[] = {100, 10000, 100000};
     for (size_t a = 0; a < sizeof algos / sizeof algos[0]; a++) {
-        double rss100 = 0;
+        double rss100 = 0, fixed100 = 0;
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             int n = sizes[k];
             struct targets_result sh, lg;
@@ -417,19 +418,24 @@ static void bench_targets(FILE *csv)
             }
             double ns = 1e9 * (lg.wall - sh.wall) / (lg.requests - sh.requests);
             double fixed = sh.wall - ns * 1e-9 * sh.requests;
-            double us_t = 1e6 * fixed / n;
-            if (n == sizes[0])
+            if (n == sizes[0]) {
                 rss100 = sh.rss_kb;
+                fixed100 = fixed;
+            }
+            double us_t = n > sizes[0] ? 1e6 * (fixed - fixed100) / (n - sizes[0]) : 0;
             double bytes_t = n > sizes[0] ? 1024.0 * (sh.rss_kb - rss100) / (n - sizes[0]) : 0;
             printf("e2e_targets       %-26s %6d targets: %5.0f ns/request marginal, fixed "
-                   "%.3f s = %.2f us/target, %.0f bytes/target (RSS %.0f MB)\n",
+                   "%.3f s, %.2f us and %.0f bytes per target (RSS %.0f MB)\n",
                    algos[a], n, ns, fixed, us_t, bytes_t, sh.rss_kb / 1024.0);
             if (csv) {
                 fprintf(csv, "e2e_targets,%s targets=%d,%.0f,ns/request\n", algos[a], n, ns);
-                fprintf(csv, "e2e_targets,%s targets=%d,%.3f,us/target\n", algos[a], n, us_t);
-                if (n > sizes[0])
+                fprintf(csv, "e2e_targets,%s targets=%d,%.4f,fixed_s\n", algos[a], n, fixed);
+                if (n > sizes[0]) {
+                    fprintf(csv, "e2e_targets,%s targets=%d,%.3f,us/target\n", algos[a], n,
+                            us_t);
                     fprintf(csv, "e2e_targets,%s targets=%d,%.0f,bytes/target\n", algos[a], n,
                             bytes_t);
+                }
             }
         }
     }
