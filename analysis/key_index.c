@@ -6,8 +6,11 @@
 
 #include "sim/xalloc.h"
 
-/* FNV-1a over the three strings with a separator byte, so ("ab","c") != ("a","bc"). */
-static uint64_t key_hash(const char *scope, const char *name, const char *metric)
+/* FNV-1a over the three strings with a separator byte, so ("ab","c") != ("a","bc"), then a
+ * multiplicative mix whose top bits are the tag: FNV-1a's low bits depend only on the low
+ * bits of the bytes, so names that differ in a digit ("web/17", "web/71") would crowd
+ * into neighbouring slots and linear probing degrade to long runs. */
+static uint32_t key_tag(const char *scope, const char *name, const char *metric)
 {
     uint64_t h = 14695981039346656037ull;
     const char *parts[3] = {scope, name, metric};
@@ -16,41 +19,72 @@ static uint64_t key_hash(const char *scope, const char *name, const char *metric
             h = (h ^ *c) * 1099511628211ull;
         h = (h ^ 0x1f) * 1099511628211ull;
     }
-    return h;
+    h ^= h >> 29;
+    return (uint32_t)((h * 0x9e3779b97f4a7c15ull) >> 32);
 }
 
-static void put(struct key_index_slot *slots, size_t nslots, struct key_index_slot e)
+/* The home slot of tag in a table of 2^bits slots: its top bits. */
+static size_t home(uint32_t tag, unsigned bits)
+{
+    return (size_t)(tag >> (32 - bits));
+}
+
+/* Store e in its home slot or the next free one; rehashing reads only the slots. */
+static void put(struct key_index_slot *slots, size_t nslots, unsigned bits,
+                struct key_index_slot e)
 {
     size_t mask = nslots - 1;
-    size_t i = (size_t)key_hash(e.scope, e.name, e.metric) & mask;
+    size_t i = home(e.tag, bits);
     while (slots[i].id >= 0)
         i = (i + 1) & mask;
     slots[i] = e;
 }
 
-static void grow(struct key_index *x)
+/* Rehash into 2^bits slots. */
+static void resize(struct key_index *x, unsigned bits)
 {
-    size_t n = x->nslots ? 2 * x->nslots : 64;
+    ELB_ASSERT(bits <= 32);
+    size_t n = (size_t)1 << bits;
     struct key_index_slot *slots = xmalloc(n * sizeof *slots);
     for (size_t i = 0; i < n; i++)
         slots[i].id = -1;
     for (size_t i = 0; i < x->nslots; i++)
         if (x->slots[i].id >= 0)
-            put(slots, n, x->slots[i]);
+            put(slots, n, bits, x->slots[i]);
     free(x->slots);
     x->slots = slots;
     x->nslots = n;
+    x->bits = bits;
+}
+
+static void keys_reserve(struct key_index *x, size_t n)
+{
+    if (n <= x->kcap)
+        return;
+    x->kcap = n;
+    x->keys = xrealloc(x->keys, n * sizeof *x->keys);
+}
+
+void key_index_reserve(struct key_index *x, size_t n)
+{
+    unsigned bits = x->bits ? x->bits : 6;
+    while (((size_t)1 << bits) < 2 * n)
+        bits++;
+    if (bits != x->bits)
+        resize(x, bits);
+    keys_reserve(x, n);
 }
 
 void key_index_init(struct key_index *x)
 {
     *x = (struct key_index){0};
-    grow(x);
+    resize(x, 6);
 }
 
 void key_index_fini(struct key_index *x)
 {
     free(x->slots);
+    free(x->keys);
     *x = (struct key_index){0};
 }
 
@@ -58,11 +92,14 @@ int key_index_find(const struct key_index *x, const char *scope, const char *nam
                    const char *metric)
 {
     size_t mask = x->nslots - 1;
-    for (size_t i = (size_t)key_hash(scope, name, metric) & mask; x->slots[i].id >= 0;
-         i = (i + 1) & mask) {
-        const struct key_index_slot *e = &x->slots[i];
-        if (!strcmp(e->scope, scope) && !strcmp(e->name, name) && !strcmp(e->metric, metric))
-            return e->id;
+    uint32_t tag = key_tag(scope, name, metric);
+    for (size_t i = home(tag, x->bits); x->slots[i].id >= 0; i = (i + 1) & mask) {
+        if (x->slots[i].tag != tag)
+            continue;
+        int id = x->slots[i].id;
+        const struct key_index_key *k = &x->keys[id];
+        if (!strcmp(k->scope, scope) && !strcmp(k->name, name) && !strcmp(k->metric, metric))
+            return id;
     }
     return -1;
 }
@@ -72,7 +109,10 @@ void key_index_add(struct key_index *x, const char *scope, const char *name, con
 {
     ELB_ASSERT(id >= 0);
     if (2 * (x->n + 1) > x->nslots)
-        grow(x);
-    put(x->slots, x->nslots, (struct key_index_slot){scope, name, metric, id});
+        resize(x, x->bits + 1);
+    if ((size_t)id >= x->kcap)
+        keys_reserve(x, x->kcap > (size_t)id ? x->kcap : 2 * (size_t)id + 16);
+    x->keys[id] = (struct key_index_key){scope, name, metric};
+    put(x->slots, x->nslots, x->bits, (struct key_index_slot){key_tag(scope, name, metric), id});
     x->n++;
 }

@@ -18,7 +18,7 @@
 #include "sim/xalloc.h"
 
 struct series {
-    char *scope, *name, *metric; /* owned */
+    char *scope, *name, *metric; /* owned: one block, from scope */
     double value;                /* current interval's value, valid when has */
     bool has;
 };
@@ -85,9 +85,25 @@ int series_add(struct series_set *s, const char *scope, const char *name, const 
     }
     id = s->n++;
     struct series *e = &s->v[id];
-    *e = (struct series){xstrdup(scope), xstrdup(name), xstrdup(metric), 0.0, false};
+    char *n2, *m2;
+    char *s2 = text_dup3(scope, name, metric, &n2, &m2); /* one block per series */
+    *e = (struct series){s2, n2, m2, 0.0, false};
     key_index_add(&s->index, e->scope, e->name, e->metric, id);
     return id;
+}
+
+void series_reserve(struct series_set *s, int n)
+{
+    if (n > s->cap) {
+        s->cap = n;
+        s->v = xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
+    }
+    key_index_reserve(&s->index, (size_t)n);
+}
+
+int series_count(const struct series_set *s)
+{
+    return s->n;
 }
 
 void series_set(struct series_set *s, int id, double v)
@@ -214,11 +230,8 @@ void series_free(struct series_set *s)
     if (!s)
         return;
     series_abort(s);
-    for (int id = 0; id < s->n; id++) {
-        free(s->v[id].scope);
-        free(s->v[id].name);
-        free(s->v[id].metric);
-    }
+    for (int id = 0; id < s->n; id++)
+        free(s->v[id].scope); /* the block of all three */
     free(s->v);
     key_index_fini(&s->index);
     free(s->dir);

@@ -34,6 +34,13 @@ int series_open(struct series_set *s);
  * series_open, also between flushes. */
 int series_add(struct series_set *s, const char *scope, const char *name, const char *metric);
 
+/* Make room for n series in all (a count known in advance) so that adding them does not
+ * grow the tables step by step; optional, never shrinks. */
+void series_reserve(struct series_set *s, int n);
+
+/* Number of series defined. */
+int series_count(const struct series_set *s);
+
 /* Set series id's value for the current interval (last call wins).  NaN means no data. */
 void series_set(struct series_set *s, int id, double v);
 

@@ -27,6 +27,9 @@ struct summary *summary_new(void);
 /* Free s and its rows (NULL is fine). */
 void summary_free(struct summary *s);
 
+/* Make room for n rows in all (a count known in advance); optional, never shrinks. */
+void summary_reserve(struct summary *s, int n);
+
 /* Add a row (strings copied), or replace the value of an existing one.  v may be NaN (no
  * data: an empty CSV field, "-" in the table). */
 void summary_add(struct summary *s, const char *scope, const char *name, const char *metric,

@@ -70,3 +70,15 @@ char *text_join_path(const char *dir, const char *file)
     memcpy(p + a + 1, file, b + 1);
     return p;
 }
+
+char *text_dup3(const char *a, const char *b, const char *c, char **b2, char **c2)
+{
+    size_t la = strlen(a) + 1, lb = strlen(b) + 1, lc = strlen(c) + 1;
+    char *p = xmalloc(la + lb + lc);
+    memcpy(p, a, la);
+    memcpy(p + la, b, lb);
+    memcpy(p + la + lb, c, lc);
+    *b2 = p + la;
+    *c2 = p + la + lb;
+    return p;
+}

@@ -25,4 +25,8 @@ void text_appendf(char *buf, size_t n, size_t *used, const char *fmt, ...)
 /* "dir/file", newly allocated (caller frees). */
 char *text_join_path(const char *dir, const char *file);
 
+/* Copies of three strings in one allocation: returns the first copy (the block the caller
+ * frees, once, with free) and sets *b2 and *c2 to the others inside it. */
+char *text_dup3(const char *a, const char *b, const char *c, char **b2, char **c2);
+
 #endif

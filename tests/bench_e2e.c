@@ -22,6 +22,15 @@
  *                     tracking at 50 % CPU, 2 to 60 c5.large: wall time for the day (target:
  *                     under a minute), simulated requests and events per wall second, peak
  *                     in-service instances, scaling activities.
+ *   e2e_targets       `elbsim run` as a user runs it (outputs written to a scratch folder
+ *                     under /tmp) with 100, 10,000 and 100,000 single-vCPU targets behind
+ *                     an ALB, for round_robin, least_outstanding_requests and power_of_d: a
+ *                     fixed 10^5 requests/s with demand scaled so that rho = 0.9 at every
+ *                     size.  Two run lengths (2 s and 8 s simulated), each in its own
+ *                     process: the marginal cost per request is the difference in CPU time
+ *                     (user + system) over the extra requests; the fixed cost is what is
+ *                     left of the short run, and per target it and the peak RSS are taken
+ *                     above the 100-target run's, over the extra targets.
  *
  * Usage: bench_e2e [CSV [NAME...]]   (appends rows `benchmark,param,value,unit` to CSV, "-"
  * for none; NAMEs pick benchmarks by name prefix, e.g. `bench_e2e - e2e_asg`; default all)
@@ -38,11 +47,13 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "analysis/summary.h"
 #include "models/scaling/asg.h"
 #include "models/elb/lb.h"
 #include "models/scenario/scenario.h"
 #include "models/traffic/workload.h"
 #include "models/scenario/world.h"
+#include "sim/cli/run.h"
 
 static const char lor100[] =
     "duration: 1000s\n"
@@ -367,6 +378,120 @@ static void bench_asg_diurnal(FILE *csv)
     scenario_free(sc);
 }
 
+/* e2e_targets: 10^5 requests/s of mean demand 0.9 n / 10^5 s on n single-vCPU targets. */
+static const char targets_fmt[] =
+    "name: targets\n"
+    "workloads:\n"
+    "  - { name: w, entry: lb, arrivals: 'poisson(rate=100000/s)', demand: 'exp(mean=%.9gs)' }\n"
+    "load_balancers:\n"
+    "  - { name: lb, zones: [a, b], listeners: [ { rules: [ { forward: tg } ] } ] }\n"
+    "target_groups:\n"
+    "  - { name: tg, algorithm: %s,\n"
+    "      targets: [ { kind: ec2, vcpus: 1, speed: 1.0, count: %d } ] }\n";
+
+#define TARGETS_SHORT_S 2.0
+#define TARGETS_LONG_S 8.0
+
+struct targets_result {
+    double wall;     /* s: CPU time (user + system) of run_scenario, from load to outputs
+                      * written: on a shared machine, steadier than wall time */
+    double requests; /* simulated requests */
+    double rss_kb;   /* peak RSS of the process that ran it */
+};
+
+/* One `elbsim run` of n targets for duration simulated seconds, in a child process. */
+static int targets_child(const char *algo, int n, double duration, struct targets_result *r)
+{
+    int fd[2];
+    if (pipe(fd) < 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        static char text[1024];
+        snprintf(text, sizeof text, targets_fmt, 0.9 * n / 1e5, algo, n);
+        char dur[64], dir[64];
+        snprintf(dur, sizeof dur, "duration=%.0fs", duration);
+        snprintf(dir, sizeof dir, "/tmp/elbsim-bench-targets-%d", (int)getpid());
+        char *sets[] = {dur};
+        double t0 = cpu_s();
+        struct scenario *sc;
+        if (scenario_load_string(text, "bench", sets, 1, &sc))
+            _exit(1);
+        struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true};
+        struct summary *s;
+        if (run_scenario(sc, &o, &s))
+            _exit(1);
+        *r = (struct targets_result){.requests = summary_get(s, "workload", "w", "requests")};
+        summary_free(s);
+        scenario_free(sc);
+        r->wall = cpu_s() - t0;
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        r->rss_kb = (double)ru.ru_maxrss;
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        if (system(cmd) != 0)
+            _exit(1);
+        ssize_t k = write(fd[1], r, sizeof *r);
+        _exit(k == (ssize_t)sizeof *r ? 0 : 1);
+    }
+    close(fd[1]);
+    ssize_t k = read(fd[0], r, sizeof *r);
+    close(fd[0]);
+    int st;
+    if (waitpid(pid, &st, 0) < 0 || k != (ssize_t)sizeof *r || !WIFEXITED(st) ||
+        WEXITSTATUS(st) != 0)
+        return -1;
+    return 0;
+}
+
+static void bench_targets(FILE *csv)
+{
+    static const char *const algos[] = {"round_robin", "least_outstanding_requests",
+                                        "power_of_d"};
+    static const int sizes[] = {100, 10000, 100000};
+    for (size_t a = 0; a < sizeof algos / sizeof algos[0]; a++) {
+        double rss100 = 0, fixed100 = 0;
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            int n = sizes[k];
+            struct targets_result sh, lg;
+            if (targets_child(algos[a], n, TARGETS_SHORT_S, &sh) ||
+                targets_child(algos[a], n, TARGETS_LONG_S, &lg)) {
+                printf("e2e_targets       %s %d: run failed\n", algos[a], n);
+                continue;
+            }
+            double ns = 1e9 * (lg.wall - sh.wall) / (lg.requests - sh.requests);
+            double fixed = sh.wall - ns * 1e-9 * sh.requests;
+            if (n == sizes[0]) {
+                rss100 = sh.rss_kb;
+                fixed100 = fixed;
+            }
+            double us_t = n > sizes[0] ? 1e6 * (fixed - fixed100) / (n - sizes[0]) : 0;
+            double bytes_t = n > sizes[0] ? 1024.0 * (sh.rss_kb - rss100) / (n - sizes[0]) : 0;
+            printf("e2e_targets       %-26s %6d targets: %5.0f ns/request marginal, fixed "
+                   "%.3f s, %.2f us and %.0f bytes per target (RSS %.0f MB)\n",
+                   algos[a], n, ns, fixed, us_t, bytes_t, sh.rss_kb / 1024.0);
+            if (csv) {
+                fprintf(csv, "e2e_targets,%s targets=%d,%.0f,ns/request\n", algos[a], n, ns);
+                fprintf(csv, "e2e_targets,%s targets=%d,%.4f,fixed_s\n", algos[a], n, fixed);
+                if (n > sizes[0]) {
+                    fprintf(csv, "e2e_targets,%s targets=%d,%.3f,us/target\n", algos[a], n,
+                            us_t);
+                    fprintf(csv, "e2e_targets,%s targets=%d,%.0f,bytes/target\n", algos[a], n,
+                            bytes_t);
+                }
+            }
+        }
+    }
+}
+
 /* e2e_alb_lor_100 and e2e_rss. */
 static void bench_alb_lor(FILE *csv)
 {
@@ -416,6 +541,8 @@ int main(int argc, char **argv)
         bench_nlb_flows(csv);
     if (wanted("e2e_asg_diurnal", argc, argv))
         bench_asg_diurnal(csv);
+    if (wanted("e2e_targets", argc, argv))
+        bench_targets(csv);
     if (csv)
         fclose(csv);
     return 0;

@@ -73,6 +73,45 @@ static void csv_is_sorted_by_scope_order_then_natural_name_and_metric(void)
     summary_free(s);
 }
 
+/* A fleet's rows come in per-target blocks in name order (the fast path); a name whose rows
+ * were added apart, and blocks out of order, sort as one. */
+static void rows_sort_the_same_in_blocks_apart_or_reserved(void)
+{
+    struct summary *s = summary_new();
+    summary_reserve(s, 3000);
+    char name[32];
+    for (int i = 1; i <= 500; i++) {
+        snprintf(name, sizeof name, "web/%d", i);
+        summary_add(s, "target", name, "utilization", i);
+        summary_add(s, "target", name, "completed", i);
+    }
+    const char *path = unit_tmpdir_path("fleet.csv");
+    CU_ASSERT_EQUAL_FATAL(summary_write_csv(s, path), 0);
+    char *got = unit_slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    CU_ASSERT(!strncmp(got, "scope,name,metric,value\ntarget,web/1,completed,1\n"
+                            "target,web/1,utilization,1\ntarget,web/2,completed,2\n", 101));
+    free(got);
+    summary_free(s);
+
+    s = summary_new();
+    summary_add(s, "target", "web/2", "utilization", 1);
+    summary_add(s, "target", "web/1", "requests", 2);
+    summary_add(s, "target", "web/2", "completed", 3); /* web/2 again, apart */
+    summary_add(s, "run", "", "cost_usd", 4);
+    CU_ASSERT_EQUAL_FATAL(summary_write_csv(s, path), 0);
+    got = unit_slurp(path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    CU_ASSERT_STRING_EQUAL(got, "scope,name,metric,value\n"
+                                "run,,cost_usd,4\n"
+                                "target,web/1,requests,2\n"
+                                "target,web/2,completed,3\n"
+                                "target,web/2,utilization,1\n");
+    free(got);
+    unlink(path);
+    summary_free(s);
+}
+
 static void write_to_missing_folder_fails(void)
 {
     struct summary *s = summary_new();
@@ -120,6 +159,8 @@ static CU_TestInfo summary_tests[] = {
     {"get_returns_value_or_nan", get_returns_value_or_nan},
     {"csv_is_sorted_by_scope_order_then_natural_name_and_metric",
      csv_is_sorted_by_scope_order_then_natural_name_and_metric},
+    {"rows_sort_the_same_in_blocks_apart_or_reserved",
+     rows_sort_the_same_in_blocks_apart_or_reserved},
     {"write_to_missing_folder_fails", write_to_missing_folder_fails},
     {"table_shows_units_and_aligns_columns", table_shows_units_and_aligns_columns},
     CU_TEST_INFO_NULL,

@@ -105,6 +105,7 @@ static void sync_targets(struct run *r)
     struct world *w = r->w;
     if (w->targets.n <= r->ntgt_meas)
         return;
+    series_reserve(r->series, series_count(r->series) + 4 * (int)(w->targets.n - r->ntgt_meas));
     if (w->targets.n > r->tg_t_cap) {
         uint32_t cap = r->tg_t_cap ? r->tg_t_cap : 16;
         while (cap < w->targets.n)

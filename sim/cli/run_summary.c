@@ -109,6 +109,7 @@ struct summary *run_make_summary(struct run *r)
     double now = sim_now(&w->env.sim);
     double span = sc->duration_s - sc->warmup_s;
     struct summary *s = summary_new();
+    summary_reserve(s, 6 * (int)r->ntgt_meas + 256); /* the targets' rows and the rest */
     struct hist all;
     hist_init(&all);
     struct wl_measured tot = {0};
