@@ -47,6 +47,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "analysis/outdir.h"
 #include "analysis/summary.h"
 #include "models/scaling/asg.h"
 #include "models/elb/lb.h"
@@ -240,8 +241,9 @@ static void nlb_run(double rate, struct nlb_result *r)
     scenario_free(sc);
 }
 
-/* nlb_run in a child process, so its peak RSS is its own; 0 on success. */
-static int nlb_child(double rate, struct nlb_result *r)
+/* fn(arg, out) in a child process, so its peak RSS is its own; the child sends *out (n
+ * bytes) back through a pipe.  0 on success, -1 if the child failed. */
+static int in_child(int (*fn)(const void *arg, void *out), const void *arg, void *out, size_t n)
 {
     int fd[2];
     if (pipe(fd) < 0)
@@ -255,18 +257,30 @@ static int nlb_child(double rate, struct nlb_result *r)
     }
     if (pid == 0) {
         close(fd[0]);
-        nlb_run(rate, r);
-        ssize_t k = write(fd[1], r, sizeof *r);
-        _exit(k == (ssize_t)sizeof *r ? 0 : 1);
+        if (fn(arg, out))
+            _exit(1);
+        ssize_t k = write(fd[1], out, n);
+        _exit(k == (ssize_t)n ? 0 : 1);
     }
     close(fd[1]);
-    ssize_t k = read(fd[0], r, sizeof *r);
+    ssize_t k = read(fd[0], out, n);
     close(fd[0]);
     int st;
-    if (waitpid(pid, &st, 0) < 0 || k != (ssize_t)sizeof *r || !WIFEXITED(st) ||
-        WEXITSTATUS(st) != 0)
+    if (waitpid(pid, &st, 0) < 0 || k != (ssize_t)n || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
         return -1;
     return 0;
+}
+
+static int nlb_in_child(const void *arg, void *out)
+{
+    nlb_run(*(const double *)arg, out);
+    return 0;
+}
+
+/* nlb_run in a child process, so its peak RSS is its own; 0 on success. */
+static int nlb_child(double rate, struct nlb_result *r)
+{
+    return in_child(nlb_in_child, &rate, r, sizeof *r);
 }
 
 static void bench_nlb_flows(FILE *csv)
@@ -399,57 +413,45 @@ struct targets_result {
     double rss_kb;   /* peak RSS of the process that ran it */
 };
 
+struct targets_job {
+    const char *algo;
+    int n;
+    double duration;
+};
+
+static int targets_run(const void *arg, void *out)
+{
+    const struct targets_job *j = arg;
+    struct targets_result *r = out;
+    static char text[1024];
+    snprintf(text, sizeof text, targets_fmt, 0.9 * j->n / 1e5, j->algo, j->n);
+    char dur[64], dir[64];
+    snprintf(dur, sizeof dur, "duration=%.0fs", j->duration);
+    snprintf(dir, sizeof dir, "/tmp/elbsim-bench-targets-%d", (int)getpid());
+    char *sets[] = {dur};
+    double t0 = cpu_s();
+    struct scenario *sc;
+    if (scenario_load_string(text, "bench", sets, 1, &sc))
+        return -1;
+    struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true};
+    struct summary *s;
+    if (run_scenario(sc, &o, &s))
+        return -1;
+    *r = (struct targets_result){.requests = summary_get(s, "workload", "w", "requests")};
+    summary_free(s);
+    scenario_free(sc);
+    r->wall = cpu_s() - t0;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    r->rss_kb = (double)ru.ru_maxrss;
+    return outdir_remove(dir);
+}
+
 /* One `elbsim run` of n targets for duration simulated seconds, in a child process. */
 static int targets_child(const char *algo, int n, double duration, struct targets_result *r)
 {
-    int fd[2];
-    if (pipe(fd) < 0)
-        return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(fd[0]);
-        static char text[1024];
-        snprintf(text, sizeof text, targets_fmt, 0.9 * n / 1e5, algo, n);
-        char dur[64], dir[64];
-        snprintf(dur, sizeof dur, "duration=%.0fs", duration);
-        snprintf(dir, sizeof dir, "/tmp/elbsim-bench-targets-%d", (int)getpid());
-        char *sets[] = {dur};
-        double t0 = cpu_s();
-        struct scenario *sc;
-        if (scenario_load_string(text, "bench", sets, 1, &sc))
-            _exit(1);
-        struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true};
-        struct summary *s;
-        if (run_scenario(sc, &o, &s))
-            _exit(1);
-        *r = (struct targets_result){.requests = summary_get(s, "workload", "w", "requests")};
-        summary_free(s);
-        scenario_free(sc);
-        r->wall = cpu_s() - t0;
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        r->rss_kb = (double)ru.ru_maxrss;
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-        if (system(cmd) != 0)
-            _exit(1);
-        ssize_t k = write(fd[1], r, sizeof *r);
-        _exit(k == (ssize_t)sizeof *r ? 0 : 1);
-    }
-    close(fd[1]);
-    ssize_t k = read(fd[0], r, sizeof *r);
-    close(fd[0]);
-    int st;
-    if (waitpid(pid, &st, 0) < 0 || k != (ssize_t)sizeof *r || !WIFEXITED(st) ||
-        WEXITSTATUS(st) != 0)
-        return -1;
-    return 0;
+    struct targets_job j = {algo, n, duration};
+    return in_child(targets_run, &j, r, sizeof *r);
 }
 
 static void bench_targets(FILE *csv)
