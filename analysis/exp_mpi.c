@@ -109,7 +109,7 @@ int exp_mpi_gather_window(int rank, int nranks, int base, int n, int nout, doubl
         counts[j % nranks] += nout;
     for (int r = 1; r < nranks; r++)
         displs[r] = displs[r - 1] + counts[r - 1];
-    int first = base + ((rank - base % nranks) % nranks + nranks) % nranks;
+    int first = base + (rank - base % nranks + nranks) % nranks;
     double *mine = xmalloc((size_t)(counts[rank] ? counts[rank] : 1) * sizeof *mine);
     for (int j = first, i = 0; j < base + n; j += nranks, i++)
         memcpy(mine + (size_t)i * (size_t)nout, win + (size_t)(j - base) * (size_t)nout,
@@ -120,7 +120,7 @@ int exp_mpi_gather_window(int rank, int nranks, int base, int n, int nout, doubl
                 MPI_COMM_WORLD);
     if (rank == 0)
         for (int r = 0; r < nranks; r++) {
-            int fr = base + ((r - base % nranks) % nranks + nranks) % nranks;
+            int fr = base + (r - base % nranks + nranks) % nranks;
             for (int j = fr, i = 0; j < base + n; j += nranks, i++)
                 memcpy(win + (size_t)(j - base) * (size_t)nout,
                        all + displs[r] + (size_t)i * (size_t)nout, (size_t)nout * sizeof *win);

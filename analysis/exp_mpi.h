@@ -1,11 +1,12 @@
 /*
  * exp_mpi — an experiment across machines.  Built with ELBSIM_MPI (`make mpi`: mpicc),
  * the processes mpirun starts are the ranks of MPI_COMM_WORLD: each runs its share of the
- * jobs (analysis/exp_plan deals them round robin) and the results are gathered: the
- * main pass's on rank 0 a window of jobs at a time (exp_mpi_gather_window), so rank 0
- * holds at most a window's results whatever the number of runs; the MSER-5 pilot's one
- * warm-up per job on every rank (exp_mpi_gather).  Rank 0 alone prints: the others send stdout to /dev/null, and stderr too while
- * the input is checked (every rank checks it; one message is enough).
+ * jobs (analysis/exp_plan deals them round robin) and the results are gathered: the main
+ * pass's on rank 0, a window of jobs at a time (exp_mpi_gather_window), so rank 0 holds at
+ * most a window's results whatever the number of runs; the MSER-5 pilot's one warm-up per
+ * job on every rank (exp_mpi_gather).  Rank 0 alone prints: the others send stdout to
+ * /dev/null, and stderr too while the input is checked (every rank checks it; one message
+ * is enough).
  *
  * Without ELBSIM_MPI there is one rank, 0 of 1, and these functions do nothing.
  */

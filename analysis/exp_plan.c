@@ -154,6 +154,7 @@ static const struct exp_pool_ops pass_ops = {
     .done = pass_done,
 };
 
+/* The progress line of a pass: this rank's share of the jobs. */
 static void progress_start(struct pass *ps)
 {
     const struct exp_plan *pl = ps->plan;
@@ -226,8 +227,8 @@ static int pass_run_windowed(struct pass *ps, int window, struct exp_table *t)
         int n = njobs - base < window ? njobs - base : window;
         for (size_t i = 0; i < wn; i++)
             win[i] = (double)NAN;
-        int first = base + ((pl->rank - base % pl->nranks) % pl->nranks + pl->nranks) %
-                               pl->nranks;
+        /* This rank's first job in the window: the first equal to rank modulo nranks. */
+        int first = base + (pl->rank - base % pl->nranks + pl->nranks) % pl->nranks;
         struct exp_pool pool = {.first = first, .step = pl->nranks, .njobs = base + n,
                                 .workers = pl->jobs, .nout = nout, .base = base};
         if (ok && exp_pool_run(&pool, &pass_ops, ps, win))

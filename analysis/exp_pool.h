@@ -41,9 +41,9 @@ struct exp_pool {
 };
 
 /* Run the pool's jobs; job j's results go to res[(j - base) * nout ...] (res holds
- * (njobs - base) * nout doubles; the places of other jobs are left alone).  Returns 0, or -1 after a job
- * failed (a failed child is reported as "elbsim: error: NAME failed: WHY") or a pipe,
- * fork or poll failed (reported with strerror). */
+ * (njobs - base) * nout doubles; the places of other jobs are left alone).  Returns 0, or
+ * -1 after a job failed (a failed child is reported as "elbsim: error: NAME failed: WHY")
+ * or a pipe, fork or poll failed (reported with strerror). */
 int exp_pool_run(const struct exp_pool *p, const struct exp_pool_ops *ops, void *ctx,
                  double *res);
 
