@@ -7,7 +7,8 @@ PKGS     := gsl cunit yaml-0.1 jansson zlib
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
 DEB_PKGS := build-essential pkg-config clang libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
             libjansson-dev zlib1g-dev \
-            gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base chromium python3
+            gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base chromium python3 \
+            python3-simpy3
 
 BUILD    ?= build
 OPT      ?= -O2
@@ -295,7 +296,7 @@ bench-peer: $(ELBSIM)
 	@py=""; for p in python3 /usr/bin/python3; do \
 	    if $$p -c 'import simpy' 2>/dev/null; then py=$$p; break; fi; done; \
 	if [ -z "$$py" ]; then \
-	    echo "bench-peer: SimPy not found, nothing run.  Install it with"; \
+	    echo "bench-peer: SimPy not found, nothing run.  Install it with make deps, or"; \
 	    echo "    sudo apt-get install python3-simpy3   (Debian: SimPy 3; python3-simpy is SimPy 2, another API)"; \
 	    echo "or  pip install simpy"; \
 	else $$py tests/peer/compare.py $(ELBSIM) $(PEER_ARGS); fi
