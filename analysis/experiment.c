@@ -395,6 +395,7 @@ void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics)
     t->nmetrics = nmetrics;
     size_t n = (size_t)npoints * (size_t)reps * (size_t)nmetrics;
     t->v = xmalloc((n ? n : 1) * sizeof *t->v);
+    t->v_map_bytes = 0;
     for (size_t i = 0; i < n; i++)
         t->v[i] = (double)NAN;
     size_t runs = (size_t)npoints * (size_t)reps;
