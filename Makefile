@@ -7,7 +7,8 @@ PKGS     := gsl cunit yaml-0.1 jansson zlib
 # Debian's libcsv-dev ships no .pc file, hence the plain -lcsv below.
 DEB_PKGS := build-essential pkg-config clang libgsl-dev libcsv-dev libyaml-dev libcunit1-dev \
             libjansson-dev zlib1g-dev \
-            gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base chromium python3
+            gnuplot-nox valgrind libopenmpi-dev openmpi-bin groff-base chromium python3 \
+            python3-simpy3
 
 BUILD    ?= build
 OPT      ?= -O2
@@ -42,7 +43,7 @@ BENCHBIN  := $(BUILD)/bench
 BENCHE2E  := $(BUILD)/bench_e2e
 LIBA      := $(BUILD)/libelbsim.a
 
-.PHONY: all deps run test test-builds unit validation e2e e2e-aws e2e-forecast experiments mpi asan asan-unit valgrind bench lint check-headers check-layers roundtrip clang \
+.PHONY: all deps run test test-builds unit validation e2e e2e-aws e2e-forecast experiments mpi asan asan-unit valgrind bench bench-peer lint check-headers check-layers roundtrip clang \
         determinism clean help plots golden golden-update lessons lessons-test
 .PHONY: man check-man install uninstall test-the-tests mutate fuzz fuzz-build fuzz-smoke browser
 
@@ -55,6 +56,7 @@ help:
 	@echo "make test        lint, headers, layers, unit, end-to-end, experiments, validation,"
 	@echo "                 determinism, golden, man page, ASan+UBSan unit tests, browser"
 	@echo "make bench       benchmarks; prints figures and writes build/bench.csv"
+	@echo "make bench-peer  elbsim against a SimPy model of e2e_alb_lor_100 (needs SimPy)"
 	@echo "make validation  compare the simulator with queueing theory"
 	@echo "make experiments compare/sweep end to end (and the MPI sweep when mpicc is there)"
 	@echo "make mpi         build build-mpi/elbsim with mpicc; check mpirun -n 2 against -j 1"
@@ -287,6 +289,20 @@ valgrind:
 bench: $(BENCHBIN) $(BENCHE2E) $(ELBSIM)
 	$(BENCHBIN) $(BUILD)/bench.csv
 	$(BENCHE2E) $(BUILD)/bench.csv
+
+# elbsim against SimPy on e2e_alb_lor_100's model: both means with 95 % intervals, whether
+# they agree, the speed ratio (tests/peer/compare.py).  Not part of bench or test; installs
+# nothing: without SimPy it says how to get it and exits 0.  PEER_ARGS: DURATION_S
+# WARMUP_S BATCHES RUNS.
+PEER_ARGS ?= 65 5 20 3
+bench-peer: $(ELBSIM)
+	@py=""; for p in python3 /usr/bin/python3; do \
+	    if $$p -c 'import simpy' 2>/dev/null; then py=$$p; break; fi; done; \
+	if [ -z "$$py" ]; then \
+	    echo "bench-peer: SimPy not found, nothing run.  Install it with make deps, or"; \
+	    echo "    sudo apt-get install python3-simpy3   (Debian: SimPy 3; python3-simpy is SimPy 2, another API)"; \
+	    echo "or  pip install simpy"; \
+	else $$py tests/peer/compare.py $(ELBSIM) $(PEER_ARGS); fi
 
 # The simulator must not read the wall clock or use libc randomness (STYLE.md §9).
 lint:

@@ -95,6 +95,43 @@ int exp_mpi_gather(int rank, int nranks, int njobs, int nout, double *res, bool 
     return 0;
 }
 
+int exp_mpi_gather_window(int rank, int nranks, int base, int n, int nout, double *win,
+                          bool ok)
+{
+    int mine_ok = ok, all_ok = 0;
+    MPI_Allreduce(&mine_ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (!all_ok)
+        return -1;
+    /* Rank r's jobs in the window: the first at or after base that is r modulo nranks. */
+    int *counts = xcalloc((size_t)nranks, sizeof *counts);
+    int *displs = xcalloc((size_t)nranks, sizeof *displs);
+    for (int j = base; j < base + n; j++)
+        counts[j % nranks] += nout;
+    for (int r = 1; r < nranks; r++)
+        displs[r] = displs[r - 1] + counts[r - 1];
+    int first = base + (rank - base % nranks + nranks) % nranks;
+    double *mine = xmalloc((size_t)(counts[rank] ? counts[rank] : 1) * sizeof *mine);
+    for (int j = first, i = 0; j < base + n; j += nranks, i++)
+        memcpy(mine + (size_t)i * (size_t)nout, win + (size_t)(j - base) * (size_t)nout,
+               (size_t)nout * sizeof *mine);
+    double *all = rank == 0 ? xmalloc((size_t)n * (size_t)nout * sizeof *all + sizeof *all)
+                            : NULL;
+    MPI_Gatherv(mine, counts[rank], MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, 0,
+                MPI_COMM_WORLD);
+    if (rank == 0)
+        for (int r = 0; r < nranks; r++) {
+            int fr = base + (r - base % nranks + nranks) % nranks;
+            for (int j = fr, i = 0; j < base + n; j += nranks, i++)
+                memcpy(win + (size_t)(j - base) * (size_t)nout,
+                       all + displs[r] + (size_t)i * (size_t)nout, (size_t)nout * sizeof *win);
+        }
+    free(all);
+    free(mine);
+    free(counts);
+    free(displs);
+    return 0;
+}
+
 #else /* one rank */
 
 void exp_mpi_begin(int *rank, int *nranks)
@@ -123,6 +160,18 @@ int exp_mpi_gather(int rank, int nranks, int njobs, int nout, double *res, bool 
     (void)njobs;
     (void)nout;
     (void)res;
+    return ok ? 0 : -1;
+}
+
+int exp_mpi_gather_window(int rank, int nranks, int base, int n, int nout, double *win,
+                          bool ok)
+{
+    (void)rank;
+    (void)nranks;
+    (void)base;
+    (void)n;
+    (void)nout;
+    (void)win;
     return ok ? 0 : -1;
 }
 

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,9 +154,8 @@ static const struct exp_pool_ops pass_ops = {
     .done = pass_done,
 };
 
-/* Run this rank's jobs of a pass, nout values each, into res[j * nout ...], then gather
- * every rank's.  Returns 0 or -1. */
-static int pass_run_all(struct pass *ps, int nout, double *res)
+/* The progress line of a pass: this rank's share of the jobs. */
+static void progress_start(struct pass *ps)
 {
     const struct exp_plan *pl = ps->plan;
     int njobs = exp_design_npoints(pl->design) * pl->reps, mine = 0;
@@ -167,12 +167,93 @@ static int pass_run_all(struct pass *ps, int nout, double *res)
         .total = mine,
         .start = wall_s(),
     };
+}
+
+/* Run this rank's jobs of a pass, nout values each, into res[j * nout ...], then gather
+ * every rank's on every rank.  Returns 0 or -1. */
+static int pass_run_all(struct pass *ps, int nout, double *res)
+{
+    const struct exp_plan *pl = ps->plan;
+    int njobs = exp_design_npoints(pl->design) * pl->reps;
+    progress_start(ps);
     struct exp_pool pool = {.first = pl->rank, .step = pl->nranks, .njobs = njobs,
                             .workers = pl->jobs, .nout = nout};
     int rc = exp_pool_run(&pool, &pass_ops, ps, res);
     if (ps->pr.on)
         fputs("\r\033[K", stderr);
     return exp_mpi_gather(pl->rank, pl->nranks, njobs, nout, res, rc == 0);
+}
+
+/* Write n bytes to fd.  Returns 0 or -1 (errno set). */
+static int write_all(int fd, const void *buf, size_t n)
+{
+    const char *b = buf;
+    while (n > 0) {
+        ssize_t k = write(fd, b, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        b += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* The main pass in rounds of `window` jobs: each rank runs its jobs of the round, rank 0
+ * gathers the round's results and appends them to a file in job order, and once every
+ * round is in, t's values map that file (rank 0; the others' t has none).  Results held
+ * in memory: one window's, whatever the number of runs.  The rounds wait for each other:
+ * a rank idles at the end of a round until the slowest rank's last job of it is done.
+ * Returns 0 or -1 (on every rank when a run failed anywhere; on rank 0 alone when its
+ * file failed after the last round). */
+static int pass_run_windowed(struct pass *ps, int window, struct exp_table *t)
+{
+    const struct exp_plan *pl = ps->plan;
+    int njobs = exp_design_npoints(pl->design) * pl->reps, nout = pl->nmetrics;
+    progress_start(ps);
+    char path[4400];
+    snprintf(path, sizeof path, "%s/table.bin", ps->scratch);
+    int fd = -1;
+    bool ok = true;
+    if (pl->rank == 0 && (fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) < 0) {
+        fprintf(stderr, "elbsim: cannot create %s: %s\n", path, strerror(errno));
+        ok = false;
+    }
+    size_t wn = (size_t)window * (size_t)nout;
+    double *win = xmalloc((wn ? wn : 1) * sizeof *win);
+    int rc = 0;
+    for (int base = 0; base < njobs && rc == 0; base += window) {
+        int n = njobs - base < window ? njobs - base : window;
+        for (size_t i = 0; i < wn; i++)
+            win[i] = (double)NAN;
+        /* This rank's first job in the window: the first equal to rank modulo nranks. */
+        int first = base + (pl->rank - base % pl->nranks + pl->nranks) % pl->nranks;
+        struct exp_pool pool = {.first = first, .step = pl->nranks, .njobs = base + n,
+                                .workers = pl->jobs, .nout = nout, .base = base};
+        if (ok && exp_pool_run(&pool, &pass_ops, ps, win))
+            ok = false;
+        rc = exp_mpi_gather_window(pl->rank, pl->nranks, base, n, nout, win, ok);
+        if (rc == 0 && fd >= 0 && write_all(fd, win, (size_t)n * (size_t)nout * sizeof *win)) {
+            fprintf(stderr, "elbsim: cannot write %s: %s\n", path, strerror(errno));
+            ok = false;
+        }
+    }
+    /* A write that failed in the last round: every rank hears of it. */
+    if (rc == 0)
+        rc = exp_mpi_gather_window(pl->rank, pl->nranks, njobs, 0, nout, win, ok);
+    if (ps->pr.on)
+        fputs("\r\033[K", stderr);
+    free(win);
+    if (rc == 0 && fd >= 0 && exp_table_map(t, fd)) {
+        fprintf(stderr, "elbsim: cannot map %s: %s\n", path, strerror(errno));
+        rc = -1;
+    }
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    return rc;
 }
 
 /* ---- the experiment ------------------------------------------------------------------------ */
@@ -207,7 +288,12 @@ int exp_plan_run(const struct exp_plan *plan, const struct exp_job_ops *ops, voi
                  struct exp_table *t)
 {
     int npoints = exp_design_npoints(plan->design);
-    exp_table_init(t, npoints, plan->reps, plan->nmetrics);
+    /* Under MPI the results come to rank 0 a window at a time, by default too. */
+    int window = plan->window > 0 ? plan->window : plan->nranks > 1 ? EXP_PLAN_WINDOW : 0;
+    if (window > 0)
+        exp_table_init_shape(t, npoints, plan->reps, plan->nmetrics);
+    else
+        exp_table_init(t, npoints, plan->reps, plan->nmetrics);
     /* Each process its own scratch folder (ranks may share a file system). */
     char scratch[4200];
     if (plan->keep_runs)
@@ -237,7 +323,9 @@ int exp_plan_run(const struct exp_plan *plan, const struct exp_job_ops *ops, voi
         rc = pilot(&ps, t->warmup_s);
         ps.warmup_s = t->warmup_s;
     }
-    if (rc == 0)
+    if (rc == 0 && window > 0)
+        rc = pass_run_windowed(&ps, window, t);
+    else if (rc == 0)
         rc = pass_run_all(&ps, plan->nmetrics, t->v);
     if (!plan->keep_runs && outdir_remove(scratch))
         rc = -1;

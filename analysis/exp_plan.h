@@ -4,9 +4,16 @@
  * (analysis/exp_mpi), after an MSER-5 pilot pass when the warm-up is to be detected.
  *
  * Job j is replication j % reps of point j / reps.  Rank r runs jobs r, r + nranks, ...
- * with up to `jobs` worker processes; the results are gathered on every rank, each at its
- * job's place in the table, so the table, and every output made from it, is the same
- * bytes whatever -j and the number of ranks.
+ * with up to `jobs` worker processes, each result at its job's place in the table, so the
+ * table, and every output made from it, is the same bytes whatever -j, the number of ranks
+ * and the window.
+ *
+ * Window: by default (one rank) every job runs in one go, straight into the table.  Under
+ * MPI, or when a window is given, the jobs run in rounds of `window` jobs: after each
+ * round rank 0 gathers its results (analysis/exp_mpi) and appends them, in job order, to
+ * a file in the scratch folder; the table then maps that file (exp_table_map).  So the
+ * results rank 0 holds in memory are one window's (window x nmetrics doubles), whatever
+ * the number of runs; the other ranks' table has no values.
  *
  * This module knows nothing of scenarios: the caller runs one job through struct
  * exp_job_ops (sim/cli loads the scenario with the point's values and runs it).  Each
@@ -62,7 +69,12 @@ struct exp_plan {
     const char *out_dir;             /* the experiment's folder, existing (borrowed) */
     bool keep_runs;                  /* keep each run's files in out_dir/runs/p<p>-r<r> */
     bool progress;                   /* progress on stderr (rank 0, when it is a terminal) */
+    int window;                      /* jobs per round (see above); 0: all at once with one
+                                        rank, EXP_PLAN_WINDOW under MPI */
 };
+
+/* The window under MPI when none is given: 256 jobs, 2 KB per metric at rank 0. */
+#define EXP_PLAN_WINDOW 256
 
 /* The seed of a job's run: replication rep's seed (exp_rep_seed) from the plan's --seed,
  * or else from scenario_seed, the seed of the point's scenario (which --vary may set). */
@@ -70,7 +82,8 @@ uint64_t exp_job_seed(const struct exp_job *job, uint64_t scenario_seed);
 
 /* Run every job of the plan through ops and fill t, exp_table_init'ed here (the caller
  * finis it, also after a failure): the values of every run and, with mser5, the warm-up
- * each had (NaN without).  Collective under MPI.  Returns 0, or -1 after a run failed (on
+ * each had (NaN without); under MPI or with a window, the values on rank 0 only (v NULL on
+ * the others).  Collective under MPI.  Returns 0, or -1 after a run failed (on
  * any rank) or a folder could not be made (reported). */
 int exp_plan_run(const struct exp_plan *plan, const struct exp_job_ops *ops, void *ctx,
                  struct exp_table *t);

@@ -96,7 +96,7 @@ static int start(const struct exp_pool *p, const struct exp_pool_ops *ops, void 
         child(p, ops, ctx, job, fds[1]);
     }
     close(fds[1]);
-    *w = (struct worker){pid, fds[0], job, 0, res + (size_t)job * (size_t)p->nout};
+    *w = (struct worker){pid, fds[0], job, 0, res + (size_t)(job - p->base) * (size_t)p->nout};
     return 0;
 }
 
@@ -143,7 +143,7 @@ int exp_pool_run(const struct exp_pool *p, const struct exp_pool_ops *ops, void 
     int next = p->first, rc = 0;
     if (p->workers <= 1) {
         for (; next < p->njobs && rc == 0 && !sim_interrupt_signal(); next += p->step) {
-            rc = ops->run(ctx, next, res + (size_t)next * (size_t)p->nout);
+            rc = ops->run(ctx, next, res + (size_t)(next - p->base) * (size_t)p->nout);
             if (ops->done)
                 ops->done(ctx, next);
         }

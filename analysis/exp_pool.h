@@ -36,12 +36,14 @@ struct exp_pool {
     int njobs;       /* ... below njobs */
     int workers;     /* child processes at once; 1 or less: run in this process */
     int nout;        /* doubles per job */
+    int base;        /* job j's results go to res[(j - base) * nout ...]; 0 unless the
+                        jobs are a window of a larger set (base <= first) */
 };
 
-/* Run the pool's jobs; job j's results go to res[j * nout ...] (res holds njobs * nout
- * doubles; the places of other jobs are left alone).  Returns 0, or -1 after a job
- * failed (a failed child is reported as "elbsim: error: NAME failed: WHY") or a pipe,
- * fork or poll failed (reported with strerror). */
+/* Run the pool's jobs; job j's results go to res[(j - base) * nout ...] (res holds
+ * (njobs - base) * nout doubles; the places of other jobs are left alone).  Returns 0, or
+ * -1 after a job failed (a failed child is reported as "elbsim: error: NAME failed: WHY")
+ * or a pipe, fork or poll failed (reported with strerror). */
 int exp_pool_run(const struct exp_pool *p, const struct exp_pool_ops *ops, void *ctx,
                  double *res);
 

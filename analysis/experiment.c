@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim/diag.h"
 #include "sim/rng.h"
@@ -394,6 +395,7 @@ void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics)
     t->nmetrics = nmetrics;
     size_t n = (size_t)npoints * (size_t)reps * (size_t)nmetrics;
     t->v = xmalloc((n ? n : 1) * sizeof *t->v);
+    t->v_map_bytes = 0;
     for (size_t i = 0; i < n; i++)
         t->v[i] = (double)NAN;
     size_t runs = (size_t)npoints * (size_t)reps;
@@ -402,11 +404,38 @@ void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics)
         t->warmup_s[i] = (double)NAN;
 }
 
+void exp_table_init_shape(struct exp_table *t, int npoints, int reps, int nmetrics)
+{
+    exp_table_init(t, npoints, reps, 0);
+    t->nmetrics = nmetrics;
+    free(t->v);
+    t->v = NULL;
+}
+
+int exp_table_map(struct exp_table *t, int fd)
+{
+    size_t n = (size_t)t->npoints * (size_t)t->reps * (size_t)t->nmetrics * sizeof *t->v;
+    if (n == 0) {
+        t->v = xmalloc(sizeof *t->v); /* mmap takes no empty mapping */
+        return 0;
+    }
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED)
+        return -1;
+    t->v = p;
+    t->v_map_bytes = n;
+    return 0;
+}
+
 void exp_table_fini(struct exp_table *t)
 {
-    free(t->v);
+    if (t->v_map_bytes)
+        munmap(t->v, t->v_map_bytes);
+    else
+        free(t->v);
     free(t->warmup_s);
     t->v = NULL;
+    t->v_map_bytes = 0;
     t->warmup_s = NULL;
 }
 

@@ -67,7 +67,8 @@ struct exp_metric {
  * (point * reps + rep) the warm-up that applied to it. */
 struct exp_table {
     int npoints, reps, nmetrics;
-    double *v;        /* owned */
+    double *v;        /* owned: from malloc, or a private mapping of a file (v_map_bytes) */
+    size_t v_map_bytes; /* bytes mapped when v maps a file (exp_table_map), else 0 */
     double *warmup_s; /* [npoints * reps], s; NaN until the runs are done (owned) */
 };
 
@@ -112,6 +113,17 @@ uint64_t exp_rep_seed(uint64_t seed, int rep);
 /* A table of npoints x reps x nmetrics NaNs (warm-ups NaN too).  exp_table_fini frees it. */
 void exp_table_init(struct exp_table *t, int npoints, int reps, int nmetrics);
 void exp_table_fini(struct exp_table *t);
+
+/* As exp_table_init, but without values (v NULL): they are to come from a file through
+ * exp_table_map. */
+void exp_table_init_shape(struct exp_table *t, int npoints, int reps, int nmetrics);
+
+/* Take the values from fd, which holds the npoints x reps x nmetrics doubles in table
+ * order as raw bytes: v becomes a private mapping of the file, so the table costs page
+ * cache, which the kernel may drop, rather than memory of this process; exp_table_fini
+ * unmaps it, and fd may be closed (and the file removed) once this returns.  Returns 0, or
+ * -1 with errno set (v then NULL). */
+int exp_table_map(struct exp_table *t, int fd);
 
 /* Pointer to the nmetrics values of (point, rep). */
 double *exp_table_at(const struct exp_table *t, int point, int rep);

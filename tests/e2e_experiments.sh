@@ -97,6 +97,12 @@ cmp -s "$TMP/s1/sweep.csv" "$TMP/s2/sweep.csv" && ok "sweep.csv identical for -j
     || ko "sweep.csv identical for -j 1 and -j 2"
 diff <(sed "s#$TMP/s[12]##" "$TMP/s1.out") <(sed "s#$TMP/s[12]##" "$TMP/s2.out") >/dev/null \
     && ok "sweep table identical for -j 1 and -j 2" || ko "sweep table identical"
+# --window: 18 runs in rounds of 4, each round's results written to disk, then read back.
+"$ELBSIM" "${SW[@]}" -j 2 --window 4 -o "$TMP/sw" > "$TMP/sw.out" 2>&1
+cmp -s "$TMP/s1/sweep.csv" "$TMP/sw/sweep.csv" && [ "$(ls -A "$TMP/sw")" = sweep.csv ] \
+    && diff <(sed "s#$TMP/s[1w]##" "$TMP/s1.out") <(sed "s#$TMP/s[1w]##" "$TMP/sw.out") >/dev/null \
+    && ok "--window 4: same sweep.csv and table as -j 1, nothing left behind" \
+    || ko "--window 4" "$(ls -A "$TMP/sw"; cat "$TMP/sw.out")"
 rows=$(($(wc -l < "$TMP/s1/sweep.csv") - 1))
 # Default metrics: latency_mean_s, latency_p99_s, error_ratio, cost_usd.
 [ "$rows" -eq $((9 * 4)) ] && ok "one row per point and metric (36)" || ko "rows ($rows)"
@@ -134,6 +140,8 @@ expect_error missing_item "no item named 'web' in this list; items: app" -- \
     compare $H --vary target_groups.web.algorithm=round_robin,random
 expect_error missing_item_note "the scenario has no path target_groups.web.algorithm" -- \
     compare $H --vary target_groups.web.algorithm=round_robin,random
+expect_error bad_window "--window takes a whole number from 1 to 1000000, got '0'" -- \
+    sweep $H --vary $ALG=round_robin,random --window 0
 expect_error empty_list "empty value list for $ALG; expected" -- compare $H --vary $ALG=
 expect_error empty_value "empty value" -- compare $H --vary "$ALG=round_robin,,random"
 expect_error wrong_type "^--vary:1:37: error: count must be a whole number, got 'x'" -- \

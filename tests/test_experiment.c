@@ -834,6 +834,35 @@ static void plan_puts_each_result_in_its_place_whatever_the_workers(void)
     exp_design_fini(&d);
 }
 
+/* Rounds of a window (2, 4, 9 and more than the 9 jobs; workers 1 and 2) give the table
+ * of one go: each round's results go to a file, which the table then maps. */
+static void plan_in_windows_gives_the_table_of_one_go(void)
+{
+    struct exp_design d = {0};
+    CU_ASSERT_EQUAL_FATAL(exp_design_add(&d, "a=x,y,z"), 0);
+    struct fake f = {-1, -1, false};
+    struct exp_table whole;
+    struct exp_plan plan = fake_plan(&d, "plan-whole", 1);
+    CU_ASSERT_EQUAL_FATAL(exp_plan_run(&plan, &fake_ops, &f, &whole), 0);
+    CU_ASSERT_EQUAL(whole.v_map_bytes, 0);
+    static const int windows[] = {2, 4, 9, 50};
+    for (int i = 0; i < 8; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "plan-window%d-j%d", windows[i / 2], i % 2 + 1);
+        plan = fake_plan(&d, name, i % 2 + 1);
+        plan.window = windows[i / 2];
+        struct exp_table t;
+        CU_ASSERT_EQUAL_FATAL(exp_plan_run(&plan, &fake_ops, &f, &t), 0);
+        CU_ASSERT_EQUAL(t.v_map_bytes, 27 * sizeof *t.v);
+        CU_ASSERT(memcmp(whole.v, t.v, 27 * sizeof *t.v) == 0);
+        CU_ASSERT_EQUAL(count_entries(out(name)), 0); /* the file and scratch are gone */
+        exp_table_fini(&t);
+        CU_ASSERT_PTR_NULL(t.v);
+    }
+    exp_table_fini(&whole);
+    exp_design_fini(&d);
+}
+
 static void plan_seed_gives_every_point_the_same_replication_seeds(void)
 {
     struct exp_design d = {0};
@@ -1352,6 +1381,7 @@ static CU_TestInfo output_tests[] = {
 static CU_TestInfo plan_tests[] = {
     {"plan_puts_each_result_in_its_place_whatever_the_workers",
      plan_puts_each_result_in_its_place_whatever_the_workers},
+    {"plan_in_windows_gives_the_table_of_one_go", plan_in_windows_gives_the_table_of_one_go},
     {"plan_seed_gives_every_point_the_same_replication_seeds",
      plan_seed_gives_every_point_the_same_replication_seeds},
     {"mser5_pilot_gives_each_run_its_warmup_or_the_latest_per_replication",

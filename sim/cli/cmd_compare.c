@@ -19,7 +19,7 @@ static const char usage[] =
     "usage: elbsim compare SCENARIO.yaml --vary PATH=A,B[,C...] [--reps N] [--metric M ...]\n"
     "                      [--baseline NAME] [--pairs] [-j N] [--confidence L]\n"
     "                      [--warmup mser5] [--seed N] [--set PATH=VALUE ...] [-o DIR]\n"
-    "                      [--keep-runs] [-q]\n"
+    "                      [--keep-runs] [--window N] [-q]\n"
     "Runs every variant on the same N replication seeds (common random numbers: the same\n"
     "requests with the same demands) and prints, per metric, each variant's mean with its\n"
     "confidence interval (kept within the values the metric can take), and the paired\n"
@@ -44,6 +44,9 @@ static const char usage[] =
     "  --seed N            base seed instead of the scenario's `seed`\n"
     "  -o DIR              output folder (default out/<scenario name>-compare): compare.csv\n"
     "  --keep-runs         keep every run's output folder in DIR/runs/p<point>-r<rep>\n"
+    "  --window N          run in rounds of N runs, their results written to disk after\n"
+    "                      each, so memory does not grow with the runs (default: all at\n"
+    "                      once; 256 under MPI, gathered on rank 0 round by round)\n"
     "  -q                  no table on stdout\n"
     "exit status: 0 ok, 1 I/O failure, 2 bad input\n";
 

@@ -19,7 +19,7 @@ static const char usage[] =
     "usage: elbsim sweep SCENARIO.yaml --vary PATH=VALUES [--vary ...] [--reps N] [-j N]\n"
     "                    [--metric M ...] [--objectives X,Y] [--confidence L]\n"
     "                    [--warmup mser5] [--seed N] [--set PATH=VALUE ...] [-o DIR]\n"
-    "                    [--keep-runs] [-q]\n"
+    "                    [--keep-runs] [--window N] [-q]\n"
     "Runs every point of the cross product of the --vary values, each replicated on the same\n"
     "seeds, and writes sweep.csv: one row per point and metric with the mean and its\n"
     "confidence interval (kept within the values the metric can take), the Pareto front of\n"
@@ -46,6 +46,9 @@ static const char usage[] =
     "  --seed N            base seed instead of the scenario's `seed`\n"
     "  -o DIR              output folder (default out/<scenario name>-sweep): sweep.csv\n"
     "  --keep-runs         keep every run's output folder in DIR/runs/p<point>-r<rep>\n"
+    "  --window N          run in rounds of N runs, their results written to disk after\n"
+    "                      each, so memory does not grow with the runs (default: all at\n"
+    "                      once; 256 under MPI, gathered on rank 0 round by round)\n"
     "  -q                  no table on stdout, no progress\n"
     "Across machines: mpirun -n K build-mpi/elbsim sweep ... (built by `make mpi`).\n"
     "exit status: 0 ok, 1 I/O failure, 2 bad input\n";

@@ -152,6 +152,9 @@ int exp_runner_parse(int argc, char **argv, enum exp_kind kind, const char *usag
             o->baseline_name = val;
         } else if (kind == EXP_COMPARE && !strcmp(arg, "--pairs")) {
             o->pairs = true;
+        } else if (TAKE("--window")) {
+            if (parse_int("--window", val, 1, EXP_MAX_POINTS, &o->window))
+                return EXIT_BAD_INPUT;
         } else if (!strcmp(arg, "--keep-runs")) {
             o->keep_runs = true;
         } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
@@ -625,12 +628,15 @@ int exp_runner_run(struct exp_opts *o, struct exp_table *t)
         .out_dir = out,
         .keep_runs = o->keep_runs,
         .progress = !o->quiet,
+        .window = o->window,
     };
     if (exp_plan_run(&plan, &run_ops, o, t))
         return EXIT_ENV;
+    if (o->rank > 0)
+        return 0; /* the table is rank 0's */
     show_twins_once(o, t);
     /* A metric no run reported is most likely misspelt. */
-    for (int k = 0; k < o->nmetrics && o->rank == 0; k++)
+    for (int k = 0; k < o->nmetrics; k++)
         if (!exp_table_has_metric(t, k))
             diag_warning(NULL, "no run reported %s (no such summary metric, or no data); "
                          "`elbsim list metrics` lists them", o->metrics[k].label);

@@ -45,6 +45,8 @@ struct exp_opts {
     const char *out_dir;         /* -o; NULL = out/<name>-compare or -sweep */
     bool quiet;                  /* no table on stdout, no progress */
     bool keep_runs;              /* keep every run's folder in OUT/runs/ */
+    int window;                  /* --window: runs gathered per round (0: the default,
+                                    analysis/exp_plan) */
     const char *objectives;      /* sweep: --objectives X,Y (or --front X,Y); NULL: the
                                     default cost front */
     int front_x, front_y;        /* sweep: metric indices of the front's axes */
