@@ -64,18 +64,32 @@ void exp_mpi_quiet_end(void)
     }
 }
 
+/* True when every rank's ok is true. */
+static bool all_ranks_ok(bool ok)
+{
+    int mine = ok, all = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return all != 0;
+}
+
+/* Jobs base .. base + n - 1 dealt round robin over the ranks (job j to rank j % nranks),
+ * nout numbers each: each rank's count and where its block starts (caller frees both). */
+static void deal(int nranks, int base, int n, int nout, int **counts, int **displs)
+{
+    *counts = xcalloc((size_t)nranks, sizeof **counts);
+    *displs = xcalloc((size_t)nranks, sizeof **displs);
+    for (int j = base; j < base + n; j++)
+        (*counts)[j % nranks] += nout;
+    for (int r = 1; r < nranks; r++)
+        (*displs)[r] = (*displs)[r - 1] + (*counts)[r - 1];
+}
+
 int exp_mpi_gather(int rank, int nranks, int njobs, int nout, double *res, bool ok)
 {
-    int mine_ok = ok, all_ok = 0;
-    MPI_Allreduce(&mine_ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (!all_ok)
+    if (!all_ranks_ok(ok))
         return -1;
-    int *counts = xcalloc((size_t)nranks, sizeof *counts);
-    int *displs = xcalloc((size_t)nranks, sizeof *displs);
-    for (int j = 0; j < njobs; j++)
-        counts[j % nranks] += nout;
-    for (int r = 1; r < nranks; r++)
-        displs[r] = displs[r - 1] + counts[r - 1];
+    int *counts, *displs;
+    deal(nranks, 0, njobs, nout, &counts, &displs);
     double *mine = xmalloc((size_t)(counts[rank] ? counts[rank] : 1) * sizeof *mine);
     double *all = xmalloc((size_t)njobs * (size_t)nout * sizeof *all + sizeof *all);
     for (int j = rank, i = 0; j < njobs; j += nranks, i++)
@@ -98,17 +112,11 @@ int exp_mpi_gather(int rank, int nranks, int njobs, int nout, double *res, bool 
 int exp_mpi_gather_window(int rank, int nranks, int base, int n, int nout, double *win,
                           bool ok)
 {
-    int mine_ok = ok, all_ok = 0;
-    MPI_Allreduce(&mine_ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (!all_ok)
+    if (!all_ranks_ok(ok))
         return -1;
     /* Rank r's jobs in the window: the first at or after base that is r modulo nranks. */
-    int *counts = xcalloc((size_t)nranks, sizeof *counts);
-    int *displs = xcalloc((size_t)nranks, sizeof *displs);
-    for (int j = base; j < base + n; j++)
-        counts[j % nranks] += nout;
-    for (int r = 1; r < nranks; r++)
-        displs[r] = displs[r - 1] + counts[r - 1];
+    int *counts, *displs;
+    deal(nranks, base, n, nout, &counts, &displs);
     int first = base + (rank - base % nranks + nranks) % nranks;
     double *mine = xmalloc((size_t)(counts[rank] ? counts[rank] : 1) * sizeof *mine);
     for (int j = first, i = 0; j < base + n; j += nranks, i++)
