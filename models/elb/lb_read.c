@@ -105,6 +105,12 @@ static const int lb_protocols[4][5] = {
     [SC_LB_CLB] = {SC_HTTP, SC_HTTPS, SC_TCP, SC_SSL, -1},
 };
 
+/* A listener's port when none is given: 443 for the protocols with TLS, else 80. */
+static int default_port(enum sc_protocol p)
+{
+    return p == SC_HTTPS || p == SC_TLS || p == SC_SSL ? 443 : 80;
+}
+
 static void read_listener(struct cfg_read *r, const struct ytree *l, struct sc_lb *lb)
 {
     if (yread_keys(&r->y, l, "a listener", listener_keys))
@@ -134,8 +140,7 @@ static void read_listener(struct cfg_read *r, const struct ytree *l, struct sc_l
         }
     }
     lb->l4 = !(lb->protocol == SC_HTTP || lb->protocol == SC_HTTPS);
-    bool secure = lb->protocol == SC_HTTPS || lb->protocol == SC_TLS || lb->protocol == SC_SSL;
-    lb->port = port ? port : secure ? 443 : 80;
+    lb->port = port ? port : default_port(lb->protocol);
     const struct ytree *rules = ytree_get(l, "rules");
     const struct ytree *fw = ytree_get(l, "forward");
     if (rules && lb->type != SC_LB_ALB) {
@@ -368,6 +373,8 @@ void lb_cfg_write(const struct sc_lb *lb, char *const *zones, FILE *f)
         ywrite_quoted(f, lb->next);
     }
     fprintf(f, "\n    listeners:\n      - protocol: %s\n", protocol_names[lb->protocol]);
+    if (lb->port != default_port(lb->protocol)) /* as read: the default is left out */
+        fprintf(f, "        port: %d\n", lb->port);
     if (lb->type != SC_LB_ALB) {
         /* Only an ALB has rules; the others forward everything to one group. */
         ELB_ASSERT(lb->nrules == 1 && lb->rules[0].nfw == 1);
