@@ -129,6 +129,9 @@ bounded "edge: NaN in a forecast history" 2 2000 5 "fnan.csv:2:3: error: bad loa
 bounded "edge: inf in a forecast history" 2 2000 5 "finf.csv:2:3: error: bad load 'inf'" -- forecast "$TMP/finf.csv" -o "$TMP/fx"
 bounded "edge: an infinite mean" 2 2000 5 "error: bad value 'inf' for mean of exp" \
     -- validate "$BASE" --set "workloads.0.demand=exp(mean=inf)"
+zones=$(seq -s, -f 'z%g' 0 1000)
+bounded "edge: 1001 zones on a load balancer" 2 2000 5 "^--set:1:24: error: a load balancer has at most 1000 zones" \
+    -- validate "$BASE" --set "load_balancers.0.zones=[$zones]"
 # seed 2^64 - 1 is allowed and runs; so does the largest count, briefly
 if "$ELBSIM" run "$BASE" --set seed=18446744073709551615 --set duration=5s -q -o "$TMP/s64" >/dev/null 2>&1 &&
     grep -q "^seed: 18446744073709551615$" "$TMP/s64/scenario.yaml"; then

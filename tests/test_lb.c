@@ -78,17 +78,17 @@ static void on_request(void *ctx, const struct request *rq, double now)
     /* The target is the last "target" hop: a crashed target answers without setting
      * rq->target, and a GWLB's appliance is no hop. */
     for (int i = rq->nhops - 1; i >= 0 && r->target < 0; i--)
-        if (!strcmp(rq->hops[i]->ops->kind, "target"))
-            r->target = (int)container_of(rq->hops[i], struct target, node)->id;
+        if (!strcmp(request_hop_c(rq, i)->node->ops->kind, "target"))
+            r->target = (int)container_of(request_hop_c(rq, i)->node, struct target, node)->id;
     if (rq->status == RQ_OK && rq->target && rq->nhops > 0 &&
-        !strcmp(rq->hops[0]->ops->kind, "nlb") + !strcmp(rq->hops[0]->ops->kind, "alb")) {
-        const struct lb *lb = container_of(rq->hops[0], struct lb, node);
+        !strcmp(request_hop_c(rq, 0)->node->ops->kind, "nlb") + !strcmp(request_hop_c(rq, 0)->node->ops->kind, "alb")) {
+        const struct lb *lb = container_of(request_hop_c(rq, 0)->node, struct lb, node);
         if (rq->target->spec.zone != lb->node_zone[rq->lb_node])
             o->cross_bytes += rq->request_bytes + (double)rq->response_bytes;
     }
     r->chain_ok = rq->nhops == 4;
     for (int i = 0; i < 4 && r->chain_ok; i++)
-        r->chain_ok = !strcmp(rq->hops[i]->ops->kind, chain[i]);
+        r->chain_ok = !strcmp(request_hop_c(rq, i)->node->ops->kind, chain[i]);
 }
 
 static void obs_free(struct obs *o)

@@ -64,19 +64,19 @@ static void trace_end(const struct target *t, const struct request *rq, double n
     double start = t->spec.discipline == TARGET_FCFS ? rq->start_s : rq->arrive_target_s;
     trace_row(t->node.env->trace, rq, now, "end", t->node.name, NULL, now - start,
               "wait=%.9g;demand=%.9g%s", start - rq->arrive_target_s,
-              rq->pass ? rq->pass_demand_s : rq->demand_s, pass_name[rq->pass]);
+              rq->pass ? rq->ext->pass_demand_s : rq->demand_s, pass_name[rq->pass]);
 }
 
 /* Give the request back: the response walks back, or an appliance pass is over. */
 static void answer(struct target *t, struct request *rq, int status)
 {
     if (rq->pass) {
-        struct node *owner = rq->pass_owner;
+        struct node *owner = rq->ext->pass_owner;
         /* Record what this appliance processed, and tell the owner who it was: symmetry
          * is counted from the appliances that carried each direction (models/elb/lb.c). */
         if (status == RQ_OK)
             t->passes[rq->pass]++;
-        rq->pass_by = t;
+        rq->ext->pass_by = t;
         owner->ops->pass_done(owner, rq, status);
     } else {
         request_respond(rq, status);
@@ -86,7 +86,7 @@ static void answer(struct target *t, struct request *rq, int status)
 /* CPU seconds the request needs here: its demand, or the appliance pass's. */
 static double demand_of(const struct request *rq)
 {
-    return rq->pass ? rq->pass_demand_s : rq->demand_s;
+    return rq->pass ? rq->ext->pass_demand_s : rq->demand_s;
 }
 
 /* Busy servers changed: add the area under the old level. */

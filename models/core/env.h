@@ -33,6 +33,7 @@ struct env {
     struct sim_event_log events;    /* events.csv rows (a no-op sink until the caller sets one) */
     uint64_t seed;                  /* run seed: every named stream derives from it */
     struct sim_pool requests;       /* struct request */
+    struct sim_pool request_exts;   /* struct request_ext: deep walks, appliance passes */
     uint64_t next_request_id;       /* ids in creation order, from 1 */
     uint64_t next_flow_id;          /* connection (flow) ids, from 1 */
     /* A response reached the hops' end: give it to its client (traffic/workload). */
@@ -59,8 +60,11 @@ struct env {
 /* A new zeroed request with the next id, from the pool. */
 struct request *env_request_new(struct env *env);
 
-/* Give a request back to the pool (after its response was handled). */
+/* Give a request back to the pool (after its response was handled), its ext with it. */
 void env_request_free(struct env *env, struct request *rq);
+
+/* rq's request_ext, taken zeroed from the pool the first time it is asked for. */
+struct request_ext *env_request_ext(struct env *env, struct request *rq);
 
 /* A new flow (connection) id. */
 static inline uint64_t env_flow_id(struct env *env)

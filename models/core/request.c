@@ -9,9 +9,9 @@
 void node_send(struct node *to, struct request *rq)
 {
     ELB_ASSERT(rq->nhops < REQUEST_MAX_HOPS);
-    rq->hop_arg[rq->nhops] = 0;
-    rq->hop_time[rq->nhops] = sim_now(&to->env->sim);
-    rq->hops[rq->nhops++] = to;
+    if (rq->nhops >= REQUEST_INLINE_HOPS)
+        env_request_ext(to->env, rq);
+    *request_hop(rq, rq->nhops++) = (struct rq_hop){to, 0, sim_now(&to->env->sim)};
     to->ops->accept(to, rq);
 }
 
@@ -23,11 +23,11 @@ void request_respond(struct request *rq, int status)
         rq->status = status;
         for (int i = rq->nhops - 1; i >= rq->cut_hop; i--) {
             rq->cur_hop = (uint8_t)i;
-            struct node *n = rq->hops[i];
+            struct node *n = request_hop(rq, i)->node;
             if (n->ops->done)
                 ELB_ASSERT(!n->ops->done(n, rq)); /* no holding node below an L7 LB */
         }
-        struct env *env = rq->hops[0]->env;
+        struct env *env = rq->hop[0].node->env;
         if (rq->client_done)
             env_request_free(env, rq);
         else
@@ -50,12 +50,12 @@ void request_cut(struct request *rq, uint8_t hop, int status)
 void request_resume(struct request *rq)
 {
     while (rq->cur_hop > 0) {
-        struct node *n = rq->hops[--rq->cur_hop];
+        struct node *n = request_hop(rq, --rq->cur_hop)->node;
         if (n->ops->done && n->ops->done(n, rq))
             return; /* held: the node resumes the walk later */
     }
     ELB_ASSERT(rq->nhops > 0);
-    struct env *env = rq->hops[0]->env;
+    struct env *env = rq->hop[0].node->env;
     if (rq->lost)
         env->lost(rq);
     else
@@ -71,5 +71,14 @@ struct request *env_request_new(struct env *env)
 
 void env_request_free(struct env *env, struct request *rq)
 {
+    if (rq->ext)
+        sim_pool_put(&env->request_exts, rq->ext);
     sim_pool_put(&env->requests, rq);
+}
+
+struct request_ext *env_request_ext(struct env *env, struct request *rq)
+{
+    if (!rq->ext)
+        rq->ext = sim_pool_get(&env->request_exts);
+    return rq->ext;
 }

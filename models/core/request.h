@@ -50,6 +50,31 @@ enum {
  * instead of answering. */
 enum { RQ_PASS_NONE, RQ_PASS_FORWARD, RQ_PASS_RETURN };
 
+/* One node the request passed, in order from the client. */
+struct rq_hop {
+    struct node *node;         /* the node */
+    uint64_t arg;              /* one word the node may keep for its hop */
+    double time;               /* s: when the node accepted the request */
+};
+
+/* Hops kept in the request itself: a load balancer, its target group and a target, the
+ * common walk.  Deeper walks (chained LBs, a GWLB's appliance passes, kube-proxy's extra
+ * hop) keep the rest in the request's request_ext. */
+#define REQUEST_INLINE_HOPS 3
+
+/* What only some requests need, in a second object from the env's pool (request_ext):
+ * hops past REQUEST_INLINE_HOPS and an appliance pass's state (GWLB).  Keeping them out
+ * of struct request keeps the common request small (bytes per request in flight). */
+struct request_ext {
+    struct rq_hop hop[REQUEST_MAX_HOPS - REQUEST_INLINE_HOPS];
+    uint32_t pass_fwd[REQUEST_MAX_HOPS]; /* GWLB hops: the id of the appliance (target)
+                                          * that carried the forward pass */
+    struct node *pass_owner;   /* the node that started the pass */
+    double pass_demand_s;      /* CPU seconds the appliance spends on this pass */
+    struct target *pass_saved_target; /* the backend target, kept over the return pass */
+    struct target *pass_by;    /* the appliance that ended the last pass (set by it) */
+};
+
 struct request {
     struct request *next;      /* intrusive link: a target's FCFS queue */
     uint64_t id;               /* creation order within the run, from 1 */
@@ -69,45 +94,51 @@ struct request {
     double u_lb;               /* uniform(0,1) drawn with the demand: LB latency quantile */
     const char *path;          /* request path for listener rules; NULL = "/" */
     const char *host;          /* Host header for listener rules; NULL = none */
-    uint32_t attempt;          /* 0 for the first try, then retries */
-    int status;                /* RQ_* once answered */
     uint32_t request_bytes;    /* bytes: what the client sends (headers and body), drawn at
                                 * creation from the workload's size stream; at most 4 GB */
     uint32_t response_bytes;   /* bytes: what the target answers, drawn with request_bytes */
-    struct node *pass_owner;   /* the node that started the pass */
-    double pass_demand_s;      /* CPU seconds the appliance spends on this pass */
-    struct target *pass_saved_target; /* the backend target, kept over the return pass */
-    struct target *pass_by;    /* the appliance that ended the last pass (set by it) */
-    bool abandoned;            /* the client timed out; drop the response */
-    bool flow_end;             /* the last request of its flow: L4 LBs forget the flow when
-                                * its response passes back */
+    uint16_t attempt;          /* 0 for the first try, then retries (at most 100) */
+    uint16_t status;           /* RQ_* once answered */
+    /* Set by the LB and target group for bookkeeping on the way back. */
+    uint16_t lb_node;          /* index of the LB node (zone) that handled it */
     uint8_t pass;              /* RQ_PASS_*: an appliance pass is under way */
-    uint8_t nhops;             /* entries used in hops[] */
+    uint8_t nhops;             /* hops used */
+    uint32_t route_view;       /* set by an LB before sending to a target group: its view */
+    uint32_t svc_slot;         /* FCFS: index in the target's in-service array */
+    uint32_t gw_slot;          /* L7 LB: the request's slot in its idle-timeout ring */
     uint8_t cur_hop;           /* while responding: the hop whose done() runs */
     uint8_t cut_hop;           /* 0, or: an LB at hop cut_hop - 1 already answered the client
                                 * (504); hops from cut_hop on still hold the request, and its
                                 * response walks only those, then frees it */
-    bool client_done;          /* the client side has finished with the request (cut) */
-    bool lost;                 /* dropped on the way (GWLB): the client gets no answer */
-    bool traced;               /* selected for the decision trace (models/core/trace.h) */
-    struct node *hops[REQUEST_MAX_HOPS];
-    uint64_t hop_arg[REQUEST_MAX_HOPS]; /* one word each node may keep for its hop */
-    double hop_time[REQUEST_MAX_HOPS];  /* s: when each hop accepted the request */
-    uint32_t pass_fwd[REQUEST_MAX_HOPS]; /* GWLB hops: the id of the appliance (target) that
-                                          * carried the forward pass */
-    /* Set by the LB and target group for bookkeeping on the way back. */
-    uint32_t lb_node;          /* index of the LB node (zone) that handled it */
-    uint32_t route_view;       /* set by an LB before sending to a target group: its view */
+    bool abandoned : 1;        /* the client timed out; drop the response */
+    bool flow_end : 1;         /* the last request of its flow: L4 LBs forget the flow when
+                                * its response passes back */
+    bool client_done : 1;      /* the client side has finished with the request (cut) */
+    bool lost : 1;             /* dropped on the way (GWLB): the client gets no answer */
+    bool traced : 1;           /* selected for the decision trace (models/core/trace.h) */
     /* Set by the target while it holds the request. */
     struct target *target;
     double arrive_target_s;    /* s: reached the target */
-    double start_s;            /* s: service began (FCFS) */
-    uint32_t svc_slot;         /* FCFS: index in the target's in-service array */
-    uint32_t gw_slot;          /* L7 LB: the request's slot in its idle-timeout ring */
-    double ps_finish;          /* processor sharing: finish tag in virtual time */
+    union {
+        double start_s;        /* FCFS: s, service began */
+        double ps_finish;      /* processor sharing: finish tag in virtual time */
+    };
     sim_handle done_ev;        /* completion event (FCFS) */
     sim_handle timeout_ev;     /* client timeout */
+    struct request_ext *ext;   /* NULL until a walk goes deeper or a pass starts */
+    struct rq_hop hop[REQUEST_INLINE_HOPS]; /* the first hops; request_hop() reaches all */
 };
+
+/* Hop i (0 <= i < rq->nhops), inline or in rq->ext. */
+static inline struct rq_hop *request_hop(struct request *rq, int i)
+{
+    return i < REQUEST_INLINE_HOPS ? &rq->hop[i] : &rq->ext->hop[i - REQUEST_INLINE_HOPS];
+}
+
+static inline const struct rq_hop *request_hop_c(const struct request *rq, int i)
+{
+    return i < REQUEST_INLINE_HOPS ? &rq->hop[i] : &rq->ext->hop[i - REQUEST_INLINE_HOPS];
+}
 
 /* The response: walk the hops back (each node's done), then give it to the workload. */
 void request_respond(struct request *rq, int status);

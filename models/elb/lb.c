@@ -372,7 +372,7 @@ static const struct lb_rule *match(struct lb *lb, const struct request *rq)
 /* The node of this LB that took rq; hop is the LB's hop index. */
 static uint32_t node_of(const struct request *rq, int hop)
 {
-    return HOP_NODE(rq->hop_arg[hop]);
+    return HOP_NODE(request_hop_c(rq, hop)->arg);
 }
 
 uint32_t lb_hop_node(const struct request *rq, int hop)
@@ -382,7 +382,7 @@ uint32_t lb_hop_node(const struct request *rq, int hop)
 
 int lb_hop_rule(const struct lb *lb, const struct request *rq, int hop)
 {
-    return lb->l4 ? 0 : (int)(uint32_t)rq->hop_arg[hop];
+    return lb->l4 ? 0 : (int)(uint32_t)request_hop_c(rq, hop)->arg;
 }
 
 static void gw_fire(struct sim *sim, void *ctx, uint64_t arg);
@@ -412,9 +412,9 @@ static void gw_fire(struct sim *sim, void *ctx, uint64_t arg)
         lb->gw_ring[lb->gw_head & lb->gw_mask] = NULL;
         lb->gw_head++;
         int hop = 0;
-        while (rq->hops[hop] != &lb->node)
+        while (request_hop(rq, hop)->node != &lb->node)
             hop++;
-        rq->hop_arg[hop] &= ~HOP_ROUTED;
+        request_hop(rq, hop)->arg &= ~HOP_ROUTED;
         lb->gateway_timeouts++;
         /* The target keeps working; the client gets 504 now. */
         request_cut(rq, (uint8_t)hop, RQ_GATEWAY_TIMEOUT);
@@ -442,13 +442,13 @@ static void gw_push(struct lb *lb, struct request *rq, double now)
     lb->gw_ring[slot & lb->gw_mask] = rq;
     lb->gw_deadline[slot & lb->gw_mask] = now + lb->cfg->idle_timeout_s;
     rq->gw_slot = slot;
-    rq->hop_arg[rq->nhops - 1] |= HOP_ROUTED;
+    request_hop(rq, rq->nhops - 1)->arg |= HOP_ROUTED;
     gw_arm(lb);
 }
 
 static void gw_answered(struct lb *lb, struct request *rq)
 {
-    if (!(rq->hop_arg[rq->cur_hop] & HOP_ROUTED))
+    if (!(request_hop(rq, rq->cur_hop)->arg & HOP_ROUTED))
         return;
     lb->gw_ring[rq->gw_slot & lb->gw_mask] = NULL;
     while (lb->gw_head != lb->gw_tail && !lb->gw_ring[lb->gw_head & lb->gw_mask])
@@ -507,7 +507,7 @@ static void l7_forward(struct lb *lb, struct request *rq)
         request_respond(rq, RQ_NOT_FOUND);
         return;
     }
-    rq->hop_arg[rq->nhops - 1] |= (uint64_t)(r - lb->rules) + 1;
+    request_hop(rq, rq->nhops - 1)->arg |= (uint64_t)(r - lb->rules) + 1;
     const struct lb_forward *f = &r->fw[0];
     if (r->nfw > 1) {
         double u = rq->u_route;
@@ -753,12 +753,13 @@ static void l4_forward(struct lb *lb, struct request *rq)
     e->last_s = now;
     e->aux++; /* requests of the flow in flight */
     uint32_t m = e->member;
-    rq->hop_arg[rq->nhops - 1] |= HOP_ROUTED | m;
+    request_hop(rq, rq->nhops - 1)->arg |= HOP_ROUTED | m;
     g->requests++;
     if (lb->type == SC_LB_GWLB) {
         rq->pass = RQ_PASS_FORWARD;
-        rq->pass_owner = &lb->node;
-        rq->pass_demand_s = appliance_demand(lb, rq, 0);
+        struct request_ext *x = env_request_ext(lb->node.env, rq);
+        x->pass_owner = &lb->node;
+        x->pass_demand_s = appliance_demand(lb, rq, 0);
         struct node *a = g->members[m].node;
         a->ops->accept(a, rq);
         return;
@@ -770,7 +771,7 @@ static void l4_forward(struct lb *lb, struct request *rq)
 static void l4_done(struct lb *lb, struct request *rq)
 {
     struct env *env = lb->node.env;
-    if (!(rq->hop_arg[rq->cur_hop] & HOP_ROUTED))
+    if (!(request_hop(rq, rq->cur_hop)->arg & HOP_ROUTED))
         return;
     struct flow_table *ft = &lb->flows[node_of(rq, rq->cur_hop)];
     struct flow_entry *e = flow_table_find(ft, rq->flow_id);
@@ -791,20 +792,20 @@ static void gwlb_pass_done(struct node *n, struct request *rq, int status)
         /* A failed appliance loses the packets: nobody answers.  Forward pass: the GWLB
          * is the last hop; return pass: the hop whose done() held the response. */
         if (pass == RQ_PASS_RETURN)
-            rq->target = rq->pass_saved_target;
+            rq->target = rq->ext->pass_saved_target;
         drop(lb, rq, pass == RQ_PASS_FORWARD ? rq->nhops - 1 : rq->cur_hop);
         return;
     }
     if (pass == RQ_PASS_FORWARD) {
-        rq->pass_fwd[rq->nhops - 1] = rq->pass_by->id;
+        rq->ext->pass_fwd[rq->nhops - 1] = rq->ext->pass_by->id;
         node_send(lb->next, rq);
         return;
     }
     /* Symmetry from what the appliances actually processed: the one that carried the
      * return against the one that carried the request, whatever the table said. */
-    if (rq->pass_by->id != rq->pass_fwd[rq->cur_hop])
+    if (rq->ext->pass_by->id != rq->ext->pass_fwd[rq->cur_hop])
         lb->asymmetric++;
-    rq->target = rq->pass_saved_target; /* the backend, for requests.csv */
+    rq->target = rq->ext->pass_saved_target; /* the backend, for requests.csv */
     l4_done(lb, rq);
     lb->in_flight--;
     lb->responses++;
@@ -816,7 +817,7 @@ static void gwlb_pass_done(struct node *n, struct request *rq, int status)
 /* The response reaches the GWLB: it passes the appliance the flow table names again. */
 static bool gwlb_return(struct lb *lb, struct request *rq)
 {
-    uint64_t arg = rq->hop_arg[rq->cur_hop];
+    uint64_t arg = request_hop(rq, rq->cur_hop)->arg;
     /* A 504 from an LB behind the GWLB: the request object is still held by its target,
      * so it cannot visit an appliance too; the 504 goes back uninspected (a departure). */
     if (!(arg & HOP_ROUTED) || rq->cut_hop)
@@ -825,10 +826,11 @@ static bool gwlb_return(struct lb *lb, struct request *rq)
     uint32_t fwd = (uint32_t)arg;
     struct flow_entry *e = flow_table_find(&lb->flows[node_of(rq, rq->cur_hop)], rq->flow_id);
     uint32_t back = e ? e->member : fwd; /* another one after a rebalance */
-    rq->pass_saved_target = rq->target;
+    struct request_ext *x = env_request_ext(lb->node.env, rq);
+    x->pass_saved_target = rq->target;
     rq->pass = RQ_PASS_RETURN;
-    rq->pass_owner = &lb->node;
-    rq->pass_demand_s = appliance_demand(lb, rq, 1);
+    x->pass_owner = &lb->node;
+    x->pass_demand_s = appliance_demand(lb, rq, 1);
     struct node *a = g->members[back].node;
     a->ops->accept(a, rq);
     return true;
@@ -878,9 +880,9 @@ static void lb_accept(struct node *n, struct request *rq)
         nd = nlb_dns(lb, rq, nd);
     if (rq->traced)
         trace_node(lb, rq, dns, nd);
-    rq->hop_arg[rq->nhops - 1] = (uint64_t)nd << 32;
+    request_hop(rq, rq->nhops - 1)->arg = (uint64_t)nd << 32;
     if (rq->nhops == 1)
-        rq->lb_node = nd; /* the entry LB's node, for requests.csv */
+        rq->lb_node = (uint16_t)nd; /* the entry LB's node (one per zone), for requests.csv */
     lb->requests++;
     lb->node_requests[nd]++;
     lb->in_flight++;
@@ -909,12 +911,12 @@ static void count_inter_zone(struct lb *lb, const struct request *rq, bool targe
     const struct target_group *g = NULL;
     uint32_t m = 0;
     int h = rq->cur_hop;
-    if (lb->l4 && (rq->hop_arg[h] & HOP_ROUTED)) {
+    if (lb->l4 && (request_hop_c(rq, h)->arg & HOP_ROUTED)) {
         g = l4_group(lb);
-        m = (uint32_t)rq->hop_arg[h];
-    } else if (!lb->l4 && h + 1 < rq->nhops && (rq->hop_arg[h + 1] >> 63)) {
-        g = container_of(rq->hops[h + 1], struct target_group, node);
-        m = (uint32_t)rq->hop_arg[h + 1];
+        m = (uint32_t)request_hop_c(rq, h)->arg;
+    } else if (!lb->l4 && h + 1 < rq->nhops && (request_hop_c(rq, h + 1)->arg >> 63)) {
+        g = container_of(request_hop_c(rq, h + 1)->node, struct target_group, node);
+        m = (uint32_t)request_hop_c(rq, h + 1)->arg;
     }
     if (!g || m >= g->nmembers)
         return;

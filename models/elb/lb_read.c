@@ -105,6 +105,9 @@ static const int lb_protocols[4][5] = {
     [SC_LB_CLB] = {SC_HTTP, SC_HTTPS, SC_TCP, SC_SSL, -1},
 };
 
+/* Zones (so nodes) of one load balancer: a node's index fits a request's lb_node. */
+#define LB_MAX_ZONES 1000
+
 /* A listener's port when none is given: 443 for the protocols with TLS, else 80. */
 static int default_port(enum sc_protocol p)
 {
@@ -232,6 +235,13 @@ int lb_cfg_read(struct cfg_read *r, const struct ytree *m, struct sc_lb *lb)
         lb->cross_zone = true;
     }
     const struct ytree *zones = yread_list(&r->y, m, "zones");
+    if (zones && zones->n > LB_MAX_ZONES) {
+        yread_error(&r->y, &zones->loc,
+                    "a load balancer has at most %d zones (a node each; an AWS region has "
+                    "at most six Availability Zones), not %zu",
+                    LB_MAX_ZONES, zones->n);
+        return -1;
+    }
     if (zones && zones->n) {
         lb->zones = xcalloc(zones->n, sizeof *lb->zones);
         for (size_t i = 0; i < zones->n; i++) {

@@ -290,7 +290,7 @@ static void cut_running(struct target_group *g, struct target *t)
         if (rq->cut_hop || rq->pass)
             continue;
         for (int h = 1; h < rq->nhops; h++)
-            if (rq->hops[h] == &g->node) {
+            if (request_hop(rq, h)->node == &g->node) {
                 request_cut(rq, (uint8_t)(h - 1), RQ_BAD_GATEWAY);
                 break;
             }
@@ -514,7 +514,7 @@ static void tg_accept(struct node *n, struct request *rq)
         cookie->last_s = now + g->sticky_s; /* expiry pushed forward on every request */
     }
     /* Remember (view, member) for done(); bit 63 marks "routed". */
-    rq->hop_arg[rq->nhops - 1] = (uint64_t)1 << 63 | (uint64_t)rq->route_view << 32 | m;
+    request_hop(rq, rq->nhops - 1)->arg = (uint64_t)1 << 63 | (uint64_t)rq->route_view << 32 | m;
     if (g->algo->sent)
         g->algo->sent(v->priv, m);
     g->members[m].in_flight++;
@@ -525,14 +525,14 @@ static void tg_accept(struct node *n, struct request *rq)
 static bool tg_done(struct node *n, struct request *rq)
 {
     struct target_group *g = container_of(n, struct target_group, node);
-    uint64_t arg = rq->hop_arg[rq->cur_hop];
+    uint64_t arg = request_hop(rq, rq->cur_hop)->arg;
     /* Requests answered by the group itself (503) never reached a member. */
     if (!(arg >> 63))
         return false;
     uint32_t view = (uint32_t)(arg >> 32) & 0x7fffffffu;
     if (g->algo->done) {
         double now = sim_now(&n->env->sim);
-        struct route_outcome o = {rq->status, now - rq->hop_time[rq->cur_hop], now};
+        struct route_outcome o = {rq->status, now - request_hop(rq, rq->cur_hop)->time, now};
         g->algo->done(g->views[view].priv, (uint32_t)arg, &o);
     }
     if (g->sticky_s > 0 && rq->flow_end && rq->client)
@@ -540,7 +540,7 @@ static bool tg_done(struct node *n, struct request *rq)
     if (rq->status >= 500)
         g->target_5xx++;
     if (g->on_response)
-        g->on_response(g->on_response_ctx, sim_now(&n->env->sim) - rq->hop_time[rq->cur_hop]);
+        g->on_response(g->on_response_ctx, sim_now(&n->env->sim) - request_hop(rq, rq->cur_hop)->time);
     member_release(g, (uint32_t)arg);
     return false;
 }

@@ -57,9 +57,9 @@ static bool proxy_done(struct node *n, struct request *rq)
     struct kube_proxy *x = proxy_of(n);
     struct kube_deploy *dp = &x->k->deps[x->d];
     for (int h = 0; h + 1 < rq->nhops; h++) {
-        if (rq->hops[h] != n)
+        if (request_hop(rq, h)->node != n)
             continue;
-        const struct node *next = rq->hops[h + 1];
+        const struct node *next = request_hop(rq, h + 1)->node;
         if (strcmp(next->ops->kind, "target") != 0)
             break;
         const struct target *t = container_of((struct node *)next, struct target, node);

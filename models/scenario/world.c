@@ -54,6 +54,7 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
         w->env.trace = &w->tracer;
     }
     sim_pool_init(&w->env.requests, sizeof(struct request));
+    sim_pool_init(&w->env.request_exts, sizeof(struct request_ext));
     w->env.response = to_client;
     w->env.lost = lost_to_client;
     w->targets.env = &w->env;
@@ -244,5 +245,6 @@ void world_free(struct world *w)
     target_list_fini(&w->targets);
     free(w->timed);
     sim_pool_fini(&w->env.requests);
+    sim_pool_fini(&w->env.request_exts);
     free(w);
 }

@@ -295,7 +295,7 @@ static int file_for(struct access_log *al, const struct lb *lb, int node, int64_
 }
 
 /* What the LB itself did with rq, at hop h: dispatched to a target (the next hop took it
- * at hop_time[h + 1]) or answered alone. */
+ * at its time of hop h + 1) or answered alone. */
 static void on_response(void *ctx, const struct node *n, const struct request *rq, int h,
                         double now)
 {
@@ -327,8 +327,8 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
     bool dispatched = h + 1 < rq->nhops && rq->target && st != RQ_UNAVAILABLE &&
                       st != RQ_NOT_FOUND;
     bool target_answered = dispatched && (st == RQ_OK || st == RQ_TARGET_ERROR);
-    double created = rq->hop_time[h];
-    double sent = dispatched ? rq->hop_time[h + 1] : -1.0;
+    double created = request_hop_c(rq, h)->time;
+    double sent = dispatched ? request_hop_c(rq, h + 1)->time : -1.0;
     double rp = -1, tp = -1, sp = -1;
     if (target_answered) {
         rp = sent - created;
@@ -360,7 +360,7 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
                  (unsigned long long)((int64_t)(epoch + created) & 0xffffffffLL),
                  (unsigned long long)(a & 0xffffffffULL), (unsigned long long)b);
         snprintf(conn, sizeof conn, "TID_%016llx", (unsigned long long)rq->flow_hash);
-        const char *tgname = dispatched ? rq->hops[h + 1]->name : NULL;
+        const char *tgname = dispatched ? request_hop_c(rq, h + 1)->node->name : NULL;
         if (tgname)
             snprintf(tgarn, sizeof tgarn,
                      "arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/%016llx", al->region,
@@ -451,7 +451,7 @@ static void on_flow(void *ctx, const struct node *n, const struct request *rq,
             i = L->nfl++;
         }
         int h = rq->nhops - 1;
-        L->fl[i] = (struct al_flow){.open_s = rq->hop_time[h], .flow_id = flow_id,
+        L->fl[i] = (struct al_flow){.open_s = request_hop_c(rq, h)->time, .flow_id = flow_id,
                                     .flow_hash = rq->flow_hash, .host = rq->host,
                                     .node = lb_hop_node(rq, h), .next_free = UINT32_MAX};
         int created;

@@ -186,7 +186,7 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
     if (dispatched || lb->type == SC_LB_CLB)
         L->req++;
     if (answered) {
-        double trt = now - rq->hop_time[h + 1];
+        double trt = now - request_hop_c(rq, h + 1)->time;
         L->trt_sum += trt;
         L->trt_n++;
         if (L->pct.on)
@@ -196,10 +196,10 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
         else
             L->t5++;
         /* The next hop is a target group when its argument's top bit says so (lb.c). */
-        if (!(rq->hop_arg[h + 1] >> 63))
+        if (!(request_hop_c(rq, h + 1)->arg >> 63))
             return;
         const struct target_group *g =
-            container_of(rq->hops[h + 1], const struct target_group, node);
+            container_of(request_hop_c(rq, h + 1)->node, const struct target_group, node);
         struct cw_tg *G = &c->tgs[g->id];
         G->trt_sum += trt;
         G->trt_n++;
