@@ -36,7 +36,7 @@
  *             route_table[] with its defaults: pick + sent + done cycles on a fake member
  *             array (all eligible, 1 vCPU each), with 2000 requests kept outstanding (the
  *             oldest answered after each pick: 200, or 500 from one target in 100), a
- *             well-mixed route_key per request and 10 us of simulated time per pick.  ns
+ *             well-mixed route key (flow hash) per request and 10 us of simulated time per pick.  ns
  *             per cycle; each run lasts at least 0.05 s of wall clock.
  *
  * Wall clock (CLOCK_MONOTONIC) is read here, in tests/, never in sim/ or models/.
@@ -431,7 +431,7 @@ struct rt_bench {
     struct target *t;                /* [RT_TARGETS] held counts for join_shortest_queue */
     uint32_t fifo[RT_OUTSTANDING];   /* members of the requests in flight, oldest at head */
     uint32_t head;
-    uint64_t seq;                    /* requests made: the route_key and the clock */
+    uint64_t seq;                    /* requests made: the route key and the clock */
     uint32_t sink;
 };
 
@@ -449,7 +449,7 @@ static void rt_cycles(struct rt_bench *b, gsl_rng *r, uint64_t count)
     for (uint64_t i = 0; i < count; i++) {
         uint64_t s = b->seq++;
         b->v.now = 1e-5 * (double)s;
-        b->rq.route_key = rt_key(s);
+        b->rq.flow_hash = rt_key(s);
         uint32_t m = b->ops->pick(b->priv, &b->v, &b->rq, r);
         if (b->ops->sent)
             b->ops->sent(b->priv, m);
@@ -496,7 +496,7 @@ static void bench_route(void)
         /* Fill the pipeline: RT_OUTSTANDING picks sent and not yet answered. */
         for (uint32_t i = 0; i < RT_OUTSTANDING; i++) {
             b->v.now = 1e-5 * (double)b->seq;
-            b->rq.route_key = rt_key(b->seq++);
+            b->rq.flow_hash = rt_key(b->seq++);
             uint32_t m = b->ops->pick(b->priv, &b->v, &b->rq, r);
             if (b->ops->sent)
                 b->ops->sent(b->priv, m);

@@ -346,6 +346,18 @@ if grep -q '^lb,inspect,asymmetric,0$' "$sum5" && awk -F, '$1=="lb" && $2=="insp
 else
     ko "gwlb symmetry / drop" "$(grep 'lb,inspect' "$sum5")"
 fi
+# 5b: behind a GWLB, requests.csv's arrive_target_s is when the backend got the request (its
+# service, at least the demand, lies between it and the end), not the return pass's
+# arrival at an appliance (1e-6 s: times are written to 10 significant digits).
+"$ELBSIM" run scenarios/examples/gwlb_firewall.yaml --set output.requests=true -q -o "$TMP/b5b" >/dev/null 2>&1
+if awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["status"] == 200 { n++; if ($c["end_s"] - $c["arrive_target_s"] < $c["demand_s"] - 1e-6 ||
+                                  $c["arrive_target_s"] < $c["sent_s"]) bad++ }
+    END { exit !(n > 1000 && bad == 0) }' "$TMP/b5b/requests.csv"; then
+    ok "gwlb: arrive_target_s is the backend's arrival (service fits between it and the end)"
+else
+    ko "gwlb: arrive_target_s" "$(sed -n 2,3p "$TMP/b5b/requests.csv")"
+fi
 # 6: slow start ramps the new targets' share (10 s intervals; healthy at about 61-75 s).
 "$ELBSIM" run scenarios/examples/slow_start.yaml -q -o "$TMP/b6" >/dev/null 2>&1
 shares=$(awk -F, '$2 == "target" && $4 == "completed" { split($3, a, "/"); if (a[2] >= 4) n[$1] += $5; t[$1] += $5 }

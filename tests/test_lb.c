@@ -73,7 +73,7 @@ static void on_request(void *ctx, const struct request *rq, double now)
     }
     struct rec *r = &o->r[o->n++];
     *r = (struct rec){.flow = rq->flow_id, .target = -1, .status = rq->status,
-                      .sent_s = rq->sent_s, .done_s = now, .at_target_s = rq->arrive_target_s,
+                      .sent_s = rq->sent_s, .done_s = now, .at_target_s = rq->target ? target_arrival_s(rq) : 0.0,
                       .nhops = rq->nhops};
     /* The target is the last "target" hop: a crashed target answers without setting
      * rq->target, and a GWLB's appliance is no hop. */

@@ -27,6 +27,9 @@ struct seen {
     double latency[16];
     int status[16];
     bool abandoned[16];
+    double sent[16];       /* this attempt's send time */
+    double first_sent[16]; /* the first attempt's (request_first_sent_s) */
+    int attempt[16];
 };
 
 static void record(void *ctx, const struct request *rq, double now)
@@ -36,6 +39,9 @@ static void record(void *ctx, const struct request *rq, double now)
         s->latency[s->n] = now - rq->sent_s;
         s->status[s->n] = rq->status;
         s->abandoned[s->n] = rq->abandoned;
+        s->sent[s->n] = rq->sent_s;
+        s->first_sent[s->n] = request_first_sent_s(rq);
+        s->attempt[s->n] = rq->attempt;
         s->n++;
     }
 }
@@ -174,6 +180,14 @@ static void timeout_abandons_and_retries_with_the_same_demand(void)
     CU_ASSERT_EQUAL(w->targets.t[0]->completed, 2);
     CU_ASSERT_EQUAL_FATAL(s.n, 2);
     CU_ASSERT(s.abandoned[0] && s.abandoned[1]);
+    /* The retry went out after the first timed out (1 s) and a backoff of at most 10 ms,
+     * and still knows when the request was first sent (t = 0). */
+    CU_ASSERT_EQUAL(s.attempt[0] + s.attempt[1], 1);
+    int r = s.attempt[1] == 1;
+    CU_ASSERT(s.sent[r] >= 1.0 && s.sent[r] <= 1.01);
+    CU_ASSERT_DOUBLE_EQUAL(s.first_sent[r], 0.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(s.first_sent[1 - r], 0.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(s.sent[1 - r], 0.0, 1e-12);
     world_free(w);
     scenario_free(sc);
 }

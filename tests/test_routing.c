@@ -478,13 +478,14 @@ static bool fits(const unsigned *counts, const double *p, unsigned k)
     return gsl_cdf_chisq_Q(x2, k - 1) > 1e-4;
 }
 
-/* A pick for a flow whose tuple hash is key (hashing algorithms read rq->route_key). */
+/* A pick for a flow whose tuple hash is key (hashing algorithms hash request_route_key,
+ * here the flow hash). */
 static uint32_t pick_key(const struct route_ops *ops, void *priv, const struct fake *f,
                          uint64_t key)
 {
     struct request rq;
     memset(&rq, 0, sizeof rq);
-    rq.route_key = key;
+    rq.flow_hash = key;
     return ops->pick(priv, &f->v, &rq, NULL);
 }
 

@@ -32,6 +32,17 @@ void target_init(struct target *t, struct env *env, uint32_t id, const char *nam
     t->ps_vtime_at = now;
     t->fault_id = -1;
     t->svc = xmalloc((size_t)spec->servers * sizeof *t->svc);
+    t->svc_ev = xmalloc((size_t)spec->servers * sizeof *t->svc_ev);
+}
+
+double target_arrival_s(const struct request *rq)
+{
+    ELB_ASSERT(rq->target && rq->nhops > 0);
+    const struct rq_hop *last = request_hop_c(rq, rq->nhops - 1);
+    if (last->node == &rq->target->node)
+        return last->time;
+    ELB_ASSERT(rq->ext); /* an appliance pass (GWLB): the appliance is no hop */
+    return rq->ext->pass_arrive_s;
 }
 
 void target_fini(struct target *t)
@@ -40,6 +51,8 @@ void target_fini(struct target *t)
     t->ps = NULL;
     free(t->svc);
     t->svc = NULL;
+    free(t->svc_ev);
+    t->svc_ev = NULL;
 }
 
 /* ---- the decision trace (models/core/trace.h): traced requests only ---- */
@@ -61,9 +74,10 @@ static void trace_arrive(const struct target *t, const struct request *rq, doubl
 /* Service ended: its time (and, for FCFS, the wait before it). */
 static void trace_end(const struct target *t, const struct request *rq, double now)
 {
-    double start = t->spec.discipline == TARGET_FCFS ? rq->start_s : rq->arrive_target_s;
+    double arrived = target_arrival_s(rq);
+    double start = t->spec.discipline == TARGET_FCFS ? rq->start_s : arrived;
     trace_row(t->node.env->trace, rq, now, "end", t->node.name, NULL, now - start,
-              "wait=%.9g;demand=%.9g%s", start - rq->arrive_target_s,
+              "wait=%.9g;demand=%.9g%s", start - arrived,
               rq->pass ? rq->ext->pass_demand_s : rq->demand_s, pass_name[rq->pass]);
 }
 
@@ -137,10 +151,10 @@ static void fcfs_start(struct target *t, struct request *rq, double now, int slo
     rq->svc_slot = (uint32_t)slot;
     t->svc[slot] = rq;
     double service_s = demand_of(rq) * slow_factor(t) / t->spec.speed;
-    rq->done_ev = sim_event_schedule(&env->sim, now + service_s, fcfs_done, t,
-                                     (uint64_t)(uintptr_t)rq);
+    t->svc_ev[slot] = sim_event_schedule(&env->sim, now + service_s, fcfs_done, t,
+                                         (uint64_t)(uintptr_t)rq);
     if (rq->traced)
-        trace_row(env->trace, rq, now, "start", t->node.name, NULL, now - rq->arrive_target_s,
+        trace_row(env->trace, rq, now, "start", t->node.name, NULL, now - target_arrival_s(rq),
                   "service=%.9g;slow_factor=%g", service_s, slow_factor(t));
 }
 
@@ -149,7 +163,6 @@ static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
     struct target *t = ctx;
     struct request *rq = (struct request *)(uintptr_t)arg;
     double now = sim_now(sim);
-    rq->done_ev = 0;
     int slot = (int)rq->svc_slot;
     if (t->qhead) {
         /* The freed server takes the next request at once: busy count unchanged. */
@@ -164,6 +177,7 @@ static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
         /* Keep svc[0, busy) dense: the last in-service request moves into the hole. */
         struct request *last = t->svc[t->busy - 1];
         t->svc[slot] = last;
+        t->svc_ev[slot] = t->svc_ev[t->busy - 1];
         last->svc_slot = (uint32_t)slot;
         busy_update(t, now, t->busy - 1);
     }
@@ -301,7 +315,8 @@ static void target_accept(struct node *n, struct request *rq)
     if (t->fault == TARGET_FAULT_HANG) {
         /* Accepted, never answered: it counts as held (LOR sees it outstanding). */
         rq->target = t;
-        rq->arrive_target_s = now;
+        if (rq->pass)
+            rq->ext->pass_arrive_s = now;
         if (rq->traced)
             trace_arrive(t, rq, now, "hang");
         t->accepted++;
@@ -318,7 +333,8 @@ static void target_accept(struct node *n, struct request *rq)
         return;
     }
     rq->target = t;
-    rq->arrive_target_s = now;
+    if (rq->pass)
+        rq->ext->pass_arrive_s = now; /* else the time of its hop, which the target is */
     if (rq->traced)
         trace_arrive(t, rq, now, "accepted");
     t->accepted++;
@@ -370,8 +386,7 @@ static struct request *take_all(struct target *t, double now)
     struct request *chain = NULL, **tail = &chain;
     for (int i = 0; i < t->busy && t->spec.discipline == TARGET_FCFS; i++) {
         struct request *rq = t->svc[i];
-        sim_event_cancel(&env->sim, rq->done_ev);
-        rq->done_ev = 0;
+        sim_event_cancel(&env->sim, t->svc_ev[i]);
         *tail = rq;
         tail = &rq->next;
     }

@@ -41,6 +41,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/core/node.h"
+#include "sim/queue.h"
 
 struct env;
 struct request;
@@ -91,6 +92,7 @@ struct target {
     struct request *qhead, *qtail;
     int qlen;
     struct request **svc;         /* FCFS: the requests in service, [0, busy) */
+    sim_handle *svc_ev;           /* FCFS: [0, busy) their completion events */
     /* PS: requests in a binary min-heap on ps_finish (virtual time) */
     struct request **ps;
     int ps_n, ps_cap;
@@ -162,6 +164,10 @@ void target_list_fini(struct target_list *l);
 void target_init(struct target *t, struct env *env, uint32_t id, const char *name,
                  const struct target_spec *spec, double now);
 void target_fini(struct target *t);
+
+/* s: when rq reached rq->target (set): the time of its hop, the last one, or for an
+ * appliance pass (GWLB), which is no hop, when the pass reached it. */
+double target_arrival_s(const struct request *rq);
 
 /* Busy server-seconds up to now (accounting is brought up to date first). */
 double target_busy_area(struct target *t, double now);

@@ -40,6 +40,11 @@ struct env {
     void (*response)(struct request *rq);
     /* The request was dropped on the way (rq->lost): tell its client. */
     void (*lost)(struct request *rq);
+    /* The sending workload's name hash: with the flow hash, the client's address (a GWLB's
+     * 2- and 3-tuple stickiness). */
+    uint64_t (*client_net)(const struct request *rq);
+    /* The request's Host header (its workload's `host`), NULL for none. */
+    const char *(*request_host)(const struct request *rq);
     env_request_fn *on_request;     /* optional per-request log */
     void *on_request_ctx;
     struct tracer *trace;           /* the decision trace (models/core/trace.h); NULL = off */
@@ -65,6 +70,9 @@ void env_request_free(struct env *env, struct request *rq);
 
 /* rq's request_ext, taken zeroed from the pool the first time it is asked for. */
 struct request_ext *env_request_ext(struct env *env, struct request *rq);
+
+/* Set the key rq's next target group hashes (request_route_key). */
+void env_request_route_key(struct env *env, struct request *rq, uint64_t key);
 
 /* A new flow (connection) id. */
 static inline uint64_t env_flow_id(struct env *env)

@@ -82,3 +82,14 @@ struct request_ext *env_request_ext(struct env *env, struct request *rq)
         rq->ext = sim_pool_get(&env->request_exts);
     return rq->ext;
 }
+
+void env_request_route_key(struct env *env, struct request *rq, uint64_t key)
+{
+    if (key != rq->flow_hash) {
+        struct request_ext *x = env_request_ext(env, rq);
+        x->route_key = key;
+        x->route_keyed = true;
+    } else if (rq->ext) {
+        rq->ext->route_keyed = false;
+    }
+}

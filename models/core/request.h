@@ -73,6 +73,10 @@ struct request_ext {
     double pass_demand_s;      /* CPU seconds the appliance spends on this pass */
     struct target *pass_saved_target; /* the backend target, kept over the return pass */
     struct target *pass_by;    /* the appliance that ended the last pass (set by it) */
+    double pass_arrive_s;      /* s: the pass reached its appliance */
+    double first_sent_s;       /* a retry: when the request's first attempt was sent */
+    uint64_t route_key;        /* with route_keyed: the key the LB routing it set */
+    bool route_keyed;          /* route_key holds the key, not the flow hash */
 };
 
 struct request {
@@ -80,20 +84,13 @@ struct request {
     uint64_t id;               /* creation order within the run, from 1 */
     uint64_t flow_id;          /* the connection/flow carrying it */
     uint64_t flow_hash;        /* hash of the flow's 5-tuple: L4 routing and LB-node choice */
-    uint64_t route_key;        /* set by each LB before its target group picks: the key that
-                                * hashing algorithms (flow_hash, consistent_hash) hash — the
-                                * flow's 5-tuple hash, or a 3-/2-tuple hash (GWLB) */
     struct workload *wl;       /* who sent it */
-    uint64_t client_net;       /* the sending workload's name hash: with the flow hash, the
-                                * client's address (GWLB 2- and 3-tuple stickiness) */
     struct client *client;     /* connection or closed-loop user, NULL for a lone request */
     double sent_s;             /* s: when the client sent this attempt */
-    double first_sent_s;       /* s: when the first attempt of this request was sent */
     double demand_s;           /* CPU seconds on one vCPU of speed 1.0 */
     double u_route;            /* uniform(0,1) drawn with the demand: weighted forwards */
     double u_lb;               /* uniform(0,1) drawn with the demand: LB latency quantile */
     const char *path;          /* request path for listener rules; NULL = "/" */
-    const char *host;          /* Host header for listener rules; NULL = none */
     uint32_t request_bytes;    /* bytes: what the client sends (headers and body), drawn at
                                 * creation from the workload's size stream; at most 4 GB */
     uint32_t response_bytes;   /* bytes: what the target answers, drawn with request_bytes */
@@ -118,16 +115,29 @@ struct request {
     bool traced : 1;           /* selected for the decision trace (models/core/trace.h) */
     /* Set by the target while it holds the request. */
     struct target *target;
-    double arrive_target_s;    /* s: reached the target */
     union {
         double start_s;        /* FCFS: s, service began */
         double ps_finish;      /* processor sharing: finish tag in virtual time */
     };
-    sim_handle done_ev;        /* completion event (FCFS) */
     sim_handle timeout_ev;     /* client timeout */
     struct request_ext *ext;   /* NULL until a walk goes deeper or a pass starts */
     struct rq_hop hop[REQUEST_INLINE_HOPS]; /* the first hops; request_hop() reaches all */
 };
+
+/* The key that hashing algorithms (flow_hash, consistent_hash) hash, set by each LB before
+ * its target group picks (env_request_route_key): the flow's 5-tuple hash, or a 3-/2-tuple
+ * hash (GWLB), which only then takes room in rq->ext. */
+static inline uint64_t request_route_key(const struct request *rq)
+{
+    return rq->ext && rq->ext->route_keyed ? rq->ext->route_key : rq->flow_hash;
+}
+
+/* s: when the request's first attempt was sent: this one's sent_s, or for a retry what the
+ * workload kept in rq->ext. */
+static inline double request_first_sent_s(const struct request *rq)
+{
+    return rq->attempt ? rq->ext->first_sent_s : rq->sent_s;
+}
 
 /* Hop i (0 <= i < rq->nhops), inline or in rq->ext. */
 static inline struct rq_hop *request_hop(struct request *rq, int i)

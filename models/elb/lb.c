@@ -333,13 +333,14 @@ static bool host_matches(const char *glob, const char *host)
 static const struct lb_rule *match(struct lb *lb, const struct request *rq)
 {
     const char *path = rq->path ? rq->path : "/";
+    const char *host = lb->node.env->request_host(rq);
     /* Rule evaluations past the first 10 are billed (LCU). */
     if (lb->nrules > 10) {
         int evals = lb->nrules;
         for (int i = 0; i < lb->nrules; i++) {
             const struct lb_rule *r = &lb->rules[i];
             if ((!r->path || fnmatch(r->path, path, 0) == 0) &&
-                (!r->host || host_matches(r->host, rq->host))) {
+                (!r->host || host_matches(r->host, host))) {
                 evals = i + 1;
                 break;
             }
@@ -352,7 +353,7 @@ static const struct lb_rule *match(struct lb *lb, const struct request *rq)
         const struct lb_rule *r = &lb->rules[i];
         if (r->path && fnmatch(r->path, path, 0) != 0)
             continue;
-        if (r->host && !host_matches(r->host, rq->host))
+        if (r->host && !host_matches(r->host, host))
             continue;
         return r;
     }
@@ -476,15 +477,16 @@ static void trace_rule(const struct lb *lb, const struct request *rq, const stru
 {
     struct tracer *tr = lb->node.env->trace;
     double now = sim_now(&lb->node.env->sim);
+    const char *host = lb->node.env->request_host(rq);
     if (!r) {
         trace_row(tr, rq, now, "rule", lb->node.name, NULL, (double)NAN, "path=%s;host=%s;rules=%d",
-                  rq->path ? rq->path : "/", rq->host ? rq->host : "", lb->nrules);
+                  rq->path ? rq->path : "/", host ? host : "", lb->nrules);
         return;
     }
     int k = (int)(f - r->fw);
     trace_row(tr, rq, now, "rule", lb->node.name, f->tg->node.name, (double)(r - lb->rules + 1),
               "path=%s;host=%s;rule_path=%s;rule_host=%s;forward=%d;forwards=%d;u=%.6f",
-              rq->path ? rq->path : "/", rq->host ? rq->host : "", r->path ? r->path : "*",
+              rq->path ? rq->path : "/", host ? host : "", r->path ? r->path : "*",
               r->host ? r->host : "*", k + 1, r->nfw, rq->u_route);
 }
 
@@ -519,7 +521,7 @@ static void l7_forward(struct lb *lb, struct request *rq)
     if (rq->traced)
         trace_rule(lb, rq, r, f);
     rq->route_view = f->views[node_of(rq, rq->nhops - 1)];
-    rq->route_key = rq->flow_hash;
+    env_request_route_key(lb->node.env, rq, rq->flow_hash);
     gw_push(lb, rq, sim_now(&lb->node.env->sim));
     node_send(&f->tg->node, rq);
 }
@@ -582,7 +584,7 @@ static uint64_t l4_key(const struct lb *lb, const struct request *rq)
     enum sc_sticky st = lb->l4_tg->sticky;
     if (lb->type != SC_LB_GWLB || st == SC_STICKY_NONE || st == SC_STICKY_5TUPLE)
         return rq->flow_hash;
-    uint64_t x = (rq->flow_hash & 1023) ^ ((uint64_t)(uintptr_t)rq->client_net << 10);
+    uint64_t x = (rq->flow_hash & 1023) ^ (lb->node.env->client_net(rq) << 10);
     return sim_rng_splitmix64(&x);
 }
 
@@ -725,7 +727,7 @@ static void l4_forward(struct lb *lb, struct request *rq)
         }
     }
     if (!e) {
-        rq->route_key = l4_key(lb, rq);
+        env_request_route_key(lb->node.env, rq, l4_key(lb, rq));
         if (rq->traced)
             trace_flow(lb, rq, "miss", g, UINT32_MAX);
         uint32_t m = tg_flow_open(g, view, rq);

@@ -28,6 +28,16 @@ static void lost_to_client(struct request *rq)
     workload_lost(rq->wl, rq);
 }
 
+static uint64_t client_net_of(const struct request *rq)
+{
+    return rq->wl->name_hash;
+}
+
+static const char *host_of(const struct request *rq)
+{
+    return rq->wl->cfg->host;
+}
+
 static gsl_rng *stream(struct world *w, const char *kind, const char *name)
 {
     char full[512];
@@ -57,6 +67,8 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     sim_pool_init(&w->env.request_exts, sizeof(struct request_ext));
     w->env.response = to_client;
     w->env.lost = lost_to_client;
+    w->env.client_net = client_net_of;
+    w->env.request_host = host_of;
     w->targets.env = &w->env;
     w->targets.zone_names = sc->zones;
     w->targets.nzones = sc->nzones;

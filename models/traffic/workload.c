@@ -124,13 +124,13 @@ static void on_retry(struct sim *sim, void *ctx, uint64_t arg)
         trace_row(wl->env->trace, rq, sim_now(sim), "arrive", wl->cfg->name, "retry",
                   rq->demand_s, "flow=%llu;path=%s;host=%s;request_bytes=%u;response_bytes=%u",
                   (unsigned long long)rq->flow_id, rq->path ? rq->path : "/",
-                  rq->host ? rq->host : "", rq->request_bytes, rq->response_bytes);
+                  wl->cfg->host ? wl->cfg->host : "", rq->request_bytes, rq->response_bytes);
     send_attempt(wl, rq);
 }
 
 static bool measured(const struct workload *wl, const struct request *rq)
 {
-    return rq->first_sent_s >= wl->measure_from_s;
+    return request_first_sent_s(rq) >= wl->measure_from_s;
 }
 
 /* The request failed for good (its last attempt is over). */
@@ -177,7 +177,6 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
     struct env *env = wl->env;
     struct request *rq = env_request_new(env);
     rq->wl = wl;
-    rq->client_net = wl->name_hash;
     rq->client = c;
     gsl_rng *r = c ? &c->rng.r : wl->demand_rng;
     rq->demand_s = isnan(demand) ? sim_dist_sample(wl->cfg->demand, r) : demand;
@@ -190,7 +189,6 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
     gsl_rng *sr = c ? &c->size_rng.r : wl->size_rng;
     rq->request_bytes = draw_bytes(wl->cfg->request_size, sr);
     rq->response_bytes = draw_bytes(wl->cfg->response_size, sr);
-    rq->host = wl->cfg->host;
     if (c) {
         rq->flow_id = c->flow_id;
         rq->flow_hash = c->flow_hash;
@@ -199,14 +197,14 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
         rq->flow_id = new_flow(wl, &rq->flow_hash);
         rq->flow_end = true;
     }
-    rq->first_sent_s = sim_now(&env->sim);
-    if (env->trace && trace_select(env->trace, wl->cfg->name, rq->first_sent_s)) {
+    rq->sent_s = sim_now(&env->sim); /* sent at once: the first attempt's (send_attempt) */
+    if (env->trace && trace_select(env->trace, wl->cfg->name, rq->sent_s)) {
         rq->traced = true;
-        trace_row(env->trace, rq, rq->first_sent_s, "arrive", wl->cfg->name,
+        trace_row(env->trace, rq, rq->sent_s, "arrive", wl->cfg->name,
                   c ? "connection" : "request", rq->demand_s,
                   "flow=%llu;path=%s;host=%s;request_bytes=%u;response_bytes=%u",
                   (unsigned long long)rq->flow_id, rq->path ? rq->path : "/",
-                  rq->host ? rq->host : "", rq->request_bytes, rq->response_bytes);
+                  wl->cfg->host ? wl->cfg->host : "", rq->request_bytes, rq->response_bytes);
     }
     wl->requests++;
     if (measured(wl, rq)) {
@@ -224,7 +222,6 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
     struct env *env = wl->env;
     struct request *rq = env_request_new(env);
     rq->wl = wl;
-    rq->client_net = wl->name_hash;
     rq->client = old->client;
     rq->demand_s = old->demand_s;
     rq->u_route = old->u_route;
@@ -232,12 +229,11 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
     rq->request_bytes = old->request_bytes;
     rq->response_bytes = old->response_bytes;
     rq->path = old->path;
-    rq->host = old->host;
     rq->flow_id = old->flow_id;
     rq->flow_hash = old->flow_hash;
     rq->flow_end = old->flow_end;
-    rq->first_sent_s = old->first_sent_s;
     rq->attempt = old->attempt + 1;
+    env_request_ext(env, rq)->first_sent_s = request_first_sent_s(old);
     if (measured(wl, rq))
         wl->measured.retries++;
     /* Full jitter: uniform(0, base · 2^attempt). */
@@ -348,7 +344,7 @@ void workload_response(struct workload *wl, struct request *rq)
         double now = sim_now(&env->sim);
         trace_row(env->trace, rq, now, "response", wl->cfg->name, st, now - rq->sent_s,
                   "abandoned=%d;first_sent=%.6f;since_first=%.9g", rq->abandoned,
-                  rq->first_sent_s, now - rq->first_sent_s);
+                  request_first_sent_s(rq), now - request_first_sent_s(rq));
     }
     if (rq->abandoned) {
         finish(wl, rq);
@@ -360,7 +356,7 @@ void workload_response(struct workload *wl, struct request *rq)
     struct client *c = rq->client;
     if (rq->status >= 200 && rq->status < 300) {
         wl->completed++;
-        double latency_s = sim_now(&env->sim) - rq->first_sent_s;
+        double latency_s = sim_now(&env->sim) - request_first_sent_s(rq);
         sim_sink_record(&wl->latency, latency_s);
         if (measured(wl, rq)) {
             wl->measured.completed++;

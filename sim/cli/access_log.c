@@ -16,6 +16,7 @@
 #include "models/elb/target_group.h"
 #include "models/scenario/scenario.h"
 #include "models/scenario/world.h"
+#include "models/traffic/workload.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
 
@@ -346,7 +347,8 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
         target_addr(target, sizeof target, rq->target);
     url_path(path, sizeof path, rq->path);
     bool https = lb->cfg->protocol == SC_HTTPS;
-    const char *host = rq->host && *rq->host ? rq->host : L->host;
+    const char *rq_host = rq->wl->cfg->host;
+    const char *host = rq_host && *rq_host ? rq_host : L->host;
     int elb_status = st >= 598 ? 0 : st;
     int tstatus = target_answered ? st : 0;
     uint64_t received = rq->request_bytes, sentb = target_answered ? rq->response_bytes : 0;
@@ -394,7 +396,7 @@ static void on_response(void *ctx, const struct node *n, const struct request *r
             .request = req,
             .target_group_arn = tgname ? tgarn : NULL,
             .trace_id = trace,
-            .domain = https && rq->host ? rq->host : NULL,
+            .domain = https ? rq_host : NULL,
             .rule_priority = prio,
             .creation_s = epoch + created,
             .actions = actions,
@@ -452,7 +454,7 @@ static void on_flow(void *ctx, const struct node *n, const struct request *rq,
         }
         int h = rq->nhops - 1;
         L->fl[i] = (struct al_flow){.open_s = request_hop_c(rq, h)->time, .flow_id = flow_id,
-                                    .flow_hash = rq->flow_hash, .host = rq->host,
+                                    .flow_hash = rq->flow_hash, .host = rq->wl->cfg->host,
                                     .node = lb_hop_node(rq, h), .next_free = UINT32_MAX};
         int created;
         flow_table_insert(&L->open, flow_id, &created)->member = i;

@@ -76,7 +76,7 @@ static void request_row(void *ctx, const struct request *rq, double now)
     csvout_str(o, rq->wl->name);
     csvout_int(o, (long long)rq->flow_id);
     csvout_int(o, rq->attempt);
-    csvout_num(o, rq->first_sent_s);
+    csvout_num(o, request_first_sent_s(rq));
     csvout_num(o, rq->sent_s);
     csvout_num(o, rq->demand_s);
     csvout_str(o, rq->path ? rq->path : "/");
@@ -84,7 +84,7 @@ static void request_row(void *ctx, const struct request *rq, double now)
     const struct lb *lb = container_of(rq->wl->entry, struct lb, node);
     csvout_str(o, rq->nhops > 0 ? r->sc->zones[lb->node_zone[rq->lb_node]] : "");
     csvout_str(o, rq->target ? rq->target->node.name : "");
-    csvout_num(o, rq->target ? rq->arrive_target_s : (double)NAN);
+    csvout_num(o, rq->target ? target_arrival_s(rq) : (double)NAN);
     csvout_num(o, now);
     csvout_num(o, now - rq->sent_s);
     csvout_int(o, rq->status);

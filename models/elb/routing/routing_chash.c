@@ -248,7 +248,7 @@ static uint32_t ch_pick(void *priv, const struct route_view *v, const struct req
     (void)rng;
     struct ch *c = priv;
     ELB_ASSERT(rq && c->n == v->n && v->n > 0);
-    uint64_t h = ch_mix(rq->route_key);
+    uint64_t h = ch_mix(request_route_key(rq));
     if (c->cfg.method == CH_MAGLEV)
         return c->table[((h >> 32) * c->cfg.table) >> 32]; /* multiply-shift into [0, table) */
     /* The first point at or after h, wrapping past the top. */

@@ -36,7 +36,7 @@ static uint32_t fh_pick(void *priv, const struct route_view *v, const struct req
     (void)priv;
     (void)rng;
     ELB_ASSERT(rq && v->n > 0);
-    uint64_t hi = fh_mix(rq->route_key) >> 32;
+    uint64_t hi = fh_mix(request_route_key(rq)) >> 32;
     return v->eligible[(uint32_t)((hi * v->n) >> 32)];
 }
 
@@ -47,7 +47,7 @@ static void fh_trace(void *priv, const struct route_view *v, const struct reques
     (void)priv;
     (void)chosen;
     out->scalar_name = "hash";
-    out->scalar = rq->route_key;
+    out->scalar = request_route_key(rq);
     out->total = v->n;
 }
 
