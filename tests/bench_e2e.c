@@ -4,6 +4,9 @@
  *   e2e_alb_lor_100   100 single-vCPU targets behind an ALB with least outstanding
  *                     requests at rho = 0.9 (realistic LB latency): simulated requests per
  *                     wall second, model only (no output files).
+ *   e2e_cli_lor_100   the same scenario as `elbsim run` runs it (default outputs written to a
+ *                     scratch folder, in a child process): its CPU time against the
+ *                     model-only run's.
  *   e2e_rss           the run's own memory (peak RSS less the RSS before the world starts,
  *                     measured in a freshly exec'd process, so nothing of this one counts):
  *                     the e2e_alb_lor_100 run for D and 10 D (it must not grow with the
@@ -494,15 +497,49 @@ static void bench_targets(FILE *csv)
     }
 }
 
-/* e2e_alb_lor_100 and e2e_rss. */
+/* e2e_cli_lor_100: the lor100 scenario as `elbsim run` runs it, default outputs written to
+ * a scratch folder; *out (double): CPU seconds from load to outputs written. */
+static int cli_run(const void *arg, void *out)
+{
+    (void)arg;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/elbsim-bench-cli-%d", (int)getpid());
+    double t0 = cpu_s();
+    struct scenario *sc;
+    if (scenario_load_string(lor100, "bench", NULL, 0, &sc))
+        return -1;
+    struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true};
+    struct summary *s;
+    if (run_scenario(sc, &o, &s))
+        return -1;
+    summary_free(s);
+    scenario_free(sc);
+    *(double *)out = cpu_s() - t0;
+    return outdir_remove(dir);
+}
+
+/* e2e_alb_lor_100, e2e_cli_lor_100 and e2e_rss. */
 static void bench_alb_lor(FILE *csv)
 {
     uint64_t req, ev;
     run(50, &req, &ev); /* warm caches and the allocator */
+    double c0 = cpu_s();
     double wall = run(1000, &req, &ev);
+    double model_cpu = cpu_s() - c0;
     double rps = (double)req / wall;
     printf("e2e_alb_lor_100   %.2f M simulated requests/s  (%.1f M events/s, %llu requests, "
-           "%.2f s)\n", rps / 1e6, (double)ev / wall / 1e6, (unsigned long long)req, wall);
+           "%.2f s; %.2f M per CPU second)\n", rps / 1e6, (double)ev / wall / 1e6,
+           (unsigned long long)req, wall, (double)req / model_cpu / 1e6);
+    double cli_cpu = 0;
+    if (in_child(cli_run, NULL, &cli_cpu, sizeof cli_cpu)) {
+        printf("e2e_cli_lor_100   run failed\n");
+    } else {
+        printf("e2e_cli_lor_100   elbsim run with default outputs: %.2f s of CPU against %.2f s "
+               "model-only: %.2fx (target <= 1.5x)\n", cli_cpu, model_cpu, cli_cpu / model_cpu);
+        if (csv)
+            fprintf(csv, "e2e_cli_lor_100,targets=100 rho=0.9,%.3f,cli/model\n",
+                    cli_cpu / model_cpu);
+    }
     long a = child_rss_kb("lor", 100, NULL), b = child_rss_kb("lor", 1000, NULL);
     printf("e2e_rss           the run's own peak memory %ld KB at 100 s, %ld KB at 1000 s "
            "simulated (%+ld KB)\n", a, b, b - a);
@@ -513,6 +550,8 @@ static void bench_alb_lor(FILE *csv)
            "%ld KB vs %ld KB)\n", per, f10, f1, p10, p1);
     if (csv) {
         fprintf(csv, "e2e_alb_lor_100,targets=100 rho=0.9,%.0f,requests/s\n", rps);
+        fprintf(csv, "e2e_alb_lor_100,targets=100 rho=0.9,%.0f,requests/cpu_s\n",
+                (double)req / model_cpu);
         fprintf(csv, "e2e_alb_lor_100,targets=100 rho=0.9,%.0f,events/s\n", (double)ev / wall);
         fprintf(csv, "e2e_rss,duration=100s,%ld,KB\n", a);
         fprintf(csv, "e2e_rss,duration=1000s,%ld,KB\n", b);
