@@ -422,32 +422,43 @@ struct targets_job {
     double duration;
 };
 
+/* Run scenario `text` (with --set values sets[0, nsets)) as `elbsim run` does, outputs
+ * written to a scratch folder, then removed; *cpu: CPU seconds from load to outputs
+ * written, *requests: workload w's.  Returns 0, or -1 if it failed. */
+static int run_as_cli(const char *text, char **sets, int nsets, double *cpu, double *requests)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/elbsim-bench-run-%d", (int)getpid());
+    double t0 = cpu_s();
+    struct scenario *sc;
+    if (scenario_load_string(text, "bench", sets, nsets, &sc))
+        return -1;
+    struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true};
+    struct summary *s;
+    if (run_scenario(sc, &o, &s))
+        return -1;
+    *requests = summary_get(s, "workload", "w", "requests");
+    summary_free(s);
+    scenario_free(sc);
+    *cpu = cpu_s() - t0;
+    return outdir_remove(dir);
+}
+
 static int targets_run(const void *arg, void *out)
 {
     const struct targets_job *j = arg;
     struct targets_result *r = out;
     static char text[1024];
     snprintf(text, sizeof text, targets_fmt, 0.9 * j->n / 1e5, j->algo, j->n);
-    char dur[64], dir[64];
+    char dur[64];
     snprintf(dur, sizeof dur, "duration=%.0fs", j->duration);
-    snprintf(dir, sizeof dir, "/tmp/elbsim-bench-targets-%d", (int)getpid());
     char *sets[] = {dur};
-    double t0 = cpu_s();
-    struct scenario *sc;
-    if (scenario_load_string(text, "bench", sets, 1, &sc))
+    if (run_as_cli(text, sets, 1, &r->wall, &r->requests))
         return -1;
-    struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true};
-    struct summary *s;
-    if (run_scenario(sc, &o, &s))
-        return -1;
-    *r = (struct targets_result){.requests = summary_get(s, "workload", "w", "requests")};
-    summary_free(s);
-    scenario_free(sc);
-    r->wall = cpu_s() - t0;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     r->rss_kb = (double)ru.ru_maxrss;
-    return outdir_remove(dir);
+    return 0;
 }
 
 /* One `elbsim run` of n targets for duration simulated seconds, in a child process. */
@@ -502,20 +513,8 @@ static void bench_targets(FILE *csv)
 static int cli_run(const void *arg, void *out)
 {
     (void)arg;
-    char dir[64];
-    snprintf(dir, sizeof dir, "/tmp/elbsim-bench-cli-%d", (int)getpid());
-    double t0 = cpu_s();
-    struct scenario *sc;
-    if (scenario_load_string(lor100, "bench", NULL, 0, &sc))
-        return -1;
-    struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true};
-    struct summary *s;
-    if (run_scenario(sc, &o, &s))
-        return -1;
-    summary_free(s);
-    scenario_free(sc);
-    *(double *)out = cpu_s() - t0;
-    return outdir_remove(dir);
+    double requests;
+    return run_as_cli(lor100, NULL, 0, out, &requests);
 }
 
 /* e2e_alb_lor_100, e2e_cli_lor_100 and e2e_rss. */
