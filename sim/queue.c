@@ -65,6 +65,7 @@ void sim_queue_init(struct sim_queue *q)
 {
     q->cap = 64;
     q->size = 0;
+    q->vacant = false;
     q->heap = NULL;
     q->heap_mem = NULL;
     heap_alloc(q, q->cap);
@@ -87,6 +88,7 @@ void sim_queue_fini(struct sim_queue *q)
     q->heap_mem = NULL;
     q->slots = NULL;
     q->size = q->cap = 0;
+    q->vacant = false;
     q->nslots = 0;
 }
 
@@ -159,6 +161,27 @@ static inline void sift_down(struct sim_queue *q, size_t i, uint64_t t, uint64_t
     put(q, i, t, k);
 }
 
+/* Fill a vacant root with the last entry. */
+static inline void fill_vacant(struct sim_queue *q)
+{
+    if (!q->vacant)
+        return;
+    q->vacant = false;
+    size_t n = --q->size; /* >= 1: a pop leaves the root vacant only with entries below it */
+    sift_down(q, 0, q->heap[n].tkey, q->heap[n].key);
+}
+
+/* Place a new entry (t, k): into the vacant root, sifting down, or at the end, sifting up. */
+static inline void place_new(struct sim_queue *q, uint64_t t, uint64_t k)
+{
+    if (q->vacant) {
+        q->vacant = false;
+        sift_down(q, 0, t, k);
+    } else {
+        sift_up(q, q->size++, t, k);
+    }
+}
+
 static void grow(struct sim_queue *q)
 {
     /* Heap and slots grow together: pending <= slots <= cap. */
@@ -227,8 +250,8 @@ sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, vo
     sl->fn = fn;
     sl->ctx = ctx;
     sl->arg = arg;
-    uint64_t k = take_seq(q) << SIM_QUEUE_SLOT_BITS | s;
-    sift_up(q, q->size++, sim_queue_tkey(time), k);
+    uint64_t k = take_seq(q) << SIM_QUEUE_SLOT_BITS | s; /* (a renumbering fills the root) */
+    place_new(q, sim_queue_tkey(time), k);
     return handle_of(q, s);
 }
 
@@ -248,7 +271,7 @@ sim_handle sim_queue_push_seq(struct sim_queue *q, double time, uint64_t seq, si
     sl->fn = fn;
     sl->ctx = ctx;
     sl->arg = arg;
-    sift_up(q, q->size++, sim_queue_tkey(time), seq << SIM_QUEUE_SLOT_BITS | s);
+    place_new(q, sim_queue_tkey(time), seq << SIM_QUEUE_SLOT_BITS | s);
     return handle_of(q, s);
 }
 
@@ -287,7 +310,9 @@ static inline void remove_at(struct sim_queue *q, size_t i)
     move_to(q, i, t, k);
 }
 
-/* Hand out the earliest entry; the queue is not empty. */
+/* Hand out the earliest entry; the queue is not empty and its root not vacant.  The root
+ * is left vacant for the next push (an event's handler usually schedules one) unless it
+ * was the last entry. */
 static inline void pop_top(struct sim_queue *q, struct sim_queue_item *out)
 {
     uint32_t s = slot_of(q->heap[0].key);
@@ -296,12 +321,16 @@ static inline void pop_top(struct sim_queue *q, struct sim_queue_item *out)
     out->fn = sl->fn;
     out->ctx = sl->ctx;
     out->arg = sl->arg;
-    remove_at(q, 0);
+    if (q->size == 1)
+        q->size = 0;
+    else
+        q->vacant = true;
     slot_free(q, s);
 }
 
 bool sim_queue_pop(struct sim_queue *q, struct sim_queue_item *out)
 {
+    fill_vacant(q);
     if (q->size == 0)
         return false;
     pop_top(q, out);
@@ -310,6 +339,7 @@ bool sim_queue_pop(struct sim_queue *q, struct sim_queue_item *out)
 
 bool sim_queue_pop_due(struct sim_queue *q, double t_end, struct sim_queue_item *out)
 {
+    fill_vacant(q);
     /* Keys compare like the times (no conversion back for an entry not due); a t_end below
      * zero, which the key map does not cover, has nothing due. */
     if (q->size == 0 || !(t_end >= 0.0) || q->heap[0].tkey > sim_queue_tkey(t_end))
@@ -323,6 +353,7 @@ bool sim_queue_remove(struct sim_queue *q, sim_handle h)
     uint32_t s = live_slot(q, h);
     if (s == NO_SLOT)
         return false;
+    fill_vacant(q);
     remove_at(q, q->slots[s].pos);
     slot_free(q, s);
     return true;
@@ -336,6 +367,7 @@ bool sim_queue_retime(struct sim_queue *q, sim_handle h, double time)
         return false;
     /* The new key is larger than every other key, so ties now break after the rest. */
     uint64_t k = take_seq(q) << SIM_QUEUE_SLOT_BITS | s;
+    fill_vacant(q);
     move_to(q, q->slots[s].pos, sim_queue_tkey(time), k);
     return true;
 }
@@ -396,6 +428,7 @@ void sim_queue_renumber(struct sim_queue *q)
     /* Every pending sequence number, the heap's and the holders' (a holder's entry may also
      * be in the heap under the same number), sorted and made distinct; each becomes its
      * rank.  Relative order is unchanged, so the heap stays valid. */
+    fill_vacant(q);
     struct seq_set set = {0};
     for (size_t i = 0; i < q->size; i++) {
         uint64_t seq = q->heap[i].key >> SIM_QUEUE_SLOT_BITS;

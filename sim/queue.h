@@ -15,6 +15,9 @@
  *   - slots: 32-byte records {fn, ctx, arg, heap position, generation} in one growable
  *     array with a free list.  The heap position makes removal O(log n); the generation
  *     makes a handle to a fired or cancelled event harmlessly stale.
+ * A pop leaves the root vacant when entries remain (`vacant`); the next push sifts its entry
+ * down from the root (a handler usually schedules one), any other operation first moves
+ * the last entry there and sifts it down, as a plain pop would have.
  * Memory: 48 bytes per pending event; arrays grow by doubling and never shrink, so the
  * steady state allocates nothing.  Tried and measured slower: Floyd's bottom-up sift-down
  * (the hold model's last entry is not usually a large one), d = 8, and keeping the heap
@@ -64,7 +67,10 @@ struct sim_queue_holder {
 struct sim_queue {
     struct sim_queue_entry *heap; /* heap[0] is the earliest; heap + 1 is 64-byte aligned */
     void *heap_mem;               /* the allocation heap points into */
-    size_t size;                  /* pending entries */
+    size_t size;                  /* pending entries, plus one while `vacant` */
+    bool vacant;                  /* heap[0] is empty: the last pop left it for the next push
+                                   * to fill (one sift-down instead of a sift-down and a
+                                   * sift-up); any other operation fills it first */
     size_t cap;
     struct sim_queue_slot *slots;
     uint32_t nslots;    /* slots ever created */
@@ -146,12 +152,18 @@ static inline double sim_queue_tkey_time(uint64_t k)
 /* Earliest time, or +INFINITY when empty. */
 static inline double sim_queue_peek_time(const struct sim_queue *q)
 {
-    return q->size ? sim_queue_tkey_time(q->heap[0].tkey) : (double)INFINITY;
+    if (!q->vacant)
+        return q->size ? sim_queue_tkey_time(q->heap[0].tkey) : (double)INFINITY;
+    /* The root is empty: the earliest is one of its children (there is at least one). */
+    uint64_t t = q->heap[1].tkey;
+    for (size_t c = 2; c <= 4 && c < q->size; c++)
+        t = q->heap[c].tkey < t ? q->heap[c].tkey : t;
+    return sim_queue_tkey_time(t);
 }
 
 static inline size_t sim_queue_size(const struct sim_queue *q)
 {
-    return q->size;
+    return q->size - q->vacant;
 }
 
 /* Renumber the pending sequence numbers (the heap's and the holders') 0..n-1 in their
