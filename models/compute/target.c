@@ -1,7 +1,9 @@
 #include "models/compute/target.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/request.h"
 #include "models/core/env.h"
@@ -16,8 +18,9 @@ static const struct node_ops target_ops = {
     .done = NULL,
 };
 
-void target_init(struct target *t, struct env *env, uint32_t id, const char *name,
-                 const struct target_spec *spec, double now)
+/* Every field of a new target; svc: room for spec->servers requests. */
+static void target_setup(struct target *t, struct env *env, uint32_t id, const char *name,
+                         const struct target_spec *spec, double now, struct request **svc)
 {
     *t = (struct target){0};
     t->node.ops = &target_ops;
@@ -31,14 +34,23 @@ void target_init(struct target *t, struct env *env, uint32_t id, const char *nam
     t->busy_since = now;
     t->ps_vtime_at = now;
     t->fault_id = -1;
-    t->svc = xmalloc((size_t)spec->servers * sizeof *t->svc);
+    t->svc = svc;
+}
+
+void target_init(struct target *t, struct env *env, uint32_t id, const char *name,
+                 const struct target_spec *spec, double now)
+{
+    target_setup(t, env, id, name, spec, now,
+                 xmalloc((size_t)spec->servers * sizeof *t->svc));
+    t->svc_owned = true;
 }
 
 void target_fini(struct target *t)
 {
     free(t->ps);
     t->ps = NULL;
-    free(t->svc);
+    if (t->svc_owned)
+        free(t->svc);
     t->svc = NULL;
 }
 
@@ -474,6 +486,49 @@ enum target_check target_check(const struct target *t)
     return t->fault == TARGET_FAULT_CRASH ? TARGET_CHECK_REFUSED : TARGET_CHECK_PASS;
 }
 
+/* One block of the list's targets: they never move and are freed with the list. */
+struct target_block {
+    struct target_block *next;
+    size_t used, size;             /* bytes of data[] */
+    _Alignas(max_align_t) unsigned char data[];
+};
+
+#define TARGET_BLOCK_BYTES ((size_t)64 * 1024)
+
+/* n bytes (a multiple of max_align_t's alignment) for a target, its in-service slots and
+ * its name: one allocation per target would cost a malloc and a free each, and spread a
+ * large fleet over the heap.  POOL_DEBUG builds allocate each alone (sim/pool.h), so
+ * ASan and valgrind see every one. */
+static void *target_space(struct target_list *l, size_t n)
+{
+#ifdef POOL_DEBUG
+    struct target_block *b = xmalloc(sizeof *b + n);
+    b->next = l->blocks;
+    l->blocks = b;
+    b->used = b->size = n;
+    return b->data;
+#else
+    struct target_block *b = l->blocks;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > TARGET_BLOCK_BYTES ? n : TARGET_BLOCK_BYTES;
+        b = xmalloc(sizeof *b + size);
+        b->next = l->blocks;
+        b->used = 0;
+        b->size = size;
+        l->blocks = b;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+#endif
+}
+
+static size_t align_up(size_t n)
+{
+    size_t a = _Alignof(max_align_t);
+    return (n + a - 1) / a * a;
+}
+
 struct target *target_list_new(struct target_list *l, const char *name,
                                const struct target_spec *spec)
 {
@@ -481,18 +536,27 @@ struct target *target_list_new(struct target_list *l, const char *name,
         l->cap = l->cap ? 2 * l->cap : 16;
         l->t = xrealloc(l->t, l->cap * sizeof *l->t);
     }
-    struct target *t = xmalloc(sizeof *t);
-    target_init(t, l->env, l->n, xstrdup(name), spec, sim_now(&l->env->sim));
+    size_t tsz = align_up(sizeof(struct target));
+    size_t ssz = (size_t)spec->servers * sizeof(struct request *);
+    size_t nlen = strlen(name) + 1;
+    unsigned char *p = target_space(l, align_up(tsz + ssz + nlen));
+    struct target *t = (struct target *)p;
+    char *copy = (char *)p + tsz + ssz;
+    memcpy(copy, name, nlen);
+    target_setup(t, l->env, l->n, copy, spec, sim_now(&l->env->sim),
+                 (struct request **)(void *)(p + tsz));
     l->t[l->n++] = t;
     return t;
 }
 
 void target_list_fini(struct target_list *l)
 {
-    for (uint32_t i = 0; i < l->n; i++) {
-        free((char *)l->t[i]->node.name);
+    for (uint32_t i = 0; i < l->n; i++)
         target_fini(l->t[i]);
-        free(l->t[i]);
+    while (l->blocks) {
+        struct target_block *b = l->blocks;
+        l->blocks = b->next;
+        free(b);
     }
     free(l->t);
     free(l->zone_outages);
