@@ -493,7 +493,11 @@ struct target_block {
     _Alignas(max_align_t) unsigned char data[];
 };
 
+/* Blocks of 64 KiB, then, past TARGET_BLOCK_HUGE_AFTER targets, of 2 MiB on huge pages
+ * where the system has them (sim/xalloc.h): a fleet of 10^5 targets is 37 MB, 9,000 page
+ * faults on 4 KiB pages, which cost more than the rest of making them. */
 #define TARGET_BLOCK_BYTES ((size_t)64 * 1024)
+#define TARGET_BLOCK_HUGE_AFTER 4096
 
 /* n bytes (a multiple of max_align_t's alignment) for a target, its in-service slots and
  * its name: one allocation per target would cost a malloc and a free each, and spread a
@@ -510,8 +514,10 @@ static void *target_space(struct target_list *l, size_t n)
 #else
     struct target_block *b = l->blocks;
     if (!b || b->size - b->used < n) {
-        size_t size = n > TARGET_BLOCK_BYTES ? n : TARGET_BLOCK_BYTES;
-        b = xmalloc(sizeof *b + size);
+        bool huge = l->n >= TARGET_BLOCK_HUGE_AFTER;
+        size_t size = huge ? XALLOC_HUGE_BYTES - sizeof *b : TARGET_BLOCK_BYTES;
+        size = n > size ? n : size;
+        b = huge ? xmalloc_huge(sizeof *b + size) : xmalloc(sizeof *b + size);
         b->next = l->blocks;
         b->used = 0;
         b->size = size;
