@@ -184,7 +184,10 @@ static void plan_figure(struct plot_targets *tg, int fig)
                 continue;
             /* titled "lb front in flight", "workload shoppers in flight" */
             char who[128];
-            snprintf(who, sizeof who, "%.*s %.*s", scope_len, w->cols[j], nl, name);
+            if (!strncmp(w->cols[j], "target_group.", 13)) /* without per-target series */
+                snprintf(who, sizeof who, "target group %.*s", nl, name);
+            else
+                snprintf(who, sizeof who, "%.*s %.*s", scope_len, w->cols[j], nl, name);
             plot_series_add(pf, j + 1, 1, false, who, (int)strlen(who), "in flight");
         }
         if (nother > OTHERS_MAX && pf->n - from > 1) {
