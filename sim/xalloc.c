@@ -95,6 +95,17 @@ void *xmalloc_huge(size_t size)
     return p;
 }
 
+void *xrealloc_huge(void *p, size_t old_size, size_t size)
+{
+    if (size < XALLOC_HUGE_BYTES)
+        return xrealloc(p, size);
+    void *q = xmalloc_huge(size);
+    if (p)
+        memcpy(q, p, old_size < size ? old_size : size);
+    free(p);
+    return q;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
     void *p = FAIL_NOW() ? NULL : calloc(n ? n : 1, size ? size : 1);

@@ -32,6 +32,11 @@ char *xstrdup(const char *s);
  * as a whole once touched. */
 #define XALLOC_HUGE_BYTES ((size_t)2 << 20)
 void *xmalloc_huge(size_t size);
+
+/* An array grown to size bytes from p (old_size of them kept; p may be NULL): xrealloc
+ * below XALLOC_HUGE_BYTES, else copied into an xmalloc_huge block and p freed.  For arrays
+ * that grow by doubling to many MB (a fleet's members). */
+void *xrealloc_huge(void *p, size_t old_size, size_t size);
 char *xstrndup(const char *s, size_t n);
 
 /* Run fn(ctx) when an allocation fails, before the exit; hooks run newest first.  At most

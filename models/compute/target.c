@@ -539,8 +539,9 @@ struct target *target_list_new(struct target_list *l, const char *name,
                                const struct target_spec *spec)
 {
     if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 16;
-        l->t = xrealloc(l->t, l->cap * sizeof *l->t);
+        uint32_t cap = l->cap ? 2 * l->cap : 16;
+        l->t = xrealloc_huge(l->t, l->cap * sizeof *l->t, cap * sizeof *l->t);
+        l->cap = cap;
     }
     size_t tsz = align_up(sizeof(struct target));
     size_t ssz = (size_t)spec->servers * sizeof(struct request *);

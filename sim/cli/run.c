@@ -113,7 +113,7 @@ static void sync_targets(struct run *r)
         uint32_t cap = r->tg_t_cap ? r->tg_t_cap : 16;
         while (cap < w->targets.n)
             cap *= 2;
-        r->tg_t = xrealloc(r->tg_t, cap * sizeof *r->tg_t);
+        r->tg_t = xrealloc_huge(r->tg_t, r->tg_t_cap * sizeof *r->tg_t, cap * sizeof *r->tg_t);
         r->tg_t_cap = cap;
     }
     for (uint32_t i = r->ntgt_meas; i < w->targets.n; i++) {
