@@ -90,8 +90,8 @@ struct target {
     int busy;                     /* servers in use */
     struct request *qhead, *qtail;
     int qlen;
-    struct request **svc;         /* FCFS: the requests in service, [0, busy) */
     bool svc_owned;               /* svc is its own allocation (target_init), not the list's */
+    struct request **svc;         /* FCFS: the requests in service, [0, busy) */
     /* PS: requests in a binary min-heap on ps_finish (virtual time) */
     struct request **ps;
     int ps_n, ps_cap;
