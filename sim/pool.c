@@ -1,5 +1,6 @@
 #include "sim/pool.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,8 +91,14 @@ void sim_pool_put(struct sim_pool *p, void *obj)
 
 static void grow(struct sim_pool *p)
 {
-    size_t n = p->next_chunk_objs;
-    struct sim_pool_chunk *c = xmalloc(sizeof *c + n * p->obj_size);
+    /* Past the largest chunk of doubling, chunks of 2 MiB on huge pages where the system
+     * has them (sim/xalloc.h): 10^5 requests in flight are 47 MB, 11,000 page faults on
+     * 4 KiB pages. */
+    bool huge = 2 * p->next_chunk_objs * p->obj_size > POOL_CHUNK_MAX_BYTES;
+    size_t n = huge ? (XALLOC_HUGE_BYTES - sizeof(struct sim_pool_chunk)) / p->obj_size
+                    : p->next_chunk_objs;
+    struct sim_pool_chunk *c = huge ? xmalloc_huge(sizeof *c + n * p->obj_size)
+                                    : xmalloc(sizeof *c + n * p->obj_size);
     c->next = p->chunks;
     p->chunks = c;
     char *base = (char *)c->data;
@@ -101,8 +108,8 @@ static void grow(struct sim_pool *p)
         *obj = p->free_list;
         p->free_list = obj;
     }
-    /* Chunks double up to about 1 MiB, then stay there: at most that much is taken ahead
-     * of need (a larger chunk saves nothing measurable; one malloc per 2,400 requests). */
+    /* Chunks double up to about 1 MiB, then are 2 MiB: at most that much is taken ahead
+     * of need (one allocation per 4,400 requests). */
     if (2 * p->next_chunk_objs * p->obj_size <= POOL_CHUNK_MAX_BYTES)
         p->next_chunk_objs *= 2;
 }

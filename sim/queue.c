@@ -48,7 +48,8 @@ static void heap_alloc(struct sim_queue *q, size_t cap)
 {
     size_t bytes = (cap + 3) * sizeof(struct sim_queue_entry);
     bytes = (bytes + 63) & ~(size_t)63;
-    void *mem = aligned_alloc(64, bytes);
+    /* A large heap (10^5 pending timers and more) on huge pages (sim/xalloc.h). */
+    void *mem = bytes >= XALLOC_HUGE_BYTES ? xmalloc_huge(bytes) : aligned_alloc(64, bytes);
     if (!mem) {
         fprintf(stderr, "elbsim: out of memory allocating %zu bytes\n", bytes);
         abort();
@@ -185,9 +186,10 @@ static inline void place_new(struct sim_queue *q, uint64_t t, uint64_t k)
 static void grow(struct sim_queue *q)
 {
     /* Heap and slots grow together: pending <= slots <= cap. */
+    size_t old = q->cap * sizeof *q->slots;
     q->cap *= 2;
     heap_alloc(q, q->cap);
-    q->slots = xrealloc(q->slots, q->cap * sizeof *q->slots);
+    q->slots = xrealloc_huge(q->slots, old, q->cap * sizeof *q->slots);
 }
 
 static inline uint32_t slot_alloc(struct sim_queue *q)

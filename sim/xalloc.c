@@ -1,9 +1,11 @@
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "sim/xalloc.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -79,6 +81,29 @@ void *xmalloc(size_t size)
     if (!p)
         oom(size);
     return p;
+}
+
+void *xmalloc_huge(size_t size)
+{
+    size = (size + XALLOC_HUGE_BYTES - 1) / XALLOC_HUGE_BYTES * XALLOC_HUGE_BYTES;
+    void *p = FAIL_NOW() ? NULL : aligned_alloc(XALLOC_HUGE_BYTES, size ? size : XALLOC_HUGE_BYTES);
+    if (!p)
+        oom(size);
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, size, MADV_HUGEPAGE); /* advice only: without it, 4 KiB pages */
+#endif
+    return p;
+}
+
+void *xrealloc_huge(void *p, size_t old_size, size_t size)
+{
+    if (size < XALLOC_HUGE_BYTES)
+        return xrealloc(p, size);
+    void *q = xmalloc_huge(size);
+    if (p)
+        memcpy(q, p, old_size < size ? old_size : size);
+    free(p);
+    return q;
 }
 
 void *xcalloc(size_t n, size_t size)

@@ -26,7 +26,9 @@
  *                     under a minute), simulated requests and events per wall second, peak
  *                     in-service instances, scaling activities.
  *   e2e_targets       `elbsim run` as a user runs it (outputs written to a scratch folder
- *                     under /tmp) with 100, 10,000 and 100,000 single-vCPU targets behind
+ *                     under /tmp; output.per_target at its default, so the runs of 10,000
+ *                     and 100,000 targets write their target group's sums, not per-target
+ *                     rows) with 100, 10,000 and 100,000 single-vCPU targets behind
  *                     an ALB, for round_robin, least_outstanding_requests and power_of_d: a
  *                     fixed 10^5 requests/s with demand scaled so that rho = 0.9 at every
  *                     size.  Two run lengths (2 s and 8 s simulated), each in its own

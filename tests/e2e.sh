@@ -578,6 +578,74 @@ else
 fi
 
 new_crashes && ko "elbsim crashed after the last check"
+# --- per-target output (output.per_target; docs/outputs.md "Per-target output") ---
+# e2e_small holds 8 targets; web's first entry of 2 grows to 994 for 1,000 in all (auto
+# writes the target scope) or to 995 for 1,001 (auto writes the target groups' sums).
+pt() { # NAME COUNT [ARGS...]: run e2e_small shortened, with web's first entry at COUNT
+    local name=$1 count=$2
+    shift 2
+    "$ELBSIM" run tests/data/e2e_small.yaml -q -o "$TMP/pt_$name" --set duration=8s \
+        --set warmup=1s --set output.requests=false \
+        --set "target_groups.web.targets.0.count=$count" "$@" >"$TMP/pt_$name.out" 2>&1
+}
+rows() { awk -F, -v s="$2" '$1 == s' "$TMP/pt_$1/summary.csv" | wc -l; }
+series() { awk -F, -v s="$2" 'NR > 1 && $2 == s' "$TMP/pt_$1/timeseries.csv" | wc -l; }
+pt at 994 && pt above 995 && pt on 995 --set output.per_target=true \
+    && pt off 994 --set output.per_target=false || ko "per_target runs exit 0" "$(cat "$TMP"/pt_*.out)"
+[ "$(awk -F, '$1 == "target" { print $2 }' "$TMP/pt_at/summary.csv" | sort -u | wc -l)" -eq 1000 ] \
+    && [ "$(rows at target)" -eq 6000 ] && [ "$(series at target)" -gt 0 ] \
+    && ! grep -q "per_target" "$TMP/pt_at/scenario.yaml" \
+    && ok "per_target auto at 1,000 targets: six summary rows and the series of each target" \
+    || ko "per_target auto at 1,000 targets" "$(rows at target) rows"
+[ "$(rows above target)" -eq 0 ] && [ "$(series above target)" -eq 0 ] \
+    && ! grep -q "per_target" "$TMP/pt_above/scenario.yaml" \
+    && ok "per_target auto above 1,000 targets: no target rows or series" \
+    || ko "per_target auto above 1,000 targets" "$(rows above target) rows, $(series above target) series"
+want="completed cost_usd instance_hours no_target rejected requests targets utilization"
+bad=
+for g in web canary api; do
+    got=$(awk -F, -v g=$g '$1 == "target_group" && $2 == g { print $3 }' \
+        "$TMP/pt_above/summary.csv" | LC_ALL=C sort | tr '\n' ' ')
+    [ "$got" = "$want " ] || bad="$bad $g: $got;"
+    got=$(awk -F, -v g=$g 'NR > 1 && $2 == "target_group" && $3 == g { print $4 }' \
+        "$TMP/pt_above/timeseries.csv" | LC_ALL=C sort -u | tr '\n' ' ')
+    [ "$got" = "completed in_flight no_target queue_length requests targets utilization " ] \
+        || bad="$bad $g series: $got;"
+done
+[ -z "$bad" ] && ok "above 1,000 targets: each target group's sums, in summary.csv and timeseries.csv" \
+    || ko "target group sums" "$bad"
+# The sums agree with the per-target rows of the same run (per_target: true, same seed).
+sums=$(awk -F, '$1 == "target" { split($2, n, "/"); s[n[1] "," $3] += $4 }
+    END { printf "%d %d %.6f", s["web,completed"], s["api,rejected"], s["web,cost_usd"] }' \
+    "$TMP/pt_on/summary.csv")
+grp=$(awk -F, '$1 == "target_group" { v[$2 "," $3] = $4 }
+    END { printf "%d %d %.6f", v["web,completed"], v["api,rejected"], v["web,cost_usd"] }' \
+    "$TMP/pt_above/summary.csv")
+nt=$(awk -F, '$1 == "target_group" && $3 == "targets" { s += $4 } END { print s }' \
+    "$TMP/pt_above/summary.csv")
+[ "$sums" = "$grp" ] && [ "$nt" = 1001 ] \
+    && ok "a group's completed, rejected and cost_usd are its targets' sums; targets counts 1,001" \
+    || ko "group sums against per-target rows" "targets $sums, groups $grp, $nt targets"
+[ "$(rows on target)" -eq 6006 ] && grep -q "per_target: true" "$TMP/pt_on/scenario.yaml" \
+    && [ "$(rows off target)" -eq 0 ] && grep -q "per_target: false" "$TMP/pt_off/scenario.yaml" \
+    && ok "per_target: true writes the target rows above 1,000, false none below; both written back" \
+    || ko "per_target true/false" "$(rows on target) / $(rows off target) rows"
+"$ELBSIM" run "$TMP/pt_on/scenario.yaml" -q -o "$TMP/pt_on2" >/dev/null 2>&1
+"$ELBSIM" run "$TMP/pt_above/scenario.yaml" -q -o "$TMP/pt_above2" >/dev/null 2>&1
+diff -r "$TMP/pt_on" "$TMP/pt_on2" >/dev/null && diff -r "$TMP/pt_above" "$TMP/pt_above2" >/dev/null \
+    && ok "the resolved scenario.yaml runs again to the same outputs, with per_target and without" \
+    || ko "per_target round trip" "$(diff -rq "$TMP/pt_on" "$TMP/pt_on2"; diff -rq "$TMP/pt_above" "$TMP/pt_above2")"
+expect_error per_target_slo 2 \
+    "^--set:1:6: error: SLO 'target.web.utilization < 0.9': the run can hold 1001 targets" -- \
+    run tests/data/e2e_small.yaml --set target_groups.web.targets.0.count=995 \
+    --set 'slo=["target.web.utilization < 0.9"]'
+expect_error per_target_bad 2 "output.per_target must be auto, true or false, got 'some'" -- \
+    run tests/data/e2e_small.yaml --set output.per_target=some
+expect_error per_target_metric 2 "--metric 'target.web/0.completed': the runs write no per-target rows" -- \
+    compare tests/data/e2e_small.yaml --set output.per_target=false \
+    --vary target_groups.web.algorithm=round_robin,least_outstanding_requests \
+    --metric target.web/0.completed --reps 2
+
 echo
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

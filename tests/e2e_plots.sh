@@ -73,6 +73,15 @@ else
     ko "asg: instances scaled in leave their group's band"
 fi
 
+# Without per-target series (output.per_target: false), each target group's sums.
+"$ELBSIM" run tests/data/per_target_off.yaml -q -o "$TMP/ptoff" >/dev/null 2>&1
+plot_dir "run without per-target series" "$TMP/ptoff" utilization.png inflight.png
+has "per_target off: the group's utilization" "$TMP/ptoff/plots.gp" \
+    "with lines lw 2 title 'target group web'"
+has "per_target off: the group's queue" "$TMP/ptoff/plots.gp" "title 'target group web queued'"
+has "per_target off: the group's in flight" "$TMP/ptoff/plots.gp" \
+    "title 'target group web in flight'"
+
 # --- compare, sweep, forecast ---
 "$ELBSIM" compare scenarios/examples/heterogeneous_lor.yaml \
     --vary target_groups.app.algorithm=round_robin,least_outstanding_requests --reps 3 -j 1 \

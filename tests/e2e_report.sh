@@ -60,6 +60,21 @@ grep -q 'Workload <b>' "$TMP/run/report.html" && grep -q 'Target group <b>web</b
     ok "run: the scenario in words" || ko "run: the scenario in words"
 [ ! -e "$TMP/run/plots.gp" ] && ok "run: nothing but report.html added to the folder" ||
     ko "run: nothing but report.html added to the folder" "$(ls "$TMP/run")"
+grep -q 'This run wrote no per-target series' "$TMP/run/report.html" &&
+    ko "run: a run with per-target series says nothing of their absence" ||
+    ok "run: a run with per-target series says nothing of their absence"
+
+# --- a run without per-target series (output.per_target: false) ---
+out=$("$ELBSIM" run tests/data/per_target_off.yaml --set output.report=true -q -o "$TMP/ptoff" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && ok "per_target off: run with output.report exits 0" ||
+    ko "per_target off: run with output.report exits 0 (got $rc)" "$out"
+static_checks "per_target off" "$TMP/ptoff/report.html" scenario headline replay plots events \
+    replay-data
+grep -q 'This run wrote no per-target series (<code>output.per_target</code> false' \
+    "$TMP/ptoff/report.html" && grep -q '"targets_total":0' "$TMP/ptoff/report.html" &&
+    ok "per_target off: no target replayed, and the page says why" ||
+    ko "per_target off: no target replayed, and the page says why"
 
 # `elbsim report DIR` again gives the same page (byte for byte).
 cp "$TMP/run/report.html" "$TMP/first.html"

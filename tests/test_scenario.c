@@ -1,5 +1,7 @@
 /* Scenario reader: defaults, and one message per kind of bad input. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,6 +244,87 @@ static void auto_interval_fits_the_run(void)
     scenario_free(sc);
 }
 
+/* The resolved scenario's output line, from "output:" to its end (caller frees). */
+static char *resolved_output_line(const struct scenario *sc)
+{
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    scenario_write_resolved(sc, f);
+    fclose(f);
+    const char *o = strstr(text, "\noutput:");
+    char *line = o ? strndup(o + 1, strcspn(o + 1, "\n")) : strdup("");
+    free(text);
+    return line;
+}
+
+static void per_target_auto_decides_by_the_most_targets_at_once(void)
+{
+    /* base has 2 static targets; an ASG of max 998 makes 1,000, of 999 makes 1,001. */
+    static const char asg[] =
+        "auto_scaling_groups:\n"
+        "  - { name: g, launch_template: { instance_type: c5.large }, min: 1, max: %d,\n"
+        "      target_groups: [tg] }\n";
+    char text[2048], more[512];
+    struct scenario *sc;
+    snprintf(more, sizeof more, asg, 998);
+    snprintf(text, sizeof text, "%s%s", base, more);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "s.yaml", NULL, 0, &sc), 0);
+    CU_ASSERT_EQUAL(sc->max_targets, 1000);
+    CU_ASSERT(sc->per_target);
+    char *line = resolved_output_line(sc);
+    CU_ASSERT_PTR_NULL(strstr(line, "per_target")); /* not written: resolves as before */
+    free(line);
+    scenario_free(sc);
+    snprintf(more, sizeof more, asg, 999);
+    snprintf(text, sizeof text, "%s%s", base, more);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "s.yaml", NULL, 0, &sc), 0);
+    CU_ASSERT_EQUAL(sc->max_targets, 1001);
+    CU_ASSERT_FALSE(sc->per_target);
+    scenario_free(sc);
+    /* Written, it wins over the count, and is written back as written. */
+    static const char *const values[] = {"true", "false", "auto", "on", "no"};
+    static const char *const back[] = {"true", "false", "auto", "true", "false"};
+    static const bool on[] = {true, false, false, true, false};
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(text, sizeof text, "%s%soutput: { per_target: %s }\n", base, more, values[i]);
+        CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "s.yaml", NULL, 0, &sc), 0);
+        CU_ASSERT_EQUAL(sc->per_target, on[i]);
+        line = resolved_output_line(sc);
+        char want[64];
+        snprintf(want, sizeof want, ", per_target: %s }", back[i]);
+        CU_ASSERT_PTR_NOT_NULL(strstr(line, want));
+        free(line);
+        scenario_free(sc);
+    }
+}
+
+static void per_target_bad_value_and_target_slo_are_bad_input(void)
+{
+    char text[2048];
+    struct scenario *sc = NULL;
+    int rc;
+    snprintf(text, sizeof text, "%soutput: { per_target: maybe }\n", base);
+    char *err = load_err(text, &rc, &sc);
+    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "s.yaml:7:23: error: output.per_target must be auto, "
+                                       "true or false, got 'maybe'"));
+    free(err);
+    snprintf(text, sizeof text, "%soutput: { per_target: false }\nslo: [ \"target.x.cost_usd < 1\" ]\n",
+             base);
+    err = load_err(text, &rc, &sc);
+    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "s.yaml:8:8: error: SLO 'target.x.cost_usd < 1': "
+                                       "output.per_target is false"));
+    free(err);
+    snprintf(text, sizeof text, "%soutput: { per_target: true }\nslo: [ \"target.x.cost_usd < 1\" ]\n",
+             base);
+    err = load_err(text, &rc, &sc);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    free(err);
+    scenario_free(sc);
+}
+
 static void resolved_scenario_reads_back_the_same(void)
 {
     struct scenario *sc, *again;
@@ -270,6 +353,10 @@ static CU_TestInfo scenario_tests[] = {
     {"bad_input_gets_one_clear_message", bad_input_gets_one_clear_message},
     {"resolved_scenario_reads_back_the_same", resolved_scenario_reads_back_the_same},
     {"auto_interval_fits_the_run", auto_interval_fits_the_run},
+    {"per_target_auto_decides_by_the_most_targets_at_once",
+     per_target_auto_decides_by_the_most_targets_at_once},
+    {"per_target_bad_value_and_target_slo_are_bad_input",
+     per_target_bad_value_and_target_slo_are_bad_input},
     CU_TEST_INFO_NULL,
 };
 

@@ -5,6 +5,9 @@
  *   inflight.png     every other scope's *.in_flight (load balancers, workloads) as a
  *                    curve each, and target.*.in_flight and target.*.queue_length
  *
+ * A run without per-target series (output.per_target) has target_group.*.utilization and
+ * target_group.*.queue_length instead (its targets summed): a curve per group.
+ *
  * While a figure has at most PLOT_LEGEND_MAX curves, each target is a curve.  Beyond, the
  * targets are grouped by owner (a target is named OWNER/N after its target group, Auto
  * Scaling group or ECS service) and what is drawn: per group, the mean over the targets
@@ -75,6 +78,7 @@ struct plot_targets {
     double interval_s;
     struct plot_figure fig[F_N];
     bool grouped[F_N];
+    bool by_group[F_N]; /* no target column: the target groups' sums are drawn instead */
     int others[F_N];   /* curves of load balancers and workloads, first in fig */
     struct group *g;
     int ng;
@@ -180,7 +184,10 @@ static void plan_figure(struct plot_targets *tg, int fig)
                 continue;
             /* titled "lb front in flight", "workload shoppers in flight" */
             char who[128];
-            snprintf(who, sizeof who, "%.*s %.*s", scope_len, w->cols[j], nl, name);
+            if (!strncmp(w->cols[j], "target_group.", 13)) /* without per-target series */
+                snprintf(who, sizeof who, "target group %.*s", nl, name);
+            else
+                snprintf(who, sizeof who, "%.*s %.*s", scope_len, w->cols[j], nl, name);
             plot_series_add(pf, j + 1, 1, false, who, (int)strlen(who), "in flight");
         }
         if (nother > OTHERS_MAX && pf->n - from > 1) {
@@ -199,6 +206,23 @@ static void plan_figure(struct plot_targets *tg, int fig)
         }
     }
     int others = pf->n;
+    /* A run without per-target series (output.per_target): each target group's columns
+     * (utilization; queue_length, its in_flight being one of the others above). */
+    int ncols_target = 0;
+    for (int i = 1; i < w->ncols; i++)
+        ncols_target += plot_csv_label_is(w->cols[i], "target", NULL, &name, &nl);
+    for (int i = 1; ncols_target == 0 && i < w->ncols; i++)
+        for (int k = 0; k < NSERIES; k++) {
+            if (target_series[k].fig != fig || !strcmp(target_series[k].metric, "in_flight") ||
+                !plot_csv_label_is(w->cols[i], "target_group", target_series[k].metric, &name,
+                                   &nl))
+                continue;
+            char who[160];
+            snprintf(who, sizeof who, "target group %.*s", nl < 120 ? nl : 120, name);
+            plot_series_add(pf, i + 1, target_series[k].scale, false, who, (int)strlen(who),
+                            target_series[k].what);
+            tg->by_group[fig] = true;
+        }
     tg->grouped[fig] = others + ntargets > PLOT_LEGEND_MAX;
     /* Grouped, the targets' curves are means per target, the others totals: those go on
      * the right-hand axis, or they would flatten the targets' curves. */
@@ -420,13 +444,17 @@ void plot_targets_put(FILE *f, const struct plot_targets *tg, const struct plot_
             if (band)
                 snprintf(title, sizeof title, "CPU utilization of the targets (share of "
                          "their vCPUs busy): %s, %s", band, per);
+            else if (tg->by_group[k])
+                snprintf(title, sizeof title, "CPU utilization of each target group (share of "
+                         "its targets' vCPUs busy), %s", per);
             else
                 snprintf(title, sizeof title, "CPU utilization of each target (share of its "
                          "vCPUs busy), %s", per);
             fig.ylabel = "utilization (%)";
         } else {
             snprintf(title, sizeof title, "Requests in flight (not yet answered) and queued at "
-                     "targets%s%s, %s", band ? ": " : "", band ? band : "", per);
+                     "%s%s%s, %s", tg->by_group[k] ? "target groups' targets" : "targets",
+                     band ? ": " : "", band ? band : "", per);
             fig.ylabel = band ? "requests per target" : "requests";
         }
         fig.y2label = band && tg->others[k] > 0 ? "requests in flight at load balancers and "

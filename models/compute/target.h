@@ -91,6 +91,8 @@ struct target {
     int busy;                     /* servers in use */
     struct request *qhead, *qtail;
     int qlen;
+    bool svc_owned;               /* svc and svc_ev are allocations of their own
+                                   * (target_init), not in the list's blocks */
     struct request **svc;         /* FCFS: the requests in service, [0, busy) */
     sim_handle *svc_ev;           /* FCFS: [0, busy) their completion events */
     /* PS: requests in a binary min-heap on ps_finish (virtual time) */
@@ -144,6 +146,8 @@ struct target_list {
     int nzones;
     int *zone_outages;            /* [nzones] outages in progress per zone (faults set it);
                                    * owned, freed by target_list_fini */
+    struct target_block *blocks;  /* where the targets, their in-service slots and names
+                                   * live (target.c); owned */
 };
 
 /* Is zone z impaired (an outage in progress) now? */
@@ -153,7 +157,8 @@ bool target_list_zone_is_out(const struct target_list *l, int z);
 const char *target_list_zone_name(const struct target_list *l, int z);
 
 /* A new target named `name` (copied; the list frees it) with the next id, in service from
- * now.  The list owns it. */
+ * now.  The list owns it: it lives, with its name, in the list's blocks until
+ * target_list_fini. */
 struct target *target_list_new(struct target_list *l, const char *name,
                                const struct target_spec *spec);
 

@@ -232,12 +232,18 @@ void tg_health_start(struct target_group *g)
             schedule_first_check(g, i);
 }
 
+/* Room for more members: doubling, on huge pages once large (sim/xalloc.h). */
+static void members_grow(struct target_group *g)
+{
+    uint32_t cap = g->cap ? 2 * g->cap : 8;
+    g->members = xrealloc_huge(g->members, g->cap * sizeof *g->members, cap * sizeof *g->members);
+    g->cap = cap;
+}
+
 void tg_target_register(struct target_group *g, struct target *t)
 {
-    if (g->nmembers == g->cap) {
-        g->cap = g->cap ? 2 * g->cap : 8;
-        g->members = xrealloc(g->members, g->cap * sizeof *g->members);
-    }
+    if (g->nmembers == g->cap)
+        members_grow(g);
     struct tg_member *m = &g->members[g->nmembers++];
     *m = (struct tg_member){.t = t, .node = &t->node, .registered = true,
                             .health = TG_HEALTH_HEALTHY};
@@ -253,10 +259,8 @@ void tg_target_register(struct target_group *g, struct target *t)
 void tg_proxy_register(struct target_group *g, struct node *n, int zone,
                        enum target_check (*check)(const struct node *n))
 {
-    if (g->nmembers == g->cap) {
-        g->cap = g->cap ? 2 * g->cap : 8;
-        g->members = xrealloc(g->members, g->cap * sizeof *g->members);
-    }
+    if (g->nmembers == g->cap)
+        members_grow(g);
     struct tg_member *m = &g->members[g->nmembers++];
     *m = (struct tg_member){.node = n, .registered = true, .health = TG_HEALTH_HEALTHY,
                             .zone = zone, .check = check};
@@ -269,10 +273,8 @@ void tg_proxy_register(struct target_group *g, struct node *n, int zone,
 
 void tg_lb_register(struct target_group *g, struct node *lb)
 {
-    if (g->nmembers == g->cap) {
-        g->cap = g->cap ? 2 * g->cap : 8;
-        g->members = xrealloc(g->members, g->cap * sizeof *g->members);
-    }
+    if (g->nmembers == g->cap)
+        members_grow(g);
     g->members[g->nmembers++] = (struct tg_member){.node = lb, .registered = true,
                                                    .health = TG_HEALTH_HEALTHY, .zone = -1};
     tg_views_rebuild(g);

@@ -40,7 +40,8 @@ static const char *const top_keys[] = {"name", "elbsim_version", "duration", "wa
                                        "ecs_services", "eks_clusters", "limits", NULL};
 static const char *const limit_keys[] = {"requests", NULL};
 
-static const char *const output_keys[] = {"interval", "requests", "trace", "report", "access_logs", "cloudwatch", NULL};
+static const char *const output_keys[] = {"interval", "requests", "trace", "report", "access_logs",
+                                          "cloudwatch", "per_target", NULL};
 
 /* Metrics an SLO can judge over a window (per window, from what completed in it). */
 static bool windowed_metric(const char *m)
@@ -117,6 +118,53 @@ static void read_slo(struct reader *r, const struct ytree *v, struct sc_slo *s)
                     t);
 }
 
+/* output.per_target: auto, or true/false as yread_bool takes them. */
+static void read_per_target(struct reader *r, const struct ytree *v)
+{
+    if (!v)
+        return;
+    static const char *const on[] = {"true", "yes", "on"}, *const off[] = {"false", "no", "off"};
+    r->sc->per_target_given = true;
+    const char *text = v->kind == YTREE_SCALAR ? v->text : "";
+    if (!strcmp(text, "auto"))
+        return;
+    for (size_t i = 0; i < 3; i++) {
+        if (!strcmp(text, on[i]))
+            r->sc->per_target_set = SC_PER_TARGET_ON;
+        if (!strcmp(text, off[i]))
+            r->sc->per_target_set = SC_PER_TARGET_OFF;
+    }
+    if (r->sc->per_target_set == SC_PER_TARGET_AUTO)
+        yread_error(&r->c.y, &v->loc, "output.per_target must be auto, true or false, got '%s'",
+                    v->kind == YTREE_SCALAR ? v->text : "a list or mapping");
+}
+
+/* The most targets the run can hold at once (static targets, each Auto Scaling group's and
+ * ECS service's max, each EKS deployment's most pods), and from it whether per-target
+ * series and rows are written. */
+static void resolve_per_target(struct scenario *sc)
+{
+    int64_t n = 0;
+    for (int i = 0; i < sc->ntgs; i++)
+        for (int k = 0; k < sc->tgs[i].ntargets; k++)
+            if (!sc->tgs[i].targets[k].lb)
+                n += sc->tgs[i].targets[k].count;
+    for (int i = 0; i < sc->nasgs; i++)
+        n += sc->asgs[i].max;
+    for (int i = 0; i < sc->necs; i++)
+        n += sc->ecs[i].cfg.max;
+    for (int i = 0; i < sc->nkube; i++)
+        for (int d = 0; d < sc->kube[i].cfg.ndeploys; d++) {
+            const struct kube_deploy_cfg *dc = &sc->kube[i].deploys[d];
+            n += dc->has_hpa && dc->hpa.max_replicas > dc->replicas ? dc->hpa.max_replicas
+                                                                    : dc->replicas;
+        }
+    sc->max_targets = n;
+    sc->per_target = sc->per_target_set == SC_PER_TARGET_ON ||
+                     (sc->per_target_set == SC_PER_TARGET_AUTO &&
+                      n <= SCENARIO_PER_TARGET_AUTO_MAX);
+}
+
 /* Every SLO names a scope and an item the scenario has. */
 static void check_slos(struct reader *r)
 {
@@ -136,6 +184,21 @@ static void check_slos(struct reader *r)
                                           "workload, lb, target_group, target, asg, ecs, "
                                           "ecs_cluster, eks_cluster, deployment",
                         o->text, o->scope);
+            continue;
+        }
+        if (!strcmp(o->scope, "target") && !sc->per_target) {
+            if (sc->per_target_set == SC_PER_TARGET_OFF)
+                yread_error(&r->c.y, &o->loc, "SLO '%s': output.per_target is false, so the "
+                            "run writes no per-target rows; judge the target group "
+                            "(target_group.<name>.%s) or set output.per_target: true",
+                            o->text, o->metric);
+            else
+                yread_error(&r->c.y, &o->loc, "SLO '%s': the run can hold %lld targets, more "
+                            "than the %d above which output.per_target: auto writes no "
+                            "per-target rows; judge the target group "
+                            "(target_group.<name>.%s) or set output.per_target: true",
+                            o->text, (long long)sc->max_targets, SCENARIO_PER_TARGET_AUTO_MAX,
+                            o->metric);
             continue;
         }
         bool found = !strcmp(o->scope, "run") || !strcmp(o->scope, "target");
@@ -304,6 +367,7 @@ static void read_top(struct reader *r, const struct ytree *root)
             yread_bool(&r->c.y, out, "report", &sc->report);
             yread_bool(&r->c.y, out, "access_logs", &sc->access_logs);
             yread_bool(&r->c.y, out, "cloudwatch", &sc->cloudwatch);
+            read_per_target(r, ytree_get(out, "per_target"));
         }
     }
     if (sc->interval_s == 0) {
@@ -954,8 +1018,10 @@ static int finish(struct ytree *root, const char *name, char *const *sets, int n
         read_top(&r, root);
         if (r.c.y.errors == 0)
             check_refs(&r);
-        if (r.c.y.errors == 0)
+        if (r.c.y.errors == 0) {
+            resolve_per_target(sc);
             check_slos(&r);
+        }
         if (r.c.y.errors == 0)
             resolve(&r);
     }
@@ -1059,9 +1125,14 @@ void scenario_write_resolved(const struct scenario *sc, FILE *f)
     }
     /* access_logs and cloudwatch written only when on, so that scenarios without them
      * resolve as before. */
-    fprintf(f, ", report: %s%s%s }\n", sc->report ? "true" : "false",
+    static const char *const per_target[] = {"auto", "true", "false"};
+    fprintf(f, ", report: %s%s%s", sc->report ? "true" : "false",
             sc->access_logs ? ", access_logs: true" : "",
             sc->cloudwatch ? ", cloudwatch: true" : "");
+    /* per_target as written, only when written (auto is resolved per run size). */
+    if (sc->per_target_given)
+        fprintf(f, ", per_target: %s", per_target[sc->per_target_set]);
+    fputs(" }\n", f);
     fputs("workloads:\n", f);
     for (int i = 0; i < sc->nworkloads; i++)
         workload_cfg_write(&sc->workloads[i], f);

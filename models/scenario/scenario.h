@@ -49,6 +49,12 @@ struct sc_slo {
     struct loc loc;              /* the SLO's text: the scenario's line, or --set's column */
 };
 
+/* output.per_target: per-target time series and summary rows (`target` scope) always
+ * (ON), never (OFF: the target groups' aggregates instead), or (AUTO, the default) when
+ * the run holds at most SCENARIO_PER_TARGET_AUTO_MAX targets at once. */
+enum sc_per_target { SC_PER_TARGET_AUTO, SC_PER_TARGET_ON, SC_PER_TARGET_OFF };
+#define SCENARIO_PER_TARGET_AUTO_MAX 1000
+
 /* The default run-size limit: expected requests (arrival draws) over the run.  About an
  * hour at the speeds docs/performance.md measures; raise it with limits: { requests: N }. */
 #define SCENARIO_MAX_REQUESTS 1e10
@@ -70,6 +76,12 @@ struct scenario {
     bool report;                 /* output.report: `elbsim run` writes report.html too */
     bool access_logs;            /* output.access_logs: AWS-format LB access logs */
     bool cloudwatch;             /* output.cloudwatch: get-metric-data and scaling activities */
+    enum sc_per_target per_target_set; /* output.per_target as written (AUTO when absent) */
+    bool per_target_given;       /* output.per_target was written: write it back */
+    bool per_target;             /* resolved: per-target series and summary rows are written */
+    int64_t max_targets;         /* the most targets the run can hold at once (static ones,
+                                  * each group's and service's max, each deployment's most
+                                  * pods): what `auto` decides by */
     char **zones;                /* zone names in order of first appearance */
     int nzones;
     struct sc_workload *workloads;

@@ -596,6 +596,12 @@ static int report_run(struct report_page *page, const char *dir, const char *gnu
                    "time series, the last always kept) and the first %d targets are "
                    "replayed.</p>\n",
                 REPORT_REPLAY_FRAMES, REPORT_REPLAY_TARGETS);
+        if (!sc->per_target)
+            fprintf(f, "<p class=\"note\">This run wrote no per-target series "
+                       "(<code>output.per_target</code> %s, up to %lld targets at once), so no "
+                       "target is replayed; the figures show each target group's sums.</p>\n",
+                    sc->per_target_set == SC_PER_TARGET_OFF ? "false" : "auto",
+                    (long long)sc->max_targets);
     });
     if (rc == 0)
         SECTION(page, "plots", "Figures", rc = put_figures(f, dir, gnuplot));

@@ -377,7 +377,8 @@ static const struct {
                  "latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s"},
     {"lb", "requests, errors, in_flight, lcu, lcu_new_connections, lcu_active_connections, "
            "lcu_processed_bytes, lcu_rule_evaluations"},
-    {"target_group", "requests, no_target"},
+    {"target_group", "requests, no_target, targets, utilization, in_flight, queue_length, "
+                     "completed"},
     {"target", "utilization, in_flight, queue_length, completed"},
     {"asg", "desired, pending, in_service, warming, draining, cpu_total, <policy>.metric, "
             "<policy>.alarm"},
@@ -405,7 +406,8 @@ static const struct {
            "lcu_peak_rule_evaluations, lcu_hours, lcu_cost_usd, inter_zone_gb, "
            "inter_zone_cost_usd, gateway_timeouts, "
            "connect_timeouts, flows, resets, dropped, asymmetric, rebalanced"},
-    {"target_group", "requests, no_target"},
+    {"target_group", "requests, no_target, targets, completed, rejected, utilization, "
+                     "instance_hours, cost_usd"},
     {"target", "requests, completed, rejected, utilization, instance_hours, cost_usd"},
     {"asg", "instance_hours, cost_usd, scaling_activities, launches, terminations, "
             "replacements, max_in_service, desired_end, <policy>.forecast_mape_pct, "
@@ -442,7 +444,9 @@ static void list_metrics(void)
          "alb; gateway_timeouts: L7; connect_timeouts: alb, clb; flows, resets: L4; dropped:\n"
          "nlb, gwlb; asymmetric, rebalanced: gwlb), slo_miss_* and slo rows with SLOs,\n"
          "forecast rows with a predictive policy, ecs_cluster with ECS on EC2, eks_cluster\n"
-         "and deployment with EKS (hpa.<metric> with an HPA).\n"
+         "and deployment with EKS (hpa.<metric> with an HPA).  target rows only with\n"
+         "output.per_target (by default when the run holds at most 1,000 targets); without\n"
+         "them, target_group's targets to cost_usd sum its targets instead.\n"
          "docs/outputs.md says what each one means.");
     putchar('\n');
     list_scaling_metrics();

@@ -311,6 +311,14 @@ static int check_metrics(const struct exp_opts *o, const struct scenario *sc)
                        "lb, target_group, target (as in summary.csv)", m->label, m->scope);
             return -1;
         }
+        if (!strcmp(m->scope, "target") && !sc->per_target) {
+            diag_error(NULL, "--metric '%s': the runs write no per-target rows (output."
+                       "per_target is %s with %lld targets); use the target group's "
+                       "(target_group.<name>.%s) or --set output.per_target=true", m->label,
+                       sc->per_target_set == SC_PER_TARGET_OFF ? "false" : "auto",
+                       (long long)sc->max_targets, m->metric);
+            return -1;
+        }
         char valid[1024];
         if (!has_name(sc, m->scope, m->name, valid, sizeof valid)) {
             diag_error(NULL, "--metric '%s': the scenario has no %s named '%s'; %s names: %s",

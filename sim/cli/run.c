@@ -105,12 +105,15 @@ static void sync_targets(struct run *r)
     struct world *w = r->w;
     if (w->targets.n <= r->ntgt_meas)
         return;
-    series_reserve(r->series, series_count(r->series) + 4 * (int)(w->targets.n - r->ntgt_meas));
+    bool per = r->sc->per_target;
+    if (per)
+        series_reserve(r->series,
+                       series_count(r->series) + 4 * (int)(w->targets.n - r->ntgt_meas));
     if (w->targets.n > r->tg_t_cap) {
         uint32_t cap = r->tg_t_cap ? r->tg_t_cap : 16;
         while (cap < w->targets.n)
             cap *= 2;
-        r->tg_t = xrealloc(r->tg_t, cap * sizeof *r->tg_t);
+        r->tg_t = xrealloc_huge(r->tg_t, r->tg_t_cap * sizeof *r->tg_t, cap * sizeof *r->tg_t);
         r->tg_t_cap = cap;
     }
     for (uint32_t i = r->ntgt_meas; i < w->targets.n; i++) {
@@ -119,10 +122,10 @@ static void sync_targets(struct run *r)
         *m = (struct tgt_meas){0};
         /* Counters of a target made after the warm-up start at zero: nothing to take
          * away.  busy_area up to now is zero too (it just launched). */
-        m->id_util = define(r, "target", n, "utilization");
-        m->id_inflight = define(r, "target", n, "in_flight");
-        m->id_queue = define(r, "target", n, "queue_length");
-        m->id_completed = define(r, "target", n, "completed");
+        m->id_util = per ? define(r, "target", n, "utilization") : -1;
+        m->id_inflight = per ? define(r, "target", n, "in_flight") : -1;
+        m->id_queue = per ? define(r, "target", n, "queue_length") : -1;
+        m->id_completed = per ? define(r, "target", n, "completed") : -1;
     }
     r->ntgt_meas = w->targets.n;
 }
@@ -174,6 +177,12 @@ static void setup_series(struct run *r)
         const char *n = w->tgs[i]->node.name;
         r->tg[i].id_requests = define(r, "target_group", n, "requests");
         r->tg[i].id_no_target = define(r, "target_group", n, "no_target");
+        bool agg = !r->sc->per_target;
+        r->tg[i].id_targets = agg ? define(r, "target_group", n, "targets") : -1;
+        r->tg[i].id_util = agg ? define(r, "target_group", n, "utilization") : -1;
+        r->tg[i].id_inflight = agg ? define(r, "target_group", n, "in_flight") : -1;
+        r->tg[i].id_queue = agg ? define(r, "target_group", n, "queue_length") : -1;
+        r->tg[i].id_completed = agg ? define(r, "target_group", n, "completed") : -1;
     }
     r->asg = xcalloc((size_t)(w->nasgs ? w->nasgs : 1), sizeof *r->asg);
     for (int i = 0; i < w->nasgs; i++) {
@@ -280,6 +289,38 @@ static bool interval_breaks_slo(const struct scenario *sc, const char *wl, const
             return true;
     }
     return false;
+}
+
+/* Without per-target series: each target group's registered targets (draining ones
+ * included) summed over the interval just ended; utilization is their busy vCPU-seconds
+ * over their vCPU-seconds.  O(members) per interval. */
+static void tg_aggregates(struct run *r, double dt)
+{
+    struct world *w = r->w;
+    for (int i = 0; i < w->ntgs; i++) {
+        const struct target_group *g = w->tgs[i];
+        const struct tg_meas *m = &r->tg[i];
+        double busy = 0, servers = 0, held = 0, queue = 0, completed = 0, n = 0;
+        for (uint32_t k = 0; k < g->nmembers; k++) {
+            const struct tg_member *mb = &g->members[k];
+            if (!mb->t || !mb->registered)
+                continue;
+            const struct target *t = mb->t;
+            const struct tgt_meas *tm = &r->tg_t[t->id];
+            n++;
+            busy += tm->d_busy;
+            servers += t->spec.servers;
+            held += (double)t->held;
+            queue += (double)target_queue_length(t);
+            completed += (double)tm->d_completed;
+        }
+        series_set(r->series, m->id_targets, n);
+        if (servers > 0)
+            series_set(r->series, m->id_util, busy / (servers * dt));
+        series_set(r->series, m->id_inflight, held);
+        series_set(r->series, m->id_queue, queue);
+        series_set(r->series, m->id_completed, completed);
+    }
 }
 
 /* One row per interval per series. */
@@ -430,13 +471,19 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
         if (t->owner_kind == TARGET_OWNER_ASG && t->state != TARGET_PENDING)
             r->asg[((struct asg *)t->owner)->id].cpu_total +=
                 100.0 * (busy - m->prev_busy) / (t->spec.servers * dt);
-        series_set(r->series, m->id_util, (busy - m->prev_busy) / (t->spec.servers * dt));
-        series_set(r->series, m->id_inflight, (double)t->held);
-        series_set(r->series, m->id_queue, (double)target_queue_length(t));
-        series_set(r->series, m->id_completed, (double)(t->completed - m->prev_completed));
+        m->d_busy = busy - m->prev_busy;
+        m->d_completed = t->completed - m->prev_completed;
+        if (m->id_util >= 0) {
+            series_set(r->series, m->id_util, m->d_busy / (t->spec.servers * dt));
+            series_set(r->series, m->id_inflight, (double)t->held);
+            series_set(r->series, m->id_queue, (double)target_queue_length(t));
+            series_set(r->series, m->id_completed, (double)m->d_completed);
+        }
         m->prev_busy = busy;
         m->prev_completed = t->completed;
     }
+    if (!r->sc->per_target)
+        tg_aggregates(r, dt);
     for (int i = 0; i < w->nasgs; i++)
         series_set(r->series, r->asg[i].id_cpu_total, r->asg[i].cpu_total);
     series_flush(r->series, now);

@@ -37,7 +37,10 @@ struct tgt_meas {
     uint64_t prev_completed;
     double w_busy;          /* at warm-up */
     uint64_t w_accepted, w_completed, w_rejected;
-    int id_util, id_inflight, id_queue, id_completed;
+    double d_busy;          /* busy server-seconds over the interval just ended */
+    uint64_t d_completed;   /* completions over it */
+    uint32_t counted_in;    /* summary: the last target group (id + 1) it was summed in */
+    int id_util, id_inflight, id_queue, id_completed; /* -1 without per-target series */
 };
 
 struct lb_meas {
@@ -53,6 +56,8 @@ struct tg_meas {
     uint64_t prev_requests, prev_no_target;
     uint64_t w_requests, w_no_target;
     int id_requests, id_no_target;
+    /* Without per-target series (output.per_target), the group's targets summed, else -1. */
+    int id_targets, id_util, id_inflight, id_queue, id_completed;
 };
 
 struct asg_meas {

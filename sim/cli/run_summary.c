@@ -102,6 +102,42 @@ static void pred_rows(struct summary *s, const char *scope, const char *name,
     summary_add(s, scope, name, metric, (double)under);
 }
 
+/* Without per-target rows: a target group's, summed over every target it ever had (once
+ * each; a target of two groups counts in both): the targets, what the per-target rows
+ * would have summed, and utilization as busy vCPU-seconds after the warm-up over the
+ * targets' vCPUs times the measured span (the mean of their `utilization` rows, weighted
+ * by vCPUs). */
+static void tg_rows(struct summary *s, struct run *r, const struct target_group *g,
+                    double now, double span)
+{
+    const char *n = g->node.name;
+    double targets = 0, completed = 0, rejected = 0, busy = 0, servers = 0;
+    double hours = 0, cost = 0;
+    for (uint32_t k = 0; k < g->nmembers; k++) {
+        struct target *t = g->members[k].t;
+        if (!t)
+            continue;
+        struct tgt_meas *m = &r->tg_t[t->id];
+        if (m->counted_in == g->id + 1)
+            continue; /* deregistered and registered again: a second member */
+        m->counted_in = g->id + 1;
+        targets++;
+        completed += (double)(t->completed - m->w_completed);
+        rejected += (double)(t->rejected - m->w_rejected);
+        busy += target_busy_area(t, now) - m->w_busy;
+        servers += t->spec.servers;
+        double end = t->stopped_s < now ? t->stopped_s : now;
+        hours += (end - t->launched_s) / 3600.0;
+        cost += target_cost_usd(t, now);
+    }
+    summary_add(s, "target_group", n, "targets", targets);
+    summary_add(s, "target_group", n, "completed", completed);
+    summary_add(s, "target_group", n, "rejected", rejected);
+    summary_add(s, "target_group", n, "utilization", servers > 0 ? busy / (servers * span) : 0);
+    summary_add(s, "target_group", n, "instance_hours", hours);
+    summary_add(s, "target_group", n, "cost_usd", cost);
+}
+
 struct summary *run_make_summary(struct run *r)
 {
     const struct scenario *sc = r->sc;
@@ -109,7 +145,8 @@ struct summary *run_make_summary(struct run *r)
     double now = sim_now(&w->env.sim);
     double span = sc->duration_s - sc->warmup_s;
     struct summary *s = summary_new();
-    summary_reserve(s, 6 * (int)r->ntgt_meas + 256); /* the targets' rows and the rest */
+    /* The targets' rows and the rest. */
+    summary_reserve(s, (sc->per_target ? 6 * (int)r->ntgt_meas : 8 * w->ntgs) + 256);
     struct hist all;
     hist_init(&all);
     struct wl_measured tot = {0};
@@ -184,21 +221,27 @@ struct summary *run_make_summary(struct run *r)
                     (double)(g->requests - r->tg[i].w_requests));
         summary_add(s, "target_group", g->node.name, "no_target",
                     (double)(g->no_target - r->tg[i].w_no_target));
+        if (!sc->per_target)
+            tg_rows(s, r, g, now, span);
     }
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
         struct target *t = w->targets.t[i];
         struct tgt_meas *m = &r->tg_t[i];
         const char *n = t->node.name;
-        summary_add(s, "target", n, "requests", (double)(t->accepted - m->w_accepted));
-        summary_add(s, "target", n, "completed", (double)(t->completed - m->w_completed));
-        summary_add(s, "target", n, "rejected", (double)(t->rejected - m->w_rejected));
-        summary_add(s, "target", n, "utilization",
-                    (target_busy_area(t, now) - m->w_busy) / (t->spec.servers * span));
+        if (sc->per_target) {
+            summary_add(s, "target", n, "requests", (double)(t->accepted - m->w_accepted));
+            summary_add(s, "target", n, "completed", (double)(t->completed - m->w_completed));
+            summary_add(s, "target", n, "rejected", (double)(t->rejected - m->w_rejected));
+            summary_add(s, "target", n, "utilization",
+                        (target_busy_area(t, now) - m->w_busy) / (t->spec.servers * span));
+        }
         double end = t->stopped_s < now ? t->stopped_s : now;
         double h = (end - t->launched_s) / 3600.0;
         double c = target_cost_usd(t, now);
-        summary_add(s, "target", n, "instance_hours", h);
-        summary_add(s, "target", n, "cost_usd", c);
+        if (sc->per_target) {
+            summary_add(s, "target", n, "instance_hours", h);
+            summary_add(s, "target", n, "cost_usd", c);
+        }
         hours += h;
         cost += c;
     }
