@@ -1,7 +1,7 @@
 /*
  * bench — throughput of the engine (sim/event.h over sim/queue.h).
  *
- * Usage: bench [OUT.csv]     (`make bench` writes build/bench.csv)
+ * Usage: bench [OUT.csv]     (`make bench` writes build/bench.csv; "-" for none, as bench_e2e)
  *
  * Prints a table and writes CSV rows `benchmark,param,value,unit`.  Never fails on speed:
  * the figures are for people.  Each timed figure is the best of ELBSIM_BENCH_REPS runs
@@ -36,8 +36,8 @@
  *             route_table[] with its defaults: pick + sent + done cycles on a fake member
  *             array (all eligible, 1 vCPU each), with 2000 requests kept outstanding (the
  *             oldest answered after each pick: 200, or 500 from one target in 100), a
- *             well-mixed route key (flow hash) per request and 10 us of simulated time per pick.  ns
- *             per cycle; each run lasts at least 0.05 s of wall clock.
+ *             well-mixed route key (flow hash) per request and 10 us of simulated time
+ *             per pick.  ns per cycle; each run lasts at least 0.05 s of wall clock.
  *
  * Wall clock (CLOCK_MONOTONIC) is read here, in tests/, never in sim/ or models/.
  */
@@ -540,7 +540,7 @@ static void bench_route(void)
 
 int main(int argc, char **argv)
 {
-    const char *out = argc > 1 ? argv[1] : NULL;
+    const char *out = argc > 1 && strcmp(argv[1], "-") ? argv[1] : NULL;
     const char *r = getenv("ELBSIM_BENCH_REPS");
     if (r && atoi(r) > 0)
         reps = atoi(r);
