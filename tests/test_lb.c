@@ -73,16 +73,17 @@ static void on_request(void *ctx, const struct request *rq, double now)
     }
     struct rec *r = &o->r[o->n++];
     *r = (struct rec){.flow = rq->flow_id, .target = -1, .status = rq->status,
-                      .sent_s = rq->sent_s, .done_s = now, .at_target_s = rq->target ? target_arrival_s(rq) : 0.0,
-                      .nhops = rq->nhops};
+                      .sent_s = rq->sent_s, .done_s = now,
+                      .at_target_s = rq->target ? target_arrival_s(rq) : 0.0, .nhops = rq->nhops};
     /* The target is the last "target" hop: a crashed target answers without setting
      * rq->target, and a GWLB's appliance is no hop. */
     for (int i = rq->nhops - 1; i >= 0 && r->target < 0; i--)
         if (!strcmp(request_hop_c(rq, i)->node->ops->kind, "target"))
             r->target = (int)container_of(request_hop_c(rq, i)->node, struct target, node)->id;
-    if (rq->status == RQ_OK && rq->target && rq->nhops > 0 &&
-        !strcmp(request_hop_c(rq, 0)->node->ops->kind, "nlb") + !strcmp(request_hop_c(rq, 0)->node->ops->kind, "alb")) {
-        const struct lb *lb = container_of(request_hop_c(rq, 0)->node, struct lb, node);
+    const struct node *entry = rq->nhops > 0 ? request_hop_c(rq, 0)->node : NULL;
+    if (rq->status == RQ_OK && rq->target && entry &&
+        !strcmp(entry->ops->kind, "nlb") + !strcmp(entry->ops->kind, "alb")) {
+        const struct lb *lb = container_of(entry, struct lb, node);
         if (rq->target->spec.zone != lb->node_zone[rq->lb_node])
             o->cross_bytes += rq->request_bytes + (double)rq->response_bytes;
     }

@@ -310,15 +310,15 @@ static void per_target_bad_value_and_target_slo_are_bad_input(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "s.yaml:7:23: error: output.per_target must be auto, "
                                        "true or false, got 'maybe'"));
     free(err);
-    snprintf(text, sizeof text, "%soutput: { per_target: false }\nslo: [ \"target.x.cost_usd < 1\" ]\n",
-             base);
+    snprintf(text, sizeof text,
+             "%soutput: { per_target: false }\nslo: [ \"target.x.cost_usd < 1\" ]\n", base);
     err = load_err(text, &rc, &sc);
     CU_ASSERT_EQUAL(rc, -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "s.yaml:8:8: error: SLO 'target.x.cost_usd < 1': "
                                        "output.per_target is false"));
     free(err);
-    snprintf(text, sizeof text, "%soutput: { per_target: true }\nslo: [ \"target.x.cost_usd < 1\" ]\n",
-             base);
+    snprintf(text, sizeof text,
+             "%soutput: { per_target: true }\nslo: [ \"target.x.cost_usd < 1\" ]\n", base);
     err = load_err(text, &rc, &sc);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
     free(err);

@@ -542,7 +542,8 @@ static bool tg_done(struct node *n, struct request *rq)
     if (rq->status >= 500)
         g->target_5xx++;
     if (g->on_response)
-        g->on_response(g->on_response_ctx, sim_now(&n->env->sim) - request_hop(rq, rq->cur_hop)->time);
+        g->on_response(g->on_response_ctx,
+                       sim_now(&n->env->sim) - request_hop(rq, rq->cur_hop)->time);
     member_release(g, (uint32_t)arg);
     return false;
 }
