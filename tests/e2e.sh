@@ -358,6 +358,37 @@ if awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 else
     ko "gwlb: arrive_target_s" "$(sed -n 2,3p "$TMP/b5b/requests.csv")"
 fi
+# 5c: GWLB tuple stickiness: with 2_tuple the appliance group hashes the client's address
+# (one key per address, never the flow's 5-tuple hash); with 5_tuple, the flow hash.  From
+# the decision trace: the lb_node row's flow_hash, the route row's hash.
+for st in 2_tuple 5_tuple; do
+    "$ELBSIM" run scenarios/examples/gwlb_firewall.yaml --set target_groups.firewalls.stickiness=$st \
+        --set duration=100s --trace first=2000 -q -o "$TMP/b5c_$st" >/dev/null 2>&1
+done
+if python3 - "$TMP/b5c_2_tuple/trace.csv" "$TMP/b5c_5_tuple/trace.csv" <<'PY'
+import csv, re, sys
+def keys(path):
+    fh, n, same, addr = {}, 0, 0, {}
+    for r in csv.DictReader(open(path)):
+        m = re.search(r"flow_hash=([0-9a-f]+)", r["detail"])
+        if r["event"] == "lb_node" and r["where"] == "inspect" and m:
+            fh[r["request"]] = int(m.group(1), 16)
+        if r["event"] == "route" and r["where"] == "firewalls":
+            k = int(re.search(r"hash=([0-9a-f]+)", r["detail"]).group(1), 16)
+            f = fh[r["request"]]
+            n += 1
+            same += k == f
+            addr.setdefault(f & 1023, set()).add(k)
+    return n, same, max(len(v) for v in addr.values())
+n2, same2, per2 = keys(sys.argv[1])
+n5, same5, per5 = keys(sys.argv[2])
+sys.exit(not (n2 > 100 and same2 == 0 and per2 == 1 and n5 > 100 and same5 == n5 and per5 > 1))
+PY
+then
+    ok "gwlb: 2_tuple hashes the client address (one key each), 5_tuple the flow"
+else
+    ko "gwlb: tuple stickiness keys"
+fi
 # 6: slow start ramps the new targets' share (10 s intervals; healthy at about 61-75 s).
 "$ELBSIM" run scenarios/examples/slow_start.yaml -q -o "$TMP/b6" >/dev/null 2>&1
 shares=$(awk -F, '$2 == "target" && $4 == "completed" { split($3, a, "/"); if (a[2] >= 4) n[$1] += $5; t[$1] += $5 }
