@@ -18,12 +18,17 @@ watch_crashes
 D=$(cd "$(dirname "$0")" && pwd)/data/eks
 echo "e2e eks: $ELBSIM"
 
+# runs WHAT NAME OUT: $D/NAME.yaml runs into $TMP/OUT (its stderr in $TMP/OUT.err).
+runs() {
+    if "$ELBSIM" run "$D/$2.yaml" -o "$TMP/$3" -q >/dev/null 2>"$TMP/$3.err"; then
+        ok "$1 scenario runs"
+    else
+        ko "$1 scenario failed" "$(cat "$TMP/$3.err")"
+    fi
+}
+
 # --- the HPA after a step in load -----------------------------------------------------
-if "$ELBSIM" run "$D/step.yaml" -o "$TMP/step" -q >/dev/null 2>"$TMP/step.err"; then
-    ok "step scenario runs"
-else
-    ko "step scenario failed" "$(cat "$TMP/step.err")"
-fi
+runs step step step
 # Step at 300 s; metrics-server resolution 15 s, HPA sync 15 s: the scrape at 315 s is
 # the first to see the step, the sync at 315 s acts on it.  Bound: step + resolution +
 # sync + one more sync (the evaluation), 345 s; nothing before the step.
@@ -52,11 +57,7 @@ assert not missing, missing
 PY
 
 # --- pending pods and the Cluster Autoscaler ------------------------------------------
-if "$ELBSIM" run "$D/pending.yaml" -o "$TMP/pend" -q >/dev/null 2>"$TMP/pend.err"; then
-    ok "pending scenario runs"
-else
-    ko "pending scenario failed" "$(cat "$TMP/pend.err")"
-fi
+runs pending pending pend
 python3 - "$TMP/pend/events.csv" <<'PY' && ok "pending pods trigger a node launch within the 10 s scan interval" || ko "Cluster Autoscaler timing"
 import csv, sys
 ev = list(csv.DictReader(open(sys.argv[1])))
@@ -109,11 +110,7 @@ assert s[("deployment", "web", "max_ready")] > 2
 PY
 
 # --- the HPA on the load balancer's request count (External metric) -------------------
-if "$ELBSIM" run "$D/external.yaml" -o "$TMP/ext" -q >/dev/null 2>"$TMP/ext.err"; then
-    ok "external-metric scenario runs"
-else
-    ko "external-metric scenario failed" "$(cat "$TMP/ext.err")"
-fi
+runs external-metric external ext
 # Step at 300 s; RequestCount Sum per 60 s period, published 60 s after the period ends:
 # the period [300, 360) is the first to hold the step and is visible at 420 s, a sync
 # time (15 s).  So the first rescale is at exactly 420 s, to 8 pods (default policies
