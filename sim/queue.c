@@ -76,10 +76,33 @@ void sim_queue_init(struct sim_queue *q)
     q->next_seq = 0;
     q->holders = NULL;
     q->nholders = 0;
+    q->far = NULL;
+    q->far_nb = 0;
+    q->far_chunks = NULL;
+    q->far_links = NULL;
+    q->far_nchunks = q->far_chunk_cap = 0;
+    q->far_free = UINT32_MAX;
+    q->far_count = 0;
+    q->far_inv_w = 0.0;
+    q->far_done = 0;
+    q->far_min = SIM_QUEUE_FAR_MIN;
+    q->far_hi = SIM_QUEUE_FAR_MIN;
+    q->far_lo = 0;
+    q->far_calibrations = 0;
+    q->far_turn = 0;
 }
 
 void sim_queue_fini(struct sim_queue *q)
 {
+    free(q->far);
+    free(q->far_chunks);
+    free(q->far_links);
+    q->far = NULL;
+    q->far_chunks = NULL;
+    q->far_links = NULL;
+    q->far_nchunks = q->far_chunk_cap = 0;
+    q->far_nb = 0;
+    q->far_count = 0;
     free(q->heap_mem);
     free(q->slots);
     free(q->holders);
@@ -183,6 +206,304 @@ static inline void place_new(struct sim_queue *q, uint64_t t, uint64_t k)
     }
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- far buckets ------------------------------------------------------------------ */
+
+#define CHUNK SIM_QUEUE_FAR_CHUNK
+#define NO_CHUNK UINT32_MAX
+#define FAR_NONE ((uint64_t)1 << 62) /* a(t) for a time too large to bucket */
+#define FAR_PER_BUCKET 512            /* pending entries per bucket aimed at */
+#define FAR_MIN_BUCKETS 256u
+#define FAR_SAMPLE 2048               /* pending times sampled to choose W */
+
+/* The bucket number of a time key: floor(t / W), monotone in t. */
+static inline uint64_t far_bucket(const struct sim_queue *q, uint64_t tkey)
+{
+    double x = sim_queue_tkey_time(tkey) * q->far_inv_w;
+    return x < 0x1p62 ? (uint64_t)x : FAR_NONE;
+}
+
+static inline uint32_t far_pos(uint32_t c, uint32_t i)
+{
+    return SIM_QUEUE_FAR | c << SIM_QUEUE_FAR_CHUNK_BITS | (i & (CHUNK - 1));
+}
+
+static inline struct sim_queue_entry *far_entry(const struct sim_queue *q, uint32_t pos)
+{
+    uint32_t c = (pos & ~SIM_QUEUE_FAR) >> SIM_QUEUE_FAR_CHUNK_BITS;
+    return &q->far_chunks[c].e[pos & (CHUNK - 1)];
+}
+
+/* A chunk for bucket b, linked after its tail. */
+static uint32_t chunk_append(struct sim_queue *q, uint32_t b)
+{
+    uint32_t c = q->far_free;
+    if (c != NO_CHUNK) {
+        q->far_free = q->far_links[c].next;
+    } else {
+        if (q->far_nchunks == q->far_chunk_cap) {
+            uint32_t cap = q->far_chunk_cap ? 2 * q->far_chunk_cap : 256;
+            q->far_chunks = xrealloc_huge(q->far_chunks, q->far_chunk_cap * sizeof *q->far_chunks,
+                                          cap * sizeof *q->far_chunks);
+            q->far_links = xrealloc(q->far_links, cap * sizeof *q->far_links);
+            q->far_chunk_cap = cap;
+        }
+        c = q->far_nchunks++;
+    }
+    struct sim_queue_bucket *bk = &q->far[b];
+    q->far_links[c] = (struct sim_queue_link){NO_CHUNK, bk->tail, b};
+    if (bk->tail == NO_CHUNK)
+        bk->head = c;
+    else
+        q->far_links[bk->tail].next = c;
+    bk->tail = c;
+    return c;
+}
+
+/* Unlink bucket b's tail chunk (now empty) onto the free list. */
+static void chunk_pop_tail(struct sim_queue *q, struct sim_queue_bucket *bk)
+{
+    uint32_t c = bk->tail;
+    bk->tail = q->far_links[c].prev;
+    if (bk->tail == NO_CHUNK)
+        bk->head = NO_CHUNK;
+    else
+        q->far_links[bk->tail].next = NO_CHUNK;
+    q->far_links[c].next = q->far_free;
+    q->far_free = c;
+}
+
+/* Put (t, k) in its far bucket if it belongs in one; false if it goes into the heap. */
+static inline bool far_put(struct sim_queue *q, uint64_t t, uint64_t k)
+{
+    uint64_t a = far_bucket(q, t);
+    if (a <= q->far_done || a == FAR_NONE)
+        return false;
+    uint32_t b = (uint32_t)a & (q->far_nb - 1);
+    struct sim_queue_bucket *bk = &q->far[b];
+    uint32_t i = bk->n++, c = i % CHUNK ? bk->tail : chunk_append(q, b);
+    struct sim_queue_entry *e = &q->far_chunks[c].e[i % CHUNK];
+    e->tkey = t;
+    e->key = k;
+    q->slots[slot_of(k)].pos = far_pos(c, i);
+    q->far_count++;
+    return true;
+}
+
+/* Take the far entry at pos out of its bucket (the bucket's last entry fills the hole). */
+static void far_remove(struct sim_queue *q, uint32_t pos)
+{
+    uint32_t c = (pos & ~SIM_QUEUE_FAR) >> SIM_QUEUE_FAR_CHUNK_BITS;
+    struct sim_queue_bucket *bk = &q->far[q->far_links[c].bucket];
+    uint32_t last = --bk->n;
+    struct sim_queue_entry *hole = far_entry(q, pos);
+    struct sim_queue_entry *tail = &q->far_chunks[bk->tail].e[last % CHUNK];
+    if (hole != tail) {
+        *hole = *tail;
+        q->slots[slot_of(hole->key)].pos = pos;
+    }
+    if (last % CHUNK == 0)
+        chunk_pop_tail(q, bk);
+    q->far_count--;
+}
+
+/* fn(entry, arg) on every bucketed entry. */
+static void far_visit(const struct sim_queue *q, void (*fn)(struct sim_queue_entry *e, void *arg),
+                      void *arg)
+{
+    for (uint32_t b = 0; b < q->far_nb; b++) {
+        uint32_t c = q->far[b].head;
+        for (uint32_t i = 0; i < q->far[b].n; i++) {
+            fn(&q->far_chunks[c].e[i % CHUNK], arg);
+            if (i % CHUNK == CHUNK - 1)
+                c = q->far_links[c].next;
+        }
+    }
+}
+
+/* Empty bucket number far_done + 1 into the heap: its entries of that number (a bucket
+ * also holds those of later years, numbers a multiple of far_nb on, which stay, packed
+ * to the front of its chunks).  Returns how many moved. */
+static uint32_t far_advance(struct sim_queue *q)
+{
+    uint64_t a = ++q->far_done;
+    uint32_t b = (uint32_t)a & (q->far_nb - 1);
+    struct sim_queue_bucket *bk = &q->far[b];
+    uint32_t rc = bk->head, wc = bk->head, keep = 0, n = bk->n;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct sim_queue_entry *e = &q->far_chunks[rc].e[i % CHUNK];
+        uint64_t t = e->tkey, k = e->key;
+        if (i % CHUNK == CHUNK - 1)
+            rc = q->far_links[rc].next;
+        if (far_bucket(q, t) == a) {
+            sift_up(q, q->size++, t, k);
+            /* Its handler runs within a bucket's worth of events: fetch what it works on
+             * (a far event is typically a client's or a timer's, its object cold). */
+            PREFETCH(q->slots[slot_of(k)].ctx);
+        } else {
+            struct sim_queue_entry *w = &q->far_chunks[wc].e[keep % CHUNK];
+            w->tkey = t;
+            w->key = k;
+            q->slots[slot_of(k)].pos = far_pos(wc, keep);
+            if (++keep % CHUNK == 0)
+                wc = q->far_links[wc].next;
+        }
+    }
+    q->far_count -= n - keep;
+    /* Free the chunks past the last kept entry's. */
+    for (bk->n = n; bk->n > keep;) {
+        uint32_t in_tail = bk->n % CHUNK ? bk->n % CHUNK : CHUNK;
+        uint32_t drop = bk->n - keep < in_tail ? bk->n - keep : in_tail;
+        bk->n -= drop;
+        if (drop == in_tail)
+            chunk_pop_tail(q, bk);
+    }
+    return n - keep;
+}
+
+static void far_min_bucket(struct sim_queue_entry *e, void *arg)
+{
+    uint64_t *m = arg; /* m[0]: the minimum so far; m[1]: the inverse width's bits */
+    double x = sim_queue_tkey_time(e->tkey) * sim_queue_tkey_time(m[1]);
+    uint64_t a = x < 0x1p62 ? (uint64_t)x : FAR_NONE;
+    m[0] = a < m[0] ? a : m[0];
+}
+
+/* Empty buckets into the heap, in order, while the next may hold an entry before the heap's
+ * minimum (its number is not after the minimum's) or the heap is empty.  Afterwards no
+ * bucketed entry is before the heap's minimum: a bucket number's entries are all due at
+ * or after the time the number starts, and numbers grow with time. */
+static void far_settle(struct sim_queue *q)
+{
+    uint32_t idle = 0;
+    while (q->far_count && (!q->size || far_bucket(q, q->heap[0].tkey) > q->far_done)) {
+        if (++idle > q->far_nb) {
+            /* A year of buckets went by and moved nothing: jump to the earliest number. */
+            uint64_t m[2] = {FAR_NONE, sim_queue_tkey(q->far_inv_w)};
+            far_visit(q, far_min_bucket, m);
+            q->far_done = m[0] - 1;
+        }
+        if (far_advance(q))
+            idle = 0;
+    }
+}
+
+/* Resize the bucket array to nb (empty) buckets. */
+static void far_resize(struct sim_queue *q, uint32_t nb)
+{
+    if (nb != q->far_nb) {
+        free(q->far);
+        q->far = nb ? xmalloc(nb * sizeof *q->far) : NULL;
+        q->far_nb = nb;
+    }
+    for (uint32_t b = 0; b < nb; b++)
+        q->far[b] = (struct sim_queue_bucket){NO_CHUNK, NO_CHUNK, 0};
+}
+
+static void far_gather(struct sim_queue_entry *e, void *arg)
+{
+    struct sim_queue *q = arg;
+    q->heap[q->size++] = *e;
+}
+
+/* Choose the bucket width again from the pending times, and redistribute: every entry goes
+ * back into the heap array, those after the earliest's bucket out to the new buckets, and
+ * the heap is rebuilt bottom-up.  O(pending); called when the pending count has doubled
+ * or fallen to a quarter since the last time, or when after a turnover most entries are in
+ * the heap (the width no longer fits the times), so O(1) amortized per operation. */
+static void far_calibrate(struct sim_queue *q)
+{
+    fill_vacant(q);
+    q->far_calibrations++;
+    far_visit(q, far_gather, q);
+    q->far_count = 0;
+    /* Every chunk is free again, in order. */
+    for (uint32_t c = 0; c < q->far_nchunks; c++)
+        q->far_links[c].next = c + 1 < q->far_nchunks ? c + 1 : NO_CHUNK;
+    q->far_free = q->far_nchunks ? 0 : NO_CHUNK;
+    size_t n = q->size;
+    uint32_t nb = 0;
+    double inv_w = 0.0;
+    uint64_t tmin = UINT64_MAX;
+    if (n > q->far_min) {
+        /* The span to cover: from the earliest to the 99th percentile of a sample taken at
+         * even steps through the array (deterministic, like everything here). */
+        for (size_t i = 0; i < n; i++)
+            tmin = q->heap[i].tkey < tmin ? q->heap[i].tkey : tmin;
+        size_t m = n < FAR_SAMPLE ? n : FAR_SAMPLE;
+        uint64_t sample[FAR_SAMPLE];
+        for (size_t i = 0; i < m; i++)
+            sample[i] = q->heap[i * n / m].tkey;
+        qsort(sample, m, sizeof *sample, cmp_key);
+        double span = sim_queue_tkey_time(sample[m * 99 / 100]) - sim_queue_tkey_time(tmin);
+        nb = FAR_MIN_BUCKETS;
+        while (nb < SIM_QUEUE_FAR_MAX_BUCKETS && (size_t)nb * FAR_PER_BUCKET < n)
+            nb *= 2;
+        inv_w = (double)nb / span;
+        if (!(span > 0.0) || !isfinite(inv_w))
+            nb = 0;
+    }
+    far_resize(q, nb);
+    q->far_inv_w = nb ? inv_w : 0.0;
+    if (nb) {
+        q->far_done = far_bucket(q, tmin);
+        size_t keep = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t t = q->heap[i].tkey, k = q->heap[i].key;
+            if (!far_put(q, t, k)) {
+                q->heap[keep].tkey = t;
+                q->heap[keep++].key = k;
+            }
+        }
+        n = keep;
+    }
+    q->size = n;
+    for (size_t i = 0; i < n; i++)
+        q->slots[slot_of(q->heap[i].key)].pos = (uint32_t)i;
+    for (size_t i = n > 1 ? (n - 2) / 4 + 1 : 0; i-- > 0;)
+        sift_down(q, i, q->heap[i].tkey, q->heap[i].key);
+    size_t pending = n + q->far_count;
+    q->far_hi = 2 * pending > q->far_min ? 2 * pending : q->far_min;
+    q->far_lo = nb ? pending / 4 : 0;
+    q->far_turn = pending + 1;
+}
+
+/* Place a new entry (t, k): in its far bucket, or in the heap. */
+static inline void place(struct sim_queue *q, uint64_t t, uint64_t k)
+{
+    if (!q->far_nb || !far_put(q, t, k))
+        place_new(q, t, k);
+}
+
+/* After a push: choose the buckets again if the pending count has doubled. */
+static inline void after_push(struct sim_queue *q)
+{
+    if (sim_queue_size(q) > q->far_hi)
+        far_calibrate(q);
+}
+
+/* Before a pop: the root filled, and the heap's minimum made the queue's. */
+static inline void before_pop(struct sim_queue *q)
+{
+    fill_vacant(q);
+    if (!q->far_nb)
+        return;
+    /* Check the width once per turnover of the population; a count fallen to a quarter is
+     * checked at once (it may mean the buckets should stop). */
+    if (sim_queue_size(q) < q->far_lo ||
+        (--q->far_turn == 0 && q->size > sim_queue_size(q) / 2))
+        far_calibrate(q);
+    if (q->far_turn == 0)
+        q->far_turn = sim_queue_size(q) + 1;
+    if (q->far_count)
+        far_settle(q);
+}
+
 static void grow(struct sim_queue *q)
 {
     /* Heap and slots grow together: pending <= slots <= cap. */
@@ -253,7 +574,8 @@ sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, vo
     sl->ctx = ctx;
     sl->arg = arg;
     uint64_t k = take_seq(q) << SIM_QUEUE_SLOT_BITS | s; /* (a renumbering fills the root) */
-    place_new(q, sim_queue_tkey(time), k);
+    place(q, sim_queue_tkey(time), k);
+    after_push(q);
     return handle_of(q, s);
 }
 
@@ -273,7 +595,8 @@ sim_handle sim_queue_push_seq(struct sim_queue *q, double time, uint64_t seq, si
     sl->fn = fn;
     sl->ctx = ctx;
     sl->arg = arg;
-    place_new(q, sim_queue_tkey(time), seq << SIM_QUEUE_SLOT_BITS | s);
+    place(q, sim_queue_tkey(time), seq << SIM_QUEUE_SLOT_BITS | s);
+    after_push(q);
     return handle_of(q, s);
 }
 
@@ -332,7 +655,7 @@ static inline void pop_top(struct sim_queue *q, struct sim_queue_item *out)
 
 bool sim_queue_pop(struct sim_queue *q, struct sim_queue_item *out)
 {
-    fill_vacant(q);
+    before_pop(q);
     if (q->size == 0)
         return false;
     pop_top(q, out);
@@ -341,7 +664,7 @@ bool sim_queue_pop(struct sim_queue *q, struct sim_queue_item *out)
 
 bool sim_queue_pop_due(struct sim_queue *q, double t_end, struct sim_queue_item *out)
 {
-    fill_vacant(q);
+    before_pop(q);
     /* Keys compare like the times (no conversion back for an entry not due); a t_end below
      * zero, which the key map does not cover, has nothing due. */
     if (q->size == 0 || !(t_end >= 0.0) || q->heap[0].tkey > sim_queue_tkey(t_end))
@@ -355,8 +678,12 @@ bool sim_queue_remove(struct sim_queue *q, sim_handle h)
     uint32_t s = live_slot(q, h);
     if (s == NO_SLOT)
         return false;
-    fill_vacant(q);
-    remove_at(q, q->slots[s].pos);
+    if (q->slots[s].pos & SIM_QUEUE_FAR) {
+        far_remove(q, q->slots[s].pos);
+    } else {
+        fill_vacant(q);
+        remove_at(q, q->slots[s].pos);
+    }
     slot_free(q, s);
     return true;
 }
@@ -369,8 +696,14 @@ bool sim_queue_retime(struct sim_queue *q, sim_handle h, double time)
         return false;
     /* The new key is larger than every other key, so ties now break after the rest. */
     uint64_t k = take_seq(q) << SIM_QUEUE_SLOT_BITS | s;
-    fill_vacant(q);
-    move_to(q, q->slots[s].pos, sim_queue_tkey(time), k);
+    uint32_t pos = q->slots[s].pos;
+    if (pos & SIM_QUEUE_FAR) {
+        far_remove(q, pos);
+        place(q, sim_queue_tkey(time), k);
+    } else {
+        fill_vacant(q);
+        move_to(q, q->slots[s].pos, sim_queue_tkey(time), k);
+    }
     return true;
 }
 
@@ -382,13 +715,33 @@ bool sim_queue_is_pending(const struct sim_queue *q, sim_handle h)
 double sim_queue_time_of(const struct sim_queue *q, sim_handle h)
 {
     uint32_t s = live_slot(q, h);
-    return s == NO_SLOT ? (double)NAN : sim_queue_tkey_time(q->heap[q->slots[s].pos].tkey);
+    if (s == NO_SLOT)
+        return (double)NAN;
+    uint32_t pos = q->slots[s].pos;
+    return sim_queue_tkey_time(pos & SIM_QUEUE_FAR ? far_entry(q, pos)->tkey : q->heap[pos].tkey);
 }
 
-static int cmp_key(const void *a, const void *b)
+static void far_min_key(struct sim_queue_entry *e, void *arg)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    uint64_t *t = arg;
+    *t = e->tkey < *t ? e->tkey : *t;
+}
+
+double sim_queue_peek_time(const struct sim_queue *q)
+{
+    uint64_t t = UINT64_MAX; /* above every time's key, +INFINITY's too */
+    if (!q->vacant) {
+        if (q->size)
+            t = q->heap[0].tkey;
+    } else {
+        /* The root is empty: the earliest is one of its children (there is at least one). */
+        for (size_t c = 1; c <= 4 && c < q->size; c++)
+            t = q->heap[c].tkey < t ? q->heap[c].tkey : t;
+    }
+    /* Any bucket may hold the buckets' earliest (they also hold later years): a scan of
+     * them all, O(pending); peeking is for tests and diagnostics, the engine never does. */
+    far_visit(q, far_min_key, &t);
+    return t == UINT64_MAX ? (double)INFINITY : sim_queue_tkey_time(t);
 }
 
 struct seq_set {
@@ -425,6 +778,17 @@ static void seq_assign(uint64_t *seq, void *arg)
     *seq = seq_rank(arg, *seq);
 }
 
+static void far_collect(struct sim_queue_entry *e, void *arg)
+{
+    uint64_t seq = e->key >> SIM_QUEUE_SLOT_BITS;
+    seq_collect(&seq, arg);
+}
+
+static void far_assign(struct sim_queue_entry *e, void *arg)
+{
+    e->key = seq_rank(arg, e->key >> SIM_QUEUE_SLOT_BITS) << SIM_QUEUE_SLOT_BITS | slot_of(e->key);
+}
+
 void sim_queue_renumber(struct sim_queue *q)
 {
     /* Every pending sequence number, the heap's and the holders' (a holder's entry may also
@@ -436,6 +800,7 @@ void sim_queue_renumber(struct sim_queue *q)
         uint64_t seq = q->heap[i].key >> SIM_QUEUE_SLOT_BITS;
         seq_collect(&seq, &set);
     }
+    far_visit(q, far_collect, &set);
     for (uint32_t h = 0; h < q->nholders; h++)
         q->holders[h].visit(q->holders[h].ctx, seq_collect, &set);
     qsort(set.v, set.n, sizeof *set.v, cmp_key);
@@ -449,6 +814,7 @@ void sim_queue_renumber(struct sim_queue *q)
         q->heap[i].key = seq_rank(&set, k >> SIM_QUEUE_SLOT_BITS) << SIM_QUEUE_SLOT_BITS |
                          slot_of(k);
     }
+    far_visit(q, far_assign, &set);
     for (uint32_t h = 0; h < q->nholders; h++)
         q->holders[h].visit(q->holders[h].ctx, seq_assign, &set);
     q->next_seq = set.n;

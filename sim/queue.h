@@ -1,5 +1,6 @@
 /*
- * queue — the pending-event set: an indexed 4-ary min-heap ordered by (time, seq).
+ * queue — the pending-event set: an indexed 4-ary min-heap ordered by (time, seq), with a
+ * calendar of buckets in front of it for events far ahead when many are pending.
  *
  * This is the data structure behind sim/event.h and the one place to swap it.  Every
  * entry carries a sequence number taken at push time, so entries with equal times come
@@ -12,9 +13,20 @@
  *     slot, so one 128-bit unsigned comparison of (tkey, key) orders by (time, seq), with
  *     no branch to mispredict.  The array is placed so that the four children of a node
  *     share one 64-byte cache line; a sift-down prefetches the next level's four lines.
- *   - slots: 32-byte records {fn, ctx, arg, heap position, generation} in one growable
- *     array with a free list.  The heap position makes removal O(log n); the generation
- *     makes a handle to a fired or cancelled event harmlessly stale.
+ *   - slots: 32-byte records {fn, ctx, arg, position, generation} in one growable array
+ *     with a free list.  The position makes removal O(log n); the generation makes a
+ *     handle to a fired or cancelled event harmlessly stale.
+ *   - far buckets (a calendar queue's year, one rung of a ladder queue): once more than
+ *     `far_min` events are pending (16,384 by default), an event due in a later bucket of
+ *     width W waits unsorted in that bucket (O(1) add and remove) instead of in the heap.
+ *     Before each pop, every bucket up to the heap minimum's is emptied into the heap, so
+ *     the heap always holds whatever is due first and the pop order is exactly (time,
+ *     seq), whatever W is: the buckets change only the speed.  W and the bucket count
+ *     (256 to 8,192, covering the 99th percentile of pending times) are chosen from a
+ *     sample of pending times each time the pending count doubles or falls to a quarter;
+ *     with 10^6 think-time timers pending, the heap then holds a few thousand entries
+ *     instead of 10^6, and stays in the cache.  A bucket's entries sit in chunks of 32 from
+ *     one pool, so memory follows the pending count, not each bucket's high-water mark.
  * A pop leaves the root vacant when entries remain (`vacant`); the next push sifts its entry
  * down from the root (a handler usually schedules one), any other operation first moves
  * the last entry there and sifts it down, as a plain pop would have.
@@ -52,7 +64,8 @@ struct sim_queue_slot {
     sim_event_fn *fn; /* NULL while the slot is free */
     void *ctx;
     uint64_t arg;
-    uint32_t pos; /* index in heap while pending; next free slot while free */
+    uint32_t pos; /* while pending: index in heap, or SIM_QUEUE_FAR | chunk << 5 | index
+                   * in the chunk; while free: the next free slot */
     uint32_t gen; /* bumped each time the slot is freed; part of the handle */
 };
 
@@ -62,6 +75,24 @@ struct sim_queue_slot {
 struct sim_queue_holder {
     void (*visit)(void *ctx, void (*fn)(uint64_t *seq, void *arg), void *arg);
     void *ctx;
+};
+
+/* A far bucket: its n unsorted entries, in a list of chunks (the last one part full). */
+struct sim_queue_bucket {
+    uint32_t head, tail; /* chunk numbers, UINT32_MAX when empty */
+    uint32_t n;
+};
+
+#define SIM_QUEUE_FAR_CHUNK_BITS 5
+#define SIM_QUEUE_FAR_CHUNK (1u << SIM_QUEUE_FAR_CHUNK_BITS) /* entries per chunk */
+
+struct sim_queue_chunk {
+    struct sim_queue_entry e[SIM_QUEUE_FAR_CHUNK];
+};
+
+struct sim_queue_link {
+    uint32_t next, prev; /* in the bucket's list; next: in the free list while free */
+    uint32_t bucket;
 };
 
 struct sim_queue {
@@ -78,6 +109,22 @@ struct sim_queue {
     uint64_t next_seq;  /* next sequence number */
     struct sim_queue_holder *holders; /* [nholders] reserved sequence numbers outside */
     uint32_t nholders;
+    /* Far buckets (off while far_nb is 0).  Bucket number a(t) = floor(t * far_inv_w); the
+     * entry of time t waits in far[a(t) % far_nb] when far_done < a(t) <= far_done +
+     * far_nb; buckets up to far_done have been emptied into the heap. */
+    struct sim_queue_bucket *far;
+    uint32_t far_nb;     /* a power of two, or 0 */
+    struct sim_queue_chunk *far_chunks; /* [far_nchunks] of far_chunk_cap, shared by all */
+    struct sim_queue_link *far_links;   /* [far_nchunks] */
+    uint32_t far_nchunks, far_chunk_cap;
+    uint32_t far_free;   /* first free chunk, UINT32_MAX when none */
+    size_t far_count;    /* entries in the buckets */
+    double far_inv_w;    /* buckets per second */
+    uint64_t far_done;   /* the last bucket number emptied into the heap */
+    size_t far_min;      /* the buckets start when more than this many are pending */
+    size_t far_hi, far_lo; /* choose W again when the pending count leaves [lo, hi] */
+    size_t far_turn;       /* pops until the width is checked again (a turnover) */
+    uint64_t far_calibrations; /* times W was chosen (for tests and benchmarks) */
 };
 
 /* What pop hands back: the event that is due. */
@@ -90,6 +137,9 @@ struct sim_queue_item {
 
 #define SIM_QUEUE_SLOT_BITS 26
 #define SIM_QUEUE_MAX_PENDING (1u << SIM_QUEUE_SLOT_BITS)
+#define SIM_QUEUE_FAR 0x80000000u       /* in a slot's pos: the entry is in a far bucket */
+#define SIM_QUEUE_FAR_MAX_BUCKETS 8192u
+#define SIM_QUEUE_FAR_MIN 16384u        /* default far_min */
 
 void sim_queue_init(struct sim_queue *q);
 void sim_queue_fini(struct sim_queue *q);
@@ -150,20 +200,11 @@ static inline double sim_queue_tkey_time(uint64_t k)
 }
 
 /* Earliest time, or +INFINITY when empty. */
-static inline double sim_queue_peek_time(const struct sim_queue *q)
-{
-    if (!q->vacant)
-        return q->size ? sim_queue_tkey_time(q->heap[0].tkey) : (double)INFINITY;
-    /* The root is empty: the earliest is one of its children (there is at least one). */
-    uint64_t t = q->heap[1].tkey;
-    for (size_t c = 2; c <= 4 && c < q->size; c++)
-        t = q->heap[c].tkey < t ? q->heap[c].tkey : t;
-    return sim_queue_tkey_time(t);
-}
+double sim_queue_peek_time(const struct sim_queue *q);
 
 static inline size_t sim_queue_size(const struct sim_queue *q)
 {
-    return q->size - q->vacant;
+    return q->size - q->vacant + q->far_count;
 }
 
 /* Renumber the pending sequence numbers (the heap's and the holders') 0..n-1 in their

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "sim/event.h"
@@ -147,12 +148,15 @@ static double random_time(gsl_rng *r, double base)
 
 #define DEAD_RING 1024
 
-static void test_random_operations_pop_in_reference_order(void)
+/* far_min: pending count above which the queue buckets far events (the default, or a small
+ * one so that the buckets are in use almost all the time). */
+static void random_operations(size_t far_min)
 {
     enum { OPS = 1000000 };
     gsl_rng *r = sim_rng_new(1, "test/queue/random");
     struct sim_queue q;
     sim_queue_init(&q);
+    q.far_min = q.far_hi = far_min;
     struct ref ref;
     ref_init(&ref, OPS);
     sim_handle *h = malloc(OPS * sizeof *h);
@@ -242,11 +246,23 @@ static void test_random_operations_pop_in_reference_order(void)
     /* The mix really exercised every branch. */
     CU_ASSERT(pops > 200000 && removes > 50000 && retimes > 50000 && stales > 50000);
     CU_ASSERT(empty_pops > 0);
+    if (far_min < SIM_QUEUE_FAR_MIN)
+        CU_ASSERT(q.far_calibrations > 100); /* the buckets came and went many times */
 
     sim_queue_fini(&q);
     ref_fini(&ref);
     free(h);
     gsl_rng_free(r);
+}
+
+static void test_random_operations_pop_in_reference_order(void)
+{
+    random_operations(SIM_QUEUE_FAR_MIN);
+}
+
+static void test_random_operations_with_far_buckets_pop_in_reference_order(void)
+{
+    random_operations(16);
 }
 
 /* ---- engine: random operations from inside handlers ------------------------------- */
@@ -324,11 +340,12 @@ static void eng_fn(struct sim *sim, void *ctx, uint64_t arg)
     }
 }
 
-static void test_random_engine_operations_run_in_reference_order(void)
+static void random_engine_operations(size_t far_min)
 {
     struct eng *g = calloc(1, sizeof *g);
     g->max_ids = 1000000;
     sim_event_init(&g->sim);
+    g->sim.q.far_min = g->sim.q.far_hi = far_min;
     ref_init(&g->ref, g->max_ids);
     g->r = sim_rng_new(2, "test/queue/engine");
     g->h = malloc(g->max_ids * sizeof *g->h);
@@ -347,11 +364,23 @@ static void test_random_engine_operations_run_in_reference_order(void)
     CHECK(sim_event_pending(&g->sim) == 0);
     check_report();
     CU_ASSERT(g->ops >= 1000000);
+    if (far_min < SIM_QUEUE_FAR_MIN)
+        CU_ASSERT(g->sim.q.far_calibrations > 0);
     sim_event_fini(&g->sim);
     ref_fini(&g->ref);
     gsl_rng_free(g->r);
     free(g->h);
     free(g);
+}
+
+static void test_random_engine_operations_run_in_reference_order(void)
+{
+    random_engine_operations(SIM_QUEUE_FAR_MIN);
+}
+
+static void test_random_engine_operations_with_far_buckets_run_in_reference_order(void)
+{
+    random_engine_operations(16);
 }
 
 /* ---- engine: documented behaviour, one case at a time ----------------------------- */
@@ -706,6 +735,107 @@ static void test_exhausted_sequence_space_renumbers_without_reordering(void)
     gsl_rng_free(r);
 }
 
+/* ---- far buckets ------------------------------------------------------------------ */
+
+/* The hold model at 10^5 pending (exponential increments): the buckets take almost every
+ * entry, the heap keeps a small front, W is chosen a handful of times, and the times come
+ * out in order. */
+static void test_far_buckets_hold_most_entries_of_a_large_queue(void)
+{
+    enum { N = 100000, HOLDS = 1000000 };
+    gsl_rng *r = sim_rng_new(5, "test/queue/far_hold");
+    struct sim_queue q;
+    sim_queue_init(&q);
+    check_reset();
+    for (uint32_t i = 0; i < N; i++)
+        sim_queue_push(&q, gsl_ran_exponential(r, 1.0), nop_fn, NULL, i);
+    struct sim_queue_item it;
+    double last = 0.0;
+    size_t heap_max = 0;
+    for (long k = 0; k < HOLDS; k++) {
+        CHECK(sim_queue_pop(&q, &it));
+        CHECK(it.time >= last);
+        last = it.time;
+        sim_queue_push(&q, it.time + gsl_ran_exponential(r, 1.0), nop_fn, NULL, it.arg);
+        if (k > HOLDS / 2)
+            heap_max = q.size > heap_max ? q.size : heap_max;
+    }
+    check_report();
+    CU_ASSERT_EQUAL(sim_queue_size(&q), N);
+    CU_ASSERT(q.far_nb >= 256);
+    CU_ASSERT(q.far_count > 9 * N / 10);
+    CU_ASSERT(heap_max < N / 20);
+    CU_ASSERT(q.far_calibrations >= 1 && q.far_calibrations <= 10);
+    sim_queue_fini(&q);
+    gsl_rng_free(r);
+}
+
+/* Entries many bucket-years ahead, with the heap empty in between (the jump to the earliest
+ * bucket), and times too large to bucket (1e300, +inf) that stay in the heap. */
+static void test_far_buckets_jump_years_and_keep_huge_times_in_the_heap(void)
+{
+    enum { IDS = 64 };
+    struct sim_queue q;
+    sim_queue_init(&q);
+    q.far_min = q.far_hi = 8;
+    struct ref ref;
+    ref_init(&ref, IDS);
+    uint32_t nid = 0;
+    check_reset();
+    /* Nine pending choose W = 8 / 256 (the span of 0..8); W is then kept, so the later
+     * entries land 2^25 and more buckets (years of 256) ahead, or beyond any bucket. */
+    for (; nid < 10; nid++) {
+        sim_queue_push(&q, (double)nid, nop_fn, NULL, nid);
+        ref_push(&ref, (double)nid, nid);
+    }
+    CU_ASSERT_EQUAL(q.far_calibrations, 1);
+    q.far_hi = 1000; /* no second choice of W, whatever the count or the heap does */
+    q.far_lo = 0;
+    q.far_turn = SIZE_MAX / 2;
+    const double times[] = {1e6 + 3, 1e6 + 1, 1e300, (double)INFINITY, 1e6 + 1, 10.5, 11, 19,
+                            2e9, 12, 13};
+    for (size_t i = 0; i < sizeof times / sizeof *times; i++, nid++) {
+        sim_queue_push(&q, times[i], nop_fn, NULL, nid);
+        ref_push(&ref, times[i], nid);
+    }
+    CU_ASSERT(q.far_nb > 0 && q.far_count > 0);
+    CU_ASSERT_EQUAL(sim_queue_peek_time(&q), 0.0);
+    /* Pop the near ones; then a push behind the buckets' front, and one far ahead. */
+    pop_prefix(&q, &ref, 12);
+    sim_queue_push(&q, 11.25, nop_fn, NULL, nid);
+    ref_push(&ref, 11.25, nid++);
+    sim_queue_push(&q, 5e6, nop_fn, NULL, nid);
+    ref_push(&ref, 5e6, nid++);
+    CU_ASSERT_EQUAL(sim_queue_peek_time(&q), 11.25);
+    drain_and_compare(&q, &ref);
+    CU_ASSERT_EQUAL(q.far_calibrations, 1);
+    check_report();
+    sim_queue_fini(&q);
+    ref_fini(&ref);
+}
+
+/* A queue that grew past far_min and shrank back stops using the buckets. */
+static void test_far_buckets_stop_when_the_queue_shrinks(void)
+{
+    struct sim_queue q;
+    sim_queue_init(&q);
+    q.far_min = q.far_hi = 100;
+    for (uint32_t i = 0; i < 1000; i++)
+        sim_queue_push(&q, (double)(i * 7919 % 1000), nop_fn, NULL, i);
+    CU_ASSERT(q.far_nb > 0);
+    struct sim_queue_item it;
+    double last = -1.0;
+    for (uint32_t i = 0; i < 990; i++) {
+        CU_ASSERT_TRUE(sim_queue_pop(&q, &it));
+        CU_ASSERT_EQUAL(it.time, last + 1.0);
+        last = it.time;
+    }
+    CU_ASSERT_EQUAL(q.far_nb, 0);
+    CU_ASSERT_EQUAL(q.far_count, 0);
+    CU_ASSERT_EQUAL(sim_queue_size(&q), 10);
+    sim_queue_fini(&q);
+}
+
 /* ---- lifecycle -------------------------------------------------------------------- */
 
 static void count_fn(struct sim *sim, void *ctx, uint64_t arg)
@@ -894,6 +1024,13 @@ static CU_TestInfo queue_tests[] = {
     {"random_operations_pop_in_reference_order", test_random_operations_pop_in_reference_order},
     {"times_order_numerically_across_magnitudes",
      test_times_order_numerically_across_magnitudes},
+    {"random_operations_with_far_buckets_pop_in_reference_order",
+     test_random_operations_with_far_buckets_pop_in_reference_order},
+    {"far_buckets_hold_most_entries_of_a_large_queue",
+     test_far_buckets_hold_most_entries_of_a_large_queue},
+    {"far_buckets_jump_years_and_keep_huge_times_in_the_heap",
+     test_far_buckets_jump_years_and_keep_huge_times_in_the_heap},
+    {"far_buckets_stop_when_the_queue_shrinks", test_far_buckets_stop_when_the_queue_shrinks},
     {"renumber_keeps_the_order", test_renumber_keeps_the_order},
     {"exhausted_sequence_space_renumbers_without_reordering",
      test_exhausted_sequence_space_renumbers_without_reordering},
@@ -901,6 +1038,8 @@ static CU_TestInfo queue_tests[] = {
 };
 
 static CU_TestInfo engine_tests[] = {
+    {"random_engine_operations_with_far_buckets_run_in_reference_order",
+     test_random_engine_operations_with_far_buckets_run_in_reference_order},
     {"random_engine_operations_run_in_reference_order",
      test_random_engine_operations_run_in_reference_order},
     {"equal_times_run_in_schedule_order", test_equal_times_run_in_schedule_order},
