@@ -321,6 +321,54 @@ static void diurnal_counts_per_hour_match_the_integral(void)
     arrivals_free(a);
 }
 
+/* The squeeze (the rate's bounds per minute, tabled) must decide every candidate exactly
+ * as comparing with the rate would: the same arrivals, bit for bit, as plain thinning
+ * written out here with the same draws, over days of steep curves and from starting times
+ * on and about the table's minute boundaries. */
+static void diurnal_squeeze_keeps_the_arrivals_of_plain_thinning(void)
+{
+    static const char *const specs[] = {
+        "diurnal(mean=11/s, amplitude=0.818, peak=14:00)",
+        "diurnal(mean=5/s, amplitude=0.6, peak=14:00, weekly=0.3, peak_day=thu)",
+        "diurnal(mean=20/s, amplitude=0.99, peak=03:17, weekly=0.99, peak_day=sun)",
+    };
+    static const double starts[] = {0, 59.999999999, 60, 86400 - 1e-9, 3 * 86400 + 7.5};
+    for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
+        struct arrivals *a = parse(specs[k]);
+        double lm = arrivals_draws(a, 1.0); /* the thinning envelope: candidates per second */
+        unsigned long differ = 0, total = 0;
+        for (size_t s = 0; s < sizeof starts / sizeof *starts; s++) {
+            unsigned long n = 0;
+            gsl_rng *r1 = sim_rng_new(11 + s, "test/diurnal-squeeze");
+            gsl_rng *r2 = sim_rng_new(11 + s, "test/diurnal-squeeze");
+            struct arrivals_state st = {0};
+            double t = starts[s], ref = starts[s];
+            /* A day of arrivals at the top rate, fewer at the others. */
+            for (; t < starts[s] + 86400 && n < 2000000; n++) {
+                double next = arrivals_next(a, &st, r1, t, NULL, NULL);
+                double c = ref;
+                for (;;) {
+                    c += arrivals_exp1(r2) / lm;
+                    if (gsl_rng_uniform(r2) * lm < arrivals_rate_at(a, c))
+                        break;
+                }
+                ref = arrivals_after(ref, c);
+                differ += next != ref;
+                t = next;
+                ref = next; /* follow the model's path, so one difference is counted once */
+            }
+            gsl_rng_free(r1);
+            gsl_rng_free(r2);
+            total += n;
+        }
+        CU_ASSERT(total > 1000000);
+        CU_ASSERT_EQUAL(differ, 0);
+        if (differ)
+            printf("\n    %s: %lu of %lu arrivals differ\n", specs[k], differ, total);
+        arrivals_free(a);
+    }
+}
+
 static const double hourly[24] = {2, 1.5, 1, 1, 1, 2, 4, 8, 12, 14, 15, 16,
                                   16, 17, 18, 17, 15, 12, 10, 8, 6, 5, 4, 3};
 
@@ -1000,6 +1048,8 @@ static CU_TestInfo arrivals_tests[] = {
     {"spike_without_ramp_is_a_rectangle", spike_without_ramp_is_a_rectangle},
     {"diurnal_rate_follows_the_documented_formula", diurnal_rate_follows_the_documented_formula},
     {"diurnal_counts_per_hour_match_the_integral", diurnal_counts_per_hour_match_the_integral},
+    {"diurnal_squeeze_keeps_the_arrivals_of_plain_thinning",
+     diurnal_squeeze_keeps_the_arrivals_of_plain_thinning},
     {"diurnal_file_interpolates_between_hour_midpoints",
      diurnal_file_interpolates_between_hour_midpoints},
     {"mmpp_long_run_rate_matches_theory_by_batch_means",
