@@ -4,10 +4,11 @@
  * D = 1 day, tw = peak_day·D + peak, t = 0 at Monday 00:00 UTC.  Sampled by thinning
  * (Lewis & Shedler 1979): candidates from a Poisson process at λmax = mean (1+A)(1+W), each
  * kept with probability rate(t)/λmax; the acceptance rate is 1/((1+A)(1+W)) >= 1/4.
- * A squeeze decides most candidates without a cosine: the rate's bounds over each minute of
- * the day (or week) are tabled at parse time, widened by 10^-9 λmax, and only a uniform
- * that falls between them is compared with the rate itself (about 0.2 % of candidates at
- * A = 0.8).  It decides exactly as the comparison would, so the arrivals are the same.
+ * A squeeze decides most candidates without a cosine: the rate's bounds over each 1/2048 of
+ * the day (42 s) or, with a weekly term, of the week (295 s) are tabled at parse time,
+ * widened by 10^-9 λmax, and only a uniform that falls between them is compared with the
+ * rate itself (about 0.2 % of candidates at A = 0.8 without a weekly term).  It decides
+ * exactly as the comparison would, so the arrivals are the same.
  *
  * File: hourly rates interpolated linearly between hour midpoints, periodic over the file's
  * 24 or 168 hours; a piecewise-linear rate, so sampled by inversion (arrivals_pwl.c). */
@@ -37,17 +38,17 @@ struct diurnal {
     double peak_s;         /* time of day of the daily maximum, [0, 1d) */
     double weekly;         /* [0, 1) */
     int peak_day;          /* 0 = Monday .. 6 = Sunday */
-    struct diurnal_seg *seg; /* cosine form: the rate's bounds per minute of the period */
-    uint32_t nseg;           /* 1,440 (a day) or, with a weekly term, 10,080 (a week) */
+    struct diurnal_seg *seg; /* cosine form: the rate's bounds over each segment */
+    double seg_per_s;        /* segments per second: NSEG / the period (a day, or a week) */
 };
 
-/* Bounds of the rate over minute k of the period, [60k - 1 s, 60k + 61 s] (a second either
- * side, so that rounding in floor(t / 60) cannot pick the wrong minute), widened. */
+/* Bounds of the rate over segment k of the period, [k w - 1 s, (k + 1) w + 1 s] (a second
+ * either side, so that rounding in floor(t / w) cannot pick the wrong one), widened. */
 struct diurnal_seg {
     double lo, hi;
 };
 
-#define SEG_S 60.0
+#define NSEG 2048u /* a power of two: the segment of t is floor(t / w) mod NSEG */
 #define SEG_T_MAX 1e9 /* s: beyond, the table is not used (the cosine's argument has lost
                        * too many digits for a 10^-9 margin to cover its rounding) */
 
@@ -155,11 +156,11 @@ static void cosine_table(struct diurnal *d)
 {
     double period = d->weekly > 0 ? WEEK_S : DAY_S;
     double lmax = d->mean * (1 + d->amplitude) * (1 + d->weekly), margin = 1e-9 * lmax;
-    double tw = d->peak_day * DAY_S + d->peak_s;
-    d->nseg = (uint32_t)(period / SEG_S);
-    d->seg = xmalloc(d->nseg * sizeof *d->seg);
-    for (uint32_t k = 0; k < d->nseg; k++) {
-        double a = k * SEG_S - 1, b = (k + 1) * SEG_S + 1, dlo, dhi, wlo = 1, whi = 1;
+    double tw = d->peak_day * DAY_S + d->peak_s, w = period / NSEG;
+    d->seg_per_s = NSEG / period;
+    d->seg = xmalloc(NSEG * sizeof *d->seg);
+    for (uint32_t k = 0; k < NSEG; k++) {
+        double a = k * w - 1, b = (k + 1) * w + 1, dlo, dhi, wlo = 1, whi = 1;
         cos_bounds(d->amplitude, d->peak_s, DAY_S, a, b, &dlo, &dhi);
         if (d->weekly > 0)
             cos_bounds(d->weekly, tw, WEEK_S, a, b, &wlo, &whi);
@@ -189,7 +190,7 @@ static double cosine_next(const struct diurnal *d, gsl_rng *r, double now)
         t += arrivals_exp1(r) / lmax;
         double u = gsl_rng_uniform(r) * lmax;
         if (t < SEG_T_MAX) {
-            const struct diurnal_seg *g = &d->seg[(uint64_t)(t / SEG_S) % d->nseg];
+            const struct diurnal_seg *g = &d->seg[(uint64_t)(t * d->seg_per_s) & (NSEG - 1)];
             if (u < g->lo)
                 return arrivals_after(now, t);
             if (u >= g->hi)
