@@ -18,20 +18,24 @@
  *     handle to a fired or cancelled event harmlessly stale.
  *   - far buckets (a calendar queue's year, one rung of a ladder queue): once more than
  *     `far_min` events are pending (16,384 by default), an event due in a later bucket of
- *     width W waits unsorted in that bucket (O(1) add and remove) instead of in the heap.
- *     Before each pop, every bucket up to the heap minimum's is emptied into the heap, so
- *     the heap always holds whatever is due first and the pop order is exactly (time,
- *     seq), whatever W is: the buckets change only the speed.  W and the bucket count
- *     (256 to 8,192, covering the 99th percentile of pending times) are chosen from a
- *     sample of pending times each time the pending count doubles or falls to a quarter;
- *     with 10^6 think-time timers pending, the heap then holds a few thousand entries
- *     instead of 10^6, and stays in the cache.  A bucket's entries sit in chunks of 32 from
- *     one pool, so memory follows the pending count, not each bucket's high-water mark.
+ *     width W waits unsorted in bucket floor(t / W) mod the bucket count (O(1) add and
+ *     remove) instead of in the heap; a bucket also holds later years' entries.  Before
+ *     each pop, every bucket number up to the heap minimum's is emptied into the heap (its
+ *     later years' entries stay), so the heap always holds whatever is due first and the
+ *     pop order is exactly (time, seq), whatever W is: the buckets change only the speed.
+ *     W and the bucket count (256 to 8,192, a year covering the 99th percentile of pending
+ *     times) are chosen from a sample of pending times when the pending count doubles or
+ *     falls to a quarter, or after a turnover if most entries are in the heap; with 10^6
+ *     think-time timers pending, the heap then holds a few thousand entries instead of
+ *     10^6, and stays in the cache.  A bucket's entries sit in chunks of 32 from one pool,
+ *     so memory follows the pending count, not each bucket's high-water mark.  Times too
+ *     large to bucket (2^62 W and more, +inf) stay in the heap.
  * A pop leaves the root vacant when entries remain (`vacant`); the next push sifts its entry
  * down from the root (a handler usually schedules one), any other operation first moves
  * the last entry there and sifts it down, as a plain pop would have.
- * Memory: 48 bytes per pending event; arrays grow by doubling and never shrink, so the
- * steady state allocates nothing.  Tried and measured slower: Floyd's bottom-up sift-down
+ * Memory: 48 bytes per pending event in the heap, 16 more in a bucket (the heap array keeps
+ * its high-water mark); arrays grow by doubling and never shrink, so the steady state
+ * allocates nothing.  Tried and measured slower: Floyd's bottom-up sift-down
  * (the hold model's last entry is not usually a large one), d = 8, and keeping the heap
  * positions in an array apart from the slots.
  *
