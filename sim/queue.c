@@ -217,7 +217,7 @@ static int cmp_key(const void *a, const void *b)
 #define CHUNK SIM_QUEUE_FAR_CHUNK
 #define NO_CHUNK UINT32_MAX
 #define FAR_NONE ((uint64_t)1 << 62) /* a(t) for a time too large to bucket */
-#define FAR_PER_BUCKET 512            /* pending entries per bucket aimed at */
+#define FAR_PER_BUCKET 128            /* pending entries per bucket aimed at */
 #define FAR_MIN_BUCKETS 256u
 #define FAR_SAMPLE 2048               /* pending times sampled to choose W */
 
