@@ -62,6 +62,8 @@ static void heap_alloc(struct sim_queue *q, size_t cap)
     q->heap = heap;
 }
 
+size_t sim_queue_far_min_default = SIM_QUEUE_FAR_MIN;
+
 void sim_queue_init(struct sim_queue *q)
 {
     q->cap = 64;
@@ -85,8 +87,8 @@ void sim_queue_init(struct sim_queue *q)
     q->far_count = 0;
     q->far_inv_w = 0.0;
     q->far_done = 0;
-    q->far_min = SIM_QUEUE_FAR_MIN;
-    q->far_hi = SIM_QUEUE_FAR_MIN;
+    q->far_min = sim_queue_far_min_default;
+    q->far_hi = sim_queue_far_min_default;
     q->far_lo = 0;
     q->far_calibrations = 0;
     q->far_turn = 0;

@@ -145,6 +145,11 @@ struct sim_queue_item {
 #define SIM_QUEUE_FAR_MAX_BUCKETS 8192u
 #define SIM_QUEUE_FAR_MIN 16384u        /* default far_min */
 
+/* far_min of every queue made from now on: SIM_QUEUE_FAR_MIN unless changed.  The command
+ * line sets it from ELBSIM_QUEUE_FAR_MIN, so that a test can run the same scenario with
+ * the buckets off (a huge value) and on early (16) and compare the outputs byte for byte. */
+extern size_t sim_queue_far_min_default;
+
 void sim_queue_init(struct sim_queue *q);
 void sim_queue_fini(struct sim_queue *q);
 

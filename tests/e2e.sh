@@ -677,6 +677,29 @@ expect_error per_target_metric 2 "--metric 'target.web/0.completed': the runs wr
     --vary target_groups.web.algorithm=round_robin,least_outstanding_requests \
     --metric target.web/0.completed --reps 2
 
+# The event queue's far buckets (sim/queue.h) change the speed, never the order: the same
+# run with them off, at their default (on past 16,384 pending) and on from 16 pending.
+fb_ok=1
+for m in 1000000000 default 16; do
+    if [ $m = default ]; then
+        "$ELBSIM" run tests/data/far_buckets.yaml -q -o "$TMP/fb_$m" >/dev/null 2>&1 || fb_ok=0
+    else
+        ELBSIM_QUEUE_FAR_MIN=$m "$ELBSIM" run tests/data/far_buckets.yaml -q -o "$TMP/fb_$m" \
+            >/dev/null 2>&1 || fb_ok=0
+    fi
+done
+fb_req=$(($(wc -l <"$TMP/fb_16/requests.csv" 2>/dev/null || echo 0) - 1))
+[ $fb_ok = 1 ] && [ "$fb_req" -gt 200000 ] && diff -r "$TMP/fb_1000000000" "$TMP/fb_default" >/dev/null \
+    && diff -r "$TMP/fb_1000000000" "$TMP/fb_16" >/dev/null \
+    && ok "far buckets off, at their default and from 16 pending: the same bytes ($fb_req requests)" \
+    || ko "far buckets change the output" \
+        "$fb_req requests; $(diff -rq "$TMP/fb_1000000000" "$TMP/fb_default"; diff -rq "$TMP/fb_1000000000" "$TMP/fb_16")"
+out=$(ELBSIM_QUEUE_FAR_MIN=lots "$ELBSIM" run tests/data/far_buckets.yaml -o "$TMP/fb_bad" 2>&1)
+rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "ELBSIM_QUEUE_FAR_MIN='lots': expected a count" \
+    && [ ! -e "$TMP/fb_bad" ] && ok "a bad ELBSIM_QUEUE_FAR_MIN: exit 2, named, nothing written" \
+    || ko "ELBSIM_QUEUE_FAR_MIN=lots: exit $rc" "$out"
+
 echo
 echo "e2e: $pass passed, $fail failed"
 [ $fail -eq 0 ]

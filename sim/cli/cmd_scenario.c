@@ -114,7 +114,8 @@ static const char run_usage[] =
     "  -q, --quiet      print nothing on stdout\n"
     "  -v, --verbose    after the headline, the whole summary (targets folded per group:\n"
     "                   mean, min and max)\n"
-    "exit status: 0 ok, 1 I/O failure, 2 bad input, 3 an SLO was broken\n";
+    "exit status: 0 ok, 1 I/O failure, 2 bad input, 3 an SLO was broken\n"
+    "environment: ELBSIM_QUEUE_FAR_MIN  event queue: far buckets past N pending (16384)\n";
 
 /* The trace's workload, when it names one, must be the scenario's. */
 static int check_trace(const struct scenario *sc)

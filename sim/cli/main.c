@@ -1,4 +1,5 @@
 /* elbsim: discrete-event simulation of AWS load balancing and auto scaling. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "sim/cli/commands.h"
 #include "sim/diag.h"
 #include "sim/interrupt.h"
+#include "sim/queue.h"
 #include "sim/xalloc.h"
 
 struct command {
@@ -55,6 +57,19 @@ int main(int argc, char **argv)
         xalloc_fail_at(n ? atol(n) : 0, c && *c == '1');
     }
 #endif
+    /* An engine knob for tests (sim/queue.h): when the event queue's far buckets start. */
+    const char *fm = getenv("ELBSIM_QUEUE_FAR_MIN");
+    if (fm && *fm) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(fm, &end, 10);
+        if (*end || errno || fm[0] == '-') {
+            fprintf(stderr, "elbsim: ELBSIM_QUEUE_FAR_MIN='%s': expected a count of pending "
+                            "events (0 or more)\n", fm);
+            return EXIT_BAD_INPUT;
+        }
+        sim_queue_far_min_default = (size_t)v;
+    }
     if (argc < 2) {
         cli_usage(stderr);
         return EXIT_BAD_INPUT;
