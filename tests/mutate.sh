@@ -19,7 +19,7 @@ trap 'rm -rf "$SCRATCH"' EXIT
 MUTATIONS=(
 "engine-same-time-lifo|sim/queue.c|return ((unsigned __int128)ta << 64 \\| ka) < ((unsigned __int128)tb << 64 \\| kb);|return ((unsigned __int128)ta << 64 \\| ~ka) < ((unsigned __int128)tb << 64 \\| ~kb);"
 "far-bucket-settles-late|sim/queue.c|    while (q->far_count && (!q->size \|\| far_bucket(q, q->heap[0].tkey) > q->far_done)) {|    while (q->far_count && (!q->size \|\| far_bucket(q, q->heap[0].tkey) > q->far_done + 1)) {"
-"far-bucket-takes-the-current-number|sim/queue.c|    if (a <= q->far_done \|\| a == FAR_NONE)|    if (a < q->far_done \|\| a == FAR_NONE)"
+"far-bucket-takes-current-number|sim/queue.c|    if (a <= q->far_done \|\| a == FAR_NONE)|    if (a < q->far_done \|\| a == FAR_NONE)"
 "fcfs-becomes-lifo|models/compute/target.c|        rq->next = NULL;\n        if (t->qtail)\n            t->qtail->next = rq;\n        else\n            t->qhead = rq;\n        t->qtail = rq;|        rq->next = t->qhead;\n        t->qhead = rq;\n        if (!t->qtail)\n            t->qtail = rq;"
 "round-robin-skips-one|models/elb/routing/routing_rr.c|    return v->eligible[rr->cursor++];|    rr->cursor += 2;\n    return v->eligible[(rr->cursor - 2) % v->n];"
 "lor-second-least|models/elb/routing/routing_lor.c|    return l->head[l->min];|    return l->head[l->min + 1] != NIL ? l->head[l->min + 1] : l->head[l->min];"
