@@ -255,6 +255,9 @@ static uint32_t chunk_append(struct sim_queue *q, uint32_t b)
             q->far_links = xrealloc(q->far_links, cap * sizeof *q->far_links);
             q->far_chunk_cap = cap;
         }
+        /* A chunk's number fits a position's 26 bits: in use are at most pending / 32
+         * full chunks and one part-full per bucket, far below 2^26. */
+        ELB_ASSERT(q->far_nchunks < (1u << (31 - SIM_QUEUE_FAR_CHUNK_BITS)));
         c = q->far_nchunks++;
     }
     struct sim_queue_bucket *bk = &q->far[b];
