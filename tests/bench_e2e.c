@@ -514,38 +514,31 @@ static void bench_targets(FILE *csv)
     }
 }
 
-/* e2e_cli_lor_100: the lor100 scenario as `elbsim run` runs it, default outputs written to
- * a scratch folder; *out (double): CPU seconds from load to outputs written. */
-/* In the child (bench_e2e --cpu-child model|cli): run e2e_alb_lor_100's 1000 s model-only,
- * or as `elbsim run` with default outputs; print the CPU seconds it took. */
-static int cpu_child(const char *which)
+/* In the child (bench_e2e --child cpu model|cli): e2e_alb_lor_100's 1000 s model-only, or
+ * as `elbsim run` runs it (default outputs written to a scratch folder); *cpu: the CPU
+ * seconds it took.  0 on success. */
+static int cpu_run(const char *which, double *cpu)
 {
-    double cpu, requests;
     if (!strcmp(which, "cli")) {
-        if (run_as_cli(lor100, NULL, 0, &cpu, &requests))
-            return 1;
-    } else {
-        uint64_t req, ev;
-        double c0 = cpu_s();
-        run(1000, &req, &ev);
-        cpu = cpu_s() - c0;
+        double requests;
+        return run_as_cli(lor100, NULL, 0, cpu, &requests);
     }
-    printf("%.6f\n", cpu);
+    uint64_t req, ev;
+    double c0 = cpu_s();
+    run(1000, &req, &ev);
+    *cpu = cpu_s() - c0;
     return 0;
 }
 
-/* The least CPU time of three fresh `bench_e2e --cpu-child which`; -1 if one failed. */
+/* The least CPU time of three fresh `bench_e2e --child cpu which`; -1 if one failed. */
 static double child_cpu_best(const char *which)
 {
+    char args[64];
+    snprintf(args, sizeof args, "cpu %s", which);
     double best = -1;
     for (int i = 0; i < 3; i++) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "/proc/%ld/exe --cpu-child %s", (long)getpid(), which);
-        FILE *p = popen(cmd, "r");
-        double v = -1;
-        if (!p || fscanf(p, "%lf", &v) != 1)
-            v = -1;
-        if ((p ? pclose(p) : -1) != 0 || v < 0)
+        double v;
+        if (exec_child(args, &v, sizeof v))
             return -1;
         best = best < 0 || v < best ? v : best;
     }
@@ -605,10 +598,16 @@ static bool wanted(const char *name, int argc, char **argv)
     return false;
 }
 
-/* bench_e2e --child nlb RATE | targets ALGO N DURATION: one run, its result struct written
- * to stdout for exec_child. */
+/* bench_e2e --child nlb RATE | targets ALGO N DURATION | cpu model|cli: one run, its result
+ * (a struct, or a double) written to stdout for exec_child. */
 static int child_main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[0], "cpu")) {
+        double cpu;
+        if (cpu_run(argv[1], &cpu))
+            return 1;
+        return fwrite(&cpu, sizeof cpu, 1, stdout) == 1 ? 0 : 1;
+    }
     if (argc == 2 && !strcmp(argv[0], "nlb")) {
         struct nlb_result r;
         nlb_run(atof(argv[1]), &r);
@@ -629,8 +628,6 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     if (argc == 4 && !strcmp(argv[1], "--rss-child"))
         return rss_child(argv[2], atof(argv[3]));
-    if (argc == 3 && !strcmp(argv[1], "--cpu-child"))
-        return cpu_child(argv[2]);
     if (argc >= 3 && !strcmp(argv[1], "--child"))
         return child_main(argc - 2, argv + 2);
     FILE *csv = argc > 1 && strcmp(argv[1], "-") ? fopen(argv[1], "a") : NULL;
