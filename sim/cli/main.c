@@ -1,4 +1,5 @@
 /* elbsim: discrete-event simulation of AWS load balancing and auto scaling. */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
         char *end;
         errno = 0;
         unsigned long long v = strtoull(fm, &end, 10);
-        if (*end || errno || fm[0] == '-') {
+        if (*end || errno || !isdigit((unsigned char)fm[0])) {
             fprintf(stderr, "elbsim: ELBSIM_QUEUE_FAR_MIN='%s': expected a count of pending "
                             "events (0 or more)\n", fm);
             return EXIT_BAD_INPUT;
