@@ -125,24 +125,28 @@ static int diurnal_parse_cosine(const struct arrivals_parse *p, struct diurnal *
     return 0;
 }
 
+/* One factor of the rate: 1 + amp cos(2π (t - ph) / per). */
+static inline double cos_factor(double amp, double ph, double per, double t)
+{
+    return 1 + amp * cos(TWO_PI * (t - ph) / per);
+}
+
 static double cosine_rate(const struct diurnal *d, double t)
 {
-    double day = 1 + d->amplitude * cos(TWO_PI * (t - d->peak_s) / DAY_S);
+    double day = cos_factor(d->amplitude, d->peak_s, DAY_S, t);
     if (d->weekly == 0)
         return d->mean * day; /* the weekly factor is exactly 1 */
-    double tw = d->peak_day * DAY_S + d->peak_s;
-    double week = 1 + d->weekly * cos(TWO_PI * (t - tw) / WEEK_S);
+    double week = cos_factor(d->weekly, d->peak_day * DAY_S + d->peak_s, WEEK_S, t);
     return d->mean * day * week;
 }
 
-/* Bounds of 1 + amp cos(2π (t - ph) / per) over [a, b], b - a < per / 2: the values at the
+/* Bounds of cos_factor(amp, ph, per, t) over [a, b], b - a < per / 2: the values at the
  * ends, and the extreme if one lies between (maxima at ph + j per, minima half a period
  * on). */
 static void cos_bounds(double amp, double ph, double per, double a, double b, double *lo,
                        double *hi)
 {
-    double fa = 1 + amp * cos(TWO_PI * (a - ph) / per);
-    double fb = 1 + amp * cos(TWO_PI * (b - ph) / per);
+    double fa = cos_factor(amp, ph, per, a), fb = cos_factor(amp, ph, per, b);
     *lo = fa < fb ? fa : fb;
     *hi = fa < fb ? fb : fa;
     double xa = (a - ph) / per, xb = (b - ph) / per; /* in periods */
