@@ -371,12 +371,11 @@ static uint32_t far_advance(struct sim_queue *q)
     return n - keep;
 }
 
-static void far_min_bucket(struct sim_queue_entry *e, void *arg)
+/* *arg (a time key) lowered to e's. */
+static void far_min_key(struct sim_queue_entry *e, void *arg)
 {
-    uint64_t *m = arg; /* m[0]: the minimum so far; m[1]: the inverse width's bits */
-    double x = sim_queue_tkey_time(e->tkey) * sim_queue_tkey_time(m[1]);
-    uint64_t a = x < 0x1p62 ? (uint64_t)x : FAR_NONE;
-    m[0] = a < m[0] ? a : m[0];
+    uint64_t *t = arg;
+    *t = e->tkey < *t ? e->tkey : *t;
 }
 
 /* Empty buckets into the heap, in order, while the next may hold an entry before the heap's
@@ -388,10 +387,11 @@ static void far_settle(struct sim_queue *q)
     uint32_t idle = 0;
     while (q->far_count && (!q->size || far_bucket(q, q->heap[0].tkey) > q->far_done)) {
         if (++idle > q->far_nb) {
-            /* A year of buckets went by and moved nothing: jump to the earliest number. */
-            uint64_t m[2] = {FAR_NONE, sim_queue_tkey(q->far_inv_w)};
-            far_visit(q, far_min_bucket, m);
-            q->far_done = m[0] - 1;
+            /* A year of buckets went by and moved nothing: jump to the earliest number (the
+             * earliest entry's, bucket numbers growing with time). */
+            uint64_t t = UINT64_MAX;
+            far_visit(q, far_min_key, &t);
+            q->far_done = far_bucket(q, t) - 1;
         }
         if (far_advance(q))
             idle = 0;
@@ -724,12 +724,6 @@ double sim_queue_time_of(const struct sim_queue *q, sim_handle h)
         return (double)NAN;
     uint32_t pos = q->slots[s].pos;
     return sim_queue_tkey_time(pos & SIM_QUEUE_FAR ? far_entry(q, pos)->tkey : q->heap[pos].tkey);
-}
-
-static void far_min_key(struct sim_queue_entry *e, void *arg)
-{
-    uint64_t *t = arg;
-    *t = e->tkey < *t ? e->tkey : *t;
 }
 
 double sim_queue_peek_time(const struct sim_queue *q)
