@@ -114,8 +114,8 @@ struct sim_queue {
     struct sim_queue_holder *holders; /* [nholders] reserved sequence numbers outside */
     uint32_t nholders;
     /* Far buckets (off while far_nb is 0).  Bucket number a(t) = floor(t * far_inv_w); the
-     * entry of time t waits in far[a(t) % far_nb] when far_done < a(t) <= far_done +
-     * far_nb; buckets up to far_done have been emptied into the heap. */
+     * entry of time t waits in far[a(t) % far_nb] when a(t) > far_done (a later year's
+     * too); numbers up to far_done have been emptied into the heap. */
     struct sim_queue_bucket *far;
     uint32_t far_nb;     /* a power of two, or 0 */
     struct sim_queue_chunk *far_chunks; /* [far_nchunks] of far_chunk_cap, shared by all */
