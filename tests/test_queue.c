@@ -770,8 +770,9 @@ static void test_far_buckets_hold_most_entries_of_a_large_queue(void)
     gsl_rng_free(r);
 }
 
-/* Entries many bucket-years ahead, with the heap empty in between (the jump to the earliest
- * bucket), and times too large to bucket (1e300, +inf) that stay in the heap. */
+/* Entries many bucket-years ahead, with nothing due for more than a year of buckets in
+ * between (the jump to the earliest entry's number; jumping one number too far never
+ * finishes), and times too large to bucket (1e300, +inf) that stay in the heap. */
 static void test_far_buckets_jump_years_and_keep_huge_times_in_the_heap(void)
 {
     enum { IDS = 64 };
