@@ -42,6 +42,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim/diag.h"
+#include "sim/rng.h"
 #include "sim/units.h"
 
 /* The sampler a distribution uses (several texts may share one: erlang is GAMMA). */
@@ -153,9 +154,9 @@ inline double sim_dist_sample(const struct sim_dist *d, gsl_rng *r)
     case SIM_DIST_CONST:
         return d->u.value;
     case SIM_DIST_UNIFORM:
-        return d->u.uniform.min + d->u.uniform.width * gsl_rng_uniform(r);
+        return d->u.uniform.min + d->u.uniform.width * sim_rng_uniform(r);
     case SIM_DIST_EXP:
-        return gsl_ran_exponential(r, d->u.exp.mean);
+        return sim_rng_exponential(r, d->u.exp.mean);
     case SIM_DIST_GAMMA:
         return gsl_ran_gamma(r, d->u.gamma.shape, d->u.gamma.scale);
     case SIM_DIST_LOGNORMAL:
@@ -176,24 +177,24 @@ inline double sim_dist_sample(const struct sim_dist *d, gsl_rng *r)
     case SIM_DIST_PARETO_BOUNDED: {
         /* Inversion of F(x) = (1 - (min/x)^alpha) / span. */
         double x = d->u.pareto.min *
-                   pow(1.0 - gsl_rng_uniform(r) * d->u.pareto.span, -1.0 / d->u.pareto.alpha);
+                   pow(1.0 - sim_rng_uniform(r) * d->u.pareto.span, -1.0 / d->u.pareto.alpha);
         return x < d->u.pareto.max ? x : d->u.pareto.max;
     }
     case SIM_DIST_HYPEREXP:
-        return gsl_ran_exponential(r, gsl_rng_uniform(r) < d->u.hyperexp.p1
+        return sim_rng_exponential(r, sim_rng_uniform(r) < d->u.hyperexp.p1
                                           ? d->u.hyperexp.mean1
                                           : d->u.hyperexp.mean2);
     case SIM_DIST_EMPIRICAL: {
         size_t n = d->u.empirical.n;
         const double *x = d->u.empirical.x;
-        double h = gsl_rng_uniform(r) * (double)(n - 1);
+        double h = sim_rng_uniform(r) * (double)(n - 1);
         size_t i = (size_t)h;
         if (i >= n - 1)
             return x[n - 1];
         return x[i] + (h - (double)i) * (x[i + 1] - x[i]);
     }
     case SIM_DIST_MIXTURE: {
-        double u = gsl_rng_uniform(r);
+        double u = sim_rng_uniform(r);
         size_t i = 0, last = d->u.mixture.n - 1;
         while (i < last && u >= d->u.mixture.cum[i])
             i++;

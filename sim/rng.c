@@ -27,14 +27,13 @@ uint64_t sim_rng_mix(uint64_t run_seed, const char *name)
     return sim_rng_splitmix64(&x);
 }
 
-/* taus2's state as GSL lays it out (gsl/rng/taus.c: taus_state_t). */
-struct taus_state {
-    unsigned long s1, s2, s3;
-};
+extern inline double sim_rng_uniform(gsl_rng *r);
+extern inline double sim_rng_uniform_pos(gsl_rng *r);
+extern inline double sim_rng_exponential(gsl_rng *r, double mean);
 
 static void seed_state(gsl_rng *r, uint64_t x)
 {
-    struct taus_state *st = gsl_rng_state(r);
+    struct sim_rng_taus_state *st = gsl_rng_state(r);
     /* taus2 requires s1 > 1, s2 > 7, s3 > 15 (32-bit words). */
     do
         st->s1 = sim_rng_splitmix64(&x) & 0xffffffffUL;
@@ -52,13 +51,13 @@ static void seed_state(gsl_rng *r, uint64_t x)
 void sim_rng_seed(gsl_rng *r, uint64_t run_seed, const char *name)
 {
     ELB_ASSERT(r->type == gsl_rng_taus2);
-    ELB_ASSERT(gsl_rng_size(r) == sizeof(struct taus_state));
+    ELB_ASSERT(gsl_rng_size(r) == sizeof(struct sim_rng_taus_state));
     seed_state(r, sim_rng_mix(run_seed, name));
 }
 
 void sim_rng_small_init(struct sim_rng_small *s, uint64_t seed)
 {
-    _Static_assert(sizeof s->st == sizeof(struct taus_state), "taus2 state layout");
+    _Static_assert(sizeof s->st == sizeof(struct sim_rng_taus_state), "taus2 state layout");
     s->r.type = gsl_rng_taus2;
     s->r.state = s->st;
     uint64_t x = seed;

@@ -23,6 +23,7 @@
 #ifndef ELBSIM_SIM_RNG_H
 #define ELBSIM_SIM_RNG_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -37,6 +38,54 @@ struct sim_rng_small {
 };
 
 void sim_rng_small_init(struct sim_rng_small *s, uint64_t seed);
+
+/* taus2's state as GSL lays it out (gsl/rng/taus.c: taus_state_t). */
+struct sim_rng_taus_state {
+    unsigned long s1, s2, s3;
+};
+
+/*
+ * One uniform draw on [0, 1): the very double gsl_rng_uniform returns, with taus2's step
+ * written out here.  GSL reaches its generator through a function pointer in the shared
+ * library; a request draws seven or eight uniforms, and those calls were about 8 % of a
+ * run (perf, e2e_asg_diurnal).  A stream of another type (tests use mt19937) goes
+ * through GSL.  Same arithmetic as gsl/rng/taus.c (taus_get, taus_get_double).
+ */
+inline double sim_rng_uniform(gsl_rng *r);
+/* The same as gsl_rng_uniform_pos: a uniform on (0, 1), 0 redrawn. */
+inline double sim_rng_uniform_pos(gsl_rng *r);
+/* The same double as gsl_ran_exponential(r, mean): -mean log1p(-u). */
+inline double sim_rng_exponential(gsl_rng *r, double mean);
+
+/* Every declaration says `inline` (C11 6.7.4p7): these are inline definitions, and rng.c
+ * holds the external ones. */
+inline double sim_rng_uniform(gsl_rng *r)
+{
+    if (r->type != gsl_rng_taus2)
+        return gsl_rng_uniform(r);
+    struct sim_rng_taus_state *s = r->state;
+#define SIM_TAUS(x, a, b, c, d)                                                            \
+    ((((x) & (c)) << (d)) & 0xffffffffUL) ^ (((((x) << (a)) & 0xffffffffUL) ^ (x)) >> (b))
+    s->s1 = SIM_TAUS(s->s1, 13, 19, 4294967294UL, 12);
+    s->s2 = SIM_TAUS(s->s2, 2, 25, 4294967288UL, 4);
+    s->s3 = SIM_TAUS(s->s3, 3, 11, 4294967280UL, 17);
+#undef SIM_TAUS
+    return (double)(s->s1 ^ s->s2 ^ s->s3) / 4294967296.0;
+}
+
+inline double sim_rng_uniform_pos(gsl_rng *r)
+{
+    double x;
+    do
+        x = sim_rng_uniform(r);
+    while (x == 0);
+    return x;
+}
+
+inline double sim_rng_exponential(gsl_rng *r, double mean)
+{
+    return -mean * log1p(-sim_rng_uniform(r));
+}
 
 /* A new stream for (run_seed, name).  Caller frees with gsl_rng_free. */
 gsl_rng *sim_rng_new(uint64_t run_seed, const char *name);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "sim/rng.h"
@@ -158,6 +159,34 @@ static void test_small_streams_repeat_by_seed_and_differ_across_seeds(void)
     CU_ASSERT(same_ac < 3);
 }
 
+/* sim_rng_uniform, _pos and sim_rng_exponential give GSL's very doubles: 10^6 of each from
+ * twin streams (named and small), mixed so that every one follows the others; a stream of
+ * another type (mt19937) goes through GSL. */
+static void test_inline_draws_are_gsl_draws(void)
+{
+    gsl_rng *a = sim_rng_new(5, "test/inline"), *b = sim_rng_new(5, "test/inline");
+    struct sim_rng_small sa, sb;
+    sim_rng_small_init(&sa, 77);
+    sim_rng_small_init(&sb, 77);
+    gsl_rng *ma = gsl_rng_alloc(gsl_rng_mt19937), *mb = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *pairs[3][2] = {{a, b}, {&sa.r, &sb.r}, {ma, mb}};
+    unsigned long differ = 0;
+    for (int p = 0; p < 3; p++) {
+        gsl_rng *x = pairs[p][0], *y = pairs[p][1];
+        for (int i = 0; i < 1000000; i++) {
+            differ += sim_rng_uniform(x) != gsl_rng_uniform(y);
+            differ += sim_rng_uniform_pos(x) != gsl_rng_uniform_pos(y);
+            differ += sim_rng_exponential(x, 0.02) != gsl_ran_exponential(y, 0.02);
+        }
+        differ += gsl_rng_get(x) != gsl_rng_get(y); /* still in step */
+    }
+    CU_ASSERT_EQUAL(differ, 0);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(ma);
+    gsl_rng_free(mb);
+}
+
 static CU_TestInfo rng_tests[] = {
     {"same_seed_and_name_give_identical_sequences",
      test_same_seed_and_name_give_identical_sequences},
@@ -168,6 +197,7 @@ static CU_TestInfo rng_tests[] = {
     {"hash_and_seed_values_are_stable", test_hash_and_seed_values_are_stable},
     {"small_streams_repeat_by_seed_and_differ_across_seeds",
      test_small_streams_repeat_by_seed_and_differ_across_seeds},
+    {"inline_draws_are_gsl_draws", test_inline_draws_are_gsl_draws},
     CU_TEST_INFO_NULL,
 };
 

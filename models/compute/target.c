@@ -8,6 +8,7 @@
 #include "models/core/request.h"
 #include "models/core/env.h"
 #include "models/core/trace.h"
+#include "sim/rng.h"
 #include "sim/xalloc.h"
 
 static void target_accept(struct node *n, struct request *rq);
@@ -321,7 +322,7 @@ static void target_accept(struct node *n, struct request *rq)
         answer(t, rq, RQ_UNREACHABLE);
         return;
     }
-    if (t->fault == TARGET_FAULT_ERRORS && gsl_rng_uniform(t->fault_rng) < t->fault_rate) {
+    if (t->fault == TARGET_FAULT_ERRORS && sim_rng_uniform(t->fault_rng) < t->fault_rate) {
         t->dropped++;
         if (rq->traced)
             trace_arrive(t, rq, now, "error_fault");

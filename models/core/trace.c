@@ -149,7 +149,7 @@ bool trace_select(struct tracer *tr, const char *wl, double now)
         return false;
     if (s->workload[0] && strcmp(s->workload, wl))
         return false;
-    if (tr->rng && gsl_rng_uniform(tr->rng) >= s->sample)
+    if (tr->rng && sim_rng_uniform(tr->rng) >= s->sample)
         return false;
     tr->taken++;
     return true;

@@ -8,6 +8,7 @@
 #include "models/compute/target.h"
 #include "models/core/env.h"
 #include "models/core/trace.h"
+#include "sim/rng.h"
 #include "sim/xalloc.h"
 
 static void tg_accept(struct node *n, struct request *rq);
@@ -122,7 +123,7 @@ static void hc_event(struct sim *sim, void *ctx, uint64_t arg);
 static void schedule_first_check(struct target_group *g, uint32_t i)
 {
     struct env *env = g->node.env;
-    double phase = gsl_rng_uniform(g->hc_rng) * g->hc.interval_s;
+    double phase = sim_rng_uniform(g->hc_rng) * g->hc.interval_s;
     g->members[i].check_ev = sim_event_after(&env->sim, phase, hc_event, g, i);
 }
 
@@ -426,7 +427,7 @@ static uint32_t choose(struct target_group *g, struct tg_view *v, const struct r
                        double now)
 {
     if (v->nslow) {
-        double u = gsl_rng_uniform(g->rng);
+        double u = sim_rng_uniform(g->rng);
         if (v->n == 0) {
             uint32_t m = v->slow[(uint32_t)(u * v->nslow)];
             if (rq->traced)

@@ -10,6 +10,7 @@
 
 #include "models/traffic/arrivals/arrivals_impl.h"
 #include "sim/path.h"
+#include "sim/rng.h"
 #include "sim/xalloc.h"
 
 struct arrivals {
@@ -269,7 +270,7 @@ void arrivals_fmt(double v, enum sim_unit unit, char *buf, size_t n)
 double arrivals_exp1(gsl_rng *r)
 {
     /* uniform_pos excludes 0, so the draw is finite and > 0. */
-    return -log(gsl_rng_uniform_pos(r));
+    return -log(sim_rng_uniform_pos(r));
 }
 
 double arrivals_after(double now, double t)

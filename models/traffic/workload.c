@@ -92,7 +92,7 @@ static const char *draw_path(const struct workload *wl, gsl_rng *r)
         return NULL;
     if (c->npaths == 1)
         return c->paths[0].path;
-    double u = gsl_rng_uniform(r), acc = 0;
+    double u = sim_rng_uniform(r), acc = 0;
     for (int i = 0; i < c->npaths - 1; i++) {
         acc += c->paths[i].weight;
         if (u < acc)
@@ -183,8 +183,8 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
     rq->path = path ? path : draw_path(wl, r);
     /* Drawn here, in creation order, so the LB's latency and weighted choices for this
      * request do not depend on how earlier requests were routed or served. */
-    rq->u_route = gsl_rng_uniform(r);
-    rq->u_lb = gsl_rng_uniform(r);
+    rq->u_route = sim_rng_uniform(r);
+    rq->u_lb = sim_rng_uniform(r);
     /* Sizes from their own stream: setting them leaves every draw above unchanged. */
     gsl_rng *sr = c ? &c->size_rng.r : wl->size_rng;
     rq->request_bytes = draw_bytes(wl->cfg->request_size, sr);
@@ -238,7 +238,7 @@ static bool maybe_retry(struct workload *wl, const struct request *old)
         wl->measured.retries++;
     /* Full jitter: uniform(0, base · 2^attempt). */
     double cap = wl->cfg->backoff_s * ldexp(1.0, (int)old->attempt);
-    double delay = cap * gsl_rng_uniform(wl->retry_rng);
+    double delay = cap * sim_rng_uniform(wl->retry_rng);
     sim_event_after(&env->sim, delay, on_retry, wl, (uint64_t)(uintptr_t)rq);
     if (old->traced) {
         char next[32];

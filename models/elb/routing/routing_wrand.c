@@ -40,6 +40,7 @@
 #include "models/elb/routing.h"
 #include "sim/call.h"
 #include "sim/diag.h"
+#include "sim/rng.h"
 #include "sim/units.h"
 #include "sim/xalloc.h"
 
@@ -311,7 +312,7 @@ static uint32_t wr_pick(void *priv, const struct route_view *v, const struct req
      * measured twice as slow: it serialises the loads).  u < total, but should rounding
      * put it on the last sum, the search ends on the last position anyway. */
     const double *cum = w->cum;
-    double u = gsl_rng_uniform(rng) * cum[w->n - 1];
+    double u = sim_rng_uniform(rng) * cum[w->n - 1];
     uint32_t lo = 0, hi = w->n - 1;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;

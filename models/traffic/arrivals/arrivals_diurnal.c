@@ -21,6 +21,7 @@
 #include "models/traffic/arrivals/arrivals_impl.h"
 #include "sim/csvin.h"
 #include "sim/path.h"
+#include "sim/rng.h"
 #include "sim/xalloc.h"
 
 #define DAY_S 86400.0
@@ -192,7 +193,7 @@ static double cosine_next(const struct diurnal *d, gsl_rng *r, double now)
     double t = now;
     for (;;) {
         t += arrivals_exp1(r) / lmax;
-        double u = gsl_rng_uniform(r) * lmax;
+        double u = sim_rng_uniform(r) * lmax;
         if (t < SEG_T_MAX) {
             const struct diurnal_seg *g = &d->seg[(uint64_t)(t * d->seg_per_s) & (NSEG - 1)];
             if (u < g->lo)
