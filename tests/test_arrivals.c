@@ -321,41 +321,74 @@ static void diurnal_counts_per_hour_match_the_integral(void)
     arrivals_free(a);
 }
 
-/* The squeeze (the rate's bounds per minute, tabled) must decide every candidate exactly
- * as comparing with the rate would: the same arrivals, bit for bit, as plain thinning
- * written out here with the same draws, over days of steep curves and from starting times
- * on and about the table's minute boundaries. */
-static void diurnal_squeeze_keeps_the_arrivals_of_plain_thinning(void)
+/* The cosine diurnal's sampler written out with the rate itself deciding every candidate
+ * (no squeeze): candidates at the tabled upper bound of each segment, a gap that ends past
+ * the segment spent and restarted at its end, and past 10^9 s (the table's end) thinning
+ * against lmax. */
+static double diurnal_reference_next(const struct arrivals *a, gsl_rng *r, double now,
+                                     double lmax)
 {
-    static const char *const specs[] = {
-        "diurnal(mean=11/s, amplitude=0.818, peak=14:00)",
-        "diurnal(mean=5/s, amplitude=0.6, peak=14:00, weekly=0.3, peak_day=thu)",
-        "diurnal(mean=20/s, amplitude=0.99, peak=03:17, weekly=0.99, peak_day=sun)",
+    const double table_end = 1e9;
+    double t = now, lo, hi, w;
+    if (t < table_end) {
+        CU_ASSERT_FATAL(arrivals_diurnal_segment(a, 0, &lo, &hi, &w));
+        double per_s = 2048 / (2048 * w); /* segments per second, rounded as the model's */
+        uint64_t n = (uint64_t)(t * per_s);
+        for (;;) {
+            arrivals_diurnal_segment(a, n, &lo, &hi, &w);
+            double end = fmin((double)(n + 1) * w, table_end);
+            double c = t + arrivals_exp1(r) / hi;
+            if (c >= end) {
+                t = fmax(t, end);
+                if (end >= table_end)
+                    break;
+                n++;
+                continue;
+            }
+            t = c;
+            if (gsl_rng_uniform(r) * hi < arrivals_rate_at(a, t))
+                return arrivals_after(now, t);
+        }
+    }
+    for (;;) {
+        t += arrivals_exp1(r) / lmax;
+        if (gsl_rng_uniform(r) * lmax < arrivals_rate_at(a, t))
+            return arrivals_after(now, t);
+    }
+}
+
+/* The squeeze (the tabled lower bound of each segment) must decide every candidate exactly
+ * as comparing with the rate would: the same arrivals, bit for bit, as the sampler written
+ * out without it, with the same draws, over days of steep curves, from starting times on
+ * and about segment boundaries (42.1875 s for a day, 295.3125 s for a week), and across
+ * the table's end at 10^9 s. */
+static void diurnal_squeeze_keeps_the_arrivals_of_thinning_with_the_rate(void)
+{
+    static const struct {
+        const char *spec;
+        double lmax; /* mean (1 + A) (1 + W) */
+    } specs[] = {
+        {"diurnal(mean=11/s, amplitude=0.818, peak=14:00)", 11 * 1.818},
+        {"diurnal(mean=5/s, amplitude=0.6, peak=14:00, weekly=0.3, peak_day=thu)", 5 * 1.6 * 1.3},
+        {"diurnal(mean=20/s, amplitude=0.99, peak=03:17, weekly=0.99, peak_day=sun)",
+         20 * 1.99 * 1.99},
     };
-    static const double starts[] = {0, 59.999999999, 60, 86400 - 1e-9, 3 * 86400 + 7.5};
+    const double starts[] = {0, 126.5625, nextafter(590.625, 0), 590.625, 86400 - 1e-9,
+                             3 * 86400 + 7.5, 1e9 - 50};
     for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
-        struct arrivals *a = parse(specs[k]);
-        double lm = arrivals_draws(a, 1.0); /* the thinning envelope: candidates per second */
+        struct arrivals *a = parse(specs[k].spec);
         unsigned long differ = 0, total = 0;
         for (size_t s = 0; s < sizeof starts / sizeof *starts; s++) {
             unsigned long n = 0;
             gsl_rng *r1 = sim_rng_new(11 + s, "test/diurnal-squeeze");
             gsl_rng *r2 = sim_rng_new(11 + s, "test/diurnal-squeeze");
             struct arrivals_state st = {0};
-            double t = starts[s], ref = starts[s];
+            double t = starts[s];
             /* A day of arrivals at the top rate, fewer at the others. */
             for (; t < starts[s] + 86400 && n < 2000000; n++) {
                 double next = arrivals_next(a, &st, r1, t, NULL, NULL);
-                double c = ref;
-                for (;;) {
-                    c += arrivals_exp1(r2) / lm;
-                    if (gsl_rng_uniform(r2) * lm < arrivals_rate_at(a, c))
-                        break;
-                }
-                ref = arrivals_after(ref, c);
-                differ += next != ref;
-                t = next;
-                ref = next; /* follow the model's path, so one difference is counted once */
+                differ += next != diurnal_reference_next(a, r2, t, specs[k].lmax);
+                t = next; /* follow the model's path, so one difference is counted once */
             }
             gsl_rng_free(r1);
             gsl_rng_free(r2);
@@ -364,9 +397,50 @@ static void diurnal_squeeze_keeps_the_arrivals_of_plain_thinning(void)
         CU_ASSERT(total > 1000000);
         CU_ASSERT_EQUAL(differ, 0);
         if (differ)
-            printf("\n    %s: %lu of %lu arrivals differ\n", specs[k], differ, total);
+            printf("\n    %s: %lu of %lu arrivals differ\n", specs[k].spec, differ, total);
         arrivals_free(a);
     }
+}
+
+/* The envelope: every segment's bounds hold the rate over the segment and a second either
+ * side (checked at 201 points from end to end), and sit close to it: over a day of the
+ * e2e_asg_diurnal curve, at least 99.5 % of the candidates are kept (∫rate / ∫hi; thinning
+ * against the maximum keeps 55 %). */
+static void diurnal_envelope_holds_the_rate_closely(void)
+{
+    static const char *const specs[] = {
+        "diurnal(mean=1100/s, amplitude=0.818, peak=14:00)",
+        "diurnal(mean=5/s, amplitude=0.6, peak=14:00, weekly=0.3, peak_day=thu)",
+        "diurnal(mean=20/s, amplitude=0.99, peak=03:17, weekly=0.99, peak_day=sun)",
+    };
+    for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
+        struct arrivals *a = parse(specs[k]);
+        unsigned long outside = 0;
+        double lo, hi, w, env = 0;
+        for (uint64_t n = 0; n < 2048; n++) {
+            CU_ASSERT_FATAL(arrivals_diurnal_segment(a, n, &lo, &hi, &w));
+            env += hi * w;
+            for (int i = 0; i <= 200; i++) {
+                double t = n * w - 1 + (w + 2) * i / 200.0;
+                if (t < 0)
+                    continue; /* the rate is 0 before time 0 */
+                double rate = arrivals_rate_at(a, t);
+                outside += !(lo <= rate && rate <= hi);
+            }
+        }
+        CU_ASSERT_EQUAL(outside, 0);
+        if (k == 0) {
+            double kept = arrivals_mean_rate(a, 0, 86400) * 86400 / env;
+            CU_ASSERT(kept >= 0.995 && kept < 1);
+            if (!(kept >= 0.995))
+                printf("\n    %s: %.4f of the candidates kept\n", specs[k], kept);
+        }
+        arrivals_free(a);
+    }
+    struct arrivals *a = parse("diurnal(file=arrivals_diurnal_rates.csv)");
+    double lo, hi, w;
+    CU_ASSERT_FALSE(arrivals_diurnal_segment(a, 0, &lo, &hi, &w));
+    arrivals_free(a);
 }
 
 static const double hourly[24] = {2, 1.5, 1, 1, 1, 2, 4, 8, 12, 14, 15, 16,
@@ -475,8 +549,20 @@ static void draws_count_what_next_draws(void)
     double c = arrivals_mean_rate(a, 0, 10) * 10;
     CU_ASSERT_DOUBLE_EQUAL(arrivals_draws(a, 10), c + 10, 1e-9);
     arrivals_free(a);
+    /* The cosine diurnal: the envelope's integral plus a gap spent per segment crossed.
+     * The envelope lies above the rate by at most its slope's maximum (mean A 2π / 1d)
+     * times a segment and two seconds, plus 10^-9 λmax: so between the count and that
+     * much over it, over a day, a day and a half, and past the table's end (λmax there). */
     a = parse("diurnal(mean=100/s, amplitude=0.5, peak=12:00)");
-    CU_ASSERT_DOUBLE_EQUAL(arrivals_draws(a, 86400), 150 * 86400.0, 1e-3);
+    double over = 100 * 0.5 * 2 * M_PI / 86400 * (86400 / 2048.0 + 2) + 1e-9 * 150;
+    const double ends[] = {86400, 129600};
+    for (int i = 0; i < 2; i++) {
+        double count = arrivals_mean_rate(a, 0, ends[i]) * ends[i], segs = ends[i] / 42.1875;
+        double d = arrivals_draws(a, ends[i]);
+        CU_ASSERT(d >= count + segs && d <= count + segs + over * ends[i]);
+    }
+    double past = arrivals_draws(a, 1e9 + 1000) - arrivals_draws(a, 1e9);
+    CU_ASSERT_DOUBLE_EQUAL(past, 150 * 1000.0, 1e-3);
     arrivals_free(a);
     a = parse("steps(0s: 10/s, 10s: 30/s)");
     CU_ASSERT_DOUBLE_EQUAL(arrivals_draws(a, 20), 400, 1e-9);
@@ -1048,8 +1134,9 @@ static CU_TestInfo arrivals_tests[] = {
     {"spike_without_ramp_is_a_rectangle", spike_without_ramp_is_a_rectangle},
     {"diurnal_rate_follows_the_documented_formula", diurnal_rate_follows_the_documented_formula},
     {"diurnal_counts_per_hour_match_the_integral", diurnal_counts_per_hour_match_the_integral},
-    {"diurnal_squeeze_keeps_the_arrivals_of_plain_thinning",
-     diurnal_squeeze_keeps_the_arrivals_of_plain_thinning},
+    {"diurnal_squeeze_keeps_the_arrivals_of_thinning_with_the_rate",
+     diurnal_squeeze_keeps_the_arrivals_of_thinning_with_the_rate},
+    {"diurnal_envelope_holds_the_rate_closely", diurnal_envelope_holds_the_rate_closely},
     {"diurnal_file_interpolates_between_hour_midpoints",
      diurnal_file_interpolates_between_hour_midpoints},
     {"mmpp_long_run_rate_matches_theory_by_batch_means",

@@ -140,6 +140,11 @@ void arrivals_start(const struct arrivals *a, struct arrivals_state *st)
         a->ops->start(a->priv, st);
 }
 
+const void *arrivals_priv(const struct arrivals *a, const struct arrivals_ops *ops)
+{
+    return a->ops == ops ? a->priv : NULL;
+}
+
 double arrivals_next(const struct arrivals *a, struct arrivals_state *st, gsl_rng *r,
                      double now, double *demand_s, const char **path)
 {

@@ -37,7 +37,8 @@
  * Sampling is exact, never by stepping a clock.  Piecewise-linear rates (steps, spike,
  * diurnal from a file) invert the cumulative intensity: an exponential(1) draw is mapped
  * through the integrated rate (closed form per linear piece).  The cosine diurnal curve is
- * thinned (Lewis-Shedler) against its maximum mean*(1+amplitude)*(1+weekly).  MMPP draws
+ * thinned (Lewis-Shedler) against a piecewise-constant envelope: the rate's upper bound over
+ * each 1/2048 of its period (arrivals_diurnal.c).  MMPP draws
  * Poisson gaps within a state and redraws at each state change (memorylessness makes
  * that exact).  Files are read relative to the scenario's folder.
  *
@@ -107,8 +108,8 @@ double arrivals_rate_at(const struct arrivals *a, double t);
 double arrivals_mean_rate(const struct arrivals *a, double t0, double t1);
 
 /* The work of running a over [0, t_end): the expected number of draws arrivals_next makes
- * (arrivals, plus mmpp's state changes and the rejected candidates of the thinned cosine
- * diurnal).  What the run-size limit (docs/robustness.md) is checked against. */
+ * (arrivals, plus mmpp's state changes, and the thinned cosine diurnal's rejected candidates
+ * and the gap it spends at each segment's end).  What the run-size limit (docs/robustness.md) is checked against. */
 double arrivals_draws(const struct arrivals *a, double t_end);
 
 /* Set st for a new run of a (the process begins at time 0). */

@@ -11,6 +11,7 @@
 #define ELBSIM_MODELS_ARRIVALS_IMPL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include <gsl/gsl_rng.h>
@@ -89,6 +90,15 @@ double arrivals_exp1(gsl_rng *r);
 /* t, or the next double above now when rounding left t <= now: an arrival drawn after
  * now must come strictly after it even when the gap is below now's precision. */
 double arrivals_after(double now, double t);
+
+/* a's parameters when its process is ops, else NULL (for a process's test hooks). */
+const void *arrivals_priv(const struct arrivals *a, const struct arrivals_ops *ops);
+
+/* The cosine diurnal's envelope segment n (numbered from time 0): the rate's tabled bounds
+ * over it and its length.  False for another process or the file form.  For tests, which
+ * replay the sampler comparing every candidate with the rate itself. */
+bool arrivals_diurnal_segment(const struct arrivals *a, uint64_t n, double *lo, double *hi,
+                              double *w);
 
 /* ISO 8601 date-time with a zone (YYYY-MM-DDTHH:MM:SS[.f](Z|±hh:mm|±hhmm)) as seconds since
  * 1970-01-01 UTC; calendar-checked (leap years).  -1 if malformed (arrivals_rates.c). */
