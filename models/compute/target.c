@@ -549,6 +549,8 @@ static void *target_space(struct target_list *l, size_t n)
 #endif
 }
 
+#define TARGET_LINE 64 /* bytes: a cache line */
+
 static size_t align_up(size_t n)
 {
     size_t a = _Alignof(max_align_t);
@@ -563,16 +565,21 @@ struct target *target_list_new(struct target_list *l, const char *name,
         l->t = xrealloc_huge(l->t, l->cap * sizeof *l->t, cap * sizeof *l->t);
         l->cap = cap;
     }
+    /* The target on a cache line's start (struct target: its first three lines are what a
+     * request touches), a one-server target's slots inside it, others' after it. */
     size_t tsz = align_up(sizeof(struct target));
-    size_t ssz = (size_t)spec->servers * sizeof(struct request *);
-    size_t esz = (size_t)spec->servers * sizeof(sim_handle);
+    size_t servers = spec->servers > 1 ? (size_t)spec->servers : 0;
+    size_t ssz = servers * sizeof(struct request *);
+    size_t esz = servers * sizeof(sim_handle);
     size_t nlen = strlen(name) + 1;
-    unsigned char *p = target_space(l, align_up(tsz + ssz + esz + nlen));
-    struct target *t = (struct target *)p;
+    unsigned char *p = target_space(l, align_up(TARGET_LINE - 1 + tsz + ssz + esz + nlen));
+    p += (TARGET_LINE - (uintptr_t)p % TARGET_LINE) % TARGET_LINE;
+    struct target *t = (struct target *)(void *)p;
     char *copy = (char *)p + tsz + ssz + esz;
     memcpy(copy, name, nlen);
     target_setup(t, l->env, l->n, copy, spec, sim_now(&l->env->sim),
-                 (struct request **)(void *)(p + tsz), (sim_handle *)(void *)(p + tsz + ssz));
+                 servers ? (struct request **)(void *)(p + tsz) : t->svc_one,
+                 servers ? (sim_handle *)(void *)(p + tsz + ssz) : t->svc_ev_one);
     l->t[l->n++] = t;
     return t;
 }
