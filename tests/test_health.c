@@ -420,7 +420,36 @@ static void bad_health_check_and_faults_are_reported(void)
     check_msg(bad("", "[ { at: 5m, target: web/0, kind: crash, for: 1m } ]"), "for");
 }
 
+/* After the first round, a member's checks wait in the group's timer lanes, not in the
+ * event heap: 1,000 targets checked every 10 s for a minute leave a handful of events
+ * pending (the lanes' fronts, the workload's), not 1,000, and every target is checked
+ * (they all turn healthy from initial, then stay healthy). */
+static void checks_after_the_first_wait_outside_the_event_heap(void)
+{
+    struct scenario *sc;
+    struct obs o = {0};
+    struct world *w = run("poisson(rate=1/s)", "exp(mean=20ms)", "round_robin", 1000,
+                          ", health_check: { interval: 10s }", "[]", 60, &sc, &o);
+    uint64_t pending = sim_event_pending(&w->env.sim);
+    CU_ASSERT(pending < 20);
+    if (pending >= 20)
+        printf("\n    %llu events pending\n", (unsigned long long)pending);
+    const struct target_group *g = w->tgs[0];
+    int healthy = 0, lane = 0;
+    for (uint32_t i = 0; i < g->nmembers; i++) {
+        healthy += g->members[i].health == TG_HEALTH_HEALTHY;
+        lane += g->members[i].check_lane == 1;
+    }
+    CU_ASSERT_EQUAL(healthy, 1000);
+    CU_ASSERT_EQUAL(lane, 1000);
+    CU_ASSERT(sim_lane_pending(&g->hc_lanes[0]) == 1000);
+    world_free(w);
+    scenario_free(sc);
+}
+
 static CU_TestInfo health_tests[] = {
+    {"checks_after_the_first_wait_outside_the_event_heap",
+     checks_after_the_first_wait_outside_the_event_heap},
     {"crashed_target_is_detected_within_the_threshold_window",
      crashed_target_is_detected_within_the_threshold_window},
     {"recovered_target_turns_healthy_after_threshold_passes",

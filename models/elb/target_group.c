@@ -46,6 +46,8 @@ void tg_fini(struct target_group *g)
     gsl_rng_free(g->rng);
     if (g->hc_rng)
         gsl_rng_free(g->hc_rng);
+    for (int k = 0; k < 3; k++)
+        sim_lane_fini(&g->hc_lanes[k]);
 }
 
 static bool usable(const struct tg_member *m, bool fail_open)
@@ -115,6 +117,7 @@ void tg_views_rebuild(struct target_group *g)
 /* ---- health checks ---- */
 
 #define HC_FAIL_DUE ((uint64_t)1 << 32) /* arg bit: the failing result of a check is due */
+enum { HC_LANE_INTERVAL = 1, HC_LANE_TIMEOUT, HC_LANE_REST }; /* check_lane: hc_lanes[k - 1] */
 
 static const char *const health_names[] = {"healthy", "initial", "unhealthy"};
 
@@ -124,6 +127,7 @@ static void schedule_first_check(struct target_group *g, uint32_t i)
 {
     struct env *env = g->node.env;
     double phase = sim_rng_uniform(g->hc_rng) * g->hc.interval_s;
+    g->members[i].check_lane = 0;
     g->members[i].check_ev = sim_event_after(&env->sim, phase, hc_event, g, i);
 }
 
@@ -190,6 +194,14 @@ static void hc_result(struct target_group *g, struct tg_member *m, bool pass)
     }
 }
 
+/* The member's next check event, `delay` from now, on lane k (of that delay). */
+static void hc_after(struct sim *sim, struct target_group *g, struct tg_member *m, int k,
+                     double delay, uint64_t arg)
+{
+    m->check_lane = k;
+    m->check_ev = sim_lane_add(&g->hc_lanes[k - 1], sim->now + delay, arg);
+}
+
 /* A check starts (arg = member) or its failing result is due (arg | HC_FAIL_DUE).  A
  * check that is answered or refused decides at once, one nobody answers fails `timeout`
  * later; the next check is `interval` after this one started. */
@@ -198,23 +210,23 @@ static void hc_event(struct sim *sim, void *ctx, uint64_t arg)
     struct target_group *g = ctx;
     struct tg_member *m = &g->members[(uint32_t)arg];
     m->check_ev = 0;
+    m->check_lane = 0;
     if (!m->registered || (!m->t && !m->check))
         return;
     if (arg & HC_FAIL_DUE) {
         hc_result(g, m, false);
-        m->check_ev = sim_event_after(sim, g->hc.interval_s - g->hc.timeout_s, hc_event, g,
-                                      (uint32_t)arg);
+        hc_after(sim, g, m, HC_LANE_REST, g->hc.interval_s - g->hc.timeout_s, (uint32_t)arg);
         return;
     }
     enum target_check c = m->t ? target_check(m->t) : m->check(m->node);
     if (c == TARGET_CHECK_SILENT) {
         /* Nobody answers: the check fails when its timeout runs out. */
-        m->check_ev = sim_event_after(sim, g->hc.timeout_s, hc_event, g, arg | HC_FAIL_DUE);
+        hc_after(sim, g, m, HC_LANE_TIMEOUT, g->hc.timeout_s, arg | HC_FAIL_DUE);
         return;
     }
     /* An answer, or a refused connection (a crashed process), decides at once. */
     hc_result(g, m, c == TARGET_CHECK_PASS);
-    m->check_ev = sim_event_after(sim, g->hc.interval_s, hc_event, g, arg);
+    hc_after(sim, g, m, HC_LANE_INTERVAL, g->hc.interval_s, arg);
 }
 
 void tg_health_init(struct target_group *g, const struct tg_health_check *hc, gsl_rng *rng)
@@ -228,6 +240,8 @@ void tg_health_start(struct target_group *g)
     g->started = true;
     if (!g->hc_rng)
         return;
+    for (int k = 0; k < 3; k++)
+        sim_lane_init(&g->hc_lanes[k], &g->node.env->sim, hc_event, g);
     for (uint32_t i = 0; i < g->nmembers; i++)
         if (g->members[i].t || g->members[i].check)
             schedule_first_check(g, i);
@@ -310,8 +324,12 @@ static void drain_end(struct sim *sim, void *ctx, uint64_t arg)
         return;
     m->draining = false;
     m->registered = false;
-    sim_event_cancel(sim, m->check_ev);
+    if (m->check_lane)
+        sim_lane_cancel(&g->hc_lanes[m->check_lane - 1], m->check_ev);
+    else
+        sim_event_cancel(sim, m->check_ev);
     m->check_ev = 0;
+    m->check_lane = 0;
     if (g->drain_early && m->t && m->in_flight > 0)
         cut_running(g, m->t);
     char detail[96];

@@ -80,7 +80,9 @@ struct tg_member {
      * requests on): its zone and what a health check of it finds. */
     int zone;             /* the proxy's zone; -1 (a chained LB): every zone */
     int passes, fails;    /* consecutive check results since the last transition */
-    sim_handle check_ev;  /* the next check (or its failing result) */
+    uint64_t check_ev;    /* the next check (or its failing result): an event's handle, or
+                           * with check_lane > 0 a timer's in hc_lanes[check_lane - 1] */
+    int check_lane;
     double slow_from_s;   /* slow start: when the ramp began; the ramp ends slow_start later */
     sim_handle drain_ev;  /* the end of the deregistration delay */
     enum target_check (*check)(const struct node *n);
@@ -110,6 +112,12 @@ struct target_group {
     uint64_t no_target;          /* requests answered 503 for want of a target */
     struct tg_health_check hc;
     gsl_rng *hc_rng;             /* "target_group.<name>.health"; NULL = no health checks */
+    /* The checks after the first, each a constant delay after the one before, so in time
+     * order per delay: timer lanes (sim/event.h), which keep them out of the event heap
+     * and fire each at the (time, sequence) place an event would.  By delay: interval
+     * (after an answered check), timeout (a failing result due), interval - timeout (the
+     * check after a failing result). */
+    struct sim_lane hc_lanes[3];
     bool started;                /* tg_health_start has run: new targets start initial */
     bool fail_open;              /* no healthy member: every in-service member is eligible */
     bool no_fail_open;           /* GWLB: with no healthy member, nothing is eligible */
