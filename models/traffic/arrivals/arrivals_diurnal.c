@@ -6,7 +6,7 @@
  * term, the week) is cut into 2048 segments (42 s, or 295 s), and the rate's bounds over
  * each, widened by 10^-9 λmax (λmax = mean (1+A)(1+W)) and by a second either side, are
  * tabled at parse time.  Candidates come at the segment's upper bound hi and each is kept
- * with probability rate(t)/hi; the rate moves little in a segment, so about 99.8 % are kept
+ * with probability rate(t)/hi; the rate moves little in a segment, so about 99.9 % are kept
  * (at A = 0.818, the e2e_asg_diurnal curve), where thinning against λmax keeps 1/(1+A) of
  * them.  A squeeze decides almost all without a cosine: a uniform below the lower bound is
  * kept at once, and only the rest (about 0.2 %) are compared with the rate itself.  Past
