@@ -108,8 +108,8 @@ double arrivals_rate_at(const struct arrivals *a, double t);
 double arrivals_mean_rate(const struct arrivals *a, double t0, double t1);
 
 /* The work of running a over [0, t_end): the expected number of draws arrivals_next makes
- * (arrivals, plus mmpp's state changes, and the thinned cosine diurnal's rejected candidates
- * and the gap it spends at each segment's end).  What the run-size limit (docs/robustness.md) is checked against. */
+ * (arrivals, plus mmpp's state changes and the thinned cosine diurnal's rejected
+ * candidates).  What the run-size limit (docs/robustness.md) is checked against. */
 double arrivals_draws(const struct arrivals *a, double t_end);
 
 /* Set st for a new run of a (the process begins at time 0). */

@@ -195,39 +195,55 @@ static double cosine_cum(const struct diurnal *d, double t)
 }
 
 /* Candidates of a Poisson process at the envelope hi (per segment) from t, kept with
- * probability rate/hi.  A segment that ends before the next candidate is left at its end:
- * the gap is exponential, so the process starts afresh there (one draw spent per segment
- * crossed).  n is the segment's number counted from time 0, carried rather than recomputed
- * from t, so that a t rounded onto a boundary cannot hold the loop in one segment; its
- * bounds cover a second either side, so they hold for a t a rounding off its segment. */
+ * probability rate/hi.  A candidate's gap is an exponential(1) amount e of the envelope's
+ * integral: a segment that ends before it is spent (hi times what is left of it) and the
+ * rest carries into the next, whole periods (env_period each) at once, so a candidate
+ * costs one exponential and at most NSEG steps whatever the rate.  n is the segment's
+ * number counted from time 0, carried rather than recomputed from t, so that a t rounded
+ * onto a boundary cannot hold the loop in one segment; its bounds cover a second either
+ * side, so they hold for a t a rounding off its segment.  Past SEG_T_MAX the candidates
+ * come at λmax; a time that overflows means no arrival at all (a rate below 10^-300). */
 static double cosine_next(const struct diurnal *d, gsl_rng *r, double now)
 {
-    double t = now;
+    double t = now, e = arrivals_exp1(r);
     if (t < SEG_T_MAX) {
+        double period = NSEG * d->seg_w;
         uint64_t n = (uint64_t)(t * d->seg_per_s);
         for (;;) {
             const struct diurnal_seg *g = &d->seg[n & (NSEG - 1)];
             double end = fmin((double)(n + 1) * d->seg_w, SEG_T_MAX);
-            double c = t + arrivals_exp1(r) / g->hi;
+            double c = t + e / g->hi;
             if (c >= end) {
+                e = fmax(e - g->hi * fmax(end - t, 0), 0);
                 t = fmax(t, end);
                 if (end >= SEG_T_MAX)
                     break;
                 n++;
+                /* Whole periods the rest of the gap spans, no further than the table. */
+                double k = d->env_period > 0 ? floor(e / d->env_period) : 0;
+                k = fmin(k, floor((SEG_T_MAX - (double)n * d->seg_w) / period));
+                if (k >= 1) {
+                    e = fmax(e - k * d->env_period, 0);
+                    n += (uint64_t)k * NSEG;
+                    t = fmax(t, (double)n * d->seg_w);
+                }
                 continue;
             }
             t = c;
             double u = sim_rng_uniform(r) * g->hi;
             if (u < g->lo || u < cosine_rate(d, t))
                 return arrivals_after(now, t);
+            e = arrivals_exp1(r);
         }
     }
-    /* Past the table: thinning against the rate's maximum. */
     double lmax = d->mean * (1 + d->amplitude) * (1 + d->weekly);
     for (;;) {
-        t += arrivals_exp1(r) / lmax;
+        t += e / lmax;
+        if (!(t < (double)INFINITY))
+            return (double)INFINITY;
         if (sim_rng_uniform(r) * lmax < cosine_rate(d, t))
             return arrivals_after(now, t);
+        e = arrivals_exp1(r);
     }
 }
 
@@ -407,8 +423,8 @@ static double diurnal_next(const void *priv, struct arrivals_state *st, gsl_rng 
     return cosine_next(d, r, now);
 }
 
-/* The cosine form draws the envelope's candidates (its integral) and one gap per segment
- * crossed; past the table, the maximum's. */
+/* The cosine form draws the envelope's candidates (its integral); past the table, the
+ * maximum's. */
 static double diurnal_draws(const void *priv, double t_end)
 {
     const struct diurnal *d = priv;
@@ -417,7 +433,7 @@ static double diurnal_draws(const void *priv, double t_end)
     double lmax = d->mean * (1 + d->amplitude) * (1 + d->weekly);
     double tab = fmin(t_end, SEG_T_MAX), period = NSEG * d->seg_w;
     double periods = floor(tab / period), rest = tab - periods * period;
-    double n = periods * d->env_period + floor(tab / d->seg_w);
+    double n = periods * d->env_period;
     for (uint32_t k = 0; k < NSEG && k * d->seg_w < rest; k++)
         n += d->seg[k].hi * fmin(d->seg_w, rest - k * d->seg_w);
     return n + lmax * (t_end - tab);
