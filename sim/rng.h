@@ -49,7 +49,10 @@ struct sim_rng_taus_state {
  * written out here.  GSL reaches its generator through a function pointer in the shared
  * library; a request draws seven or eight uniforms, and those calls were about 8 % of a
  * run (perf, e2e_asg_diurnal).  A stream of another type (tests use mt19937) goes
- * through GSL.  Same arithmetic as gsl/rng/taus.c (taus_get, taus_get_double).
+ * through GSL.  Same arithmetic as gsl/rng/taus.c (taus_get, taus_get_double) and, for
+ * the exponential, GSL 2.7's exponential.c (older GSLs used -mean log(uniform_pos));
+ * tests/test_rng.c compares 10^6 draws of each with GSL's, so a build against another
+ * GSL that differs fails there.
  */
 inline double sim_rng_uniform(gsl_rng *r);
 /* The same as gsl_rng_uniform_pos: a uniform on (0, 1), 0 redrawn. */
