@@ -136,6 +136,12 @@ static inline double cos_factor(double amp, double ph, double per, double t)
     return 1 + amp * cos(TWO_PI * (t - ph) / per);
 }
 
+/* The rate's maximum, mean (1+A)(1+W): the table's margin, and the envelope past it. */
+static double cosine_max(const struct diurnal *d)
+{
+    return d->mean * (1 + d->amplitude) * (1 + d->weekly);
+}
+
 static double cosine_rate(const struct diurnal *d, double t)
 {
     double day = cos_factor(d->amplitude, d->peak_s, DAY_S, t);
@@ -164,7 +170,7 @@ static void cos_bounds(double amp, double ph, double per, double a, double b, do
 static void cosine_table(struct diurnal *d)
 {
     double period = d->weekly > 0 ? WEEK_S : DAY_S;
-    double lmax = d->mean * (1 + d->amplitude) * (1 + d->weekly), margin = 1e-9 * lmax;
+    double margin = 1e-9 * cosine_max(d);
     double tw = d->peak_day * DAY_S + d->peak_s, w = period / NSEG;
     d->seg_per_s = NSEG / period;
     d->seg_w = w;
@@ -236,7 +242,7 @@ static double cosine_next(const struct diurnal *d, gsl_rng *r, double now)
             e = arrivals_exp1(r);
         }
     }
-    double lmax = d->mean * (1 + d->amplitude) * (1 + d->weekly);
+    double lmax = cosine_max(d);
     for (;;) {
         t += e / lmax;
         if (!(t < (double)INFINITY))
@@ -430,7 +436,7 @@ static double diurnal_draws(const void *priv, double t_end)
     const struct diurnal *d = priv;
     if (d->file)
         return diurnal_count(priv, 0, t_end);
-    double lmax = d->mean * (1 + d->amplitude) * (1 + d->weekly);
+    double lmax = cosine_max(d);
     double tab = fmin(t_end, SEG_T_MAX), period = NSEG * d->seg_w;
     double periods = floor(tab / period), rest = tab - periods * period;
     double n = periods * d->env_period;
