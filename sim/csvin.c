@@ -504,7 +504,7 @@ void csvin_close(struct csvin *in)
 int csvin_read(const char *path, const struct csvin_origin *origin, csvin_row_fn *fn,
                void *ctx)
 {
-    struct csvin *in;
+    struct csvin *in = NULL; /* set when csvin_open returns 0 (NULL for gcc's LTO analysis) */
     int rc = csvin_open(path, origin, &in);
     if (rc)
         return rc;

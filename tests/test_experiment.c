@@ -185,7 +185,7 @@ static void vary_expands_ranges(void)
     CU_ASSERT_EQUAL(d.f[3].nvalues, 3);
     /* Odometer order: the last factor fastest. */
     CU_ASSERT_EQUAL(exp_design_npoints(&d), 5 * 4 * 3 * 3);
-    int idx[4];
+    int idx[4] = {-1, -1, -1, -1};
     exp_design_point(&d, 1, idx);
     CU_ASSERT(idx[0] == 0 && idx[1] == 0 && idx[2] == 0 && idx[3] == 1);
     exp_design_point(&d, 36, idx);
