@@ -42,6 +42,17 @@ static inline sim_handle sim_event_schedule(struct sim *sim, double at, sim_even
     return sim_queue_push(&sim->q, at, fn, ctx, arg);
 }
 
+/* Schedule like sim_event_schedule, for an event source that keeps one event pending and
+ * schedules its next from each (a workload's arrivals): the event waits beside the heap
+ * when that place is free (sim/queue.h, sim_queue_push_side).  Events run in the same
+ * order either way; only the heap's work is saved. */
+static inline sim_handle sim_event_schedule_next(struct sim *sim, double at, sim_event_fn *fn,
+                                                 void *ctx, uint64_t arg)
+{
+    ELB_ASSERT(at >= sim->now);
+    return sim_queue_push_side(&sim->q, at, fn, ctx, arg);
+}
+
 /* Schedule after a delay (>= 0) from now. */
 static inline sim_handle sim_event_after(struct sim *sim, double delay, sim_event_fn *fn,
                                          void *ctx, uint64_t arg)

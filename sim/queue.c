@@ -92,6 +92,8 @@ void sim_queue_init(struct sim_queue *q)
     q->far_lo = 0;
     q->far_calibrations = 0;
     q->far_turn = 0;
+    q->side_live = false;
+    q->side_pops = 0;
 }
 
 void sim_queue_fini(struct sim_queue *q)
@@ -115,6 +117,7 @@ void sim_queue_fini(struct sim_queue *q)
     q->slots = NULL;
     q->size = q->cap = 0;
     q->vacant = false;
+    q->side_live = false;
     q->nslots = 0;
 }
 
@@ -584,6 +587,26 @@ sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, vo
     return handle_of(q, s);
 }
 
+sim_handle sim_queue_push_side(struct sim_queue *q, double time, sim_event_fn *fn, void *ctx,
+                               uint64_t arg)
+{
+    if (q->side_live)
+        return sim_queue_push(q, time, fn, ctx, arg);
+    ELB_ASSERT(fn != NULL);
+    ELB_ASSERT(time >= 0.0); /* also false for NaN */
+    uint32_t s = slot_alloc(q);
+    struct sim_queue_slot *sl = &q->slots[s];
+    sl->fn = fn;
+    sl->ctx = ctx;
+    sl->arg = arg;
+    sl->pos = SIM_QUEUE_SIDE;
+    q->side.key = take_seq(q) << SIM_QUEUE_SLOT_BITS | s;
+    q->side.tkey = sim_queue_tkey(time);
+    q->side_live = true;
+    after_push(q);
+    return handle_of(q, s);
+}
+
 uint64_t sim_queue_reserve_seq(struct sim_queue *q)
 {
     return take_seq(q);
@@ -658,12 +681,37 @@ static inline void pop_top(struct sim_queue *q, struct sim_queue_item *out)
     slot_free(q, s);
 }
 
+/* Is the side entry the earliest?  (The heap's root is filled and its minimum the heap's and
+ * the buckets', before_pop.) */
+static inline bool side_first(const struct sim_queue *q)
+{
+    return q->side_live &&
+           (q->size == 0 || before(q->side.tkey, q->side.key, q->heap[0].tkey, q->heap[0].key));
+}
+
+/* Hand out the side entry. */
+static inline void pop_side(struct sim_queue *q, struct sim_queue_item *out)
+{
+    uint32_t s = slot_of(q->side.key);
+    struct sim_queue_slot *sl = &q->slots[s];
+    out->time = sim_queue_tkey_time(q->side.tkey);
+    out->fn = sl->fn;
+    out->ctx = sl->ctx;
+    out->arg = sl->arg;
+    q->side_live = false;
+    q->side_pops++;
+    slot_free(q, s);
+}
+
 bool sim_queue_pop(struct sim_queue *q, struct sim_queue_item *out)
 {
     before_pop(q);
-    if (q->size == 0)
+    if (side_first(q))
+        pop_side(q, out);
+    else if (q->size == 0)
         return false;
-    pop_top(q, out);
+    else
+        pop_top(q, out);
     return true;
 }
 
@@ -672,6 +720,12 @@ bool sim_queue_pop_due(struct sim_queue *q, double t_end, struct sim_queue_item 
     before_pop(q);
     /* Keys compare like the times (no conversion back for an entry not due); a t_end below
      * zero, which the key map does not cover, has nothing due. */
+    if (side_first(q)) {
+        if (!(t_end >= 0.0) || q->side.tkey > sim_queue_tkey(t_end))
+            return false;
+        pop_side(q, out);
+        return true;
+    }
     if (q->size == 0 || !(t_end >= 0.0) || q->heap[0].tkey > sim_queue_tkey(t_end))
         return false;
     pop_top(q, out);
@@ -685,6 +739,8 @@ bool sim_queue_remove(struct sim_queue *q, sim_handle h)
         return false;
     if (q->slots[s].pos & SIM_QUEUE_FAR) {
         far_remove(q, q->slots[s].pos);
+    } else if (q->slots[s].pos == SIM_QUEUE_SIDE) {
+        q->side_live = false;
     } else {
         fill_vacant(q);
         remove_at(q, q->slots[s].pos);
@@ -705,6 +761,9 @@ bool sim_queue_retime(struct sim_queue *q, sim_handle h, double time)
     if (pos & SIM_QUEUE_FAR) {
         far_remove(q, pos);
         place(q, sim_queue_tkey(time), k);
+    } else if (pos == SIM_QUEUE_SIDE) {
+        q->side.tkey = sim_queue_tkey(time);
+        q->side.key = k;
     } else {
         fill_vacant(q);
         move_to(q, q->slots[s].pos, sim_queue_tkey(time), k);
@@ -723,6 +782,8 @@ double sim_queue_time_of(const struct sim_queue *q, sim_handle h)
     if (s == NO_SLOT)
         return (double)NAN;
     uint32_t pos = q->slots[s].pos;
+    if (pos == SIM_QUEUE_SIDE)
+        return sim_queue_tkey_time(q->side.tkey);
     return sim_queue_tkey_time(pos & SIM_QUEUE_FAR ? far_entry(q, pos)->tkey : q->heap[pos].tkey);
 }
 
@@ -740,6 +801,8 @@ double sim_queue_peek_time(const struct sim_queue *q)
     /* Any bucket may hold the buckets' earliest (they also hold later years): a scan of
      * them all, O(pending); peeking is for tests and diagnostics, the engine never does. */
     far_visit(q, far_min_key, &t);
+    if (q->side_live && q->side.tkey < t)
+        t = q->side.tkey;
     return t == UINT64_MAX ? (double)INFINITY : sim_queue_tkey_time(t);
 }
 
@@ -800,6 +863,10 @@ void sim_queue_renumber(struct sim_queue *q)
         seq_collect(&seq, &set);
     }
     far_visit(q, far_collect, &set);
+    if (q->side_live) {
+        uint64_t seq = q->side.key >> SIM_QUEUE_SLOT_BITS;
+        seq_collect(&seq, &set);
+    }
     for (uint32_t h = 0; h < q->nholders; h++)
         q->holders[h].visit(q->holders[h].ctx, seq_collect, &set);
     qsort(set.v, set.n, sizeof *set.v, cmp_key);
@@ -814,6 +881,8 @@ void sim_queue_renumber(struct sim_queue *q)
                          slot_of(k);
     }
     far_visit(q, far_assign, &set);
+    if (q->side_live)
+        far_assign(&q->side, &set);
     for (uint32_t h = 0; h < q->nholders; h++)
         q->holders[h].visit(q->holders[h].ctx, seq_assign, &set);
     q->next_seq = set.n;

@@ -129,6 +129,10 @@ struct sim_queue {
     size_t far_hi, far_lo; /* choose W again when the pending count leaves [lo, hi] */
     size_t far_turn;       /* pops until the width is checked again (a turnover) */
     uint64_t far_calibrations; /* times W was chosen (for tests and benchmarks) */
+    /* The side position: one entry kept beside the heap, not in it (sim_queue_push_side). */
+    struct sim_queue_entry side;
+    bool side_live;
+    uint64_t side_pops; /* entries popped from the side (for tests and benchmarks) */
 };
 
 /* What pop hands back: the event that is due. */
@@ -142,6 +146,7 @@ struct sim_queue_item {
 #define SIM_QUEUE_SLOT_BITS 26
 #define SIM_QUEUE_MAX_PENDING (1u << SIM_QUEUE_SLOT_BITS)
 #define SIM_QUEUE_FAR 0x80000000u       /* in a slot's pos: the entry is in a far bucket */
+#define SIM_QUEUE_SIDE 0x40000000u      /* in a slot's pos: the entry is in the side position */
 #define SIM_QUEUE_FAR_MAX_BUCKETS 8192u
 #define SIM_QUEUE_FAR_MIN 16384u        /* default far_min */
 
@@ -156,6 +161,14 @@ void sim_queue_fini(struct sim_queue *q);
 /* Insert; returns the new event's handle.  fn must not be NULL; time must be >= 0. */
 sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, void *ctx,
                           uint64_t arg);
+
+/* Insert like sim_queue_push, into the side position when it is free (else into the heap as
+ * usual).  The order in which entries come out is the same either way, (time, seq): the
+ * side only saves the heap's work for an event source that keeps one event pending and
+ * schedules the next as each one runs (a workload's next arrival), whose entry would
+ * otherwise be sifted through the heap once per event it makes. */
+sim_handle sim_queue_push_side(struct sim_queue *q, double time, sim_event_fn *fn, void *ctx,
+                               uint64_t arg);
 
 /* Take the next sequence number now, for an entry pushed later with sim_queue_push_seq: it
  * will order among equal times as if pushed now.  Whoever keeps it must be registered with
@@ -213,7 +226,7 @@ double sim_queue_peek_time(const struct sim_queue *q);
 
 static inline size_t sim_queue_size(const struct sim_queue *q)
 {
-    return q->size - q->vacant + q->far_count;
+    return q->size - q->vacant + q->far_count + q->side_live;
 }
 
 /* Renumber the pending sequence numbers (the heap's and the holders') 0..n-1 in their

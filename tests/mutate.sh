@@ -19,6 +19,7 @@ trap 'rm -rf "$SCRATCH"' EXIT
 MUTATIONS=(
 "engine-same-time-lifo|sim/queue.c|return ((unsigned __int128)ta << 64 \\| ka) < ((unsigned __int128)tb << 64 \\| kb);|return ((unsigned __int128)ta << 64 \\| ~ka) < ((unsigned __int128)tb << 64 \\| ~kb);"
 "far-bucket-settles-late|sim/queue.c|    while (q->far_count && (!q->size \|\| far_bucket(q, q->heap[0].tkey) > q->far_done)) {|    while (q->far_count && (!q->size \|\| far_bucket(q, q->heap[0].tkey) > q->far_done + 1)) {"
+"side-entry-always-first|sim/queue.c|    return q->side_live &&\n           (q->size == 0 \|\| before(|    return q->side_live &&\n           (q->size != 0 \|\| before("
 "far-bucket-takes-current-number|sim/queue.c|    if (a <= q->far_done \|\| a == FAR_NONE)|    if (a < q->far_done \|\| a == FAR_NONE)"
 "diurnal-gap-past-segment-kept|models/traffic/arrivals/arrivals_diurnal.c|                t = fmax(t, end);|                t = fmax(c, end);"
 "fcfs-becomes-lifo|models/compute/target.c|        rq->next = NULL;\n        if (t->qtail)\n            t->qtail->next = rq;\n        else\n            t->qhead = rq;\n        t->qtail = rq;|        rq->next = t->qhead;\n        t->qhead = rq;\n        if (!t->qtail)\n            t->qtail = rq;"

@@ -164,7 +164,7 @@ static void random_operations(size_t far_min)
     size_t ndead = 0;
     uint32_t nid = 0;
     double base = 0.0;
-    unsigned long pops = 0, removes = 0, retimes = 0, stales = 0, empty_pops = 0;
+    unsigned long pops = 0, removes = 0, retimes = 0, stales = 0, empty_pops = 0, sides = 0;
     check_reset();
 
     for (long op = 0; op < OPS; op++) {
@@ -174,7 +174,14 @@ static void random_operations(size_t far_min)
         if (u < p_push) {
             double t = random_time(r, base);
             uint32_t id = nid++;
-            h[id] = sim_queue_push(&q, t, nop_fn, NULL, id);
+            /* A quarter of pushes ask for the side position (taken when it is free): the
+             * order must not change (sim_queue_push_side). */
+            if (gsl_rng_uniform(r) < 0.25) {
+                sides += !q.side_live;
+                h[id] = sim_queue_push_side(&q, t, nop_fn, NULL, id);
+            } else {
+                h[id] = sim_queue_push(&q, t, nop_fn, NULL, id);
+            }
             CHECK(h[id] != 0);
             ref_push(&ref, t, id);
         } else if (u < p_push + 0.32) {
@@ -246,6 +253,8 @@ static void random_operations(size_t far_min)
     /* The mix really exercised every branch. */
     CU_ASSERT(pops > 200000 && removes > 50000 && retimes > 50000 && stales > 50000);
     CU_ASSERT(empty_pops > 0);
+    /* The side position was taken, and its entry popped, removed or retimed, many times. */
+    CU_ASSERT(sides > 5000 && q.side_pops > 1000);
     if (far_min < SIM_QUEUE_FAR_MIN)
         CU_ASSERT(q.far_calibrations > 100); /* the buckets came and went many times */
 
@@ -286,7 +295,10 @@ static void eng_schedule(struct eng *g)
         return;
     double t = random_time(g->r, sim_now(&g->sim));
     uint32_t id = g->nid++;
-    g->h[id] = sim_event_schedule(&g->sim, t, eng_fn, g, id);
+    if (id % 3 == 0)
+        g->h[id] = sim_event_schedule_next(&g->sim, t, eng_fn, g, id);
+    else
+        g->h[id] = sim_event_schedule(&g->sim, t, eng_fn, g, id);
     ref_push(&g->ref, t, id);
 }
 
@@ -364,6 +376,7 @@ static void random_engine_operations(size_t far_min)
     CHECK(sim_event_pending(&g->sim) == 0);
     check_report();
     CU_ASSERT(g->ops >= 1000000);
+    CU_ASSERT(g->sim.q.side_pops > 3000); /* the side held a third of the schedules */
     if (far_min < SIM_QUEUE_FAR_MIN)
         CU_ASSERT(g->sim.q.far_calibrations > 0);
     sim_event_fini(&g->sim);
@@ -721,18 +734,72 @@ static void test_exhausted_sequence_space_renumbers_without_reordering(void)
             CHECK(sim_queue_retime(&q, h[id], t));
             ref_retime(&ref, id, t);
         } else {
+            /* Some into the side position: renumbering must reach its entry too. */
             double t = (double)gsl_rng_uniform_int(r, 4);
-            h[nid] = sim_queue_push(&q, t, nop_fn, NULL, nid);
+            if (i % 3 == 1)
+                h[nid] = sim_queue_push_side(&q, t, nop_fn, NULL, nid);
+            else
+                h[nid] = sim_queue_push(&q, t, nop_fn, NULL, nid);
             ref_push(&ref, t, nid);
             nid++;
         }
     }
+    CU_ASSERT(q.side_live);
     CU_ASSERT(q.next_seq < seq_limit / 2); /* it did renumber */
     drain_and_compare(&q, &ref);
     check_report();
     sim_queue_fini(&q);
     ref_fini(&ref);
     gsl_rng_free(r);
+}
+
+/* ---- the side position ------------------------------------------------------------ */
+
+/* One entry waits beside the heap: taken only when free, counted in the size and the peek,
+ * ordered by (time, seq) against the heap's (ties in push order), and its handle works
+ * like any other. */
+static void test_side_position_keeps_the_order_of_a_plain_push(void)
+{
+    struct sim_queue q;
+    sim_queue_init(&q);
+    struct sim_queue_item it;
+    sim_handle a = sim_queue_push(&q, 2.0, nop_fn, NULL, 1);
+    sim_handle b = sim_queue_push_side(&q, 2.0, nop_fn, NULL, 2); /* ties after a */
+    CU_ASSERT(q.side_live);
+    sim_handle c = sim_queue_push_side(&q, 1.0, nop_fn, NULL, 3); /* side taken: heap */
+    CU_ASSERT(a && b && c);
+    CU_ASSERT_EQUAL(sim_queue_size(&q), 3);
+    CU_ASSERT_EQUAL(q.size, 2);
+    CU_ASSERT_DOUBLE_EQUAL(sim_queue_time_of(&q, b), 2.0, 0);
+    CU_ASSERT(sim_queue_is_pending(&q, b));
+    CU_ASSERT(sim_queue_pop(&q, &it) && it.arg == 3 && it.time == 1.0);
+    CU_ASSERT(sim_queue_pop(&q, &it) && it.arg == 1);
+    CU_ASSERT(sim_queue_pop(&q, &it) && it.arg == 2 && it.time == 2.0);
+    CU_ASSERT_EQUAL(q.side_pops, 1);
+    CU_ASSERT(!sim_queue_is_pending(&q, b)); /* fired: stale */
+    CU_ASSERT(!sim_queue_remove(&q, b));
+    CU_ASSERT(!sim_queue_pop(&q, &it));
+
+    /* Retimed, the side entry takes a new seq (after the heap's tie) and stays beside. */
+    sim_handle d = sim_queue_push_side(&q, 5.0, nop_fn, NULL, 4);
+    sim_queue_push(&q, 3.0, nop_fn, NULL, 5);
+    CU_ASSERT(sim_queue_peek_time(&q) == 3.0);
+    CU_ASSERT(sim_queue_retime(&q, d, 3.0));
+    CU_ASSERT(q.side_live);
+    CU_ASSERT(sim_queue_peek_time(&q) == 3.0);
+    CU_ASSERT(sim_queue_pop(&q, &it) && it.arg == 5);
+    CU_ASSERT(sim_queue_retime(&q, d, 0.5) && sim_queue_peek_time(&q) == 0.5);
+    /* Removed, it frees the side for the next. */
+    CU_ASSERT(sim_queue_remove(&q, d));
+    CU_ASSERT(!q.side_live && sim_queue_size(&q) == 0);
+    CU_ASSERT(isinf(sim_queue_peek_time(&q)));
+    sim_handle e = sim_queue_push_side(&q, 7.0, nop_fn, NULL, 6);
+    CU_ASSERT(q.side_live && sim_queue_is_pending(&q, e));
+    /* pop_due leaves a side entry that is not due. */
+    CU_ASSERT(!sim_queue_pop_due(&q, 6.5, &it));
+    CU_ASSERT(sim_queue_pop_due(&q, 7.0, &it) && it.arg == 6);
+    CU_ASSERT_EQUAL(q.side_pops, 2);
+    sim_queue_fini(&q);
 }
 
 /* ---- far buckets ------------------------------------------------------------------ */
@@ -1033,6 +1100,8 @@ static CU_TestInfo queue_tests[] = {
      test_far_buckets_jump_years_and_keep_huge_times_in_the_heap},
     {"far_buckets_stop_when_the_queue_shrinks", test_far_buckets_stop_when_the_queue_shrinks},
     {"renumber_keeps_the_order", test_renumber_keeps_the_order},
+    {"side_position_keeps_the_order_of_a_plain_push",
+     test_side_position_keeps_the_order_of_a_plain_push},
     {"exhausted_sequence_space_renumbers_without_reordering",
      test_exhausted_sequence_space_renumbers_without_reordering},
     CU_TEST_INFO_NULL,

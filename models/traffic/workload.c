@@ -398,7 +398,7 @@ static void on_arrival(struct sim *sim, void *ctx, uint64_t arg)
         send_attempt(wl, make_request(wl, NULL, this_demand, this_path));
     }
     if (isfinite(next))
-        sim_event_schedule(sim, next, on_arrival, wl, 0);
+        sim_event_schedule_next(sim, next, on_arrival, wl, 0);
 }
 
 void workload_start(struct workload *wl)
@@ -423,5 +423,5 @@ void workload_start(struct workload *wl)
     wl->ast_demand = demand;
     wl->ast_path = path;
     if (isfinite(first))
-        sim_event_schedule(&env->sim, first, on_arrival, wl, 0);
+        sim_event_schedule_next(&env->sim, first, on_arrival, wl, 0);
 }
