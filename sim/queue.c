@@ -435,10 +435,12 @@ static void far_calibrate(struct sim_queue *q)
         q->far_links[c].next = c + 1 < q->far_nchunks ? c + 1 : NO_CHUNK;
     q->far_free = q->far_nchunks ? 0 : NO_CHUNK;
     size_t n = q->size;
+    /* The decisions count the side entry, as if it were in the heap (it is pending). */
+    size_t all = n + q->side_live;
     uint32_t nb = 0;
     double inv_w = 0.0;
     uint64_t tmin = UINT64_MAX;
-    if (n > q->far_min) {
+    if (all > q->far_min) {
         /* The span to cover: from the earliest to the 99th percentile of a sample taken at
          * even steps through the array (deterministic, like everything here). */
         for (size_t i = 0; i < n; i++)
@@ -450,7 +452,7 @@ static void far_calibrate(struct sim_queue *q)
         qsort(sample, m, sizeof *sample, cmp_key);
         double span = sim_queue_tkey_time(sample[m * 99 / 100]) - sim_queue_tkey_time(tmin);
         nb = FAR_MIN_BUCKETS;
-        while (nb < SIM_QUEUE_FAR_MAX_BUCKETS && (size_t)nb * FAR_PER_BUCKET < n)
+        while (nb < SIM_QUEUE_FAR_MAX_BUCKETS && (size_t)nb * FAR_PER_BUCKET < all)
             nb *= 2;
         inv_w = (double)nb / span;
         if (!(span > 0.0) || !isfinite(inv_w))

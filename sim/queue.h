@@ -30,6 +30,10 @@
  *     10^6, and stays in the cache.  A bucket's entries sit in chunks of 32 from one pool,
  *     so memory follows the pending count, not each bucket's high-water mark.  Times too
  *     large to bucket (2^62 W and more, +inf) stay in the heap.
+ *   - side: one entry beside the heap, for an event source that keeps one event pending
+ *     and schedules the next from it (sim_queue_push_side; a workload's arrivals): a pop
+ *     takes it when it is before the heap's minimum by (time, seq), so the order is that
+ *     of a plain push and only the heap's sift is saved.
  * A pop leaves the root vacant when entries remain (`vacant`); the next push sifts its entry
  * down from the root (a handler usually schedules one), any other operation first moves
  * the last entry there and sifts it down, as a plain pop would have.
