@@ -573,8 +573,9 @@ static inline uint64_t take_seq(struct sim_queue *q)
     return q->next_seq++;
 }
 
-sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, void *ctx,
-                          uint64_t arg)
+/* A slot for a new event at time (checked) running fn(ctx, arg). */
+static inline uint32_t slot_new(struct sim_queue *q, double time, sim_event_fn *fn, void *ctx,
+                                uint64_t arg)
 {
     ELB_ASSERT(fn != NULL);
     ELB_ASSERT(time >= 0.0); /* also false for NaN */
@@ -583,6 +584,13 @@ sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, vo
     sl->fn = fn;
     sl->ctx = ctx;
     sl->arg = arg;
+    return s;
+}
+
+sim_handle sim_queue_push(struct sim_queue *q, double time, sim_event_fn *fn, void *ctx,
+                          uint64_t arg)
+{
+    uint32_t s = slot_new(q, time, fn, ctx, arg);
     uint64_t k = take_seq(q) << SIM_QUEUE_SLOT_BITS | s; /* (a renumbering fills the root) */
     place(q, sim_queue_tkey(time), k);
     after_push(q);
@@ -594,14 +602,8 @@ sim_handle sim_queue_push_side(struct sim_queue *q, double time, sim_event_fn *f
 {
     if (q->side_live)
         return sim_queue_push(q, time, fn, ctx, arg);
-    ELB_ASSERT(fn != NULL);
-    ELB_ASSERT(time >= 0.0); /* also false for NaN */
-    uint32_t s = slot_alloc(q);
-    struct sim_queue_slot *sl = &q->slots[s];
-    sl->fn = fn;
-    sl->ctx = ctx;
-    sl->arg = arg;
-    sl->pos = SIM_QUEUE_SIDE;
+    uint32_t s = slot_new(q, time, fn, ctx, arg);
+    q->slots[s].pos = SIM_QUEUE_SIDE;
     q->side.key = take_seq(q) << SIM_QUEUE_SLOT_BITS | s;
     q->side.tkey = sim_queue_tkey(time);
     q->side_live = true;
@@ -617,14 +619,8 @@ uint64_t sim_queue_reserve_seq(struct sim_queue *q)
 sim_handle sim_queue_push_seq(struct sim_queue *q, double time, uint64_t seq, sim_event_fn *fn,
                               void *ctx, uint64_t arg)
 {
-    ELB_ASSERT(fn != NULL);
-    ELB_ASSERT(time >= 0.0); /* also false for NaN */
     ELB_ASSERT(seq < q->next_seq);
-    uint32_t s = slot_alloc(q);
-    struct sim_queue_slot *sl = &q->slots[s];
-    sl->fn = fn;
-    sl->ctx = ctx;
-    sl->arg = arg;
+    uint32_t s = slot_new(q, time, fn, ctx, arg);
     place(q, sim_queue_tkey(time), seq << SIM_QUEUE_SLOT_BITS | s);
     after_push(q);
     return handle_of(q, s);
