@@ -324,7 +324,7 @@ static void diurnal_counts_per_hour_match_the_integral(void)
 /* The envelope's integral over a period, summed in the model's order. */
 static double diurnal_envelope_integral(const struct arrivals *a)
 {
-    double lo = NAN, hi = NAN, w = NAN, env = 0;
+    double lo = (double)NAN, hi = (double)NAN, w = (double)NAN, env = 0;
     for (uint64_t k = 0; k < 2048; k++) {
         CU_ASSERT_FATAL(arrivals_diurnal_segment(a, k, &lo, &hi, &w));
         env += hi * w;
@@ -341,7 +341,7 @@ static double diurnal_reference_next(const struct arrivals *a, gsl_rng *r, doubl
                                      double lmax, double env)
 {
     const double table_end = 1e9;
-    double t = now, e = arrivals_exp1(r), lo = NAN, hi = NAN, w = NAN;
+    double t = now, e = arrivals_exp1(r), lo = (double)NAN, hi = (double)NAN, w = (double)NAN;
     if (t < table_end) {
         CU_ASSERT_FATAL(arrivals_diurnal_segment(a, 0, &lo, &hi, &w));
         double per_s = 2048 / (2048 * w); /* segments per second, rounded as the model's */
@@ -471,7 +471,7 @@ static void diurnal_envelope_holds_the_rate_closely(void)
     for (size_t k = 0; k < sizeof specs / sizeof *specs; k++) {
         struct arrivals *a = parse(specs[k]);
         unsigned long outside = 0;
-        double lo = NAN, hi = NAN, w = NAN, env = 0;
+        double lo = (double)NAN, hi = (double)NAN, w = (double)NAN, env = 0;
         for (uint64_t n = 0; n < 2048; n++) {
             CU_ASSERT_FATAL(arrivals_diurnal_segment(a, n, &lo, &hi, &w));
             env += hi * w;
@@ -493,7 +493,7 @@ static void diurnal_envelope_holds_the_rate_closely(void)
         arrivals_free(a);
     }
     struct arrivals *a = parse("diurnal(file=arrivals_diurnal_rates.csv)");
-    double lo = NAN, hi = NAN, w = NAN;
+    double lo = (double)NAN, hi = (double)NAN, w = (double)NAN;
     CU_ASSERT_FALSE(arrivals_diurnal_segment(a, 0, &lo, &hi, &w));
     arrivals_free(a);
 }

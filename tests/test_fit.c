@@ -31,7 +31,7 @@ static double *draw(const char *name, int lognormal, double a, double b)
 
 static void test_lognormal_ml(void)
 {
-    double mu0 = log(0.030), s0 = 0.7, mu = NAN, s = NAN;
+    double mu0 = log(0.030), s0 = 0.7, mu = (double)NAN, s = (double)NAN;
     double *x = draw("fit.lognormal", 1, mu0, s0);
     CU_ASSERT_EQUAL_FATAL(fit_lognormal(x, N, &mu, &s), 0);
     /* standard errors sigma/sqrt(n) and sigma/sqrt(2n); 4 of them */
