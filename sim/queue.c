@@ -664,19 +664,26 @@ static inline void remove_at(struct sim_queue *q, size_t i)
 /* Hand out the earliest entry; the queue is not empty and its root not vacant.  The root
  * is left vacant for the next push (an event's handler usually schedules one) unless it
  * was the last entry. */
-static inline void pop_top(struct sim_queue *q, struct sim_queue_item *out)
+/* Hand out entry e (taken out of its place by the caller) and free its slot. */
+static inline void hand_out(struct sim_queue *q, const struct sim_queue_entry *e,
+                            struct sim_queue_item *out)
 {
-    uint32_t s = slot_of(q->heap[0].key);
-    struct sim_queue_slot *sl = &q->slots[s];
-    out->time = sim_queue_tkey_time(q->heap[0].tkey);
+    uint32_t s = slot_of(e->key);
+    const struct sim_queue_slot *sl = &q->slots[s];
+    out->time = sim_queue_tkey_time(e->tkey);
     out->fn = sl->fn;
     out->ctx = sl->ctx;
     out->arg = sl->arg;
+    slot_free(q, s);
+}
+
+static inline void pop_top(struct sim_queue *q, struct sim_queue_item *out)
+{
+    hand_out(q, &q->heap[0], out);
     if (q->size == 1)
         q->size = 0;
     else
         q->vacant = true;
-    slot_free(q, s);
 }
 
 /* Is the side entry the earliest?  (The heap's root is filled and its minimum the heap's and
@@ -687,18 +694,11 @@ static inline bool side_first(const struct sim_queue *q)
            (q->size == 0 || before(q->side.tkey, q->side.key, q->heap[0].tkey, q->heap[0].key));
 }
 
-/* Hand out the side entry. */
 static inline void pop_side(struct sim_queue *q, struct sim_queue_item *out)
 {
-    uint32_t s = slot_of(q->side.key);
-    struct sim_queue_slot *sl = &q->slots[s];
-    out->time = sim_queue_tkey_time(q->side.tkey);
-    out->fn = sl->fn;
-    out->ctx = sl->ctx;
-    out->arg = sl->arg;
+    hand_out(q, &q->side, out);
     q->side_live = false;
     q->side_pops++;
-    slot_free(q, s);
 }
 
 bool sim_queue_pop(struct sim_queue *q, struct sim_queue_item *out)
@@ -718,15 +718,16 @@ bool sim_queue_pop_due(struct sim_queue *q, double t_end, struct sim_queue_item 
     before_pop(q);
     /* Keys compare like the times (no conversion back for an entry not due); a t_end below
      * zero, which the key map does not cover, has nothing due. */
-    if (side_first(q)) {
-        if (!(t_end >= 0.0) || q->side.tkey > sim_queue_tkey(t_end))
-            return false;
-        pop_side(q, out);
-        return true;
-    }
-    if (q->size == 0 || !(t_end >= 0.0) || q->heap[0].tkey > sim_queue_tkey(t_end))
+    bool side = side_first(q);
+    if (!side && q->size == 0)
         return false;
-    pop_top(q, out);
+    uint64_t t = side ? q->side.tkey : q->heap[0].tkey;
+    if (!(t_end >= 0.0) || t > sim_queue_tkey(t_end))
+        return false;
+    if (side)
+        pop_side(q, out);
+    else
+        pop_top(q, out);
     return true;
 }
 
@@ -838,13 +839,15 @@ static void seq_assign(uint64_t *seq, void *arg)
     *seq = seq_rank(arg, *seq);
 }
 
-static void far_collect(struct sim_queue_entry *e, void *arg)
+/* An entry's sequence number into the set (renumbering; heap, buckets and side alike). */
+static void entry_collect(struct sim_queue_entry *e, void *arg)
 {
     uint64_t seq = e->key >> SIM_QUEUE_SLOT_BITS;
     seq_collect(&seq, arg);
 }
 
-static void far_assign(struct sim_queue_entry *e, void *arg)
+/* An entry's sequence number replaced by its rank in the set. */
+static void entry_assign(struct sim_queue_entry *e, void *arg)
 {
     e->key = seq_rank(arg, e->key >> SIM_QUEUE_SLOT_BITS) << SIM_QUEUE_SLOT_BITS | slot_of(e->key);
 }
@@ -856,15 +859,11 @@ void sim_queue_renumber(struct sim_queue *q)
      * rank.  Relative order is unchanged, so the heap stays valid. */
     fill_vacant(q);
     struct seq_set set = {0};
-    for (size_t i = 0; i < q->size; i++) {
-        uint64_t seq = q->heap[i].key >> SIM_QUEUE_SLOT_BITS;
-        seq_collect(&seq, &set);
-    }
-    far_visit(q, far_collect, &set);
-    if (q->side_live) {
-        uint64_t seq = q->side.key >> SIM_QUEUE_SLOT_BITS;
-        seq_collect(&seq, &set);
-    }
+    for (size_t i = 0; i < q->size; i++)
+        entry_collect(&q->heap[i], &set);
+    far_visit(q, entry_collect, &set);
+    if (q->side_live)
+        entry_collect(&q->side, &set);
     for (uint32_t h = 0; h < q->nholders; h++)
         q->holders[h].visit(q->holders[h].ctx, seq_collect, &set);
     qsort(set.v, set.n, sizeof *set.v, cmp_key);
@@ -873,14 +872,11 @@ void sim_queue_renumber(struct sim_queue *q)
         if (d == 0 || set.v[i] != set.v[d - 1])
             set.v[d++] = set.v[i];
     set.n = d;
-    for (size_t i = 0; i < q->size; i++) {
-        uint64_t k = q->heap[i].key;
-        q->heap[i].key = seq_rank(&set, k >> SIM_QUEUE_SLOT_BITS) << SIM_QUEUE_SLOT_BITS |
-                         slot_of(k);
-    }
-    far_visit(q, far_assign, &set);
+    for (size_t i = 0; i < q->size; i++)
+        entry_assign(&q->heap[i], &set);
+    far_visit(q, entry_assign, &set);
     if (q->side_live)
-        far_assign(&q->side, &set);
+        entry_assign(&q->side, &set);
     for (uint32_t h = 0; h < q->nholders; h++)
         q->holders[h].visit(q->holders[h].ctx, seq_assign, &set);
     q->next_seq = set.n;
