@@ -7,7 +7,7 @@
  * with demand=target_processing_time its target_processing_time is its demand (an entry
  * with -1, never dispatched, keeps the workload's demand).  Entries are sorted by request
  * creation time (the files of several LB nodes overlap, and AWS writes each entry when it
- * answered).  Time 0 of the run is start= (ISO 8601), or the first entry's time
+ * answered), those of the same microsecond by path and demand.  Time 0 of the run is start= (ISO 8601), or the first entry's time
  * (start=first, the default); entries before start are dropped.  Malformed lines (see
  * models/traffic/alb_log.h) are skipped and counted; the first few are reported with their
  * file:line; more than max_bad of the lines (a fraction, default 0.001) is an error.  The
@@ -94,9 +94,13 @@ static void alb_free(void *priv)
     free(tr);
 }
 
-/* Sort entries by creation time (ties: read order, so the order is the same every run). */
+/* Sort entries by creation time; entries of the same microsecond by path, then demand (no
+ * demand last), so that the order of the lines, or of the files of several LB nodes,
+ * does not change the replay; entries equal in all three are alike, taken in read order. */
 struct sort_key {
     double t;
+    const char *path;
+    float demand;
     size_t i;
 };
 
@@ -105,6 +109,14 @@ static int cmp_key(const void *a, const void *b)
     const struct sort_key *x = a, *y = b;
     if (x->t != y->t)
         return x->t < y->t ? -1 : 1;
+    int c = strcmp(x->path, y->path);
+    if (c)
+        return c;
+    bool xn = isnan(x->demand), yn = isnan(y->demand);
+    if (xn != yn)
+        return xn ? 1 : -1;
+    if (!xn && x->demand != y->demand)
+        return x->demand < y->demand ? -1 : 1;
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
@@ -183,7 +195,8 @@ static int alb_parse(const struct arrivals_parse *p, void **priv)
     if (rc == 0) {
         struct sort_key *k = xmalloc(tr->n * sizeof *k);
         for (size_t i = 0; i < tr->n; i++)
-            k[i] = (struct sort_key){ld.creation[i], i};
+            k[i] = (struct sort_key){ld.creation[i], tr->paths[tr->e[i].path], tr->e[i].demand,
+                                     i};
         qsort(k, tr->n, sizeof *k, cmp_key);
         if (!strcmp(tr->start_text, "first"))
             tr->start_unix = k[0].t;
