@@ -27,9 +27,23 @@ uint64_t sim_rng_mix(uint64_t run_seed, const char *name)
     return sim_rng_splitmix64(&x);
 }
 
+extern inline uint32_t sim_rng_taus_next(struct sim_rng_taus_state *s);
 extern inline double sim_rng_uniform(gsl_rng *r);
 extern inline double sim_rng_uniform_pos(gsl_rng *r);
+extern inline double sim_rng_exp1(gsl_rng *r);
 extern inline double sim_rng_exponential(gsl_rng *r, double mean);
+
+double sim_rng_exp1_edge(gsl_rng *r, unsigned layer, double x)
+{
+    if (layer == 0) /* the base strip beyond r: r plus a fresh exponential */
+        return sim_rng_zig_r - log1p(-sim_rng_uniform(r));
+    /* A wedge: a point of the layer's rectangle under the density is kept, one above it
+     * is thrown away and a new draw made (about 1 in 90 draws). */
+    const double *f = sim_rng_zig_f;
+    if (f[layer] + sim_rng_uniform(r) * (f[layer - 1] - f[layer]) < exp(-x))
+        return x;
+    return sim_rng_exp1(r);
+}
 
 static void seed_state(gsl_rng *r, uint64_t x)
 {

@@ -49,31 +49,70 @@ struct sim_rng_taus_state {
  * written out here.  GSL reaches its generator through a function pointer in the shared
  * library; a request draws seven or eight uniforms, and those calls were about 8 % of a
  * run (perf, e2e_asg_diurnal).  A stream of another type (tests use mt19937) goes
- * through GSL.  Same arithmetic as gsl/rng/taus.c (taus_get, taus_get_double) and, for
- * the exponential, GSL 2.7's exponential.c (older GSLs used -mean log(uniform_pos));
- * tests/test_rng.c compares 10^6 draws of each with GSL's, so a build against another
- * GSL that differs fails there.
+ * through GSL.  Same arithmetic as gsl/rng/taus.c (taus_get, taus_get_double);
+ * tests/test_rng.c compares 10^6 draws with GSL's, so a build against another GSL that
+ * differs fails there.
  */
 inline double sim_rng_uniform(gsl_rng *r);
 /* The same as gsl_rng_uniform_pos: a uniform on (0, 1), 0 redrawn. */
 inline double sim_rng_uniform_pos(gsl_rng *r);
-/* The same double as gsl_ran_exponential(r, mean): -mean log1p(-u). */
+
+/*
+ * One exponential draw of mean 1, by the ziggurat (Marsaglia and Tsang, "The Ziggurat
+ * Method for Generating Random Variables", J. Statistical Software 5(8), 2000): 256
+ * layers of equal area, with 53-bit positions as NumPy's Generator.standard_exponential
+ * takes them.  Two taus2 outputs make 64 bits: bits 3-10 pick the layer, bits 11-63 the
+ * position in it; 97.8 % of draws end there, with one multiplication.  The rest fall in
+ * a layer's wedge (one more uniform and an exp: kept if under the density, 1.1 % of all
+ * draws are not and are drawn again) or in the base strip beyond r = 7.697, the tail,
+ * which is r - log1p(-u), since the exponential forgets its past.  The method is exact: the density is e^-x to the precision of the tables
+ * (tools/rng_zig.py, 60 digits rounded once; tests/test_rng.c checks them and the draws).
+ *
+ * Why not GSL's gsl_ran_exponential (-log1p(-u), one uniform, which elbsim used before):
+ * log1p and the arrival gap's log were 10 % of a busy run (perf, e2e_asg_diurnal), the
+ * ziggurat is 3-4 times cheaper per draw, and its draws have 53 bits where an inverted
+ * 32-bit uniform stops at 22.2 means.  GSL itself draws normals this way
+ * (gsl_ran_gaussian_ziggurat, which elbsim's normal demands use).  What it gives up: one
+ * draw is no longer one uniform turned through the quantile, so an exponential and,
+ * say, a lognormal demand of the same stream are not monotone twins of each other.
+ * Common random numbers are unaffected: every component draws from its own stream.
+ *
+ * A stream of another type than taus2 gets GSL's gsl_ran_exponential(r, 1).
+ */
+inline double sim_rng_exp1(gsl_rng *r);
+/* An exponential draw of the given mean: mean * sim_rng_exp1(r). */
 inline double sim_rng_exponential(gsl_rng *r, double mean);
+
+#define SIM_RNG_ZIG_LAYERS 256
+extern const double sim_rng_zig_r; /* where the base strip's tail begins */
+extern const uint64_t sim_rng_zig_k[SIM_RNG_ZIG_LAYERS];
+extern const double sim_rng_zig_w[SIM_RNG_ZIG_LAYERS];
+extern const double sim_rng_zig_f[SIM_RNG_ZIG_LAYERS];
+/* The ziggurat's rare cases (a wedge or the tail), out of line: layer and x as the
+ * position gave them. */
+double sim_rng_exp1_edge(gsl_rng *r, unsigned layer, double x);
+
+/* taus2's next 32-bit output (gsl/rng/taus.c, taus_get). */
+inline uint32_t sim_rng_taus_next(struct sim_rng_taus_state *s);
 
 /* Every declaration says `inline` (C11 6.7.4p7): these are inline definitions, and rng.c
  * holds the external ones. */
-inline double sim_rng_uniform(gsl_rng *r)
+inline uint32_t sim_rng_taus_next(struct sim_rng_taus_state *s)
 {
-    if (r->type != gsl_rng_taus2)
-        return gsl_rng_uniform(r);
-    struct sim_rng_taus_state *s = r->state;
 #define SIM_TAUS(x, a, b, c, d)                                                            \
     ((((x) & (c)) << (d)) & 0xffffffffUL) ^ (((((x) << (a)) & 0xffffffffUL) ^ (x)) >> (b))
     s->s1 = SIM_TAUS(s->s1, 13, 19, 4294967294UL, 12);
     s->s2 = SIM_TAUS(s->s2, 2, 25, 4294967288UL, 4);
     s->s3 = SIM_TAUS(s->s3, 3, 11, 4294967280UL, 17);
 #undef SIM_TAUS
-    return (double)(s->s1 ^ s->s2 ^ s->s3) / 4294967296.0;
+    return (uint32_t)(s->s1 ^ s->s2 ^ s->s3);
+}
+
+inline double sim_rng_uniform(gsl_rng *r)
+{
+    if (r->type != gsl_rng_taus2)
+        return gsl_rng_uniform(r);
+    return (double)sim_rng_taus_next(r->state) / 4294967296.0;
 }
 
 inline double sim_rng_uniform_pos(gsl_rng *r)
@@ -85,9 +124,24 @@ inline double sim_rng_uniform_pos(gsl_rng *r)
     return x;
 }
 
+inline double sim_rng_exp1(gsl_rng *r)
+{
+    if (r->type != gsl_rng_taus2)
+        return -log1p(-gsl_rng_uniform(r));
+    struct sim_rng_taus_state *s = r->state;
+    uint64_t hi = sim_rng_taus_next(s);
+    uint64_t bits = hi << 32 | sim_rng_taus_next(s);
+    unsigned layer = (unsigned)(bits >> 3) & (SIM_RNG_ZIG_LAYERS - 1);
+    uint64_t pos = bits >> 11;
+    double x = (double)pos * sim_rng_zig_w[layer];
+    if (pos < sim_rng_zig_k[layer])
+        return x;
+    return sim_rng_exp1_edge(r, layer, x);
+}
+
 inline double sim_rng_exponential(gsl_rng *r, double mean)
 {
-    return -mean * log1p(-sim_rng_uniform(r));
+    return mean * sim_rng_exp1(r);
 }
 
 /* A new stream for (run_seed, name).  Caller frees with gsl_rng_free. */

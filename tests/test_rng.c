@@ -3,7 +3,9 @@
  * seeded by values that never change between runs, machines or releases.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -159,9 +161,9 @@ static void test_small_streams_repeat_by_seed_and_differ_across_seeds(void)
     CU_ASSERT(same_ac < 3);
 }
 
-/* sim_rng_uniform, _pos and sim_rng_exponential give GSL's very doubles: 10^6 of each from
- * twin streams (named and small), mixed so that every one follows the others; a stream of
- * another type (mt19937) goes through GSL. */
+/* sim_rng_uniform and _pos give GSL's very doubles: 10^6 of each from twin streams (named
+ * and small), mixed with exponential draws so that every kind follows the others; a
+ * stream of another type (mt19937) goes through GSL, its exponential too. */
 static void test_inline_draws_are_gsl_draws(void)
 {
     gsl_rng *a = sim_rng_new(5, "test/inline"), *b = sim_rng_new(5, "test/inline");
@@ -176,7 +178,10 @@ static void test_inline_draws_are_gsl_draws(void)
         for (int i = 0; i < 1000000; i++) {
             differ += sim_rng_uniform(x) != gsl_rng_uniform(y);
             differ += sim_rng_uniform_pos(x) != gsl_rng_uniform_pos(y);
-            differ += sim_rng_exponential(x, 0.02) != gsl_ran_exponential(y, 0.02);
+            if (p == 2)
+                differ += sim_rng_exponential(x, 0.02) != gsl_ran_exponential(y, 0.02);
+            else
+                differ += sim_rng_exponential(x, 0.02) != 0.02 * sim_rng_exp1(y);
         }
         differ += gsl_rng_get(x) != gsl_rng_get(y); /* still in step */
     }
@@ -185,6 +190,102 @@ static void test_inline_draws_are_gsl_draws(void)
     gsl_rng_free(b);
     gsl_rng_free(ma);
     gsl_rng_free(mb);
+}
+
+/* The ziggurat's tables (sim/rng_zig.c, written by tools/rng_zig.py) hold what the method
+ * needs, recomputed here in long double: every layer and the base strip with its tail
+ * have the same area v = (r + 1) e^-r, the top layer closes at x = 0, f is e^-x at each
+ * layer's edge, and k is the part of each layer wholly under the density. */
+static void test_ziggurat_tables_have_layers_of_equal_area(void)
+{
+    const long double two53 = 9007199254740992.0L;
+    const double *w = sim_rng_zig_w, *f = sim_rng_zig_f;
+    const uint64_t *k = sim_rng_zig_k;
+    long double r = sim_rng_zig_r, v = (r + 1) * expl(-r);
+    CU_ASSERT(fabsl(v - 3.9496598225815571993e-3L) < 1e-17L); /* Marsaglia and Tsang's */
+    CU_ASSERT_EQUAL((long double)w[SIM_RNG_ZIG_LAYERS - 1] * two53, r);
+    long double q = v / expl(-r); /* the base strip's width with its tail */
+    CU_ASSERT(fabsl((long double)w[0] * two53 / q - 1) < 1e-15L);
+    CU_ASSERT(fabsl((long double)k[0] - floorl(two53 * r / q)) <= 1);
+    CU_ASSERT_EQUAL(f[0], 1.0);
+    CU_ASSERT_EQUAL(k[1], 0);
+    int bad_area = 0, bad_f = 0, bad_k = 0, not_rising = 0;
+    for (int i = 1; i < SIM_RNG_ZIG_LAYERS; i++) {
+        long double x = (long double)w[i] * two53, below = (long double)w[i - 1] * two53;
+        long double area = x * ((long double)f[i - 1] - f[i]);
+        bad_area += fabsl(area / v - 1) > 1e-11L;
+        /* x itself is rounded (half an ulp), which moves e^-x by x half-ulps more. */
+        bad_f += fabsl(f[i] / expl(-x) - 1) > (1 + x) * 1.2e-16L;
+        if (i >= 2) {
+            bad_k += fabsl((long double)k[i] - floorl(two53 * below / x)) > 3;
+            not_rising += !(w[i] > w[i - 1]);
+        }
+    }
+    CU_ASSERT_EQUAL(bad_area, 0);
+    CU_ASSERT_EQUAL(bad_f, 0);
+    CU_ASSERT_EQUAL(bad_k, 0);
+    CU_ASSERT_EQUAL(not_rising, 0);
+}
+
+/* 10^7 draws of sim_rng_exp1 against the exponential's CDF: a chi-square over 1000
+ * equiprobable bins and the largest gap between the empirical and the exact CDF at their
+ * edges (Kolmogorov-Smirnov on the grid), each against its 10^-3 critical value; the
+ * mean, the share beyond the tail's start r and the mean excess beyond it within four
+ * standard errors.  A wedge always kept (1.1 % of the mass too much) fails the first
+ * three; a table row 3 % off passes them and fails the tables' test above. */
+static void test_exponential_draws_follow_the_density(void)
+{
+    enum { BINS = 1000 };
+    const long n = 10000000;
+    gsl_rng *g = sim_rng_new(11, "test/ziggurat");
+    long *count = calloc(BINS, sizeof *count);
+    double sum = 0, excess = 0, r = sim_rng_zig_r;
+    long beyond = 0, zero = 0;
+    for (long i = 0; i < n; i++) {
+        double x = sim_rng_exp1(g);
+        sum += x;
+        zero += x <= 0;
+        if (x > r) {
+            beyond++;
+            excess += x - r;
+        }
+        int b = (int)(-expm1(-x) * BINS);
+        count[b < BINS ? b : BINS - 1]++;
+    }
+    double chi2 = 0, e = (double)n / BINS, ks = 0;
+    long cum = 0;
+    for (int b = 0; b < BINS; b++) {
+        chi2 += (count[b] - e) * (count[b] - e) / e;
+        cum += count[b];
+        ks = fmax(ks, fabs((double)cum / (double)n - (b + 1.0) / BINS));
+    }
+    CU_ASSERT(chi2 < gsl_cdf_chisq_Qinv(1e-3, BINS - 1));
+    CU_ASSERT(ks * sqrt((double)n) < 1.95); /* Kolmogorov's 10^-3 point */
+    CU_ASSERT(fabs(sum / (double)n - 1) < 4 / sqrt((double)n));
+    double p = exp(-r), sd = sqrt((double)n * p * (1 - p));
+    CU_ASSERT(fabs((double)beyond - (double)n * p) < 4 * sd);
+    CU_ASSERT(fabs(excess / (double)beyond - 1) < 4 / sqrt((double)beyond));
+    CU_ASSERT_EQUAL(zero < 3, 1); /* a zero needs a 53-bit position of 0 */
+    free(count);
+    gsl_rng_free(g);
+}
+
+/* The draws' bits do not change between runs, machines or releases: 10^6 draws of a named
+ * stream hash (FNV-1a of their bits) to the value they had when the ziggurat was written.
+ * The wedges and the tail call exp and log1p, so a libm that rounds differently shows
+ * here. */
+static void test_exponential_draws_are_stable(void)
+{
+    gsl_rng *g = sim_rng_new(7, "test/ziggurat/stable");
+    uint64_t h = 14695981039346656037u;
+    for (int i = 0; i < 1000000; i++) {
+        double x = sim_rng_exp1(g);
+        uint64_t bits;
+        memcpy(&bits, &x, sizeof bits);
+        h = (h ^ bits) * 1099511628211u;
+    }
+    CU_ASSERT_EQUAL(h, 0xdd6a1decea63f11u);
+    gsl_rng_free(g);
 }
 
 static CU_TestInfo rng_tests[] = {
@@ -198,6 +299,9 @@ static CU_TestInfo rng_tests[] = {
     {"small_streams_repeat_by_seed_and_differ_across_seeds",
      test_small_streams_repeat_by_seed_and_differ_across_seeds},
     {"inline_draws_are_gsl_draws", test_inline_draws_are_gsl_draws},
+    {"ziggurat_tables_have_layers_of_equal_area", test_ziggurat_tables_have_layers_of_equal_area},
+    {"exponential_draws_follow_the_density", test_exponential_draws_follow_the_density},
+    {"exponential_draws_are_stable", test_exponential_draws_are_stable},
     CU_TEST_INFO_NULL,
 };
 

@@ -274,8 +274,12 @@ void arrivals_fmt(double v, enum sim_unit unit, char *buf, size_t n)
 
 double arrivals_exp1(gsl_rng *r)
 {
-    /* uniform_pos excludes 0, so the draw is finite and > 0. */
-    return -log(sim_rng_uniform_pos(r));
+    /* > 0: a zero (one draw in 2^53 or so) is drawn again. */
+    double e;
+    do
+        e = sim_rng_exp1(r);
+    while (e == 0);
+    return e;
 }
 
 double arrivals_after(double now, double t)
