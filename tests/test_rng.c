@@ -201,7 +201,7 @@ static void test_ziggurat_tables_have_layers_of_equal_area(void)
     const long double two53 = 9007199254740992.0L;
     const double *w = sim_rng_zig_w, *f = sim_rng_zig_f;
     const uint64_t *k = sim_rng_zig_k;
-    long double r = sim_rng_zig_r, v = (r + 1) * expl(-r);
+    long double r = (long double)sim_rng_zig_r, v = (r + 1) * expl(-r);
     CU_ASSERT(fabsl(v - 3.9496598225815571993e-3L) < 1e-17L); /* Marsaglia and Tsang's */
     CU_ASSERT_EQUAL((long double)w[SIM_RNG_ZIG_LAYERS - 1] * two53, r);
     long double q = v / expl(-r); /* the base strip's width with its tail */
@@ -212,10 +212,10 @@ static void test_ziggurat_tables_have_layers_of_equal_area(void)
     int bad_area = 0, bad_f = 0, bad_k = 0, not_rising = 0;
     for (int i = 1; i < SIM_RNG_ZIG_LAYERS; i++) {
         long double x = (long double)w[i] * two53, below = (long double)w[i - 1] * two53;
-        long double area = x * ((long double)f[i - 1] - f[i]);
+        long double area = x * ((long double)f[i - 1] - (long double)f[i]);
         bad_area += fabsl(area / v - 1) > 1e-11L;
         /* x itself is rounded (half an ulp), which moves e^-x by x half-ulps more. */
-        bad_f += fabsl(f[i] / expl(-x) - 1) > (1 + x) * 1.2e-16L;
+        bad_f += fabsl((long double)f[i] / expl(-x) - 1) > (1 + x) * 1.2e-16L;
         if (i >= 2) {
             bad_k += fabsl((long double)k[i] - floorl(two53 * below / x)) > 3;
             not_rising += !(w[i] > w[i - 1]);
