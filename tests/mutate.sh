@@ -33,6 +33,7 @@ MUTATIONS=(
 "simple-cooldown-a-minute-short|models/scaling/policy/scaling_simple.c|    if (now_s < g->cooldown_until_s) {|    if (now_s < g->cooldown_until_s - 60) {"
 "scheduled-ignores-min|models/scaling/policy/scaling_scheduled.c|    int mn = p->new_min >= 0 ? p->new_min : g->min;|    int mn = g->min;"
 "exp-mean-5pct-high|sim/dist.h|        return sim_rng_exponential(r, d->u.exp.mean);|        return sim_rng_exponential(r, 1.05 * d->u.exp.mean);"
+"ziggurat-wedge-always-kept|sim/rng.c|    if (f[layer] + sim_rng_uniform(r) * (f[layer - 1] - f[layer]) < exp(-x))|    if (f[layer] + sim_rng_uniform(r) * (f[layer - 1] - f[layer]) < 2 * exp(-x))"
 "lognormal-sigma-10pct-low|sim/dist.h|        return gsl_ran_lognormal(r, d->u.lognormal.mu, d->u.lognormal.sigma);|        return gsl_ran_lognormal(r, d->u.lognormal.mu, 0.9 * d->u.lognormal.sigma);"
 "slow-start-squared-ramp|models/elb/target_group.c|            acc += (f < 0 ? 0 : f > 1 ? 1 : f) / all;|            acc += (f < 0 ? 0 : f > 1 ? 1 : f * f) / all;"
 "healthy-threshold-plus-one|models/elb/target_group.c|m->passes >= g->hc.healthy)|m->passes >= g->hc.healthy + 1)"
