@@ -7,8 +7,9 @@
  * with demand=target_processing_time its target_processing_time is its demand (an entry
  * with -1, never dispatched, keeps the workload's demand).  Entries are sorted by request
  * creation time (the files of several LB nodes overlap, and AWS writes each entry when it
- * answered), those of the same microsecond by path and demand.  Time 0 of the run is start= (ISO 8601), or the first entry's time
- * (start=first, the default); entries before start are dropped.  Malformed lines (see
+ * answered), those of the same microsecond by path and demand.  Time 0 of the run is
+ * start= (ISO 8601), or the first entry's time (start=first, the default); entries
+ * before start are dropped.  Malformed lines (see
  * models/traffic/alb_log.h) are skipped and counted; the first few are reported with their
  * file:line; more than max_bad of the lines (a fraction, default 0.001) is an error.  The
  * whole log is held in memory: 16 bytes per entry plus the distinct paths. */
