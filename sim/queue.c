@@ -661,9 +661,6 @@ static inline void remove_at(struct sim_queue *q, size_t i)
     move_to(q, i, t, k);
 }
 
-/* Hand out the earliest entry; the queue is not empty and its root not vacant.  The root
- * is left vacant for the next push (an event's handler usually schedules one) unless it
- * was the last entry. */
 /* Hand out entry e (taken out of its place by the caller) and free its slot. */
 static inline void hand_out(struct sim_queue *q, const struct sim_queue_entry *e,
                             struct sim_queue_item *out)
@@ -677,6 +674,9 @@ static inline void hand_out(struct sim_queue *q, const struct sim_queue_entry *e
     slot_free(q, s);
 }
 
+/* Hand out the earliest entry; the queue is not empty and its root not vacant.  The root
+ * is left vacant for the next push (an event's handler usually schedules one) unless it
+ * was the last entry. */
 static inline void pop_top(struct sim_queue *q, struct sim_queue_item *out)
 {
     hand_out(q, &q->heap[0], out);
