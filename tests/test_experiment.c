@@ -1053,13 +1053,21 @@ static void binomial_band(int n, double level, int *lo, int *hi)
         (*hi)--;
 }
 
-/* Check and print one coverage count. */
-static void coverage_within_band(const char *what, int covered, int n, double level)
+/* Check and print one coverage count: accepted from the lower 0.1 % tail of a coverage
+ * p_lo to the upper 0.1 % tail of p_hi (the same p for an interval whose coverage is its
+ * nominal level). */
+static void coverage_between(const char *what, int covered, int n, double p_lo, double p_hi)
 {
-    int lo, hi;
-    binomial_band(n, level, &lo, &hi);
+    int lo, hi, ignored;
+    binomial_band(n, p_lo, &lo, &ignored);
+    binomial_band(n, p_hi, &ignored, &hi);
     printf("\n    %s: %d of %d (accepted %d..%d) ", what, covered, n, lo, hi);
     CU_ASSERT(covered >= lo && covered <= hi);
+}
+
+static void coverage_within_band(const char *what, int covered, int n, double level)
+{
+    coverage_between(what, covered, n, level, level);
 }
 
 /* Does the interval hold x? */
@@ -1112,7 +1120,11 @@ static void mm1_intervals_cover_closed_forms(void)
 /* M/M/1/K with K = 9 (queue_limit) at rho = 0.5: a request is turned away (503) with
  * probability P_K = (1 - rho) rho^K / (1 - rho^(K+1)) = 0.098 %, so about 4.4 of the
  * 4500 requests of a 9 s measurement fail, in bursts: a skewed count, often 0 in a run.
- * 200 experiments of 3 replications; the 90 % intervals should cover in about 180:
+ * 200 experiments of 3 replications.  For so skewed a count neither interval is exact:
+ * over 1000 experiments (seeds 1..1000) the 90 % Wilson interval covered in 93.4 % and the
+ * cut t in 86.6 % (standard errors 0.8 and 1.1 %), so each is held to a band around what
+ * it gives, [90 %, 96 %] and [82 %, 90 %], not to 90 % exactly (which the suite's 200
+ * seeds met only by luck, at the band's edge, and any change of draws could break):
  *   error_ratio, P_K                      Wilson, effective sample size (wilson)
  *   failed, lambda (10 s - 1 s) P_K        t cut at 0 (t_nonneg), cut in many experiments */
 static void mm1k_intervals_cover_closed_forms(void)
@@ -1140,9 +1152,9 @@ static void mm1k_intervals_cover_closed_forms(void)
     }
     CU_ASSERT_EQUAL(exp_ci_kind_of(o.metrics, 0), EXP_CI_WILSON);
     CU_ASSERT_EQUAL(exp_ci_kind_of(o.metrics, 1), EXP_CI_T_NONNEG);
-    coverage_within_band("M/M/1/9 90 % wilson intervals covering P_K", e, n, 0.9);
-    coverage_within_band("M/M/1/9 90 % t_nonneg intervals covering E[failed] = 4.4", f, n,
-                         0.9);
+    coverage_between("M/M/1/9 90 % wilson intervals covering P_K", e, n, 0.9, 0.96);
+    coverage_between("M/M/1/9 90 % t_nonneg intervals covering E[failed] = 4.4", f, n, 0.82,
+                     0.9);
     printf("(cut at 0 in %d) ", cut);
     CU_ASSERT(cut > n / 10);
     exp_table_fini(&t);
