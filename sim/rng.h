@@ -26,6 +26,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 /* A stream embedded in caller storage, for objects that come and go by the thousand
@@ -129,7 +130,7 @@ inline double sim_rng_uniform_pos(gsl_rng *r)
 inline double sim_rng_exp1(gsl_rng *r)
 {
     if (r->type != gsl_rng_taus2)
-        return -log1p(-gsl_rng_uniform(r));
+        return gsl_ran_exponential(r, 1.0);
     struct sim_rng_taus_state *s = r->state;
     uint64_t hi = sim_rng_taus_next(s);
     uint64_t bits = hi << 32 | sim_rng_taus_next(s);
