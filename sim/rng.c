@@ -29,7 +29,6 @@ uint64_t sim_rng_mix(uint64_t run_seed, const char *name)
 
 extern inline uint32_t sim_rng_taus_next(struct sim_rng_taus_state *s);
 extern inline double sim_rng_uniform(gsl_rng *r);
-extern inline double sim_rng_uniform_pos(gsl_rng *r);
 extern inline double sim_rng_exp1(gsl_rng *r);
 extern inline double sim_rng_exponential(gsl_rng *r, double mean);
 

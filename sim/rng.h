@@ -55,8 +55,6 @@ struct sim_rng_taus_state {
  * differs fails there.
  */
 inline double sim_rng_uniform(gsl_rng *r);
-/* The same as gsl_rng_uniform_pos: a uniform on (0, 1), 0 redrawn. */
-inline double sim_rng_uniform_pos(gsl_rng *r);
 
 /*
  * One exponential draw of mean 1, by the ziggurat (Marsaglia and Tsang, "The Ziggurat
@@ -116,15 +114,6 @@ inline double sim_rng_uniform(gsl_rng *r)
     if (r->type != gsl_rng_taus2)
         return gsl_rng_uniform(r);
     return (double)sim_rng_taus_next(r->state) / 4294967296.0;
-}
-
-inline double sim_rng_uniform_pos(gsl_rng *r)
-{
-    double x;
-    do
-        x = sim_rng_uniform(r);
-    while (x == 0);
-    return x;
 }
 
 inline double sim_rng_exp1(gsl_rng *r)
