@@ -7,6 +7,7 @@
 #include "sim/xalloc.h"
 
 #define POOL_CHUNK_MAX_BYTES ((size_t)1 << 20)
+#define POOL_LINE 64 /* bytes in a cache line */
 
 #ifdef POOL_DEBUG
 /* Each object gets its own allocation with a header linking the live ones, so fini can
@@ -17,9 +18,12 @@ struct dbg_hdr {
 };
 #endif
 
+/* Chunks start on a cache line and so do their objects: one whose size is a multiple of
+ * POOL_LINE (a client of 64 bytes) then sits on whole lines, one miss where it could
+ * straddle two. */
 struct sim_pool_chunk {
     struct sim_pool_chunk *next;
-    max_align_t data[]; /* objects follow */
+    _Alignas(POOL_LINE) unsigned char data[]; /* objects follow */
 };
 
 void sim_pool_init(struct sim_pool *p, size_t obj_size)
@@ -98,7 +102,7 @@ static void grow(struct sim_pool *p)
     size_t n = huge ? (XALLOC_HUGE_BYTES - sizeof(struct sim_pool_chunk)) / p->obj_size
                     : p->next_chunk_objs;
     struct sim_pool_chunk *c = huge ? xmalloc_huge(sizeof *c + n * p->obj_size)
-                                    : xmalloc(sizeof *c + n * p->obj_size);
+                                    : xmalloc_aligned(POOL_LINE, sizeof *c + n * p->obj_size);
     c->next = p->chunks;
     p->chunks = c;
     char *base = (char *)c->data;

@@ -3,7 +3,9 @@
  *
  * Requests, flows and other short-lived model objects come from pools, so the steady state
  * of a run allocates nothing.  Memory is taken in chunks of doubling size up to about 1 MiB
- * (so at most that much is held ahead of need) and returned only by sim_pool_fini; objects never move, so pointers to them stay valid.
+ * (so at most that much is held ahead of need) and returned only by sim_pool_fini; objects
+ * never move, so pointers to them stay valid.  Chunks are aligned to a cache line (64 bytes),
+ * so an object whose size is a multiple of 64 occupies whole lines.
  *
  * Built with POOL_DEBUG=1, every get is a calloc and every put a free, so ASan and valgrind
  * see each object's lifetime (use after put, leaks).

@@ -95,6 +95,15 @@ void *xmalloc_huge(size_t size)
     return p;
 }
 
+void *xmalloc_aligned(size_t align, size_t size)
+{
+    size = (size + align - 1) / align * align;
+    void *p = FAIL_NOW() ? NULL : aligned_alloc(align, size ? size : align);
+    if (!p)
+        oom(size);
+    return p;
+}
+
 void *xrealloc_huge(void *p, size_t old_size, size_t size)
 {
     if (size < XALLOC_HUGE_BYTES)

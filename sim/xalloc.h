@@ -33,6 +33,10 @@ char *xstrdup(const char *s);
 #define XALLOC_HUGE_BYTES ((size_t)2 << 20)
 void *xmalloc_huge(size_t size);
 
+/* size bytes (rounded up to a multiple of align, a power of two) aligned to align: a block
+ * whose objects must start on cache lines.  Freed with free(). */
+void *xmalloc_aligned(size_t align, size_t size);
+
 /* An array grown to size bytes from p (old_size of them kept; p may be NULL): xrealloc
  * below XALLOC_HUGE_BYTES, else copied into an xmalloc_huge block and p freed.  For arrays
  * that grow by doubling to many MB (a fleet's members). */

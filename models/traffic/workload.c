@@ -13,15 +13,19 @@
 #include "sim/rng.h"
 #include "sim/xalloc.h"
 
-/* A connection (open loop) or a user (closed loop). */
+/* A connection (open loop) or a user (closed loop): one cache line (the pool aligns it),
+ * since a million open connections each wake up cold to send their next request
+ * (e2e_nlb_flows).  The flow's hash is not kept: flow_hash() makes it again, cheaper than
+ * a second line.  size_rng is there only when a payload size is random (wl->sizes_drawn);
+ * with constant sizes (the default) the pool's objects end at rng. */
 struct client {
     struct workload *wl;
     uint64_t flow_id;
-    uint64_t flow_hash;
     int64_t remaining;          /* requests still to send; -1 = forever (users) */
     struct sim_rng_small rng;   /* demands, paths and think times of this client */
-    struct sim_rng_small size_rng; /* payload sizes of this client's requests */
+    struct sim_rng_small size_rng[]; /* [1] if wl->sizes_drawn: payload sizes */
 };
+_Static_assert(sizeof(struct client) == 64, "a client is one cache line");
 
 const char *const wl_fail_metric[WL_NFAIL] = {
     [WL_FAIL_TIMEOUT] = "timeouts",   [WL_FAIL_404] = "errors_404", [WL_FAIL_500] = "errors_500",
@@ -52,7 +56,10 @@ struct workload *workload_new(struct env *env, uint32_t id, const struct sc_work
     wl->retry_rng = named(env, cfg->name, "retry");
     wl->size_rng = named(env, cfg->name, "sizes");
     wl->name_hash = sim_rng_hash(cfg->name);
-    sim_pool_init(&wl->clients, sizeof(struct client));
+    wl->sizes_drawn = cfg->request_size->kind != SIM_DIST_CONST ||
+                      cfg->response_size->kind != SIM_DIST_CONST;
+    sim_pool_init(&wl->clients, sizeof(struct client) +
+                                    (wl->sizes_drawn ? sizeof(struct sim_rng_small) : 0));
     if (cfg->timeout_s > 0)
         sim_lane_init(&wl->timers, &env->sim, on_timeout, wl);
     return wl;
@@ -186,12 +193,12 @@ static struct request *make_request(struct workload *wl, struct client *c, doubl
     rq->u_route = sim_rng_uniform(r);
     rq->u_lb = sim_rng_uniform(r);
     /* Sizes from their own stream: setting them leaves every draw above unchanged. */
-    gsl_rng *sr = c ? &c->size_rng.r : wl->size_rng;
+    gsl_rng *sr = c && wl->sizes_drawn ? &c->size_rng[0].r : wl->size_rng; /* const: unused */
     rq->request_bytes = draw_bytes(wl->cfg->request_size, sr);
     rq->response_bytes = draw_bytes(wl->cfg->response_size, sr);
     if (c) {
         rq->flow_id = c->flow_id;
-        rq->flow_hash = c->flow_hash;
+        rq->flow_hash = flow_hash(wl, c->flow_id);
         rq->flow_end = c->remaining == 0; /* the connection's last request; users: never */
     } else {
         rq->flow_id = new_flow(wl, &rq->flow_hash);
@@ -282,11 +289,13 @@ static struct client *client_new(struct workload *wl, uint64_t seed, int64_t req
 {
     struct client *c = sim_pool_get(&wl->clients);
     c->wl = wl;
-    c->flow_id = new_flow(wl, &c->flow_hash);
+    c->flow_id = env_flow_id(wl->env);
     c->remaining = requests;
     sim_rng_small_init(&c->rng, seed);
-    uint64_t s2 = seed ^ 0x73697a6573ULL; /* "sizes": a stream of its own */
-    sim_rng_small_init(&c->size_rng, sim_rng_splitmix64(&s2));
+    if (wl->sizes_drawn) {
+        uint64_t s2 = seed ^ 0x73697a6573ULL; /* "sizes": a stream of its own */
+        sim_rng_small_init(&c->size_rng[0], sim_rng_splitmix64(&s2));
+    }
     return c;
 }
 

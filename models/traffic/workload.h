@@ -83,6 +83,7 @@ struct workload {
     double ast_demand;              /* trace: demand of the pending arrival (NAN = draw) */
     const char *ast_path;           /* trace: path of the pending arrival */
     struct sim_pool clients;        /* struct client */
+    bool sizes_drawn;               /* a payload size is random: clients carry size_rng */
     struct sim_lane timers;         /* client timeouts (timeout_s > 0): now + timeout_s per
                                      * attempt, almost all cancelled by the response */
     uint64_t name_hash;             /* mixes into flow hashes */
