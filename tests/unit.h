@@ -8,6 +8,7 @@
 #include <CUnit/CUnit.h>
 
 extern CU_SuiteInfo test_queue_suites[];
+extern CU_SuiteInfo test_pool_suites[];
 extern CU_SuiteInfo test_rng_suites[];
 extern CU_SuiteInfo test_units_suites[];
 extern CU_SuiteInfo test_dist_suites[];

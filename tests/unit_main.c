@@ -22,6 +22,7 @@ extern CU_SuiteInfo test_lesson_suites[]; /* tests/test_lesson.c */
 
 static CU_SuiteInfo *all_suites[] = {
     test_queue_suites,
+    test_pool_suites,
     test_rng_suites,
     test_units_suites,
     test_dist_suites,
