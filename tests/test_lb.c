@@ -1395,8 +1395,57 @@ static void gwlb_rebalanced_in_flight_returns_are_asymmetric(void)
     finish(w, sc, &o);
 }
 
+/* AWS.md §1 "HTTP errors": an ALB answers 504 when its target does not answer within the
+ * idle timeout.  200,000 requests in one second at a target that serves 1,000 a second:
+ * the ring of requests waiting for their timeout spans nearly all of them (262,144 slots,
+ * 4 MiB, so past the huge-page size), grows while its oldest entries are being answered
+ * and cut, and still every request gets 200 within the timeout or 504 exactly at it. */
+static void alb_idle_timeout_504s_when_many_wait(void)
+{
+    struct scenario *sc;
+    struct obs o = {0};
+    struct world *w = run(
+        "duration: 3s\n"
+        "workloads:\n"
+        "  - { name: w, entry: lb, arrivals: 'steps(0s: 200000/s, 1s: 0/s)', "
+        "demand: const(1ms) }\n"
+        "load_balancers:\n"
+        "  - { name: lb, zones: [a], latency: none, idle_timeout: 1s,\n"
+        "      listeners: [ { forward: tg } ] }\n"
+        "target_groups:\n"
+        "  - { name: tg, targets: [ { kind: ec2, vcpus: 1, count: 1 } ] }\n",
+        &sc, &o);
+    const struct lb *lb = w->lbs[0];
+    uint64_t sent = w->workloads[0]->requests, ok = 0, n504 = 0, late = 0, off = 0;
+    CU_ASSERT_FATAL(sent > 190000);
+    CU_ASSERT(lb->gw_mask + 1 >= 262144);
+    CU_ASSERT_EQUAL(o.n, sent); /* the last is sent near 1 s and answered 504 near 2 s */
+    for (size_t i = 0; i < o.n; i++) {
+        double lat = o.r[i].done_s - o.r[i].sent_s;
+        if (o.r[i].status == RQ_OK) {
+            ok++;
+            late += lat > 1 + 1e-9;
+        } else if (o.r[i].status == RQ_GATEWAY_TIMEOUT) {
+            n504++;
+            off += fabs(lat - 1) > 1e-9;
+        }
+    }
+    CU_ASSERT_EQUAL(ok + n504, o.n);
+    CU_ASSERT_EQUAL(n504, lb->gateway_timeouts);
+    CU_ASSERT_EQUAL(late, 0);
+    CU_ASSERT_EQUAL(off, 0);
+    /* Request k (from 0) is sent near k / 200,000 s and done at (k + 1) ms: within 1 s
+     * for k up to about 1,004; the ones cut by 504 stay queued ahead of the rest. */
+    CU_ASSERT(ok >= 995 && ok <= 1015);
+    printf("\n    %llu requests: %llu answered 200, %llu 504 at the idle timeout; ring of %u",
+           (unsigned long long)sent, (unsigned long long)ok, (unsigned long long)n504,
+           lb->gw_mask + 1);
+    finish(w, sc, &o);
+}
+
 static CU_TestInfo lb_tests[] = {
     {"nlb_keeps_a_connection_on_one_target", nlb_keeps_a_connection_on_one_target},
+    {"alb_idle_timeout_504s_when_many_wait", alb_idle_timeout_504s_when_many_wait},
     {"alb_spreads_the_same_connections", alb_spreads_the_same_connections},
     {"nlb_idle_timeout_resets_the_next_request", nlb_idle_timeout_resets_the_next_request},
     {"udp_idle_timeout_starts_a_new_flow", udp_idle_timeout_starts_a_new_flow},

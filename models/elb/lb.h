@@ -77,6 +77,12 @@ struct lb_usage {
     double since_s;                /* active_area is up to date to here */
 };
 
+/* A request an L7 LB sent on, and when its idle timeout runs out. */
+struct lb_gw_entry {
+    struct request *rq;            /* NULL once answered */
+    double deadline;               /* s */
+};
+
 struct lb {
     struct node node;              /* first: load balancers are nodes */
     uint32_t id;
@@ -91,8 +97,7 @@ struct lb {
     struct lb_usage usage;
     /* L7: requests sent to targets, in send order, for the idle timeout's 504 (the
      * deadlines are in the same order: one timer for the oldest). */
-    struct request **gw_ring;      /* [counter & gw_mask]; NULL once answered */
-    double *gw_deadline;
+    struct lb_gw_entry *gw_ring;   /* [counter & gw_mask]; only [head, tail) is read */
     uint32_t gw_mask, gw_head, gw_tail; /* head/tail: free-running counters */
     sim_handle gw_ev;              /* armed at the oldest deadline */
     uint64_t gateway_timeouts;     /* 504s: a target did not answer within the idle timeout */
