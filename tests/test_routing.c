@@ -1041,8 +1041,58 @@ static void new_algorithms_report_bad_parameters(void)
     }
 }
 
+/* peek, which the group uses to prefetch at 10^4+ members: it names the member the next
+ * pick chooses, and (when it can tell) the one after, with nothing sent or done between;
+ * through random sends, dones and a shrunk eligible set. */
+static void peek_predicts_the_next_picks(void)
+{
+    static const char *const algos[] = {"round_robin", "least_outstanding_requests"};
+    gsl_rng *r = new_rng(9);
+    for (size_t a = 0; a < sizeof algos / sizeof algos[0]; a++) {
+        struct fake f;
+        fake_init(&f, 8);
+        const struct route_ops *ops;
+        void *priv = instance(algos[a], &ops, &f);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ops->peek);
+        unsigned out[8] = {0}, first = 0, second = 0, tries = 0;
+        for (int step = 0; step < 4000; step++) {
+            if (step == 2000) { /* members 6 and 7 leave the eligible set */
+                f.v.n = 6;
+                ops->rebuild(priv, &f.v);
+            }
+            uint32_t p0 = ops->peek(priv, &f.v, 0), p1 = ops->peek(priv, &f.v, 1);
+            uint32_t m = pick_sent(ops, priv, &f, r);
+            first += m == p0;
+            out[m]++;
+            if (gsl_rng_uniform(r) < 0.5) {
+                uint32_t m2 = pick_sent(ops, priv, &f, r);
+                out[m2]++;
+                if (p1 != UINT32_MAX) {
+                    tries++;
+                    second += m2 == p1;
+                }
+            }
+            while (ops->done && gsl_rng_uniform(r) < 0.6) {
+                uint32_t d = (uint32_t)gsl_rng_uniform_int(r, 8);
+                if (out[d]) {
+                    ops->done(priv, d, &unit_ok);
+                    out[d]--;
+                }
+            }
+        }
+        CU_ASSERT_EQUAL(first, 4000);
+        CU_ASSERT(tries > 500);
+        CU_ASSERT_EQUAL(second, tries);
+        printf("\n    %s: %u of 4000 next picks named, %u of %u second ones", algos[a],
+               first, second, tries);
+        route_instance_free(ops, priv);
+    }
+    gsl_rng_free(r);
+}
+
 static CU_TestInfo routing_tests[] = {
     {"smooth_wrr_gives_the_nginx_sequence", smooth_wrr_gives_the_nginx_sequence},
+    {"peek_predicts_the_next_picks", peek_predicts_the_next_picks},
     {"wrr_weight_is_vcpus_times_speed", wrr_weight_is_vcpus_times_speed},
     {"power_of_two_never_picks_the_most_loaded_of_two",
      power_of_two_never_picks_the_most_loaded_of_two},

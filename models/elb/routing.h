@@ -102,6 +102,9 @@ struct route_ops {
                      gsl_rng *rng);
     /* A request was sent to member m.  May be NULL. */
     void (*sent)(void *priv, uint32_t m);
+    /* The member the k-th next pick (k = 0, 1) will choose if nothing changes before it,
+     * or UINT32_MAX; for prefetching only.  May be NULL. */
+    uint32_t (*peek)(const void *priv, const struct route_view *v, uint32_t k);
     /* The response of a request sent to member m came back (o: its status and latency).
      * May be NULL. */
     void (*done)(void *priv, uint32_t m, const struct route_outcome *o);

@@ -144,6 +144,21 @@ static void lor_done(void *priv, uint32_t m, const struct route_outcome *o)
     }
 }
 
+static uint32_t lor_peek(const void *priv, const struct route_view *v, uint32_t k)
+{
+    (void)v;
+    const struct lor *l = priv;
+    uint32_t c = l->min; /* as pick() will walk it, without moving it */
+    while (c < l->nbuckets && l->head[c] == NIL)
+        c++;
+    if (c >= l->nbuckets)
+        return NIL;
+    uint32_t m = l->head[c];
+    for (uint32_t i = 0; i < k && m != NIL; i++)
+        m = l->next[m];
+    return m; /* k = 1 past the bucket's last: NIL (the pick after comes from another) */
+}
+
 /* The view: every eligible member's outstanding count (bounded, trace.h). */
 static void lor_trace(void *priv, const struct route_view *v, const struct request *rq,
                       uint32_t chosen, struct route_trace *out)
@@ -177,6 +192,7 @@ const struct route_ops route_lor_ops = {
     .pick = lor_pick,
     .trace = lor_trace,
     .sent = lor_sent,
+    .peek = lor_peek,
     .done = lor_done,
     .fini = lor_fini,
 };

@@ -26,6 +26,12 @@ static uint32_t rr_pick(void *priv, const struct route_view *v, const struct req
     return v->eligible[rr->cursor++];
 }
 
+static uint32_t rr_peek(const void *priv, const struct route_view *v, uint32_t k)
+{
+    const struct rr *rr = priv;
+    return v->n ? v->eligible[(rr->cursor + k) % v->n] : UINT32_MAX;
+}
+
 /* The view: the cursor position just used (pick advanced it by one). */
 static void rr_trace(void *priv, const struct route_view *v, const struct request *rq,
                      uint32_t chosen, struct route_trace *out)
@@ -47,5 +53,6 @@ const struct route_ops route_rr_ops = {
     .priv_size = sizeof(struct rr),
     .rebuild = rr_rebuild,
     .pick = rr_pick,
+    .peek = rr_peek,
     .trace = rr_trace,
 };
