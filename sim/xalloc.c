@@ -83,24 +83,22 @@ void *xmalloc(size_t size)
     return p;
 }
 
-void *xmalloc_huge(size_t size)
-{
-    size = (size + XALLOC_HUGE_BYTES - 1) / XALLOC_HUGE_BYTES * XALLOC_HUGE_BYTES;
-    void *p = FAIL_NOW() ? NULL : aligned_alloc(XALLOC_HUGE_BYTES, size ? size : XALLOC_HUGE_BYTES);
-    if (!p)
-        oom(size);
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, size, MADV_HUGEPAGE); /* advice only: without it, 4 KiB pages */
-#endif
-    return p;
-}
-
 void *xmalloc_aligned(size_t align, size_t size)
 {
     size = (size + align - 1) / align * align;
     void *p = FAIL_NOW() ? NULL : aligned_alloc(align, size ? size : align);
     if (!p)
         oom(size);
+    return p;
+}
+
+void *xmalloc_huge(size_t size)
+{
+    size = (size + XALLOC_HUGE_BYTES - 1) / XALLOC_HUGE_BYTES * XALLOC_HUGE_BYTES;
+    void *p = xmalloc_aligned(XALLOC_HUGE_BYTES, size);
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, size, MADV_HUGEPAGE); /* advice only: without it, 4 KiB pages */
+#endif
     return p;
 }
 

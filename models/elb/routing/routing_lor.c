@@ -107,6 +107,16 @@ static void lor_rebuild(void *priv, const struct route_view *v)
         l->min = 0;
 }
 
+/* The lowest non-empty bucket from min up (nbuckets if none): min lags it only after a
+ * rebuild or a done on an ineligible member, so the walk is amortised O(1). */
+static uint32_t lowest(const struct lor *l)
+{
+    uint32_t c = l->min;
+    while (c < l->nbuckets && l->head[c] == NIL)
+        c++;
+    return c;
+}
+
 static uint32_t lor_pick(void *priv, const struct route_view *v, const struct request *rq,
                          gsl_rng *rng)
 {
@@ -114,8 +124,7 @@ static uint32_t lor_pick(void *priv, const struct route_view *v, const struct re
     (void)rq;
     (void)rng;
     struct lor *l = priv;
-    while (l->head[l->min] == NIL)
-        l->min++; /* only after a rebuild or done on an ineligible member; amortised O(1) */
+    l->min = lowest(l); /* v->n > 0: some bucket holds a member */
     return l->head[l->min];
 }
 
@@ -148,9 +157,7 @@ static uint32_t lor_peek(const void *priv, const struct route_view *v, uint32_t 
 {
     (void)v;
     const struct lor *l = priv;
-    uint32_t c = l->min; /* as pick() will walk it, without moving it */
-    while (c < l->nbuckets && l->head[c] == NIL)
-        c++;
+    uint32_t c = lowest(l); /* where pick() will look, without moving min */
     if (c >= l->nbuckets)
         return NIL;
     uint32_t m = l->head[c];
