@@ -357,13 +357,14 @@ static void round_robin_cycles_in_registration_order(void)
  * from the workload's size stream (a connection's own for its requests).  Setting sizes
  * must leave arrivals, demands and routing exactly as they were (common random numbers),
  * for lone requests and for connections alike. */
-#define SZ_MAX 6000
+#define SZ_MAX 10000
 struct sized {
     uint32_t n;
     uint64_t id[SZ_MAX];
     double sent[SZ_MAX], demand[SZ_MAX];
     uint64_t target[SZ_MAX];   /* hash of the target's name */
     uint32_t req[SZ_MAX], resp[SZ_MAX];
+    uint64_t flow[SZ_MAX];     /* a connection's requests: its flow; lone ones: 0 */
 };
 
 static void record_sized(void *ctx, const struct request *rq, double now)
@@ -377,17 +378,18 @@ static void record_sized(void *ctx, const struct request *rq, double now)
         z->target[z->n] = rq->target ? sim_rng_hash(rq->target->node.name) : 0;
         z->req[z->n] = rq->request_bytes;
         z->resp[z->n] = rq->response_bytes;
+        z->flow[z->n] = rq->client ? rq->flow_id : 0;
         z->n++;
     }
 }
 
-static void run_sized(const char *sizes, struct sized *z)
+static void run_sized(double lone_rate, const char *sizes, struct sized *z)
 {
     char text[2048];
     snprintf(text, sizeof text,
              "duration: 60s\n"
              "workloads:\n"
-             "  - { name: lone, entry: lb, arrivals: 'poisson(rate=40/s)', demand: 'exp(mean=20ms)' %s }\n"
+             "  - { name: lone, entry: lb, arrivals: 'poisson(rate=%g/s)', demand: 'exp(mean=20ms)' %s }\n"
              "  - { name: conn, entry: lb, arrivals: 'poisson(rate=8/s)', demand: 'exp(mean=20ms)',\n"
              "      connection: { requests: 5, think: 'exp(mean=100ms)' } %s }\n"
              "load_balancers:\n"
@@ -395,7 +397,7 @@ static void run_sized(const char *sizes, struct sized *z)
              "target_groups:\n"
              "  - { name: tg, algorithm: least_outstanding_requests,\n"
              "      targets: [ { kind: ec2, vcpus: 1, count: 3 } ] }\n",
-             sizes, sizes);
+             lone_rate, sizes, sizes);
     struct scenario *sc;
     CU_ASSERT_EQUAL_FATAL(scenario_load_string(text, "t.yaml", NULL, 0, &sc), 0);
     struct world *w = world_new(sc, 11);
@@ -412,8 +414,8 @@ static void payload_sizes_come_from_their_own_stream(void)
     static struct sized plain, sized;
     memset(&plain, 0, sizeof plain);
     memset(&sized, 0, sizeof sized);
-    run_sized("", &plain);
-    run_sized(", request_size: 'exp(mean=2KB)', response_size: 'uniform(min=10KB, max=30KB)'",
+    run_sized(40, "", &plain);
+    run_sized(40, ", request_size: 'exp(mean=2KB)', response_size: 'uniform(min=10KB, max=30KB)'",
               &sized);
     CU_ASSERT_FATAL(plain.n > 4000 && plain.n < SZ_MAX);
     CU_ASSERT_EQUAL_FATAL(plain.n, sized.n);
@@ -438,6 +440,80 @@ static void payload_sizes_come_from_their_own_stream(void)
            plain.n, mean);
 }
 
+/* A connection, from a run's records: when it sent its first request, and its requests'
+ * sizes in the order it sent them. */
+struct sized_conn {
+    double first;
+    uint32_t n, req[8], resp[8];
+};
+
+static int by_flow_then_sent(const void *a, const void *b)
+{
+    const double *x = a, *y = b; /* {flow, sent, req, resp} */
+    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+static uint32_t connections_of(const struct sized *z, struct sized_conn *out, uint32_t cap)
+{
+    static double rows[SZ_MAX][4];
+    uint32_t n = 0, nc = 0;
+    for (uint32_t i = 0; i < z->n; i++)
+        if (z->flow[i]) {
+            rows[n][0] = (double)z->flow[i];
+            rows[n][1] = z->sent[i];
+            rows[n][2] = z->req[i];
+            rows[n][3] = z->resp[i];
+            n++;
+        }
+    qsort(rows, n, sizeof rows[0], by_flow_then_sent);
+    for (uint32_t i = 0; i < n; i++) {
+        if (i == 0 || rows[i][0] != rows[i - 1][0]) {
+            if (nc == cap)
+                break;
+            out[nc++] = (struct sized_conn){.first = rows[i][1]};
+        }
+        struct sized_conn *c = &out[nc - 1];
+        if (c->n < 8) {
+            c->req[c->n] = (uint32_t)rows[i][2];
+            c->resp[c->n] = (uint32_t)rows[i][3];
+            c->n++;
+        }
+    }
+    return nc;
+}
+
+/* A connection's sizes come from its own stream: with more lone traffic beside it, its
+ * requests wait longer and interleave with other connections' differently, yet the k-th
+ * request of the connection that opened at the same moment carries the same sizes.  (From
+ * the workload's shared stream they would follow the order requests were made in.) */
+static void a_connections_sizes_do_not_depend_on_other_traffic(void)
+{
+    static struct sized quiet, busy;
+    static struct sized_conn qc[1000], bc[1000];
+    const char *sizes = ", request_size: 'exp(mean=2KB)', response_size: 'exp(mean=20KB)'";
+    memset(&quiet, 0, sizeof quiet);
+    memset(&busy, 0, sizeof busy);
+    run_sized(40, sizes, &quiet);
+    run_sized(90, sizes, &busy);
+    uint32_t nq = connections_of(&quiet, qc, 1000), nb = connections_of(&busy, bc, 1000);
+    CU_ASSERT_FATAL(nq > 300 && nb > 300);
+    uint32_t matched = 0, compared = 0, same = 0;
+    for (uint32_t i = 0; i < nq; i++)
+        for (uint32_t j = 0; j < nb; j++)
+            if (qc[i].first == bc[j].first) {
+                matched++;
+                for (uint32_t k = 0; k < qc[i].n && k < bc[j].n; k++) {
+                    compared++;
+                    same += qc[i].req[k] == bc[j].req[k] && qc[i].resp[k] == bc[j].resp[k];
+                }
+            }
+    CU_ASSERT(matched > 0.95 * nq);
+    CU_ASSERT(compared > 1000);
+    CU_ASSERT_EQUAL(same, compared);
+    printf("\n    %u connections matched, %u of %u requests with the same sizes", matched,
+           same, compared);
+}
+
 static CU_TestInfo model_tests[] = {
     {"fcfs_serves_in_arrival_order", fcfs_serves_in_arrival_order},
     {"speed_divides_service_time", speed_divides_service_time},
@@ -453,6 +529,8 @@ static CU_TestInfo model_tests[] = {
     {"lor_picks_the_least_loaded_and_cycles_ties", lor_picks_the_least_loaded_and_cycles_ties},
     {"round_robin_cycles_in_registration_order", round_robin_cycles_in_registration_order},
     {"payload_sizes_come_from_their_own_stream", payload_sizes_come_from_their_own_stream},
+    {"a_connections_sizes_do_not_depend_on_other_traffic",
+     a_connections_sizes_do_not_depend_on_other_traffic},
     CU_TEST_INFO_NULL,
 };
 
