@@ -550,6 +550,8 @@ static void *target_space(struct target_list *l, size_t n)
 }
 
 #define TARGET_LINE 64 /* bytes: a cache line */
+_Static_assert(offsetof(struct target, spec.speed) + sizeof(double) <= TARGET_HOT_BYTES,
+               "what a request touches lies within TARGET_HOT_BYTES");
 
 static size_t align_up(size_t n)
 {

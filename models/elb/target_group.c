@@ -480,9 +480,10 @@ static uint32_t choose(struct target_group *g, struct tg_view *v, const struct r
 
 /* Fetch what the view's next picks will touch, while other events run (with 10^5 members
  * the member and its target are cold when a request comes, and least outstanding
- * requests picks them in no memory order): the target of the next pick, whose member line
- * the previous call fetched, and the member of the one after.  Only for algorithms that
- * can tell (route_ops.peek); a wrong guess costs a wasted fetch. */
+ * requests picks them in no memory order): the target of the next pick (the part a
+ * request touches, TARGET_HOT_BYTES), whose member line the previous call fetched, and
+ * the member of the one after.  Only for algorithms that can tell (route_ops.peek); a
+ * wrong guess costs a wasted fetch. */
 static void prefetch_next(const struct target_group *g, const struct tg_view *v)
 {
     if (!g->algo->peek || g->nmembers < TG_PREFETCH_MIN_MEMBERS)
@@ -493,9 +494,8 @@ static void prefetch_next(const struct target_group *g, const struct tg_view *v)
         __builtin_prefetch(&g->members[b]);
     if (a < g->nmembers && g->members[a].t) {
         const char *t = (const char *)g->members[a].t;
-        __builtin_prefetch(t);
-        __builtin_prefetch(t + 64);
-        __builtin_prefetch(t + 128);
+        for (size_t off = 0; off < TARGET_HOT_BYTES; off += 64)
+            __builtin_prefetch(t + off);
     }
 }
 
