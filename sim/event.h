@@ -60,6 +60,13 @@ static inline sim_handle sim_event_after(struct sim *sim, double delay, sim_even
     return sim_event_schedule(sim, sim->now + delay, fn, ctx, arg);
 }
 
+/* Give fn's events a prefetcher (sim/queue.h, sim_queue_prefetcher): it changes how fast a
+ * run with many cold objects goes, never what it computes. */
+static inline void sim_event_prefetcher(struct sim *sim, sim_event_fn *fn, sim_prefetch_fn *pf)
+{
+    sim_queue_prefetcher(&sim->q, fn, pf);
+}
+
 /* Cancel a pending event.  Returns true if it was pending; a stale or 0 handle is a no-op
  * returning false. */
 bool sim_event_cancel(struct sim *sim, sim_handle h);

@@ -94,6 +94,7 @@ void sim_queue_init(struct sim_queue *q)
     q->far_turn = 0;
     q->side_live = false;
     q->side_pops = 0;
+    q->npf = 0;
 }
 
 void sim_queue_fini(struct sim_queue *q)
@@ -222,7 +223,7 @@ static int cmp_key(const void *a, const void *b)
 #define CHUNK SIM_QUEUE_FAR_CHUNK
 #define NO_CHUNK UINT32_MAX
 #define FAR_NONE ((uint64_t)1 << 62) /* a(t) for a time too large to bucket */
-#define FAR_PER_BUCKET 128            /* pending entries per bucket aimed at */
+#define FAR_PER_BUCKET 32             /* pending entries per bucket aimed at */
 #define FAR_MIN_BUCKETS 256u
 #define FAR_SAMPLE 2048               /* pending times sampled to choose W */
 
@@ -334,6 +335,60 @@ static void far_visit(const struct sim_queue *q, void (*fn)(struct sim_queue_ent
     }
 }
 
+/* The prefetchers' two stages, PF_LAG moved entries apart: stage 1 of an entry reads what
+ * its stage 0 fetched, by then arrived, while the fetches of the entries between are on
+ * their way (done at once, a stage 1 would wait for memory, one entry at a time). */
+#define PF_LAG 8
+struct pf_pipe {
+    uint32_t slot[PF_LAG];
+    uint8_t pf[PF_LAG]; /* index of the slot's prefetcher */
+    uint32_t n;         /* entries that had stage 0 */
+};
+
+static inline void pf_stage1(const struct sim_queue *q, const struct pf_pipe *p, uint32_t i)
+{
+    const struct sim_queue_slot *sl = &q->slots[p->slot[i % PF_LAG]];
+    q->pf[p->pf[i % PF_LAG]](sl->ctx, sl->arg, 1);
+}
+
+/* Fetch what the handler of the event in slot s will touch: its prefetcher's choice, or the
+ * first line of its ctx. */
+static inline void prefetch_slot(const struct sim_queue *q, struct pf_pipe *p, uint32_t s)
+{
+    const struct sim_queue_slot *sl = &q->slots[s];
+    for (uint32_t i = 0; i < q->npf; i++)
+        if (q->pf_fn[i] == sl->fn) {
+            q->pf[i](sl->ctx, sl->arg, 0);
+            if (p->n >= PF_LAG)
+                pf_stage1(q, p, p->n - PF_LAG);
+            p->slot[p->n % PF_LAG] = s;
+            p->pf[p->n % PF_LAG] = (uint8_t)i;
+            p->n++;
+            return;
+        }
+    PREFETCH(sl->ctx);
+}
+
+/* Stage 1 of the entries still waiting for it. */
+static inline void pf_drain(const struct sim_queue *q, const struct pf_pipe *p)
+{
+    for (uint32_t i = p->n > PF_LAG ? p->n - PF_LAG : 0; i < p->n; i++)
+        pf_stage1(q, p, i);
+}
+
+void sim_queue_prefetcher(struct sim_queue *q, sim_event_fn *fn, sim_prefetch_fn *pf)
+{
+    uint32_t i = 0;
+    while (i < q->npf && q->pf_fn[i] != fn)
+        i++;
+    if (i == SIM_QUEUE_PREFETCHERS)
+        return;
+    q->pf_fn[i] = fn;
+    q->pf[i] = pf;
+    if (i == q->npf)
+        q->npf++;
+}
+
 /* Empty bucket number far_done + 1 into the heap: its entries of that number (a bucket
  * also holds those of later years, numbers a multiple of far_nb on, which stay, packed
  * to the front of its chunks).  Returns how many moved. */
@@ -343,6 +398,8 @@ static uint32_t far_advance(struct sim_queue *q)
     uint32_t b = (uint32_t)a & (q->far_nb - 1);
     struct sim_queue_bucket *bk = &q->far[b];
     uint32_t rc = bk->head, wc = bk->head, keep = 0, n = bk->n;
+    struct pf_pipe pipe;
+    pipe.n = 0;
     for (uint32_t i = 0; i < n; i++) {
         const struct sim_queue_entry *e = &q->far_chunks[rc].e[i % CHUNK];
         uint64_t t = e->tkey, k = e->key;
@@ -352,7 +409,7 @@ static uint32_t far_advance(struct sim_queue *q)
             sift_up(q, q->size++, t, k);
             /* Its handler runs within a bucket's worth of events: fetch what it works on
              * (a far event is typically a client's or a timer's, its object cold). */
-            PREFETCH(q->slots[slot_of(k)].ctx);
+            prefetch_slot(q, &pipe, slot_of(k));
         } else {
             struct sim_queue_entry *w = &q->far_chunks[wc].e[keep % CHUNK];
             w->tkey = t;
@@ -362,6 +419,7 @@ static uint32_t far_advance(struct sim_queue *q)
                 wc = q->far_links[wc].next;
         }
     }
+    pf_drain(q, &pipe);
     q->far_count -= n - keep;
     /* Free the chunks past the last kept entry's. */
     for (bk->n = n; bk->n > keep;) {

@@ -904,6 +904,95 @@ static void test_far_buckets_stop_when_the_queue_shrinks(void)
     sim_queue_fini(&q);
 }
 
+/* Prefetcher bookkeeping: per event (arg), the stages seen and whether it ran. */
+enum { PF_N = 20000 };
+static uint8_t pf_stage0[PF_N], pf_stage1[PF_N], pf_ran[PF_N];
+static unsigned pf_out_of_order; /* a stage 1 before its stage 0, or a stage after the run */
+
+static void pf_counting(const void *ctx, uint64_t arg, int stage)
+{
+    (void)ctx;
+    if (pf_ran[arg] || (stage == 1 && !pf_stage0[arg]))
+        pf_out_of_order++;
+    (stage == 0 ? pf_stage0 : pf_stage1)[arg]++;
+}
+
+static void pf_other(const void *ctx, uint64_t arg, int stage)
+{
+    (void)ctx, (void)arg, (void)stage;
+    pf_out_of_order++; /* registered for a handler no event has */
+}
+
+static void pf_fn(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim, (void)ctx;
+    pf_ran[arg] = 1;
+}
+
+/* Bodies of their own: identical functions may be folded into one address. */
+static void pf_unused_fn(struct sim *sim, void *ctx, uint64_t arg)
+{
+    (void)sim, (void)ctx;
+    pf_ran[arg] = 2;
+}
+
+/* Pops and runs everything in q; the (time, arg) sequence goes to t_out[], a_out[]. */
+static void pf_drain(struct sim_queue *q, double *t_out, uint64_t *a_out)
+{
+    struct sim_queue_item it;
+    for (size_t k = 0; sim_queue_pop(q, &it); k++) {
+        t_out[k] = it.time;
+        a_out[k] = it.arg;
+        it.fn(NULL, it.ctx, it.arg);
+    }
+}
+
+/* A handler's prefetcher sees each of its events that waited in a far bucket, stage 0 then
+ * stage 1, before the event runs (once per move into the heap: a new bucket width can send
+ * an entry out again); other handlers' events get no call; and the events come out in
+ * the same order as without it. */
+static void test_prefetcher_sees_far_events_twice_before_they_run(void)
+{
+    gsl_rng *r = sim_rng_new(9, "test/queue/prefetch");
+    static double t1[PF_N], t2[PF_N], times[PF_N];
+    static uint64_t a1[PF_N], a2[PF_N];
+    for (size_t i = 0; i < PF_N; i++)
+        times[i] = gsl_ran_exponential(r, 1.0);
+    for (int with = 0; with < 2; with++) {
+        memset(pf_stage0, 0, sizeof pf_stage0);
+        memset(pf_stage1, 0, sizeof pf_stage1);
+        memset(pf_ran, 0, sizeof pf_ran);
+        pf_out_of_order = 0;
+        struct sim_queue q;
+        sim_queue_init(&q);
+        q.far_min = q.far_hi = 64;
+        if (with) {
+            sim_queue_prefetcher(&q, pf_unused_fn, pf_other);
+            sim_queue_prefetcher(&q, pf_fn, pf_other);
+            sim_queue_prefetcher(&q, pf_fn, pf_counting); /* replaces pf_other */
+            CU_ASSERT_EQUAL(q.npf, 2);
+        }
+        /* Every third event has another handler: it must get no prefetcher call. */
+        for (uint32_t i = 0; i < PF_N; i++)
+            sim_queue_push(&q, times[i], i % 3 ? pf_fn : nop_fn, NULL, i);
+        pf_drain(&q, with ? t2 : t1, with ? a2 : a1);
+        CU_ASSERT(q.far_calibrations >= 1);
+        sim_queue_fini(&q);
+    }
+    CU_ASSERT_EQUAL(memcmp(t1, t2, sizeof t1), 0);
+    CU_ASSERT_EQUAL(memcmp(a1, a2, sizeof a1), 0);
+    CU_ASSERT_EQUAL(pf_out_of_order, 0);
+    unsigned seen = 0, wrong = 0;
+    for (uint32_t i = 0; i < PF_N; i++) {
+        wrong += pf_stage0[i] != pf_stage1[i] || (i % 3 == 0 && pf_stage0[i]);
+        seen += pf_stage0[i];
+    }
+    CU_ASSERT_EQUAL(wrong, 0);
+    /* Nearly all of them waited in a bucket: only the earliest few stayed in the heap. */
+    CU_ASSERT(seen > 9 * (PF_N * 2 / 3) / 10);
+    gsl_rng_free(r);
+}
+
 /* ---- lifecycle -------------------------------------------------------------------- */
 
 static void count_fn(struct sim *sim, void *ctx, uint64_t arg)
@@ -1099,6 +1188,8 @@ static CU_TestInfo queue_tests[] = {
     {"far_buckets_jump_years_and_keep_huge_times_in_the_heap",
      test_far_buckets_jump_years_and_keep_huge_times_in_the_heap},
     {"far_buckets_stop_when_the_queue_shrinks", test_far_buckets_stop_when_the_queue_shrinks},
+    {"prefetcher_sees_far_events_twice_before_they_run",
+     test_prefetcher_sees_far_events_twice_before_they_run},
     {"renumber_keeps_the_order", test_renumber_keeps_the_order},
     {"side_position_keeps_the_order_of_a_plain_push",
      test_side_position_keeps_the_order_of_a_plain_push},

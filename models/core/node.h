@@ -17,6 +17,7 @@
 struct node;
 struct env;
 struct request;
+struct rq_hop;
 
 struct node_ops {
     const char *kind; /* "alb", "target_group", "target", ... */
@@ -31,6 +32,11 @@ struct node_ops {
      * answered with status (RQ_OK, or the error the appliance returned).  Only nodes that
      * start passes (GWLB) set it. */
     void (*pass_done)(struct node *n, struct request *rq, int status);
+    /* Fetch (__builtin_prefetch) what done() will touch for rq, whose hop here is h; called
+     * ahead of the response by whoever knows it is coming (a target, about a hundred
+     * events before a completion).  Changes nothing.  May be NULL. */
+    void (*prefetch_done)(const struct node *n, const struct request *rq,
+                          const struct rq_hop *h);
 };
 
 struct node {

@@ -47,6 +47,16 @@ void request_cut(struct request *rq, uint8_t hop, int status)
     request_resume(rq);
 }
 
+void request_prefetch_response(const struct request *rq)
+{
+    int n = rq->nhops < REQUEST_INLINE_HOPS ? rq->nhops : REQUEST_INLINE_HOPS;
+    for (int i = 0; i < n; i++) {
+        const struct node *nd = rq->hop[i].node;
+        if (nd->ops->prefetch_done)
+            nd->ops->prefetch_done(nd, rq, &rq->hop[i]);
+    }
+}
+
 void request_resume(struct request *rq)
 {
     while (rq->cur_hop > 0) {

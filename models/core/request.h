@@ -153,6 +153,11 @@ static inline const struct rq_hop *request_hop_c(const struct request *rq, int i
 /* The response: walk the hops back (each node's done), then give it to the workload. */
 void request_respond(struct request *rq, int status);
 
+/* Fetch what the response's walk back will touch at each inline hop (node_ops
+ * prefetch_done), ahead of it; changes nothing.  The request's own lines must have been
+ * fetched already: this reads its hops. */
+void request_prefetch_response(const struct request *rq);
+
 /* Go on walking the hops back after a node's done() held the response. */
 void request_resume(struct request *rq);
 

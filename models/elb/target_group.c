@@ -13,11 +13,14 @@
 
 static void tg_accept(struct node *n, struct request *rq);
 static bool tg_done(struct node *n, struct request *rq);
+static void tg_prefetch_done(const struct node *n, const struct request *rq,
+                             const struct rq_hop *h);
 
 static const struct node_ops tg_ops = {
     .kind = "target_group",
     .accept = tg_accept,
     .done = tg_done,
+    .prefetch_done = tg_prefetch_done,
 };
 
 void tg_init(struct target_group *g, struct env *env, uint32_t id, const char *name,
@@ -492,11 +495,8 @@ static void prefetch_next(const struct target_group *g, const struct tg_view *v)
     uint32_t a = g->algo->peek(v->priv, &rv, 0), b = g->algo->peek(v->priv, &rv, 1);
     if (b < g->nmembers)
         __builtin_prefetch(&g->members[b]);
-    if (a < g->nmembers && g->members[a].t) {
-        const char *t = (const char *)g->members[a].t;
-        for (size_t off = 0; off < TARGET_HOT_BYTES; off += 64)
-            __builtin_prefetch(t + off);
-    }
+    if (a < g->nmembers && g->members[a].t)
+        target_prefetch(g->members[a].t);
 }
 
 uint32_t tg_flow_open(struct target_group *g, uint32_t view, const struct request *rq)
@@ -568,6 +568,16 @@ static void tg_accept(struct node *n, struct request *rq)
     g->members[m].in_flight++;
     g->requests++;
     node_send(g->members[m].node, rq);
+}
+
+/* What tg_done will touch: the member's entry (its in-flight count). */
+static void tg_prefetch_done(const struct node *n, const struct request *rq,
+                             const struct rq_hop *h)
+{
+    (void)rq;
+    const struct target_group *g = container_of(n, const struct target_group, node);
+    if (h->arg >> 63 && (uint32_t)h->arg < g->nmembers)
+        __builtin_prefetch(&g->members[(uint32_t)h->arg], 1);
 }
 
 static bool tg_done(struct node *n, struct request *rq)

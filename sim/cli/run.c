@@ -468,7 +468,8 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
         struct target *t = w->targets.t[i];
         struct tgt_meas *m = &r->tg_t[i];
         double busy = target_busy_area(t, now);
-        if (t->owner_kind == TARGET_OWNER_ASG && t->state != TARGET_PENDING)
+        /* owner_kind is outside the target's hot lines: read it only when it can matter. */
+        if (w->nasgs && t->owner_kind == TARGET_OWNER_ASG && t->state != TARGET_PENDING)
             r->asg[((struct asg *)t->owner)->id].cpu_total +=
                 100.0 * (busy - m->prev_busy) / (t->spec.servers * dt);
         m->d_busy = busy - m->prev_busy;
