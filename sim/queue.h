@@ -27,7 +27,9 @@
  *     times) are chosen from a sample of pending times when the pending count doubles or
  *     falls to a quarter, or after a turnover if most entries are in the heap; with 10^6
  *     think-time timers pending, the heap then holds a few thousand entries instead of
- *     10^6, and stays in the cache.  A bucket's entries sit in chunks of 32 from one pool,
+ *     10^6, and stays in the cache.  As an entry moves from its bucket into the heap, what
+ *     its handler will touch is fetched (sim_queue_prefetcher; else ctx's first line).
+ *     A bucket's entries sit in chunks of 32 from one pool,
  *     so memory follows the pending count, not each bucket's high-water mark.  Times too
  *     large to bucket (2^62 W and more, +inf) stay in the heap.
  *   - side: one entry beside the heap, for an event source that keeps one event pending
@@ -201,12 +203,13 @@ void sim_queue_hold(struct sim_queue *q, struct sim_queue_holder h);
 void sim_queue_unhold(struct sim_queue *q, void *ctx);
 
 /* Give fn's events a prefetcher: when such an event leaves a far bucket for the heap, a
- * bucket's worth of events (about FAR_PER_BUCKET, 128) before it runs, pf(ctx, arg) fetches
- * what its handler will touch, instead of the first cache line of ctx only.  That is
- * where a run with 10^5 targets spends its time otherwise: a completion's target and
- * requests were last touched a second of simulated time, 10^5 requests, earlier.  A
- * second call for the same fn replaces its prefetcher; at most SIM_QUEUE_PREFETCHERS
- * handlers (more are ignored: prefetching changes the speed only, never the order). */
+ * bucket's worth of events (about 32 pending a bucket, more near the front) before it
+ * runs, pf(ctx, arg, 0) and a few entries later pf(ctx, arg, 1) fetch what its handler will
+ * touch, instead of the first cache line of ctx only.  That is where a run with 10^5
+ * targets spends its time otherwise: a completion's target and requests were last touched
+ * a second of simulated time, 10^5 requests, earlier.  A second call for the same fn
+ * replaces its prefetcher; at most SIM_QUEUE_PREFETCHERS handlers (more are ignored:
+ * prefetching changes the speed only, never the order). */
 void sim_queue_prefetcher(struct sim_queue *q, sim_event_fn *fn, sim_prefetch_fn *pf);
 
 /* Remove the earliest entry into *out.  Returns false when empty. */

@@ -1060,7 +1060,8 @@ static void peek_predicts_the_next_picks(void)
                 f.v.n = 6;
                 ops->rebuild(priv, &f.v);
             }
-            uint32_t p0 = ops->peek(priv, &f.v, 0), p1 = ops->peek(priv, &f.v, 1);
+            uint32_t p0 = ops->peek(priv, &f.v, 0, 0), p1 = ops->peek(priv, &f.v, 1, 0);
+            CU_ASSERT_EQUAL(ops->peek(priv, &f.v, 0, 1), UINT32_MAX);
             uint32_t m = pick_sent(ops, priv, &f, r);
             first += m == p0;
             out[m]++;
@@ -1090,6 +1091,71 @@ static void peek_predicts_the_next_picks(void)
     gsl_rng_free(r);
 }
 
+/* power_of_d draws its candidates three picks ahead (routing_p2d.c): peek names the next
+ * pick's and the following one's; the pick chooses the least loaded of exactly those (ties
+ * to the first); the pairs are uniform over the ordered pairs of distinct members; after
+ * the eligible set changes they are drawn again from the new set. */
+static void power_of_d_draws_ahead_uniformly_and_picks_among_the_named(void)
+{
+    struct fake f;
+    fake_init(&f, 6);
+    const struct route_ops *ops;
+    void *priv = instance("power_of_d", &ops, &f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ops->peek);
+    gsl_rng *r = new_rng(11);
+    unsigned load[6] = {0}, pairs[36] = {0}, wrong = 0, named = 0, checked = 0;
+    /* after[j]: what peek(1, .) named after the pick j steps back (j = 0, 1). */
+    uint32_t after[2][2] = {{UINT32_MAX, UINT32_MAX}, {UINT32_MAX, UINT32_MAX}};
+    enum { STEPS = 36000 };
+    for (int step = 0; step < STEPS; step++) {
+        if (step == STEPS / 2) { /* members 4 and 5 leave */
+            f.v.n = 4;
+            ops->rebuild(priv, &f.v);
+            memset(after, 0xff, sizeof after);
+        }
+        uint32_t c0 = ops->peek(priv, &f.v, 0, 0), c1 = ops->peek(priv, &f.v, 0, 1);
+        uint32_t m = pick_sent(ops, priv, &f, r);
+        load[m]++;
+        if (c0 == UINT32_MAX) { /* the first pick after a change draws the stages */
+            CU_ASSERT(step == 0 || step == STEPS / 2);
+        } else {
+            if (after[1][0] != UINT32_MAX) { /* named two picks ago as the pick after next */
+                checked++;
+                named += c0 == after[1][0] && c1 == after[1][1];
+            }
+            /* The pick chose the less loaded of the two named (load before its send). */
+            unsigned l0 = load[c0] - (m == c0), l1 = load[c1] - (m == c1);
+            wrong += c0 == c1 || ops->peek(priv, &f.v, 0, 2) != UINT32_MAX ||
+                     m != (l1 < l0 ? c1 : c0) || c0 >= f.v.n || c1 >= f.v.n;
+            if (step < STEPS / 2)
+                pairs[c0 * 6 + c1]++;
+        }
+        memcpy(after[1], after[0], sizeof after[0]);
+        after[0][0] = ops->peek(priv, &f.v, 1, 0);
+        after[0][1] = ops->peek(priv, &f.v, 1, 1);
+        while (gsl_rng_uniform(r) < 0.5) {
+            uint32_t d = (uint32_t)gsl_rng_uniform_int(r, f.v.n);
+            if (load[d]) {
+                ops->done(priv, d, &unit_ok);
+                load[d]--;
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(wrong, 0);
+    CU_ASSERT(checked > STEPS - 10);
+    CU_ASSERT_EQUAL(named, checked);
+    printf("\n    power_of_d: %u of %u picks' candidates named two picks ahead", named, checked);
+    unsigned distinct[30], k = 0;
+    for (unsigned i = 0; i < 36; i++)
+        if (i / 6 != i % 6)
+            distinct[k++] = pairs[i];
+        else
+            CU_ASSERT_EQUAL(pairs[i], 0);
+    CU_ASSERT(looks_uniform(distinct, 30));
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
 static CU_TestInfo routing_tests[] = {
     {"smooth_wrr_gives_the_nginx_sequence", smooth_wrr_gives_the_nginx_sequence},
     {"peek_predicts_the_next_picks", peek_predicts_the_next_picks},
@@ -1099,6 +1165,8 @@ static CU_TestInfo routing_tests[] = {
     {"power_of_two_avoids_the_most_loaded_of_many", power_of_two_avoids_the_most_loaded_of_many},
     {"power_of_d_ties_spread_uniformly", power_of_d_ties_spread_uniformly},
     {"power_of_d_at_least_n_is_least_loaded", power_of_d_at_least_n_is_least_loaded},
+    {"power_of_d_draws_ahead_uniformly_and_picks_among_the_named",
+     power_of_d_draws_ahead_uniformly_and_picks_among_the_named},
     {"least_connections_picks_the_least_loaded", least_connections_picks_the_least_loaded},
     {"least_connections_breaks_ties_at_random", least_connections_breaks_ties_at_random},
     {"jsq_picks_the_global_minimum", jsq_picks_the_global_minimum},

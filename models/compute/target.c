@@ -38,7 +38,7 @@ static void fcfs_done_prefetch(const void *ctx, uint64_t arg, int stage)
             __builtin_prefetch((const char *)rq + off, 1);
         return;
     }
-    if (t->qhead) { /* fcfs_start reads and writes its first two lines */
+    if (t->qhead) { /* fcfs_start reads and writes its first two lines (request.h) */
         __builtin_prefetch(t->qhead, 1);
         __builtin_prefetch((const char *)t->qhead + 64, 1);
     }
@@ -573,6 +573,8 @@ static void *target_space(struct target_list *l, size_t n)
 }
 
 #define TARGET_LINE 64 /* bytes: a cache line */
+_Static_assert(offsetof(struct request, start_s) < 128 && offsetof(struct request, svc_slot) < 128,
+               "what a waiting request's start touches lies in its first two lines");
 _Static_assert(offsetof(struct target, spec.speed) + sizeof(double) <= TARGET_HOT_BYTES,
                "what a request touches lies within TARGET_HOT_BYTES");
 

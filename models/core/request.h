@@ -88,7 +88,13 @@ struct request {
     struct client *client;     /* connection or closed-loop user, NULL for a lone request */
     double sent_s;             /* s: when the client sent this attempt */
     double demand_s;           /* CPU seconds on one vCPU of speed 1.0 */
-    double u_route;            /* uniform(0,1) drawn with the demand: weighted forwards */
+    /* Set by the target as service starts: with the demand, svc_slot and the links, what a
+     * waiting request's start touches lies in its first two cache lines (target.c fetches
+     * those ahead of a completion). */
+    union {
+        double start_s;        /* FCFS: s, service began */
+        double ps_finish;      /* processor sharing: finish tag in virtual time */
+    };
     double u_lb;               /* uniform(0,1) drawn with the demand: LB latency quantile */
     const char *path;          /* request path for listener rules; NULL = "/" */
     uint32_t request_bytes;    /* bytes: what the client sends (headers and body), drawn at
@@ -115,10 +121,7 @@ struct request {
     bool traced : 1;           /* selected for the decision trace (models/core/trace.h) */
     /* Set by the target while it holds the request. */
     struct target *target;
-    union {
-        double start_s;        /* FCFS: s, service began */
-        double ps_finish;      /* processor sharing: finish tag in virtual time */
-    };
+    double u_route;            /* uniform(0,1) drawn with the demand: weighted forwards */
     sim_handle timeout_ev;     /* client timeout */
     struct request_ext *ext;   /* NULL until a walk goes deeper or a pass starts */
     struct rq_hop hop[REQUEST_INLINE_HOPS]; /* the first hops; request_hop() reaches all */

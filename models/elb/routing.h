@@ -102,9 +102,14 @@ struct route_ops {
                      gsl_rng *rng);
     /* A request was sent to member m.  May be NULL. */
     void (*sent)(void *priv, uint32_t m);
-    /* The member the k-th next pick (k = 0, 1) will choose if nothing changes before it,
-     * or UINT32_MAX; for prefetching only.  May be NULL. */
-    uint32_t (*peek)(const void *priv, const struct route_view *v, uint32_t k);
+    /* The i-th member the k-th next pick (k = 0, 1) may choose if nothing changes before
+     * it (i = 0: the one it will choose, for an algorithm that knows; power_of_d names its
+     * candidates, i < d), or UINT32_MAX past the last; for prefetching only.  May be
+     * NULL. */
+    uint32_t (*peek)(const void *priv, const struct route_view *v, uint32_t k, uint32_t i);
+    /* Fetch what done() will touch for member m, ahead of it; changes nothing.  May be
+     * NULL. */
+    void (*prefetch_done)(const void *priv, uint32_t m);
     /* The response of a request sent to member m came back (o: its status and latency).
      * May be NULL. */
     void (*done)(void *priv, uint32_t m, const struct route_outcome *o);

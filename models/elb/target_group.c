@@ -483,20 +483,30 @@ static uint32_t choose(struct target_group *g, struct tg_view *v, const struct r
 
 /* Fetch what the view's next picks will touch, while other events run (with 10^5 members
  * the member and its target are cold when a request comes, and least outstanding
- * requests picks them in no memory order): the target of the next pick (the part a
- * request touches, TARGET_HOT_BYTES), whose member line the previous call fetched, and
- * the member of the one after.  Only for algorithms that can tell (route_ops.peek); a
- * wrong guess costs a wasted fetch. */
+ * requests picks them in no memory order): the targets of the next pick's candidates (the
+ * part a request touches, TARGET_HOT_BYTES), whose member lines the previous call
+ * fetched, and the members of the one after.  A candidate is the member the pick will
+ * choose (round robin, least outstanding requests) or one it may (power of d's sample).
+ * Only for algorithms that can tell (route_ops.peek); a wrong guess costs a wasted fetch. */
+#define TG_PEEK_MAX 4 /* candidates fetched per pick */
 static void prefetch_next(const struct target_group *g, const struct tg_view *v)
 {
     if (!g->algo->peek || g->nmembers < TG_PREFETCH_MIN_MEMBERS)
         return;
     struct route_view rv = {v->eligible, v->n, g->nmembers, 0};
-    uint32_t a = g->algo->peek(v->priv, &rv, 0), b = g->algo->peek(v->priv, &rv, 1);
-    if (b < g->nmembers)
+    for (uint32_t i = 0; i < TG_PEEK_MAX; i++) {
+        uint32_t b = g->algo->peek(v->priv, &rv, 1, i);
+        if (b >= g->nmembers)
+            break;
         __builtin_prefetch(&g->members[b]);
-    if (a < g->nmembers && g->members[a].t)
-        target_prefetch(g->members[a].t);
+    }
+    for (uint32_t i = 0; i < TG_PEEK_MAX; i++) {
+        uint32_t a = g->algo->peek(v->priv, &rv, 0, i);
+        if (a >= g->nmembers)
+            break;
+        if (g->members[a].t)
+            target_prefetch(g->members[a].t);
+    }
 }
 
 uint32_t tg_flow_open(struct target_group *g, uint32_t view, const struct request *rq)
@@ -570,14 +580,19 @@ static void tg_accept(struct node *n, struct request *rq)
     node_send(g->members[m].node, rq);
 }
 
-/* What tg_done will touch: the member's entry (its in-flight count). */
+/* What tg_done will touch: the member's entry (its in-flight count) and what the
+ * algorithm's done() touches for it. */
 static void tg_prefetch_done(const struct node *n, const struct request *rq,
                              const struct rq_hop *h)
 {
     (void)rq;
     const struct target_group *g = container_of(n, const struct target_group, node);
-    if (h->arg >> 63 && (uint32_t)h->arg < g->nmembers)
-        __builtin_prefetch(&g->members[(uint32_t)h->arg], 1);
+    uint32_t m = (uint32_t)h->arg, view = (uint32_t)(h->arg >> 32) & 0x7fffffffu;
+    if (!(h->arg >> 63) || m >= g->nmembers)
+        return;
+    __builtin_prefetch(&g->members[m], 1);
+    if (g->algo->prefetch_done && view < g->nviews)
+        g->algo->prefetch_done(g->views[view].priv, m);
 }
 
 static bool tg_done(struct node *n, struct request *rq)

@@ -153,17 +153,29 @@ static void lor_done(void *priv, uint32_t m, const struct route_outcome *o)
     }
 }
 
-static uint32_t lor_peek(const void *priv, const struct route_view *v, uint32_t k)
+static uint32_t lor_peek(const void *priv, const struct route_view *v, uint32_t k, uint32_t i)
 {
     (void)v;
     const struct lor *l = priv;
     uint32_t c = lowest(l); /* where pick() will look, without moving min */
-    if (c >= l->nbuckets)
+    if (c >= l->nbuckets || i > 0)
         return NIL;
     uint32_t m = l->head[c];
-    for (uint32_t i = 0; i < k && m != NIL; i++)
+    for (uint32_t s = 0; s < k && m != NIL; s++)
         m = l->next[m];
     return m; /* k = 1 past the bucket's last: NIL (the pick after comes from another) */
+}
+
+/* What lor_done(m) touches: m's count, flag and links (its neighbours' follow from them). */
+static void lor_prefetch_done(const void *priv, uint32_t m)
+{
+    const struct lor *l = priv;
+    if (m >= l->cap)
+        return;
+    __builtin_prefetch(&l->count[m], 1);
+    __builtin_prefetch(&l->linked[m]);
+    __builtin_prefetch(&l->next[m], 1);
+    __builtin_prefetch(&l->prev[m], 1);
 }
 
 /* The view: every eligible member's outstanding count (bounded, trace.h). */
@@ -200,6 +212,7 @@ const struct route_ops route_lor_ops = {
     .trace = lor_trace,
     .sent = lor_sent,
     .peek = lor_peek,
+    .prefetch_done = lor_prefetch_done,
     .done = lor_done,
     .fini = lor_fini,
 };

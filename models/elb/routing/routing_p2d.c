@@ -6,9 +6,20 @@
  * number of targets is least outstanding requests with random tie-break.  With n targets
  * at load rho the longest queue grows like log log n / log d instead of log n / log log n.
  *
- * Sampling is a partial Fisher-Yates shuffle of a permutation kept across picks: from any
- * starting order the first d entries after d swaps are a uniform ordered sample, so a pick
- * costs O(d) draws and no rejection.
+ * Sampling, for d up to P2D_AHEAD_D: draw r_i uniform in [0, n - i) for i = 0 .. d-1 and
+ * take the r_i-th position not yet taken (a uniform ordered sample without replacement,
+ * O(d^2) for no memory), and do it three picks ahead: a pick's candidates are drawn at the
+ * pick three before it, from the view as it is then (a change of the eligible set draws
+ * afresh), so that their lines can be fetched in between.  With 10^5 targets a random
+ * candidate's view entry, count, group member and target are all cold; drawn at the pick
+ * they are four misses in a row at every pick.  Stages, from the pick they serve: the
+ * next pick's candidates (count fetched, members and targets fetched by the group through
+ * peek), the one after (count being fetched, members fetched through peek), the third
+ * (positions, view entries being fetched).  The draws are the same in number and range
+ * as drawing at the pick, only earlier; every candidate set is uniform over the eligible
+ * set of its time.  For larger d: a partial Fisher-Yates shuffle of a permutation kept
+ * across picks (from any starting order the first d entries after d swaps are a uniform
+ * ordered sample), drawn at the pick.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,12 +36,25 @@ struct p2d_cfg {
     uint32_t d; /* targets sampled per pick, >= 1 */
 };
 
+#define P2D_AHEAD_D 4 /* d up to this draws ahead (above) */
+#define P2D_STAGES 3  /* picks drawn ahead */
+
+/* One pick's candidates: positions in the view, and (stages 0 and 1) their members. */
+struct p2d_stage {
+    uint32_t pos[P2D_AHEAD_D];
+    uint32_t m[P2D_AHEAD_D];
+};
+
 struct p2d {
     uint32_t d;        /* from the configuration */
     uint32_t cap;      /* members count[] holds */
     uint32_t *count;   /* [member] requests outstanding from this node */
-    uint32_t *perm;    /* [n] a permutation of eligible positions, reshuffled per pick */
+    uint32_t *perm;    /* [n] a permutation of eligible positions, reshuffled per pick (d >
+                        * P2D_AHEAD_D only) */
     uint32_t nperm, perm_cap;
+    struct p2d_stage st[P2D_STAGES]; /* st[0]: the next pick's (d <= P2D_AHEAD_D) */
+    uint32_t nst;      /* stages drawn; 0 after a change of the eligible set */
+    uint32_t last[P2D_AHEAD_D]; /* the last pick's candidates, for its trace */
 };
 
 static int p2d_configure(void *cfg, const struct sim_call *call, const char *text,
@@ -88,6 +112,9 @@ static void p2d_rebuild(void *priv, const struct route_view *v)
         memset(p->count + p->cap, 0, (v->nmembers - p->cap) * sizeof *p->count);
         p->cap = v->nmembers;
     }
+    p->nst = 0; /* candidates drawn from the old set are drawn again */
+    if (p->d <= P2D_AHEAD_D)
+        return;
     if (v->n > p->perm_cap) {
         p->perm_cap = v->n;
         p->perm = xrealloc(p->perm, p->perm_cap * sizeof *p->perm);
@@ -97,26 +124,91 @@ static void p2d_rebuild(void *priv, const struct route_view *v)
     p->nperm = v->n;
 }
 
+/* Draw a pick's k candidate positions out of n into st->pos, in sampling order. */
+static void draw_stage(struct p2d_stage *st, uint32_t k, uint32_t n, gsl_rng *rng)
+{
+    uint32_t sorted[P2D_AHEAD_D];
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t r = (uint32_t)gsl_rng_uniform_int(rng, n - i), j = 0;
+        /* The r-th position not taken: step over each taken one at or below it. */
+        for (; j < i && sorted[j] <= r; j++)
+            r++;
+        for (uint32_t q = i; q > j; q--)
+            sorted[q] = sorted[q - 1];
+        sorted[j] = r;
+        st->pos[i] = r;
+    }
+}
+
+/* The stage's members, and a fetch of their counts (for the pick two on). */
+static void resolve_stage(const struct p2d *p, struct p2d_stage *st, uint32_t k,
+                          const struct route_view *v)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        st->m[i] = v->eligible[st->pos[i]];
+        __builtin_prefetch(&p->count[st->m[i]], 1);
+    }
+}
+
+/* The lowest count among k candidates; ties stay with the first sampled. */
+static uint32_t least_of(const struct p2d *p, const uint32_t *m, uint32_t k)
+{
+    uint32_t best = UINT32_MAX, best_count = UINT32_MAX;
+    for (uint32_t i = 0; i < k; i++)
+        if (p->count[m[i]] < best_count) {
+            best = m[i];
+            best_count = p->count[m[i]];
+        }
+    return best;
+}
+
 static uint32_t p2d_pick(void *priv, const struct route_view *v, const struct request *rq,
                          gsl_rng *rng)
 {
     (void)rq;
     struct p2d *p = priv;
-    ELB_ASSERT(p->d >= 1 && p->nperm == v->n);
+    ELB_ASSERT(p->d >= 1 && (p->d <= P2D_AHEAD_D || p->nperm == v->n));
     uint32_t k = p->d < v->n ? p->d : v->n;
-    uint32_t best = UINT32_MAX, best_count = UINT32_MAX;
-    for (uint32_t i = 0; i < k; i++) {
-        uint32_t j = i + (uint32_t)gsl_rng_uniform_int(rng, v->n - i);
-        uint32_t tmp = p->perm[i];
-        p->perm[i] = p->perm[j];
-        p->perm[j] = tmp;
-        uint32_t m = v->eligible[p->perm[i]];
-        if (p->count[m] < best_count) { /* strict: ties stay with the first sampled */
-            best = m;
-            best_count = p->count[m];
+    if (p->d > P2D_AHEAD_D) {
+        uint32_t best = UINT32_MAX, best_count = UINT32_MAX;
+        for (uint32_t i = 0; i < k; i++) {
+            uint32_t j = i + (uint32_t)gsl_rng_uniform_int(rng, v->n - i);
+            uint32_t tmp = p->perm[i];
+            p->perm[i] = p->perm[j];
+            p->perm[j] = tmp;
+            uint32_t m = v->eligible[p->perm[i]];
+            if (p->count[m] < best_count) { /* strict: ties stay with the first sampled */
+                best = m;
+                best_count = p->count[m];
+            }
         }
+        return best;
     }
+    /* After a change of the eligible set: the three stages drawn now, in order. */
+    for (; p->nst < P2D_STAGES; p->nst++) {
+        draw_stage(&p->st[p->nst], k, v->n, rng);
+        if (p->nst < 2)
+            resolve_stage(p, &p->st[p->nst], k, v);
+    }
+    memcpy(p->last, p->st[0].m, k * sizeof *p->last);
+    uint32_t best = least_of(p, p->st[0].m, k);
+    p->st[0] = p->st[1];
+    p->st[1] = p->st[2];
+    resolve_stage(p, &p->st[1], k, v);
+    draw_stage(&p->st[2], k, v->n, rng);
+    for (uint32_t i = 0; i < k; i++)
+        __builtin_prefetch(&v->eligible[p->st[2].pos[i]]);
     return best;
+}
+
+/* The candidates of the next pick (k = 0) and of the one after (k = 1): i-th of them. */
+static uint32_t p2d_peek(const void *priv, const struct route_view *v, uint32_t k, uint32_t i)
+{
+    const struct p2d *p = priv;
+    uint32_t kk = p->d < v->n ? p->d : v->n;
+    if (p->d > P2D_AHEAD_D || k >= 2 || k >= p->nst || i >= kk)
+        return UINT32_MAX;
+    return p->st[k].m[i];
 }
 
 /* The view: the sampled members (the first k of the permutation, in sampling order) and
@@ -129,7 +221,7 @@ static void p2d_trace(void *priv, const struct route_view *v, const struct reque
     uint32_t k = p->d < v->n ? p->d : v->n;
     out->what = "sampled";
     for (uint32_t i = 0; i < k; i++) {
-        uint32_t m = v->eligible[p->perm[i]];
+        uint32_t m = p->d <= P2D_AHEAD_D ? p->last[i] : v->eligible[p->perm[i]];
         route_trace_add(out, m, p->count[m], chosen);
     }
     out->total = k;
@@ -139,6 +231,13 @@ static void p2d_sent(void *priv, uint32_t m)
 {
     struct p2d *p = priv;
     p->count[m]++;
+}
+
+static void p2d_prefetch_done(const void *priv, uint32_t m)
+{
+    const struct p2d *p = priv;
+    if (m < p->cap)
+        __builtin_prefetch(&p->count[m], 1);
 }
 
 static void p2d_done(void *priv, uint32_t m, const struct route_outcome *o)
@@ -168,6 +267,8 @@ const struct route_ops route_p2d_ops = {
     .init = p2d_init,
     .rebuild = p2d_rebuild,
     .pick = p2d_pick,
+    .peek = p2d_peek,
+    .prefetch_done = p2d_prefetch_done,
     .trace = p2d_trace,
     .sent = p2d_sent,
     .done = p2d_done,

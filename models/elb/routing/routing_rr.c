@@ -26,10 +26,10 @@ static uint32_t rr_pick(void *priv, const struct route_view *v, const struct req
     return v->eligible[rr->cursor++];
 }
 
-static uint32_t rr_peek(const void *priv, const struct route_view *v, uint32_t k)
+static uint32_t rr_peek(const void *priv, const struct route_view *v, uint32_t k, uint32_t i)
 {
     const struct rr *rr = priv;
-    return v->n ? v->eligible[(rr->cursor + k) % v->n] : UINT32_MAX;
+    return v->n && i == 0 ? v->eligible[(rr->cursor + k) % v->n] : UINT32_MAX;
 }
 
 /* The view: the cursor position just used (pick advanced it by one). */
