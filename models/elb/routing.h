@@ -71,6 +71,18 @@ struct route_trace {
  * list is full, only the chosen member still gets in (over the last entry). */
 void route_trace_add(struct route_trace *t, uint32_t m, double val, uint32_t chosen);
 
+/* Step i of a partial Fisher-Yates shuffle of perm[0, n): a uniform draw from perm[i, n)
+ * swapped into perm[i], and returned.  Steps 0 .. k-1 from any starting order give a
+ * uniform ordered sample of k without replacement. */
+static inline uint32_t route_shuffle_step(uint32_t *perm, uint32_t i, uint32_t n, gsl_rng *rng)
+{
+    uint32_t j = i + (uint32_t)gsl_rng_uniform_int(rng, n - i);
+    uint32_t tmp = perm[i];
+    perm[i] = perm[j];
+    perm[j] = tmp;
+    return perm[i];
+}
+
 struct route_ops {
     const char *name;    /* as written in scenarios and listed by `elbsim list algorithms` */
     const char *summary; /* one line for `elbsim list` (say if it scans all targets) */

@@ -244,11 +244,7 @@ static uint32_t lrt_pick(void *priv, const struct route_view *v, const struct re
     /* choices=d: a partial Fisher-Yates shuffle, as in power_of_d; ties drawn uniformly. */
     uint32_t best = NIL, ties = 0;
     for (uint32_t i = 0; i < k; i++) {
-        uint32_t j = i + (uint32_t)gsl_rng_uniform_int(rng, v->n - i);
-        uint32_t tmp = l->perm[i];
-        l->perm[i] = l->perm[j];
-        l->perm[j] = tmp;
-        uint32_t m = v->eligible[l->perm[i]];
+        uint32_t m = v->eligible[route_shuffle_step(l->perm, i, v->n, rng)];
         int c = best == NIL ? -1 : lrt_cmp(l, m, best);
         if (c < 0) {
             best = m;

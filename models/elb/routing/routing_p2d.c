@@ -172,11 +172,7 @@ static uint32_t p2d_pick(void *priv, const struct route_view *v, const struct re
     if (p->d > P2D_AHEAD_D) {
         uint32_t best = UINT32_MAX, best_count = UINT32_MAX;
         for (uint32_t i = 0; i < k; i++) {
-            uint32_t j = i + (uint32_t)gsl_rng_uniform_int(rng, v->n - i);
-            uint32_t tmp = p->perm[i];
-            p->perm[i] = p->perm[j];
-            p->perm[j] = tmp;
-            uint32_t m = v->eligible[p->perm[i]];
+            uint32_t m = v->eligible[route_shuffle_step(p->perm, i, v->n, rng)];
             if (p->count[m] < best_count) { /* strict: ties stay with the first sampled */
                 best = m;
                 best_count = p->count[m];
