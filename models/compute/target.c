@@ -19,8 +19,6 @@ static const struct node_ops target_ops = {
     .done = NULL,
 };
 
-/* Every field of a new target; svc and svc_ev: room for spec->servers requests and their
- * completion events. */
 static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg);
 
 /* What fcfs_done(t, rq) touches, fetched about a hundred events before it runs (the queue's
@@ -45,6 +43,8 @@ static void fcfs_done_prefetch(const void *ctx, uint64_t arg, int stage)
     request_prefetch_response(rq);
 }
 
+/* Every field of a new target; svc and svc_ev: room for spec->servers requests and their
+ * completion events. */
 static void target_setup(struct target *t, struct env *env, uint32_t id, const char *name,
                          const struct target_spec *spec, double now, struct request **svc,
                          sim_handle *svc_ev)
