@@ -920,9 +920,9 @@ static void count_inter_zone(struct lb *lb, const struct request *rq, bool targe
     if (lb->l4 && (request_hop_c(rq, h)->arg & HOP_ROUTED)) {
         g = l4_group(lb);
         m = (uint32_t)request_hop_c(rq, h)->arg;
-    } else if (!lb->l4 && h + 1 < rq->nhops && (request_hop_c(rq, h + 1)->arg >> 63)) {
+    } else if (!lb->l4 && h + 1 < rq->nhops &&
+               tg_hop_taken(request_hop_c(rq, h + 1)->arg, NULL, &m)) {
         g = container_of(request_hop_c(rq, h + 1)->node, struct target_group, node);
-        m = (uint32_t)request_hop_c(rq, h + 1)->arg;
     }
     if (!g || m >= g->nmembers)
         return;

@@ -571,7 +571,7 @@ static void tg_accept(struct node *n, struct request *rq)
         cookie->last_s = now + g->sticky_s; /* expiry pushed forward on every request */
     }
     /* Remember (view, member) for done(); bit 63 marks "routed". */
-    request_hop(rq, rq->nhops - 1)->arg = (uint64_t)1 << 63 | (uint64_t)rq->route_view << 32 | m;
+    request_hop(rq, rq->nhops - 1)->arg = tg_hop_word(rq->route_view, m);
     if (g->algo->sent)
         g->algo->sent(v->priv, m);
     prefetch_next(g, v);
@@ -587,8 +587,8 @@ static void tg_prefetch_done(const struct node *n, const struct request *rq,
 {
     (void)rq;
     const struct target_group *g = container_of(n, const struct target_group, node);
-    uint32_t m = (uint32_t)h->arg, view = (uint32_t)(h->arg >> 32) & 0x7fffffffu;
-    if (!(h->arg >> 63) || m >= g->nmembers)
+    uint32_t view, m;
+    if (!tg_hop_taken(h->arg, &view, &m) || m >= g->nmembers)
         return;
     __builtin_prefetch(&g->members[m], 1);
     if (g->algo->prefetch_done && view < g->nviews)
@@ -598,15 +598,14 @@ static void tg_prefetch_done(const struct node *n, const struct request *rq,
 static bool tg_done(struct node *n, struct request *rq)
 {
     struct target_group *g = container_of(n, struct target_group, node);
-    uint64_t arg = request_hop(rq, rq->cur_hop)->arg;
+    uint32_t view, m;
     /* Requests answered by the group itself (503) never reached a member. */
-    if (!(arg >> 63))
+    if (!tg_hop_taken(request_hop(rq, rq->cur_hop)->arg, &view, &m))
         return false;
-    uint32_t view = (uint32_t)(arg >> 32) & 0x7fffffffu;
     if (g->algo->done) {
         double now = sim_now(&n->env->sim);
         struct route_outcome o = {rq->status, now - request_hop(rq, rq->cur_hop)->time, now};
-        g->algo->done(g->views[view].priv, (uint32_t)arg, &o);
+        g->algo->done(g->views[view].priv, m, &o);
     }
     if (g->sticky_s > 0 && rq->flow_end && rq->client)
         flow_table_remove(&g->cookies, rq->flow_id);
@@ -615,6 +614,6 @@ static bool tg_done(struct node *n, struct request *rq)
     if (g->on_response)
         g->on_response(g->on_response_ctx,
                        sim_now(&n->env->sim) - request_hop(rq, rq->cur_hop)->time);
-    member_release(g, (uint32_t)arg);
+    member_release(g, m);
     return false;
 }

@@ -175,6 +175,27 @@ bool tg_member_usable(const struct target_group *g, uint32_t m);
 uint32_t tg_flow_open(struct target_group *g, uint32_t view, const struct request *rq);
 void tg_flow_close(struct target_group *g, uint32_t view, uint32_t m, int status);
 
+/* The group's word in its hop of a request (rq_hop.arg): bit 63 set once a member took the
+ * request (clear: the group answered it itself, 503), bits 32-62 the view, bits 0-31 the
+ * member.  An LB that sent the request reads it too (inter-zone accounting). */
+#define TG_HOP_TAKEN ((uint64_t)1 << 63)
+
+static inline uint64_t tg_hop_word(uint32_t view, uint32_t m)
+{
+    return TG_HOP_TAKEN | (uint64_t)view << 32 | m;
+}
+
+/* Did a member take the request whose group hop word is arg?  Then *view and *m say
+ * which (either may be NULL). */
+static inline bool tg_hop_taken(uint64_t arg, uint32_t *view, uint32_t *m)
+{
+    if (view)
+        *view = (uint32_t)(arg >> 32) & 0x7fffffffu;
+    if (m)
+        *m = (uint32_t)arg;
+    return (arg & TG_HOP_TAKEN) != 0;
+}
+
 /* Attach an LB node's view; returns its index (for rq->route_view). */
 uint32_t tg_view_attach(struct target_group *g, int zone, bool cross_zone);
 
