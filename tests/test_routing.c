@@ -1091,10 +1091,11 @@ static void peek_predicts_the_next_picks(void)
     gsl_rng_free(r);
 }
 
-/* power_of_d draws its candidates three picks ahead (routing_p2d.c): peek names the next
- * pick's and the following one's; the pick chooses the least loaded of exactly those (ties
- * to the first); the pairs are uniform over the ordered pairs of distinct members; after
- * the eligible set changes they are drawn again from the new set. */
+/* power_of_d draws its candidates three picks ahead (routing_p2d.c): peek(1, .) names the
+ * candidates of the pick after next, peek(0, 0) the member the next pick chooses if nothing
+ * changes first; the pick chooses the least loaded of exactly the candidates named (ties to
+ * the first); the pairs are uniform over the ordered pairs of distinct members; after the
+ * eligible set changes they are drawn again from the new set. */
 static void power_of_d_draws_ahead_uniformly_and_picks_among_the_named(void)
 {
     struct fake f;
@@ -1103,8 +1104,9 @@ static void power_of_d_draws_ahead_uniformly_and_picks_among_the_named(void)
     void *priv = instance("power_of_d", &ops, &f);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ops->peek);
     gsl_rng *r = new_rng(11);
-    unsigned load[6] = {0}, pairs[36] = {0}, wrong = 0, named = 0, checked = 0;
-    /* after[j]: what peek(1, .) named after the pick j steps back (j = 0, 1). */
+    unsigned load[6] = {0}, pairs[36] = {0}, wrong = 0, checked = 0, foretold = 0;
+    /* after[j]: what peek(1, .) named after the pick j steps back (j = 0, 1): after[1]
+     * names this pick's candidates. */
     uint32_t after[2][2] = {{UINT32_MAX, UINT32_MAX}, {UINT32_MAX, UINT32_MAX}};
     enum { STEPS = 36000 };
     for (int step = 0; step < STEPS; step++) {
@@ -1113,19 +1115,22 @@ static void power_of_d_draws_ahead_uniformly_and_picks_among_the_named(void)
             ops->rebuild(priv, &f.v);
             memset(after, 0xff, sizeof after);
         }
-        uint32_t c0 = ops->peek(priv, &f.v, 0, 0), c1 = ops->peek(priv, &f.v, 0, 1);
+        uint32_t w = ops->peek(priv, &f.v, 0, 0);
+        wrong += ops->peek(priv, &f.v, 0, 1) != UINT32_MAX;
         uint32_t m = pick_sent(ops, priv, &f, r);
         load[m]++;
-        if (c0 == UINT32_MAX) { /* the first pick after a change draws the stages */
+        if (w == UINT32_MAX) { /* the first pick after a change draws the stages */
             CU_ASSERT(step == 0 || step == STEPS / 2);
         } else {
-            if (after[1][0] != UINT32_MAX) { /* named two picks ago as the pick after next */
-                checked++;
-                named += c0 == after[1][0] && c1 == after[1][1];
-            }
+            foretold++;
+            wrong += m != w; /* nothing changed between the peek and the pick */
+        }
+        uint32_t c0 = after[1][0], c1 = after[1][1];
+        if (c0 != UINT32_MAX) {
+            checked++;
             /* The pick chose the less loaded of the two named (load before its send). */
             unsigned l0 = load[c0] - (m == c0), l1 = load[c1] - (m == c1);
-            wrong += c0 == c1 || ops->peek(priv, &f.v, 0, 2) != UINT32_MAX ||
+            wrong += c0 == c1 || ops->peek(priv, &f.v, 1, 2) != UINT32_MAX ||
                      m != (l1 < l0 ? c1 : c0) || c0 >= f.v.n || c1 >= f.v.n;
             if (step < STEPS / 2)
                 pairs[c0 * 6 + c1]++;
@@ -1143,8 +1148,9 @@ static void power_of_d_draws_ahead_uniformly_and_picks_among_the_named(void)
     }
     CU_ASSERT_EQUAL(wrong, 0);
     CU_ASSERT(checked > STEPS - 10);
-    CU_ASSERT_EQUAL(named, checked);
-    printf("\n    power_of_d: %u of %u picks' candidates named two picks ahead", named, checked);
+    CU_ASSERT(foretold > STEPS - 10);
+    printf("\n    power_of_d: %u picks' candidates named two picks ahead, %u picks foretold",
+           checked, foretold);
     unsigned distinct[30], k = 0;
     for (unsigned i = 0; i < 36; i++)
         if (i / 6 != i % 6)

@@ -13,8 +13,9 @@
  * afresh), so that their lines can be fetched in between.  With 10^5 targets a random
  * candidate's view entry, count, group member and target are all cold; drawn at the pick
  * they are four misses in a row at every pick.  Stages, from the pick they serve: the
- * next pick's candidates (count fetched, members and targets fetched by the group through
- * peek), the one after (count being fetched, members fetched through peek), the third
+ * next pick's candidates (count fetched; peek names the one with the fewest now, whose
+ * target the group fetches: the pick chooses it unless a send or a done in between changes
+ * the order), the one after (count being fetched, members fetched through peek), the third
  * (positions, view entries being fetched).  The draws are the same in number and range
  * as drawing at the pick, only earlier; every candidate set is uniform over the eligible
  * set of its time.  For larger d: a partial Fisher-Yates shuffle of a permutation kept
@@ -204,6 +205,8 @@ static uint32_t p2d_peek(const void *priv, const struct route_view *v, uint32_t 
     uint32_t kk = p->d < v->n ? p->d : v->n;
     if (p->d > P2D_AHEAD_D || k >= 2 || k >= p->nst || i >= kk)
         return UINT32_MAX;
+    if (k == 0) /* the one it will choose as the counts stand: one target fetched, not d */
+        return i == 0 ? least_of(p, p->st[0].m, kk) : UINT32_MAX;
     return p->st[k].m[i];
 }
 
