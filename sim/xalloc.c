@@ -104,9 +104,7 @@ void *xmalloc_huge(size_t size)
 
 void *xrealloc_huge(void *p, size_t old_size, size_t size)
 {
-    if (size < XALLOC_HUGE_BYTES)
-        return xrealloc(p, size);
-    void *q = xmalloc_huge(size);
+    void *q = size < XALLOC_HUGE_BYTES ? xmalloc_aligned(64, size) : xmalloc_huge(size);
     if (p)
         memcpy(q, p, old_size < size ? old_size : size);
     free(p);

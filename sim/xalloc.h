@@ -37,9 +37,10 @@ void *xmalloc_huge(size_t size);
  * whose objects must start on cache lines.  Freed with free(). */
 void *xmalloc_aligned(size_t align, size_t size);
 
-/* An array grown to size bytes from p (old_size of them kept; p may be NULL): xrealloc
- * below XALLOC_HUGE_BYTES, else copied into an xmalloc_huge block and p freed.  For arrays
- * that grow by doubling to many MB (a fleet's members). */
+/* An array grown to size bytes from p (old_size of them kept; p may be NULL): copied into
+ * a block aligned to a cache line (64 bytes) below XALLOC_HUGE_BYTES, an xmalloc_huge block
+ * from there, and p freed.  For arrays that grow by doubling to many MB (a fleet's members)
+ * whose entries should not straddle lines. */
 void *xrealloc_huge(void *p, size_t old_size, size_t size);
 char *xstrndup(const char *s, size_t n);
 

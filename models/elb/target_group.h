@@ -43,6 +43,7 @@
 #define ELBSIM_MODELS_TARGET_GROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <gsl/gsl_rng.h>
@@ -68,7 +69,8 @@ struct tg_health_check {
 
 struct tg_member {
     /* What every request reads or writes first, together (with 10^5 members each is cold
-     * when a request comes): 24 bytes, within one cache line for six members in eight. */
+     * when a request comes): the first 32 bytes, within one cache line (the array is
+     * line-aligned, xrealloc_huge, and sizeof a multiple of 32). */
     struct node *node;    /* where requests go: the target's node, or the chained LB's */
     struct target *t;     /* borrowed from the world; NULL for a load-balancer member */
     int64_t in_flight;    /* requests (L7) or flows (L4) on it now, from every view */
@@ -86,7 +88,10 @@ struct tg_member {
     double slow_from_s;   /* slow start: when the ramp began; the ramp ends slow_start later */
     sim_handle drain_ev;  /* the end of the deregistration delay */
     enum target_check (*check)(const struct node *n);
+    char pad_[8];         /* to 96 bytes (the static assertion below) */
 };
+_Static_assert(sizeof(struct tg_member) % 32 == 0 && offsetof(struct tg_member, health) < 32,
+               "a member's hot part (node to health) lies within one cache line");
 
 struct tg_view {
     int zone;            /* the LB node's zone */
