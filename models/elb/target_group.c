@@ -263,7 +263,7 @@ void tg_target_register(struct target_group *g, struct target *t)
     if (g->nmembers == g->cap)
         members_grow(g);
     struct tg_member *m = &g->members[g->nmembers++];
-    *m = (struct tg_member){.t = t, .node = &t->node, .registered = true,
+    *m = (struct tg_member){.t = t, .node = &t->node, .tid = t->id, .registered = true,
                             .health = TG_HEALTH_HEALTHY};
     if (g->started && g->hc_rng) {
         m->health = TG_HEALTH_INITIAL;

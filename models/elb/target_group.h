@@ -88,7 +88,7 @@ struct tg_member {
     double slow_from_s;   /* slow start: when the ramp began; the ramp ends slow_start later */
     sim_handle drain_ev;  /* the end of the deregistration delay */
     enum target_check (*check)(const struct node *n);
-    char pad_[8];         /* to 96 bytes (the static assertion below) */
+    uint32_t tid;         /* t->id (a target member): a walk over the members reads no target */
 };
 _Static_assert(sizeof(struct tg_member) % 32 == 0 && offsetof(struct tg_member, health) < 32,
                "a member's hot part (node to health) lies within one cache line");
