@@ -400,6 +400,14 @@ static uint32_t far_advance(struct sim_queue *q)
     uint32_t rc = bk->head, wc = bk->head, keep = 0, n = bk->n;
     struct pf_pipe pipe;
     pipe.n = 0;
+    /* The entries' slots, read below for their handler and written with their heap
+     * position: with many events pending each is a random cold line, so all are fetched
+     * first, not waited for one entry at a time. */
+    for (uint32_t i = 0, c = rc; i < n; i++) {
+        PREFETCH(&q->slots[slot_of(q->far_chunks[c].e[i % CHUNK].key)]);
+        if (i % CHUNK == CHUNK - 1)
+            c = q->far_links[c].next;
+    }
     for (uint32_t i = 0; i < n; i++) {
         const struct sim_queue_entry *e = &q->far_chunks[rc].e[i % CHUNK];
         uint64_t t = e->tkey, k = e->key;
