@@ -152,6 +152,12 @@ bool sim_lane_cancel(struct sim_lane *l, uint64_t h)
     return true;
 }
 
+void sim_lane_prefetch(const struct sim_lane *l, uint64_t h)
+{
+    if (h != 0 && h - 1 >= l->head && h - 1 < l->tail)
+        __builtin_prefetch(lane_at(l, h - 1), 1);
+}
+
 uint64_t sim_lane_pending(const struct sim_lane *l)
 {
     uint64_t n = 0;

@@ -140,6 +140,9 @@ uint64_t sim_lane_add(struct sim_lane *l, double at, uint64_t arg);
  * is a no-op returning false.  O(1). */
 bool sim_lane_cancel(struct sim_lane *l, uint64_t h);
 
+/* Fetch the timer sim_lane_cancel(l, h) would write, ahead of it; changes nothing. */
+void sim_lane_prefetch(const struct sim_lane *l, uint64_t h);
+
 /* Timers pending (not cancelled, not fired). */
 uint64_t sim_lane_pending(const struct sim_lane *l);
 

@@ -38,6 +38,9 @@ struct env {
     uint64_t next_flow_id;          /* connection (flow) ids, from 1 */
     /* A response reached the hops' end: give it to its client (traffic/workload). */
     void (*response)(struct request *rq);
+    /* Fetch what response(rq) will touch, ahead of it (request_prefetch_response); changes
+     * nothing.  May be NULL. */
+    void (*prefetch_response)(const struct request *rq);
     /* The request was dropped on the way (rq->lost): tell its client. */
     void (*lost)(struct request *rq);
     /* The sending workload's name hash: with the flow hash, the client's address (a GWLB's

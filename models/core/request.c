@@ -55,6 +55,9 @@ void request_prefetch_response(const struct request *rq)
         if (nd->ops->prefetch_done)
             nd->ops->prefetch_done(nd, rq, &rq->hop[i]);
     }
+    const struct env *env = n > 0 ? rq->hop[0].node->env : NULL;
+    if (env && env->prefetch_response)
+        env->prefetch_response(rq);
 }
 
 void request_resume(struct request *rq)

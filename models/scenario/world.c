@@ -23,6 +23,11 @@ static void to_client(struct request *rq)
     workload_response(rq->wl, rq);
 }
 
+static void prefetch_to_client(const struct request *rq)
+{
+    workload_prefetch_response(rq->wl, rq);
+}
+
 static void lost_to_client(struct request *rq)
 {
     workload_lost(rq->wl, rq);
@@ -86,6 +91,7 @@ struct world *world_new(const struct scenario *sc, uint64_t seed)
     sim_pool_init(&w->env.requests, sizeof(struct request));
     sim_pool_init(&w->env.request_exts, sizeof(struct request_ext));
     w->env.response = to_client;
+    w->env.prefetch_response = prefetch_to_client;
     w->env.lost = lost_to_client;
     w->env.client_net = client_net_of;
     w->env.request_host = host_of;

@@ -344,6 +344,12 @@ void workload_lost(struct workload *wl, struct request *rq)
     /* else on_timeout finishes it */
 }
 
+void workload_prefetch_response(const struct workload *wl, const struct request *rq)
+{
+    if (rq->timeout_ev)
+        sim_lane_prefetch(&wl->timers, rq->timeout_ev);
+}
+
 void workload_response(struct workload *wl, struct request *rq)
 {
     struct env *env = wl->env;

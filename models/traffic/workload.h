@@ -113,6 +113,10 @@ void workload_start(struct workload *wl);
 /* A response reached the client (called by request_respond). */
 void workload_response(struct workload *wl, struct request *rq);
 
+/* Fetch what workload_response will touch for rq that may be cold (its client timeout's
+ * timer), ahead of it; changes nothing. */
+void workload_prefetch_response(const struct workload *wl, const struct request *rq);
+
 /* The request was dropped on the way (rq->lost): no answer will come.  A client with a
  * timeout times out as usual (the request is finished then, or now if it already has);
  * one without waits forever, and the request is finished (logged, status 0) now. */
