@@ -104,7 +104,7 @@ void *xmalloc_huge(size_t size)
 
 void *xrealloc_huge(void *p, size_t old_size, size_t size)
 {
-    void *q = size < XALLOC_HUGE_BYTES ? xmalloc_aligned(64, size) : xmalloc_huge(size);
+    void *q = size < XALLOC_HUGE_BYTES / 8 ? xmalloc_aligned(64, size) : xmalloc_huge(size);
     if (p)
         memcpy(q, p, old_size < size ? old_size : size);
     free(p);
