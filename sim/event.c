@@ -154,8 +154,10 @@ bool sim_lane_cancel(struct sim_lane *l, uint64_t h)
 
 void sim_lane_prefetch(const struct sim_lane *l, uint64_t h)
 {
+    /* The field cancelling writes: a 32-byte timer in a 16-byte aligned ring may straddle
+     * two lines. */
     if (h != 0 && h - 1 >= l->head && h - 1 < l->tail)
-        __builtin_prefetch(lane_at(l, h - 1), 1);
+        __builtin_prefetch(&lane_at(l, h - 1)->live, 1);
 }
 
 uint64_t sim_lane_pending(const struct sim_lane *l)
