@@ -55,6 +55,9 @@ struct p2d {
     uint32_t nperm, perm_cap;
     struct p2d_stage st[P2D_STAGES]; /* st[0]: the next pick's (d <= P2D_AHEAD_D) */
     uint32_t nst;      /* stages drawn; 0 after a change of the eligible set */
+    bool identity;     /* v->eligible[i] == i for every i (every member eligible): a position
+                        * is its member, and the view's entry (a cold line with 10^5
+                        * members) need not be read */
     uint32_t last[P2D_AHEAD_D]; /* the last pick's candidates, for its trace */
 };
 
@@ -114,6 +117,9 @@ static void p2d_rebuild(void *priv, const struct route_view *v)
         p->cap = v->nmembers;
     }
     p->nst = 0; /* candidates drawn from the old set are drawn again */
+    p->identity = v->n == v->nmembers;
+    for (uint32_t i = 0; i < v->n && p->identity; i++)
+        p->identity = v->eligible[i] == i;
     if (p->d <= P2D_AHEAD_D)
         return;
     if (v->n > p->perm_cap) {
@@ -146,7 +152,7 @@ static void resolve_stage(const struct p2d *p, struct p2d_stage *st, uint32_t k,
                           const struct route_view *v)
 {
     for (uint32_t i = 0; i < k; i++) {
-        st->m[i] = v->eligible[st->pos[i]];
+        st->m[i] = p->identity ? st->pos[i] : v->eligible[st->pos[i]];
         __builtin_prefetch(&p->count[st->m[i]], 1);
     }
 }
@@ -193,7 +199,7 @@ static uint32_t p2d_pick(void *priv, const struct route_view *v, const struct re
     p->st[1] = p->st[2];
     resolve_stage(p, &p->st[1], k, v);
     draw_stage(&p->st[2], k, v->n, rng);
-    for (uint32_t i = 0; i < k; i++)
+    for (uint32_t i = 0; i < k && !p->identity; i++)
         __builtin_prefetch(&v->eligible[p->st[2].pos[i]]);
     return best;
 }
