@@ -166,7 +166,7 @@ double target_busy_area(struct target *t, double now)
 
 int target_queue_length(const struct target *t)
 {
-    return t->spec.discipline == TARGET_FCFS ? t->qlen : 0;
+    return t->qlen; /* FCFS only: a processor-sharing target queues nothing, its qlen stays 0 */
 }
 
 double target_cost_usd(const struct target *t, double now)

@@ -483,10 +483,10 @@ static uint32_t choose(struct target_group *g, struct tg_view *v, const struct r
 
 /* Fetch what the view's next picks will touch, while other events run (with 10^5 members
  * the member and its target are cold when a request comes, and least outstanding
- * requests picks them in no memory order): the targets of the next pick's candidates (the
- * part a request touches, TARGET_HOT_BYTES), whose member lines the previous call
- * fetched, and the members of the one after.  A candidate is the member the pick will
- * choose (round robin, least outstanding requests) or one it may (power of d's sample).
+ * requests picks them in no memory order): the target of the member the next pick will
+ * choose (the part a request touches, TARGET_HOT_BYTES), whose member line the previous
+ * call fetched, and the members the one after may choose (one for round robin and least
+ * outstanding requests, power of d's d candidates).
  * Only for algorithms that can tell (route_ops.peek); a wrong guess costs a wasted fetch. */
 #define TG_PEEK_MAX 4 /* candidates fetched per pick */
 static void prefetch_next(const struct target_group *g, const struct tg_view *v)

@@ -119,8 +119,7 @@ static void sync_targets(struct run *r)
     for (uint32_t i = r->ntgt_meas; i < w->targets.n; i++) {
         const char *n = w->targets.t[i]->node.name;
         struct tgt_meas *m = &r->tg_t[i];
-        *m = (struct tgt_meas){.servers = w->targets.t[i]->spec.servers,
-                                .fcfs = w->targets.t[i]->spec.discipline == TARGET_FCFS};
+        *m = (struct tgt_meas){.servers = w->targets.t[i]->spec.servers};
         /* Counters of a target made after the warm-up start at zero: nothing to take
          * away.  busy_area up to now is zero too (it just launched). */
         m->id_util = per ? define(r, "target", n, "utilization") : -1;
@@ -474,9 +473,8 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
                 100.0 * (busy - m->prev_busy) / (m->servers * dt);
         m->d_busy = busy - m->prev_busy;
         m->d_completed = t->completed - m->prev_completed;
-        /* target_queue_length(t), without the line of t->spec (10^5 targets: a miss each) */
         m->held = t->held;
-        m->queue = m->fcfs ? t->qlen : 0;
+        m->queue = target_queue_length(t);
         if (m->id_util >= 0) {
             series_set(r->series, m->id_util, m->d_busy / (m->servers * dt));
             series_set(r->series, m->id_inflight, (double)m->held);

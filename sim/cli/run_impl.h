@@ -40,8 +40,7 @@ struct tgt_meas {
     double d_busy;          /* busy server-seconds over the interval just ended */
     uint64_t d_completed;   /* completions over it */
     int held, queue;        /* at the interval's end (the group totals add them up) */
-    int servers;            /* t->spec.servers, constant */
-    bool fcfs;              /* t->spec.discipline is FCFS (it has a queue) */
+    int servers;            /* t->spec.servers, constant: the scan reads no line of t->spec */
     uint32_t counted_in;    /* summary: the last target group (id + 1) it was summed in */
     int id_util, id_inflight, id_queue, id_completed; /* -1 without per-target series */
 };
