@@ -1162,9 +1162,42 @@ static void power_of_d_draws_ahead_uniformly_and_picks_among_the_named(void)
     gsl_rng_free(r);
 }
 
+/* power_of_d reads a drawn position as its member only when the view is every member in
+ * order (routing_p2d.c, identity): with part of the group eligible it must map positions
+ * through the view, and pick every eligible member and none other. */
+static void power_of_d_picks_only_from_the_view(void)
+{
+    struct fake f;
+    fake_init(&f, 8);
+    const struct route_ops *ops;
+    void *priv = instance("power_of_d", &ops, &f);
+    static const uint32_t odd[] = {1, 3, 5, 7};
+    memcpy(f.elig, odd, sizeof odd);
+    f.v.n = 4;
+    ops->rebuild(priv, &f.v);
+    gsl_rng *r = new_rng(5);
+    unsigned load[8] = {0}, picked[8] = {0};
+    for (int step = 0; step < 4000; step++) {
+        uint32_t m = pick_sent(ops, priv, &f, r);
+        CU_ASSERT_FATAL(m < 8);
+        load[m]++;
+        picked[m]++;
+        uint32_t d = odd[gsl_rng_uniform_int(r, 4)];
+        if (load[d]) {
+            ops->done(priv, d, &unit_ok);
+            load[d]--;
+        }
+    }
+    for (uint32_t i = 0; i < 8; i++)
+        CU_ASSERT(i % 2 ? picked[i] > 500 : picked[i] == 0);
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
 static CU_TestInfo routing_tests[] = {
     {"smooth_wrr_gives_the_nginx_sequence", smooth_wrr_gives_the_nginx_sequence},
     {"peek_predicts_the_next_picks", peek_predicts_the_next_picks},
+    {"power_of_d_picks_only_from_the_view", power_of_d_picks_only_from_the_view},
     {"wrr_weight_is_vcpus_times_speed", wrr_weight_is_vcpus_times_speed},
     {"power_of_two_never_picks_the_most_loaded_of_two",
      power_of_two_never_picks_the_most_loaded_of_two},

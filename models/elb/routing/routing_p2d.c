@@ -55,9 +55,9 @@ struct p2d {
     uint32_t nperm, perm_cap;
     struct p2d_stage st[P2D_STAGES]; /* st[0]: the next pick's (d <= P2D_AHEAD_D) */
     uint32_t nst;      /* stages drawn; 0 after a change of the eligible set */
-    bool identity;     /* v->eligible[i] == i for every i (every member eligible): a position
-                        * is its member, and the view's entry (a cold line with 10^5
-                        * members) need not be read */
+    bool identity;     /* v->eligible[i] == i for every i < v->n (every member eligible, or
+                        * the first n): a position is its member, and the view's entry (a
+                        * cold line with 10^5 members) need not be read */
     uint32_t last[P2D_AHEAD_D]; /* the last pick's candidates, for its trace */
 };
 
@@ -117,7 +117,7 @@ static void p2d_rebuild(void *priv, const struct route_view *v)
         p->cap = v->nmembers;
     }
     p->nst = 0; /* candidates drawn from the old set are drawn again */
-    p->identity = v->n == v->nmembers;
+    p->identity = true;
     for (uint32_t i = 0; i < v->n && p->identity; i++)
         p->identity = v->eligible[i] == i;
     if (p->d <= P2D_AHEAD_D)
@@ -204,7 +204,8 @@ static uint32_t p2d_pick(void *priv, const struct route_view *v, const struct re
     return best;
 }
 
-/* The candidates of the next pick (k = 0) and of the one after (k = 1): i-th of them. */
+/* The next pick (k = 0): the candidate it would choose as the counts stand (i = 0 only);
+ * the one after (k = 1): the i-th of its candidates. */
 static uint32_t p2d_peek(const void *priv, const struct route_view *v, uint32_t k, uint32_t i)
 {
     const struct p2d *p = priv;
