@@ -33,6 +33,8 @@
 #include "sim/xalloc.h"
 
 
+#define TARGET_SCAN_AHEAD 16 /* targets: about a memory latency of the scan's iterations */
+
 static double wall_s(void)
 {
     struct timespec ts;
@@ -466,6 +468,10 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
         struct target *t = w->targets.t[i];
         struct tgt_meas *m = &r->tg_t[i];
+        /* With 10^5 targets each is cold here, and its lines were two thirds of this scan:
+         * fetch the one TARGET_SCAN_AHEAD on (the hardware does not follow the pointers). */
+        if (i + TARGET_SCAN_AHEAD < r->ntgt_meas)
+            target_prefetch(w->targets.t[i + TARGET_SCAN_AHEAD]);
         double busy = target_busy_area(t, now);
         /* owner_kind is outside the target's hot lines: read it only when it can matter. */
         if (w->nasgs && t->owner_kind == TARGET_OWNER_ASG && t->state != TARGET_PENDING)
