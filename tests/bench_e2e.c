@@ -24,9 +24,11 @@
  *                     requests and events per wall second.
  *   e2e_asg_diurnal   a 24-hour diurnal day (about 200 to 2,000 requests/s) through an ALB
  *                     (least outstanding requests) to an Auto Scaling group under target
- *                     tracking at 50 % CPU, 2 to 60 c5.large: wall time for the day (target:
- *                     under a minute), simulated requests and events per wall second, peak
- *                     in-service instances, scaling activities.
+ *                     tracking at 50 % CPU, 2 to 60 c5.large, model only: CPU time for the
+ *                     day (target: under 25 s), the least of two freshly exec'd processes
+ *                     (as e2e_targets: a shared machine only ever slows a run down), its
+ *                     simulated requests and events per CPU second, peak in-service
+ *                     instances, scaling activities.
  *   e2e_targets       `elbsim run` as a user runs it (outputs written to a scratch folder
  *                     under /tmp; output.per_target at its default, so the runs of 10,000
  *                     and 100,000 targets write their target group's sums, not per-target
@@ -39,7 +41,8 @@
  *                     2 s and 8 s runs over the extra requests; the fixed cost is what is
  *                     left of the 0.01 s run (10^3 requests), and per target it and the
  *                     peak RSS are taken above the 100-target run's, over the extra
- *                     targets.
+ *                     targets.  Then, per algorithm, the marginal cost at 100,000 targets
+ *                     over that at 100 (target: at most 2x).
  *
  * Usage: bench_e2e [CSV [NAME...]]   (appends rows `benchmark,param,value,unit` to CSV, "-"
  * for none; NAMEs pick benchmarks by name prefix, e.g. `bench_e2e - e2e_asg`; default all)
@@ -344,13 +347,20 @@ static double cpu_s(void)
            1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
-static void bench_asg_diurnal(FILE *csv)
+struct diurnal_result {
+    double wall, cpu;        /* s: the day's wall and CPU time (user + system) */
+    double requests, events, failed;
+    double peak;             /* in-service instances, the most at a sample */
+    double activities;       /* scaling activities */
+    double desired;          /* at the end */
+};
+
+/* In the child (bench_e2e --child diurnal): the day, model only, in this process. */
+static int diurnal_run(struct diurnal_result *r)
 {
     struct scenario *sc;
-    if (scenario_load_string(asg_diurnal, "bench", NULL, 0, &sc)) {
-        printf("e2e_asg_diurnal   scenario rejected\n");
-        return;
-    }
+    if (scenario_load_string(asg_diurnal, "bench", NULL, 0, &sc))
+        return -1;
     struct world *w = world_new(sc, 1);
     struct asg *a = w->asgs[0];
     int peak = 0;
@@ -362,25 +372,50 @@ static void bench_asg_diurnal(FILE *csv)
         asg_counts(a, t, &pending, &in_service, &warming, &draining);
         peak = in_service > peak ? in_service : peak;
     }
-    double wall = now_s() - t0, cpu = cpu_s() - c0;
     const struct workload *wl = w->workloads[0];
-    double req = (double)wl->requests, ev = (double)w->env.sim.events_run;
-    printf("e2e_asg_diurnal   24 h simulated in %.1f s (%.1f s of CPU; target < 25 s): %.2f M "
-           "simulated requests/s (%.1f M events/s, %.0f requests, %.3f %% failed)\n",
-           wall, cpu, req / wall / 1e6, ev / wall / 1e6, req, 100.0 * (double)wl->failed / req);
-    printf("e2e_asg_diurnal   peak %d instances in service, %llu scaling activities, %d "
-           "desired at the end\n", peak, (unsigned long long)a->activities, a->desired);
-    if (csv) {
-        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.2f,s\n", wall);
-        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.2f,cpu_s\n", cpu);
-        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.0f,requests/s\n", req / wall);
-        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.0f,events/s\n", ev / wall);
-        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%d,peak_in_service\n", peak);
-        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%llu,scaling_activities\n",
-                (unsigned long long)a->activities);
-    }
+    *r = (struct diurnal_result){.wall = now_s() - t0,
+                                 .cpu = cpu_s() - c0,
+                                 .requests = (double)wl->requests,
+                                 .events = (double)w->env.sim.events_run,
+                                 .failed = (double)wl->failed,
+                                 .peak = peak,
+                                 .activities = (double)a->activities,
+                                 .desired = a->desired};
     world_free(w);
     scenario_free(sc);
+    return 0;
+}
+
+#define DIURNAL_REPS 2 /* the day in this many fresh processes; the least CPU is reported */
+
+static void bench_asg_diurnal(FILE *csv)
+{
+    struct diurnal_result best = {0}, r;
+    for (int i = 0; i < DIURNAL_REPS; i++) {
+        if (exec_child("diurnal", &r, sizeof r)) {
+            printf("e2e_asg_diurnal   run failed\n");
+            return;
+        }
+        if (i == 0 || r.cpu < best.cpu)
+            best = r;
+    }
+    double cpu = best.cpu, req = best.requests, ev = best.events;
+    printf("e2e_asg_diurnal   24 h simulated in %.1f s of CPU (%.1f s wall; least of %d fresh "
+           "processes; target < 25 s): %.2f M simulated requests/s (%.1f M events/s, %.0f "
+           "requests, %.3f %% failed)\n",
+           cpu, best.wall, DIURNAL_REPS, req / cpu / 1e6, ev / cpu / 1e6, req,
+           100.0 * best.failed / req);
+    printf("e2e_asg_diurnal   peak %.0f instances in service, %.0f scaling activities, %.0f "
+           "desired at the end\n", best.peak, best.activities, best.desired);
+    if (csv) {
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.2f,s\n", best.wall);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.2f,cpu_s\n", cpu);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.0f,requests/s\n", req / cpu);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.0f,events/s\n", ev / cpu);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.0f,peak_in_service\n", best.peak);
+        fprintf(csv, "e2e_asg_diurnal,day=24h peak=2000/s,%.0f,scaling_activities\n",
+                best.activities);
+    }
 }
 
 /* e2e_targets: 10^5 requests/s of mean demand 0.9 n / 10^5 s on n single-vCPU targets. */
@@ -477,7 +512,7 @@ static void bench_targets(FILE *csv)
                                         "power_of_d"};
     static const int sizes[] = {100, 10000, 100000};
     for (size_t a = 0; a < sizeof algos / sizeof algos[0]; a++) {
-        double rss100 = 0, fixed100 = 0;
+        double rss100 = 0, fixed100 = 0, ns100 = 0, ns_last = 0;
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             int n = sizes[k];
             struct targets_result tiny, sh, lg;
@@ -494,7 +529,9 @@ static void bench_targets(FILE *csv)
             if (n == sizes[0]) {
                 rss100 = sh.rss_kb;
                 fixed100 = fixed;
+                ns100 = ns;
             }
+            ns_last = n == sizes[sizeof sizes / sizeof sizes[0] - 1] ? ns : 0;
             double us_t = n > sizes[0] ? 1e6 * (fixed - fixed100) / (n - sizes[0]) : 0;
             double bytes_t = n > sizes[0] ? 1024.0 * (sh.rss_kb - rss100) / (n - sizes[0]) : 0;
             printf("e2e_targets       %-26s %6d targets: %5.0f ns/request marginal, fixed "
@@ -511,6 +548,10 @@ static void bench_targets(FILE *csv)
                 }
             }
         }
+        if (ns100 > 0 && ns_last > 0)
+            printf("e2e_targets       %-26s %d against %d targets: %.2fx the marginal cost "
+                   "(target <= 2x)\n", algos[a], sizes[sizeof sizes / sizeof sizes[0] - 1],
+                   sizes[0], ns_last / ns100);
     }
 }
 
@@ -598,8 +639,8 @@ static bool wanted(const char *name, int argc, char **argv)
     return false;
 }
 
-/* bench_e2e --child nlb RATE | targets ALGO N DURATION | cpu model|cli: one run, its result
- * (a struct, or a double) written to stdout for exec_child. */
+/* bench_e2e --child nlb RATE | diurnal | targets ALGO N DURATION | cpu model|cli: one run,
+ * its result (a struct, or a double) written to stdout for exec_child. */
 static int child_main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[0], "cpu")) {
@@ -611,6 +652,12 @@ static int child_main(int argc, char **argv)
     if (argc == 2 && !strcmp(argv[0], "nlb")) {
         struct nlb_result r;
         nlb_run(atof(argv[1]), &r);
+        return fwrite(&r, sizeof r, 1, stdout) == 1 ? 0 : 1;
+    }
+    if (argc == 1 && !strcmp(argv[0], "diurnal")) {
+        struct diurnal_result r;
+        if (diurnal_run(&r))
+            return 1;
         return fwrite(&r, sizeof r, 1, stdout) == 1 ? 0 : 1;
     }
     if (argc == 4 && !strcmp(argv[0], "targets")) {
