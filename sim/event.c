@@ -141,9 +141,15 @@ uint64_t sim_lane_add(struct sim_lane *l, double at, uint64_t arg)
     return i + 1;
 }
 
+/* Is h a handle of a timer still in l's ring (pending or cancelled, not yet dropped)? */
+static bool lane_holds(const struct sim_lane *l, uint64_t h)
+{
+    return h != 0 && h - 1 >= l->head && h - 1 < l->tail;
+}
+
 bool sim_lane_cancel(struct sim_lane *l, uint64_t h)
 {
-    if (h == 0 || h - 1 < l->head || h - 1 >= l->tail)
+    if (!lane_holds(l, h))
         return false;
     struct sim_lane_timer *t = lane_at(l, h - 1);
     if (!t->live)
@@ -156,7 +162,7 @@ void sim_lane_prefetch(const struct sim_lane *l, uint64_t h)
 {
     /* The field cancelling writes: a 32-byte timer in a 16-byte aligned ring may straddle
      * two lines. */
-    if (h != 0 && h - 1 >= l->head && h - 1 < l->tail)
+    if (lane_holds(l, h))
         __builtin_prefetch(&lane_at(l, h - 1)->live, 1);
 }
 
