@@ -269,6 +269,26 @@ static int exec_child(const char *args, void *out, size_t n)
     return pclose(p) == 0 && k == n ? 0 : -1;
 }
 
+/* exec_child `reps` times, keeping in out the result of least CPU time: every such result
+ * starts with the run's CPU seconds, a double (other work on the machine only ever slows a
+ * run down).  0 on success, -1 if a child failed. */
+static int exec_child_least(const char *args, void *out, size_t n, int reps)
+{
+    double r[16];
+    if (n > sizeof r)
+        return -1;
+    for (int i = 0; i < reps; i++) {
+        if (exec_child(args, r, n))
+            return -1;
+        double best = 0;
+        if (i > 0)
+            memcpy(&best, out, sizeof best);
+        if (i == 0 || r[0] < best)
+            memcpy(out, r, n);
+    }
+    return 0;
+}
+
 /* nlb_run in a child process, so its peak RSS is its own; 0 on success. */
 static int nlb_child(double rate, struct nlb_result *r)
 {
@@ -348,7 +368,8 @@ static double cpu_s(void)
 }
 
 struct diurnal_result {
-    double wall, cpu;        /* s: the day's wall and CPU time (user + system) */
+    double cpu, wall;        /* s: the day's CPU (user + system) and wall time; cpu first
+                              * (exec_child_least) */
     double requests, events, failed;
     double peak;             /* in-service instances, the most at a sample */
     double activities;       /* scaling activities */
@@ -373,8 +394,8 @@ static int diurnal_run(struct diurnal_result *r)
         peak = in_service > peak ? in_service : peak;
     }
     const struct workload *wl = w->workloads[0];
-    *r = (struct diurnal_result){.wall = now_s() - t0,
-                                 .cpu = cpu_s() - c0,
+    *r = (struct diurnal_result){.cpu = cpu_s() - c0,
+                                 .wall = now_s() - t0,
                                  .requests = (double)wl->requests,
                                  .events = (double)w->env.sim.events_run,
                                  .failed = (double)wl->failed,
@@ -390,14 +411,10 @@ static int diurnal_run(struct diurnal_result *r)
 
 static void bench_asg_diurnal(FILE *csv)
 {
-    struct diurnal_result best = {0}, r;
-    for (int i = 0; i < DIURNAL_REPS; i++) {
-        if (exec_child("diurnal", &r, sizeof r)) {
-            printf("e2e_asg_diurnal   run failed\n");
-            return;
-        }
-        if (i == 0 || r.cpu < best.cpu)
-            best = r;
+    struct diurnal_result best;
+    if (exec_child_least("diurnal", &best, sizeof best, DIURNAL_REPS)) {
+        printf("e2e_asg_diurnal   run failed\n");
+        return;
     }
     double cpu = best.cpu, req = best.requests, ev = best.events;
     printf("e2e_asg_diurnal   24 h simulated in %.1f s of CPU (%.1f s wall; least of %d fresh "
@@ -436,7 +453,8 @@ static const char targets_fmt[] =
 
 struct targets_result {
     double wall;     /* s: CPU time (user + system) of run_scenario, from load to outputs
-                      * written: on a shared machine, steadier than wall time */
+                      * written: on a shared machine, steadier than wall time; first
+                      * (exec_child_least) */
     double requests; /* simulated requests */
     double rss_kb;   /* peak RSS of the process that ran it */
 };
@@ -484,26 +502,13 @@ static int targets_run(const struct targets_job *j, struct targets_result *r)
     return 0;
 }
 
-/* One `elbsim run` of n targets for duration simulated seconds, in a child process. */
-static int targets_child(const char *algo, int n, double duration, struct targets_result *r)
+/* The `elbsim run` of n targets for duration simulated seconds with the least CPU time of
+ * TARGETS_REPS, each in a child process.  Returns 0, or -1 if a run failed. */
+static int targets_best(const char *algo, int n, double duration, struct targets_result *best)
 {
     char args[128];
     snprintf(args, sizeof args, "targets %s %d %.17g", algo, n, duration);
-    return exec_child(args, r, sizeof *r);
-}
-
-/* The run of n targets for duration s with the least CPU time of TARGETS_REPS (other work
- * on the machine only ever slows a run down).  Returns 0, or -1 if a run failed. */
-static int targets_best(const char *algo, int n, double duration, struct targets_result *best)
-{
-    for (int i = 0; i < TARGETS_REPS; i++) {
-        struct targets_result r;
-        if (targets_child(algo, n, duration, &r))
-            return -1;
-        if (i == 0 || r.wall < best->wall)
-            *best = r;
-    }
-    return 0;
+    return exec_child_least(args, best, sizeof *best, TARGETS_REPS);
 }
 
 static void bench_targets(FILE *csv)
@@ -576,14 +581,8 @@ static double child_cpu_best(const char *which)
 {
     char args[64];
     snprintf(args, sizeof args, "cpu %s", which);
-    double best = -1;
-    for (int i = 0; i < 3; i++) {
-        double v;
-        if (exec_child(args, &v, sizeof v))
-            return -1;
-        best = best < 0 || v < best ? v : best;
-    }
-    return best;
+    double best;
+    return exec_child_least(args, &best, sizeof best, 3) ? -1 : best;
 }
 
 /* e2e_alb_lor_100, e2e_cli_lor_100 and e2e_rss. */
