@@ -45,6 +45,7 @@ extern CU_SuiteInfo test_trace_suites[];
 extern CU_SuiteInfo test_access_log_suites[];
 extern CU_SuiteInfo test_fit_suites[];
 extern CU_SuiteInfo test_hpa_suites[];
+extern CU_SuiteInfo test_run_suites[];
 
 /* Run a shell command line (the elbsim binary is in $ELBSIM) capturing stdout+stderr into
  * *out (caller frees); returns the exit status, or -1 if it could not run. */

@@ -62,6 +62,7 @@ static CU_SuiteInfo *all_suites[] = {
     test_access_log_suites,
     test_fit_suites,
     test_hpa_suites,
+    test_run_suites,
     NULL,
 };
 

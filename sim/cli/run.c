@@ -504,6 +504,14 @@ static void on_interval(struct sim *sim, void *ctx, uint64_t arg)
         next = r->sc->duration_s;
     if (now < r->sc->duration_s)
         sim_event_schedule(sim, next, on_interval, r, 0);
+    if (r->o->on_tick) {
+        struct run_tick tk = {now, 0, 0, sim->events_run};
+        for (int i = 0; i < w->nworkloads; i++) {
+            tk.requests += w->workloads[i]->requests;
+            tk.in_flight += w->workloads[i]->in_flight;
+        }
+        r->o->on_tick(r->o->tick_ctx, &tk);
+    }
     if (r->o->progress && now >= r->next_progress) {
         /* Wall time only on the terminal: it never reaches an output file. */
         double elapsed = wall_s() - r->wall_start_s;

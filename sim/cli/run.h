@@ -15,11 +15,24 @@
 struct scenario;
 struct summary;
 
+/* Where a run stands at the end of an interval (run_opts.on_tick). */
+struct run_tick {
+    double now;         /* s simulated: the interval's end */
+    uint64_t requests;  /* new requests so far, all workloads */
+    int64_t in_flight;  /* attempts sent and not yet answered, all workloads */
+    uint64_t events;    /* events run so far */
+};
+
 struct run_opts {
     const char *out_dir;    /* final folder; files are written in "<out_dir>.partial" first */
     uint64_t seed;          /* run seed */
     bool quiet;             /* no table on stdout */
     bool progress;          /* progress on stderr (when it is a terminal) */
+    /* If set, called at the end of every interval, after its outputs: a benchmark's view
+     * of a run in progress (bench_e2e measures steady-state cost between two ticks).  It
+     * changes nothing the run writes. */
+    void (*on_tick)(void *ctx, const struct run_tick *t);
+    void *tick_ctx;
 };
 
 /* Run sc and write its outputs.  On success returns 0 and, if out is not NULL, the
