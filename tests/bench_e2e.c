@@ -35,13 +35,19 @@
  *                     rows) with 100, 10,000 and 100,000 single-vCPU targets behind
  *                     an ALB, for round_robin, least_outstanding_requests and power_of_d: a
  *                     fixed 10^5 requests/s with demand scaled so that rho = 0.9 at every
- *                     size.  Three run lengths (0.01 s, 2 s and 8 s simulated), each in
- *                     its own process and the best (least CPU) of two: the marginal cost
- *                     per request is the difference in CPU time (user + system) of the
- *                     2 s and 8 s runs over the extra requests; the fixed cost is what is
- *                     left of the 0.01 s run (10^3 requests), and per target it and the
- *                     peak RSS are taken above the 100-target run's, over the extra
- *                     targets.  Then, per algorithm, the marginal cost at 100,000 targets
+ *                     size.  The marginal cost per request is measured in steady state,
+ *                     inside one run: its CPU time (user + system) between two interval
+ *                     ends over the requests between them, from the end of a fill (at
+ *                     100,000 targets 40 s simulated, 240 s for round robin; scaled with the
+ *                     service time, at least 2 s) to 8 s later.  The queues of 10^5 targets
+ *                     at rho = 0.9 fill over tens to hundreds of service times of 0.9 s,
+ *                     those of 100 targets within a second: two short runs, both inside the
+ *                     fill at 10^5 targets, would compare a filling system (fewer requests
+ *                     in flight) with a full one.  The fixed
+ *                     cost is what is left of a 0.01 s run (10^3 requests), and per target
+ *                     it and that run's peak RSS are taken above the 100-target run's, over
+ *                     the extra targets.  Each run in its own process, the best (least CPU)
+ *                     of two.  Then, per algorithm, the marginal cost at 100,000 targets
  *                     over that at 100 (target: at most 2x).
  *
  * Usage: bench_e2e [CSV [NAME...]]   (appends rows `benchmark,param,value,unit` to CSV, "-"
@@ -447,28 +453,40 @@ static const char targets_fmt[] =
     "      targets: [ { kind: ec2, vcpus: 1, speed: 1.0, count: %d } ] }\n";
 
 #define TARGETS_TINY_S 0.01 /* 10^3 requests: the fixed cost, near enough alone */
-#define TARGETS_SHORT_S 2.0
-#define TARGETS_LONG_S 8.0
+/* The marginal cost is measured in steady state, over a window after a fill: the queues of
+ * n targets at rho = 0.9 fill over tens to hundreds of mean service times (0.9 s each at
+ * 10^5 targets, 0.9 ms at 100).  With 10^5 targets least outstanding requests' requests in
+ * flight settle at 1.5 a target by 12 s, power of d's at 2.6 by about 40 s, round robin's
+ * (each target fed every n-th arrival, nearly regular) at 4.8 only after about 240 s.  The
+ * fill (targets_algos) is for 10^5 targets, scaled with the service time, at least
+ * TARGETS_FILL_MIN_S. */
+#define TARGETS_FILL_MIN_S 2.0
+#define TARGETS_WINDOW_S 8.0
 #define TARGETS_REPS 2 /* each run's best of this many */
 
 struct targets_result {
-    double wall;     /* s: CPU time (user + system) of run_scenario, from load to outputs
-                      * written: on a shared machine, steadier than wall time; first
-                      * (exec_child_least) */
-    double requests; /* simulated requests */
-    double rss_kb;   /* peak RSS of the process that ran it */
+    double cpu;       /* s: CPU time (user + system): of the window, or of the whole run from
+                       * load to outputs written; first (exec_child_least) */
+    double requests;  /* simulated requests, in the window or in all */
+    double rss_kb;    /* peak RSS of the process that ran it */
+    double in_flight; /* per target, at the window's end */
+    double in_flight0; /* per target, at its start */
 };
 
 struct targets_job {
     const char *algo;
     int n;
     double duration;
+    double from; /* s simulated: the window's start; 0: the whole run */
 };
 
 /* Run scenario `text` (with --set values sets[0, nsets)) as `elbsim run` does, outputs
  * written to a scratch folder, then removed; *cpu: CPU seconds from load to outputs
- * written, *requests: workload w's.  Returns 0, or -1 if it failed. */
-static int run_as_cli(const char *text, char **sets, int nsets, double *cpu, double *requests)
+ * written, *requests: workload w's; tick (if not NULL) called with ctx at every
+ * interval's end.  Returns 0, or -1 if it failed. */
+static int run_as_cli(const char *text, char **sets, int nsets,
+                      void (*tick)(void *ctx, const struct run_tick *t), void *ctx, double *cpu,
+                      double *requests)
 {
     char dir[64];
     snprintf(dir, sizeof dir, "/tmp/elbsim-bench-run-%d", (int)getpid());
@@ -476,7 +494,8 @@ static int run_as_cli(const char *text, char **sets, int nsets, double *cpu, dou
     struct scenario *sc;
     if (scenario_load_string(text, "bench", sets, nsets, &sc))
         return -1;
-    struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true};
+    struct run_opts o = {.out_dir = dir, .seed = 1, .quiet = true, .on_tick = tick,
+                         .tick_ctx = ctx};
     struct summary *s;
     if (run_scenario(sc, &o, &s))
         return -1;
@@ -487,6 +506,28 @@ static int run_as_cli(const char *text, char **sets, int nsets, double *cpu, dou
     return outdir_remove(dir);
 }
 
+/* The CPU time and requests at the first interval end at or after `from`, and at the last. */
+struct targets_window {
+    double from;
+    bool started;
+    double cpu0, cpu1, req0, req1, if0, if1;
+};
+
+static void targets_tick(void *ctx, const struct run_tick *t)
+{
+    struct targets_window *w = ctx;
+    double cpu = cpu_s();
+    if (!w->started && t->now >= w->from - 1e-9) {
+        w->started = true;
+        w->cpu0 = cpu;
+        w->req0 = (double)t->requests;
+        w->if0 = (double)t->in_flight;
+    }
+    w->cpu1 = cpu;
+    w->req1 = (double)t->requests;
+    w->if1 = (double)t->in_flight;
+}
+
 static int targets_run(const struct targets_job *j, struct targets_result *r)
 {
     static char text[1024];
@@ -494,69 +535,92 @@ static int targets_run(const struct targets_job *j, struct targets_result *r)
     char dur[64];
     snprintf(dur, sizeof dur, "duration=%gs", j->duration);
     char *sets[] = {dur};
-    if (run_as_cli(text, sets, 1, &r->wall, &r->requests))
+    struct targets_window w = {.from = j->from};
+    if (run_as_cli(text, sets, 1, j->from > 0 ? targets_tick : NULL, &w, &r->cpu,
+                   &r->requests))
         return -1;
+    if (j->from > 0) {
+        if (!w.started || w.req1 <= w.req0)
+            return -1;
+        r->cpu = w.cpu1 - w.cpu0;
+        r->requests = w.req1 - w.req0;
+    }
+    r->in_flight0 = w.if0 / j->n;
+    r->in_flight = w.if1 / j->n;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     r->rss_kb = (double)ru.ru_maxrss;
     return 0;
 }
 
-/* The `elbsim run` of n targets for duration simulated seconds with the least CPU time of
- * TARGETS_REPS, each in a child process.  Returns 0, or -1 if a run failed. */
-static int targets_best(const char *algo, int n, double duration, struct targets_result *best)
+/* targets_run in a child process, TARGETS_REPS times, keeping the least CPU time.
+ * Returns 0, or -1 if a run failed. */
+static int targets_best(const struct targets_job *j, struct targets_result *best)
 {
-    char args[128];
-    snprintf(args, sizeof args, "targets %s %d %.17g", algo, n, duration);
+    char args[160];
+    snprintf(args, sizeof args, "targets %s %d %.17g %.17g", j->algo, j->n, j->duration,
+             j->from);
     return exec_child_least(args, best, sizeof *best, TARGETS_REPS);
 }
 
 static void bench_targets(FILE *csv)
 {
-    static const char *const algos[] = {"round_robin", "least_outstanding_requests",
-                                        "power_of_d"};
+    static const struct {
+        const char *name;
+        double fill_s; /* simulated seconds to steady state at 10^5 targets (above) */
+    } targets_algos[] = {{"round_robin", 240}, {"least_outstanding_requests", 40},
+                         {"power_of_d", 40}};
     static const int sizes[] = {100, 10000, 100000};
-    for (size_t a = 0; a < sizeof algos / sizeof algos[0]; a++) {
+    enum { NSIZES = sizeof sizes / sizeof sizes[0] };
+    for (size_t a = 0; a < sizeof targets_algos / sizeof targets_algos[0]; a++) {
+        const char *algo = targets_algos[a].name;
         double rss100 = 0, fixed100 = 0, ns100 = 0, ns_last = 0;
-        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (size_t k = 0; k < NSIZES; k++) {
             int n = sizes[k];
-            struct targets_result tiny, sh, lg;
-            if (targets_best(algos[a], n, TARGETS_TINY_S, &tiny) ||
-                targets_best(algos[a], n, TARGETS_SHORT_S, &sh) ||
-                targets_best(algos[a], n, TARGETS_LONG_S, &lg)) {
-                printf("e2e_targets       %s %d: run failed\n", algos[a], n);
+            double fill = targets_algos[a].fill_s * n / sizes[NSIZES - 1];
+            fill = fill < TARGETS_FILL_MIN_S ? TARGETS_FILL_MIN_S : fill;
+            struct targets_job tj = {algo, n, TARGETS_TINY_S, 0};
+            struct targets_job wj = {algo, n, fill + TARGETS_WINDOW_S, fill};
+            struct targets_result tiny, win;
+            if (targets_best(&tj, &tiny) || targets_best(&wj, &win)) {
+                printf("e2e_targets       %s %d: run failed\n", algo, n);
                 continue;
             }
-            double ns = 1e9 * (lg.wall - sh.wall) / (lg.requests - sh.requests);
-            /* The fixed cost from the tiny run (10^3 requests), so that the marginal
-             * cost's noise (times the short run's 2 x 10^5 requests) does not enter it. */
-            double fixed = tiny.wall - ns * 1e-9 * tiny.requests;
-            if (n == sizes[0]) {
-                rss100 = sh.rss_kb;
+            double ns = 1e9 * win.cpu / win.requests;
+            /* The fixed cost from the tiny run (10^3 requests): what its CPU time leaves
+             * over its requests at the marginal cost; its peak RSS is the footprint
+             * before requests pile up. */
+            double fixed = tiny.cpu - ns * 1e-9 * tiny.requests;
+            if (k == 0) {
+                rss100 = tiny.rss_kb;
                 fixed100 = fixed;
                 ns100 = ns;
             }
-            ns_last = n == sizes[sizeof sizes / sizeof sizes[0] - 1] ? ns : 0;
-            double us_t = n > sizes[0] ? 1e6 * (fixed - fixed100) / (n - sizes[0]) : 0;
-            double bytes_t = n > sizes[0] ? 1024.0 * (sh.rss_kb - rss100) / (n - sizes[0]) : 0;
-            printf("e2e_targets       %-26s %6d targets: %5.0f ns/request marginal, fixed "
-                   "%.3f s, %.2f us and %.0f bytes per target (RSS %.0f MB)\n",
-                   algos[a], n, ns, fixed, us_t, bytes_t, sh.rss_kb / 1024.0);
+            ns_last = k == NSIZES - 1 ? ns : 0;
+            double us_t = k ? 1e6 * (fixed - fixed100) / (n - sizes[0]) : 0;
+            double bytes_t = k ? 1024.0 * (tiny.rss_kb - rss100) / (n - sizes[0]) : 0;
+            printf("e2e_targets       %-26s %6d targets: %5.0f ns/request marginal (%g-%g s "
+                   "simulated, %.2f-%.2f in flight per target), fixed %.3f s, %.2f us and "
+                   "%.0f bytes per target (RSS %.0f MB)\n",
+                   algo, n, ns, fill, fill + TARGETS_WINDOW_S, win.in_flight0,
+                   win.in_flight, fixed, us_t, bytes_t, tiny.rss_kb / 1024.0);
             if (csv) {
-                fprintf(csv, "e2e_targets,%s targets=%d,%.0f,ns/request\n", algos[a], n, ns);
-                fprintf(csv, "e2e_targets,%s targets=%d,%.4f,fixed_s\n", algos[a], n, fixed);
-                if (n > sizes[0]) {
-                    fprintf(csv, "e2e_targets,%s targets=%d,%.3f,us/target\n", algos[a], n,
+                fprintf(csv, "e2e_targets,%s targets=%d,%.0f,ns/request\n", algo, n, ns);
+                fprintf(csv, "e2e_targets,%s targets=%d,%.4f,fixed_s\n", algo, n, fixed);
+                fprintf(csv, "e2e_targets,%s targets=%d,%.3f,in_flight/target\n", algo,
+                        n, win.in_flight);
+                if (k) {
+                    fprintf(csv, "e2e_targets,%s targets=%d,%.3f,us/target\n", algo, n,
                             us_t);
-                    fprintf(csv, "e2e_targets,%s targets=%d,%.0f,bytes/target\n", algos[a], n,
+                    fprintf(csv, "e2e_targets,%s targets=%d,%.0f,bytes/target\n", algo, n,
                             bytes_t);
                 }
             }
         }
         if (ns100 > 0 && ns_last > 0)
             printf("e2e_targets       %-26s %d against %d targets: %.2fx the marginal cost "
-                   "(target <= 2x)\n", algos[a], sizes[sizeof sizes / sizeof sizes[0] - 1],
-                   sizes[0], ns_last / ns100);
+                   "in steady state (target <= 2x)\n", algo, sizes[NSIZES - 1], sizes[0],
+                   ns_last / ns100);
     }
 }
 
@@ -567,7 +631,7 @@ static int cpu_run(const char *which, double *cpu)
 {
     if (!strcmp(which, "cli")) {
         double requests;
-        return run_as_cli(lor100, NULL, 0, cpu, &requests);
+        return run_as_cli(lor100, NULL, 0, NULL, NULL, cpu, &requests);
     }
     uint64_t req, ev;
     double c0 = cpu_s();
@@ -638,7 +702,7 @@ static bool wanted(const char *name, int argc, char **argv)
     return false;
 }
 
-/* bench_e2e --child nlb RATE | diurnal | targets ALGO N DURATION | cpu model|cli: one run,
+/* bench_e2e --child nlb RATE | diurnal | targets ALGO N DURATION FROM | cpu model|cli: one run,
  * its result (a struct, or a double) written to stdout for exec_child. */
 static int child_main(int argc, char **argv)
 {
@@ -659,8 +723,8 @@ static int child_main(int argc, char **argv)
             return 1;
         return fwrite(&r, sizeof r, 1, stdout) == 1 ? 0 : 1;
     }
-    if (argc == 4 && !strcmp(argv[0], "targets")) {
-        struct targets_job j = {argv[1], atoi(argv[2]), atof(argv[3])};
+    if (argc == 5 && !strcmp(argv[0], "targets")) {
+        struct targets_job j = {argv[1], atoi(argv[2]), atof(argv[3]), atof(argv[4])};
         struct targets_result r;
         if (targets_run(&j, &r))
             return 1;
