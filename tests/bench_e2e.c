@@ -43,12 +43,12 @@
  *                     at rho = 0.9 fill over tens to hundreds of service times of 0.9 s,
  *                     those of 100 targets within a second: two short runs, both inside the
  *                     fill at 10^5 targets, would compare a filling system (fewer requests
- *                     in flight) with a full one.  The fixed
- *                     cost is what is left of a 0.01 s run (10^3 requests), and per target
- *                     it and that run's peak RSS are taken above the 100-target run's, over
- *                     the extra targets.  Each run in its own process, the best (least CPU)
- *                     of two.  Then, per algorithm, the marginal cost at 100,000 targets
- *                     over that at 100 (target: at most 2x).
+ *                     in flight) with a full one.  The fixed cost is what is left of a
+ *                     0.01 s run (10^3 requests), and per target it and that run's peak RSS
+ *                     are taken above the 100-target run's, over the extra targets.  Each
+ *                     run in its own process, the best (least CPU) of two.  Then, per
+ *                     algorithm, the marginal cost at 100,000 targets over that at 100
+ *                     (target: at most 2x).
  *
  * Usage: bench_e2e [CSV [NAME...]]   (appends rows `benchmark,param,value,unit` to CSV, "-"
  * for none; NAMEs pick benchmarks by name prefix, e.g. `bench_e2e - e2e_asg`; default all)
