@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -1091,6 +1092,97 @@ static void peek_predicts_the_next_picks(void)
     gsl_rng_free(r);
 }
 
+/* The eligible member with the fewest outstanding, ties to the earliest stamp. */
+static uint32_t next_lor(const uint32_t *count, const uint64_t *stamp, const bool *elig)
+{
+    uint32_t want = UINT32_MAX;
+    for (uint32_t i = 0; i < MAXM; i++)
+        if (elig[i] && (want == UINT32_MAX || count[i] < count[want] ||
+                        (count[i] == count[want] && stamp[i] < stamp[want])))
+            want = i;
+    return want;
+}
+
+/* least_outstanding_requests against its definition, kept by brute force: the eligible
+ * member with the fewest outstanding, ties to the one that reached that count first (each
+ * member stamped when its count last changed, or when the eligible set was rebuilt, in the
+ * set's order).  Through picks, sends out of turn (as a sticky session's or a slow-start
+ * member's, which leave stale entries in the count-0 ring), dones, and eligible sets that
+ * shrink, grow and reorder; peek(0, 0) and peek(1, 0) checked every time.  16 members, so
+ * that the ring grows and wraps. */
+static void lor_follows_its_definition_through_sends_out_of_turn(void)
+{
+    enum { N = MAXM, STEPS = 40000 };
+    struct fake f;
+    fake_init(&f, N);
+    const struct route_ops *ops;
+    void *priv = instance("least_outstanding_requests", &ops, &f);
+    gsl_rng *r = new_rng(21);
+    uint32_t count[N] = {0}, out_of_turn = 0, picks = 0, stale = 0;
+    uint64_t stamp[N], clock = 0;
+    bool elig[N];
+    for (uint32_t i = 0; i < N; i++) {
+        stamp[i] = clock++;
+        elig[i] = true;
+    }
+    for (int step = 0; step < STEPS; step++) {
+        double u = gsl_rng_uniform(r);
+        if (u < 0.01) {
+            /* A new eligible set: a random subset (at least one), in a shuffled order. */
+            uint32_t order[N];
+            for (uint32_t i = 0; i < N; i++)
+                order[i] = i;
+            gsl_ran_shuffle(r, order, N, sizeof *order);
+            uint32_t n = 1 + (uint32_t)gsl_rng_uniform_int(r, N);
+            for (uint32_t i = 0; i < N; i++)
+                elig[i] = false;
+            for (uint32_t i = 0; i < n; i++) {
+                f.elig[i] = order[i];
+                elig[order[i]] = true;
+                stamp[order[i]] = clock++; /* the rebuild lines them up in the set's order */
+            }
+            f.v.n = n;
+            ops->rebuild(priv, &f.v);
+        } else if (u < 0.22) {
+            uint32_t want = next_lor(count, stamp, elig);
+            CU_ASSERT_EQUAL(ops->peek(priv, &f.v, 0, 0), want);
+            /* peek(1, 0): the next at the same count, or none (the pick after comes from
+             * another count). */
+            uint32_t second = UINT32_MAX;
+            for (uint32_t i = 0; i < N; i++)
+                if (elig[i] && i != want && count[i] == count[want] &&
+                    (second == UINT32_MAX || stamp[i] < stamp[second]))
+                    second = i;
+            CU_ASSERT_EQUAL(ops->peek(priv, &f.v, 1, 0), second);
+            uint32_t m = ops->pick(priv, &f.v, NULL, r);
+            CU_ASSERT_EQUAL(m, want);
+            ops->sent(priv, m);
+            count[m]++;
+            stamp[m] = clock++;
+            picks++;
+        } else if (u < 0.30) {
+            /* Sent out of turn: any member, eligible or not.  One at 0 that is not next
+             * leaves a stale entry in the ring. */
+            uint32_t m = (uint32_t)gsl_rng_uniform_int(r, N);
+            stale += elig[m] && count[m] == 0 && m != next_lor(count, stamp, elig);
+            ops->sent(priv, m);
+            count[m]++;
+            stamp[m] = clock++;
+            out_of_turn++;
+        } else {
+            uint32_t m = (uint32_t)gsl_rng_uniform_int(r, N);
+            if (count[m]) {
+                ops->done(priv, m, &unit_ok);
+                count[m]--;
+                stamp[m] = clock++;
+            }
+        }
+    }
+    CU_ASSERT(picks > 3000 && out_of_turn > 1000 && stale > 200);
+    route_instance_free(ops, priv);
+    gsl_rng_free(r);
+}
+
 /* power_of_d draws its candidates three picks ahead (routing_p2d.c): peek(1, .) names the
  * candidates of the pick after next, peek(0, 0) the member the next pick chooses if nothing
  * changes first; the pick chooses the least loaded of exactly the candidates named (ties to
@@ -1197,6 +1289,8 @@ static void power_of_d_picks_only_from_the_view(void)
 static CU_TestInfo routing_tests[] = {
     {"smooth_wrr_gives_the_nginx_sequence", smooth_wrr_gives_the_nginx_sequence},
     {"peek_predicts_the_next_picks", peek_predicts_the_next_picks},
+    {"lor_follows_its_definition_through_sends_out_of_turn",
+     lor_follows_its_definition_through_sends_out_of_turn},
     {"power_of_d_picks_only_from_the_view", power_of_d_picks_only_from_the_view},
     {"wrr_weight_is_vcpus_times_speed", wrr_weight_is_vcpus_times_speed},
     {"power_of_two_never_picks_the_most_loaded_of_two",
