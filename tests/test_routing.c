@@ -1107,9 +1107,9 @@ static uint32_t next_lor(const uint32_t *count, const uint64_t *stamp, const boo
  * member with the fewest outstanding, ties to the one that reached that count first (each
  * member stamped when its count last changed, or when the eligible set was rebuilt, in the
  * set's order).  Through picks, sends out of turn (as a sticky session's or a slow-start
- * member's, which leave stale entries in the count-0 ring), dones, and eligible sets that
- * shrink, grow and reorder; peek(0, 0) and peek(1, 0) checked every time.  16 members, so
- * that the ring grows and wraps. */
+ * member's, which take a member from the middle of its count's bucket), dones, and
+ * eligible sets that shrink, grow and reorder; peek(0, 0) and peek(1, 0) checked every
+ * time. */
 static void lor_follows_its_definition_through_sends_out_of_turn(void)
 {
     enum { N = MAXM, STEPS = 40000 };
@@ -1118,7 +1118,7 @@ static void lor_follows_its_definition_through_sends_out_of_turn(void)
     const struct route_ops *ops;
     void *priv = instance("least_outstanding_requests", &ops, &f);
     gsl_rng *r = new_rng(21);
-    uint32_t count[N] = {0}, out_of_turn = 0, picks = 0, stale = 0;
+    uint32_t count[N] = {0}, out_of_turn = 0, picks = 0, mid_bucket = 0;
     uint64_t stamp[N], clock = 0;
     bool elig[N];
     for (uint32_t i = 0; i < N; i++) {
@@ -1148,11 +1148,11 @@ static void lor_follows_its_definition_through_sends_out_of_turn(void)
             CU_ASSERT_EQUAL(ops->peek(priv, &f.v, 0, 0), want);
             /* peek(1, 0): the next at the same count, or none (the pick after comes from
              * another count). */
-            uint32_t second = UINT32_MAX;
-            for (uint32_t i = 0; i < N; i++)
-                if (elig[i] && i != want && count[i] == count[want] &&
-                    (second == UINT32_MAX || stamp[i] < stamp[second]))
-                    second = i;
+            elig[want] = false;
+            uint32_t second = next_lor(count, stamp, elig);
+            elig[want] = true;
+            if (second != UINT32_MAX && count[second] != count[want])
+                second = UINT32_MAX;
             CU_ASSERT_EQUAL(ops->peek(priv, &f.v, 1, 0), second);
             uint32_t m = ops->pick(priv, &f.v, NULL, r);
             CU_ASSERT_EQUAL(m, want);
@@ -1162,9 +1162,9 @@ static void lor_follows_its_definition_through_sends_out_of_turn(void)
             picks++;
         } else if (u < 0.30) {
             /* Sent out of turn: any member, eligible or not.  One at 0 that is not next
-             * leaves a stale entry in the ring. */
+             * leaves its bucket from the middle. */
             uint32_t m = (uint32_t)gsl_rng_uniform_int(r, N);
-            stale += elig[m] && count[m] == 0 && m != next_lor(count, stamp, elig);
+            mid_bucket += elig[m] && count[m] == 0 && m != next_lor(count, stamp, elig);
             ops->sent(priv, m);
             count[m]++;
             stamp[m] = clock++;
@@ -1178,7 +1178,7 @@ static void lor_follows_its_definition_through_sends_out_of_turn(void)
             }
         }
     }
-    CU_ASSERT(picks > 3000 && out_of_turn > 1000 && stale > 200);
+    CU_ASSERT(picks > 3000 && out_of_turn > 1000 && mid_bucket > 200);
     route_instance_free(ops, priv);
     gsl_rng_free(r);
 }
