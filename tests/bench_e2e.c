@@ -507,11 +507,13 @@ static int run_as_cli(const char *text, char **sets, int nsets,
     return outdir_remove(dir);
 }
 
-/* The CPU time and requests at the first interval end at or after `from`, and at the last. */
+/* The run at the first interval end at or after `from`, and at the last, with the CPU
+ * time then. */
 struct targets_window {
     double from;
     bool started;
-    double cpu0, cpu1, req0, req1, if0, if1;
+    double cpu0, cpu1;
+    struct run_tick t0, t1;
 };
 
 static void targets_tick(void *ctx, const struct run_tick *t)
@@ -521,12 +523,10 @@ static void targets_tick(void *ctx, const struct run_tick *t)
     if (!w->started && t->now >= w->from - 1e-9) {
         w->started = true;
         w->cpu0 = cpu;
-        w->req0 = (double)t->requests;
-        w->if0 = (double)t->in_flight;
+        w->t0 = *t;
     }
     w->cpu1 = cpu;
-    w->req1 = (double)t->requests;
-    w->if1 = (double)t->in_flight;
+    w->t1 = *t;
 }
 
 static int targets_run(const struct targets_job *j, struct targets_result *r)
@@ -541,13 +541,13 @@ static int targets_run(const struct targets_job *j, struct targets_result *r)
                    &r->requests))
         return -1;
     if (j->from > 0) {
-        if (!w.started || w.req1 <= w.req0)
+        if (!w.started || w.t1.requests <= w.t0.requests)
             return -1;
         r->cpu = w.cpu1 - w.cpu0;
-        r->requests = w.req1 - w.req0;
+        r->requests = (double)(w.t1.requests - w.t0.requests);
     }
-    r->in_flight0 = w.if0 / j->n;
-    r->in_flight = w.if1 / j->n;
+    r->in_flight0 = (double)w.t0.in_flight / j->n;
+    r->in_flight = (double)w.t1.in_flight / j->n;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     r->rss_kb = (double)ru.ru_maxrss;
