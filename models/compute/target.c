@@ -21,6 +21,24 @@ static const struct node_ops target_ops = {
 
 static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg);
 
+/* FCFS: the requests in service, [0, busy), and their completion events.  A one-server
+ * target keeps them in its second line (with 10^5 targets, one line fewer to fetch). */
+static inline struct request **target_svc(struct target *t)
+{
+    return t->spec.servers > 1 ? t->svc_many : t->svc_one;
+}
+
+static inline sim_handle *target_svc_ev(struct target *t)
+{
+    return t->spec.servers > 1 ? t->svc_ev_many : t->svc_ev_one;
+}
+
+/* The request in service in slot i (< busy). */
+static inline struct request *target_in_service(const struct target *t, int i)
+{
+    return t->spec.servers > 1 ? t->svc_many[i] : t->svc_one[i];
+}
+
 /* What fcfs_done(t, rq) touches, fetched about a hundred events before it runs (the queue's
  * far buckets call this as the event moves into the heap; sim/queue.h): stage 0 the
  * target's hot lines and the finished request, stage 1 the request waiting first, which it
@@ -49,7 +67,7 @@ static void fcfs_done_prefetch(const void *ctx, uint64_t arg, int stage)
 }
 
 /* Every field of a new target; svc and svc_ev: room for spec->servers requests and their
- * completion events. */
+ * completion events when there are more than one (else NULL: target_svc). */
 static void target_setup(struct target *t, struct env *env, uint32_t id, const char *name,
                          const struct target_spec *spec, double now, struct request **svc,
                          sim_handle *svc_ev)
@@ -66,17 +84,18 @@ static void target_setup(struct target *t, struct env *env, uint32_t id, const c
     t->busy_since = now;
     t->ps_vtime_at = now;
     t->fault_id = -1;
-    t->svc = svc;
-    t->svc_ev = svc_ev;
+    t->svc_many = svc;
+    t->svc_ev_many = svc_ev;
     sim_event_prefetcher(&env->sim, fcfs_done, fcfs_done_prefetch);
 }
 
 void target_init(struct target *t, struct env *env, uint32_t id, const char *name,
                  const struct target_spec *spec, double now)
 {
+    bool many = spec->servers > 1;
     target_setup(t, env, id, name, spec, now,
-                 xmalloc((size_t)spec->servers * sizeof *t->svc),
-                 xmalloc((size_t)spec->servers * sizeof *t->svc_ev));
+                 many ? xmalloc((size_t)spec->servers * sizeof *t->svc_many) : NULL,
+                 many ? xmalloc((size_t)spec->servers * sizeof *t->svc_ev_many) : NULL);
     t->svc_owned = true;
 }
 
@@ -95,11 +114,11 @@ void target_fini(struct target *t)
     free(t->ps);
     t->ps = NULL;
     if (t->svc_owned) {
-        free(t->svc);
-        free(t->svc_ev);
+        free(t->svc_many);
+        free(t->svc_ev_many);
     }
-    t->svc = NULL;
-    t->svc_ev = NULL;
+    t->svc_many = NULL;
+    t->svc_ev_many = NULL;
 }
 
 /* ---- the decision trace (models/core/trace.h): traced requests only ---- */
@@ -194,9 +213,9 @@ static void fcfs_start(struct target *t, struct request *rq, double now, int slo
     struct env *env = t->node.env;
     rq->start_s = now;
     rq->svc_slot = (uint32_t)slot;
-    t->svc[slot] = rq;
+    target_svc(t)[slot] = rq;
     double service_s = demand_of(rq) * slow_factor(t) / t->spec.speed;
-    t->svc_ev[slot] = sim_event_schedule(&env->sim, now + service_s, fcfs_done, t,
+    target_svc_ev(t)[slot] = sim_event_schedule(&env->sim, now + service_s, fcfs_done, t,
                                          (uint64_t)(uintptr_t)rq);
     if (rq->traced)
         trace_row(env->trace, rq, now, "start", t->node.name, NULL, now - target_arrival_s(rq),
@@ -220,9 +239,11 @@ static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg)
         fcfs_start(t, next, now, slot);
     } else {
         /* Keep svc[0, busy) dense: the last in-service request moves into the hole. */
-        struct request *last = t->svc[t->busy - 1];
-        t->svc[slot] = last;
-        t->svc_ev[slot] = t->svc_ev[t->busy - 1];
+        struct request **svc = target_svc(t);
+        sim_handle *svc_ev = target_svc_ev(t);
+        struct request *last = svc[t->busy - 1];
+        svc[slot] = last;
+        svc_ev[slot] = svc_ev[t->busy - 1];
         last->svc_slot = (uint32_t)slot;
         busy_update(t, now, t->busy - 1);
     }
@@ -430,8 +451,8 @@ static struct request *take_all(struct target *t, double now)
     struct env *env = t->node.env;
     struct request *chain = NULL, **tail = &chain;
     for (int i = 0; i < t->busy && t->spec.discipline == TARGET_FCFS; i++) {
-        struct request *rq = t->svc[i];
-        sim_event_cancel(&env->sim, t->svc_ev[i]);
+        struct request *rq = target_in_service(t, i);
+        sim_event_cancel(&env->sim, target_svc_ev(t)[i]);
         *tail = rq;
         tail = &rq->next;
     }
@@ -512,7 +533,7 @@ size_t target_held(const struct target *t, struct request **out, size_t cap)
     if (t->spec.discipline == TARGET_FCFS)
         for (int i = 0; i < t->busy; i++, n++)
             if (n < cap)
-                out[n] = t->svc[i];
+                out[n] = target_in_service(t, i);
     for (const struct request *q = t->qhead; q; q = q->next, n++)
         if (n < cap)
             out[n] = (struct request *)q;
@@ -581,6 +602,8 @@ static void *target_space(struct target_list *l, size_t n)
 #define TARGET_LINE 64 /* bytes: a cache line */
 _Static_assert(offsetof(struct request, start_s) < 128 && offsetof(struct request, svc_slot) < 128,
                "what a waiting request's start touches lies in its first 128 bytes");
+_Static_assert(offsetof(struct target, completed) + sizeof(uint64_t) <= 64,
+               "what the per-interval scan reads lies in the target's first line");
 _Static_assert(offsetof(struct target, spec.speed) + sizeof(double) <= TARGET_HOT_BYTES,
                "what a request touches lies within TARGET_HOT_BYTES");
 
@@ -598,7 +621,7 @@ struct target *target_list_new(struct target_list *l, const char *name,
         l->t = xrealloc_huge(l->t, l->cap * sizeof *l->t, cap * sizeof *l->t);
         l->cap = cap;
     }
-    /* The target on a cache line's start (struct target: its first three lines are what a
+    /* The target on a cache line's start (struct target: its first two lines are what a
      * request touches), a one-server target's slots inside it, others' after it. */
     size_t tsz = align_up(sizeof(struct target));
     size_t servers = spec->servers > 1 ? (size_t)spec->servers : 0;
@@ -611,8 +634,8 @@ struct target *target_list_new(struct target_list *l, const char *name,
     char *copy = (char *)p + tsz + ssz + esz;
     memcpy(copy, name, nlen);
     target_setup(t, l->env, l->n, copy, spec, sim_now(&l->env->sim),
-                 servers ? (struct request **)(void *)(p + tsz) : t->svc_one,
-                 servers ? (sim_handle *)(void *)(p + tsz + ssz) : t->svc_ev_one);
+                 servers ? (struct request **)(void *)(p + tsz) : NULL,
+                 servers ? (sim_handle *)(void *)(p + tsz + ssz) : NULL);
     l->t[l->n++] = t;
     return t;
 }

@@ -69,7 +69,7 @@ enum target_check {
 
 /* What a target is made of; filled from the scenario (and the catalog). */
 struct target_spec {
-    /* First what a request reads (struct target's third cache line). */
+    /* First what a request reads (the end of struct target's second cache line). */
     int servers;                  /* vCPUs used as servers (>= 1) */
     enum target_discipline discipline;
     int queue_limit;              /* max requests held (in service + waiting); 0 = no limit */
@@ -82,34 +82,41 @@ struct target_spec {
 };
 
 /*
- * What a request reads and writes comes first, in three cache lines (a target is 64-byte
+ * What a request reads and writes comes first, in two cache lines (a target is 64-byte
  * aligned in its list's blocks): with 10^5 targets each is cold when a request comes, and
- * the fields a request used to touch were spread over six lines.  TARGET_HOT_BYTES is that
- * part (target.c checks the fields fit), for whoever fetches a target ahead of a request.
+ * is fetched ahead of it and again ahead of its completion.  TARGET_HOT_BYTES is that part
+ * (target.c checks the fields fit), for whoever fetches a target ahead of a request.  The
+ * first line also holds all the per-interval scan reads (sim/cli/run.c), so that scan
+ * streams one line of each target.
  */
-#define TARGET_HOT_BYTES 192
+#define TARGET_HOT_BYTES 128
 struct target {
     struct node node;             /* first: targets are nodes */
-    enum target_state state;
-    enum target_fault fault;      /* injected fault (below: its parameters) */
     int busy;                     /* servers in use */
     int held;                     /* requests in the target (service + queue) */
     int qlen;
-    uint32_t id;                  /* index in the world's target list */
-    struct request *qhead, *qtail; /* FCFS: waiting */
-    struct request **svc;         /* FCFS: the requests in service, [0, busy) */
-    sim_handle *svc_ev;           /* FCFS: [0, busy) their completion events */
+    /* Two bytes each: with them the hot fields fit in two lines. */
+    enum target_state state : 16;
+    enum target_fault fault : 16; /* injected fault (below: its parameters) */
     /* Accounting since the start of the run. */
     double busy_area;             /* server-seconds busy */
     double busy_since;            /* s: last change of `busy` */
-    uint64_t accepted, completed;
-    struct request *svc_one[1];   /* svc and svc_ev of a one-server target */
-    sim_handle svc_ev_one[1];
-    struct target_spec spec;
+    uint64_t completed;
+    /* Second line. */
+    struct request *qhead, *qtail; /* FCFS: waiting */
+    uint64_t accepted;
+    struct request *svc_one[1];   /* a one-server target's in-service slot (target_svc) */
+    sim_handle svc_ev_one[1];     /* and its completion event */
+    struct target_spec spec;      /* its first 24 bytes end the second line */
+    /* FCFS with more than one server: the requests in service, [0, busy), and their
+     * completion events (target_svc, target_svc_ev). */
+    struct request **svc_many;
+    sim_handle *svc_ev_many;
+    uint32_t id;                  /* index in the world's target list */
     double launched_s;            /* s: billing starts */
     double stopped_s;             /* s: billing ends (terminated), else +inf */
     uint64_t rejected;
-    bool svc_owned;               /* svc and svc_ev are allocations of their own
+    bool svc_owned;               /* svc_many and svc_ev_many are allocations of their own
                                    * (target_init), not in the list's blocks */
     /* PS: requests in a binary min-heap on ps_finish (virtual time) */
     struct request **ps;

@@ -32,17 +32,23 @@ struct wl_meas {
         id_p99, id_inflight;
 };
 
+/* What the per-interval scan reads and writes of a target, one cache line (with 10^5
+ * targets the scan streams these); what only the summary reads is in struct tgt_sum. */
 struct tgt_meas {
     double prev_busy;       /* busy server-seconds at the previous interval */
     uint64_t prev_completed;
-    double w_busy;          /* at warm-up */
-    uint64_t w_accepted, w_completed, w_rejected;
     double d_busy;          /* busy server-seconds over the interval just ended */
     uint64_t d_completed;   /* completions over it */
     int held, queue;        /* at the interval's end (the group totals add them up) */
     int servers;            /* t->spec.servers, constant: the scan reads no line of t->spec */
-    uint32_t counted_in;    /* summary: the last target group (id + 1) it was summed in */
     int id_util, id_inflight, id_queue, id_completed; /* -1 without per-target series */
+};
+
+/* A target's counters at warm-up (the summary takes them away), and its bookkeeping there. */
+struct tgt_sum {
+    double w_busy;
+    uint64_t w_accepted, w_completed, w_rejected;
+    uint32_t counted_in;    /* the last target group (id + 1) it was summed in */
 };
 
 struct lb_meas {
@@ -100,7 +106,8 @@ struct run {
     bool requests_open;
     struct wl_meas *wl;
     struct tgt_meas *tg_t; /* per target */
-    uint32_t tg_t_cap;
+    struct tgt_sum *tg_s;  /* per target */
+    uint32_t tg_t_cap;     /* both hold this many */
     struct asg_meas *asg;
     struct ecs_meas *ecs;
     struct kube_meas *kube;

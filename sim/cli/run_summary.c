@@ -117,7 +117,7 @@ static void tg_rows(struct summary *s, struct run *r, const struct target_group 
         struct target *t = g->members[k].t;
         if (!t)
             continue;
-        struct tgt_meas *m = &r->tg_t[t->id];
+        struct tgt_sum *m = &r->tg_s[t->id];
         if (m->counted_in == g->id + 1)
             continue; /* deregistered and registered again: a second member */
         m->counted_in = g->id + 1;
@@ -226,7 +226,7 @@ struct summary *run_make_summary(struct run *r)
     }
     for (uint32_t i = 0; i < r->ntgt_meas; i++) {
         struct target *t = w->targets.t[i];
-        struct tgt_meas *m = &r->tg_t[i];
+        const struct tgt_sum *m = &r->tg_s[i];
         const char *n = t->node.name;
         if (sc->per_target) {
             summary_add(s, "target", n, "requests", (double)(t->accepted - m->w_accepted));
