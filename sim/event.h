@@ -146,4 +146,12 @@ void sim_lane_prefetch(const struct sim_lane *l, uint64_t h);
 /* Timers pending (not cancelled, not fired). */
 uint64_t sim_lane_pending(const struct sim_lane *l);
 
+/* The argument of the timer k places after the lane's next one (k = 0: the next to fire,
+ * cancelled or not), or UINT64_MAX when the lane holds fewer: for a handler to fetch ahead
+ * what the timers to come will touch.  O(1). */
+static inline uint64_t sim_lane_arg_ahead(const struct sim_lane *l, uint64_t k)
+{
+    return l->tail - l->head > k ? l->ring[(l->head + k) & l->mask].arg : UINT64_MAX;
+}
+
 #endif

@@ -211,6 +211,20 @@ static void hc_after(struct sim *sim, struct target_group *g, struct tg_member *
 static void hc_event(struct sim *sim, void *ctx, uint64_t arg)
 {
     struct target_group *g = ctx;
+    /* Fetch what the next checks of the interval lane (where every check waits in a steady
+     * state) will touch: the member of the one after next, the target of the next (its
+     * member was fetched by the check before).  With 10^5 members each check found both
+     * cold: 300 ns a check, 10 ns a request.  Written here, not in a function of its own:
+     * GCC finds a function of loads and prefetches pure and drops the call. */
+    const struct sim_lane *ahead = &g->hc_lanes[HC_LANE_INTERVAL - 1];
+    uint32_t next = (uint32_t)sim_lane_arg_ahead(ahead, 0);
+    uint32_t after = (uint32_t)sim_lane_arg_ahead(ahead, 1);
+    if (after < g->nmembers)
+        __builtin_prefetch(&g->members[after], 1);
+    if (next < g->nmembers && g->members[next].t) {
+        __builtin_prefetch(g->members[next].t);
+        __builtin_prefetch((const char *)g->members[next].t + 64);
+    }
     struct tg_member *m = &g->members[(uint32_t)arg];
     m->check_ev = 0;
     m->check_lane = 0;
