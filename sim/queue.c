@@ -335,20 +335,30 @@ static void far_visit(const struct sim_queue *q, void (*fn)(struct sim_queue_ent
     }
 }
 
-/* The prefetchers' two stages, PF_LAG moved entries apart: stage 1 of an entry reads what
- * its stage 0 fetched, by then arrived, while the fetches of the entries between are on
- * their way (done at once, a stage 1 would wait for memory, one entry at a time). */
+/* The prefetchers' three stages, PF_LAG moved entries apart: stage 1 of an entry reads what
+ * its stage 0 fetched, by then arrived, and stage 2 what its stage 1 fetched, while the
+ * fetches of the entries between are on their way (done at once, a later stage would wait
+ * for memory, one entry at a time). */
 #define PF_LAG 8
+#define PF_STAGES 3
+#define PF_RING (PF_LAG * (PF_STAGES - 1))
+#define PF_DONE 0x80 /* in pf_pipe.pf: the prefetcher said its later stages have nothing */
+_Static_assert(SIM_QUEUE_PREFETCHERS <= PF_DONE, "a prefetcher's index fits beside PF_DONE");
 struct pf_pipe {
-    uint32_t slot[PF_LAG];
-    uint8_t pf[PF_LAG]; /* index of the slot's prefetcher */
-    uint32_t n;         /* entries that had stage 0 */
+    uint32_t slot[PF_RING];
+    uint8_t pf[PF_RING]; /* index of the slot's prefetcher, | PF_DONE */
+    uint32_t n;          /* entries that had stage 0 */
 };
 
-static inline void pf_stage1(const struct sim_queue *q, const struct pf_pipe *p, uint32_t i)
+/* Stage `stage` (>= 1) of the pipe's entry i, unless an earlier one said there is none. */
+static inline void pf_stage(const struct sim_queue *q, struct pf_pipe *p, uint32_t i, int stage)
 {
-    const struct sim_queue_slot *sl = &q->slots[p->slot[i % PF_LAG]];
-    q->pf[p->pf[i % PF_LAG]](sl->ctx, sl->arg, 1);
+    uint8_t *pf = &p->pf[i % PF_RING];
+    if (*pf & PF_DONE)
+        return;
+    const struct sim_queue_slot *sl = &q->slots[p->slot[i % PF_RING]];
+    if (!q->pf[*pf](sl->ctx, sl->arg, stage))
+        *pf |= PF_DONE;
 }
 
 /* Fetch what the handler of the event in slot s will touch: its prefetcher's choice, or the
@@ -358,22 +368,26 @@ static inline void prefetch_slot(const struct sim_queue *q, struct pf_pipe *p, u
     const struct sim_queue_slot *sl = &q->slots[s];
     for (uint32_t i = 0; i < q->npf; i++)
         if (q->pf_fn[i] == sl->fn) {
-            q->pf[i](sl->ctx, sl->arg, 0);
-            if (p->n >= PF_LAG)
-                pf_stage1(q, p, p->n - PF_LAG);
-            p->slot[p->n % PF_LAG] = s;
-            p->pf[p->n % PF_LAG] = (uint8_t)i;
+            bool more = q->pf[i](sl->ctx, sl->arg, 0);
+            for (int st = 1; st < PF_STAGES; st++)
+                if (p->n >= (uint32_t)st * PF_LAG)
+                    pf_stage(q, p, p->n - (uint32_t)st * PF_LAG, st);
+            p->slot[p->n % PF_RING] = s;
+            p->pf[p->n % PF_RING] = (uint8_t)(i | (more ? 0 : PF_DONE));
             p->n++;
             return;
         }
     PREFETCH(sl->ctx);
 }
 
-/* Stage 1 of the entries still waiting for it. */
-static inline void pf_drain(const struct sim_queue *q, const struct pf_pipe *p)
+/* The later stages of the entries still waiting for them, in the order the pipe would have
+ * run them. */
+static inline void pf_drain(const struct sim_queue *q, struct pf_pipe *p)
 {
-    for (uint32_t i = p->n > PF_LAG ? p->n - PF_LAG : 0; i < p->n; i++)
-        pf_stage1(q, p, i);
+    for (uint32_t n = p->n; n < p->n + PF_RING; n++)
+        for (int st = 1; st < PF_STAGES; st++)
+            if (n >= (uint32_t)st * PF_LAG && n - (uint32_t)st * PF_LAG < p->n)
+                pf_stage(q, p, n - (uint32_t)st * PF_LAG, st);
 }
 
 void sim_queue_prefetcher(struct sim_queue *q, sim_event_fn *fn, sim_prefetch_fn *pf)

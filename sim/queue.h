@@ -81,10 +81,12 @@ struct sim_queue_slot {
 
 /* A prefetcher for the events of one handler (sim_queue_prefetcher): given such an event's
  * ctx and arg, it issues __builtin_prefetch on what the handler will read.  It is called
- * twice per event, a few events apart: stage 0 fetches what ctx and arg point to, reading
- * nothing; stage 1 may read those lines (they have arrived) to fetch what they point to.
- * It must change nothing. */
-typedef void sim_prefetch_fn(const void *ctx, uint64_t arg, int stage);
+ * in up to three stages per event, a few events apart: stage 0 fetches what ctx and arg
+ * point to, reading nothing; stage 1 may read those lines (they have arrived) to fetch
+ * what they point to; stage 2 may read what stage 1 fetched, one link further.  Each
+ * returns whether the next stage has anything to fetch (false: the later ones are not
+ * called).  It must change nothing. */
+typedef bool sim_prefetch_fn(const void *ctx, uint64_t arg, int stage);
 
 #define SIM_QUEUE_PREFETCHERS 4 /* handlers that can have a prefetcher */
 

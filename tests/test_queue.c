@@ -906,21 +906,26 @@ static void test_far_buckets_stop_when_the_queue_shrinks(void)
 
 /* Prefetcher bookkeeping: per event (arg), the stages seen and whether it ran. */
 enum { PF_N = 20000 };
-static uint8_t pf_stage0[PF_N], pf_stage1[PF_N], pf_ran[PF_N];
-static unsigned pf_out_of_order; /* a stage 1 before its stage 0, or a stage after the run */
+static uint8_t pf_stage0[PF_N], pf_stage1[PF_N], pf_stage2[PF_N], pf_ran[PF_N];
+static unsigned pf_out_of_order; /* a stage before the one preceding it, or after the run */
 
-static void pf_counting(const void *ctx, uint64_t arg, int stage)
+/* Events whose arg is a multiple of 5 have nothing for stage 2: it must not be called. */
+static bool pf_counting(const void *ctx, uint64_t arg, int stage)
 {
     (void)ctx;
-    if (pf_ran[arg] || (stage == 1 && !pf_stage0[arg]))
+    if (pf_ran[arg] || (stage == 1 && pf_stage1[arg] >= pf_stage0[arg]) ||
+        (stage == 2 && (pf_stage2[arg] >= pf_stage1[arg] || arg % 5 == 0)) || stage < 0 ||
+        stage > 2)
         pf_out_of_order++;
-    (stage == 0 ? pf_stage0 : pf_stage1)[arg]++;
+    (stage == 0 ? pf_stage0 : stage == 1 ? pf_stage1 : pf_stage2)[arg]++;
+    return stage == 0 || (stage == 1 && arg % 5 != 0);
 }
 
-static void pf_other(const void *ctx, uint64_t arg, int stage)
+static bool pf_other(const void *ctx, uint64_t arg, int stage)
 {
     (void)ctx, (void)arg, (void)stage;
     pf_out_of_order++; /* registered for a handler no event has */
+    return true;
 }
 
 static void pf_fn(struct sim *sim, void *ctx, uint64_t arg)
@@ -947,11 +952,11 @@ static void pf_drain(struct sim_queue *q, double *t_out, uint64_t *a_out)
     }
 }
 
-/* A handler's prefetcher sees each of its events that waited in a far bucket, stage 0 then
- * stage 1, before the event runs (once per move into the heap: a new bucket width can send
- * an entry out again); other handlers' events get no call; and the events come out in
- * the same order as without it. */
-static void test_prefetcher_sees_far_events_twice_before_they_run(void)
+/* A handler's prefetcher sees each of its events that waited in a far bucket, stage 0, 1
+ * then 2 (unless stage 1 said there is nothing more), before the event runs (once per
+ * move into the heap: a new bucket width can send an entry out again); other handlers'
+ * events get no call; and the events come out in the same order as without it. */
+static void test_prefetcher_sees_far_events_in_three_stages_before_they_run(void)
 {
     gsl_rng *r = sim_rng_new(9, "test/queue/prefetch");
     static double t1[PF_N], t2[PF_N], times[PF_N];
@@ -961,6 +966,7 @@ static void test_prefetcher_sees_far_events_twice_before_they_run(void)
     for (int with = 0; with < 2; with++) {
         memset(pf_stage0, 0, sizeof pf_stage0);
         memset(pf_stage1, 0, sizeof pf_stage1);
+        memset(pf_stage2, 0, sizeof pf_stage2);
         memset(pf_ran, 0, sizeof pf_ran);
         pf_out_of_order = 0;
         struct sim_queue q;
@@ -984,7 +990,8 @@ static void test_prefetcher_sees_far_events_twice_before_they_run(void)
     CU_ASSERT_EQUAL(pf_out_of_order, 0);
     unsigned seen = 0, wrong = 0;
     for (uint32_t i = 0; i < PF_N; i++) {
-        wrong += pf_stage0[i] != pf_stage1[i] || (i % 3 == 0 && pf_stage0[i]);
+        wrong += pf_stage0[i] != pf_stage1[i] ||
+                 pf_stage2[i] != (i % 5 ? pf_stage1[i] : 0) || (i % 3 == 0 && pf_stage0[i]);
         seen += pf_stage0[i];
     }
     CU_ASSERT_EQUAL(wrong, 0);
@@ -1188,8 +1195,8 @@ static CU_TestInfo queue_tests[] = {
     {"far_buckets_jump_years_and_keep_huge_times_in_the_heap",
      test_far_buckets_jump_years_and_keep_huge_times_in_the_heap},
     {"far_buckets_stop_when_the_queue_shrinks", test_far_buckets_stop_when_the_queue_shrinks},
-    {"prefetcher_sees_far_events_twice_before_they_run",
-     test_prefetcher_sees_far_events_twice_before_they_run},
+    {"prefetcher_sees_far_events_in_three_stages_before_they_run",
+     test_prefetcher_sees_far_events_in_three_stages_before_they_run},
     {"renumber_keeps_the_order", test_renumber_keeps_the_order},
     {"side_position_keeps_the_order_of_a_plain_push",
      test_side_position_keeps_the_order_of_a_plain_push},

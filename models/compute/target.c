@@ -42,9 +42,10 @@ static inline struct request *target_in_service(const struct target *t, int i)
 /* What fcfs_done(t, rq) touches, fetched about a hundred events before it runs (the queue's
  * far buckets call this as the event moves into the heap; sim/queue.h): stage 0 the
  * target's hot lines and the finished request, stage 1 the request waiting first, which it
- * starts, and what the response will touch on its way back.  With 10^5 targets all of it
- * is cold: it was last touched a second of simulated time, 10^5 requests, earlier. */
-static void fcfs_done_prefetch(const void *ctx, uint64_t arg, int stage)
+ * starts, and what the response will touch on its way back, stage 2 what those records
+ * point to (request_prefetch_response).  With 10^5 targets all of it is cold: it was last
+ * touched a second of simulated time, 10^5 requests, earlier. */
+static bool fcfs_done_prefetch(const void *ctx, uint64_t arg, int stage)
 {
     const struct target *t = ctx;
     const struct request *rq = (const struct request *)(uintptr_t)arg;
@@ -52,8 +53,10 @@ static void fcfs_done_prefetch(const void *ctx, uint64_t arg, int stage)
         target_prefetch(t);
         for (size_t off = 0; off < sizeof *rq; off += 64)
             __builtin_prefetch((const char *)rq + off, 1);
-        return;
+        return true;
     }
+    if (stage == 2)
+        return request_prefetch_response(rq, 2);
     if (t->qhead) {
         /* fcfs_start reads and writes its first 128 bytes (request.h): three lines for
          * one request in two (224 bytes apart in the pool, every other one starts
@@ -63,7 +66,7 @@ static void fcfs_done_prefetch(const void *ctx, uint64_t arg, int stage)
         __builtin_prefetch(q + 64, 1);
         __builtin_prefetch(q + 127, 1);
     }
-    request_prefetch_response(rq);
+    return request_prefetch_response(rq, 1);
 }
 
 /* Every field of a new target; svc and svc_ev: room for spec->servers requests and their

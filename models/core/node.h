@@ -34,9 +34,11 @@ struct node_ops {
     void (*pass_done)(struct node *n, struct request *rq, int status);
     /* Fetch (__builtin_prefetch) what done() will touch for rq, whose hop here is h; called
      * ahead of the response by whoever knows it is coming (a target, about a hundred
-     * events before a completion).  Changes nothing.  May be NULL. */
-    void (*prefetch_done)(const struct node *n, const struct request *rq,
-                          const struct rq_hop *h);
+     * events before a completion), in two stages a few events apart: 1 fetches the node's
+     * own records, 2 may read them to fetch what they point to.  Returns whether stage 2
+     * has anything to fetch.  Changes nothing.  May be NULL. */
+    bool (*prefetch_done)(const struct node *n, const struct request *rq,
+                          const struct rq_hop *h, int stage);
 };
 
 struct node {

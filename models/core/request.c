@@ -47,17 +47,19 @@ void request_cut(struct request *rq, uint8_t hop, int status)
     request_resume(rq);
 }
 
-void request_prefetch_response(const struct request *rq)
+bool request_prefetch_response(const struct request *rq, int stage)
 {
+    bool more = false;
     int n = rq->nhops < REQUEST_INLINE_HOPS ? rq->nhops : REQUEST_INLINE_HOPS;
     for (int i = 0; i < n; i++) {
         const struct node *nd = rq->hop[i].node;
         if (nd->ops->prefetch_done)
-            nd->ops->prefetch_done(nd, rq, &rq->hop[i]);
+            more |= nd->ops->prefetch_done(nd, rq, &rq->hop[i], stage);
     }
     const struct env *env = n > 0 ? rq->hop[0].node->env : NULL;
-    if (env && env->prefetch_response)
+    if (stage == 1 && env && env->prefetch_response)
         env->prefetch_response(rq);
+    return more;
 }
 
 void request_resume(struct request *rq)

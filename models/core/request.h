@@ -158,8 +158,10 @@ void request_respond(struct request *rq, int status);
 
 /* Fetch what the response's walk back will touch at each inline hop (node_ops
  * prefetch_done), ahead of it; changes nothing.  The request's own lines must have been
- * fetched already: this reads its hops. */
-void request_prefetch_response(const struct request *rq);
+ * fetched already: this reads its hops.  Stage 1 fetches the nodes' own records (and what
+ * the client will touch); stage 2, called a few events later, may read those to fetch
+ * what they point to.  Returns whether a hop has anything for stage 2. */
+bool request_prefetch_response(const struct request *rq, int stage);
 
 /* Go on walking the hops back after a node's done() held the response. */
 void request_resume(struct request *rq);

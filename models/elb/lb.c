@@ -17,8 +17,8 @@
 
 static void lb_accept(struct node *n, struct request *rq);
 static bool lb_done(struct node *n, struct request *rq);
-static void lb_prefetch_done(const struct node *n, const struct request *rq,
-                             const struct rq_hop *h);
+static bool lb_prefetch_done(const struct node *n, const struct request *rq,
+                             const struct rq_hop *h, int stage);
 static void gwlb_pass_done(struct node *n, struct request *rq, int status);
 
 static const struct node_ops lb_ops[4] = {
@@ -457,12 +457,13 @@ static void gw_push(struct lb *lb, struct request *rq, double now)
 
 /* What lb_done will touch that may be cold: the request's entry in the idle-timeout ring
  * (with 10^5 requests in flight, a random line of it). */
-static void lb_prefetch_done(const struct node *n, const struct request *rq,
-                             const struct rq_hop *h)
+static bool lb_prefetch_done(const struct node *n, const struct request *rq,
+                             const struct rq_hop *h, int stage)
 {
     const struct lb *lb = container_of(n, const struct lb, node);
-    if ((h->arg & HOP_ROUTED) && lb->gw_ring)
+    if (stage == 1 && (h->arg & HOP_ROUTED) && lb->gw_ring)
         __builtin_prefetch(&lb->gw_ring[rq->gw_slot & lb->gw_mask], 1);
+    return false;
 }
 
 static void gw_answered(struct lb *lb, struct request *rq)

@@ -119,9 +119,11 @@ struct route_ops {
      * one it would choose now for k = 0 and its candidates, i < d, for k = 1), or
      * UINT32_MAX past the last; for prefetching only.  May be NULL. */
     uint32_t (*peek)(const void *priv, const struct route_view *v, uint32_t k, uint32_t i);
-    /* Fetch what done() will touch for member m, ahead of it; changes nothing.  May be
-     * NULL. */
-    void (*prefetch_done)(const void *priv, uint32_t m);
+    /* Fetch what done() will touch for member m, ahead of it, in two stages a few events
+     * apart: 1 fetches m's own record, 2 may read it to fetch what it points to (list
+     * neighbours).  Returns whether stage 2 has anything to fetch.  Changes nothing.  May
+     * be NULL. */
+    bool (*prefetch_done)(const void *priv, uint32_t m, int stage);
     /* The response of a request sent to member m came back (o: its status and latency).
      * May be NULL. */
     void (*done)(void *priv, uint32_t m, const struct route_outcome *o);

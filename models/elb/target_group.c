@@ -13,8 +13,8 @@
 
 static void tg_accept(struct node *n, struct request *rq);
 static bool tg_done(struct node *n, struct request *rq);
-static void tg_prefetch_done(const struct node *n, const struct request *rq,
-                             const struct rq_hop *h);
+static bool tg_prefetch_done(const struct node *n, const struct request *rq,
+                             const struct rq_hop *h, int stage);
 
 static const struct node_ops tg_ops = {
     .kind = "target_group",
@@ -596,17 +596,19 @@ static void tg_accept(struct node *n, struct request *rq)
 
 /* What tg_done will touch: the member's entry (its in-flight count) and what the
  * algorithm's done() touches for it. */
-static void tg_prefetch_done(const struct node *n, const struct request *rq,
-                             const struct rq_hop *h)
+static bool tg_prefetch_done(const struct node *n, const struct request *rq,
+                             const struct rq_hop *h, int stage)
 {
     (void)rq;
     const struct target_group *g = container_of(n, const struct target_group, node);
     uint32_t view, m;
     if (!tg_hop_taken(h->arg, &view, &m) || m >= g->nmembers)
-        return;
-    __builtin_prefetch(&g->members[m], 1);
+        return false;
+    if (stage == 1)
+        __builtin_prefetch(&g->members[m], 1);
     if (g->algo->prefetch_done && view < g->nviews)
-        g->algo->prefetch_done(g->views[view].priv, m);
+        return g->algo->prefetch_done(g->views[view].priv, m, stage);
+    return false;
 }
 
 static bool tg_done(struct node *n, struct request *rq)

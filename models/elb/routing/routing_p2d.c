@@ -239,11 +239,12 @@ static void p2d_sent(void *priv, uint32_t m)
     p->count[m]++;
 }
 
-static void p2d_prefetch_done(const void *priv, uint32_t m)
+static bool p2d_prefetch_done(const void *priv, uint32_t m, int stage)
 {
     const struct p2d *p = priv;
-    if (m < p->cap)
+    if (stage == 1 && m < p->cap)
         __builtin_prefetch(&p->count[m], 1);
+    return false;
 }
 
 static void p2d_done(void *priv, uint32_t m, const struct route_outcome *o)
