@@ -47,8 +47,9 @@
  *                     0.01 s run (10^3 requests), and per target it and that run's peak RSS
  *                     are taken above the 100-target run's, over the extra targets.  Each
  *                     run in its own process, the best (least CPU) of three (of five for
- *                     the 0.01 s run).  Then, per algorithm, the marginal cost at 100,000
- *                     targets over that at 100 (target: at most 2x).
+ *                     the 0.01 s run), each repetition running every size in turn.  Then,
+ *                     per algorithm, the marginal cost at 100,000 targets over that at 100
+ *                     (target: at most 2x).
  *
  * Usage: bench_e2e [CSV [NAME...]]   (appends rows `benchmark,param,value,unit` to CSV, "-"
  * for none; NAMEs pick benchmarks by name prefix, e.g. `bench_e2e - e2e_asg`; default all)
@@ -554,15 +555,20 @@ static int targets_run(const struct targets_job *j, struct targets_result *r)
     return 0;
 }
 
-/* targets_run in a child process, TARGETS_REPS times (TARGETS_TINY_REPS for a whole
- * run), keeping the least CPU time.  Returns 0, or -1 if a run failed. */
-static int targets_best(const struct targets_job *j, struct targets_result *best)
+/* targets_run once more in a child process, keeping in *best the result of least CPU time
+ * (*have: best holds one).  Returns 0, or -1 if the run failed. */
+static int targets_again(const struct targets_job *j, struct targets_result *best, bool *have)
 {
     char args[160];
     snprintf(args, sizeof args, "targets %s %d %.17g %.17g", j->algo, j->n, j->duration,
              j->from);
-    return exec_child_least(args, best, sizeof *best,
-                            j->from > 0 ? TARGETS_REPS : TARGETS_TINY_REPS);
+    struct targets_result r;
+    if (exec_child_least(args, &r, sizeof r, 1))
+        return -1;
+    if (!*have || r.cpu < best->cpu)
+        *best = r;
+    *have = true;
+    return 0;
 }
 
 static void bench_targets(FILE *csv)
@@ -577,14 +583,29 @@ static void bench_targets(FILE *csv)
     for (size_t a = 0; a < sizeof targets_algos / sizeof targets_algos[0]; a++) {
         const char *algo = targets_algos[a].name;
         double rss100 = 0, fixed100 = 0, ns100 = 0, ns_last = 0;
+        struct targets_result tinys[NSIZES], wins[NSIZES];
+        bool have_tiny[NSIZES] = {0}, have_win[NSIZES] = {0}, failed[NSIZES] = {0};
+        double fills[NSIZES];
+        /* Each repetition runs every size in turn, so that the sizes compared sample the
+         * same phases of a shared machine (one size's runs back to back would each see
+         * one phase, and the ratio would carry the difference). */
+        for (int r = 0; r < TARGETS_TINY_REPS || r < TARGETS_REPS; r++)
+            for (size_t k = 0; k < NSIZES; k++) {
+                int n = sizes[k];
+                double fill = targets_algos[a].fill_s * n / sizes[NSIZES - 1];
+                fills[k] = fill = fill < TARGETS_FILL_MIN_S ? TARGETS_FILL_MIN_S : fill;
+                struct targets_job tj = {algo, n, TARGETS_TINY_S, 0};
+                struct targets_job wj = {algo, n, fill + TARGETS_WINDOW_S, fill};
+                if (failed[k] ||
+                    (r < TARGETS_TINY_REPS && targets_again(&tj, &tinys[k], &have_tiny[k])) ||
+                    (r < TARGETS_REPS && targets_again(&wj, &wins[k], &have_win[k])))
+                    failed[k] = true;
+            }
         for (size_t k = 0; k < NSIZES; k++) {
             int n = sizes[k];
-            double fill = targets_algos[a].fill_s * n / sizes[NSIZES - 1];
-            fill = fill < TARGETS_FILL_MIN_S ? TARGETS_FILL_MIN_S : fill;
-            struct targets_job tj = {algo, n, TARGETS_TINY_S, 0};
-            struct targets_job wj = {algo, n, fill + TARGETS_WINDOW_S, fill};
-            struct targets_result tiny, win;
-            if (targets_best(&tj, &tiny) || targets_best(&wj, &win)) {
+            double fill = fills[k];
+            const struct targets_result tiny = tinys[k], win = wins[k];
+            if (failed[k]) {
                 printf("e2e_targets       %s %d: run failed\n", algo, n);
                 continue;
             }
