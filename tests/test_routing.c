@@ -1092,6 +1092,49 @@ static void peek_predicts_the_next_picks(void)
     gsl_rng_free(r);
 }
 
+/* An algorithm with peek_far names the next three picks (k = 0, 1, 2), with nothing sent
+ * or done between, through dones and a shrunk eligible set; and round robin is one. */
+static void peek_far_predicts_three_picks(void)
+{
+    gsl_rng *r = new_rng(10);
+    unsigned far = 0;
+    for (const struct route_ops *const *o = route_table; *o; o++) {
+        if (!(*o)->peek_far)
+            continue;
+        far++;
+        CU_ASSERT_PTR_NOT_NULL_FATAL((*o)->peek);
+        struct fake f;
+        fake_init(&f, 8);
+        const struct route_ops *ops;
+        void *priv = instance((*o)->name, &ops, &f);
+        unsigned named = 0, out[8] = {0};
+        for (int step = 0; step < 2000; step++) {
+            if (step == 1000) { /* members 5, 6 and 7 leave the eligible set */
+                f.v.n = 5;
+                ops->rebuild(priv, &f.v);
+            }
+            uint32_t want[3];
+            for (uint32_t k = 0; k < 3; k++)
+                want[k] = ops->peek(priv, &f.v, k, 0);
+            for (int k = 0; k < 3; k++) {
+                uint32_t m = pick_sent(ops, priv, &f, r);
+                named += m == want[k];
+                out[m]++;
+            }
+            for (uint32_t m = 0; ops->done && m < 8; m++)
+                if (out[m] && gsl_rng_uniform(r) < 0.3) {
+                    ops->done(priv, m, &unit_ok);
+                    out[m]--;
+                }
+        }
+        CU_ASSERT_EQUAL(named, 3 * 2000);
+        route_instance_free(ops, priv);
+    }
+    CU_ASSERT(far >= 1);
+    CU_ASSERT(route_find("round_robin")->peek_far);
+    gsl_rng_free(r);
+}
+
 /* The eligible member with the fewest outstanding, ties to the earliest stamp. */
 static uint32_t next_lor(const uint32_t *count, const uint64_t *stamp, const bool *elig)
 {
@@ -1289,6 +1332,7 @@ static void power_of_d_picks_only_from_the_view(void)
 static CU_TestInfo routing_tests[] = {
     {"smooth_wrr_gives_the_nginx_sequence", smooth_wrr_gives_the_nginx_sequence},
     {"peek_predicts_the_next_picks", peek_predicts_the_next_picks},
+    {"peek_far_predicts_three_picks", peek_far_predicts_three_picks},
     {"lor_follows_its_definition_through_sends_out_of_turn",
      lor_follows_its_definition_through_sends_out_of_turn},
     {"power_of_d_picks_only_from_the_view", power_of_d_picks_only_from_the_view},

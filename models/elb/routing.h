@@ -92,6 +92,8 @@ struct route_ops {
                           * requests) */
     bool reads_targets;  /* reads each target's size or queue (members' targets), so a group
                           * of load-balancer targets cannot use it */
+    bool peek_far;       /* peek() answers k = 2 as cheaply as k = 0 (a cursor, no walk): the
+                          * group then also fetches the next pick's last queued request */
     size_t priv_size;    /* per-instance state, zeroed before init and the first rebuild */
     size_t cfg_size;     /* configuration block, zeroed before configure; 0 = none */
     /* Fill cfg from the parameters of call (defaults first; call may have no arguments,
@@ -114,8 +116,8 @@ struct route_ops {
                      gsl_rng *rng);
     /* A request was sent to member m.  May be NULL. */
     void (*sent)(void *priv, uint32_t m);
-    /* The i-th member the k-th next pick (k = 0, 1) may choose if nothing changes before
-     * it (i = 0: the one it will choose, for an algorithm that knows; power_of_d names the
+    /* The i-th member the k-th next pick (k = 0, 1; 2 with peek_far) may choose if nothing
+     * changes before it (i = 0: the one it will choose, for an algorithm that knows; power_of_d names the
      * one it would choose now for k = 0 and its candidates, i < d, for k = 1), or
      * UINT32_MAX past the last; for prefetching only.  May be NULL. */
     uint32_t (*peek)(const void *priv, const struct route_view *v, uint32_t k, uint32_t i);

@@ -508,6 +508,22 @@ static void prefetch_next(const struct target_group *g, const struct tg_view *v)
     if (!g->algo->peek || g->nmembers < TG_PREFETCH_MIN_MEMBERS)
         return;
     struct route_view rv = {v->eligible, v->n, g->nmembers, 0};
+    if (g->algo->peek_far) {
+        /* One pick further: the member of the pick after the next two, the target of the
+         * one after next, and the request queued last at the next pick's target, which the
+         * request sent there links itself behind (round robin keeps about four a target
+         * queued at 10^5 targets and rho = 0.9: that request was sent a second ago). */
+        uint32_t m2 = g->algo->peek(v->priv, &rv, 2, 0);
+        uint32_t m1 = g->algo->peek(v->priv, &rv, 1, 0);
+        uint32_t m0 = g->algo->peek(v->priv, &rv, 0, 0);
+        if (m2 < g->nmembers)
+            __builtin_prefetch(&g->members[m2]);
+        if (m1 < g->nmembers && g->members[m1].t)
+            target_prefetch(g->members[m1].t);
+        if (m0 < g->nmembers && g->members[m0].t && g->members[m0].t->qtail)
+            __builtin_prefetch(g->members[m0].t->qtail, 1);
+        return;
+    }
     for (uint32_t i = 0; i < TG_PEEK_MAX; i++) {
         uint32_t b = g->algo->peek(v->priv, &rv, 1, i);
         if (b >= g->nmembers)

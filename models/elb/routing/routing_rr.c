@@ -54,5 +54,6 @@ const struct route_ops route_rr_ops = {
     .rebuild = rr_rebuild,
     .pick = rr_pick,
     .peek = rr_peek,
+    .peek_far = true,
     .trace = rr_trace,
 };
