@@ -22,7 +22,8 @@ static const struct node_ops target_ops = {
 static void fcfs_done(struct sim *sim, void *ctx, uint64_t arg);
 
 /* FCFS: the requests in service, [0, busy), and their completion events.  A one-server
- * target keeps them in its second line (with 10^5 targets, one line fewer to fetch). */
+ * target keeps them in its second line, a larger one the arrays' addresses there (with
+ * 10^5 targets, no line more to fetch either way). */
 static inline struct request **target_svc(struct target *t)
 {
     return t->spec.servers > 1 ? t->svc_many : t->svc_one;
@@ -87,8 +88,10 @@ static void target_setup(struct target *t, struct env *env, uint32_t id, const c
     t->busy_since = now;
     t->ps_vtime_at = now;
     t->fault_id = -1;
-    t->svc_many = svc;
-    t->svc_ev_many = svc_ev;
+    if (spec->servers > 1) {
+        t->svc_many = svc;
+        t->svc_ev_many = svc_ev;
+    }
     sim_event_prefetcher(&env->sim, fcfs_done, fcfs_done_prefetch);
 }
 
@@ -116,12 +119,14 @@ void target_fini(struct target *t)
 {
     free(t->ps);
     t->ps = NULL;
-    if (t->svc_owned) {
-        free(t->svc_many);
-        free(t->svc_ev_many);
+    if (t->spec.servers > 1) {
+        if (t->svc_owned) {
+            free(t->svc_many);
+            free(t->svc_ev_many);
+        }
+        t->svc_many = NULL;
+        t->svc_ev_many = NULL;
     }
-    t->svc_many = NULL;
-    t->svc_ev_many = NULL;
 }
 
 /* ---- the decision trace (models/core/trace.h): traced requests only ---- */

@@ -105,13 +105,17 @@ struct target {
     /* Second line. */
     struct request *qhead, *qtail; /* FCFS: waiting */
     uint64_t accepted;
-    struct request *svc_one[1];   /* a one-server target's in-service slot (target_svc) */
-    sim_handle svc_ev_one[1];     /* and its completion event */
+    /* FCFS: the requests in service, [0, busy), and their completion events
+     * (target_svc): a one-server target's inline, a larger one's arrays. */
+    union {
+        struct request *svc_one[1];
+        struct request **svc_many;
+    };
+    union {
+        sim_handle svc_ev_one[1];
+        sim_handle *svc_ev_many;
+    };
     struct target_spec spec;      /* its first 24 bytes end the second line */
-    /* FCFS with more than one server: the requests in service, [0, busy), and their
-     * completion events (target_svc, target_svc_ev). */
-    struct request **svc_many;
-    sim_handle *svc_ev_many;
     uint32_t id;                  /* index in the world's target list */
     double launched_s;            /* s: billing starts */
     double stopped_s;             /* s: billing ends (terminated), else +inf */
