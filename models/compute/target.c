@@ -224,7 +224,7 @@ static void fcfs_start(struct target *t, struct request *rq, double now, int slo
     target_svc(t)[slot] = rq;
     double service_s = demand_of(rq) * slow_factor(t) / t->spec.speed;
     target_svc_ev(t)[slot] = sim_event_schedule(&env->sim, now + service_s, fcfs_done, t,
-                                         (uint64_t)(uintptr_t)rq);
+                                                (uint64_t)(uintptr_t)rq);
     if (rq->traced)
         trace_row(env->trace, rq, now, "start", t->node.name, NULL, now - target_arrival_s(rq),
                   "service=%.9g;slow_factor=%g", service_s, slow_factor(t));
