@@ -172,7 +172,7 @@ static uint32_t lor_peek(const void *priv, const struct route_view *v, uint32_t 
 
 /* What lor_done(m) touches: m's record (stage 1), then its bucket neighbours, which the
  * unlink writes (stage 2, from m's links as they are then: with 10^5 members they were two
- * cold records on every done, and seldom change in the few events before it). */
+ * cold records on every done, and they seldom change in the milliseconds before it). */
 static bool lor_prefetch_done(const void *priv, uint32_t m, int stage)
 {
     const struct lor *l = priv;
