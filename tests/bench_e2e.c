@@ -468,7 +468,7 @@ static const char targets_fmt[] =
 
 struct targets_result {
     double cpu;       /* s: CPU time (user + system): of the window, or of the whole run from
-                       * load to outputs written; first (exec_child_least) */
+                       * load to outputs written */
     double requests;  /* simulated requests, in the window or in all */
     double rss_kb;    /* peak RSS of the process that ran it */
     double in_flight; /* per target, at the window's end */
@@ -563,7 +563,7 @@ static int targets_again(const struct targets_job *j, struct targets_result *bes
     snprintf(args, sizeof args, "targets %s %d %.17g %.17g", j->algo, j->n, j->duration,
              j->from);
     struct targets_result r;
-    if (exec_child_least(args, &r, sizeof r, 1))
+    if (exec_child(args, &r, sizeof r))
         return -1;
     if (!*have || r.cpu < best->cpu)
         *best = r;
@@ -586,16 +586,18 @@ static void bench_targets(FILE *csv)
         struct targets_result tinys[NSIZES], wins[NSIZES];
         bool have_tiny[NSIZES] = {0}, have_win[NSIZES] = {0}, failed[NSIZES] = {0};
         double fills[NSIZES];
+        for (size_t k = 0; k < NSIZES; k++) {
+            double fill = targets_algos[a].fill_s * sizes[k] / sizes[NSIZES - 1];
+            fills[k] = fill < TARGETS_FILL_MIN_S ? TARGETS_FILL_MIN_S : fill;
+        }
         /* Each repetition runs every size in turn, so that the sizes compared sample the
          * same phases of a shared machine (one size's runs back to back would each see
          * one phase, and the ratio would carry the difference). */
         for (int r = 0; r < TARGETS_TINY_REPS || r < TARGETS_REPS; r++)
             for (size_t k = 0; k < NSIZES; k++) {
-                int n = sizes[k];
-                double fill = targets_algos[a].fill_s * n / sizes[NSIZES - 1];
-                fills[k] = fill = fill < TARGETS_FILL_MIN_S ? TARGETS_FILL_MIN_S : fill;
-                struct targets_job tj = {algo, n, TARGETS_TINY_S, 0};
-                struct targets_job wj = {algo, n, fill + TARGETS_WINDOW_S, fill};
+                struct targets_job tj = {algo, sizes[k], TARGETS_TINY_S, 0};
+                struct targets_job wj = {algo, sizes[k], fills[k] + TARGETS_WINDOW_S,
+                                         fills[k]};
                 if (failed[k] ||
                     (r < TARGETS_TINY_REPS && targets_again(&tj, &tinys[k], &have_tiny[k])) ||
                     (r < TARGETS_REPS && targets_again(&wj, &wins[k], &have_win[k])))

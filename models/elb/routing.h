@@ -117,9 +117,9 @@ struct route_ops {
     /* A request was sent to member m.  May be NULL. */
     void (*sent)(void *priv, uint32_t m);
     /* The i-th member the k-th next pick (k = 0, 1; 2 with peek_far) may choose if nothing
-     * changes before it (i = 0: the one it will choose, for an algorithm that knows; power_of_d names the
-     * one it would choose now for k = 0 and its candidates, i < d, for k = 1), or
-     * UINT32_MAX past the last; for prefetching only.  May be NULL. */
+     * changes before it (i = 0: the one it will choose, for an algorithm that knows;
+     * power_of_d names the one it would choose now for k = 0 and its candidates, i < d,
+     * for k = 1), or UINT32_MAX past the last; for prefetching only.  May be NULL. */
     uint32_t (*peek)(const void *priv, const struct route_view *v, uint32_t k, uint32_t i);
     /* Fetch what done() will touch for member m, ahead of it, in two stages a few events
      * apart: 1 fetches m's own record, 2 may read it to fetch what it points to (list
